@@ -1,0 +1,94 @@
+"""The composition root: settings in, every collaborator built once and handed down."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+import aiohttp
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.channels.base import Channel
+from bot.channels.test_channel import TestChannel
+from bot.coordination import Coordination, connect
+from bot.settings import Settings
+from handlers.clock import Clock, SystemClock
+from store.audit.anchor import AnchorStore, FileAnchorStore
+from store.db import create_engine, create_sessionmaker
+from store.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from sandbox.state import SandboxState
+    from sandbox.test_provider import TestProviderState
+
+ReadinessCheck = Callable[[], Awaitable[bool]]
+
+
+@dataclass
+class Container:
+    settings: Settings
+    clock: Clock
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    coordination: Coordination
+    anchors: AnchorStore
+    http: aiohttp.ClientSession
+    channels: dict[str, Channel] = field(default_factory=dict)
+    readiness: dict[str, ReadinessCheck] = field(default_factory=dict)
+    sandbox: SandboxState | None = None
+    test_provider: TestProviderState | None = None
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return ZoneInfo(self.settings.timezone)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.sessionmaker, self.clock)
+
+    async def aclose(self) -> None:
+        await self.http.close()
+        await self.coordination.close()
+        await self.engine.dispose()
+
+
+def export_library_environment(settings: Settings) -> None:
+    """dingtalk-stream reads its endpoint from the environment at import; set it from our settings."""
+    os.environ["DINGTALK_OPENAPI_ENDPOINT"] = settings.dingtalk.api_base_url
+
+
+async def build_container(settings: Settings, *, clock: Clock | None = None) -> Container:
+    export_library_environment(settings)
+    engine = create_engine(settings.database_url)
+    container = Container(
+        settings=settings,
+        clock=clock or SystemClock(),
+        engine=engine,
+        sessionmaker=create_sessionmaker(engine),
+        coordination=Coordination(connect(settings.redis_url), namespace=f"kz:{settings.environment}"),
+        anchors=FileAnchorStore(settings.audit.anchor_path),
+        http=aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=settings.outbox.send_timeout_seconds),
+            trust_env=False,
+        ),
+    )
+    if settings.sandbox:
+        from sandbox.state import SandboxState
+        from sandbox.test_provider import TestProviderState
+
+        container.sandbox = SandboxState()
+        container.test_provider = TestProviderState()
+    if settings.test_channel_url:
+        container.channels["test"] = TestChannel(container.http, settings.test_channel_url)
+
+    async def database_ready() -> bool:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+        return True
+
+    container.readiness["database"] = database_ready
+    container.readiness["redis"] = container.coordination.ping
+    return container

@@ -1,0 +1,56 @@
+"""The one small interface every outbound channel adapter implements for the relay."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class OutboundMessage:
+    id: int
+    channel: str
+    recipient: str
+    payload: dict[str, Any]
+    # The platform's idempotency key (DingTalk outTrackId, WeChat client_msg_id) where one exists.
+    platform_key: str | None
+    attempt: int
+
+
+@dataclass(frozen=True)
+class Delivered:
+    provider_message_id: str | None
+    delivery_status: str = "accepted"
+
+
+class DeliveryError(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class TransientError(DeliveryError):
+    """Worth trying again later: timeouts, 5xx, throttling."""
+
+    def __init__(self, reason: str, *, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class PermanentError(DeliveryError):
+    """Trying again cannot help (unknown recipient, unfollowed, invalid content): a dead letter."""
+
+
+class ChannelPaused(DeliveryError):
+    """The provider refuses the whole channel until a moment (e.g. the day's quota is spent)."""
+
+    def __init__(self, reason: str, *, until: datetime) -> None:
+        super().__init__(reason)
+        self.until = until
+
+
+class Channel(Protocol):
+    name: str
+
+    async def send(self, message: OutboundMessage) -> Delivered: ...

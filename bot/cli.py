@@ -1,0 +1,87 @@
+"""The `kezhuan` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Coroutine
+from typing import Any
+
+import click
+
+from bot.logs import configure_logging
+from bot.service import ROLES, serve
+from bot.settings import Settings
+
+
+def _run(coro: Coroutine[Any, Any, Any]) -> Any:
+    return asyncio.run(coro)
+
+
+@click.group()
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """科转 kezhuan: technology-transfer backend."""
+    settings = Settings()
+    configure_logging(level=settings.log_level, json_output=settings.log_json)
+    ctx.obj = settings
+
+
+@main.command("serve")
+@click.option("--role", "roles", multiple=True, type=click.Choice(ROLES), help="Roles to run (default: all).")
+@click.pass_obj
+def serve_command(settings: Settings, roles: tuple[str, ...]) -> None:
+    """Run the service with PostgreSQL and Redis as configured."""
+    _run(serve(settings, roles or ROLES))
+
+
+@main.command("demo")
+@click.option("--port", type=int, default=None)
+@click.pass_obj
+def demo_command(settings: Settings, port: int | None) -> None:
+    """All-in-one sandbox: SQLite, in-process Redis, fake platforms, demo data, console."""
+    updates: dict[str, Any] = {"sandbox": True}
+    if port is not None:
+        updates["port"] = port
+    if "KEZHUAN_DATABASE_URL" not in _environ():
+        updates["database_url"] = "sqlite+aiosqlite:///var/demo.db"
+    settings = settings.model_copy(update=updates)
+    settings = settings.model_copy(
+        update={"test_channel_url": f"http://{settings.host}:{settings.port}/sandbox/test-provider"}
+    )
+    click.echo(f"kezhuan sandbox console: {settings.base_url}/sandbox", err=True)
+    _run(serve(settings, ROLES, demo=True))
+
+
+def _environ() -> dict[str, str]:
+    import os
+
+    return dict(os.environ)
+
+
+@main.command("migrate")
+@click.pass_obj
+def migrate_command(settings: Settings) -> None:
+    """Bring the database schema to the newest revision."""
+    from store.db import create_engine
+    from store.migrate import upgrade
+
+    async def run() -> None:
+        engine = create_engine(settings.database_url)
+        try:
+            await upgrade(engine)
+        finally:
+            await engine.dispose()
+
+    _run(run())
+    click.echo("database is at the newest revision")
+
+
+from bot.cli_audit import audit  # noqa: E402
+from bot.cli_outbox import outbox  # noqa: E402
+
+main.add_command(outbox)
+main.add_command(audit)
+
+if __name__ == "__main__":
+    sys.exit(main())

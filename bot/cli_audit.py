@@ -1,0 +1,58 @@
+"""`kezhuan audit verify|checkpoint`."""
+
+from __future__ import annotations
+
+import asyncio
+
+import click
+
+from bot.bootstrap import build_container
+from bot.settings import Settings
+from handlers.audit.anchor_audit_heads import anchor_audit_heads
+from handlers.audit.verify_audit_chain import verify_audit_chain
+from store.audit.verify import VerifyReport
+
+
+@click.group()
+def audit() -> None:
+    """The audit chain (留痕存证)."""
+
+
+@audit.command("verify")
+@click.pass_obj
+def verify_command(settings: Settings) -> None:
+    """Recompute every chain; exit 1 naming the first tampered entry."""
+
+    async def run() -> VerifyReport:
+        container = await build_container(settings)
+        try:
+            return await verify_audit_chain(container.uow(), container.anchors)
+        finally:
+            await container.aclose()
+
+    report = asyncio.run(run())
+    findings = report.findings or []
+    if not findings:
+        click.echo(f"audit chain intact: {report.chains} chains, {report.entries} entries, "
+                   f"{report.checkpoints} checkpoints")
+        return
+    click.echo(f"audit chain BROKEN: {len(findings)} finding(s); first: {findings[0].describe()}")
+    for finding in findings:
+        click.echo(f"  {finding.describe()}")
+    raise SystemExit(1)
+
+
+@audit.command("checkpoint")
+@click.pass_obj
+def checkpoint_command(settings: Settings) -> None:
+    """Anchor the current chain heads now (the scheduler also does this periodically)."""
+
+    async def run() -> None:
+        container = await build_container(settings)
+        try:
+            anchor = await anchor_audit_heads(container.uow(), container.anchors)
+        finally:
+            await container.aclose()
+        click.echo(f"checkpoint {anchor.seq} {anchor.hash}" if anchor else "nothing moved since the last checkpoint")
+
+    asyncio.run(run())

@@ -1,0 +1,141 @@
+"""Cross-instance coordination over the redis API: locks, rate buckets, daily counters,
+shared access tokens, leases and once-only keys.
+
+The same code runs on a real Redis and, with no KEZHUAN_REDIS_URL, on an in-process
+fakeredis server that serves a single process.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.asyncio.lock import Lock
+
+# Generic cell rate algorithm: one key per bucket holding the theoretical arrival time (ms).
+# Returns 0 when the call may go now, else how many ms to wait. Time comes from our clock.
+_GCRA = """
+local now = tonumber(ARGV[1])
+local interval = tonumber(ARGV[2])
+local burst = tonumber(ARGV[3])
+local tat = tonumber(redis.call('GET', KEYS[1]) or ARGV[1])
+if tat < now then tat = now end
+local new_tat = tat + interval
+local allow_at = new_tat - burst
+if allow_at > now then return allow_at - now end
+redis.call('SET', KEYS[1], new_tat, 'PX', math.ceil(new_tat - now) + 1000)
+return 0
+"""
+
+# Delete a key only while it still holds the value the caller saw.
+_DELETE_IF = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+# Extend a lease only for its current holder.
+_RENEW_IF = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+"""
+
+
+def connect(url: str | None) -> Redis:
+    if url:
+        return Redis.from_url(url, decode_responses=True)
+    import fakeredis  # only for the single-process, no-Redis configuration
+
+    return fakeredis.FakeAsyncRedis(decode_responses=True)
+
+
+class Coordination:
+    def __init__(self, redis: Redis, *, namespace: str = "kz") -> None:
+        self.redis = redis
+        self.namespace = namespace
+        self._gcra = redis.register_script(_GCRA)
+        self._delete_if = redis.register_script(_DELETE_IF)
+        self._renew_if = redis.register_script(_RENEW_IF)
+
+    def key(self, *parts: str | int) -> str:
+        return ":".join([self.namespace, *(str(p) for p in parts)])
+
+    async def ping(self) -> bool:
+        return bool(await self.redis.ping())
+
+    def lock(self, name: str, *, timeout: float = 30.0, blocking_timeout: float = 10.0) -> Lock:
+        return self.redis.lock(self.key("lock", name), timeout=timeout, blocking_timeout=blocking_timeout)
+
+    async def rate_wait(self, bucket: str, *, per_second: float, now: datetime, burst: float = 1.0) -> float:
+        """Take one token from the bucket; 0.0 means go, otherwise seconds to wait and try again."""
+        interval_ms = 1000.0 / per_second
+        burst_ms = interval_ms * max(burst, 1.0)
+        now_ms = now.timestamp() * 1000.0
+        waited = await self._gcra(
+            keys=[self.key("rate", bucket)], args=[repr(now_ms), repr(interval_ms), repr(burst_ms)]
+        )
+        return float(waited) / 1000.0
+
+    async def count_within(self, name: str, *, period: str, cap: int, ttl_seconds: int = 2 * 86400) -> bool:
+        """Count one use in `period` (e.g. a business date); False once the cap is exceeded."""
+        key = self.key("count", name, period)
+        pipe = self.redis.pipeline()
+        pipe.incr(key)
+        pipe.expire(key, ttl_seconds)
+        used, _ = await pipe.execute()
+        if int(used) > cap:
+            await self.redis.decr(key)
+            return False
+        return True
+
+    async def count_used(self, name: str, *, period: str) -> int:
+        return int(await self.redis.get(self.key("count", name, period)) or 0)
+
+    async def shared_token(
+        self, name: str, fetch: Callable[[], Awaitable[tuple[str, float]]], *, margin_seconds: float = 300.0
+    ) -> str:
+        """An access token shared by every instance, fetched by one writer behind a lock.
+
+        `fetch` returns (token, expires_in seconds); the cached copy lapses `margin_seconds` early.
+        """
+        key = self.key("token", name)
+        token = await self.redis.get(key)
+        if token:
+            return str(token)
+        async with self.lock(f"token:{name}", timeout=30.0, blocking_timeout=30.0):
+            token = await self.redis.get(key)
+            if token:
+                return str(token)
+            value, expires_in = await fetch()
+            ttl = max(1, math.floor(expires_in - margin_seconds))
+            await self.redis.set(key, value, ex=ttl)
+            return value
+
+    async def invalidate_token(self, name: str, stale: str) -> None:
+        """Drop the shared token if it is still the one the platform rejected."""
+        await self._delete_if(keys=[self.key("token", name)], args=[stale])
+
+    async def acquire_lease(self, name: str, holder: str, *, ttl_seconds: float) -> bool:
+        return bool(await self.redis.set(self.key("lease", name), holder, nx=True, px=int(ttl_seconds * 1000)))
+
+    async def renew_lease(self, name: str, holder: str, *, ttl_seconds: float) -> bool:
+        return bool(await self._renew_if(keys=[self.key("lease", name)], args=[holder, int(ttl_seconds * 1000)]))
+
+    async def release_lease(self, name: str, holder: str) -> None:
+        await self._delete_if(keys=[self.key("lease", name)], args=[holder])
+
+    async def once(self, name: str, *, ttl_seconds: float) -> bool:
+        """True the first time `name` is seen within the ttl (a short-lived key)."""
+        return bool(await self.redis.set(self.key("once", name), "1", nx=True, px=int(ttl_seconds * 1000)))
+
+    async def put(self, name: str, value: str, *, ttl_seconds: float) -> None:
+        await self.redis.set(self.key("kv", name), value, px=int(ttl_seconds * 1000))
+
+    async def get(self, name: str) -> str | None:
+        value: Any = await self.redis.get(self.key("kv", name))
+        return None if value is None else str(value)
+
+    async def close(self) -> None:
+        await self.redis.aclose()

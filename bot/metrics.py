@@ -1,0 +1,30 @@
+"""Prometheus metrics, registered once per process in the default registry."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+
+http_requests = Counter(
+    "kezhuan_http_requests_total", "HTTP requests served", ["method", "route", "status"]
+)
+http_latency = Histogram("kezhuan_http_request_seconds", "HTTP request latency", ["route"])
+callback_latency = Histogram(
+    "kezhuan_callback_seconds", "Time to answer a platform callback", ["channel"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+)
+outbox_depth = Gauge("kezhuan_outbox_depth", "Outbox rows not yet sent", ["channel", "status"])
+outbox_sent = Counter("kezhuan_outbox_sent_total", "Messages the provider accepted", ["channel"])
+outbox_failures = Counter(
+    "kezhuan_outbox_failures_total", "Failed delivery attempts", ["channel", "kind"]
+)
+outbox_deferred = Counter(
+    "kezhuan_outbox_deferred_total", "Messages held back by our own limits", ["channel", "reason"]
+)
+outbox_possible_duplicates = Counter(
+    "kezhuan_outbox_possible_duplicates_total",
+    "Re-sent after a relay died mid-send on a channel without an idempotency key",
+    ["channel"],
+)
+channel_paused = Counter(
+    "kezhuan_channel_paused_total", "Times a provider paused a whole channel (alert)", ["channel"]
+)

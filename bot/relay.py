@@ -1,0 +1,170 @@
+"""The outbox relay: claims due rows, delivers them through channel adapters, settles the result."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import uuid
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot import metrics
+from bot.channels.base import (
+    Channel,
+    ChannelPaused,
+    Delivered,
+    OutboundMessage,
+    PermanentError,
+    TransientError,
+)
+from bot.coordination import Coordination
+from bot.settings import OutboxSettings
+from handlers.clock import Clock
+from store import outbox
+from store.outbox import Claimed
+
+log = logging.getLogger(__name__)
+
+
+class Relay:
+    def __init__(
+        self,
+        *,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        channels: dict[str, Channel],
+        coordination: Coordination,
+        clock: Clock,
+        settings: OutboxSettings,
+        timezone: ZoneInfo,
+        relay_id: str | None = None,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.channels = channels
+        self.coordination = coordination
+        self.clock = clock
+        self.settings = settings
+        self.timezone = timezone
+        self.relay_id = relay_id or f"relay-{uuid.uuid4().hex[:12]}"
+        self._slots = asyncio.Semaphore(settings.concurrency)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        log.info("relay started", extra={"relay_id": self.relay_id, "channels": sorted(self.channels)})
+        while not stop.is_set():
+            try:
+                handled = await self.run_once()
+            except Exception:
+                log.exception("relay batch failed", extra={"relay_id": self.relay_id})
+                handled = 0
+            if handled < self.settings.batch_size:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=self.settings.poll_interval_seconds)
+
+    async def run_once(self) -> int:
+        if not self.channels:
+            return 0
+        claimed = await outbox.claim_due(
+            self.sessionmaker,
+            relay_id=self.relay_id,
+            now=self.clock.now(),
+            limit=self.settings.batch_size,
+            lease_seconds=self.settings.lease_seconds,
+            channels=sorted(self.channels),
+        )
+        await asyncio.gather(*(self._deliver_guarded(row) for row in claimed))
+        return len(claimed)
+
+    async def _deliver_guarded(self, row: Claimed) -> None:
+        async with self._slots:
+            try:
+                await self._deliver(row)
+            except Exception:
+                # Settling failed (database away): the claim lapses and another pass retries it.
+                log.exception("relay could not settle a message", extra={"outbox_id": row.id})
+
+    async def _deliver(self, row: Claimed) -> None:
+        channel = self.channels[row.channel]
+        if row.reclaimed and row.platform_key is None:
+            # The earlier claim ended without a result: the provider may have it already.
+            metrics.outbox_possible_duplicates.labels(row.channel).inc()
+        paused_until = await self.coordination.get(f"paused:{row.channel}")
+        if paused_until is not None:
+            await self._defer(row, "paused", datetime.fromisoformat(paused_until))
+            return
+        limits = self.settings.limits_for(row.channel)
+        today = self.clock.now().astimezone(self.timezone).date()
+        if not await self.coordination.count_within(
+            f"daily:{row.channel}", period=today.isoformat(), cap=limits.daily_cap
+        ):
+            await self._defer(row, "daily_cap", self._next_local_midnight())
+            return
+        while (wait := await self.coordination.rate_wait(
+            f"channel:{row.channel}", per_second=limits.per_second, now=self.clock.now()
+        )) > 0:
+            await self.clock.sleep(wait)
+
+        message = OutboundMessage(
+            id=row.id, channel=row.channel, recipient=row.recipient, payload=row.payload,
+            platform_key=row.platform_key, attempt=row.attempts,
+        )
+        try:
+            async with asyncio.timeout(self.settings.send_timeout_seconds):
+                result = await channel.send(message)
+        except PermanentError as exc:
+            metrics.outbox_failures.labels(row.channel, "permanent").inc()
+            await outbox.mark_dead(self.sessionmaker, row.id, self.relay_id, reason=exc.reason, now=self.clock.now())
+        except ChannelPaused as exc:
+            metrics.channel_paused.labels(row.channel).inc()
+            log.error("channel paused by provider", extra={"channel": row.channel, "reason": exc.reason,
+                                                           "until": exc.until.isoformat()})
+            ttl = max(1.0, (exc.until - self.clock.now()).total_seconds())
+            await self.coordination.put(f"paused:{row.channel}", exc.until.isoformat(), ttl_seconds=ttl)
+            await self._defer(row, "paused", exc.until)
+        except TransientError as exc:
+            await self._retry(row, exc.reason, exc.retry_after)
+        except Exception as exc:  # an adapter bug or a timeout: retried, never lost
+            await self._retry(row, f"{type(exc).__name__}: {exc}", None)
+        else:
+            await self._sent(row, result)
+
+    async def _sent(self, row: Claimed, result: Delivered) -> None:
+        metrics.outbox_sent.labels(row.channel).inc()
+        await outbox.mark_sent(
+            self.sessionmaker, row.id, self.relay_id,
+            provider_message_id=result.provider_message_id,
+            delivery_status=result.delivery_status, now=self.clock.now(),
+        )
+
+    async def _retry(self, row: Claimed, reason: str, retry_after: float | None) -> None:
+        now = self.clock.now()
+        if row.attempts >= self.settings.max_attempts:
+            metrics.outbox_failures.labels(row.channel, "exhausted").inc()
+            await outbox.mark_dead(
+                self.sessionmaker, row.id, self.relay_id,
+                reason=f"gave up after {row.attempts} attempts: {reason}", now=now,
+            )
+            return
+        metrics.outbox_failures.labels(row.channel, "transient").inc()
+        delay = retry_after if retry_after is not None else self.backoff(row.attempts)
+        await outbox.mark_retry(
+            self.sessionmaker, row.id, self.relay_id,
+            error=reason, next_attempt_at=now + timedelta(seconds=delay), now=now,
+        )
+
+    async def _defer(self, row: Claimed, reason: str, until: datetime) -> None:
+        metrics.outbox_deferred.labels(row.channel, reason).inc()
+        await outbox.mark_retry(
+            self.sessionmaker, row.id, self.relay_id,
+            error=f"deferred: {reason}", next_attempt_at=until, now=self.clock.now(), count_attempt=False,
+        )
+
+    def backoff(self, attempts: int) -> float:
+        base = self.settings.backoff_base_seconds * (2 ** max(0, attempts - 1))
+        return float(min(self.settings.backoff_max_seconds, base) * random.uniform(0.8, 1.2))
+
+    def _next_local_midnight(self) -> datetime:
+        local = self.clock.now().astimezone(self.timezone)
+        return datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), self.timezone)

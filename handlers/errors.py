@@ -1,0 +1,53 @@
+"""Domain errors: a stable code for programs and a Chinese message for the person.
+
+One middleware per channel maps them (HTTP status + code + message, a polite card, a WeChat reply).
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    status = 400
+    code = "invalid_request"
+    message = "请求有误"
+
+    def __init__(self, message: str | None = None, *, code: str | None = None) -> None:
+        self.message = message or type(self).message
+        self.code = code or type(self).code
+        super().__init__(f"{self.code}: {self.message}")
+
+
+class InvalidInput(DomainError):
+    status = 422
+    code = "invalid_input"
+    message = "填写的内容有误"
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+    message = "未找到相应的记录"
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"
+    message = "您没有权限进行此操作"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+    message = "操作冲突，请刷新后重试"
+
+
+class FileTooLarge(DomainError):
+    status = 413
+    code = "file_too_large"
+    message = "文件过大"
+
+
+class UnsupportedFileType(DomainError):
+    status = 415
+    code = "unsupported_file_type"
+    message = "不支持的文件类型"

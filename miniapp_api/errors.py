@@ -1,0 +1,35 @@
+"""The REST channel's one error middleware: domain errors → HTTP status, stable code, Chinese message."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from handlers.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+
+def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
+    return {"error": {"code": code, "message": message}}
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except DomainError as exc:
+        return web.json_response(error_body(exc.code, exc.message), status=exc.status)
+    except web.HTTPNotFound:
+        return web.json_response(error_body("not_found", "未找到请求的资源"), status=404)
+    except web.HTTPMethodNotAllowed:
+        return web.json_response(error_body("method_not_allowed", "不支持该请求方式"), status=405)
+    except web.HTTPRequestEntityTooLarge:
+        return web.json_response(error_body("request_too_large", "请求内容过大"), status=413)
+    except web.HTTPException:
+        raise
+    except Exception:
+        log.exception("unhandled error", extra={"path": request.path, "method": request.method})
+        return web.json_response(error_body("internal_error", "服务暂时不可用，请稍后再试"), status=500)

@@ -1,0 +1,22 @@
+"""The sandbox web app, mounted at /sandbox only when sandbox mode is configured."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from handlers.clock import Clock
+from sandbox.console import add_console_routes
+from sandbox.state import SandboxState
+from sandbox.test_provider import TestProviderState, create_test_provider
+
+sandbox_state_key = web.AppKey("sandbox_state", SandboxState)
+test_provider_key = web.AppKey("test_provider_state", TestProviderState)
+
+
+def create_sandbox_app(state: SandboxState, provider: TestProviderState, clock: Clock) -> web.Application:
+    app = web.Application()
+    app[sandbox_state_key] = state
+    app[test_provider_key] = provider
+    add_console_routes(app, state)
+    app.add_subapp("/test-provider/", create_test_provider(provider, clock, state))
+    return app

@@ -1,0 +1,46 @@
+"""Demo data for `make run`: each flow registers a seed here, run in order after migration.
+
+Seeds are idempotent, so starting the demo again keeps the data that is there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from handlers.clock import Clock
+from sandbox.state import SandboxState
+from store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class DemoContext:
+    sandbox: SandboxState
+    clock: Clock
+    uow: Callable[[], UnitOfWork]
+
+
+DemoSeed = Callable[[DemoContext], Awaitable[None]]
+_SEEDS: list[tuple[int, str, DemoSeed]] = []
+
+
+def demo_seed(name: str, *, order: int) -> Callable[[DemoSeed], DemoSeed]:
+    def register(seed: DemoSeed) -> DemoSeed:
+        _SEEDS.append((order, name, seed))
+        return seed
+
+    return register
+
+
+def seeds() -> list[tuple[str, DemoSeed]]:
+    import sandbox.demo.people  # noqa: F401  (each flow's seed module registers itself on import)
+
+    return [(name, seed) for _order, name, seed in sorted(_SEEDS, key=lambda s: (s[0], s[1]))]
+
+
+async def load_demo(context: DemoContext) -> list[str]:
+    loaded = []
+    for name, seed in seeds():
+        await seed(context)
+        loaded.append(name)
+    return loaded

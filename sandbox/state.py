@@ -1,0 +1,66 @@
+"""What the sandbox knows: the simulated people and the inbox of each person's phone."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Persona:
+    id: str
+    name: str
+    role: str  # what the console shows, in Chinese: 系统管理员, 技转人员, 专家 …
+    mobile: str
+    dingtalk_userid: str | None = None
+    wechat_openid: str | None = None
+
+
+@dataclass
+class InboxItem:
+    id: int
+    person_id: str
+    channel: str  # test, dingtalk.card, dingtalk.work_notice, wechat.template, sms …
+    title: str
+    body: str
+    at: datetime
+    actions: list[dict[str, Any]] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+class SandboxState:
+    def __init__(self) -> None:
+        self.people: dict[str, Persona] = {}
+        self.inbox: dict[str, list[InboxItem]] = {}
+        self._ids = itertools.count(1)
+
+    def add_person(self, persona: Persona) -> None:
+        self.people[persona.id] = persona
+        self.inbox.setdefault(persona.id, [])
+
+    def find(self, recipient: str) -> Persona | None:
+        """A person by any address the platforms use: id, mobile, DingTalk userid or WeChat openid."""
+        for persona in self.people.values():
+            if recipient in (persona.id, persona.mobile, persona.dingtalk_userid, persona.wechat_openid):
+                return persona
+        return None
+
+    def deliver(
+        self,
+        recipient: str,
+        *,
+        channel: str,
+        title: str,
+        body: str,
+        at: datetime,
+        actions: list[dict[str, Any]] | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> InboxItem | None:
+        persona = self.find(recipient)
+        if persona is None:
+            return None
+        item = InboxItem(next(self._ids), persona.id, channel, title, body, at, actions or [], data or {})
+        self.inbox[persona.id].append(item)
+        return item

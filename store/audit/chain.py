@@ -1,0 +1,74 @@
+"""Appending to an aggregate's own hash chain, inside the caller's transaction."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.audit.hashing import GENESIS, canonical, entry_hash, personal_digest
+from store.models.audit import AuditEntry, AuditPersonalField
+
+
+async def append_entry(
+    session: AsyncSession,
+    *,
+    aggregate_type: str,
+    aggregate_id: str,
+    action: str,
+    actor: str | None,
+    data: dict[str, Any],
+    personal: dict[str, tuple[str, str]],
+    now: datetime,
+) -> int:
+    """The caller holds the aggregate's row lock, which serialises appends to this chain; the
+    unique (type, id, seq) constraint turns a caller that forgot into an error, not a fork."""
+    last = (
+        await session.execute(
+            select(AuditEntry.seq, AuditEntry.hash)
+            .where(AuditEntry.aggregate_type == aggregate_type, AuditEntry.aggregate_id == aggregate_id)
+            .order_by(AuditEntry.seq.desc())
+            .limit(1)
+        )
+    ).first()
+    seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    salts = {field: secrets.token_hex(16) for field in personal}
+    digests = canonical(
+        {field: personal_digest(salts[field], value) for field, (_subject, value) in personal.items()}
+    )
+    data_text = canonical(data)
+    entry = AuditEntry(
+        aggregate_type=aggregate_type,
+        aggregate_id=aggregate_id,
+        seq=seq,
+        action=action,
+        actor=actor,
+        data=data_text,
+        personal_digests=digests,
+        occurred_at=now,
+        prev_hash=prev_hash,
+        hash=entry_hash(
+            aggregate_type=aggregate_type,
+            aggregate_id=aggregate_id,
+            seq=seq,
+            action=action,
+            actor=actor,
+            data=data_text,
+            personal_digests=digests,
+            occurred_at=now,
+            prev_hash=prev_hash,
+        ),
+    )
+    session.add(entry)
+    await session.flush()
+    for field, (subject, value) in personal.items():
+        session.add(
+            AuditPersonalField(
+                entry_id=entry.id, subject=subject, field=field, value=value, salt=salts[field]
+            )
+        )
+    await session.flush()
+    return entry.id

@@ -1,0 +1,14 @@
+"""Every model, imported so that Alembic and the metadata see all tables."""
+
+from store.models.audit import AuditCheckpoint, AuditEntry, AuditPersonalField
+from store.models.files import StoredFile
+from store.models.outbox import OutboxMessage, OutboxStatus
+
+__all__ = [
+    "AuditCheckpoint",
+    "AuditEntry",
+    "AuditPersonalField",
+    "OutboxMessage",
+    "OutboxStatus",
+    "StoredFile",
+]

@@ -1,0 +1,255 @@
+"""Outbox rows: enqueue in the caller's transaction; claim, settle and replay for the relay and the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from store.models.outbox import OutboxMessage, OutboxStatus
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    channel: str,
+    recipient: str,
+    payload: dict[str, Any],
+    platform_key: str | None,
+    source: str | None,
+    now: datetime,
+) -> int:
+    row = OutboxMessage(
+        channel=channel,
+        recipient=recipient,
+        payload=payload,
+        platform_key=platform_key,
+        source=source,
+        status=OutboxStatus.PENDING,
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(row)
+    await session.flush()
+    return row.id
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    channel: str
+    recipient: str
+    payload: dict[str, Any]
+    platform_key: str | None
+    attempts: int
+    # True when an earlier claim expired without a result: the provider may already have it.
+    reclaimed: bool
+
+
+_due = or_(
+    OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.status == OutboxStatus.SENDING
+)
+
+
+async def claim_due(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    *,
+    relay_id: str,
+    now: datetime,
+    limit: int,
+    lease_seconds: float,
+    channels: Sequence[str],
+) -> list[Claimed]:
+    """Claim due rows for one relay. Rows locked by another relay are skipped, so two relays
+    never hold the same row; an expired claim (a relay that died) is taken over."""
+    expires = now + timedelta(seconds=lease_seconds)
+    async with sessionmaker() as session, session.begin():
+        rows = (
+            await session.execute(
+                select(OutboxMessage)
+                .where(_due, OutboxMessage.next_attempt_at <= now, OutboxMessage.channel.in_(channels))
+                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        ).scalars().all()
+        if not rows:
+            return []
+        claimed = [
+            Claimed(
+                id=r.id,
+                channel=r.channel,
+                recipient=r.recipient,
+                payload=r.payload,
+                platform_key=r.platform_key,
+                attempts=r.attempts + 1,
+                reclaimed=r.status == OutboxStatus.SENDING,
+            )
+            for r in rows
+        ]
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_([r.id for r in rows]))
+            .values(
+                status=OutboxStatus.SENDING,
+                claimed_by=relay_id,
+                claim_expires_at=expires,
+                next_attempt_at=expires,
+                attempts=OutboxMessage.attempts + 1,
+                updated_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+    return claimed
+
+
+async def _settle(
+    sessionmaker: async_sessionmaker[AsyncSession], row_id: int, relay_id: str, **values: Any
+) -> bool:
+    """Write a result only while our claim still stands; False means another relay took over."""
+    async with sessionmaker() as session, session.begin():
+        result = await session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == row_id,
+                OutboxMessage.claimed_by == relay_id,
+                OutboxMessage.status == OutboxStatus.SENDING,
+            )
+            .values(claimed_by=None, claim_expires_at=None, **values)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+
+async def mark_sent(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    row_id: int,
+    relay_id: str,
+    *,
+    provider_message_id: str | None,
+    delivery_status: str | None,
+    now: datetime,
+) -> bool:
+    return await _settle(
+        sessionmaker,
+        row_id,
+        relay_id,
+        status=OutboxStatus.SENT,
+        provider_message_id=provider_message_id,
+        delivery_status=delivery_status,
+        sent_at=now,
+        updated_at=now,
+    )
+
+
+async def mark_retry(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    row_id: int,
+    relay_id: str,
+    *,
+    error: str,
+    next_attempt_at: datetime,
+    now: datetime,
+    count_attempt: bool = True,
+) -> bool:
+    values: dict[str, Any] = {
+        "status": OutboxStatus.PENDING,
+        "last_error": error,
+        "next_attempt_at": next_attempt_at,
+        "updated_at": now,
+    }
+    if not count_attempt:
+        # Deferred by our own limits, not tried at the provider: the attempt does not count.
+        values["attempts"] = OutboxMessage.attempts - 1
+    return await _settle(sessionmaker, row_id, relay_id, **values)
+
+
+async def mark_dead(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    row_id: int,
+    relay_id: str,
+    *,
+    reason: str,
+    now: datetime,
+) -> bool:
+    return await _settle(
+        sessionmaker,
+        row_id,
+        relay_id,
+        status=OutboxStatus.DEAD,
+        dead_reason=reason,
+        last_error=reason,
+        updated_at=now,
+    )
+
+
+async def update_delivery_status(
+    session: AsyncSession, *, channel: str, provider_message_id: str, delivery_status: str, now: datetime
+) -> bool:
+    """Record a provider's later report (a receipt, a job-finish event) on the message it names."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.channel == channel,
+            OutboxMessage.provider_message_id == provider_message_id,
+        )
+        .values(delivery_status=delivery_status, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def list_messages(
+    session: AsyncSession,
+    *,
+    status: OutboxStatus | None = None,
+    channel: str | None = None,
+    limit: int = 50,
+) -> Sequence[OutboxMessage]:
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
+    if status is not None:
+        query = query.where(OutboxMessage.status == status)
+    if channel is not None:
+        query = query.where(OutboxMessage.channel == channel)
+    return (await session.execute(query)).scalars().all()
+
+
+async def replay_dead(
+    session: AsyncSession, *, ids: Sequence[int] | None, channel: str | None, now: datetime
+) -> list[int]:
+    """Put dead letters back in the queue with a fresh attempt budget; their last error stays."""
+    query = select(OutboxMessage.id).where(OutboxMessage.status == OutboxStatus.DEAD)
+    if ids:
+        query = query.where(OutboxMessage.id.in_(list(ids)))
+    if channel is not None:
+        query = query.where(OutboxMessage.channel == channel)
+    replayed = list((await session.execute(query.with_for_update())).scalars().all())
+    if replayed:
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(replayed))
+            .values(
+                status=OutboxStatus.PENDING,
+                attempts=0,
+                dead_reason=None,
+                next_attempt_at=now,
+                updated_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+    return replayed
+
+
+async def depth_by_channel(session: AsyncSession) -> dict[tuple[str, str], int]:
+    rows = await session.execute(
+        select(OutboxMessage.channel, OutboxMessage.status, func.count())
+        .where(OutboxMessage.status != OutboxStatus.SENT)
+        .group_by(OutboxMessage.channel, OutboxMessage.status)
+    )
+    return {(channel, str(status)): int(count) for channel, status, count in rows.all()}

@@ -1,0 +1,92 @@
+"""Unit of work: one transaction per command, explicit commit, rollback on anything else."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from handlers.clock import Clock
+from store.audit.chain import append_entry
+from store.outbox import enqueue
+
+
+class UnitOfWork:
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+        self._sessionmaker = sessionmaker
+        self.clock = clock
+        self._session: AsyncSession | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("unit of work used outside `async with`")
+        return self._session
+
+    async def __aenter__(self) -> Self:
+        self._session = self._sessionmaker()
+        await self._session.begin()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session = self.session
+        try:
+            if session.in_transaction():
+                await session.rollback()
+        finally:
+            await session.close()
+            self._session = None
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+    async def send(
+        self,
+        channel: str,
+        recipient: str,
+        payload: dict[str, Any],
+        *,
+        platform_key: str | None = None,
+        source: str | None = None,
+    ) -> int:
+        """Write an outbound message into this transaction; it leaves only if the commit does."""
+        return await enqueue(
+            self.session,
+            channel=channel,
+            recipient=recipient,
+            payload=payload,
+            platform_key=platform_key,
+            source=source,
+            now=self.clock.now(),
+        )
+
+    async def record(
+        self,
+        aggregate_type: str,
+        aggregate_id: str | int,
+        action: str,
+        *,
+        actor: str | None = None,
+        data: dict[str, Any] | None = None,
+        personal: dict[str, tuple[str, str]] | None = None,
+    ) -> int:
+        """Append to the aggregate's audit chain; call it while holding the aggregate's row lock.
+
+        `personal` maps a field name to (subject, value); only a salted digest enters the chain.
+        """
+        return await append_entry(
+            self.session,
+            aggregate_type=aggregate_type,
+            aggregate_id=str(aggregate_id),
+            action=action,
+            actor=actor,
+            data=data or {},
+            personal=personal or {},
+            now=self.clock.now(),
+        )
