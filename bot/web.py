@@ -13,6 +13,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from bot import metrics
 from bot.bootstrap import Container
 from miniapp_api.app import create_api_app
+from miniapp_api.errors import error_middleware
 from store.outbox import depth_by_channel
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ async def metrics_view(request: web.Request) -> web.Response:
 
 
 def create_web_app(container: Container) -> web.Application:
-    app = web.Application(middlewares=[metrics_middleware], client_max_size=6 * 1024 * 1024)
+    app = web.Application(middlewares=[metrics_middleware, error_middleware], client_max_size=6 * 1024 * 1024)
     app[container_key] = container
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)

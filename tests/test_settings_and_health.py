@@ -1,0 +1,60 @@
+"""Settings come from the environment once; the service reports its health and readiness."""
+
+from __future__ import annotations
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.bootstrap import Container
+from bot.settings import Settings
+from bot.web import create_web_app
+
+
+def test_settings_read_prefixed_environment_and_hide_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KEZHUAN_DINGTALK__API_BASE_URL", "http://127.0.0.1:9/dt")
+    monkeypatch.setenv("KEZHUAN_WECHAT__APP_SECRET", "s3cret")
+    monkeypatch.setenv("KEZHUAN_OUTBOX__LIMITS__TEST__DAILY_CAP", "7")
+    settings = Settings()
+    assert settings.dingtalk.api_base_url == "http://127.0.0.1:9/dt"
+    assert settings.dingtalk.oapi_base_url == "https://oapi.dingtalk.com"
+    assert settings.wechat.api_base_url == "https://api.weixin.qq.com"
+    assert settings.wechat.app_secret.get_secret_value() == "s3cret"
+    assert "s3cret" not in repr(settings)
+    assert settings.sandbox is False
+
+
+async def test_readyz_reports_database_and_redis(container: Container) -> None:
+    async with TestClient(TestServer(create_web_app(container))) as client:
+        health = await client.get("/healthz")
+        assert health.status == 200
+        ready = await client.get("/readyz")
+        body = await ready.json()
+        assert ready.status == 200, body
+        assert body["checks"] == {"database": "ok", "redis": "ok"}
+
+
+async def test_readyz_fails_when_the_database_is_gone(container: Container) -> None:
+    async def broken() -> bool:
+        raise ConnectionError("database down")
+
+    container.readiness["database"] = broken
+    async with TestClient(TestServer(create_web_app(container))) as client:
+        ready = await client.get("/readyz")
+        assert ready.status == 503
+        assert (await ready.json())["checks"]["database"].startswith("down")
+
+
+async def test_sandbox_is_off_unless_configured_and_no_request_turns_it_on(container: Container) -> None:
+    async with TestClient(TestServer(create_web_app(container))) as client:
+        for attempt in ("/sandbox", "/sandbox?sandbox=1", "/sandbox/api/people"):
+            response = await client.get(attempt, headers={"X-Kezhuan-Sandbox": "true"})
+            assert response.status == 404
+            assert (await response.json())["error"]["code"] == "not_found"
+
+
+async def test_unknown_api_route_gets_a_clear_error(container: Container) -> None:
+    async with TestClient(TestServer(create_web_app(container))) as client:
+        response = await client.get("/api/v1/no-such-thing")
+        assert response.status == 404
+        body = await response.json()
+        assert body["error"] == {"code": "not_found", "message": "未找到请求的资源"}
