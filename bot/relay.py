@@ -50,6 +50,9 @@ class Relay:
         self.timezone = timezone
         self.relay_id = relay_id or f"relay-{uuid.uuid4().hex[:12]}"
         self._slots = asyncio.Semaphore(settings.concurrency)
+        # Pauses this relay learnt itself, checked again right before each call so that sends
+        # queued behind the one that hit the quota never reach the provider.
+        self._paused: dict[str, datetime] = {}
 
     async def run(self, stop: asyncio.Event) -> None:
         log.info("relay started", extra={"relay_id": self.relay_id, "channels": sorted(self.channels)})
@@ -90,9 +93,9 @@ class Relay:
         if row.reclaimed and row.platform_key is None:
             # The earlier claim ended without a result: the provider may have it already.
             metrics.outbox_possible_duplicates.labels(row.channel).inc()
-        paused_until = await self.coordination.get(f"paused:{row.channel}")
-        if paused_until is not None:
-            await self._defer(row, "paused", datetime.fromisoformat(paused_until))
+        shared_pause = await self.coordination.get(f"paused:{row.channel}")
+        if shared_pause is not None and (until := datetime.fromisoformat(shared_pause)) > self.clock.now():
+            await self._defer(row, "paused", until)
             return
         limits = self.settings.limits_for(row.channel)
         today = self.clock.now().astimezone(self.timezone).date()
@@ -106,6 +109,10 @@ class Relay:
         )) > 0:
             await self.clock.sleep(wait)
 
+        local_pause = self._paused.get(row.channel)
+        if local_pause is not None and local_pause > self.clock.now():
+            await self._defer(row, "paused", local_pause)
+            return
         message = OutboundMessage(
             id=row.id, channel=row.channel, recipient=row.recipient, payload=row.payload,
             platform_key=row.platform_key, attempt=row.attempts,
@@ -120,6 +127,7 @@ class Relay:
             metrics.channel_paused.labels(row.channel).inc()
             log.error("channel paused by provider", extra={"channel": row.channel, "reason": exc.reason,
                                                            "until": exc.until.isoformat()})
+            self._paused[row.channel] = exc.until
             ttl = max(1.0, (exc.until - self.clock.now()).total_seconds())
             await self.coordination.put(f"paused:{row.channel}", exc.until.isoformat(), ttl_seconds=ttl)
             await self._defer(row, "paused", exc.until)

@@ -1,11 +1,13 @@
 """A fake provider behind the test channel, with fault injection.
 
 POST /send {recipient, payload, key} → 200 {message_id}; a key seen before returns the first id
-(an idempotent platform); recipients starting with "invalid" → 400; injected faults → 503.
+(an idempotent platform); recipients starting with "invalid" or listed as rejected → 400;
+injected faults → 503; POST /faults sets transient_rate, delay_seconds and rejected.
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import random
 from dataclasses import dataclass, field
@@ -21,6 +23,9 @@ from sandbox.state import SandboxState
 class TestProviderState:
     __test__ = False
     transient_rate: float = 0.0
+    delay_seconds: float = 0.0
+    # Recipients refused as unknown until removed again (a fixable permanent error).
+    rejected: set[str] = field(default_factory=set)
     rng: random.Random = field(default_factory=lambda: random.Random(7))
     deliveries: list[dict[str, Any]] = field(default_factory=list)
     by_key: dict[str, str] = field(default_factory=dict)
@@ -39,9 +44,11 @@ def create_test_provider(
     async def send(request: web.Request) -> web.Response:
         body = await request.json()
         recipient = str(body.get("recipient", ""))
+        if state.delay_seconds:
+            await asyncio.sleep(state.delay_seconds)
         if state.rng.random() < state.transient_rate:
             return _error(503, "unavailable", "injected transient failure")
-        if not recipient or recipient.startswith("invalid"):
+        if not recipient or recipient.startswith("invalid") or recipient in state.rejected:
             return _error(400, "invalid_recipient", f"no such recipient: {recipient}")
         key = body.get("key")
         if key and key in state.by_key:
@@ -66,8 +73,13 @@ def create_test_provider(
 
     async def faults(request: web.Request) -> web.Response:
         body = await request.json()
-        state.transient_rate = float(body.get("transient_rate", 0.0))
-        return web.json_response({"transient_rate": state.transient_rate})
+        state.transient_rate = float(body.get("transient_rate", state.transient_rate))
+        state.delay_seconds = float(body.get("delay_seconds", state.delay_seconds))
+        state.rejected = set(body.get("rejected", state.rejected))
+        return web.json_response(
+            {"transient_rate": state.transient_rate, "delay_seconds": state.delay_seconds,
+             "rejected": sorted(state.rejected)}
+        )
 
     app.router.add_post("/send", send)
     app.router.add_get("/deliveries", deliveries)
