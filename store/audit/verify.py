@@ -83,7 +83,6 @@ async def verify_audit(session: AsyncSession, *, anchor: Anchor | None) -> Verif
     current: str | None = None
     expected_seq, prev = 1, GENESIS
     hashes: dict[int, str] = {}
-    digests: dict[int, tuple[str, dict[str, str]]] = {}
 
     def close_chain() -> None:
         if current is not None:
@@ -96,7 +95,6 @@ async def verify_audit(session: AsyncSession, *, anchor: Anchor | None) -> Verif
             current, expected_seq, prev, hashes = key, 1, GENESIS, {}
             report.chains += 1
         report.entries += 1
-        digests[entry.id] = (key, json.loads(entry.personal_digests))
         if entry.seq != expected_seq:
             findings.append(
                 Finding(Problem.MISSING, key, expected_seq, None,
@@ -113,7 +111,7 @@ async def verify_audit(session: AsyncSession, *, anchor: Anchor | None) -> Verif
     close_chain()
 
     findings.extend(_against_checkpoints(recorded, seen))
-    findings.extend(await _personal_fields(session, digests))
+    findings.extend(await _personal_fields(session))
     checkpoint_findings, report.checkpoints = await _checkpoint_chain(session, anchor)
     findings.extend(checkpoint_findings)
     report.findings = findings
@@ -136,18 +134,19 @@ def _against_checkpoints(recorded: Heads, seen: dict[str, tuple[int, str, dict[i
     return findings
 
 
-async def _personal_fields(
-    session: AsyncSession, digests: dict[int, tuple[str, dict[str, str]]]
-) -> list[Finding]:
+async def _personal_fields(session: AsyncSession) -> list[Finding]:
     findings = []
-    rows = await session.execute(
-        select(AuditPersonalField).where(AuditPersonalField.value.is_not(None)).order_by(AuditPersonalField.id)
+    rows = await session.stream(
+        select(AuditPersonalField, AuditEntry.aggregate_type, AuditEntry.aggregate_id, AuditEntry.personal_digests)
+        .join(AuditEntry, AuditEntry.id == AuditPersonalField.entry_id)
+        .where(AuditPersonalField.value.is_not(None))
+        .order_by(AuditPersonalField.id)
     )
-    for field in rows.scalars():
-        chain, expected = digests.get(field.entry_id, ("?", {}))
-        if field.salt is None or expected.get(field.field) != personal_digest(field.salt, field.value or ""):
+    async for field, aggregate_type, aggregate_id, digests in rows:
+        expected = json.loads(digests).get(field.field)
+        if field.salt is None or expected != personal_digest(field.salt, field.value or ""):
             findings.append(
-                Finding(Problem.PERSONAL_EDITED, chain, None, field.entry_id,
+                Finding(Problem.PERSONAL_EDITED, chain_key(aggregate_type, aggregate_id), None, field.entry_id,
                         f"personal field {field.field!r} does not match its digest")
             )
     return findings
