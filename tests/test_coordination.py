@@ -1,0 +1,88 @@
+"""Coordination over the redis API, on the in-process server and on a real Redis."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.bootstrap import Container
+from handlers.clock import ManualClock
+
+
+async def test_shared_token_has_one_writer_and_is_reused(container: Container) -> None:
+    coordination = container.coordination
+    fetches = 0
+
+    async def fetch() -> tuple[str, float]:
+        nonlocal fetches
+        fetches += 1
+        await asyncio.sleep(0.05)  # slow platform: concurrent callers must wait, not fetch too
+        return f"token-{fetches}", 7200
+
+    tokens = await asyncio.gather(*(coordination.shared_token("dingtalk", fetch) for _ in range(8)))
+    assert set(tokens) == {"token-1"} and fetches == 1
+    assert await coordination.shared_token("dingtalk", fetch) == "token-1"
+
+
+async def test_invalidating_a_stale_token_refetches_once_and_spares_a_fresh_one(container: Container) -> None:
+    coordination = container.coordination
+    issued = iter(["A", "B", "C"])
+
+    async def fetch() -> tuple[str, float]:
+        return next(issued), 7200
+
+    assert await coordination.shared_token("wechat", fetch) == "A"
+    await coordination.invalidate_token("wechat", "A")
+    assert await coordination.shared_token("wechat", fetch) == "B"
+    await coordination.invalidate_token("wechat", "A")  # a late report about the old token
+    assert await coordination.shared_token("wechat", fetch) == "B"
+
+
+async def test_rate_bucket_spaces_calls(container: Container, clock: ManualClock) -> None:
+    coordination = container.coordination
+    assert await coordination.rate_wait("app", per_second=20, now=clock.now()) == 0
+    wait = await coordination.rate_wait("app", per_second=20, now=clock.now())
+    assert 0.04 <= wait <= 0.06
+    clock.advance(wait)
+    assert await coordination.rate_wait("app", per_second=20, now=clock.now()) == 0
+
+
+async def test_daily_counter_stops_at_the_cap_per_period(container: Container) -> None:
+    coordination = container.coordination
+    results = [await coordination.count_within("notices:u1", period="2026-11-23", cap=3) for _ in range(5)]
+    assert results == [True, True, True, False, False]
+    assert await coordination.count_used("notices:u1", period="2026-11-23") == 3
+    assert await coordination.count_within("notices:u1", period="2026-11-24", cap=3)
+
+
+async def test_lease_has_one_holder_until_released(container: Container) -> None:
+    coordination = container.coordination
+    assert await coordination.acquire_lease("job:digest:2026-11-23", "a", ttl_seconds=60)
+    assert not await coordination.acquire_lease("job:digest:2026-11-23", "b", ttl_seconds=60)
+    assert not await coordination.renew_lease("job:digest:2026-11-23", "b", ttl_seconds=60)
+    assert await coordination.renew_lease("job:digest:2026-11-23", "a", ttl_seconds=60)
+    await coordination.release_lease("job:digest:2026-11-23", "b")  # not the holder: no effect
+    assert not await coordination.acquire_lease("job:digest:2026-11-23", "b", ttl_seconds=60)
+    await coordination.release_lease("job:digest:2026-11-23", "a")
+    assert await coordination.acquire_lease("job:digest:2026-11-23", "b", ttl_seconds=60)
+
+
+async def test_lock_excludes_and_once_keys_are_once(container: Container) -> None:
+    coordination = container.coordination
+    order: list[str] = []
+
+    async def critical(name: str) -> None:
+        async with coordination.lock("invitation:1", timeout=5, blocking_timeout=5):
+            order.append(f"{name}-in")
+            await asyncio.sleep(0.02)
+            order.append(f"{name}-out")
+
+    await asyncio.gather(critical("a"), critical("b"))
+    assert order in (["a-in", "a-out", "b-in", "b-out"], ["b-in", "b-out", "a-in", "a-out"])
+    assert await coordination.once("msg:123", ttl_seconds=60)
+    assert not await coordination.once("msg:123", ttl_seconds=60)
+
+
+async def test_namespaces_keep_environments_apart(container: Container) -> None:
+    other = type(container.coordination)(container.coordination.redis, namespace="kz:other")
+    assert await container.coordination.once("x", ttl_seconds=60)
+    assert await other.once("x", ttl_seconds=60)
