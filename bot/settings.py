@@ -20,14 +20,14 @@ class ChannelLimits(BaseModel):
     daily_cap: int = 100_000
 
 
-def _default_channel_limits() -> dict[str, ChannelLimits]:
-    return {
-        "test": ChannelLimits(per_second=200.0, daily_cap=1_000_000),
-        "dingtalk.card": ChannelLimits(per_second=20.0, daily_cap=1_000_000),
-        "dingtalk.work_notice": ChannelLimits(per_second=20.0, daily_cap=1_000_000),
-        "wechat.template": ChannelLimits(per_second=50.0, daily_cap=100_000),
-        "sms": ChannelLimits(per_second=10.0, daily_cap=10_000),
-    }
+# Defaults per channel; settings override single fields without losing the rest.
+DEFAULT_LIMITS: dict[str, ChannelLimits] = {
+    "test": ChannelLimits(per_second=200.0, daily_cap=1_000_000),
+    "dingtalk.card": ChannelLimits(per_second=20.0, daily_cap=1_000_000),
+    "dingtalk.work_notice": ChannelLimits(per_second=20.0, daily_cap=1_000_000),
+    "wechat.template": ChannelLimits(per_second=50.0, daily_cap=100_000),
+    "sms": ChannelLimits(per_second=10.0, daily_cap=10_000),
+}
 
 
 class OutboxSettings(BaseModel):
@@ -39,10 +39,15 @@ class OutboxSettings(BaseModel):
     backoff_max_seconds: float = 3600.0
     max_attempts: int = 12
     concurrency: int = 8
-    limits: dict[str, ChannelLimits] = Field(default_factory=_default_channel_limits)
+    # Overrides, e.g. KEZHUAN_OUTBOX__LIMITS='{"wechat.template": {"daily_cap": 200000}}'.
+    limits: dict[str, ChannelLimits] = Field(default_factory=dict)
 
     def limits_for(self, channel: str) -> ChannelLimits:
-        return self.limits.get(channel, ChannelLimits())
+        base = DEFAULT_LIMITS.get(channel, ChannelLimits())
+        override = self.limits.get(channel)
+        if override is None:
+            return base
+        return base.model_copy(update={name: getattr(override, name) for name in override.model_fields_set})
 
 
 class AuditSettings(BaseModel):

@@ -13,6 +13,7 @@ from bot.bootstrap import Container
 from bot.channels.base import ChannelPaused, Delivered, OutboundMessage
 from bot.channels.test_channel import TestChannel
 from bot.relay import Relay
+from bot.settings import ChannelLimits
 from handlers.clock import ManualClock
 from sandbox.test_provider import TestProviderState
 from store.models.outbox import OutboxMessage, OutboxStatus
@@ -133,7 +134,7 @@ async def test_attempts_are_bounded_then_dead_lettered(container: Container, clo
 
 
 async def test_daily_cap_defers_to_the_next_local_day(container: Container, clock: ManualClock) -> None:
-    container.settings.outbox.limits["test"].daily_cap = 3
+    container.settings.outbox.limits["test"] = ChannelLimits(daily_cap=3)
     provider = TestProviderState()
     async with served_provider(provider, clock) as url:
         container.channels["test"] = TestChannel(container.http, url)

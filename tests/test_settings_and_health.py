@@ -13,7 +13,7 @@ from bot.web import create_web_app
 def test_settings_read_prefixed_environment_and_hide_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KEZHUAN_DINGTALK__API_BASE_URL", "http://127.0.0.1:9/dt")
     monkeypatch.setenv("KEZHUAN_WECHAT__APP_SECRET", "s3cret")
-    monkeypatch.setenv("KEZHUAN_OUTBOX__LIMITS__TEST__DAILY_CAP", "7")
+    monkeypatch.setenv("KEZHUAN_OUTBOX__LIMITS", '{"wechat.template": {"daily_cap": 200000}}')
     settings = Settings()
     assert settings.dingtalk.api_base_url == "http://127.0.0.1:9/dt"
     assert settings.dingtalk.oapi_base_url == "https://oapi.dingtalk.com"
@@ -21,6 +21,10 @@ def test_settings_read_prefixed_environment_and_hide_secrets(monkeypatch: pytest
     assert settings.wechat.app_secret.get_secret_value() == "s3cret"
     assert "s3cret" not in repr(settings)
     assert settings.sandbox is False
+    # One overridden field keeps the other defaults, of that channel and of the others.
+    assert settings.outbox.limits_for("wechat.template").daily_cap == 200_000
+    assert settings.outbox.limits_for("wechat.template").per_second == 50.0
+    assert settings.outbox.limits_for("sms").daily_cap == 10_000
 
 
 async def test_readyz_reports_database_and_redis(container: Container) -> None:
