@@ -43,7 +43,7 @@ def demo_command(settings: Settings, port: int | None) -> None:
     updates: dict[str, Any] = {"sandbox": True}
     if port is not None:
         updates["port"] = port
-    if "KEZHUAN_DATABASE_URL" not in _environ():
+    if "database_url" not in settings.model_fields_set:  # the demo keeps its own database
         updates["database_url"] = "sqlite+aiosqlite:///var/demo.db"
     settings = settings.model_copy(update=updates)
     settings = settings.model_copy(
@@ -51,12 +51,6 @@ def demo_command(settings: Settings, port: int | None) -> None:
     )
     click.echo(f"kezhuan sandbox console: {settings.base_url}/sandbox", err=True)
     _run(serve(settings, ROLES, demo=True))
-
-
-def _environ() -> dict[str, str]:
-    import os
-
-    return dict(os.environ)
 
 
 @main.command("migrate")

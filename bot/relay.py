@@ -109,6 +109,13 @@ class Relay:
         )) > 0:
             await self.clock.sleep(wait)
 
+        if self.clock.now() + timedelta(seconds=self.settings.send_timeout_seconds) >= row.claim_expires_at:
+            # Queued here too long: the claim could lapse mid-send and another relay take the row.
+            await outbox.mark_retry(
+                self.sessionmaker, row.id, self.relay_id, error="claim ran short before sending",
+                next_attempt_at=self.clock.now(), now=self.clock.now(), count_attempt=False,
+            )
+            return
         local_pause = self._paused.get(row.channel)
         if local_pause is not None and local_pause > self.clock.now():
             await self._defer(row, "paused", local_pause)

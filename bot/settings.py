@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SQLITE_URL = "sqlite+aiosqlite:///var/kezhuan.db"
@@ -41,6 +41,13 @@ class OutboxSettings(BaseModel):
     concurrency: int = 8
     # Overrides, e.g. KEZHUAN_OUTBOX__LIMITS='{"wechat.template": {"daily_cap": 200000}}'.
     limits: dict[str, ChannelLimits] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _lease_outlasts_a_send(self) -> OutboxSettings:
+        # A row is only sent while its claim has a send timeout to spare; see Relay._deliver.
+        if self.lease_seconds < 2 * self.send_timeout_seconds:
+            raise ValueError("outbox lease_seconds must be at least twice send_timeout_seconds")
+        return self
 
     def limits_for(self, channel: str) -> ChannelLimits:
         base = DEFAULT_LIMITS.get(channel, ChannelLimits())

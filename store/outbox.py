@@ -48,6 +48,7 @@ class Claimed:
     payload: dict[str, Any]
     platform_key: str | None
     attempts: int
+    claim_expires_at: datetime
     # True when an earlier claim expired without a result: the provider may already have it.
     reclaimed: bool
 
@@ -89,6 +90,7 @@ async def claim_due(
                 payload=r.payload,
                 platform_key=r.platform_key,
                 attempts=r.attempts + 1,
+                claim_expires_at=expires,
                 reclaimed=r.status == OutboxStatus.SENDING,
             )
             for r in rows

@@ -49,6 +49,7 @@ class RelayProcess:
             "KEZHUAN_DATA_DIR": str(settings.data_dir),
             "KEZHUAN_AUDIT__ANCHOR_PATH": str(settings.audit.anchor_path),
             "KEZHUAN_OUTBOX__LEASE_SECONDS": str(lease_seconds),
+            "KEZHUAN_OUTBOX__SEND_TIMEOUT_SECONDS": str(lease_seconds / 2.5),
             "KEZHUAN_OUTBOX__POLL_INTERVAL_SECONDS": "0.05",
             "KEZHUAN_OUTBOX__BACKOFF_BASE_SECONDS": "0.01",
             "KEZHUAN_OUTBOX__BATCH_SIZE": "10",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -45,6 +46,7 @@ async def statuses(container: Container) -> dict[str, int]:
 async def drain(relay: Relay, clock: ManualClock, *, rounds: int = 400) -> None:
     """Run the relay, moving the clock past back-offs, until nothing is left to send."""
     for _ in range(rounds):
+        clock.advance(0.001)
         if await relay.run_once() == 0:
             async with relay.sessionmaker() as session:
                 waiting = (
@@ -207,14 +209,21 @@ async def test_a_claim_that_lapsed_without_a_result_is_counted_as_a_possible_dup
     assert await statuses(container) == {"sent": 2}
 
 
-async def wait_for(condition: object, *, seconds: float) -> None:
+async def wait_for(condition: Callable[[], Awaitable[bool]], *, seconds: float) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
     while loop.time() < deadline:
-        if callable(condition) and condition():
+        if await condition():
             return
         await asyncio.sleep(0.05)
     raise AssertionError("condition not reached in time")
+
+
+def all_sent(container: Container, count: int) -> Callable[[], Awaitable[bool]]:
+    async def check() -> bool:
+        return await statuses(container) == {"sent": count}
+
+    return check
 
 
 async def test_a_relay_killed_mid_batch_loses_nothing(container: Container, clock: ManualClock) -> None:
@@ -224,13 +233,17 @@ async def test_a_relay_killed_mid_batch_loses_nothing(container: Container, cloc
         await enqueue(container, 120)
         first = RelayProcess(container.settings, url, lease_seconds=1.0)
         await first.start()
-        await wait_for(lambda: len(provider.deliveries) >= 30, seconds=60)
+        async def some_delivered() -> bool:
+            return len(provider.deliveries) >= 30
+
+        await wait_for(some_delivered, seconds=60)
         await first.kill()
         killed_at = len(provider.deliveries)
         assert killed_at < 120, "killed mid-batch"
         second = RelayProcess(container.settings, url, lease_seconds=1.0)
         await second.start()
-        await wait_for(lambda: len(delivered_counts(provider)) == 120, seconds=60)
+        # Rows the dead relay sent but never settled are taken over once its claim lapses.
+        await wait_for(all_sent(container, 120), seconds=60)
         await second.stop()
     counts = delivered_counts(provider)
     assert sorted(counts) == list(range(120)), "every message arrived"
@@ -249,7 +262,7 @@ async def test_two_relay_processes_never_deliver_a_row_twice(
         await enqueue(container, 200)
         processes = [RelayProcess(container.settings, url, lease_seconds=30.0) for _ in range(relays)]
         await asyncio.gather(*(p.start() for p in processes))
-        await wait_for(lambda: len(provider.deliveries) >= 200, seconds=60)
+        await wait_for(all_sent(container, 200), seconds=60)
         await asyncio.sleep(0.3)  # anything a second relay would still send arrives now
         logs = await asyncio.gather(*(p.stop() for p in processes))
     counts = delivered_counts(provider)
@@ -262,3 +275,53 @@ async def test_two_relay_processes_never_deliver_a_row_twice(
         ).scalar_one()
     assert claimed_by == 0
     assert all("Traceback" not in log for log in logs), logs
+
+
+class SlowChannel:
+    name = "test"
+
+    def __init__(self, clock: ManualClock) -> None:
+        self.clock = clock
+        self.sent: list[int] = []
+
+    async def send(self, message: OutboundMessage) -> Delivered:
+        self.clock.advance(4)  # each call takes four seconds of the claim
+        self.sent.append(message.id)
+        return Delivered(provider_message_id=f"s-{message.id}")
+
+
+async def test_rows_whose_claim_ran_short_are_handed_back_unsent(container: Container, clock: ManualClock) -> None:
+    container.settings.outbox.concurrency = 1
+    container.settings.outbox.lease_seconds = 10.0
+    container.settings.outbox.send_timeout_seconds = 2.0
+    channel = SlowChannel(clock)
+    container.channels["test"] = channel
+    await enqueue(container, 3)
+    relay = relay_for(container)
+    assert await relay.run_once() == 3
+    assert len(channel.sent) == 2, "the third row would have outlived its claim"
+    assert await statuses(container) == {"sent": 2, "pending": 1}
+    await drain(relay, clock)
+    assert sorted(channel.sent) == [1, 2, 3]
+    async with container.sessionmaker() as session:
+        attempts = (await session.execute(select(OutboxMessage.attempts).order_by(OutboxMessage.id))).scalars().all()
+    assert attempts == [1, 1, 1], "handing a row back is not an attempt"
+
+
+async def test_a_keyed_message_sent_again_after_a_crash_arrives_once(container: Container, clock: ManualClock) -> None:
+    provider = TestProviderState()
+    async with served_provider(provider, clock) as url:
+        container.channels["test"] = TestChannel(container.http, url)
+        async with container.uow() as uow:
+            await uow.send("test", "13800000004", {"n": 7}, platform_key="out-track-7")
+            await uow.commit()
+        await drain(relay_for(container), clock)
+        # The relay died after the provider accepted but before it settled: the row is claimable again.
+        async with container.sessionmaker() as session, session.begin():
+            await session.execute(
+                update(OutboxMessage).values(status=OutboxStatus.SENDING, claimed_by="dead-relay",
+                                             next_attempt_at=clock.now())
+            )
+        await drain(relay_for(container), clock)
+    assert delivered_counts(provider) == {7: 1}
+    assert await statuses(container) == {"sent": 1}

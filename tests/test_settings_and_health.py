@@ -62,3 +62,10 @@ async def test_unknown_api_route_gets_a_clear_error(container: Container) -> Non
         assert response.status == 404
         body = await response.json()
         assert body["error"] == {"code": "not_found", "message": "未找到请求的资源"}
+
+
+def test_a_lease_shorter_than_two_send_timeouts_is_refused() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="at least twice"):
+        Settings(outbox={"lease_seconds": 10, "send_timeout_seconds": 8})
