@@ -39,29 +39,18 @@ async def append_entry(
     digests = canonical(
         {field: personal_digest(salts[field], value) for field, (_subject, value) in personal.items()}
     )
-    data_text = canonical(data)
-    entry = AuditEntry(
-        aggregate_type=aggregate_type,
-        aggregate_id=aggregate_id,
-        seq=seq,
-        action=action,
-        actor=actor,
-        data=data_text,
-        personal_digests=digests,
-        occurred_at=now,
-        prev_hash=prev_hash,
-        hash=entry_hash(
-            aggregate_type=aggregate_type,
-            aggregate_id=aggregate_id,
-            seq=seq,
-            action=action,
-            actor=actor,
-            data=data_text,
-            personal_digests=digests,
-            occurred_at=now,
-            prev_hash=prev_hash,
-        ),
-    )
+    fields: dict[str, Any] = {
+        "aggregate_type": aggregate_type,
+        "aggregate_id": aggregate_id,
+        "seq": seq,
+        "action": action,
+        "actor": actor,
+        "data": canonical(data),
+        "personal_digests": digests,
+        "occurred_at": now,
+        "prev_hash": prev_hash,
+    }
+    entry = AuditEntry(**fields, hash=entry_hash(fields))
     session.add(entry)
     await session.flush()
     for field, (subject, value) in personal.items():

@@ -27,24 +27,17 @@ def personal_digest(salt: str, value: str) -> str:
     return sha256_hex(f"{salt}:{value}")
 
 
-def entry_hash(
-    *,
-    aggregate_type: str,
-    aggregate_id: str,
-    seq: int,
-    action: str,
-    actor: str | None,
-    data: str,
-    personal_digests: str,
-    occurred_at: datetime,
-    prev_hash: str,
-) -> str:
-    return sha256_hex(
-        canonical(
-            [aggregate_type, aggregate_id, seq, action, actor, data, personal_digests,
-             instant(occurred_at), prev_hash]
-        )
-    )
+# The columns of an entry that its hash covers, in hashing order.
+ENTRY_FIELDS = (
+    "aggregate_type", "aggregate_id", "seq", "action", "actor", "data", "personal_digests", "occurred_at",
+    "prev_hash",
+)
+
+
+def entry_hash(fields: dict[str, Any]) -> str:
+    values = [fields[name] for name in ENTRY_FIELDS]
+    values[ENTRY_FIELDS.index("occurred_at")] = instant(fields["occurred_at"])
+    return sha256_hex(canonical(values))
 
 
 def checkpoint_hash(*, seq: int, heads: str, created_at: datetime, prev_hash: str) -> str:

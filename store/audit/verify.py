@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.audit.anchor import Anchor
 from store.audit.checkpoint import Heads, chain_key, recorded_heads
-from store.audit.hashing import GENESIS, checkpoint_hash, entry_hash, personal_digest
+from store.audit.hashing import ENTRY_FIELDS, GENESIS, checkpoint_hash, entry_hash, personal_digest
 from store.models.audit import AuditCheckpoint, AuditEntry, AuditPersonalField
 
 
@@ -62,17 +62,7 @@ async def _entries(session: AsyncSession) -> AsyncIterator[AuditEntry]:
 
 
 def _recomputed(entry: AuditEntry) -> str:
-    return entry_hash(
-        aggregate_type=entry.aggregate_type,
-        aggregate_id=entry.aggregate_id,
-        seq=entry.seq,
-        action=entry.action,
-        actor=entry.actor,
-        data=entry.data,
-        personal_digests=entry.personal_digests,
-        occurred_at=entry.occurred_at,
-        prev_hash=entry.prev_hash,
-    )
+    return entry_hash({name: getattr(entry, name) for name in ENTRY_FIELDS})
 
 
 async def verify_audit(session: AsyncSession, *, anchor: Anchor | None) -> VerifyReport:
