@@ -3,17 +3,33 @@ an audit entry per stored file. Every sample is built here, byte by byte, from t
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import io
+import json
 import random
 import struct
 import zipfile
 import zlib
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 
+from bot.bootstrap import Container
+from handlers.audit.verify_audit_chain import verify_audit_chain
+from handlers.errors import DomainError, FileTooLarge, InvalidInput, UnsupportedFileType
 from handlers.files.detect import detect
 from handlers.files.names import clean_filename
+from handlers.files.policy import MB, PURPOSES
+from handlers.files.ports import StoredContentCorrupt, StoredContentMissing
+from handlers.files.store_file import StoreFile, store_file
+from store.filestore import LocalFileStorage
+from store.models.audit import AuditEntry
+from store.models.files import StoredFile
+from store.uow import UnitOfWork
 
 # --- samples ----------------------------------------------------------------------------------------
 
@@ -227,3 +243,199 @@ def test_names_are_cleaned_and_always_carry_the_detected_extension() -> None:
     assert clean_filename("  \x00 . ", "png") == "未命名.png"
     long_name = clean_filename("长" * 400 + ".pdf", "pdf")
     assert len(long_name) == 255 and long_name.endswith("长.pdf")
+
+
+# --- storage -----------------------------------------------------------------------------------------
+
+
+async def test_local_storage_is_content_addressed_and_leaves_no_temp_files(tmp_path: Path) -> None:
+    storage = LocalFileStorage(tmp_path / "files")
+    content = make_pdf()
+    sha = await storage.put(content)
+    assert sha == hashlib.sha256(content).hexdigest()
+    assert await storage.put(content) == sha
+    assert (tmp_path / "files" / sha[:2] / sha[2:4] / sha).read_bytes() == content
+    assert [p.name for p in (tmp_path / "files").rglob("*") if p.is_file()] == [sha]
+    assert await storage.exists(sha) and await storage.read(sha) == content
+    with storage.open(sha) as stream:
+        assert stream.read() == content
+
+    missing = hashlib.sha256(b"other").hexdigest()
+    assert not await storage.exists(missing)
+    assert not await storage.exists("../../etc/passwd")
+    for address in (missing, "../" * 3 + "etc/passwd", sha.upper()):
+        with pytest.raises(StoredContentMissing):
+            await storage.read(address)
+        with pytest.raises(StoredContentMissing):
+            storage.open(address)
+
+    (tmp_path / "files" / sha[:2] / sha[2:4] / sha).write_bytes(content + b"tampered")
+    with pytest.raises(StoredContentCorrupt):
+        await storage.read(sha)
+
+
+# --- the use case ------------------------------------------------------------------------------------
+
+
+def _stored_paths(container: Container) -> list[Path]:
+    return [p for p in container.settings.files_dir.rglob("*") if p.is_file()]
+
+
+async def _rows(container: Container) -> list[StoredFile]:
+    async with container.sessionmaker() as session:
+        return list((await session.execute(select(StoredFile).order_by(StoredFile.id))).scalars())
+
+
+async def _audit(container: Container, sha: str) -> list[AuditEntry]:
+    async with container.sessionmaker() as session:
+        query = (
+            select(AuditEntry)
+            .where(AuditEntry.aggregate_type == "file", AuditEntry.aggregate_id == sha)
+            .order_by(AuditEntry.seq)
+        )
+        return list((await session.execute(query)).scalars())
+
+
+async def test_container_wires_local_storage_under_the_files_dir(container: Container) -> None:
+    assert isinstance(container.files, LocalFileStorage)
+    assert container.files.root == container.settings.files_dir
+
+
+async def test_a_certificate_is_stored_with_its_row_and_audit_entry(container: Container) -> None:
+    content = make_png()
+    view = await store_file(
+        StoreFile(purpose="certificate", filename="营业执照.png", content=content, uploaded_by="person:7"),
+        container.uow(),
+        container.files,
+    )
+    sha = hashlib.sha256(content).hexdigest()
+    assert (view.sha256, view.kind, view.mime, view.size) == (sha, "png", "image/png", len(content))
+    assert (view.purpose, view.original_name, view.uploaded_by) == ("certificate", "营业执照.png", "person:7")
+    assert view.created_at == container.clock.now()
+    assert await container.files.read(sha) == content
+
+    [row] = await _rows(container)
+    assert (row.id, row.sha256, row.kind, row.purpose, row.original_name) == (
+        view.id, sha, "png", "certificate", "营业执照.png"
+    )
+    [entry] = await _audit(container, sha)
+    assert (entry.seq, entry.action, entry.actor) == (1, "stored", "person:7")
+    assert json.loads(entry.data) == {"file_id": view.id, "purpose": "certificate", "kind": "png", "size": len(content)}
+    assert "营业执照" not in entry.data  # names may be personal: they stay out of the chain
+    report = await verify_audit_chain(container.uow(), container.anchors)
+    assert report.ok, report.findings
+
+
+@pytest.mark.parametrize("kind", sorted(SAMPLES))
+async def test_every_accepted_kind_is_stored_as_an_attachment(container: Container, kind: str) -> None:
+    view = await store_file(
+        StoreFile(purpose="attachment", filename=f"附件.{kind}", content=SAMPLES[kind]()),
+        container.uow(),
+        container.files,
+    )
+    assert view.kind == kind and view.original_name == f"附件.{kind}"
+
+
+async def test_identical_content_is_kept_once_on_disk_and_chained(container: Container) -> None:
+    content = make_docx()
+    first = await store_file(
+        StoreFile(purpose="document", filename="合同.docx", content=content, uploaded_by="person:1"),
+        container.uow(), container.files,
+    )
+    second = await store_file(
+        StoreFile(purpose="attachment", filename="合同副本", content=content, uploaded_by="person:2"),
+        container.uow(), container.files,
+    )
+    assert first.sha256 == second.sha256 and first.id != second.id
+    assert second.original_name == "合同副本.docx"
+    assert [p.name for p in _stored_paths(container)] == [first.sha256]
+    assert [(e.seq, e.actor) for e in await _audit(container, first.sha256)] == [(1, "person:1"), (2, "person:2")]
+
+
+async def test_concurrent_identical_uploads_all_land_on_one_chain(container: Container) -> None:
+    content = make_pdf("同时上传")
+    views = await asyncio.gather(
+        *(
+            store_file(
+                StoreFile(purpose="document", filename=f"{n}.pdf", content=content, uploaded_by=f"person:{n}"),
+                container.uow(), container.files,
+            )
+            for n in range(4)
+        )
+    )
+    assert len({v.id for v in views}) == 4
+    assert [e.seq for e in await _audit(container, views[0].sha256)] == [1, 2, 3, 4]
+    report = await verify_audit_chain(container.uow(), container.anchors)
+    assert report.ok, report.findings
+
+
+async def test_an_export_is_hashed_into_the_audit_chain(container: Container) -> None:
+    content = make_pdf("兑现申请表")
+    view = await store_file(StoreFile(purpose="export", filename="兑现申请表.pdf", content=content),
+                            container.uow(), container.files)
+    [entry] = await _audit(container, view.sha256)
+    assert entry.actor is None and json.loads(entry.data)["purpose"] == "export"
+
+
+Case = tuple[str, str, Callable[[], bytes], type[DomainError], int, str, str]
+
+REJECTIONS: dict[str, Case] = {
+    "exe renamed to pdf": ("certificate", "合同.pdf", make_exe, UnsupportedFileType, 415,
+                           "unsupported_file_type", "仅支持 jpg、png、pdf 格式"),
+    "truncated pdf": ("document", "合同.pdf", lambda: make_pdf()[:200], UnsupportedFileType, 415,
+                      "unsupported_file_type", "仅支持 doc、docx、pdf 格式"),
+    "truncated png": ("image", "照片.png", lambda: make_png()[:-12], UnsupportedFileType, 415,
+                      "unsupported_file_type", "仅支持 jpg、png 格式"),
+    "pdf where an image is wanted": ("image", "照片.png", make_pdf, UnsupportedFileType, 415,
+                                     "unsupported_file_type", "仅支持 jpg、png 格式"),
+    "xls for an import": ("spreadsheet", "名单.xlsx", lambda: make_ole2("Workbook"), UnsupportedFileType, 415,
+                          "unsupported_file_type", "仅支持 xlsx 格式"),
+    "certificate over 1 MB": ("certificate", "证书.pdf", lambda: make_pdf_of_size(MB + 1), FileTooLarge, 413,
+                              "file_too_large", "文件不能超过 1 MB"),
+    "image over 1 MB": ("image", "照片.png", lambda: make_noisy_png(400_000),
+                        FileTooLarge, 413, "file_too_large", "文件不能超过 1 MB"),
+    "contract over 5 MB": ("document", "合同.pdf", lambda: make_pdf_of_size(5 * MB + 1), FileTooLarge, 413,
+                           "file_too_large", "文件不能超过 5 MB"),
+    "intent document over 2 MB": ("intent_document", "报价单.pdf", lambda: make_pdf_of_size(2 * MB + 1),
+                                  FileTooLarge, 413, "file_too_large", "文件不能超过 2 MB"),
+    "empty": ("attachment", "空.pdf", lambda: b"", InvalidInput, 422, "empty_file", "文件内容为空"),
+    "unknown purpose": ("avatar", "头像.png", make_png, InvalidInput, 422, "unknown_file_purpose",
+                        "未知的文件用途"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REJECTIONS))
+async def test_rejected_uploads_leave_nothing_behind(container: Container, name: str) -> None:
+    purpose, filename, build, error, status, code, message = REJECTIONS[name]
+    with pytest.raises(error) as caught:
+        await store_file(StoreFile(purpose=purpose, filename=filename, content=build()),
+                         container.uow(), container.files)
+    assert (caught.value.status, caught.value.code, caught.value.message) == (status, code, message)
+    assert await _rows(container) == []
+    assert _stored_paths(container) == []
+
+
+async def test_a_file_exactly_at_the_limit_is_accepted(container: Container) -> None:
+    content = make_pdf_of_size(PURPOSES["certificate"].max_bytes)
+    assert len(content) == MB
+    view = await store_file(StoreFile(purpose="certificate", filename="证书.pdf", content=content),
+                            container.uow(), container.files)
+    assert view.size == MB
+
+
+async def test_a_failed_insert_leaves_no_row_and_no_audit_entry(
+    container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken_record(self: UnitOfWork, *args: Any, **kwargs: Any) -> int:
+        raise ConnectionError("database went away")
+
+    monkeypatch.setattr(UnitOfWork, "record", broken_record)
+    content = make_jpeg()
+    with pytest.raises(ConnectionError):
+        await store_file(StoreFile(purpose="image", filename="a.jpg", content=content),
+                         container.uow(), container.files)
+    assert await _rows(container) == []
+    async with container.sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(AuditEntry)) == 0
+    # The content itself may stay: it is addressed by its hash and referenced by nothing.
+    assert await container.files.exists(hashlib.sha256(content).hexdigest())
