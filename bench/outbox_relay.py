@@ -275,7 +275,7 @@ async def _measure(container: Container, options: Options, backend: str, state: 
         emit(f"  prefilled {options.messages} messages in {producer.result():.2f}s")
     # With --prefill the clock starts at the drain and latencies count from it, not from the enqueue.
     started_at = container.clock.now()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     tasks = [asyncio.create_task(relay.run(stop), name=relay.relay_id) for relay in relays]
     sent, last_report = 0, started
     try:
@@ -299,6 +299,7 @@ async def _measure(container: Container, options: Options, backend: str, state: 
         await asyncio.gather(*tasks, return_exceptions=True)
         if not producer.done():
             producer.cancel()
+    cpu_seconds = time.process_time() - cpu_started
     values, last_sent = await latencies_ms(container, since=started_at if options.prefill else None)
     seconds = (last_sent - started_at).total_seconds() if last_sent else time.perf_counter() - started
     emit(f"  done: {len(values)} sent in {seconds:.2f}s; enqueue took {enqueue_seconds:.2f}s; "
@@ -312,6 +313,8 @@ async def _measure(container: Container, options: Options, backend: str, state: 
         "p50_ms": round(percentile(values, 0.50), 1),
         "p99_ms": round(percentile(values, 0.99), 1),
         "peak_rss_mb": round(peak_rss_mb(), 1),
+        # This process's CPU (relay, producer and provider together): steadier than wall time on a busy host.
+        "cpu_ms_per_msg": round(cpu_seconds * 1000.0 / max(1, len(values)), 2),
         "sent": len(values),
         "enqueue_s": round(enqueue_seconds, 3),
         "per_tx": options.per_tx,
