@@ -209,6 +209,8 @@ REJECTED: dict[str, Callable[[], bytes]] = {
     "png with bad crc": lambda: make_png()[:-5] + b"\x00" + make_png()[-4:],
     "png with junk after IEND": lambda: make_png() + b"MZ",
     "truncated jpeg": lambda: make_jpeg()[:-2],
+    "jpeg cut in its scan": lambda: make_jpeg()[:-3],
+    "jpeg cut after a marker byte": lambda: make_jpeg()[:-1],
     "jpeg without frame": lambda: b"\xff\xd8" + _jpeg_segment(0xDA, b"\x01\x01\x00\x00\x3f\x00") + b"\xff\xd9",
     "truncated docx": lambda: make_docx()[:-30],
     "plain zip": lambda: _zip({"a.txt": b"hello"}),
@@ -227,6 +229,27 @@ def _zip(members: dict[str, bytes]) -> bytes:
         for name, data in members.items():
             archive.writestr(name, data)
     return buffer.getvalue()
+
+
+def test_jpeg_scan_data_is_skipped_over_stuffed_bytes_restarts_and_later_scans() -> None:
+    one_symbol_table = b"\x01" + b"\x00" * 15 + b"\x00"
+    jpeg = make_jpeg()
+    first_scan_end = jpeg.index(b"\xff\xd9")
+    scans = (
+        jpeg[:first_scan_end]
+        + b"\xff\x00\x12\xff\xd0\x34\xff\xff"  # stuffed 0xFF, a restart marker, fill bytes
+        + _jpeg_segment(0xC4, b"\x01" + one_symbol_table)
+        + _jpeg_segment(0xDA, b"\x01\x01\x00\x00\x3f\x00")
+        + b"\x3f\xff\xd9"
+    )
+    detected = detect(scans)
+    assert detected is not None and detected.kind == "jpg"
+    assert detect(scans[: scans.index(b"\xff\xd0")]) is None
+
+
+def test_a_phone_photo_with_a_trailer_after_its_end_is_still_a_jpeg() -> None:
+    detected = detect(make_jpeg() + b"MotionPhoto_Data" + b"\x00\x00\x00\x18ftypmp42")
+    assert detected is not None and detected.kind == "jpg"
 
 
 @pytest.mark.parametrize("name", sorted(REJECTED))
@@ -272,6 +295,8 @@ async def test_local_storage_is_content_addressed_and_leaves_no_temp_files(tmp_p
     (tmp_path / "files" / sha[:2] / sha[2:4] / sha).write_bytes(content + b"tampered")
     with pytest.raises(StoredContentCorrupt):
         await storage.read(sha)
+    assert await storage.put(content) == sha  # storing the content again repairs the damaged copy
+    assert await storage.read(sha) == content
 
 
 # --- the use case ------------------------------------------------------------------------------------

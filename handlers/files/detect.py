@@ -108,33 +108,53 @@ _SOS, _EOI = 0xDA, 0xD9
 
 
 def _is_jpeg(content: bytes) -> bool:
-    """SOI, well-formed segments with a frame header up to the first scan, and EOI at the end."""
+    """SOI, well-formed segments, a frame header, at least one scan whose data runs to a marker, then EOI.
+
+    Bytes after EOI are allowed: phones append motion-photo video and maker trailers there. A truncated
+    upload never reaches EOI."""
     if not content.startswith(b"\xff\xd8\xff"):
         return False
-    # Some writers pad after EOI with zero bytes; anything else after it is a truncated or doctored file.
-    if not content.rstrip(b"\x00").endswith(b"\xff\xd9"):
-        return False
-    pos, has_frame = 2, False
-    while pos + 4 <= len(content):
+    pos, has_frame, has_scan = 2, False, False
+    while pos + 2 <= len(content):
         if content[pos] != 0xFF:
             return False
         marker = content[pos + 1]
         if marker == 0xFF:  # fill byte
             pos += 1
             continue
-        if marker == _SOS:
-            return has_frame
         if marker == _EOI:
-            return False
+            return has_scan
         if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # markers without a length
             pos += 2
             continue
+        if pos + 4 > len(content):
+            return False
         (length,) = struct.unpack_from(">H", content, pos + 2)
         if length < 2 or pos + 2 + length > len(content):
             return False
         has_frame = has_frame or marker in _SOF
         pos += 2 + length
+        if marker == _SOS:
+            if not has_frame:
+                return False
+            has_scan = True
+            pos = _end_of_scan_data(content, pos)
+            if pos < 0:
+                return False
     return False
+
+
+def _end_of_scan_data(content: bytes, pos: int) -> int:
+    """Where the marker after entropy-coded data starts; -1 if the data runs off the end."""
+    while (pos := content.find(b"\xff", pos)) >= 0 and pos + 1 < len(content):
+        following = content[pos + 1]
+        if following == 0x00 or 0xD0 <= following <= 0xD7:  # a stuffed 0xFF or a restart marker
+            pos += 2
+        elif following == 0xFF:  # fill bytes before the marker
+            pos += 1
+        else:
+            return pos
+    return -1
 
 
 # --- DOCX / XLSX ----------------------------------------------------------------------------------
