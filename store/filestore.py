@@ -52,8 +52,8 @@ class LocalFileStorage:
     def _put(self, content: bytes) -> str:
         sha256 = hashlib.sha256(content).hexdigest()
         path = self.path_for(sha256)
-        if path.is_file() and path.stat().st_size == len(content):
-            return sha256
+        if path.is_file() and _sha256_of(path) == sha256:
+            return sha256  # already kept; a damaged copy is replaced below
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
         try:
@@ -78,6 +78,14 @@ class LocalFileStorage:
         if hashlib.sha256(content).hexdigest() != sha256:
             raise StoredContentCorrupt(f"stored content {sha256} does not match its address")
         return content
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _fsync_dir(directory: Path) -> None:
