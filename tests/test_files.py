@@ -214,6 +214,9 @@ REJECTED: dict[str, Callable[[], bytes]] = {
     "jpeg without frame": lambda: b"\xff\xd8" + _jpeg_segment(0xDA, b"\x01\x01\x00\x00\x3f\x00") + b"\xff\xd9",
     "truncated docx": lambda: make_docx()[:-30],
     "plain zip": lambda: _zip({"a.txt": b"hello"}),
+    "docx with a damaged part": lambda: _zip(
+        {"[Content_Types].xml": _DOCX_TYPE.encode(), "word/document.xml": b"<root>ok</root>"}
+    ).replace(b"<root>ok</root>", b"<root>no</root>"),
     "docm renamed": lambda: make_ooxml(
         "word/document.xml", _DOCX_TYPE, extra={"word/vbaProject.bin": b"\x00" * 64}
     ),
@@ -255,6 +258,18 @@ def test_a_phone_photo_with_a_trailer_after_its_end_is_still_a_jpeg() -> None:
 @pytest.mark.parametrize("name", sorted(REJECTED))
 def test_lookalikes_and_truncated_files_are_not_recognised(name: str) -> None:
     assert detect(REJECTED[name]()) is None
+
+
+def test_an_office_file_that_would_inflate_past_the_ceiling_is_refused_unread() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", _DOCX_TYPE)
+        archive.writestr("word/document.xml", "<root/>")
+        with archive.open("word/media/bomb.bin", "w") as bomb:
+            for _ in range(201):
+                bomb.write(bytes(1024 * 1024))
+    assert len(buffer.getvalue()) < MB
+    assert detect(buffer.getvalue()) is None
 
 
 def test_names_are_cleaned_and_always_carry_the_detected_extension() -> None:

@@ -164,15 +164,17 @@ _OOXML_MAIN = {
     "docx": ("word/document.xml", b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"),
     "xlsx": ("xl/workbook.xml", b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"),
 }
-# Uncompressed ceiling for an accepted office file: a zip bomb is refused before anything inflates it.
+# Uncompressed ceilings: a zip bomb is refused from its directory, before anything inflates it.
 _MAX_UNZIPPED = 200 * 1024 * 1024
+_MAX_CONTENT_TYPES = 1024 * 1024
 
 
 def _ooxml_kind(content: bytes) -> str | None:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             members = {info.filename: info for info in archive.infolist()}
-            if "[Content_Types].xml" not in members:
+            content_types = members.get("[Content_Types].xml")
+            if content_types is None or content_types.file_size > _MAX_CONTENT_TYPES:
                 return None
             if sum(info.file_size for info in members.values()) > _MAX_UNZIPPED:
                 return None
@@ -182,15 +184,21 @@ def _ooxml_kind(content: bytes) -> str | None:
             for kind, (main_part, main_type) in _OOXML_MAIN.items():
                 if main_part not in members:
                     continue
-                # Reading checks each member's CRC, so a damaged archive is refused here.
-                if main_type not in archive.read("[Content_Types].xml"):
+                # Reading to the end checks each member's CRC, so a damaged archive is refused here.
+                if main_type not in archive.read(content_types):
                     return None
-                archive.read(main_part)
+                _read_through(archive, members[main_part])
                 return kind
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError,
             ValueError, zlib.error):
         return None
     return None
+
+
+def _read_through(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    with archive.open(member) as stream:
+        while stream.read(1 << 20):
+            pass
 
 
 # --- DOC / XLS (OLE2 compound file) ---------------------------------------------------------------
