@@ -17,8 +17,10 @@ from bot.channels.test_channel import TestChannel
 from bot.coordination import Coordination, connect
 from bot.settings import Settings
 from handlers.clock import Clock, SystemClock
+from handlers.files.ports import FileStorage
 from store.audit.anchor import AnchorStore, FileAnchorStore
 from store.db import create_engine, create_sessionmaker
+from store.filestore import LocalFileStorage
 from store.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -37,6 +39,7 @@ class Container:
     coordination: Coordination
     anchors: AnchorStore
     http: aiohttp.ClientSession
+    files: FileStorage
     channels: dict[str, Channel] = field(default_factory=dict)
     readiness: dict[str, ReadinessCheck] = field(default_factory=dict)
     sandbox: SandboxState | None = None
@@ -74,6 +77,7 @@ async def build_container(settings: Settings, *, clock: Clock | None = None) -> 
             timeout=aiohttp.ClientTimeout(total=settings.outbox.send_timeout_seconds),
             trust_env=False,
         ),
+        files=LocalFileStorage(settings.files_dir),
     )
     if settings.sandbox:
         from sandbox.state import SandboxState

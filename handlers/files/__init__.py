@@ -1,0 +1,1 @@
+"""Attachments and exports: one content-addressed store, types detected from content, purposes as data."""
