@@ -156,7 +156,9 @@ async def backend(request: pytest.FixtureRequest, _databases: _Databases, tmp_pa
     if request.param == "embedded":
         return Backend("embedded", await _databases.sqlite_copy(tmp_path / "kezhuan.db"), None)
     if PG_URL is None or REDIS_URL is None:
-        pytest.skip("PostgreSQL/Redis run: set KEZHUAN_TEST_DATABASE_URL and KEZHUAN_TEST_REDIS_URL (CI=true sets both)")
+        pytest.skip(
+            "PostgreSQL/Redis run: set KEZHUAN_TEST_DATABASE_URL and KEZHUAN_TEST_REDIS_URL (CI=true sets both)"
+        )
     _require_redis(REDIS_URL)
     return Backend("production", await _databases.postgres(), REDIS_URL)
 
