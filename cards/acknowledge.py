@@ -39,3 +39,8 @@ def acknowledge_card(view: NoticeView) -> dict[str, str]:
         "status": f"已由{view.acknowledged_by}确认收到" if done else PENDING,
         "acknowledged": "true" if done else "false",
     }
+
+
+def acknowledged_update(by: str) -> dict[str, str]:
+    """The shared card after the press: the button goes, the state names who confirmed."""
+    return {"status": f"已由{by}确认收到", "acknowledged": "true"}

@@ -36,8 +36,9 @@ class CardTemplate:
     body: str
     variables: tuple[str, ...]
     buttons: tuple[Button, ...] = ()
-    # Variables held per user (privateData) rather than on the shared card.
-    private_variables: tuple[str, ...] = field(default=())
+    # Variables held per user (privateData) rather than on the shared card. Every template shows `tip`,
+    # the line a callback's answer uses to tell the presser something (「操作未成功，请稍后再试」).
+    private_variables: tuple[str, ...] = field(default=("tip",))
 
     def missing_or_invalid(self, data: Mapping[str, object]) -> list[str]:
         """Variable names DingTalk would reject: absent, or not a string (cardParamMap is string-only)."""
@@ -56,7 +57,10 @@ class CardTemplate:
 
     def render(self, data: Mapping[str, str]) -> tuple[str, str]:
         values = {name: data.get(name, "") for name in (*self.variables, *self.private_variables)}
-        return self.title.format_map(values), self.body.format_map(values)
+        body = self.body.format_map(values)
+        if tip := data.get("tip"):
+            body = f"{body}\n{tip}"
+        return self.title.format_map(values), body
 
 
 _REGISTRY: dict[str, CardTemplate] = {}

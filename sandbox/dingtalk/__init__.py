@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+import sandbox.dingtalk.demo  # noqa: F401  (registers the demo seed; wiring imports this package in sandbox mode)
 from handlers.clock import Clock
 from sandbox.dingtalk.control import Control
 from sandbox.dingtalk.directory import Directory

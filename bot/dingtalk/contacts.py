@@ -1,0 +1,44 @@
+"""Contact events over Stream (a member joins, activates or leaves the organisation), recorded once each."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from handlers.clock import Clock
+from store.models.dingtalk import DingTalkInbound
+from store.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+CONTACT_EVENTS = frozenset({"user_add_org", "user_active_org", "user_leave_org", "user_modify_org"})
+
+
+class ContactEvents:
+    def __init__(self, uow: Callable[[], UnitOfWork], clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def handle(self, *, message_id: str, event_type: str, event_id: str, data: dict[str, Any]) -> None:
+        """Raises when the effect could not be committed, so the event is acked LATER and comes again."""
+        if event_type not in CONTACT_EVENTS:
+            log.info("dingtalk event ignored", extra={"event_type": event_type, "event_id": event_id})
+            return
+        key = f"event:{event_id}"
+        try:
+            async with self._uow() as uow:
+                seen = await uow.session.scalar(select(DingTalkInbound.id).where(DingTalkInbound.key == key))
+                if seen is not None:
+                    return
+                for user_id in data.get("userId") or []:
+                    await uow.record("dingtalk_member", str(user_id), event_type, data={"event_id": event_id})
+                uow.session.add(DingTalkInbound(
+                    key=key, kind="event", message_id=message_id, reply={"status": "SUCCESS"},
+                    created_at=self._clock.now(),
+                ))
+                await uow.commit()
+        except IntegrityError:
+            log.info("dingtalk event already recorded", extra={"event_id": event_id})
