@@ -25,6 +25,7 @@ from store.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 P = TypeVar("P", bound=BaseModel)
+CONFLICT_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -129,25 +130,29 @@ class CardActionRouter:
 
     async def _run_once(self, press: CardPress, route: _Route, params: BaseModel) -> dict[str, Any]:
         name = await self._name(press.user_id)
-        try:
-            async with self._uow() as uow:
-                stored = await self._stored(uow, press.key)
+        for attempt in range(CONFLICT_ATTEMPTS):
+            try:
+                async with self._uow() as uow:
+                    stored = await self._stored(uow, press.key)
+                    if stored is not None:
+                        return stored
+                    reply = (await route.listener(CardContext(press, uow, name), params)).to_response()
+                    uow.session.add(DingTalkInbound(
+                        key=press.key, kind="card_action", message_id=press.message_id, reply=reply,
+                        created_at=self._clock.now(),
+                    ))
+                    await uow.commit()
+                    return reply
+            except IntegrityError:
+                # The same press committed first elsewhere (answer as it did), or a concurrent change
+                # to the same record won its audit sequence number (run again on the new state).
+                async with self._uow() as uow:
+                    stored = await self._stored(uow, press.key)
                 if stored is not None:
                     return stored
-                reply = (await route.listener(CardContext(press, uow, name), params)).to_response()
-                uow.session.add(DingTalkInbound(
-                    key=press.key, kind="card_action", message_id=press.message_id, reply=reply,
-                    created_at=self._clock.now(),
-                ))
-                await uow.commit()
-                return reply
-        except IntegrityError:
-            # The same press ran concurrently elsewhere and committed first: answer as it did.
-            async with self._uow() as uow:
-                stored = await self._stored(uow, press.key)
-            if stored is None:
-                raise
-            return stored
+                if attempt == CONFLICT_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
 
     @staticmethod
     async def _stored(uow: UnitOfWork, key: str) -> dict[str, Any] | None:
