@@ -40,6 +40,9 @@ def fault_middleware(state: DingTalkSandboxState) -> Any:
         if "/_fake/" in path or path.endswith("/connect") or "/gateway/" in path:
             return await handler(request)
         state.journal.append((request.method, path))
+        if request.content_type == "application/json" and request.can_read_body:
+            body = await _json(request)  # aiohttp keeps the body, so the handler reads it again
+            state.bodies.append((request.method, path, body))
         fault = state.take_fault(path)
         if fault is None:
             return await handler(request)
@@ -283,7 +286,7 @@ class OpenApi:
                 task[key] = body[key]
         task["modifiedTime"] = int(self.clock.now().timestamp() * 1000)
         self.directory.refresh_todo(task)
-        return web.json_response({"requestId": uuid.uuid4().hex, "result": True})
+        return web.json_response({"result": True})
 
     # --- users and login-free sign-in ---------------------------------------------------------
 

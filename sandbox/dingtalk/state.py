@@ -90,6 +90,8 @@ class DingTalkSandboxState:
     pending: dict[str, PendingFrame] = field(default_factory=dict)
     acks: list[dict[str, Any]] = field(default_factory=list)
     journal: list[tuple[str, str]] = field(default_factory=list)
+    # JSON bodies as received, for shape checks against the official SDK models.
+    bodies: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
