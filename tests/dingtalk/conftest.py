@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
 import pytest
@@ -10,6 +12,9 @@ from aiohttp.test_utils import TestServer
 
 from bot.bootstrap import Container
 from bot.dingtalk.client import DingTalkClient
+from bot.dingtalk.contacts import ContactEvents
+from bot.dingtalk.stream import StreamRunner
+from bot.dingtalk.wiring import build_router
 from bot.settings import DingTalkSettings
 from handlers.clock import ManualClock
 from sandbox.dingtalk import create_dingtalk_sandbox
@@ -60,3 +65,24 @@ def client(world: DingTalkWorld, container: Container, clock: ManualClock) -> Di
 
     return DingTalkClient(container.http, world.settings(), container.coordination, clock,
                           sleep=record_sleep, jitter=lambda: 1.0)
+
+
+async def eventually(check: Callable[[], bool | Awaitable[bool]], *, within: float = 5.0) -> None:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        result = check()
+        if result if isinstance(result, bool) else await result:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("condition not met in time")
+
+
+@pytest.fixture
+async def runner(world: DingTalkWorld, client: DingTalkClient, container: Container) -> AsyncIterator[StreamRunner]:
+    built = StreamRunner(world.settings(), build_router(container, client),
+                         ContactEvents(container.uow, container.clock), reconnect_base_seconds=0.05,
+                         watchdog_interval_seconds=0.05)
+    await built.start()
+    await eventually(lambda: len(world.state.connections) == 1)
+    yield built
+    await built.stop()

@@ -2,46 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from pydantic import BaseModel
 from sqlalchemy import func, select
 
 from bot.bootstrap import Container
 from bot.dingtalk.client import DingTalkClient
 from bot.dingtalk.contacts import ContactEvents
+from bot.dingtalk.router import CardActionRouter, CardContext, CardReply
 from bot.dingtalk.stream import StreamRunner
-from bot.dingtalk.wiring import build_router
 from bot.web import create_web_app
 from cards.acknowledge import ACKNOWLEDGE_CARD, NoticeView, acknowledge_card
+from cards.actions import CardAction
+from cards.replies import FAILED
 from store.models.audit import AuditEntry
-from tests.dingtalk.conftest import DingTalkWorld
-
-
-async def eventually(check: Callable[[], bool | Awaitable[bool]], *, within: float = 5.0) -> None:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        result = check()
-        if result if isinstance(result, bool) else await result:
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("condition not met in time")
-
-
-@pytest.fixture
-async def runner(world: DingTalkWorld, client: DingTalkClient, container: Container) -> AsyncIterator[StreamRunner]:
-    built = StreamRunner(world.settings(), build_router(container, client),
-                         ContactEvents(container.uow, container.clock), reconnect_base_seconds=0.05,
-                         watchdog_interval_seconds=0.05)
-    await built.start()
-    await eventually(lambda: len(world.state.connections) == 1)
-    yield built
-    await built.stop()
+from tests.dingtalk.conftest import DingTalkWorld, eventually
 
 
 async def post(world: DingTalkWorld, client: DingTalkClient, path: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -165,6 +144,35 @@ async def test_contact_events_are_acked_with_success_and_recorded_once(
         )).scalars().all()
     # Frames are handled concurrently and DingTalk promises no order: both are recorded, each once.
     assert sorted(actions) == ["user_active_org", "user_add_org"]
+
+
+async def test_failing_listener_gets_a_polite_ack_and_the_card_keeps_its_state(
+    world: DingTalkWorld, client: DingTalkClient, container: Container
+) -> None:
+    class Params(BaseModel):
+        notice_id: str
+
+    router = CardActionRouter(container.uow, container.clock)
+
+    @router.action(CardAction.ACKNOWLEDGE, Params)
+    async def broken(ctx: CardContext, params: Params) -> CardReply:
+        await ctx.uow.record("notice", params.notice_id, "acknowledged", actor=ctx.press.user_id)
+        raise RuntimeError("database went away mid-way")
+
+    failing = StreamRunner(world.settings(), router, ContactEvents(container.uow, container.clock),
+                           reconnect_base_seconds=0.05)
+    await failing.start()
+    try:
+        await eventually(lambda: len(world.state.connections) == 1)
+        out_track_id = await deliver_card(client, "n5")
+        answer = await press(world, client, out_track_id)
+        assert answer["ack"]["code"] == 200
+        assert json.loads(answer["ack"]["data"])["response"]["userPrivateData"]["cardParamMap"] == {"tip": FAILED}
+        assert answer["card"]["buttons"] == ["确认收到"]  # still there to try again
+        assert FAILED in world.sandbox.inbox["staff"][0].body
+        assert await acknowledgements(container) == 0
+    finally:
+        await failing.stop()
 
 
 async def test_readyz_reports_the_stream_connection(world: DingTalkWorld, client: DingTalkClient,
