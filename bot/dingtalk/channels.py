@@ -25,7 +25,7 @@ def translate(exc: DingTalkError, *, now: datetime, timezone: ZoneInfo) -> NoRet
         days = calendar.monthrange(local.year, local.month)[1] - local.day + 1
         until = datetime.combine(local.date() + timedelta(days=days), datetime.min.time(), timezone)
         raise ChannelPaused(f"monthly API quota spent: {exc}", until=until) from exc
-    if exc.retryable or exc.status == 401:
+    if exc.transient:
         retry_after = exc.retry_after if isinstance(exc, DingTalkThrottled) else None
         raise TransientError(str(exc), retry_after=retry_after) from exc
     raise PermanentError(str(exc)) from exc

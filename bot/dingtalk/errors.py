@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-# oapi errcodes and v1.0 codes that mean "slow down": the per-API (90002), per-app (90018) and
-# per-corp (90019) frequency limits. The IP ban answers with an HTML page instead.
-THROTTLE_ERRCODES = frozenset({90002, 90018, 90019})
+# oapi errcodes and v1.0 codes that mean "slow down": the per-API (90002) and per-app (90018) frequency
+# limits. The IP ban answers with an HTML page instead.
+THROTTLE_ERRCODES = frozenset({90002, 90018})
 THROTTLE_CODE_MARKERS = ("QpsLimit", "Throttling", "90002", "90018")
 # Invalid or expired access token: oapi 40014/42001; v1.0 answers 401 InvalidAuthentication.
 TOKEN_ERRCODES = frozenset({40014, 42001, 88})
@@ -15,9 +15,14 @@ MONTHLY_QUOTA = 90020
 
 
 class DingTalkError(Exception):
-    """A call DingTalk refused; `retryable` says whether the same call may succeed later."""
+    """A call DingTalk refused.
+
+    `retryable`: the client may repeat it at once (throttling and 5xx only). `transient`: the relay may
+    try the message again later.
+    """
 
     retryable = False
+    transient = False
 
     def __init__(self, status: int, code: str, message: str, *, request_id: str | None = None) -> None:
         super().__init__(f"{status} {code}: {message}")
@@ -29,6 +34,7 @@ class DingTalkError(Exception):
 
 class DingTalkThrottled(DingTalkError):
     retryable = True
+    transient = True
 
     def __init__(self, status: int, code: str, message: str, *, retry_after: float | None = None,
                  request_id: str | None = None) -> None:
@@ -38,16 +44,20 @@ class DingTalkThrottled(DingTalkError):
 
 class DingTalkServerError(DingTalkError):
     retryable = True
+    transient = True
 
 
 class DingTalkUnreachable(DingTalkError):
-    """A timeout or a broken connection: DingTalk may or may not have acted on the call."""
+    """A timeout or a broken connection: DingTalk may or may not have acted on the call, so the client
+    does not repeat it at once (a work notice has no idempotency key); the relay decides later."""
 
-    retryable = True
+    transient = True
 
 
 class DingTalkTokenInvalid(DingTalkError):
     """The access token was rejected; the client refetches once before giving up."""
+
+    transient = True
 
 
 class DingTalkQuotaExhausted(DingTalkError):
@@ -60,7 +70,10 @@ def classify(status: int, body: object, *, content_type: str, retry_after: float
         # The per-IP ban and gateway errors come back as HTML pages, not JSON.
         if status < 400 and isinstance(body, dict):
             return None
-        return DingTalkThrottled(status, "html", "non-JSON answer (throttling page)", retry_after=retry_after)
+        page = DingTalkThrottled(status, "html", "non-JSON answer (throttling page)", retry_after=retry_after)
+        # An HTML page with another status is the per-IP ban (minutes): no point repeating at once.
+        page.retryable = status == 429 or status >= 500
+        return page
     request_id = _str_or_none(body.get("requestid") or body.get("request_id") or body.get("requestId"))
     errcode = body.get("errcode")
     if isinstance(errcode, int) and errcode != 0:

@@ -21,7 +21,7 @@ def create_dingtalk_sandbox(
     clock: Clock, sandbox: SandboxState | None = None, state: DingTalkSandboxState | None = None
 ) -> web.Application:
     state = state or DingTalkSandboxState()
-    app = web.Application(middlewares=[fault_middleware(state)])
+    app = web.Application(middlewares=[fault_middleware(state, clock)])
     directory = Directory(state, sandbox)
     gateway = Gateway(state, clock)
     directory.emit_event = lambda event_type, data: state.spawn(gateway.push_event(event_type, data))

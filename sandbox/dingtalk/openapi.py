@@ -33,7 +33,7 @@ def _is_oapi(path: str) -> bool:
     return "/topapi/" in path or path.endswith("/gettoken")
 
 
-def fault_middleware(state: DingTalkSandboxState) -> Any:
+def fault_middleware(state: DingTalkSandboxState, clock: Clock) -> Any:
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         path = request.path
@@ -43,10 +43,14 @@ def fault_middleware(state: DingTalkSandboxState) -> Any:
         if request.content_type == "application/json" and request.can_read_body:
             body = await _json(request)  # aiohttp keeps the body, so the handler reads it again
             state.bodies.append((request.method, path, body))
+        oapi = _is_oapi(path)
+        if state.over_qps(path, clock.now()):
+            if oapi:
+                return oapi_error(90018, "当前企业调用该接口超过每秒频率限制")
+            return v1_error(403, "Forbidden.AccessDenied.QpsLimitForAppkeyAndApi.90018", "调用频率超过限制")
         fault = state.take_fault(path)
         if fault is None:
             return await handler(request)
-        oapi = _is_oapi(path)
         if fault.kind == "token_expired":
             state.tokens.clear()
             if oapi:
@@ -145,6 +149,8 @@ class OpenApi:
         deliver_model = body.get("imRobotOpenDeliverModel") or {}
         if deliver_model.get("spaceType") != "IM_ROBOT":
             return v1_error(400, "InvalidParameter.imRobotOpenDeliverModel", "spaceType 必须为 IM_ROBOT")
+        if deliver_model.get("robotCode", self.state.client_id) != self.state.client_id:
+            return v1_error(400, "InvalidParameter.robotCode", "robotCode 不属于当前应用")
         existing = self.state.cards.get(out_track_id)
         if existing is None:
             private = {uid: dict(v.get("cardParamMap") or {}) for uid, v in (body.get("privateData") or {}).items()}

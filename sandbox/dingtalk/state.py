@@ -77,6 +77,9 @@ class DingTalkSandboxState:
     max_redeliveries: int = 3
     disconnect_grace_seconds: float = 10.0
     ping_interval_seconds: float | None = 30.0
+    # Calls per second per API for one app; beyond it DingTalk answers 90018 (community figure: 20).
+    qps_per_api: int = 20
+    recent_calls: dict[str, list[datetime]] = field(default_factory=dict)
     users: dict[str, OrgUser] = field(default_factory=dict)
     tokens: dict[str, datetime] = field(default_factory=dict)
     tickets: dict[str, tuple[datetime, list[dict[str, str]]]] = field(default_factory=dict)
@@ -104,6 +107,15 @@ class DingTalkSandboxState:
                 fault.remaining -= 1
                 return fault
         return None
+
+    def over_qps(self, path: str, now: datetime) -> bool:
+        """Count a call to `path`; True when it is one too many within the last second."""
+        window = [t for t in self.recent_calls.get(path, []) if (now - t).total_seconds() < 1.0]
+        if len(window) >= self.qps_per_api:
+            self.recent_calls[path] = window
+            return True
+        self.recent_calls[path] = [*window, now]
+        return False
 
     def spawn(self, coro: Any) -> None:
         task: asyncio.Task[None] = asyncio.ensure_future(coro)

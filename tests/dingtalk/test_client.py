@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.bootstrap import Container
 from bot.dingtalk.client import DingTalkClient
 from bot.dingtalk.errors import DingTalkError, DingTalkThrottled, DingTalkTokenInvalid
 from cards.acknowledge import ACKNOWLEDGE_CARD, NoticeView, acknowledge_card
@@ -143,3 +144,30 @@ async def test_user_lookup_and_creation_with_join_invitation(world: DingTalkWorl
     assert invite.title == "钉钉 · 邀请你加入组织"
     assert invite.actions[0]["label"] == "同意" and invite.actions[0]["body"] == {"userId": userid}
     assert (await client.user(userid))["active"] is False
+
+
+async def test_timeouts_are_not_repeated_by_the_client(world: DingTalkWorld, client: DingTalkClient) -> None:
+    from bot.dingtalk.errors import DingTalkUnreachable
+
+    await client.user("dt-zhang")
+    await world.server.close()  # DingTalk unreachable: the call may or may not have landed
+    with pytest.raises(DingTalkUnreachable) as raised:
+        await client.send_work_notice(["dt-zhang"], {"msgtype": "text", "text": {"content": "x"}})
+    assert raised.value.transient and backoffs(world) == []
+
+
+async def test_sandbox_enforces_the_per_api_rate_and_our_pacing_stays_under_it(
+    world: DingTalkWorld, client: DingTalkClient, container: Container
+) -> None:
+    for _ in range(30):
+        await client.user("dt-zhang")  # paced: 20 per second of our clock
+    assert backoffs(world) == []
+
+    unpaced = DingTalkClient(container.http, world.settings().model_copy(update={"app_calls_per_second": 1e9}),
+                             container.coordination, client.clock, sleep=client.sleep, jitter=lambda: 1.0)
+    world.state.recent_calls.clear()
+    for _ in range(20):
+        await unpaced.user("dt-zhang")
+    # The 21st within one second is throttled (90018) and retried with backoff until the second has passed.
+    assert (await unpaced.user("dt-zhang"))["userid"] == "dt-zhang"
+    assert backoffs(world) == [0.5, 1.0]
