@@ -72,8 +72,10 @@ class DingTalkSettings(BaseModel):
     app_calls_per_second: float = 20.0
     # DingTalk silently drops work notices beyond 500 per user per day, so we stop at the cap instead.
     work_notice_daily_per_user: int = 500
-    # A Stream connection silent for this long is closed so the SDK reconnects.
+    # A Stream connection silent for this long is probed with a ping; without a pong in time it is
+    # closed so the SDK reconnects (a half-open socket otherwise looks connected and gets nothing).
     stream_watchdog_seconds: float = 120.0
+    stream_ping_timeout_seconds: float = 10.0
 
     @property
     def robot(self) -> str:

@@ -122,7 +122,7 @@ class StreamRunner:
             log.exception("dingtalk stream stopped unexpectedly")
 
     async def _watchdog(self) -> None:
-        """Close a connection that has gone silent (no frame, not even a ping) so the SDK reconnects."""
+        """Probe a connection that has gone silent; close it if it does not answer, so the SDK reconnects."""
         seen: Any = None
         while True:
             await asyncio.sleep(self.watchdog_interval)
@@ -134,10 +134,16 @@ class StreamRunner:
                 self.connections += 1
                 continue
             silent = self.monotonic() - self.last_frame
-            if silent > self.settings.stream_watchdog_seconds:
-                log.warning("dingtalk stream silent; reconnecting", extra={"silent_seconds": round(silent, 1)})
-                self.last_frame = self.monotonic()
+            if silent <= self.settings.stream_watchdog_seconds:
+                continue
+            try:
+                pong = await websocket.ping()
+                await asyncio.wait_for(pong, self.settings.stream_ping_timeout_seconds)
+            except Exception:
+                log.warning("dingtalk stream silent and unanswered; reconnecting",
+                            extra={"silent_seconds": round(silent, 1)})
                 await websocket.close()
+            self.last_frame = self.monotonic()
 
     async def ready(self) -> bool:
         from websockets.protocol import State

@@ -50,7 +50,7 @@ class Gateway:
         entry = self.state.tickets.pop(request.query.get("ticket", ""), None)  # a ticket opens one connection
         if entry is None or entry[0] <= self.clock.now():
             return web.json_response({"code": "InvalidTicket", "message": "ticket 无效或已过期"}, status=401)
-        ws = web.WebSocketResponse(autoping=True)
+        ws = web.WebSocketResponse(autoping=False)
         await ws.prepare(request)
         conn = StreamConnection(uuid.uuid4().hex, ws, entry[1])
         self.state.connections[conn.id] = conn
@@ -59,6 +59,8 @@ class Gateway:
             async for msg in ws:
                 if msg.type == WSMsgType.TEXT:
                     self._on_ack(json.loads(msg.data))
+                elif msg.type == WSMsgType.PING and self.state.answer_pings:
+                    await ws.pong(msg.data)
         finally:
             pinger.cancel()
             self.state.connections.pop(conn.id, None)

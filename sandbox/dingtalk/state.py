@@ -77,6 +77,8 @@ class DingTalkSandboxState:
     max_redeliveries: int = 3
     disconnect_grace_seconds: float = 10.0
     ping_interval_seconds: float | None = 30.0
+    # False simulates a half-open connection: WebSocket pings from the client go unanswered.
+    answer_pings: bool = True
     # Calls per second per API for one app; beyond it DingTalk answers 90018 (community figure: 20).
     qps_per_api: int = 20
     recent_calls: dict[str, list[datetime]] = field(default_factory=dict)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from typing import Any
@@ -115,12 +116,24 @@ async def test_after_disconnect_it_reconnects_and_the_next_press_works(
     assert await acknowledgements(container) == 1
 
 
-async def test_silent_connection_is_closed_by_the_watchdog_and_reopened(
+async def test_silent_connection_that_still_answers_pings_is_kept(
+    world: DingTalkWorld, runner: StreamRunner
+) -> None:
+    runner.settings = runner.settings.model_copy(update={"stream_watchdog_seconds": 0.1})
+    [conn] = list(world.state.connections)
+    await asyncio.sleep(0.5)  # several watchdog rounds, each probe answered by a pong
+    assert list(world.state.connections) == [conn]
+
+
+async def test_half_open_connection_is_closed_by_the_watchdog_and_reopened(
     world: DingTalkWorld, client: DingTalkClient, container: Container, runner: StreamRunner
 ) -> None:
-    runner.settings = runner.settings.model_copy(update={"stream_watchdog_seconds": 0.2})
+    world.state.answer_pings = False
+    runner.settings = runner.settings.model_copy(
+        update={"stream_watchdog_seconds": 0.1, "stream_ping_timeout_seconds": 0.1})
     [old] = list(world.state.connections)
     await eventually(lambda: len(world.state.connections) == 1 and old not in world.state.connections)
+    world.state.answer_pings = True
     answer = await press(world, client, await deliver_card(client, "n4"))
     assert answer["ack"]["code"] == 200
 
