@@ -89,7 +89,10 @@ class StreamRunner:
                                   extra={"event_type": headers.event_type, "event_id": headers.event_id})
                     status = "LATER"
                 ack = dingtalk_stream.AckMessage()
-                ack.code = dingtalk_stream.AckMessage.STATUS_OK
+                # The SDK caches 200 acks per messageId and would answer the redelivery from its cache
+                # without running us again; a LATER must therefore not be a 200.
+                ack.code = (dingtalk_stream.AckMessage.STATUS_OK if status == "SUCCESS"
+                            else dingtalk_stream.AckMessage.STATUS_SYSTEM_EXCEPTION)
                 ack.headers.message_id = headers.message_id
                 ack.headers.content_type = "application/json"
                 ack.message = "success" if status == "SUCCESS" else "later"

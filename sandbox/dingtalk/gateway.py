@@ -70,8 +70,15 @@ class Gateway:
         message_id = str((ack.get("headers") or {}).get("messageId", ""))
         self.state.acks.append(ack)
         pending = self.state.pending.get(message_id)
-        if pending is not None and not pending.acked.done():
-            pending.acked.set_result(ack)
+        if pending is None or pending.acked.done():
+            return
+        try:
+            status = json.loads(ack.get("data") or "{}").get("status")
+        except (ValueError, AttributeError):
+            status = None
+        if pending.frame["type"] == "EVENT" and (ack.get("code") != 200 or status == "LATER"):
+            return  # not consumed: pushed again after the redelivery delay
+        pending.acked.set_result(ack)
 
     async def _ping(self, conn: StreamConnection) -> None:
         interval = self.state.ping_interval_seconds

@@ -188,6 +188,31 @@ async def test_failing_listener_gets_a_polite_ack_and_the_card_keeps_its_state(
         await failing.stop()
 
 
+async def test_event_that_fails_is_acked_later_and_handled_on_redelivery(
+    world: DingTalkWorld, client: DingTalkClient, container: Container, runner: StreamRunner
+) -> None:
+    real = runner.contacts.handle
+    failures: list[str] = []
+
+    async def flaky(**event: Any) -> None:
+        if not failures:
+            failures.append(event["event_id"])
+            raise ConnectionError("database restarting")
+        await real(**event)
+
+    runner.contacts.handle = flaky  # type: ignore[method-assign]
+    userid = await client.create_user(name="孙丽", mobile="13800000009")
+
+    def statuses() -> list[tuple[int, str]]:
+        return [(a["code"], json.loads(a["data"]).get("status")) for a in world.state.acks if "status" in a["data"]]
+
+    await eventually(lambda: statuses() == [(500, "LATER"), (200, "SUCCESS")])
+    async with container.sessionmaker() as session:
+        recorded = (await session.execute(select(AuditEntry.action).where(
+            AuditEntry.aggregate_type == "dingtalk_member", AuditEntry.aggregate_id == userid))).scalars().all()
+    assert recorded == ["user_add_org"]
+
+
 async def test_readyz_reports_the_stream_connection(world: DingTalkWorld, client: DingTalkClient,
                                                     container: Container, runner: StreamRunner) -> None:
     container.readiness["dingtalk_stream"] = runner.ready
