@@ -44,6 +44,9 @@ class _DingTalkChannel:
             return await self._send(message)
         except DingTalkError as exc:
             translate(exc, now=self.clock.now(), timezone=self.timezone)
+        except (KeyError, TypeError, ValueError) as exc:
+            # A payload this adapter cannot read will not read better next time.
+            raise PermanentError(f"malformed {self.name} payload: {exc!r}") from exc
 
     async def _send(self, message: OutboundMessage) -> Delivered:
         raise NotImplementedError

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -28,7 +29,8 @@ class ContactEvents:
         if event_type not in CONTACT_EVENTS:
             log.info("dingtalk event ignored", extra={"event_type": event_type, "event_id": event_id})
             return
-        key = f"event:{event_id}"
+        short = event_id if len(event_id) <= 58 else hashlib.sha256(event_id.encode()).hexdigest()[:58]
+        key = f"event:{short}"
         for attempt in range(CONFLICT_ATTEMPTS):
             try:
                 await self._record_once(key, message_id, event_type, event_id, data)

@@ -6,6 +6,7 @@ its business key and changes nothing; the key is written in the transaction of t
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -26,6 +27,7 @@ from store.uow import UnitOfWork
 log = logging.getLogger(__name__)
 P = TypeVar("P", bound=BaseModel)
 CONFLICT_ATTEMPTS = 3
+NAME_LOOKUP_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -162,7 +164,9 @@ class CardActionRouter:
         if self._names is None:
             return user_id
         try:
-            return await self._names(user_id)
+            # The name is a nicety on the card; it must not hold up the ack behind DingTalk retries.
+            async with asyncio.timeout(NAME_LOOKUP_SECONDS):
+                return await self._names(user_id)
         except Exception:
             log.warning("presser name unavailable", extra={"user_id": user_id}, exc_info=True)
             return user_id

@@ -119,3 +119,12 @@ async def test_relay_delivers_a_card_row_end_to_end(world: DingTalkWorld, contai
     assert sent.provider_message_id == "ack:n9:dt-zhao"
     [item] = world.sandbox.inbox["official"]
     assert item.channel == "dingtalk.card" and item.actions[0]["label"] == "确认收到"
+
+
+async def test_malformed_payload_is_a_dead_letter_not_a_retry(client: DingTalkClient, container: Container) -> None:
+    channel = WorkNoticeChannel(client, container.clock, container.timezone, container.coordination,
+                                daily_per_user=500)
+    with pytest.raises(PermanentError):
+        await channel.send(row("dingtalk.work_notice", "dt-zhang", {"text": "no msg"}))
+    with pytest.raises(PermanentError):
+        await channel.send(row("dingtalk.work_notice", "dt-zhang", {"msg": {"msgtype": "voice", "voice": {}}}))

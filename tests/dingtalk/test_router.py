@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from pydantic import BaseModel
 from sqlalchemy import func, select
 
@@ -74,3 +75,20 @@ async def test_failing_handler_gets_a_polite_ack_and_commits_nothing(container: 
     assert "cardData" not in reply  # the card keeps its state: nothing happened
     assert await count(container, AuditEntry) == 0
     assert await count(container, DingTalkInbound) == 0
+
+
+async def test_slow_name_lookup_does_not_hold_up_the_ack(container: Container, monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    from bot.dingtalk import router as router_module
+
+    monkeypatch.setattr(router_module, "NAME_LOOKUP_SECONDS", 0.05)
+
+    async def stuck(_user_id: str) -> str:
+        await asyncio.sleep(10)
+        return "never"
+
+    r = CardActionRouter(container.uow, container.clock, names=stuck)
+    register_all(r)
+    reply = await asyncio.wait_for(r.dispatch(press(notice_id="n1")), 1.0)
+    assert reply["cardData"]["cardParamMap"]["status"] == "已由dt-zhang确认收到"
