@@ -24,11 +24,10 @@ NAME_TTL_SECONDS = 86400.0
 
 
 def dingtalk_settings(settings: Settings) -> DingTalkSettings | None:
-    """The DingTalk app to talk to: the configured one, the sandbox's in sandbox mode, else none."""
-    if settings.dingtalk.client_id:
-        return settings.dingtalk
+    """The DingTalk app to talk to: the sandbox's in sandbox mode (a demo never reaches real people),
+    else the configured one, else none."""
     if not settings.sandbox:
-        return None
+        return settings.dingtalk if settings.dingtalk.client_id else None
     from sandbox.dingtalk.state import DingTalkSandboxState  # sandbox mode only
 
     app = DingTalkSandboxState()

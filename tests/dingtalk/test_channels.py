@@ -128,3 +128,16 @@ async def test_malformed_payload_is_a_dead_letter_not_a_retry(client: DingTalkCl
         await channel.send(row("dingtalk.work_notice", "dt-zhang", {"text": "no msg"}))
     with pytest.raises(PermanentError):
         await channel.send(row("dingtalk.work_notice", "dt-zhang", {"msg": {"msgtype": "voice", "voice": {}}}))
+
+
+def test_dingtalk_is_wired_only_when_configured_and_sandbox_mode_never_reaches_the_real_one() -> None:
+    from bot.dingtalk.wiring import dingtalk_settings
+    from bot.settings import Settings
+
+    assert dingtalk_settings(Settings()) is None
+    real = dingtalk_settings(Settings(dingtalk={"client_id": "dingabc", "client_secret": "s"}))
+    assert real is not None and real.api_base_url == "https://api.dingtalk.com"
+    sandboxed = dingtalk_settings(Settings(sandbox=True, port=9000, dingtalk={"client_id": "dingabc"}))
+    assert sandboxed is not None
+    assert sandboxed.api_base_url == sandboxed.oapi_base_url == "http://127.0.0.1:9000/sandbox/dingtalk"
+    assert sandboxed.client_id == "sandbox-app"
