@@ -42,6 +42,9 @@ class Control:
         card = self.state.cards.get(request.match_info["out_track_id"])
         if card is None:
             return _error(404, "卡片不存在")
+        if card.callback_type != "STREAM":
+            # DingTalk sends callbacks of such a card to an HTTP route, never over Stream.
+            return _error(409, "该卡片未设置 callbackType: STREAM，按下后应用收不到回调")
         body = await _json(request)
         user_id = str(body.get("userId") or card.user_id)
         content = {"cardPrivateData": {"actionIds": [str(body.get("actionId", ""))],

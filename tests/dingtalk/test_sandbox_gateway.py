@@ -9,6 +9,7 @@ import pytest
 
 from bot.dingtalk.client import DingTalkClient
 from bot.dingtalk.stream import StreamRunner
+from cards.acknowledge import ACKNOWLEDGE_CARD, NoticeView, acknowledge_card
 from handlers.clock import ManualClock
 from tests.dingtalk.conftest import DingTalkWorld, eventually
 
@@ -49,3 +50,15 @@ async def test_ping_frames_are_answered_by_the_sdk(world: DingTalkWorld, runner:
         return [a for a in world.state.acks if a.get("message") == "OK" and "opaque" in json.loads(str(a["data"]))]
 
     await eventually(lambda: len(pongs()) >= 2)
+
+
+async def test_card_without_stream_callbacks_never_reaches_the_stream(world: DingTalkWorld,
+                                                                       client: DingTalkClient) -> None:
+    body = {"cardTemplateId": ACKNOWLEDGE_CARD.id, "outTrackId": "http-card", "callbackType": "HTTP",
+            "cardData": {"cardParamMap": acknowledge_card(NoticeView("n1", "t", "c"))},
+            "openSpaceId": "dtv1.card//IM_ROBOT.dt-zhang", "imRobotOpenDeliverModel": {"spaceType": "IM_ROBOT"}}
+    await client.call("POST", "api", "/v1.0/card/instances/createAndDeliver", body=body)
+    [action] = world.sandbox.inbox["staff"][0].actions
+    async with client.http.post(f"{world.base_url}{action['url'].removeprefix('/dingtalk')}",
+                                json=action["body"]) as response:
+        assert response.status == 409
