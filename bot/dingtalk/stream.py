@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -19,6 +20,7 @@ from bot.settings import DingTalkSettings
 
 log = logging.getLogger(__name__)
 BOT_MESSAGE_TOPIC = "/v1.0/im/bot/messages/get"
+_OPEN_LOCK = threading.Lock()
 
 
 class StreamRunner:
@@ -46,16 +48,19 @@ class StreamRunner:
     def build_client(self) -> Any:
         import dingtalk_stream
 
-        # The SDK computes this class attribute from the environment at import; set it from our settings
-        # so the sandbox and tests (each on its own port) are reached whenever the SDK was first imported.
-        dingtalk_stream.DingTalkStreamClient.OPEN_CONNECTION_API = (
-            self.settings.api_base_url.rstrip("/") + "/v1.0/gateway/connections/open"
-        )
         runner = self
+        open_url = self.settings.api_base_url.rstrip("/") + "/v1.0/gateway/connections/open"
 
         class Client(dingtalk_stream.DingTalkStreamClient):  # type: ignore[misc]
             RECONNECT_BASE_DELAY_SECONDS = self.reconnect_base_seconds
             RECONNECT_JITTER_SECONDS = self.reconnect_base_seconds
+
+            def open_connection(self) -> Any:
+                # The SDK reads the URL from a class attribute computed from the environment at import;
+                # point it at our settings for this call (runs in the executor, hence the thread lock).
+                with _OPEN_LOCK:
+                    dingtalk_stream.DingTalkStreamClient.OPEN_CONNECTION_API = open_url
+                    return super().open_connection()
 
             async def background_task(self, json_message: Any, websocket: Any = None) -> None:
                 runner.last_frame = runner.monotonic()
