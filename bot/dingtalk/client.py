@@ -202,14 +202,17 @@ class DingTalkClient:
             body["privateData"] = {uid: {"cardParamMap": params} for uid, params in private_data.items()}
         data = await self.call("POST", "api", "/v1.0/card/instances/createAndDeliver", body=body)
         result = data.get("result") or {}
-        delivered = [r for r in result.get("deliverResults", []) if r.get("spaceId") == robot_space(user_id)]
-        first = delivered[0] if delivered else (result.get("deliverResults") or [{}])[0]
+        # One space was asked for; no result for it means it was not delivered.
+        missing: dict[str, Any] = {"success": False, "errorMsg": "no delivery result for the robot chat"}
+        ours: dict[str, Any] = next(
+            (r for r in result.get("deliverResults") or [] if r.get("spaceId") == robot_space(user_id)), missing
+        )
         return DeliverResult(
             out_track_id=str(result.get("outTrackId", out_track_id)),
-            space_id=str(first.get("spaceId", robot_space(user_id))),
-            success=bool(first.get("success", False)),
-            error=first.get("errorMsg"),
-            carrier_id=first.get("carrierId"),
+            space_id=robot_space(user_id),
+            success=bool(ours.get("success", False)),
+            error=ours.get("errorMsg"),
+            carrier_id=ours.get("carrierId"),
         )
 
     async def update_card(
