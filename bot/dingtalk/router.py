@@ -68,8 +68,8 @@ class CardReply:
         }
         if self.card_data:
             response["cardData"] = {"cardParamMap": self.card_data}
-        if self.private_data:
-            response["userPrivateData"] = {"cardParamMap": self.private_data}
+        # Every answer sets the presser's tip, so an earlier 「操作未成功」 does not outlive a success.
+        response["userPrivateData"] = {"cardParamMap": {"tip": "", **self.private_data}}
         return response
 
 

@@ -40,6 +40,7 @@ async def count(container: Container, model: type[AuditEntry] | type[DingTalkInb
 async def test_press_commits_then_acks_with_the_true_state(container: Container) -> None:
     reply = await router(container).dispatch(press(notice_id="n1"))
     assert reply["cardData"]["cardParamMap"] == {"status": "已由张三确认收到", "acknowledged": "true"}
+    assert reply["userPrivateData"]["cardParamMap"] == {"tip": ""}  # clears an earlier failure notice
     assert await count(container, AuditEntry) == 1
 
 

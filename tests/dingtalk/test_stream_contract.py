@@ -16,6 +16,7 @@ from bot.dingtalk.client import DingTalkClient
 from bot.dingtalk.contacts import ContactEvents
 from bot.dingtalk.router import CardActionRouter, CardContext, CardReply
 from bot.dingtalk.stream import StreamRunner
+from bot.dingtalk.wiring import build_router
 from bot.web import create_web_app
 from cards.acknowledge import ACKNOWLEDGE_CARD, NoticeView, acknowledge_card
 from cards.actions import CardAction
@@ -186,6 +187,21 @@ async def test_failing_listener_gets_a_polite_ack_and_the_card_keeps_its_state(
         assert await acknowledgements(container) == 0
     finally:
         await failing.stop()
+
+    # Once the fault is gone, pressing again works and the failure notice disappears.
+    await eventually(lambda: not world.state.connections)
+    working = StreamRunner(world.settings(), build_router(container, client),
+                           ContactEvents(container.uow, container.clock), reconnect_base_seconds=0.05)
+    await working.start()
+    try:
+        await eventually(lambda: len(world.state.connections) == 1)
+        answer = await press(world, client, out_track_id)
+        assert answer["card"]["buttons"] == []
+        body = world.sandbox.inbox["staff"][0].body
+        assert "已由张三确认收到" in body and FAILED not in body
+        assert await acknowledgements(container) == 1
+    finally:
+        await working.stop()
 
 
 async def test_event_that_fails_is_acked_later_and_handled_on_redelivery(
