@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.channels.base import Channel
 from bot.channels.test_channel import TestChannel
 from bot.coordination import Coordination, connect
+from bot.dingtalk.wiring import wire_dingtalk
 from bot.settings import Settings
 from handlers.clock import Clock, SystemClock
 from handlers.files.ports import FileStorage
@@ -93,6 +94,7 @@ async def build_container(settings: Settings, *, clock: Clock | None = None) -> 
             await conn.execute(text("SELECT 1"))
         return True
 
+    wire_dingtalk(container)  # DingTalk relay channels, when configured or in sandbox mode
     container.readiness["database"] = database_ready
     container.readiness["redis"] = container.coordination.ping
     return container

@@ -56,6 +56,10 @@ async def serve(
                 settings=settings.outbox, timezone=container.timezone,
             )
             tasks.append(asyncio.create_task(relay.run(stop), name="relay"))
+        if "stream" in roles:  # DingTalk Stream mode: card callbacks, bot messages, contact events
+            from bot.dingtalk.wiring import run_stream
+
+            tasks.append(asyncio.create_task(run_stream(container, stop), name="dingtalk-stream"))
         if "scheduler" in roles:
             scheduler = build_scheduler(container)
             scheduler.start()

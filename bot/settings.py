@@ -67,8 +67,31 @@ class AuditSettings(BaseModel):
 class DingTalkSettings(BaseModel):
     api_base_url: str = "https://api.dingtalk.com"
     oapi_base_url: str = "https://oapi.dingtalk.com"
+    # The internal app's AppKey/AppSecret; an empty client_id leaves DingTalk unwired (outside sandbox mode).
     client_id: str = ""
     client_secret: SecretStr = SecretStr("")
+    # An internal app's robot code is its AppKey unless the console says otherwise.
+    robot_code: str = ""
+    agent_id: str = ""
+    corp_id: str = ""
+    # DingTalk asks apps to refresh the 7200 s token at about 7000 s.
+    token_cache_seconds: float = 7000.0
+    request_timeout_seconds: float = 10.0
+    max_retries: int = 4
+    retry_base_seconds: float = 1.0
+    retry_max_seconds: float = 30.0
+    # Per-app call budget shared by every instance (DingTalk throttles with 90018 beyond it).
+    app_calls_per_second: float = 20.0
+    # DingTalk silently drops work notices beyond 500 per user per day, so we stop at the cap instead.
+    work_notice_daily_per_user: int = 500
+    # A Stream connection silent for this long is probed with a ping; without a pong in time it is
+    # closed so the SDK reconnects (a half-open socket otherwise looks connected and gets nothing).
+    stream_watchdog_seconds: float = 120.0
+    stream_ping_timeout_seconds: float = 10.0
+
+    @property
+    def robot(self) -> str:
+        return self.robot_code or self.client_id
 
 
 class WeChatSettings(BaseModel):

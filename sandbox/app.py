@@ -6,6 +6,7 @@ from aiohttp import web
 
 from handlers.clock import Clock
 from sandbox.console import add_console_routes
+from sandbox.dingtalk import create_dingtalk_sandbox
 from sandbox.state import SandboxState
 from sandbox.test_provider import TestProviderState, create_test_provider
 
@@ -19,4 +20,5 @@ def create_sandbox_app(state: SandboxState, provider: TestProviderState, clock: 
     app[test_provider_key] = provider
     add_console_routes(app, state)
     app.add_subapp("/test-provider/", create_test_provider(provider, clock, state))
+    app.add_subapp("/dingtalk/", create_dingtalk_sandbox(clock, state))
     return app

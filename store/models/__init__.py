@@ -1,6 +1,7 @@
 """Every model, imported so that Alembic and the metadata see all tables."""
 
 from store.models.audit import AuditCheckpoint, AuditEntry, AuditPersonalField
+from store.models.dingtalk import DingTalkInbound
 from store.models.files import StoredFile
 from store.models.outbox import OutboxMessage, OutboxStatus
 
@@ -8,6 +9,7 @@ __all__ = [
     "AuditCheckpoint",
     "AuditEntry",
     "AuditPersonalField",
+    "DingTalkInbound",
     "OutboxMessage",
     "OutboxStatus",
     "StoredFile",

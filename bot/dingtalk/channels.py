@@ -1,0 +1,161 @@
+"""Relay channel adapters for DingTalk: translate an outbox row into one OpenAPI call, map the outcome.
+
+Channels: dingtalk.card (create and deliver), dingtalk.card_update, dingtalk.work_notice, dingtalk.robot,
+dingtalk.todo. Rates per channel are the relay's; the per-app budget is the client's.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import datetime, timedelta
+from typing import Any, NoReturn
+from zoneinfo import ZoneInfo
+
+from bot.channels.base import ChannelPaused, Delivered, OutboundMessage, PermanentError, TransientError
+from bot.coordination import Coordination
+from bot.dingtalk.client import DingTalkClient
+from bot.dingtalk.errors import DingTalkError, DingTalkQuotaExhausted, DingTalkThrottled
+from handlers.clock import Clock
+
+
+def translate(exc: DingTalkError, *, now: datetime, timezone: ZoneInfo) -> NoReturn:
+    """The relay's view of a DingTalk failure: try later, give up, or pause the channel."""
+    if isinstance(exc, DingTalkQuotaExhausted):
+        local = now.astimezone(timezone)
+        days = calendar.monthrange(local.year, local.month)[1] - local.day + 1
+        until = datetime.combine(local.date() + timedelta(days=days), datetime.min.time(), timezone)
+        raise ChannelPaused(f"monthly API quota spent: {exc}", until=until) from exc
+    if exc.transient:
+        retry_after = exc.retry_after if isinstance(exc, DingTalkThrottled) else None
+        raise TransientError(str(exc), retry_after=retry_after) from exc
+    raise PermanentError(str(exc)) from exc
+
+
+class _DingTalkChannel:
+    name = ""
+
+    def __init__(self, client: DingTalkClient, clock: Clock, timezone: ZoneInfo) -> None:
+        self.client = client
+        self.clock = clock
+        self.timezone = timezone
+
+    async def send(self, message: OutboundMessage) -> Delivered:
+        try:
+            return await self._send(message)
+        except DingTalkError as exc:
+            translate(exc, now=self.clock.now(), timezone=self.timezone)
+        except (KeyError, TypeError, ValueError) as exc:
+            # A payload this adapter cannot read will not read better next time.
+            raise PermanentError(f"malformed {self.name} payload: {exc!r}") from exc
+
+    async def _send(self, message: OutboundMessage) -> Delivered:
+        raise NotImplementedError
+
+
+class CardChannel(_DingTalkChannel):
+    """payload: {template_id, card_data, private_data?}; the outbox row's platform_key is the outTrackId."""
+
+    name = "dingtalk.card"
+
+    async def _send(self, message: OutboundMessage) -> Delivered:
+        payload = message.payload
+        out_track_id = message.platform_key or f"outbox:{message.id}"
+        result = await self.client.create_and_deliver_card(
+            template_id=str(payload["template_id"]), out_track_id=out_track_id, user_id=message.recipient,
+            card_data=payload["card_data"], private_data=payload.get("private_data"),
+        )
+        if not result.success:
+            raise PermanentError(f"card not delivered to {message.recipient}: {result.error}")
+        return Delivered(provider_message_id=result.out_track_id)
+
+
+class CardUpdateChannel(_DingTalkChannel):
+    """payload: {out_track_id, card_data?, private_data?}."""
+
+    name = "dingtalk.card_update"
+
+    async def _send(self, message: OutboundMessage) -> Delivered:
+        payload = message.payload
+        out_track_id = str(payload["out_track_id"])
+        await self.client.update_card(
+            out_track_id=out_track_id, card_data=payload.get("card_data"), private_data=payload.get("private_data"),
+        )
+        return Delivered(provider_message_id=out_track_id)
+
+
+class WorkNoticeChannel(_DingTalkChannel):
+    """payload: {msg: {msgtype: text|markdown|action_card, …}, record?}.
+
+    DingTalk delivers the same content to a user once a day and drops anything past 500 a day, both
+    silently, so each notice carries its record number and time, and we stop at the cap ourselves.
+    """
+
+    name = "dingtalk.work_notice"
+
+    def __init__(self, client: DingTalkClient, clock: Clock, timezone: ZoneInfo, coordination: Coordination,
+                 *, daily_per_user: int) -> None:
+        super().__init__(client, clock, timezone)
+        self.coordination = coordination
+        self.daily_per_user = daily_per_user
+
+    async def _send(self, message: OutboundMessage) -> Delivered:
+        local = self.clock.now().astimezone(self.timezone)
+        record = str(message.payload.get("record") or f"#{message.id}")
+        msg = stamp(message.payload["msg"], f"编号 {record} · {local:%Y-%m-%d %H:%M:%S}")
+        if not await self.coordination.count_within(
+            f"dingtalk:work_notice:{message.recipient}", period=local.date().isoformat(), cap=self.daily_per_user,
+        ):
+            midnight = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), self.timezone)
+            raise TransientError(
+                f"{self.daily_per_user} work notices to {message.recipient} today; DingTalk would drop more",
+                retry_after=(midnight - self.clock.now()).total_seconds(),
+            )
+        task_id = await self.client.send_work_notice([message.recipient], msg)
+        return Delivered(provider_message_id=task_id)
+
+
+def stamp(msg: dict[str, Any], line: str) -> dict[str, Any]:
+    """The message with a unique line appended to its visible text."""
+    kind = msg.get("msgtype")
+    field = {"text": "content", "markdown": "text", "action_card": "markdown"}.get(str(kind))
+    if field is None:
+        raise PermanentError(f"unsupported work notice msgtype {kind!r}")
+    body = dict(msg[str(kind)])
+    separator = "\n\n" if kind != "text" else "\n"
+    body[field] = f"{body.get(field, '')}{separator}{line}"
+    return {**msg, str(kind): body}
+
+
+class RobotChannel(_DingTalkChannel):
+    """payload: {msg_key, msg_param} sent 1:1 by our robot."""
+
+    name = "dingtalk.robot"
+
+    async def _send(self, message: OutboundMessage) -> Delivered:
+        [result] = await self.client.send_robot_messages(
+            [message.recipient], str(message.payload["msg_key"]), dict(message.payload["msg_param"])
+        )
+        if message.recipient in result.invalid:
+            raise PermanentError(f"not a member the robot can reach: {message.recipient}")
+        if message.recipient in result.flow_controlled:
+            raise TransientError(f"robot messages to {message.recipient} are flow-controlled")
+        return Delivered(provider_message_id=result.process_query_key)
+
+
+class TodoChannel(_DingTalkChannel):
+    """payload: {op: create, subject, source_id, description?, detail_url?, due_ms?} or {op: complete, task_id}."""
+
+    name = "dingtalk.todo"
+
+    async def _send(self, message: OutboundMessage) -> Delivered:
+        payload = message.payload
+        union_id = str((await self.client.user(message.recipient))["unionid"])
+        if payload.get("op") == "complete":
+            await self.client.complete_todo(union_id=union_id, task_id=str(payload["task_id"]))
+            return Delivered(provider_message_id=str(payload["task_id"]))
+        task_id = await self.client.create_todo(
+            union_id=union_id, subject=str(payload["subject"]), source_id=str(payload["source_id"]),
+            description=str(payload.get("description", "")), detail_url=payload.get("detail_url"),
+            due_time_ms=payload.get("due_ms"),
+        )
+        return Delivered(provider_message_id=task_id)

@@ -1,0 +1,62 @@
+"""Contact events over Stream (a member joins, activates or leaves the organisation), recorded once each."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from handlers.clock import Clock
+from store.models.dingtalk import DingTalkInbound
+from store.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+CONFLICT_ATTEMPTS = 3
+CONTACT_EVENTS = frozenset({"user_add_org", "user_active_org", "user_leave_org", "user_modify_org"})
+
+
+class ContactEvents:
+    def __init__(self, uow: Callable[[], UnitOfWork], clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def handle(self, *, message_id: str, event_type: str, event_id: str, data: dict[str, Any]) -> None:
+        """Raises when the effect could not be committed, so the event is acked LATER and comes again."""
+        if event_type not in CONTACT_EVENTS:
+            log.info("dingtalk event ignored", extra={"event_type": event_type, "event_id": event_id})
+            return
+        short = event_id if len(event_id) <= 58 else hashlib.sha256(event_id.encode()).hexdigest()[:58]
+        key = f"event:{short}"
+        for attempt in range(CONFLICT_ATTEMPTS):
+            try:
+                await self._record_once(key, message_id, event_type, event_id, data)
+                return
+            except IntegrityError:
+                # Either this event was recorded concurrently (done), or another event for the same
+                # member took the next audit sequence number first (try again on the new head).
+                if await self._seen(key):
+                    return
+                if attempt == CONFLICT_ATTEMPTS - 1:
+                    raise
+
+    async def _record_once(self, key: str, message_id: str, event_type: str, event_id: str,
+                           data: dict[str, Any]) -> None:
+        async with self._uow() as uow:
+            seen = await uow.session.scalar(select(DingTalkInbound.id).where(DingTalkInbound.key == key))
+            if seen is not None:
+                return
+            for user_id in data.get("userId") or []:
+                await uow.record("dingtalk_member", str(user_id), event_type, data={"event_id": event_id})
+            uow.session.add(DingTalkInbound(
+                key=key, kind="event", message_id=message_id, reply={"status": "SUCCESS"},
+                created_at=self._clock.now(),
+            ))
+            await uow.commit()
+
+    async def _seen(self, key: str) -> bool:
+        async with self._uow() as uow:
+            return await uow.session.scalar(select(DingTalkInbound.id).where(DingTalkInbound.key == key)) is not None

@@ -1,0 +1,172 @@
+"""The card-action router: action id → typed params → listener, once per press, effect before ack.
+
+A press repeated from the phone or a frame redelivered by DingTalk finds the stored answer under
+its business key and changes nothing; the key is written in the transaction of the effect.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from cards.actions import CardAction
+from cards.replies import FAILED, INVALID, UNKNOWN, tip
+from handlers.clock import Clock
+from store.models.dingtalk import DingTalkInbound
+from store.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+P = TypeVar("P", bound=BaseModel)
+CONFLICT_ATTEMPTS = 3
+NAME_LOOKUP_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class CardPress:
+    message_id: str
+    out_track_id: str
+    user_id: str
+    corp_id: str
+    action_id: str
+    params: dict[str, Any]
+
+    @property
+    def key(self) -> str:
+        identity = json.dumps([self.out_track_id, self.user_id, self.action_id, self.params], sort_keys=True)
+        return "card:" + hashlib.sha256(identity.encode()).hexdigest()[:59]
+
+    @classmethod
+    def from_callback(cls, message_id: str, data: dict[str, Any]) -> CardPress:
+        """`data` of a /v1.0/card/instances/callback frame; `content` is itself a JSON string."""
+        content = data.get("content") or "{}"
+        private = (json.loads(content) if isinstance(content, str) else content).get("cardPrivateData") or {}
+        action_ids = private.get("actionIds") or [""]
+        return cls(
+            message_id=message_id, out_track_id=str(data.get("outTrackId", "")), user_id=str(data.get("userId", "")),
+            corp_id=str(data.get("corpId", "")), action_id=str(action_ids[0]), params=dict(private.get("params") or {}),
+        )
+
+
+@dataclass(frozen=True)
+class CardReply:
+    card_data: dict[str, str] = field(default_factory=dict)
+    private_data: dict[str, str] = field(default_factory=dict)
+
+    def to_response(self) -> dict[str, Any]:
+        """The ack's `response`: DingTalk applies it to the card at once."""
+        response: dict[str, Any] = {
+            "cardUpdateOptions": {"updateCardDataByKey": True, "updatePrivateDataByKey": True},
+        }
+        if self.card_data:
+            response["cardData"] = {"cardParamMap": self.card_data}
+        # Every answer sets the presser's tip, so an earlier 「操作未成功」 does not outlive a success.
+        response["userPrivateData"] = {"cardParamMap": {"tip": "", **self.private_data}}
+        return response
+
+
+@dataclass
+class CardContext:
+    press: CardPress
+    uow: UnitOfWork
+    presser_name: str
+
+
+Listener = Callable[[CardContext, Any], Awaitable[CardReply]]
+
+
+@dataclass(frozen=True)
+class _Route:
+    params: type[BaseModel]
+    listener: Listener
+
+
+class CardActionRouter:
+    def __init__(
+        self, uow: Callable[[], UnitOfWork], clock: Clock, names: Callable[[str], Awaitable[str]] | None = None
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._names = names
+        self._routes: dict[str, _Route] = {}
+
+    def action(
+        self, action: CardAction, params: type[P]
+    ) -> Callable[[Callable[[CardContext, P], Awaitable[CardReply]]], Callable[[CardContext, P], Awaitable[CardReply]]]:
+        def register(listener: Callable[[CardContext, P], Awaitable[CardReply]]) -> Callable[
+            [CardContext, P], Awaitable[CardReply]
+        ]:
+            if str(action) in self._routes:
+                raise ValueError(f"card action {action} registered twice")
+            self._routes[str(action)] = _Route(params, listener)
+            return listener
+
+        return register
+
+    async def dispatch(self, press: CardPress) -> dict[str, Any]:
+        """Never raises: every press gets an answer DingTalk can show."""
+        context = {"action": press.action_id, "out_track_id": press.out_track_id, "user_id": press.user_id,
+                   "message_id": press.message_id}
+        route = self._routes.get(press.action_id)
+        if route is None:
+            log.warning("unknown card action", extra=context)
+            return CardReply(private_data=tip(UNKNOWN)).to_response()
+        try:
+            params = route.params.model_validate(press.params)
+        except ValidationError as exc:
+            log.warning("card action with invalid params", extra={**context, "errors": exc.errors()})
+            return CardReply(private_data=tip(INVALID)).to_response()
+        try:
+            return await self._run_once(press, route, params)
+        except Exception:
+            log.exception("card action failed", extra=context)
+            return CardReply(private_data=tip(FAILED)).to_response()
+
+    async def _run_once(self, press: CardPress, route: _Route, params: BaseModel) -> dict[str, Any]:
+        name = await self._name(press.user_id)
+        for attempt in range(CONFLICT_ATTEMPTS):
+            try:
+                async with self._uow() as uow:
+                    stored = await self._stored(uow, press.key)
+                    if stored is not None:
+                        return stored
+                    reply = (await route.listener(CardContext(press, uow, name), params)).to_response()
+                    uow.session.add(DingTalkInbound(
+                        key=press.key, kind="card_action", message_id=press.message_id, reply=reply,
+                        created_at=self._clock.now(),
+                    ))
+                    await uow.commit()
+                    return reply
+            except IntegrityError:
+                # The same press committed first elsewhere (answer as it did), or a concurrent change
+                # to the same record won its audit sequence number (run again on the new state).
+                async with self._uow() as uow:
+                    stored = await self._stored(uow, press.key)
+                if stored is not None:
+                    return stored
+                if attempt == CONFLICT_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    async def _stored(uow: UnitOfWork, key: str) -> dict[str, Any] | None:
+        return await uow.session.scalar(select(DingTalkInbound.reply).where(DingTalkInbound.key == key))
+
+    async def _name(self, user_id: str) -> str:
+        if self._names is None:
+            return user_id
+        try:
+            # The name is a nicety on the card; it must not hold up the ack behind DingTalk retries.
+            async with asyncio.timeout(NAME_LOOKUP_SECONDS):
+                return await self._names(user_id)
+        except Exception:
+            log.warning("presser name unavailable", extra={"user_id": user_id}, exc_info=True)
+            return user_id

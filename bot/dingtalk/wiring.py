@@ -1,0 +1,98 @@
+"""Wiring the DingTalk channel into the container: relay channels now, the Stream runner for the stream role."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+from pydantic import SecretStr
+
+from bot.dingtalk.channels import CardChannel, CardUpdateChannel, RobotChannel, TodoChannel, WorkNoticeChannel
+from bot.dingtalk.client import DingTalkClient
+from bot.dingtalk.contacts import ContactEvents
+from bot.dingtalk.listeners import register_all
+from bot.dingtalk.router import CardActionRouter
+from bot.dingtalk.stream import StreamRunner
+from bot.settings import DingTalkSettings, Settings
+
+if TYPE_CHECKING:
+    from bot.bootstrap import Container
+
+log = logging.getLogger(__name__)
+NAME_TTL_SECONDS = 86400.0
+
+
+def dingtalk_settings(settings: Settings) -> DingTalkSettings | None:
+    """The DingTalk app to talk to: the sandbox's in sandbox mode (a demo never reaches real people),
+    else the configured one, else none."""
+    if not settings.sandbox:
+        return settings.dingtalk if settings.dingtalk.client_id else None
+    from sandbox.dingtalk.state import DingTalkSandboxState  # sandbox mode only
+
+    app = DingTalkSandboxState()
+    base = f"{settings.base_url}/sandbox/dingtalk"
+    return settings.dingtalk.model_copy(update={
+        "api_base_url": base, "oapi_base_url": base, "client_id": app.client_id,
+        "client_secret": SecretStr(app.client_secret),
+        "agent_id": app.agent_id, "corp_id": app.corp_id,
+    })
+
+
+def wire_dingtalk(container: Container) -> None:
+    settings = dingtalk_settings(container.settings)
+    if settings is None:
+        return
+    client = DingTalkClient(container.http, settings, container.coordination, container.clock)
+    zone = container.timezone
+    for channel in (
+        CardChannel(client, container.clock, zone),
+        CardUpdateChannel(client, container.clock, zone),
+        WorkNoticeChannel(client, container.clock, zone, container.coordination,
+                          daily_per_user=settings.work_notice_daily_per_user),
+        RobotChannel(client, container.clock, zone),
+        TodoChannel(client, container.clock, zone),
+    ):
+        container.channels[channel.name] = channel
+
+
+def build_router(container: Container, client: DingTalkClient) -> CardActionRouter:
+    async def name_of(user_id: str) -> str:
+        cached = await container.coordination.get(f"dingtalk:name:{user_id}")
+        if cached is not None:
+            return cached
+        name = str((await client.user(user_id)).get("name") or user_id)
+        await container.coordination.put(f"dingtalk:name:{user_id}", name, ttl_seconds=NAME_TTL_SECONDS)
+        return name
+
+    router = CardActionRouter(container.uow, container.clock, names=name_of)
+    register_all(router)
+    return router
+
+
+def build_stream(
+    container: Container, *, reconnect_base_seconds: float = 1.0, watchdog_interval_seconds: float | None = None
+) -> StreamRunner | None:
+    settings = dingtalk_settings(container.settings)
+    if settings is None:
+        return None
+    client = DingTalkClient(container.http, settings, container.coordination, container.clock)
+    runner = StreamRunner(
+        settings, build_router(container, client), ContactEvents(container.uow, container.clock),
+        reconnect_base_seconds=reconnect_base_seconds, watchdog_interval_seconds=watchdog_interval_seconds,
+    )
+    container.readiness["dingtalk_stream"] = runner.ready
+    return runner
+
+
+async def run_stream(container: Container, stop: asyncio.Event) -> None:
+    """The stream role: hold the Stream connection until told to stop."""
+    runner = build_stream(container)
+    if runner is None:
+        log.info("dingtalk not configured; stream role idle")
+        return
+    await runner.start()
+    try:
+        await stop.wait()
+    finally:
+        await runner.stop()

@@ -1,0 +1,9 @@
+"""Card action ids: the buttons declare them, the router dispatches on them. One list, no string copies."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class CardAction(StrEnum):
+    ACKNOWLEDGE = "notice.acknowledge"
