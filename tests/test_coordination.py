@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 
 from bot.bootstrap import Container
 from handlers.clock import ManualClock
@@ -83,6 +84,6 @@ async def test_lock_excludes_and_once_keys_are_once(container: Container) -> Non
 
 
 async def test_namespaces_keep_environments_apart(container: Container) -> None:
-    other = type(container.coordination)(container.coordination.redis, namespace="kz:other")
+    other = type(container.coordination)(container.coordination.redis, namespace=f"kz:other-{uuid.uuid4().hex}")
     assert await container.coordination.once("x", ttl_seconds=60)
     assert await other.once("x", ttl_seconds=60)

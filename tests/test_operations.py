@@ -102,9 +102,9 @@ async def test_console_lists_the_demo_people_with_their_inboxes(settings: Settin
             missing = await client.get("/sandbox/api/people/nobody/inbox")
             assert missing.status == 404
             # The welcome messages travel the real path: outbox → relay → test channel → phone inbox.
-            container.channels["test"] = TestChannel(container.http, str(client.make_url("/sandbox/test-provider")))
+            test_channel = TestChannel(container.http, str(client.make_url("/sandbox/test-provider")))
             relay = Relay(
-                sessionmaker=container.sessionmaker, channels=container.channels,
+                sessionmaker=container.sessionmaker, channels={"test": test_channel},
                 coordination=container.coordination, clock=clock, settings=container.settings.outbox,
                 timezone=container.timezone,
             )
@@ -115,7 +115,9 @@ async def test_console_lists_the_demo_people_with_their_inboxes(settings: Settin
         # Loading again (a restart of `make run`) does not queue the welcome messages twice.
         await load_demo(DemoContext(sandbox=container.sandbox, clock=clock, uow=container.uow))
         async with container.sessionmaker() as session:
-            queued = (await session.execute(select(func.count()).select_from(OutboxMessage))).scalar_one()
+            queued = (
+                await session.execute(select(func.count()).where(OutboxMessage.source == "demo:welcome"))
+            ).scalar_one()
         assert queued == len(PEOPLE)
     finally:
         await container.aclose()
