@@ -3,6 +3,7 @@
 from store.models.audit import AuditCheckpoint, AuditEntry, AuditPersonalField
 from store.models.files import StoredFile
 from store.models.outbox import OutboxMessage, OutboxStatus
+from store.models.wechat import WeChatFollower, WeChatInbox
 
 __all__ = [
     "AuditCheckpoint",
@@ -11,4 +12,6 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "StoredFile",
+    "WeChatFollower",
+    "WeChatInbox",
 ]
