@@ -8,6 +8,7 @@ from handlers.clock import Clock
 from sandbox.console import add_console_routes
 from sandbox.state import SandboxState
 from sandbox.test_provider import TestProviderState, create_test_provider
+from sandbox.wechat.console import wechat_sandbox_app  # wechat sandbox (issue #4)
 
 sandbox_state_key = web.AppKey("sandbox_state", SandboxState)
 test_provider_key = web.AppKey("test_provider_state", TestProviderState)
@@ -19,4 +20,5 @@ def create_sandbox_app(state: SandboxState, provider: TestProviderState, clock: 
     app[test_provider_key] = provider
     add_console_routes(app, state)
     app.add_subapp("/test-provider/", create_test_provider(provider, clock, state))
+    app.add_subapp("/wechat/", wechat_sandbox_app(state, clock))  # wechat sandbox (issue #4)
     return app

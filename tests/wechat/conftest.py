@@ -14,6 +14,7 @@ from bot.settings import Settings, WeChatSettings
 from bot.web import create_web_app
 from handlers.clock import ManualClock
 from tests.wechat.pushes import AES_KEY, APP_ID, OLD_AES_KEY, TOKEN
+from tests.wechat.sandboxed import service  # noqa: F401  (a fixture)
 
 
 @pytest.fixture
@@ -36,3 +37,5 @@ async def wx_container(wechat_settings: Settings, clock: ManualClock) -> AsyncIt
 async def wx_client(wx_container: Container) -> AsyncIterator[TestClient[web.Request, web.Application]]:
     async with TestClient(TestServer(create_web_app(wx_container))) as client:
         yield client
+
+
