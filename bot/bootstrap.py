@@ -16,7 +16,7 @@ from bot.channels.base import Channel
 from bot.channels.test_channel import TestChannel
 from bot.coordination import Coordination, connect
 from bot.settings import Settings
-from bot.wechat.wiring import wire_wechat  # wechat channels (issue #4)
+from bot.wechat.wiring import wire_wechat  # wechat and sms channels (issue #4)
 from handlers.clock import Clock, SystemClock
 from store.audit.anchor import AnchorStore, FileAnchorStore
 from store.db import create_engine, create_sessionmaker
@@ -84,7 +84,7 @@ async def build_container(settings: Settings, *, clock: Clock | None = None) -> 
         container.test_provider = TestProviderState()
     if settings.test_channel_url:
         container.channels["test"] = TestChannel(container.http, settings.test_channel_url)
-    wire_wechat(container)  # wechat channels (issue #4)
+    wire_wechat(container)  # wechat and sms channels (issue #4)
 
     async def database_ready() -> bool:
         async with engine.connect() as conn:

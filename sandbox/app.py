@@ -6,6 +6,7 @@ from aiohttp import web
 
 from handlers.clock import Clock
 from sandbox.console import add_console_routes
+from sandbox.sms.app import sms_sandbox_app  # sms sandbox (issue #4)
 from sandbox.state import SandboxState
 from sandbox.test_provider import TestProviderState, create_test_provider
 from sandbox.wechat.console import wechat_sandbox_app  # wechat sandbox (issue #4)
@@ -21,4 +22,5 @@ def create_sandbox_app(state: SandboxState, provider: TestProviderState, clock: 
     add_console_routes(app, state)
     app.add_subapp("/test-provider/", create_test_provider(provider, clock, state))
     app.add_subapp("/wechat/", wechat_sandbox_app(state, clock))  # wechat sandbox (issue #4)
+    app.add_subapp("/sms/", sms_sandbox_app(state, clock))  # sms sandbox (issue #4)
     return app

@@ -1,9 +1,10 @@
-"""Wires the channels of issue #4 into the container: WeChat (template, customer service)."""
+"""Wires the channels of issue #4 into the container: WeChat (template, customer service) and SMS."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.sms.wiring import wire_sms
 from bot.wechat.channels import FollowerGate, WeChatCustomChannel, WeChatTemplateChannel
 from bot.wechat.client import WeChatClient
 from bot.wechat.config import resolve_wechat_config
@@ -25,3 +26,4 @@ def wire_wechat(container: Container) -> None:
             WeChatCustomChannel(client, gate, container.clock, container.timezone),
         ):
             container.channels[channel.name] = channel
+    wire_sms(container)

@@ -1,0 +1,32 @@
+"""The SMS provider reports what became of the messages it accepted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from store.outbox import update_delivery_status
+from store.uow import UnitOfWork
+
+SMS_CHANNEL = "sms"
+
+
+@dataclass(frozen=True)
+class SmsReceipt:
+    provider_message_id: str  # Aliyun BizId
+    delivered: bool
+    error_code: str = ""
+
+
+async def record_sms_receipts(receipts: list[SmsReceipt], uow: UnitOfWork) -> int:
+    """Sets each message's delivery status; repeated receipts are harmless. Returns how many matched."""
+    matched = 0
+    async with uow:
+        now = uow.clock.now()
+        for receipt in receipts:
+            status = "delivered" if receipt.delivered else f"failed:{receipt.error_code}"[:32]
+            matched += await update_delivery_status(
+                uow.session, channel=SMS_CHANNEL, provider_message_id=receipt.provider_message_id,
+                delivery_status=status, now=now,
+            )
+        await uow.commit()
+    return matched
