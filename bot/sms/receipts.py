@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from handlers.sms.record_sms_receipts import SmsReceipt, record_sms_receipts
+from handlers.sms.record_sms_receipts import SmsReceipt, UnknownSmsMessages, record_sms_receipts
 
 if TYPE_CHECKING:
     from bot.bootstrap import Container
@@ -46,7 +46,12 @@ def add_sms_routes(app: web.Application, container: Container) -> None:
             ]
         except (ValueError, KeyError, TypeError):
             return web.json_response({"code": 400, "msg": "unreadable receipts"}, status=400)
-        matched = await record_sms_receipts(parsed, container.uow())
+        try:
+            matched = await record_sms_receipts(parsed, container.uow())
+        except UnknownSmsMessages as exc:
+            # Not yet known here: a failure answer makes the provider push the batch again.
+            log.info("sms receipts ahead of their messages", extra={"error": exc.message})
+            return web.json_response({"code": 503, "msg": "retry later"}, status=503)
         log.info("sms receipts recorded", extra={"received": len(parsed), "matched": matched})
         return web.json_response({"code": 0, "msg": "成功"})
 

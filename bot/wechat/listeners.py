@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.wechat.router import InboundMessage, MessageRouter
+from bot.wechat.router import InboundMessage, MessageRouter, RetryLater
 from handlers.wechat.record_follow import RecordFollow, record_follow
-from handlers.wechat.record_template_delivery import RecordTemplateDelivery, record_template_delivery
+from handlers.wechat.record_template_delivery import (
+    RecordTemplateDelivery,
+    UnknownTemplateMessage,
+    record_template_delivery,
+)
 from handlers.wechat.record_unfollow import RecordUnfollow, record_unfollow
 from store.uow import UnitOfWork
 
@@ -61,9 +65,12 @@ def build_router(uow: Callable[[], UnitOfWork]) -> MessageRouter:
 
     @router.event("templatesendjobfinish")
     async def on_template_finished(message: InboundMessage) -> str | None:
-        await record_template_delivery(
-            RecordTemplateDelivery(message.msg_id, message.status, message.inbox_key), uow()
-        )
+        try:
+            await record_template_delivery(
+                RecordTemplateDelivery(message.msg_id, message.status, message.inbox_key), uow()
+            )
+        except UnknownTemplateMessage as exc:
+            raise RetryLater(exc.message) from exc
         return None
 
     return router

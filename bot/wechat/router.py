@@ -65,6 +65,10 @@ class InboundMessage:
         return None
 
 
+class RetryLater(Exception):
+    """Nothing was recorded and the platform should push again (the webhook answers 503)."""
+
+
 Listener = Callable[[InboundMessage], Awaitable[str | None]]
 L = TypeVar("L", bound=Listener)
 

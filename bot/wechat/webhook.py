@@ -19,7 +19,7 @@ from bot.wechat.config import WeChatConfig, resolve_wechat_config
 from bot.wechat.crypto import DecryptError, MessageCrypto, SignatureError, XmlError, check_signature, parse_xml
 from bot.wechat.crypto import render_xml as render
 from bot.wechat.listeners import build_router
-from bot.wechat.router import InboundMessage, MessageRouter
+from bot.wechat.router import InboundMessage, MessageRouter, RetryLater
 from handlers.clock import Clock
 
 if TYPE_CHECKING:
@@ -72,7 +72,11 @@ class WeChatWebhook:
             log.warning("unreadable wechat push", extra={"error": str(exc)})
             return web.Response(status=400, text="unreadable message")
         message = InboundMessage.from_fields(self.config.app_id, fields)
-        reply = await self._dispatch(message)
+        try:
+            reply = await self._dispatch(message)
+        except RetryLater as exc:
+            log.info("wechat push deferred to a retry", extra={"reason": str(exc)})
+            return web.Response(status=503, text="retry later")
         if not reply:
             return web.Response(text=SUCCESS)
         xml = render({

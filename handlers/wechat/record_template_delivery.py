@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from handlers.errors import NotFound
 from handlers.wechat.inbox import claim_inbox
 from store.outbox import update_delivery_status
 from store.uow import UnitOfWork
@@ -21,6 +22,13 @@ _STATUSES = {
 
 def delivery_status(platform_status: str) -> str:
     return _STATUSES.get(platform_status.strip().lower(), f"failed:{platform_status.strip()}"[:32])
+
+
+class UnknownTemplateMessage(NotFound):
+    """No sent message carries this msgid yet: the report may have overtaken our own bookkeeping
+    (the relay settles after the platform answers), so nothing is recorded and the platform retries."""
+
+    code = "unknown_template_message"
 
 
 @dataclass(frozen=True)
@@ -44,8 +52,9 @@ async def record_template_delivery(cmd: RecordTemplateDelivery, uow: UnitOfWork)
         if not await claim_inbox(uow.session, key=cmd.inbox_key, kind="template_finish", now=now):
             return TemplateDeliveryRecorded(duplicate=True)
         status = delivery_status(cmd.status)
-        matched = await update_delivery_status(
+        if not await update_delivery_status(
             uow.session, channel=TEMPLATE_CHANNEL, provider_message_id=cmd.msg_id, delivery_status=status, now=now
-        )
+        ):
+            raise UnknownTemplateMessage(f"no template message with msgid {cmd.msg_id}")
         await uow.commit()
-        return TemplateDeliveryRecorded(duplicate=False, matched=matched, delivery_status=status)
+        return TemplateDeliveryRecorded(duplicate=False, matched=True, delivery_status=status)

@@ -133,8 +133,14 @@ class SmsSandbox:
         if self._http is None or self._http.closed:
             self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5), trust_env=False)
         url = self.receipt_url or f"{origin}/sms/receipts/{self.state.account.receipt_token}"
-        async with self._http.post(url, json=report) as response:
-            await response.read()
+        for attempt in range(3):  # a report not acknowledged with code 0 is pushed again
+            try:
+                async with self._http.post(url, json=report) as response:
+                    if response.status == 200 and (await response.json()).get("code") == 0:
+                        return
+            except (aiohttp.ClientError, TimeoutError, ValueError):
+                pass
+            await asyncio.sleep(0.1 * (attempt + 1))
 
     def _later(self, coro: Any) -> None:
         task = asyncio.ensure_future(coro)

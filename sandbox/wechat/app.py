@@ -83,6 +83,16 @@ class WeChatSandbox:
                 raise web.HTTPBadGateway(text=f"webhook answered {response.status}: {text}")
         return self.envelope.open_reply(text)
 
+    async def push_with_retries(self, origin: str, openid: str, msg_type: str, **fields: str) -> None:
+        """Platform-initiated pushes (job reports) are retried, 3 attempts in all, as WeChat does."""
+        for attempt in range(3):
+            try:
+                await self.push(origin, openid, msg_type, **fields)
+                return
+            except (web.HTTPBadGateway, aiohttp.ClientError, TimeoutError):
+                # WeChat waits 5 s between attempts; the sandbox keeps it short.
+                await asyncio.sleep(0.1 * (attempt + 1))
+
     def later(self, coro: Any) -> None:
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
@@ -157,7 +167,8 @@ class WeChatSandbox:
             self.sandbox.deliver(openid, channel="wechat.template", title=f"公众号模板消息 · {template_id}",
                                  body="\n".join(lines), at=now, data={"msgid": msgid, **body})
         origin = str(request.url.origin())
-        self.later(self.push(origin, openid, "event", Event="TEMPLATESENDJOBFINISH", MsgID=msgid, Status=status))
+        self.later(self.push_with_retries(origin, openid, "event", Event="TEMPLATESENDJOBFINISH", MsgID=msgid,
+                                          Status=status))
         return _ok(msgid=int(msgid))
 
     async def custom_send(self, request: web.Request) -> web.Response:

@@ -174,3 +174,11 @@ async def test_template_job_finish_updates_the_message_it_reports(
             select(OutboxMessage.provider_message_id, OutboxMessage.delivery_status).order_by(OutboxMessage.id)
         )).all()
     assert [tuple(r) for r in statuses] == [("200001", "delivered"), ("200002", "user_block")]
+
+
+async def test_report_for_an_unknown_msgid_asks_for_a_retry_and_records_nothing(
+    wx_client: Client, wx_container: Container
+) -> None:
+    push = safe_push(event_xml("o-chen", "TEMPLATESENDJOBFINISH", at=1714036504, MsgID="999", Status="success"))
+    assert (await wx_client.post(URL, params=push.params, data=push.body)).status == 503
+    assert await _count(wx_container, WeChatInbox) == 0
