@@ -39,6 +39,22 @@ def expected_signature(params: dict[str, str], secret: str, method: str) -> str:
     return base64.b64encode(hmac.new(f"{secret}&".encode(), to_sign.encode(), hashlib.sha1).digest()).decode()
 
 
+def expected_v3_signature(request: web.Request, body: bytes, signed_headers: list[str], secret: str) -> str:
+    """ACS3-HMAC-SHA256, what Aliyun's current SDKs send: a canonical request over the signed headers."""
+    query = "&".join(f"{k}={_percent(request.query[k])}" for k in sorted(request.query))
+    headers = "".join(f"{name}:{','.join(sorted(v.strip() for v in request.headers.getall(name, [])))}\n"
+                      for name in signed_headers)
+    payload = hashlib.sha256(body).hexdigest()
+    canonical = f"{request.method}\n{request.path or '/'}\n{query}\n{headers}\n{';'.join(signed_headers)}\n{payload}"
+    to_sign = f"ACS3-HMAC-SHA256\n{hashlib.sha256(canonical.encode()).hexdigest()}"
+    return hmac.new(secret.encode(), to_sign.encode(), hashlib.sha256).hexdigest()
+
+
+def _authorization(value: str) -> dict[str, str]:
+    parts = value.removeprefix("ACS3-HMAC-SHA256").strip().split(",")
+    return dict(p.strip().split("=", 1) for p in parts if "=" in p)
+
+
 @dataclass
 class SmsSandboxState:
     account: SandboxSmsAccount = SANDBOX_SMS
@@ -82,14 +98,24 @@ class SmsSandbox:
 
     async def rpc(self, request: web.Request) -> web.Response:
         self.state.requests += 1
+        body = await request.read()
         params = {**request.query, **{k: str(v) for k, v in (await request.post()).items()}}
         account = self.state.account
-        if params.get("AccessKeyId") != account.access_key_id:
+        auth = request.headers.get("Authorization", "")
+        if auth.startswith("ACS3-HMAC-SHA256"):  # signature v3 (current SDKs)
+            fields = _authorization(auth)
+            key_id, nonce = fields.get("Credential", ""), request.headers.get("x-acs-signature-nonce", "")
+            params["Action"] = request.headers.get("x-acs-action", "")
+            signed = fields.get("SignedHeaders", "").split(";")
+            valid = fields.get("Signature") == expected_v3_signature(request, body, signed, account.access_key_secret)
+        else:  # signature v1.0 (HMAC-SHA1 over the parameters)
+            key_id, nonce = params.get("AccessKeyId", ""), params.get("SignatureNonce", "")
+            valid = params.get("Signature") == expected_signature(params, account.access_key_secret, request.method)
+        if key_id != account.access_key_id:
             return self._answer("InvalidAccessKeyId.NotFound", "Specified access key is not found.", 404)
-        if params.get("Signature") != expected_signature(params, account.access_key_secret, request.method):
+        if not valid:
             return self._answer("SignatureDoesNotMatch", "Specified signature is not matched with our calculation.",
                                 400)
-        nonce = params.get("SignatureNonce", "")
         if not nonce or nonce in self.state.nonces:
             return self._answer("SignatureNonceUsed", "Specified signature nonce was used already.", 400)
         self.state.nonces.add(nonce)
