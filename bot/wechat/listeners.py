@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from bot.wechat.router import InboundMessage, MessageRouter, RetryLater
 from handlers.wechat.record_follow import RecordFollow, record_follow
@@ -27,7 +27,10 @@ WELCOME_TEXT = "欢迎关注科转！我们将为您推送与您专业领域匹�
 FALLBACK_TEXT = "消息已收到。回复「帮助」查看可用功能。"
 
 
-def build_router(uow: Callable[[], UnitOfWork]) -> MessageRouter:
+def build_router(
+    uow: Callable[[], UnitOfWork], *, after_follow: Callable[[str], Awaitable[None]] | None = None
+) -> MessageRouter:
+    """`after_follow(openid)` runs once per new follow, after the answer (e.g. fetching the unionid)."""
     router = MessageRouter()
 
     @router.keyword(*HELP_KEYWORDS)
@@ -44,9 +47,11 @@ def build_router(uow: Callable[[], UnitOfWork]) -> MessageRouter:
 
     @router.event("subscribe")
     async def on_subscribe(message: InboundMessage) -> str | None:
-        await record_follow(
+        recorded = await record_follow(
             RecordFollow(message.app_id, message.from_user, message.scene, message.inbox_key), uow()
         )
+        if after_follow is not None and not recorded.duplicate:
+            await after_follow(message.from_user)
         return WELCOME_TEXT
 
     @router.event("scan")

@@ -10,17 +10,21 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
 from bot import metrics
+from bot.wechat.client import WeChatClient, WeChatError
 from bot.wechat.config import WeChatConfig, resolve_wechat_config
 from bot.wechat.crypto import DecryptError, MessageCrypto, SignatureError, XmlError, check_signature, parse_xml
 from bot.wechat.crypto import render_xml as render
 from bot.wechat.listeners import build_router
 from bot.wechat.router import InboundMessage, MessageRouter, RetryLater
 from handlers.clock import Clock
+from handlers.wechat.record_unionid import RecordUnionid, record_unionid
+from store.uow import UnitOfWork
 
 if TYPE_CHECKING:
     from bot.bootstrap import Container
@@ -40,7 +44,7 @@ class WeChatWebhook:
             if config.encoding_aes_keys else None
         )
         # Listeners that outlived the deadline finish in the background; kept so they are not collected.
-        self._late: set[asyncio.Task[str | None]] = set()
+        self._late: set[asyncio.Task[Any]] = set()
 
     async def handle(self, request: web.Request) -> web.Response:
         started = time.perf_counter()
@@ -100,14 +104,38 @@ class WeChatWebhook:
             task.add_done_callback(self._settle_late)
             return None
 
-    def _settle_late(self, task: asyncio.Task[str | None]) -> None:
+    def _settle_late(self, task: asyncio.Task[Any]) -> None:
         self._late.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.error("late wechat listener failed", exc_info=task.exception())
 
+    def background(self, work: Awaitable[None]) -> None:
+        """Work that must not delay the answer; kept, and failures logged."""
+        task: asyncio.Task[Any] = asyncio.ensure_future(work)
+        self._late.add(task)
+        task.add_done_callback(self._settle_late)
+
     async def drain(self) -> None:
-        if self._late:
-            await asyncio.gather(*self._late, return_exceptions=True)
+        while self._late:
+            await asyncio.gather(*list(self._late), return_exceptions=True)
+
+
+class UnionidFetcher:
+    """After a follow, asks the platform for the follower's unionid (present when an Open Platform
+    account binds the official account and the mini-program)."""
+
+    def __init__(self, client: WeChatClient, uow: Callable[[], UnitOfWork]) -> None:
+        self.client = client
+        self.uow = uow
+
+    async def fetch(self, openid: str) -> None:
+        try:
+            info = await self.client.user_info(openid)
+        except WeChatError as exc:
+            log.warning("wechat user info unavailable", extra={"error": str(exc)})
+            return
+        if unionid := info.get("unionid"):
+            await record_unionid(RecordUnionid(self.client.app_id, openid, str(unionid)), self.uow())
 
 
 def add_wechat_routes(app: web.Application, container: Container) -> None:
@@ -115,7 +143,14 @@ def add_wechat_routes(app: web.Application, container: Container) -> None:
     config = resolve_wechat_config(container.settings)
     if config is None:
         return
-    webhook = WeChatWebhook(config, build_router(container.uow), container.clock)
+    client = WeChatClient(container.http, container.coordination, base_url=config.api_base_url,
+                          app_id=config.app_id, app_secret=config.app_secret)
+    fetcher = UnionidFetcher(client, container.uow)
+
+    async def after_follow(openid: str) -> None:
+        webhook.background(fetcher.fetch(openid))
+
+    webhook = WeChatWebhook(config, build_router(container.uow, after_follow=after_follow), container.clock)
 
     async def drain(_app: web.Application) -> None:
         await webhook.drain()

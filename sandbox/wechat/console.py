@@ -167,11 +167,33 @@ def add_control_routes(app: web.Application, sb: WeChatSandbox) -> None:
     app.router.add_get("/__sandbox__/sent", sent)
 
 
+def offer_follow(sb: WeChatSandbox) -> None:
+    """Puts the official account's QR code on every WeChat user's phone, so the console can follow."""
+    for persona in sb.sandbox.people.values():
+        if not persona.wechat_openid:
+            continue
+        body = {"person_id": persona.id}
+        sb.sandbox.deliver(
+            persona.wechat_openid, channel="wechat.official_account", title="科转公众号",
+            body="关注「科转」公众号，接收与您领域匹配的需求推送。", at=sb.clock.now(),
+            actions=[
+                {"label": "关注公众号", "url": "/wechat/console/follow", "body": body},
+                {"label": "扫邀请二维码关注", "url": "/wechat/console/follow", "body": {**body, "scene": "inv:demo"}},
+                *_actions(persona.id),
+            ],
+        )
+
+
 def create_wechat_sandbox(sb: WeChatSandbox) -> web.Application:
     app = web.Application()
     add_api_routes(app, sb)
     add_console_routes(app, sb)
     add_control_routes(app, sb)
+
+    async def start(_app: web.Application) -> None:
+        offer_follow(sb)
+
+    app.on_startup.append(start)
 
     async def close(_app: web.Application) -> None:
         await sb.close()

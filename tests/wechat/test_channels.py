@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -37,6 +38,12 @@ async def test_follow_with_scene_then_template_delivered_and_reported(service: S
     assert "欢迎关注" in answer["reply"]["Content"]
     follower = await _follower(service, "o-chen")
     assert follower is not None and follower.subscribed and follower.scene == "inv:42"
+    for _ in range(100):  # the unionid is fetched after the answer
+        follower = await _follower(service, "o-chen")
+        if follower is not None and follower.unionid:
+            break
+        await asyncio.sleep(0.01)
+    assert follower is not None and follower.unionid == "u-o-chen"
 
     row = await service.enqueue("wechat.template", "o-chen", TEMPLATE, key="2026-11-23:expert")
     assert await service.relay_once() == 1
@@ -143,3 +150,19 @@ async def test_client_user_info_qrcode_menu_and_one_shot_codes(service: Service)
     phone_code = (await service.call("POST", f"{WX}/console/phone-code", {"person_id": "expert"}))["code"]
     phone = await client.get_user_phone_number(phone_code)
     assert phone["purePhoneNumber"] == "13800000005"
+
+
+async def test_console_offers_follow_and_its_actions_work(service: Service) -> None:
+    assert service.container.sandbox is not None
+    offer = next(i for i in service.container.sandbox.inbox["expert"] if i.channel == "wechat.official_account")
+    follow = next(a for a in offer.actions if a["label"] == "扫邀请二维码关注")
+    answer = await service.call("POST", f"/sandbox{follow['url']}", follow["body"])
+    assert "欢迎关注" in answer["reply"]["Content"]
+    follower = await _follower(service, "o-chen")
+    assert follower is not None and follower.scene == "inv:demo"
+    reply = service.container.sandbox.inbox["expert"][-1]
+    assert reply.channel == "wechat.reply" and any(a["label"] == "取消关注" for a in reply.actions)
+    unfollow = next(a for a in reply.actions if a["label"] == "取消关注")
+    await service.call("POST", f"/sandbox{unfollow['url']}", unfollow["body"])
+    follower = await _follower(service, "o-chen")
+    assert follower is not None and not follower.subscribed
