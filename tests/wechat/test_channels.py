@@ -166,3 +166,13 @@ async def test_console_offers_follow_and_its_actions_work(service: Service) -> N
     await service.call("POST", f"/sandbox{unfollow['url']}", unfollow["body"])
     follower = await _follower(service, "o-chen")
     assert follower is not None and not follower.subscribed
+
+
+async def test_client_msg_id_makes_a_resend_return_the_first_msgid(service: Service) -> None:
+    await service.call("POST", f"{WX}/console/follow", {"person_id": "expert"})
+    client = _client(service)
+    first = await client.send_template("o-chen", "TPL", {"a": {"value": "1"}}, client_msg_id="day:1")
+    again = await client.send_template("o-chen", "TPL", {"a": {"value": "1"}}, client_msg_id="day:1")
+    other = await client.send_template("o-chen", "TPL", {"a": {"value": "1"}}, client_msg_id="day:2")
+    assert first == again != other
+    await service.call("POST", f"{WX}/__sandbox__/flush")
