@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from handlers.wechat.followers import lock_follower, personal
 from handlers.wechat.inbox import claim_inbox
+from store.audit.erase import erase_subject
 from store.uow import UnitOfWork
 
 
@@ -25,7 +26,9 @@ class UnfollowRecorded:
 
 
 async def record_unfollow(cmd: RecordUnfollow, uow: UnitOfWork) -> UnfollowRecorded:
-    """Stops every push to the follower: channels refuse recipients marked here."""
+    """Stops every push to the follower: channels refuse recipients marked here. The platform requires
+    a leaver's data to be deleted: their unionid goes, and their values leave the audit trail (its
+    digests stay verifiable). The openid stays, pseudonymous, so pushes to it can be refused."""
     async with uow:
         now = uow.clock.now()
         if cmd.inbox_key is not None and not await claim_inbox(
@@ -39,10 +42,12 @@ async def record_unfollow(cmd: RecordUnfollow, uow: UnitOfWork) -> UnfollowRecor
         follower.subscribed = False
         follower.unfollowed_at = now
         follower.unfollow_reason = cmd.reason[:32]
+        follower.unionid = None
         follower.updated_at = now
+        subject = personal(cmd.openid)["openid"][0]
         await uow.record(
-            "wechat_follower", follower.id, "unfollowed",
-            data={"app_id": cmd.app_id, "reason": cmd.reason}, personal=personal(cmd.openid),
+            "wechat_follower", follower.id, "unfollowed", data={"app_id": cmd.app_id, "reason": cmd.reason}
         )
+        await erase_subject(uow.session, subject=subject, now=now)
         await uow.commit()
         return UnfollowRecorded(duplicate=False, changed=True)

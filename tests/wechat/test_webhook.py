@@ -12,7 +12,8 @@ from werobot.crypto import MessageCrypt
 from bot.bootstrap import Container
 from bot.wechat.crypto import parse_xml
 from bot.wechat.listeners import HELP_TEXT, WELCOME_TEXT
-from store.models.audit import AuditEntry
+from handlers.audit.verify_audit_chain import verify_audit_chain
+from store.models.audit import AuditEntry, AuditPersonalField
 from store.models.outbox import OutboxMessage
 from store.models.wechat import WeChatFollower, WeChatInbox
 from tests.wechat.pushes import (
@@ -148,6 +149,11 @@ async def test_unsubscribe_marks_the_follower_and_a_later_follow_restores(
         assert response.status == 200
     follower = await _follower(wx_container, "o-chen")
     assert follower is not None and not follower.subscribed and follower.unfollow_reason == "unsubscribe"
+    async with wx_container.sessionmaker() as session:  # the leaver's values are erased from the trail
+        values = (await session.execute(select(AuditPersonalField.value))).scalars().all()
+    assert values == [None]
+    report = await verify_audit_chain(wx_container.uow(), wx_container.anchors)
+    assert report.ok and report.entries == 2, report.findings
     assert await (await wx_client.post(URL, params=push.params, data=push.body)).text() == "success"
     again = safe_push(event_xml("o-chen", "subscribe", at=1714036700))
     await wx_client.post(URL, params=again.params, data=again.body)
