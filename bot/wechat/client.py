@@ -8,11 +8,14 @@ invalidated and the call retried once: a persistent rejection surfaces instead o
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 import aiohttp
 
 from bot.coordination import Coordination
+
+log = logging.getLogger(__name__)
 
 
 class WeChatError(Exception):
@@ -161,7 +164,12 @@ class WeChatClient:
         except TokenInvalid:
             await self.coordination.invalidate_token(self._token_name, token)
             token = await self.access_token()
+        try:
             return await self._request(method, path, params={**(params or {}), "access_token": token}, body=body)
+        except TokenInvalid:
+            # A fresh token rejected too: something else is refreshing it (a second writer). No loop.
+            log.error("wechat rejected a freshly fetched token", extra={"app_id": self.app_id, "path": path})
+            raise
 
     # --- official account ------------------------------------------------------------------------
 

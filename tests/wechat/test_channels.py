@@ -176,3 +176,13 @@ async def test_client_msg_id_makes_a_resend_return_the_first_msgid(service: Serv
     other = await client.send_template("o-chen", "TPL", {"a": {"value": "1"}}, client_msg_id="day:2")
     assert first == again != other
     await service.call("POST", f"{WX}/__sandbox__/flush")
+
+
+async def test_a_token_rejected_twice_is_not_retried_in_a_loop(service: Service) -> None:
+    await service.call("POST", f"{WX}/console/follow", {"person_id": "expert"})
+    await service.call("POST", f"{WX}/__sandbox__/faults", {"/cgi-bin/message/template/send": [40001, 40001]})
+    row = await service.enqueue("wechat.template", "o-chen", TEMPLATE)
+    await service.relay_once()
+    held = await service.message(row)
+    assert held.status == OutboxStatus.PENDING and "40001" in (held.last_error or "")
+    assert (await service.call("GET", f"{WX}/__sandbox__/sent"))["token_fetches"] == 2
