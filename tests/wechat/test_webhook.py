@@ -13,6 +13,8 @@ from bot.bootstrap import Container
 from bot.wechat.crypto import parse_xml
 from bot.wechat.listeners import HELP_TEXT, WELCOME_TEXT
 from handlers.audit.verify_audit_chain import verify_audit_chain
+from handlers.clock import ManualClock
+from handlers.wechat.prune_inbox import prune_inbox
 from store.models.audit import AuditEntry, AuditPersonalField
 from store.models.outbox import OutboxMessage
 from store.models.wechat import WeChatFollower, WeChatInbox
@@ -187,4 +189,15 @@ async def test_report_for_an_unknown_msgid_asks_for_a_retry_and_records_nothing(
 ) -> None:
     push = safe_push(event_xml("o-chen", "TEMPLATESENDJOBFINISH", at=1714036504, MsgID="999", Status="success"))
     assert (await wx_client.post(URL, params=push.params, data=push.body)).status == 503
+    assert await _count(wx_container, WeChatInbox) == 0
+
+
+async def test_old_inbox_keys_are_pruned(wx_client: Client, wx_container: Container) -> None:
+    push = safe_push(event_xml("o-chen", "subscribe", at=1714036504))
+    await wx_client.post(URL, params=push.params, data=push.body)
+    assert await prune_inbox(wx_container.uow()) == 0
+    clock = wx_container.clock
+    assert isinstance(clock, ManualClock)
+    clock.advance(8 * 86400)
+    assert await prune_inbox(wx_container.uow()) == 1
     assert await _count(wx_container, WeChatInbox) == 0
