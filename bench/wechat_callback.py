@@ -17,6 +17,7 @@ import os
 import secrets
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -146,7 +147,7 @@ def sign(*parts: str) -> str:
     return hashlib.sha1("".join(sorted(parts)).encode()).hexdigest()
 
 
-def prepare(count: int, port: int, msg_base: int) -> list[Prepared]:
+def prepare(count: int, port: int, msg_base: int, *, close: bool = False) -> list[Prepared]:
     from wechatpy.crypto import WeChatCrypto
 
     crypto = WeChatCrypto(TOKEN, AES_KEY, APP_ID)
@@ -164,7 +165,8 @@ def prepare(count: int, port: int, msg_base: int) -> list[Prepared]:
                            "msg_signature": sign(TOKEN, timestamp, nonce, encrypted)})
         body = (f"<xml><ToUserName><![CDATA[{GH_ID}]]></ToUserName>"
                 f"<Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>").encode()
-        head = (f"POST /wechat/callback?{query} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        connection = "Connection: close\r\n" if close else ""
+        head = (f"POST /wechat/callback?{query} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{connection}"
                 f"Content-Type: text/xml\r\nContent-Length: {len(body)}\r\n\r\n").encode()
         prepared.append(Prepared(head + body, openid, nonce, timestamp))
     return prepared
@@ -298,10 +300,10 @@ def stop(procs: list[subprocess.Popen[bytes]]) -> None:
             proc.kill()
 
 
-async def measure(name: str, port: int, count: int, concurrency: int, warmup: int) -> dict[str, Any]:
+async def measure(name: str, port: int, count: int, concurrency: int, warmup: int, close: bool) -> dict[str, Any]:
     base = time.time_ns() // 1000  # MsgIds never repeat across runs: no dedup fast path for anyone
-    warm = prepare(warmup, port, base)
-    requests = prepare(count, port, base + warmup)
+    warm = prepare(warmup, port, base, close=close)
+    requests = prepare(count, port, base + warmup, close=close)
     await drive(port, warm, concurrency)
     result = await drive(port, requests, concurrency)
     bad = check(result, requests)
@@ -312,12 +314,19 @@ async def measure(name: str, port: int, count: int, concurrency: int, warmup: in
     }
 
 
+def _median(runs: list[dict[str, Any]]) -> dict[str, float]:
+    return {key: statistics.median(r[key] for r in runs) for key in ("rps", "p50_ms", "p99_ms")}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="a short run, under a minute")
     parser.add_argument("--requests", type=int)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--close", action="store_true",
+                        help="a new connection per request for both (gunicorn's sync workers never keep one alive)")
+    parser.add_argument("--rounds", type=int, help="interleaved rounds per server (medians reported)")
     parser.add_argument("--serve-ours", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
     parser.add_argument("--redis-url", help=argparse.SUPPRESS)
@@ -325,27 +334,33 @@ def main() -> None:
     if args.serve_ours:
         asyncio.run(serve_ours(args.serve_ours, args.database_url, args.redis_url))
         return
-    count = args.requests or (4000 if args.quick else 30000)
+    count = args.requests or (4000 if args.quick else 20000)
     warmup = 500 if args.quick else 2000
+    rounds = args.rounds or (1 if args.quick else 3)
     database_url, redis_url, backends = asyncio.run(_prepare_backends())
-    results = {}
-    for name in ("ours", "werobot"):
-        port = free_port()
-        procs = start_ours(port, database_url, redis_url, args.workers) if name == "ours" else \
-            start_peer(port, args.workers)
-        try:
-            results[name] = asyncio.run(measure(name, port, count, args.concurrency, warmup))
-        finally:
-            stop(procs)
-        sys.stderr.write(json.dumps(results[name], ensure_ascii=False) + "\n")
-    ours, peer = results["ours"], results["werobot"]
+    ports = {"ours": free_port(), "werobot": free_port()}
+    procs: list[subprocess.Popen[bytes]] = []
+    runs: dict[str, list[dict[str, Any]]] = {"ours": [], "werobot": []}
+    try:
+        procs += start_ours(ports["ours"], database_url, redis_url, args.workers)
+        procs += start_peer(ports["werobot"], args.workers)
+        # Interleaved rounds, medians reported: a shared machine's noise hits both alike.
+        for _ in range(rounds):
+            for name, port in ports.items():
+                run = asyncio.run(measure(name, port, count, args.concurrency, warmup, args.close))
+                runs[name].append(run)
+                sys.stderr.write(json.dumps(run, ensure_ascii=False) + "\n")
+    finally:
+        stop(procs)
+    ours, peer = (_median(runs["ours"]), _median(runs["werobot"]))
     summary = {
         "ours_rps": ours["rps"], "peer_rps": peer["rps"],
         "ratio": round(ours["rps"] / peer["rps"], 2) if peer["rps"] else None,
         "ours_p99_ms": ours["p99_ms"], "peer_p99_ms": peer["p99_ms"],
         "ours_p50_ms": ours["p50_ms"], "peer_p50_ms": peer["p50_ms"],
-        "errors": ours["errors"] + peer["errors"], "requests_each": count, "concurrency": args.concurrency,
-        "workers_each": args.workers, "cpus": os.cpu_count(), **backends,
+        "errors": sum(r["errors"] for rs in runs.values() for r in rs), "requests_each": count * rounds,
+        "rounds": rounds, "concurrency": args.concurrency, "workers_each": args.workers,
+        "keep_alive": not args.close, "cpus": os.cpu_count(), **backends,
     }
     sys.stdout.write(json.dumps(summary) + "\n")
     if summary["errors"]:
