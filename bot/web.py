@@ -12,8 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from bot import metrics
 from bot.bootstrap import Container
-from bot.sms.receipts import add_sms_routes  # sms receipts (issue #4)
-from bot.wechat.webhook import add_wechat_routes  # wechat channel (issue #4)
+from bot.wechat.wiring import add_channel_routes  # wechat and sms (issue #4)
 from miniapp_api.app import create_api_app
 from miniapp_api.errors import error_middleware
 from store.outbox import depth_by_channel
@@ -78,8 +77,7 @@ def create_web_app(container: Container) -> web.Application:
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics_view)
     app.add_subapp("/api/v1/", create_api_app())
-    add_wechat_routes(app, container)  # wechat channel (issue #4)
-    add_sms_routes(app, container)  # sms receipts (issue #4)
+    add_channel_routes(app, container)  # wechat callback and sms receipts (issue #4)
     if container.settings.sandbox and container.sandbox is not None and container.test_provider is not None:
         from sandbox.app import create_sandbox_app  # wired only in sandbox mode
 

@@ -1,13 +1,18 @@
-"""Wires the channels of issue #4 into the container: WeChat (template, customer service) and SMS."""
+"""Wires the channels of issue #4: WeChat (template, customer service) and SMS into the container,
+and their inbound routes (the official account's callback, SMS receipts) into the web app."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from aiohttp import web
+
+from bot.sms.receipts import add_sms_routes
 from bot.sms.wiring import wire_sms
 from bot.wechat.channels import FollowerGate, WeChatCustomChannel, WeChatTemplateChannel
 from bot.wechat.client import WeChatClient
 from bot.wechat.config import resolve_wechat_config
+from bot.wechat.webhook import add_wechat_routes
 
 if TYPE_CHECKING:
     from bot.bootstrap import Container
@@ -27,3 +32,8 @@ def wire_wechat(container: Container) -> None:
         ):
             container.channels[channel.name] = channel
     wire_sms(container)
+
+
+def add_channel_routes(app: web.Application, container: Container) -> None:
+    add_wechat_routes(app, container)
+    add_sms_routes(app, container)
