@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from aiohttp import web
@@ -201,3 +202,15 @@ async def test_old_inbox_keys_are_pruned(wx_client: Client, wx_container: Contai
     clock.advance(8 * 86400)
     assert await prune_inbox(wx_container.uow()) == 1
     assert await _count(wx_container, WeChatInbox) == 0
+
+
+async def test_concurrent_retries_of_a_side_effect_have_one_effect(wx_client: Client, wx_container: Container) -> None:
+    xml = event_xml("o-chen", "subscribe", at=1714036777, EventKey="qrscene_inv:8")
+    pushes = [safe_push(xml, nonce=str(n)) for n in range(3)]
+    responses = await asyncio.gather(*(wx_client.post(URL, params=p.params, data=p.body) for p in pushes))
+    for push, response in zip(pushes, responses, strict=True):
+        assert response.status == 200
+        assert _open_reply(await response.text(), push.params)["Content"] == WELCOME_TEXT
+    assert await _count(wx_container, WeChatFollower) == 1
+    assert await _count(wx_container, WeChatInbox) == 1
+    assert await _count(wx_container, AuditEntry) == 1
