@@ -17,6 +17,7 @@ from bot.channels.test_channel import TestChannel
 from bot.coordination import Coordination, connect
 from bot.dingtalk.wiring import wire_dingtalk
 from bot.settings import Settings
+from bot.wechat.wiring import wire_wechat
 from handlers.clock import Clock, SystemClock
 from handlers.files.ports import FileStorage
 from store.audit.anchor import AnchorStore, FileAnchorStore
@@ -88,6 +89,7 @@ async def build_container(settings: Settings, *, clock: Clock | None = None) -> 
         container.test_provider = TestProviderState()
     if settings.test_channel_url:
         container.channels["test"] = TestChannel(container.http, settings.test_channel_url)
+    wire_wechat(container)
 
     async def database_ready() -> bool:
         async with engine.connect() as conn:

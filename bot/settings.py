@@ -26,6 +26,7 @@ DEFAULT_LIMITS: dict[str, ChannelLimits] = {
     "dingtalk.card": ChannelLimits(per_second=20.0, daily_cap=1_000_000),
     "dingtalk.work_notice": ChannelLimits(per_second=20.0, daily_cap=1_000_000),
     "wechat.template": ChannelLimits(per_second=50.0, daily_cap=100_000),
+    "wechat.custom": ChannelLimits(per_second=50.0, daily_cap=500_000),
     "sms": ChannelLimits(per_second=10.0, daily_cap=10_000),
 }
 
@@ -100,6 +101,11 @@ class WeChatSettings(BaseModel):
     app_secret: SecretStr = SecretStr("")
     token: SecretStr = SecretStr("")
     encoding_aes_key: SecretStr = SecretStr("")
+    # --- wechat channel ---
+    # Accepted alongside the current key while a rotation is under way; replies use the key that worked.
+    previous_encoding_aes_key: SecretStr = SecretStr("")
+    # The webhook answers `success` if its work is not done by then (WeChat gives up at 5 s).
+    reply_deadline_seconds: float = 4.0
 
 
 class SmsSettings(BaseModel):
@@ -107,6 +113,12 @@ class SmsSettings(BaseModel):
     access_key_id: str = ""
     access_key_secret: SecretStr = SecretStr("")
     sign_name: str = ""
+    # --- sms channel ---
+    region_id: str = "cn-hangzhou"
+    # Refused before the provider is called; the operator sees the reason on the dead letter.
+    per_number_daily_cap: int = 50
+    # Delivery receipts are accepted only at /sms/receipts/{receipt_token}; empty disables the route.
+    receipt_token: SecretStr = SecretStr("")
 
 
 class RegistrySettings(BaseModel):

@@ -12,6 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from bot import metrics
 from bot.bootstrap import Container
+from bot.wechat.wiring import add_channel_routes  # wechat and sms
 from miniapp_api.app import create_api_app
 from miniapp_api.errors import error_middleware
 from store.outbox import depth_by_channel
@@ -76,6 +77,7 @@ def create_web_app(container: Container) -> web.Application:
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics_view)
     app.add_subapp("/api/v1/", create_api_app())
+    add_channel_routes(app, container)  # wechat callback and sms receipts
     if container.settings.sandbox and container.sandbox is not None and container.test_provider is not None:
         from sandbox.app import create_sandbox_app  # wired only in sandbox mode
 

@@ -7,8 +7,10 @@ from aiohttp import web
 from handlers.clock import Clock
 from sandbox.console import add_console_routes
 from sandbox.dingtalk import create_dingtalk_sandbox
+from sandbox.sms.app import sms_sandbox_app
 from sandbox.state import SandboxState
 from sandbox.test_provider import TestProviderState, create_test_provider
+from sandbox.wechat.console import wechat_sandbox_app
 
 sandbox_state_key = web.AppKey("sandbox_state", SandboxState)
 test_provider_key = web.AppKey("test_provider_state", TestProviderState)
@@ -21,4 +23,6 @@ def create_sandbox_app(state: SandboxState, provider: TestProviderState, clock: 
     add_console_routes(app, state)
     app.add_subapp("/test-provider/", create_test_provider(provider, clock, state))
     app.add_subapp("/dingtalk/", create_dingtalk_sandbox(clock, state))
+    app.add_subapp("/wechat/", wechat_sandbox_app(state, clock))
+    app.add_subapp("/sms/", sms_sandbox_app(state, clock))
     return app

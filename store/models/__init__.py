@@ -4,6 +4,7 @@ from store.models.audit import AuditCheckpoint, AuditEntry, AuditPersonalField
 from store.models.dingtalk import DingTalkInbound
 from store.models.files import StoredFile
 from store.models.outbox import OutboxMessage, OutboxStatus
+from store.models.wechat import WeChatFollower, WeChatInbox
 
 __all__ = [
     "AuditCheckpoint",
@@ -13,4 +14,6 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "StoredFile",
+    "WeChatFollower",
+    "WeChatInbox",
 ]

@@ -1,0 +1,116 @@
+"""Relay channels for template (wechat.template) and customer-service (wechat.custom) messages.
+
+They translate the platform's answers for the relay: unfollowed recipients are permanent and marked,
+the daily quota pauses the whole channel until the next local midnight, the rest retries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.channels.base import ChannelPaused, Delivered, DeliveryError, OutboundMessage, PermanentError, TransientError
+from bot.wechat.client import (
+    Busy,
+    DailyQuotaExceeded,
+    InvalidArgument,
+    InvalidOpenid,
+    InvalidTemplate,
+    NotFollowing,
+    OutOfWindow,
+    UserRefused,
+    WeChatClient,
+    WeChatError,
+)
+from handlers.clock import Clock
+from handlers.wechat.follow_status import follow_status
+from handlers.wechat.record_unfollow import RecordUnfollow, record_unfollow
+from store.uow import UnitOfWork
+
+
+class FollowerGate:
+    """Follow state as the channels need it: refuse the unfollowed, mark the ones the platform refuses."""
+
+    def __init__(self, app_id: str, uow: Callable[[], UnitOfWork]) -> None:
+        self.app_id = app_id
+        self.uow = uow
+
+    async def ensure_following(self, openid: str) -> None:
+        if await follow_status(self.app_id, openid, self.uow()) is False:
+            raise PermanentError("recipient has unfollowed the official account; not sent")
+
+    async def mark_unfollowed(self, openid: str, reason: str) -> None:
+        await record_unfollow(RecordUnfollow(self.app_id, openid, reason), self.uow())
+
+
+class _WeChatChannel:
+    name = ""
+
+    def __init__(self, client: WeChatClient, gate: FollowerGate, clock: Clock, timezone: ZoneInfo) -> None:
+        self.client = client
+        self.gate = gate
+        self.clock = clock
+        self.timezone = timezone
+
+    def _next_local_midnight(self) -> datetime:
+        local = self.clock.now().astimezone(self.timezone)
+        return datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), self.timezone)
+
+    async def _translate(self, exc: WeChatError, openid: str) -> DeliveryError:
+        reason = f"wechat {exc.errcode}: {exc.errmsg}"
+        if isinstance(exc, NotFollowing | InvalidOpenid):
+            await self.gate.mark_unfollowed(openid, str(exc.errcode))
+            return PermanentError(f"{reason} (recipient marked unfollowed)")
+        if isinstance(exc, DailyQuotaExceeded):
+            return ChannelPaused(reason, until=self._next_local_midnight())
+        if isinstance(exc, InvalidTemplate | InvalidArgument | OutOfWindow | UserRefused):
+            return PermanentError(reason)
+        if isinstance(exc, Busy):
+            return TransientError(reason, retry_after=5.0)
+        return TransientError(reason)  # unreachable, token rejected twice, throttled, unknown codes
+
+    async def send(self, message: OutboundMessage) -> Delivered:
+        await self.gate.ensure_following(message.recipient)
+        try:
+            msgid = await self._send(message)
+        except WeChatError as exc:
+            raise await self._translate(exc, message.recipient) from exc
+        return Delivered(provider_message_id=msgid)
+
+    async def _send(self, message: OutboundMessage) -> str | None:
+        raise NotImplementedError
+
+
+def _require(payload: dict[str, Any], field: str) -> Any:
+    if not payload.get(field):
+        raise PermanentError(f"payload has no {field}")
+    return payload[field]
+
+
+class WeChatTemplateChannel(_WeChatChannel):
+    """payload: {template_id, data, url?, miniprogram?}; the outbox platform key becomes client_msg_id."""
+
+    name = "wechat.template"
+
+    async def _send(self, message: OutboundMessage) -> str | None:
+        payload = message.payload
+        return await self.client.send_template(
+            message.recipient, str(_require(payload, "template_id")), dict(payload.get("data") or {}),
+            url=payload.get("url"), miniprogram=payload.get("miniprogram"), client_msg_id=message.platform_key,
+        )
+
+
+class WeChatCustomChannel(_WeChatChannel):
+    """payload: {text} or a full {msgtype, …}; only within the 48-hour customer-service window."""
+
+    name = "wechat.custom"
+
+    async def _send(self, message: OutboundMessage) -> str | None:
+        payload = message.payload
+        if "msgtype" in payload:
+            await self.client.send_custom(message.recipient, payload)
+        else:
+            await self.client.send_custom_text(message.recipient, str(_require(payload, "text")))
+        return None

@@ -1,0 +1,81 @@
+"""What the official account does with each push: translate it into a use case, answer in Chinese."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from bot.wechat.router import InboundMessage, MessageRouter, RetryLater
+from handlers.wechat.record_follow import RecordFollow, record_follow
+from handlers.wechat.record_template_delivery import (
+    RecordTemplateDelivery,
+    UnknownTemplateMessage,
+    record_template_delivery,
+)
+from handlers.wechat.record_unfollow import RecordUnfollow, record_unfollow
+from store.uow import UnitOfWork
+
+HELP_KEYWORDS = ("帮助", "help", "?", "？")
+HELP_MENU_KEY = "help"
+HELP_TEXT = (
+    "科转公众号为专家提供需求推送与对接服务：\n"
+    "· 每天 16:00 推送与您订阅领域匹配的新需求；\n"
+    "· 点击消息即可进入小程序查看详情、对接需求；\n"
+    "· 在小程序「我的」中维护个人信息与订阅领域。\n"
+    "回复「帮助」可再次查看本说明。"
+)
+WELCOME_TEXT = "欢迎关注科转！我们将为您推送与您专业领域匹配的技术需求。回复「帮助」了解更多。"
+FALLBACK_TEXT = "消息已收到。回复「帮助」查看可用功能。"
+
+
+def build_router(
+    uow: Callable[[], UnitOfWork], *, after_follow: Callable[[str], Awaitable[None]] | None = None
+) -> MessageRouter:
+    """`after_follow(openid)` runs once per new follow, after the answer (e.g. fetching the unionid)."""
+    router = MessageRouter()
+
+    @router.keyword(*HELP_KEYWORDS)
+    async def on_help(_message: InboundMessage) -> str | None:
+        return HELP_TEXT  # no side effect: answered without a database or Redis round trip
+
+    @router.menu(HELP_MENU_KEY)
+    async def on_help_menu(_message: InboundMessage) -> str | None:
+        return HELP_TEXT
+
+    @router.text
+    async def on_text(_message: InboundMessage) -> str | None:
+        return FALLBACK_TEXT
+
+    @router.event("subscribe")
+    async def on_subscribe(message: InboundMessage) -> str | None:
+        recorded = await record_follow(
+            RecordFollow(message.app_id, message.from_user, message.scene, message.inbox_key), uow()
+        )
+        if after_follow is not None and not recorded.duplicate:
+            await after_follow(message.from_user)
+        return WELCOME_TEXT
+
+    @router.event("scan")
+    async def on_scan(message: InboundMessage) -> str | None:
+        await record_follow(
+            RecordFollow(message.app_id, message.from_user, message.scene, message.inbox_key, scan=True), uow()
+        )
+        return None
+
+    @router.event("unsubscribe")
+    async def on_unsubscribe(message: InboundMessage) -> str | None:
+        await record_unfollow(
+            RecordUnfollow(message.app_id, message.from_user, "unsubscribe", message.inbox_key), uow()
+        )
+        return None  # they no longer see anything we send
+
+    @router.event("templatesendjobfinish")
+    async def on_template_finished(message: InboundMessage) -> str | None:
+        try:
+            await record_template_delivery(
+                RecordTemplateDelivery(message.msg_id, message.status, message.inbox_key), uow()
+            )
+        except UnknownTemplateMessage as exc:
+            raise RetryLater(exc.message) from exc
+        return None
+
+    return router

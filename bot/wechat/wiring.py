@@ -1,0 +1,39 @@
+"""Wires WeChat (template, customer service) and SMS into the container,
+and their inbound routes (the official account's callback, SMS receipts) into the web app."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+from bot.sms.receipts import add_sms_routes
+from bot.sms.wiring import wire_sms
+from bot.wechat.channels import FollowerGate, WeChatCustomChannel, WeChatTemplateChannel
+from bot.wechat.client import WeChatClient
+from bot.wechat.config import resolve_wechat_config
+from bot.wechat.webhook import add_wechat_routes
+
+if TYPE_CHECKING:
+    from bot.bootstrap import Container
+
+
+def wire_wechat(container: Container) -> None:
+    config = resolve_wechat_config(container.settings)
+    if config is not None:
+        client = WeChatClient(
+            container.http, container.coordination,
+            base_url=config.api_base_url, app_id=config.app_id, app_secret=config.app_secret,
+        )
+        gate = FollowerGate(config.app_id, container.uow)
+        for channel in (
+            WeChatTemplateChannel(client, gate, container.clock, container.timezone),
+            WeChatCustomChannel(client, gate, container.clock, container.timezone),
+        ):
+            container.channels[channel.name] = channel
+    wire_sms(container)
+
+
+def add_channel_routes(app: web.Application, container: Container) -> None:
+    add_wechat_routes(app, container)
+    add_sms_routes(app, container)

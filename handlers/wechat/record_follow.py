@@ -1,0 +1,47 @@
+"""A person followed the official account (or scanned a QR code while following)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from handlers.wechat.followers import lock_follower, personal
+from handlers.wechat.inbox import claim_inbox
+from store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class RecordFollow:
+    app_id: str
+    openid: str
+    scene: str | None
+    inbox_key: str
+    scan: bool = False  # a SCAN by someone already following
+
+
+@dataclass(frozen=True)
+class FollowRecorded:
+    duplicate: bool
+    follower_id: int | None = None
+
+
+async def record_follow(cmd: RecordFollow, uow: UnitOfWork) -> FollowRecorded:
+    """Marks the follower subscribed and keeps the scene they came with; a retried push changes nothing."""
+    async with uow:
+        now = uow.clock.now()
+        if not await claim_inbox(uow.session, key=cmd.inbox_key, kind="scan" if cmd.scan else "subscribe", now=now):
+            return FollowRecorded(duplicate=True)
+        follower = await lock_follower(uow.session, cmd.app_id, cmd.openid, now)
+        if cmd.scene is not None:
+            follower.scene = cmd.scene
+        if not follower.subscribed:
+            follower.followed_at = now
+        follower.subscribed = True
+        follower.unfollowed_at = None
+        follower.unfollow_reason = None
+        follower.updated_at = now
+        await uow.record(
+            "wechat_follower", follower.id, "scanned" if cmd.scan else "followed",
+            data={"app_id": cmd.app_id, "scene": cmd.scene}, personal=personal(cmd.openid),
+        )
+        await uow.commit()
+        return FollowRecorded(duplicate=False, follower_id=follower.id)

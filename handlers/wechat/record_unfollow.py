@@ -1,0 +1,53 @@
+"""A follower left, or the platform told us they cannot receive pushes any more."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from handlers.wechat.followers import lock_follower, personal
+from handlers.wechat.inbox import claim_inbox
+from store.audit.erase import erase_subject
+from store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class RecordUnfollow:
+    app_id: str
+    openid: str
+    # "unsubscribe" for the event; the platform's code ("43004", "40003") when a send was refused.
+    reason: str
+    inbox_key: str | None = None
+
+
+@dataclass(frozen=True)
+class UnfollowRecorded:
+    duplicate: bool
+    changed: bool = False
+
+
+async def record_unfollow(cmd: RecordUnfollow, uow: UnitOfWork) -> UnfollowRecorded:
+    """Stops every push to the follower: channels refuse recipients marked here. The platform requires
+    a leaver's data to be deleted: their unionid goes, and their values leave the audit trail (its
+    digests stay verifiable). The openid stays, pseudonymous, so pushes to it can be refused."""
+    async with uow:
+        now = uow.clock.now()
+        if cmd.inbox_key is not None and not await claim_inbox(
+            uow.session, key=cmd.inbox_key, kind="unsubscribe", now=now
+        ):
+            return UnfollowRecorded(duplicate=True)
+        follower = await lock_follower(uow.session, cmd.app_id, cmd.openid, now)
+        if not follower.subscribed and follower.unfollowed_at is not None:
+            await uow.commit()  # keeps the inbox key: a retry stays a duplicate
+            return UnfollowRecorded(duplicate=False, changed=False)
+        follower.subscribed = False
+        follower.unfollowed_at = now
+        follower.unfollow_reason = cmd.reason[:32]
+        follower.unionid = None
+        follower.updated_at = now
+        subject = personal(cmd.openid)["openid"][0]
+        await uow.record(
+            "wechat_follower", follower.id, "unfollowed", data={"app_id": cmd.app_id, "reason": cmd.reason}
+        )
+        await erase_subject(uow.session, subject=subject, now=now)
+        await uow.commit()
+        return UnfollowRecorded(duplicate=False, changed=True)

@@ -1,0 +1,275 @@
+"""A faithful offline WeChat official account: the API paths we call, with their real error codes and
+windows, pushes signed and encrypted into our webhook, and console routes for each simulated person.
+
+Errors are HTTP 200 with {"errcode", "errmsg"} as on the real platform.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from handlers.clock import Clock
+from sandbox.state import SandboxState
+from sandbox.wechat.envelope import Envelope, event_xml
+from sandbox.wechat.state import CLIENT_MSG_ID_TTL, WeChatSandboxState
+
+ERRMSG = {
+    40001: "invalid credential, access_token is invalid or not latest",
+    42001: "access_token expired",
+    40003: "invalid openid",
+    40013: "invalid appid",
+    40125: "invalid appsecret",
+    40029: "invalid code",
+    40163: "code been used",
+    40037: "invalid template_id",
+    43004: "require subscribe",
+    45009: "reach max api daily quota limit",
+    45015: "response out of time limit or subscription is canceled",
+    47001: "data format error",
+    47003: "argument invalid! data.thing1.value invalid",
+    -1: "system error",
+}
+TEMPLATE_VALUE_SHOWN = 20  # the platform shows at most 20 characters of each keyword value
+
+
+def _error(code: int) -> web.Response:
+    return web.json_response({"errcode": code, "errmsg": f"{ERRMSG.get(code, 'error')} rid: {secrets.token_hex(6)}"})
+
+
+def _ok(**data: Any) -> web.Response:
+    return web.json_response({"errcode": 0, "errmsg": "ok", **data})
+
+
+async def _json(request: web.Request) -> dict[str, Any] | None:
+    try:
+        body = json.loads(await request.read())
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+class WeChatSandbox:
+    def __init__(self, state: WeChatSandboxState, sandbox: SandboxState, clock: Clock,
+                 callback_url: str | None = None) -> None:
+        self.state = state
+        self.sandbox = sandbox
+        self.clock = clock
+        self.callback_url = callback_url  # None: the origin of the request that caused the push
+        account = state.account
+        self.envelope = Envelope(account.token, account.encoding_aes_key, account.app_id)
+        self._http: aiohttp.ClientSession | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    # --- pushes into our webhook ---------------------------------------------------------------
+
+    async def push(self, origin: str, openid: str, msg_type: str, **fields: str) -> dict[str, str] | None:
+        """Signs, encrypts and posts one push; returns the decrypted reply (None for `success`)."""
+        now = self.clock.now()
+        xml = event_xml(self.state.account.gh_id, openid, int(now.timestamp()), msg_type, **fields)
+        params, body = self.envelope.push(xml, str(int(now.timestamp())), secrets.token_hex(5))
+        params["openid"] = openid
+        if self._http is None or self._http.closed:
+            self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5), trust_env=False)
+        url = self.callback_url or f"{origin}/wechat/callback"
+        async with self._http.post(url, params=params, data=body.encode()) as response:
+            text = await response.text()
+            if response.status != 200:
+                raise web.HTTPBadGateway(text=f"webhook answered {response.status}: {text}")
+        return self.envelope.open_reply(text)
+
+    async def push_with_retries(self, origin: str, openid: str, msg_type: str, **fields: str) -> None:
+        """Platform-initiated pushes (job reports) are retried, 3 attempts in all, as WeChat does."""
+        for attempt in range(3):
+            try:
+                await self.push(origin, openid, msg_type, **fields)
+                return
+            except (web.HTTPBadGateway, aiohttp.ClientError, TimeoutError):
+                # WeChat waits 5 s between attempts; the sandbox keeps it short.
+                await asyncio.sleep(0.1 * (attempt + 1))
+
+    def later(self, coro: Any) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def flush(self) -> None:
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def close(self) -> None:
+        await self.flush()
+        if self._http is not None:
+            await self._http.close()
+
+    # --- API -----------------------------------------------------------------------------------
+
+    def _auth(self, request: web.Request) -> int:
+        fault = self.state.take_fault(api_path(request.path))
+        return fault or self.state.token_error(request.query.get("access_token", ""), self.clock.now())
+
+    async def stable_token(self, request: web.Request) -> web.Response:
+        body = await _json(request) or {}
+        if body.get("appid") != self.state.account.app_id:
+            return _error(40013)
+        if body.get("secret") != self.state.account.app_secret:
+            return _error(40125)
+        token, expires_in = self.state.issue_token(self.clock.now(), force=bool(body.get("force_refresh")))
+        return web.json_response({"access_token": token, "expires_in": expires_in})
+
+    async def token(self, request: web.Request) -> web.Response:
+        q = request.query
+        if q.get("appid") != self.state.account.app_id:
+            return _error(40013)
+        if q.get("secret") != self.state.account.app_secret:
+            return _error(40125)
+        # /cgi-bin/token always issues a new token: the one others hold stops working.
+        token, expires_in = self.state.issue_token(self.clock.now(), force=True)
+        return web.json_response({"access_token": token, "expires_in": expires_in})
+
+    async def template_send(self, request: web.Request) -> web.Response:
+        if code := self._auth(request):
+            return _error(code)
+        body = await _json(request)
+        if body is None:
+            return _error(47001)
+        now = self.clock.now()
+        openid, template_id = str(body.get("touser", "")), str(body.get("template_id", ""))
+        user = self.state.users.get(openid)
+        if user is None:
+            return _error(40003)
+        if not user.subscribed:
+            return _error(43004)
+        if not template_id or template_id.startswith("invalid"):
+            return _error(40037)
+        data = body.get("data")
+        if not isinstance(data, dict) or not all(isinstance(v, dict) and "value" in v for v in data.values()):
+            return _error(47003)
+        key = (openid, str(body.get("client_msg_id") or ""))
+        if key[1] and (seen := self.state.client_msg_ids.get(key)) and now - seen[1] < CLIENT_MSG_ID_TTL:
+            return _ok(msgid=int(seen[0]))  # the platform drops the repeat, answering with the first msgid
+        today = now.date()
+        if self.state.templates_sent.get(today, 0) >= self.state.template_daily_cap:
+            return _error(45009)
+        self.state.templates_sent[today] = self.state.templates_sent.get(today, 0) + 1
+        msgid = self.state.next_msg_id()
+        if key[1]:
+            self.state.client_msg_ids[key] = (msgid, now)
+        self.state.sent.append({"kind": "template", "msgid": msgid, **body})
+        status = "failed:user block" if user.blocks_templates else "success"
+        if status == "success":
+            lines = [f"{name}：{str(v['value'])[:TEMPLATE_VALUE_SHOWN]}" for name, v in data.items()]
+            self.sandbox.deliver(openid, channel="wechat.template", title=f"公众号模板消息 · {template_id}",
+                                 body="\n".join(lines), at=now, data={"msgid": msgid, **body})
+        origin = str(request.url.origin())
+        self.later(self.push_with_retries(origin, openid, "event", Event="TEMPLATESENDJOBFINISH", MsgID=msgid,
+                                          Status=status))
+        return _ok(msgid=int(msgid))
+
+    async def custom_send(self, request: web.Request) -> web.Response:
+        if code := self._auth(request):
+            return _error(code)
+        body = await _json(request)
+        if body is None:
+            return _error(47001)
+        now = self.clock.now()
+        user = self.state.users.get(str(body.get("touser", "")))
+        if user is None:
+            return _error(40003)
+        if not user.subscribed or user.window_until is None or user.window_until < now or user.window_left <= 0:
+            return _error(45015)
+        user.window_left -= 1
+        self.state.sent.append({"kind": "custom", **body})
+        text = body.get("text", {}).get("content", "") if body.get("msgtype") == "text" else json.dumps(body)
+        self.sandbox.deliver(user.openid, channel="wechat.custom", title="公众号客服消息", body=str(text), at=now)
+        return _ok()
+
+    async def user_info(self, request: web.Request) -> web.Response:
+        if code := self._auth(request):
+            return _error(code)
+        user = self.state.users.get(request.query.get("openid", ""))
+        if user is None:
+            return _error(40003)
+        if not user.subscribed:
+            return web.json_response({"subscribe": 0, "openid": user.openid})
+        return web.json_response({
+            "subscribe": 1, "openid": user.openid, "unionid": user.unionid, "language": "zh_CN",
+            "subscribe_time": int(user.subscribe_time.timestamp()) if user.subscribe_time else 0,
+            "subscribe_scene": "ADD_SCENE_QR_CODE" if user.scene else "ADD_SCENE_SEARCH",
+            "qr_scene": 0, "qr_scene_str": user.scene or "", "remark": "", "groupid": 0, "tagid_list": [],
+        })
+
+    async def qrcode_create(self, request: web.Request) -> web.Response:
+        if code := self._auth(request):
+            return _error(code)
+        body = await _json(request) or {}
+        scene = body.get("action_info", {}).get("scene", {})
+        value = str(scene.get("scene_str") or scene.get("scene_id") or "")
+        if not value:
+            return _error(47003)
+        ticket = secrets.token_urlsafe(24)
+        self.state.qrcodes[ticket] = value
+        expire = min(int(body.get("expire_seconds", 60)), 2_592_000)
+        return web.json_response({"ticket": ticket, "expire_seconds": expire,
+                                  "url": f"http://weixin.qq.com/q/{ticket[:22]}"})
+
+    async def menu_create(self, request: web.Request) -> web.Response:
+        if code := self._auth(request):
+            return _error(code)
+        body = await _json(request)
+        if body is None or not isinstance(body.get("button"), list):
+            return _error(47001)
+        self.state.menu = body
+        return _ok()
+
+    async def jscode2session(self, request: web.Request) -> web.Response:
+        q = request.query
+        account = self.state.account
+        if q.get("appid") not in (account.mini_app_id, account.app_id):
+            return _error(40013)
+        used = self.state.use_code(self.state.js_codes, q.get("js_code", ""), self.clock.now())
+        if isinstance(used, int):
+            return _error(used)
+        user = self.state.user(used)
+        # A successful answer carries no errcode at all.
+        return web.json_response({"openid": f"mini-{user.openid}", "session_key": secrets.token_urlsafe(16),
+                                  "unionid": user.unionid})
+
+    async def phone_number(self, request: web.Request) -> web.Response:
+        if code := self._auth(request):
+            return _error(code)
+        body = await _json(request)
+        if body is None:
+            return _error(47001)
+        used = self.state.use_code(self.state.phone_codes, str(body.get("code", "")), self.clock.now())
+        if isinstance(used, int):
+            return _error(used)
+        return _ok(phone_info={
+            "phoneNumber": used, "purePhoneNumber": used, "countryCode": "86",
+            "watermark": {"timestamp": int(self.clock.now().timestamp()), "appid": self.state.account.mini_app_id},
+        })
+
+
+def add_api_routes(app: web.Application, sb: WeChatSandbox) -> None:
+    app.router.add_post("/cgi-bin/stable_token", sb.stable_token)
+    app.router.add_get("/cgi-bin/token", sb.token)
+    app.router.add_post("/cgi-bin/message/template/send", sb.template_send)
+    app.router.add_post("/cgi-bin/message/custom/send", sb.custom_send)
+    app.router.add_get("/cgi-bin/user/info", sb.user_info)
+    app.router.add_post("/cgi-bin/qrcode/create", sb.qrcode_create)
+    app.router.add_post("/cgi-bin/menu/create", sb.menu_create)
+    app.router.add_get("/sns/jscode2session", sb.jscode2session)
+    app.router.add_post("/wxa/business/getuserphonenumber", sb.phone_number)
+
+
+def api_path(path: str) -> str:
+    """The platform path without our mount prefix: /sandbox/wechat/cgi-bin/x → /cgi-bin/x."""
+    for prefix in ("/cgi-bin/", "/sns/", "/wxa/"):
+        if (index := path.find(prefix)) >= 0:
+            return path[index:]
+    return path

@@ -1,0 +1,207 @@
+"""Console routes: what a simulated person does on their phone (follow, unfollow, click, type),
+plus a small control API for tests (faults, quota, flushing pending pushes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from handlers.clock import Clock
+from sandbox.state import Persona, SandboxState
+from sandbox.wechat.app import WeChatSandbox, add_api_routes
+from sandbox.wechat.state import WeChatSandboxState
+
+QR_SCENE_PREFIX = "qrscene_"
+
+
+def _actions(person_id: str) -> list[dict[str, Any]]:
+    return [
+        {"label": "发送「帮助」", "url": "/wechat/console/text", "body": {"person_id": person_id, "content": "帮助"}},
+        {"label": "点击菜单 · 使用帮助", "url": "/wechat/console/click",
+         "body": {"person_id": person_id, "key": "help"}},
+        {"label": "取消关注", "url": "/wechat/console/unfollow", "body": {"person_id": person_id}},
+    ]
+
+
+def _problem(status: int, message: str) -> web.Response:
+    return web.json_response({"error": "bad_request", "message": message}, status=status)
+
+
+def add_console_routes(app: web.Application, sb: WeChatSandbox) -> None:
+    async def person(request: web.Request) -> tuple[Persona, dict[str, Any]] | web.Response:
+        body = await request.json()
+        persona = sb.sandbox.people.get(str(body.get("person_id", "")))
+        if persona is None:
+            return _problem(404, "沙箱中没有这个人")
+        if not persona.wechat_openid:
+            return _problem(409, "此人没有微信账号")
+        return persona, body
+
+    async def act(request: web.Request, msg_type: str, **fields: str) -> web.Response:
+        found = await person(request)
+        if isinstance(found, web.Response):
+            return found
+        persona, _ = found
+        assert persona.wechat_openid is not None
+        reply = await sb.push(str(request.url.origin()), persona.wechat_openid, msg_type, **fields)
+        if reply and reply.get("Content"):
+            sb.sandbox.deliver(persona.wechat_openid, channel="wechat.reply", title="公众号回复",
+                               body=reply["Content"], at=sb.clock.now(), actions=_actions(persona.id))
+        return web.json_response({"reply": reply})
+
+    async def follow(request: web.Request) -> web.Response:
+        found = await person(request)
+        if isinstance(found, web.Response):
+            return found
+        persona, body = found
+        assert persona.wechat_openid is not None
+        scene = body.get("scene") or sb.state.qrcodes.get(str(body.get("ticket", "")))
+        user = sb.state.user(persona.wechat_openid, persona.id)
+        already = user.subscribed
+        user.subscribed, user.subscribe_time = True, sb.clock.now()
+        if scene:
+            user.scene = str(scene)
+        sb.state.open_window(user.openid, sb.clock.now(), message=False)
+        if already:  # scanning a parametric QR code while following is a SCAN event
+            return await act(request, "event", Event="SCAN", EventKey=str(scene or ""))
+        fields = {"Event": "subscribe"}
+        if scene:
+            fields["EventKey"] = f"{QR_SCENE_PREFIX}{scene}"
+        return await act(request, "event", **fields)
+
+    async def unfollow(request: web.Request) -> web.Response:
+        found = await person(request)
+        if isinstance(found, web.Response):
+            return found
+        persona, _ = found
+        assert persona.wechat_openid is not None
+        user = sb.state.user(persona.wechat_openid, persona.id)
+        user.subscribed, user.window_until = False, None
+        return await act(request, "event", Event="unsubscribe")
+
+    async def click(request: web.Request) -> web.Response:
+        found = await person(request)
+        if isinstance(found, web.Response):
+            return found
+        persona, body = found
+        assert persona.wechat_openid is not None
+        sb.state.open_window(persona.wechat_openid, sb.clock.now(), message=False)
+        return await act(request, "event", Event="CLICK", EventKey=str(body.get("key", "")))
+
+    async def text(request: web.Request) -> web.Response:
+        found = await person(request)
+        if isinstance(found, web.Response):
+            return found
+        persona, body = found
+        assert persona.wechat_openid is not None
+        sb.state.open_window(persona.wechat_openid, sb.clock.now(), message=True)
+        return await act(request, "text", Content=str(body.get("content", "")), MsgId=sb.state.next_msg_id())
+
+    async def block_templates(request: web.Request) -> web.Response:
+        found = await person(request)
+        if isinstance(found, web.Response):
+            return found
+        persona, body = found
+        assert persona.wechat_openid is not None
+        sb.state.user(persona.wechat_openid, persona.id).blocks_templates = bool(body.get("blocked", True))
+        return web.json_response({"ok": True})
+
+    async def login_code(request: web.Request) -> web.Response:
+        found = await person(request)
+        if isinstance(found, web.Response):
+            return found
+        persona, _ = found
+        assert persona.wechat_openid is not None
+        sb.state.user(persona.wechat_openid, persona.id)
+        return web.json_response({"code": sb.state.new_code(sb.state.js_codes, persona.wechat_openid,
+                                                             sb.clock.now())})
+
+    async def phone_code(request: web.Request) -> web.Response:
+        found = await person(request)
+        if isinstance(found, web.Response):
+            return found
+        persona, _ = found
+        return web.json_response({"code": sb.state.new_code(sb.state.phone_codes, persona.mobile, sb.clock.now())})
+
+    app.router.add_post("/console/follow", follow)
+    app.router.add_post("/console/unfollow", unfollow)
+    app.router.add_post("/console/click", click)
+    app.router.add_post("/console/text", text)
+    app.router.add_post("/console/block-templates", block_templates)
+    app.router.add_post("/console/login-code", login_code)
+    app.router.add_post("/console/phone-code", phone_code)
+
+
+def add_control_routes(app: web.Application, sb: WeChatSandbox) -> None:
+    async def faults(request: web.Request) -> web.Response:
+        body = await request.json()
+        for path, codes in body.items():
+            sb.state.faults.setdefault(str(path), []).extend(int(c) for c in codes)
+        return web.json_response({"faults": sb.state.faults})
+
+    async def quota(request: web.Request) -> web.Response:
+        body = await request.json()
+        sb.state.template_daily_cap = int(body["template_daily_cap"])
+        return web.json_response({"template_daily_cap": sb.state.template_daily_cap})
+
+    async def user(request: web.Request) -> web.Response:
+        """Changes what the platform knows without telling our webhook (a lost push)."""
+        body = await request.json()
+        user = sb.state.user(str(body["openid"]))
+        if "subscribed" in body:
+            user.subscribed = bool(body["subscribed"])
+        return web.json_response({"openid": user.openid, "subscribed": user.subscribed})
+
+    async def flush(_request: web.Request) -> web.Response:
+        await sb.flush()
+        return web.json_response({"ok": True})
+
+    async def sent(_request: web.Request) -> web.Response:
+        return web.json_response({"sent": sb.state.sent, "token_fetches": sb.state.token_fetches})
+
+    app.router.add_post("/__sandbox__/faults", faults)
+    app.router.add_post("/__sandbox__/quota", quota)
+    app.router.add_post("/__sandbox__/flush", flush)
+    app.router.add_post("/__sandbox__/user", user)
+    app.router.add_get("/__sandbox__/sent", sent)
+
+
+def offer_follow(sb: WeChatSandbox) -> None:
+    """Puts the official account's QR code on every WeChat user's phone, so the console can follow."""
+    for persona in sb.sandbox.people.values():
+        if not persona.wechat_openid:
+            continue
+        body = {"person_id": persona.id}
+        sb.sandbox.deliver(
+            persona.wechat_openid, channel="wechat.official_account", title="科转公众号",
+            body="关注「科转」公众号，接收与您领域匹配的需求推送。", at=sb.clock.now(),
+            actions=[
+                {"label": "关注公众号", "url": "/wechat/console/follow", "body": body},
+                {"label": "扫邀请二维码关注", "url": "/wechat/console/follow", "body": {**body, "scene": "inv:demo"}},
+                *_actions(persona.id),
+            ],
+        )
+
+
+def create_wechat_sandbox(sb: WeChatSandbox) -> web.Application:
+    app = web.Application()
+    add_api_routes(app, sb)
+    add_console_routes(app, sb)
+    add_control_routes(app, sb)
+
+    async def start(_app: web.Application) -> None:
+        offer_follow(sb)
+
+    app.on_startup.append(start)
+
+    async def close(_app: web.Application) -> None:
+        await sb.close()
+
+    app.on_cleanup.append(close)
+    return app
+
+
+def wechat_sandbox_app(sandbox: SandboxState, clock: Clock) -> web.Application:
+    """The sandbox official account as mounted at /sandbox/wechat in sandbox mode."""
+    return create_wechat_sandbox(WeChatSandbox(WeChatSandboxState(), sandbox, clock))

@@ -1,0 +1,188 @@
+"""The client and relay channels against the WeChat sandbox, with our webhook answering its pushes."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from prometheus_client import REGISTRY
+from sqlalchemy import select
+
+from bot.wechat.client import InvalidCode, WeChatClient
+from bot.wechat.config import resolve_wechat_config
+from handlers.clock import ManualClock
+from store.models.outbox import OutboxStatus
+from store.models.wechat import WeChatFollower
+from tests.wechat.sandboxed import Service
+
+WX = "/sandbox/wechat"
+TEMPLATE = {"template_id": "TPL_DIGEST", "data": {"thing1": {"value": "今日新增 3 条匹配需求"}}}
+
+
+async def _follower(service: Service, openid: str) -> WeChatFollower | None:
+    async with service.container.sessionmaker() as session:
+        query = select(WeChatFollower).where(WeChatFollower.openid == openid)
+        return (await session.execute(query)).scalar_one_or_none()
+
+
+def _client(service: Service) -> WeChatClient:
+    config = resolve_wechat_config(service.container.settings)
+    assert config is not None
+    return WeChatClient(service.container.http, service.container.coordination, base_url=config.api_base_url,
+                        app_id=config.app_id, app_secret=config.app_secret)
+
+
+async def test_follow_with_scene_then_template_delivered_and_reported(service: Service) -> None:
+    answer = await service.call("POST", f"{WX}/console/follow", {"person_id": "expert", "scene": "inv:42"})
+    assert "欢迎关注" in answer["reply"]["Content"]
+    follower = await _follower(service, "o-chen")
+    assert follower is not None and follower.subscribed and follower.scene == "inv:42"
+    for _ in range(100):  # the unionid is fetched after the answer
+        follower = await _follower(service, "o-chen")
+        if follower is not None and follower.unionid:
+            break
+        await asyncio.sleep(0.01)
+    assert follower is not None and follower.unionid == "u-o-chen"
+
+    row = await service.enqueue("wechat.template", "o-chen", TEMPLATE, key="2026-11-23:expert")
+    assert await service.relay_once() == 1
+    sent = await service.message(row)
+    assert sent.status == OutboxStatus.SENT and sent.provider_message_id
+    await service.call("POST", f"{WX}/__sandbox__/flush")  # the TEMPLATESENDJOBFINISH push
+    assert (await service.message(row)).delivery_status == "delivered"
+    assert service.container.sandbox is not None
+    inbox = service.container.sandbox.inbox["expert"]
+    assert any(i.channel == "wechat.template" and "今日新增" in i.body for i in inbox)
+
+
+async def test_token_rejected_once_is_refetched_once_and_the_send_succeeds(service: Service) -> None:
+    await service.call("POST", f"{WX}/console/follow", {"person_id": "expert"})
+    client = _client(service)
+    await client.access_token()
+    await service.call("POST", f"{WX}/__sandbox__/faults", {"/cgi-bin/message/template/send": [40001]})
+    row = await service.enqueue("wechat.template", "o-chen", TEMPLATE)
+    await service.relay_once()
+    assert (await service.message(row)).status == OutboxStatus.SENT
+    sent = await service.call("GET", f"{WX}/__sandbox__/sent")
+    assert sent["token_fetches"] == 2
+    assert len([s for s in sent["sent"] if s["kind"] == "template"]) == 1
+
+
+async def test_daily_quota_pauses_the_channel_and_raises_the_alert(service: Service) -> None:
+    await service.call("POST", f"{WX}/console/follow", {"person_id": "expert"})
+    await service.call("POST", f"{WX}/__sandbox__/quota", {"template_daily_cap": 0})
+    labels = {"channel": "wechat.template"}
+    before = REGISTRY.get_sample_value("kezhuan_channel_paused_total", labels) or 0.0
+    row = await service.enqueue("wechat.template", "o-chen", TEMPLATE)
+    await service.relay_once()
+    assert REGISTRY.get_sample_value("kezhuan_channel_paused_total", labels) == before + 1
+    held = await service.message(row)
+    assert held.status == OutboxStatus.PENDING and "paused" in (held.last_error or "")
+    local = service.container.clock.now().astimezone(ZoneInfo("Asia/Shanghai"))
+    midnight = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), ZoneInfo("Asia/Shanghai"))
+    assert held.next_attempt_at == midnight
+    assert await service.container.coordination.get("paused:wechat.template") == midnight.isoformat()
+
+
+async def test_not_following_is_permanent_and_marks_the_follower(service: Service) -> None:
+    await service.call("POST", f"{WX}/console/follow", {"person_id": "expert"})
+    await service.call("POST", f"{WX}/__sandbox__/user", {"openid": "o-chen", "subscribed": False})  # push lost
+    first = await service.enqueue("wechat.template", "o-chen", TEMPLATE)
+    await service.relay_once()
+    dead = await service.message(first)
+    assert dead.status == OutboxStatus.DEAD and "43004" in (dead.dead_reason or "")
+    follower = await _follower(service, "o-chen")
+    assert follower is not None and not follower.subscribed and follower.unfollow_reason == "43004"
+    second = await service.enqueue("wechat.template", "o-chen", TEMPLATE)
+    await service.relay_once()
+    refused = await service.message(second)
+    assert refused.status == OutboxStatus.DEAD and "unfollowed" in (refused.dead_reason or "")
+    sent = await service.call("GET", f"{WX}/__sandbox__/sent")
+    assert sent["sent"] == []
+
+
+async def test_unknown_openid_is_permanent_and_unfollow_event_stops_pushes(service: Service) -> None:
+    stranger = await service.enqueue("wechat.template", "o-nobody", TEMPLATE)
+    await service.relay_once()
+    assert "40003" in ((await service.message(stranger)).dead_reason or "")
+    await service.call("POST", f"{WX}/console/follow", {"person_id": "contact"})
+    await service.call("POST", f"{WX}/console/unfollow", {"person_id": "contact"})
+    row = await service.enqueue("wechat.custom", "o-liu", {"text": "您好"})
+    await service.relay_once()
+    assert "unfollowed" in ((await service.message(row)).dead_reason or "")
+
+
+async def test_customer_service_needs_the_48_hour_window(service: Service) -> None:
+    await service.call("POST", f"{WX}/console/follow", {"person_id": "expert"})
+    clock = service.container.clock
+    assert isinstance(clock, ManualClock)
+    clock.advance(120)  # the follow's one-minute window has passed
+    late = await service.enqueue("wechat.custom", "o-chen", {"text": "您好"})
+    await service.relay_once()
+    assert "45015" in ((await service.message(late)).dead_reason or "")
+    answer = await service.call("POST", f"{WX}/console/text", {"person_id": "expert", "content": "帮助"})
+    assert "16:00" in answer["reply"]["Content"]
+    ok = await service.enqueue("wechat.custom", "o-chen", {"text": "已为您查询到 2 条需求"})
+    await service.relay_once()
+    assert (await service.message(ok)).status == OutboxStatus.SENT
+
+
+async def test_client_user_info_qrcode_menu_and_one_shot_codes(service: Service) -> None:
+    client = _client(service)
+    qr = await client.create_temporary_qrcode("inv:7", expire_seconds=3600)
+    await service.call("POST", f"{WX}/console/follow", {"person_id": "expert", "ticket": qr["ticket"]})
+    info = await client.user_info("o-chen")
+    assert info["subscribe"] == 1 and info["qr_scene_str"] == "inv:7" and info["unionid"]
+    follower = await _follower(service, "o-chen")
+    assert follower is not None and follower.scene == "inv:7"
+    await client.create_menu({"button": [{"type": "click", "name": "帮助", "key": "help"}]})
+    clicked = await service.call("POST", f"{WX}/console/click", {"person_id": "expert", "key": "help"})
+    assert "16:00" in clicked["reply"]["Content"]
+    code = (await service.call("POST", f"{WX}/console/login-code", {"person_id": "expert"}))["code"]
+    session = await client.jscode2session(code)
+    assert session["unionid"] == info["unionid"] and "session_key" in session
+    try:
+        await client.jscode2session(code)
+        raise AssertionError("a login code works once")
+    except InvalidCode as exc:
+        assert exc.errcode == 40163
+    phone_code = (await service.call("POST", f"{WX}/console/phone-code", {"person_id": "expert"}))["code"]
+    phone = await client.get_user_phone_number(phone_code)
+    assert phone["purePhoneNumber"] == "13800000005"
+
+
+async def test_console_offers_follow_and_its_actions_work(service: Service) -> None:
+    assert service.container.sandbox is not None
+    offer = next(i for i in service.container.sandbox.inbox["expert"] if i.channel == "wechat.official_account")
+    follow = next(a for a in offer.actions if a["label"] == "扫邀请二维码关注")
+    answer = await service.call("POST", f"/sandbox{follow['url']}", follow["body"])
+    assert "欢迎关注" in answer["reply"]["Content"]
+    follower = await _follower(service, "o-chen")
+    assert follower is not None and follower.scene == "inv:demo"
+    reply = service.container.sandbox.inbox["expert"][-1]
+    assert reply.channel == "wechat.reply" and any(a["label"] == "取消关注" for a in reply.actions)
+    unfollow = next(a for a in reply.actions if a["label"] == "取消关注")
+    await service.call("POST", f"/sandbox{unfollow['url']}", unfollow["body"])
+    follower = await _follower(service, "o-chen")
+    assert follower is not None and not follower.subscribed
+
+
+async def test_client_msg_id_makes_a_resend_return_the_first_msgid(service: Service) -> None:
+    await service.call("POST", f"{WX}/console/follow", {"person_id": "expert"})
+    client = _client(service)
+    first = await client.send_template("o-chen", "TPL", {"a": {"value": "1"}}, client_msg_id="day:1")
+    again = await client.send_template("o-chen", "TPL", {"a": {"value": "1"}}, client_msg_id="day:1")
+    other = await client.send_template("o-chen", "TPL", {"a": {"value": "1"}}, client_msg_id="day:2")
+    assert first == again != other
+    await service.call("POST", f"{WX}/__sandbox__/flush")
+
+
+async def test_a_token_rejected_twice_is_not_retried_in_a_loop(service: Service) -> None:
+    await service.call("POST", f"{WX}/console/follow", {"person_id": "expert"})
+    await service.call("POST", f"{WX}/__sandbox__/faults", {"/cgi-bin/message/template/send": [40001, 40001]})
+    row = await service.enqueue("wechat.template", "o-chen", TEMPLATE)
+    await service.relay_once()
+    held = await service.message(row)
+    assert held.status == OutboxStatus.PENDING and "40001" in (held.last_error or "")
+    assert (await service.call("GET", f"{WX}/__sandbox__/sent"))["token_fetches"] == 2

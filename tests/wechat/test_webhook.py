@@ -1,0 +1,216 @@
+"""The callback: handshake, plain and safe mode, forged pushes, duplicates and follow state."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from aiohttp import web
+from aiohttp.test_utils import TestClient
+from sqlalchemy import func, select
+from werobot.crypto import MessageCrypt
+
+from bot.bootstrap import Container
+from bot.wechat.crypto import parse_xml
+from bot.wechat.listeners import HELP_TEXT, WELCOME_TEXT
+from handlers.audit.verify_audit_chain import verify_audit_chain
+from handlers.clock import ManualClock
+from handlers.wechat.prune_inbox import prune_inbox
+from store.models.audit import AuditEntry, AuditPersonalField
+from store.models.outbox import OutboxMessage
+from store.models.wechat import WeChatFollower, WeChatInbox
+from tests.wechat.pushes import (
+    AES_KEY,
+    APP_ID,
+    OLD_AES_KEY,
+    TOKEN,
+    event_xml,
+    plain_push,
+    safe_push,
+    sign,
+    text_xml,
+)
+
+Client = TestClient[web.Request, web.Application]
+URL = "/wechat/callback"
+
+
+async def _count(container: Container, model: Any) -> int:
+    async with container.sessionmaker() as session:
+        return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
+
+
+async def _follower(container: Container, openid: str) -> WeChatFollower | None:
+    async with container.sessionmaker() as session:
+        query = select(WeChatFollower).where(WeChatFollower.openid == openid)
+        return (await session.execute(query)).scalar_one_or_none()
+
+
+def _open_reply(body: str, params: dict[str, str], key: str = AES_KEY) -> dict[str, str]:
+    envelope = parse_xml(body)
+    assert envelope["MsgSignature"] == sign(TOKEN, envelope["TimeStamp"], envelope["Nonce"], envelope["Encrypt"])
+    assert envelope["Nonce"] == params["nonce"]
+    plain = MessageCrypt(TOKEN, key, APP_ID).decrypt_message(
+        envelope["TimeStamp"], envelope["Nonce"], envelope["MsgSignature"], envelope["Encrypt"]
+    )
+    return parse_xml(plain)
+
+
+async def test_handshake_returns_echostr_verbatim(wx_client: Client) -> None:
+    params = {"signature": sign(TOKEN, "1714036504", "1514711492"), "timestamp": "1714036504",
+              "nonce": "1514711492", "echostr": "7523411212345678901"}
+    response = await wx_client.get(URL, params=params)
+    assert response.status == 200
+    assert await response.text() == "7523411212345678901"
+    forged = await wx_client.get(URL, params={**params, "signature": "0" * 40})
+    assert forged.status == 403
+
+
+async def test_safe_mode_subscribe_encrypted_independently_is_recorded_and_welcomed(
+    wx_client: Client, wx_container: Container
+) -> None:
+    push = safe_push(event_xml("o-chen", "subscribe", at=1714036504, EventKey="qrscene_inv:42", Ticket="t"))
+    response = await wx_client.post(URL, params=push.params, data=push.body)
+    assert response.status == 200
+    reply = _open_reply(await response.text(), push.params)
+    assert reply["Content"] == WELCOME_TEXT
+    assert reply["ToUserName"] == "o-chen" and reply["MsgType"] == "text"
+    follower = await _follower(wx_container, "o-chen")
+    assert follower is not None and follower.subscribed and follower.scene == "inv:42"
+    assert await _count(wx_container, AuditEntry) == 1
+
+
+async def test_werobot_encrypted_push_is_accepted(wx_client: Client, wx_container: Container) -> None:
+    envelope = parse_xml(MessageCrypt(TOKEN, AES_KEY, APP_ID).encrypt_message(
+        event_xml("o-liu", "subscribe", at=1714030000), "1714030000", "werobot1"))
+    push = safe_push("", encrypted=envelope["Encrypt"], timestamp="1714030000", nonce="werobot1")
+    response = await wx_client.post(URL, params=push.params, data=push.body)
+    assert _open_reply(await response.text(), push.params)["Content"] == WELCOME_TEXT
+    assert (await _follower(wx_container, "o-liu")) is not None
+
+
+async def test_forged_signature_gets_403_and_nothing_is_recorded(wx_client: Client, wx_container: Container) -> None:
+    xml = event_xml("o-mallory", "subscribe", at=1714036504)
+    good = safe_push(xml)
+    for params in (
+        {**good.params, "msg_signature": "0" * 40},
+        {**good.params, "signature": sign("wrong-token", "1714036504", "1514711492")},
+        {k: v for k, v in good.params.items() if k != "signature"},
+    ):
+        response = await wx_client.post(URL, params=params, data=good.body)
+        assert response.status == 403
+    forged_plain = plain_push(xml, token="wrong-token")
+    assert (await wx_client.post(URL, params=forged_plain.params, data=forged_plain.body)).status == 403
+    for model in (WeChatFollower, WeChatInbox, AuditEntry):
+        assert await _count(wx_container, model) == 0
+
+
+async def test_side_effect_pushed_three_times_has_one_effect(wx_client: Client, wx_container: Container) -> None:
+    xml = event_xml("o-chen", "subscribe", at=1714036504, EventKey="qrscene_inv:7")
+    for nonce in ("1", "2", "3"):  # WeChat's retries: same message, fresh signature parameters
+        push = safe_push(xml, nonce=nonce)
+        response = await wx_client.post(URL, params=push.params, data=push.body)
+        assert response.status == 200
+        assert _open_reply(await response.text(), push.params)["Content"] == WELCOME_TEXT
+    assert await _count(wx_container, WeChatFollower) == 1
+    assert await _count(wx_container, WeChatInbox) == 1
+    assert await _count(wx_container, AuditEntry) == 1
+
+
+async def test_help_keyword_gets_an_encrypted_reply_without_writing(
+    wx_client: Client, wx_container: Container
+) -> None:
+    push = safe_push(text_xml("o-chen", " 帮助 ", at=1714036504, msg_id=6054768590064713728))
+    response = await wx_client.post(URL, params=push.params, data=push.body)
+    assert response.headers["Content-Type"].startswith("application/xml")
+    assert _open_reply(await response.text(), push.params)["Content"] == HELP_TEXT
+    assert await _count(wx_container, WeChatInbox) == 0
+
+
+async def test_previous_key_is_accepted_during_rotation(wx_client: Client) -> None:
+    push = safe_push(text_xml("o-chen", "帮助", at=1714036504, msg_id=1), key=OLD_AES_KEY)
+    response = await wx_client.post(URL, params=push.params, data=push.body)
+    assert _open_reply(await response.text(), push.params, key=OLD_AES_KEY)["Content"] == HELP_TEXT
+
+
+async def test_plain_mode_and_unreadable_bodies(wx_client: Client) -> None:
+    push = plain_push(text_xml("o-chen", "help", at=1714036504, msg_id=2))
+    response = await wx_client.post(URL, params=push.params, data=push.body)
+    assert parse_xml(await response.text())["Content"] == HELP_TEXT
+    view = plain_push(event_xml("o-chen", "VIEW", at=1714036504, EventKey="https://example.invalid"))
+    assert await (await wx_client.post(URL, params=view.params, data=view.body)).text() == "success"
+    junk = plain_push("<xml><open></xml>")
+    assert (await wx_client.post(URL, params=junk.params, data=junk.body)).status == 400
+
+
+async def test_unsubscribe_marks_the_follower_and_a_later_follow_restores(
+    wx_client: Client, wx_container: Container
+) -> None:
+    for at, event in ((1714036504, "subscribe"), (1714036600, "unsubscribe")):
+        push = safe_push(event_xml("o-chen", event, at=at))
+        response = await wx_client.post(URL, params=push.params, data=push.body)
+        assert response.status == 200
+    follower = await _follower(wx_container, "o-chen")
+    assert follower is not None and not follower.subscribed and follower.unfollow_reason == "unsubscribe"
+    async with wx_container.sessionmaker() as session:  # the leaver's values are erased from the trail
+        values = (await session.execute(select(AuditPersonalField.value))).scalars().all()
+    assert values == [None]
+    report = await verify_audit_chain(wx_container.uow(), wx_container.anchors)
+    assert report.ok and report.entries == 2, report.findings
+    assert await (await wx_client.post(URL, params=push.params, data=push.body)).text() == "success"
+    again = safe_push(event_xml("o-chen", "subscribe", at=1714036700))
+    await wx_client.post(URL, params=again.params, data=again.body)
+    follower = await _follower(wx_container, "o-chen")
+    assert follower is not None and follower.subscribed and follower.unfollowed_at is None
+    assert await _count(wx_container, AuditEntry) == 3
+
+
+async def test_template_job_finish_updates_the_message_it_reports(
+    wx_client: Client, wx_container: Container
+) -> None:
+    async with wx_container.uow() as uow:
+        for _ in range(2):
+            await uow.send("wechat.template", "o-chen", {"template_id": "TPL", "data": {}})
+        await uow.commit()
+    async with wx_container.sessionmaker() as session, session.begin():
+        rows = (await session.execute(select(OutboxMessage).order_by(OutboxMessage.id))).scalars().all()
+        rows[0].provider_message_id, rows[1].provider_message_id = "200001", "200002"
+    for msgid, status in (("200001", "success"), ("200002", "failed:user block")):
+        push = safe_push(event_xml("o-chen", "TEMPLATESENDJOBFINISH", at=1714036504, MsgID=msgid, Status=status))
+        assert await (await wx_client.post(URL, params=push.params, data=push.body)).text() == "success"
+    async with wx_container.sessionmaker() as session:
+        statuses = (await session.execute(
+            select(OutboxMessage.provider_message_id, OutboxMessage.delivery_status).order_by(OutboxMessage.id)
+        )).all()
+    assert [tuple(r) for r in statuses] == [("200001", "delivered"), ("200002", "user_block")]
+
+
+async def test_report_for_an_unknown_msgid_asks_for_a_retry_and_records_nothing(
+    wx_client: Client, wx_container: Container
+) -> None:
+    push = safe_push(event_xml("o-chen", "TEMPLATESENDJOBFINISH", at=1714036504, MsgID="999", Status="success"))
+    assert (await wx_client.post(URL, params=push.params, data=push.body)).status == 503
+    assert await _count(wx_container, WeChatInbox) == 0
+
+
+async def test_old_inbox_keys_are_pruned(wx_client: Client, wx_container: Container) -> None:
+    push = safe_push(event_xml("o-chen", "subscribe", at=1714036504))
+    await wx_client.post(URL, params=push.params, data=push.body)
+    assert await prune_inbox(wx_container.uow()) == 0
+    clock = wx_container.clock
+    assert isinstance(clock, ManualClock)
+    clock.advance(8 * 86400)
+    assert await prune_inbox(wx_container.uow()) == 1
+    assert await _count(wx_container, WeChatInbox) == 0
+
+
+async def test_concurrent_retries_of_a_side_effect_have_one_effect(wx_client: Client, wx_container: Container) -> None:
+    xml = event_xml("o-chen", "subscribe", at=1714036777, EventKey="qrscene_inv:8")
+    pushes = [safe_push(xml, nonce=str(n)) for n in range(3)]
+    responses = await asyncio.gather(*(wx_client.post(URL, params=p.params, data=p.body) for p in pushes))
+    for push, response in zip(pushes, responses, strict=True):
+        assert response.status == 200
+        assert _open_reply(await response.text(), push.params)["Content"] == WELCOME_TEXT
+    assert await _count(wx_container, WeChatFollower) == 1
+    assert await _count(wx_container, WeChatInbox) == 1
+    assert await _count(wx_container, AuditEntry) == 1
