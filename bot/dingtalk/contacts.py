@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from handlers.clock import Clock
+from handlers.organisation.record_membership_event import RecordMembershipEvent, record_membership_event
 from store.models.dingtalk import DingTalkInbound
 from store.uow import UnitOfWork
 
@@ -49,8 +50,9 @@ class ContactEvents:
             seen = await uow.session.scalar(select(DingTalkInbound.id).where(DingTalkInbound.key == key))
             if seen is not None:
                 return
-            for user_id in data.get("userId") or []:
-                await uow.record("dingtalk_member", str(user_id), event_type, data={"event_id": event_id})
+            await record_membership_event(
+                RecordMembershipEvent(event_type, event_id, tuple(str(u) for u in data.get("userId") or [])), uow
+            )
             uow.session.add(DingTalkInbound(
                 key=key, kind="event", message_id=message_id, reply={"status": "SUCCESS"},
                 created_at=self._clock.now(),

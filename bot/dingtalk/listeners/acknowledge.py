@@ -7,6 +7,7 @@ from pydantic import BaseModel
 from bot.dingtalk.router import CardActionRouter, CardContext, CardReply
 from cards.acknowledge import acknowledged_update
 from cards.actions import CardAction
+from handlers.notices.acknowledge_notice import AcknowledgeNotice, acknowledge_notice
 
 
 class AcknowledgeParams(BaseModel):
@@ -16,8 +17,8 @@ class AcknowledgeParams(BaseModel):
 def register(router: CardActionRouter) -> None:
     @router.action(CardAction.ACKNOWLEDGE, AcknowledgeParams)
     async def on_acknowledge(ctx: CardContext, params: AcknowledgeParams) -> CardReply:
-        await ctx.uow.record(
-            "notice", params.notice_id, "acknowledged", actor=ctx.press.user_id,
-            data={"out_track_id": ctx.press.out_track_id, "by": ctx.presser_name},
+        await acknowledge_notice(
+            AcknowledgeNotice(params.notice_id, ctx.press.user_id, ctx.presser_name, ctx.press.out_track_id),
+            ctx.uow,
         )
         return CardReply(card_data=acknowledged_update(ctx.presser_name))

@@ -1,0 +1,23 @@
+"""DingTalk told us people joined, activated or left the organisation: keep it in their audit chains.
+
+Accounts (invitations, activation, deactivation) build on this; for now the event is recorded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class RecordMembershipEvent:
+    event_type: str  # user_add_org, user_active_org, user_leave_org …
+    event_id: str
+    user_ids: tuple[str, ...]
+
+
+async def record_membership_event(cmd: RecordMembershipEvent, uow: UnitOfWork) -> None:
+    """Runs inside the caller's open unit of work, which also records the event's dedupe key."""
+    for user_id in cmd.user_ids:
+        await uow.record("dingtalk_member", user_id, cmd.event_type, data={"event_id": cmd.event_id})
