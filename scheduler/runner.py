@@ -6,6 +6,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.bootstrap import Container
 from handlers.audit.anchor_audit_heads import anchor_audit_heads
+from handlers.wechat.prune_inbox import prune_inbox
 from scheduler.lease import leased
 
 
@@ -21,6 +22,19 @@ def build_scheduler(container: Container) -> AsyncIOScheduler:
         "interval",
         seconds=interval,
         id="audit-checkpoint",
+        coalesce=True,
+        max_instances=1,
+    )
+
+    async def prune_wechat_inbox() -> None:
+        await prune_inbox(container.uow())
+
+    scheduler.add_job(
+        leased(container.coordination, "wechat-inbox-prune", prune_wechat_inbox, ttl_seconds=3600),
+        "cron",
+        hour=3,
+        minute=30,
+        id="wechat-inbox-prune",
         coalesce=True,
         max_instances=1,
     )

@@ -121,3 +121,13 @@ async def test_console_lists_the_demo_people_with_their_inboxes(settings: Settin
         assert queued == len(PEOPLE)
     finally:
         await container.aclose()
+
+
+async def test_scheduler_declares_its_jobs_in_shanghai_time(container: Container) -> None:
+    from scheduler.runner import build_scheduler
+
+    scheduler = build_scheduler(container)
+    jobs = {job.id: job for job in scheduler.get_jobs()}
+    assert set(jobs) == {"audit-checkpoint", "wechat-inbox-prune"}
+    assert str(scheduler.timezone) == "Asia/Shanghai"
+    assert "hour='3'" in str(jobs["wechat-inbox-prune"].trigger)
