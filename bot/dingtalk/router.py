@@ -10,6 +10,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -18,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from bot import metrics
 from cards.actions import CardAction
 from cards.replies import FAILED, INVALID, UNKNOWN, tip
 from handlers.clock import Clock
@@ -113,6 +115,13 @@ class CardActionRouter:
 
     async def dispatch(self, press: CardPress) -> dict[str, Any]:
         """Never raises: every press gets an answer DingTalk can show."""
+        started = time.perf_counter()
+        try:
+            return await self._dispatch(press)
+        finally:
+            metrics.callback_latency.labels("dingtalk").observe(time.perf_counter() - started)
+
+    async def _dispatch(self, press: CardPress) -> dict[str, Any]:
         context = {"action": press.action_id, "out_track_id": press.out_track_id, "user_id": press.user_id,
                    "message_id": press.message_id}
         route = self._routes.get(press.action_id)
