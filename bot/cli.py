@@ -43,8 +43,13 @@ def demo_command(settings: Settings, port: int | None) -> None:
     updates: dict[str, Any] = {"sandbox": True}
     if port is not None:
         updates["port"] = port
-    if "database_url" not in settings.model_fields_set:  # the demo keeps its own database
-        updates["database_url"] = "sqlite+aiosqlite:///var/demo.db"
+    if "database_url" not in settings.model_fields_set:
+        # The platform fakes live in memory, so the demo's own database starts afresh with them:
+        # otherwise it would remember cards, followers and sent messages the fakes have forgotten.
+        demo_db = settings.data_dir / "demo.db"
+        for stale in (demo_db, demo_db.with_name("demo.db-wal"), demo_db.with_name("demo.db-shm")):
+            stale.unlink(missing_ok=True)
+        updates["database_url"] = f"sqlite+aiosqlite:///{demo_db}"
     settings = settings.model_copy(update=updates)
     settings = settings.model_copy(
         update={"test_channel_url": f"http://{settings.host}:{settings.port}/sandbox/test-provider"}

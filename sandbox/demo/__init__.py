@@ -1,6 +1,7 @@
 """Demo data for `make run`: each flow registers a seed here, run in order after migration.
 
-Seeds are idempotent, so starting the demo again keeps the data that is there.
+Seeds are idempotent: with its own database the demo starts afresh, but pointed at an existing database
+(KEZHUAN_DATABASE_URL) starting it again keeps the data that is there.
 """
 
 from __future__ import annotations
