@@ -16,6 +16,7 @@ from bot import metrics
 from bot.channels.base import (
     Channel,
     ChannelPaused,
+    Deferred,
     Delivered,
     OutboundMessage,
     PermanentError,
@@ -130,6 +131,8 @@ class Relay:
         except PermanentError as exc:
             metrics.outbox_failures.labels(row.channel, "permanent").inc()
             await outbox.mark_dead(self.sessionmaker, row.id, self.relay_id, reason=exc.reason, now=self.clock.now())
+        except Deferred as exc:
+            await self._defer(row, "recipient_limit", exc.until)
         except ChannelPaused as exc:
             metrics.channel_paused.labels(row.channel).inc()
             log.error("channel paused by provider", extra={"channel": row.channel, "reason": exc.reason,

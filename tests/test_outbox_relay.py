@@ -11,7 +11,7 @@ from prometheus_client import REGISTRY
 from sqlalchemy import func, select, update
 
 from bot.bootstrap import Container
-from bot.channels.base import ChannelPaused, Delivered, OutboundMessage
+from bot.channels.base import ChannelPaused, Deferred, Delivered, OutboundMessage
 from bot.channels.test_channel import TestChannel
 from bot.relay import Relay
 from bot.settings import ChannelLimits
@@ -325,3 +325,32 @@ async def test_a_keyed_message_sent_again_after_a_crash_arrives_once(container: 
         await drain(relay_for(container), clock)
     assert delivered_counts(provider) == {7: 1}
     assert await statuses(container) == {"sent": 1}
+
+
+class DeferringChannel:
+    name = "test"
+
+    def __init__(self, clock: ManualClock) -> None:
+        self.clock = clock
+        self.calls = 0
+
+    async def send(self, message: OutboundMessage) -> Delivered:
+        self.calls += 1
+        if self.calls == 1:
+            raise Deferred("recipient's daily cap reached", until=self.clock.now() + timedelta(hours=1))
+        return Delivered(provider_message_id=f"d-{message.id}")
+
+
+async def test_a_deferred_message_waits_without_spending_an_attempt(container: Container, clock: ManualClock) -> None:
+    container.channels["test"] = DeferringChannel(clock)
+    await enqueue(container, 1)
+    relay = relay_for(container)
+    await relay.run_once()
+    clock.advance(1800)
+    assert await relay.run_once() == 0, "not before the moment it was deferred to"
+    assert await statuses(container) == {"pending": 1}
+    clock.advance(1801)
+    await drain(relay, clock)
+    async with container.sessionmaker() as session:
+        row = (await session.execute(select(OutboxMessage))).scalar_one()
+    assert (row.status, row.attempts) == (OutboxStatus.SENT, 1)

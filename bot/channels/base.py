@@ -42,6 +42,14 @@ class PermanentError(DeliveryError):
     """Trying again cannot help (unknown recipient, unfollowed, invalid content): a dead letter."""
 
 
+class Deferred(DeliveryError):
+    """This message must wait until a moment (e.g. a recipient's daily cap): not an attempt, not an error."""
+
+    def __init__(self, reason: str, *, until: datetime) -> None:
+        super().__init__(reason)
+        self.until = until
+
+
 class ChannelPaused(DeliveryError):
     """The provider refuses the whole channel until a moment (e.g. the day's quota is spent)."""
 
