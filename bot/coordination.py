@@ -30,6 +30,26 @@ redis.call('SET', KEYS[1], new_tat, 'PX', math.ceil(new_tat - now) + 1000)
 return 0
 """
 
+# The relay's admission of one message: the rate bucket first (nothing is counted while the caller
+# only has to wait), then the daily counter. Returns {1, "0"} to go, {0, wait_ms} to wait, {2, "0"}
+# when the day's cap is spent. Numbers travel as strings: Redis truncates Lua floats.
+_ADMIT = """
+local now = tonumber(ARGV[1])
+local interval = tonumber(ARGV[2])
+local burst = tonumber(ARGV[3])
+local cap = tonumber(ARGV[4])
+local tat = tonumber(redis.call('GET', KEYS[1]) or ARGV[1])
+if tat < now then tat = now end
+local new_tat = tat + interval
+if new_tat - burst > now then return {0, tostring(new_tat - burst - now)} end
+local used = tonumber(redis.call('GET', KEYS[2]) or '0')
+if used >= cap then return {2, '0'} end
+redis.call('INCR', KEYS[2])
+redis.call('EXPIRE', KEYS[2], tonumber(ARGV[5]))
+redis.call('SET', KEYS[1], new_tat, 'PX', math.ceil(new_tat - now) + 1000)
+return {1, '0'}
+"""
+
 # Delete a key only while it still holds the value the caller saw.
 _DELETE_IF = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -56,6 +76,7 @@ class Coordination:
         self.redis = redis
         self.namespace = namespace
         self._gcra = redis.register_script(_GCRA)
+        self._admit = redis.register_script(_ADMIT)
         self._delete_if = redis.register_script(_DELETE_IF)
         self._renew_if = redis.register_script(_RENEW_IF)
 
@@ -77,6 +98,24 @@ class Coordination:
             keys=[self.key("rate", bucket)], args=[repr(now_ms), repr(interval_ms), repr(burst_ms)]
         )
         return float(waited) / 1000.0
+
+    async def admit(
+        self, *, bucket: str, per_second: float, counter: str, period: str, cap: int, now: datetime,
+        ttl_seconds: int = 2 * 86400,
+    ) -> float | None:
+        """One round trip for a rate bucket and a daily counter together.
+
+        Returns 0.0 to go (one use counted), seconds to wait (nothing counted), or None when the cap
+        for `period` is spent.
+        """
+        interval_ms = 1000.0 / per_second
+        code, value = await self._admit(
+            keys=[self.key("rate", bucket), self.key("count", counter, period)],
+            args=[repr(now.timestamp() * 1000.0), repr(interval_ms), repr(interval_ms), cap, ttl_seconds],
+        )
+        if int(code) == 2:
+            return None
+        return 0.0 if int(code) == 1 else float(value) / 1000.0
 
     async def count_within(self, name: str, *, period: str, cap: int, ttl_seconds: int = 2 * 86400) -> bool:
         """Count one use in `period` (e.g. a business date); False once the cap is exceeded."""

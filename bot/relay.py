@@ -78,6 +78,12 @@ class Relay:
             lease_seconds=self.settings.lease_seconds,
             channels=sorted(self.channels),
         )
+        # Pauses other relays learnt are read once per batch and channel, not once per message.
+        for channel in {row.channel for row in claimed}:
+            shared = await self.coordination.get(f"paused:{channel}")
+            if shared is not None:
+                until = datetime.fromisoformat(shared)
+                self._paused[channel] = max(until, self._paused.get(channel, until))
         await asyncio.gather(*(self._deliver_guarded(row) for row in claimed))
         return len(claimed)
 
@@ -94,32 +100,30 @@ class Relay:
         if row.reclaimed and row.platform_key is None:
             # The earlier claim ended without a result: the provider may have it already.
             metrics.outbox_possible_duplicates.labels(row.channel).inc()
-        shared_pause = await self.coordination.get(f"paused:{row.channel}")
-        if shared_pause is not None and (until := datetime.fromisoformat(shared_pause)) > self.clock.now():
-            await self._defer(row, "paused", until)
-            return
         limits = self.settings.limits_for(row.channel)
-        today = self.clock.now().astimezone(self.timezone).date()
-        if not await self.coordination.count_within(
-            f"daily:{row.channel}", period=today.isoformat(), cap=limits.daily_cap
-        ):
-            await self._defer(row, "daily_cap", self._next_local_midnight())
-            return
-        while (wait := await self.coordination.rate_wait(
-            f"channel:{row.channel}", per_second=limits.per_second, now=self.clock.now()
-        )) > 0:
+        while True:
+            paused_until = self._paused.get(row.channel)
+            if paused_until is not None and paused_until > self.clock.now():
+                await self._defer(row, "paused", paused_until)
+                return
+            wait = await self.coordination.admit(
+                bucket=f"channel:{row.channel}", per_second=limits.per_second,
+                counter=f"daily:{row.channel}",
+                period=self.clock.now().astimezone(self.timezone).date().isoformat(),
+                cap=limits.daily_cap, now=self.clock.now(),
+            )
+            if wait is None:
+                await self._defer(row, "daily_cap", self._next_local_midnight())
+                return
+            if wait == 0:
+                break
             await self.clock.sleep(wait)
-
         if self.clock.now() + timedelta(seconds=self.settings.send_timeout_seconds) >= row.claim_expires_at:
             # Queued here too long: the claim could lapse mid-send and another relay take the row.
             await outbox.mark_retry(
                 self.sessionmaker, row.id, self.relay_id, error="claim ran short before sending",
                 next_attempt_at=self.clock.now(), now=self.clock.now(), count_attempt=False,
             )
-            return
-        local_pause = self._paused.get(row.channel)
-        if local_pause is not None and local_pause > self.clock.now():
-            await self._defer(row, "paused", local_pause)
             return
         message = OutboundMessage(
             id=row.id, channel=row.channel, recipient=row.recipient, payload=row.payload,

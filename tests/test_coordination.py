@@ -87,3 +87,23 @@ async def test_namespaces_keep_environments_apart(container: Container) -> None:
     other = type(container.coordination)(container.coordination.redis, namespace=f"kz:other-{uuid.uuid4().hex}")
     assert await container.coordination.once("x", ttl_seconds=60)
     assert await other.once("x", ttl_seconds=60)
+
+
+async def test_admission_waits_without_counting_and_stops_at_the_cap(
+    container: Container, clock: ManualClock
+) -> None:
+    coordination = container.coordination
+
+    async def admit() -> float | None:
+        return await coordination.admit(bucket="sms", per_second=10, counter="daily:sms", period="2026-11-23",
+                                        cap=2, now=clock.now())
+
+    assert await admit() == 0.0
+    wait = await admit()
+    assert wait is not None and 0.09 <= wait <= 0.11
+    assert await coordination.count_used("daily:sms", period="2026-11-23") == 1, "waiting counts nothing"
+    clock.advance(wait)
+    assert await admit() == 0.0
+    clock.advance(1)
+    assert await admit() is None, "the day's cap is spent"
+    assert await coordination.count_used("daily:sms", period="2026-11-23") == 2
