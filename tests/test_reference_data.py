@@ -3,12 +3,20 @@ technical-field taxonomy."""
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import AsyncIterator
+
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.web import Application, Request
 
 from handlers.errors import InvalidInput
 from handlers.reference.ports import RegionDirectory, TechFieldTaxonomy
 from handlers.reference.regions import RegionLevel, Regions
 from handlers.reference.tech_fields import TechFields
+from miniapp_api.app import create_api_app
 
 
 @pytest.fixture(scope="module")
@@ -164,3 +172,75 @@ def test_bad_field_codes_are_typed_input_errors(fields: TechFields) -> None:
         assert caught.value.message == "技术领域代码无效"
     taxonomy: TechFieldTaxonomy = fields
     assert taxonomy.exists("0101")
+
+
+# --- REST -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[TestClient[Request, Application]]:
+    root = web.Application()
+    root.add_subapp("/api/v1/", create_api_app())  # mounted as bot/web.py mounts it
+    async with TestClient(TestServer(root)) as client:
+        yield client
+
+
+async def test_regions_rest_lists_children_and_provinces(api: TestClient[Request, Application]) -> None:
+    response = await api.get("/api/v1/regions", params={"parent": "330100"})
+    assert response.status == 200
+    assert response.headers["Cache-Control"].startswith("public")
+    items = (await response.json())["items"]
+    by_code = {item["code"]: item for item in items}
+    assert by_code["330114"] == {
+        "code": "330114", "name": "钱塘区", "full_name": "浙江省杭州市钱塘区", "level": "district",
+        "parent": "330100", "abolished": None, "successors": [], "has_children": False,
+    }
+    assert "330104" not in by_code
+    provinces = (await (await api.get("/api/v1/regions")).json())["items"]
+    assert len(provinces) == 34 and provinces[0]["code"] == "110000" and provinces[0]["has_children"]
+    found = (await (await api.get("/api/v1/regions", params={"q": "临平"})).json())["items"]
+    assert [item["code"] for item in found] == ["330113"]
+
+
+async def test_region_rest_detail_and_withdrawn_code(api: TestClient[Request, Application]) -> None:
+    body = await (await api.get("/api/v1/regions/330104")).json()
+    assert body["name"] == "江干区" and body["abolished"] == 2021 and body["successors"] == ["330102", "330114"]
+    assert body["ancestors"] == [{"code": "330000", "name": "浙江省"}, {"code": "330100", "name": "杭州市"}]
+    city = await (await api.get("/api/v1/regions/110100")).json()
+    assert city["full_name"] == "北京市市辖区" and any(c["code"] == "110105" for c in city["children"])
+
+
+async def test_tech_fields_rest(api: TestClient[Request, Application]) -> None:
+    roots = (await (await api.get("/api/v1/tech-fields")).json())["items"]
+    assert [item["name"] for item in roots][:2] == ["电子信息", "生物与新医药"]
+    children = (await (await api.get("/api/v1/tech-fields", params={"parent": "01"})).json())["items"]
+    assert children[0] == {"code": "0101", "name": "软件", "level": 2, "parent": "01", "path": "电子信息 › 软件",
+                           "has_children": True}
+    item = await (await api.get("/api/v1/tech-fields/010101")).json()
+    assert item["path"] == "电子信息 › 软件 › 基础软件" and item["children"] == []
+    tree = (await (await api.get("/api/v1/tech-fields/tree")).json())["items"]
+    assert len(tree) == 8 and tree[4]["children"][3] == {"code": "0504", "name": "高技术专业化服务", "children": []}
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/regions/999999", "/api/v1/regions/33011x", "/api/v1/regions?parent=999999",
+     "/api/v1/tech-fields/0109", "/api/v1/tech-fields?parent=99"],
+)
+async def test_unknown_codes_answer_404(api: TestClient[Request, Application], path: str) -> None:
+    response = await api.get(path)
+    assert response.status == 404
+    body = await response.json()
+    assert body["error"]["code"] == "not_found"
+    assert body["error"]["message"] in ("未找到该行政区划", "未找到该技术领域")
+
+
+async def test_openapi_lists_the_reference_endpoints(api: TestClient[Request, Application]) -> None:
+    document = await (await api.get("/api/v1/openapi.json")).json()
+    assert document["openapi"] == "3.1.0"
+    for path in ("/regions", "/regions/{code}", "/tech-fields", "/tech-fields/tree", "/tech-fields/{code}"):
+        assert document["paths"][path]["get"]["security"] == []
+    # Every local reference resolves.
+    schemas = document["components"]["schemas"]
+    refs = set(re.findall(r'"#/components/schemas/(\w+)"', json.dumps(document)))
+    assert refs and refs <= set(schemas)
