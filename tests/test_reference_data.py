@@ -92,6 +92,24 @@ def test_municipalities_scope_through_their_placeholder_city(regions: Regions) -
     assert regions.within("419001", "410000") and not regions.within("419001", "410100")
 
 
+def test_scope_prefixes_for_list_queries(regions: Regions) -> None:
+    assert regions.scope_prefix("330000") == "33"
+    assert regions.scope_prefix("330100") == "3301"
+    assert regions.scope_prefix("330114") == "330114"
+    assert regions.scope_prefix("110100") == "1101"
+    assert regions.scope_prefix("419000") == "4190"
+
+
+def test_every_withdrawn_code_points_at_current_successors(regions: Regions) -> None:
+    withdrawn = [r for r in regions if r.abolished is not None]
+    assert len(withdrawn) >= 2
+    for region in withdrawn:
+        assert region.successors, region.code
+        for successor in region.successors:
+            assert not regions.is_abolished(successor)
+            assert regions.parent(successor) == regions.parent(region.code)
+
+
 def test_bad_codes_are_typed_input_errors(regions: Regions) -> None:
     for bad in ("33011", "3301140", "33O114", "", "999999", "３３０１１４"):
         assert not regions.exists(bad)

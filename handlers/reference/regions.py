@@ -125,11 +125,14 @@ class Regions:
     def is_abolished(self, code: str) -> bool:
         return self.get(code).abolished is not None
 
+    def scope_prefix(self, scope_code: str) -> str:
+        """The code prefix a scope covers (2, 4 or 6 digits), for list queries that filter with LIKE 'prefix%'."""
+        scope = self.get(scope_code)
+        return scope.code[: _PREFIX_LENGTH[scope.level]]
+
     def within(self, code: str, scope_code: str) -> bool:
         """Whether a scope covers the region: a scope covers itself and everything below it, never its parents."""
-        region = self.get(code)
-        scope = self.get(scope_code)
-        return region.code.startswith(scope.code[: _PREFIX_LENGTH[scope.level]])
+        return self.get(code).code.startswith(self.scope_prefix(scope_code))
 
     def search(self, text: str, *, limit: int = 20) -> list[Region]:
         """Current regions whose name (or full name) contains the text, best matches first, for pickers."""
