@@ -4,12 +4,150 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from miniapp_api import reference
 from miniapp_api.errors import error_middleware
+
+_CODE_PARAM = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
+_ERROR_404 = {
+    "description": "未知的代码",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
 
 OPENAPI = {
     "openapi": "3.1.0",
     "info": {"title": "kezhuan mini-program and micro-app API", "version": "0.1.0"},
-    "paths": {},
+    "servers": [{"url": "/api/v1"}],
+    "paths": {
+        "/regions": {
+            "get": {
+                "summary": "Regions (GB/T 2260) for pickers: a region's children, a name search, or the provinces",
+                "security": [],
+                "parameters": [
+                    {"name": "parent", "in": "query", "required": False, "schema": {"type": "string"},
+                     "description": "6-digit code; its current children (abolished codes left out)"},
+                    {"name": "q", "in": "query", "required": False, "schema": {"type": "string"},
+                     "description": "name search over current regions, best matches first"},
+                ],
+                "responses": {
+                    "200": {"description": "regions", "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["items"],
+                        "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Region"}}},
+                    }}}},
+                    "404": _ERROR_404,
+                },
+            }
+        },
+        "/regions/{code}": {
+            "get": {
+                "summary": "One region, abolished codes included, with its ancestors and current children",
+                "security": [],
+                "parameters": [_CODE_PARAM],
+                "responses": {
+                    "200": {"description": "the region", "content": {"application/json": {"schema": {
+                        "$ref": "#/components/schemas/RegionDetail"}}}},
+                    "404": _ERROR_404,
+                },
+            }
+        },
+        "/tech-fields": {
+            "get": {
+                "summary": "Technical fields (高新技术领域 2016): a field's children, or the eight domains",
+                "security": [],
+                "parameters": [{"name": "parent", "in": "query", "required": False, "schema": {"type": "string"}}],
+                "responses": {
+                    "200": {"description": "fields", "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["items"],
+                        "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/TechField"}}},
+                    }}}},
+                    "404": _ERROR_404,
+                },
+            }
+        },
+        "/tech-fields/tree": {
+            "get": {
+                "summary": "The whole technical-field taxonomy nested, for a cascading picker",
+                "security": [],
+                "responses": {
+                    "200": {"description": "the tree", "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["items"],
+                        "properties": {"items": {"type": "array",
+                                                 "items": {"$ref": "#/components/schemas/TechFieldNode"}}},
+                    }}}},
+                },
+            }
+        },
+        "/tech-fields/{code}": {
+            "get": {
+                "summary": "One technical field with its path and children",
+                "security": [],
+                "parameters": [_CODE_PARAM],
+                "responses": {
+                    "200": {"description": "the field", "content": {"application/json": {"schema": {
+                        "$ref": "#/components/schemas/TechFieldDetail"}}}},
+                    "404": _ERROR_404,
+                },
+            }
+        },
+    },
+    "components": {
+        "schemas": {
+            "Error": {
+                "type": "object", "required": ["error"],
+                "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
+                    "code": {"type": "string"}, "message": {"type": "string"}}}},
+            },
+            "Region": {
+                "type": "object",
+                "required": ["code", "name", "full_name", "level", "parent", "abolished", "successors", "has_children"],
+                "properties": {
+                    "code": {"type": "string", "pattern": "^[0-9]{6}$"},
+                    "name": {"type": "string"},
+                    "full_name": {"type": "string"},
+                    "level": {"type": "string", "enum": ["province", "city", "district"]},
+                    "parent": {"type": ["string", "null"]},
+                    "abolished": {"type": ["integer", "null"], "description": "year the code was withdrawn"},
+                    "successors": {"type": "array", "items": {"type": "string"}},
+                    "has_children": {"type": "boolean"},
+                },
+            },
+            "RegionDetail": {
+                "allOf": [{"$ref": "#/components/schemas/Region"}, {
+                    "type": "object", "required": ["ancestors", "children"],
+                    "properties": {
+                        "ancestors": {"type": "array", "items": {"type": "object", "properties": {
+                            "code": {"type": "string"}, "name": {"type": "string"}}}},
+                        "children": {"type": "array", "items": {"$ref": "#/components/schemas/Region"}},
+                    },
+                }],
+            },
+            "TechField": {
+                "type": "object",
+                "required": ["code", "name", "level", "parent", "path", "has_children"],
+                "properties": {
+                    "code": {"type": "string", "pattern": "^[0-9]{2}([0-9]{2}){0,2}$"},
+                    "name": {"type": "string"},
+                    "level": {"type": "integer", "minimum": 1, "maximum": 3},
+                    "parent": {"type": ["string", "null"]},
+                    "path": {"type": "string", "examples": ["电子信息 › 软件 › 基础软件"]},
+                    "has_children": {"type": "boolean"},
+                },
+            },
+            "TechFieldDetail": {
+                "allOf": [{"$ref": "#/components/schemas/TechField"}, {
+                    "type": "object", "required": ["children"],
+                    "properties": {"children": {"type": "array", "items": {"$ref": "#/components/schemas/TechField"}}},
+                }],
+            },
+            "TechFieldNode": {
+                "type": "object", "required": ["code", "name", "children"],
+                "properties": {
+                    "code": {"type": "string"},
+                    "name": {"type": "string"},
+                    "children": {"type": "array", "items": {"$ref": "#/components/schemas/TechFieldNode"}},
+                },
+            },
+        }
+    },
 }
 
 
@@ -20,4 +158,5 @@ def create_api_app() -> web.Application:
         return web.json_response(OPENAPI)
 
     app.router.add_get("/openapi.json", openapi)
+    reference.register(app)
     return app
