@@ -106,6 +106,11 @@ class WeChatSettings(BaseModel):
     previous_encoding_aes_key: SecretStr = SecretStr("")
     # The webhook answers `success` if its work is not done by then (WeChat gives up at 5 s).
     reply_deadline_seconds: float = 4.0
+    # safe: only encrypted pushes (the plain signature does not cover the body); compatible: both;
+    # plain: only plaintext. Empty: safe when an EncodingAESKey is configured, else plain.
+    message_mode: str = ""
+    # A POST whose signed timestamp is further than this from our clock is refused as a replay.
+    timestamp_window_seconds: float = 300.0
 
 
 class SmsSettings(BaseModel):

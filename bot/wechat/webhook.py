@@ -60,11 +60,18 @@ class WeChatWebhook:
             return web.Response(status=403, text="invalid signature")
         if request.method == "GET":
             return web.Response(text=query.get("echostr", ""))  # verbatim, even in safe mode
+        if not self._fresh(timestamp):
+            # The signature never expires by itself: without this a seen URL could be replayed forever.
+            return web.Response(status=403, text="stale timestamp")
+        encrypted = query.get("encrypt_type", "raw").lower() == "aes"
+        if not encrypted and self.config.message_mode == "safe":
+            # The plain signature does not cover the body: only the encrypted envelope proves the sender.
+            return web.Response(status=403, text="only encrypted pushes are accepted")
         body = await request.read()
         key_index: int | None = None
         try:
-            if query.get("encrypt_type", "raw").lower() == "aes":
-                if self.crypto is None:
+            if encrypted:
+                if self.crypto is None or self.config.message_mode == "plain":
                     return web.Response(status=400, text="safe mode is not configured")
                 opened = self.crypto.open(body, query.get("msg_signature", ""), timestamp, nonce)
                 fields, key_index = parse_xml(opened.xml), opened.key_index
@@ -90,6 +97,13 @@ class WeChatWebhook:
         if key_index is not None and self.crypto is not None:
             xml = self.crypto.seal(xml, timestamp, nonce, key_index=key_index)
         return web.Response(text=xml, content_type="application/xml")
+
+    def _fresh(self, timestamp: str) -> bool:
+        try:
+            sent = int(timestamp)
+        except ValueError:
+            return False
+        return abs(self.clock.now().timestamp() - sent) <= self.config.timestamp_window_seconds
 
     async def _dispatch(self, message: InboundMessage) -> str | None:
         task = asyncio.ensure_future(self.router.dispatch(message))
