@@ -111,6 +111,9 @@ class WeChatSettings(BaseModel):
     message_mode: str = ""
     # A POST whose signed timestamp is further than this from our clock is refused as a replay.
     timestamp_window_seconds: float = 300.0
+    # The mini-program is its own app: jscode2session and getuserphonenumber need its credentials and token.
+    miniapp_app_id: str = ""
+    miniapp_app_secret: SecretStr = SecretStr("")
 
 
 class SmsSettings(BaseModel):

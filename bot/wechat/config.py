@@ -19,6 +19,9 @@ class WeChatConfig:
     # safe | compatible | plain; see WeChatSettings.message_mode.
     message_mode: str = "safe"
     timestamp_window_seconds: float = 300.0
+    # The mini-program's own app; empty when none is configured (mini-program login is then unavailable).
+    miniapp_app_id: str = ""
+    miniapp_app_secret: str = ""
 
 
 MESSAGE_MODES = ("safe", "compatible", "plain")
@@ -50,6 +53,8 @@ def resolve_wechat_config(settings: Settings) -> WeChatConfig | None:
             reply_deadline_seconds=wechat.reply_deadline_seconds,
             message_mode=message_mode(wechat.message_mode, present),
             timestamp_window_seconds=wechat.timestamp_window_seconds,
+            miniapp_app_id=wechat.miniapp_app_id,
+            miniapp_app_secret=wechat.miniapp_app_secret.get_secret_value(),
         )
     if settings.sandbox:
         from sandbox.wechat.credentials import SANDBOX_ACCOUNT  # sandbox mode only
@@ -63,5 +68,7 @@ def resolve_wechat_config(settings: Settings) -> WeChatConfig | None:
             reply_deadline_seconds=wechat.reply_deadline_seconds,
             message_mode=message_mode(wechat.message_mode, (SANDBOX_ACCOUNT.encoding_aes_key,)),
             timestamp_window_seconds=wechat.timestamp_window_seconds,
+            miniapp_app_id=SANDBOX_ACCOUNT.mini_app_id,
+            miniapp_app_secret=SANDBOX_ACCOUNT.mini_app_secret,
         )
     return None

@@ -17,6 +17,7 @@ from aiohttp import web
 
 from bot import metrics
 from bot.wechat.client import WeChatClient, WeChatError
+from bot.wechat.clients import build_wechat_clients
 from bot.wechat.config import WeChatConfig, resolve_wechat_config
 from bot.wechat.crypto import DecryptError, MessageCrypto, SignatureError, XmlError, check_signature, parse_xml
 from bot.wechat.crypto import render_xml as render
@@ -157,8 +158,7 @@ def add_wechat_routes(app: web.Application, container: Container) -> None:
     config = resolve_wechat_config(container.settings)
     if config is None:
         return
-    client = WeChatClient(container.http, container.coordination, base_url=config.api_base_url,
-                          app_id=config.app_id, app_secret=config.app_secret)
+    client = build_wechat_clients(container, config).official_account
     fetcher = UnionidFetcher(client, container.uow)
 
     async def after_follow(openid: str) -> None:

@@ -6,10 +6,12 @@ import asyncio
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from prometheus_client import REGISTRY
 from sqlalchemy import select
 
-from bot.wechat.client import InvalidCode, WeChatClient
+from bot.wechat.client import InvalidCode, MiniProgramClient, TokenInvalid, WeChatClient, WeChatError
+from bot.wechat.clients import wechat_clients
 from bot.wechat.config import resolve_wechat_config
 from handlers.clock import ManualClock
 from store.models.outbox import OutboxStatus
@@ -31,6 +33,12 @@ def _client(service: Service) -> WeChatClient:
     assert config is not None
     return WeChatClient(service.container.http, service.container.coordination, base_url=config.api_base_url,
                         app_id=config.app_id, app_secret=config.app_secret)
+
+
+def _mini(service: Service) -> MiniProgramClient:
+    clients = wechat_clients(service.container)
+    assert clients is not None and clients.mini_program is not None
+    return clients.mini_program
 
 
 async def test_follow_with_scene_then_template_delivered_and_reported(service: Service) -> None:
@@ -139,17 +147,36 @@ async def test_client_user_info_qrcode_menu_and_one_shot_codes(service: Service)
     await client.create_menu({"button": [{"type": "click", "name": "帮助", "key": "help"}]})
     clicked = await service.call("POST", f"{WX}/console/click", {"person_id": "expert", "key": "help"})
     assert "16:00" in clicked["reply"]["Content"]
+    mini = _mini(service)
     code = (await service.call("POST", f"{WX}/console/login-code", {"person_id": "expert"}))["code"]
-    session = await client.jscode2session(code)
+    session = await mini.jscode2session(code)
     assert session["unionid"] == info["unionid"] and "session_key" in session
     try:
-        await client.jscode2session(code)
+        await mini.jscode2session(code)
         raise AssertionError("a login code works once")
     except InvalidCode as exc:
         assert exc.errcode == 40163
     phone_code = (await service.call("POST", f"{WX}/console/phone-code", {"person_id": "expert"}))["code"]
-    phone = await client.get_user_phone_number(phone_code)
+    phone = await mini.get_user_phone_number(phone_code)
     assert phone["purePhoneNumber"] == "13800000005"
+
+
+async def test_mini_program_calls_refuse_the_official_accounts_credentials(service: Service) -> None:
+    official = _client(service)
+    # The official account's appid and secret, or its token, dressed up as the mini-program's.
+    posing = MiniProgramClient(service.container.http, service.container.coordination,
+                               base_url=official.base_url, app_id=official.app_id, app_secret=official._secret)
+    code = (await service.call("POST", f"{WX}/console/login-code", {"person_id": "expert"}))["code"]
+    with pytest.raises(WeChatError) as wrong_app:
+        await posing.jscode2session(code)
+    assert wrong_app.value.errcode == 40013
+    phone_code = (await service.call("POST", f"{WX}/console/phone-code", {"person_id": "expert"}))["code"]
+    with pytest.raises(TokenInvalid) as wrong_token:
+        await posing.get_user_phone_number(phone_code)
+    assert wrong_token.value.errcode == 40001
+    mini = _mini(service)
+    assert mini.app_id != official.app_id and mini._token_name != official._token_name
+    assert (await mini.jscode2session(code))["openid"] == "mini-o-chen"  # the refused code was not spent
 
 
 async def test_console_offers_follow_and_its_actions_work(service: Service) -> None:
