@@ -48,8 +48,11 @@ def build_router(
     @router.event("subscribe")
     async def on_subscribe(message: InboundMessage) -> str | None:
         recorded = await record_follow(
-            RecordFollow(message.app_id, message.from_user, message.scene, message.inbox_key), uow()
+            RecordFollow(message.app_id, message.from_user, message.scene, message.inbox_key,
+                         event_at=message.created_at), uow()
         )
+        if recorded.stale:
+            return None  # they have left since: nothing to welcome
         if after_follow is not None and not recorded.duplicate:
             await after_follow(message.from_user)
         return WELCOME_TEXT
@@ -57,14 +60,16 @@ def build_router(
     @router.event("scan")
     async def on_scan(message: InboundMessage) -> str | None:
         await record_follow(
-            RecordFollow(message.app_id, message.from_user, message.scene, message.inbox_key, scan=True), uow()
+            RecordFollow(message.app_id, message.from_user, message.scene, message.inbox_key, scan=True,
+                         event_at=message.created_at), uow()
         )
         return None
 
     @router.event("unsubscribe")
     async def on_unsubscribe(message: InboundMessage) -> str | None:
         await record_unfollow(
-            RecordUnfollow(message.app_id, message.from_user, "unsubscribe", message.inbox_key), uow()
+            RecordUnfollow(message.app_id, message.from_user, "unsubscribe", message.inbox_key,
+                           event_at=message.created_at), uow()
         )
         return None  # they no longer see anything we send
 

@@ -29,6 +29,9 @@ class WeChatFollower(Base):
     unfollowed_at: Mapped[datetime | None]
     # Why pushes stopped: "unsubscribe" event, or the platform's 43004 / 40003 at send time.
     unfollow_reason: Mapped[str | None] = mapped_column(String(32))
+    # The platform's time (CreateTime) of the latest follow event applied: pushes arrive out of order
+    # across instances and deadlines, and an older one must not undo a newer one.
+    last_event_at: Mapped[datetime | None]
     updated_at: Mapped[datetime]
 
 

@@ -200,6 +200,30 @@ async def test_unsubscribe_marks_the_follower_and_a_later_follow_restores(
     assert await _count(wx_container, AuditEntry) == 3
 
 
+async def test_a_follow_arriving_after_a_later_unfollow_is_ignored(
+    wx_client: Client, wx_container: Container
+) -> None:
+    # Arrival order is not event order: another instance, or a listener past the deadline, may lag.
+    await _subscribe(wx_client, "o-chen", at=NOW - 100)
+    unfollow = safe_push(event_xml("o-chen", "unsubscribe", at=NOW - 10), nonce="u")
+    assert (await wx_client.post(URL, params=unfollow.params, data=unfollow.body)).status == 200
+    late = safe_push(event_xml("o-chen", "subscribe", at=NOW - 20, EventKey="qrscene_inv:9"), nonce="late")
+    response = await wx_client.post(URL, params=late.params, data=late.body)
+    assert response.status == 200 and await response.text() == "success"
+    follower = await _follower(wx_container, "o-chen")
+    assert follower is not None and not follower.subscribed and follower.scene is None
+    async with wx_container.sessionmaker() as session:  # nothing of theirs is back in the trail
+        values = (await session.execute(select(AuditPersonalField.value))).scalars().all()
+    assert values == [None]
+    assert await _count(wx_container, AuditEntry) == 2
+    assert await _count(wx_container, WeChatInbox) == 3  # the stale push is kept: its retries stay no-ops
+    stale_unfollow = safe_push(event_xml("o-chen", "unsubscribe", at=NOW - 50), nonce="old")
+    await _subscribe(wx_client, "o-chen", at=NOW)
+    assert (await wx_client.post(URL, params=stale_unfollow.params, data=stale_unfollow.body)).status == 200
+    follower = await _follower(wx_container, "o-chen")
+    assert follower is not None and follower.subscribed
+
+
 async def test_template_job_finish_updates_the_message_it_reports(
     wx_client: Client, wx_container: Container
 ) -> None:
