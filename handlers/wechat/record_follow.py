@@ -46,6 +46,8 @@ async def record_follow(cmd: RecordFollow, uow: UnitOfWork) -> FollowRecorded:
         follower.subscribed = True
         follower.unfollowed_at = None
         follower.unfollow_reason = None
+        follower.binding_error = None  # a follow event proves the openid is ours
+        follower.binding_error_at = None
         follower.updated_at = now
         await uow.record(
             "wechat_follower", follower.id, "scanned" if cmd.scan else "followed",

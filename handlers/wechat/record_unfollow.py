@@ -15,7 +15,7 @@ from store.uow import UnitOfWork
 class RecordUnfollow:
     app_id: str
     openid: str
-    # "unsubscribe" for the event; the platform's code ("43004", "40003") when a send was refused.
+    # "unsubscribe" for the event; the platform's "43004" when a send was refused.
     reason: str
     inbox_key: str | None = None
     event_at: datetime | None = None  # the push's CreateTime; None (a refused send): now

@@ -14,6 +14,7 @@ from bot.wechat.client import InvalidCode, MiniProgramClient, TokenInvalid, WeCh
 from bot.wechat.clients import wechat_clients
 from bot.wechat.config import resolve_wechat_config
 from handlers.clock import ManualClock
+from store.models.audit import AuditPersonalField
 from store.models.outbox import OutboxStatus
 from store.models.wechat import WeChatFollower
 from tests.wechat.sandboxed import Service
@@ -119,6 +120,35 @@ async def test_unknown_openid_is_permanent_and_unfollow_event_stops_pushes(servi
     row = await service.enqueue("wechat.custom", "o-liu", {"text": "您好"})
     await service.relay_once()
     assert "unfollowed" in ((await service.message(row)).dead_reason or "")
+
+
+async def test_invalid_openid_marks_the_binding_broken_without_erasing_anything(service: Service) -> None:
+    await service.call("POST", f"{WX}/console/follow", {"person_id": "expert"})
+    await service.call("POST", f"{WX}/__sandbox__/faults", {"/cgi-bin/message/template/send": [40003]})
+    first = await service.enqueue("wechat.template", "o-chen", TEMPLATE)
+    await service.relay_once()
+    dead = await service.message(first)
+    assert dead.status == OutboxStatus.DEAD and "40003" in (dead.dead_reason or "")
+    follower = await _follower(service, "o-chen")
+    assert follower is not None and follower.subscribed and follower.unfollowed_at is None
+    assert follower.unfollow_reason is None and follower.binding_error == "40003"
+    async with service.container.sessionmaker() as session:  # nothing erased from the trail
+        values = (await session.execute(select(AuditPersonalField.value))).scalars().all()
+    assert values and None not in values
+    second = await service.enqueue("wechat.template", "o-chen", TEMPLATE)
+    await service.relay_once()
+    assert "refused by the platform" in ((await service.message(second)).dead_reason or "")
+    stranger = await service.enqueue("wechat.template", "o-nobody", TEMPLATE)
+    await service.relay_once()
+    assert "40003" in ((await service.message(stranger)).dead_reason or "")
+    assert await _follower(service, "o-nobody") is None  # no follower invented for an unknown openid
+    clock = service.container.clock
+    assert isinstance(clock, ManualClock)
+    clock.advance(5)
+    await service.call("POST", f"{WX}/console/follow", {"person_id": "expert"})  # a follow proves the openid
+    follower = await _follower(service, "o-chen")
+    assert follower is not None and follower.binding_error is None
+    await service.call("POST", f"{WX}/__sandbox__/flush")
 
 
 async def test_customer_service_needs_the_48_hour_window(service: Service) -> None:
