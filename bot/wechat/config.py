@@ -22,6 +22,7 @@ class WeChatConfig:
     # The mini-program's own app; empty when none is configured (mini-program login is then unavailable).
     miniapp_app_id: str = ""
     miniapp_app_secret: str = ""
+    report_retry_window_seconds: float = 600.0
 
 
 MESSAGE_MODES = ("safe", "compatible", "plain")
@@ -55,6 +56,7 @@ def resolve_wechat_config(settings: Settings) -> WeChatConfig | None:
             timestamp_window_seconds=wechat.timestamp_window_seconds,
             miniapp_app_id=wechat.miniapp_app_id,
             miniapp_app_secret=wechat.miniapp_app_secret.get_secret_value(),
+            report_retry_window_seconds=wechat.report_retry_window_seconds,
         )
     if settings.sandbox:
         from sandbox.wechat.credentials import SANDBOX_ACCOUNT  # sandbox mode only
@@ -70,5 +72,6 @@ def resolve_wechat_config(settings: Settings) -> WeChatConfig | None:
             timestamp_window_seconds=wechat.timestamp_window_seconds,
             miniapp_app_id=SANDBOX_ACCOUNT.mini_app_id,
             miniapp_app_secret=SANDBOX_ACCOUNT.mini_app_secret,
+            report_retry_window_seconds=wechat.report_retry_window_seconds,
         )
     return None

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -164,7 +165,9 @@ def add_wechat_routes(app: web.Application, container: Container) -> None:
     async def after_follow(openid: str) -> None:
         webhook.background(fetcher.fetch(openid))
 
-    webhook = WeChatWebhook(config, build_router(container.uow, after_follow=after_follow), container.clock)
+    router = build_router(container.uow, after_follow=after_follow,
+                          report_retry_window=timedelta(seconds=config.report_retry_window_seconds))
+    webhook = WeChatWebhook(config, router, container.clock)
 
     async def drain(_app: web.Application) -> None:
         await webhook.drain()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
+import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select
@@ -250,6 +252,22 @@ async def test_report_for_an_unknown_msgid_asks_for_a_retry_and_records_nothing(
     push = safe_push(event_xml("o-chen", "TEMPLATESENDJOBFINISH", at=NOW, MsgID="999", Status="success"))
     assert (await wx_client.post(URL, params=push.params, data=push.body)).status == 503
     assert await _count(wx_container, WeChatInbox) == 0
+
+
+async def test_an_old_report_for_an_unknown_msgid_is_acknowledged_as_an_orphan(
+    wx_client: Client, wx_container: Container, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A console send or a pruned row: no retry will ever find its message, so it must not ask forever.
+    xml = event_xml("o-chen", "TEMPLATESENDJOBFINISH", at=NOW - 601, MsgID="998", Status="success")
+    for nonce in ("1", "2"):
+        push = safe_push(xml, nonce=nonce)
+        with caplog.at_level(logging.WARNING, logger="bot.wechat.listeners"):
+            response = await wx_client.post(URL, params=push.params, data=push.body)
+        assert response.status == 200 and await response.text() == "success"
+    assert await _count(wx_container, WeChatInbox) == 1
+    orphans = [r for r in caplog.records if "orphan" in r.getMessage()]
+    assert len(orphans) == 1 and getattr(orphans[0], "msgid", None) == "998"
+    assert all("o-chen" not in str(vars(r)) for r in caplog.records)
 
 
 async def test_old_inbox_keys_are_pruned(wx_client: Client, wx_container: Container) -> None:
