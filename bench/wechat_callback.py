@@ -72,8 +72,9 @@ async def serve_ours(port: int, database_url: str, redis_url: str | None) -> Non
     settings = Settings(
         environment="bench", database_url=database_url, redis_url=redis_url, host="127.0.0.1", port=port,
         data_dir=Path(tempfile.gettempdir()) / "kz-bench",
+        # Pushes are signed once before the run; a wide window keeps long runs from going stale.
         wechat=WeChatSettings(app_id=APP_ID, app_secret=SecretStr("bench-secret"), token=SecretStr(TOKEN),
-                              encoding_aes_key=SecretStr(AES_KEY)),
+                              encoding_aes_key=SecretStr(AES_KEY), timestamp_window_seconds=86400.0),
     )
     container = await build_container(settings)
     runner = web.AppRunner(create_web_app(container), access_log=None)

@@ -106,6 +106,17 @@ class WeChatSettings(BaseModel):
     previous_encoding_aes_key: SecretStr = SecretStr("")
     # The webhook answers `success` if its work is not done by then (WeChat gives up at 5 s).
     reply_deadline_seconds: float = 4.0
+    # safe: only encrypted pushes (the plain signature does not cover the body); compatible: both;
+    # plain: only plaintext. Empty: safe when an EncodingAESKey is configured, else plain.
+    message_mode: str = ""
+    # A POST whose signed timestamp is further than this from our clock is refused as a replay.
+    timestamp_window_seconds: float = 300.0
+    # The mini-program is its own app: jscode2session and getuserphonenumber need its credentials and token.
+    miniapp_app_id: str = ""
+    miniapp_app_secret: SecretStr = SecretStr("")
+    # A job report naming no message of ours is asked again (503) only while younger than this;
+    # after that it is logged as an orphan and acknowledged.
+    report_retry_window_seconds: float = 600.0
 
 
 class SmsSettings(BaseModel):
@@ -119,6 +130,8 @@ class SmsSettings(BaseModel):
     per_number_daily_cap: int = 50
     # Delivery receipts are accepted only at /sms/receipts/{receipt_token}; empty disables the route.
     receipt_token: SecretStr = SecretStr("")
+    # A receipt naming no message of ours is asked again only while younger than this; then an orphan.
+    receipt_retry_window_seconds: float = 600.0
 
 
 class RegistrySettings(BaseModel):

@@ -8,7 +8,9 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
@@ -19,6 +21,17 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 RECEIPTS_PATH = "/sms/receipts/{token}"
+PROVIDER_TIMEZONE = ZoneInfo("Asia/Shanghai")
+
+
+def report_time(value: object) -> datetime | None:
+    """Aliyun words report times as "2017-02-02 22:23:57" in Beijing time; None when absent or unreadable."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=PROVIDER_TIMEZONE).astimezone(UTC)
+    except ValueError:
+        return None
 
 
 def receipt_token(container: Container) -> str:
@@ -34,6 +47,7 @@ def add_sms_routes(app: web.Application, container: Container) -> None:
     token = receipt_token(container)
     if not token:
         return
+    retry_window = timedelta(seconds=container.settings.sms.receipt_retry_window_seconds)
 
     async def receipts(request: web.Request) -> web.Response:
         if not hmac.compare_digest(request.match_info["token"].encode(), token.encode()):
@@ -41,18 +55,23 @@ def add_sms_routes(app: web.Application, container: Container) -> None:
         try:
             items = json.loads(await request.read())
             parsed = [
-                SmsReceipt(str(item["biz_id"]), bool(item.get("success")), str(item.get("err_code", "")))
+                SmsReceipt(str(item["biz_id"]), bool(item.get("success")), str(item.get("err_code", "")),
+                           reported_at=report_time(item.get("report_time") or item.get("send_time")))
                 for item in (items if isinstance(items, list) else [items])
             ]
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, AttributeError):
             return web.json_response({"code": 400, "msg": "unreadable receipts"}, status=400)
         try:
-            matched = await record_sms_receipts(parsed, container.uow())
+            recorded = await record_sms_receipts(parsed, container.uow(), retry_window=retry_window)
         except UnknownSmsMessages as exc:
             # Not yet known here: a failure answer makes the provider push the batch again.
             log.info("sms receipts ahead of their messages", extra={"error": exc.message})
             return web.json_response({"code": 503, "msg": "retry later"}, status=503)
-        log.info("sms receipts recorded", extra={"received": len(parsed), "matched": matched})
+        if recorded.orphans:
+            # Provider ids only: the phone numbers in the receipts stay out of the log.
+            log.warning("orphan sms receipts acknowledged",
+                        extra={"count": len(recorded.orphans), "biz_ids": recorded.orphans[:5]})
+        log.info("sms receipts recorded", extra={"received": len(parsed), "matched": recorded.matched})
         return web.json_response({"code": 0, "msg": "成功"})
 
     app.router.add_post(RECEIPTS_PATH, receipts)

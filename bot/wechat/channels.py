@@ -25,7 +25,8 @@ from bot.wechat.client import (
     WeChatError,
 )
 from handlers.clock import Clock
-from handlers.wechat.follow_status import follow_status
+from handlers.wechat.follow_status import push_refusal
+from handlers.wechat.mark_openid_invalid import MarkOpenidInvalid, mark_openid_invalid
 from handlers.wechat.record_unfollow import RecordUnfollow, record_unfollow
 from store.uow import UnitOfWork
 
@@ -38,11 +39,14 @@ class FollowerGate:
         self.uow = uow
 
     async def ensure_following(self, openid: str) -> None:
-        if await follow_status(self.app_id, openid, self.uow()) is False:
-            raise PermanentError("recipient has unfollowed the official account; not sent")
+        if refusal := await push_refusal(self.app_id, openid, self.uow()):
+            raise PermanentError(refusal)
 
     async def mark_unfollowed(self, openid: str, reason: str) -> None:
         await record_unfollow(RecordUnfollow(self.app_id, openid, reason), self.uow())
+
+    async def mark_invalid(self, openid: str, reason: str) -> None:
+        await mark_openid_invalid(MarkOpenidInvalid(self.app_id, openid, reason), self.uow())
 
 
 class _WeChatChannel:
@@ -60,9 +64,12 @@ class _WeChatChannel:
 
     async def _translate(self, exc: WeChatError, openid: str) -> DeliveryError:
         reason = f"wechat {exc.errcode}: {exc.errmsg}"
-        if isinstance(exc, NotFollowing | InvalidOpenid):
+        if isinstance(exc, NotFollowing):
             await self.gate.mark_unfollowed(openid, str(exc.errcode))
             return PermanentError(f"{reason} (recipient marked unfollowed)")
+        if isinstance(exc, InvalidOpenid):
+            await self.gate.mark_invalid(openid, str(exc.errcode))
+            return PermanentError(f"{reason} (openid binding marked broken)")
         if isinstance(exc, DailyQuotaExceeded):
             return ChannelPaused(reason, until=self._next_local_midnight())
         if isinstance(exc, InvalidTemplate | InvalidArgument | OutOfWindow | UserRefused):

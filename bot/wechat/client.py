@@ -215,7 +215,11 @@ class WeChatClient:
     async def create_menu(self, menu: dict[str, Any]) -> None:
         await self._call("POST", "/cgi-bin/menu/create", body=menu)
 
-    # --- mini-program ------------------------------------------------------------------------------
+
+
+class MiniProgramClient(WeChatClient):
+    """The mini-program is an app of its own: built with its appid and secret, so its token is cached
+    under its appid, apart from the official account's (the platform refuses one's for the other)."""
 
     async def jscode2session(self, js_code: str) -> dict[str, Any]:
         """openid, session_key and, when bound to an Open Platform account, unionid. Codes are one-shot."""

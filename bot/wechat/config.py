@@ -16,6 +16,27 @@ class WeChatConfig:
     # Current key first; the previous one while a rotation is under way. Empty: plain mode only.
     encoding_aes_keys: tuple[str, ...]
     reply_deadline_seconds: float = 4.0
+    # safe | compatible | plain; see WeChatSettings.message_mode.
+    message_mode: str = "safe"
+    timestamp_window_seconds: float = 300.0
+    # The mini-program's own app; empty when none is configured (mini-program login is then unavailable).
+    miniapp_app_id: str = ""
+    miniapp_app_secret: str = ""
+    report_retry_window_seconds: float = 600.0
+
+
+MESSAGE_MODES = ("safe", "compatible", "plain")
+
+
+def message_mode(configured: str, keys: tuple[str, ...]) -> str:
+    """Safe by default whenever a key exists: a plaintext push is authenticated by a signature that
+    does not cover its body, so accepting one would let anyone with an old signed URL forge any push."""
+    mode = configured.strip().lower() or ("safe" if keys else "plain")
+    if mode not in MESSAGE_MODES:
+        raise ValueError(f"KEZHUAN_WECHAT__MESSAGE_MODE must be one of {', '.join(MESSAGE_MODES)}")
+    if mode != "plain" and not keys:
+        raise ValueError(f"WeChat message mode {mode} needs KEZHUAN_WECHAT__ENCODING_AES_KEY")
+    return mode
 
 
 def resolve_wechat_config(settings: Settings) -> WeChatConfig | None:
@@ -23,13 +44,19 @@ def resolve_wechat_config(settings: Settings) -> WeChatConfig | None:
     wechat = settings.wechat
     if wechat.app_id:
         keys = (wechat.encoding_aes_key.get_secret_value(), wechat.previous_encoding_aes_key.get_secret_value())
+        present = tuple(k for k in keys if k)
         return WeChatConfig(
             api_base_url=wechat.api_base_url.rstrip("/"),
             app_id=wechat.app_id,
             app_secret=wechat.app_secret.get_secret_value(),
             token=wechat.token.get_secret_value(),
-            encoding_aes_keys=tuple(k for k in keys if k),
+            encoding_aes_keys=present,
             reply_deadline_seconds=wechat.reply_deadline_seconds,
+            message_mode=message_mode(wechat.message_mode, present),
+            timestamp_window_seconds=wechat.timestamp_window_seconds,
+            miniapp_app_id=wechat.miniapp_app_id,
+            miniapp_app_secret=wechat.miniapp_app_secret.get_secret_value(),
+            report_retry_window_seconds=wechat.report_retry_window_seconds,
         )
     if settings.sandbox:
         from sandbox.wechat.credentials import SANDBOX_ACCOUNT  # sandbox mode only
@@ -41,5 +68,10 @@ def resolve_wechat_config(settings: Settings) -> WeChatConfig | None:
             token=SANDBOX_ACCOUNT.token,
             encoding_aes_keys=(SANDBOX_ACCOUNT.encoding_aes_key,),
             reply_deadline_seconds=wechat.reply_deadline_seconds,
+            message_mode=message_mode(wechat.message_mode, (SANDBOX_ACCOUNT.encoding_aes_key,)),
+            timestamp_window_seconds=wechat.timestamp_window_seconds,
+            miniapp_app_id=SANDBOX_ACCOUNT.mini_app_id,
+            miniapp_app_secret=SANDBOX_ACCOUNT.mini_app_secret,
+            report_retry_window_seconds=wechat.report_retry_window_seconds,
         )
     return None

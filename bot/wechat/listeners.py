@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 from bot.wechat.router import InboundMessage, MessageRouter, RetryLater
 from handlers.wechat.record_follow import RecordFollow, record_follow
 from handlers.wechat.record_template_delivery import (
+    REPORT_RETRY_WINDOW,
     RecordTemplateDelivery,
     UnknownTemplateMessage,
     record_template_delivery,
@@ -14,6 +17,7 @@ from handlers.wechat.record_template_delivery import (
 from handlers.wechat.record_unfollow import RecordUnfollow, record_unfollow
 from store.uow import UnitOfWork
 
+log = logging.getLogger(__name__)
 HELP_KEYWORDS = ("帮助", "help", "?", "？")
 HELP_MENU_KEY = "help"
 HELP_TEXT = (
@@ -28,7 +32,8 @@ FALLBACK_TEXT = "消息已收到。回复「帮助」查看可用功能。"
 
 
 def build_router(
-    uow: Callable[[], UnitOfWork], *, after_follow: Callable[[str], Awaitable[None]] | None = None
+    uow: Callable[[], UnitOfWork], *, after_follow: Callable[[str], Awaitable[None]] | None = None,
+    report_retry_window: timedelta = REPORT_RETRY_WINDOW,
 ) -> MessageRouter:
     """`after_follow(openid)` runs once per new follow, after the answer (e.g. fetching the unionid)."""
     router = MessageRouter()
@@ -48,8 +53,11 @@ def build_router(
     @router.event("subscribe")
     async def on_subscribe(message: InboundMessage) -> str | None:
         recorded = await record_follow(
-            RecordFollow(message.app_id, message.from_user, message.scene, message.inbox_key), uow()
+            RecordFollow(message.app_id, message.from_user, message.scene, message.inbox_key,
+                         event_at=message.created_at), uow()
         )
+        if recorded.stale:
+            return None  # they have left since: nothing to welcome
         if after_follow is not None and not recorded.duplicate:
             await after_follow(message.from_user)
         return WELCOME_TEXT
@@ -57,25 +65,32 @@ def build_router(
     @router.event("scan")
     async def on_scan(message: InboundMessage) -> str | None:
         await record_follow(
-            RecordFollow(message.app_id, message.from_user, message.scene, message.inbox_key, scan=True), uow()
+            RecordFollow(message.app_id, message.from_user, message.scene, message.inbox_key, scan=True,
+                         event_at=message.created_at), uow()
         )
         return None
 
     @router.event("unsubscribe")
     async def on_unsubscribe(message: InboundMessage) -> str | None:
         await record_unfollow(
-            RecordUnfollow(message.app_id, message.from_user, "unsubscribe", message.inbox_key), uow()
+            RecordUnfollow(message.app_id, message.from_user, "unsubscribe", message.inbox_key,
+                           event_at=message.created_at), uow()
         )
         return None  # they no longer see anything we send
 
     @router.event("templatesendjobfinish")
     async def on_template_finished(message: InboundMessage) -> str | None:
         try:
-            await record_template_delivery(
-                RecordTemplateDelivery(message.msg_id, message.status, message.inbox_key), uow()
+            recorded = await record_template_delivery(
+                RecordTemplateDelivery(message.msg_id, message.status, message.inbox_key,
+                                       reported_at=message.created_at, retry_window=report_retry_window), uow()
             )
         except UnknownTemplateMessage as exc:
             raise RetryLater(exc.message) from exc
+        if recorded.orphan:
+            # No openid logged: the msgid and status are enough to trace a console send.
+            log.warning("orphan wechat template report acknowledged",
+                        extra={"msgid": message.msg_id, "status": message.status})
         return None
 
     return router

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TypeVar
 
 QR_SCENE_PREFIX = "qrscene_"
@@ -54,6 +55,11 @@ class InboundMessage:
         if self.msg_id:  # a template job report names its message
             return f"{self.app_id}:ev:{self.event}:{self.msg_id}"
         return f"{self.app_id}:ev:{self.from_user}:{self.create_time}:{self.event}"
+
+    @property
+    def created_at(self) -> datetime | None:
+        """When the platform says the event happened (CreateTime); None when the push carries none."""
+        return datetime.fromtimestamp(self.create_time, UTC) if self.create_time > 0 else None
 
     @property
     def scene(self) -> str | None:

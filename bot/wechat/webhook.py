@@ -11,12 +11,14 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
 from bot import metrics
 from bot.wechat.client import WeChatClient, WeChatError
+from bot.wechat.clients import build_wechat_clients
 from bot.wechat.config import WeChatConfig, resolve_wechat_config
 from bot.wechat.crypto import DecryptError, MessageCrypto, SignatureError, XmlError, check_signature, parse_xml
 from bot.wechat.crypto import render_xml as render
@@ -60,11 +62,18 @@ class WeChatWebhook:
             return web.Response(status=403, text="invalid signature")
         if request.method == "GET":
             return web.Response(text=query.get("echostr", ""))  # verbatim, even in safe mode
+        if not self._fresh(timestamp):
+            # The signature never expires by itself: without this a seen URL could be replayed forever.
+            return web.Response(status=403, text="stale timestamp")
+        encrypted = query.get("encrypt_type", "raw").lower() == "aes"
+        if not encrypted and self.config.message_mode == "safe":
+            # The plain signature does not cover the body: only the encrypted envelope proves the sender.
+            return web.Response(status=403, text="only encrypted pushes are accepted")
         body = await request.read()
         key_index: int | None = None
         try:
-            if query.get("encrypt_type", "raw").lower() == "aes":
-                if self.crypto is None:
+            if encrypted:
+                if self.crypto is None or self.config.message_mode == "plain":
                     return web.Response(status=400, text="safe mode is not configured")
                 opened = self.crypto.open(body, query.get("msg_signature", ""), timestamp, nonce)
                 fields, key_index = parse_xml(opened.xml), opened.key_index
@@ -90,6 +99,13 @@ class WeChatWebhook:
         if key_index is not None and self.crypto is not None:
             xml = self.crypto.seal(xml, timestamp, nonce, key_index=key_index)
         return web.Response(text=xml, content_type="application/xml")
+
+    def _fresh(self, timestamp: str) -> bool:
+        try:
+            sent = int(timestamp)
+        except ValueError:
+            return False
+        return abs(self.clock.now().timestamp() - sent) <= self.config.timestamp_window_seconds
 
     async def _dispatch(self, message: InboundMessage) -> str | None:
         task = asyncio.ensure_future(self.router.dispatch(message))
@@ -143,14 +159,15 @@ def add_wechat_routes(app: web.Application, container: Container) -> None:
     config = resolve_wechat_config(container.settings)
     if config is None:
         return
-    client = WeChatClient(container.http, container.coordination, base_url=config.api_base_url,
-                          app_id=config.app_id, app_secret=config.app_secret)
+    client = build_wechat_clients(container, config).official_account
     fetcher = UnionidFetcher(client, container.uow)
 
     async def after_follow(openid: str) -> None:
         webhook.background(fetcher.fetch(openid))
 
-    webhook = WeChatWebhook(config, build_router(container.uow, after_follow=after_follow), container.clock)
+    router = build_router(container.uow, after_follow=after_follow,
+                          report_retry_window=timedelta(seconds=config.report_retry_window_seconds))
+    webhook = WeChatWebhook(config, router, container.clock)
 
     async def drain(_app: web.Application) -> None:
         await webhook.drain()

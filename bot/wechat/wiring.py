@@ -10,7 +10,7 @@ from aiohttp import web
 from bot.sms.receipts import add_sms_routes
 from bot.sms.wiring import wire_sms
 from bot.wechat.channels import FollowerGate, WeChatCustomChannel, WeChatTemplateChannel
-from bot.wechat.client import WeChatClient
+from bot.wechat.clients import build_wechat_clients
 from bot.wechat.config import resolve_wechat_config
 from bot.wechat.webhook import add_wechat_routes
 
@@ -21,10 +21,7 @@ if TYPE_CHECKING:
 def wire_wechat(container: Container) -> None:
     config = resolve_wechat_config(container.settings)
     if config is not None:
-        client = WeChatClient(
-            container.http, container.coordination,
-            base_url=config.api_base_url, app_id=config.app_id, app_secret=config.app_secret,
-        )
+        client = build_wechat_clients(container, config).official_account
         gate = FollowerGate(config.app_id, container.uow)
         for channel in (
             WeChatTemplateChannel(client, gate, container.clock, container.timezone),

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from handlers.errors import NotFound
 from store.outbox import update_delivery_status
 from store.uow import UnitOfWork
 
 SMS_CHANNEL = "sms"
+# A receipt may overtake the relay's own bookkeeping for a moment; one still unknown after this is an
+# orphan (a shared account's other sender, a console send, a pruned row) that no retry will match.
+RECEIPT_RETRY_WINDOW = timedelta(minutes=10)
 
 
 class UnknownSmsMessages(NotFound):
-    """Some receipts name no sent message yet (a receipt can overtake the relay's own bookkeeping);
-    the known ones are recorded and the provider is asked to push the batch again."""
+    """Some young receipts name no sent message yet (a receipt can overtake the relay's own
+    bookkeeping); the known ones are recorded and the provider is asked to push the batch again."""
 
     code = "unknown_sms_messages"
 
@@ -23,11 +27,23 @@ class SmsReceipt:
     provider_message_id: str  # Aliyun BizId
     delivered: bool
     error_code: str = ""
+    reported_at: datetime | None = None  # the provider's report time; None (unknown): not waited for
 
 
-async def record_sms_receipts(receipts: list[SmsReceipt], uow: UnitOfWork) -> int:
-    """Sets each message's delivery status; repeated receipts are harmless. Returns how many matched."""
-    unknown: list[str] = []
+@dataclass(frozen=True)
+class SmsReceiptsRecorded:
+    matched: int
+    # Provider ids of old receipts that name no message of ours: acknowledged, never retried.
+    orphans: list[str] = field(default_factory=list)
+
+
+async def record_sms_receipts(
+    receipts: list[SmsReceipt], uow: UnitOfWork, *, retry_window: timedelta = RECEIPT_RETRY_WINDOW
+) -> SmsReceiptsRecorded:
+    """Sets each message's delivery status; repeated receipts are harmless. Unknown ids ask for a
+    retry of the batch while their receipt is young, and are reported as orphans after."""
+    waiting: list[str] = []
+    orphans: list[str] = []
     matched = 0
     async with uow:
         now = uow.clock.now()
@@ -38,9 +54,11 @@ async def record_sms_receipts(receipts: list[SmsReceipt], uow: UnitOfWork) -> in
                 delivery_status=status, now=now,
             ):
                 matched += 1
+            elif receipt.reported_at is not None and now - receipt.reported_at <= retry_window:
+                waiting.append(receipt.provider_message_id)
             else:
-                unknown.append(receipt.provider_message_id)
+                orphans.append(receipt.provider_message_id)
         await uow.commit()
-    if unknown:
-        raise UnknownSmsMessages(f"no sms message with provider id {', '.join(unknown[:5])}")
-    return matched
+    if waiting:
+        raise UnknownSmsMessages(f"no sms message with provider id {', '.join(waiting[:5])}")
+    return SmsReceiptsRecorded(matched, orphans)

@@ -18,3 +18,22 @@ async def follow_status(app_id: str, openid: str, uow: UnitOfWork) -> bool | Non
                 )
             )
         ).scalar_one_or_none()
+
+
+async def push_refusal(app_id: str, openid: str, uow: UnitOfWork) -> str | None:
+    """Why a push to the openid must not go (it unfollowed, or its binding is broken); None: send."""
+    async with uow:
+        row = (
+            await uow.session.execute(
+                select(WeChatFollower.subscribed, WeChatFollower.binding_error).where(
+                    WeChatFollower.app_id == app_id, WeChatFollower.openid == openid
+                )
+            )
+        ).one_or_none()
+    if row is None:
+        return None  # unknown to us: the platform decides
+    if row.subscribed is False:
+        return "recipient has unfollowed the official account; not sent"
+    if row.binding_error:
+        return f"recipient's openid was refused by the platform ({row.binding_error}); not sent"
+    return None

@@ -21,6 +21,11 @@ async def lock_follower(session: AsyncSession, app_id: str, openid: str, now: da
     return follower
 
 
+def is_stale(follower: WeChatFollower, event_at: datetime) -> bool:
+    """An event older than the one already applied; it changes nothing (its inbox key is still kept)."""
+    return follower.last_event_at is not None and event_at < follower.last_event_at
+
+
 def personal(openid: str) -> dict[str, tuple[str, str]]:
     """The openid enters the audit chain only as a digest, erasable with the person."""
     return {"openid": (f"wechat:{openid}", openid)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from handlers.errors import NotFound
 from handlers.wechat.inbox import claim_inbox
@@ -24,9 +25,15 @@ def delivery_status(platform_status: str) -> str:
     return _STATUSES.get(platform_status.strip().lower(), f"failed:{platform_status.strip()}"[:32])
 
 
+# A report may overtake the relay's own bookkeeping for a moment; one still unknown after this is an
+# orphan (a send from the platform's console, a pruned row) that no retry will ever match.
+REPORT_RETRY_WINDOW = timedelta(minutes=10)
+
+
 class UnknownTemplateMessage(NotFound):
-    """No sent message carries this msgid yet: the report may have overtaken our own bookkeeping
-    (the relay settles after the platform answers), so nothing is recorded and the platform retries."""
+    """No sent message carries this msgid yet and the report is young: the report may have overtaken
+    our own bookkeeping (the relay settles after the platform answers), so nothing is recorded and
+    the platform retries."""
 
     code = "unknown_template_message"
 
@@ -36,6 +43,8 @@ class RecordTemplateDelivery:
     msg_id: str
     status: str  # as WeChat words it
     inbox_key: str
+    reported_at: datetime | None = None  # the push's CreateTime; None (unknown): not waited for
+    retry_window: timedelta = REPORT_RETRY_WINDOW
 
 
 @dataclass(frozen=True)
@@ -43,10 +52,12 @@ class TemplateDeliveryRecorded:
     duplicate: bool
     matched: bool = False
     delivery_status: str | None = None
+    orphan: bool = False  # names no message of ours and too old to wait for one: acknowledged
 
 
 async def record_template_delivery(cmd: RecordTemplateDelivery, uow: UnitOfWork) -> TemplateDeliveryRecorded:
-    """Sets the delivery status of the outbox message whose provider id is the reported msgid."""
+    """Sets the delivery status of the outbox message whose provider id is the reported msgid. An
+    unknown msgid asks for a retry while the report is young, and is acknowledged as an orphan after."""
     async with uow:
         now = uow.clock.now()
         if not await claim_inbox(uow.session, key=cmd.inbox_key, kind="template_finish", now=now):
@@ -55,6 +66,9 @@ async def record_template_delivery(cmd: RecordTemplateDelivery, uow: UnitOfWork)
         if not await update_delivery_status(
             uow.session, channel=TEMPLATE_CHANNEL, provider_message_id=cmd.msg_id, delivery_status=status, now=now
         ):
-            raise UnknownTemplateMessage(f"no template message with msgid {cmd.msg_id}")
+            if cmd.reported_at is not None and now - cmd.reported_at <= cmd.retry_window:
+                raise UnknownTemplateMessage(f"no template message with msgid {cmd.msg_id}")
+            await uow.commit()  # keeps the inbox key: its retries stay no-ops
+            return TemplateDeliveryRecorded(duplicate=False, orphan=True)
         await uow.commit()
         return TemplateDeliveryRecorded(duplicate=False, matched=True, delivery_status=status)

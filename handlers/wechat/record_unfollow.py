@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from handlers.wechat.followers import lock_follower, personal
+from handlers.wechat.followers import is_stale, lock_follower, personal
 from handlers.wechat.inbox import claim_inbox
 from store.audit.erase import erase_subject
 from store.uow import UnitOfWork
@@ -14,15 +15,17 @@ from store.uow import UnitOfWork
 class RecordUnfollow:
     app_id: str
     openid: str
-    # "unsubscribe" for the event; the platform's code ("43004", "40003") when a send was refused.
+    # "unsubscribe" for the event; the platform's "43004" when a send was refused.
     reason: str
     inbox_key: str | None = None
+    event_at: datetime | None = None  # the push's CreateTime; None (a refused send): now
 
 
 @dataclass(frozen=True)
 class UnfollowRecorded:
     duplicate: bool
     changed: bool = False
+    stale: bool = False  # older than an event already applied: ignored
 
 
 async def record_unfollow(cmd: RecordUnfollow, uow: UnitOfWork) -> UnfollowRecorded:
@@ -36,6 +39,11 @@ async def record_unfollow(cmd: RecordUnfollow, uow: UnitOfWork) -> UnfollowRecor
         ):
             return UnfollowRecorded(duplicate=True)
         follower = await lock_follower(uow.session, cmd.app_id, cmd.openid, now)
+        event_at = cmd.event_at or now
+        if is_stale(follower, event_at):
+            await uow.commit()  # keeps the inbox key: a retry stays a duplicate
+            return UnfollowRecorded(duplicate=False, stale=True)
+        follower.last_event_at = event_at
         if not follower.subscribed and follower.unfollowed_at is not None:
             await uow.commit()  # keeps the inbox key: a retry stays a duplicate
             return UnfollowRecorded(duplicate=False, changed=False)

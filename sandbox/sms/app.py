@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 import aiohttp
 from aiohttp import web
@@ -25,6 +26,8 @@ from aiohttp import web
 from handlers.clock import Clock
 from sandbox.sms.credentials import SANDBOX_SMS, SandboxSmsAccount
 from sandbox.state import SandboxState
+
+BEIJING = ZoneInfo("Asia/Shanghai")
 
 _MOBILE = re.compile(r"^(\+?86)?1[3-9]\d{9}$")
 
@@ -152,7 +155,7 @@ class SmsSandbox:
         return self._answer("OK", "OK", BizId=biz_id)
 
     async def _receipt(self, origin: str, phone: str, biz_id: str, out_id: str, at: datetime) -> None:
-        stamp = at.strftime("%Y-%m-%d %H:%M:%S")
+        stamp = at.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")  # Aliyun words times in Beijing time
         report = [{"phone_number": phone, "send_time": stamp, "report_time": stamp, "success": True,
                    "err_code": "DELIVERED", "err_msg": "用户接收成功", "sms_size": "1", "biz_id": biz_id,
                    "out_id": out_id}]

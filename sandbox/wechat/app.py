@@ -113,24 +113,27 @@ class WeChatSandbox:
         fault = self.state.take_fault(api_path(request.path))
         return fault or self.state.token_error(request.query.get("access_token", ""), self.clock.now())
 
-    async def stable_token(self, request: web.Request) -> web.Response:
-        body = await _json(request) or {}
-        if body.get("appid") != self.state.account.app_id:
+    def _issue(self, appid: Any, secret: Any, *, force: bool) -> web.Response:
+        account = self.state.account
+        if appid == account.app_id:
+            if secret != account.app_secret:
+                return _error(40125)
+            token, expires_in = self.state.issue_token(self.clock.now(), force=force)
+        elif appid == account.mini_app_id:
+            if secret != account.mini_app_secret:
+                return _error(40125)
+            token, expires_in = self.state.issue_mini_token(self.clock.now(), force=force)
+        else:
             return _error(40013)
-        if body.get("secret") != self.state.account.app_secret:
-            return _error(40125)
-        token, expires_in = self.state.issue_token(self.clock.now(), force=bool(body.get("force_refresh")))
         return web.json_response({"access_token": token, "expires_in": expires_in})
 
+    async def stable_token(self, request: web.Request) -> web.Response:
+        body = await _json(request) or {}
+        return self._issue(body.get("appid"), body.get("secret"), force=bool(body.get("force_refresh")))
+
     async def token(self, request: web.Request) -> web.Response:
-        q = request.query
-        if q.get("appid") != self.state.account.app_id:
-            return _error(40013)
-        if q.get("secret") != self.state.account.app_secret:
-            return _error(40125)
         # /cgi-bin/token always issues a new token: the one others hold stops working.
-        token, expires_in = self.state.issue_token(self.clock.now(), force=True)
-        return web.json_response({"access_token": token, "expires_in": expires_in})
+        return self._issue(request.query.get("appid"), request.query.get("secret"), force=True)
 
     async def template_send(self, request: web.Request) -> web.Response:
         if code := self._auth(request):
@@ -230,8 +233,11 @@ class WeChatSandbox:
     async def jscode2session(self, request: web.Request) -> web.Response:
         q = request.query
         account = self.state.account
-        if q.get("appid") not in (account.mini_app_id, account.app_id):
+        # Only the mini-program's own credentials: the official account's appid is refused.
+        if q.get("appid") != account.mini_app_id:
             return _error(40013)
+        if q.get("secret") != account.mini_app_secret:
+            return _error(40125)
         used = self.state.use_code(self.state.js_codes, q.get("js_code", ""), self.clock.now())
         if isinstance(used, int):
             return _error(used)
@@ -241,7 +247,8 @@ class WeChatSandbox:
                                   "unionid": user.unionid})
 
     async def phone_number(self, request: web.Request) -> web.Response:
-        if code := self._auth(request):
+        fault = self.state.take_fault(api_path(request.path))
+        if code := fault or self.state.mini_token_error(request.query.get("access_token", ""), self.clock.now()):
             return _error(code)
         body = await _json(request)
         if body is None:

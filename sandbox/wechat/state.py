@@ -36,6 +36,9 @@ class WeChatSandboxState:
     token: str | None = None
     token_expires: datetime | None = None
     token_fetches: int = 0
+    # The mini-program is a second app with its own appid, secret and token.
+    mini_token: str | None = None
+    mini_token_expires: datetime | None = None
     users: dict[str, WxUser] = field(default_factory=dict)
     # path → errcodes to answer with, one per call, before the real behaviour resumes.
     faults: dict[str, list[int]] = field(default_factory=dict)
@@ -62,6 +65,18 @@ class WeChatSandboxState:
             self.token_fetches += 1
         return self.token, int((self.token_expires - now).total_seconds())
 
+    def issue_mini_token(self, now: datetime, *, force: bool = False) -> tuple[str, int]:
+        if force or self.mini_token is None or self.mini_token_expires is None or self.mini_token_expires <= now:
+            self.mini_token = secrets.token_urlsafe(24)
+            self.mini_token_expires = now + TOKEN_TTL
+        return self.mini_token, int((self.mini_token_expires - now).total_seconds())
+
+    def mini_token_error(self, given: str, now: datetime) -> int:
+        """The official account's token is refused here (40001), as the platform does."""
+        if not given or given != self.mini_token or self.mini_token_expires is None:
+            return 40001
+        return 42001 if self.mini_token_expires <= now else 0
+
     def token_error(self, given: str, now: datetime) -> int:
         if not given or given != self.token or self.token_expires is None:
             return 40001
@@ -73,7 +88,11 @@ class WeChatSandboxState:
             return 0
         code = queue.pop(0)
         if code in (40001, 42001):
-            self.token = None  # someone else refreshed: the token callers hold is "not latest"
+            # Someone else refreshed: the token callers hold is "not latest" (/wxa/ is the mini-program's).
+            if path.startswith("/wxa/"):
+                self.mini_token = None
+            else:
+                self.token = None
         return code
 
     def open_window(self, openid: str, now: datetime, *, message: bool) -> None:

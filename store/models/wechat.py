@@ -27,8 +27,15 @@ class WeChatFollower(Base):
     scene: Mapped[str | None] = mapped_column(String(128))
     followed_at: Mapped[datetime | None]
     unfollowed_at: Mapped[datetime | None]
-    # Why pushes stopped: "unsubscribe" event, or the platform's 43004 / 40003 at send time.
+    # Why pushes stopped: "unsubscribe" event, or the platform's 43004 at send time.
     unfollow_reason: Mapped[str | None] = mapped_column(String(32))
+    # The platform called this openid invalid for the account (40003): usually an openid of another
+    # app, not a person who left, so nothing is erased; pushes stop until a follow event proves it.
+    binding_error: Mapped[str | None] = mapped_column(String(32))
+    binding_error_at: Mapped[datetime | None]
+    # The platform's time (CreateTime) of the latest follow event applied: pushes arrive out of order
+    # across instances and deadlines, and an older one must not undo a newer one.
+    last_event_at: Mapped[datetime | None]
     updated_at: Mapped[datetime]
 
 

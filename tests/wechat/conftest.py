@@ -27,6 +27,24 @@ def wechat_settings(settings: Settings) -> Settings:
 
 
 @pytest.fixture
+def compatible_settings(wechat_settings: Settings) -> Settings:
+    wechat = wechat_settings.wechat.model_copy(update={"message_mode": "compatible"})
+    return wechat_settings.model_copy(update={"wechat": wechat})
+
+
+@pytest.fixture
+async def compatible_client(
+    compatible_settings: Settings, clock: ManualClock
+) -> AsyncIterator[TestClient[web.Request, web.Application]]:
+    built = await build_container(compatible_settings, clock=clock)
+    try:
+        async with TestClient(TestServer(create_web_app(built))) as client:
+            yield client
+    finally:
+        await built.aclose()
+
+
+@pytest.fixture
 async def wx_container(wechat_settings: Settings, clock: ManualClock) -> AsyncIterator[Container]:
     built = await build_container(wechat_settings, clock=clock)
     yield built

@@ -10,11 +10,15 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
+from handlers.clock import ManualClock
+
 TOKEN = "testtoken123"
 AES_KEY = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR"
 OLD_AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 APP_ID = "wx1234567890abcdef"
 GH_ID = "gh_test"
+# The moment the `clock` fixture starts at: pushes are signed "now", as the webhook's window requires.
+NOW = int(ManualClock().now().timestamp())
 
 
 def sign(*parts: str) -> str:
@@ -55,7 +59,7 @@ class Push:
     body: str
 
 
-def safe_push(xml: str, *, key: str = AES_KEY, token: str = TOKEN, timestamp: str = "1714036504",
+def safe_push(xml: str, *, key: str = AES_KEY, token: str = TOKEN, timestamp: str = str(NOW),
               nonce: str = "1514711492", encrypted: str | None = None) -> Push:
     encrypted = encrypted or independent_encrypt(xml, key=key)
     params = {
@@ -66,5 +70,5 @@ def safe_push(xml: str, *, key: str = AES_KEY, token: str = TOKEN, timestamp: st
     return Push(params, body)
 
 
-def plain_push(xml: str, *, token: str = TOKEN, timestamp: str = "1714036504", nonce: str = "1514711492") -> Push:
+def plain_push(xml: str, *, token: str = TOKEN, timestamp: str = str(NOW), nonce: str = "1514711492") -> Push:
     return Push({"signature": sign(token, timestamp, nonce), "timestamp": timestamp, "nonce": nonce}, xml)

@@ -6,12 +6,15 @@ import asyncio
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from prometheus_client import REGISTRY
 from sqlalchemy import select
 
-from bot.wechat.client import InvalidCode, WeChatClient
+from bot.wechat.client import InvalidCode, MiniProgramClient, TokenInvalid, WeChatClient, WeChatError
+from bot.wechat.clients import wechat_clients
 from bot.wechat.config import resolve_wechat_config
 from handlers.clock import ManualClock
+from store.models.audit import AuditPersonalField
 from store.models.outbox import OutboxStatus
 from store.models.wechat import WeChatFollower
 from tests.wechat.sandboxed import Service
@@ -31,6 +34,12 @@ def _client(service: Service) -> WeChatClient:
     assert config is not None
     return WeChatClient(service.container.http, service.container.coordination, base_url=config.api_base_url,
                         app_id=config.app_id, app_secret=config.app_secret)
+
+
+def _mini(service: Service) -> MiniProgramClient:
+    clients = wechat_clients(service.container)
+    assert clients is not None and clients.mini_program is not None
+    return clients.mini_program
 
 
 async def test_follow_with_scene_then_template_delivered_and_reported(service: Service) -> None:
@@ -113,6 +122,35 @@ async def test_unknown_openid_is_permanent_and_unfollow_event_stops_pushes(servi
     assert "unfollowed" in ((await service.message(row)).dead_reason or "")
 
 
+async def test_invalid_openid_marks_the_binding_broken_without_erasing_anything(service: Service) -> None:
+    await service.call("POST", f"{WX}/console/follow", {"person_id": "expert"})
+    await service.call("POST", f"{WX}/__sandbox__/faults", {"/cgi-bin/message/template/send": [40003]})
+    first = await service.enqueue("wechat.template", "o-chen", TEMPLATE)
+    await service.relay_once()
+    dead = await service.message(first)
+    assert dead.status == OutboxStatus.DEAD and "40003" in (dead.dead_reason or "")
+    follower = await _follower(service, "o-chen")
+    assert follower is not None and follower.subscribed and follower.unfollowed_at is None
+    assert follower.unfollow_reason is None and follower.binding_error == "40003"
+    async with service.container.sessionmaker() as session:  # nothing erased from the trail
+        values = (await session.execute(select(AuditPersonalField.value))).scalars().all()
+    assert values and None not in values
+    second = await service.enqueue("wechat.template", "o-chen", TEMPLATE)
+    await service.relay_once()
+    assert "refused by the platform" in ((await service.message(second)).dead_reason or "")
+    stranger = await service.enqueue("wechat.template", "o-nobody", TEMPLATE)
+    await service.relay_once()
+    assert "40003" in ((await service.message(stranger)).dead_reason or "")
+    assert await _follower(service, "o-nobody") is None  # no follower invented for an unknown openid
+    clock = service.container.clock
+    assert isinstance(clock, ManualClock)
+    clock.advance(5)
+    await service.call("POST", f"{WX}/console/follow", {"person_id": "expert"})  # a follow proves the openid
+    follower = await _follower(service, "o-chen")
+    assert follower is not None and follower.binding_error is None
+    await service.call("POST", f"{WX}/__sandbox__/flush")
+
+
 async def test_customer_service_needs_the_48_hour_window(service: Service) -> None:
     await service.call("POST", f"{WX}/console/follow", {"person_id": "expert"})
     clock = service.container.clock
@@ -139,17 +177,36 @@ async def test_client_user_info_qrcode_menu_and_one_shot_codes(service: Service)
     await client.create_menu({"button": [{"type": "click", "name": "帮助", "key": "help"}]})
     clicked = await service.call("POST", f"{WX}/console/click", {"person_id": "expert", "key": "help"})
     assert "16:00" in clicked["reply"]["Content"]
+    mini = _mini(service)
     code = (await service.call("POST", f"{WX}/console/login-code", {"person_id": "expert"}))["code"]
-    session = await client.jscode2session(code)
+    session = await mini.jscode2session(code)
     assert session["unionid"] == info["unionid"] and "session_key" in session
     try:
-        await client.jscode2session(code)
+        await mini.jscode2session(code)
         raise AssertionError("a login code works once")
     except InvalidCode as exc:
         assert exc.errcode == 40163
     phone_code = (await service.call("POST", f"{WX}/console/phone-code", {"person_id": "expert"}))["code"]
-    phone = await client.get_user_phone_number(phone_code)
+    phone = await mini.get_user_phone_number(phone_code)
     assert phone["purePhoneNumber"] == "13800000005"
+
+
+async def test_mini_program_calls_refuse_the_official_accounts_credentials(service: Service) -> None:
+    official = _client(service)
+    # The official account's appid and secret, or its token, dressed up as the mini-program's.
+    posing = MiniProgramClient(service.container.http, service.container.coordination,
+                               base_url=official.base_url, app_id=official.app_id, app_secret=official._secret)
+    code = (await service.call("POST", f"{WX}/console/login-code", {"person_id": "expert"}))["code"]
+    with pytest.raises(WeChatError) as wrong_app:
+        await posing.jscode2session(code)
+    assert wrong_app.value.errcode == 40013
+    phone_code = (await service.call("POST", f"{WX}/console/phone-code", {"person_id": "expert"}))["code"]
+    with pytest.raises(TokenInvalid) as wrong_token:
+        await posing.get_user_phone_number(phone_code)
+    assert wrong_token.value.errcode == 40001
+    mini = _mini(service)
+    assert mini.app_id != official.app_id and mini._token_name != official._token_name
+    assert (await mini.jscode2session(code))["openid"] == "mini-o-chen"  # the refused code was not spent
 
 
 async def test_console_offers_follow_and_its_actions_work(service: Service) -> None:

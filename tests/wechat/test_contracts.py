@@ -36,7 +36,8 @@ def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-def wechatpy_client(base: str) -> WeChatClient:
+def wechatpy_client(base: str, *, appid: str = SANDBOX_ACCOUNT.app_id,
+                    secret: str = SANDBOX_ACCOUNT.app_secret) -> WeChatClient:
     class SandboxWeChatClient(WeChatClient):  # type: ignore[misc]
         API_BASE_URL = f"{base}/cgi-bin/"
 
@@ -45,7 +46,7 @@ def wechatpy_client(base: str) -> WeChatClient:
             result: dict[str, Any] = self._fetch_access_token(url=f"{base}/cgi-bin/token", params=params)
             return result
 
-    client = SandboxWeChatClient(SANDBOX_ACCOUNT.app_id, SANDBOX_ACCOUNT.app_secret)
+    client = SandboxWeChatClient(appid, secret)
     client.wxa.API_BASE_URL = f"{base}/"
     return client
 
@@ -68,7 +69,11 @@ async def test_wechatpy_client_against_the_sandbox(service: Service) -> None:
         await asyncio.to_thread(client.message.send_template, "o-nobody", "TPL", {"a": {"value": "b"}})
     assert refused.value.errcode == 40003
     code = (await service.call("POST", f"{WX}/console/login-code", {"person_id": "expert"}))["code"]
-    session = await asyncio.to_thread(client.wxa.code_to_session, code)
+    with pytest.raises(WeChatClientException) as official_app:
+        await asyncio.to_thread(client.wxa.code_to_session, code)
+    assert official_app.value.errcode == 40013  # the mini-program's own appid is needed
+    mini = wechatpy_client(base, appid=SANDBOX_ACCOUNT.mini_app_id, secret=SANDBOX_ACCOUNT.mini_app_secret)
+    session = await asyncio.to_thread(mini.wxa.code_to_session, code)
     assert session["unionid"] == user["unionid"]
     await service.call("POST", f"{WX}/__sandbox__/flush")
 

@@ -70,7 +70,8 @@ def test_wrong_signature_other_app_and_unknown_key_are_refused() -> None:
     for encrypted in (independent_encrypt(PLAIN, app_id="wxother"), independent_encrypt(PLAIN, key=OLD_AES_KEY)):
         forged = safe_push(PLAIN, encrypted=encrypted)
         with pytest.raises(DecryptError):
-            ours.open(forged.body.encode(), forged.params["msg_signature"], "1714036504", "1514711492")
+            ours.open(forged.body.encode(), forged.params["msg_signature"], forged.params["timestamp"],
+                      forged.params["nonce"])
     assert sign("a", "b") == signature("b", "a")
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.settings import Settings, SmsSettings
 from bot.sms.aliyun import rpc_signature
 from handlers.clock import ManualClock
+from sandbox.sms.credentials import SANDBOX_SMS
 from store.models.outbox import OutboxStatus
 from tests.wechat.sandboxed import Service, start_service
 
@@ -79,3 +82,20 @@ async def test_provider_errors_are_classified(sms_service: Service) -> None:
 async def test_receipts_need_the_secret_path(sms_service: Service) -> None:
     response = await sms_service.client.post("/sms/receipts/wrong", json=[{"biz_id": "1", "success": True}])
     assert response.status == 403
+
+
+async def test_receipts_for_unknown_ids_are_retried_while_young_then_acknowledged(
+    sms_service: Service, clock: ManualClock
+) -> None:
+    url = f"/sms/receipts/{SANDBOX_SMS.receipt_token}"
+
+    def receipt(minutes_ago: int) -> list[dict[str, object]]:
+        at = (clock.now() - timedelta(minutes=minutes_ago)).astimezone(ZoneInfo("Asia/Shanghai"))
+        stamp = at.strftime("%Y-%m-%d %H:%M:%S")
+        return [{"phone_number": "13800000005", "send_time": stamp, "report_time": stamp, "success": True,
+                 "err_code": "DELIVERED", "biz_id": "900^0", "out_id": ""}]
+
+    young = await sms_service.client.post(url, json=receipt(2))
+    assert young.status == 503  # may have overtaken the relay's bookkeeping: ask again
+    old = await sms_service.client.post(url, json=receipt(11))
+    assert old.status == 200 and (await old.json())["code"] == 0  # an orphan: acknowledged, not retried forever

@@ -9,7 +9,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.wechat import client as wx
-from bot.wechat.config import WeChatConfig
+from bot.wechat.config import WeChatConfig, message_mode
 from bot.wechat.router import InboundMessage, MessageRouter
 from bot.wechat.webhook import WeChatWebhook
 from handlers.clock import ManualClock
@@ -82,7 +82,8 @@ async def test_a_slow_listener_gets_success_in_time_and_still_finishes() -> None
         finished.set()
         return "too late"
 
-    config = WeChatConfig("http://127.0.0.1:9", APP_ID, "s", TOKEN, (AES_KEY,), reply_deadline_seconds=0.05)
+    config = WeChatConfig("http://127.0.0.1:9", APP_ID, "s", TOKEN, (AES_KEY,), reply_deadline_seconds=0.05,
+                          message_mode="compatible")
     webhook = WeChatWebhook(config, router, ManualClock())
     app = web.Application()
     app.router.add_post("/cb", webhook.handle)
@@ -93,3 +94,12 @@ async def test_a_slow_listener_gets_success_in_time_and_still_finishes() -> None
         assert not finished.is_set()
         await webhook.drain()
         assert finished.is_set()
+
+
+def test_message_mode_is_safe_whenever_a_key_is_configured() -> None:
+    assert message_mode("", (AES_KEY,)) == "safe"
+    assert message_mode("", ()) == "plain"
+    assert message_mode("Compatible", (AES_KEY,)) == "compatible"
+    for bad, keys in (("safe", ()), ("compatible", ()), ("raw", (AES_KEY,))):
+        with pytest.raises(ValueError):
+            message_mode(bad, keys)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
+import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select
@@ -22,6 +24,7 @@ from store.models.wechat import WeChatFollower, WeChatInbox
 from tests.wechat.pushes import (
     AES_KEY,
     APP_ID,
+    NOW,
     OLD_AES_KEY,
     TOKEN,
     event_xml,
@@ -44,6 +47,11 @@ async def _follower(container: Container, openid: str) -> WeChatFollower | None:
     async with container.sessionmaker() as session:
         query = select(WeChatFollower).where(WeChatFollower.openid == openid)
         return (await session.execute(query)).scalar_one_or_none()
+
+
+async def _subscribe(client: Client, openid: str, *, at: int = NOW) -> None:
+    push = safe_push(event_xml(openid, "subscribe", at=at), nonce=f"sub-{openid}-{at}")
+    assert (await client.post(URL, params=push.params, data=push.body)).status == 200
 
 
 def _open_reply(body: str, params: dict[str, str], key: str = AES_KEY) -> dict[str, str]:
@@ -69,7 +77,7 @@ async def test_handshake_returns_echostr_verbatim(wx_client: Client) -> None:
 async def test_safe_mode_subscribe_encrypted_independently_is_recorded_and_welcomed(
     wx_client: Client, wx_container: Container
 ) -> None:
-    push = safe_push(event_xml("o-chen", "subscribe", at=1714036504, EventKey="qrscene_inv:42", Ticket="t"))
+    push = safe_push(event_xml("o-chen", "subscribe", at=NOW, EventKey="qrscene_inv:42", Ticket="t"))
     response = await wx_client.post(URL, params=push.params, data=push.body)
     assert response.status == 200
     reply = _open_reply(await response.text(), push.params)
@@ -82,19 +90,19 @@ async def test_safe_mode_subscribe_encrypted_independently_is_recorded_and_welco
 
 async def test_werobot_encrypted_push_is_accepted(wx_client: Client, wx_container: Container) -> None:
     envelope = parse_xml(MessageCrypt(TOKEN, AES_KEY, APP_ID).encrypt_message(
-        event_xml("o-liu", "subscribe", at=1714030000), "1714030000", "werobot1"))
-    push = safe_push("", encrypted=envelope["Encrypt"], timestamp="1714030000", nonce="werobot1")
+        event_xml("o-liu", "subscribe", at=NOW - 60), str(NOW - 60), "werobot1"))
+    push = safe_push("", encrypted=envelope["Encrypt"], timestamp=str(NOW - 60), nonce="werobot1")
     response = await wx_client.post(URL, params=push.params, data=push.body)
     assert _open_reply(await response.text(), push.params)["Content"] == WELCOME_TEXT
     assert (await _follower(wx_container, "o-liu")) is not None
 
 
 async def test_forged_signature_gets_403_and_nothing_is_recorded(wx_client: Client, wx_container: Container) -> None:
-    xml = event_xml("o-mallory", "subscribe", at=1714036504)
+    xml = event_xml("o-mallory", "subscribe", at=NOW)
     good = safe_push(xml)
     for params in (
         {**good.params, "msg_signature": "0" * 40},
-        {**good.params, "signature": sign("wrong-token", "1714036504", "1514711492")},
+        {**good.params, "signature": sign("wrong-token", str(NOW), "1514711492")},
         {k: v for k, v in good.params.items() if k != "signature"},
     ):
         response = await wx_client.post(URL, params=params, data=good.body)
@@ -106,7 +114,7 @@ async def test_forged_signature_gets_403_and_nothing_is_recorded(wx_client: Clie
 
 
 async def test_side_effect_pushed_three_times_has_one_effect(wx_client: Client, wx_container: Container) -> None:
-    xml = event_xml("o-chen", "subscribe", at=1714036504, EventKey="qrscene_inv:7")
+    xml = event_xml("o-chen", "subscribe", at=NOW, EventKey="qrscene_inv:7")
     for nonce in ("1", "2", "3"):  # WeChat's retries: same message, fresh signature parameters
         push = safe_push(xml, nonce=nonce)
         response = await wx_client.post(URL, params=push.params, data=push.body)
@@ -120,7 +128,7 @@ async def test_side_effect_pushed_three_times_has_one_effect(wx_client: Client, 
 async def test_help_keyword_gets_an_encrypted_reply_without_writing(
     wx_client: Client, wx_container: Container
 ) -> None:
-    push = safe_push(text_xml("o-chen", " 帮助 ", at=1714036504, msg_id=6054768590064713728))
+    push = safe_push(text_xml("o-chen", " 帮助 ", at=NOW, msg_id=6054768590064713728))
     response = await wx_client.post(URL, params=push.params, data=push.body)
     assert response.headers["Content-Type"].startswith("application/xml")
     assert _open_reply(await response.text(), push.params)["Content"] == HELP_TEXT
@@ -128,25 +136,54 @@ async def test_help_keyword_gets_an_encrypted_reply_without_writing(
 
 
 async def test_previous_key_is_accepted_during_rotation(wx_client: Client) -> None:
-    push = safe_push(text_xml("o-chen", "帮助", at=1714036504, msg_id=1), key=OLD_AES_KEY)
+    push = safe_push(text_xml("o-chen", "帮助", at=NOW, msg_id=1), key=OLD_AES_KEY)
     response = await wx_client.post(URL, params=push.params, data=push.body)
     assert _open_reply(await response.text(), push.params, key=OLD_AES_KEY)["Content"] == HELP_TEXT
 
 
-async def test_plain_mode_and_unreadable_bodies(wx_client: Client) -> None:
-    push = plain_push(text_xml("o-chen", "help", at=1714036504, msg_id=2))
-    response = await wx_client.post(URL, params=push.params, data=push.body)
+async def test_plain_pushes_in_compatible_mode_and_unreadable_bodies(compatible_client: Client) -> None:
+    push = plain_push(text_xml("o-chen", "help", at=NOW, msg_id=2))
+    response = await compatible_client.post(URL, params=push.params, data=push.body)
     assert parse_xml(await response.text())["Content"] == HELP_TEXT
-    view = plain_push(event_xml("o-chen", "VIEW", at=1714036504, EventKey="https://example.invalid"))
-    assert await (await wx_client.post(URL, params=view.params, data=view.body)).text() == "success"
+    view = plain_push(event_xml("o-chen", "VIEW", at=NOW, EventKey="https://example.invalid"))
+    assert await (await compatible_client.post(URL, params=view.params, data=view.body)).text() == "success"
     junk = plain_push("<xml><open></xml>")
-    assert (await wx_client.post(URL, params=junk.params, data=junk.body)).status == 400
+    assert (await compatible_client.post(URL, params=junk.params, data=junk.body)).status == 400
+
+
+async def test_safe_mode_refuses_a_plaintext_push_under_a_valid_signature(
+    wx_client: Client, wx_container: Container
+) -> None:
+    # Someone who saw one signed callback URL swaps in their own body: the signature does not cover it.
+    await _subscribe(wx_client, "o-chen")
+    forged = plain_push(event_xml("o-chen", "unsubscribe", at=NOW), nonce="seen-once")
+    response = await wx_client.post(URL, params=forged.params, data=forged.body)
+    assert response.status == 403
+    follower = await _follower(wx_container, "o-chen")
+    assert follower is not None and follower.subscribed
+    assert await _count(wx_container, WeChatInbox) == 1
+
+
+async def test_a_push_outside_the_timestamp_window_is_refused_and_not_recorded(
+    wx_client: Client, wx_container: Container, compatible_client: Client
+) -> None:
+    for at in (NOW - 301, NOW + 301):
+        stale = safe_push(event_xml("o-chen", "subscribe", at=at), timestamp=str(at))
+        assert (await wx_client.post(URL, params=stale.params, data=stale.body)).status == 403
+        plain = plain_push(event_xml("o-chen", "subscribe", at=at), timestamp=str(at))
+        assert (await compatible_client.post(URL, params=plain.params, data=plain.body)).status == 403
+    unparsable = safe_push(event_xml("o-chen", "subscribe", at=NOW), timestamp="soon")
+    assert (await wx_client.post(URL, params=unparsable.params, data=unparsable.body)).status == 403
+    for model in (WeChatFollower, WeChatInbox, AuditEntry):
+        assert await _count(wx_container, model) == 0
+    fresh = safe_push(event_xml("o-chen", "subscribe", at=NOW - 299), timestamp=str(NOW - 299))
+    assert (await wx_client.post(URL, params=fresh.params, data=fresh.body)).status == 200
 
 
 async def test_unsubscribe_marks_the_follower_and_a_later_follow_restores(
     wx_client: Client, wx_container: Container
 ) -> None:
-    for at, event in ((1714036504, "subscribe"), (1714036600, "unsubscribe")):
+    for at, event in ((NOW, "subscribe"), (NOW + 96, "unsubscribe")):
         push = safe_push(event_xml("o-chen", event, at=at))
         response = await wx_client.post(URL, params=push.params, data=push.body)
         assert response.status == 200
@@ -158,11 +195,35 @@ async def test_unsubscribe_marks_the_follower_and_a_later_follow_restores(
     report = await verify_audit_chain(wx_container.uow(), wx_container.anchors)
     assert report.ok and report.entries == 2, report.findings
     assert await (await wx_client.post(URL, params=push.params, data=push.body)).text() == "success"
-    again = safe_push(event_xml("o-chen", "subscribe", at=1714036700))
+    again = safe_push(event_xml("o-chen", "subscribe", at=NOW + 196))
     await wx_client.post(URL, params=again.params, data=again.body)
     follower = await _follower(wx_container, "o-chen")
     assert follower is not None and follower.subscribed and follower.unfollowed_at is None
     assert await _count(wx_container, AuditEntry) == 3
+
+
+async def test_a_follow_arriving_after_a_later_unfollow_is_ignored(
+    wx_client: Client, wx_container: Container
+) -> None:
+    # Arrival order is not event order: another instance, or a listener past the deadline, may lag.
+    await _subscribe(wx_client, "o-chen", at=NOW - 100)
+    unfollow = safe_push(event_xml("o-chen", "unsubscribe", at=NOW - 10), nonce="u")
+    assert (await wx_client.post(URL, params=unfollow.params, data=unfollow.body)).status == 200
+    late = safe_push(event_xml("o-chen", "subscribe", at=NOW - 20, EventKey="qrscene_inv:9"), nonce="late")
+    response = await wx_client.post(URL, params=late.params, data=late.body)
+    assert response.status == 200 and await response.text() == "success"
+    follower = await _follower(wx_container, "o-chen")
+    assert follower is not None and not follower.subscribed and follower.scene is None
+    async with wx_container.sessionmaker() as session:  # nothing of theirs is back in the trail
+        values = (await session.execute(select(AuditPersonalField.value))).scalars().all()
+    assert values == [None]
+    assert await _count(wx_container, AuditEntry) == 2
+    assert await _count(wx_container, WeChatInbox) == 3  # the stale push is kept: its retries stay no-ops
+    stale_unfollow = safe_push(event_xml("o-chen", "unsubscribe", at=NOW - 50), nonce="old")
+    await _subscribe(wx_client, "o-chen", at=NOW)
+    assert (await wx_client.post(URL, params=stale_unfollow.params, data=stale_unfollow.body)).status == 200
+    follower = await _follower(wx_container, "o-chen")
+    assert follower is not None and follower.subscribed
 
 
 async def test_template_job_finish_updates_the_message_it_reports(
@@ -176,7 +237,7 @@ async def test_template_job_finish_updates_the_message_it_reports(
         rows = (await session.execute(select(OutboxMessage).order_by(OutboxMessage.id))).scalars().all()
         rows[0].provider_message_id, rows[1].provider_message_id = "200001", "200002"
     for msgid, status in (("200001", "success"), ("200002", "failed:user block")):
-        push = safe_push(event_xml("o-chen", "TEMPLATESENDJOBFINISH", at=1714036504, MsgID=msgid, Status=status))
+        push = safe_push(event_xml("o-chen", "TEMPLATESENDJOBFINISH", at=NOW, MsgID=msgid, Status=status))
         assert await (await wx_client.post(URL, params=push.params, data=push.body)).text() == "success"
     async with wx_container.sessionmaker() as session:
         statuses = (await session.execute(
@@ -188,13 +249,29 @@ async def test_template_job_finish_updates_the_message_it_reports(
 async def test_report_for_an_unknown_msgid_asks_for_a_retry_and_records_nothing(
     wx_client: Client, wx_container: Container
 ) -> None:
-    push = safe_push(event_xml("o-chen", "TEMPLATESENDJOBFINISH", at=1714036504, MsgID="999", Status="success"))
+    push = safe_push(event_xml("o-chen", "TEMPLATESENDJOBFINISH", at=NOW, MsgID="999", Status="success"))
     assert (await wx_client.post(URL, params=push.params, data=push.body)).status == 503
     assert await _count(wx_container, WeChatInbox) == 0
 
 
+async def test_an_old_report_for_an_unknown_msgid_is_acknowledged_as_an_orphan(
+    wx_client: Client, wx_container: Container, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A console send or a pruned row: no retry will ever find its message, so it must not ask forever.
+    xml = event_xml("o-chen", "TEMPLATESENDJOBFINISH", at=NOW - 601, MsgID="998", Status="success")
+    for nonce in ("1", "2"):
+        push = safe_push(xml, nonce=nonce)
+        with caplog.at_level(logging.WARNING, logger="bot.wechat.listeners"):
+            response = await wx_client.post(URL, params=push.params, data=push.body)
+        assert response.status == 200 and await response.text() == "success"
+    assert await _count(wx_container, WeChatInbox) == 1
+    orphans = [r for r in caplog.records if "orphan" in r.getMessage()]
+    assert len(orphans) == 1 and getattr(orphans[0], "msgid", None) == "998"
+    assert all("o-chen" not in str(vars(r)) for r in caplog.records)
+
+
 async def test_old_inbox_keys_are_pruned(wx_client: Client, wx_container: Container) -> None:
-    push = safe_push(event_xml("o-chen", "subscribe", at=1714036504))
+    push = safe_push(event_xml("o-chen", "subscribe", at=NOW))
     await wx_client.post(URL, params=push.params, data=push.body)
     assert await prune_inbox(wx_container.uow()) == 0
     clock = wx_container.clock
@@ -205,7 +282,7 @@ async def test_old_inbox_keys_are_pruned(wx_client: Client, wx_container: Contai
 
 
 async def test_concurrent_retries_of_a_side_effect_have_one_effect(wx_client: Client, wx_container: Container) -> None:
-    xml = event_xml("o-chen", "subscribe", at=1714036777, EventKey="qrscene_inv:8")
+    xml = event_xml("o-chen", "subscribe", at=NOW + 273, EventKey="qrscene_inv:8")
     pushes = [safe_push(xml, nonce=str(n)) for n in range(3)]
     responses = await asyncio.gather(*(wx_client.post(URL, params=p.params, data=p.body) for p in pushes))
     for push, response in zip(pushes, responses, strict=True):

@@ -29,6 +29,9 @@ def upgrade() -> None:
     sa.Column('followed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('unfollowed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('unfollow_reason', sa.String(length=32), nullable=True),
+    sa.Column('binding_error', sa.String(length=32), nullable=True),
+    sa.Column('binding_error_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('last_event_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_wechat_followers')),
     sa.UniqueConstraint('app_id', 'openid', name=op.f('uq_wechat_followers_app_id_openid'))
