@@ -47,11 +47,22 @@ class CardPress:
         return "card:" + hashlib.sha256(identity.encode()).hexdigest()[:59]
 
     @classmethod
-    def from_callback(cls, message_id: str, data: dict[str, Any]) -> CardPress:
-        """`data` of a /v1.0/card/instances/callback frame; `content` is itself a JSON string."""
+    def from_callback(cls, message_id: str, data: object) -> CardPress:
+        """`data` of a /v1.0/card/instances/callback frame; `content` is itself a JSON string.
+
+        Raises ValueError when the frame is not shaped like a card callback."""
+        if not isinstance(data, dict):
+            raise ValueError(f"card callback data is not an object: {type(data).__name__}")
         content = data.get("content") or "{}"
-        private = (json.loads(content) if isinstance(content, str) else content).get("cardPrivateData") or {}
+        decoded = json.loads(content) if isinstance(content, str) else content
+        if not isinstance(decoded, dict):
+            raise ValueError(f"card callback content is not an object: {type(decoded).__name__}")
+        private = decoded.get("cardPrivateData") or {}
+        if not isinstance(private, dict):
+            raise ValueError("cardPrivateData is not an object")
         action_ids = private.get("actionIds") or [""]
+        if not isinstance(action_ids, list) or not isinstance(private.get("params") or {}, dict):
+            raise ValueError("actionIds is not a list or params is not an object")
         return cls(
             message_id=message_id, out_track_id=str(data.get("outTrackId", "")), user_id=str(data.get("userId", "")),
             corp_id=str(data.get("corpId", "")), action_id=str(action_ids[0]), params=dict(private.get("params") or {}),
@@ -112,6 +123,16 @@ class CardActionRouter:
             return listener
 
         return register
+
+    async def dispatch_callback(self, message_id: str, data: object) -> dict[str, Any]:
+        """A raw callback frame's data to an answer; never raises, since an exception means no ack and
+        DingTalk would push the frame again and again while the phone shows an error."""
+        try:
+            press = CardPress.from_callback(message_id, data)
+        except ValueError:  # json.JSONDecodeError included
+            log.warning("malformed card callback", extra={"message_id": message_id}, exc_info=True)
+            return CardReply(private_data=tip(INVALID)).to_response()
+        return await self.dispatch(press)
 
     async def dispatch(self, press: CardPress) -> dict[str, Any]:
         """Never raises: every press gets an answer DingTalk can show."""

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.dingtalk.contacts import ContactEvents
-from bot.dingtalk.router import CardActionRouter, CardPress
+from bot.dingtalk.router import CardActionRouter
 from bot.settings import DingTalkSettings
 
 log = logging.getLogger(__name__)
@@ -68,9 +68,8 @@ class StreamRunner:
 
         class CardCallbacks(dingtalk_stream.CallbackHandler):  # type: ignore[misc]
             async def process(self, message: Any) -> tuple[int, dict[str, Any]]:
-                press = CardPress.from_callback(str(message.headers.message_id), dict(message.data or {}))
-                # dispatch never raises: a press always gets an ack the phone can show
-                return 200, await runner.router.dispatch(press)
+                # dispatch_callback never raises, not even on a malformed frame: every press gets an ack
+                return 200, await runner.router.dispatch_callback(str(message.headers.message_id), message.data)
 
         class BotMessages(dingtalk_stream.CallbackHandler):  # type: ignore[misc]
             async def process(self, message: Any) -> tuple[int, dict[str, Any]]:

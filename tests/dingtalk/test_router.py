@@ -93,3 +93,17 @@ async def test_slow_name_lookup_does_not_hold_up_the_ack(container: Container, m
     register_all(r)
     reply = await asyncio.wait_for(r.dispatch(press(notice_id="n1")), 1.0)
     assert reply["cardData"]["cardParamMap"]["status"] == "已由dt-zhang确认收到"
+
+
+@pytest.mark.parametrize("data", [
+    {"outTrackId": "ack:n1:dt-zhang", "userId": "dt-zhang", "content": "not json"},
+    {"outTrackId": "ack:n1:dt-zhang", "userId": "dt-zhang", "content": "null"},
+    {"outTrackId": "ack:n1:dt-zhang", "userId": "dt-zhang", "content": "[1]"},
+    {"outTrackId": "ack:n1:dt-zhang", "content": json.dumps({"cardPrivateData": {"actionIds": "x", "params": 1}})},
+    None,
+])
+async def test_malformed_callback_gets_a_polite_answer(container: Container, data: object) -> None:
+    reply = await router(container).dispatch_callback("m1", data)
+    assert reply["userPrivateData"]["cardParamMap"] == {"tip": INVALID}
+    assert "cardData" not in reply
+    assert await count(container, DingTalkInbound) == 0

@@ -239,3 +239,17 @@ async def test_readyz_reports_the_stream_connection(world: DingTalkWorld, client
         response = await web.get("/readyz")
         assert response.status == 503
         assert (await response.json())["checks"]["dingtalk_stream"] == "down"
+
+
+async def test_malformed_card_callback_is_still_acked(world: DingTalkWorld, runner: StreamRunner) -> None:
+    from cards.replies import INVALID
+    from sandbox.dingtalk import gateway_key
+
+    gateway = world.server.app[gateway_key]
+    for content in ("not json", "null"):
+        # Without an ack DingTalk would redeliver the frame and the phone would show an error.
+        ack = await gateway.push("CALLBACK", "/v1.0/card/instances/callback",
+                                 {"outTrackId": "ack:n1:dt-zhang", "userId": "dt-zhang", "content": content},
+                                 timeout=1.0)
+        assert ack["code"] == 200
+        assert json.loads(ack["data"])["response"]["userPrivateData"]["cardParamMap"] == {"tip": INVALID}
