@@ -1,7 +1,7 @@
 """The card-action router: action id → typed params → listener, once per press, effect before ack.
 
-A press repeated from the phone or a frame redelivered by DingTalk finds the stored answer under
-its business key and changes nothing; the key is written in the transaction of the effect.
+A press repeated from the phone or a frame redelivered by DingTalk finds its business key already
+written (in the transaction of the effect), changes nothing, and answers only the presser's tip.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot import metrics
 from cards.actions import CardAction
-from cards.replies import FAILED, INVALID, UNKNOWN, tip
+from cards.replies import DUPLICATE, FAILED, INVALID, UNKNOWN, tip
 from handlers.clock import Clock
 from store.models.dingtalk import DingTalkInbound
 from store.uow import UnitOfWork
@@ -165,9 +165,8 @@ class CardActionRouter:
         for attempt in range(CONFLICT_ATTEMPTS):
             try:
                 async with self._uow() as uow:
-                    stored = await self._stored(uow, press.key)
-                    if stored is not None:
-                        return stored
+                    if await self._seen(uow, press.key):
+                        return _repeat()
                     reply = (await route.listener(CardContext(press, uow, name), params)).to_response()
                     uow.session.add(DingTalkInbound(
                         key=press.key, kind="card_action", message_id=press.message_id, reply=reply,
@@ -179,16 +178,16 @@ class CardActionRouter:
                 # The same press committed first elsewhere (answer as it did), or a concurrent change
                 # to the same record won its audit sequence number (run again on the new state).
                 async with self._uow() as uow:
-                    stored = await self._stored(uow, press.key)
-                if stored is not None:
-                    return stored
+                    seen = await self._seen(uow, press.key)
+                if seen:
+                    return _repeat()
                 if attempt == CONFLICT_ATTEMPTS - 1:
                     raise
         raise AssertionError("unreachable")
 
     @staticmethod
-    async def _stored(uow: UnitOfWork, key: str) -> dict[str, Any] | None:
-        return await uow.session.scalar(select(DingTalkInbound.reply).where(DingTalkInbound.key == key))
+    async def _seen(uow: UnitOfWork, key: str) -> bool:
+        return await uow.session.scalar(select(DingTalkInbound.id).where(DingTalkInbound.key == key)) is not None
 
     async def _name(self, user_id: str) -> str:
         if self._names is None:
@@ -200,3 +199,9 @@ class CardActionRouter:
         except Exception:
             log.warning("presser name unavailable", extra={"user_id": user_id}, exc_info=True)
             return user_id
+
+
+def _repeat() -> dict[str, Any]:
+    """The answer to a press already acted upon. DingTalk applies every ack to the shared card, and the
+    card may have moved on since the first answer, so a repeat touches only the presser's own tip."""
+    return CardReply(private_data=tip(DUPLICATE)).to_response()

@@ -64,6 +64,12 @@ class StreamRunner:
 
             async def background_task(self, json_message: Any, websocket: Any = None) -> None:
                 runner.last_frame = runner.monotonic()
+                headers = (json_message.get("headers") or {}) if isinstance(json_message, dict) else {}
+                if headers.get("topic") == dingtalk_stream.CallbackHandler.TOPIC_CARD_CALLBACK:
+                    # The SDK answers a redelivered messageId from its cache with the first ack, cardData
+                    # included, which DingTalk applies to the shared card and can roll it back. The router
+                    # answers repeats itself from the database, touching only the presser's tip.
+                    self._message_results.pop(headers.get("messageId"), None)
                 await super().background_task(json_message, websocket)
 
         class CardCallbacks(dingtalk_stream.CallbackHandler):  # type: ignore[misc]
