@@ -25,8 +25,11 @@ class ContactEvents:
         self._uow = uow
         self._clock = clock
 
-    async def handle(self, *, message_id: str, event_type: str, event_id: str, data: dict[str, Any]) -> None:
+    async def handle(self, *, message_id: str, event_type: str, event_id: str | None, data: dict[str, Any]) -> None:
         """Raises when the effect could not be committed, so the event is acked LATER and comes again."""
+        # The header may be missing: then the payload's eventId, then the frame's messageId, which a
+        # redelivery keeps. One shared placeholder ("None") would drop every later id-less event.
+        event_id = event_id or str(data.get("eventId") or "") or message_id
         if event_type not in CONTACT_EVENTS:
             log.info("dingtalk event ignored", extra={"event_type": event_type, "event_id": event_id})
             return

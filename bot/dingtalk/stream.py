@@ -92,7 +92,7 @@ class StreamRunner:
                 try:
                     await runner.contacts.handle(
                         message_id=str(headers.message_id), event_type=str(headers.event_type),
-                        event_id=str(headers.event_id), data=dict(event.data or {}),
+                        event_id=str(headers.event_id) if headers.event_id else None, data=dict(event.data or {}),
                     )
                 except Exception:
                     log.exception("dingtalk event failed; asking for redelivery",

@@ -257,3 +257,19 @@ async def test_malformed_card_callback_is_still_acked(world: DingTalkWorld, runn
                                  timeout=1.0)
         assert ack["code"] == 200
         assert json.loads(ack["data"])["response"]["userPrivateData"]["cardParamMap"] == {"tip": INVALID}
+
+
+async def test_events_without_an_event_id_header_are_each_recorded(
+    world: DingTalkWorld, container: Container, runner: StreamRunner
+) -> None:
+    from sandbox.dingtalk import gateway_key
+
+    gateway = world.server.app[gateway_key]
+    for user_id in ("u1", "u2"):
+        ack = await gateway.push("EVENT", "user_leave_org", {"userId": [user_id]}, eventType="user_leave_org",
+                                 timeout=1.0)
+        assert json.loads(ack["data"])["status"] == "SUCCESS"
+    async with container.sessionmaker() as session:
+        left = (await session.execute(select(AuditEntry.aggregate_id).where(
+            AuditEntry.aggregate_type == "dingtalk_member"))).scalars().all()
+    assert sorted(left) == ["u1", "u2"]
