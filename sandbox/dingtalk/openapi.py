@@ -62,6 +62,15 @@ def fault_middleware(state: DingTalkSandboxState, clock: Clock) -> Any:
             return v1_error(403, f"Forbidden.AccessDenied.QpsLimitForApi.{fault.kind}", "调用频率超过限制")
         if fault.kind == "429":
             return v1_error(429, "Throttling", "请求被流控")
+        if fault.kind == "500_after_acting":
+            await handler(request)  # DingTalk did the work, then the answer was lost in a 5xx
+            if oapi:
+                return oapi_error(-1, "系统繁忙")
+            return v1_error(500, "ServiceUnavailable", "服务暂时不可用")
+        if fault.kind == "-1":
+            if oapi:
+                return oapi_error(-1, "系统繁忙")
+            return v1_error(500, "ServiceUnavailable", "系统繁忙")
         if fault.kind == "html":
             return web.Response(status=503, text=_THROTTLE_PAGE, content_type="text/html")
         return v1_error(500, "ServiceUnavailable", "服务暂时不可用")
