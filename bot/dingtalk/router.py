@@ -16,14 +16,13 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot import metrics
 from cards.actions import CardAction
 from cards.replies import DUPLICATE, FAILED, INVALID, UNKNOWN, tip
 from handlers.clock import Clock
-from store.models.dingtalk import DingTalkInbound
+from handlers.dingtalk.claim_inbound import claim_inbound
 from store.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -165,29 +164,20 @@ class CardActionRouter:
         for attempt in range(CONFLICT_ATTEMPTS):
             try:
                 async with self._uow() as uow:
-                    if await self._seen(uow, press.key):
+                    claimed = await claim_inbound(uow.session, key=press.key, kind="card_action",
+                                                  message_id=press.message_id, now=self._clock.now())
+                    if claimed is None:
                         return _repeat()
                     reply = (await route.listener(CardContext(press, uow, name), params)).to_response()
-                    uow.session.add(DingTalkInbound(
-                        key=press.key, kind="card_action", message_id=press.message_id, reply=reply,
-                        created_at=self._clock.now(),
-                    ))
+                    claimed.reply = reply
                     await uow.commit()
                     return reply
             except IntegrityError:
-                # The same press committed first elsewhere (answer as it did), or a concurrent change
-                # to the same record won its audit sequence number (run again on the new state).
-                async with self._uow() as uow:
-                    seen = await self._seen(uow, press.key)
-                if seen:
-                    return _repeat()
+                # A concurrent change to the same record won its audit sequence number: run again on the
+                # new state (the claim then also tells a press that committed meanwhile).
                 if attempt == CONFLICT_ATTEMPTS - 1:
                     raise
         raise AssertionError("unreachable")
-
-    @staticmethod
-    async def _seen(uow: UnitOfWork, key: str) -> bool:
-        return await uow.session.scalar(select(DingTalkInbound.id).where(DingTalkInbound.key == key)) is not None
 
     async def _name(self, user_id: str) -> str:
         if self._names is None:
