@@ -273,3 +273,25 @@ async def test_events_without_an_event_id_header_are_each_recorded(
         left = (await session.execute(select(AuditEntry.aggregate_id).where(
             AuditEntry.aggregate_type == "dingtalk_member"))).scalars().all()
     assert sorted(left) == ["u1", "u2"]
+
+
+async def test_a_frame_redelivered_to_another_instance_has_no_second_effect(
+    world: DingTalkWorld, client: DingTalkClient, container: Container, runner: StreamRunner
+) -> None:
+    """Two instances share the database but not the SDK's per-process messageId cache: only our
+    database key can stop the second run."""
+    answer = await press(world, client, await deliver_card(client, "n6"))
+    assert await acknowledgements(container) == 1
+    other = StreamRunner(world.settings(), build_router(container, client),
+                         ContactEvents(container.uow, container.clock), reconnect_base_seconds=0.05)
+    await other.start()
+    try:
+        await eventually(lambda: len(world.state.connections) == 2)
+        message_id = answer["ack"]["headers"]["messageId"]
+        # The sandbox pushes to the newest connection, as DingTalk may pick any: the other instance.
+        again = await post(world, client, f"/frames/{message_id}/redeliver", {})
+        assert [a["headers"]["messageId"] for a in world.state.acks].count(message_id) == 2
+        assert "cardData" not in json.loads(again["ack"]["data"])["response"]
+        assert await acknowledgements(container) == 1
+    finally:
+        await other.stop()
