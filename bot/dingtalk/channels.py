@@ -22,6 +22,7 @@ from bot.channels.base import (
 from bot.coordination import Coordination
 from bot.dingtalk.client import DingTalkClient
 from bot.dingtalk.errors import (
+    OUT_TRACK_ID_TAKEN,
     DingTalkError,
     DingTalkQuotaExhausted,
     DingTalkServerError,
@@ -73,10 +74,19 @@ class CardChannel(_DingTalkChannel):
     async def _send(self, message: OutboundMessage) -> Delivered:
         payload = message.payload
         out_track_id = message.platform_key or f"outbox:{message.id}"
-        result = await self.client.create_and_deliver_card(
-            template_id=str(payload["template_id"]), out_track_id=out_track_id, user_id=message.recipient,
-            card_data=payload["card_data"], private_data=payload.get("private_data"),
-        )
+        try:
+            result = await self.client.create_and_deliver_card(
+                template_id=str(payload["template_id"]), out_track_id=out_track_id, user_id=message.recipient,
+                card_data=payload["card_data"], private_data=payload.get("private_data"),
+            )
+        except DingTalkError as exc:
+            if exc.code != OUT_TRACK_ID_TAKEN or message.attempt <= 1:
+                raise  # on a first attempt the id belongs to another message: a dead letter
+            # An earlier attempt created the card but its answer was lost: it is delivered. Set the data
+            # this message carries, in case the card was created from an older copy or changed since.
+            await self.client.update_card(out_track_id=out_track_id, card_data=payload["card_data"],
+                                          private_data=payload.get("private_data"))
+            return Delivered(provider_message_id=out_track_id)
         if not result.success:
             raise PermanentError(f"card not delivered to {message.recipient}: {result.error}")
         return Delivered(provider_message_id=result.out_track_id)

@@ -209,7 +209,9 @@ class DingTalkClient:
         }
         if private_data:
             body["privateData"] = {uid: {"cardParamMap": params} for uid, params in private_data.items()}
-        data = await self.call("POST", "api", "/v1.0/card/instances/createAndDeliver", body=body)
+        # Not repeated in-client after a 5xx: the card may exist by then, and a repeat would meet the
+        # reused outTrackId; the card channel settles that on the relay's next attempt.
+        data = await self.call("POST", "api", "/v1.0/card/instances/createAndDeliver", body=body, idempotent=False)
         result = data.get("result") or {}
         # One space was asked for; no result for it means it was not delivered.
         missing: dict[str, Any] = {"success": False, "errorMsg": "no delivery result for the robot chat"}

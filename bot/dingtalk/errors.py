@@ -12,6 +12,9 @@ TOKEN_CODES = frozenset({"InvalidAuthentication", "Forbidden.AccessDenied.Access
 USER_NOT_FOUND = 60121
 # user/create: the mobile number already belongs to a member of the organisation.
 MOBILE_TAKEN = 60104
+# createAndDeliver with an outTrackId already in use. DingTalk's behaviour is unconfirmed (reference §7);
+# this code is the sandbox's assumption and must be checked against the platform.
+OUT_TRACK_ID_TAKEN = "param.outTrackIdAlreadyExists"
 # The org's monthly metered-API quota is spent: nothing helps until the quota resets.
 MONTHLY_QUOTA = 90020
 

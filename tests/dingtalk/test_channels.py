@@ -18,8 +18,9 @@ from tests.dingtalk.conftest import DingTalkWorld
 
 
 def row(channel: str, recipient: str, payload: dict[str, object], *, key: str | None = None,
-        id_: int = 1) -> OutboundMessage:
-    return OutboundMessage(id=id_, channel=channel, recipient=recipient, payload=payload, platform_key=key, attempt=0)
+        id_: int = 1, attempt: int = 1) -> OutboundMessage:
+    return OutboundMessage(id=id_, channel=channel, recipient=recipient, payload=payload, platform_key=key,
+                           attempt=attempt)
 
 
 def card_payload(notice_id: str = "n1") -> dict[str, object]:
@@ -30,8 +31,24 @@ async def test_card_delivered_once_per_out_track_id(world: DingTalkWorld, client
                                                     container: Container) -> None:
     channel = CardChannel(client, container.clock, container.timezone)
     first = await channel.send(row("dingtalk.card", "dt-zhang", card_payload(), key="ack:n1:dt-zhang"))
-    again = await channel.send(row("dingtalk.card", "dt-zhang", card_payload(), key="ack:n1:dt-zhang"))
-    assert first.provider_message_id == again.provider_message_id == "ack:n1:dt-zhang"
+    assert first.provider_message_id == "ack:n1:dt-zhang"
+    # Another message with the same outTrackId on its first attempt: not ours to overwrite.
+    with pytest.raises(PermanentError):
+        await channel.send(row("dingtalk.card", "dt-zhang", card_payload(), key="ack:n1:dt-zhang", id_=2))
+    assert len(world.sandbox.inbox["staff"]) == 1
+
+
+async def test_card_retried_after_a_lost_answer_counts_as_delivered_and_gets_its_data(
+    world: DingTalkWorld, client: DingTalkClient, container: Container
+) -> None:
+    channel = CardChannel(client, container.clock, container.timezone)
+    world.state.faults.append(Fault("500_after_acting", 1, path="createAndDeliver"))
+    with pytest.raises(TransientError):  # created, but the answer was a 5xx
+        await channel.send(row("dingtalk.card", "dt-zhang", card_payload(), key="ack:n1:dt-zhang"))
+    world.state.cards["ack:n1:dt-zhang"].params["status"] = "已过期"  # changed meanwhile
+    again = await channel.send(row("dingtalk.card", "dt-zhang", card_payload(), key="ack:n1:dt-zhang", attempt=2))
+    assert again.provider_message_id == "ack:n1:dt-zhang"
+    assert world.state.cards["ack:n1:dt-zhang"].params["status"] == "待确认"  # the message's data, set by PUT
     assert len(world.sandbox.inbox["staff"]) == 1
 
 
