@@ -69,7 +69,8 @@ class StreamRunner:
                     # The SDK answers a redelivered messageId from its cache with the first ack, cardData
                     # included, which DingTalk applies to the shared card and can roll it back. The router
                     # answers repeats itself from the database, touching only the presser's tip.
-                    self._message_results.pop(headers.get("messageId"), None)
+                    # A private attribute of the pinned 0.24.4b1; tolerate its absence rather than lose the ack.
+                    getattr(self, "_message_results", {}).pop(headers.get("messageId"), None)
                 await super().background_task(json_message, websocket)
 
         class CardCallbacks(dingtalk_stream.CallbackHandler):  # type: ignore[misc]
