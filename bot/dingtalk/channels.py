@@ -7,14 +7,28 @@ dingtalk.todo. Rates per channel are the relay's; the per-app budget is the clie
 from __future__ import annotations
 
 import calendar
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
-from bot.channels.base import ChannelPaused, Delivered, OutboundMessage, PermanentError, TransientError
+from bot.channels.base import (
+    ChannelPaused,
+    Deferred,
+    Delivered,
+    OutboundMessage,
+    PermanentError,
+    TransientError,
+)
 from bot.coordination import Coordination
 from bot.dingtalk.client import DingTalkClient
-from bot.dingtalk.errors import DingTalkError, DingTalkQuotaExhausted, DingTalkThrottled
+from bot.dingtalk.errors import (
+    OUT_TRACK_ID_TAKEN,
+    DingTalkError,
+    DingTalkQuotaExhausted,
+    DingTalkServerError,
+    DingTalkThrottled,
+    DingTalkUnreachable,
+)
 from handlers.clock import Clock
 
 
@@ -60,10 +74,19 @@ class CardChannel(_DingTalkChannel):
     async def _send(self, message: OutboundMessage) -> Delivered:
         payload = message.payload
         out_track_id = message.platform_key or f"outbox:{message.id}"
-        result = await self.client.create_and_deliver_card(
-            template_id=str(payload["template_id"]), out_track_id=out_track_id, user_id=message.recipient,
-            card_data=payload["card_data"], private_data=payload.get("private_data"),
-        )
+        try:
+            result = await self.client.create_and_deliver_card(
+                template_id=str(payload["template_id"]), out_track_id=out_track_id, user_id=message.recipient,
+                card_data=payload["card_data"], private_data=payload.get("private_data"),
+            )
+        except DingTalkError as exc:
+            if exc.code != OUT_TRACK_ID_TAKEN or message.attempt <= 1:
+                raise  # on a first attempt the id belongs to another message: a dead letter
+            # An earlier attempt created the card but its answer was lost: it is delivered. Set the data
+            # this message carries, in case the card was created from an older copy or changed since.
+            await self.client.update_card(out_track_id=out_track_id, card_data=payload["card_data"],
+                                          private_data=payload.get("private_data"))
+            return Delivered(provider_message_id=out_track_id)
         if not result.success:
             raise PermanentError(f"card not delivered to {message.recipient}: {result.error}")
         return Delivered(provider_message_id=result.out_track_id)
@@ -84,10 +107,11 @@ class CardUpdateChannel(_DingTalkChannel):
 
 
 class WorkNoticeChannel(_DingTalkChannel):
-    """payload: {msg: {msgtype: text|markdown|action_card, …}, record?}.
+    """payload: {msg: {msgtype: text|markdown|action_card, …}, record?, created_at? (ISO 8601)}.
 
     DingTalk delivers the same content to a user once a day and drops anything past 500 a day, both
-    silently, so each notice carries its record number and time, and we stop at the cap ourselves.
+    silently, so each notice carries its record and outbox numbers (and creation time, if given), and
+    we stop at the cap ourselves.
     """
 
     name = "dingtalk.work_notice"
@@ -99,19 +123,34 @@ class WorkNoticeChannel(_DingTalkChannel):
         self.daily_per_user = daily_per_user
 
     async def _send(self, message: OutboundMessage) -> Delivered:
+        # The stamp depends on the message only, never on the attempt: a retry after a timeout (DingTalk
+        # may have acted) sends the very same content, which DingTalk's same-content rule then suppresses.
+        msg = stamp(message.payload["msg"], self._stamp_line(message))
         local = self.clock.now().astimezone(self.timezone)
-        record = str(message.payload.get("record") or f"#{message.id}")
-        msg = stamp(message.payload["msg"], f"编号 {record} · {local:%Y-%m-%d %H:%M:%S}")
-        if not await self.coordination.count_within(
-            f"dingtalk:work_notice:{message.recipient}", period=local.date().isoformat(), cap=self.daily_per_user,
-        ):
-            midnight = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), self.timezone)
-            raise TransientError(
+        counter, period = f"dingtalk:work_notice:{message.recipient}", local.date().isoformat()
+        if not await self.coordination.count_within(counter, period=period, cap=self.daily_per_user):
+            raise Deferred(
                 f"{self.daily_per_user} work notices to {message.recipient} today; DingTalk would drop more",
-                retry_after=(midnight - self.clock.now()).total_seconds(),
+                until=datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), self.timezone),
             )
-        task_id = await self.client.send_work_notice([message.recipient], msg)
+        try:
+            task_id = await self.client.send_work_notice([message.recipient], msg)
+        except (DingTalkUnreachable, DingTalkServerError):
+            raise  # DingTalk may have accepted it: the notice keeps its place under the cap
+        except DingTalkError:
+            # Refused without acting: only notices DingTalk took count towards the day's cap.
+            await self.coordination.redis.decr(self.coordination.key("count", counter, period))
+            raise
         return Delivered(provider_message_id=task_id)
+
+    def _stamp_line(self, message: OutboundMessage) -> str:
+        parts = [f"编号 {message.payload['record']}"] if message.payload.get("record") else []
+        parts.append(f"通知 #{message.id}")
+        if created := message.payload.get("created_at"):
+            at = datetime.fromisoformat(str(created))
+            at = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+            parts.append(f"{at.astimezone(self.timezone):%Y-%m-%d %H:%M}")
+        return " · ".join(parts)
 
 
 def stamp(msg: dict[str, Any], line: str) -> dict[str, Any]:

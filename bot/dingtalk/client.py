@@ -16,12 +16,14 @@ import aiohttp
 
 from bot.coordination import Coordination
 from bot.dingtalk.errors import (
+    MOBILE_TAKEN,
     USER_NOT_FOUND,
     DingTalkError,
     DingTalkThrottled,
     DingTalkTokenInvalid,
     DingTalkUnreachable,
     classify,
+    refused_before_acting,
 )
 from bot.settings import DingTalkSettings
 from handlers.clock import Clock
@@ -99,8 +101,13 @@ class DingTalkClient:
         *,
         body: dict[str, Any] | None = None,
         params: dict[str, str] | None = None,
+        idempotent: bool = True,
     ) -> dict[str, Any]:
-        """One authenticated call with retries on throttling and 5xx, and one token refetch."""
+        """One authenticated call with retries on throttling and 5xx, and one token refetch.
+
+        A call that creates something (`idempotent=False`) is repeated only when DingTalk certainly did
+        not act on it (throttling, a rejected token); after a 5xx or errcode -1 it may already have, and a
+        second to-do or notice would follow, so the relay decides instead."""
         refetched = False
         attempt = 0
         while True:
@@ -116,6 +123,8 @@ class DingTalkClient:
                 await self.coordination.invalidate_token(self._token_name, token)
             except DingTalkError as exc:
                 if not exc.retryable or attempt >= self.settings.max_retries:
+                    raise
+                if not idempotent and not refused_before_acting(exc):
                     raise
                 delay = self._backoff(attempt, exc)
                 attempt += 1
@@ -200,7 +209,9 @@ class DingTalkClient:
         }
         if private_data:
             body["privateData"] = {uid: {"cardParamMap": params} for uid, params in private_data.items()}
-        data = await self.call("POST", "api", "/v1.0/card/instances/createAndDeliver", body=body)
+        # Not repeated in-client after a 5xx: the card may exist by then, and a repeat would meet the
+        # reused outTrackId; the card channel settles that on the relay's next attempt.
+        data = await self.call("POST", "api", "/v1.0/card/instances/createAndDeliver", body=body, idempotent=False)
         result = data.get("result") or {}
         # One space was asked for; no result for it means it was not delivered.
         missing: dict[str, Any] = {"success": False, "errorMsg": "no delivery result for the robot chat"}
@@ -238,7 +249,8 @@ class DingTalkClient:
     async def send_work_notice(self, user_ids: Sequence[str], msg: dict[str, Any]) -> str:
         """Queue a work notice; DingTalk answers with a task id, not a delivery."""
         body = {"agent_id": self.settings.agent_id, "userid_list": ",".join(user_ids), "msg": msg}
-        data = await self.call("POST", "oapi", "/topapi/message/corpconversation/asyncsend_v2", body=body)
+        data = await self.call("POST", "oapi", "/topapi/message/corpconversation/asyncsend_v2", body=body,
+                               idempotent=False)
         return str(data["task_id"])
 
     async def work_notice_result(self, task_id: str) -> dict[str, Any]:
@@ -258,7 +270,8 @@ class DingTalkClient:
                 "msgKey": msg_key,
                 "msgParam": json.dumps(msg_param, ensure_ascii=False),
             }
-            data = await self.call("POST", "api", "/v1.0/robot/oToMessages/batchSend", body=body)
+            data = await self.call("POST", "api", "/v1.0/robot/oToMessages/batchSend", body=body,
+                                   idempotent=False)
             results.append(RobotSendResult(
                 process_query_key=data.get("processQueryKey"),
                 invalid=list(data.get("invalidStaffIdList") or []),
@@ -292,7 +305,8 @@ class DingTalkClient:
         if due_time_ms is not None:
             body["dueTime"] = due_time_ms
         data = await self.call(
-            "POST", "api", f"/v1.0/todo/users/{union_id}/tasks", body=body, params={"operatorId": union_id}
+            "POST", "api", f"/v1.0/todo/users/{union_id}/tasks", body=body, params={"operatorId": union_id},
+            idempotent=False,
         )
         return str(data["id"])
 
@@ -325,10 +339,18 @@ class DingTalkClient:
 
     async def create_user(self, *, name: str, mobile: str, dept_ids: Sequence[int] = (1,),
                           title: str | None = None) -> str:
+        """The new member's userid, or the existing member's when the mobile already belongs to one."""
         body: dict[str, Any] = {"name": name, "mobile": mobile, "dept_id_list": ",".join(map(str, dept_ids))}
         if title:
             body["title"] = title
-        data = await self.call("POST", "oapi", "/topapi/v2/user/create", body=body)
+        try:
+            data = await self.call("POST", "oapi", "/topapi/v2/user/create", body=body, idempotent=False)
+        except DingTalkError as exc:
+            # Already a member, e.g. an earlier attempt that timed out did create them: the same person.
+            if exc.code != str(MOBILE_TAKEN) or (user_id := await self.user_id_by_mobile(mobile)) is None:
+                raise
+            log.info("dingtalk user exists for this mobile; using it", extra={"userid": user_id})
+            return user_id
         return str(data["result"]["userid"])
 
 

@@ -7,12 +7,11 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from handlers.clock import Clock
+from handlers.dingtalk.claim_inbound import claim_inbound
 from handlers.organisation.record_membership_event import RecordMembershipEvent, record_membership_event
-from store.models.dingtalk import DingTalkInbound
 from store.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -25,8 +24,11 @@ class ContactEvents:
         self._uow = uow
         self._clock = clock
 
-    async def handle(self, *, message_id: str, event_type: str, event_id: str, data: dict[str, Any]) -> None:
+    async def handle(self, *, message_id: str, event_type: str, event_id: str | None, data: dict[str, Any]) -> None:
         """Raises when the effect could not be committed, so the event is acked LATER and comes again."""
+        # The header may be missing: then the payload's eventId, then the frame's messageId, which a
+        # redelivery keeps. One shared placeholder ("None") would drop every later id-less event.
+        event_id = event_id or str(data.get("eventId") or "") or message_id
         if event_type not in CONTACT_EVENTS:
             log.info("dingtalk event ignored", extra={"event_type": event_type, "event_id": event_id})
             return
@@ -37,28 +39,20 @@ class ContactEvents:
                 await self._record_once(key, message_id, event_type, event_id, data)
                 return
             except IntegrityError:
-                # Either this event was recorded concurrently (done), or another event for the same
-                # member took the next audit sequence number first (try again on the new head).
-                if await self._seen(key):
-                    return
+                # Another event for the same member took the next audit sequence number first: try again
+                # on the new head (the claim then also tells an event recorded concurrently).
                 if attempt == CONFLICT_ATTEMPTS - 1:
                     raise
 
     async def _record_once(self, key: str, message_id: str, event_type: str, event_id: str,
                            data: dict[str, Any]) -> None:
         async with self._uow() as uow:
-            seen = await uow.session.scalar(select(DingTalkInbound.id).where(DingTalkInbound.key == key))
-            if seen is not None:
+            claimed = await claim_inbound(uow.session, key=key, kind="event", message_id=message_id,
+                                          now=self._clock.now())
+            if claimed is None:
                 return
+            claimed.reply = {"status": "SUCCESS"}
             await record_membership_event(
                 RecordMembershipEvent(event_type, event_id, tuple(str(u) for u in data.get("userId") or [])), uow
             )
-            uow.session.add(DingTalkInbound(
-                key=key, kind="event", message_id=message_id, reply={"status": "SUCCESS"},
-                created_at=self._clock.now(),
-            ))
             await uow.commit()
-
-    async def _seen(self, key: str) -> bool:
-        async with self._uow() as uow:
-            return await uow.session.scalar(select(DingTalkInbound.id).where(DingTalkInbound.key == key)) is not None

@@ -10,6 +10,11 @@ THROTTLE_CODE_MARKERS = ("QpsLimit", "Throttling", "90002", "90018")
 TOKEN_ERRCODES = frozenset({40014, 42001, 88})
 TOKEN_CODES = frozenset({"InvalidAuthentication", "Forbidden.AccessDenied.AccessTokenInvalid"})
 USER_NOT_FOUND = 60121
+# user/create: the mobile number already belongs to a member of the organisation.
+MOBILE_TAKEN = 60104
+# createAndDeliver with an outTrackId already in use. DingTalk's behaviour is unconfirmed (reference §7);
+# this code is the sandbox's assumption and must be checked against the platform.
+OUT_TRACK_ID_TAKEN = "param.outTrackIdAlreadyExists"
 # The org's monthly metered-API quota is spent: nothing helps until the quota resets.
 MONTHLY_QUOTA = 90020
 
@@ -62,6 +67,15 @@ class DingTalkTokenInvalid(DingTalkError):
 
 class DingTalkQuotaExhausted(DingTalkError):
     """The org's monthly API quota is spent (90020)."""
+
+
+def refused_before_acting(exc: DingTalkError) -> bool:
+    """True when DingTalk certainly did nothing: a frequency limit (429, 90002, 90018) turned the call away
+    at the door. A 5xx, errcode -1, an HTML error page or a timeout may come after the call took effect."""
+    if not isinstance(exc, DingTalkThrottled):
+        return False
+    return exc.status == 429 or exc.code in {str(c) for c in THROTTLE_ERRCODES} or (
+        exc.code != "html" and any(marker in exc.code for marker in THROTTLE_CODE_MARKERS))
 
 
 def classify(status: int, body: object, *, content_type: str, retry_after: float | None) -> DingTalkError | None:

@@ -1,7 +1,7 @@
 """The card-action router: action id → typed params → listener, once per press, effect before ack.
 
-A press repeated from the phone or a frame redelivered by DingTalk finds the stored answer under
-its business key and changes nothing; the key is written in the transaction of the effect.
+A press repeated from the phone or a frame redelivered by DingTalk finds its business key already
+written (in the transaction of the effect), changes nothing, and answers only the presser's tip.
 """
 
 from __future__ import annotations
@@ -16,14 +16,13 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot import metrics
 from cards.actions import CardAction
-from cards.replies import FAILED, INVALID, UNKNOWN, tip
+from cards.replies import DUPLICATE, FAILED, INVALID, UNKNOWN, tip
 from handlers.clock import Clock
-from store.models.dingtalk import DingTalkInbound
+from handlers.dingtalk.claim_inbound import claim_inbound
 from store.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -47,11 +46,22 @@ class CardPress:
         return "card:" + hashlib.sha256(identity.encode()).hexdigest()[:59]
 
     @classmethod
-    def from_callback(cls, message_id: str, data: dict[str, Any]) -> CardPress:
-        """`data` of a /v1.0/card/instances/callback frame; `content` is itself a JSON string."""
+    def from_callback(cls, message_id: str, data: object) -> CardPress:
+        """`data` of a /v1.0/card/instances/callback frame; `content` is itself a JSON string.
+
+        Raises ValueError when the frame is not shaped like a card callback."""
+        if not isinstance(data, dict):
+            raise ValueError(f"card callback data is not an object: {type(data).__name__}")
         content = data.get("content") or "{}"
-        private = (json.loads(content) if isinstance(content, str) else content).get("cardPrivateData") or {}
+        decoded = json.loads(content) if isinstance(content, str) else content
+        if not isinstance(decoded, dict):
+            raise ValueError(f"card callback content is not an object: {type(decoded).__name__}")
+        private = decoded.get("cardPrivateData") or {}
+        if not isinstance(private, dict):
+            raise ValueError("cardPrivateData is not an object")
         action_ids = private.get("actionIds") or [""]
+        if not isinstance(action_ids, list) or not isinstance(private.get("params") or {}, dict):
+            raise ValueError("actionIds is not a list or params is not an object")
         return cls(
             message_id=message_id, out_track_id=str(data.get("outTrackId", "")), user_id=str(data.get("userId", "")),
             corp_id=str(data.get("corpId", "")), action_id=str(action_ids[0]), params=dict(private.get("params") or {}),
@@ -113,6 +123,16 @@ class CardActionRouter:
 
         return register
 
+    async def dispatch_callback(self, message_id: str, data: object) -> dict[str, Any]:
+        """A raw callback frame's data to an answer; never raises, since an exception means no ack and
+        DingTalk would push the frame again and again while the phone shows an error."""
+        try:
+            press = CardPress.from_callback(message_id, data)
+        except ValueError:  # json.JSONDecodeError included
+            log.warning("malformed card callback", extra={"message_id": message_id}, exc_info=True)
+            return CardReply(private_data=tip(INVALID)).to_response()
+        return await self.dispatch(press)
+
     async def dispatch(self, press: CardPress) -> dict[str, Any]:
         """Never raises: every press gets an answer DingTalk can show."""
         started = time.perf_counter()
@@ -144,30 +164,20 @@ class CardActionRouter:
         for attempt in range(CONFLICT_ATTEMPTS):
             try:
                 async with self._uow() as uow:
-                    stored = await self._stored(uow, press.key)
-                    if stored is not None:
-                        return stored
+                    claimed = await claim_inbound(uow.session, key=press.key, kind="card_action",
+                                                  message_id=press.message_id, now=self._clock.now())
+                    if claimed is None:
+                        return _repeat()
                     reply = (await route.listener(CardContext(press, uow, name), params)).to_response()
-                    uow.session.add(DingTalkInbound(
-                        key=press.key, kind="card_action", message_id=press.message_id, reply=reply,
-                        created_at=self._clock.now(),
-                    ))
+                    claimed.reply = reply
                     await uow.commit()
                     return reply
             except IntegrityError:
-                # The same press committed first elsewhere (answer as it did), or a concurrent change
-                # to the same record won its audit sequence number (run again on the new state).
-                async with self._uow() as uow:
-                    stored = await self._stored(uow, press.key)
-                if stored is not None:
-                    return stored
+                # A concurrent change to the same record won its audit sequence number: run again on the
+                # new state (the claim then also tells a press that committed meanwhile).
                 if attempt == CONFLICT_ATTEMPTS - 1:
                     raise
         raise AssertionError("unreachable")
-
-    @staticmethod
-    async def _stored(uow: UnitOfWork, key: str) -> dict[str, Any] | None:
-        return await uow.session.scalar(select(DingTalkInbound.reply).where(DingTalkInbound.key == key))
 
     async def _name(self, user_id: str) -> str:
         if self._names is None:
@@ -179,3 +189,9 @@ class CardActionRouter:
         except Exception:
             log.warning("presser name unavailable", extra={"user_id": user_id}, exc_info=True)
             return user_id
+
+
+def _repeat() -> dict[str, Any]:
+    """The answer to a press already acted upon. DingTalk applies every ack to the shared card, and the
+    card may have moved on since the first answer, so a repeat touches only the presser's own tip."""
+    return CardReply(private_data=tip(DUPLICATE)).to_response()

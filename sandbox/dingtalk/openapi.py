@@ -17,6 +17,8 @@ from sandbox.dingtalk.state import TOKEN_SECONDS, Card, DingTalkSandboxState
 
 WORK_NOTICE_DAILY_PER_USER = 500
 ROBOT_BATCH_LIMIT = 20
+# Assumed, not documented: the answer to a createAndDeliver with an outTrackId already in use.
+OUT_TRACK_ID_TAKEN = "param.outTrackIdAlreadyExists"
 _THROTTLE_PAGE = "<html><head><title>429 Too Many Requests</title></head><body>访问过于频繁</body></html>"
 
 
@@ -62,6 +64,15 @@ def fault_middleware(state: DingTalkSandboxState, clock: Clock) -> Any:
             return v1_error(403, f"Forbidden.AccessDenied.QpsLimitForApi.{fault.kind}", "调用频率超过限制")
         if fault.kind == "429":
             return v1_error(429, "Throttling", "请求被流控")
+        if fault.kind == "500_after_acting":
+            await handler(request)  # DingTalk did the work, then the answer was lost in a 5xx
+            if oapi:
+                return oapi_error(-1, "系统繁忙")
+            return v1_error(500, "ServiceUnavailable", "服务暂时不可用")
+        if fault.kind == "-1":
+            if oapi:
+                return oapi_error(-1, "系统繁忙")
+            return v1_error(500, "ServiceUnavailable", "系统繁忙")
         if fault.kind == "html":
             return web.Response(status=503, text=_THROTTLE_PAGE, content_type="text/html")
         return v1_error(500, "ServiceUnavailable", "服务暂时不可用")
@@ -151,16 +162,18 @@ class OpenApi:
             return v1_error(400, "InvalidParameter.imRobotOpenDeliverModel", "spaceType 必须为 IM_ROBOT")
         if deliver_model.get("robotCode", self.state.client_id) != self.state.client_id:
             return v1_error(400, "InvalidParameter.robotCode", "robotCode 不属于当前应用")
-        existing = self.state.cards.get(out_track_id)
-        if existing is None:
-            private = {uid: dict(v.get("cardParamMap") or {}) for uid, v in (body.get("privateData") or {}).items()}
-            card = Card(out_track_id, declared.id, user_id, dict(params), private,
-                        str(body.get("callbackType", "HTTP")))
-            user = self.directory.user(user_id)
-            if user is None or not user.active:
-                return _deliver_result(out_track_id, space, success=False, error="用户不存在或未激活")
-            self.state.cards[out_track_id] = card
-            self.directory.show_card(card, self.clock.now())
+        if out_track_id in self.state.cards:
+            # What DingTalk does with a reused outTrackId is unconfirmed (reference §7). A fake must not
+            # promise an idempotency the platform may lack, so it refuses; the code and message are our
+            # assumption, not DingTalk's documented answer.
+            return v1_error(400, OUT_TRACK_ID_TAKEN, "outTrackId 已存在，不能重复创建卡片")
+        private = {uid: dict(v.get("cardParamMap") or {}) for uid, v in (body.get("privateData") or {}).items()}
+        card = Card(out_track_id, declared.id, user_id, dict(params), private, str(body.get("callbackType", "HTTP")))
+        user = self.directory.user(user_id)
+        if user is None or not user.active:
+            return _deliver_result(out_track_id, space, success=False, error="用户不存在或未激活")
+        self.state.cards[out_track_id] = card
+        self.directory.show_card(card, self.clock.now())
         return _deliver_result(out_track_id, space, success=True, error=None)
 
     async def update_card(self, request: web.Request) -> web.Response:

@@ -42,7 +42,7 @@ class Card:
 
 @dataclass
 class Fault:
-    kind: str  # 429, 90002, 90018, 500, html, token_expired
+    kind: str  # 429, 90002, 90018, 500, -1, 500_after_acting, html, token_expired
     remaining: int
     path: str | None = None  # only calls whose path contains this
 

@@ -22,6 +22,7 @@ class DingTalkInbound(Base):
     key: Mapped[str] = mapped_column(String(64), unique=True)
     kind: Mapped[str] = mapped_column(String(32))  # card_action, event
     message_id: Mapped[str] = mapped_column(String(128))
-    # The answer given the first time, given again to every repeat.
+    # The answer given the first time, kept for diagnosis; a repeat is answered with a tip only, since
+    # replaying this cardData could roll the shared card back to an older state.
     reply: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.bootstrap import Container
-from bot.channels.base import ChannelPaused, OutboundMessage, PermanentError, TransientError
+from bot.channels.base import ChannelPaused, Deferred, OutboundMessage, PermanentError, TransientError
 from bot.dingtalk.channels import CardChannel, RobotChannel, TodoChannel, WorkNoticeChannel
 from bot.dingtalk.client import DingTalkClient
 from bot.dingtalk.wiring import wire_dingtalk
@@ -18,8 +18,9 @@ from tests.dingtalk.conftest import DingTalkWorld
 
 
 def row(channel: str, recipient: str, payload: dict[str, object], *, key: str | None = None,
-        id_: int = 1) -> OutboundMessage:
-    return OutboundMessage(id=id_, channel=channel, recipient=recipient, payload=payload, platform_key=key, attempt=0)
+        id_: int = 1, attempt: int = 1) -> OutboundMessage:
+    return OutboundMessage(id=id_, channel=channel, recipient=recipient, payload=payload, platform_key=key,
+                           attempt=attempt)
 
 
 def card_payload(notice_id: str = "n1") -> dict[str, object]:
@@ -30,8 +31,24 @@ async def test_card_delivered_once_per_out_track_id(world: DingTalkWorld, client
                                                     container: Container) -> None:
     channel = CardChannel(client, container.clock, container.timezone)
     first = await channel.send(row("dingtalk.card", "dt-zhang", card_payload(), key="ack:n1:dt-zhang"))
-    again = await channel.send(row("dingtalk.card", "dt-zhang", card_payload(), key="ack:n1:dt-zhang"))
-    assert first.provider_message_id == again.provider_message_id == "ack:n1:dt-zhang"
+    assert first.provider_message_id == "ack:n1:dt-zhang"
+    # Another message with the same outTrackId on its first attempt: not ours to overwrite.
+    with pytest.raises(PermanentError):
+        await channel.send(row("dingtalk.card", "dt-zhang", card_payload(), key="ack:n1:dt-zhang", id_=2))
+    assert len(world.sandbox.inbox["staff"]) == 1
+
+
+async def test_card_retried_after_a_lost_answer_counts_as_delivered_and_gets_its_data(
+    world: DingTalkWorld, client: DingTalkClient, container: Container
+) -> None:
+    channel = CardChannel(client, container.clock, container.timezone)
+    world.state.faults.append(Fault("500_after_acting", 1, path="createAndDeliver"))
+    with pytest.raises(TransientError):  # created, but the answer was a 5xx
+        await channel.send(row("dingtalk.card", "dt-zhang", card_payload(), key="ack:n1:dt-zhang"))
+    world.state.cards["ack:n1:dt-zhang"].params["status"] = "已过期"  # changed meanwhile
+    again = await channel.send(row("dingtalk.card", "dt-zhang", card_payload(), key="ack:n1:dt-zhang", attempt=2))
+    assert again.provider_message_id == "ack:n1:dt-zhang"
+    assert world.state.cards["ack:n1:dt-zhang"].params["status"] == "待确认"  # the message's data, set by PUT
     assert len(world.sandbox.inbox["staff"]) == 1
 
 
@@ -57,11 +74,27 @@ async def test_repeated_work_notice_is_never_dropped(world: DingTalkWorld, clien
     msg = {"msgtype": "text", "text": {"content": "您有一条需求待审核"}}
     await channel.send(row("dingtalk.work_notice", "dt-zhang", {"msg": msg, "record": "D-12"}, id_=1))
     clock.advance(1)
-    await channel.send(row("dingtalk.work_notice", "dt-zhang", {"msg": msg, "record": "D-12"}, id_=2))
+    await channel.send(row("dingtalk.work_notice", "dt-zhang", {
+        "msg": msg, "record": "D-12", "created_at": "2026-11-23T08:00:01+00:00"}, id_=2))
     bodies = [item.body for item in world.sandbox.inbox["staff"]]
-    assert len(bodies) == 2, "DingTalk would have dropped an identical second notice"
-    assert all(b.startswith("您有一条需求待审核\n编号 D-12 · 2026-11-23 16:00:0") for b in bodies)
+    assert bodies == ["您有一条需求待审核\n编号 D-12 · 通知 #1",
+                      "您有一条需求待审核\n编号 D-12 · 通知 #2 · 2026-11-23 16:00"], "DingTalk would drop a twin"
     assert all(n["status"] == "delivered" for n in world.state.work_notices)
+
+
+async def test_a_retried_work_notice_sends_the_same_content(world: DingTalkWorld, client: DingTalkClient,
+                                                            container: Container, clock: ManualClock) -> None:
+    channel = WorkNoticeChannel(client, container.clock, container.timezone, container.coordination,
+                                daily_per_user=500)
+    message: dict[str, object] = {"msg": {"msgtype": "text", "text": {"content": "提醒"}}, "record": "D-1"}
+    world.state.faults.append(Fault("500", 100, path="asyncsend"))
+    with pytest.raises(TransientError):
+        await channel.send(row("dingtalk.work_notice", "dt-zhang", message))
+    world.state.faults.clear()
+    clock.advance(90)  # the relay's next attempt, a while later
+    await channel.send(row("dingtalk.work_notice", "dt-zhang", message))
+    sent = [body["msg"] for _, path, body in world.state.bodies if path.endswith("asyncsend_v2")]
+    assert len(sent) >= 2 and all(m == sent[0] for m in sent), "a retry must not look like a new notice"
 
 
 async def test_work_notices_stop_at_the_daily_cap_instead_of_vanishing(world: DingTalkWorld, client: DingTalkClient,
@@ -71,12 +104,25 @@ async def test_work_notices_stop_at_the_daily_cap_instead_of_vanishing(world: Di
     for i in range(2):
         await channel.send(row("dingtalk.work_notice", "dt-zhang", {"msg": {"msgtype": "text", "text": {
             "content": "提醒"}}}, id_=i + 1))
-    with pytest.raises(TransientError) as raised:
+    with pytest.raises(Deferred) as raised:
         await channel.send(row("dingtalk.work_notice", "dt-zhang", {"msg": {"msgtype": "text", "text": {
             "content": "提醒"}}}, id_=3))
-    # 2026-11-23 08:00 UTC is 16:00 in Shanghai: eight hours to local midnight.
-    assert raised.value.retry_after == pytest.approx(8 * 3600, abs=1)
+    # 2026-11-23 08:00 UTC is 16:00 in Shanghai: the message waits for local midnight, no attempt spent.
+    assert raised.value.until.isoformat() == "2026-11-24T00:00:00+08:00"
     assert len(world.state.work_notices) == 2
+
+
+async def test_a_refused_work_notice_does_not_use_up_the_daily_cap(world: DingTalkWorld, client: DingTalkClient,
+                                                                   container: Container) -> None:
+    channel = WorkNoticeChannel(client, container.clock, container.timezone, container.coordination,
+                                daily_per_user=1)
+    message: dict[str, object] = {"msg": {"msgtype": "text", "text": {"content": "提醒"}}}
+    world.state.faults.append(Fault("90002", 100, path="asyncsend"))
+    with pytest.raises(TransientError):  # throttled: DingTalk did not act
+        await channel.send(row("dingtalk.work_notice", "dt-zhang", message))
+    world.state.faults.clear()
+    await channel.send(row("dingtalk.work_notice", "dt-zhang", message))
+    assert len(world.state.work_notices) == 1
 
 
 async def test_todo_created_then_completed(world: DingTalkWorld, client: DingTalkClient,

@@ -171,3 +171,43 @@ async def test_sandbox_enforces_the_per_api_rate_and_our_pacing_stays_under_it(
     # The 21st within one second is throttled (90018) and retried with backoff until the second has passed.
     assert (await unpaced.user("dt-zhang"))["userid"] == "dt-zhang"
     assert backoffs(world) == [0.5, 1.0]
+
+
+@pytest.mark.parametrize("kind", ["500_after_acting", "-1", "html"])
+async def test_calls_that_create_things_are_not_repeated_after_an_ambiguous_failure(
+    world: DingTalkWorld, client: DingTalkClient, kind: str
+) -> None:
+    from bot.dingtalk.errors import DingTalkError
+
+    union_id = (await client.user("dt-zhang"))["unionid"]
+    world.state.faults.append(Fault(kind, 1, path="/tasks"))
+    with pytest.raises(DingTalkError) as raised:
+        await client.create_todo(union_id=union_id, subject="审核需求 D-12", source_id="demand:12")
+    assert raised.value.transient  # the relay tries again later, and decides
+    assert backoffs(world) == []
+    assert len(world.state.todos) == (1 if kind == "500_after_acting" else 0)  # never a second one
+
+
+@pytest.mark.parametrize("kind", ["429", "90002", "90018"])
+async def test_calls_that_create_things_are_repeated_when_turned_away_at_the_door(
+    world: DingTalkWorld, client: DingTalkClient, kind: str
+) -> None:
+    world.state.faults.append(Fault(kind, 2, path="asyncsend"))
+    await client.send_work_notice(["dt-zhang"], {"msgtype": "text", "text": {"content": "x"}})
+    assert backoffs(world) == [0.5, 1.0]
+    assert len(world.state.work_notices) == 1
+
+
+async def test_creating_a_user_again_after_a_lost_answer_finds_the_one_created(
+    world: DingTalkWorld, client: DingTalkClient
+) -> None:
+    from bot.dingtalk.errors import DingTalkServerError
+
+    world.state.faults.append(Fault("500_after_acting", 1, path="/user/create"))
+    with pytest.raises(DingTalkServerError):
+        await client.create_user(name="孙丽", mobile="13800000009")
+    created = await client.user_id_by_mobile("13800000009")
+    assert created is not None
+    # The relay's next attempt meets 60104 (mobile already in the org) and takes the existing member.
+    assert await client.create_user(name="孙丽", mobile="13800000009") == created
+    assert len(world.sandbox.inbox["newcomer"]) == 1

@@ -12,7 +12,7 @@ from bot.bootstrap import Container
 from bot.dingtalk.listeners import register_all
 from bot.dingtalk.router import CardActionRouter, CardContext, CardPress, CardReply
 from cards.actions import CardAction
-from cards.replies import FAILED, INVALID, UNKNOWN
+from cards.replies import DUPLICATE, FAILED, INVALID, UNKNOWN
 from store.models.audit import AuditEntry
 from store.models.dingtalk import DingTalkInbound
 
@@ -47,8 +47,10 @@ async def test_press_commits_then_acks_with_the_true_state(container: Container)
 async def test_repeated_press_or_redelivered_frame_has_no_second_effect(container: Container) -> None:
     r = router(container)
     first = await r.dispatch(press(notice_id="n1", message_id="m1"))
-    assert await r.dispatch(press(notice_id="n1", message_id="m1")) == first  # redelivered frame
-    assert await r.dispatch(press(notice_id="n1", message_id="m2")) == first  # pressed again on the phone
+    assert "cardData" in first
+    repeat = {"cardUpdateOptions": first["cardUpdateOptions"], "userPrivateData": {"cardParamMap": {"tip": DUPLICATE}}}
+    assert await r.dispatch(press(notice_id="n1", message_id="m1")) == repeat  # redelivered frame
+    assert await r.dispatch(press(notice_id="n1", message_id="m2")) == repeat  # pressed again on the phone
     assert await count(container, AuditEntry) == 1
     assert await count(container, DingTalkInbound) == 1
 
@@ -93,3 +95,17 @@ async def test_slow_name_lookup_does_not_hold_up_the_ack(container: Container, m
     register_all(r)
     reply = await asyncio.wait_for(r.dispatch(press(notice_id="n1")), 1.0)
     assert reply["cardData"]["cardParamMap"]["status"] == "已由dt-zhang确认收到"
+
+
+@pytest.mark.parametrize("data", [
+    {"outTrackId": "ack:n1:dt-zhang", "userId": "dt-zhang", "content": "not json"},
+    {"outTrackId": "ack:n1:dt-zhang", "userId": "dt-zhang", "content": "null"},
+    {"outTrackId": "ack:n1:dt-zhang", "userId": "dt-zhang", "content": "[1]"},
+    {"outTrackId": "ack:n1:dt-zhang", "content": json.dumps({"cardPrivateData": {"actionIds": "x", "params": 1}})},
+    None,
+])
+async def test_malformed_callback_gets_a_polite_answer(container: Container, data: object) -> None:
+    reply = await router(container).dispatch_callback("m1", data)
+    assert reply["userPrivateData"]["cardParamMap"] == {"tip": INVALID}
+    assert "cardData" not in reply
+    assert await count(container, DingTalkInbound) == 0

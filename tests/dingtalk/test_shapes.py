@@ -42,7 +42,8 @@ async def test_card_requests_and_answers(world: DingTalkWorld, client: DingTalkC
         card_data=acknowledge_card(NoticeView("n1", "t", "c")), private_data={"dt-zhang": {"tip": ""}})
     create = sent(world, "POST", "/v1.0/card/instances/createAndDeliver")
     assert roundtrip(card.CreateAndDeliverRequest, create) == create
-    answer = await client.call("POST", "api", "/v1.0/card/instances/createAndDeliver", body=create)
+    answer = await client.call("POST", "api", "/v1.0/card/instances/createAndDeliver",
+                               body={**create, "outTrackId": "ack:n2:dt-zhang"})  # a reused one is refused
     assert roundtrip(card.CreateAndDeliverResponseBody, answer) == answer
 
     await client.update_card(out_track_id="ack:n1:dt-zhang", card_data={"status": "x"},

@@ -75,14 +75,18 @@ async def test_press_is_acked_within_a_second_with_the_committed_state(
     assert "已由张三确认收到" in world.sandbox.inbox["staff"][0].body
     assert await acknowledgements(container) == 1
 
-    # DingTalk doubts the ack and pushes the same frame again: same answer, nothing new.
+    # Meanwhile the card moves on (another action, or a PUT from a worker).
+    await client.update_card(out_track_id=out_track_id, card_data={"status": "已归档"})
+    # DingTalk doubts the ack and pushes the same frame again: nothing new, and the shared card is
+    # left alone, since DingTalk applies every ack to it.
     message_id = answer["ack"]["headers"]["messageId"]
     again = await post(world, client, f"/frames/{message_id}/redeliver", {})
-    assert json.loads(again["ack"]["data"]) == json.loads(answer["ack"]["data"])
+    assert "cardData" not in json.loads(again["ack"]["data"])["response"]
     # The person presses again from a stale view: a new frame, still no second effect.
     repeat = await post(world, client, f"/cards/{out_track_id}/press",
                         {"userId": "dt-zhang", "actionId": "notice.acknowledge", "params": {"notice_id": "n1"}})
-    assert json.loads(repeat["ack"]["data"]) == json.loads(answer["ack"]["data"])
+    assert "cardData" not in json.loads(repeat["ack"]["data"])["response"]
+    assert repeat["card"]["cardParamMap"]["status"] == "已归档"
     assert await acknowledgements(container) == 1
 
 
@@ -239,3 +243,55 @@ async def test_readyz_reports_the_stream_connection(world: DingTalkWorld, client
         response = await web.get("/readyz")
         assert response.status == 503
         assert (await response.json())["checks"]["dingtalk_stream"] == "down"
+
+
+async def test_malformed_card_callback_is_still_acked(world: DingTalkWorld, runner: StreamRunner) -> None:
+    from cards.replies import INVALID
+    from sandbox.dingtalk import gateway_key
+
+    gateway = world.server.app[gateway_key]
+    for content in ("not json", "null"):
+        # Without an ack DingTalk would redeliver the frame and the phone would show an error.
+        ack = await gateway.push("CALLBACK", "/v1.0/card/instances/callback",
+                                 {"outTrackId": "ack:n1:dt-zhang", "userId": "dt-zhang", "content": content},
+                                 timeout=1.0)
+        assert ack["code"] == 200
+        assert json.loads(ack["data"])["response"]["userPrivateData"]["cardParamMap"] == {"tip": INVALID}
+
+
+async def test_events_without_an_event_id_header_are_each_recorded(
+    world: DingTalkWorld, container: Container, runner: StreamRunner
+) -> None:
+    from sandbox.dingtalk import gateway_key
+
+    gateway = world.server.app[gateway_key]
+    for user_id in ("u1", "u2"):
+        ack = await gateway.push("EVENT", "user_leave_org", {"userId": [user_id]}, eventType="user_leave_org",
+                                 timeout=1.0)
+        assert json.loads(ack["data"])["status"] == "SUCCESS"
+    async with container.sessionmaker() as session:
+        left = (await session.execute(select(AuditEntry.aggregate_id).where(
+            AuditEntry.aggregate_type == "dingtalk_member"))).scalars().all()
+    assert sorted(left) == ["u1", "u2"]
+
+
+async def test_a_frame_redelivered_to_another_instance_has_no_second_effect(
+    world: DingTalkWorld, client: DingTalkClient, container: Container, runner: StreamRunner
+) -> None:
+    """Two instances share the database but not the SDK's per-process messageId cache: only our
+    database key can stop the second run."""
+    answer = await press(world, client, await deliver_card(client, "n6"))
+    assert await acknowledgements(container) == 1
+    other = StreamRunner(world.settings(), build_router(container, client),
+                         ContactEvents(container.uow, container.clock), reconnect_base_seconds=0.05)
+    await other.start()
+    try:
+        await eventually(lambda: len(world.state.connections) == 2)
+        message_id = answer["ack"]["headers"]["messageId"]
+        # The sandbox pushes to the newest connection, as DingTalk may pick any: the other instance.
+        again = await post(world, client, f"/frames/{message_id}/redeliver", {})
+        assert [a["headers"]["messageId"] for a in world.state.acks].count(message_id) == 2
+        assert "cardData" not in json.loads(again["ack"]["data"])["response"]
+        assert await acknowledgements(container) == 1
+    finally:
+        await other.stop()
