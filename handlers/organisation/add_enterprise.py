@@ -10,7 +10,7 @@ from sqlalchemy import select
 from handlers.errors import Conflict, NotFound
 from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor, require_institution_member
-from handlers.organisation.clashes import clash_is_conflict
+from handlers.organisation.clashes import retry_on_clash
 from handlers.organisation.ports import BusinessRegistry, RegionDirectory
 from store.models.organisation_people import Enterprise, EnterpriseLink
 from store.uow import UnitOfWork
@@ -45,10 +45,11 @@ async def add_enterprise(
     region = record.region_code if regions.exists(record.region_code) else None
     if region is None:
         raise NotFound("该企业的注册地不在服务范围内", code="enterprise_region_unknown")
-    async with uow:
-        actor = await load_actor(uow, cmd.actor_id)
-        require_institution_member(actor, cmd.institution_id)
-        with clash_is_conflict("该企业已在本机构的企业库中"):
+
+    async def attempt() -> EnterpriseAdded:
+        async with uow:
+            actor = await load_actor(uow, cmd.actor_id)
+            require_institution_member(actor, cmd.institution_id)
             enterprise = await uow.session.scalar(
                 select(Enterprise).where(Enterprise.credit_code == code).with_for_update()
             )
@@ -101,5 +102,7 @@ async def add_enterprise(
                     "established_on": record.established_on.isoformat(),
                 },
             )
-        await uow.commit()
-    return EnterpriseAdded(enterprise.id, link.id, code, new)
+            await uow.commit()
+        return EnterpriseAdded(enterprise.id, link.id, code, new)
+
+    return await retry_on_clash(attempt, "该企业已在本机构的企业库中")

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from handlers.errors import Conflict
 from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor, require_institution_admin
-from handlers.organisation.clashes import clash_is_conflict
+from handlers.organisation.clashes import retry_on_clash
 from handlers.organisation.people import find_or_create_account, grant_role, subject_of
 from store.models.organisation import Role
 from store.models.organisation_people import Expert, ExpertLink, ExpertResearchResult, ExpertTechnicalSolution
@@ -61,10 +61,11 @@ async def add_expert(cmd: AddExpert, uow: UnitOfWork) -> ExpertAdded:
     intro = v.introduction(cmd.introduction)
     results = _works(cmd.research_results, "科研成果")
     solutions = _works(cmd.technical_solutions, "技术方案")
-    async with uow:
-        actor = await load_actor(uow, cmd.actor_id)
-        require_institution_admin(actor, cmd.institution_id)
-        with clash_is_conflict("该专家已由本机构维护"):
+
+    async def attempt() -> ExpertAdded:
+        async with uow:
+            actor = await load_actor(uow, cmd.actor_id)
+            require_institution_admin(actor, cmd.institution_id)
             account, _ = await find_or_create_account(uow, name, mobile, actor.label)
             expert = await uow.session.scalar(select(Expert).where(Expert.account_id == account.id))
             new_person = expert is None
@@ -125,5 +126,7 @@ async def add_expert(cmd: AddExpert, uow: UnitOfWork) -> ExpertAdded:
                 actor=actor.label,
                 data={"institution_id": cmd.institution_id, "link_id": link.id},
             )
-        await uow.commit()
-    return ExpertAdded(expert.id, link.id, account.id, new_person)
+            await uow.commit()
+        return ExpertAdded(expert.id, link.id, account.id, new_person)
+
+    return await retry_on_clash(attempt, "该专家已由本机构维护")

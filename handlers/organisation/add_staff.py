@@ -12,7 +12,7 @@ from sqlalchemy import select
 from handlers.errors import Conflict, NotFound
 from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor, require_institution_admin
-from handlers.organisation.clashes import clash_is_conflict
+from handlers.organisation.clashes import retry_on_clash
 from handlers.organisation.people import find_or_create_account, grant_role, roles_of
 from store.models.organisation import Centre, Role, StaffMember
 from store.uow import UnitOfWork
@@ -41,13 +41,14 @@ async def add_staff(cmd: AddStaff, uow: UnitOfWork) -> StaffAdded:
     name = v.required_text(cmd.name, "姓名", 64)
     mobile = v.mobile(cmd.mobile)
     position = v.required_text(cmd.position, "职位", 64)
-    async with uow:
-        actor = await load_actor(uow, cmd.actor_id)
-        centre = await uow.session.scalar(select(Centre).where(Centre.id == cmd.centre_id).with_for_update())
-        if centre is None:
-            raise NotFound("未找到该地方转移中心")
-        require_institution_admin(actor, centre.institution_id)
-        with clash_is_conflict("该手机号码已是技转人员"):
+
+    async def attempt() -> StaffAdded:
+        async with uow:
+            actor = await load_actor(uow, cmd.actor_id)
+            centre = await uow.session.scalar(select(Centre).where(Centre.id == cmd.centre_id).with_for_update())
+            if centre is None:
+                raise NotFound("未找到该地方转移中心")
+            require_institution_admin(actor, centre.institution_id)
             account, created = await find_or_create_account(uow, name, mobile, actor.label)
             roles = await roles_of(uow, account.id)
             if Role.INSTITUTION_ADMIN in roles:
@@ -74,5 +75,7 @@ async def add_staff(cmd: AddStaff, uow: UnitOfWork) -> StaffAdded:
                 actor=actor.label,
                 data={"account_id": account.id, "position": position, "centre_admin": cmd.centre_admin},
             )
-        await uow.commit()
-    return StaffAdded(member.id, account.id, created)
+            await uow.commit()
+        return StaffAdded(member.id, account.id, created)
+
+    return await retry_on_clash(attempt, "该手机号码已是技转人员")

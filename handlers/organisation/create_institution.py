@@ -10,7 +10,7 @@ from sqlalchemy import select
 from handlers.errors import Conflict, InvalidInput
 from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor, require_system_admin
-from handlers.organisation.clashes import clash_is_conflict
+from handlers.organisation.clashes import retry_on_clash
 from handlers.organisation.people import find_or_create_account, grant_role, roles_of
 from handlers.organisation.ports import RegionDirectory
 from store.models.organisation import Institution, Role
@@ -84,12 +84,13 @@ async def create_institution(cmd: CreateInstitution, uow: UnitOfWork, regions: R
     ratio = v.fee_ratio_bp(cmd.min_fee_ratio_bp)
     intro = v.introduction(cmd.introduction)
     head = v.required_text(cmd.head, "机构负责人", 64) if cmd.head else None
-    async with uow:
-        actor = await load_actor(uow, cmd.actor_id)
-        require_system_admin(actor)
-        if await uow.session.scalar(select(Institution.id).where(Institution.credit_code == code)):
-            raise Conflict("该统一社会信用代码的法人机构已存在", code="institution_exists")
-        with clash_is_conflict("该法人机构或其管理员已存在"):
+
+    async def attempt() -> InstitutionCreated:
+        async with uow:
+            actor = await load_actor(uow, cmd.actor_id)
+            require_system_admin(actor)
+            if await uow.session.scalar(select(Institution.id).where(Institution.credit_code == code)):
+                raise Conflict("该统一社会信用代码的法人机构已存在", code="institution_exists")
             account, created = await find_or_create_account(uow, admin_name, admin_mobile, actor.label)
             roles = await roles_of(uow, account.id)
             if Role.STAFF in roles:
@@ -130,5 +131,7 @@ async def create_institution(cmd: CreateInstitution, uow: UnitOfWork, regions: R
                 },
                 personal={"head": (f"institution:{institution.id}:head", head)} if head else None,
             )
-        await uow.commit()
-    return InstitutionCreated(institution.id, account.id, created)
+            await uow.commit()
+        return InstitutionCreated(institution.id, account.id, created)
+
+    return await retry_on_clash(attempt, "该法人机构或其管理员已存在")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from handlers.errors import Conflict
 from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor, require_system_admin
-from handlers.organisation.clashes import clash_is_conflict
+from handlers.organisation.clashes import retry_on_clash
 from handlers.organisation.people import find_or_create_account, grant_role, roles_of
 from handlers.organisation.ports import RegionDirectory
 from store.models.organisation import Official, RegionLevel, Role
@@ -35,10 +35,11 @@ async def create_official(cmd: CreateOfficial, uow: UnitOfWork, regions: RegionD
     mobile = v.mobile(cmd.mobile)
     region = v.region_code(cmd.region_code, regions)
     level = v.region_level(region)
-    async with uow:
-        actor = await load_actor(uow, cmd.actor_id)
-        require_system_admin(actor)
-        with clash_is_conflict("该手机号码已是科技管理人员"):
+
+    async def attempt() -> OfficialCreated:
+        async with uow:
+            actor = await load_actor(uow, cmd.actor_id)
+            require_system_admin(actor)
             account, created = await find_or_create_account(uow, name, mobile, actor.label)
             if Role.OFFICIAL in await roles_of(uow, account.id):
                 raise Conflict("该手机号码已是科技管理人员", code="official_exists")
@@ -53,5 +54,7 @@ async def create_official(cmd: CreateOfficial, uow: UnitOfWork, regions: RegionD
                 actor=actor.label,
                 data={"account_id": account.id, "region_code": region, "level": level},
             )
-        await uow.commit()
-    return OfficialCreated(official.id, account.id, level, created)
+            await uow.commit()
+        return OfficialCreated(official.id, account.id, level, created)
+
+    return await retry_on_clash(attempt, "该手机号码已是科技管理人员")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from handlers.errors import Conflict
 from store.models.organisation import Account, AccountRole, AccountStatus, Role
 from store.uow import UnitOfWork
 
@@ -22,6 +23,8 @@ async def find_or_create_account(uow: UnitOfWork, name: str, mobile: str, actor:
     """An existing account keeps its name: the person maintains it, not whoever adds them in a new role."""
     existing = await account_by_mobile(uow, mobile)
     if existing is not None:
+        if existing.status == AccountStatus.DISABLED:
+            raise Conflict("该手机号码的账号已停用，请联系系统管理员", code="account_disabled")
         return existing, False
     now = uow.clock.now()
     account = Account(name=name, mobile=mobile, status=AccountStatus.INVITED, created_at=now, updated_at=now)
