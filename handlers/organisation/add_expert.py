@@ -50,14 +50,17 @@ class ExpertAdded:
 
 
 def _works(items: tuple[Work, ...], label: str) -> list[Work]:
-    return [Work(v.required_text(w.title, f"{label}名称", 200), w.summary.strip()) for w in items]
+    return [
+        Work(v.required_text(w.title, f"{label}名称", 200), v.optional_text(w.summary, f"{label}简介", 2000))
+        for w in items
+    ]
 
 
 async def add_expert(cmd: AddExpert, uow: UnitOfWork) -> ExpertAdded:
     name = v.required_text(cmd.name, "专家姓名", 64)
     mobile = v.mobile(cmd.mobile)
-    title = cmd.title.strip()[:64]
-    employer = cmd.employer.strip()[:128]
+    title = v.optional_text(cmd.title, "职称", 64)
+    employer = v.optional_text(cmd.employer, "工作单位", 128)
     intro = v.introduction(cmd.introduction)
     results = _works(cmd.research_results, "科研成果")
     solutions = _works(cmd.technical_solutions, "技术方案")
@@ -67,7 +70,7 @@ async def add_expert(cmd: AddExpert, uow: UnitOfWork) -> ExpertAdded:
             actor = await load_actor(uow, cmd.actor_id)
             require_institution_admin(actor, cmd.institution_id)
             account, _ = await find_or_create_account(uow, name, mobile, actor.label)
-            expert = await uow.session.scalar(select(Expert).where(Expert.account_id == account.id))
+            expert = await uow.session.scalar(select(Expert).where(Expert.account_id == account.id).with_for_update())
             new_person = expert is None
             now = uow.clock.now()
             if expert is None:

@@ -77,6 +77,13 @@ def required_text(value: str, label: str, max_len: int) -> str:
     return text
 
 
+def optional_text(value: str, label: str, max_len: int) -> str:
+    text = value.strip()
+    if len(text) > max_len:
+        raise InvalidInput(f"{label}不能超过{max_len}个字", code="field_too_long")
+    return text
+
+
 def region_code(value: str, regions: RegionDirectory) -> str:
     code = value.strip()
     if not _REGION.fullmatch(code) or not regions.exists(code):

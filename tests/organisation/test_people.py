@@ -162,6 +162,18 @@ async def test_an_expert_of_two_institutions_is_one_person_with_two_links(org: O
     await refused(
         c, add_expert(AddExpert(admin_a, inst_a, "孙教授", "0571-88888888"), org.uow), InvalidInput, "invalid_mobile"
     )
+    await refused(
+        c,
+        add_expert(AddExpert(admin_a, inst_a, "孙教授", "13500000002", title="职" * 65), org.uow),
+        InvalidInput,
+        "field_too_long",
+    )
+    await refused(
+        c,
+        add_expert(AddExpert(admin_a, inst_a, "孙教授", "13500000002", research_results=(Work(" "),)), org.uow),
+        InvalidInput,
+        "missing_field",
+    )
     await refused(c, add_expert(AddExpert(admin_b, inst_a, "孙教授", "13500000002"), org.uow), Forbidden, "forbidden")
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from handlers.errors import InvalidInput
 from handlers.organisation import validation as v
-from sandbox.registry import RECORDS
+from sandbox.registry import RECORDS, SandboxBusinessRegistry
 from store.models.organisation import RegionLevel
 from tests.organisation.conftest import FakeRegions
 
@@ -114,3 +114,13 @@ def test_region_levels_and_prefixes() -> None:
     regions = FakeRegions()
     assert regions.within("330106", "330100") and regions.within("330106", "330000")
     assert not regions.within("330203", "330100") and not regions.within("330100", "330106")
+
+
+async def test_sandbox_registry_finds_by_exact_full_name() -> None:
+    registry = SandboxBusinessRegistry()
+    assert len(RECORDS) == 12 and len({r.credit_code for r in RECORDS}) == 12
+    found = await registry.lookup(" 杭州西溪新材料有限公司 ")
+    assert found is not None and found.region_code == "330106" and found.registered_capital_fen == 500 * 10**6
+    assert await registry.lookup("杭州西溪新材料") is None
+    regions = FakeRegions()
+    assert all(regions.exists(r.region_code) for r in RECORDS)
