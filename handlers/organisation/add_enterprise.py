@@ -37,7 +37,10 @@ async def add_enterprise(
     cmd: AddEnterprise, uow: UnitOfWork, registry: BusinessRegistry, regions: RegionDirectory
 ) -> EnterpriseAdded:
     full_name = v.required_text(cmd.full_name, "企业全称", 128)
-    # Asked before the transaction opens: no row lock waits on a remote service.
+    # Refuse an outsider before spending a registry query on them; the write transaction checks again.
+    async with uow:
+        require_institution_member(await load_actor(uow, cmd.actor_id), cmd.institution_id)
+    # Asked outside any transaction: no row lock waits on a remote service.
     record = await registry.lookup(full_name)
     if record is None:
         raise NotFound(UNKNOWN_ENTERPRISE, code="enterprise_not_registered")
@@ -88,7 +91,8 @@ async def add_enterprise(
             )
             uow.session.add(link)
             await uow.session.flush()
-            # A company's registry record is public information, so it goes into the chain's data as is.
+            # The registry record is public, but the legal representative is still a person's name.
+            person = details.pop("legal_representative")
             await uow.record(
                 "enterprise",
                 enterprise.id,
@@ -101,6 +105,7 @@ async def add_enterprise(
                     **details,
                     "established_on": record.established_on.isoformat(),
                 },
+                personal={"legal_representative": (f"enterprise:{enterprise.id}:legal_representative", str(person))},
             )
             await uow.commit()
         return EnterpriseAdded(enterprise.id, link.id, code, new)

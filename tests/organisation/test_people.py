@@ -249,6 +249,8 @@ async def test_enterprises_come_from_the_registry(org: Org) -> None:
         row = await s.get(Enterprise, added.enterprise_id)
         assert row is not None
         assert (row.region_code, row.legal_representative, row.registered_capital_fen) == ("330106", "陈立明", 10**9)
+        data = "".join(await s.scalars(select(AuditEntry.data)))
+        assert "91330106MAPBRNYT66" in data and "陈立明" not in data
     c = org.container
     error = await refused(
         c,
@@ -263,12 +265,14 @@ async def test_enterprises_come_from_the_registry(org: Org) -> None:
         Conflict,
         "enterprise_exists",
     )
+    lookups = len(org.registry.lookups)
     await refused(
         c,
         add_enterprise(AddEnterprise(admin_b, inst_a, "杭州西溪新材料有限公司"), org.uow, org.registry, org.regions),
         Forbidden,
         "forbidden",
     )
+    assert len(org.registry.lookups) == lookups  # an outsider costs no registry query
     await refused(
         c,
         add_enterprise(AddEnterprise(admin_a, inst_a, " "), org.uow, org.registry, org.regions),
