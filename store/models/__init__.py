@@ -3,16 +3,56 @@
 from store.models.audit import AuditCheckpoint, AuditEntry, AuditPersonalField
 from store.models.dingtalk import DingTalkInbound
 from store.models.files import StoredFile
+from store.models.organisation import (
+    Account,
+    AccountRole,
+    AccountStatus,
+    Centre,
+    Institution,
+    Official,
+    RegionLevel,
+    Role,
+    StaffMember,
+)
+from store.models.organisation_people import (
+    Enterprise,
+    EnterpriseContact,
+    EnterpriseLink,
+    Expert,
+    ExpertFollowUp,
+    ExpertLink,
+    ExpertResearchResult,
+    ExpertTechnicalSolution,
+    FollowUpKind,
+)
 from store.models.outbox import OutboxMessage, OutboxStatus
 from store.models.wechat import WeChatFollower, WeChatInbox
 
 __all__ = [
+    "Account",
+    "AccountRole",
+    "AccountStatus",
     "AuditCheckpoint",
     "AuditEntry",
     "AuditPersonalField",
+    "Centre",
     "DingTalkInbound",
+    "Enterprise",
+    "EnterpriseContact",
+    "EnterpriseLink",
+    "Expert",
+    "ExpertFollowUp",
+    "ExpertLink",
+    "ExpertResearchResult",
+    "ExpertTechnicalSolution",
+    "FollowUpKind",
+    "Institution",
+    "Official",
     "OutboxMessage",
     "OutboxStatus",
+    "RegionLevel",
+    "Role",
+    "StaffMember",
     "StoredFile",
     "WeChatFollower",
     "WeChatInbox",

@@ -1,0 +1,113 @@
+"""An institution adds an enterprise by its full registered name; the business registry fills in the rest
+(seed 004 §七). The enterprise is one row per credit code, kept in each institution's list by a link."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from handlers.errors import Conflict, NotFound
+from handlers.organisation import validation as v
+from handlers.organisation.actors import load_actor, require_institution_member
+from handlers.organisation.clashes import retry_on_clash
+from handlers.organisation.ports import BusinessRegistry, RegionDirectory
+from store.models.organisation_people import Enterprise, EnterpriseLink
+from store.uow import UnitOfWork
+
+UNKNOWN_ENTERPRISE = "未查询到该企业的工商信息，请核对企业全称"
+
+
+@dataclass(frozen=True)
+class AddEnterprise:
+    actor_id: int
+    institution_id: int
+    full_name: str
+
+
+@dataclass(frozen=True)
+class EnterpriseAdded:
+    enterprise_id: int
+    link_id: int
+    credit_code: str
+    new_enterprise: bool
+
+
+async def add_enterprise(
+    cmd: AddEnterprise, uow: UnitOfWork, registry: BusinessRegistry, regions: RegionDirectory
+) -> EnterpriseAdded:
+    full_name = v.required_text(cmd.full_name, "企业全称", 128)
+    # Refuse an outsider before spending a registry query on them; the write transaction checks again.
+    async with uow:
+        require_institution_member(await load_actor(uow, cmd.actor_id), cmd.institution_id)
+    # Asked outside any transaction: no row lock waits on a remote service.
+    record = await registry.lookup(full_name)
+    if record is None:
+        raise NotFound(UNKNOWN_ENTERPRISE, code="enterprise_not_registered")
+    code = v.credit_code(record.credit_code)
+    region = record.region_code if regions.exists(record.region_code) else None
+    if region is None:
+        raise NotFound("该企业的注册地不在服务范围内", code="enterprise_region_unknown")
+
+    async def attempt() -> EnterpriseAdded:
+        async with uow:
+            actor = await load_actor(uow, cmd.actor_id)
+            require_institution_member(actor, cmd.institution_id)
+            enterprise = await uow.session.scalar(
+                select(Enterprise).where(Enterprise.credit_code == code).with_for_update()
+            )
+            now = uow.clock.now()
+            details = {
+                "name": record.name,
+                "region_code": region,
+                "legal_representative": record.legal_representative,
+                "registered_capital_fen": record.registered_capital_fen,
+                "address": record.address,
+                "established_on": record.established_on,
+            }
+            new = enterprise is None
+            if enterprise is None:
+                enterprise = Enterprise(credit_code=code, created_at=now, updated_at=now, **details)
+                uow.session.add(enterprise)
+                await uow.session.flush()
+            else:
+                linked = await uow.session.scalar(
+                    select(EnterpriseLink.id).where(
+                        EnterpriseLink.enterprise_id == enterprise.id,
+                        EnterpriseLink.institution_id == cmd.institution_id,
+                    )
+                )
+                if linked is not None:
+                    raise Conflict("该企业已在本机构的企业库中", code="enterprise_exists")
+                # The registry is the authority: a second institution's lookup refreshes the details.
+                for key, val in details.items():
+                    setattr(enterprise, key, val)
+                enterprise.updated_at = now
+            link = EnterpriseLink(
+                enterprise_id=enterprise.id,
+                institution_id=cmd.institution_id,
+                added_by=actor.account_id,
+                created_at=now,
+            )
+            uow.session.add(link)
+            await uow.session.flush()
+            # The registry record is public, but the legal representative is still a person's name.
+            person = details.pop("legal_representative")
+            await uow.record(
+                "enterprise",
+                enterprise.id,
+                "created" if new else "linked",
+                actor=actor.label,
+                data={
+                    "credit_code": code,
+                    "institution_id": cmd.institution_id,
+                    "link_id": link.id,
+                    **details,
+                    "established_on": record.established_on.isoformat(),
+                },
+                personal={"legal_representative": (f"enterprise:{enterprise.id}:legal_representative", str(person))},
+            )
+            await uow.commit()
+        return EnterpriseAdded(enterprise.id, link.id, code, new)
+
+    return await retry_on_clash(attempt, "该企业已在本机构的企业库中")

@@ -1,0 +1,81 @@
+"""A member of an institution that keeps the enterprise adds one of its contacts (seed 004 §七)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from handlers.errors import Conflict, Forbidden, NotFound
+from handlers.organisation import validation as v
+from handlers.organisation.actors import load_actor
+from handlers.organisation.clashes import retry_on_clash
+from store.models.organisation import Role
+from store.models.organisation_people import Enterprise, EnterpriseContact, EnterpriseLink
+from store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class AddEnterpriseContact:
+    actor_id: int
+    enterprise_id: int
+    name: str
+    position: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class EnterpriseContactAdded:
+    contact_id: int
+
+
+async def add_enterprise_contact(cmd: AddEnterpriseContact, uow: UnitOfWork) -> EnterpriseContactAdded:
+    name = v.required_text(cmd.name, "联系人姓名", 64)
+    position = v.required_text(cmd.position, "职务", 64)
+    phone = v.phone(cmd.phone)
+
+    async def attempt() -> EnterpriseContactAdded:
+        async with uow:
+            actor = await load_actor(uow, cmd.actor_id)
+            enterprise = await uow.session.scalar(
+                select(Enterprise).where(Enterprise.id == cmd.enterprise_id).with_for_update()
+            )
+            if enterprise is None:
+                raise NotFound("未找到该企业")
+            keepers = set(
+                await uow.session.scalars(
+                    select(EnterpriseLink.institution_id).where(EnterpriseLink.enterprise_id == enterprise.id)
+                )
+            )
+            if not keepers & actor.institutions(Role.INSTITUTION_ADMIN, Role.STAFF):
+                raise Forbidden("只有维护该企业的机构人员可以添加联系人")
+            taken = await uow.session.scalar(
+                select(EnterpriseContact.id).where(
+                    EnterpriseContact.enterprise_id == enterprise.id, EnterpriseContact.phone == phone
+                )
+            )
+            if taken is not None:
+                raise Conflict("该联系电话的联系人已存在", code="contact_exists")
+            contact = EnterpriseContact(
+                enterprise_id=enterprise.id,
+                name=name,
+                position=position,
+                phone=phone,
+                added_by=actor.account_id,
+                created_at=uow.clock.now(),
+            )
+            uow.session.add(contact)
+            await uow.session.flush()
+            subject = f"enterprise_contact:{contact.id}"
+            await uow.record(
+                "enterprise",
+                enterprise.id,
+                "contact_added",
+                actor=actor.label,
+                data={"contact_id": contact.id, "position": position},
+                personal={"name": (subject, name), "phone": (subject, phone)},
+            )
+            await uow.commit()
+        return EnterpriseContactAdded(contact.id)
+
+    return await retry_on_clash(attempt, "该联系电话的联系人已存在")

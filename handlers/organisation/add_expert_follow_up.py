@@ -1,0 +1,70 @@
+"""A staff member of the maintaining institution records a follow-up with an expert, on that link."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from handlers.errors import InvalidInput, NotFound
+from handlers.organisation import validation as v
+from handlers.organisation.actors import load_actor, require_staff
+from handlers.organisation.people import subject_of
+from store.models.organisation_people import Expert, ExpertFollowUp, ExpertLink, FollowUpKind
+from store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class AddExpertFollowUp:
+    actor_id: int
+    link_id: int
+    kind: str
+    occurred_at: datetime
+    content: str
+
+
+@dataclass(frozen=True)
+class ExpertFollowUpAdded:
+    follow_up_id: int
+
+
+async def add_expert_follow_up(cmd: AddExpertFollowUp, uow: UnitOfWork) -> ExpertFollowUpAdded:
+    try:
+        kind = FollowUpKind(cmd.kind)
+    except ValueError:
+        raise InvalidInput("请选择正确的跟进类型", code="invalid_follow_up_kind") from None
+    if cmd.occurred_at.tzinfo is None:
+        raise InvalidInput("请填写正确的跟进时间", code="invalid_time")
+    content = v.required_text(cmd.content, "跟进内容", 2000)
+    async with uow:
+        actor = await load_actor(uow, cmd.actor_id)
+        link = await uow.session.scalar(select(ExpertLink).where(ExpertLink.id == cmd.link_id).with_for_update())
+        if link is None:
+            raise NotFound("未找到该专家")
+        require_staff(actor, link.institution_id)
+        if cmd.occurred_at > uow.clock.now():
+            raise InvalidInput("跟进时间不能晚于现在", code="invalid_time")
+        row = ExpertFollowUp(
+            link_id=link.id,
+            staff_account_id=actor.account_id,
+            kind=kind,
+            occurred_at=cmd.occurred_at,
+            content=content,
+            created_at=uow.clock.now(),
+        )
+        uow.session.add(row)
+        await uow.session.flush()
+        person = await uow.session.scalar(select(Expert.account_id).where(Expert.id == link.expert_id))
+        assert person is not None
+        # The content is about the person; it stays out of the chain's plain data.
+        await uow.record(
+            "expert_link",
+            link.id,
+            "follow_up_added",
+            actor=actor.label,
+            data={"follow_up_id": row.id, "kind": kind, "occurred_at": cmd.occurred_at.isoformat()},
+            personal={"content": (subject_of(person), content)},
+        )
+        await uow.commit()
+    return ExpertFollowUpAdded(row.id)

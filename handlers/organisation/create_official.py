@@ -1,0 +1,60 @@
+"""The system admin creates a bureau official for a province, city or district (seed 004 §二)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from handlers.errors import Conflict
+from handlers.organisation import validation as v
+from handlers.organisation.actors import load_actor, require_system_admin
+from handlers.organisation.clashes import retry_on_clash
+from handlers.organisation.people import find_or_create_account, grant_role, roles_of
+from handlers.organisation.ports import RegionDirectory
+from store.models.organisation import Official, RegionLevel, Role
+from store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class CreateOfficial:
+    actor_id: int
+    name: str
+    mobile: str
+    region_code: str
+
+
+@dataclass(frozen=True)
+class OfficialCreated:
+    official_id: int
+    account_id: int
+    level: RegionLevel
+    account_created: bool
+
+
+async def create_official(cmd: CreateOfficial, uow: UnitOfWork, regions: RegionDirectory) -> OfficialCreated:
+    name = v.required_text(cmd.name, "姓名", 64)
+    mobile = v.mobile(cmd.mobile)
+    region = v.region_code(cmd.region_code, regions)
+    level = v.region_level(region)
+
+    async def attempt() -> OfficialCreated:
+        async with uow:
+            actor = await load_actor(uow, cmd.actor_id)
+            require_system_admin(actor)
+            account, created = await find_or_create_account(uow, name, mobile, actor.label)
+            if Role.OFFICIAL in await roles_of(uow, account.id):
+                raise Conflict("该手机号码已是科技管理人员", code="official_exists")
+            official = Official(account_id=account.id, region_code=region, level=level, created_at=uow.clock.now())
+            uow.session.add(official)
+            await uow.session.flush()
+            await grant_role(uow, account.id, Role.OFFICIAL, actor.label, region_code=region)
+            await uow.record(
+                "official",
+                official.id,
+                "created",
+                actor=actor.label,
+                data={"account_id": account.id, "region_code": region, "level": level},
+            )
+            await uow.commit()
+        return OfficialCreated(official.id, account.id, level, created)
+
+    return await retry_on_clash(attempt, "该手机号码已是科技管理人员")

@@ -1,0 +1,47 @@
+"""Experts the actor may see, newest first; one row per person however many institutions keep them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from handlers.organisation.actors import load_actor
+from handlers.organisation.pages import Page, PageRequest
+from handlers.organisation.scope import Listing, visible
+from store.models.organisation import Account
+from store.models.organisation_people import Expert
+from store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class ListExperts:
+    actor_id: int
+    page: PageRequest = PageRequest()
+
+
+@dataclass(frozen=True)
+class ExpertView:
+    expert_id: int
+    account_id: int
+    name: str
+    title: str
+    employer: str
+
+
+async def list_experts(cmd: ListExperts, uow: UnitOfWork) -> Page[ExpertView]:
+    req = cmd.page.checked()
+    async with uow:
+        actor = await load_actor(uow, cmd.actor_id)
+        where = visible(actor, Listing.EXPERTS)
+        total = await uow.session.scalar(select(func.count()).select_from(Expert).where(where))
+        rows = await uow.session.execute(
+            select(Expert, Account.name)
+            .join(Account, Account.id == Expert.account_id)
+            .where(where)
+            .order_by(Expert.id.desc())
+            .offset(req.offset)
+            .limit(req.page_size)
+        )
+        items = tuple(ExpertView(e.id, e.account_id, name, e.title, e.employer) for e, name in rows)
+    return Page(items, total or 0, req.page, req.page_size)

@@ -1,0 +1,79 @@
+"""One person, one account: find by mobile or create; grant roles with their scope."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from handlers.errors import Conflict
+from store.models.organisation import Account, AccountRole, AccountStatus, Role
+from store.uow import UnitOfWork
+
+
+def subject_of(account_id: int) -> str:
+    """The audit subject for a person's personal values; erasing the person erases by it."""
+    return f"account:{account_id}"
+
+
+async def account_by_mobile(uow: UnitOfWork, mobile: str) -> Account | None:
+    # The row lock serialises role changes to one person (and appends to their audit chain).
+    return await uow.session.scalar(select(Account).where(Account.mobile == mobile).with_for_update())
+
+
+async def find_or_create_account(uow: UnitOfWork, name: str, mobile: str, actor: str) -> tuple[Account, bool]:
+    """An existing account keeps its name: the person maintains it, not whoever adds them in a new role."""
+    existing = await account_by_mobile(uow, mobile)
+    if existing is not None:
+        if existing.status == AccountStatus.DISABLED:
+            raise Conflict("该手机号码的账号已停用，请联系系统管理员", code="account_disabled")
+        return existing, False
+    now = uow.clock.now()
+    account = Account(name=name, mobile=mobile, status=AccountStatus.INVITED, created_at=now, updated_at=now)
+    uow.session.add(account)
+    await uow.session.flush()
+    await uow.record(
+        "account",
+        account.id,
+        "created",
+        actor=actor,
+        data={"status": account.status},
+        personal={"name": (subject_of(account.id), name), "mobile": (subject_of(account.id), mobile)},
+    )
+    return account, True
+
+
+async def roles_of(uow: UnitOfWork, account_id: int) -> set[Role]:
+    rows = await uow.session.scalars(select(AccountRole.role).where(AccountRole.account_id == account_id))
+    return {Role(r) for r in rows}
+
+
+async def grant_role(
+    uow: UnitOfWork,
+    account_id: int,
+    role: Role,
+    actor: str,
+    *,
+    institution_id: int | None = None,
+    centre_id: int | None = None,
+    region_code: str | None = None,
+) -> None:
+    if centre_id is not None:
+        scope_key = f"centre:{centre_id}"
+    elif institution_id is not None:
+        scope_key = f"institution:{institution_id}"
+    elif region_code is not None:
+        scope_key = f"region:{region_code}"
+    else:
+        scope_key = ""
+    uow.session.add(
+        AccountRole(
+            account_id=account_id,
+            role=role,
+            scope_key=scope_key,
+            institution_id=institution_id,
+            centre_id=centre_id,
+            region_code=region_code,
+            created_at=uow.clock.now(),
+        )
+    )
+    await uow.session.flush()
+    await uow.record("account", account_id, "role_granted", actor=actor, data={"role": role, "scope": scope_key})

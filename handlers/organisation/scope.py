@@ -1,0 +1,92 @@
+"""The one scoping function for listing organisation records.
+
+The system admin sees everything; an institution's admin its institution's records; a centre admin their
+centre; an official the records whose region code starts with their own prefix (province 2 digits, city 4,
+district 6) — a district official never sees the city's own records: no implicit grant to parents.
+Grants add up: a person with two roles sees the union.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy.orm import InstrumentedAttribute
+
+from handlers.organisation.actors import Actor, Grant
+from handlers.organisation.validation import region_prefix
+from store.models.organisation import Centre, Institution, Role, StaffMember
+from store.models.organisation_people import Enterprise, EnterpriseLink, Expert, ExpertLink
+
+
+class Listing(StrEnum):
+    INSTITUTIONS = "institutions"
+    CENTRES = "centres"
+    STAFF = "staff"
+    EXPERTS = "experts"
+    ENTERPRISES = "enterprises"
+
+
+def visible(actor: Actor, listing: Listing) -> ColumnElement[bool]:
+    """A WHERE clause over the listing's own table (Institution, Centre, StaffMember, Expert, Enterprise)."""
+    if actor.has(Role.SYSTEM_ADMIN):
+        return true()
+    clauses = [c for g in actor.grants if (c := _clause(actor, g, listing)) is not None]
+    return or_(*clauses) if clauses else false()
+
+
+def _in_region(column: InstrumentedAttribute[str], code: str) -> ColumnElement[bool]:
+    # The prefix is digits only, so LIKE needs no escaping.
+    return column.like(region_prefix(code) + "%")
+
+
+def _clause(actor: Actor, g: Grant, listing: Listing) -> ColumnElement[bool] | None:
+    if g.role == Role.OFFICIAL and g.region_code is not None:
+        return _official(g.region_code, listing)
+    if g.institution_id is None:
+        return None
+    inst = g.institution_id
+    if g.role in (Role.INSTITUTION_ADMIN, Role.CENTRE_ADMIN, Role.STAFF):
+        if listing == Listing.INSTITUTIONS:
+            return Institution.id == inst
+        if listing == Listing.EXPERTS:
+            return Expert.id.in_(select(ExpertLink.expert_id).where(ExpertLink.institution_id == inst))
+        if listing == Listing.ENTERPRISES:
+            return Enterprise.id.in_(select(EnterpriseLink.enterprise_id).where(EnterpriseLink.institution_id == inst))
+    if g.role == Role.INSTITUTION_ADMIN:
+        if listing == Listing.CENTRES:
+            return Centre.institution_id == inst
+        if listing == Listing.STAFF:
+            return StaffMember.institution_id == inst
+    if g.role == Role.CENTRE_ADMIN:
+        if listing == Listing.CENTRES:
+            return Centre.id == g.centre_id
+        if listing == Listing.STAFF:
+            return StaffMember.centre_id == g.centre_id
+    if g.role == Role.STAFF:
+        # A staff member sees their own centre and their own membership, not their colleagues'.
+        if listing == Listing.CENTRES:
+            return Centre.id == g.centre_id
+        if listing == Listing.STAFF:
+            return StaffMember.account_id == actor.account_id
+    if g.role == Role.EXPERT and listing == Listing.EXPERTS:
+        return Expert.account_id == actor.account_id
+    return None
+
+
+def _official(code: str, listing: Listing) -> ColumnElement[bool]:
+    if listing == Listing.INSTITUTIONS:
+        return _in_region(Institution.region_code, code)
+    if listing == Listing.CENTRES:
+        return _in_region(Centre.region_code, code)
+    if listing == Listing.STAFF:
+        # Staff belong where their centre is, not where their institution is registered.
+        return StaffMember.centre_id.in_(select(Centre.id).where(_in_region(Centre.region_code, code)))
+    if listing == Listing.EXPERTS:
+        maintained_here = (
+            select(ExpertLink.expert_id)
+            .join(Institution, Institution.id == ExpertLink.institution_id)
+            .where(_in_region(Institution.region_code, code))
+        )
+        return Expert.id.in_(maintained_here)
+    return _in_region(Enterprise.region_code, code)

@@ -1,0 +1,107 @@
+"""Field rules as pure functions; each returns the cleaned value or raises InvalidInput with a Chinese message."""
+
+from __future__ import annotations
+
+import re
+
+from handlers.errors import InvalidInput
+from handlers.organisation.ports import RegionDirectory
+from store.models.organisation import RegionLevel
+
+# GB 32100-2015: 31 characters, without I, O, Z, S, V.
+CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+INTRODUCTION_MAX = 300
+BASIS_POINTS_MAX = 10_000
+
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+_LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}")
+_REGION = re.compile(r"\d{6}")
+
+
+def credit_code_check_char(first17: str) -> str:
+    total = sum(CREDIT_CODE_ALPHABET.index(c) * w for c, w in zip(first17, CREDIT_CODE_WEIGHTS, strict=True))
+    return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
+
+
+def credit_code(value: str) -> str:
+    code = value.strip().upper()
+    if (
+        len(code) != 18
+        or any(c not in CREDIT_CODE_ALPHABET for c in code)
+        or credit_code_check_char(code[:17]) != code[17]
+    ):
+        raise InvalidInput("请输入正确的统一社会信用代码", code="invalid_credit_code")
+    return code
+
+
+def mobile(value: str) -> str:
+    number = value.strip().replace(" ", "").replace("-", "")
+    if number.startswith("+86"):
+        number = number[3:]
+    if not _MOBILE.fullmatch(number):
+        raise InvalidInput("请输入正确的手机号码", code="invalid_mobile")
+    return number
+
+
+def phone(value: str) -> str:
+    """A contact's number: a mobile, or a landline with its area code."""
+    raw = value.strip().replace(" ", "")
+    if _LANDLINE.fullmatch(raw):
+        return raw
+    try:
+        return mobile(raw)
+    except InvalidInput:
+        raise InvalidInput("请输入正确的联系电话（手机号码或带区号的固定电话）", code="invalid_phone") from None
+
+
+def introduction(value: str) -> str:
+    text = value.strip()
+    if len(text) > INTRODUCTION_MAX:
+        raise InvalidInput(f"简介不能超过{INTRODUCTION_MAX}个字", code="introduction_too_long")
+    return text
+
+
+def fee_ratio_bp(value: int) -> int:
+    if isinstance(value, bool) or not 0 <= value <= BASIS_POINTS_MAX:
+        raise InvalidInput("最低中介服务费比例应在0%到100%之间", code="invalid_fee_ratio")
+    return value
+
+
+def required_text(value: str, label: str, max_len: int) -> str:
+    text = value.strip()
+    if not text:
+        raise InvalidInput(f"请填写{label}", code="missing_field")
+    if len(text) > max_len:
+        raise InvalidInput(f"{label}不能超过{max_len}个字", code="field_too_long")
+    return text
+
+
+def optional_text(value: str, label: str, max_len: int) -> str:
+    text = value.strip()
+    if len(text) > max_len:
+        raise InvalidInput(f"{label}不能超过{max_len}个字", code="field_too_long")
+    return text
+
+
+def region_code(value: str, regions: RegionDirectory) -> str:
+    code = value.strip()
+    if not _REGION.fullmatch(code) or not regions.exists(code):
+        raise InvalidInput("请选择正确的行政区划", code="invalid_region")
+    return code
+
+
+def region_level(code: str) -> RegionLevel:
+    """GB/T 2260: 330000 is a province, 330100 a city, 330106 a district."""
+    if code.endswith("0000"):
+        return RegionLevel.PROVINCE
+    if code.endswith("00"):
+        return RegionLevel.CITY
+    return RegionLevel.DISTRICT
+
+
+PREFIX_LENGTH = {RegionLevel.PROVINCE: 2, RegionLevel.CITY: 4, RegionLevel.DISTRICT: 6}
+
+
+def region_prefix(code: str) -> str:
+    return code[: PREFIX_LENGTH[region_level(code)]]

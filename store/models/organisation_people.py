@@ -1,0 +1,121 @@
+"""Experts (one person, linked to every institution that maintains them) and enterprises with contacts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from store.base import Base
+from store.models.organisation import ID
+
+
+class FollowUpKind(StrEnum):
+    VISIT = "visit"
+    PHONE = "phone"
+    ONLINE = "online"
+    OTHER = "other"
+
+
+class Expert(Base):
+    """The person's profile, kept once however many institutions maintain the expert."""
+
+    __tablename__ = "experts"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), unique=True)
+    title: Mapped[str] = mapped_column(String(64))  # professional title, e.g. 教授
+    employer: Mapped[str] = mapped_column(String(128))
+    introduction: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ExpertResearchResult(Base):
+    __tablename__ = "expert_research_results"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class ExpertTechnicalSolution(Base):
+    __tablename__ = "expert_technical_solutions"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class ExpertLink(Base):
+    """One institution maintaining one expert; follow-ups belong here, not to the person."""
+
+    __tablename__ = "expert_links"
+    __table_args__ = (UniqueConstraint("expert_id", "institution_id"),)
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id"), index=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), index=True)
+    added_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    created_at: Mapped[datetime]
+
+
+class ExpertFollowUp(Base):
+    __tablename__ = "expert_follow_ups"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("expert_links.id"), index=True)
+    staff_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    kind: Mapped[FollowUpKind] = mapped_column(String(16))
+    occurred_at: Mapped[datetime]
+    content: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class Enterprise(Base):
+    """需求企业, as the business registry knows it; one row per credit code."""
+
+    __tablename__ = "enterprises"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    credit_code: Mapped[str] = mapped_column(String(18), unique=True)
+    name: Mapped[str] = mapped_column(String(128))
+    region_code: Mapped[str] = mapped_column(String(6), index=True)
+    legal_representative: Mapped[str] = mapped_column(String(64))
+    registered_capital_fen: Mapped[int] = mapped_column(BigInteger)
+    address: Mapped[str] = mapped_column(String(255))
+    established_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class EnterpriseLink(Base):
+    """An institution keeping the enterprise in its list; scope for institutions goes through here."""
+
+    __tablename__ = "enterprise_links"
+    __table_args__ = (UniqueConstraint("enterprise_id", "institution_id"),)
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), index=True)
+    added_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    created_at: Mapped[datetime]
+
+
+class EnterpriseContact(Base):
+    __tablename__ = "enterprise_contacts"
+    __table_args__ = (UniqueConstraint("enterprise_id", "phone"),)
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    position: Mapped[str] = mapped_column(String(64))
+    phone: Mapped[str] = mapped_column(String(20))
+    added_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    created_at: Mapped[datetime]

@@ -1,0 +1,273 @@
+"""Institutions, officials and centres: who may create them, what is refused, and what the chain records."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from handlers.audit.verify_audit_chain import verify_audit_chain
+from handlers.errors import Conflict, Forbidden, InvalidInput, NotFound
+from handlers.organisation.add_staff import AddStaff, add_staff
+from handlers.organisation.create_centre import CreateCentre, create_centre
+from handlers.organisation.create_institution import CreateInstitution, create_institution
+from handlers.organisation.create_official import CreateOfficial, create_official
+from handlers.organisation.update_institution import UpdateInstitution, update_institution
+from store.models.audit import AuditEntry, AuditPersonalField
+from store.models.organisation import Account, AccountRole, Institution, Official, RegionLevel, Role
+from tests.organisation.conftest import Org, refused
+
+CODE_B = "12330100MB0123456R"
+
+
+def _cmd(org: Org, **overrides: object) -> CreateInstitution:
+    fields: dict[str, object] = {
+        "actor_id": org.admin_id,
+        "name": "浙江大学技术转移中心",
+        "credit_code": "12330000470003281H",
+        "type": "university",
+        "region_code": "330106",
+        "admin_name": "林管理",
+        "admin_mobile": "13800000001",
+        "service_types": ("technology_transfer", "technology_consulting"),
+        "min_fee_ratio_bp": 300,
+        "introduction": "面向企业的技术转移服务",
+        "head": "周负责",
+    }
+    fields.update(overrides)
+    return CreateInstitution(**fields)  # type: ignore[arg-type]
+
+
+async def test_system_admin_creates_an_institution_with_its_admin(org: Org) -> None:
+    created = await create_institution(_cmd(org), org.uow, org.regions)
+    assert created.admin_account_created
+    async with org.container.sessionmaker() as s:
+        inst = await s.get(Institution, created.institution_id)
+        assert inst is not None
+        assert (inst.credit_code, inst.min_fee_ratio_bp, inst.admin_account_id) == (
+            "12330000470003281H",
+            300,
+            created.admin_account_id,
+        )
+        assert inst.service_types == ["technology_consulting", "technology_transfer"]
+        role = await s.scalar(select(AccountRole).where(AccountRole.account_id == created.admin_account_id))
+        assert role is not None and (role.role, role.institution_id) == (Role.INSTITUTION_ADMIN, inst.id)
+        entries = list(await s.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+        assert [(e.aggregate_type, e.action) for e in entries] == [
+            ("account", "created"),
+            ("account", "role_granted"),
+            ("institution", "created"),
+        ]
+        # Personal values never enter the chain's plain data: only in the erasable side table.
+        text = "".join(e.data for e in entries)
+        assert "13800000001" not in text and "林管理" not in text and "周负责" not in text
+        personal = {p.field: p.value for p in await s.scalars(select(AuditPersonalField))}
+        assert personal == {"name": "林管理", "mobile": "13800000001", "head": "周负责"}
+        assert json.loads(entries[2].data)["credit_code"] == "12330000470003281H"
+    report = await verify_audit_chain(org.uow, org.container.anchors)
+    assert report.ok, report
+
+
+async def test_create_institution_bad_inputs_change_nothing(org: Org) -> None:
+    await org.institution()
+    c = org.container
+    await refused(
+        c,
+        create_institution(_cmd(org, credit_code="12330100MB0123456X"), org.uow, org.regions),
+        InvalidInput,
+        "invalid_credit_code",
+    )
+    await refused(
+        c,
+        create_institution(_cmd(org, introduction="字" * 301, credit_code=CODE_B), org.uow, org.regions),
+        InvalidInput,
+        "introduction_too_long",
+    )
+    await refused(
+        c,
+        create_institution(_cmd(org, admin_mobile="0571-87654321", credit_code=CODE_B), org.uow, org.regions),
+        InvalidInput,
+        "invalid_mobile",
+    )
+    await refused(
+        c,
+        create_institution(_cmd(org, min_fee_ratio_bp=10_001, credit_code=CODE_B), org.uow, org.regions),
+        InvalidInput,
+        "invalid_fee_ratio",
+    )
+    await refused(
+        c,
+        create_institution(_cmd(org, region_code="330199", credit_code=CODE_B), org.uow, org.regions),
+        InvalidInput,
+        "invalid_region",
+    )
+    await refused(
+        c,
+        create_institution(_cmd(org, type="bank", credit_code=CODE_B), org.uow, org.regions),
+        InvalidInput,
+        "invalid_institution_type",
+    )
+    # The same credit code twice; the same admin for a second institution.
+    await refused(
+        c,
+        create_institution(_cmd(org, admin_mobile="13800000009"), org.uow, org.regions),
+        Conflict,
+        "institution_exists",
+    )
+    await refused(c, create_institution(_cmd(org, credit_code=CODE_B), org.uow, org.regions), Conflict, "admin_taken")
+
+
+async def test_only_the_system_admin_creates_institutions_and_officials(org: Org) -> None:
+    _, inst_admin = await org.institution()
+    c = org.container
+    await refused(
+        c,
+        create_institution(
+            _cmd(org, actor_id=inst_admin, credit_code=CODE_B, admin_mobile="13800000002"), org.uow, org.regions
+        ),
+        Forbidden,
+        "forbidden",
+    )
+    await refused(
+        c,
+        create_official(CreateOfficial(inst_admin, "钱科长", "13700000001", "330106"), org.uow, org.regions),
+        Forbidden,
+        "forbidden",
+    )
+    await refused(
+        c,
+        create_institution(_cmd(org, actor_id=9999, credit_code=CODE_B), org.uow, org.regions),
+        Forbidden,
+        "forbidden",
+    )
+
+
+async def test_officials_at_three_levels(org: Org) -> None:
+    levels = []
+    for mobile, code in [("13700000001", "330000"), ("13700000002", "330100"), ("13700000003", "330114")]:
+        created = await create_official(CreateOfficial(org.admin_id, "科技局", mobile, code), org.uow, org.regions)
+        levels.append(created.level)
+    assert levels == [RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.DISTRICT]
+    c = org.container
+    await refused(
+        c,
+        create_official(CreateOfficial(org.admin_id, "科技局", "13700000003", "330106"), org.uow, org.regions),
+        Conflict,
+        "official_exists",
+    )
+    await refused(
+        c,
+        create_official(CreateOfficial(org.admin_id, "科技局", "057187654321", "330106"), org.uow, org.regions),
+        InvalidInput,
+        "invalid_mobile",
+    )
+    await refused(
+        c,
+        create_official(CreateOfficial(org.admin_id, "科技局", "13700000004", "330199"), org.uow, org.regions),
+        InvalidInput,
+        "invalid_region",
+    )
+    async with org.container.sessionmaker() as s:
+        assert len(list(await s.scalars(select(Official)))) == 3
+
+
+async def test_an_official_who_is_also_an_institution_admin_keeps_one_account(org: Org) -> None:
+    _, inst_admin = await org.institution(mobile="13800000001")
+    created = await create_official(
+        CreateOfficial(org.admin_id, "另一个名字", "13800000001", "330100"), org.uow, org.regions
+    )
+    assert created.account_id == inst_admin and not created.account_created
+    async with org.container.sessionmaker() as s:
+        account = await s.get(Account, inst_admin)
+        assert account is not None and account.name == "林管理"  # the person's name is not overwritten
+
+
+async def test_the_institution_admin_updates_their_institution(org: Org) -> None:
+    inst, admin = await org.institution()
+    updated = await update_institution(
+        UpdateInstitution(
+            admin,
+            inst,
+            type="tech_transfer_agency",
+            service_types=("incubation",),
+            min_fee_ratio_bp=500,
+            introduction="新的简介",
+            head="新负责人",
+        ),
+        org.uow,
+    )
+    assert updated.changed == ("head", "introduction", "min_fee_ratio_bp", "service_types", "type")
+    unchanged = await update_institution(UpdateInstitution(admin, inst, min_fee_ratio_bp=500), org.uow)
+    assert unchanged.changed == ()
+    async with org.container.sessionmaker() as s:
+        row = await s.get(Institution, inst)
+        assert row is not None
+        assert (row.type, row.service_types, row.min_fee_ratio_bp, row.introduction, row.head) == (
+            "tech_transfer_agency",
+            ["incubation"],
+            500,
+            "新的简介",
+            "新负责人",
+        )
+        actions = list(await s.scalars(select(AuditEntry.action).where(AuditEntry.aggregate_type == "institution")))
+        assert actions == ["created", "updated"]
+
+
+async def test_update_institution_refusals(org: Org) -> None:
+    inst, admin = await org.institution()
+    other, other_admin = await org.institution("杭州市技术转移中心", CODE_B, mobile="13800000002", region="330100")
+    c = org.container
+    await refused(
+        c,
+        update_institution(UpdateInstitution(admin, inst, introduction="长" * 301), org.uow),
+        InvalidInput,
+        "introduction_too_long",
+    )
+    await refused(
+        c,
+        update_institution(UpdateInstitution(admin, inst, min_fee_ratio_bp=-1), org.uow),
+        InvalidInput,
+        "invalid_fee_ratio",
+    )
+    await refused(
+        c,
+        update_institution(UpdateInstitution(admin, inst, service_types=("banking",)), org.uow),
+        InvalidInput,
+        "invalid_service_type",
+    )
+    # Another institution's admin, and the system admin, may not edit it.
+    await refused(
+        c, update_institution(UpdateInstitution(other_admin, inst, head="某人"), org.uow), Forbidden, "forbidden"
+    )
+    await refused(
+        c, update_institution(UpdateInstitution(org.admin_id, other, head="某人"), org.uow), Forbidden, "forbidden"
+    )
+
+
+async def test_centres(org: Org) -> None:
+    inst, admin = await org.institution()
+    _, other_admin = await org.institution("杭州市技术转移中心", CODE_B, mobile="13800000002", region="330100")
+    centre = await create_centre(CreateCentre(admin, inst, "钱塘分中心", "330114"), org.uow, org.regions)
+    assert centre.centre_id > 0
+    c = org.container
+    await refused(
+        c,
+        create_centre(CreateCentre(admin, inst, "钱塘分中心", "330114"), org.uow, org.regions),
+        Conflict,
+        "centre_exists",
+    )
+    await refused(
+        c,
+        create_centre(CreateCentre(admin, inst, "无效分中心", "339999"), org.uow, org.regions),
+        InvalidInput,
+        "invalid_region",
+    )
+    await refused(
+        c,
+        create_centre(CreateCentre(other_admin, inst, "越权分中心", "330114"), org.uow, org.regions),
+        Forbidden,
+        "forbidden",
+    )
+    await refused(
+        c, add_staff(AddStaff(admin, 999, "小王", "13600000001", "技术经纪人"), org.uow), NotFound, "not_found"
+    )
