@@ -11,7 +11,8 @@ from handlers.errors import Conflict, NotFound
 from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor, require_institution_member
 from handlers.organisation.clashes import retry_on_clash
-from handlers.organisation.ports import BusinessRegistry, RegionDirectory
+from handlers.organisation.ports import BusinessRegistry
+from handlers.reference.ports import RegionDirectory
 from store.models.organisation_people import Enterprise, EnterpriseLink
 from store.uow import UnitOfWork
 

@@ -10,7 +10,7 @@ from handlers.errors import Conflict
 from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor, require_institution_admin
 from handlers.organisation.clashes import retry_on_clash
-from handlers.organisation.ports import RegionDirectory
+from handlers.reference.ports import RegionDirectory
 from store.models.organisation import Centre
 from store.uow import UnitOfWork
 

@@ -12,7 +12,7 @@ from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor, require_system_admin
 from handlers.organisation.clashes import retry_on_clash
 from handlers.organisation.people import find_or_create_account, grant_role, roles_of
-from handlers.organisation.ports import RegionDirectory
+from handlers.reference.ports import RegionDirectory
 from store.models.organisation import Institution, Role
 from store.uow import UnitOfWork
 

@@ -1,22 +1,10 @@
-"""Ports the organisation use cases need: the region directory (GB/T 2260) and the business registry."""
+"""Ports the organisation use cases need: the business registry (the region directory is in handlers.reference)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
-
-
-class RegionDirectory(Protocol):
-    def exists(self, code: str) -> bool:
-        """Whether the 6-digit code is a current region."""
-        ...
-
-    def name_of(self, code: str) -> str | None: ...
-
-    def within(self, code: str, scope: str) -> bool:
-        """Whether `code` is `scope` itself or lies beneath it."""
-        ...
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from handlers.errors import InvalidInput
-from handlers.organisation.ports import RegionDirectory
+from handlers.reference.ports import RegionDirectory
 from store.models.organisation import RegionLevel
 
 # GB 32100-2015: 31 characters, without I, O, Z, S, V.
@@ -88,6 +88,9 @@ def region_code(value: str, regions: RegionDirectory) -> str:
     code = value.strip()
     if not _REGION.fullmatch(code) or not regions.exists(code):
         raise InvalidInput("请选择正确的行政区划", code="invalid_region")
+    if regions.is_abolished(code):
+        # Old records keep a withdrawn code; new ones take the region that replaced it.
+        raise InvalidInput("该行政区划已撤销，请选择现行区划", code="abolished_region")
     return code
 
 

@@ -18,6 +18,10 @@ class RegionDirectory(Protocol):
         """Whether the scope covers the region (prefix rule, no implicit grant to parents); InvalidInput as above."""
         ...
 
+    def is_abolished(self, code: str) -> bool:
+        """Withdrawn codes still resolve for old records; new records must not use them. InvalidInput as above."""
+        ...
+
 
 class TechFieldTaxonomy(Protocol):
     def exists(self, code: str) -> bool: ...

@@ -14,7 +14,7 @@ import store.models  # noqa: F401  (every table in the metadata)
 from bot.bootstrap import Container
 from handlers.errors import DomainError
 from handlers.organisation.create_institution import CreateInstitution, create_institution
-from handlers.organisation.validation import region_prefix
+from handlers.reference.regions import Regions
 from sandbox.registry import SandboxBusinessRegistry
 from store.base import Base
 from store.models.organisation import Account, AccountRole, AccountStatus, Role
@@ -31,22 +31,10 @@ ZHEJIANG = {
 }
 
 
-class FakeRegions:
-    """Stands in for the reference-data directory: knows seven codes, nests them by GB/T 2260 prefix."""
-
-    def exists(self, code: str) -> bool:
-        return code in ZHEJIANG
-
-    def name_of(self, code: str) -> str | None:
-        return ZHEJIANG.get(code)
-
-    def within(self, code: str, scope: str) -> bool:
-        return code in ZHEJIANG and code.startswith(region_prefix(scope))
-
-
 @pytest.fixture
-def regions() -> FakeRegions:
-    return FakeRegions()
+def regions() -> Regions:
+    """The real GB/T 2260 directory (the codes below are among its Zhejiang entries)."""
+    return Regions.load()
 
 
 @pytest.fixture
@@ -71,7 +59,7 @@ class Org:
     """A small organisation built through the use cases: ids the tests act with."""
 
     container: Container
-    regions: FakeRegions
+    regions: Regions
     registry: SandboxBusinessRegistry
     admin_id: int  # system admin
 
@@ -104,7 +92,7 @@ class Org:
 
 
 @pytest.fixture
-async def org(container: Container, regions: FakeRegions, registry: SandboxBusinessRegistry) -> Org:
+async def org(container: Container, regions: Regions, registry: SandboxBusinessRegistry) -> Org:
     return Org(container, regions, registry, await make_system_admin(container.uow()))
 
 

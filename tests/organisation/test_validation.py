@@ -6,9 +6,9 @@ import pytest
 
 from handlers.errors import InvalidInput
 from handlers.organisation import validation as v
+from handlers.reference.regions import Regions
 from sandbox.registry import RECORDS, SandboxBusinessRegistry
 from store.models.organisation import RegionLevel
-from tests.organisation.conftest import FakeRegions
 
 # Codes whose check characters were computed for these tests (a public institution, a city-level one,
 # a social organisation, and the first sandbox company).
@@ -100,18 +100,27 @@ def test_fee_ratio_out_of_range(bp: int) -> None:
 
 
 def test_region_codes_go_through_the_directory() -> None:
-    regions = FakeRegions()
+    regions = Regions.load()
     assert v.region_code("330106", regions) == "330106"
     for bad in ["330199", "33010", "abcdef", "3301060"]:
         with pytest.raises(InvalidInput):
             v.region_code(bad, regions)
 
 
+def test_a_withdrawn_region_is_refused_for_new_records() -> None:
+    regions = Regions.load()
+    assert regions.exists("330104"), "江干区 still resolves for old records"
+    with pytest.raises(InvalidInput) as refused:
+        v.region_code("330104", regions)
+    assert refused.value.code == "abolished_region" and "已撤销" in refused.value.message
+    assert v.region_code("330114", regions) == "330114"  # 钱塘区, its successor
+
+
 def test_region_levels_and_prefixes() -> None:
     assert (v.region_level("330000"), v.region_prefix("330000")) == (RegionLevel.PROVINCE, "33")
     assert (v.region_level("330100"), v.region_prefix("330100")) == (RegionLevel.CITY, "3301")
     assert (v.region_level("330106"), v.region_prefix("330106")) == (RegionLevel.DISTRICT, "330106")
-    regions = FakeRegions()
+    regions = Regions.load()
     assert regions.within("330106", "330100") and regions.within("330106", "330000")
     assert not regions.within("330203", "330100") and not regions.within("330100", "330106")
 
@@ -122,5 +131,5 @@ async def test_sandbox_registry_finds_by_exact_full_name() -> None:
     found = await registry.lookup(" 杭州西溪新材料有限公司 ")
     assert found is not None and found.region_code == "330106" and found.registered_capital_fen == 500 * 10**6
     assert await registry.lookup("杭州西溪新材料") is None
-    regions = FakeRegions()
+    regions = Regions.load()
     assert all(regions.exists(r.region_code) for r in RECORDS)
