@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from handlers.audit.verify_audit_chain import verify_audit_chain
 from handlers.clock import ManualClock
-from handlers.errors import Conflict, DomainError, Forbidden, InvalidInput
+from handlers.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from handlers.invitations import codes
 from handlers.invitations.codes import CodeStatus
 from handlers.invitations.create_invitation_code import CreateInvitationCode, create_invitation_code
@@ -266,3 +266,25 @@ async def test_a_code_clash_is_retried_with_a_fresh_code(org: Org) -> None:
         CreateInvitationCode(admin, inst, org.container.clock.now() + DAY, 5), org.uow, lambda: next(proposals)
     )
     assert created.code == "ABCDEFGH"
+
+
+async def test_a_disabled_account_or_a_missing_institution_is_refused(org: Org) -> None:
+    inst, admin = await org.institution()
+    _, code = await _code(org, admin, inst)
+    manager = await _person(org, "13700000001")
+    async with org.container.sessionmaker() as s, s.begin():
+        account = await s.get(Account, manager)
+        assert account is not None
+        account.status = AccountStatus.DISABLED
+    await refused(
+        org.container,
+        redeem_invitation_code(RedeemInvitationCode(manager, code), org.uow),
+        Forbidden,
+        "account_disabled",
+    )
+    await refused(
+        org.container,
+        create_invitation_code(CreateInvitationCode(admin, inst + 100, org.container.clock.now() + DAY, 5), org.uow),
+        NotFound,
+        "not_found",
+    )
