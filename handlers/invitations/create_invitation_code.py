@@ -43,6 +43,13 @@ def _max_uses(value: int) -> int:
     return value
 
 
+def _purpose(value: str) -> InvitationPurpose:
+    try:
+        return InvitationPurpose(value)
+    except ValueError:
+        raise InvalidInput("请选择邀请码的用途", code="invalid_purpose") from None
+
+
 def _expires_at(value: datetime, now: datetime) -> datetime:
     if value.tzinfo is None:
         raise InvalidInput("请填写正确的有效期", code="invalid_expiry")
@@ -57,7 +64,7 @@ async def create_invitation_code(
     cmd: CreateInvitationCode, uow: UnitOfWork, generate: Callable[[], str] = codes.generate
 ) -> InvitationCodeCreated:
     max_uses = _max_uses(cmd.max_uses)
-    purpose = InvitationPurpose(cmd.purpose)
+    purpose = _purpose(cmd.purpose)
 
     async def attempt() -> InvitationCodeCreated:
         async with uow:

@@ -236,6 +236,15 @@ async def test_bad_input_changes_nothing(org: Org) -> None:
         )
     await refused(
         org.container,
+        create_invitation_code(
+            CreateInvitationCode(admin, inst, now + DAY, 5, "janitor"),  # type: ignore[arg-type]
+            org.uow,
+        ),
+        InvalidInput,
+        "invalid_purpose",
+    )
+    await refused(
+        org.container,
         revoke_invitation_code(RevokeInvitationCode(admin, code_id, "   "), org.uow),
         InvalidInput,
         "missing_field",
