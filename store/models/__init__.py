@@ -3,6 +3,7 @@
 from store.models.audit import AuditCheckpoint, AuditEntry, AuditPersonalField
 from store.models.dingtalk import DingTalkInbound
 from store.models.files import StoredFile
+from store.models.invitations import InvitationCode, InvitationPurpose, InvitationRedemption
 from store.models.organisation import (
     Account,
     AccountRole,
@@ -47,6 +48,9 @@ __all__ = [
     "ExpertTechnicalSolution",
     "FollowUpKind",
     "Institution",
+    "InvitationCode",
+    "InvitationPurpose",
+    "InvitationRedemption",
     "Official",
     "OutboxMessage",
     "OutboxStatus",
