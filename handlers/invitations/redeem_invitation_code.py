@@ -16,8 +16,9 @@ from handlers.errors import Conflict, DomainError, Forbidden, InvalidInput
 from handlers.invitations import codes
 from handlers.invitations.codes import CodeStatus
 from handlers.organisation.clashes import retry_on_clash
+from handlers.organisation.people import grant_role
 from store.models.invitations import InvitationCode, InvitationPurpose, InvitationRedemption
-from store.models.organisation import Account, AccountStatus
+from store.models.organisation import Account, AccountStatus, Role
 from store.uow import UnitOfWork
 
 
@@ -104,12 +105,8 @@ async def redeem_invitation_code(cmd: RedeemInvitationCode, uow: UnitOfWork) -> 
                 actor=f"account:{account.id}",
                 data={"account_id": account.id, "uses": uses},
             )
-            await uow.record(
-                "account",
-                account.id,
-                "bound_to_institution",
-                actor=f"account:{account.id}",
-                data={"institution_id": code.institution_id, "purpose": purpose, "invitation_code_id": code.id},
+            await grant_role(
+                uow, account.id, Role.TECHNOLOGY_MANAGER, f"account:{account.id}", institution_id=code.institution_id
             )
             await uow.commit()
         return InvitationCodeRedeemed(code.institution_id, purpose, now, first_time=True)

@@ -28,6 +28,7 @@ class Role(StrEnum):
     OFFICIAL = "official"
     EXPERT = "expert"
     ENTERPRISE_CONTACT = "enterprise_contact"
+    TECHNOLOGY_MANAGER = "technology_manager"  # 技术经理人, bound to an institution by its invitation code
 
 
 class RegionLevel(StrEnum):

@@ -18,7 +18,7 @@ from handlers.invitations.redeem_invitation_code import RedeemInvitationCode, re
 from handlers.invitations.revoke_invitation_code import RevokeInvitationCode, revoke_invitation_code
 from store.models.audit import AuditEntry
 from store.models.invitations import InvitationCode, InvitationPurpose, InvitationRedemption
-from store.models.organisation import Account, AccountStatus
+from store.models.organisation import Account, AccountRole, AccountStatus, Role
 from tests.organisation.conftest import Org, refused
 
 CODE_B = "12330100MB0123456R"
@@ -80,8 +80,12 @@ async def test_admin_issues_a_code_and_a_manager_binds_with_it(org: Org) -> None
     assert await _uses(org, code_id) == (1, 1)
     assert (await _actions(org))[len(before) :] == [
         ("invitation_code", "redeemed"),
-        ("account", "bound_to_institution"),
+        ("account", "role_granted"),
     ]
+    async with org.container.sessionmaker() as s:
+        query = select(AccountRole.role, AccountRole.institution_id).where(AccountRole.account_id == manager)
+        granted = (await s.execute(query)).all()
+    assert (Role.TECHNOLOGY_MANAGER, inst) in [(r, i) for r, i in granted], "the manager now works for the institution"
     page = await list_invitation_codes(ListInvitationCodes(admin, inst), org.uow)
     [view] = page.items
     assert (view.code, view.uses, view.max_uses, view.status, page.total) == (code, 1, 2, CodeStatus.ACTIVE, 1)
