@@ -1,0 +1,59 @@
+"""DingTalk 免登: the micro-app's authCode becomes the bound account's session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from handlers.auth.accounts import account_by_mobile, refuse_disabled
+from handlers.auth.errors import AccountNotFound, InvalidSmsCode
+from handlers.auth.policy import AuthPolicy
+from handlers.auth.ports import DingTalkDirectory
+from handlers.auth.sessions import IssuedSession, issue_session
+from handlers.errors import InvalidInput
+from store.models.auth import DingTalkBinding, SessionKind
+from store.models.organisation import Account
+from store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class LoginWithDingTalk:
+    auth_code: str
+
+
+async def login_with_dingtalk(
+    cmd: LoginWithDingTalk, uow: UnitOfWork, policy: AuthPolicy, dingtalk: DingTalkDirectory
+) -> IssuedSession:
+    code = cmd.auth_code.strip()
+    if not code:
+        raise InvalidInput("缺少免登授权码", code="missing_auth_code")
+    # The platform calls happen before the transaction: no row lock is held across the network.
+    userid = await dingtalk.userid_for_auth_code(code)
+    if userid is None:
+        raise InvalidSmsCode("免登授权码无效或已过期，请重新打开应用", code="invalid_auth_code")
+    async with uow:
+        account = await uow.session.scalar(
+            select(Account).join(DingTalkBinding, DingTalkBinding.account_id == Account.id)
+            .where(DingTalkBinding.userid == userid)
+        )
+    mobile = None if account is not None else await dingtalk.mobile_of(userid)
+    async with uow:
+        if account is None:
+            # First sign-in: the directory's mobile names the person; bind them so later sign-ins need no lookup.
+            account = await account_by_mobile(uow, mobile, lock=True) if mobile else None
+            if account is None:
+                raise AccountNotFound()
+            refuse_disabled(account)
+            taken = await uow.session.scalar(select(DingTalkBinding).where(
+                (DingTalkBinding.account_id == account.id) | (DingTalkBinding.userid == userid)))
+            if taken is not None:
+                # Bound to another DingTalk member already: an admin must sort it out.
+                raise AccountNotFound()
+            uow.session.add(DingTalkBinding(account_id=account.id, userid=userid, created_at=uow.clock.now()))
+        else:
+            account = await uow.session.get_one(Account, account.id)
+            refuse_disabled(account)
+        issued = await issue_session(uow, policy, account.id, SessionKind.MICRO_APP)
+        await uow.commit()
+        return issued
