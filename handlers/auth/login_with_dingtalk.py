@@ -33,17 +33,20 @@ async def login_with_dingtalk(
     if userid is None:
         raise InvalidSmsCode("免登授权码无效或已过期，请重新打开应用", code="invalid_auth_code")
     async with uow:
-        account = await uow.session.scalar(
-            select(Account).join(DingTalkBinding, DingTalkBinding.account_id == Account.id)
-            .where(DingTalkBinding.userid == userid)
+        bound_id = await uow.session.scalar(
+            select(DingTalkBinding.account_id).where(DingTalkBinding.userid == userid)
         )
-    mobile = None if account is not None else await dingtalk.mobile_of(userid)
+    mobile = None if bound_id is not None else await dingtalk.mobile_of(userid)
     async with uow:
-        if account is None:
+        if bound_id is not None:
+            account = await uow.session.get_one(Account, bound_id)
+            refuse_disabled(account)
+        else:
             # First sign-in: the directory's mobile names the person; bind them so later sign-ins need no lookup.
-            account = await account_by_mobile(uow, mobile, lock=True) if mobile else None
-            if account is None:
+            found = await account_by_mobile(uow, mobile, lock=True) if mobile else None
+            if found is None:
                 raise AccountNotFound()
+            account = found
             refuse_disabled(account)
             taken = await uow.session.scalar(select(DingTalkBinding).where(
                 (DingTalkBinding.account_id == account.id) | (DingTalkBinding.userid == userid)))
@@ -51,9 +54,6 @@ async def login_with_dingtalk(
                 # Bound to another DingTalk member already: an admin must sort it out.
                 raise AccountNotFound()
             uow.session.add(DingTalkBinding(account_id=account.id, userid=userid, created_at=uow.clock.now()))
-        else:
-            account = await uow.session.get_one(Account, account.id)
-            refuse_disabled(account)
         issued = await issue_session(uow, policy, account.id, SessionKind.MICRO_APP)
         await uow.commit()
         return issued
