@@ -6,12 +6,15 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.bootstrap import Container
 from bot.settings import Settings
-from bot.web import create_web_app
+from bot.web import container_key, create_web_app
 from handlers.clock import ManualClock
+from miniapp_api.app import create_api_app
+from miniapp_api.errors import error_middleware
 from tests.auth.conftest import PASSWORD, make_account, sms_sent
 from tests.dingtalk.conftest import DingTalkWorld, world  # noqa: F401  (the sandbox DingTalk fixture)
 
@@ -161,3 +164,25 @@ async def test_dingtalk_member_without_an_account(
 async def test_mini_program_login_without_a_mini_program_is_unavailable(api: TestClient[Any, Any]) -> None:
     response = await api.post("/api/v1/auth/mini-program-login", json={"code": "abc"})
     assert response.status == 503 and (await response.json())["error"]["code"] == "mini_program_not_configured"
+
+
+async def test_a_new_route_is_private_and_waits_for_a_forced_change(container: Container) -> None:
+    async def demands(_request: web.Request) -> web.Response:
+        return web.json_response({"items": []})
+
+    api_app = create_api_app()
+    api_app.router.add_get("/demands", demands)  # a route added later, with no thought for sign-in
+    app = web.Application(middlewares=[error_middleware])
+    app[container_key] = container
+    app.add_subapp("/api/v1/", api_app)
+    await make_account(container.uow(), must_change=True)
+    async with TestClient(TestServer(app)) as client:
+        assert (await client.get("/api/v1/demands")).status == 401
+        session = await _login(client)
+        blocked = await client.get("/api/v1/demands", headers=bearer(session["token"]))
+        assert blocked.status == 403
+        assert (await blocked.json())["error"] == {"code": "password_change_required", "message": "请先修改初始密码"}
+        changed = await client.post("/api/v1/auth/password", headers=bearer(session["token"]),
+                                    json={"old_password": PASSWORD, "new_password": "wode2026mima"})
+        assert changed.status == 204
+        assert (await client.get("/api/v1/demands", headers=bearer(session["token"]))).status == 200
