@@ -49,3 +49,11 @@ class AccountNotFound(DomainError):
 class PasswordChangeRequired(Forbidden):
     code = "password_change_required"
     message = "请先修改初始密码"
+
+
+class InvalidLoginCode(DomainError):
+    """A platform's one-shot login code (DingTalk authCode, wx.login code) that is unknown, spent or expired."""
+
+    status = 401
+    code = "invalid_login_code"
+    message = "登录凭证无效或已过期，请重试"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from handlers.auth.errors import InvalidSmsCode
+from handlers.auth.errors import InvalidLoginCode
 from handlers.auth.policy import AuthPolicy
 from handlers.auth.ports import MiniProgramSessions
 from handlers.auth.sessions import IssuedSession, issue_session
@@ -33,7 +33,7 @@ async def login_mini_program(
         raise InvalidInput("缺少登录凭证", code="missing_code")
     identity = await mini_program.identify(code)
     if identity is None:
-        raise InvalidSmsCode("登录凭证无效或已过期，请重试", code="invalid_login_code")
+        raise InvalidLoginCode()
     async with uow:
         account = await uow.session.scalar(
             select(Account).join(MiniProgramBinding, MiniProgramBinding.account_id == Account.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 import pytest
@@ -9,7 +10,7 @@ from sqlalchemy import select
 
 from bot.bootstrap import Container
 from handlers.auth.authenticate import authenticate
-from handlers.auth.errors import AccountDisabled, AccountNotFound, InvalidSmsCode, Unauthenticated
+from handlers.auth.errors import AccountDisabled, AccountNotFound, InvalidLoginCode, Unauthenticated
 from handlers.auth.login_mini_program import LoginMiniProgram, login_mini_program
 from handlers.auth.login_with_dingtalk import LoginWithDingTalk, login_with_dingtalk
 from handlers.auth.policy import AuthPolicy
@@ -55,7 +56,7 @@ async def test_first_dingtalk_login_binds_by_mobile_then_uses_the_binding(
     again = await login_with_dingtalk(LoginWithDingTalk("c2"), container.uow(), policy, dingtalk)
     assert again.account_id == account_id
     await refused(container, login_with_dingtalk(LoginWithDingTalk("c2"), container.uow(), policy, dingtalk),
-                  InvalidSmsCode, "invalid_auth_code")
+                  InvalidLoginCode, "invalid_auth_code")
 
 
 async def test_dingtalk_refusals(container: Container, policy: AuthPolicy) -> None:
@@ -98,6 +99,16 @@ async def test_mini_program_login_bound_and_pending(container: Container, policy
         await authenticate(pending.token, container.uow(), policy)
     assert caught.value.code == "binding_required"
     await refused(container, login_mini_program(LoginMiniProgram("a"), container.uow(), policy, mini),
-                  InvalidSmsCode, "invalid_login_code")
+                  InvalidLoginCode, "invalid_login_code")
     await refused(container, login_mini_program(LoginMiniProgram(""), container.uow(), policy, mini),
                   InvalidInput, "missing_code")
+
+
+async def test_racing_first_dingtalk_logins_end_with_one_binding(container: Container, policy: AuthPolicy) -> None:
+    account_id = await make_account(container.uow())
+    dingtalk = FakeDingTalk({f"c{n}": "dt-zhang" for n in range(4)}, {"dt-zhang": "13800000004"})
+    sessions = await asyncio.gather(*(
+        login_with_dingtalk(LoginWithDingTalk(f"c{n}"), container.uow(), policy, dingtalk) for n in range(4)))
+    assert {s.account_id for s in sessions} == {account_id}
+    async with container.sessionmaker() as session:
+        assert list(await session.scalars(select(DingTalkBinding.userid))) == ["dt-zhang"]
