@@ -36,7 +36,7 @@ async def login_with_password(cmd: LoginWithPassword, uow: UnitOfWork, policy: A
             burn_time(cmd.password)
             raise LoginFailed()
         if credential.locked_until is not None and credential.locked_until > now:
-            raise TooManyAttempts()
+            raise _locked(policy)
         if not verify_password(cmd.password, credential.password_hash, credential.salt, credential.kdf):
             # The failure is committed: it is the state the lockout counts on.
             credential.failed_attempts += 1
@@ -45,10 +45,14 @@ async def login_with_password(cmd: LoginWithPassword, uow: UnitOfWork, policy: A
                 credential.failed_attempts = 0
                 credential.locked_until = now + timedelta(minutes=policy.lockout_minutes)
             await uow.commit()
-            raise TooManyAttempts() if locked else LoginFailed()
+            raise _locked(policy) if locked else LoginFailed()
         refuse_disabled(account)
         credential.failed_attempts = 0
         credential.locked_until = None
         issued = await issue_session(uow, policy, account.id, cmd.kind, must_change_password=credential.must_change)
         await uow.commit()
         return issued
+
+
+def _locked(policy: AuthPolicy) -> TooManyAttempts:
+    return TooManyAttempts(f"登录失败次数过多，请{policy.lockout_minutes:g}分钟后再试")
