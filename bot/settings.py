@@ -141,6 +141,24 @@ class RegistrySettings(BaseModel):
     app_code: SecretStr = SecretStr("")
 
 
+class AuthSettings(BaseModel):
+    """Sign-in and sessions; handlers get these as an AuthPolicy."""
+
+    # Sliding: each use extends the session by this much again.
+    micro_app_session_hours: float = 168.0
+    mini_program_session_hours: float = 168.0
+    web_session_hours: float = 12.0
+    lockout_failures: int = 5
+    lockout_minutes: float = 15.0
+    sms_code_seconds: float = 300.0
+    sms_resend_seconds: float = 60.0
+    sms_daily_per_number: int = 10
+    sms_max_wrong: int = 5
+    # The provider's template codes for the two code messages (variable: ${code}).
+    sms_login_template: str = "SMS_LOGIN_CODE"
+    sms_reset_template: str = "SMS_RESET_CODE"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="KEZHUAN_", env_nested_delimiter="__", extra="ignore"
@@ -167,6 +185,7 @@ class Settings(BaseSettings):
     wechat: WeChatSettings = Field(default_factory=WeChatSettings)
     sms: SmsSettings = Field(default_factory=SmsSettings)
     registry: RegistrySettings = Field(default_factory=RegistrySettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
 
     @property
     def files_dir(self) -> Path:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from miniapp_api import reference
+from miniapp_api import auth, reference
+from miniapp_api.auth_openapi import AUTH_PATHS, SECURITY_SCHEMES, SESSION_SCHEMA
 from miniapp_api.errors import error_middleware
 
 _CODE_PARAM = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
@@ -17,6 +18,8 @@ OPENAPI = {
     "openapi": "3.1.0",
     "info": {"title": "kezhuan mini-program and micro-app API", "version": "0.1.0"},
     "servers": [{"url": "/api/v1"}],
+    # Every operation needs a bearer token unless it says `security: []`.
+    "security": [{"bearer": []}],
     "paths": {
         "/regions": {
             "get": {
@@ -88,9 +91,12 @@ OPENAPI = {
                 },
             }
         },
+        **AUTH_PATHS,
     },
     "components": {
+        "securitySchemes": SECURITY_SCHEMES,
         "schemas": {
+            "Session": SESSION_SCHEMA,
             "Error": {
                 "type": "object", "required": ["error"],
                 "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
@@ -152,11 +158,12 @@ OPENAPI = {
 
 
 def create_api_app() -> web.Application:
-    app = web.Application(middlewares=[error_middleware])
+    app = web.Application(middlewares=[error_middleware, auth.auth_middleware])
 
     async def openapi(_request: web.Request) -> web.Response:
         return web.json_response(OPENAPI)
 
     app.router.add_get("/openapi.json", openapi)
     reference.register(app)
+    auth.register(app)
     return app

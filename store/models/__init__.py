@@ -1,6 +1,15 @@
 """Every model, imported so that Alembic and the metadata see all tables."""
 
 from store.models.audit import AuditCheckpoint, AuditEntry, AuditPersonalField
+from store.models.auth import (
+    AuthSession,
+    DingTalkBinding,
+    MiniProgramBinding,
+    PasswordCredential,
+    SessionKind,
+    SmsCode,
+    SmsPurpose,
+)
 from store.models.dingtalk import DingTalkInbound
 from store.models.files import StoredFile
 from store.models.invitations import InvitationCode, InvitationPurpose, InvitationRedemption
@@ -30,6 +39,13 @@ from store.models.outbox import OutboxMessage, OutboxStatus
 from store.models.wechat import WeChatFollower, WeChatInbox
 
 __all__ = [
+    "SmsPurpose",
+    "SmsCode",
+    "SessionKind",
+    "PasswordCredential",
+    "MiniProgramBinding",
+    "DingTalkBinding",
+    "AuthSession",
     "Account",
     "AccountRole",
     "AccountStatus",

@@ -1,0 +1,71 @@
+"""DingTalk 免登: the micro-app's authCode becomes the bound account's session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from handlers.auth.accounts import account_by_mobile, refuse_disabled
+from handlers.auth.errors import AccountNotFound, InvalidLoginCode
+from handlers.auth.policy import AuthPolicy
+from handlers.auth.ports import DingTalkDirectory
+from handlers.auth.sessions import IssuedSession, issue_session
+from handlers.errors import InvalidInput
+from handlers.organisation.clashes import retry_on_clash
+from store.models.auth import DingTalkBinding, SessionKind
+from store.models.organisation import Account
+from store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class LoginWithDingTalk:
+    auth_code: str
+
+
+async def login_with_dingtalk(
+    cmd: LoginWithDingTalk, uow: UnitOfWork, policy: AuthPolicy, dingtalk: DingTalkDirectory
+) -> IssuedSession:
+    code = cmd.auth_code.strip()
+    if not code:
+        raise InvalidInput("缺少免登授权码", code="missing_auth_code")
+    # The platform calls happen before the transaction: no row lock is held across the network.
+    userid = await dingtalk.userid_for_auth_code(code)
+    if userid is None:
+        raise InvalidLoginCode("免登授权码无效或已过期，请重新打开应用", code="invalid_auth_code")
+    async with uow:
+        bound = await _bound_account(uow, userid)
+    mobile = None if bound is not None else await dingtalk.mobile_of(userid)
+    # Two first sign-ins racing to bind: the loser's retry finds the winner's binding.
+    return await retry_on_clash(lambda: _sign_in(uow, policy, userid, mobile))
+
+
+async def _bound_account(uow: UnitOfWork, userid: str) -> int | None:
+    return await uow.session.scalar(select(DingTalkBinding.account_id).where(DingTalkBinding.userid == userid))
+
+
+async def _sign_in(uow: UnitOfWork, policy: AuthPolicy, userid: str, mobile: str | None) -> IssuedSession:
+    async with uow:
+        bound_id = await _bound_account(uow, userid)
+        if bound_id is not None:
+            account = await uow.session.get_one(Account, bound_id)
+            refuse_disabled(account)
+        else:
+            # First sign-in: the directory's mobile names the person; bind them so later sign-ins need no lookup.
+            found = await account_by_mobile(uow, mobile, lock=True) if mobile else None
+            if found is None:
+                raise AccountNotFound()
+            account = found
+            refuse_disabled(account)
+            # Under the account's lock: a racing sign-in may have bound it to this very member meanwhile.
+            current = await uow.session.scalar(
+                select(DingTalkBinding.userid).where(DingTalkBinding.account_id == account.id))
+            if current is None:
+                uow.session.add(DingTalkBinding(account_id=account.id, userid=userid, created_at=uow.clock.now()))
+                await uow.session.flush()
+            elif current != userid:
+                # Bound to another DingTalk member already: an admin must sort it out.
+                raise AccountNotFound()
+        issued = await issue_session(uow, policy, account.id, SessionKind.MICRO_APP)
+        await uow.commit()
+        return issued

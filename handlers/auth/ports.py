@@ -1,0 +1,28 @@
+"""What sign-in needs from the platforms; the adapters implement these with the DingTalk and WeChat clients."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+class DingTalkDirectory(Protocol):
+    async def userid_for_auth_code(self, code: str) -> str | None:
+        """The userid behind a 免登 authCode (one-shot), or None when the code is invalid or spent."""
+        ...
+
+    async def mobile_of(self, userid: str) -> str | None:
+        """The member's mobile number in the corporation's directory, when it is visible to the app."""
+        ...
+
+
+@dataclass(frozen=True)
+class MiniProgramIdentity:
+    openid: str
+    unionid: str | None
+
+
+class MiniProgramSessions(Protocol):
+    async def identify(self, code: str) -> MiniProgramIdentity | None:
+        """jscode2session: the person behind a wx.login code, or None when the code is invalid or spent."""
+        ...
