@@ -1,7 +1,7 @@
 """invitation codes
 
 Revision ID: 0006_invitation_codes
-Revises: 0004_organisation
+Revises: 0005_auth
 Create Date: 2026-11-22 06:39:35.416464
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = "0006_invitation_codes"
-down_revision: str | None = "0004_organisation"  # the lead rechains it after 0005 at merge
+down_revision: str | None = "0005_auth"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
