@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import aiohttp
+import aiohttp.web
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -58,6 +59,10 @@ class Container:
         await self.http.close()
         await self.coordination.close()
         await self.engine.dispose()
+
+
+# Where web views find the container; defined here so every web module can import it.
+container_key = aiohttp.web.AppKey("container", Container)
 
 
 def export_library_environment(settings: Settings) -> None:

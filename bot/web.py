@@ -11,14 +11,13 @@ from aiohttp.typedefs import Handler
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from bot import metrics
-from bot.bootstrap import Container
+from bot.bootstrap import Container, container_key
 from bot.wechat.wiring import add_channel_routes  # wechat and sms
 from miniapp_api.app import create_api_app
 from miniapp_api.errors import error_middleware
 from store.outbox import depth_by_channel
 
 log = logging.getLogger(__name__)
-container_key = web.AppKey("container", Container)
 
 
 @web.middleware

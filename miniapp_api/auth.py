@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from bot.bootstrap import container_key
 from handlers.auth.authenticate import Authenticated, authenticate
 from handlers.auth.change_password import ChangePassword, change_password
 from handlers.auth.errors import PasswordChangeRequired, Unauthenticated
@@ -46,7 +47,6 @@ DURING_FORCED_CHANGE = frozenset({"/me", "/auth/password", "/auth/logout"})
 
 
 def _container(request: web.Request) -> Container:
-    from bot.web import container_key  # imported late: bot.web builds this app
 
     return request.config_dict[container_key]
 

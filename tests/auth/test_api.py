@@ -9,9 +9,9 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.bootstrap import Container
+from bot.bootstrap import Container, container_key
 from bot.settings import Settings
-from bot.web import container_key, create_web_app
+from bot.web import create_web_app
 from handlers.clock import ManualClock
 from miniapp_api.app import create_api_app
 from miniapp_api.errors import error_middleware
