@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
+from handlers.audit.verify_audit_chain import verify_audit_chain
 from handlers.errors import Forbidden, InvalidInput, UnsupportedFileType
 from handlers.files.detect import detect
 from handlers.organisation.add_expert import AddExpert, add_expert
+from handlers.organisation.expert_import import import_experts as importer
 from handlers.organisation.expert_import.columns import COLUMNS, ERROR_HEADER, GUIDE_SHEET_NAME, SHEET_NAME
 from handlers.organisation.expert_import.import_experts import ExpertsImported, ImportExperts, import_experts
 from handlers.organisation.expert_import.template import build_template
@@ -20,6 +24,7 @@ from store.models.audit import AuditEntry
 from store.models.files import StoredFile
 from store.models.organisation import Account, AccountStatus
 from store.models.organisation_people import Expert, ExpertLink, ExpertResearchResult
+from store.uow import UnitOfWork
 from tests.organisation.conftest import Org, refused
 from tests.test_files import make_pdf
 
@@ -231,3 +236,38 @@ async def test_refusals_change_nothing(org: Org) -> None:
     await refused(c, run(org, inst, admin_b, good), Forbidden, "forbidden")
     await refused(c, run(org, inst, org.admin_id, good), Forbidden, "forbidden")
     assert inst_b != inst
+
+
+async def test_valid_rows_are_written_in_bounded_batches(org: Org, monkeypatch: pytest.MonkeyPatch) -> None:
+    inst, admin = await org.institution()
+    commits = 0
+    real_commit = UnitOfWork.commit
+
+    async def counting_commit(self: UnitOfWork) -> None:
+        nonlocal commits
+        commits += 1
+        await real_commit(self)
+
+    monkeypatch.setattr(importer, "BATCH_SIZE", 4)
+    monkeypatch.setattr(UnitOfWork, "commit", counting_commit)
+    result = await run(org, inst, admin, xlsx([good_row(i) for i in range(10)]))
+    assert (result.imported, commits) == (10, 3)  # 4 + 4 + 2, one transaction each
+
+
+async def test_imports_racing_over_the_same_people_end_as_sequential_ones(org: Org) -> None:
+    inst_a, admin_a = await org.institution()
+    inst_b, admin_b = await org.institution("杭州市技术转移中心", CODE_B, mobile="13800000002", region="330100")
+    content = xlsx([good_row(i) for i in range(20)])
+    same_file_twice = await asyncio.gather(run(org, inst_a, admin_a, content), run(org, inst_a, admin_a, content))
+    assert sorted((r.imported, r.already_present) for r in same_file_twice) == [(0, 20), (20, 0)]
+    # Reversed order in the other institution: people are locked in mobile order, never in file order.
+    both = await asyncio.gather(
+        run(org, inst_b, admin_b, xlsx([good_row(i) for i in reversed(range(30))])),
+        run(org, inst_a, admin_a, xlsx([good_row(i) for i in range(10, 30)])),
+    )
+    assert [(r.imported, r.already_present, r.failed) for r in both] == [(30, 0, 0), (10, 10, 0)]
+    async with org.container.sessionmaker() as s:
+        assert await s.scalar(select(func.count()).select_from(Expert)) == 30
+        assert await s.scalar(select(func.count()).select_from(ExpertLink)) == 60
+    report = await verify_audit_chain(org.uow, org.container.anchors)
+    assert report.ok, report.findings
