@@ -17,6 +17,7 @@ from handlers.files.detect import detect
 from handlers.organisation.add_expert import AddExpert, add_expert
 from handlers.organisation.expert_import import import_experts as importer
 from handlers.organisation.expert_import.columns import COLUMNS, ERROR_HEADER, GUIDE_SHEET_NAME, SHEET_NAME
+from handlers.organisation.expert_import.error_file import FailedRow, build_error_file
 from handlers.organisation.expert_import.import_experts import ExpertsImported, ImportExperts, import_experts
 from handlers.organisation.expert_import.template import build_template
 from store.filestore import LocalFileStorage
@@ -271,3 +272,10 @@ async def test_imports_racing_over_the_same_people_end_as_sequential_ones(org: O
         assert await s.scalar(select(func.count()).select_from(ExpertLink)) == 60
     report = await verify_audit_chain(org.uow, org.container.anchors)
     assert report.ok, report.findings
+
+
+def test_the_error_file_hands_text_back_as_text() -> None:
+    """A cell typed as text "=HYPERLINK(…)" must not come back from us as a live formula."""
+    row = FailedRow(2, {"name": '=HYPERLINK("http://example.invalid")', "mobile": "123"}, (("手机号", "有误"),))
+    cell = load_workbook(io.BytesIO(build_error_file([row]))).worksheets[0]["A2"]
+    assert (cell.value, cell.data_type) == ('=HYPERLINK("http://example.invalid")', "s")

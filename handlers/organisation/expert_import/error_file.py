@@ -39,9 +39,11 @@ def build_error_file(rows: list[FailedRow]) -> bytes:
     for offset, row in enumerate(rows, start=2):
         bad = {header for header, _ in row.problems}
         for index, column in enumerate(COLUMNS, start=1):
-            cell = sheet.cell(row=offset, column=index, value=row.values.get(column.field, "") or None)
+            value = row.values.get(column.field, "")
+            cell = sheet.cell(row=offset, column=index, value=value or None)
             cell.number_format = "@"
-            cell.data_type = "s"  # text typed as "=..." stays text: never a formula in a file we hand out
+            if value:
+                cell.data_type = "s"  # text typed as "=..." stays text: never a formula in a file we hand out
             if column.header in bad:
                 cell.fill = _BAD_CELL
         sheet.cell(row=offset, column=len(COLUMNS) + 1, value=row.reason).alignment = Alignment(wrap_text=True)

@@ -36,6 +36,7 @@ from store.models.organisation_people import Expert, ExpertLink, ExpertResearchR
 from store.uow import UnitOfWork
 
 BATCH_SIZE = 200
+ERROR_SUFFIX = "_错误行"
 _HEADER = {c.field: c.header for c in COLUMNS}
 
 
@@ -124,7 +125,7 @@ async def import_experts(
     error_file = error_name = sha256 = None
     if failures:
         error_file = build_error_file(failures)
-        error_name = f"{_stem(cmd.filename)}_错误行.xlsx"
+        error_name = f"{_stem(cmd.filename)}{ERROR_SUFFIX}.xlsx"
         if storage is not None:
             stored = await store_file(StoreFile("export", error_name, error_file, actor.label), uow, storage)
             sha256 = stored.sha256
@@ -178,7 +179,8 @@ def _works(cell: str, label: str, problems: list[tuple[str, str]]) -> tuple[str,
 def _stem(filename: str) -> str:
     name = filename.replace("\\", "/").rsplit("/", 1)[-1]
     stem = name.rsplit(".", 1)[0] if "." in name else name
-    return stem.strip() or "专家导入"
+    # A re-uploaded error file that fails again gives 名单_错误行.xlsx, not 名单_错误行_错误行.xlsx.
+    return stem.strip().removesuffix(ERROR_SUFFIX) or "专家导入"
 
 
 @dataclass(frozen=True)

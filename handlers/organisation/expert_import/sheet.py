@@ -17,8 +17,9 @@ from handlers.errors import InvalidInput
 from handlers.organisation.expert_import.columns import BY_HEADER, COLUMNS, SHEET_NAME, Column, header_key
 from handlers.organisation.expert_import.template import MAX_IMPORT_ROWS
 
-# Styled but empty rows count too: a sheet formatted down to row 1,048,576 is refused, not walked.
-MAX_SCANNED_ROWS = 4 * MAX_IMPORT_ROWS
+# Blank rows are read too (openpyxl fills gaps up to the last row it knows): a sheet formatted down to
+# row 1,048,576 is refused after this many rather than walked for minutes.
+MAX_SCANNED_ROWS = 100_000
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,9 @@ def read_rows(content: bytes) -> list[SheetRow]:
         found: list[SheetRow] = []
         for number, cells in enumerate(rows, start=2):
             if number > MAX_SCANNED_ROWS:
-                raise InvalidInput(f"表格行数过多，单次最多导入{MAX_IMPORT_ROWS}行", code="too_many_rows")
+                raise InvalidInput(
+                    f"表格超过{MAX_SCANNED_ROWS}行（含空行），请删除表格末尾多余的行后再上传", code="too_many_rows"
+                )
             values = {c.field: "" for c in COLUMNS}
             for index, column in fields.items():
                 if index < len(cells):
