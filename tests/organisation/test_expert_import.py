@@ -16,6 +16,7 @@ from handlers.errors import Forbidden, InvalidInput, UnsupportedFileType
 from handlers.files.detect import detect
 from handlers.organisation.add_expert import AddExpert, add_expert
 from handlers.organisation.expert_import import import_experts as importer
+from handlers.organisation.expert_import import sheet
 from handlers.organisation.expert_import.columns import COLUMNS, ERROR_HEADER, GUIDE_SHEET_NAME, SHEET_NAME
 from handlers.organisation.expert_import.error_file import FailedRow, build_error_file
 from handlers.organisation.expert_import.import_experts import ExpertsImported, ImportExperts, import_experts
@@ -27,7 +28,7 @@ from store.models.organisation import Account, AccountStatus
 from store.models.organisation_people import Expert, ExpertLink, ExpertResearchResult
 from store.uow import UnitOfWork
 from tests.organisation.conftest import Org, refused
-from tests.test_files import make_pdf
+from tests.test_files import make_docx, make_pdf, make_xlsx
 
 CODE_B = "12330100MB0123456R"
 HEADERS = [c.title for c in COLUMNS]  # 姓名*, 手机号*, 工作单位, 职称, 个人简介, 科研成果, 技术方案
@@ -217,7 +218,7 @@ async def test_a_disabled_account_is_reported_and_the_rest_imported(org: Org) ->
     ]
 
 
-async def test_refusals_change_nothing(org: Org) -> None:
+async def test_refusals_change_nothing(org: Org, monkeypatch: pytest.MonkeyPatch) -> None:
     inst, admin = await org.institution()
     inst_b, admin_b = await org.institution("杭州市技术转移中心", CODE_B, mobile="13800000002", region="330100")
     c = org.container
@@ -233,6 +234,17 @@ async def test_refusals_change_nothing(org: Org) -> None:
     error = await refused(c, pdf, UnsupportedFileType, "unsupported_file_type")
     assert ".xlsx" in error.message
     await refused(c, run(org, inst, admin, b""), InvalidInput, "empty_file")
+    await refused(c, run(org, inst, admin, make_docx()), UnsupportedFileType, "unsupported_file_type")
+    # A sound zip with an xlsx's parts named but no real workbook inside: detected as xlsx, unreadable.
+    error = await refused(c, run(org, inst, admin, make_xlsx()), InvalidInput, "unreadable_spreadsheet")
+    assert "导入模板" in error.message
+    twice = xlsx([["周一", "13512345678", "13512345679"]], ["姓名", "手机号", "手机号*"])
+    error = await refused(c, run(org, inst, admin, twice), InvalidInput, "duplicate_column")
+    assert error.message == "表头中「手机号」列重复，请只保留一列"
+    monkeypatch.setattr(sheet, "MAX_IMPORT_ROWS", 3)
+    four = xlsx([good_row(i) for i in range(4)])
+    error = await refused(c, run(org, inst, admin, four), InvalidInput, "too_many_rows")
+    assert error.message == "单次最多导入3行，请分批导入"
     # Another institution's admin, and the system admin: only this institution's admin imports.
     await refused(c, run(org, inst, admin_b, good), Forbidden, "forbidden")
     await refused(c, run(org, inst, org.admin_id, good), Forbidden, "forbidden")

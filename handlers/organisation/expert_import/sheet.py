@@ -11,11 +11,15 @@ import warnings
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
-from handlers.errors import InvalidInput
+from handlers.errors import DomainError, InvalidInput
 from handlers.organisation.expert_import.columns import BY_HEADER, COLUMNS, SHEET_NAME, Column, header_key
 from handlers.organisation.expert_import.template import MAX_IMPORT_ROWS
+
+# openpyxl warns about workbook features it drops (extensions, odd styles); none matter here. A filter
+# for its own module, set once: catch_warnings() would swap the process-wide filters from a worker thread.
+warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
 
 # Blank rows are read too (openpyxl fills gaps up to the last row it knows): a sheet formatted down to
 # row 1,048,576 is refused after this many rather than walked for minutes.
@@ -31,34 +35,45 @@ class SheetRow:
 def read_rows(content: bytes) -> list[SheetRow]:
     """Non-blank data rows; raises InvalidInput for an unreadable file or a missing required column."""
     try:
-        # openpyxl warns about workbook features it drops (extensions, odd styles); none matter here.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # any parser failure on a file that looked like xlsx is the file's fault
-        raise InvalidInput("无法读取该Excel文件，请下载导入模板重新填写", code="unreadable_spreadsheet") from exc
+        raise _unreadable() from exc
     try:
-        sheet = workbook[SHEET_NAME] if SHEET_NAME in workbook.sheetnames else workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
-        fields = _columns(header or ())
-        found: list[SheetRow] = []
-        for number, cells in enumerate(rows, start=2):
-            if number > MAX_SCANNED_ROWS:
-                raise InvalidInput(
-                    f"表格超过{MAX_SCANNED_ROWS}行（含空行），请删除表格末尾多余的行后再上传", code="too_many_rows"
-                )
-            values = {c.field: "" for c in COLUMNS}
-            for index, column in fields.items():
-                if index < len(cells):
-                    values[column.field] = cell_text(cells[index])
-            if any(values.values()):
-                found.append(SheetRow(number, values))
-                if len(found) > MAX_IMPORT_ROWS:
-                    raise InvalidInput(f"单次最多导入{MAX_IMPORT_ROWS}行，请分批导入", code="too_many_rows")
-        return found
+        return _walk(workbook)
+    except DomainError:
+        raise
+    except Exception as exc:  # read-only sheets are parsed lazily: a broken sheet part fails mid-walk
+        raise _unreadable() from exc
     finally:
         workbook.close()
+
+
+def _unreadable() -> InvalidInput:
+    return InvalidInput("无法读取该Excel文件，请下载导入模板重新填写", code="unreadable_spreadsheet")
+
+
+def _walk(workbook: Workbook) -> list[SheetRow]:
+    if not workbook.worksheets:
+        raise _unreadable()
+    sheet = workbook[SHEET_NAME] if SHEET_NAME in workbook.sheetnames else workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows, None)
+    fields = _columns(header or ())
+    found: list[SheetRow] = []
+    for number, cells in enumerate(rows, start=2):
+        if number > MAX_SCANNED_ROWS:
+            raise InvalidInput(
+                f"表格超过{MAX_SCANNED_ROWS}行（含空行），请删除表格末尾多余的行后再上传", code="too_many_rows"
+            )
+        values = {c.field: "" for c in COLUMNS}
+        for index, column in fields.items():
+            if index < len(cells):
+                values[column.field] = cell_text(cells[index])
+        if any(values.values()):
+            found.append(SheetRow(number, values))
+            if len(found) > MAX_IMPORT_ROWS:
+                raise InvalidInput(f"单次最多导入{MAX_IMPORT_ROWS}行，请分批导入", code="too_many_rows")
+    return found
 
 
 def _columns(header: tuple[object, ...]) -> dict[int, Column]:
