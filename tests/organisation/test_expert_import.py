@@ -165,9 +165,11 @@ async def test_a_thousand_rows_with_ten_faulty_ones(org: Org) -> None:
 
 async def test_blank_rows_column_order_number_cells_and_the_stored_error_file(org: Org, tmp_path: Path) -> None:
     inst, admin = await org.institution()
-    headers = ["备注", "手机号", "姓名 *", "职称"]  # reordered, an unknown column, a spaced mark
+    headers = ["专家名单（2026年）"]  # a title row above the real header
     content = xlsx(
         [
+            [None],
+            ["备注", "手机号", "姓名 *", "职称"],  # reordered, an unknown column, a spaced mark
             ["随便写", 13512345678, "周一", "教授"],  # a mobile typed as a number
             [None, None, None, None],
             [None, "  ", None, None],  # only spaces: blank too
@@ -179,7 +181,7 @@ async def test_blank_rows_column_order_number_cells_and_the_stored_error_file(or
     storage = LocalFileStorage(tmp_path / "files")
     result = await import_experts(ImportExperts(inst, admin, content, "C:\\上传\\名单.xlsx"), org.uow, storage)
     assert (result.imported, result.already_present, result.failed) == (2, 0, 1)
-    assert [(e.row, e.column) for e in result.errors] == [(6, "手机号")]  # Excel's row number, blanks counted
+    assert [(e.row, e.column) for e in result.errors] == [(8, "手机号")]  # Excel's row number, blanks counted
     assert sorted(await linked_mobiles(org, inst)) == ["13512345678", "13512345679"]
     assert result.error_file_name == "名单_错误行.xlsx" and result.error_file_sha256 is not None
     assert await storage.read(result.error_file_sha256) == result.error_file

@@ -24,6 +24,7 @@ warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
 # Blank rows are read too (openpyxl fills gaps up to the last row it knows): a sheet formatted down to
 # row 1,048,576 is refused after this many rather than walked for minutes.
 MAX_SCANNED_ROWS = 100_000
+HEADER_SEARCH_ROWS = 5
 
 
 @dataclass(frozen=True)
@@ -56,11 +57,17 @@ def _walk(workbook: Workbook) -> list[SheetRow]:
     if not workbook.worksheets:
         raise _unreadable()
     sheet = workbook[SHEET_NAME] if SHEET_NAME in workbook.sheetnames else workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None)
-    fields = _columns(header or ())
+    rows = enumerate(sheet.iter_rows(values_only=True), start=1)
+    # The header is the first row naming one of our columns: a title row above it is common in
+    # spreadsheets people pass around (「XX中心专家名单」 merged across the top).
+    header: tuple[object, ...] = ()
+    for number, cells in rows:
+        if any(header_key(c) in BY_HEADER for c in cells) or number >= HEADER_SEARCH_ROWS:
+            header = cells
+            break
+    fields = _columns(header)
     found: list[SheetRow] = []
-    for number, cells in enumerate(rows, start=2):
+    for number, cells in rows:
         if number > MAX_SCANNED_ROWS:
             raise InvalidInput(
                 f"表格超过{MAX_SCANNED_ROWS}行（含空行），请删除表格末尾多余的行后再上传", code="too_many_rows"
