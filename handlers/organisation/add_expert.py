@@ -14,18 +14,10 @@ from handlers.errors import Conflict
 from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor, require_institution_admin
 from handlers.organisation.clashes import retry_on_clash
-from handlers.organisation.people import find_or_create_account, grant_role, subject_of
-from store.models.organisation import Role
-from store.models.organisation_people import Expert, ExpertLink, ExpertResearchResult, ExpertTechnicalSolution
+from handlers.organisation.expert_profiles import ExpertProfile, Work, create_expert, link_expert
+from handlers.organisation.people import find_or_create_account
+from store.models.organisation_people import Expert, ExpertLink
 from store.uow import UnitOfWork
-
-
-@dataclass(frozen=True)
-class Work:
-    """A research result or a technical solution."""
-
-    title: str
-    summary: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,42 +64,9 @@ async def add_expert(cmd: AddExpert, uow: UnitOfWork) -> ExpertAdded:
             account, _ = await find_or_create_account(uow, name, mobile, actor.label)
             expert = await uow.session.scalar(select(Expert).where(Expert.account_id == account.id).with_for_update())
             new_person = expert is None
-            now = uow.clock.now()
             if expert is None:
-                expert = Expert(
-                    account_id=account.id,
-                    title=title,
-                    employer=employer,
-                    introduction=intro,
-                    created_at=now,
-                    updated_at=now,
-                )
-                uow.session.add(expert)
-                await uow.session.flush()
-                for w in results:
-                    uow.session.add(
-                        ExpertResearchResult(expert_id=expert.id, title=w.title, summary=w.summary, created_at=now)
-                    )
-                for w in solutions:
-                    uow.session.add(
-                        ExpertTechnicalSolution(expert_id=expert.id, title=w.title, summary=w.summary, created_at=now)
-                    )
-                await uow.record(
-                    "expert",
-                    expert.id,
-                    "created",
-                    actor=actor.label,
-                    data={
-                        "account_id": account.id,
-                        "research_results": len(results),
-                        "technical_solutions": len(solutions),
-                    },
-                    personal={
-                        "title": (subject_of(account.id), title),
-                        "employer": (subject_of(account.id), employer),
-                        "introduction": (subject_of(account.id), intro),
-                    },
-                )
+                profile = ExpertProfile(title, employer, intro, results, solutions)
+                expert = await create_expert(uow, account, profile, actor.label)
             else:
                 linked = await uow.session.scalar(
                     select(ExpertLink.id).where(
@@ -116,18 +75,8 @@ async def add_expert(cmd: AddExpert, uow: UnitOfWork) -> ExpertAdded:
                 )
                 if linked is not None:
                     raise Conflict("该专家已由本机构维护", code="expert_exists")
-            link = ExpertLink(
-                expert_id=expert.id, institution_id=cmd.institution_id, added_by=actor.account_id, created_at=now
-            )
-            uow.session.add(link)
-            await uow.session.flush()
-            await grant_role(uow, account.id, Role.EXPERT, actor.label, institution_id=cmd.institution_id)
-            await uow.record(
-                "expert",
-                expert.id,
-                "linked",
-                actor=actor.label,
-                data={"institution_id": cmd.institution_id, "link_id": link.id},
+            link = await link_expert(
+                uow, expert, institution_id=cmd.institution_id, added_by=actor.account_id, actor=actor.label
             )
             await uow.commit()
         return ExpertAdded(expert.id, link.id, account.id, new_person)

@@ -31,9 +31,10 @@ from handlers.organisation.clashes import retry_on_clash
 from handlers.organisation.expert_import.columns import BY_HEADER, COLUMNS, WORK_SEPARATORS
 from handlers.organisation.expert_import.error_file import FailedRow, build_error_file
 from handlers.organisation.expert_import.sheet import SheetRow, read_rows
-from handlers.organisation.people import find_or_create_account, grant_role, subject_of
-from store.models.organisation import Account, Role
-from store.models.organisation_people import Expert, ExpertLink, ExpertResearchResult, ExpertTechnicalSolution
+from handlers.organisation.expert_profiles import ExpertProfile, Work, create_expert, link_expert
+from handlers.organisation.people import find_or_create_account
+from store.models.organisation import Account
+from store.models.organisation_people import Expert, ExpertLink
 from store.uow import UnitOfWork
 
 BATCH_SIZE = 200
@@ -226,7 +227,7 @@ async def _linked_mobiles(uow: UnitOfWork, institution_id: int, mobiles: list[st
 
 
 async def _link(uow: UnitOfWork, actor: Actor, institution_id: int, e: _Expert) -> None:
-    """add_expert's writes and audit entries for one row (see the report: both should share this)."""
+    """What add_expert writes for one person, through the same shared functions."""
     account, new_account = await find_or_create_account(uow, e.name, e.mobile, actor.label)
     # A person created just now has no profile yet: one query less per new expert.
     expert = (
@@ -234,47 +235,14 @@ async def _link(uow: UnitOfWork, actor: Actor, institution_id: int, e: _Expert) 
         if new_account
         else await uow.session.scalar(select(Expert).where(Expert.account_id == account.id).with_for_update())
     )
-    now = uow.clock.now()
     if expert is None:
-        expert = Expert(
-            account_id=account.id,
-            title=e.title,
-            employer=e.employer,
-            introduction=e.introduction,
-            created_at=now,
-            updated_at=now,
+        profile = ExpertProfile(
+            e.title, e.employer, e.introduction,
+            [Work(t) for t in e.research_results], [Work(t) for t in e.technical_solutions],
         )
-        uow.session.add(expert)
-        await uow.session.flush()
-        for title in e.research_results:
-            uow.session.add(ExpertResearchResult(expert_id=expert.id, title=title, summary="", created_at=now))
-        for title in e.technical_solutions:
-            uow.session.add(ExpertTechnicalSolution(expert_id=expert.id, title=title, summary="", created_at=now))
-        await uow.record(
-            "expert",
-            expert.id,
-            "created",
-            actor=actor.label,
-            data={
-                "account_id": account.id,
-                "research_results": len(e.research_results),
-                "technical_solutions": len(e.technical_solutions),
-            },
-            personal={
-                "title": (subject_of(account.id), e.title),
-                "employer": (subject_of(account.id), e.employer),
-                "introduction": (subject_of(account.id), e.introduction),
-            },
-        )
-    link = ExpertLink(expert_id=expert.id, institution_id=institution_id, added_by=actor.account_id, created_at=now)
-    uow.session.add(link)
-    await uow.session.flush()
-    await grant_role(uow, account.id, Role.EXPERT, actor.label, institution_id=institution_id)
-    await uow.record(
-        "expert",
-        expert.id,
-        "linked",
-        actor=actor.label,
-        data={"institution_id": institution_id, "link_id": link.id, "source": "excel_import"},
+        expert = await create_expert(uow, account, profile, actor.label)
+    await link_expert(
+        uow, expert, institution_id=institution_id, added_by=actor.account_id, actor=actor.label,
+        source="excel_import",
     )
 
