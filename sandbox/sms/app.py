@@ -14,6 +14,7 @@ import itertools
 import json
 import re
 import secrets
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,6 +27,7 @@ from aiohttp import web
 from handlers.clock import Clock
 from sandbox.sms.credentials import SANDBOX_SMS, SandboxSmsAccount
 from sandbox.state import SandboxState
+from sandbox.tasks import BackgroundTasks
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
@@ -84,7 +86,7 @@ class SmsSandbox:
         self.clock = clock
         self.receipt_url = receipt_url  # None: {origin}/sms/receipts/{token}
         self._http: aiohttp.ClientSession | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._background = BackgroundTasks()
 
     def _answer(self, code: str, message: str, status: int = 200, **extra: Any) -> web.Response:
         return web.json_response({"RequestId": secrets.token_hex(8).upper(), "Code": code, "Message": message,
@@ -171,14 +173,11 @@ class SmsSandbox:
                 pass
             await asyncio.sleep(0.1 * (attempt + 1))
 
-    def _later(self, coro: Any) -> None:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+    def _later(self, coro: Coroutine[Any, Any, Any]) -> None:
+        self._background.later(coro)
 
     async def flush(self) -> None:
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self._background.flush()
 
     async def close(self) -> None:
         await self.flush()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
+from collections.abc import Coroutine
 from typing import Any
 
 import aiohttp
@@ -16,6 +17,7 @@ from aiohttp import web
 
 from handlers.clock import Clock
 from sandbox.state import SandboxState
+from sandbox.tasks import BackgroundTasks
 from sandbox.wechat.envelope import Envelope, event_xml
 from sandbox.wechat.state import CLIENT_MSG_ID_TTL, WeChatSandboxState
 
@@ -64,7 +66,7 @@ class WeChatSandbox:
         account = state.account
         self.envelope = Envelope(account.token, account.encoding_aes_key, account.app_id)
         self._http: aiohttp.ClientSession | None = None
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._background = BackgroundTasks()
 
     # --- pushes into our webhook ---------------------------------------------------------------
 
@@ -93,14 +95,11 @@ class WeChatSandbox:
                 # WeChat waits 5 s between attempts; the sandbox keeps it short.
                 await asyncio.sleep(0.1 * (attempt + 1))
 
-    def later(self, coro: Any) -> None:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+    def later(self, coro: Coroutine[Any, Any, Any]) -> None:
+        self._background.later(coro)
 
     async def flush(self) -> None:
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self._background.flush()
 
     async def close(self) -> None:
         await self.flush()
