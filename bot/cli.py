@@ -76,11 +76,13 @@ def migrate_command(settings: Settings) -> None:
     click.echo("database is at the newest revision")
 
 
+from bot.cli_accounts import accounts  # noqa: E402
 from bot.cli_audit import audit  # noqa: E402
 from bot.cli_outbox import outbox  # noqa: E402
 
 main.add_command(outbox)
 main.add_command(audit)
+main.add_command(accounts)
 
 if __name__ == "__main__":
     sys.exit(main())
