@@ -19,6 +19,7 @@ from bot.coordination import Coordination, connect
 from bot.dingtalk.wiring import wire_dingtalk
 from bot.settings import Settings
 from bot.wechat.wiring import wire_wechat
+from handlers.auth.policy import AuthPolicy
 from handlers.clock import Clock, SystemClock
 from handlers.files.ports import FileStorage
 from store.audit.anchor import AnchorStore, FileAnchorStore
@@ -43,6 +44,7 @@ class Container:
     anchors: AnchorStore
     http: aiohttp.ClientSession
     files: FileStorage
+    auth_policy: AuthPolicy
     channels: dict[str, Channel] = field(default_factory=dict)
     readiness: dict[str, ReadinessCheck] = field(default_factory=dict)
     sandbox: SandboxState | None = None
@@ -65,6 +67,11 @@ class Container:
 container_key = aiohttp.web.AppKey("container", Container)
 
 
+def auth_policy(settings: Settings) -> AuthPolicy:
+    """Built once per process, not per request."""
+    return AuthPolicy(**settings.auth.model_dump(), timezone=settings.timezone)
+
+
 def export_library_environment(settings: Settings) -> None:
     """dingtalk-stream reads its endpoint from the environment at import; set it from our settings."""
     os.environ["DINGTALK_OPENAPI_ENDPOINT"] = settings.dingtalk.api_base_url
@@ -85,6 +92,7 @@ async def build_container(settings: Settings, *, clock: Clock | None = None) -> 
             trust_env=False,
         ),
         files=LocalFileStorage(settings.files_dir),
+        auth_policy=auth_policy(settings),
     )
     if settings.sandbox:
         from sandbox.state import SandboxState

@@ -52,7 +52,7 @@ def _container(request: web.Request) -> Container:
 
 
 def auth_policy(container: Container) -> AuthPolicy:
-    return AuthPolicy(**container.settings.auth.model_dump(), timezone=container.settings.timezone)
+    return container.auth_policy
 
 
 def _is_public(path: str) -> bool:

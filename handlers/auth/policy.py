@@ -10,18 +10,20 @@ from store.models.auth import SessionKind, SmsPurpose
 
 @dataclass(frozen=True)
 class AuthPolicy:
-    micro_app_session_hours: float = 168.0
-    mini_program_session_hours: float = 168.0
-    web_session_hours: float = 12.0
-    lockout_failures: int = 5
-    lockout_minutes: float = 15.0
-    sms_code_seconds: float = 300.0
-    sms_resend_seconds: float = 60.0
-    sms_daily_per_number: int = 10
-    sms_max_wrong: int = 5
-    sms_login_template: str = "SMS_LOGIN_CODE"
-    sms_reset_template: str = "SMS_RESET_CODE"
-    timezone: str = "Asia/Shanghai"
+    """The defaults live in bot.settings.AuthSettings only; bot.bootstrap.auth_policy builds this from them."""
+
+    micro_app_session_hours: float
+    mini_program_session_hours: float
+    web_session_hours: float
+    lockout_failures: int
+    lockout_minutes: float
+    sms_code_seconds: float
+    sms_resend_seconds: float
+    sms_daily_per_number: int
+    sms_max_wrong: int
+    sms_login_template: str
+    sms_reset_template: str
+    timezone: str
     # A session's last_seen (and its sliding expiry) is written at most this often, not on every request.
     touch_interval_seconds: float = 60.0
 

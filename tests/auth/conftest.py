@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.bootstrap import Container
+from bot.bootstrap import Container, auth_policy
+from bot.settings import Settings
 from handlers.auth.accounts import store_password
 from handlers.auth.policy import AuthPolicy
 from store.models.organisation import Account, AccountRole, AccountStatus, Role
@@ -18,7 +19,7 @@ PASSWORD = "kezhuan2026"
 
 @pytest.fixture
 def policy() -> AuthPolicy:
-    return AuthPolicy()
+    return auth_policy(Settings())
 
 
 async def make_account(

@@ -6,7 +6,6 @@ from sqlalchemy import func, select
 
 from bot.bootstrap import Container
 from handlers.auth.login_with_password import LoginWithPassword, login_with_password
-from handlers.auth.policy import AuthPolicy
 from store.models.organisation import Account, AccountRole, Role
 from tests.outbox_support import cli
 
@@ -22,8 +21,9 @@ async def test_the_first_system_admin_is_created_once_and_must_change_the_passwo
     code, out = await cli(settings, "accounts", "bootstrap-admin", "--name", "王敏", "--mobile", "13800000001",
                           "--password", "Start2026")
     assert code == 0 and "system admin created" in out, out
-    policy = AuthPolicy(**settings.auth.model_dump(), timezone=settings.timezone)
-    session = await login_with_password(LoginWithPassword("13800000001", "Start2026"), container.uow(), policy)
+    session = await login_with_password(
+        LoginWithPassword("13800000001", "Start2026"), container.uow(), container.auth_policy
+    )
     assert session.must_change_password
 
     code, out = await cli(settings, "accounts", "bootstrap-admin", "--name", "李强", "--mobile", "13800000002",

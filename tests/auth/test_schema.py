@@ -12,6 +12,7 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
 import store.models  # noqa: F401  (every table in the metadata)
+from bot.bootstrap import auth_policy
 from bot.settings import Settings
 from handlers.auth.policy import AuthPolicy
 from store.base import Base
@@ -53,6 +54,6 @@ def test_auth_settings_come_from_the_environment(monkeypatch: Any) -> None:
     monkeypatch.setenv("KEZHUAN_AUTH__LOCKOUT_MINUTES", "30")
     monkeypatch.setenv("KEZHUAN_AUTH__SMS_DAILY_PER_NUMBER", "5")
     settings = Settings()
-    policy = AuthPolicy(**settings.auth.model_dump(), timezone=settings.timezone)
+    policy = auth_policy(settings)
     assert policy.lockout_minutes == 30 and policy.sms_daily_per_number == 5
     assert set(settings.auth.model_dump()) < set(AuthPolicy.__dataclass_fields__)  # every setting reaches handlers
