@@ -3,6 +3,7 @@ plus a small control API for tests (faults, quota, flushing pending pushes)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from aiohttp import web
@@ -24,40 +25,34 @@ def _actions(person_id: str) -> list[dict[str, Any]]:
     ]
 
 
-def _problem(status: int, message: str) -> web.Response:
-    return web.json_response({"error": "bad_request", "message": message}, status=status)
+def _problem(error: type[web.HTTPException], message: str) -> web.HTTPException:
+    body = json.dumps({"error": "bad_request", "message": message}, ensure_ascii=False)
+    return error(text=body, content_type="application/json")
 
 
 def add_console_routes(app: web.Application, sb: WeChatSandbox) -> None:
-    async def person(request: web.Request) -> tuple[Persona, dict[str, Any]] | web.Response:
+    async def person(request: web.Request) -> tuple[Persona, str, dict[str, Any]]:
+        """The pressing person, their openid and the request body; a 404/409 answer otherwise."""
         body = await request.json()
         persona = sb.sandbox.people.get(str(body.get("person_id", "")))
         if persona is None:
-            return _problem(404, "沙箱中没有这个人")
+            raise _problem(web.HTTPNotFound, "沙箱中没有这个人")
         if not persona.wechat_openid:
-            return _problem(409, "此人没有微信账号")
-        return persona, body
+            raise _problem(web.HTTPConflict, "此人没有微信账号")
+        return persona, persona.wechat_openid, body
 
     async def act(request: web.Request, msg_type: str, **fields: str) -> web.Response:
-        found = await person(request)
-        if isinstance(found, web.Response):
-            return found
-        persona, _ = found
-        assert persona.wechat_openid is not None
-        reply = await sb.push(str(request.url.origin()), persona.wechat_openid, msg_type, **fields)
+        persona, openid, _ = await person(request)
+        reply = await sb.push(str(request.url.origin()), openid, msg_type, **fields)
         if reply and reply.get("Content"):
-            sb.sandbox.deliver(persona.wechat_openid, channel="wechat.reply", title="公众号回复",
+            sb.sandbox.deliver(openid, channel="wechat.reply", title="公众号回复",
                                body=reply["Content"], at=sb.clock.now(), actions=_actions(persona.id))
         return web.json_response({"reply": reply})
 
     async def follow(request: web.Request) -> web.Response:
-        found = await person(request)
-        if isinstance(found, web.Response):
-            return found
-        persona, body = found
-        assert persona.wechat_openid is not None
+        persona, openid, body = await person(request)
         scene = body.get("scene") or sb.state.qrcodes.get(str(body.get("ticket", "")))
-        user = sb.state.user(persona.wechat_openid, persona.id)
+        user = sb.state.user(openid, persona.id)
         already = user.subscribed
         user.subscribed, user.subscribe_time = True, sb.clock.now()
         if scene:
@@ -71,57 +66,34 @@ def add_console_routes(app: web.Application, sb: WeChatSandbox) -> None:
         return await act(request, "event", **fields)
 
     async def unfollow(request: web.Request) -> web.Response:
-        found = await person(request)
-        if isinstance(found, web.Response):
-            return found
-        persona, _ = found
-        assert persona.wechat_openid is not None
-        user = sb.state.user(persona.wechat_openid, persona.id)
+        persona, openid, _ = await person(request)
+        user = sb.state.user(openid, persona.id)
         user.subscribed, user.window_until = False, None
         return await act(request, "event", Event="unsubscribe")
 
     async def click(request: web.Request) -> web.Response:
-        found = await person(request)
-        if isinstance(found, web.Response):
-            return found
-        persona, body = found
-        assert persona.wechat_openid is not None
-        sb.state.open_window(persona.wechat_openid, sb.clock.now(), message=False)
+        persona, openid, body = await person(request)
+        sb.state.open_window(openid, sb.clock.now(), message=False)
         return await act(request, "event", Event="CLICK", EventKey=str(body.get("key", "")))
 
     async def text(request: web.Request) -> web.Response:
-        found = await person(request)
-        if isinstance(found, web.Response):
-            return found
-        persona, body = found
-        assert persona.wechat_openid is not None
-        sb.state.open_window(persona.wechat_openid, sb.clock.now(), message=True)
+        persona, openid, body = await person(request)
+        sb.state.open_window(openid, sb.clock.now(), message=True)
         return await act(request, "text", Content=str(body.get("content", "")), MsgId=sb.state.next_msg_id())
 
     async def block_templates(request: web.Request) -> web.Response:
-        found = await person(request)
-        if isinstance(found, web.Response):
-            return found
-        persona, body = found
-        assert persona.wechat_openid is not None
-        sb.state.user(persona.wechat_openid, persona.id).blocks_templates = bool(body.get("blocked", True))
+        persona, openid, body = await person(request)
+        sb.state.user(openid, persona.id).blocks_templates = bool(body.get("blocked", True))
         return web.json_response({"ok": True})
 
     async def login_code(request: web.Request) -> web.Response:
-        found = await person(request)
-        if isinstance(found, web.Response):
-            return found
-        persona, _ = found
-        assert persona.wechat_openid is not None
-        sb.state.user(persona.wechat_openid, persona.id)
-        return web.json_response({"code": sb.state.new_code(sb.state.js_codes, persona.wechat_openid,
+        persona, openid, _ = await person(request)
+        sb.state.user(openid, persona.id)
+        return web.json_response({"code": sb.state.new_code(sb.state.js_codes, openid,
                                                              sb.clock.now())})
 
     async def phone_code(request: web.Request) -> web.Response:
-        found = await person(request)
-        if isinstance(found, web.Response):
-            return found
-        persona, _ = found
+        persona, openid, _ = await person(request)
         return web.json_response({"code": sb.state.new_code(sb.state.phone_codes, persona.mobile, sb.clock.now())})
 
     app.router.add_post("/console/follow", follow)
