@@ -153,24 +153,26 @@ async def test_daily_cap_defers_to_the_next_local_day(container: Container, cloc
     assert sorted(delivered_counts(provider)) == [0, 1, 2, 3, 4]
 
 
-class PausingChannel:
+class FirstCallRaises:
+    """A channel whose first call raises the given error and whose later calls succeed."""
+
     name = "test"
 
-    def __init__(self, clock: ManualClock) -> None:
-        self.clock = clock
+    def __init__(self, error: Callable[[], Exception]) -> None:
+        self.error = error
         self.calls = 0
 
     async def send(self, message: OutboundMessage) -> Delivered:
         self.calls += 1
         if self.calls == 1:
-            raise ChannelPaused("quota spent", until=self.clock.now() + timedelta(hours=2))
+            raise self.error()
         return Delivered(provider_message_id=f"p-{message.id}")
 
 
 async def test_a_paused_channel_stops_calling_the_provider_and_raises_the_alert(
     container: Container, clock: ManualClock
 ) -> None:
-    channel = PausingChannel(clock)
+    channel = FirstCallRaises(lambda: ChannelPaused("quota spent", until=clock.now() + timedelta(hours=2)))
     container.channels["test"] = channel
     container.settings.outbox.concurrency = 1
     await enqueue(container, 4)
@@ -327,22 +329,10 @@ async def test_a_keyed_message_sent_again_after_a_crash_arrives_once(container: 
     assert await statuses(container) == {"sent": 1}
 
 
-class DeferringChannel:
-    name = "test"
-
-    def __init__(self, clock: ManualClock) -> None:
-        self.clock = clock
-        self.calls = 0
-
-    async def send(self, message: OutboundMessage) -> Delivered:
-        self.calls += 1
-        if self.calls == 1:
-            raise Deferred("recipient's daily cap reached", until=self.clock.now() + timedelta(hours=1))
-        return Delivered(provider_message_id=f"d-{message.id}")
-
-
 async def test_a_deferred_message_waits_without_spending_an_attempt(container: Container, clock: ManualClock) -> None:
-    container.channels["test"] = DeferringChannel(clock)
+    container.channels["test"] = FirstCallRaises(
+        lambda: Deferred("recipient's daily cap reached", until=clock.now() + timedelta(hours=1))
+    )
     await enqueue(container, 1)
     relay = relay_for(container)
     await relay.run_once()
