@@ -154,9 +154,10 @@ class AuthSettings(BaseModel):
     sms_resend_seconds: float = 60.0
     sms_daily_per_number: int = 10
     sms_max_wrong: int = 5
-    # The provider's template codes for the two code messages (variable: ${code}).
+    # The provider's template codes for the code messages (variable: ${code}).
     sms_login_template: str = "SMS_LOGIN_CODE"
     sms_reset_template: str = "SMS_RESET_CODE"
+    sms_change_mobile_template: str = "SMS_CHANGE_MOBILE_CODE"
 
 
 class Settings(BaseSettings):

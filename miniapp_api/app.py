@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from miniapp_api import auth, reference
+from miniapp_api import auth, life_events, reference
 from miniapp_api.auth_openapi import AUTH_PATHS, SECURITY_SCHEMES, SESSION_SCHEMA
 from miniapp_api.errors import error_middleware
+from miniapp_api.life_openapi import LIFE_PATHS
 
 _CODE_PARAM = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
 _ERROR_404 = {
@@ -92,6 +93,7 @@ OPENAPI = {
             }
         },
         **AUTH_PATHS,
+        **LIFE_PATHS,
     },
     "components": {
         "securitySchemes": SECURITY_SCHEMES,
@@ -166,4 +168,5 @@ def create_api_app() -> web.Application:
     app.router.add_get("/openapi.json", openapi)
     reference.register(app)
     auth.register(app)
+    life_events.register(app)
     return app

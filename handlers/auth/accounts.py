@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from sqlalchemy import select
 
 from handlers.auth.errors import AccountDisabled
 from handlers.auth.passwords import hash_password
 from store.models.auth import PasswordCredential
-from store.models.organisation import Account, AccountStatus
+from store.models.organisation import CLOSED_STATUSES, Account
 from store.uow import UnitOfWork
 
 
@@ -17,7 +19,7 @@ async def account_by_mobile(uow: UnitOfWork, mobile: str, *, lock: bool = False)
 
 
 def refuse_disabled(account: Account) -> None:
-    if account.status == AccountStatus.DISABLED:
+    if account.status in CLOSED_STATUSES:
         raise AccountDisabled()
 
 
@@ -26,10 +28,23 @@ async def credential_of(uow: UnitOfWork, account_id: int, *, lock: bool = False)
     return await uow.session.scalar(query.with_for_update() if lock else query)
 
 
-async def store_password(uow: UnitOfWork, account_id: int, password: str, *, must_change: bool) -> None:
-    """Set the password, clearing failures and any lockout."""
+class PasswordEvent(StrEnum):
+    """Why a password changed: each is an entry in the account's audit chain (never the hash itself)."""
+
+    CHANGED = "password_changed"  # by the person, knowing the old one
+    RESET = "password_reset"  # by the person, with an SMS code
+    SET_BY_ADMIN = "password_set_by_admin"  # a starting password the person must change
+    BOOTSTRAPPED = "password_bootstrapped"  # the operator's first system admin
+
+
+async def store_password(
+    uow: UnitOfWork, account_id: int, password: str, *, must_change: bool, event: PasswordEvent, actor: str
+) -> None:
+    """Set the password, clearing failures and any lockout, and audit who did it and why."""
     hashed = hash_password(password)
     now = uow.clock.now()
+    # The account row lock orders this entry in the account's chain against any other writer.
+    await uow.session.scalar(select(Account.id).where(Account.id == account_id).with_for_update())
     credential = await credential_of(uow, account_id, lock=True)
     if credential is None:
         credential = PasswordCredential(account_id=account_id)
@@ -42,3 +57,4 @@ async def store_password(uow: UnitOfWork, account_id: int, password: str, *, mus
     credential.locked_until = None
     credential.updated_at = now
     await uow.session.flush()
+    await uow.record("account", account_id, event.value, actor=actor, data={"must_change": must_change})

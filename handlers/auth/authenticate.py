@@ -12,7 +12,7 @@ from handlers.auth.policy import AuthPolicy
 from handlers.auth.sessions import token_digest
 from handlers.organisation.actors import Actor, load_actor
 from store.models.auth import AuthSession, PasswordCredential, SessionKind
-from store.models.organisation import Account, AccountStatus
+from store.models.organisation import CLOSED_STATUSES, Account
 from store.uow import UnitOfWork
 
 
@@ -35,7 +35,7 @@ async def authenticate(token: str, uow: UnitOfWork, policy: AuthPolicy) -> Authe
         if session.account_id is None:
             raise Unauthenticated("请先绑定账号", code="binding_required")
         status = await uow.session.scalar(select(Account.status).where(Account.id == session.account_id))
-        if status is None or status == AccountStatus.DISABLED:
+        if status is None or status in CLOSED_STATUSES:
             raise Unauthenticated("账号已停用，请联系管理员")
         actor = await load_actor(uow, session.account_id)
         must_change = bool(await uow.session.scalar(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from handlers.auth.accounts import credential_of, store_password
+from handlers.auth.accounts import PasswordEvent, credential_of, store_password
 from handlers.auth.errors import LoginFailed
 from handlers.auth.passwords import new_password, verify_password
 from handlers.auth.sessions import revoke_sessions
@@ -30,6 +30,7 @@ async def change_password(cmd: ChangePassword, uow: UnitOfWork) -> None:
             cmd.old_password, credential.password_hash, credential.salt, credential.kdf
         ):
             raise LoginFailed("原密码错误", code="wrong_password")
-        await store_password(uow, cmd.account_id, password, must_change=False)
+        await store_password(uow, cmd.account_id, password, must_change=False, event=PasswordEvent.CHANGED,
+                             actor=f"account:{cmd.account_id}")
         await revoke_sessions(uow, cmd.account_id, keep_session_id=cmd.session_id)
         await uow.commit()

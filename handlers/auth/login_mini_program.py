@@ -16,7 +16,7 @@ from handlers.auth.ports import MiniProgramSessions
 from handlers.auth.sessions import IssuedSession, issue_session
 from handlers.errors import InvalidInput
 from store.models.auth import MiniProgramBinding, SessionKind
-from store.models.organisation import Account, AccountStatus
+from store.models.organisation import CLOSED_STATUSES, Account
 from store.uow import UnitOfWork
 
 
@@ -40,7 +40,7 @@ async def login_mini_program(
             .where(MiniProgramBinding.openid == identity.openid)
         )
         # A disabled account's openid gets only a pending session, which opens nothing.
-        account_id = account.id if account is not None and account.status != AccountStatus.DISABLED else None
+        account_id = account.id if account is not None and account.status not in CLOSED_STATUSES else None
         issued = await issue_session(uow, policy, account_id, SessionKind.MINI_PROGRAM,
                                      openid=identity.openid, unionid=identity.unionid)
         await uow.commit()

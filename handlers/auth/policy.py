@@ -23,6 +23,7 @@ class AuthPolicy:
     sms_max_wrong: int
     sms_login_template: str
     sms_reset_template: str
+    sms_change_mobile_template: str
     timezone: str
     # A session's last_seen (and its sliding expiry) is written at most this often, not on every request.
     touch_interval_seconds: float = 60.0
@@ -36,4 +37,8 @@ class AuthPolicy:
         return timedelta(hours=hours)
 
     def sms_template(self, purpose: SmsPurpose) -> str:
-        return self.sms_login_template if purpose == SmsPurpose.LOGIN else self.sms_reset_template
+        return {
+            SmsPurpose.LOGIN: self.sms_login_template,
+            SmsPurpose.RESET: self.sms_reset_template,
+            SmsPurpose.CHANGE_MOBILE: self.sms_change_mobile_template,
+        }[purpose]

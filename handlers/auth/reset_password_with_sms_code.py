@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from handlers.auth.accounts import account_by_mobile, refuse_disabled, store_password
+from handlers.auth.accounts import PasswordEvent, account_by_mobile, refuse_disabled, store_password
 from handlers.auth.errors import InvalidSmsCode
 from handlers.auth.passwords import new_password
 from handlers.auth.policy import AuthPolicy
@@ -35,6 +35,7 @@ async def reset_password_with_sms_code(cmd: ResetPasswordWithSmsCode, uow: UnitO
             raise InvalidSmsCode()
         refuse_disabled(account)
         await spend_code(uow, policy, number, SmsPurpose.RESET, cmd.code)
-        await store_password(uow, account.id, password, must_change=False)
+        await store_password(uow, account.id, password, must_change=False, event=PasswordEvent.RESET,
+                             actor=f"account:{account.id}")
         await revoke_sessions(uow, account.id)
         await uow.commit()

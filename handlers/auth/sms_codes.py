@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
-from handlers.auth.errors import InvalidSmsCode
+from handlers.auth.errors import InvalidSmsCode, SmsTooFrequent
 from handlers.auth.policy import AuthPolicy
 from store.models.auth import SmsCode, SmsPurpose
 from store.uow import UnitOfWork
@@ -37,3 +40,37 @@ async def spend_code(uow: UnitOfWork, policy: AuthPolicy, mobile: str, purpose: 
         await uow.commit()
         raise InvalidSmsCode()
     live.used_at = now
+
+
+async def issue_code(uow: UnitOfWork, policy: AuthPolicy, mobile: str, purpose: SmsPurpose) -> None:
+    """Write a new code and its SMS into the caller's transaction, within the per-number limits.
+
+    The caller holds a row lock that serialises requests for this number, so the limits hold under races.
+    """
+    now = uow.clock.now()
+    if await _count_since(uow, mobile, now - timedelta(seconds=policy.sms_resend_seconds)) > 0:
+        raise SmsTooFrequent()
+    zone = ZoneInfo(policy.timezone)
+    midnight = datetime.combine(now.astimezone(zone).date(), datetime.min.time(), zone)
+    if await _count_since(uow, mobile, midnight) >= policy.sms_daily_per_number:
+        raise SmsTooFrequent("今日验证码发送次数已达上限，请明天再试")
+    # A new code replaces any earlier one for the same purpose.
+    await uow.session.execute(
+        update(SmsCode)
+        .where(SmsCode.mobile == mobile, SmsCode.purpose == purpose, SmsCode.used_at.is_(None))
+        .values(used_at=now)
+    )
+    code = f"{secrets.randbelow(10**6):06d}"
+    salt = secrets.token_hex(8)
+    uow.session.add(SmsCode(
+        mobile=mobile, purpose=purpose, code_hash=code_digest(code, salt), salt=salt, wrong_attempts=0,
+        created_at=now, expires_at=now + timedelta(seconds=policy.sms_code_seconds), used_at=None,
+    ))
+    await uow.send("sms", mobile, {"template_code": policy.sms_template(purpose), "params": {"code": code}},
+                   source=f"auth.sms_code.{purpose.value}")
+
+
+async def _count_since(uow: UnitOfWork, mobile: str, since: datetime) -> int:
+    return int(await uow.session.scalar(
+        select(func.count()).select_from(SmsCode).where(SmsCode.mobile == mobile, SmsCode.created_at >= since)
+    ) or 0)

@@ -18,7 +18,7 @@ from handlers.invitations.codes import CodeStatus
 from handlers.organisation.clashes import retry_on_clash
 from handlers.organisation.people import grant_role
 from store.models.invitations import InvitationCode, InvitationPurpose, InvitationRedemption
-from store.models.organisation import Account, AccountStatus, Role
+from store.models.organisation import CLOSED_STATUSES, Account, Role
 from store.uow import UnitOfWork
 
 
@@ -55,7 +55,7 @@ async def redeem_invitation_code(cmd: RedeemInvitationCode, uow: UnitOfWork) -> 
             now = uow.clock.now()
             # The account's row lock serialises one person's redemptions (and their audit chain).
             account = await uow.session.scalar(select(Account).where(Account.id == cmd.account_id).with_for_update())
-            if account is None or account.status == AccountStatus.DISABLED:
+            if account is None or account.status in CLOSED_STATUSES:
                 raise Forbidden("账号不存在或已停用", code="account_disabled")
             code = await uow.session.scalar(select(InvitationCode).where(InvitationCode.code == text))
             if code is None:

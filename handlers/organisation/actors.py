@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from handlers.errors import Forbidden
-from store.models.organisation import Account, AccountRole, AccountStatus, Role
+from store.models.organisation import CLOSED_STATUSES, Account, AccountRole, Role
 from store.uow import UnitOfWork
 
 
@@ -39,7 +39,7 @@ class Actor:
 async def load_actor(uow: UnitOfWork, account_id: int) -> Actor:
     """A disabled or unknown account acts as nobody: every check then refuses."""
     status = await uow.session.scalar(select(Account.status).where(Account.id == account_id))
-    if status is None or status == AccountStatus.DISABLED:
+    if status is None or status in CLOSED_STATUSES:
         return Actor(account_id, ())
     rows = await uow.session.scalars(select(AccountRole).where(AccountRole.account_id == account_id))
     return Actor(

@@ -55,15 +55,7 @@ async def add_staff(cmd: AddStaff, uow: UnitOfWork) -> StaffAdded:
                 raise Conflict(STAFF_IS_ADMIN, code="staff_is_admin")
             if Role.STAFF in roles:
                 raise Conflict("该手机号码已是技转人员", code="staff_exists")
-            member = StaffMember(
-                account_id=account.id,
-                institution_id=centre.institution_id,
-                centre_id=centre.id,
-                position=position,
-                created_at=uow.clock.now(),
-            )
-            uow.session.add(member)
-            await uow.session.flush()
+            member = await _membership(uow, account.id, centre, position)
             for role in (Role.STAFF, Role.CENTRE_ADMIN) if cmd.centre_admin else (Role.STAFF,):
                 await grant_role(
                     uow, account.id, role, actor.label, institution_id=centre.institution_id, centre_id=centre.id
@@ -79,3 +71,17 @@ async def add_staff(cmd: AddStaff, uow: UnitOfWork) -> StaffAdded:
         return StaffAdded(member.id, account.id, created)
 
     return await retry_on_clash(attempt, "该手机号码已是技转人员")
+
+
+async def _membership(uow: UnitOfWork, account_id: int, centre: Centre, position: str) -> StaffMember:
+    """A new membership, or the one a former staff member left behind: one row per person keeps their
+    history (follow-ups, points) in one place when they come back, to this or another institution."""
+    member = await uow.session.scalar(
+        select(StaffMember).where(StaffMember.account_id == account_id).with_for_update())
+    if member is None:
+        member = StaffMember(account_id=account_id, created_at=uow.clock.now())
+        uow.session.add(member)
+    member.institution_id, member.centre_id, member.position = centre.institution_id, centre.id, position
+    member.left_at, member.successor_account_id = None, None
+    await uow.session.flush()
+    return member

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from handlers.auth.accounts import store_password
+from handlers.auth.accounts import PasswordEvent, store_password
 from handlers.auth.passwords import new_password
 from handlers.errors import Conflict
 from handlers.organisation import validation as v
@@ -38,7 +38,8 @@ async def bootstrap_system_admin(cmd: BootstrapSystemAdmin, uow: UnitOfWork) -> 
         account.status = AccountStatus.ACTIVE
         account.updated_at = uow.clock.now()
         await grant_role(uow, account.id, Role.SYSTEM_ADMIN, OPERATOR)
-        await store_password(uow, account.id, password, must_change=True)
+        await store_password(uow, account.id, password, must_change=True, event=PasswordEvent.BOOTSTRAPPED,
+                             actor=OPERATOR)
         await uow.record("account", account.id, "bootstrapped_as_system_admin", actor=OPERATOR)
         await uow.commit()
         return account.id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from handlers.organisation.actors import load_actor
 from handlers.organisation.pages import Page, PageRequest
@@ -36,7 +36,8 @@ async def list_staff(cmd: ListStaff, uow: UnitOfWork) -> Page[StaffView]:
     req = cmd.page.checked()
     async with uow:
         actor = await load_actor(uow, cmd.actor_id)
-        where = visible(actor, Listing.STAFF)
+        # Current staff only: a leaver's membership stays for the record, not for the list.
+        where = and_(visible(actor, Listing.STAFF), StaffMember.left_at.is_(None))
         total = await uow.session.scalar(select(func.count()).select_from(StaffMember).where(where))
         is_admin = (
             select(AccountRole.id)

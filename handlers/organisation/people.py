@@ -25,6 +25,11 @@ async def find_or_create_account(uow: UnitOfWork, name: str, mobile: str, actor:
     if existing is not None:
         if existing.status == AccountStatus.DISABLED:
             raise Conflict("该手机号码的账号已停用，请联系系统管理员", code="account_disabled")
+        if existing.status == AccountStatus.LEFT:
+            # They left every role behind; a new one brings the person back.
+            existing.status = AccountStatus.INVITED
+            existing.updated_at = uow.clock.now()
+            await uow.record("account", existing.id, "re_enabled", actor=actor, data={"status": existing.status})
         return existing, False
     now = uow.clock.now()
     account = Account(name=name, mobile=mobile, status=AccountStatus.INVITED, created_at=now, updated_at=now)
@@ -77,3 +82,19 @@ async def grant_role(
     )
     await uow.session.flush()
     await uow.record("account", account_id, "role_granted", actor=actor, data={"role": role, "scope": scope_key})
+
+
+MOBILE_TAKEN = "该手机号码已被其他账号使用，请联系管理员"
+
+
+async def move_mobile(uow: UnitOfWork, account: Account, number: str, *, actor: str, action: str,
+                      reason: str = "") -> None:
+    """Give the locked account its new number; another account holding it is a clash, not a merge."""
+    taken = await uow.session.scalar(select(Account.id).where(Account.mobile == number, Account.id != account.id))
+    if taken is not None:
+        raise Conflict(MOBILE_TAKEN, code="mobile_taken")
+    account.mobile = number
+    account.updated_at = uow.clock.now()
+    await uow.session.flush()
+    await uow.record("account", account.id, action, actor=actor, data={"reason": reason} if reason else None,
+                     personal={"mobile": (subject_of(account.id), number)})

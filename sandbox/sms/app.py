@@ -70,6 +70,10 @@ class SmsSandboxState:
     templates: dict[str, str] = field(default_factory=lambda: {
         "SMS_INVITE": "${name}您好，${institution}邀请您加入科转专家库，请关注公众号完成绑定。",
         "SMS_CODE": "您的验证码为${code}，5分钟内有效。",
+        # The codes sign-in sends (bot.settings.AuthSettings names them).
+        "SMS_LOGIN_CODE": "您的登录验证码为${code}，5分钟内有效，请勿泄露。",
+        "SMS_RESET_CODE": "您正在重置密码，验证码为${code}，5分钟内有效。",
+        "SMS_CHANGE_MOBILE_CODE": "您正在更换科转账号绑定的手机号，验证码为${code}，5分钟内有效。",
         "SMS_NOTICE": "${text}",
     })
     sent: list[dict[str, Any]] = field(default_factory=list)

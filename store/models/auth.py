@@ -22,6 +22,7 @@ class SessionKind(StrEnum):
 class SmsPurpose(StrEnum):
     LOGIN = "login"
     RESET = "reset"
+    CHANGE_MOBILE = "change_mobile"  # sent to the new number of a signed-in person
 
 
 class PasswordCredential(Base):

@@ -17,7 +17,12 @@ ID = BigInteger().with_variant(Integer, "sqlite")
 class AccountStatus(StrEnum):
     INVITED = "invited"
     ACTIVE = "active"
-    DISABLED = "disabled"
+    DISABLED = "disabled"  # stopped by an admin or the platform: only the system admin brings it back
+    LEFT = "left"  # every role ended (a departure): adding the person in a new role brings it back
+
+
+# Neither signs in nor acts.
+CLOSED_STATUSES = frozenset({AccountStatus.DISABLED, AccountStatus.LEFT})
 
 
 class Role(StrEnum):
@@ -101,7 +106,10 @@ class Centre(Base):
 
 
 class StaffMember(Base):
-    """A staff member's place: one centre per person (the unique account makes a second one a clash)."""
+    """A staff member's place: one centre per person (the unique account makes a second one a clash).
+
+    The row outlives a departure (`left_at`), so what the person did — follow-ups, points — stays theirs.
+    """
 
     __tablename__ = "staff_members"
 
@@ -111,6 +119,9 @@ class StaffMember(Base):
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
     position: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
+    left_at: Mapped[datetime | None]
+    # The colleague who takes over the leaver's work (the centre admin's choice).
+    successor_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
 
 
 class Official(Base):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.bootstrap import Container, auth_policy
 from bot.settings import Settings
-from handlers.auth.accounts import store_password
+from handlers.auth.accounts import PasswordEvent, store_password
 from handlers.auth.policy import AuthPolicy
 from store.models.organisation import Account, AccountRole, AccountStatus, Role
 from store.models.outbox import OutboxMessage
@@ -34,7 +34,8 @@ async def make_account(
         if role is not None:
             uow.session.add(AccountRole(account_id=account.id, role=role, scope_key="", created_at=now))
         if password is not None:
-            await store_password(uow, account.id, password, must_change=must_change)
+            await store_password(uow, account.id, password, must_change=must_change, event=PasswordEvent.SET_BY_ADMIN,
+                                 actor="test")
         await uow.commit()
     return account.id
 

@@ -1,0 +1,93 @@
+"""A staff member leaves: their access ends at once, what they did stays theirs.
+
+Seed 004 §一.3: the centre admin (or the institution admin) records the departure and names the colleague
+in the same centre who takes over their work. The membership row is kept with `left_at`, so follow-ups and
+contribution points remain attributed; the staff and centre-admin grants of that institution are removed
+and every session ends. With no role left, the account is disabled; adding the person again re-enables it.
+The demand lifecycle moves the leaver's demands to `successor_account_id`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+
+from handlers.auth.sessions import revoke_sessions
+from handlers.errors import Conflict, Forbidden, InvalidInput, NotFound
+from handlers.organisation import validation as v
+from handlers.organisation.actors import Actor, load_actor
+from handlers.organisation.people import roles_of
+from store.models.organisation import Account, AccountRole, AccountStatus, Role, StaffMember
+from store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class RecordStaffDeparture:
+    actor_id: int
+    staff_member_id: int
+    successor_staff_member_id: int | None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class StaffDeparted:
+    account_id: int
+    successor_account_id: int | None
+    account_disabled: bool
+
+
+async def record_staff_departure(cmd: RecordStaffDeparture, uow: UnitOfWork) -> StaffDeparted:
+    reason = v.optional_text(cmd.reason, "离职原因", 200)
+    async with uow:
+        actor = await load_actor(uow, cmd.actor_id)
+        member = await uow.session.scalar(
+            select(StaffMember).where(StaffMember.id == cmd.staff_member_id).with_for_update())
+        if member is None or not _may_manage(actor, member):
+            raise NotFound("未找到该技转人员")
+        if member.account_id == actor.account_id:
+            raise Forbidden("不能为自己办理离职，请联系中心管理员", code="own_departure")
+        if member.left_at is not None:
+            raise Conflict("该技转人员已离职", code="staff_already_left")
+        successor = await _successor(uow, member, cmd.successor_staff_member_id)
+        # The account row lock orders the role changes and the account's audit entries.
+        account = await uow.session.get_one(Account, member.account_id, with_for_update=True)
+        now = uow.clock.now()
+        member.left_at = now
+        member.successor_account_id = successor
+        await uow.session.execute(delete(AccountRole).where(
+            AccountRole.account_id == account.id,
+            AccountRole.role.in_((Role.STAFF, Role.CENTRE_ADMIN)),
+            AccountRole.institution_id == member.institution_id,
+        ))
+        disabled = not await roles_of(uow, account.id)
+        if disabled:
+            account.status = AccountStatus.LEFT
+            account.updated_at = now
+        await revoke_sessions(uow, account.id)
+        await uow.record("centre", member.centre_id, "staff_left", actor=actor.label, data={
+            "account_id": account.id, "staff_member_id": member.id, "successor_account_id": successor,
+            "reason": reason,
+        })
+        await uow.record("account", account.id, "left_institution", actor=actor.label, data={
+            "institution_id": member.institution_id, "account_disabled": disabled,
+        })
+        await uow.commit()
+    return StaffDeparted(account.id, successor, disabled)
+
+
+def _may_manage(actor: Actor, member: StaffMember) -> bool:
+    """The institution's admin, or an admin of the member's own centre."""
+    if member.institution_id in actor.institutions(Role.INSTITUTION_ADMIN):
+        return True
+    return any(g.role == Role.CENTRE_ADMIN and g.centre_id == member.centre_id for g in actor.grants)
+
+
+async def _successor(uow: UnitOfWork, leaver: StaffMember, successor_id: int | None) -> int | None:
+    if successor_id is None:
+        return None
+    successor = await uow.session.get(StaffMember, successor_id)
+    if (successor is None or successor.id == leaver.id or successor.centre_id != leaver.centre_id
+            or successor.left_at is not None):
+        raise InvalidInput("接替人员须为本中心在职的其他技转人员", code="invalid_successor")
+    return successor.account_id
