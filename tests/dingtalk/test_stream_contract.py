@@ -288,9 +288,12 @@ async def test_a_frame_redelivered_to_another_instance_has_no_second_effect(
     try:
         await eventually(lambda: len(world.state.connections) == 2)
         message_id = answer["ack"]["headers"]["messageId"]
+        # Counted from here: on a loaded machine the gateway may already have redelivered the press once
+        # before its first ack (0.3 s in these tests), which is DingTalk's behaviour too.
+        acked = [a["headers"]["messageId"] for a in world.state.acks].count(message_id)
         # The sandbox pushes to the newest connection, as DingTalk may pick any: the other instance.
         again = await post(world, client, f"/frames/{message_id}/redeliver", {})
-        assert [a["headers"]["messageId"] for a in world.state.acks].count(message_id) == 2
+        assert [a["headers"]["messageId"] for a in world.state.acks].count(message_id) == acked + 1
         assert "cardData" not in json.loads(again["ack"]["data"])["response"]
         assert await acknowledgements(container) == 1
     finally:
