@@ -150,3 +150,28 @@ async def test_the_console_bind_action_plays_the_mini_program(service: Service) 
     async with service.container.sessionmaker() as session:
         sms = (await session.scalars(select(OutboxMessage).where(OutboxMessage.channel == "sms"))).one()
     assert sms.status == OutboxStatus.SENT and sms.payload["params"]["institution"] == INSTITUTION
+
+
+async def test_a_failed_qr_call_is_retried_and_sends_no_sms_until_it_works(service: Service) -> None:  # noqa: F811
+    await service.call("POST", f"{WX}/__sandbox__/faults", {"/cgi-bin/qrcode/create": [-1]})
+    await _add_expert(service, "13912345671", "吴学者")
+    assert await service.relay_once() == 1  # the platform was busy: retried later, nothing recorded
+    async with service.container.sessionmaker() as session:
+        work = (await session.scalars(select(OutboxMessage))).one()
+        invitation = (await session.scalars(select(ExpertInvitation))).one()
+    assert work.status == OutboxStatus.PENDING and work.attempts == 1 and invitation.qr_ticket is None
+    assert service.container.sandbox is not None and service.container.sandbox.find("13912345671") is None
+
+    async with service.container.uow() as uow:  # skip the backoff
+        row = await uow.session.get(OutboxMessage, work.id)
+        assert row is not None
+        row.next_attempt_at = uow.clock.now()
+        await uow.commit()
+    assert await service.relay_once() == 1
+    assert await service.relay_once() == 1
+    assert service.container.sandbox.find("13912345671") is not None
+
+
+async def test_the_sms_link_of_an_unknown_invitation_says_so(service: Service) -> None:  # noqa: F811
+    response = await service.client.get("/i/not-an-invitation", allow_redirects=False)
+    assert response.status == 404 and "邀请链接无效" in await response.text()
