@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from handlers.auth.errors import BIND_ACCOUNT_NOT_FOUND, AccountNotFound, InvalidPhoneCode, Unauthenticated
@@ -76,20 +76,18 @@ async def bind_mini_program(cmd: BindMiniProgram, uow: UnitOfWork, phones: MiniP
         session.account_id = account.id
         session.last_seen_at = now
         invitations = list(await uow.session.scalars(
-            select(ExpertInvitation.id).where(
+            select(ExpertInvitation).where(
                 ExpertInvitation.account_id == account.id,
                 ExpertInvitation.status.in_((ExpertInvitationStatus.PENDING, ExpertInvitationStatus.FOLLOWED)),
-            )
+            ).order_by(ExpertInvitation.id).with_for_update()
         ))
-        if invitations:
-            await uow.session.execute(
-                update(ExpertInvitation).where(ExpertInvitation.id.in_(invitations))
-                .values(status=ExpertInvitationStatus.BOUND, bound_at=now, updated_at=now)
-                .execution_options(synchronize_session=False)
-            )
+        for invitation in invitations:
+            invitation.status = ExpertInvitationStatus.BOUND
+            invitation.bound_at = invitation.updated_at = now
+            await uow.record("expert_invitation", invitation.id, "bound", actor=f"account:{account.id}")
         await uow.record(
             "account", account.id, "mini_program_bound", actor=f"account:{account.id}",
-            data={"invitations": invitations, "unionid": session.unionid is not None},
+            data={"invitations": [i.id for i in invitations], "unionid": session.unionid is not None},
             personal={"openid": (subject_of(account.id), session.openid or "")},
         )
         await uow.commit()

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import pytest
 from sqlalchemy import select
 
+from handlers.audit.verify_audit_chain import verify_audit_chain
 from handlers.auth.bind_mini_program import BindMiniProgram, bind_mini_program
 from handlers.auth.errors import BIND_ACCOUNT_NOT_FOUND, AccountNotFound, InvalidPhoneCode, Unauthenticated
 from handlers.auth.sessions import issue_session
@@ -61,6 +62,10 @@ async def test_the_matching_phone_binds_the_session_the_account_and_the_invitati
         assert invitation.status == ExpertInvitationStatus.BOUND and invitation.bound_at is not None
         entry = (await session.scalars(select(AuditEntry).where(AuditEntry.action == "mini_program_bound"))).one()
         assert entry.aggregate_id == str(account_id)
+        bound = (await session.scalars(select(AuditEntry).where(AuditEntry.action == "bound"))).one()
+        assert (bound.aggregate_type, bound.aggregate_id) == ("expert_invitation", str(invitation.id))
+    report = await verify_audit_chain(org.uow, org.container.anchors)
+    assert report.ok, report.findings
 
 
 async def test_a_different_phone_is_refused_with_the_seed_words_and_nothing_written(org: Org) -> None:
