@@ -175,3 +175,11 @@ async def test_a_failed_qr_call_is_retried_and_sends_no_sms_until_it_works(servi
 async def test_the_sms_link_of_an_unknown_invitation_says_so(service: Service) -> None:  # noqa: F811
     response = await service.client.get("/i/not-an-invitation", allow_redirects=False)
     assert response.status == 404 and "邀请链接无效" in await response.text()
+
+
+async def test_the_bind_route_is_documented_and_needs_the_pending_token(service: Service) -> None:  # noqa: F811
+    document = await service.call("GET", "/api/v1/openapi.json")
+    operation = document["paths"]["/auth/mini-program-bind"]["post"]
+    assert operation.get("security") != [] and BIND_ACCOUNT_NOT_FOUND in operation["responses"]["404"]["description"]
+    anonymous = await service.client.post("/api/v1/auth/mini-program-bind", json={"code": "x"})
+    assert anonymous.status == 401
