@@ -28,6 +28,8 @@ DEFAULT_LIMITS: dict[str, ChannelLimits] = {
     "wechat.template": ChannelLimits(per_second=50.0, daily_cap=100_000),
     "wechat.custom": ChannelLimits(per_second=50.0, daily_cap=500_000),
     "sms": ChannelLimits(per_second=10.0, daily_cap=10_000),
+    # qrcode/create allows 100,000 calls a day.
+    "wechat.invite_qrcode": ChannelLimits(per_second=20.0, daily_cap=100_000),
 }
 
 
@@ -117,6 +119,11 @@ class WeChatSettings(BaseModel):
     # A job report naming no message of ours is asked again (503) only while younger than this;
     # after that it is logged as an orphan and acknowledged.
     report_retry_window_seconds: float = 600.0
+    # --- expert invitations ---
+    # The mini-program page the 「前往绑定信息」 link opens (the invitation token is added as a query).
+    miniapp_bind_page: str = "pages/bind/index"
+    # Where a QR ticket becomes an image (showqrcode); the SMS link redirects there.
+    qrcode_base_url: str = "https://mp.weixin.qq.com"
 
 
 class SmsSettings(BaseModel):
@@ -132,6 +139,9 @@ class SmsSettings(BaseModel):
     receipt_token: SecretStr = SecretStr("")
     # A receipt naming no message of ours is asked again only while younger than this; then an orphan.
     receipt_retry_window_seconds: float = 600.0
+    # The expert invitation template: ${name}, ${institution} and ${code}, the token in our fixed link
+    # https://<public_base_url>/i/${code} (Aliyun takes links only as template text, variables ≤35 characters).
+    expert_invite_template: str = "SMS_EXPERT_INVITE"
 
 
 class RegistrySettings(BaseModel):

@@ -9,6 +9,7 @@ from aiohttp.typedefs import Handler
 
 from bot.bootstrap import container_key
 from handlers.auth.authenticate import Authenticated, authenticate
+from handlers.auth.bind_mini_program import BindMiniProgram, bind_mini_program
 from handlers.auth.change_password import ChangePassword, change_password
 from handlers.auth.errors import PasswordChangeRequired, Unauthenticated
 from handlers.auth.login_mini_program import LoginMiniProgram, login_mini_program
@@ -42,6 +43,8 @@ PUBLIC_PATHS = frozenset({
     "/auth/mini-program-login",
 })
 PUBLIC_TREES = ("/regions", "/tech-fields")
+# Usable with a pending mini-program session (which authenticate() refuses): the use case checks the token.
+PENDING_SESSION_PATHS = frozenset({"/auth/mini-program-bind"})
 # While an admin-set password awaits its change, only these work.
 DURING_FORCED_CHANGE = frozenset({"/me", "/auth/password", "/auth/logout"})
 
@@ -70,7 +73,7 @@ def bearer_token(request: web.Request) -> str:
 async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     path = request.path.removeprefix(PREFIX)
     # No route matched (404/405): there is nothing to guard, and the caller gets the clear error.
-    if _is_public(path) or request.match_info.http_exception is not None:
+    if _is_public(path) or path in PENDING_SESSION_PATHS or request.match_info.http_exception is not None:
         return await handler(request)
     container = _container(request)
     auth = await authenticate(bearer_token(request), container.uow(), auth_policy(container))
@@ -174,6 +177,15 @@ async def mini_program(request: web.Request) -> web.Response:
     return web.json_response(_session_body(issued))
 
 
+async def mini_program_bind(request: web.Request) -> web.Response:
+    body = await _body(request)
+    container = _container(request)
+    issued = await bind_mini_program(
+        BindMiniProgram(bearer_token(request), _text(body, "code")), container.uow(), mini_program_login(container)
+    )
+    return web.json_response(_session_body(issued))
+
+
 async def password_change(request: web.Request) -> web.Response:
     body = await _body(request)
     auth = request[AUTH_KEY]
@@ -212,6 +224,7 @@ def register(app: web.Application) -> None:
     app.router.add_post("/auth/password-reset", password_reset)
     app.router.add_post("/auth/dingtalk-login", dingtalk)
     app.router.add_post("/auth/mini-program-login", mini_program)
+    app.router.add_post("/auth/mini-program-bind", mini_program_bind)
     app.router.add_post("/auth/password", password_change)
     app.router.add_post("/auth/logout", logout_view)
     app.router.add_get("/me", me)

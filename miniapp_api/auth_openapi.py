@@ -69,6 +69,18 @@ AUTH_PATHS: dict[str, Any] = {
         {"description": "a session", **_SESSION},
         {"401": "invalid_login_code", "503": "platform_unavailable"},
     ),
+    "/auth/mini-program-bind": _post(
+        "Bind the pending mini-program session (its bearer token) by phone authorization: `code` from "
+        "getPhoneNumber. Binds only when the phone equals an expert's or enterprise contact's mobile; "
+        "the same token then carries the account",
+        _obj(["code"], code=_S),
+        {"description": "the session, now bound", **_SESSION},
+        {"401": "invalid_phone_code: 手机号授权已失效，请重新授权 / unauthenticated",
+         "404": "account_not_found: 账号不存在，请联系法人机构管理员确认信息是否已加入系统",
+         "409": "bound_elsewhere: 该账号已绑定其他微信 / already_bound", "422": "missing_code",
+         "503": "platform_unavailable"},
+        public=False,
+    ),
     "/auth/password": _post(
         "Change one's password (min 8 characters with letters and digits); other sessions end",
         _obj(["old_password", "new_password"], old_password=_S, new_password=_S),

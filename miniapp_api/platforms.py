@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 _DINGTALK_NO_USER = {"40078", "60121"}
 # jscode2session: 40029 invalid code, 40163 code already used, 40226 a risky user WeChat blocks.
 _WECHAT_BAD_CODE = {40029, 40163, 40226}
+# getuserphonenumber: 40029 invalid (unknown, spent or older than 5 minutes), 40163 already used.
+_PHONE_BAD_CODE = {40029, 40163}
 
 
 class PlatformUnavailable(DomainError):
@@ -68,6 +70,20 @@ class MiniProgramLogin:
             return None
         unionid = result.get("unionid")
         return MiniProgramIdentity(str(openid), str(unionid) if unionid else None)
+
+    async def phone_number(self, code: str, openid: str | None) -> str | None:
+        try:
+            info = await self.client.get_user_phone_number(code, openid=openid)
+        except WeChatError as exc:
+            if exc.errcode in _PHONE_BAD_CODE:
+                return None
+            raise PlatformUnavailable() from exc
+        number = str(info.get("purePhoneNumber") or "")
+        country = str(info.get("countryCode") or "86")
+        if not number:
+            return None
+        # Accounts hold mainland numbers without a prefix; a foreign number then simply matches none.
+        return number if country == "86" else f"+{country}{number}"
 
 
 def dingtalk_login(container: Container) -> DingTalkLogin:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -64,3 +65,14 @@ class SandboxState:
         item = InboxItem(next(self._ids), persona.id, channel, title, body, at, actions or [], data or {})
         self.inbox[persona.id].append(item)
         return item
+
+    def ensure_phone(self, mobile: str) -> Persona:
+        """Every number has a phone: one the demo did not seed (a person added at run time) appears in the
+        console when a platform first reaches it, with a WeChat account so they can follow and bind."""
+        found = self.find(mobile)
+        if found is not None:
+            return found
+        persona = Persona(f"phone-{mobile}", f"手机 {mobile[:3]}****{mobile[-4:]}", "运行中新加入的人员", mobile,
+                          wechat_openid=f"o-{secrets.token_hex(8)}")
+        self.add_person(persona)
+        return persona

@@ -23,6 +23,8 @@ class WeChatConfig:
     miniapp_app_id: str = ""
     miniapp_app_secret: str = ""
     report_retry_window_seconds: float = 600.0
+    miniapp_bind_page: str = "pages/bind/index"
+    qrcode_base_url: str = "https://mp.weixin.qq.com"
 
 
 MESSAGE_MODES = ("safe", "compatible", "plain")
@@ -57,6 +59,8 @@ def resolve_wechat_config(settings: Settings) -> WeChatConfig | None:
             miniapp_app_id=wechat.miniapp_app_id,
             miniapp_app_secret=wechat.miniapp_app_secret.get_secret_value(),
             report_retry_window_seconds=wechat.report_retry_window_seconds,
+            miniapp_bind_page=wechat.miniapp_bind_page,
+            qrcode_base_url=wechat.qrcode_base_url.rstrip("/"),
         )
     if settings.sandbox:
         from sandbox.wechat.credentials import SANDBOX_ACCOUNT  # sandbox mode only
@@ -73,5 +77,7 @@ def resolve_wechat_config(settings: Settings) -> WeChatConfig | None:
             miniapp_app_id=SANDBOX_ACCOUNT.mini_app_id,
             miniapp_app_secret=SANDBOX_ACCOUNT.mini_app_secret,
             report_retry_window_seconds=wechat.report_retry_window_seconds,
+            miniapp_bind_page=wechat.miniapp_bind_page,
+            qrcode_base_url=f"{settings.base_url.rstrip('/')}/sandbox/wechat",
         )
     return None

@@ -7,6 +7,14 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from bot.wechat.router import InboundMessage, MessageRouter, RetryLater
+from cards.expert_invitation import ALREADY_BOUND_TEXT, INVITATION_EXPIRED_TEXT
+from handlers.expert_invitations.accept_expert_invitation import (
+    AcceptExpertInvitation,
+    BindLink,
+    InvitationOutcome,
+    accept_expert_invitation,
+    is_invitation_scene,
+)
 from handlers.wechat.record_follow import RecordFollow, record_follow
 from handlers.wechat.record_template_delivery import (
     REPORT_RETRY_WINDOW,
@@ -29,14 +37,33 @@ HELP_TEXT = (
 )
 WELCOME_TEXT = "欢迎关注科转！我们将为您推送与您专业领域匹配的技术需求。回复「帮助」了解更多。"
 FALLBACK_TEXT = "消息已收到。回复「帮助」查看可用功能。"
+# The 「前往绑定信息」 message itself goes as a customer-service message (see accept_expert_invitation);
+# a scene we never issued is answered like a plain follow or scan.
+_INVITATION_REPLIES: dict[InvitationOutcome, str] = {
+    InvitationOutcome.ALREADY_BOUND: ALREADY_BOUND_TEXT,
+    InvitationOutcome.EXPIRED: INVITATION_EXPIRED_TEXT,
+}
 
 
 def build_router(
     uow: Callable[[], UnitOfWork], *, after_follow: Callable[[str], Awaitable[None]] | None = None,
-    report_retry_window: timedelta = REPORT_RETRY_WINDOW,
+    report_retry_window: timedelta = REPORT_RETRY_WINDOW, bind_link: BindLink | None = None,
 ) -> MessageRouter:
-    """`after_follow(openid)` runs once per new follow, after the answer (e.g. fetching the unionid)."""
+    """`after_follow(openid)` runs once per new follow, after the answer (e.g. fetching the unionid).
+    `bind_link`: where an expert invitation's bind message leads; None leaves invitation scenes unanswered."""
     router = MessageRouter()
+
+    async def answer_follow(message: InboundMessage, plain: str | None) -> str | None:
+        """`plain` is the answer to a follow or scan that brings no invitation of ours."""
+        if bind_link is None or not is_invitation_scene(message.scene):
+            return plain
+        outcome = await accept_expert_invitation(
+            AcceptExpertInvitation(message.app_id, message.from_user, message.scene, message.inbox_key,
+                                   bind_link, event_at=message.created_at), uow()
+        )
+        if outcome == InvitationOutcome.UNKNOWN:
+            return plain
+        return _INVITATION_REPLIES.get(outcome)
 
     @router.keyword(*HELP_KEYWORDS)
     async def on_help(_message: InboundMessage) -> str | None:
@@ -60,7 +87,7 @@ def build_router(
             return None  # they have left since: nothing to welcome
         if after_follow is not None and not recorded.duplicate:
             await after_follow(message.from_user)
-        return WELCOME_TEXT
+        return await answer_follow(message, WELCOME_TEXT)
 
     @router.event("scan")
     async def on_scan(message: InboundMessage) -> str | None:
@@ -68,7 +95,7 @@ def build_router(
             RecordFollow(message.app_id, message.from_user, message.scene, message.inbox_key, scan=True,
                          event_at=message.created_at), uow()
         )
-        return None
+        return await answer_follow(message, None)
 
     @router.event("unsubscribe")
     async def on_unsubscribe(message: InboundMessage) -> str | None:

@@ -25,6 +25,7 @@ from bot.wechat.crypto import render_xml as render
 from bot.wechat.listeners import build_router
 from bot.wechat.router import InboundMessage, MessageRouter, RetryLater
 from handlers.clock import Clock
+from handlers.expert_invitations.accept_expert_invitation import BindLink
 from handlers.wechat.record_unionid import RecordUnionid, record_unionid
 from store.uow import UnitOfWork
 
@@ -165,8 +166,13 @@ def add_wechat_routes(app: web.Application, container: Container) -> None:
     async def after_follow(openid: str) -> None:
         webhook.background(fetcher.fetch(openid))
 
+    bind_link = (
+        BindLink(config.miniapp_app_id, config.miniapp_bind_page, container.settings.base_url)
+        if config.miniapp_app_id else None
+    )
     router = build_router(container.uow, after_follow=after_follow,
-                          report_retry_window=timedelta(seconds=config.report_retry_window_seconds))
+                          report_retry_window=timedelta(seconds=config.report_retry_window_seconds),
+                          bind_link=bind_link)
     webhook = WeChatWebhook(config, router, container.clock)
 
     async def drain(_app: web.Application) -> None:

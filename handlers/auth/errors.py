@@ -57,3 +57,15 @@ class InvalidLoginCode(DomainError):
     status = 401
     code = "invalid_login_code"
     message = "登录凭证无效或已过期，请重试"
+
+
+class InvalidPhoneCode(DomainError):
+    """A getPhoneNumber code that is unknown, spent (they are one-shot) or older than 5 minutes."""
+
+    status = 401
+    code = "invalid_phone_code"
+    message = "手机号授权已失效，请重新授权"
+
+
+# Seed 004 §十's words for a phone that matches no expert or enterprise contact.
+BIND_ACCOUNT_NOT_FOUND = "账号不存在，请联系法人机构管理员确认信息是否已加入系统"

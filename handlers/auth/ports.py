@@ -26,3 +26,10 @@ class MiniProgramSessions(Protocol):
     async def identify(self, code: str) -> MiniProgramIdentity | None:
         """jscode2session: the person behind a wx.login code, or None when the code is invalid or spent."""
         ...
+
+
+class MiniProgramPhones(Protocol):
+    async def phone_number(self, code: str, openid: str | None) -> str | None:
+        """getuserphonenumber: the mainland number behind a getPhoneNumber code, or None when the code is
+        invalid, spent or expired. `openid` lets the platform check the code belongs to that user."""
+        ...

@@ -61,7 +61,7 @@ async def add_expert(cmd: AddExpert, uow: UnitOfWork) -> ExpertAdded:
         async with uow:
             actor = await load_actor(uow, cmd.actor_id)
             require_institution_admin(actor, cmd.institution_id)
-            account, _ = await find_or_create_account(uow, name, mobile, actor.label)
+            account, created = await find_or_create_account(uow, name, mobile, actor.label)
             expert = await uow.session.scalar(select(Expert).where(Expert.account_id == account.id).with_for_update())
             new_person = expert is None
             if expert is None:
@@ -76,7 +76,8 @@ async def add_expert(cmd: AddExpert, uow: UnitOfWork) -> ExpertAdded:
                 if linked is not None:
                     raise Conflict("该专家已由本机构维护", code="expert_exists")
             link = await link_expert(
-                uow, expert, institution_id=cmd.institution_id, added_by=actor.account_id, actor=actor.label
+                uow, expert, institution_id=cmd.institution_id, added_by=actor.account_id, actor=actor.label,
+                new_account=created,
             )
             await uow.commit()
         return ExpertAdded(expert.id, link.id, account.id, new_person)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from handlers.expert_invitations.invite import invite_expert
 from handlers.organisation.people import grant_role, subject_of
 from store.models.organisation import Account, Role
 from store.models.organisation_people import Expert, ExpertLink, ExpertResearchResult, ExpertTechnicalSolution
@@ -72,8 +73,10 @@ async def link_expert(
     added_by: int,
     actor: str,
     source: str | None = None,
+    new_account: bool = False,
 ) -> ExpertLink:
-    """One link per maintaining institution; follow-up records hang off it."""
+    """One link per maintaining institution; follow-up records hang off it. The expert is invited to
+    the official account here, once per person, whichever way they were added."""
     link = ExpertLink(
         expert_id=expert.id, institution_id=institution_id, added_by=added_by, created_at=uow.clock.now()
     )
@@ -84,4 +87,5 @@ async def link_expert(
     if source is not None:
         data["source"] = source
     await uow.record("expert", expert.id, "linked", actor=actor, data=data)
+    await invite_expert(uow, expert.account_id, institution_id, actor, new_account=new_account)
     return link

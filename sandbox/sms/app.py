@@ -25,12 +25,15 @@ import aiohttp
 from aiohttp import web
 
 from handlers.clock import Clock
+from sandbox.links import url_actions
 from sandbox.sms.credentials import SANDBOX_SMS, SandboxSmsAccount
 from sandbox.state import SandboxState
 from sandbox.tasks import BackgroundTasks
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
+# Notice-template variables hold 1–35 characters (verification codes 4–6).
+VARIABLE_MAX = 35
 _MOBILE = re.compile(r"^(\+?86)?1[3-9]\d{9}$")
 
 
@@ -75,6 +78,9 @@ class SmsSandboxState:
         "SMS_RESET_CODE": "您正在重置密码，验证码为${code}，5分钟内有效。",
         "SMS_CHANGE_MOBILE_CODE": "您正在更换科转账号绑定的手机号，验证码为${code}，5分钟内有效。",
         "SMS_NOTICE": "${text}",
+        # The approved template holds our own domain as fixed text; {origin} stands for it in the sandbox.
+        "SMS_EXPERT_INVITE": "${name}您好，${institution}邀请您加入科转专家库。请在微信中打开 {origin}/i/${code} "
+                             "识别二维码关注公众号，完成专家信息绑定。",
     })
     sent: list[dict[str, Any]] = field(default_factory=list)
     nonces: set[str] = field(default_factory=set)
@@ -152,11 +158,16 @@ class SmsSandbox:
         if limited := self._flow_control(phone, now):
             return self._answer("isv.BUSINESS_LIMIT_CONTROL", limited)
         biz_id = f"{next(self.state.ids)}^0"
-        text = re.sub(r"\$\{(\w+)\}", lambda m: str(values[m.group(1)]), template)
+        too_long = [n for n, v in values.items() if len(str(v)) > VARIABLE_MAX]
+        if too_long:
+            return self._answer("isv.PARAM_LENGTH_LIMIT", f"参数超出长度限制: {too_long[0]}")
+        text = re.sub(r"\$\{(\w+)\}", lambda m: str(values[m.group(1)]), template).replace("{origin}", origin)
         self.state.sent.append({"phone": phone, "at": now, "biz_id": biz_id, "text": text,
                                 "out_id": params.get("OutId"), "template": params.get("TemplateCode")})
-        self.sandbox.deliver(phone, channel="sms", title=f"短信 · 【{self.state.account.sign_name}】",
-                             body=f"【{self.state.account.sign_name}】{text}", at=now)
+        person = self.sandbox.ensure_phone(phone[-11:])
+        self.sandbox.deliver(person.id, channel="sms", title=f"短信 · 【{self.state.account.sign_name}】",
+                             body=f"【{self.state.account.sign_name}】{text}", at=now,
+                             actions=url_actions(person.id, text))
         self._later(self._receipt(origin, phone, biz_id, params.get("OutId", ""), now))
         return self._answer("OK", "OK", BizId=biz_id)
 

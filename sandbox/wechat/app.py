@@ -16,6 +16,7 @@ import aiohttp
 from aiohttp import web
 
 from handlers.clock import Clock
+from sandbox.links import miniprogram_actions
 from sandbox.state import SandboxState
 from sandbox.tasks import BackgroundTasks
 from sandbox.wechat.envelope import Envelope, event_xml
@@ -76,10 +77,8 @@ class WeChatSandbox:
         xml = event_xml(self.state.account.gh_id, openid, int(now.timestamp()), msg_type, **fields)
         params, body = self.envelope.push(xml, str(int(now.timestamp())), secrets.token_hex(5))
         params["openid"] = openid
-        if self._http is None or self._http.closed:
-            self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5), trust_env=False)
         url = self.callback_url or f"{origin}/wechat/callback"
-        async with self._http.post(url, params=params, data=body.encode()) as response:
+        async with self._client().post(url, params=params, data=body.encode()) as response:
             text = await response.text()
             if response.status != 200:
                 raise web.HTTPBadGateway(text=f"webhook answered {response.status}: {text}")
@@ -94,6 +93,24 @@ class WeChatSandbox:
             except (web.HTTPBadGateway, aiohttp.ClientError, TimeoutError):
                 # WeChat waits 5 s between attempts; the sandbox keeps it short.
                 await asyncio.sleep(0.1 * (attempt + 1))
+
+    def _client(self) -> aiohttp.ClientSession:
+        if self._http is None or self._http.closed:
+            self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5), trust_env=False)
+        return self._http
+
+    async def open_link(self, url: str) -> str | None:
+        """Opens a web link as WeChat's browser would; the redirect target, if the page redirects."""
+        if not url.startswith(("http://", "https://")):
+            return None
+        async with self._client().get(url, allow_redirects=False) as response:
+            return response.headers.get("Location")
+
+    async def call_api(self, origin: str, path: str, body: dict[str, Any], *, token: str = "") -> tuple[int, Any]:
+        """The mini-program calling our REST API from this phone."""
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        async with self._client().post(f"{origin}{path}", json=body, headers=headers) as response:
+            return response.status, await response.json()
 
     def later(self, coro: Coroutine[Any, Any, Any]) -> None:
         self._background.later(coro)
@@ -188,7 +205,10 @@ class WeChatSandbox:
         user.window_left -= 1
         self.state.sent.append({"kind": "custom", **body})
         text = body.get("text", {}).get("content", "") if body.get("msgtype") == "text" else json.dumps(body)
-        self.sandbox.deliver(user.openid, channel="wechat.custom", title="公众号客服消息", body=str(text), at=now)
+        person = self.sandbox.find(user.openid)
+        actions = miniprogram_actions(person.id, str(text)) if person is not None else []
+        self.sandbox.deliver(user.openid, channel="wechat.custom", title="公众号客服消息", body=str(text), at=now,
+                             actions=actions)
         return _ok()
 
     async def user_info(self, request: web.Request) -> web.Response:
@@ -219,6 +239,15 @@ class WeChatSandbox:
         expire = min(int(body.get("expire_seconds", 60)), 2_592_000)
         return web.json_response({"ticket": ticket, "expire_seconds": expire,
                                   "url": f"http://weixin.qq.com/q/{ticket[:22]}"})
+
+    async def showqrcode(self, request: web.Request) -> web.Response:
+        """mp.weixin.qq.com/cgi-bin/showqrcode: the QR image of a ticket (no token needed); here a drawing."""
+        scene = self.state.qrcodes.get(request.query.get("ticket", ""))
+        if scene is None:
+            return web.Response(status=404, text="invalid ticket")
+        svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="240" height="240"><rect width="240" height="240" '
+               'fill="#fff" stroke="#000"/><text x="20" y="125" font-size="14">沙箱二维码</text></svg>')
+        return web.Response(text=svg, content_type="image/svg+xml")
 
     async def menu_create(self, request: web.Request) -> web.Response:
         if code := self._auth(request):
@@ -268,6 +297,7 @@ def add_api_routes(app: web.Application, sb: WeChatSandbox) -> None:
     app.router.add_post("/cgi-bin/message/custom/send", sb.custom_send)
     app.router.add_get("/cgi-bin/user/info", sb.user_info)
     app.router.add_post("/cgi-bin/qrcode/create", sb.qrcode_create)
+    app.router.add_get("/cgi-bin/showqrcode", sb.showqrcode)
     app.router.add_post("/cgi-bin/menu/create", sb.menu_create)
     app.router.add_get("/sns/jscode2session", sb.jscode2session)
     app.router.add_post("/wxa/business/getuserphonenumber", sb.phone_number)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from aiohttp import web
 
@@ -52,6 +53,9 @@ def add_console_routes(app: web.Application, sb: WeChatSandbox) -> None:
     async def follow(request: web.Request) -> web.Response:
         persona, openid, body = await person(request)
         scene = body.get("scene") or sb.state.qrcodes.get(str(body.get("ticket", "")))
+        return await follow_with(request, persona, openid, scene)
+
+    async def follow_with(request: web.Request, persona: Persona, openid: str, scene: Any) -> web.Response:
         user = sb.state.user(openid, persona.id)
         already = user.subscribed
         user.subscribed, user.subscribe_time = True, sb.clock.now()
@@ -93,8 +97,41 @@ def add_console_routes(app: web.Application, sb: WeChatSandbox) -> None:
                                                              sb.clock.now())})
 
     async def phone_code(request: web.Request) -> web.Response:
-        persona, openid, _ = await person(request)
-        return web.json_response({"code": sb.state.new_code(sb.state.phone_codes, persona.mobile, sb.clock.now())})
+        """`mobile`: the number the person's WeChat is registered with, when it is not the one on record."""
+        persona, openid, body = await person(request)
+        mobile = str(body.get("mobile") or persona.mobile)
+        return web.json_response({"code": sb.state.new_code(sb.state.phone_codes, mobile, sb.clock.now())})
+
+    async def open_link(request: web.Request) -> web.Response:
+        """The person opens a link from an SMS in WeChat; a page showing a QR code is long-pressed to scan."""
+        persona, openid, body = await person(request)
+        location = await sb.open_link(str(body.get("url", "")))
+        ticket = parse_qs(urlsplit(location or "").query).get("ticket", [""])[0]
+        scene = sb.state.qrcodes.get(ticket)
+        if scene is None:
+            raise _problem(web.HTTPConflict, "链接页面中没有可识别的二维码（邀请可能已完成或已过期）")
+        return await follow_with(request, persona, openid, scene)
+
+    async def mini_program_bind(request: web.Request) -> web.Response:
+        """What our mini-program's bind page does on this phone: wx.login, then getPhoneNumber, each code
+        sent to our API; the outcome lands in the person's inbox."""
+        persona, openid, body = await person(request)
+        origin = str(request.url.origin())
+        sb.state.user(openid, persona.id)
+        login_code = sb.state.new_code(sb.state.js_codes, openid, sb.clock.now())
+        status, session = await sb.call_api(origin, "/api/v1/auth/mini-program-login", {"code": login_code})
+        if status == 200 and not session.get("bound"):
+            mobile = str(body.get("mobile") or persona.mobile)
+            phone = sb.state.new_code(sb.state.phone_codes, mobile, sb.clock.now())
+            status, session = await sb.call_api(origin, "/api/v1/auth/mini-program-bind", {"code": phone},
+                                                token=str(session.get("token", "")))
+        if status == 200:
+            text = "绑定成功，已进入专家工作台。" if session.get("bound") else "登录未完成。"
+        else:
+            text = str(session.get("error", {}).get("message", f"请求失败（{status}）"))
+        sb.sandbox.deliver(persona.id, channel="mini_program", title="小程序 · 绑定信息", body=text,
+                           at=sb.clock.now(), data={"path": body.get("path"), "status": status})
+        return web.json_response({"status": status, "result": session})
 
     app.router.add_post("/console/follow", follow)
     app.router.add_post("/console/unfollow", unfollow)
@@ -103,6 +140,8 @@ def add_console_routes(app: web.Application, sb: WeChatSandbox) -> None:
     app.router.add_post("/console/block-templates", block_templates)
     app.router.add_post("/console/login-code", login_code)
     app.router.add_post("/console/phone-code", phone_code)
+    app.router.add_post("/console/open-link", open_link)
+    app.router.add_post("/console/mini-program-bind", mini_program_bind)
 
 
 def add_control_routes(app: web.Application, sb: WeChatSandbox) -> None:

@@ -11,6 +11,7 @@ from store.models.auth import (
     SmsPurpose,
 )
 from store.models.dingtalk import DingTalkInbound
+from store.models.expert_invitations import ExpertInvitation, ExpertInvitationStatus
 from store.models.files import StoredFile
 from store.models.invitations import InvitationCode, InvitationPurpose, InvitationRedemption
 from store.models.organisation import (
@@ -58,6 +59,8 @@ __all__ = [
     "EnterpriseContact",
     "EnterpriseLink",
     "Expert",
+    "ExpertInvitation",
+    "ExpertInvitationStatus",
     "ExpertFollowUp",
     "ExpertLink",
     "ExpertResearchResult",

@@ -243,6 +243,6 @@ async def _link(uow: UnitOfWork, actor: Actor, institution_id: int, e: _Expert) 
         expert = await create_expert(uow, account, profile, actor.label)
     await link_expert(
         uow, expert, institution_id=institution_id, added_by=actor.account_id, actor=actor.label,
-        source="excel_import",
+        source="excel_import", new_account=new_account,
     )
 
