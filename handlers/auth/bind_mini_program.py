@@ -18,7 +18,7 @@ from handlers.errors import Conflict, InvalidInput
 from handlers.organisation.people import roles_of, subject_of
 from store.models.auth import AuthSession, MiniProgramBinding, SessionKind
 from store.models.expert_invitations import ExpertInvitation, ExpertInvitationStatus
-from store.models.organisation import Account, AccountStatus, Role
+from store.models.organisation import CLOSED_STATUSES, Account, Role
 from store.uow import UnitOfWork
 
 BINDABLE = {Role.EXPERT, Role.ENTERPRISE_CONTACT}
@@ -57,7 +57,7 @@ async def bind_mini_program(cmd: BindMiniProgram, uow: UnitOfWork, phones: MiniP
         session = await _pending_session(uow, cmd.token)
         account = await uow.session.scalar(select(Account).where(Account.mobile == phone).with_for_update())
         if (
-            account is None or account.status == AccountStatus.DISABLED
+            account is None or account.status in CLOSED_STATUSES
             or not BINDABLE & await roles_of(uow, account.id)
         ):
             raise AccountNotFound(BIND_ACCOUNT_NOT_FOUND)

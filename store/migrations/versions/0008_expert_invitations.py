@@ -1,7 +1,7 @@
 """expert invitations
 
-Revision ID: 0007_expert_invitations
-Revises: 0006_invitation_codes
+Revision ID: 0008_expert_invitations
+Revises: 0007_staff_departures
 Create Date: 2026-11-22 07:40:30.693597
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0007_expert_invitations'
-down_revision: str | None = '0006_invitation_codes'
+revision: str = '0008_expert_invitations'
+down_revision: str | None = '0007_staff_departures'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
