@@ -4,9 +4,23 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from miniapp_api import auth, reference
+from miniapp_api import (
+    auth,
+    centres,
+    enterprises,
+    expert_import,
+    experts,
+    invitation_codes,
+    organisation,
+    reference,
+    rest,
+    staff,
+)
 from miniapp_api.auth_openapi import AUTH_PATHS, SECURITY_SCHEMES, SESSION_SCHEMA
 from miniapp_api.errors import error_middleware
+
+# The REST pages: each area declares its routes with their OpenAPI operations (miniapp_api.rest.Route).
+PAGE_AREAS = (organisation, centres, staff, experts, enterprises, invitation_codes, expert_import)
 
 _CODE_PARAM = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
 _ERROR_404 = {
@@ -92,6 +106,7 @@ OPENAPI = {
             }
         },
         **AUTH_PATHS,
+        **rest.paths(*(area.ROUTES for area in PAGE_AREAS)),
     },
     "components": {
         "securitySchemes": SECURITY_SCHEMES,
@@ -166,4 +181,6 @@ def create_api_app() -> web.Application:
     app.router.add_get("/openapi.json", openapi)
     reference.register(app)
     auth.register(app)
+    for area in PAGE_AREAS:
+        area.register(app)
     return app

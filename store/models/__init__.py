@@ -11,6 +11,7 @@ from store.models.auth import (
     SmsPurpose,
 )
 from store.models.dingtalk import DingTalkInbound
+from store.models.expert_imports import ExpertImport
 from store.models.files import StoredFile
 from store.models.invitations import InvitationCode, InvitationPurpose, InvitationRedemption
 from store.models.organisation import (
@@ -59,6 +60,7 @@ __all__ = [
     "EnterpriseLink",
     "Expert",
     "ExpertFollowUp",
+    "ExpertImport",
     "ExpertLink",
     "ExpertResearchResult",
     "ExpertTechnicalSolution",
