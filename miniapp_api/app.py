@@ -35,6 +35,13 @@ OPENAPI = {
     # Every operation needs a bearer token unless it says `security: []`.
     "security": [{"bearer": []}],
     "paths": {
+        "/openapi.json": {
+            "get": {
+                "summary": "This document",
+                "security": [],
+                "responses": {"200": {"description": "the OpenAPI document", "content": {"application/json": {}}}},
+            }
+        },
         "/regions": {
             "get": {
                 "summary": "Regions (GB/T 2260) for pickers: a region's children, a name search, or the provinces",

@@ -41,5 +41,5 @@ async def get_centre(cmd: GetCentre, uow: UnitOfWork) -> CentreDetail:
         c, inst = row
         admins = await centre_admins(uow, [c.id])
         staff = await uow.session.scalar(select(func.count()).where(StaffMember.centre_id == c.id))
-    view = CentreView(c.id, c.institution_id, inst, c.name, c.region_code, tuple(admins.get(c.id, ())))
-    return CentreDetail(view, staff or 0)
+        view = CentreView(c.id, c.institution_id, inst, c.name, c.region_code, tuple(admins.get(c.id, ())))
+        return CentreDetail(view, staff or 0)

@@ -53,7 +53,7 @@ async def get_enterprise(cmd: GetEnterprise, uow: UnitOfWork) -> EnterpriseDetai
             select(EnterpriseContact).where(EnterpriseContact.enterprise_id == e.id).order_by(EnterpriseContact.id)
         )
         views = tuple(ContactView(c.id, c.name, c.position, c.phone) for c in contacts)
-    return EnterpriseDetail(
-        e.id, e.name, e.credit_code, e.region_code, e.legal_representative, e.registered_capital_fen, e.address,
-        e.established_on, views,
-    )
+        return EnterpriseDetail(
+            e.id, e.name, e.credit_code, e.region_code, e.legal_representative, e.registered_capital_fen, e.address,
+            e.established_on, views,
+        )

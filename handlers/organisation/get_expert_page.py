@@ -124,7 +124,7 @@ async def get_expert_page(cmd: GetExpertPage, uow: UnitOfWork) -> ExpertPage:
             )
             for link, inst in links
         )
-    return ExpertPage(
-        expert.id, expert.account_id, name, mobile, expert.title, expert.employer, expert.introduction,
-        research, technical, link_views,
-    )
+        return ExpertPage(
+            expert.id, expert.account_id, name, mobile, expert.title, expert.employer, expert.introduction,
+            research, technical, link_views,
+        )

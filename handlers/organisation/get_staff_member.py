@@ -41,6 +41,6 @@ async def get_staff_member(cmd: GetStaffMember, uow: UnitOfWork) -> StaffView:
                 AccountRole.centre_id == m.centre_id,
             )
         )
-    return StaffView(
-        m.id, m.account_id, name, mobile, m.institution_id, m.centre_id, centre, m.position, admin is not None
-    )
+        return StaffView(
+            m.id, m.account_id, name, mobile, m.institution_id, m.centre_id, centre, m.position, admin is not None
+        )

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from handlers.organisation.actors import load_actor
 from handlers.organisation.pages import Page, PageRequest
-from handlers.organisation.scope import Listing, visible
+from handlers.organisation.scope import Listing, require_listing, visible
 from store.models.organisation import Account, AccountRole, Centre, Role, StaffMember
 from store.uow import UnitOfWork
 
@@ -36,6 +36,7 @@ async def list_staff(cmd: ListStaff, uow: UnitOfWork) -> Page[StaffView]:
     req = cmd.page.checked()
     async with uow:
         actor = await load_actor(uow, cmd.actor_id)
+        require_listing(actor, Listing.STAFF)
         where = visible(actor, Listing.STAFF)
         total = await uow.session.scalar(select(func.count()).select_from(StaffMember).where(where))
         is_admin = (

@@ -38,6 +38,7 @@ async def get_import_error_file(cmd: GetImportErrorFile, uow: UnitOfWork, storag
                 ExpertImport.id == cmd.import_id, ExpertImport.institution_id == cmd.institution_id
             )
         )
-    if row is None or row.error_file_sha256 is None or row.error_file_name is None:
-        raise NotFound("未找到该导入的错误行文件", code="error_file_not_found")
-    return ErrorFile(row.error_file_name, await storage.read(row.error_file_sha256))
+        if row is None or row.error_file_sha256 is None or row.error_file_name is None:
+            raise NotFound("未找到该导入的错误行文件", code="error_file_not_found")
+        sha256, filename = row.error_file_sha256, row.error_file_name
+    return ErrorFile(filename, await storage.read(sha256))
