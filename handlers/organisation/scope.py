@@ -9,6 +9,7 @@ Grants add up: a person with two roles sees the union.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute
@@ -18,6 +19,7 @@ from handlers.organisation.actors import Actor, Grant
 from handlers.organisation.validation import region_prefix
 from store.models.organisation import Centre, Institution, Official, Role, StaffMember
 from store.models.organisation_people import Enterprise, EnterpriseLink, Expert, ExpertLink
+from store.uow import UnitOfWork
 
 
 class Listing(StrEnum):
@@ -63,6 +65,29 @@ def require_listing(actor: Actor, listing: Listing) -> None:
 
 def not_found(listing: Listing) -> NotFound:
     return NotFound(f"未找到该{_NAMES[listing]}")
+
+
+_TABLES: dict[Listing, Any] = {
+    Listing.INSTITUTIONS: Institution,
+    Listing.CENTRES: Centre,
+    Listing.STAFF: StaffMember,
+    Listing.EXPERTS: Expert,
+    Listing.ENTERPRISES: Enterprise,
+    Listing.OFFICIALS: Official,
+}
+
+
+async def require_visible(
+    uow: UnitOfWork, actor: Actor, listing: Listing, record_id: int, missing: NotFound | None = None
+) -> None:
+    """For a write naming a record: a role that never sees its kind is forbidden; a record outside the
+    actor's scope is not_found, exactly as an id that does not exist, so a write never confirms what a read
+    would hide. The use case then checks the right to change what the actor does see."""
+    require_listing(actor, listing)
+    table = _TABLES[listing]
+    found = await uow.session.scalar(select(table.id).where(table.id == record_id, visible(actor, listing)))
+    if found is None:
+        raise missing or not_found(listing)
 
 
 def _in_region(column: InstrumentedAttribute[str], code: str) -> ColumnElement[bool]:
