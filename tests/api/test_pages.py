@@ -4,14 +4,16 @@ and the Excel import of experts (template, report, error file, re-upload)."""
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import Any, cast
 
 from aiohttp import FormData
 from aiohttp.test_utils import TestClient
 from openpyxl import load_workbook
 
 from handlers.organisation.expert_import.columns import ERROR_HEADER, SHEET_NAME
+from miniapp_api.app import OPENAPI
 from tests.api.conftest import HEADERS, Institution, World, bearer, build_institution, xlsx
+from tests.api.openapi_check import problems, response_schema
 from tests.organisation.conftest import Org
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,8 +29,26 @@ async def _admin(org: Org) -> tuple[World, Institution, dict[str, dict[str, str]
 
 
 async def _ok(response: Any, status: int = 200) -> Any:
+    """The response's JSON, after checking the status and that the body matches the served document."""
     assert response.status == status, await response.text()
-    return await response.json()
+    body = await response.json()
+    route = response.request_info.url.path.removeprefix("/api/v1")
+    template = _template(response.method, route)
+    assert problems(response_schema(response.method, template, str(status)), body) == []
+    return body
+
+
+def _template(method: str, path: str) -> str:
+    """The documented path template the request matched; a literal segment wins over a {parameter}."""
+    paths = cast(dict[str, Any], OPENAPI["paths"])
+    candidates = [t for t in paths if method.lower() in paths[t] and _matches(t, path)]
+    assert candidates, f"no documented route for {method} {path}"
+    return min(candidates, key=lambda t: t.count("{"))
+
+
+def _matches(template: str, path: str) -> bool:
+    ours, theirs = template.strip("/").split("/"), path.strip("/").split("/")
+    return len(ours) == len(theirs) and all(a == b or a.startswith("{") for a, b in zip(ours, theirs, strict=True))
 
 
 async def test_lists_are_paginated(api: TestClient[Any, Any], org: Org) -> None:
