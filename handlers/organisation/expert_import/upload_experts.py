@@ -37,5 +37,19 @@ async def upload_experts(cmd: ImportExperts, uow: UnitOfWork, storage: FileStora
         )
         uow.session.add(row)
         await uow.session.flush()
+        # The import's own chain: who uploaded what outcome (each expert's entries are on their own chains).
+        await uow.record(
+            "expert_import",
+            row.id,
+            "recorded",
+            actor=f"account:{cmd.actor_id}",
+            data={
+                "institution_id": cmd.institution_id,
+                "imported": result.imported,
+                "already_present": result.already_present,
+                "failed": result.failed,
+                "error_file_sha256": result.error_file_sha256,
+            },
+        )
         await uow.commit()
     return ExpertImportReport(row.id, result)
