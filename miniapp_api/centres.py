@@ -13,7 +13,7 @@ from miniapp_api.schemas import STR, obj, operation, page_of, schema_of
 
 
 async def centres(request: web.Request) -> web.Response:
-    cmd = ListCentres(rest.actor_id(request), rest.page_request(request))
+    cmd = ListCentres(rest.actor_id(request), rest.page_request(request), rest.query_id(request, "institution_id"))
     return rest.page_json(await list_centres(cmd, rest.container(request).uow()))
 
 
@@ -33,7 +33,8 @@ async def centre(request: web.Request) -> web.Response:
 
 ROUTES = [
     rest.Route("GET", "/centres", centres, operation(
-        "Centres in the caller's scope", ("200", page_of(CentreView)), paged=True)),
+        "Centres in the caller's scope, optionally of one institution", ("200", page_of(CentreView)), paged=True,
+        filters={"institution_id": "only this institution's centres"})),
     rest.Route("POST", "/institutions/{institution_id}/centres", new_centre, operation(
         "The institution admin sets up a local centre", ("201", schema_of(CentreCreated)),
         body=obj(["name", "region_code"], name=STR, region_code=STR),

@@ -112,6 +112,16 @@ def page_request(request: web.Request) -> PageRequest:
         raise InvalidInput("分页参数有误", code="invalid_page") from None
 
 
+def query_id(request: web.Request, name: str) -> int | None:
+    """An optional numeric filter from the query string."""
+    value = request.query.get(name)
+    if value is None or value == "":
+        return None
+    if not value.isdigit():
+        raise InvalidInput(f"查询参数 {name} 应为数字", code="invalid_query")
+    return int(value)
+
+
 def plain(value: Any) -> Any:
     """A use case's result as JSON values: dataclasses as objects, times as ISO 8601, enums as their value."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):

@@ -87,6 +87,7 @@ def operation(
     body: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
     paged: bool = False,
+    filters: dict[str, str] | None = None,
     content_type: str = "application/json",
 ) -> dict[str, Any]:
     status, schema = ok
@@ -103,6 +104,9 @@ def operation(
     }
     if paged:
         op["parameters"] = list(PAGE_PARAMS)
+    for name, description in (filters or {}).items():
+        op.setdefault("parameters", []).append({"name": name, "in": "query", "required": False,
+                                                "schema": {"type": "integer"}, "description": description})
     if body is not None:
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
     return op

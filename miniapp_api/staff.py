@@ -12,7 +12,7 @@ from miniapp_api.schemas import BOOL, STR, obj, operation, page_of, schema_of
 
 
 async def staff(request: web.Request) -> web.Response:
-    cmd = ListStaff(rest.actor_id(request), rest.page_request(request))
+    cmd = ListStaff(rest.actor_id(request), rest.page_request(request), rest.query_id(request, "centre_id"))
     return rest.page_json(await list_staff(cmd, rest.container(request).uow()))
 
 
@@ -36,8 +36,8 @@ async def staff_member(request: web.Request) -> web.Response:
 
 ROUTES = [
     rest.Route("GET", "/staff", staff, operation(
-        "Staff in the caller's scope (a staff member sees only themself)", ("200", page_of(StaffView)),
-        paged=True)),
+        "Staff in the caller's scope (a staff member sees only themself), optionally of one centre",
+        ("200", page_of(StaffView)), paged=True, filters={"centre_id": "only this centre's staff"})),
     rest.Route("POST", "/centres/{centre_id}/staff", new_staff, operation(
         "The institution admin adds a staff member (optionally the centre's admin)",
         ("201", schema_of(StaffAdded)),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from handlers.organisation.actors import load_actor
 from handlers.organisation.pages import Page, PageRequest
@@ -18,6 +18,7 @@ from store.uow import UnitOfWork
 class ListCentres:
     actor_id: int
     page: PageRequest = PageRequest()
+    institution_id: int | None = None  # narrows the scope, never widens it
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ async def list_centres(cmd: ListCentres, uow: UnitOfWork) -> Page[CentreView]:
         actor = await load_actor(uow, cmd.actor_id)
         require_listing(actor, Listing.CENTRES)
         where = visible(actor, Listing.CENTRES)
+        if cmd.institution_id is not None:
+            where = and_(where, Centre.institution_id == cmd.institution_id)
         total = await uow.session.scalar(select(func.count()).select_from(Centre).where(where))
         rows = (
             await uow.session.execute(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from handlers.organisation.actors import load_actor
 from handlers.organisation.pages import Page, PageRequest
@@ -17,6 +17,7 @@ from store.uow import UnitOfWork
 class ListStaff:
     actor_id: int
     page: PageRequest = PageRequest()
+    centre_id: int | None = None  # a centre's page: narrows the scope, never widens it
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ async def list_staff(cmd: ListStaff, uow: UnitOfWork) -> Page[StaffView]:
         actor = await load_actor(uow, cmd.actor_id)
         require_listing(actor, Listing.STAFF)
         where = visible(actor, Listing.STAFF)
+        if cmd.centre_id is not None:
+            where = and_(where, StaffMember.centre_id == cmd.centre_id)
         total = await uow.session.scalar(select(func.count()).select_from(StaffMember).where(where))
         is_admin = (
             select(AccountRole.id)

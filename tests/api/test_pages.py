@@ -186,3 +186,22 @@ async def test_expert_import_refuses_bad_files(api: TestClient[Any, Any], org: O
     assert stolen.status == 403
     own_path = f"/api/v1/institutions/{y.id}/expert-imports/{report['import_id']}/error-file"
     assert (await api.get(own_path, headers=other)).status == 404
+
+
+async def test_filters_narrow_the_scope_and_never_widen_it(api: TestClient[Any, Any], org: Org) -> None:
+    _world, x, tokens = await _admin(org)
+    y = await build_institution(org, 2, region="330114", enterprise_name="杭州钱塘半导体装备有限公司",
+                                phone_prefix="1372222")
+    second = await _ok(await api.post(f"/api/v1/institutions/{x.id}/centres", headers=tokens["admin"],
+                                      json={"name": "第二中心", "region_code": "330114"}), 201)
+    await _ok(await api.post(f"/api/v1/centres/{second['centre_id']}/staff", headers=tokens["admin"],
+                             json={"name": "新人", "mobile": "13788880101", "position": "技术经理"}), 201)
+    by_centre = await _ok(await api.get(f"/api/v1/staff?centre_id={second['centre_id']}", headers=tokens["admin"]))
+    assert [s["name"] for s in by_centre["items"]] == ["新人"]
+    system = await _ok(await api.get(f"/api/v1/centres?institution_id={y.id}", headers=tokens["system"]))
+    assert [c["centre_id"] for c in system["items"]] == [y.centre]
+    # Naming another institution's centre or institution shows nothing more than the scope holds.
+    assert (await _ok(await api.get(f"/api/v1/staff?centre_id={y.centre}", headers=tokens["admin"])))["total"] == 0
+    assert (await _ok(await api.get(f"/api/v1/centres?institution_id={y.id}", headers=tokens["admin"])))["total"] == 0
+    bad = await api.get("/api/v1/centres?institution_id=abc", headers=tokens["admin"])
+    assert bad.status == 422 and (await bad.json())["error"]["code"] == "invalid_query"
