@@ -22,6 +22,7 @@ from bot.wechat.wiring import wire_wechat
 from handlers.auth.policy import AuthPolicy
 from handlers.clock import Clock, SystemClock
 from handlers.files.ports import FileStorage
+from handlers.organisation.ports import BusinessRegistry
 from store.audit.anchor import AnchorStore, FileAnchorStore
 from store.db import create_engine, create_sessionmaker
 from store.filestore import LocalFileStorage
@@ -49,6 +50,8 @@ class Container:
     readiness: dict[str, ReadinessCheck] = field(default_factory=dict)
     sandbox: SandboxState | None = None
     test_provider: TestProviderState | None = None
+    # The business registry (工商信息): the sandbox's fake in sandbox mode; no production adapter yet.
+    registry: BusinessRegistry | None = None
 
     @property
     def timezone(self) -> ZoneInfo:
@@ -100,6 +103,9 @@ async def build_container(settings: Settings, *, clock: Clock | None = None) -> 
 
         container.sandbox = SandboxState()
         container.test_provider = TestProviderState()
+        from sandbox.registry import SandboxBusinessRegistry
+
+        container.registry = SandboxBusinessRegistry()
     if settings.test_channel_url:
         container.channels["test"] = TestChannel(container.http, settings.test_channel_url)
     wire_wechat(container)

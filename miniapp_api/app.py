@@ -4,10 +4,24 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from miniapp_api import auth, life_events, reference
+from miniapp_api import (
+    auth,
+    centres,
+    enterprises,
+    expert_import,
+    experts,
+    invitation_codes,
+    life_events,
+    organisation,
+    reference,
+    rest,
+    staff,
+)
 from miniapp_api.auth_openapi import AUTH_PATHS, SECURITY_SCHEMES, SESSION_SCHEMA
 from miniapp_api.errors import error_middleware
-from miniapp_api.life_openapi import LIFE_PATHS
+
+# The REST pages: each area declares its routes with their OpenAPI operations (miniapp_api.rest.Route).
+PAGE_AREAS = (organisation, centres, staff, experts, enterprises, invitation_codes, expert_import, life_events)
 
 _CODE_PARAM = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
 _ERROR_404 = {
@@ -22,6 +36,13 @@ OPENAPI = {
     # Every operation needs a bearer token unless it says `security: []`.
     "security": [{"bearer": []}],
     "paths": {
+        "/openapi.json": {
+            "get": {
+                "summary": "This document",
+                "security": [],
+                "responses": {"200": {"description": "the OpenAPI document", "content": {"application/json": {}}}},
+            }
+        },
         "/regions": {
             "get": {
                 "summary": "Regions (GB/T 2260) for pickers: a region's children, a name search, or the provinces",
@@ -93,7 +114,7 @@ OPENAPI = {
             }
         },
         **AUTH_PATHS,
-        **LIFE_PATHS,
+        **rest.paths(*(area.ROUTES for area in PAGE_AREAS)),
     },
     "components": {
         "securitySchemes": SECURITY_SCHEMES,
@@ -168,5 +189,6 @@ def create_api_app() -> web.Application:
     app.router.add_get("/openapi.json", openapi)
     reference.register(app)
     auth.register(app)
-    life_events.register(app)
+    for area in PAGE_AREAS:
+        area.register(app)
     return app

@@ -4,83 +4,84 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.bootstrap import container_key
 from handlers.auth.change_mobile import ChangeMobile, change_mobile
 from handlers.auth.request_mobile_change_code import RequestMobileChangeCode, request_mobile_change_code
 from handlers.auth.set_initial_password import SetInitialPassword, set_initial_password
-from handlers.errors import InvalidInput
 from handlers.organisation.correct_mobile import CorrectMobile, correct_mobile
-from handlers.organisation.record_staff_departure import RecordStaffDeparture, record_staff_departure
-from miniapp_api.auth import AUTH_KEY, _body, _text
-
-
-def _id(request: web.Request, name: str) -> int:
-    try:
-        return int(request.match_info[name])
-    except ValueError:
-        raise InvalidInput("编号有误", code="invalid_id") from None
+from handlers.organisation.record_staff_departure import RecordStaffDeparture, StaffDeparted, record_staff_departure
+from miniapp_api import rest
+from miniapp_api.auth import AUTH_KEY
+from miniapp_api.schemas import STR, obj, operation, schema_of
 
 
 async def staff_departure(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await rest.json_body(request)
     successor = body.get("successor_staff_member_id")
-    if successor is not None and (not isinstance(successor, int) or isinstance(successor, bool)):
-        raise InvalidInput("接替人员编号有误", code="invalid_successor")
-    departed = await record_staff_departure(
-        RecordStaffDeparture(request[AUTH_KEY].actor.account_id, _id(request, "member_id"), successor,
-                             _text(body, "reason")),
-        request.config_dict[container_key].uow(),
+    cmd = RecordStaffDeparture(
+        rest.actor_id(request), rest.path_id(request, "staff_member_id"),
+        None if successor is None else rest.integer(body, "successor_staff_member_id"), rest.text(body, "reason"),
     )
-    return web.json_response({
-        "account_id": departed.account_id,
-        "successor_account_id": departed.successor_account_id,
-        "account_disabled": departed.account_disabled,
-    })
+    return rest.json(await record_staff_departure(cmd, rest.container(request).uow()))
 
 
 async def initial_password(request: web.Request) -> web.Response:
-    body = await _body(request)
-    await set_initial_password(
-        SetInitialPassword(request[AUTH_KEY].actor.account_id, _id(request, "account_id"), _text(body, "password")),
-        request.config_dict[container_key].uow(),
-    )
+    body = await rest.json_body(request)
+    cmd = SetInitialPassword(rest.actor_id(request), rest.path_id(request, "account_id"), rest.text(body, "password"))
+    await set_initial_password(cmd, rest.container(request).uow())
     return web.Response(status=204)
 
 
 async def mobile_correction(request: web.Request) -> web.Response:
-    body = await _body(request)
-    await correct_mobile(
-        CorrectMobile(request[AUTH_KEY].actor.account_id, _id(request, "account_id"), _text(body, "mobile"),
-                      _text(body, "reason")),
-        request.config_dict[container_key].uow(),
-    )
+    body = await rest.json_body(request)
+    cmd = CorrectMobile(rest.actor_id(request), rest.path_id(request, "account_id"), rest.text(body, "mobile"),
+                        rest.text(body, "reason"))
+    await correct_mobile(cmd, rest.container(request).uow())
     return web.Response(status=204)
 
 
 async def mobile_change_code(request: web.Request) -> web.Response:
-    body = await _body(request)
-    container = request.config_dict[container_key]
-    await request_mobile_change_code(
-        RequestMobileChangeCode(request[AUTH_KEY].actor.account_id, _text(body, "mobile")),
-        container.uow(), container.auth_policy,
-    )
+    body = await rest.json_body(request)
+    container = rest.container(request)
+    await request_mobile_change_code(RequestMobileChangeCode(rest.actor_id(request), rest.text(body, "mobile")),
+                                     container.uow(), container.auth_policy)
     return web.json_response({"status": "sent"}, status=202)
 
 
 async def mobile_change(request: web.Request) -> web.Response:
-    body = await _body(request)
-    auth = request[AUTH_KEY]
-    container = request.config_dict[container_key]
-    await change_mobile(
-        ChangeMobile(auth.actor.account_id, _text(body, "mobile"), _text(body, "code"), session_id=auth.session_id),
-        container.uow(), container.auth_policy,
-    )
+    body = await rest.json_body(request)
+    container = rest.container(request)
+    cmd = ChangeMobile(rest.actor_id(request), rest.text(body, "mobile"), rest.text(body, "code"),
+                       session_id=request[AUTH_KEY].session_id)
+    await change_mobile(cmd, container.uow(), container.auth_policy)
     return web.Response(status=204)
 
 
+ROUTES = [
+    rest.Route("POST", "/staff/{staff_member_id}/departure", staff_departure, operation(
+        "A staff member leaves (centre or institution admin): access ends at once, the successor takes over",
+        ("200", schema_of(StaffDeparted)),
+        body=obj(["reason"], successor_staff_member_id={"type": ["integer", "null"]}, reason=STR),
+        errors={"403": "forbidden / own_departure", "404": "not_found", "409": "staff_already_left",
+                "422": "invalid_successor / invalid_field"})),
+    rest.Route("POST", "/accounts/{account_id}/initial-password", initial_password, operation(
+        "Set a starting password (system admin; institution admin for its staff); it must be changed at sign-in",
+        ("204", None), body=obj(["password"], password=STR),
+        errors={"403": "forbidden", "404": "not_found", "422": "weak_password"})),
+    rest.Route("POST", "/accounts/{account_id}/mobile", mobile_correction, operation(
+        "Correct a person's mobile (system admin; institution admin for its staff and experts): "
+        "platform bindings are dropped and bound again at the next sign-in",
+        ("204", None), body=obj(["mobile", "reason"], mobile=STR, reason=STR),
+        errors={"403": "forbidden", "404": "not_found", "409": "mobile_taken",
+                "422": "invalid_mobile / same_mobile / missing_field"})),
+    rest.Route("POST", "/me/mobile-codes", mobile_change_code, operation(
+        "Send a code to the number the signed-in person wants to move to", ("202", obj(["status"], status=STR)),
+        body=obj(["mobile"], mobile=STR),
+        errors={"409": "mobile_taken", "422": "invalid_mobile / same_mobile", "429": "sms_too_frequent"})),
+    rest.Route("POST", "/me/mobile", mobile_change, operation(
+        "Move the signed-in account to the new number with its code; other sessions end", ("204", None),
+        body=obj(["mobile", "code"], mobile=STR, code=STR), errors={"401": "invalid_sms_code", "409": "mobile_taken"})),
+]
+
+
 def register(app: web.Application) -> None:
-    app.router.add_post("/staff/{member_id}/departure", staff_departure)
-    app.router.add_post("/accounts/{account_id}/initial-password", initial_password)
-    app.router.add_post("/accounts/{account_id}/mobile", mobile_correction)
-    app.router.add_post("/me/mobile-codes", mobile_change_code)
-    app.router.add_post("/me/mobile", mobile_change)
+    rest.add_routes(app, ROUTES)

@@ -1,4 +1,4 @@
-"""An in-memory business registry (工商登记) for tests and the demo: a dozen fictional Zhejiang companies.
+"""An in-memory business registry (工商登记) for tests and the demo: thirteen fictional Zhejiang companies.
 
 The names are invented; every credit code is well formed (GB 32100 check character and a GB 11714
 organisation-code check digit), so the same validation runs as against a real registry.
@@ -117,6 +117,15 @@ RECORDS: tuple[RegistryRecord, ...] = (
         "浙江省杭州市西湖区三墩镇紫金港路21号",
         "330106",
         date(2021, 3, 30),
+    ),
+    _record(
+        "杭州新远材料有限公司",
+        "91330106MA2H7XY350",
+        "刘远",
+        2000,
+        "浙江省杭州市西湖区西园八路2号",
+        "330106",
+        date(2014, 6, 16),
     ),
     _record(
         "杭州江东新能源科技有限公司",

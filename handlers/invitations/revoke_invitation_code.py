@@ -10,6 +10,7 @@ from handlers.errors import Conflict, NotFound
 from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor, require_institution_admin
 from store.models.invitations import InvitationCode
+from store.models.organisation import Role
 from store.uow import UnitOfWork
 
 REASON_MAX = 200
@@ -32,6 +33,9 @@ async def revoke_invitation_code(cmd: RevokeInvitationCode, uow: UnitOfWork) -> 
         )
         if code is None:
             raise NotFound("未找到该邀请码")
+        members_of = actor.institutions(Role.INSTITUTION_ADMIN, Role.STAFF)
+        if members_of and code.institution_id not in members_of:
+            raise NotFound("未找到该邀请码")  # another institution's code: its existence is not confirmed
         require_institution_admin(actor, code.institution_id)
         if code.revoked_at is not None:
             raise Conflict("该邀请码已撤销", code="already_revoked")

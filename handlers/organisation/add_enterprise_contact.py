@@ -10,6 +10,7 @@ from handlers.errors import Conflict, Forbidden, NotFound
 from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor
 from handlers.organisation.clashes import retry_on_clash
+from handlers.organisation.scope import Listing, require_visible
 from store.models.organisation import Role
 from store.models.organisation_people import Enterprise, EnterpriseContact, EnterpriseLink
 from store.uow import UnitOfWork
@@ -42,6 +43,7 @@ async def add_enterprise_contact(cmd: AddEnterpriseContact, uow: UnitOfWork) -> 
             )
             if enterprise is None:
                 raise NotFound("未找到该企业")
+            await require_visible(uow, actor, Listing.ENTERPRISES, enterprise.id)
             keepers = set(
                 await uow.session.scalars(
                     select(EnterpriseLink.institution_id).where(EnterpriseLink.enterprise_id == enterprise.id)

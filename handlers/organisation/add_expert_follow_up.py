@@ -11,6 +11,7 @@ from handlers.errors import InvalidInput, NotFound
 from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor, require_staff
 from handlers.organisation.people import subject_of
+from handlers.organisation.scope import Listing, require_visible
 from store.models.organisation_people import Expert, ExpertFollowUp, ExpertLink, FollowUpKind
 from store.uow import UnitOfWork
 
@@ -42,6 +43,8 @@ async def add_expert_follow_up(cmd: AddExpertFollowUp, uow: UnitOfWork) -> Exper
         link = await uow.session.scalar(select(ExpertLink).where(ExpertLink.id == cmd.link_id).with_for_update())
         if link is None:
             raise NotFound("未找到该专家")
+        # Another institution's link is theirs: not found, even when the expert is shared.
+        await require_visible(uow, actor, Listing.INSTITUTIONS, link.institution_id, NotFound("未找到该专家"))
         require_staff(actor, link.institution_id)
         if cmd.occurred_at > uow.clock.now():
             raise InvalidInput("跟进时间不能晚于现在", code="invalid_time")

@@ -14,6 +14,7 @@ from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor, require_institution_admin
 from handlers.organisation.clashes import retry_on_clash
 from handlers.organisation.people import find_or_create_account, grant_role, roles_of
+from handlers.organisation.scope import Listing, require_visible
 from store.models.organisation import Centre, Role, StaffMember
 from store.uow import UnitOfWork
 
@@ -48,6 +49,7 @@ async def add_staff(cmd: AddStaff, uow: UnitOfWork) -> StaffAdded:
             centre = await uow.session.scalar(select(Centre).where(Centre.id == cmd.centre_id).with_for_update())
             if centre is None:
                 raise NotFound("未找到该地方转移中心")
+            await require_visible(uow, actor, Listing.CENTRES, centre.id)
             require_institution_admin(actor, centre.institution_id)
             account, created = await find_or_create_account(uow, name, mobile, actor.label)
             roles = await roles_of(uow, account.id)

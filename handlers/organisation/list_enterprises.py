@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from handlers.organisation.actors import load_actor
 from handlers.organisation.pages import Page, PageRequest
-from handlers.organisation.scope import Listing, visible
+from handlers.organisation.scope import Listing, require_listing, visible
 from store.models.organisation_people import Enterprise
 from store.uow import UnitOfWork
 
@@ -32,6 +32,7 @@ async def list_enterprises(cmd: ListEnterprises, uow: UnitOfWork) -> Page[Enterp
     req = cmd.page.checked()
     async with uow:
         actor = await load_actor(uow, cmd.actor_id)
+        require_listing(actor, Listing.ENTERPRISES)
         where = visible(actor, Listing.ENTERPRISES)
         total = await uow.session.scalar(select(func.count()).select_from(Enterprise).where(where))
         rows = await uow.session.scalars(

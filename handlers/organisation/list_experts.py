@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from handlers.organisation.actors import load_actor
 from handlers.organisation.pages import Page, PageRequest
-from handlers.organisation.scope import Listing, visible
+from handlers.organisation.scope import Listing, require_listing, visible
 from store.models.organisation import Account
 from store.models.organisation_people import Expert
 from store.uow import UnitOfWork
@@ -33,6 +33,7 @@ async def list_experts(cmd: ListExperts, uow: UnitOfWork) -> Page[ExpertView]:
     req = cmd.page.checked()
     async with uow:
         actor = await load_actor(uow, cmd.actor_id)
+        require_listing(actor, Listing.EXPERTS)
         where = visible(actor, Listing.EXPERTS)
         total = await uow.session.scalar(select(func.count()).select_from(Expert).where(where))
         rows = await uow.session.execute(

@@ -8,7 +8,7 @@ from sqlalchemy import and_, func, select
 
 from handlers.organisation.actors import load_actor
 from handlers.organisation.pages import Page, PageRequest
-from handlers.organisation.scope import Listing, visible
+from handlers.organisation.scope import Listing, require_listing, visible
 from store.models.organisation import Account, AccountRole, Centre, Role, StaffMember
 from store.uow import UnitOfWork
 
@@ -17,6 +17,7 @@ from store.uow import UnitOfWork
 class ListStaff:
     actor_id: int
     page: PageRequest = PageRequest()
+    centre_id: int | None = None  # a centre's page: narrows the scope, never widens it
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,11 @@ async def list_staff(cmd: ListStaff, uow: UnitOfWork) -> Page[StaffView]:
     req = cmd.page.checked()
     async with uow:
         actor = await load_actor(uow, cmd.actor_id)
+        require_listing(actor, Listing.STAFF)
         # Current staff only: a leaver's membership stays for the record, not for the list.
         where = and_(visible(actor, Listing.STAFF), StaffMember.left_at.is_(None))
+        if cmd.centre_id is not None:
+            where = and_(where, StaffMember.centre_id == cmd.centre_id)
         total = await uow.session.scalar(select(func.count()).select_from(StaffMember).where(where))
         is_admin = (
             select(AccountRole.id)

@@ -9,14 +9,17 @@ Grants add up: a person with two roles sees the union.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute
 
+from handlers.errors import Forbidden, NotFound
 from handlers.organisation.actors import Actor, Grant
 from handlers.organisation.validation import region_prefix
-from store.models.organisation import Centre, Institution, Role, StaffMember
+from store.models.organisation import Centre, Institution, Official, Role, StaffMember
 from store.models.organisation_people import Enterprise, EnterpriseLink, Expert, ExpertLink
+from store.uow import UnitOfWork
 
 
 class Listing(StrEnum):
@@ -25,14 +28,66 @@ class Listing(StrEnum):
     STAFF = "staff"
     EXPERTS = "experts"
     ENTERPRISES = "enterprises"
+    OFFICIALS = "officials"
+
+
+# What a refused listing or an unseen record is called, so a detail page says what was not found.
+_NAMES = {
+    Listing.INSTITUTIONS: "法人机构",
+    Listing.CENTRES: "地方转移中心",
+    Listing.STAFF: "技转人员",
+    Listing.EXPERTS: "专家",
+    Listing.ENTERPRISES: "企业",
+    Listing.OFFICIALS: "科技管理人员",
+}
 
 
 def visible(actor: Actor, listing: Listing) -> ColumnElement[bool]:
-    """A WHERE clause over the listing's own table (Institution, Centre, StaffMember, Expert, Enterprise)."""
+    """A WHERE clause over the listing's own table (Institution, Centre, StaffMember, Expert, Enterprise,
+    Official)."""
     if actor.has(Role.SYSTEM_ADMIN):
         return true()
     clauses = [c for g in actor.grants if (c := _clause(actor, g, listing)) is not None]
     return or_(*clauses) if clauses else false()
+
+
+def can_list(actor: Actor, listing: Listing) -> bool:
+    """Whether any of the actor's roles sees records of this kind at all."""
+    return actor.has(Role.SYSTEM_ADMIN) or any(_clause(actor, g, listing) is not None for g in actor.grants)
+
+
+def require_listing(actor: Actor, listing: Listing) -> None:
+    """A role that never sees records of this kind is refused (403); a record of the kind outside the
+    actor's scope is answered by not_found (404) instead, so guessing ids reveals nothing."""
+    if not can_list(actor, listing):
+        raise Forbidden(f"您没有权限查看{_NAMES[listing]}信息")
+
+
+def not_found(listing: Listing) -> NotFound:
+    return NotFound(f"未找到该{_NAMES[listing]}")
+
+
+_TABLES: dict[Listing, Any] = {
+    Listing.INSTITUTIONS: Institution,
+    Listing.CENTRES: Centre,
+    Listing.STAFF: StaffMember,
+    Listing.EXPERTS: Expert,
+    Listing.ENTERPRISES: Enterprise,
+    Listing.OFFICIALS: Official,
+}
+
+
+async def require_visible(
+    uow: UnitOfWork, actor: Actor, listing: Listing, record_id: int, missing: NotFound | None = None
+) -> None:
+    """For a write naming a record: a role that never sees its kind is forbidden; a record outside the
+    actor's scope is not_found, exactly as an id that does not exist, so a write never confirms what a read
+    would hide. The use case then checks the right to change what the actor does see."""
+    require_listing(actor, listing)
+    table = _TABLES[listing]
+    found = await uow.session.scalar(select(table.id).where(table.id == record_id, visible(actor, listing)))
+    if found is None:
+        raise missing or not_found(listing)
 
 
 def _in_region(column: InstrumentedAttribute[str], code: str) -> ColumnElement[bool]:
@@ -43,6 +98,8 @@ def _in_region(column: InstrumentedAttribute[str], code: str) -> ColumnElement[b
 def _clause(actor: Actor, g: Grant, listing: Listing) -> ColumnElement[bool] | None:
     if g.role == Role.OFFICIAL and g.region_code is not None:
         return _official(g.region_code, listing)
+    if listing == Listing.OFFICIALS:
+        return None  # only the system admin and officials (their region's colleagues) see officials
     if g.institution_id is None:
         return None
     inst = g.institution_id
@@ -89,4 +146,6 @@ def _official(code: str, listing: Listing) -> ColumnElement[bool]:
             .where(_in_region(Institution.region_code, code))
         )
         return Expert.id.in_(maintained_here)
+    if listing == Listing.OFFICIALS:
+        return _in_region(Official.region_code, code)
     return _in_region(Enterprise.region_code, code)

@@ -34,6 +34,7 @@ def demo_seed(name: str, *, order: int) -> Callable[[DemoSeed], DemoSeed]:
 
 
 def seeds() -> list[tuple[str, DemoSeed]]:
+    import sandbox.demo.organisation  # noqa: F401
     import sandbox.demo.people  # noqa: F401  (each flow's seed module registers itself on import)
 
     return [(name, seed) for _order, name, seed in sorted(_SEEDS, key=lambda s: (s[0], s[1]))]

@@ -11,6 +11,7 @@ from store.models.auth import (
     SmsPurpose,
 )
 from store.models.dingtalk import DingTalkInbound
+from store.models.expert_imports import ExpertImport
 from store.models.expert_invitations import ExpertInvitation, ExpertInvitationStatus
 from store.models.files import StoredFile
 from store.models.invitations import InvitationCode, InvitationPurpose, InvitationRedemption
@@ -62,6 +63,7 @@ __all__ = [
     "ExpertInvitation",
     "ExpertInvitationStatus",
     "ExpertFollowUp",
+    "ExpertImport",
     "ExpertLink",
     "ExpertResearchResult",
     "ExpertTechnicalSolution",

@@ -206,11 +206,13 @@ async def test_another_institutions_admin_cannot_issue_revoke_or_list(org: Org) 
             Forbidden,
             "forbidden",
         )
+        # Another institution's admin is not told the code exists; those without any institution are refused.
+        outsider = actor == other_admin
         await refused(
             org.container,
             revoke_invitation_code(RevokeInvitationCode(actor, code_id, "越权"), org.uow),
-            Forbidden,
-            "forbidden",
+            NotFound if outsider else Forbidden,
+            "not_found" if outsider else "forbidden",
         )
         await refused(
             org.container, list_invitation_codes(ListInvitationCodes(actor, inst), org.uow), Forbidden, "forbidden"

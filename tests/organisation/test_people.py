@@ -99,9 +99,10 @@ async def test_add_staff_refusals(org: Org) -> None:
         c, org.institution("第三家机构", "52330106MJ8765432T", mobile="13600000001"), Conflict, "admin_is_staff"
     )
     assert error.message == ADMIN_IS_STAFF
-    # Only the centre's own institution admin adds staff; staff themselves cannot.
+    # Only the centre's own institution admin adds staff; another institution's admin is not even told the
+    # centre exists, and the system admin, who sees it, may not add to it.
     await refused(
-        c, add_staff(AddStaff(other_admin, centre, "张三", "13600000003", "经纪人"), org.uow), Forbidden, "forbidden"
+        c, add_staff(AddStaff(other_admin, centre, "张三", "13600000003", "经纪人"), org.uow), NotFound, "not_found"
     )
     await refused(
         c, add_staff(AddStaff(org.admin_id, centre, "张三", "13600000003", "经纪人"), org.uow), Forbidden, "forbidden"
@@ -198,12 +199,12 @@ async def test_follow_ups_belong_to_the_link(org: Org) -> None:
         data = "".join(await s.scalars(select(AuditEntry.data)))
         assert "上门拜访" not in data
     c = org.container
-    # Staff of institution A may not write on institution B's link; admins are not staff.
+    # Staff of institution A do not see institution B's link; admins are not staff.
     await refused(
         c,
         add_expert_follow_up(AddExpertFollowUp(staff.account_id, link_b.link_id, "visit", when, "越权"), org.uow),
-        Forbidden,
-        "forbidden",
+        NotFound,
+        "not_found",
     )
     await refused(
         c,
@@ -309,12 +310,12 @@ async def test_enterprise_contacts(org: Org) -> None:
         InvalidInput,
         "invalid_phone",
     )
-    # Institution B does not keep this enterprise.
+    # Institution B does not keep this enterprise: to B it is not there.
     await refused(
         c,
         add_enterprise_contact(AddEnterpriseContact(admin_b, ent.enterprise_id, "李", "总监", "13300000001"), org.uow),
-        Forbidden,
-        "forbidden",
+        NotFound,
+        "not_found",
     )
     await refused(
         c,

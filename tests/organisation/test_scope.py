@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
-from handlers.errors import InvalidInput
+from handlers.errors import Forbidden, InvalidInput
 from handlers.organisation.actors import load_actor
 from handlers.organisation.add_enterprise import AddEnterprise, add_enterprise
 from handlers.organisation.add_expert import AddExpert, add_expert
@@ -137,8 +137,10 @@ async def test_no_leakage_between_institutions_or_districts(org: Org) -> None:
     assert (await _institutions_and_centres(org, p["hangzhou"])) == ({"甲机构", "乙机构"}, {"甲钱塘中心", "乙临平中心"})
     assert (await _institutions_and_centres(org, p["qiantang"])) == (set(), {"甲钱塘中心"})
     assert (await _institutions_and_centres(org, p["xihu"])) == ({"甲机构"}, set())
-    # An unknown account sees nothing at all.
-    assert (await _staff(org, 999), await _experts(org, 999), await _enterprises(org, 999)) == (set(), set(), set())
+    # An unknown account sees nothing at all: the lists refuse it outright.
+    for listing in (_staff, _experts, _enterprises):
+        with pytest.raises(Forbidden):
+            await listing(org, 999)
     assert (await _institutions_and_centres(org, 999)) == (set(), set())
 
 

@@ -127,7 +127,7 @@ def test_region_levels_and_prefixes() -> None:
 
 async def test_sandbox_registry_finds_by_exact_full_name() -> None:
     registry = SandboxBusinessRegistry()
-    assert len(RECORDS) == 12 and len({r.credit_code for r in RECORDS}) == 12
+    assert len(RECORDS) == 13 and len({r.credit_code for r in RECORDS}) == 13
     found = await registry.lookup(" 杭州西溪新材料有限公司 ")
     assert found is not None and found.region_code == "330106" and found.registered_capital_fen == 500 * 10**6
     assert await registry.lookup("杭州西溪新材料") is None

@@ -1,0 +1,48 @@
+"""The centres page: centres in scope; the institution admin adds one."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from handlers.organisation.create_centre import CentreCreated, CreateCentre, create_centre
+from handlers.organisation.get_centre import CentreDetail, GetCentre, get_centre
+from handlers.organisation.list_centres import CentreView, ListCentres, list_centres
+from miniapp_api import rest
+from miniapp_api.reference import REGIONS
+from miniapp_api.schemas import STR, obj, operation, page_of, schema_of
+
+
+async def centres(request: web.Request) -> web.Response:
+    cmd = ListCentres(rest.actor_id(request), rest.page_request(request), rest.query_id(request, "institution_id"))
+    return rest.page_json(await list_centres(cmd, rest.container(request).uow()))
+
+
+async def new_centre(request: web.Request) -> web.Response:
+    body = await rest.json_body(request)
+    cmd = CreateCentre(
+        rest.actor_id(request), rest.path_id(request, "institution_id"), rest.text(body, "name"),
+        rest.text(body, "region_code"),
+    )
+    return rest.json(await create_centre(cmd, rest.container(request).uow(), request.app[REGIONS]), status=201)
+
+
+async def centre(request: web.Request) -> web.Response:
+    cmd = GetCentre(rest.actor_id(request), rest.path_id(request, "centre_id"))
+    return rest.json(await get_centre(cmd, rest.container(request).uow()))
+
+
+ROUTES = [
+    rest.Route("GET", "/centres", centres, operation(
+        "Centres in the caller's scope, optionally of one institution", ("200", page_of(CentreView)), paged=True,
+        filters={"institution_id": "only this institution's centres"})),
+    rest.Route("POST", "/institutions/{institution_id}/centres", new_centre, operation(
+        "The institution admin sets up a local centre", ("201", schema_of(CentreCreated)),
+        body=obj(["name", "region_code"], name=STR, region_code=STR),
+        errors={"422": "missing_field / invalid_region", "409": "centre_exists"})),
+    rest.Route("GET", "/centres/{centre_id}", centre, operation(
+        "One centre with its admins", ("200", schema_of(CentreDetail)), errors={"404": "not_found"})),
+]
+
+
+def register(app: web.Application) -> None:
+    rest.add_routes(app, ROUTES)

@@ -1,0 +1,109 @@
+"""Experts by Excel: the template, the upload with its report, and the error file of an import."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from aiohttp import BodyPartReader, web
+
+from handlers.errors import FileTooLarge, InvalidInput
+from handlers.files.policy import PURPOSES
+from handlers.organisation.expert_import.get_error_file import GetImportErrorFile, get_import_error_file
+from handlers.organisation.expert_import.get_template import get_expert_template
+from handlers.organisation.expert_import.import_experts import ImportExperts
+from handlers.organisation.expert_import.upload_experts import upload_experts
+from miniapp_api import rest
+from miniapp_api.auth import PREFIX
+from miniapp_api.schemas import INT, STR, obj, operation
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_LIMIT = PURPOSES["spreadsheet"].max_bytes
+
+
+def _download(filename: str, content: bytes) -> web.Response:
+    # RFC 6266: an ASCII fallback plus the UTF-8 name every current browser and the mini-program use.
+    disposition = f"attachment; filename=\"experts.xlsx\"; filename*=UTF-8''{quote(filename)}"
+    return web.Response(body=content, headers={"Content-Type": XLSX, "Content-Disposition": disposition})
+
+
+async def template(request: web.Request) -> web.Response:
+    got = await get_expert_template(rest.actor_id(request), rest.container(request).uow())
+    return _download(got.filename, got.content)
+
+
+async def _upload(request: web.Request) -> tuple[str, bytes]:
+    """The `file` part of a multipart body, read no further than the size limit."""
+    try:
+        reader = await request.multipart()
+    except (AssertionError, ValueError, KeyError):
+        raise InvalidInput("请以 multipart/form-data 上传文件（字段名 file）", code="file_missing") from None
+    while (part := await reader.next()) is not None:
+        if isinstance(part, BodyPartReader) and part.name == "file":
+            content = bytearray()
+            while chunk := await part.read_chunk():
+                content += chunk
+                if len(content) > _LIMIT:
+                    raise FileTooLarge(PURPOSES["spreadsheet"].too_large_message)
+            return part.filename or "专家导入.xlsx", bytes(content)
+    raise InvalidInput("请选择要上传的Excel文件（字段名 file）", code="file_missing")
+
+
+async def upload(request: web.Request) -> web.Response:
+    institution_id = rest.path_id(request, "institution_id")
+    filename, content = await _upload(request)
+    container = rest.container(request)
+    report = await upload_experts(
+        ImportExperts(institution_id, rest.actor_id(request), content, filename), container.uow(), container.files
+    )
+    result = report.result
+    link = (
+        f"{PREFIX}/institutions/{institution_id}/expert-imports/{report.import_id}/error-file"
+        if result.error_file_sha256 is not None else None
+    )
+    return web.json_response({
+        "import_id": report.import_id,
+        "imported": result.imported,
+        "already_present": result.already_present,
+        "failed": result.failed,
+        "errors": [{"row": e.row, "column": e.column, "reason": e.reason} for e in result.errors],
+        "error_file_url": link,
+    })
+
+
+async def error_file(request: web.Request) -> web.Response:
+    cmd = GetImportErrorFile(
+        rest.actor_id(request), rest.path_id(request, "institution_id"), rest.path_id(request, "import_id")
+    )
+    container = rest.container(request)
+    got = await get_import_error_file(cmd, container.uow(), container.files)
+    return _download(got.filename, got.content)
+
+
+_FILE = {"description": "the workbook", "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}
+_REPORT = obj(
+    ["import_id", "imported", "already_present", "failed", "errors", "error_file_url"],
+    import_id=INT, imported=INT, already_present=INT, failed=INT,
+    errors={"type": "array", "items": obj(["row", "column", "reason"], row=INT, column=STR, reason=STR)},
+    error_file_url={"type": ["string", "null"], "description": "GET it for the failed rows with 错误原因"},
+)
+_upload_doc = operation(
+    "The institution admin uploads the filled template (xlsx, at most 5 MB, 5,000 rows)", ("200", _REPORT),
+    errors={"413": "file_too_large", "415": "unsupported_file_type",
+            "422": "file_missing / empty_spreadsheet / missing column"},
+)
+_upload_doc["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": obj(
+    ["file"], file={"type": "string", "format": "binary"})}}}
+_template_doc = operation("The import template (xlsx)", ("200", None))
+_template_doc["responses"]["200"] = _FILE
+_error_doc = operation("The failed rows of one import, with 错误原因", ("200", None), errors={"404": "not_found"})
+_error_doc["responses"]["200"] = _FILE
+
+ROUTES = [
+    rest.Route("GET", "/expert-imports/template", template, _template_doc),
+    rest.Route("POST", "/institutions/{institution_id}/expert-imports", upload, _upload_doc),
+    rest.Route("GET", "/institutions/{institution_id}/expert-imports/{import_id}/error-file", error_file, _error_doc),
+]
+
+
+def register(app: web.Application) -> None:
+    rest.add_routes(app, ROUTES)

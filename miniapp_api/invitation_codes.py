@@ -1,0 +1,80 @@
+"""Invitation codes: the institution admin issues, lists and revokes them; a signed-in person redeems one."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from handlers.invitations.create_invitation_code import (
+    CreateInvitationCode,
+    InvitationCodeCreated,
+    create_invitation_code,
+)
+from handlers.invitations.list_invitation_codes import (
+    InvitationCodeView,
+    ListInvitationCodes,
+    list_invitation_codes,
+)
+from handlers.invitations.redeem_invitation_code import (
+    InvitationCodeRedeemed,
+    RedeemInvitationCode,
+    redeem_invitation_code,
+)
+from handlers.invitations.revoke_invitation_code import RevokeInvitationCode, revoke_invitation_code
+from miniapp_api import rest
+from miniapp_api.schemas import STR, obj, operation, page_of, schema_of
+from store.models.invitations import InvitationPurpose
+
+
+async def codes(request: web.Request) -> web.Response:
+    cmd = ListInvitationCodes(
+        rest.actor_id(request), rest.path_id(request, "institution_id"), rest.page_request(request)
+    )
+    return rest.page_json(await list_invitation_codes(cmd, rest.container(request).uow()))
+
+
+async def new_code(request: web.Request) -> web.Response:
+    body = await rest.json_body(request)
+    purpose = rest.text(body, "purpose", InvitationPurpose.TECHNOLOGY_MANAGER.value)
+    cmd = CreateInvitationCode(
+        rest.actor_id(request), rest.path_id(request, "institution_id"), rest.timestamp(body, "expires_at"),
+        rest.integer(body, "max_uses"), purpose,  # type: ignore[arg-type]  # the use case checks the value
+    )
+    return rest.json(await create_invitation_code(cmd, rest.container(request).uow()), status=201)
+
+
+async def revoke(request: web.Request) -> web.Response:
+    body = await rest.json_body(request)
+    cmd = RevokeInvitationCode(rest.actor_id(request), rest.path_id(request, "invitation_code_id"),
+                               rest.text(body, "reason"))
+    await revoke_invitation_code(cmd, rest.container(request).uow())
+    return web.Response(status=204)
+
+
+async def redeem(request: web.Request) -> web.Response:
+    body = await rest.json_body(request)
+    cmd = RedeemInvitationCode(rest.actor_id(request), rest.text(body, "code"))
+    return rest.json(await redeem_invitation_code(cmd, rest.container(request).uow()))
+
+
+ROUTES = [
+    rest.Route("GET", "/institutions/{institution_id}/invitation-codes", codes, operation(
+        "The institution admin's codes with uses and status", ("200", page_of(InvitationCodeView)), paged=True)),
+    rest.Route("POST", "/institutions/{institution_id}/invitation-codes", new_code, operation(
+        "The institution admin issues a code for technology managers", ("201", schema_of(InvitationCodeCreated)),
+        body=obj(["expires_at", "max_uses"], expires_at={"type": "string", "format": "date-time"},
+                 max_uses={"type": "integer", "minimum": 1, "maximum": 1000},
+                 purpose={"type": "string", "enum": [p.value for p in InvitationPurpose]}),
+        errors={"422": "invalid_expiry / invalid_max_uses"})),
+    rest.Route("POST", "/invitation-codes/{invitation_code_id}/revoke", revoke, operation(
+        "The institution admin revokes a code with a reason", ("204", None), body=obj(["reason"], reason=STR),
+        errors={"404": "not_found", "409": "already_revoked"})),
+    rest.Route("POST", "/invitation-codes/redeem", redeem, operation(
+        "The signed-in person enters a code and is bound to its institution",
+        ("200", schema_of(InvitationCodeRedeemed)), body=obj(["code"], code=STR),
+        errors={"422": "invalid_invitation_code: 邀请码无效",
+                "409": "invitation_expired / invitation_revoked / invitation_exhausted"})),
+]
+
+
+def register(app: web.Application) -> None:
+    rest.add_routes(app, ROUTES)

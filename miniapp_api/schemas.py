@@ -1,0 +1,112 @@
+"""OpenAPI pieces for the page modules: response schemas derived from the use cases' result dataclasses
+(so a field added to a view shows up in the document without a second edit) and small operation builders."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import types
+import typing
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+ERROR_REF = {"$ref": "#/components/schemas/Error"}
+_ID = re.compile(r"{(\w+)}")
+
+
+def schema_of(tp: Any) -> dict[str, Any]:
+    origin = typing.get_origin(tp)
+    if origin in (types.UnionType, typing.Union):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        inner = schema_of(args[0])
+        if "type" in inner and isinstance(inner["type"], str):
+            return {**inner, "type": [inner["type"], "null"]}
+        return {"anyOf": [inner, {"type": "null"}]}
+    if origin in (tuple, list):
+        return {"type": "array", "items": schema_of(typing.get_args(tp)[0])}
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        hints = typing.get_type_hints(tp)
+        fields = [f.name for f in dataclasses.fields(tp)]
+        return {"type": "object", "required": fields, "properties": {n: schema_of(hints[n]) for n in fields}}
+    if isinstance(tp, type) and issubclass(tp, Enum):
+        return {"type": "string", "enum": [m.value for m in tp]}
+    if tp is bool:
+        return {"type": "boolean"}
+    if tp is int:
+        return {"type": "integer"}
+    if tp is datetime:
+        return {"type": "string", "format": "date-time"}
+    if tp is date:
+        return {"type": "string", "format": "date"}
+    return {"type": "string"}
+
+
+def with_path_params(path: str, op: dict[str, Any]) -> dict[str, Any]:
+    """The operation with its path's `{…}` ids declared as integer parameters."""
+    ids = [{"name": n, "in": "path", "required": True, "schema": {"type": "integer"}} for n in _ID.findall(path)]
+    return {**op, "parameters": ids + op.get("parameters", [])} if ids else op
+
+
+def page_of(item: Any) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["items", "total", "page", "page_size"],
+        "properties": {
+            "items": {"type": "array", "items": schema_of(item)},
+            "total": {"type": "integer"},
+            "page": {"type": "integer", "minimum": 1},
+            "page_size": {"type": "integer", "minimum": 1, "maximum": 100},
+        },
+    }
+
+
+def obj(required: list[str], **props: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "required": required, "properties": props}
+
+
+STR: dict[str, Any] = {"type": "string"}
+INT: dict[str, Any] = {"type": "integer"}
+BOOL: dict[str, Any] = {"type": "boolean"}
+PAGE_PARAMS = [
+    {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "default": 1}},
+    {"name": "page_size", "in": "query", "required": False,
+     "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
+]
+# Every private route can answer these; out-of-scope records are not_found, never forbidden.
+_COMMON = {
+    "401": "unauthenticated / binding_required: 请先登录",
+    "403": "forbidden: the role never has this right",
+}
+
+
+def operation(
+    summary: str,
+    ok: tuple[str, dict[str, Any] | None],
+    *,
+    body: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    paged: bool = False,
+    filters: dict[str, str] | None = None,
+    content_type: str = "application/json",
+) -> dict[str, Any]:
+    status, schema = ok
+    response: dict[str, Any] = {"description": "ok"}
+    if schema is not None:
+        response["content"] = {content_type: {"schema": schema}}
+    op: dict[str, Any] = {
+        "summary": summary,
+        "responses": {
+            status: response,
+            **{code: {"description": text, "content": {"application/json": {"schema": ERROR_REF}}}
+               for code, text in {**_COMMON, **(errors or {})}.items()},
+        },
+    }
+    if paged:
+        op["parameters"] = list(PAGE_PARAMS)
+    for name, description in (filters or {}).items():
+        op.setdefault("parameters", []).append({"name": name, "in": "query", "required": False,
+                                                "schema": {"type": "integer"}, "description": description})
+    if body is not None:
+        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+    return op

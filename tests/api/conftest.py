@@ -1,0 +1,174 @@
+"""REST page fixtures: a small organisation built through the use cases, one signed-in token per role,
+and an HTTP client on the whole web app."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from openpyxl import Workbook
+
+from bot.bootstrap import Container
+from bot.web import create_web_app
+from handlers.auth.sessions import issue_session
+from handlers.invitations.create_invitation_code import CreateInvitationCode, create_invitation_code
+from handlers.invitations.redeem_invitation_code import RedeemInvitationCode, redeem_invitation_code
+from handlers.organisation.add_enterprise import AddEnterprise, add_enterprise
+from handlers.organisation.add_enterprise_contact import AddEnterpriseContact, add_enterprise_contact
+from handlers.organisation.add_expert import AddExpert, add_expert
+from handlers.organisation.add_expert_follow_up import AddExpertFollowUp, add_expert_follow_up
+from handlers.organisation.add_staff import AddStaff, add_staff
+from handlers.organisation.create_centre import CreateCentre, create_centre
+from handlers.organisation.create_official import CreateOfficial, create_official
+from handlers.organisation.expert_import.columns import COLUMNS, SHEET_NAME
+from handlers.organisation.expert_import.import_experts import ImportExperts
+from handlers.organisation.expert_import.upload_experts import upload_experts
+from handlers.organisation.validation import credit_code_check_char
+from sandbox.registry import SandboxBusinessRegistry
+from store.models.auth import SessionKind
+from store.models.organisation import Account, AccountRole, AccountStatus, Role
+from tests.organisation.conftest import Org, org, regions, registry  # noqa: F401  (fixtures)
+
+ROLES = (
+    "anonymous", "pending", "system_admin", "institution_admin", "centre_admin", "staff", "official", "expert",
+    "enterprise_contact", "technology_manager",
+)
+HEADERS = [c.title for c in COLUMNS]
+
+
+def credit_code(seed: int) -> str:
+    """A well-formed 统一社会信用代码 for test institution number `seed`."""
+    first17 = f"91330106MA{seed:07d}"
+    return first17 + credit_code_check_char(first17)
+
+
+def xlsx(rows: Sequence[Sequence[object]]) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(SHEET_NAME)
+    sheet.append(HEADERS)
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def bearer(token: str | None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"} if token else {}
+
+
+@pytest.fixture
+async def api(container: Container) -> AsyncIterator[TestClient[Any, Any]]:
+    container.registry = SandboxBusinessRegistry()
+    async with TestClient(TestServer(create_web_app(container))) as client:
+        yield client
+
+
+@dataclass
+class Institution:
+    """One institution with a centre, a staff member, a centre admin, an expert, an enterprise and a code."""
+
+    id: int
+    admin: int
+    centre: int
+    staff_account: int
+    staff_member: int
+    centre_admin_account: int
+    centre_admin_member: int
+    expert: int
+    expert_account: int
+    link: int
+    enterprise: int
+    region: str
+
+
+@dataclass
+class World:
+    org: Org
+    ids: dict[str, Any] = field(default_factory=dict)  # path parameters for the table's routes
+    accounts: dict[str, int] = field(default_factory=dict)  # role -> account id
+
+    async def token(self, account_id: int | None, kind: SessionKind = SessionKind.MICRO_APP) -> str:
+        uow = self.org.uow
+        async with uow:
+            issued = await issue_session(
+                uow, self.org.container.auth_policy, account_id, kind, openid=None if account_id else "o-pending"
+            )
+            await uow.commit()
+        return issued.token
+
+    async def account(self, name: str, mobile: str, role: Role | None = None, scope_key: str = "") -> int:
+        uow = self.org.uow
+        async with uow:
+            now = uow.clock.now()
+            account = Account(name=name, mobile=mobile, status=AccountStatus.ACTIVE, created_at=now, updated_at=now)
+            uow.session.add(account)
+            await uow.session.flush()
+            if role is not None:
+                uow.session.add(AccountRole(account_id=account.id, role=role, scope_key=scope_key, created_at=now))
+            await uow.commit()
+        return account.id
+
+
+async def build_institution(
+    base: Org, n: int, *, region: str, enterprise_name: str, phone_prefix: str
+) -> Institution:
+    """Institution number n; mobiles are phone_prefix + 4 digits so two institutions never clash."""
+    inst, admin = await base.institution(f"测试技术转移中心{n}", credit_code(n), mobile=f"{phone_prefix}0001",
+                                        region=region)
+    uow = base.uow
+    centre = (await create_centre(CreateCentre(admin, inst, f"分中心{n}", region), uow, base.regions)).centre_id
+    staff = await add_staff(AddStaff(admin, centre, f"技转{n}", f"{phone_prefix}0002", "技术经理"), uow)
+    cadmin = await add_staff(AddStaff(admin, centre, f"主任{n}", f"{phone_prefix}0003", "主任", True), uow)
+    expert = await add_expert(AddExpert(admin, inst, f"专家{n}", f"{phone_prefix}0004", "教授", "浙江大学"), uow)
+    now = base.container.clock.now()
+    await add_expert_follow_up(
+        AddExpertFollowUp(staff.account_id, expert.link_id, "visit", now - timedelta(days=1), f"机构{n}的拜访记录"), uow
+    )
+    enterprise = await add_enterprise(AddEnterprise(admin, inst, enterprise_name), uow, base.registry, base.regions)
+    await add_enterprise_contact(
+        AddEnterpriseContact(admin, enterprise.enterprise_id, f"联系人{n}", "总经理", f"{phone_prefix}0005"), uow
+    )
+    return Institution(
+        inst, admin, centre, staff.account_id, staff.staff_member_id, cadmin.account_id, cadmin.staff_member_id,
+        expert.expert_id, expert.account_id, expert.link_id, enterprise.enterprise_id, region,
+    )
+
+
+async def build_world(base: Org) -> tuple[World, Institution, dict[str, str | None]]:
+    """Institution X in 西湖区 with one actor per role, and each role's token (None for anonymous)."""
+    world = World(base)
+    x = await build_institution(base, 1, region="330106", enterprise_name="杭州云栖智能传感科技有限公司",
+                                phone_prefix="1371111")
+    official = await create_official(CreateOfficial(base.admin_id, "赵局长", "13722220001", "330106"), base.uow,
+                                     base.regions)
+    uow = base.uow
+    expires = base.container.clock.now() + timedelta(days=30)
+    code = await create_invitation_code(CreateInvitationCode(x.admin, x.id, expires, 50), uow)
+    spare = await create_invitation_code(CreateInvitationCode(x.admin, x.id, expires, 5), uow)
+    manager = await world.account("钱经理", "13722220002")
+    await redeem_invitation_code(RedeemInvitationCode(manager, code.code), uow)
+    contact = await world.account("刘经理", "13722220003", Role.ENTERPRISE_CONTACT, f"enterprise:{x.enterprise}")
+    report = await upload_experts(
+        ImportExperts(x.id, x.admin, xlsx([["坏行", "010-12345678"]]), "专家.xlsx"), uow, base.container.files
+    )
+    world.accounts = {
+        "system_admin": base.admin_id, "institution_admin": x.admin, "centre_admin": x.centre_admin_account,
+        "staff": x.staff_account, "official": official.account_id, "expert": x.expert_account,
+        "enterprise_contact": contact, "technology_manager": manager,
+    }
+    world.ids = {
+        "institution_id": x.id, "centre_id": x.centre, "staff_member_id": x.staff_member, "expert_id": x.expert,
+        "link_id": x.link, "enterprise_id": x.enterprise, "invitation_code_id": spare.invitation_code_id,
+        "import_id": report.import_id, "code": "330106", "redeem_code": code.code,
+    }
+    tokens: dict[str, str | None] = {"anonymous": None, "pending": await world.token(None, SessionKind.MINI_PROGRAM)}
+    for role, account_id in world.accounts.items():
+        kind = SessionKind.MINI_PROGRAM if role in ("expert", "enterprise_contact") else SessionKind.MICRO_APP
+        tokens[role] = await world.token(account_id, kind)
+    return world, x, tokens

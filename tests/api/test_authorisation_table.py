@@ -1,0 +1,203 @@
+"""Every route × every role, as a literal table: Y allowed (not refused by authorisation), - refused.
+
+A refused call answers 401 (anonymous: unauthenticated; a pending mini-program session: binding_required)
+or 403 forbidden. An allowed call to a page route succeeds (2xx), its path ids pointing into the caller's
+own scope; an allowed call to a public sign-in route may still fail on its content, never on authorisation.
+The table must name exactly the routes the app has: a new route without a row fails here.
+
+Adding a route: add its row below; if it needs a body, add a builder to BODIES; if it has a new path
+parameter, add its value to World.ids in conftest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any, cast
+
+from aiohttp import FormData
+from aiohttp.test_utils import TestClient
+
+from miniapp_api.app import create_api_app
+from tests.api.conftest import ROLES, World, bearer, build_world, xlsx
+from tests.organisation.conftest import Org
+
+# Columns: anonymous, pending, system_admin, institution_admin, centre_admin, staff, official, expert,
+# enterprise_contact, technology_manager.
+#                                                                    anon pend sys inst cadm staf offi expe ecnt tman
+TABLE: dict[str, str] = {
+    "GET /openapi.json":                                               "Y    Y    Y   Y    Y    Y    Y    Y    Y    Y",
+    "GET /regions":                                                    "Y    Y    Y   Y    Y    Y    Y    Y    Y    Y",
+    "GET /regions/{code}":                                             "Y    Y    Y   Y    Y    Y    Y    Y    Y    Y",
+    "GET /tech-fields":                                                "Y    Y    Y   Y    Y    Y    Y    Y    Y    Y",
+    "GET /tech-fields/tree":                                           "Y    Y    Y   Y    Y    Y    Y    Y    Y    Y",
+    "GET /tech-fields/{code}":                                         "Y    Y    Y   Y    Y    Y    Y    Y    Y    Y",
+    "POST /auth/password-login":                                       "Y    Y    Y   Y    Y    Y    Y    Y    Y    Y",
+    "POST /auth/sms-codes":                                            "Y    Y    Y   Y    Y    Y    Y    Y    Y    Y",
+    "POST /auth/sms-login":                                            "Y    Y    Y   Y    Y    Y    Y    Y    Y    Y",
+    "POST /auth/password-reset":                                       "Y    Y    Y   Y    Y    Y    Y    Y    Y    Y",
+    "POST /auth/dingtalk-login":                                       "Y    Y    Y   Y    Y    Y    Y    Y    Y    Y",
+    "POST /auth/mini-program-login":                                   "Y    Y    Y   Y    Y    Y    Y    Y    Y    Y",
+    "POST /auth/password":                                             "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
+    "POST /auth/logout":                                               "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
+    "GET /me":                                                         "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
+    "GET /institutions":                                               "-    -    Y   Y    Y    Y    Y    -    -    -",
+    "POST /institutions":                                              "-    -    Y   -    -    -    -    -    -    -",
+    "GET /institutions/{institution_id}":                              "-    -    Y   Y    Y    Y    Y    -    -    -",
+    "PATCH /institutions/{institution_id}":                            "-    -    -   Y    -    -    -    -    -    -",
+    "GET /officials":                                                  "-    -    Y   -    -    -    Y    -    -    -",
+    "POST /officials":                                                 "-    -    Y   -    -    -    -    -    -    -",
+    "GET /centres":                                                    "-    -    Y   Y    Y    Y    Y    -    -    -",
+    "POST /institutions/{institution_id}/centres":                     "-    -    -   Y    -    -    -    -    -    -",
+    "GET /centres/{centre_id}":                                        "-    -    Y   Y    Y    Y    Y    -    -    -",
+    "GET /staff":                                                      "-    -    Y   Y    Y    Y    Y    -    -    -",
+    "POST /centres/{centre_id}/staff":                                 "-    -    -   Y    -    -    -    -    -    -",
+    "GET /staff/{staff_member_id}":                                    "-    -    Y   Y    Y    Y    Y    -    -    -",
+    "GET /experts":                                                    "-    -    Y   Y    Y    Y    Y    Y    -    -",
+    "POST /institutions/{institution_id}/experts":                     "-    -    -   Y    -    -    -    -    -    -",
+    "GET /experts/{expert_id}":                                        "-    -    Y   Y    Y    Y    Y    Y    -    -",
+    "POST /experts/{expert_id}/research-results":                      "-    -    -   Y    Y    Y    -    -    -    -",
+    "POST /experts/{expert_id}/technical-solutions":                   "-    -    -   Y    Y    Y    -    -    -    -",
+    "POST /expert-links/{link_id}/follow-ups":                         "-    -    -   -    Y    Y    -    -    -    -",
+    "GET /enterprises":                                                "-    -    Y   Y    Y    Y    Y    -    -    -",
+    "POST /institutions/{institution_id}/enterprises":                 "-    -    -   Y    Y    Y    -    -    -    -",
+    "GET /enterprises/{enterprise_id}":                                "-    -    Y   Y    Y    Y    Y    -    -    -",
+    "POST /enterprises/{enterprise_id}/contacts":                      "-    -    -   Y    Y    Y    -    -    -    -",
+    "GET /institutions/{institution_id}/invitation-codes":             "-    -    -   Y    -    -    -    -    -    -",
+    "POST /institutions/{institution_id}/invitation-codes":            "-    -    -   Y    -    -    -    -    -    -",
+    "POST /invitation-codes/{invitation_code_id}/revoke":              "-    -    -   Y    -    -    -    -    -    -",
+    "POST /invitation-codes/redeem":                                   "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
+    "GET /expert-imports/template":                                    "-    -    -   Y    -    -    -    -    -    -",
+    "POST /institutions/{institution_id}/expert-imports":              "-    -    -   Y    -    -    -    -    -    -",
+    "GET /institutions/{institution_id}/expert-imports/{import_id}/error-file":
+                                                                       "-    -    -   Y    -    -    -    -    -    -",
+}
+REFUSALS = {"unauthenticated", "binding_required", "forbidden"}
+# Logging out ends the session the other calls use: it goes last.
+LAST = "POST /auth/logout"
+
+# Path parameters that differ from World.ids for one route.
+PATH_IDS: dict[str, dict[str, Any]] = {"GET /tech-fields/{code}": {"code": "01"}}
+
+Body = Callable[[World, str, int], dict[str, Any]]
+
+
+def _unique_mobile(n: int, block: int) -> str:
+    return f"1376{block:03d}{n:04d}"
+
+
+def _registry_names() -> list[str]:
+    from sandbox.registry import RECORDS
+
+    return [r.name for r in RECORDS if r.name != "杭州云栖智能传感科技有限公司"]
+
+
+BODIES: dict[str, Body] = {
+    "POST /auth/password-login": lambda w, r, n: {"json": {"mobile": "13800000009", "password": "wrong-1"}},
+    "POST /auth/sms-codes": lambda w, r, n: {"json": {"mobile": _unique_mobile(n, 1)}},
+    "POST /auth/sms-login": lambda w, r, n: {"json": {"mobile": _unique_mobile(n, 1), "code": "000000"}},
+    "POST /auth/password-reset": lambda w, r, n: {
+        "json": {"mobile": _unique_mobile(n, 1), "code": "000000", "new_password": "abc12345678"}},
+    "POST /auth/dingtalk-login": lambda w, r, n: {"json": {"auth_code": "unknown"}},
+    "POST /auth/mini-program-login": lambda w, r, n: {"json": {"code": "unknown"}},
+    "POST /auth/password": lambda w, r, n: {"json": {"old_password": "not-set-1", "new_password": "abc12345678"}},
+    "POST /institutions": lambda w, r, n: {"json": {
+        "name": f"新机构{n}", "credit_code": _credit(100 + n), "type": "university", "region_code": "330106",
+        "admin_name": f"管理员{n}", "admin_mobile": _unique_mobile(n, 2)}},
+    "PATCH /institutions/{institution_id}": lambda w, r, n: {"json": {"introduction": f"简介{n}"}},
+    "POST /officials": lambda w, r, n: {"json": {"name": f"官员{n}", "mobile": _unique_mobile(n, 3),
+                                                 "region_code": "330100"}},
+    "POST /institutions/{institution_id}/centres": lambda w, r, n: {"json": {"name": f"新中心{n}",
+                                                                             "region_code": "330114"}},
+    "POST /centres/{centre_id}/staff": lambda w, r, n: {"json": {"name": f"新人{n}", "mobile": _unique_mobile(n, 4),
+                                                                 "position": "技术经理"}},
+    "POST /institutions/{institution_id}/experts": lambda w, r, n: {"json": {
+        "name": f"新专家{n}", "mobile": _unique_mobile(n, 5), "research_results": [{"title": "成果"}]}},
+    "POST /experts/{expert_id}/research-results": lambda w, r, n: {"json": {"title": f"成果{n}"}},
+    "POST /experts/{expert_id}/technical-solutions": lambda w, r, n: {"json": {"title": f"方案{n}"}},
+    "POST /expert-links/{link_id}/follow-ups": lambda w, r, n: {"json": {
+        "kind": "phone", "content": f"电话回访{n}",
+        "occurred_at": (w.org.container.clock.now() - timedelta(hours=1)).isoformat()}},
+    "POST /institutions/{institution_id}/enterprises": lambda w, r, n: {"json": {"full_name": _registry_names()[n]}},
+    "POST /enterprises/{enterprise_id}/contacts": lambda w, r, n: {"json": {
+        "name": f"联系人{n}", "position": "经理", "phone": _unique_mobile(n, 6)}},
+    "POST /institutions/{institution_id}/invitation-codes": lambda w, r, n: {"json": {
+        "expires_at": (w.org.container.clock.now() + timedelta(days=7)).isoformat(), "max_uses": 3}},
+    "POST /invitation-codes/{invitation_code_id}/revoke": lambda w, r, n: {"json": {"reason": "测试撤销"}},
+    "POST /invitation-codes/redeem": lambda w, r, n: {"json": {"code": w.ids["redeem_code"]}},
+    "POST /institutions/{institution_id}/expert-imports": lambda w, r, n: {"data": _upload(n)},
+}
+
+
+def _credit(n: int) -> str:
+    from tests.api.conftest import credit_code
+
+    return credit_code(n)
+
+
+def _upload(n: int) -> FormData:
+    form = FormData()
+    form.add_field("file", xlsx([[f"导入专家{n}", _unique_mobile(n, 7)]]), filename="专家.xlsx",
+                   content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return form
+
+
+def _row(route: str) -> dict[str, bool]:
+    cells = TABLE[route].split()
+    assert len(cells) == len(ROLES) and set(cells) <= {"Y", "-"}, route
+    return {role: cell == "Y" for role, cell in zip(ROLES, cells, strict=True)}
+
+
+def _app_routes() -> set[str]:
+    app = create_api_app()
+    return {f"{r.method} {r.resource.canonical}" for r in app.router.routes()
+            if r.method != "HEAD" and r.resource is not None}
+
+
+def test_the_table_names_exactly_the_apps_routes() -> None:
+    routes = _app_routes()
+    assert sorted(routes - TABLE.keys()) == [], "routes missing from the authorisation table"
+    assert sorted(TABLE.keys() - routes) == [], "table rows naming routes the app lacks"
+
+
+def test_the_openapi_document_names_exactly_the_apps_routes() -> None:
+    from miniapp_api.app import OPENAPI
+
+    paths = cast(dict[str, dict[str, Any]], OPENAPI["paths"])
+    documented = {f"{method.upper()} {path}" for path, ops in paths.items() for method in ops}
+    assert documented == _app_routes()
+
+
+def _problem(template: str, role: str, allowed: bool, status: int, code: str | None) -> str | None:
+    refused = status in (401, 403) and code in REFUSALS
+    if allowed:
+        page = not template.startswith("/auth/")
+        if refused or (status >= 500 and status != 503) or (page and status >= 300):
+            return "expected allowed"
+        return None
+    if not refused:
+        return "expected refused"
+    if (role == "anonymous" and code != "unauthenticated") or (role == "pending" and code != "binding_required"):
+        return f"refused with {code}"
+    return None
+
+
+async def test_every_route_for_every_role(api: TestClient[Any, Any], org: Org) -> None:
+    world, _x, tokens = await build_world(org)
+    failures: list[str] = []
+    for route in sorted(TABLE, key=lambda r: r == LAST):
+        method, template = route.split(" ", 1)
+        path = "/api/v1" + template.format(**{**world.ids, **PATH_IDS.get(route, {})})
+        row = _row(route)
+        for n, role in enumerate(ROLES):
+            kwargs = BODIES[route](world, role, n) if route in BODIES else {}
+            response = await api.request(method, path, headers=bearer(tokens[role]), **kwargs)
+            body = await response.read()
+            code = None
+            if response.content_type == "application/json" and body:
+                payload = await response.json()
+                code = payload.get("error", {}).get("code") if isinstance(payload, dict) else None
+            problem = _problem(template, role, row[role], response.status, code)
+            if problem:
+                failures.append(f"{route} as {role}: {problem}, got {response.status} {body[:300]!r}")
+    assert failures == [], "\n".join(failures)

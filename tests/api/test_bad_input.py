@@ -1,0 +1,119 @@
+"""Bad input over HTTP gets a clear error — status, stable code, Chinese message — and changes nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+
+from handlers.clock import ManualClock
+from handlers.invitations.create_invitation_code import CreateInvitationCode, create_invitation_code
+from handlers.organisation.create_institution import ADMIN_IS_STAFF
+from store.models.auth import SessionKind
+from tests.api.conftest import Institution, World, bearer, build_institution, credit_code
+from tests.organisation.conftest import Org, snapshot
+
+
+async def _refused(
+    api: TestClient[Any, Any], org: Org, method: str, path: str, token: str | None, body: dict[str, Any],
+    status: int, code: str, message: str,
+) -> None:
+    before = await snapshot(org.container)
+    response = await api.request(method, "/api/v1" + path, json=body, headers=bearer(token))
+    assert response.status == status, await response.text()
+    assert await response.json() == {"error": {"code": code, "message": message}}
+    assert await snapshot(org.container) == before
+
+
+async def _setup(org: Org) -> tuple[World, Institution, dict[str, str]]:
+    world = World(org)
+    x = await build_institution(org, 1, region="330106", enterprise_name="杭州云栖智能传感科技有限公司",
+                                phone_prefix="1371111")
+    tokens = {"system": await world.token(org.admin_id), "admin": await world.token(x.admin)}
+    for key, mobile in (("first", "13755550001"), ("second", "13755550002")):
+        tokens[key] = await world.token(await world.account(key, mobile), SessionKind.MINI_PROGRAM)
+    return world, x, tokens
+
+
+def _institution(**changes: Any) -> dict[str, Any]:
+    return {"name": "新机构", "credit_code": credit_code(7), "type": "university", "region_code": "330106",
+            "admin_name": "王管理", "admin_mobile": "13755559999", **changes}
+
+
+async def test_organisation_forms_refuse_bad_input(api: TestClient[Any, Any], org: Org) -> None:
+    _world, x, tokens = await _setup(org)
+    system, admin = tokens["system"], tokens["admin"]
+    bad_code = credit_code(7)[:-1] + ("0" if credit_code(7)[-1] != "0" else "1")
+    await _refused(api, org, "POST", "/institutions", system, _institution(credit_code=bad_code),
+                   422, "invalid_credit_code", "请输入正确的统一社会信用代码")
+    await _refused(api, org, "POST", "/institutions", system, _institution(introduction="介" * 301),
+                   422, "introduction_too_long", "简介不能超过300个字")
+    await _refused(api, org, "PATCH", f"/institutions/{x.id}", admin, {"introduction": "介" * 301},
+                   422, "introduction_too_long", "简介不能超过300个字")
+    await _refused(api, org, "POST", f"/centres/{x.centre}/staff", admin,
+                   {"name": "王五", "mobile": "0571-88886666", "position": "技术经理"},
+                   422, "invalid_mobile", "请输入正确的手机号码")
+    await _refused(api, org, "POST", f"/institutions/{x.id}/experts", admin,
+                   {"name": "钱专家", "mobile": "057188886666"}, 422, "invalid_mobile", "请输入正确的手机号码")
+    # Phone clashes (seed 004 §一.3): a staff member's phone cannot become an institution admin's, nor back.
+    await _refused(api, org, "POST", "/institutions", system, _institution(admin_mobile="13711110002"),
+                   409, "admin_is_staff", ADMIN_IS_STAFF)
+    await _refused(api, org, "POST", f"/centres/{x.centre}/staff", admin,
+                   {"name": "林", "mobile": "13711110001", "position": "技术经理"},
+                   409, "staff_is_admin", "技转人员的手机号码不能与法人机构管理员的手机号码相同")
+    await _refused(api, org, "POST", f"/centres/{x.centre}/staff", admin,
+                   {"name": "技转1", "mobile": "13711110002", "position": "技术经理"},
+                   409, "staff_exists", "该手机号码已是技转人员")
+    await _refused(api, org, "POST", f"/enterprises/{x.enterprise}/contacts", admin,
+                   {"name": "联系人1", "position": "总经理", "phone": "13711110005"},
+                   409, "contact_exists", "该联系电话的联系人已存在")
+    await _refused(api, org, "POST", f"/institutions/{x.id}/enterprises", admin,
+                   {"full_name": "杭州不存在科技有限公司"},
+                   404, "enterprise_not_registered", "未查询到该企业的工商信息，请核对企业全称")
+    await _refused(api, org, "GET", "/staff?page_size=101", admin, {},
+                   422, "invalid_page", "分页参数有误（每页最多100条）")
+
+
+async def test_invitation_codes_refuse_reuse_expiry_and_revocation(
+    api: TestClient[Any, Any], org: Org, clock: ManualClock
+) -> None:
+    _world, x, tokens = await _setup(org)
+    once = await create_invitation_code(CreateInvitationCode(x.admin, x.id, clock.now() + timedelta(days=1), 1),
+                                        org.uow)
+    used = await api.post("/api/v1/invitation-codes/redeem", json={"code": once.code}, headers=bearer(tokens["first"]))
+    assert used.status == 200 and (await used.json())["first_time"] is True
+    await _refused(api, org, "POST", "/invitation-codes/redeem", tokens["second"], {"code": once.code},
+                   409, "invitation_exhausted", "邀请码已达使用上限")
+    await _refused(api, org, "POST", "/invitation-codes/redeem", tokens["second"], {"code": "ABC"},
+                   422, "invalid_invitation_code", "邀请码无效")
+    created = await api.post(f"/api/v1/institutions/{x.id}/invitation-codes", headers=bearer(tokens["admin"]),
+                             json={"expires_at": (clock.now() + timedelta(hours=1)).isoformat(), "max_uses": 5})
+    assert created.status == 201
+    code = await created.json()
+    revoked = await api.post(f"/api/v1/invitation-codes/{code['invitation_code_id']}/revoke",
+                             headers=bearer(tokens["admin"]), json={"reason": "名额已满"})
+    assert revoked.status == 204
+    await _refused(api, org, "POST", "/invitation-codes/redeem", tokens["second"], {"code": code["code"]},
+                   409, "invitation_revoked", "邀请码已被撤销：名额已满")
+    late = await create_invitation_code(CreateInvitationCode(x.admin, x.id, clock.now() + timedelta(hours=1), 5),
+                                        org.uow)
+    clock.advance(3601)
+    await _refused(api, org, "POST", "/invitation-codes/redeem", tokens["second"], {"code": late.code},
+                   409, "invitation_expired", "邀请码已过期")
+    listed = await (await api.get(f"/api/v1/institutions/{x.id}/invitation-codes",
+                                  headers=bearer(tokens["admin"]))).json()
+    assert [c["status"] for c in listed["items"]] == ["expired", "revoked", "exhausted"]
+    await _refused(api, org, "POST", f"/institutions/{x.id}/invitation-codes", tokens["admin"],
+                   {"expires_at": (clock.now() - timedelta(hours=1)).isoformat(), "max_uses": 5},
+                   422, "invalid_expiry", "有效期须晚于当前时间")
+
+
+async def test_too_many_sms_codes(api: TestClient[Any, Any], org: Org) -> None:
+    await _setup(org)
+    first = await api.post("/api/v1/auth/sms-codes", json={"mobile": "13711110001"})
+    assert first.status == 202
+    await _refused(api, org, "POST", "/auth/sms-codes", None, {"mobile": "13711110001"},
+                   429, "sms_too_frequent", "验证码发送过于频繁，请稍后再试")
+    await _refused(api, org, "POST", "/auth/sms-codes", None, {"mobile": "0571-88886666"},
+                   422, "invalid_mobile", "请输入正确的手机号码")
