@@ -13,6 +13,7 @@ from store.models.auth import (
 from store.models.dingtalk import DingTalkInbound
 from store.models.files import StoredFile
 from store.models.invitations import InvitationCode, InvitationPurpose, InvitationRedemption
+from store.models.membership import InvitationStatus, MembershipInvitation, PlatformState
 from store.models.organisation import (
     Account,
     AccountRole,
@@ -67,6 +68,9 @@ __all__ = [
     "InvitationCode",
     "InvitationPurpose",
     "InvitationRedemption",
+    "InvitationStatus",
+    "MembershipInvitation",
+    "PlatformState",
     "Official",
     "OutboxMessage",
     "OutboxStatus",
