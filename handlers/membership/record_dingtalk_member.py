@@ -42,6 +42,7 @@ async def record_dingtalk_member(cmd: RecordDingTalkMember, uow: UnitOfWork, pol
             activated = await settle_acceptance(uow, invitation, account, cmd.userid, policy, actor=ACTOR)
         elif invitation.status == InvitationStatus.PENDING:
             invitation.platform_state = PlatformState.JOIN_REQUESTED
+            invitation.platform_error = None
             await uow.record("account", account.id, "dingtalk_join_requested", actor=ACTOR,
                              data={"invitation_id": invitation.id, "userid": cmd.userid})
         await uow.commit()
