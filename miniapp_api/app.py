@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from miniapp_api import auth, reference
+from miniapp_api import auth, membership_invitations, reference
 from miniapp_api.auth_openapi import AUTH_PATHS, SECURITY_SCHEMES, SESSION_SCHEMA
 from miniapp_api.errors import error_middleware
+from miniapp_api.membership_invitations import INVITATION_SCHEMA, MEMBERSHIP_PATHS
 
 _CODE_PARAM = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
 _ERROR_404 = {
@@ -92,11 +93,13 @@ OPENAPI = {
             }
         },
         **AUTH_PATHS,
+        **MEMBERSHIP_PATHS,
     },
     "components": {
         "securitySchemes": SECURITY_SCHEMES,
         "schemas": {
             "Session": SESSION_SCHEMA,
+            "MembershipInvitation": INVITATION_SCHEMA,
             "Error": {
                 "type": "object", "required": ["error"],
                 "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
@@ -166,4 +169,5 @@ def create_api_app() -> web.Application:
     app.router.add_get("/openapi.json", openapi)
     reference.register(app)
     auth.register(app)
+    membership_invitations.register(app)
     return app
