@@ -15,6 +15,7 @@ from cards.membership import (
     invitation_revoked_notice,
     welcome_card,
 )
+from handlers.errors import Forbidden
 from handlers.membership.policy import MembershipPolicy
 from store.models.auth import DingTalkBinding
 from store.models.membership import InvitationStatus, MembershipInvitation, PlatformState
@@ -82,6 +83,23 @@ async def invite_member(
         "expires_at": invitation.expires_at.isoformat(), "renews": invitation.renews_id,
     })
     return invitation
+
+
+class InvitationClosed(Forbidden):
+    code = "invitation_closed"
+    message = "您的邀请已过期或已撤销，请联系管理员重新邀请"
+
+
+async def refuse_closed_invitation(uow: UnitOfWork, account: Account) -> None:
+    """An invited person whose invitation expired or was revoked is not let in by being in the DingTalk
+    organisation anyway (they may have accepted DingTalk's own invitation after ours closed)."""
+    if account.status != AccountStatus.INVITED:
+        return
+    latest = await uow.session.scalar(select(MembershipInvitation).where(
+        MembershipInvitation.account_id == account.id).order_by(MembershipInvitation.id.desc()).limit(1))
+    if latest is not None and (latest.status in (InvitationStatus.EXPIRED, InvitationStatus.REVOKED)
+                               or is_overdue(latest, uow)):
+        raise InvitationClosed()
 
 
 def is_overdue(invitation: MembershipInvitation, uow: UnitOfWork) -> bool:

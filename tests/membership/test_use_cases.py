@@ -9,12 +9,14 @@ from sqlalchemy import select
 
 from bot.bootstrap import Container
 from bot.dingtalk.contacts import ContactEvents
+from handlers.auth.login_with_dingtalk import LoginWithDingTalk, login_with_dingtalk
 from handlers.auth.policy import AuthPolicy
 from handlers.auth.sessions import issue_session
 from handlers.clock import ManualClock
 from handlers.errors import Conflict, InvalidInput, NotFound
 from handlers.membership.apply_membership_event import MemberFacts
 from handlers.membership.expire_membership_invitations import expire_membership_invitations
+from handlers.membership.invitations import InvitationClosed
 from handlers.membership.list_membership_invitations import ListMembershipInvitations, list_membership_invitations
 from handlers.membership.policy import MembershipPolicy
 from handlers.membership.record_dingtalk_member import RecordDingTalkMember, record_dingtalk_member
@@ -226,3 +228,21 @@ async def test_leaving_the_organisation_deactivates_and_ends_sessions(inst: Inst
             select(AuthSession).where(AuthSession.account_id == added.account_id))] == [True]
         left = list(await session.scalars(select(AuditEntry).where(AuditEntry.action == "dingtalk_left")))
     assert len(left) == 1 and '"dt-sun"' in left[0].data and '"staff"' in left[0].data
+
+
+async def test_a_closed_invitation_is_no_way_in_by_login_free(inst: Institution, policy: AuthPolicy) -> None:
+    c = inst.org.container
+    added = await inst.add_staff(membership=POLICY)
+    [invitation] = await invitations_of(c, added.account_id)
+    await revoke_membership_invitation(RevokeMembershipInvitation(inst.admin_id, invitation.id, "岗位调整"), c.uow())
+
+    class Directory:  # the person accepted DingTalk's invitation anyway: DingTalk knows them by mobile
+        async def userid_for_auth_code(self, code: str) -> str | None:
+            return "dt-sun"
+
+        async def mobile_of(self, userid: str) -> str | None:
+            return "13800000009"
+
+    error = await refused(c, login_with_dingtalk(LoginWithDingTalk("code"), c.uow(), policy, Directory()),
+                          InvitationClosed, "invitation_closed")
+    assert error.message == "您的邀请已过期或已撤销，请联系管理员重新邀请"
