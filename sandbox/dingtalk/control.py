@@ -148,8 +148,9 @@ class Control:
             return web.json_response({"opened": link, "authCode": None})
         code = uuid.uuid4().hex
         self.state.auth_codes[code] = (user.userid, self.clock.now() + timedelta(seconds=AUTH_CODE_SECONDS))
-        return web.json_response({"opened": link, "authCode": code,
-                                  "redirect": (query.get("redirect_url") or [""])[0]})
+        page = (query.get("redirect_url") or [""])[0]
+        self.directory.show_workbench(user, page, self.clock.now())
+        return web.json_response({"opened": link, "authCode": code, "redirect": page})
 
     async def add_user(self, request: web.Request) -> web.Response:
         body = await _json(request)

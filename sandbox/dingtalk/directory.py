@@ -92,6 +92,11 @@ class Directory:
 
     # --- what a member sees ----------------------------------------------------------------------
 
+    def show_workbench(self, user: OrgUser, page: str, at: datetime) -> None:
+        """The micro-app opened in the workbench: the console says so (the page itself is not simulated)."""
+        self._deliver(user, "dingtalk.workbench", "钉钉工作台 · 已打开应用",
+                      f"页面：{page or '应用首页'}\n页面已取得免登授权码（5分钟内有效，仅可使用一次）。", at, [])
+
     def show_card(self, card: Card, at: datetime) -> None:
         declared = template(card.template_id)
         user = self.user(card.user_id)

@@ -129,6 +129,8 @@ async def test_add_staff_join_welcome_and_login_free_then_leave(
 
     # Opening the workbench: the micro-app asks for a 免登 code, our API turns it into a session.
     opened = await press(api, world, enter)
+    [workbench] = phone(world, NEW_MOBILE, "dingtalk.workbench")
+    assert WORKBENCH in workbench.body
     response = await api.post("/api/v1/auth/dingtalk-login", json={"authCode": opened["authCode"]})
     assert response.status == 200, await response.text()
     session = await response.json()
