@@ -28,6 +28,7 @@ from handlers.membership.revoke_membership_invitation import (
     RevokeMembershipInvitation,
     revoke_membership_invitation,
 )
+from handlers.organisation.create_official import CreateOfficial, create_official
 from store.models.audit import AuditEntry
 from store.models.auth import AuthSession, DingTalkBinding, SessionKind
 from store.models.membership import InvitationStatus, PlatformState
@@ -246,3 +247,22 @@ async def test_a_closed_invitation_is_no_way_in_by_login_free(inst: Institution,
     error = await refused(c, login_with_dingtalk(LoginWithDingTalk("code"), c.uow(), policy, Directory()),
                           InvitationClosed, "invitation_closed")
     assert error.message == "您的邀请已过期或已撤销，请联系管理员重新邀请"
+
+
+async def test_officials_are_invited_too_and_a_bound_member_is_not_invited_again(inst: Institution) -> None:
+    c = inst.org.container
+    added = await inst.add_staff(membership=POLICY)
+    [invitation] = await invitations_of(c, added.account_id)
+    await record_dingtalk_member(RecordDingTalkMember(invitation.id, "dt-sun", active=True), c.uow(), POLICY)
+    # The same person, already our bound member, becomes an official: no second invitation.
+    await create_official(CreateOfficial(inst.org.admin_id, "孙丽", "13800000009", "330114"), c.uow(), inst.org.regions,
+                          membership=POLICY)
+    assert len(await invitations_of(c, added.account_id)) == 1
+    # A new official is invited; only the system admin manages that invitation.
+    official = await create_official(CreateOfficial(inst.org.admin_id, "赵局长", "13800000006", "330100"), c.uow(),
+                                     inst.org.regions, membership=POLICY)
+    [theirs] = await invitations_of(c, official.account_id)
+    assert (theirs.role, theirs.institution_id, theirs.title) == ("official", None, "科技管理人员")
+    await refused(c, revoke_membership_invitation(RevokeMembershipInvitation(inst.admin_id, theirs.id, "不归我管"),
+                                                  c.uow()), NotFound, "invitation_not_found")
+    await revoke_membership_invitation(RevokeMembershipInvitation(inst.org.admin_id, theirs.id, "任命撤回"), c.uow())
