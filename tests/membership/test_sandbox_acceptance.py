@@ -21,6 +21,10 @@ from bot.settings import Settings
 from bot.web import create_web_app
 from handlers.clock import ManualClock
 from handlers.membership.policy import MembershipPolicy
+from handlers.membership.revoke_membership_invitation import (
+    RevokeMembershipInvitation,
+    revoke_membership_invitation,
+)
 from handlers.organisation.add_staff import AddStaff, add_staff
 from handlers.organisation.create_centre import CreateCentre, create_centre
 from handlers.organisation.create_institution import CreateInstitution, create_institution
@@ -29,6 +33,7 @@ from sandbox.state import InboxItem
 from store.models.auth import DingTalkBinding
 from store.models.membership import InvitationStatus, PlatformState
 from store.models.organisation import Account, AccountStatus
+from store.models.outbox import OutboxMessage
 from tests.dingtalk.conftest import DingTalkWorld, eventually, world  # noqa: F401  (the sandbox DingTalk)
 from tests.membership.conftest import invitations_of
 from tests.organisation.conftest import Org
@@ -144,6 +149,45 @@ async def test_add_staff_join_welcome_and_login_free_then_leave(
     await eventually(lambda: _status(container, NEW_MOBILE, AccountStatus.DISABLED))
     me = await api.get("/api/v1/me", headers={"Authorization": f"Bearer {session['token']}"})
     assert me.status == 401
+
+
+async def test_a_revoked_invitation_accepted_in_dingtalk_tells_the_person_why(
+    org: Org, container: Container, world: DingTalkWorld, stream: StreamRunner,  # noqa: F811
+    api: TestClient[Any, Any], clock: ManualClock, policy: MembershipPolicy,
+) -> None:
+    institution_id, admin_id = await org.institution(mobile="13800000002")
+    centre = await create_centre(CreateCentre(admin_id, institution_id, "杭州钱塘分中心", "330114"), org.uow,
+                                 org.regions)
+    staff = await add_staff(AddStaff(admin_id, centre.centre_id, "钱七", NEW_MOBILE, "技术经纪人"), org.uow,
+                            membership=policy)
+    await drain(relay_for(container), clock)
+    [invitation] = await invitations_of(container, staff.account_id)
+    await revoke_membership_invitation(RevokeMembershipInvitation(admin_id, invitation.id, "岗位调整"), org.uow)
+
+    # DingTalk's invitation is DingTalk's: the person can still accept it, and then learns why nothing opens.
+    [join] = phone(world, NEW_MOBILE, "dingtalk.invitation")
+    await press(api, world, join.actions[0])
+    await eventually(lambda: _outbox_has(container, "dingtalk.work_notice"))
+    await drain(relay_for(container), clock)
+    [notice] = phone(world, NEW_MOBILE, "dingtalk.work_notice")
+    assert notice.body.startswith("科转平台：邀请已撤销：岗位调整")
+    assert phone(world, NEW_MOBILE, "dingtalk.card") == []
+    assert (await account(container, NEW_MOBILE)).status == AccountStatus.INVITED
+    # And 免登 does not let them in through the back door.
+    code = await _login_free_code(api, world, str(invitation.dingtalk_userid))
+    refused = await api.post("/api/v1/auth/dingtalk-login", json={"authCode": code})
+    assert refused.status == 403 and (await refused.json())["error"]["code"] == "invitation_closed"
+
+
+async def _outbox_has(container: Container, channel: str) -> bool:
+    async with container.sessionmaker() as session:
+        return await session.scalar(select(OutboxMessage.id).where(OutboxMessage.channel == channel)) is not None
+
+
+async def _login_free_code(api: TestClient[Any, Any], world: DingTalkWorld, userid: str) -> str:  # noqa: F811
+    async with api.session.post(f"{world.base_url}/_fake/authcodes", json={"userId": userid}) as response:
+        code: str = (await response.json())["code"]
+    return code
 
 
 async def test_the_channel_maps_platform_errors(
