@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
-from handlers.membership.invitations import lock_account, lock_invitation, settle_acceptance
+from handlers.membership.invitations import lock_account, lock_invitation, pending_invitation, settle_acceptance
 from handlers.membership.policy import MembershipPolicy
 from store.models.auth import AuthSession, DingTalkBinding
 from store.models.membership import InvitationStatus, MembershipInvitation, PlatformState
@@ -52,18 +52,22 @@ async def apply_membership_event(cmd: ApplyMembershipEvent, uow: UnitOfWork, pol
 
 
 async def _invitation_for(uow: UnitOfWork, member: MemberFacts) -> MembershipInvitation | None:
-    """The person's latest invitation: by the userid the channel recorded, else by their mobile (the event
-    can overtake the relay's record of the userid)."""
-    found = await uow.session.scalar(select(MembershipInvitation).where(
+    """The person's open invitation, else their latest. The person is known by the userid the channel
+    recorded, else by their mobile (the event can overtake the relay's record of the userid, e.g. after a
+    resend, while an older closed invitation already carries the userid)."""
+    account_id = await uow.session.scalar(select(MembershipInvitation.account_id).where(
         MembershipInvitation.dingtalk_userid == member.userid).order_by(MembershipInvitation.id.desc()).limit(1))
-    if found is None and member.mobile:
-        found = await uow.session.scalar(
-            select(MembershipInvitation).join(Account, Account.id == MembershipInvitation.account_id)
-            .where(Account.mobile == member.mobile, MembershipInvitation.dingtalk_userid.is_(None))
-            .order_by(MembershipInvitation.id.desc()).limit(1))
-    if found is None:
+    if account_id is None and member.mobile:
+        account_id = await uow.session.scalar(select(Account.id).where(Account.mobile == member.mobile))
+    if account_id is None:
         return None
-    await lock_account(uow, found.account_id)
+    await lock_account(uow, account_id)
+    mine = (MembershipInvitation.account_id == account_id) & (
+        MembershipInvitation.dingtalk_userid.is_(None) | (MembershipInvitation.dingtalk_userid == member.userid))
+    found = await pending_invitation(uow, account_id) or await uow.session.scalar(
+        select(MembershipInvitation).where(mine).order_by(MembershipInvitation.id.desc()).limit(1))
+    if found is None or found.dingtalk_userid not in (None, member.userid):
+        return None
     return await lock_invitation(uow, found.id)
 
 

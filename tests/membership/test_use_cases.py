@@ -266,3 +266,20 @@ async def test_officials_are_invited_too_and_a_bound_member_is_not_invited_again
     await refused(c, revoke_membership_invitation(RevokeMembershipInvitation(inst.admin_id, theirs.id, "不归我管"),
                                                   c.uow()), NotFound, "invitation_not_found")
     await revoke_membership_invitation(RevokeMembershipInvitation(inst.org.admin_id, theirs.id, "任命撤回"), c.uow())
+
+
+async def test_an_event_overtaking_the_relay_after_a_resend_finds_the_open_invitation(
+    inst: Institution, clock: ManualClock
+) -> None:
+    c = inst.org.container
+    added = await inst.add_staff(membership=POLICY)
+    [old] = await invitations_of(c, added.account_id)
+    await record_dingtalk_member(RecordDingTalkMember(old.id, "dt-sun", active=False), c.uow(), POLICY)
+    clock.advance(timedelta(days=8).total_seconds())
+    resent = await resend_membership_invitation(ResendMembershipInvitation(inst.admin_id, old.id), c.uow(), POLICY)
+    # 同意 before the relay has told us the new invitation's userid: the open one counts, not the expired one.
+    await event(c, "user_active_org", "dt-sun", event_id="x")
+    assert (await account(c, added.account_id)).status == AccountStatus.ACTIVE
+    assert [(i.id, i.status) for i in await invitations_of(c, added.account_id)] == [
+        (old.id, InvitationStatus.EXPIRED), (resent.invitation_id, InvitationStatus.ACCEPTED)]
+    assert await outbox(c, "dingtalk.work_notice", "dt-sun") == []
