@@ -20,11 +20,13 @@ from handlers.membership.policy import MembershipPolicy
 from handlers.membership.record_dingtalk_member import (
     RecordDingTalkMember,
     RecordInvitationRefused,
+    invitation_still_open,
     record_dingtalk_member,
     record_invitation_refused,
 )
 from store.uow import UnitOfWork
 
+WITHDRAWN = "withdrawn"  # revoked or expired before the relay reached DingTalk: nothing was sent
 # user/create and getbymobile answers that no retry changes: an invalid mobile (40104), no permission (60011).
 REFUSED_FOR_GOOD = "钉钉拒绝了该成员：{message}（{code}）"
 
@@ -59,6 +61,8 @@ class MembershipChannel(_DingTalkChannel):
         payload = message.payload
         invitation_id = int(payload["invitation_id"])
         mobile = str(payload["mobile"])
+        if not await invitation_still_open(invitation_id, self.uow()):
+            return Delivered(provider_message_id=None, delivery_status=WITHDRAWN)
         try:
             userid = await self.client.user_id_by_mobile(mobile)
             if userid is None:

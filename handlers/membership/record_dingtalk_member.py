@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from handlers.membership.invitations import lock_account, lock_invitation, settle_acceptance
+from handlers.membership.invitations import is_overdue, lock_account, lock_invitation, settle_acceptance
 from handlers.membership.policy import MembershipPolicy
 from store.models.membership import InvitationStatus, MembershipInvitation, PlatformState
 from store.uow import UnitOfWork
@@ -47,6 +47,15 @@ async def record_dingtalk_member(cmd: RecordDingTalkMember, uow: UnitOfWork, pol
                              data={"invitation_id": invitation.id, "userid": cmd.userid})
         await uow.commit()
         return activated
+
+
+async def invitation_still_open(invitation_id: int, uow: UnitOfWork) -> bool:
+    """Whether DingTalk should still be asked: an invitation revoked or expired before the relay got to it
+    sends nobody a join invitation."""
+    async with uow:
+        invitation = await uow.session.get(MembershipInvitation, invitation_id)
+        return invitation is not None and invitation.status == InvitationStatus.PENDING and not is_overdue(
+            invitation, uow)
 
 
 async def record_invitation_refused(cmd: RecordInvitationRefused, uow: UnitOfWork) -> None:

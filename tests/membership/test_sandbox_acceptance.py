@@ -179,6 +179,19 @@ async def test_a_revoked_invitation_accepted_in_dingtalk_tells_the_person_why(
     assert refused.status == 403 and (await refused.json())["error"]["code"] == "invitation_closed"
 
 
+async def test_an_invitation_revoked_before_the_relay_sends_nothing_to_dingtalk(
+    org: Org, container: Container, world: DingTalkWorld, clock: ManualClock,  # noqa: F811
+) -> None:
+    _, admin_id = await org.institution(mobile="13800000002")
+    [invitation] = await invitations_of(container, admin_id)
+    await revoke_membership_invitation(RevokeMembershipInvitation(org.admin_id, invitation.id, "填错了人"), org.uow)
+    await drain(relay_for(container), clock)
+    assert not any("/topapi/v2/user/" in path for _, path in world.state.journal)
+    async with container.sessionmaker() as session:
+        row = await session.scalar(select(OutboxMessage).where(OutboxMessage.channel == "dingtalk.membership"))
+    assert row is not None and row.delivery_status == "withdrawn"
+
+
 async def _outbox_has(container: Container, channel: str) -> bool:
     async with container.sessionmaker() as session:
         return await session.scalar(select(OutboxMessage.id).where(OutboxMessage.channel == channel)) is not None
