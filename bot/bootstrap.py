@@ -16,12 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.channels.base import Channel
 from bot.channels.test_channel import TestChannel
 from bot.coordination import Coordination, connect
-from bot.dingtalk.wiring import wire_dingtalk
+from bot.dingtalk.membership import membership_policy as dingtalk_membership_policy
+from bot.dingtalk.wiring import dingtalk_settings, wire_dingtalk
 from bot.settings import Settings
 from bot.wechat.wiring import wire_wechat
 from handlers.auth.policy import AuthPolicy
 from handlers.clock import Clock, SystemClock
 from handlers.files.ports import FileStorage
+from handlers.membership.policy import MembershipPolicy
 from handlers.organisation.ports import BusinessRegistry
 from store.audit.anchor import AnchorStore, FileAnchorStore
 from store.db import create_engine, create_sessionmaker
@@ -46,6 +48,7 @@ class Container:
     http: aiohttp.ClientSession
     files: FileStorage
     auth_policy: AuthPolicy
+    membership_policy: MembershipPolicy
     channels: dict[str, Channel] = field(default_factory=dict)
     readiness: dict[str, ReadinessCheck] = field(default_factory=dict)
     sandbox: SandboxState | None = None
@@ -75,6 +78,11 @@ def auth_policy(settings: Settings) -> AuthPolicy:
     return AuthPolicy(**settings.auth.model_dump(), timezone=settings.timezone)
 
 
+def membership_policy(settings: Settings) -> MembershipPolicy:
+    """How long DingTalk invitations stay open and where the welcome card leads; built once per process."""
+    return dingtalk_membership_policy(dingtalk_settings(settings))
+
+
 def export_library_environment(settings: Settings) -> None:
     """dingtalk-stream reads its endpoint from the environment at import; set it from our settings."""
     os.environ["DINGTALK_OPENAPI_ENDPOINT"] = settings.dingtalk.api_base_url
@@ -96,6 +104,7 @@ async def build_container(settings: Settings, *, clock: Clock | None = None) -> 
         ),
         files=LocalFileStorage(settings.files_dir),
         auth_policy=auth_policy(settings),
+        membership_policy=membership_policy(settings),
     )
     if settings.sandbox:
         from sandbox.state import SandboxState

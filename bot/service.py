@@ -81,5 +81,6 @@ async def _load_demo(container: Container) -> None:
     from sandbox.demo import DemoContext, load_demo
 
     assert container.sandbox is not None, "demo data needs sandbox mode"
-    loaded = await load_demo(DemoContext(sandbox=container.sandbox, clock=container.clock, uow=container.uow))
+    loaded = await load_demo(DemoContext(sandbox=container.sandbox, clock=container.clock, uow=container.uow,
+                                        membership=container.membership_policy))
     log.info("demo data loaded", extra={"seeds": loaded})

@@ -91,6 +91,12 @@ class DingTalkSettings(BaseModel):
     # closed so the SDK reconnects (a half-open socket otherwise looks connected and gets nothing).
     stream_watchdog_seconds: float = 120.0
     stream_ping_timeout_seconds: float = 10.0
+    # --- membership invitations ---
+    # How long an invitation to join the organisation stays open; the department new members go into.
+    invitation_days: float = 7.0
+    member_dept_id: int = 1
+    # The workbench micro-app's H5 page; the welcome card opens it in the workbench (openapp link).
+    workbench_page_url: str = ""
 
     @property
     def robot(self) -> str:

@@ -23,10 +23,12 @@ class VisibleWhen:
 @dataclass(frozen=True)
 class Button:
     label: str
-    action: CardAction
+    # None for a link button: DingTalk opens the URL held in the `link` variable, with no callback.
+    action: CardAction | None
     # Card variables copied into the callback params under the same name (the 回传参数).
     params: tuple[str, ...] = ()
     visible_when: VisibleWhen | None = None
+    link: str | None = None
 
 
 @dataclass(frozen=True)
@@ -73,5 +75,6 @@ def register(template: CardTemplate) -> CardTemplate:
 
 def template(template_id: str) -> CardTemplate | None:
     import cards.acknowledge  # noqa: F401  (each card module registers its template on import)
+    import cards.membership  # noqa: F401
 
     return _REGISTRY.get(template_id)

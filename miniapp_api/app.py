@@ -12,6 +12,7 @@ from miniapp_api import (
     experts,
     invitation_codes,
     life_events,
+    membership_invitations,
     organisation,
     reference,
     rest,
@@ -21,7 +22,8 @@ from miniapp_api.auth_openapi import AUTH_PATHS, SECURITY_SCHEMES, SESSION_SCHEM
 from miniapp_api.errors import error_middleware
 
 # The REST pages: each area declares its routes with their OpenAPI operations (miniapp_api.rest.Route).
-PAGE_AREAS = (organisation, centres, staff, experts, enterprises, invitation_codes, expert_import, life_events)
+PAGE_AREAS = (organisation, centres, staff, experts, enterprises, invitation_codes, expert_import, life_events,
+              membership_invitations)
 
 _CODE_PARAM = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
 _ERROR_404 = {

@@ -23,7 +23,7 @@ from handlers.auth.request_sms_code import RequestSmsCode, request_sms_code
 from handlers.auth.reset_password_with_sms_code import ResetPasswordWithSmsCode, reset_password_with_sms_code
 from handlers.auth.sessions import IssuedSession
 from handlers.errors import InvalidInput
-from miniapp_api.platforms import dingtalk_login, mini_program_login
+from miniapp_api.platforms import MiniProgramPhonesOnDemand, dingtalk_login, mini_program_login
 from store.models.auth import SessionKind
 
 if TYPE_CHECKING:
@@ -181,7 +181,8 @@ async def mini_program_bind(request: web.Request) -> web.Response:
     body = await _body(request)
     container = _container(request)
     issued = await bind_mini_program(
-        BindMiniProgram(bearer_token(request), _text(body, "code")), container.uow(), mini_program_login(container)
+        BindMiniProgram(bearer_token(request), _text(body, "code")), container.uow(),
+        MiniProgramPhonesOnDemand(container),
     )
     return web.json_response(_session_body(issued))
 

@@ -41,7 +41,9 @@ async def new_institution(request: web.Request) -> web.Response:
         introduction=rest.text(body, "introduction"),
         head=rest.optional_text(body, "head"),
     )
-    created = await create_institution(cmd, rest.container(request).uow(), request.app[REGIONS])
+    container = rest.container(request)
+    created = await create_institution(cmd, container.uow(), request.app[REGIONS],
+                                       membership=container.membership_policy)
     return rest.json(created, status=201)
 
 
@@ -74,7 +76,8 @@ async def new_official(request: web.Request) -> web.Response:
     cmd = CreateOfficial(
         rest.actor_id(request), rest.text(body, "name"), rest.text(body, "mobile"), rest.text(body, "region_code")
     )
-    created = await create_official(cmd, rest.container(request).uow(), request.app[REGIONS])
+    container = rest.container(request)
+    created = await create_official(cmd, container.uow(), request.app[REGIONS], membership=container.membership_policy)
     return rest.json(created, status=201)
 
 

@@ -98,3 +98,14 @@ def mini_program_login(container: Container) -> MiniProgramLogin:
     if clients is None or clients.mini_program is None:
         raise PlatformUnavailable("未启用小程序登录", code="mini_program_not_configured")
     return MiniProgramLogin(clients.mini_program)
+
+
+class MiniProgramPhonesOnDemand:
+    """The phone-number port, built at its first use: the binding use case checks the session before any
+    platform call, so a wrong session is refused as such even where the mini-program is not configured."""
+
+    def __init__(self, container: Container) -> None:
+        self.container = container
+
+    async def phone_number(self, code: str, openid: str | None) -> str | None:
+        return await mini_program_login(self.container).phone_number(code, openid)

@@ -26,7 +26,8 @@ async def new_staff(request: web.Request) -> web.Response:
         position=rest.text(body, "position"),
         centre_admin=rest.boolean(body, "centre_admin"),
     )
-    return rest.json(await add_staff(cmd, rest.container(request).uow()), status=201)
+    container = rest.container(request)
+    return rest.json(await add_staff(cmd, container.uow(), membership=container.membership_policy), status=201)
 
 
 async def staff_member(request: web.Request) -> web.Response:

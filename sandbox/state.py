@@ -41,6 +41,16 @@ class SandboxState:
         self.people[persona.id] = persona
         self.inbox.setdefault(persona.id, [])
 
+    def ensure_person(self, mobile: str, name: str, role: str, *, dingtalk_userid: str | None = None) -> Persona:
+        """The phone of a person a platform reached at run time (e.g. a staff member just added), so the
+        console shows what reaches them; an existing phone with that number is kept."""
+        found = self.find(mobile)
+        if found is not None:
+            return found
+        persona = Persona(f"tel-{mobile}", name, role, mobile, dingtalk_userid=dingtalk_userid)
+        self.add_person(persona)
+        return persona
+
     def find(self, recipient: str) -> Persona | None:
         """A person by any address the platforms use: id, mobile, DingTalk userid or WeChat openid."""
         for persona in self.people.values():

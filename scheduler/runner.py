@@ -6,6 +6,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.bootstrap import Container
 from handlers.audit.anchor_audit_heads import anchor_audit_heads
+from handlers.membership.expire_membership_invitations import expire_membership_invitations
 from handlers.wechat.prune_inbox import prune_inbox
 from scheduler.lease import leased
 
@@ -35,6 +36,17 @@ def build_scheduler(container: Container) -> AsyncIOScheduler:
         hour=3,
         minute=30,
         id="wechat-inbox-prune",
+        coalesce=True,
+        max_instances=1,
+    )
+    async def expire_invitations() -> None:
+        await expire_membership_invitations(container.uow())
+
+    scheduler.add_job(
+        leased(container.coordination, "membership-invitations-expire", expire_invitations, ttl_seconds=540),
+        "interval",
+        seconds=600,
+        id="membership-invitations-expire",
         coalesce=True,
         max_instances=1,
     )

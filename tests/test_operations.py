@@ -90,7 +90,8 @@ async def test_console_lists_the_demo_people_with_their_inboxes(settings: Settin
     container = await build_container(sandbox_settings, clock=clock)
     try:
         assert container.sandbox is not None
-        loaded = await load_demo(DemoContext(sandbox=container.sandbox, clock=clock, uow=container.uow))
+        loaded = await load_demo(DemoContext(sandbox=container.sandbox, clock=clock, uow=container.uow,
+                                     membership=container.membership_policy))
         assert "people" in loaded
         async with TestClient(TestServer(create_web_app(container))) as client:
             page = await client.get("/sandbox")
@@ -113,7 +114,8 @@ async def test_console_lists_the_demo_people_with_their_inboxes(settings: Settin
             assert [(i["channel"], i["title"]) for i in items] == [("test", "欢迎使用科转沙箱")]
             assert "张三，您好" in items[0]["body"]
         # Loading again (a restart of `make run`) does not queue the welcome messages twice.
-        await load_demo(DemoContext(sandbox=container.sandbox, clock=clock, uow=container.uow))
+        await load_demo(DemoContext(sandbox=container.sandbox, clock=clock, uow=container.uow,
+                                     membership=container.membership_policy))
         async with container.sessionmaker() as session:
             queued = (
                 await session.execute(select(func.count()).where(OutboxMessage.source == "demo:welcome"))
@@ -128,6 +130,6 @@ async def test_scheduler_declares_its_jobs_in_shanghai_time(container: Container
 
     scheduler = build_scheduler(container)
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"audit-checkpoint", "wechat-inbox-prune"}
+    assert set(jobs) == {"audit-checkpoint", "wechat-inbox-prune", "membership-invitations-expire"}
     assert str(scheduler.timezone) == "Asia/Shanghai"
     assert "hour='3'" in str(jobs["wechat-inbox-prune"].trigger)

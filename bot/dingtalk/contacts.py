@@ -11,6 +11,15 @@ from sqlalchemy.exc import IntegrityError
 
 from handlers.clock import Clock
 from handlers.dingtalk.claim_inbound import claim_inbound
+from handlers.membership.apply_membership_event import (
+    ADDED,
+    JOINED,
+    ApplyMembershipEvent,
+    MemberFacts,
+    apply_membership_event,
+)
+from handlers.membership.policy import DEFAULT_POLICY, MembershipPolicy
+from handlers.membership.ports import MemberDirectory
 from handlers.organisation.record_membership_event import RecordMembershipEvent, record_membership_event
 from store.uow import UnitOfWork
 
@@ -20,9 +29,12 @@ CONTACT_EVENTS = frozenset({"user_add_org", "user_active_org", "user_leave_org",
 
 
 class ContactEvents:
-    def __init__(self, uow: Callable[[], UnitOfWork], clock: Clock) -> None:
+    def __init__(self, uow: Callable[[], UnitOfWork], clock: Clock, *, members: MemberDirectory | None = None,
+                 policy: MembershipPolicy = DEFAULT_POLICY) -> None:
         self._uow = uow
         self._clock = clock
+        self._members = members
+        self._policy = policy
 
     async def handle(self, *, message_id: str, event_type: str, event_id: str | None, data: dict[str, Any]) -> None:
         """Raises when the effect could not be committed, so the event is acked LATER and comes again."""
@@ -34,9 +46,13 @@ class ContactEvents:
             return
         short = event_id if len(event_id) <= 58 else hashlib.sha256(event_id.encode()).hexdigest()[:58]
         key = f"event:{short}"
+        user_ids = tuple(str(u) for u in data.get("userId") or [])
+        # Asked before the transaction (no lock held across the network): whether an added member is active
+        # already, and the mobile that finds an invitation whose userid the relay has not recorded yet.
+        facts = await self._facts(event_type, user_ids)
         for attempt in range(CONFLICT_ATTEMPTS):
             try:
-                await self._record_once(key, message_id, event_type, event_id, data)
+                await self._record_once(key, message_id, event_type, event_id, user_ids, facts)
                 return
             except IntegrityError:
                 # Another event for the same member took the next audit sequence number first: try again
@@ -44,15 +60,20 @@ class ContactEvents:
                 if attempt == CONFLICT_ATTEMPTS - 1:
                     raise
 
+    async def _facts(self, event_type: str, user_ids: tuple[str, ...]) -> tuple[MemberFacts, ...]:
+        if self._members is None or event_type not in (ADDED, JOINED):
+            return tuple(MemberFacts(u) for u in user_ids)
+        found = [await self._members.member(u) for u in user_ids]
+        return tuple(f or MemberFacts(u) for u, f in zip(user_ids, found, strict=True))
+
     async def _record_once(self, key: str, message_id: str, event_type: str, event_id: str,
-                           data: dict[str, Any]) -> None:
+                           user_ids: tuple[str, ...], facts: tuple[MemberFacts, ...]) -> None:
         async with self._uow() as uow:
             claimed = await claim_inbound(uow.session, key=key, kind="event", message_id=message_id,
                                           now=self._clock.now())
             if claimed is None:
                 return
             claimed.reply = {"status": "SUCCESS"}
-            await record_membership_event(
-                RecordMembershipEvent(event_type, event_id, tuple(str(u) for u in data.get("userId") or [])), uow
-            )
+            await record_membership_event(RecordMembershipEvent(event_type, event_id, user_ids), uow)
+            await apply_membership_event(ApplyMembershipEvent(event_type, facts), uow, self._policy)
             await uow.commit()

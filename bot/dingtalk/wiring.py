@@ -12,6 +12,7 @@ from bot.dingtalk.channels import CardChannel, CardUpdateChannel, RobotChannel, 
 from bot.dingtalk.client import DingTalkClient
 from bot.dingtalk.contacts import ContactEvents
 from bot.dingtalk.listeners import register_all
+from bot.dingtalk.membership import ClientMemberDirectory, MembershipChannel, membership_policy
 from bot.dingtalk.router import CardActionRouter
 from bot.dingtalk.stream import StreamRunner
 from bot.settings import DingTalkSettings, Settings
@@ -52,6 +53,7 @@ def wire_dingtalk(container: Container) -> None:
                           daily_per_user=settings.work_notice_daily_per_user),
         RobotChannel(client, container.clock, zone),
         TodoChannel(client, container.clock, zone),
+        MembershipChannel(client, container.clock, zone, settings, container.uow),
     ):
         container.channels[channel.name] = channel
 
@@ -78,7 +80,9 @@ def build_stream(
         return None
     client = DingTalkClient(container.http, settings, container.coordination, container.clock)
     runner = StreamRunner(
-        settings, build_router(container, client), ContactEvents(container.uow, container.clock),
+        settings, build_router(container, client),
+        ContactEvents(container.uow, container.clock, members=ClientMemberDirectory(client),
+                      policy=membership_policy(settings)),
         reconnect_base_seconds=reconnect_base_seconds, watchdog_interval_seconds=watchdog_interval_seconds,
     )
     container.readiness["dingtalk_stream"] = runner.ready

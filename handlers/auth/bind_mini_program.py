@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from handlers.auth.errors import BIND_ACCOUNT_NOT_FOUND, AccountNotFound, InvalidPhoneCode, Unauthenticated
 from handlers.auth.ports import MiniProgramPhones
 from handlers.auth.sessions import IssuedSession, token_digest
-from handlers.errors import Conflict, InvalidInput
+from handlers.errors import Conflict, Forbidden, InvalidInput
 from handlers.organisation.people import roles_of, subject_of
 from store.models.auth import AuthSession, MiniProgramBinding, SessionKind
 from store.models.expert_invitations import ExpertInvitation, ExpertInvitationStatus
@@ -38,9 +38,9 @@ async def _pending_session(uow: UnitOfWork, token: str) -> AuthSession:
     if session is None or session.revoked_at is not None or session.expires_at <= now:
         raise Unauthenticated("登录已失效，请重新登录" if session is not None else None)
     if session.kind != SessionKind.MINI_PROGRAM or not session.openid:
-        raise Unauthenticated("请在小程序中完成绑定", code="not_mini_program")
+        raise Forbidden("请在小程序中完成绑定", code="not_mini_program")
     if session.account_id is not None:
-        raise Conflict("该微信已绑定账号", code="already_bound")
+        raise Forbidden("该微信已绑定账号", code="already_bound")
     return session
 
 

@@ -12,6 +12,7 @@ from handlers.auth.policy import AuthPolicy
 from handlers.auth.ports import DingTalkDirectory
 from handlers.auth.sessions import IssuedSession, issue_session
 from handlers.errors import InvalidInput
+from handlers.membership.invitations import refuse_closed_invitation
 from handlers.organisation.clashes import retry_on_clash
 from store.models.auth import DingTalkBinding, SessionKind
 from store.models.organisation import Account
@@ -57,6 +58,7 @@ async def _sign_in(uow: UnitOfWork, policy: AuthPolicy, userid: str, mobile: str
                 raise AccountNotFound()
             account = found
             refuse_disabled(account)
+            await refuse_closed_invitation(uow, account)
             # Under the account's lock: a racing sign-in may have bound it to this very member meanwhile.
             current = await uow.session.scalar(
                 select(DingTalkBinding.userid).where(DingTalkBinding.account_id == account.id))

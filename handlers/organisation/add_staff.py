@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from handlers.errors import Conflict, NotFound
+from handlers.membership.invitations import invite_member
+from handlers.membership.policy import DEFAULT_POLICY, MembershipPolicy
 from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor, require_institution_admin
 from handlers.organisation.clashes import retry_on_clash
@@ -38,7 +40,7 @@ class StaffAdded:
     account_created: bool
 
 
-async def add_staff(cmd: AddStaff, uow: UnitOfWork) -> StaffAdded:
+async def add_staff(cmd: AddStaff, uow: UnitOfWork, *, membership: MembershipPolicy = DEFAULT_POLICY) -> StaffAdded:
     name = v.required_text(cmd.name, "姓名", 64)
     mobile = v.mobile(cmd.mobile)
     position = v.required_text(cmd.position, "职位", 64)
@@ -69,6 +71,10 @@ async def add_staff(cmd: AddStaff, uow: UnitOfWork) -> StaffAdded:
                 actor=actor.label,
                 data={"account_id": account.id, "position": position, "centre_admin": cmd.centre_admin},
             )
+            # Staff work in DingTalk: the platform's organisation must take them in (same transaction).
+            await invite_member(uow, account, Role.CENTRE_ADMIN if cmd.centre_admin else Role.STAFF, position,
+                                actor.label, invited_by=actor.account_id, institution_id=centre.institution_id,
+                                policy=membership)
             await uow.commit()
         return StaffAdded(member.id, account.id, created)
 

@@ -8,6 +8,8 @@ from enum import StrEnum
 from sqlalchemy import select
 
 from handlers.errors import Conflict, InvalidInput
+from handlers.membership.invitations import invite_member
+from handlers.membership.policy import DEFAULT_POLICY, MembershipPolicy
 from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor, require_system_admin
 from handlers.organisation.clashes import retry_on_clash
@@ -73,7 +75,9 @@ class InstitutionCreated:
     admin_account_created: bool
 
 
-async def create_institution(cmd: CreateInstitution, uow: UnitOfWork, regions: RegionDirectory) -> InstitutionCreated:
+async def create_institution(
+    cmd: CreateInstitution, uow: UnitOfWork, regions: RegionDirectory, *, membership: MembershipPolicy = DEFAULT_POLICY
+) -> InstitutionCreated:
     name = v.required_text(cmd.name, "机构名称", 128)
     code = v.credit_code(cmd.credit_code)
     kind = institution_type(cmd.type)
@@ -131,6 +135,8 @@ async def create_institution(cmd: CreateInstitution, uow: UnitOfWork, regions: R
                 },
                 personal={"head": (f"institution:{institution.id}:head", head)} if head else None,
             )
+            await invite_member(uow, account, Role.INSTITUTION_ADMIN, "法人机构管理员", actor.label,
+                                invited_by=actor.account_id, institution_id=institution.id, policy=membership)
             await uow.commit()
         return InstitutionCreated(institution.id, account.id, created)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from handlers.errors import Conflict
+from handlers.membership.invitations import invite_member
+from handlers.membership.policy import DEFAULT_POLICY, MembershipPolicy
 from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor, require_system_admin
 from handlers.organisation.clashes import retry_on_clash
@@ -30,7 +32,9 @@ class OfficialCreated:
     account_created: bool
 
 
-async def create_official(cmd: CreateOfficial, uow: UnitOfWork, regions: RegionDirectory) -> OfficialCreated:
+async def create_official(
+    cmd: CreateOfficial, uow: UnitOfWork, regions: RegionDirectory, *, membership: MembershipPolicy = DEFAULT_POLICY
+) -> OfficialCreated:
     name = v.required_text(cmd.name, "姓名", 64)
     mobile = v.mobile(cmd.mobile)
     region = v.region_code(cmd.region_code, regions)
@@ -54,6 +58,8 @@ async def create_official(cmd: CreateOfficial, uow: UnitOfWork, regions: RegionD
                 actor=actor.label,
                 data={"account_id": account.id, "region_code": region, "level": level},
             )
+            await invite_member(uow, account, Role.OFFICIAL, "科技管理人员", actor.label,
+                                invited_by=actor.account_id, policy=membership)
             await uow.commit()
         return OfficialCreated(official.id, account.id, level, created)
 

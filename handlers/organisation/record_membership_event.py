@@ -1,6 +1,7 @@
 """DingTalk told us people joined, activated or left the organisation: keep it in their audit chains.
 
-Accounts (invitations, activation, deactivation) build on this; for now the event is recorded.
+What the event means for accounts (activation, deactivation) is handlers.membership.apply_membership_event,
+run in the same transaction.
 """
 
 from __future__ import annotations

@@ -41,6 +41,8 @@ async def record_staff_departure(cmd: RecordStaffDeparture, uow: UnitOfWork) -> 
     reason = v.optional_text(cmd.reason, "离职原因", 200)
     async with uow:
         actor = await load_actor(uow, cmd.actor_id)
+        if not actor.has(Role.INSTITUTION_ADMIN) and not actor.has(Role.CENTRE_ADMIN):
+            raise Forbidden("只有中心管理员或法人机构管理员可以办理离职")
         member = await uow.session.scalar(
             select(StaffMember).where(StaffMember.id == cmd.staff_member_id).with_for_update())
         if member is None or not _may_manage(actor, member):

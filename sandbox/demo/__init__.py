@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from handlers.clock import Clock
+from handlers.membership.policy import MembershipPolicy
 from sandbox.state import SandboxState
 from store.uow import UnitOfWork
 
@@ -19,6 +20,7 @@ class DemoContext:
     sandbox: SandboxState
     clock: Clock
     uow: Callable[[], UnitOfWork]
+    membership: MembershipPolicy
 
 
 DemoSeed = Callable[[DemoContext], Awaitable[None]]

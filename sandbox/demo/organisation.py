@@ -54,14 +54,17 @@ async def seed_organisation(ctx: DemoContext) -> None:
             service_types=("technology_transfer", "technology_consulting", "intellectual_property"),
             min_fee_ratio_bp=300, introduction=INTRODUCTION, head="吴明",
         ),
-        ctx.uow(), regions,
+        ctx.uow(), regions, membership=ctx.membership,
     )
     admin, institution = inst.admin_account_id, inst.institution_id
     xihu = (await create_centre(CreateCentre(admin, institution, "杭州西湖分中心", "330106"), ctx.uow(), regions))
     qiantang = (await create_centre(CreateCentre(admin, institution, "杭州钱塘分中心", "330114"), ctx.uow(), regions))
-    await add_staff(AddStaff(admin, qiantang.centre_id, "周婷", "13800000003", "中心主任", True), ctx.uow())
-    zhang = await add_staff(AddStaff(admin, qiantang.centre_id, "张三", "13800000004", "技术经理人"), ctx.uow())
-    await add_staff(AddStaff(admin, xihu.centre_id, "孙丽", "13900000011", "技术经理人"), ctx.uow())
+    staff = (
+        AddStaff(admin, qiantang.centre_id, "周婷", "13800000003", "中心主任", True),
+        AddStaff(admin, qiantang.centre_id, "张三", "13800000004", "技术经理人"),
+        AddStaff(admin, xihu.centre_id, "孙丽", "13900000011", "技术经理人"),
+    )
+    zhang = [await add_staff(cmd, ctx.uow(), membership=ctx.membership) for cmd in staff][1]
     chen = await add_expert(
         AddExpert(
             admin, institution, "陈教授", "13800000005", "教授", "浙江大学材料科学与工程学院",
@@ -88,7 +91,8 @@ async def seed_organisation(ctx: DemoContext) -> None:
         ),
         ctx.uow(),
     )
-    await create_official(CreateOfficial(system, "赵局长", "13800000006", "330100"), ctx.uow(), regions)
+    await create_official(CreateOfficial(system, "赵局长", "13800000006", "330100"), ctx.uow(), regions,
+                          membership=ctx.membership)
     enterprise_ids = {}
     for name in ("杭州新远材料有限公司", "杭州云栖智能传感科技有限公司", "杭州钱塘半导体装备有限公司"):
         added = await add_enterprise(AddEnterprise(admin, institution, name), ctx.uow(), registry, regions)

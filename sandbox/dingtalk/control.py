@@ -6,6 +6,7 @@ import json
 import uuid
 from datetime import timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from aiohttp import web
 
@@ -15,6 +16,8 @@ from sandbox.dingtalk.directory import Directory
 from sandbox.dingtalk.gateway import CARD_TOPIC, Gateway, NoConnection
 from sandbox.dingtalk.openapi import _json
 from sandbox.dingtalk.state import AUTH_CODE_SECONDS, DingTalkSandboxState, Fault, OrgUser
+
+OPENAPP = "dingtalk://dingtalkclient/action/openapp?"
 
 
 class Control:
@@ -34,6 +37,7 @@ class Control:
         r.add_post("/_fake/gateway/disconnect", self.disconnect)
         r.add_post("/_fake/org/join", self.join)
         r.add_post("/_fake/org/leave", self.leave)
+        r.add_post("/_fake/links/open", self.open_link)
         r.add_post("/_fake/users", self.add_user)
         r.add_get("/_fake/state", self.snapshot)
 
@@ -120,15 +124,33 @@ class Control:
         user = self.directory.user(str((await _json(request)).get("userId", "")))
         if user is None:
             return _error(404, "组织中没有这个人")
-        self.directory.join(user)
-        return web.json_response({"userId": user.userid, "active": True})
+        joined = self.directory.join(user, self.clock.now())
+        return web.json_response({"userId": user.userid, "active": True, "joined": joined})
 
     async def leave(self, request: web.Request) -> web.Response:
         user = self.directory.user(str((await _json(request)).get("userId", "")))
         if user is None:
             return _error(404, "组织中没有这个人")
-        self.directory.leave(user)
+        self.directory.leave(user, self.clock.now())
         return web.json_response({"userId": user.userid, "left": True})
+
+    async def open_link(self, request: web.Request) -> web.Response:
+        """A person taps a link button. A workbench link opens our micro-app, whose page asks DingTalk for a
+        免登 authCode (dd.requestAuthCode): the answer carries that code, as the page would receive it."""
+        body = await _json(request)
+        user = self.directory.user(str(body.get("userId", "")))
+        if user is None or not user.active:
+            return _error(404, "组织中没有这个人")
+        link = str(body.get("link", ""))
+        query = parse_qs(urlsplit(link).query)
+        if not link.startswith(OPENAPP) or query.get("corpid") != [self.state.corp_id] or query.get(
+                "app_id") != [f"0_{self.state.agent_id}"]:
+            return web.json_response({"opened": link, "authCode": None})
+        code = uuid.uuid4().hex
+        self.state.auth_codes[code] = (user.userid, self.clock.now() + timedelta(seconds=AUTH_CODE_SECONDS))
+        page = (query.get("redirect_url") or [""])[0]
+        self.directory.show_workbench(user, page, self.clock.now())
+        return web.json_response({"opened": link, "authCode": code, "redirect": page})
 
     async def add_user(self, request: web.Request) -> web.Response:
         body = await _json(request)

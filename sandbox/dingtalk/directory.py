@@ -24,13 +24,14 @@ class Directory:
         self.timezone = ZoneInfo("Asia/Shanghai")
         self.emit_event: EventSink = lambda _type, _data: None
         self._todo_items: dict[str, list[InboxItem]] = {}
+        self._invitations: dict[str, InboxItem] = {}
 
     def user(self, userid: str) -> OrgUser | None:
         if userid in self.state.users:
             return self.state.users[userid]
-        # Demo personas with a DingTalk userid are members from the start.
+        # Demo personas with a DingTalk userid are members from the start (until they leave).
         for persona in (self.sandbox.people.values() if self.sandbox else ()):
-            if persona.dingtalk_userid == userid:
+            if persona.dingtalk_userid == userid and userid not in self.state.departed:
                 return self._adopt(persona.dingtalk_userid, persona.name, persona.mobile)
         return None
 
@@ -42,7 +43,8 @@ class Directory:
             if user.mobile == mobile:
                 return user
         for persona in (self.sandbox.people.values() if self.sandbox else ()):
-            if persona.mobile == mobile and persona.dingtalk_userid:
+            if persona.mobile == mobile and persona.dingtalk_userid and persona.dingtalk_userid not in \
+                    self.state.departed:
                 return self.user(persona.dingtalk_userid)
         return None
 
@@ -55,24 +57,45 @@ class Directory:
         new_id = str(userid) if userid else self.state.new_id("dt-")
         user = self._adopt(new_id, name, mobile)
         user.active, user.title, user.dept_ids = False, title, dept_ids or [1]
+        if self.sandbox is not None:  # the person's phone appears in the console, if it is not there yet
+            self.sandbox.ensure_person(mobile, name, f"钉钉新成员 · {title}" if title else "钉钉新成员")
         self.emit_event("user_add_org", {"userId": [new_id]})
         return user
 
     def invite(self, user: OrgUser, at: datetime) -> None:
         """DingTalk's own SMS/app invitation to join the organisation, with 同意 (accept)."""
-        self._deliver(user, "dingtalk.invitation", "钉钉 · 邀请你加入组织",
-                      f"{user.name}，你被邀请加入组织，请确认加入。", at,
-                      [{"label": "同意", "url": f"{PREFIX}/org/join", "body": {"userId": user.userid}}])
+        item = self._deliver(user, "dingtalk.invitation", "钉钉 · 邀请你加入组织",
+                             f"{user.name}，「{self.state.corp_name}」邀请你加入组织，请确认加入。", at,
+                             [{"label": "同意", "url": f"{PREFIX}/org/join", "body": {"userId": user.userid}}])
+        if item is not None:
+            self._invitations[user.userid] = item
 
-    def join(self, user: OrgUser) -> None:
+    def join(self, user: OrgUser, at: datetime) -> bool:
+        """The person accepts: they become an active member (user_active_org). False if they already were."""
+        if user.active:
+            return False
         user.active = True
+        if (item := self._invitations.pop(user.userid, None)) is not None:
+            item.body, item.actions = f"{item.body}\n已同意加入。", []
+        self._deliver(user, "dingtalk.org", f"钉钉 · 已加入「{self.state.corp_name}」",
+                      "你已是组织成员，可在工作台使用组织的应用。", at,
+                      [{"label": "退出组织", "url": f"{PREFIX}/org/leave", "body": {"userId": user.userid}}])
         self.emit_event("user_active_org", {"userId": [user.userid]})
+        return True
 
-    def leave(self, user: OrgUser) -> None:
+    def leave(self, user: OrgUser, at: datetime) -> None:
         self.state.users.pop(user.userid, None)
+        self.state.departed.add(user.userid)
+        self._deliver(user, "dingtalk.org", f"钉钉 · 已退出「{self.state.corp_name}」", "你已不是该组织的成员。",
+                      at, [])
         self.emit_event("user_leave_org", {"userId": [user.userid]})
 
     # --- what a member sees ----------------------------------------------------------------------
+
+    def show_workbench(self, user: OrgUser, page: str, at: datetime) -> None:
+        """The micro-app opened in the workbench: the console says so (the page itself is not simulated)."""
+        self._deliver(user, "dingtalk.workbench", "钉钉工作台 · 已打开应用",
+                      f"页面：{page or '应用首页'}\n页面已取得免登授权码（5分钟内有效，仅可使用一次）。", at, [])
 
     def show_card(self, card: Card, at: datetime) -> None:
         declared = template(card.template_id)
@@ -82,6 +105,10 @@ class Directory:
         data = {**card.params, **card.private.get(card.user_id, {})}
         title, body = declared.render(data)
         actions = [
+            # A link button opens its URL in DingTalk (no callback); a callback button presses the card.
+            {"label": b.label, "url": f"{PREFIX}/links/open", "body": {"userId": card.user_id,
+                                                                      "link": data.get(b.link, "")}}
+            if b.link else
             {"label": b.label, "url": f"{PREFIX}/cards/{card.out_track_id}/press",
              "body": {"userId": card.user_id, "actionId": str(b.action), "params": declared.button_params(b, data)}}
             for b in declared.visible_buttons(data)

@@ -72,6 +72,7 @@ class DingTalkSandboxState:
     client_secret: str = "sandbox-secret"
     agent_id: str = "10001"
     corp_id: str = "ding-sandbox-corp"
+    corp_name: str = "科转沙箱组织"
     # Real seconds before an unacked frame is pushed again, and before a disconnect closes the socket.
     redelivery_seconds: float = 60.0
     max_redeliveries: int = 3
@@ -83,6 +84,8 @@ class DingTalkSandboxState:
     qps_per_api: int = 20
     recent_calls: dict[str, list[datetime]] = field(default_factory=dict)
     users: dict[str, OrgUser] = field(default_factory=dict)
+    # Demo personas who left the organisation: no longer adopted as members.
+    departed: set[str] = field(default_factory=set)
     tokens: dict[str, datetime] = field(default_factory=dict)
     tickets: dict[str, tuple[datetime, list[dict[str, str]]]] = field(default_factory=dict)
     auth_codes: dict[str, tuple[str, datetime]] = field(default_factory=dict)

@@ -15,6 +15,7 @@ from store.models.expert_imports import ExpertImport
 from store.models.expert_invitations import ExpertInvitation, ExpertInvitationStatus
 from store.models.files import StoredFile
 from store.models.invitations import InvitationCode, InvitationPurpose, InvitationRedemption
+from store.models.membership import InvitationStatus, MembershipInvitation, PlatformState
 from store.models.organisation import (
     Account,
     AccountRole,
@@ -72,6 +73,9 @@ __all__ = [
     "InvitationCode",
     "InvitationPurpose",
     "InvitationRedemption",
+    "InvitationStatus",
+    "MembershipInvitation",
+    "PlatformState",
     "Official",
     "OutboxMessage",
     "OutboxStatus",

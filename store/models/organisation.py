@@ -18,7 +18,9 @@ class AccountStatus(StrEnum):
     INVITED = "invited"
     ACTIVE = "active"
     DISABLED = "disabled"  # stopped by an admin or the platform: only the system admin brings it back
-    LEFT = "left"  # every role ended (a departure): adding the person in a new role brings it back
+    # Left the institution (every role ended) or the DingTalk organisation: an admin's new role or new
+    # invitation brings the person back.
+    LEFT = "left"
 
 
 # Neither signs in nor acts.

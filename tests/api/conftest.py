@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from openpyxl import Workbook
+from sqlalchemy import select
 
 from bot.bootstrap import Container
 from bot.web import create_web_app
@@ -31,6 +32,7 @@ from handlers.organisation.expert_import.upload_experts import upload_experts
 from handlers.organisation.validation import credit_code_check_char
 from sandbox.registry import SandboxBusinessRegistry
 from store.models.auth import SessionKind
+from store.models.membership import MembershipInvitation
 from store.models.organisation import Account, AccountRole, AccountStatus, Role
 from tests.organisation.conftest import Org, org, regions, registry  # noqa: F401  (fixtures)
 
@@ -162,10 +164,25 @@ async def build_world(base: Org) -> tuple[World, Institution, dict[str, str | No
         "staff": x.staff_account, "official": official.account_id, "expert": x.expert_account,
         "enterprise_contact": contact, "technology_manager": manager,
     }
+    # More staff of X's centre: two to leave (one per admin allowed to record it), one whose password and
+    # number the admins set; their DingTalk invitations are the ones revoked (one per admin) and resent.
+    leaver = await add_staff(AddStaff(x.admin, x.centre, "离职者", "13722220004", "技术经理"), uow)
+    leaver_2 = await add_staff(AddStaff(x.admin, x.centre, "离职者二", "13722220006", "技术经理"), uow)
+    spare_staff = await add_staff(AddStaff(x.admin, x.centre, "备用者", "13722220005", "技术经理"), uow)
+    async with base.container.sessionmaker() as session:
+        invitations = dict((await session.execute(select(MembershipInvitation.account_id, MembershipInvitation.id)
+                                                  .where(MembershipInvitation.institution_id == x.id))).all())
     world.ids = {
         "institution_id": x.id, "centre_id": x.centre, "staff_member_id": x.staff_member, "expert_id": x.expert,
         "link_id": x.link, "enterprise_id": x.enterprise, "invitation_code_id": spare.invitation_code_id,
         "import_id": report.import_id, "code": "330106", "redeem_code": code.code,
+        "account_id": spare_staff.account_id,
+        "leaver_staff_member_id:institution_admin": leaver.staff_member_id,
+        "leaver_staff_member_id:centre_admin": leaver_2.staff_member_id,
+        "leaver_staff_member_id": leaver.staff_member_id,
+        "invitation_id:system_admin": invitations[leaver.account_id],
+        "invitation_id:institution_admin": invitations[leaver_2.account_id],
+        "invitation_id": invitations[leaver.account_id],
     }
     tokens: dict[str, str | None] = {"anonymous": None, "pending": await world.token(None, SessionKind.MINI_PROGRAM)}
     for role, account_id in world.accounts.items():

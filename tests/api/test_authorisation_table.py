@@ -18,8 +18,10 @@ from typing import Any, cast
 from aiohttp import FormData
 from aiohttp.test_utils import TestClient
 
+from handlers.auth.request_mobile_change_code import RequestMobileChangeCode, request_mobile_change_code
 from miniapp_api.app import create_api_app
 from tests.api.conftest import ROLES, World, bearer, build_world, xlsx
+from tests.auth.conftest import sms_sent
 from tests.organisation.conftest import Org
 
 # Columns: anonymous, pending, system_admin, institution_admin, centre_admin, staff, official, expert,
@@ -71,13 +73,30 @@ TABLE: dict[str, str] = {
     "POST /institutions/{institution_id}/expert-imports":              "-    -    -   Y    -    -    -    -    -    -",
     "GET /institutions/{institution_id}/expert-imports/{import_id}/error-file":
                                                                        "-    -    -   Y    -    -    -    -    -    -",
+    "POST /auth/mini-program-bind":                                    "-    Y    -   -    -    -    -    -    -    -",
+    "GET /membership-invitations":                                     "-    -    Y   Y    -    -    -    -    -    -",
+    "POST /membership-invitations/{invitation_id}/revoke":             "-    -    Y   Y    -    -    -    -    -    -",
+    "POST /membership-invitations/{invitation_id}/resend":             "-    -    Y   Y    -    -    -    -    -    -",
+    "POST /accounts/{account_id}/initial-password":                    "-    -    Y   Y    -    -    -    -    -    -",
+    "POST /accounts/{account_id}/mobile":                              "-    -    Y   Y    -    -    -    -    -    -",
+    "POST /staff/{staff_member_id}/departure":                         "-    -    -   Y    Y    -    -    -    -    -",
+    "POST /me/mobile-codes":                                           "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
+    "POST /me/mobile":                                                 "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
 }
-REFUSALS = {"unauthenticated", "binding_required", "forbidden"}
+# not_mini_program and already_bound: the bind route takes only a pending mini-program session.
+REFUSALS = {"unauthenticated", "binding_required", "forbidden", "not_mini_program", "already_bound"}
 # Logging out ends the session the other calls use: it goes last.
 LAST = "POST /auth/logout"
 
 # Path parameters that differ from World.ids for one route.
 PATH_IDS: dict[str, dict[str, Any]] = {"GET /tech-fields/{code}": {"code": "01"}}
+# Path parameters taken from another World.ids entry, for routes whose effect would spoil the other actors'
+# (a departure ends the leaver's sessions) or a later allowed role's call (a revoked invitation cannot be
+# revoked again): "key:role" when present for the calling role, else "key".
+ALIASES: dict[str, dict[str, str]] = {
+    "POST /staff/{staff_member_id}/departure": {"staff_member_id": "leaver_staff_member_id"},
+    "POST /membership-invitations/{invitation_id}/revoke": {"invitation_id": "invitation_id"},
+}
 
 Body = Callable[[World, str, int], dict[str, Any]]
 
@@ -126,7 +145,26 @@ BODIES: dict[str, Body] = {
     "POST /invitation-codes/{invitation_code_id}/revoke": lambda w, r, n: {"json": {"reason": "测试撤销"}},
     "POST /invitation-codes/redeem": lambda w, r, n: {"json": {"code": w.ids["redeem_code"]}},
     "POST /institutions/{institution_id}/expert-imports": lambda w, r, n: {"data": _upload(n)},
+    "POST /auth/mini-program-bind": lambda w, r, n: {"json": {"code": "unknown"}},
+    "POST /membership-invitations/{invitation_id}/revoke": lambda w, r, n: {"json": {"reason": "测试撤销"}},
+    "POST /accounts/{account_id}/initial-password": lambda w, r, n: {"json": {"password": f"chushi{n}mima"}},
+    "POST /accounts/{account_id}/mobile": lambda w, r, n: {"json": {"mobile": _unique_mobile(n, 8),
+                                                                     "reason": "换号"}},
+    "POST /staff/{staff_member_id}/departure": lambda w, r, n: {"json": {"reason": "调岗"}},
+    "POST /me/mobile-codes": lambda w, r, n: {"json": {"mobile": _unique_mobile(n, 9)}},
+    "POST /me/mobile": lambda w, r, n: {"json": {"mobile": _unique_mobile(n, 10),
+                                                 "code": w.ids.get(f"mobile_code:{r}", "000000")}},
 }
+
+
+async def _mobile_change_codes(world: World) -> None:
+    """Each account asks for a code on a new number before the run, so /me/mobile can succeed."""
+    policy = world.org.container.auth_policy
+    for n, role in enumerate(ROLES):
+        if role in world.accounts:
+            await request_mobile_change_code(RequestMobileChangeCode(world.accounts[role], _unique_mobile(n, 10)),
+                                             world.org.uow, policy)
+            world.ids[f"mobile_code:{role}"] = (await sms_sent(world.org.container, _unique_mobile(n, 10)))[-1]
 
 
 def _credit(n: int) -> str:
@@ -184,12 +222,15 @@ def _problem(template: str, role: str, allowed: bool, status: int, code: str | N
 
 async def test_every_route_for_every_role(api: TestClient[Any, Any], org: Org) -> None:
     world, _x, tokens = await build_world(org)
+    await _mobile_change_codes(world)
     failures: list[str] = []
     for route in sorted(TABLE, key=lambda r: r == LAST):
         method, template = route.split(" ", 1)
-        path = "/api/v1" + template.format(**{**world.ids, **PATH_IDS.get(route, {})})
         row = _row(route)
         for n, role in enumerate(ROLES):
+            aliased = {param: world.ids.get(f"{key}:{role}", world.ids[key])
+                       for param, key in ALIASES.get(route, {}).items()}
+            path = "/api/v1" + template.format(**{**world.ids, **aliased, **PATH_IDS.get(route, {})})
             kwargs = BODIES[route](world, role, n) if route in BODIES else {}
             response = await api.request(method, path, headers=bearer(tokens[role]), **kwargs)
             body = await response.read()

@@ -23,7 +23,8 @@ async def test_the_demo_organisation(settings: Settings, clock: ManualClock) -> 
     container = await build_container(settings.model_copy(update={"sandbox": True}), clock=clock)
     try:
         assert container.sandbox is not None
-        context = DemoContext(sandbox=container.sandbox, clock=clock, uow=container.uow)
+        context = DemoContext(sandbox=container.sandbox, clock=clock, uow=container.uow,
+                                     membership=container.membership_policy)
         assert "organisation" in await load_demo(context)
         before = await snapshot(container)
         await load_demo(context)  # a restart against the same database seeds nothing twice

@@ -12,7 +12,7 @@ from handlers.auth.bind_mini_program import BindMiniProgram, bind_mini_program
 from handlers.auth.errors import BIND_ACCOUNT_NOT_FOUND, AccountNotFound, InvalidPhoneCode, Unauthenticated
 from handlers.auth.sessions import issue_session
 from handlers.clock import ManualClock
-from handlers.errors import Conflict
+from handlers.errors import Conflict, Forbidden
 from handlers.organisation.add_expert import AddExpert, add_expert
 from store.models.audit import AuditEntry
 from store.models.auth import AuthSession, MiniProgramBinding, SessionKind
@@ -110,7 +110,7 @@ async def test_no_paid_phone_lookup_without_a_live_pending_session(org: Org, clo
         await bind_mini_program(BindMiniProgram("not-a-token", "p1"), org.uow, phones)
     token = await _pending(org)
     await bind_mini_program(BindMiniProgram(token, "p1"), org.uow, phones)
-    with pytest.raises(Conflict) as again:
+    with pytest.raises(Forbidden) as again:  # the session is bound now: not a binding session any more
         await bind_mini_program(BindMiniProgram(token, "p2"), org.uow, Phones({"p2": MOBILE}))
     assert again.value.code == "already_bound"
     clock.advance(400 * 3600)

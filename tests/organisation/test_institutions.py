@@ -57,6 +57,7 @@ async def test_system_admin_creates_an_institution_with_its_admin(org: Org) -> N
             ("account", "created"),
             ("account", "role_granted"),
             ("institution", "created"),
+            ("account", "dingtalk_invited"),  # DingTalk's organisation is asked to take the admin in
         ]
         # Personal values never enter the chain's plain data: only in the erasable side table.
         text = "".join(e.data for e in entries)

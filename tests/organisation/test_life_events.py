@@ -106,7 +106,7 @@ async def test_who_may_record_a_departure(org: Org) -> None:
                           prefix="1370000")
     uow = org.uow
     await refused(org.container, record_staff_departure(RecordStaffDeparture(c.wang, c.li_member, None), uow),
-                  NotFound, "not_found")  # a colleague is not an admin
+                  Forbidden, "forbidden")  # a colleague is not an admin
     await refused(org.container, record_staff_departure(RecordStaffDeparture(other.boss, c.li_member, None), uow),
                   NotFound, "not_found")  # another centre's admin does not see them
     await refused(org.container, record_staff_departure(RecordStaffDeparture(other.admin, c.li_member, None),

@@ -1,7 +1,7 @@
 """rest pages
 
-Revision ID: 0007_rest_pages
-Revises: 0006_invitation_codes
+Revision ID: 0009_rest_pages
+Revises: 0008_expert_invitations
 Create Date: 2026-11-22 07:40:29.396982
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = "0007_rest_pages"
-down_revision: str | None = '0006_invitation_codes'
+revision: str = "0009_rest_pages"
+down_revision: str | None = "0008_expert_invitations"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,121 @@
+"""DingTalk's contact events decide membership: an active member is taken in (account active, userid bound,
+welcome card), a member who left the organisation is deactivated.
+
+user_active_org fires when a person accepts the join invitation; user_add_org when the organisation adds
+them, which for someone already active in DingTalk is the only event there is. Runs inside the caller's
+unit of work, which also holds the event's dedupe key, so a redelivered event has no second effect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+
+from handlers.membership.invitations import lock_account, lock_invitation, pending_invitation, settle_acceptance
+from handlers.membership.policy import MembershipPolicy
+from store.models.auth import AuthSession, DingTalkBinding
+from store.models.membership import InvitationStatus, MembershipInvitation, PlatformState
+from store.models.organisation import Account, AccountRole, AccountStatus
+from store.uow import UnitOfWork
+
+ACTOR = "dingtalk"
+JOINED = "user_active_org"
+ADDED = "user_add_org"
+LEFT = "user_leave_org"
+LEFT_REASON = "已退出钉钉组织"
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    """What DingTalk's user detail says about a member; None where it was not asked or not known."""
+
+    userid: str
+    mobile: str | None = None
+    active: bool | None = None
+
+
+@dataclass(frozen=True)
+class ApplyMembershipEvent:
+    event_type: str
+    members: tuple[MemberFacts, ...]
+
+
+async def apply_membership_event(cmd: ApplyMembershipEvent, uow: UnitOfWork, policy: MembershipPolicy) -> None:
+    for member in cmd.members:
+        if cmd.event_type == LEFT:
+            await _left(uow, member.userid)
+        elif cmd.event_type == JOINED or (cmd.event_type == ADDED and member.active):
+            await _joined(uow, member, policy)
+        elif cmd.event_type == ADDED:
+            await _added(uow, member)
+
+
+async def _invitation_for(uow: UnitOfWork, member: MemberFacts) -> MembershipInvitation | None:
+    """The person's open invitation, else their latest. The person is known by the userid the channel
+    recorded, else by their mobile (the event can overtake the relay's record of the userid, e.g. after a
+    resend, while an older closed invitation already carries the userid)."""
+    account_id = await uow.session.scalar(select(MembershipInvitation.account_id).where(
+        MembershipInvitation.dingtalk_userid == member.userid).order_by(MembershipInvitation.id.desc()).limit(1))
+    if account_id is None and member.mobile:
+        account_id = await uow.session.scalar(select(Account.id).where(Account.mobile == member.mobile))
+    if account_id is None:
+        return None
+    await lock_account(uow, account_id)
+    mine = (MembershipInvitation.account_id == account_id) & (
+        MembershipInvitation.dingtalk_userid.is_(None) | (MembershipInvitation.dingtalk_userid == member.userid))
+    found = await pending_invitation(uow, account_id) or await uow.session.scalar(
+        select(MembershipInvitation).where(mine).order_by(MembershipInvitation.id.desc()).limit(1))
+    if found is None or found.dingtalk_userid not in (None, member.userid):
+        return None
+    return await lock_invitation(uow, found.id)
+
+
+async def _joined(uow: UnitOfWork, member: MemberFacts, policy: MembershipPolicy) -> None:
+    invitation = await _invitation_for(uow, member)
+    if invitation is None:
+        return  # not someone we invited (or a member who only uses other apps of the organisation)
+    account = await lock_account(uow, invitation.account_id)
+    await settle_acceptance(uow, invitation, account, member.userid, policy, actor=ACTOR)
+
+
+async def _added(uow: UnitOfWork, member: MemberFacts) -> None:
+    invitation = await _invitation_for(uow, member)
+    if invitation is None or invitation.status != InvitationStatus.PENDING:
+        return
+    if invitation.dingtalk_userid is None:
+        invitation.dingtalk_userid = member.userid
+    if invitation.platform_state == PlatformState.QUEUED:
+        invitation.platform_state = PlatformState.JOIN_REQUESTED
+
+
+async def _left(uow: UnitOfWork, userid: str) -> None:
+    binding = await uow.session.scalar(select(DingTalkBinding).where(DingTalkBinding.userid == userid))
+    now = uow.clock.now()
+    if binding is not None:
+        account = await lock_account(uow, binding.account_id)
+        roles = sorted(str(r) for r in await uow.session.scalars(
+            select(AccountRole.role).where(AccountRole.account_id == account.id)))
+        account.status = AccountStatus.LEFT
+        account.updated_at = now
+        revoked = await uow.session.execute(
+            update(AuthSession).where(AuthSession.account_id == account.id, AuthSession.revoked_at.is_(None))
+            .values(revoked_at=now))
+        # The userid dies with the membership (a rejoin gets a new one); the chain keeps who it was.
+        await uow.session.delete(binding)
+        await uow.record("account", account.id, "dingtalk_left", actor=ACTOR, data={
+            "userid": userid, "status": account.status, "roles": roles,
+            "sessions_revoked": int(getattr(revoked, "rowcount", 0) or 0),
+        })
+    pending = await uow.session.execute(select(MembershipInvitation.id, MembershipInvitation.account_id).where(
+        MembershipInvitation.dingtalk_userid == userid, MembershipInvitation.status == InvitationStatus.PENDING))
+    for invitation_id, account_id in list(pending):
+        await lock_account(uow, account_id)
+        invitation = await lock_invitation(uow, invitation_id)
+        assert invitation is not None
+        invitation.status = InvitationStatus.REVOKED
+        invitation.revoked_at = now
+        invitation.revoke_reason = LEFT_REASON
+        await uow.record("account", invitation.account_id, "dingtalk_invitation_revoked", actor=ACTOR,
+                         data={"invitation_id": invitation.id, "reason": LEFT_REASON})
+    await uow.session.flush()

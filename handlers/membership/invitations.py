@@ -1,0 +1,172 @@
+"""Shared steps of the membership use cases: open an invitation, settle an acceptance, tell the person why not.
+
+Everything here runs inside the caller's unit of work, under the account's row lock (the audit chain of
+the account is where membership changes are kept).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from cards.membership import (
+    WELCOME_CARD,
+    WelcomeView,
+    invitation_expired_notice,
+    invitation_revoked_notice,
+    welcome_card,
+)
+from handlers.errors import Forbidden
+from handlers.membership.policy import MembershipPolicy
+from store.models.auth import DingTalkBinding
+from store.models.membership import InvitationStatus, MembershipInvitation, PlatformState
+from store.models.organisation import Account, AccountStatus, Institution, Role
+from store.uow import UnitOfWork
+
+CHANNEL = "dingtalk.membership"
+
+
+async def lock_account(uow: UnitOfWork, account_id: int) -> Account:
+    account = await uow.session.scalar(select(Account).where(Account.id == account_id).with_for_update())
+    assert account is not None, account_id  # invitations reference accounts by foreign key
+    return account
+
+
+async def lock_invitation(uow: UnitOfWork, invitation_id: int) -> MembershipInvitation | None:
+    return await uow.session.scalar(
+        select(MembershipInvitation).where(MembershipInvitation.id == invitation_id)
+        .with_for_update().execution_options(populate_existing=True))
+
+
+async def pending_invitation(uow: UnitOfWork, account_id: int) -> MembershipInvitation | None:
+    return await uow.session.scalar(select(MembershipInvitation).where(
+        MembershipInvitation.account_id == account_id, MembershipInvitation.status == InvitationStatus.PENDING))
+
+
+async def binding_of(uow: UnitOfWork, account_id: int) -> DingTalkBinding | None:
+    return await uow.session.scalar(select(DingTalkBinding).where(DingTalkBinding.account_id == account_id))
+
+
+async def invite_member(
+    uow: UnitOfWork,
+    account: Account,
+    role: Role,
+    title: str,
+    actor: str,
+    *,
+    invited_by: int | None,
+    institution_id: int | None = None,
+    policy: MembershipPolicy,
+    renews: MembershipInvitation | None = None,
+) -> MembershipInvitation | None:
+    """Ask DingTalk to take the person in, unless they are already our bound member or already invited.
+
+    The caller holds the account's row lock. The outbox message leaves only if the caller commits."""
+    if account.status == AccountStatus.ACTIVE and await binding_of(uow, account.id) is not None:
+        return None
+    if (open_one := await pending_invitation(uow, account.id)) is not None:
+        return open_one
+    now = uow.clock.now()
+    invitation = MembershipInvitation(
+        account_id=account.id, role=role, institution_id=institution_id, title=title[:64],
+        status=InvitationStatus.PENDING, platform_state=PlatformState.QUEUED, invited_by=invited_by,
+        created_at=now, expires_at=now + policy.invitation_ttl, renews_id=renews.id if renews else None,
+    )
+    uow.session.add(invitation)
+    await uow.session.flush()
+    await uow.send(
+        CHANNEL, account.mobile,
+        {"invitation_id": invitation.id, "name": account.name, "mobile": account.mobile, "title": invitation.title},
+        platform_key=f"membership:{invitation.id}", source=f"membership_invitation:{invitation.id}",
+    )
+    await uow.record("account", account.id, "dingtalk_invited", actor=actor, data={
+        "invitation_id": invitation.id, "role": role, "institution_id": institution_id,
+        "expires_at": invitation.expires_at.isoformat(), "renews": invitation.renews_id,
+    })
+    return invitation
+
+
+class InvitationClosed(Forbidden):
+    code = "invitation_closed"
+    message = "您的邀请已过期或已撤销，请联系管理员重新邀请"
+
+
+async def refuse_closed_invitation(uow: UnitOfWork, account: Account) -> None:
+    """An invited person whose invitation expired or was revoked is not let in by being in the DingTalk
+    organisation anyway (they may have accepted DingTalk's own invitation after ours closed)."""
+    if account.status != AccountStatus.INVITED:
+        return
+    latest = await uow.session.scalar(select(MembershipInvitation).where(
+        MembershipInvitation.account_id == account.id).order_by(MembershipInvitation.id.desc()).limit(1))
+    if latest is not None and (latest.status in (InvitationStatus.EXPIRED, InvitationStatus.REVOKED)
+                               or is_overdue(latest, uow)):
+        raise InvitationClosed()
+
+
+def is_overdue(invitation: MembershipInvitation, uow: UnitOfWork) -> bool:
+    return invitation.status == InvitationStatus.PENDING and invitation.expires_at <= uow.clock.now()
+
+
+async def mark_expired(uow: UnitOfWork, invitation: MembershipInvitation, actor: str) -> None:
+    invitation.status = InvitationStatus.EXPIRED
+    invitation.expired_at = uow.clock.now()
+    await uow.record("account", invitation.account_id, "dingtalk_invitation_expired", actor=actor,
+                     data={"invitation_id": invitation.id})
+
+
+async def settle_acceptance(
+    uow: UnitOfWork, invitation: MembershipInvitation, account: Account, userid: str, policy: MembershipPolicy,
+    *, actor: str,
+) -> bool:
+    """The person is an active member of the organisation as `userid`: activate, bind, welcome — or, when
+    the invitation is no longer open, tell them why. True when the account was activated now."""
+    if invitation.status == InvitationStatus.ACCEPTED:
+        return False  # a redelivered or repeated event: done already
+    if invitation.dingtalk_userid is None:
+        invitation.dingtalk_userid = userid
+    if is_overdue(invitation, uow):
+        await mark_expired(uow, invitation, actor)
+    if invitation.status == InvitationStatus.EXPIRED:
+        await _tell(uow, invitation, userid, invitation_expired_notice())
+        return False
+    if invitation.status == InvitationStatus.REVOKED:
+        await _tell(uow, invitation, userid, invitation_revoked_notice(invitation.revoke_reason or "未说明原因"))
+        return False
+    taken = await uow.session.scalar(select(DingTalkBinding).where(DingTalkBinding.userid == userid))
+    if taken is not None and taken.account_id != account.id:
+        # Another account holds this member: an admin must sort it out; nothing is activated.
+        invitation.platform_state = PlatformState.FAILED
+        invitation.platform_error = "该钉钉账号已绑定其他账号"
+        await uow.record("account", account.id, "dingtalk_binding_conflict", actor=actor,
+                         data={"invitation_id": invitation.id, "userid": userid})
+        return False
+    now = uow.clock.now()
+    binding = await binding_of(uow, account.id)
+    if binding is None:
+        uow.session.add(DingTalkBinding(account_id=account.id, userid=userid, created_at=now))
+    elif binding.userid != userid:
+        binding.userid = userid  # a member who left and was taken in again has a new userid
+    invitation.status = InvitationStatus.ACCEPTED
+    invitation.accepted_at = now
+    invitation.platform_state = PlatformState.MEMBER
+    invitation.platform_error = None
+    account.status = AccountStatus.ACTIVE
+    account.updated_at = now
+    await uow.session.flush()
+    await uow.record("account", account.id, "dingtalk_joined", actor=actor,
+                     data={"invitation_id": invitation.id, "userid": userid, "status": account.status})
+    view = WelcomeView(account.name, invitation.role, await _scope(uow, invitation), policy.workbench_link)
+    await uow.send("dingtalk.card", userid, {"template_id": WELCOME_CARD.id, "card_data": welcome_card(view)},
+                   platform_key=f"welcome:{invitation.id}", source=f"membership_invitation:{invitation.id}")
+    return True
+
+
+async def _scope(uow: UnitOfWork, invitation: MembershipInvitation) -> str:
+    if invitation.institution_id is not None:
+        return await uow.session.scalar(
+            select(Institution.name).where(Institution.id == invitation.institution_id)) or ""
+    return ""
+
+
+async def _tell(uow: UnitOfWork, invitation: MembershipInvitation, userid: str, msg: dict[str, object]) -> None:
+    await uow.send("dingtalk.work_notice", userid, {"msg": msg, "record": f"邀请 {invitation.id}"},
+                   source=f"membership_invitation:{invitation.id}")

@@ -1,0 +1,20 @@
+"""What the membership use cases need from settings: how long an invitation lasts, where the workbench is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+
+@dataclass(frozen=True)
+class MembershipPolicy:
+    invitation_days: float = 7.0
+    # The link the welcome card's button opens (dingtalk://dingtalkclient/action/openapp?…).
+    workbench_link: str = ""
+
+    @property
+    def invitation_ttl(self) -> timedelta:
+        return timedelta(days=self.invitation_days)
+
+
+DEFAULT_POLICY = MembershipPolicy()
