@@ -10,8 +10,9 @@ from handlers.errors import Conflict, Forbidden, NotFound
 from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor
 from handlers.organisation.clashes import retry_on_clash
+from handlers.organisation.people import find_or_create_account, grant_role
 from handlers.organisation.scope import Listing, require_visible
-from store.models.organisation import Role
+from store.models.organisation import AccountRole, Role
 from store.models.organisation_people import Enterprise, EnterpriseContact, EnterpriseLink
 from store.uow import UnitOfWork
 
@@ -63,6 +64,7 @@ async def add_enterprise_contact(cmd: AddEnterpriseContact, uow: UnitOfWork) -> 
                 name=name,
                 position=position,
                 phone=phone,
+                account_id=await _contact_account(uow, name, phone, enterprise.id, actor.label),
                 added_by=actor.account_id,
                 created_at=uow.clock.now(),
             )
@@ -81,3 +83,17 @@ async def add_enterprise_contact(cmd: AddEnterpriseContact, uow: UnitOfWork) -> 
         return EnterpriseContactAdded(contact.id)
 
     return await retry_on_clash(attempt, "该联系电话的联系人已存在")
+
+
+async def _contact_account(uow: UnitOfWork, name: str, phone: str, enterprise_id: int, actor: str) -> int | None:
+    """A contact reachable on a mobile gets an account with the enterprise-contact role, so they can sign in
+    to the mini-program and bind by phone; one person contact of two enterprises holds both grants."""
+    if not v.is_mobile(phone):
+        return None
+    account, _ = await find_or_create_account(uow, name, phone, actor)
+    held = await uow.session.scalar(select(AccountRole.id).where(
+        AccountRole.account_id == account.id, AccountRole.role == Role.ENTERPRISE_CONTACT,
+        AccountRole.scope_key == f"enterprise:{enterprise_id}"))
+    if held is None:
+        await grant_role(uow, account.id, Role.ENTERPRISE_CONTACT, actor, enterprise_id=enterprise_id)
+    return account.id

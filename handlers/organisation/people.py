@@ -60,8 +60,11 @@ async def grant_role(
     institution_id: int | None = None,
     centre_id: int | None = None,
     region_code: str | None = None,
+    enterprise_id: int | None = None,
 ) -> None:
-    if centre_id is not None:
+    if enterprise_id is not None:
+        scope_key = f"enterprise:{enterprise_id}"
+    elif centre_id is not None:
         scope_key = f"centre:{centre_id}"
     elif institution_id is not None:
         scope_key = f"institution:{institution_id}"

@@ -44,6 +44,11 @@ def mobile(value: str) -> str:
     return number
 
 
+def is_mobile(number: str) -> bool:
+    """Whether a number `phone()` accepted is a mobile (it may be a landline)."""
+    return _MOBILE.fullmatch(number) is not None
+
+
 def phone(value: str) -> str:
     """A contact's number: a mobile, or a landline with its area code."""
     raw = value.strip().replace(" ", "")

@@ -117,5 +117,7 @@ class EnterpriseContact(Base):
     name: Mapped[str] = mapped_column(String(64))
     position: Mapped[str] = mapped_column(String(64))
     phone: Mapped[str] = mapped_column(String(20))
+    # A contact with a mobile number is a person who signs in to the mini-program (a landline is not).
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), index=True)
     added_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     created_at: Mapped[datetime]
