@@ -41,13 +41,16 @@ class SandboxState:
         self.people[persona.id] = persona
         self.inbox.setdefault(persona.id, [])
 
-    def ensure_person(self, mobile: str, name: str, role: str, *, dingtalk_userid: str | None = None) -> Persona:
-        """The phone of a person a platform reached at run time (e.g. a staff member just added), so the
-        console shows what reaches them; an existing phone with that number is kept."""
+    def ensure_person(self, mobile: str, name: str | None = None, role: str = "运行中新加入的人员", *,
+                      dingtalk_userid: str | None = None) -> Persona:
+        """Every number a platform reaches has a phone: a person added at run time (a staff member, an
+        invited expert) appears in the console with what reaches them, and a WeChat account so they can
+        follow and bind; an existing phone with that number is kept."""
         found = self.find(mobile)
         if found is not None:
             return found
-        persona = Persona(f"tel-{mobile}", name, role, mobile, dingtalk_userid=dingtalk_userid)
+        persona = Persona(f"tel-{mobile}", name or f"手机 {mobile[:3]}****{mobile[-4:]}", role, mobile,
+                          dingtalk_userid=dingtalk_userid, wechat_openid=f"o-{secrets.token_hex(8)}")
         self.add_person(persona)
         return persona
 
@@ -75,14 +78,3 @@ class SandboxState:
         item = InboxItem(next(self._ids), persona.id, channel, title, body, at, actions or [], data or {})
         self.inbox[persona.id].append(item)
         return item
-
-    def ensure_phone(self, mobile: str) -> Persona:
-        """Every number has a phone: one the demo did not seed (a person added at run time) appears in the
-        console when a platform first reaches it, with a WeChat account so they can follow and bind."""
-        found = self.find(mobile)
-        if found is not None:
-            return found
-        persona = Persona(f"phone-{mobile}", f"手机 {mobile[:3]}****{mobile[-4:]}", "运行中新加入的人员", mobile,
-                          wechat_openid=f"o-{secrets.token_hex(8)}")
-        self.add_person(persona)
-        return persona

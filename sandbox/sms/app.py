@@ -164,7 +164,8 @@ class SmsSandbox:
         text = re.sub(r"\$\{(\w+)\}", lambda m: str(values[m.group(1)]), template).replace("{origin}", origin)
         self.state.sent.append({"phone": phone, "at": now, "biz_id": biz_id, "text": text,
                                 "out_id": params.get("OutId"), "template": params.get("TemplateCode")})
-        person = self.sandbox.ensure_phone(phone[-11:])
+        # An invitation names its addressee: their new phone is labelled with it.
+        person = self.sandbox.ensure_person(phone[-11:], str(values.get("name") or "") or None)
         self.sandbox.deliver(person.id, channel="sms", title=f"短信 · 【{self.state.account.sign_name}】",
                              body=f"【{self.state.account.sign_name}】{text}", at=now,
                              actions=url_actions(person.id, text))
