@@ -170,6 +170,8 @@ class AuthSettings(BaseModel):
     sms_resend_seconds: float = 60.0
     sms_daily_per_number: int = 10
     sms_max_wrong: int = 5
+    # Codes one signed-in account may have sent to new numbers a day (it could otherwise text any number).
+    mobile_change_codes_per_account: int = 5
     # The provider's template codes for the code messages (variable: ${code}).
     sms_login_template: str = "SMS_LOGIN_CODE"
     sms_reset_template: str = "SMS_RESET_CODE"

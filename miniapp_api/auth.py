@@ -8,7 +8,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from bot.bootstrap import container_key
-from handlers.auth.authenticate import Authenticated, authenticate
+from handlers.auth.authenticate import authenticate
 from handlers.auth.bind_mini_program import BindMiniProgram, bind_mini_program
 from handlers.auth.change_password import ChangePassword, change_password
 from handlers.auth.errors import PasswordChangeRequired, Unauthenticated
@@ -24,13 +24,13 @@ from handlers.auth.reset_password_with_sms_code import ResetPasswordWithSmsCode,
 from handlers.auth.sessions import IssuedSession
 from handlers.errors import InvalidInput
 from miniapp_api.platforms import MiniProgramPhonesOnDemand, dingtalk_login, mini_program_login
+from miniapp_api.rest import AUTH_KEY, json_body, text
 from store.models.auth import SessionKind
 
 if TYPE_CHECKING:
     from bot.bootstrap import Container
 
 PREFIX = "/api/v1"
-AUTH_KEY = web.RequestKey("auth", Authenticated)
 
 # Reachable without a token. Everything else under /api/v1 needs one: a new route is private by default.
 PUBLIC_PATHS = frozenset({
@@ -83,24 +83,6 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
     return await handler(request)
 
 
-async def _body(request: web.Request) -> dict[str, Any]:
-    try:
-        body = await request.json()
-    except ValueError:
-        raise InvalidInput("请求内容不是有效的JSON", code="invalid_json") from None
-    if not isinstance(body, dict):
-        raise InvalidInput("请求内容应为JSON对象", code="invalid_json")
-    return body
-
-
-def _text(body: dict[str, Any], *names: str) -> str:
-    for name in names:
-        value = body.get(name)
-        if isinstance(value, str):
-            return value
-    return ""
-
-
 def _kind(body: dict[str, Any]) -> SessionKind:
     try:
         return SessionKind(body.get("kind") or SessionKind.WEB)
@@ -120,78 +102,78 @@ def _session_body(issued: IssuedSession) -> dict[str, Any]:
 
 
 async def password_login(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await json_body(request)
     container = _container(request)
     issued = await login_with_password(
-        LoginWithPassword(_text(body, "mobile"), _text(body, "password"), _kind(body)),
+        LoginWithPassword(text(body, "mobile"), text(body, "password"), _kind(body)),
         container.uow(), auth_policy(container),
     )
     return web.json_response(_session_body(issued))
 
 
 async def sms_codes(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await json_body(request)
     container = _container(request)
-    await request_sms_code(RequestSmsCode(_text(body, "mobile"), _text(body, "purpose") or "login"),
+    await request_sms_code(RequestSmsCode(text(body, "mobile"), text(body, "purpose") or "login"),
                            container.uow(), auth_policy(container))
     # The same answer for every number: the page must not reveal who is registered.
     return web.json_response({"status": "accepted"}, status=202)
 
 
 async def sms_login(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await json_body(request)
     container = _container(request)
     issued = await login_with_sms_code(
-        LoginWithSmsCode(_text(body, "mobile"), _text(body, "code"), _kind(body)),
+        LoginWithSmsCode(text(body, "mobile"), text(body, "code"), _kind(body)),
         container.uow(), auth_policy(container),
     )
     return web.json_response(_session_body(issued))
 
 
 async def password_reset(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await json_body(request)
     container = _container(request)
     await reset_password_with_sms_code(
-        ResetPasswordWithSmsCode(_text(body, "mobile"), _text(body, "code"), _text(body, "new_password")),
+        ResetPasswordWithSmsCode(text(body, "mobile"), text(body, "code"), text(body, "new_password")),
         container.uow(), auth_policy(container),
     )
     return web.Response(status=204)
 
 
 async def dingtalk(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await json_body(request)
     container = _container(request)
     issued = await login_with_dingtalk(
-        LoginWithDingTalk(_text(body, "auth_code", "authCode")), container.uow(), auth_policy(container),
+        LoginWithDingTalk(text(body, "auth_code") or text(body, "authCode")), container.uow(), auth_policy(container),
         dingtalk_login(container),
     )
     return web.json_response(_session_body(issued))
 
 
 async def mini_program(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await json_body(request)
     container = _container(request)
     issued = await login_mini_program(
-        LoginMiniProgram(_text(body, "code")), container.uow(), auth_policy(container), mini_program_login(container)
+        LoginMiniProgram(text(body, "code")), container.uow(), auth_policy(container), mini_program_login(container)
     )
     return web.json_response(_session_body(issued))
 
 
 async def mini_program_bind(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await json_body(request)
     container = _container(request)
     issued = await bind_mini_program(
-        BindMiniProgram(bearer_token(request), _text(body, "code")), container.uow(),
+        BindMiniProgram(bearer_token(request), text(body, "code")), container.uow(),
         MiniProgramPhonesOnDemand(container),
     )
     return web.json_response(_session_body(issued))
 
 
 async def password_change(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await json_body(request)
     auth = request[AUTH_KEY]
     await change_password(
-        ChangePassword(auth.actor.account_id, _text(body, "old_password"), _text(body, "new_password"),
+        ChangePassword(auth.actor.account_id, text(body, "old_password"), text(body, "new_password"),
                        session_id=auth.session_id),
         _container(request).uow(),
     )

@@ -10,7 +10,6 @@ from handlers.auth.set_initial_password import SetInitialPassword, set_initial_p
 from handlers.organisation.correct_mobile import CorrectMobile, correct_mobile
 from handlers.organisation.record_staff_departure import RecordStaffDeparture, StaffDeparted, record_staff_departure
 from miniapp_api import rest
-from miniapp_api.auth import AUTH_KEY
 from miniapp_api.schemas import STR, obj, operation, schema_of
 
 
@@ -51,7 +50,7 @@ async def mobile_change(request: web.Request) -> web.Response:
     body = await rest.json_body(request)
     container = rest.container(request)
     cmd = ChangeMobile(rest.actor_id(request), rest.text(body, "mobile"), rest.text(body, "code"),
-                       session_id=request[AUTH_KEY].session_id)
+                       session_id=request[rest.AUTH_KEY].session_id)
     await change_mobile(cmd, container.uow(), container.auth_policy)
     return web.Response(status=204)
 

@@ -15,13 +15,17 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from bot.bootstrap import container_key
+from handlers.auth.authenticate import Authenticated
 from handlers.errors import InvalidInput
 from handlers.organisation.pages import Page, PageRequest
-from miniapp_api.auth import AUTH_KEY
 from miniapp_api.schemas import with_path_params
 
 if TYPE_CHECKING:
     from bot.bootstrap import Container
+
+
+# The signed-in caller, set by miniapp_api.auth's middleware on every private route.
+AUTH_KEY = web.RequestKey("auth", Authenticated)
 
 
 def container(request: web.Request) -> Container:

@@ -51,11 +51,11 @@ class MembershipChannel(_DingTalkChannel):
     name = CHANNEL
 
     def __init__(self, client: DingTalkClient, clock: Clock, timezone: ZoneInfo, settings: DingTalkSettings,
-                 uow: Callable[[], UnitOfWork]) -> None:
+                 uow: Callable[[], UnitOfWork], policy: MembershipPolicy) -> None:
         super().__init__(client, clock, timezone)
         self.settings = settings
         self.uow = uow
-        self.policy = membership_policy(settings)
+        self.policy = policy
 
     async def _send(self, message: OutboundMessage) -> Delivered:
         payload = message.payload

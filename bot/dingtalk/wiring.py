@@ -12,7 +12,7 @@ from bot.dingtalk.channels import CardChannel, CardUpdateChannel, RobotChannel, 
 from bot.dingtalk.client import DingTalkClient
 from bot.dingtalk.contacts import ContactEvents
 from bot.dingtalk.listeners import register_all
-from bot.dingtalk.membership import ClientMemberDirectory, MembershipChannel, membership_policy
+from bot.dingtalk.membership import ClientMemberDirectory, MembershipChannel
 from bot.dingtalk.router import CardActionRouter
 from bot.dingtalk.stream import StreamRunner
 from bot.settings import DingTalkSettings, Settings
@@ -53,7 +53,7 @@ def wire_dingtalk(container: Container) -> None:
                           daily_per_user=settings.work_notice_daily_per_user),
         RobotChannel(client, container.clock, zone),
         TodoChannel(client, container.clock, zone),
-        MembershipChannel(client, container.clock, zone, settings, container.uow),
+        MembershipChannel(client, container.clock, zone, settings, container.uow, container.membership_policy),
     ):
         container.channels[channel.name] = channel
 
@@ -82,7 +82,7 @@ def build_stream(
     runner = StreamRunner(
         settings, build_router(container, client),
         ContactEvents(container.uow, container.clock, members=ClientMemberDirectory(client),
-                      policy=membership_policy(settings)),
+                      policy=container.membership_policy),
         reconnect_base_seconds=reconnect_base_seconds, watchdog_interval_seconds=watchdog_interval_seconds,
     )
     container.readiness["dingtalk_stream"] = runner.ready

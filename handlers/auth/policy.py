@@ -21,6 +21,7 @@ class AuthPolicy:
     sms_resend_seconds: float
     sms_daily_per_number: int
     sms_max_wrong: int
+    mobile_change_codes_per_account: int
     sms_login_template: str
     sms_reset_template: str
     sms_change_mobile_template: str

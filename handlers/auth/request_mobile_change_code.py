@@ -35,5 +35,5 @@ async def request_mobile_change_code(cmd: RequestMobileChangeCode, uow: UnitOfWo
         # Telling a signed-in person the number is taken is the only useful answer: they cannot take it.
         if await account_by_mobile(uow, number) is not None:
             raise Conflict(MOBILE_TAKEN, code="mobile_taken")
-        await issue_code(uow, policy, number, SmsPurpose.CHANGE_MOBILE)
+        await issue_code(uow, policy, number, SmsPurpose.CHANGE_MOBILE, requested_by=account.id)
         await uow.commit()

@@ -27,10 +27,11 @@ async def set_initial_password(cmd: SetInitialPassword, uow: UnitOfWork) -> None
     password = new_password(cmd.password)
     async with uow:
         actor = await load_actor(uow, cmd.actor_id)
+        # Authority first: an unknown id and someone else's account answer alike.
+        await require_account_authority(uow, actor, cmd.account_id, refusal="只能为本机构的技转人员设置初始密码")
         account = await uow.session.scalar(select(Account).where(Account.id == cmd.account_id).with_for_update())
         if account is None:
             raise NotFound("未找到该账号")
-        await require_account_authority(uow, actor, account.id, refusal="只能为本机构的技转人员设置初始密码")
         await store_password(uow, account.id, password, must_change=True, event=PasswordEvent.SET_BY_ADMIN,
                              actor=actor.label)
         await revoke_sessions(uow, account.id)

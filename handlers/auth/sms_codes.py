@@ -42,18 +42,25 @@ async def spend_code(uow: UnitOfWork, policy: AuthPolicy, mobile: str, purpose: 
     live.used_at = now
 
 
-async def issue_code(uow: UnitOfWork, policy: AuthPolicy, mobile: str, purpose: SmsPurpose) -> None:
-    """Write a new code and its SMS into the caller's transaction, within the per-number limits.
+async def issue_code(uow: UnitOfWork, policy: AuthPolicy, mobile: str, purpose: SmsPurpose, *,
+                     requested_by: int | None = None) -> None:
+    """Write a new code and its SMS into the caller's transaction, within the per-number limits (and, for a
+    signed-in requester, their own daily allowance).
 
-    The caller holds a row lock that serialises requests for this number, so the limits hold under races.
+    The caller holds a row lock that serialises requests for this number (or by this requester), so the
+    limits hold under races.
     """
     now = uow.clock.now()
     if await _count_since(uow, mobile, now - timedelta(seconds=policy.sms_resend_seconds)) > 0:
         raise SmsTooFrequent()
-    zone = ZoneInfo(policy.timezone)
-    midnight = datetime.combine(now.astimezone(zone).date(), datetime.min.time(), zone)
+    midnight = local_midnight(now, policy)
     if await _count_since(uow, mobile, midnight) >= policy.sms_daily_per_number:
         raise SmsTooFrequent("今日验证码发送次数已达上限，请明天再试")
+    if requested_by is not None:
+        asked = await uow.session.scalar(select(func.count()).select_from(SmsCode).where(
+            SmsCode.requested_by == requested_by, SmsCode.created_at >= midnight))
+        if (asked or 0) >= policy.mobile_change_codes_per_account:
+            raise SmsTooFrequent("今日更换手机号的验证码次数已达上限，请明天再试")
     # A new code replaces any earlier one for the same purpose.
     await uow.session.execute(
         update(SmsCode)
@@ -64,10 +71,16 @@ async def issue_code(uow: UnitOfWork, policy: AuthPolicy, mobile: str, purpose: 
     salt = secrets.token_hex(8)
     uow.session.add(SmsCode(
         mobile=mobile, purpose=purpose, code_hash=code_digest(code, salt), salt=salt, wrong_attempts=0,
-        created_at=now, expires_at=now + timedelta(seconds=policy.sms_code_seconds), used_at=None,
+        requested_by=requested_by, created_at=now, expires_at=now + timedelta(seconds=policy.sms_code_seconds),
+        used_at=None,
     ))
     await uow.send("sms", mobile, {"template_code": policy.sms_template(purpose), "params": {"code": code}},
                    source=f"auth.sms_code.{purpose.value}")
+
+
+def local_midnight(now: datetime, policy: AuthPolicy) -> datetime:
+    zone = ZoneInfo(policy.timezone)
+    return datetime.combine(now.astimezone(zone).date(), datetime.min.time(), zone)
 
 
 async def _count_since(uow: UnitOfWork, mobile: str, since: datetime) -> int:

@@ -12,7 +12,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
-from handlers.membership.invitations import lock_account, lock_invitation, pending_invitation, settle_acceptance
+from handlers.membership.invitations import (
+    lock_account,
+    lock_invitation,
+    pending_invitation,
+    revoke,
+    settle_acceptance,
+)
 from handlers.membership.policy import MembershipPolicy
 from store.models.auth import AuthSession, DingTalkBinding
 from store.models.membership import InvitationStatus, MembershipInvitation, PlatformState
@@ -113,9 +119,7 @@ async def _left(uow: UnitOfWork, userid: str) -> None:
         await lock_account(uow, account_id)
         invitation = await lock_invitation(uow, invitation_id)
         assert invitation is not None
-        invitation.status = InvitationStatus.REVOKED
-        invitation.revoked_at = now
-        invitation.revoke_reason = LEFT_REASON
+        revoke(invitation, now, LEFT_REASON, None)
         await uow.record("account", invitation.account_id, "dingtalk_invitation_revoked", actor=ACTOR,
                          data={"invitation_id": invitation.id, "reason": LEFT_REASON})
     await uow.session.flush()

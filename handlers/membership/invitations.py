@@ -6,6 +6,8 @@ the account is where membership changes are kept).
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 
 from cards.membership import (
@@ -17,9 +19,10 @@ from cards.membership import (
 )
 from handlers.errors import Forbidden
 from handlers.membership.policy import MembershipPolicy
+from handlers.organisation.actors import Actor
 from store.models.auth import DingTalkBinding
 from store.models.membership import InvitationStatus, MembershipInvitation, PlatformState
-from store.models.organisation import Account, AccountStatus, Institution, Role
+from store.models.organisation import CLOSED_STATUSES, Account, AccountStatus, Institution, Role
 from store.uow import UnitOfWork
 
 CHANNEL = "dingtalk.membership"
@@ -113,6 +116,25 @@ async def mark_expired(uow: UnitOfWork, invitation: MembershipInvitation, actor:
                      data={"invitation_id": invitation.id})
 
 
+def revoke(invitation: MembershipInvitation, now: datetime, reason: str, revoked_by: int | None) -> None:
+    invitation.status = InvitationStatus.REVOKED
+    invitation.revoked_at = now
+    invitation.revoked_by = revoked_by
+    invitation.revoke_reason = reason
+
+
+async def revoke_pending_of(uow: UnitOfWork, account_id: int, institution_id: int, reason: str,
+                            actor: Actor) -> None:
+    """A departure closes the person's open invitations into that institution (the account is locked)."""
+    rows = await uow.session.scalars(select(MembershipInvitation).where(
+        MembershipInvitation.account_id == account_id, MembershipInvitation.institution_id == institution_id,
+        MembershipInvitation.status == InvitationStatus.PENDING).with_for_update())
+    for invitation in list(rows):
+        revoke(invitation, uow.clock.now(), reason, actor.account_id)
+        await uow.record("account", account_id, "dingtalk_invitation_revoked", actor=actor.label,
+                         data={"invitation_id": invitation.id, "reason": reason})
+
+
 async def settle_acceptance(
     uow: UnitOfWork, invitation: MembershipInvitation, account: Account, userid: str, policy: MembershipPolicy,
     *, actor: str,
@@ -121,6 +143,8 @@ async def settle_acceptance(
     the invitation is no longer open, tell them why. True when the account was activated now."""
     if invitation.status == InvitationStatus.ACCEPTED:
         return False  # a redelivered or repeated event: done already
+    if account.status in CLOSED_STATUSES:
+        return False  # they left (or were stopped) since: joining DingTalk is no way back in
     if invitation.dingtalk_userid is None:
         invitation.dingtalk_userid = userid
     if is_overdue(invitation, uow):

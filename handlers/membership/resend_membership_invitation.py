@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from handlers.errors import Conflict
 from handlers.membership.access import managed_invitation
 from handlers.membership.invitations import invite_member, is_overdue, lock_account, mark_expired
 from handlers.membership.policy import DEFAULT_POLICY, MembershipPolicy
 from handlers.organisation.actors import load_actor
 from store.models.membership import InvitationStatus
-from store.models.organisation import AccountStatus, Role
+from store.models.organisation import AccountRole, AccountStatus, Role
 from store.uow import UnitOfWork
 
 
@@ -39,7 +41,10 @@ async def resend_membership_invitation(
         if account.status == AccountStatus.DISABLED:
             raise Conflict("该账号已停用，请联系系统管理员", code="account_disabled")
         if account.status == AccountStatus.LEFT:
-            # They left the DingTalk organisation since: a new invitation is the way back, active on acceptance.
+            # They left the DingTalk organisation since: a new invitation is the way back, active on acceptance —
+            # but only into a role they still hold (a staff member who departed is added again instead).
+            if not await _still_holds(uow, account.id, Role(old.role), old.institution_id):
+                raise Conflict("该人员已不再担任此职务，请重新添加", code="role_ended")
             account.status = AccountStatus.INVITED
             account.updated_at = uow.clock.now()
         elif old.status == InvitationStatus.ACCEPTED:
@@ -48,3 +53,10 @@ async def resend_membership_invitation(
                                   institution_id=old.institution_id, policy=policy, renews=old)
         await uow.commit()
         return InvitationResent(new.id if new is not None else None)
+
+
+async def _still_holds(uow: UnitOfWork, account_id: int, role: Role, institution_id: int | None) -> bool:
+    query = select(AccountRole.id).where(AccountRole.account_id == account_id, AccountRole.role == role)
+    if institution_id is not None:
+        query = query.where(AccountRole.institution_id == institution_id)
+    return await uow.session.scalar(query.limit(1)) is not None

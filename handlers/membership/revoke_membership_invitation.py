@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from handlers.errors import Conflict
 from handlers.membership.access import managed_invitation
-from handlers.membership.invitations import is_overdue, mark_expired
+from handlers.membership.invitations import is_overdue, mark_expired, revoke
 from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor
 from store.models.membership import InvitationStatus
@@ -31,10 +31,7 @@ async def revoke_membership_invitation(cmd: RevokeMembershipInvitation, uow: Uni
             raise Conflict("邀请已过期，无需撤销", code="invitation_expired")
         if invitation.status != InvitationStatus.PENDING:
             raise Conflict("只能撤销待接受的邀请", code="invitation_not_pending")
-        invitation.status = InvitationStatus.REVOKED
-        invitation.revoked_at = uow.clock.now()
-        invitation.revoked_by = actor.account_id
-        invitation.revoke_reason = reason
+        revoke(invitation, uow.clock.now(), reason, actor.account_id)
         await uow.record("account", invitation.account_id, "dingtalk_invitation_revoked", actor=actor.label,
                          data={"invitation_id": invitation.id, "reason": reason})
         await uow.commit()

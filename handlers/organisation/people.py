@@ -26,7 +26,11 @@ async def find_or_create_account(uow: UnitOfWork, name: str, mobile: str, actor:
         if existing.status == AccountStatus.DISABLED:
             raise Conflict("该手机号码的账号已停用，请联系系统管理员", code="account_disabled")
         if existing.status == AccountStatus.LEFT:
-            # They left every role behind; a new one brings the person back.
+            if await roles_of(uow, existing.id):
+                # They left the DingTalk organisation holding their roles: a new role must not quietly
+                # bring those back; the admin's new DingTalk invitation does.
+                raise Conflict("该人员已退出钉钉组织，请先由管理员重新邀请", code="account_left")
+            # They left every role behind (a departure); a new one brings the person back.
             existing.status = AccountStatus.INVITED
             existing.updated_at = uow.clock.now()
             await uow.record("account", existing.id, "re_enabled", actor=actor, data={"status": existing.status})

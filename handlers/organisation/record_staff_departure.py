@@ -15,11 +15,14 @@ from sqlalchemy import delete, select
 
 from handlers.auth.sessions import revoke_sessions
 from handlers.errors import Conflict, Forbidden, InvalidInput, NotFound
+from handlers.membership.invitations import revoke_pending_of
 from handlers.organisation import validation as v
 from handlers.organisation.actors import Actor, load_actor
 from handlers.organisation.people import roles_of
-from store.models.organisation import Account, AccountRole, AccountStatus, Role, StaffMember
+from store.models.organisation import Account, AccountRole, AccountStatus, Centre, Role, StaffMember
 from store.uow import UnitOfWork
+
+WORK_ROLES = (Role.STAFF, Role.CENTRE_ADMIN, Role.TECHNOLOGY_MANAGER)
 
 
 @dataclass(frozen=True)
@@ -43,10 +46,13 @@ async def record_staff_departure(cmd: RecordStaffDeparture, uow: UnitOfWork) -> 
         actor = await load_actor(uow, cmd.actor_id)
         if not actor.has(Role.INSTITUTION_ADMIN) and not actor.has(Role.CENTRE_ADMIN):
             raise Forbidden("只有中心管理员或法人机构管理员可以办理离职")
-        member = await uow.session.scalar(
-            select(StaffMember).where(StaffMember.id == cmd.staff_member_id).with_for_update())
+        member = await uow.session.get(StaffMember, cmd.staff_member_id)
         if member is None or not _may_manage(actor, member):
             raise NotFound("未找到该技转人员")
+        # The centre's row lock orders this against other changes to its staff (and its audit chain),
+        # the same lock add_staff takes; the membership is then read again under it.
+        await uow.session.scalar(select(Centre.id).where(Centre.id == member.centre_id).with_for_update())
+        await uow.session.refresh(member, with_for_update=True)
         if member.account_id == actor.account_id:
             raise Forbidden("不能为自己办理离职，请联系中心管理员", code="own_departure")
         if member.left_at is not None:
@@ -57,11 +63,11 @@ async def record_staff_departure(cmd: RecordStaffDeparture, uow: UnitOfWork) -> 
         now = uow.clock.now()
         member.left_at = now
         member.successor_account_id = successor
+        # Their work roles in that institution end; being its expert is the person's own and stays.
         await uow.session.execute(delete(AccountRole).where(
-            AccountRole.account_id == account.id,
-            AccountRole.role.in_((Role.STAFF, Role.CENTRE_ADMIN)),
-            AccountRole.institution_id == member.institution_id,
-        ))
+            AccountRole.account_id == account.id, AccountRole.institution_id == member.institution_id,
+            AccountRole.role.in_(WORK_ROLES)))
+        await revoke_pending_of(uow, account.id, member.institution_id, "已离职", actor)
         disabled = not await roles_of(uow, account.id)
         if disabled:
             account.status = AccountStatus.LEFT
@@ -88,7 +94,9 @@ def _may_manage(actor: Actor, member: StaffMember) -> bool:
 async def _successor(uow: UnitOfWork, leaver: StaffMember, successor_id: int | None) -> int | None:
     if successor_id is None:
         return None
-    successor = await uow.session.get(StaffMember, successor_id)
+    # Locked, so two colleagues leaving at once cannot each name the other.
+    successor = await uow.session.scalar(
+        select(StaffMember).where(StaffMember.id == successor_id).with_for_update())
     if (successor is None or successor.id == leaver.id or successor.centre_id != leaver.centre_id
             or successor.left_at is not None):
         raise InvalidInput("接替人员须为本中心在职的其他技转人员", code="invalid_successor")

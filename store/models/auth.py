@@ -73,6 +73,8 @@ class SmsCode(Base):
     code_hash: Mapped[str] = mapped_column(String(64))
     salt: Mapped[str] = mapped_column(String(32))
     wrong_attempts: Mapped[int] = mapped_column(Integer)
+    # The signed-in account that asked (a mobile-change code goes to a number no account holds yet).
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), index=True)
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]

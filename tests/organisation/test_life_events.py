@@ -4,6 +4,7 @@ changes — by the person with a code, or corrected by an admin with the platfor
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -14,7 +15,7 @@ from handlers.audit.verify_audit_chain import verify_audit_chain
 from handlers.auth.authenticate import authenticate
 from handlers.auth.change_mobile import ChangeMobile, change_mobile
 from handlers.auth.change_password import ChangePassword, change_password
-from handlers.auth.errors import AccountDisabled, AccountNotFound, InvalidSmsCode, Unauthenticated
+from handlers.auth.errors import AccountDisabled, AccountNotFound, InvalidSmsCode, SmsTooFrequent, Unauthenticated
 from handlers.auth.login_with_dingtalk import LoginWithDingTalk, login_with_dingtalk
 from handlers.auth.login_with_password import LoginWithPassword, login_with_password
 from handlers.auth.policy import AuthPolicy
@@ -23,6 +24,11 @@ from handlers.auth.request_sms_code import RequestSmsCode, request_sms_code
 from handlers.auth.reset_password_with_sms_code import ResetPasswordWithSmsCode, reset_password_with_sms_code
 from handlers.auth.set_initial_password import SetInitialPassword, set_initial_password
 from handlers.errors import Conflict, Forbidden, InvalidInput, NotFound
+from handlers.invitations.create_invitation_code import CreateInvitationCode, create_invitation_code
+from handlers.invitations.redeem_invitation_code import RedeemInvitationCode, redeem_invitation_code
+from handlers.membership.policy import DEFAULT_POLICY
+from handlers.membership.record_dingtalk_member import RecordDingTalkMember, record_dingtalk_member
+from handlers.membership.resend_membership_invitation import ResendMembershipInvitation, resend_membership_invitation
 from handlers.organisation.add_expert import AddExpert, add_expert
 from handlers.organisation.add_staff import AddStaff, add_staff
 from handlers.organisation.correct_mobile import CorrectMobile, correct_mobile
@@ -33,6 +39,7 @@ from handlers.organisation.pages import PageRequest
 from handlers.organisation.record_staff_departure import RecordStaffDeparture, record_staff_departure
 from store.models.audit import AuditEntry
 from store.models.auth import DingTalkBinding, SessionKind
+from store.models.membership import InvitationStatus, MembershipInvitation
 from store.models.organisation import CLOSED_STATUSES, Account, AccountRole, AccountStatus, Role, StaffMember
 from tests.auth.conftest import sms_sent
 from tests.auth.test_platform_logins import FakeDingTalk
@@ -276,3 +283,61 @@ async def test_an_institution_admin_corrects_its_experts_numbers_not_others(org:
     await correct_mobile(CorrectMobile(c.admin, expert.account_id, "13500000002", "专家更换号码"), org.uow)
     async with org.container.sessionmaker() as s:
         assert (await s.get_one(Account, expert.account_id)).mobile == "13500000002"
+
+
+async def test_an_institution_admin_cannot_take_over_another_institutions_person(org: Org) -> None:
+    """Adding someone else's staff member as one's own expert gives no power over their account."""
+    c = await _centre(org)
+    other = await _centre(org, "宁波分中心", code="12330100MB0123456R", admin_mobile="13800000011",
+                          prefix="1370000")
+    await add_expert(AddExpert(c.admin, c.inst, "王技转", "13700000002", "工程师", "宁波大学"), org.uow)
+    await refused(org.container, correct_mobile(CorrectMobile(c.admin, other.wang, "13912340000", "换号"), org.uow),
+                  Forbidden, "forbidden")
+    await refused(org.container, set_initial_password(SetInitialPassword(c.admin, other.wang, START), org.uow),
+                  Forbidden, "forbidden")
+    # An unknown id answers as someone else's account does; the system admin is told it does not exist.
+    await refused(org.container, correct_mobile(CorrectMobile(c.admin, 999_999, "13912340000", "换号"), org.uow),
+                  Forbidden, "forbidden")
+    await refused(org.container, correct_mobile(CorrectMobile(org.admin_id, 999_999, "13912340000", "换号"),
+                                                org.uow), NotFound, "not_found")
+
+
+async def test_a_leaver_is_not_let_back_in_by_dingtalk_or_by_their_old_roles(org: Org) -> None:
+    c = await _centre(org)
+    code = await create_invitation_code(CreateInvitationCode(
+        c.admin, c.inst, org.container.clock.now() + timedelta(days=7), 5), org.uow)
+    await redeem_invitation_code(RedeemInvitationCode(c.wang, code.code), org.uow)
+    async with org.container.sessionmaker() as s:
+        [invitation] = (await s.scalars(select(MembershipInvitation).where(
+            MembershipInvitation.account_id == c.wang))).all()
+    await record_staff_departure(RecordStaffDeparture(c.boss, c.wang_member, None), org.uow)
+    async with org.container.sessionmaker() as s:
+        assert not list(await s.scalars(select(AccountRole).where(AccountRole.account_id == c.wang)))
+        assert (await s.get_one(MembershipInvitation, invitation.id)).status == InvitationStatus.REVOKED
+    # The person accepts DingTalk's join invitation afterwards: nothing reopens.
+    await record_dingtalk_member(RecordDingTalkMember(invitation.id, "dt-wang", active=True), org.uow,
+                                 DEFAULT_POLICY)
+    async with org.container.sessionmaker() as s:
+        assert (await s.get_one(Account, c.wang)).status == AccountStatus.LEFT
+    await refused(org.container, resend_membership_invitation(ResendMembershipInvitation(c.admin, invitation.id),
+                                                              org.uow), Conflict, "role_ended")
+
+
+async def test_someone_who_left_dingtalk_holding_roles_is_not_revived_by_a_new_role(org: Org) -> None:
+    c = await _centre(org)
+    other = await _centre(org, "宁波分中心", code="12330100MB0123456R", admin_mobile="13800000011",
+                          prefix="1370000")
+    async with org.uow as uow:  # DingTalk told us they left the organisation
+        account = await uow.session.get_one(Account, c.wang, with_for_update=True)
+        account.status = AccountStatus.LEFT
+        await uow.commit()
+    await refused(org.container, add_expert(AddExpert(other.admin, other.inst, "王技转", "13600000002"), org.uow),
+                  Conflict, "account_left")
+
+
+async def test_one_account_cannot_text_many_numbers_for_a_mobile_change(org: Org, policy: AuthPolicy) -> None:
+    c = await _centre(org)
+    for n in range(policy.mobile_change_codes_per_account):
+        await request_mobile_change_code(RequestMobileChangeCode(c.wang, f"1370000{n + 100:04d}"), org.uow, policy)
+    await refused(org.container, request_mobile_change_code(RequestMobileChangeCode(c.wang, "13700009999"),
+                                                            org.uow, policy), SmsTooFrequent, "sms_too_frequent")
