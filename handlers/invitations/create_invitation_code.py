@@ -71,10 +71,11 @@ async def create_invitation_code(
             now = uow.clock.now()
             expires_at = _expires_at(cmd.expires_at, now)
             actor = await load_actor(uow, cmd.actor_id)
+            # Authority first: whether an institution exists is no answer for someone who is not its admin.
+            require_institution_admin(actor, cmd.institution_id)
             institution = await uow.session.scalar(select(Institution.id).where(Institution.id == cmd.institution_id))
             if institution is None:
                 raise NotFound("未找到该法人机构")
-            require_institution_admin(actor, institution)
             # A fresh code on every attempt: a clash with an existing code is retried with another one.
             row = InvitationCode(
                 code=generate(),

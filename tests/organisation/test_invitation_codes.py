@@ -297,9 +297,10 @@ async def test_a_disabled_account_or_a_missing_institution_is_refused(org: Org) 
         Forbidden,
         "account_disabled",
     )
+    # An institution that does not exist is not the admin's: refused as another institution is.
     await refused(
         org.container,
         create_invitation_code(CreateInvitationCode(admin, inst + 100, org.container.clock.now() + DAY, 5), org.uow),
-        NotFound,
-        "not_found",
+        Forbidden,
+        "forbidden",
     )
