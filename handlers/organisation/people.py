@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from handlers.auth.accounts import account_by_mobile
 from handlers.errors import Conflict
 from store.models.organisation import Account, AccountRole, AccountStatus, Role
 from store.uow import UnitOfWork
@@ -14,14 +15,10 @@ def subject_of(account_id: int) -> str:
     return f"account:{account_id}"
 
 
-async def account_by_mobile(uow: UnitOfWork, mobile: str) -> Account | None:
-    # The row lock serialises role changes to one person (and appends to their audit chain).
-    return await uow.session.scalar(select(Account).where(Account.mobile == mobile).with_for_update())
-
-
 async def find_or_create_account(uow: UnitOfWork, name: str, mobile: str, actor: str) -> tuple[Account, bool]:
     """An existing account keeps its name: the person maintains it, not whoever adds them in a new role."""
-    existing = await account_by_mobile(uow, mobile)
+    # The row lock serialises role changes to one person (and appends to their audit chain).
+    existing = await account_by_mobile(uow, mobile, lock=True)
     if existing is not None:
         if existing.status == AccountStatus.DISABLED:
             raise Conflict("该手机号码的账号已停用，请联系系统管理员", code="account_disabled")
