@@ -13,6 +13,7 @@ import aiohttp.web
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot import metrics
 from bot.channels.base import Channel
 from bot.channels.test_channel import TestChannel
 from bot.coordination import Coordination, connect
@@ -21,14 +22,17 @@ from bot.dingtalk.wiring import dingtalk_settings, wire_dingtalk
 from bot.settings import Settings
 from bot.wechat.wiring import wire_wechat
 from handlers.auth.policy import AuthPolicy
+from handlers.calendar.office_hours import OfficeHours
 from handlers.clock import Clock, SystemClock
 from handlers.files.ports import FileStorage
+from handlers.follow_up_reminders.policy import FollowUpReminderPolicy
 from handlers.membership.policy import MembershipPolicy
 from handlers.organisation.ports import BusinessRegistry
 from store.audit.anchor import AnchorStore, FileAnchorStore
 from store.db import create_engine, create_sessionmaker
 from store.filestore import LocalFileStorage
 from store.uow import UnitOfWork
+from store.working_calendar import CalendarOverrides, ChineseWorkingCalendar, load_overrides
 
 if TYPE_CHECKING:
     from sandbox.state import SandboxState
@@ -49,6 +53,8 @@ class Container:
     files: FileStorage
     auth_policy: AuthPolicy
     membership_policy: MembershipPolicy
+    office_hours: OfficeHours
+    follow_up_policy: FollowUpReminderPolicy
     channels: dict[str, Channel] = field(default_factory=dict)
     readiness: dict[str, ReadinessCheck] = field(default_factory=dict)
     sandbox: SandboxState | None = None
@@ -83,6 +89,22 @@ def membership_policy(settings: Settings) -> MembershipPolicy:
     return dingtalk_membership_policy(dingtalk_settings(settings))
 
 
+def office_hours(settings: Settings) -> OfficeHours:
+    """The working-day calendar (holiday data plus the operator's overrides) and its office hours."""
+    cal = settings.calendar
+    overrides = CalendarOverrides.of(cal.holidays, cal.workdays)
+    if cal.overrides_path is not None:
+        overrides = overrides.merged(load_overrides(cal.overrides_path))
+    calendar = ChineseWorkingCalendar(
+        overrides, on_uncovered_year=lambda year: metrics.calendar_uncovered_years.labels(year=str(year)).inc()
+    )
+    return OfficeHours(calendar, ZoneInfo(settings.timezone), cal.office_opens, cal.office_closes)
+
+
+def follow_up_policy(settings: Settings) -> FollowUpReminderPolicy:
+    return FollowUpReminderPolicy(**settings.follow_up.model_dump())
+
+
 def export_library_environment(settings: Settings) -> None:
     """dingtalk-stream reads its endpoint from the environment at import; set it from our settings."""
     os.environ["DINGTALK_OPENAPI_ENDPOINT"] = settings.dingtalk.api_base_url
@@ -105,6 +127,8 @@ async def build_container(settings: Settings, *, clock: Clock | None = None) -> 
         files=LocalFileStorage(settings.files_dir),
         auth_policy=auth_policy(settings),
         membership_policy=membership_policy(settings),
+        office_hours=office_hours(settings),
+        follow_up_policy=follow_up_policy(settings),
     )
     if settings.sandbox:
         from sandbox.state import SandboxState

@@ -28,3 +28,8 @@ outbox_possible_duplicates = Counter(
 channel_paused = Counter(
     "kezhuan_channel_paused_total", "Times a provider paused a whole channel (alert)", ["channel"]
 )
+calendar_uncovered_years = Counter(
+    "kezhuan_calendar_uncovered_year_total",
+    "Years looked up beyond the holiday data (weekends plus overrides used; alert)",
+    ["year"],
+)

@@ -5,6 +5,7 @@ Nothing else in the code base reads the environment: everything that needs a val
 
 from __future__ import annotations
 
+from datetime import date, time
 from pathlib import Path
 
 from pydantic import BaseModel, Field, SecretStr, model_validator
@@ -178,6 +179,32 @@ class AuthSettings(BaseModel):
     sms_change_mobile_template: str = "SMS_CHANGE_MOBILE_CODE"
 
 
+class CalendarSettings(BaseModel):
+    """Working days and office hours; reminders go out only inside them (local time, Settings.timezone)."""
+
+    office_opens: time = time(9, 0)
+    office_closes: time = time(18, 0)
+    # JSON {"holidays": [...], "workdays": [...]} of YYYY-MM-DD dates, merged with the two lists below; it
+    # wins over the package data and is what a year beyond chinese-calendar's data relies on.
+    overrides_path: Path | None = None
+    holidays: list[date] = Field(default_factory=list)
+    workdays: list[date] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _opens_before_closing(self) -> CalendarSettings:
+        if not self.office_opens < self.office_closes:
+            raise ValueError("calendar office_opens must be before office_closes")
+        return self
+
+
+class FollowUpSettings(BaseModel):
+    """When a demand in docking without follow-up reminds its staff member, then escalates to the centre admin."""
+
+    remind_after_working_days: int = Field(default=3, ge=1)
+    # Counted from the day the staff reminder went out.
+    escalate_after_working_days: int = Field(default=2, ge=1)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="KEZHUAN_", env_nested_delimiter="__", extra="ignore"
@@ -205,6 +232,8 @@ class Settings(BaseSettings):
     sms: SmsSettings = Field(default_factory=SmsSettings)
     registry: RegistrySettings = Field(default_factory=RegistrySettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
+    calendar: CalendarSettings = Field(default_factory=CalendarSettings)
+    follow_up: FollowUpSettings = Field(default_factory=FollowUpSettings)
 
     @property
     def files_dir(self) -> Path:
