@@ -76,5 +76,6 @@ def register(template: CardTemplate) -> CardTemplate:
 def template(template_id: str) -> CardTemplate | None:
     import cards.acknowledge  # noqa: F401  (each card module registers its template on import)
     import cards.membership  # noqa: F401
+    import cards.review  # noqa: F401
 
     return _REGISTRY.get(template_id)
