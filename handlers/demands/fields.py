@@ -43,8 +43,8 @@ def clean(fields: DemandFields, today: date) -> DemandFields:
     if len(codes) > TECH_FIELDS_MAX:
         raise InvalidInput(f"技术领域最多选择{TECH_FIELDS_MAX}个", code="too_many_tech_fields")
     taxonomy = TechFields.load()
-    for code in codes:
-        taxonomy.get(code)
+    if unknown := [code for code in codes if taxonomy.find(code) is None]:
+        raise InvalidInput(f"技术领域代码无效：{unknown[0]}", code="invalid_tech_field")
     if fields.budget_fen is not None and (isinstance(fields.budget_fen, bool) or fields.budget_fen < 0):
         raise InvalidInput("预算金额不能为负数", code="invalid_budget")
     if fields.deadline is not None and fields.deadline < today:
