@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from handlers.errors import NotFound
+from handlers.demands.scope import require_visible_demand
+from handlers.errors import Forbidden, NotFound
 from handlers.organisation.actors import Actor
 from store.models.demands import Demand
 from store.models.organisation import Role, StaffMember
@@ -27,9 +28,12 @@ def manages(actor: Actor, demand: Demand) -> bool:
     return demand.institution_id is not None and demand.institution_id in actor.institutions(Role.INSTITUTION_ADMIN)
 
 
-def require_owner(actor: Actor, demand: Demand) -> None:
-    if not is_owner(actor, demand):
-        raise NotFound("未找到该需求")  # someone else's demand is not revealed
+async def require_owner(uow: UnitOfWork, actor: Actor, demand: Demand) -> None:
+    """Someone who sees the demand but does not own it is forbidden; anyone else learns nothing (404)."""
+    if is_owner(actor, demand):
+        return
+    await require_visible_demand(uow, actor, demand.id)
+    raise Forbidden("只有需求的提交人可以进行此操作")
 
 
 async def staff_post(uow: UnitOfWork, account_id: int) -> StaffMember | None:

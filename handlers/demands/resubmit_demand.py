@@ -24,7 +24,7 @@ async def resubmit_demand(cmd: ResubmitDemand, uow: UnitOfWork, policy: DemandPo
     async with uow:
         actor = await load_actor(uow, cmd.actor_id)
         demand = await locked(uow, cmd.demand_id)
-        require_owner(actor, demand)
+        await require_owner(uow, actor, demand)
         before = demand.status
         demand.status = next_status(Step.SUBMIT, before)
         demand.updated_at = uow.clock.now()

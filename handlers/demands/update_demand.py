@@ -24,7 +24,7 @@ async def update_demand(cmd: UpdateDemand, uow: UnitOfWork, policy: DemandPolicy
     async with uow:
         actor = await load_actor(uow, cmd.actor_id)
         demand = await locked(uow, cmd.demand_id)
-        require_owner(actor, demand)
+        await require_owner(uow, actor, demand)
         next_status(Step.EDIT, demand.status)
         clean = f.clean(cmd.fields, uow.clock.now().date())
         await f.check_fee_ratio(uow, clean.fee_ratio_bp, demand.institution_id, policy.fee_floor_bp)

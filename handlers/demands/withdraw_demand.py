@@ -22,7 +22,7 @@ async def withdraw_demand(cmd: WithdrawDemand, uow: UnitOfWork) -> None:
     async with uow:
         actor = await load_actor(uow, cmd.actor_id)
         demand = await locked(uow, cmd.demand_id)
-        require_owner(actor, demand)
+        await require_owner(uow, actor, demand)
         before = demand.status
         demand.status = next_status(Step.WITHDRAW, before)
         await withdraw_review(uow, "demand", demand.id, actor=actor.label)

@@ -77,6 +77,6 @@ async def test_closing_needs_a_reason_and_a_closed_demand_stays_closed(bench: Be
     assert (await demand_of(bench.container, draft.demand_id)).status == DemandStatus.CLOSED
     await refused(bench.container, resubmit_demand(ResubmitDemand(bench.staff_id, draft.demand_id), bench.org.uow),
                   Conflict, "illegal_transition")
-    # Someone outside the demand does not learn it exists.
+    # A colleague who sees the demand may not close it; someone who never sees demands is refused outright.
     await refused(bench.container, close_demand(CloseDemand(bench.org.admin_id, draft.demand_id, "x"),
-                                                bench.org.uow), NotFound, "not_found")
+                                                bench.org.uow), Forbidden, "forbidden")
