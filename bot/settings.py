@@ -178,6 +178,15 @@ class AuthSettings(BaseModel):
     sms_change_mobile_template: str = "SMS_CHANGE_MOBILE_CODE"
 
 
+class DemandSettings(BaseModel):
+    # The platform's floor for every fee ratio, in basis points (seed 004 §一.1: 5 %).
+    fee_floor_bp: int = 500
+    # The micro-app's demand page; the demand id is appended (the review card's 查看详情).
+    detail_page: str = ""
+    # ${title} and ${status}: what an enterprise contact hears of their demand.
+    sms_template: str = "SMS_DEMAND_STATUS"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="KEZHUAN_", env_nested_delimiter="__", extra="ignore"
@@ -205,6 +214,7 @@ class Settings(BaseSettings):
     sms: SmsSettings = Field(default_factory=SmsSettings)
     registry: RegistrySettings = Field(default_factory=RegistrySettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
+    demands: DemandSettings = Field(default_factory=DemandSettings)
 
     @property
     def files_dir(self) -> Path:

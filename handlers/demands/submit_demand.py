@@ -39,7 +39,7 @@ async def submit_demand(cmd: SubmitDemand, uow: UnitOfWork, policy: DemandPolicy
     async with uow:
         actor = await load_actor(uow, cmd.actor_id)
         post = await staff_post(uow, cmd.actor_id)
-        if post is None or post.institution_id not in actor.institutions(Role.STAFF):
+        if post is None or post.institution_id not in actor.institutions(Role.STAFF, Role.CENTRE_ADMIN):
             raise Forbidden("只有技转人员可以提交需求")
         linked = await uow.session.scalar(select(EnterpriseLink.id).where(
             EnterpriseLink.enterprise_id == cmd.enterprise_id, EnterpriseLink.institution_id == post.institution_id))
