@@ -8,6 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.bootstrap import demand_policy
 from handlers.demands.close_demand import CloseDemand, close_demand
 from handlers.demands.fields import DemandFields
 from handlers.demands.get_demand import GetDemand, get_demand
@@ -39,8 +40,7 @@ _OK = {"type": "object", "properties": {"ok": BOOL}}
 
 
 def policy(request: web.Request) -> DemandPolicy:
-    s = rest.container(request).settings.demands
-    return DemandPolicy(fee_floor_bp=s.fee_floor_bp, detail_page=s.detail_page, sms_template=s.sms_template)
+    return demand_policy(rest.container(request).settings)
 
 
 def _fields(body: dict[str, Any]) -> DemandFields:
