@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from bot.bootstrap import demand_policy
 from handlers.demands.close_demand import CloseDemand, close_demand
-from handlers.demands.fields import DemandFields
+from handlers.demands.fields import ATTACHMENT_PURPOSE, DemandFields
 from handlers.demands.get_demand import GetDemand, get_demand
 from handlers.demands.list_demand_pool import ListDemandPool, list_demand_pool
 from handlers.demands.list_demands import ListDemands, list_demands
@@ -20,9 +20,12 @@ from handlers.demands.submit_demand import DemandSubmitted, SubmitDemand, submit
 from handlers.demands.submit_pool_demand import PoolDemandSubmitted, SubmitPoolDemand, submit_pool_demand
 from handlers.demands.take_up_demand import DemandTakenUp, TakeUpDemand, take_up_demand
 from handlers.demands.update_demand import UpdateDemand, update_demand
+from handlers.demands.upload_attachment import UploadDemandAttachment, upload_demand_attachment
 from handlers.demands.views import DemandDetail, DemandRow
 from handlers.demands.withdraw_demand import WithdrawDemand, withdraw_demand
-from handlers.errors import InvalidInput
+from handlers.errors import FileTooLarge, InvalidInput
+from handlers.files.policy import PURPOSES
+from handlers.files.store_file import StoredFileView
 from handlers.reviews.decide_review import DecideReview, Decision, ReviewDecided, decide_review
 from miniapp_api import rest
 from miniapp_api.schemas import BOOL, INT, STR, obj, operation, page_of, schema_of
@@ -37,6 +40,7 @@ _REQUIRED = ["title", "tech_fields", "description", "region_code", "expected_res
 _FIELD_ERRORS = {"422": "missing_field / invalid_tech_field / fee_ratio_below_floor / fee_ratio_below_institution",
                  "404": "not_found / attachment_not_found"}
 _OK = {"type": "object", "properties": {"ok": BOOL}}
+_ATTACHMENT = PURPOSES[ATTACHMENT_PURPOSE]
 
 
 def policy(request: web.Request) -> DemandPolicy:
@@ -60,6 +64,30 @@ def _fields(body: dict[str, Any]) -> DemandFields:
         budget_fen=None if budget is None else rest.integer(body, "budget_fen"), deadline=day,
         attachment_ids=tuple(ids),
     )
+
+
+async def _file(request: web.Request) -> tuple[str, bytes]:
+    """The `file` part of a multipart body, read no further than the purpose's size limit."""
+    try:
+        reader = await request.multipart()
+    except (AssertionError, ValueError, KeyError):
+        raise InvalidInput("请以 multipart/form-data 上传文件（字段名 file）", code="file_missing") from None
+    while (part := await reader.next()) is not None:
+        if isinstance(part, BodyPartReader) and part.name == "file":
+            content = bytearray()
+            while chunk := await part.read_chunk():
+                content += chunk
+                if len(content) > _ATTACHMENT.max_bytes:
+                    raise FileTooLarge(_ATTACHMENT.too_large_message)
+            return part.filename or "附件", bytes(content)
+    raise InvalidInput("请以 multipart/form-data 上传文件（字段名 file）", code="file_missing")
+
+
+async def new_attachment(request: web.Request) -> web.Response:
+    filename, content = await _file(request)
+    container = rest.container(request)
+    cmd = UploadDemandAttachment(rest.actor_id(request), filename, content)
+    return rest.json(await upload_demand_attachment(cmd, container.uow(), container.files), status=201)
 
 
 async def demands(request: web.Request) -> web.Response:
@@ -138,7 +166,15 @@ async def decision(request: web.Request) -> web.Response:
     return rest.json(decided)
 
 
+_upload_doc = operation(
+    "A demand attachment (jpg, png, pdf, doc, docx, xls, xlsx; type checked by content); name its id on the demand",
+    ("201", schema_of(StoredFileView)), errors={"413": "file_too_large", "415": "unsupported_file_type",
+                                                 "422": "file_missing"})
+_upload_doc["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": obj(
+    ["file"], file={"type": "string", "format": "binary"})}}}
+
 ROUTES = [
+    rest.Route("POST", "/demand-attachments", new_attachment, _upload_doc),
     rest.Route("GET", "/demands", demands, operation(
         "Demands in the caller's scope, most recently changed first", ("200", page_of(DemandRow)), paged=True)),
     rest.Route("POST", "/demands", new_demand, operation(

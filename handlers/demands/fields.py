@@ -75,12 +75,15 @@ async def check_fee_ratio(uow: UnitOfWork, ratio_bp: int, institution_id: int | 
                            code="fee_ratio_below_institution")
 
 
-async def check_attachments(uow: UnitOfWork, ids: tuple[int, ...]) -> None:
-    """Attachments are files already stored (type checked by content) for this purpose."""
+async def check_attachments(uow: UnitOfWork, ids: tuple[int, ...], uploader: str,
+                            kept: tuple[int, ...] = ()) -> None:
+    """Attachments are files stored for this purpose (type checked by content) by the actor, or already on
+    the demand; another person's upload is not found, so ids cannot be borrowed."""
+    ids = tuple(i for i in ids if i not in kept)
     if not ids:
         return
     found = set(await uow.session.scalars(select(StoredFile.id).where(
-        StoredFile.id.in_(ids), StoredFile.purpose == ATTACHMENT_PURPOSE)))
+        StoredFile.id.in_(ids), StoredFile.purpose == ATTACHMENT_PURPOSE, StoredFile.uploaded_by == uploader)))
     if missing := [i for i in ids if i not in found]:
         raise NotFound(f"未找到附件 {missing[0]}", code="attachment_not_found")
 

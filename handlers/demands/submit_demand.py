@@ -47,7 +47,7 @@ async def submit_demand(cmd: SubmitDemand, uow: UnitOfWork, policy: DemandPolicy
             raise NotFound("未找到该企业", code="enterprise_not_found")
         clean = f.clean(cmd.fields, uow.clock.now().date())
         await f.check_fee_ratio(uow, clean.fee_ratio_bp, post.institution_id, policy.fee_floor_bp)
-        await f.check_attachments(uow, clean.attachment_ids)
+        await f.check_attachments(uow, clean.attachment_ids, actor.label)
         action = Step.SAVE_DRAFT if cmd.draft else Step.SUBMIT
         now = uow.clock.now()
         demand = Demand(enterprise_id=cmd.enterprise_id, origin=DemandOrigin.STAFF, institution_id=post.institution_id,

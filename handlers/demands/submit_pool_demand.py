@@ -42,7 +42,7 @@ async def submit_pool_demand(cmd: SubmitPoolDemand, uow: UnitOfWork,
             raise NotFound("未找到该企业", code="enterprise_not_found")
         clean = f.clean(cmd.fields, uow.clock.now().date())
         await f.check_fee_ratio(uow, clean.fee_ratio_bp, None, policy.fee_floor_bp)
-        await f.check_attachments(uow, clean.attachment_ids)
+        await f.check_attachments(uow, clean.attachment_ids, actor.label)
         now = uow.clock.now()
         demand = Demand(enterprise_id=enterprise_id, origin=DemandOrigin.ENTERPRISE, institution_id=None,
                         centre_id=None, staff_account_id=None, created_by=cmd.actor_id,

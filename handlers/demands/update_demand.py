@@ -28,7 +28,8 @@ async def update_demand(cmd: UpdateDemand, uow: UnitOfWork, policy: DemandPolicy
         next_status(Step.EDIT, demand.status)
         clean = f.clean(cmd.fields, uow.clock.now().date())
         await f.check_fee_ratio(uow, clean.fee_ratio_bp, demand.institution_id, policy.fee_floor_bp)
-        await f.check_attachments(uow, clean.attachment_ids)
+        await f.check_attachments(uow, clean.attachment_ids, actor.label,
+                                  tuple(int(i) for i in demand.attachment_ids))
         f.apply(demand, clean)
         demand.updated_at = uow.clock.now()
         await step(uow, demand, Step.EDIT, demand.status, actor=actor.label)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from aiohttp import FormData
 from sqlalchemy import select
 
 from handlers.demands.fields import DemandFields
@@ -15,6 +16,13 @@ from tests.organisation.conftest import Org
 
 FIELDS = DemandFields(title="传感器封装工艺改进", tech_fields=("0101",), description="封装良率偏低。",
                       region_code="330106", expected_result="良率提升", fee_ratio_bp=800)
+
+
+def attachment(n: int) -> FormData:
+    form = FormData()
+    form.add_field("file", b"%PDF-1.4\n%" + str(n).encode() + b"\n1 0 obj\n<<>>\nendobj\nstartxref\n0\n%%EOF\n",
+                   filename=f"需求说明{n}.pdf", content_type="application/pdf")
+    return form
 
 
 def body(enterprise_id: int | None = None) -> dict[str, Any]:

@@ -94,6 +94,7 @@ TABLE: dict[str, str] = {
     "POST /demand-pool":                                               "-    -    -   -    -    -    -    -    Y    -",
     "POST /demands/{demand_id}/take-up":                               "-    -    -   Y    Y    -    -    -    -    -",
     "POST /reviews/{review_id}/decision":                              "-    -    -   Y    -    -    -    -    -    -",
+    "POST /demand-attachments":                                        "-    -    -   -    Y    Y    -    -    Y    -",
 }
 # not_mini_program and already_bound: the bind route takes only a pending mini-program session.
 REFUSALS = {"unauthenticated", "binding_required", "forbidden", "not_mini_program", "already_bound"}
@@ -168,6 +169,7 @@ BODIES: dict[str, Body] = {
     "POST /accounts/{account_id}/mobile": lambda w, r, n: {"json": {"mobile": _unique_mobile(n, 8),
                                                                      "reason": "换号"}},
     "POST /staff/{staff_member_id}/departure": lambda w, r, n: {"json": {"reason": "调岗"}},
+    "POST /demand-attachments": lambda w, r, n: {"data": demand_world.attachment(n)},
     "POST /demands": lambda w, r, n: demand_world.body(w.ids["enterprise_id"]),
     "PUT /demands/{demand_id}": lambda w, r, n: demand_world.body(),
     "POST /demands/{demand_id}/close": lambda w, r, n: {"json": {"reason": "企业已自行解决"}},

@@ -5,7 +5,7 @@ the Stream gateway → the demand is 对接中, every card updated, the to-do co
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import replace
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -17,11 +17,13 @@ from bot.dingtalk.stream import StreamRunner
 from bot.dingtalk.wiring import build_stream
 from bot.settings import Settings
 from bot.web import create_web_app
+from handlers.auth.sessions import issue_session
 from handlers.clock import ManualClock
-from handlers.demands.resubmit_demand import ResubmitDemand, resubmit_demand
-from handlers.demands.update_demand import UpdateDemand, update_demand
 from sandbox.state import InboxItem, Persona
+from store.models.auth import SessionKind
 from store.models.demands import DemandStatus
+from tests.api.conftest import bearer
+from tests.api.demand_world import attachment, body
 from tests.demands.conftest import CONTACT_MOBILE, FIELDS, build_bench, demand_of, outbox, timeline
 from tests.dingtalk.conftest import DingTalkWorld, eventually, world  # noqa: F401  (the sandbox DingTalk)
 from tests.organisation.conftest import Org
@@ -95,8 +97,21 @@ async def test_submit_review_on_the_card_return_resubmit_and_approve(
                               staff_mobile=STAFF)
     await drain(relay_for(container), clock)
 
-    # 张三 submits; 林管理's DingTalk shows the review card and a to-do.
-    submitted = await bench.submit()
+    # 张三 uploads an attachment and submits from the micro-app; 林管理's DingTalk shows the review card and a to-do.
+    async with container.uow() as uow:
+        token = (await issue_session(uow, container.auth_policy, bench.staff_id, SessionKind.MICRO_APP)).token
+        await uow.commit()
+    headers = bearer(token)
+    upload = await api.post("/api/v1/demand-attachments", data=attachment(1), headers=headers)
+    assert upload.status == 201, await upload.text()
+    file_id = (await upload.json())["id"]
+    fields = body(bench.enterprise_id)["json"]
+    response = await api.post("/api/v1/demands", headers=headers, json={
+        **fields, "title": FIELDS.title, "description": FIELDS.description, "fee_ratio_bp": 800,
+        "attachment_ids": [file_id]})
+    assert response.status == 201, await response.text()
+    submitted = SimpleNamespace(**await response.json())
+    assert submitted.status == "pending_review"
     await drain(relay_for(container), clock)
     [card] = review_cards(world)
     assert card.title == f"需求审核：{FIELDS.title}"
@@ -123,9 +138,12 @@ async def test_submit_review_on_the_card_return_resubmit_and_approve(
     assert "需求审核被退回修改（审核人：林管理）" in returned.body and "请补充预算依据" in returned.body
 
     # 张三 edits and resubmits: a fresh card and to-do for the second round.
-    await update_demand(UpdateDemand(bench.staff_id, submitted.demand_id, replace(FIELDS, budget_fen=80_000_000)),
-                        org.uow)
-    await resubmit_demand(ResubmitDemand(bench.staff_id, submitted.demand_id), org.uow)
+    edited = await api.put(f"/api/v1/demands/{submitted.demand_id}", headers=headers, json={
+        **fields, "title": FIELDS.title, "description": FIELDS.description, "fee_ratio_bp": 800,
+        "budget_fen": 80_000_000, "attachment_ids": [file_id]})
+    assert edited.status == 200, await edited.text()
+    again = await api.post(f"/api/v1/demands/{submitted.demand_id}/submit", headers=headers)
+    assert again.status == 200, await again.text()
     await drain(relay_for(container), clock)
     first, second = review_cards(world)
     assert first is card and "状态：待审核" in second.body
@@ -137,14 +155,15 @@ async def test_submit_review_on_the_card_return_resubmit_and_approve(
     assert "状态：已由林管理通过" in second.body and [a["label"] for a in second.actions] == ["查看详情"]
     demand = await demand_of(container, submitted.demand_id)
     assert demand.status == DemandStatus.DOCKING and demand.budget_fen == 80_000_000
+    assert demand.attachment_ids == [file_id]
 
     # A redelivered frame or a second press changes nothing.
-    again = await press(api, world, {**button(second, "查看详情"), "url": f"/dingtalk/_fake/cards/"
+    repeat = await press(api, world, {**button(second, "查看详情"), "url": f"/dingtalk/_fake/cards/"
                                      f"{second.data['outTrackId']}/press", "body": {
                                          "userId": "dt-li", "actionId": "review.approve",
                                          "params": {"review_id": answer["card"]["cardParamMap"]["review_id"],
                                                     "stage": "0"}}})
-    assert again["card"]["privateData"]["dt-li"]["tip"] == "已处理"
+    assert repeat["card"]["privateData"]["dt-li"]["tip"] == "已处理"
 
     await drain_dingtalk(container, clock)
     assert "状态：已完成" in second_todo.body
