@@ -19,8 +19,10 @@ REVIEW_CARD = register(CardTemplate(
                "link"),
     buttons=(
         Button("通过", CardAction.REVIEW_APPROVE, params=("review_id", "stage"), visible_when=OPEN),
-        Button("驳回", CardAction.REVIEW_REJECT, params=("review_id", "stage"), visible_when=OPEN),
-        Button("退回修改", CardAction.REVIEW_RETURN, params=("review_id", "stage"), visible_when=OPEN),
+        Button("驳回", CardAction.REVIEW_REJECT, params=("review_id", "stage"), visible_when=OPEN,
+               inputs=(REASON_INPUT,)),
+        Button("退回修改", CardAction.REVIEW_RETURN, params=("review_id", "stage"), visible_when=OPEN,
+               inputs=(REASON_INPUT,)),
         Button("查看详情", None, link="link"),
     ),
 ))

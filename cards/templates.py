@@ -29,6 +29,8 @@ class Button:
     params: tuple[str, ...] = ()
     visible_when: VisibleWhen | None = None
     link: str | None = None
+    # The card's input fields this button sends along (DingTalk returns them among the params), e.g. a reason.
+    inputs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -117,6 +117,7 @@ async def test_submit_review_on_the_card_return_resubmit_and_approve(
     assert card.title == f"需求审核：{FIELDS.title}"
     assert "提交人：张三" in card.body and "状态：待审核" in card.body
     assert [a["label"] for a in card.actions] == ["通过", "驳回", "退回修改", "查看详情"]
+    assert [a.get("inputs") for a in card.actions] == [None, ["reason"], ["reason"], None]
     [todo] = phone(world, ADMIN, "dingtalk.todo")
     assert todo.title == f"待办 · 需求审核：{FIELDS.title}" and "状态：未完成" in todo.body
 
