@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import select
 
 from bot.bootstrap import Container
 from bot.dingtalk.membership import membership_policy
@@ -17,9 +18,11 @@ from bot.dingtalk.stream import StreamRunner
 from bot.dingtalk.wiring import build_stream
 from bot.settings import Settings
 from bot.web import create_web_app
+from handlers.audit.verify_audit_chain import verify_audit_chain
 from handlers.auth.sessions import issue_session
 from handlers.clock import ManualClock
 from sandbox.state import InboxItem, Persona
+from store.models.audit import AuditEntry
 from store.models.auth import SessionKind
 from store.models.demands import DemandStatus
 from tests.api.conftest import bearer
@@ -174,3 +177,11 @@ async def test_submit_review_on_the_card_return_resubmit_and_approve(
     assert sms.payload["params"] == {"title": FIELDS.title, "status": "已通过审核，进入对接"}
     assert [a for a, _, _ in await timeline(container, submitted.demand_id)] == [
         "submit", "return", "edit", "submit", "approve"]
+    # Every step is in the evidence chain, and the chain verifies.
+    report = await verify_audit_chain(container.uow(), container.anchors)
+    assert not report.findings
+    async with container.sessionmaker() as session:
+        actions = list(await session.scalars(select(AuditEntry.action).where(
+            AuditEntry.aggregate_type == "demand", AuditEntry.aggregate_id == str(submitted.demand_id))
+            .order_by(AuditEntry.seq)))
+    assert actions == ["submit", "return", "edit", "submit", "approve"]
