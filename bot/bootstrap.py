@@ -24,6 +24,7 @@ from bot.wechat.wiring import wire_wechat
 from handlers.auth.policy import AuthPolicy
 from handlers.calendar.office_hours import OfficeHours
 from handlers.clock import Clock, SystemClock
+from handlers.demands.policy import DemandPolicy
 from handlers.files.ports import FileStorage
 from handlers.follow_up_reminders.policy import FollowUpReminderPolicy
 from handlers.membership.policy import MembershipPolicy
@@ -77,6 +78,10 @@ class Container:
 
 # Where web views find the container; defined here so every web module can import it.
 container_key = aiohttp.web.AppKey("container", Container)
+
+
+def demand_policy(settings: Settings) -> DemandPolicy:
+    return DemandPolicy(**settings.demands.model_dump())
 
 
 def auth_policy(settings: Settings) -> AuthPolicy:

@@ -205,6 +205,15 @@ class FollowUpSettings(BaseModel):
     escalate_after_working_days: int = Field(default=2, ge=1)
 
 
+class DemandSettings(BaseModel):
+    # The platform's floor for every fee ratio, in basis points (seed 004 §一.1: 5 %).
+    fee_floor_bp: int = 500
+    # The micro-app's demand page; the demand id is appended (the review card's 查看详情).
+    detail_page: str = ""
+    # ${title} and ${status}: what an enterprise contact hears of their demand.
+    sms_template: str = "SMS_DEMAND_STATUS"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="KEZHUAN_", env_nested_delimiter="__", extra="ignore"
@@ -234,6 +243,7 @@ class Settings(BaseSettings):
     auth: AuthSettings = Field(default_factory=AuthSettings)
     calendar: CalendarSettings = Field(default_factory=CalendarSettings)
     follow_up: FollowUpSettings = Field(default_factory=FollowUpSettings)
+    demands: DemandSettings = Field(default_factory=DemandSettings)
 
     @property
     def files_dir(self) -> Path:

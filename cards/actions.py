@@ -7,3 +7,6 @@ from enum import StrEnum
 
 class CardAction(StrEnum):
     ACKNOWLEDGE = "notice.acknowledge"
+    REVIEW_APPROVE = "review.approve"
+    REVIEW_REJECT = "review.reject"
+    REVIEW_RETURN = "review.return"

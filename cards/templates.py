@@ -29,6 +29,8 @@ class Button:
     params: tuple[str, ...] = ()
     visible_when: VisibleWhen | None = None
     link: str | None = None
+    # The card's input fields this button sends along (DingTalk returns them among the params), e.g. a reason.
+    inputs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,5 +78,6 @@ def register(template: CardTemplate) -> CardTemplate:
 def template(template_id: str) -> CardTemplate | None:
     import cards.acknowledge  # noqa: F401  (each card module registers its template on import)
     import cards.membership  # noqa: F401
+    import cards.review  # noqa: F401
 
     return _REGISTRY.get(template_id)

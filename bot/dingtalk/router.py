@@ -23,6 +23,7 @@ from cards.actions import CardAction
 from cards.replies import DUPLICATE, FAILED, INVALID, UNKNOWN, tip
 from handlers.clock import Clock
 from handlers.dingtalk.claim_inbound import claim_inbound
+from handlers.errors import DomainError
 from store.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -168,7 +169,12 @@ class CardActionRouter:
                                                   message_id=press.message_id, now=self._clock.now())
                     if claimed is None:
                         return _repeat()
-                    reply = (await route.listener(CardContext(press, uow, name), params)).to_response()
+                    try:
+                        reply = (await route.listener(CardContext(press, uow, name), params)).to_response()
+                    except DomainError as exc:
+                        # Refused: only the presser is told, and nothing is kept (the press key neither),
+                        # so the same press made right (a reason typed in) counts.
+                        return CardReply(private_data=tip(exc.message)).to_response()
                     claimed.reply = reply
                     await uow.commit()
                     return reply

@@ -16,6 +16,8 @@ from bot.dingtalk.membership import ClientMemberDirectory, MembershipChannel
 from bot.dingtalk.router import CardActionRouter
 from bot.dingtalk.stream import StreamRunner
 from bot.settings import DingTalkSettings, Settings
+from handlers.demands.policy import DemandPolicy
+from handlers.demands.review_hooks import DemandReviewHooks
 
 if TYPE_CHECKING:
     from bot.bootstrap import Container
@@ -68,7 +70,8 @@ def build_router(container: Container, client: DingTalkClient) -> CardActionRout
         return name
 
     router = CardActionRouter(container.uow, container.clock, names=name_of)
-    register_all(router)
+    hooks = DemandReviewHooks(DemandPolicy(**container.settings.demands.model_dump()))
+    register_all(router, review_subjects={"demand": hooks})
     return router
 
 

@@ -38,6 +38,7 @@ PURPOSES: dict[str, FilePurpose] = {
         FilePurpose("document", ("doc", "docx", "pdf"), 5 * MB),
         FilePurpose("attachment", ("jpg", "png", "pdf", "doc", "docx", "xls", "xlsx"), 5 * MB),
         FilePurpose("spreadsheet", ("xlsx",), 5 * MB),  # Excel batch imports
+        FilePurpose("demand_attachment", ("jpg", "png", "pdf", "doc", "docx", "xls", "xlsx"), 10 * MB),
         FilePurpose("export", ("pdf", "xlsx", "docx"), 50 * MB),
     )
 }

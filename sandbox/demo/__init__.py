@@ -36,6 +36,7 @@ def demo_seed(name: str, *, order: int) -> Callable[[DemoSeed], DemoSeed]:
 
 
 def seeds() -> list[tuple[str, DemoSeed]]:
+    import sandbox.demo.demands  # noqa: F401
     import sandbox.demo.organisation  # noqa: F401
     import sandbox.demo.people  # noqa: F401  (each flow's seed module registers itself on import)
 

@@ -110,7 +110,8 @@ class Directory:
                                                                       "link": data.get(b.link, "")}}
             if b.link else
             {"label": b.label, "url": f"{PREFIX}/cards/{card.out_track_id}/press",
-             "body": {"userId": card.user_id, "actionId": str(b.action), "params": declared.button_params(b, data)}}
+             "body": {"userId": card.user_id, "actionId": str(b.action), "params": declared.button_params(b, data)},
+             **({"inputs": list(b.inputs)} if b.inputs else {})}
             for b in declared.visible_buttons(data)
         ]
         if card.item is None:

@@ -78,6 +78,7 @@ class SmsSandboxState:
         "SMS_RESET_CODE": "您正在重置密码，验证码为${code}，5分钟内有效。",
         "SMS_CHANGE_MOBILE_CODE": "您正在更换科转账号绑定的手机号，验证码为${code}，5分钟内有效。",
         "SMS_NOTICE": "${text}",
+        "SMS_DEMAND_STATUS": "您的需求「${title}」${status}，可在科转小程序查看详情。",
         # The approved template holds our own domain as fixed text; {origin} stands for it in the sandbox.
         "SMS_EXPERT_INVITE": "${name}您好，${institution}邀请您加入科转专家库。请在微信中打开 {origin}/i/${code} "
                              "识别二维码关注公众号，完成专家信息绑定。",

@@ -10,6 +10,7 @@ from store.models.auth import (
     SmsCode,
     SmsPurpose,
 )
+from store.models.demands import Demand, DemandEvent, DemandOrigin, DemandStatus, Review, ReviewStatus, ReviewTask
 from store.models.dingtalk import DingTalkInbound
 from store.models.expert_imports import ExpertImport
 from store.models.expert_invitations import ExpertInvitation, ExpertInvitationStatus
@@ -42,6 +43,13 @@ from store.models.outbox import OutboxMessage, OutboxStatus
 from store.models.wechat import WeChatFollower, WeChatInbox
 
 __all__ = [
+    "Demand",
+    "DemandEvent",
+    "DemandOrigin",
+    "DemandStatus",
+    "Review",
+    "ReviewStatus",
+    "ReviewTask",
     "SmsPurpose",
     "SmsCode",
     "SessionKind",

@@ -34,6 +34,7 @@ from sandbox.registry import SandboxBusinessRegistry
 from store.models.auth import SessionKind
 from store.models.membership import MembershipInvitation
 from store.models.organisation import Account, AccountRole, AccountStatus, Role
+from tests.api.demand_world import demand_ids
 from tests.organisation.conftest import Org, org, regions, registry  # noqa: F401  (fixtures)
 
 ROLES = (
@@ -183,6 +184,8 @@ async def build_world(base: Org) -> tuple[World, Institution, dict[str, str | No
         "invitation_id:system_admin": invitations[leaver.account_id],
         "invitation_id:institution_admin": invitations[leaver_2.account_id],
         "invitation_id": invitations[leaver.account_id],
+        "staff_account_id": x.staff_account,
+        **await demand_ids(base, x.staff_account, x.enterprise, contact),
     }
     tokens: dict[str, str | None] = {"anonymous": None, "pending": await world.token(None, SessionKind.MINI_PROGRAM)}
     for role, account_id in world.accounts.items():

@@ -20,6 +20,7 @@ from aiohttp.test_utils import TestClient
 
 from handlers.auth.request_mobile_change_code import RequestMobileChangeCode, request_mobile_change_code
 from miniapp_api.app import create_api_app
+from tests.api import demand_world
 from tests.api.conftest import ROLES, World, bearer, build_world, xlsx
 from tests.auth.conftest import sms_sent
 from tests.organisation.conftest import Org
@@ -82,6 +83,18 @@ TABLE: dict[str, str] = {
     "POST /staff/{staff_member_id}/departure":                         "-    -    -   Y    Y    -    -    -    -    -",
     "POST /me/mobile-codes":                                           "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
     "POST /me/mobile":                                                 "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
+    "GET /demands":                                                    "-    -    Y   Y    Y    Y    Y    -    Y    -",
+    "POST /demands":                                                   "-    -    -   -    Y    Y    -    -    -    -",
+    "GET /demands/{demand_id}":                                        "-    -    Y   Y    Y    Y    Y    -    Y    -",
+    "PUT /demands/{demand_id}":                                        "-    -    -   -    -    Y    -    -    -    -",
+    "POST /demands/{demand_id}/submit":                                "-    -    -   -    -    Y    -    -    -    -",
+    "POST /demands/{demand_id}/withdraw":                              "-    -    -   -    -    Y    -    -    -    -",
+    "POST /demands/{demand_id}/close":                                 "-    -    -   Y    -    Y    -    -    -    -",
+    "GET /demand-pool":                                                "-    -    -   Y    Y    Y    -    -    -    -",
+    "POST /demand-pool":                                               "-    -    -   -    -    -    -    -    Y    -",
+    "POST /demands/{demand_id}/take-up":                               "-    -    -   Y    Y    -    -    -    -    -",
+    "POST /reviews/{review_id}/decision":                              "-    -    -   Y    -    -    -    -    -    -",
+    "POST /demand-attachments":                                        "-    -    -   -    Y    Y    -    -    Y    -",
 }
 # not_mini_program and already_bound: the bind route takes only a pending mini-program session.
 REFUSALS = {"unauthenticated", "binding_required", "forbidden", "not_mini_program", "already_bound"}
@@ -96,6 +109,11 @@ PATH_IDS: dict[str, dict[str, Any]] = {"GET /tech-fields/{code}": {"code": "01"}
 ALIASES: dict[str, dict[str, str]] = {
     "POST /staff/{staff_member_id}/departure": {"staff_member_id": "leaver_staff_member_id"},
     "POST /membership-invitations/{invitation_id}/revoke": {"invitation_id": "invitation_id"},
+    "PUT /demands/{demand_id}": {"demand_id": "draft_demand_id"},
+    "POST /demands/{demand_id}/submit": {"demand_id": "submit_demand_id"},
+    "POST /demands/{demand_id}/withdraw": {"demand_id": "withdraw_demand_id"},
+    "POST /demands/{demand_id}/close": {"demand_id": "close_demand_id"},
+    "POST /demands/{demand_id}/take-up": {"demand_id": "pool_demand_id"},
 }
 
 Body = Callable[[World, str, int], dict[str, Any]]
@@ -151,6 +169,13 @@ BODIES: dict[str, Body] = {
     "POST /accounts/{account_id}/mobile": lambda w, r, n: {"json": {"mobile": _unique_mobile(n, 8),
                                                                      "reason": "换号"}},
     "POST /staff/{staff_member_id}/departure": lambda w, r, n: {"json": {"reason": "调岗"}},
+    "POST /demand-attachments": lambda w, r, n: {"data": demand_world.attachment(n)},
+    "POST /demands": lambda w, r, n: demand_world.body(w.ids["enterprise_id"]),
+    "PUT /demands/{demand_id}": lambda w, r, n: demand_world.body(),
+    "POST /demands/{demand_id}/close": lambda w, r, n: {"json": {"reason": "企业已自行解决"}},
+    "POST /demand-pool": lambda w, r, n: demand_world.body(),
+    "POST /demands/{demand_id}/take-up": lambda w, r, n: {"json": {"staff_account_id": w.ids["staff_account_id"]}},
+    "POST /reviews/{review_id}/decision": lambda w, r, n: {"json": {"stage": 0, "decision": "approve"}},
     "POST /me/mobile-codes": lambda w, r, n: {"json": {"mobile": _unique_mobile(n, 9)}},
     "POST /me/mobile": lambda w, r, n: {"json": {"mobile": _unique_mobile(n, 10),
                                                  "code": w.ids.get(f"mobile_code:{r}", "000000")}},

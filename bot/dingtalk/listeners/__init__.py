@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from bot.dingtalk.listeners import acknowledge
+from collections.abc import Mapping
+
+from bot.dingtalk.listeners import acknowledge, review
 from bot.dingtalk.router import CardActionRouter
+from handlers.reviews.subjects import SubjectHooks
 
 
-def register_all(router: CardActionRouter) -> None:
+def register_all(router: CardActionRouter, *, review_subjects: Mapping[str, SubjectHooks] | None = None) -> None:
     acknowledge.register(router)
+    review.register(router, review_subjects)

@@ -1,0 +1,1 @@
+"""Demands (需求): submission, the state machine, review outcomes, withdrawal and closing."""

@@ -1,0 +1,27 @@
+"""The enterprise hears of its demand's approval, docking and completion: an SMS to each contact with a mobile."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from handlers.demands.policy import DemandPolicy
+from handlers.organisation.validation import is_mobile
+from store.models.demands import Demand
+from store.models.organisation_people import EnterpriseContact
+from store.uow import UnitOfWork
+
+SMS_VARIABLE_MAX = 35
+
+
+async def notify_enterprise(uow: UnitOfWork, demand: Demand, status_text: str, policy: DemandPolicy) -> None:
+    contacts = await uow.session.scalars(select(EnterpriseContact).where(
+        EnterpriseContact.enterprise_id == demand.enterprise_id).order_by(EnterpriseContact.id))
+    title = demand.title if len(demand.title) <= SMS_VARIABLE_MAX else demand.title[:SMS_VARIABLE_MAX - 1] + "…"
+    sent: set[str] = set()
+    for contact in contacts:
+        if not is_mobile(contact.phone) or contact.phone in sent:
+            continue
+        sent.add(contact.phone)
+        await uow.send("sms", contact.phone, {"template_code": policy.sms_template,
+                                              "params": {"title": title, "status": status_text}},
+                       source=f"demand:{demand.id}")

@@ -1,0 +1,57 @@
+"""Which demands an actor sees: the system admin all; an institution's admin its institution's; a centre admin
+and a staff member their centre's; an official those of their region (prefix rule); an enterprise contact
+their enterprise's. Demands waiting in the pool are listed separately (list_demand_pool)."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, false, or_, select, true
+
+from handlers.errors import Forbidden, NotFound
+from handlers.organisation.actors import Actor
+from handlers.organisation.validation import region_prefix
+from store.models.demands import Demand
+from store.models.organisation import AccountRole, Role
+from store.uow import UnitOfWork
+
+SEES = frozenset({Role.INSTITUTION_ADMIN, Role.CENTRE_ADMIN, Role.STAFF, Role.OFFICIAL, Role.ENTERPRISE_CONTACT})
+
+
+def can_see_demands(actor: Actor) -> bool:
+    return actor.has(Role.SYSTEM_ADMIN) or any(g.role in SEES for g in actor.grants)
+
+
+def require_demands(actor: Actor) -> None:
+    if not can_see_demands(actor):
+        raise Forbidden("您没有权限查看需求信息")
+
+
+async def enterprises_of(uow: UnitOfWork, actor: Actor) -> list[int]:
+    """The enterprises an enterprise contact speaks for (role scope key enterprise:<id>)."""
+    keys = await uow.session.scalars(select(AccountRole.scope_key).where(
+        AccountRole.account_id == actor.account_id, AccountRole.role == Role.ENTERPRISE_CONTACT))
+    return [int(k.split(":", 1)[1]) for k in keys if k.startswith("enterprise:")]
+
+
+async def visible_demands(uow: UnitOfWork, actor: Actor) -> ColumnElement[bool]:
+    if actor.has(Role.SYSTEM_ADMIN):
+        return true()
+    clauses: list[ColumnElement[bool]] = []
+    for g in actor.grants:
+        if g.role == Role.INSTITUTION_ADMIN and g.institution_id is not None:
+            clauses.append(Demand.institution_id == g.institution_id)
+        elif g.role in (Role.CENTRE_ADMIN, Role.STAFF) and g.centre_id is not None:
+            clauses.append(Demand.centre_id == g.centre_id)
+        elif g.role == Role.OFFICIAL and g.region_code is not None:
+            clauses.append(Demand.region_code.like(region_prefix(g.region_code) + "%"))
+    if actor.has(Role.ENTERPRISE_CONTACT) and (enterprises := await enterprises_of(uow, actor)):
+        clauses.append(Demand.enterprise_id.in_(enterprises))
+    return or_(*clauses) if clauses else false()
+
+
+async def require_visible_demand(uow: UnitOfWork, actor: Actor, demand_id: int) -> None:
+    """403 for a role that never sees demands, 404 for one outside the actor's scope (or absent)."""
+    require_demands(actor)
+    found = await uow.session.scalar(select(Demand.id).where(Demand.id == demand_id,
+                                                             await visible_demands(uow, actor)))
+    if found is None:
+        raise NotFound("未找到该需求")

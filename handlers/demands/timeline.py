@@ -1,0 +1,29 @@
+"""A demand's timeline: each step a row (for the page) and an audit entry (for the evidence chain)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from handlers.demands.states import Step
+from store.models.demands import Demand, DemandEvent, DemandStatus
+from store.models.organisation import Account
+from store.uow import UnitOfWork
+
+
+async def step(uow: UnitOfWork, demand: Demand, action: Step, before: DemandStatus | None, *, actor: str,
+               actor_name: str | None = None, note: str = "", data: dict[str, Any] | None = None) -> None:
+    if actor_name is None:
+        actor_name = await _name(uow, actor)
+    uow.session.add(DemandEvent(demand_id=demand.id, action=str(action), from_status=before, to_status=demand.status,
+                                actor=actor, actor_name=actor_name, note=note, at=uow.clock.now()))
+    await uow.record("demand", demand.id, str(action), actor=actor,
+                     data={"from": before, "to": demand.status, "note": note, **(data or {})})
+
+
+async def _name(uow: UnitOfWork, actor: str) -> str:
+    if actor.startswith("account:"):
+        name = await uow.session.scalar(select(Account.name).where(Account.id == int(actor.split(":", 1)[1])))
+        return name or actor
+    return actor

@@ -1,0 +1,1 @@
+"""The review engine: chains declared as data, one conditional update per decision."""

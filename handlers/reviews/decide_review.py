@@ -1,0 +1,126 @@
+"""A reviewer decides: approve, reject (a reason is mandatory) or return for update.
+
+One conditional UPDATE on the review (still pending, still at this stage) decides which press wins; the
+loser, a repeat or a late second reviewer is told who decided and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import CursorResult, select, update
+
+from cards.review import decided_status
+from handlers.errors import Forbidden, InvalidInput, NotFound
+from handlers.reviews.chains import CHAINS, Chain
+from handlers.reviews.reviewers import account_of_userid, name_of, userid_of
+from handlers.reviews.subjects import Decider, SubjectHooks, default_subjects
+from handlers.reviews.tasks import close_stage, open_stage
+from store.models.demands import Review, ReviewStatus, ReviewTask
+from store.uow import UnitOfWork
+
+
+class Decision(StrEnum):
+    APPROVE = "approve"
+    REJECT = "reject"
+    RETURN = "return"
+
+
+_FINAL = {Decision.APPROVE: ReviewStatus.APPROVED, Decision.REJECT: ReviewStatus.REJECTED,
+          Decision.RETURN: ReviewStatus.RETURNED}
+
+
+@dataclass(frozen=True)
+class DecideReview:
+    review_id: int
+    stage: int
+    decision: Decision
+    reason: str = ""
+    account_id: int | None = None  # from a REST session
+    userid: str | None = None  # from a card press
+
+
+@dataclass(frozen=True)
+class ReviewDecided:
+    won: bool  # False: someone (maybe this very reviewer) decided this stage before
+    outcome: str  # approved / rejected / returned / advanced / withdrawn
+    status: str  # what the stage's cards now say: 「已由张三通过」
+
+
+async def decide_review(
+    cmd: DecideReview, uow: UnitOfWork, *, chains: Mapping[str, Chain] = CHAINS,
+    subjects: Mapping[str, SubjectHooks] | None = None,
+) -> ReviewDecided:
+    """Runs inside the caller's unit of work (the card router's, with its press key); the caller commits."""
+    review = await uow.session.get(Review, cmd.review_id)
+    if review is None:
+        raise NotFound("未找到该审核")
+    account_id = cmd.account_id if cmd.account_id is not None else (
+        await account_of_userid(uow, cmd.userid) if cmd.userid else None)
+    if account_id is None or not await _is_reviewer(uow, review.id, cmd.stage, account_id):
+        raise Forbidden("您不是该环节的审核人")
+    reason = cmd.reason.strip()
+    if cmd.decision != Decision.APPROVE and not reason:
+        raise InvalidInput("驳回或退回修改时请填写原因", code="reason_required")
+    chain = chains[review.chain]
+    by = Decider(account_id, await name_of(uow, account_id))
+    advance = cmd.decision == Decision.APPROVE and not chain.is_last(cmd.stage)
+    now = uow.clock.now()
+    values: dict[str, object] = {"stage": cmd.stage + 1} if advance else {
+        "status": _FINAL[cmd.decision], "decided_by": by.account_id, "decided_by_name": by.name,
+        "reason": reason or None, "decided_at": now}
+    result = await uow.session.execute(
+        update(Review).where(Review.id == review.id, Review.status == ReviewStatus.PENDING,
+                             Review.stage == cmd.stage).values(**values).execution_options(synchronize_session=False))
+    if not isinstance(result, CursorResult) or result.rowcount != 1:
+        return await _already(uow, review, cmd.stage)
+    await uow.session.refresh(review)
+    outcome = "advanced" if advance else str(_FINAL[cmd.decision])
+    await uow.record("review", review.id, f"stage_{cmd.decision}d" if advance else outcome, actor=by.label,
+                     data={"stage": cmd.stage, "by": by.name, "reason": reason or None})
+    await close_stage(uow, review, cmd.stage, str(_FINAL[cmd.decision]), by.name, reason or None)
+    if advance:
+        await open_stage(uow, chain, review)
+        return ReviewDecided(True, outcome, decided_status("approved", by.name))
+    hooks = (subjects if subjects is not None else default_subjects())[review.subject_type]
+    if cmd.decision == Decision.APPROVE:
+        await hooks.approved(uow, review, by)
+    elif cmd.decision == Decision.REJECT:
+        await hooks.rejected(uow, review, by, reason)
+    else:
+        await hooks.returned(uow, review, by, reason)
+    await _tell_submitter(uow, chain, review, outcome, by.name, reason)
+    return ReviewDecided(True, outcome, decided_status(outcome, by.name, reason or None))
+
+
+async def _is_reviewer(uow: UnitOfWork, review_id: int, stage: int, account_id: int) -> bool:
+    found = await uow.session.scalar(select(ReviewTask.id).where(
+        ReviewTask.review_id == review_id, ReviewTask.stage == stage, ReviewTask.reviewer_account_id == account_id))
+    return found is not None
+
+
+async def _already(uow: UnitOfWork, review: Review, stage: int) -> ReviewDecided:
+    """The stage was decided before: its cards carry the note of who decided it."""
+    await uow.session.refresh(review)
+    note = await uow.session.scalar(select(ReviewTask.note).where(
+        ReviewTask.review_id == review.id, ReviewTask.stage == stage, ReviewTask.note.is_not(None)).limit(1))
+    outcome = "approved" if review.status == ReviewStatus.PENDING else str(review.status)
+    return ReviewDecided(False, outcome, note or "")
+
+
+async def _tell_submitter(uow: UnitOfWork, chain: Chain, review: Review, outcome: str, by: str,
+                          reason: str) -> None:
+    userid = await userid_of(uow, review.submitter_account_id)
+    if userid is None:
+        return
+    verdict = {"approved": "已通过", "rejected": "未通过", "returned": "被退回修改"}[outcome]
+    text = f"您提交的「{review.title}」{chain.label}{verdict}（审核人：{by}）。"
+    if reason:
+        text += f"\n原因：{reason}"
+    if review.link:
+        text += f"\n详情：{review.link}"
+    await uow.send("dingtalk.work_notice", userid, {"msg": {"msgtype": "text", "text": {"content": text}},
+                                                    "record": f"审核 {review.id}"},
+                   source=f"review:{review.id}")

@@ -1,0 +1,43 @@
+"""A subject enters a chain (first submission or a resubmission): a new round at the first stage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from handlers.reviews.chains import Chain
+from handlers.reviews.tasks import open_stage
+from store.models.demands import Review, ReviewStatus
+from store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class ReviewSubject:
+    subject_type: str
+    subject_id: int
+    title: str
+    summary: str
+    link: str
+    institution_id: int | None
+    region_code: str
+    submitter_account_id: int
+
+
+async def start_review(uow: UnitOfWork, chain: Chain, subject: ReviewSubject) -> Review:
+    """Runs inside the subject's use case, under its row lock; the round number is unique per subject."""
+    last = await uow.session.scalar(select(func.max(Review.round)).where(
+        Review.subject_type == subject.subject_type, Review.subject_id == subject.subject_id))
+    review = Review(
+        chain=chain.name, subject_type=subject.subject_type, subject_id=subject.subject_id, round=(last or 0) + 1,
+        title=subject.title, summary=subject.summary, link=subject.link, institution_id=subject.institution_id,
+        region_code=subject.region_code, submitter_account_id=subject.submitter_account_id, stage=0,
+        status=ReviewStatus.PENDING, created_at=uow.clock.now(),
+    )
+    uow.session.add(review)
+    await uow.session.flush()
+    await open_stage(uow, chain, review)
+    await uow.record("review", review.id, "started", actor=f"account:{subject.submitter_account_id}",
+                     data={"chain": chain.name, "subject": f"{subject.subject_type}:{subject.subject_id}",
+                           "round": review.round})
+    return review

@@ -1,0 +1,82 @@
+"""A stage's reviewer tasks: each one a DingTalk card and a DingTalk to-do, opened and closed through the outbox."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from cards.review import ReviewCardView, decided_status, decided_update, review_card
+from handlers.errors import Conflict
+from handlers.reviews.chains import Chain
+from handlers.reviews.reviewers import name_of, reviewers, userid_of
+from store.models.demands import Review, ReviewTask
+from store.models.outbox import OutboxMessage, OutboxStatus
+from store.uow import UnitOfWork
+
+TEMPLATE_ID = "kezhuan.review.schema"
+
+
+async def open_stage(uow: UnitOfWork, chain: Chain, review: Review) -> list[ReviewTask]:
+    """One card and one to-do per reviewer of the review's current stage."""
+    stage = chain.stage(review.stage)
+    accounts = await reviewers(uow, stage, institution_id=review.institution_id, region_code=review.region_code)
+    if not accounts:
+        raise Conflict(f"「{stage.name}」环节暂无审核人，请联系管理员", code="no_reviewer")
+    submitter = await name_of(uow, review.submitter_account_id)
+    view = ReviewCardView(review.id, review.stage, chain.label, review.title, review.summary, submitter,
+                          stage.name, review.link)
+    tasks = []
+    for account_id in accounts:
+        userid = await userid_of(uow, account_id)
+        task = ReviewTask(review_id=review.id, stage=review.stage, reviewer_account_id=account_id, userid=userid,
+                          out_track_id=f"review-{review.id}-{review.stage}-{account_id}", done=False,
+                          created_at=uow.clock.now())
+        uow.session.add(task)
+        await uow.session.flush()
+        if userid is not None:
+            source = f"review_task:{task.id}"
+            await uow.send("dingtalk.card", userid, {"template_id": TEMPLATE_ID, "card_data": review_card(view)},
+                           platform_key=task.out_track_id, source=source)
+            task.todo_outbox_id = await uow.send(
+                "dingtalk.todo", userid,
+                {"op": "create", "subject": f"{chain.label}：{review.title}", "source_id": task.out_track_id,
+                 "description": f"{stage.name} · 提交人：{submitter}", "detail_url": review.link or None},
+                source=source)
+        tasks.append(task)
+    return tasks
+
+
+async def close_stage(uow: UnitOfWork, review: Review, stage: int, outcome: str, by: str,
+                      reason: str | None) -> None:
+    """Every card of the stage says who decided; every to-do is completed."""
+    tasks = list(await uow.session.scalars(
+        select(ReviewTask).where(ReviewTask.review_id == review.id, ReviewTask.stage == stage,
+                                 ReviewTask.done.is_(False)).order_by(ReviewTask.id)))
+    note = decided_status(outcome, by, reason)
+    for task in tasks:
+        task.done = True
+        task.note = note
+        if task.userid is None:
+            continue
+        source = f"review_task:{task.id}"
+        await uow.send("dingtalk.card_update", task.userid,
+                       {"out_track_id": task.out_track_id, "card_data": decided_update(outcome, by, reason)},
+                       source=source)
+        await _complete_todo(uow, task, source)
+
+
+async def _complete_todo(uow: UnitOfWork, task: ReviewTask, source: str) -> None:
+    if task.todo_outbox_id is None or task.userid is None:
+        return
+    created = await uow.session.get(OutboxMessage, task.todo_outbox_id)
+    if created is None:
+        return
+    if created.provider_message_id:
+        await uow.send("dingtalk.todo", task.userid, {"op": "complete", "task_id": created.provider_message_id},
+                       source=source)
+        return
+    # Not created yet: it never needs to be. A relay that holds it right now (sending) creates an open
+    # to-do the reviewer can still finish by hand: the rare window is logged in the row's reason.
+    await uow.session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == created.id, OutboxMessage.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.DEAD, dead_reason="review decided before the to-do was created",
+                updated_at=uow.clock.now()))

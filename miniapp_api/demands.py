@@ -1,0 +1,220 @@
+"""The demand pages: list and detail in scope, staff submission and editing, withdraw and close, the
+enterprise pool with 揭榜, and a reviewer's decision from the micro-app (the same use case as the card)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from aiohttp import BodyPartReader, web
+
+from bot.bootstrap import demand_policy
+from handlers.demands.close_demand import CloseDemand, close_demand
+from handlers.demands.fields import ATTACHMENT_PURPOSE, DemandFields
+from handlers.demands.get_demand import GetDemand, get_demand
+from handlers.demands.list_demand_pool import ListDemandPool, list_demand_pool
+from handlers.demands.list_demands import ListDemands, list_demands
+from handlers.demands.policy import DemandPolicy
+from handlers.demands.resubmit_demand import ResubmitDemand, resubmit_demand
+from handlers.demands.submit_demand import DemandSubmitted, SubmitDemand, submit_demand
+from handlers.demands.submit_pool_demand import PoolDemandSubmitted, SubmitPoolDemand, submit_pool_demand
+from handlers.demands.take_up_demand import DemandTakenUp, TakeUpDemand, take_up_demand
+from handlers.demands.update_demand import UpdateDemand, update_demand
+from handlers.demands.upload_attachment import UploadDemandAttachment, upload_demand_attachment
+from handlers.demands.views import DemandDetail, DemandRow
+from handlers.demands.withdraw_demand import WithdrawDemand, withdraw_demand
+from handlers.errors import FileTooLarge, InvalidInput
+from handlers.files.policy import PURPOSES
+from handlers.files.store_file import StoredFileView
+from handlers.reviews.decide_review import DecideReview, Decision, ReviewDecided, decide_review
+from miniapp_api import rest
+from miniapp_api.schemas import BOOL, INT, STR, obj, operation, page_of, schema_of
+
+_FIELDS = {
+    "title": STR, "tech_fields": {"type": "array", "items": STR, "maxItems": 3}, "description": STR,
+    "region_code": STR, "expected_result": STR, "fee_ratio_bp": {**INT, "description": "basis points (500 = 5 %)"},
+    "budget_fen": {"type": ["integer", "null"]}, "deadline": {"type": ["string", "null"], "format": "date"},
+    "attachment_ids": {"type": "array", "items": INT},
+}
+_REQUIRED = ["title", "tech_fields", "description", "region_code", "expected_result", "fee_ratio_bp"]
+_FIELD_ERRORS = {"422": "missing_field / invalid_tech_field / fee_ratio_below_floor / fee_ratio_below_institution",
+                 "404": "not_found / attachment_not_found"}
+_OK = {"type": "object", "properties": {"ok": BOOL}}
+_ATTACHMENT = PURPOSES[ATTACHMENT_PURPOSE]
+
+
+def policy(request: web.Request) -> DemandPolicy:
+    return demand_policy(rest.container(request).settings)
+
+
+def _fields(body: dict[str, Any]) -> DemandFields:
+    deadline = rest.optional_text(body, "deadline")
+    try:
+        day = date.fromisoformat(deadline) if deadline else None
+    except ValueError:
+        raise InvalidInput("截止日期格式有误", code="invalid_field") from None
+    budget = body.get("budget_fen")
+    ids = body.get("attachment_ids") or []
+    if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+        raise InvalidInput("字段 attachment_ids 的格式有误", code="invalid_field")
+    return DemandFields(
+        title=rest.text(body, "title"), tech_fields=rest.texts(body, "tech_fields") or (),
+        description=rest.text(body, "description"), region_code=rest.text(body, "region_code"),
+        expected_result=rest.text(body, "expected_result"), fee_ratio_bp=rest.integer(body, "fee_ratio_bp"),
+        budget_fen=None if budget is None else rest.integer(body, "budget_fen"), deadline=day,
+        attachment_ids=tuple(ids),
+    )
+
+
+async def _file(request: web.Request) -> tuple[str, bytes]:
+    """The `file` part of a multipart body, read no further than the purpose's size limit."""
+    try:
+        reader = await request.multipart()
+    except (AssertionError, ValueError, KeyError):
+        raise InvalidInput("请以 multipart/form-data 上传文件（字段名 file）", code="file_missing") from None
+    while (part := await reader.next()) is not None:
+        if isinstance(part, BodyPartReader) and part.name == "file":
+            content = bytearray()
+            while chunk := await part.read_chunk():
+                content += chunk
+                if len(content) > _ATTACHMENT.max_bytes:
+                    raise FileTooLarge(_ATTACHMENT.too_large_message)
+            return part.filename or "附件", bytes(content)
+    raise InvalidInput("请以 multipart/form-data 上传文件（字段名 file）", code="file_missing")
+
+
+async def new_attachment(request: web.Request) -> web.Response:
+    filename, content = await _file(request)
+    container = rest.container(request)
+    cmd = UploadDemandAttachment(rest.actor_id(request), filename, content)
+    return rest.json(await upload_demand_attachment(cmd, container.uow(), container.files), status=201)
+
+
+async def demands(request: web.Request) -> web.Response:
+    cmd = ListDemands(rest.actor_id(request), rest.page_request(request), request.query.get("status") or None)
+    return rest.page_json(await list_demands(cmd, rest.container(request).uow()))
+
+
+async def new_demand(request: web.Request) -> web.Response:
+    body = await rest.json_body(request)
+    cmd = SubmitDemand(rest.actor_id(request), rest.integer(body, "enterprise_id"), _fields(body),
+                       rest.boolean(body, "draft"))
+    return rest.json(await submit_demand(cmd, rest.container(request).uow(), policy(request)), status=201)
+
+
+async def demand(request: web.Request) -> web.Response:
+    cmd = GetDemand(rest.actor_id(request), rest.path_id(request, "demand_id"))
+    return rest.json(await get_demand(cmd, rest.container(request).uow()))
+
+
+async def edit_demand(request: web.Request) -> web.Response:
+    body = await rest.json_body(request)
+    cmd = UpdateDemand(rest.actor_id(request), rest.path_id(request, "demand_id"), _fields(body))
+    await update_demand(cmd, rest.container(request).uow(), policy(request))
+    return rest.json({"ok": True})
+
+
+async def submit(request: web.Request) -> web.Response:
+    cmd = ResubmitDemand(rest.actor_id(request), rest.path_id(request, "demand_id"))
+    return rest.json({"review_id": await resubmit_demand(cmd, rest.container(request).uow(), policy(request))})
+
+
+async def withdraw(request: web.Request) -> web.Response:
+    await withdraw_demand(WithdrawDemand(rest.actor_id(request), rest.path_id(request, "demand_id")),
+                          rest.container(request).uow())
+    return rest.json({"ok": True})
+
+
+async def close(request: web.Request) -> web.Response:
+    body = await rest.json_body(request)
+    cmd = CloseDemand(rest.actor_id(request), rest.path_id(request, "demand_id"), rest.text(body, "reason"))
+    await close_demand(cmd, rest.container(request).uow())
+    return rest.json({"ok": True})
+
+
+async def pool(request: web.Request) -> web.Response:
+    cmd = ListDemandPool(rest.actor_id(request), rest.page_request(request))
+    return rest.page_json(await list_demand_pool(cmd, rest.container(request).uow()))
+
+
+async def post_to_pool(request: web.Request) -> web.Response:
+    body = await rest.json_body(request)
+    enterprise = body.get("enterprise_id")
+    cmd = SubmitPoolDemand(rest.actor_id(request), _fields(body),
+                           None if enterprise is None else rest.integer(body, "enterprise_id"))
+    return rest.json(await submit_pool_demand(cmd, rest.container(request).uow(), policy(request)), status=201)
+
+
+async def take_up(request: web.Request) -> web.Response:
+    body = await rest.json_body(request)
+    cmd = TakeUpDemand(rest.actor_id(request), rest.path_id(request, "demand_id"),
+                       rest.integer(body, "staff_account_id"))
+    return rest.json(await take_up_demand(cmd, rest.container(request).uow(), policy(request)))
+
+
+async def decision(request: web.Request) -> web.Response:
+    body = await rest.json_body(request)
+    try:
+        kind = Decision(rest.text(body, "decision"))
+    except ValueError:
+        raise InvalidInput("decision 应为 approve、reject 或 return", code="invalid_field") from None
+    cmd = DecideReview(rest.path_id(request, "review_id"), rest.integer(body, "stage"), kind,
+                       rest.text(body, "reason"), account_id=rest.actor_id(request))
+    async with rest.container(request).uow() as uow:
+        decided = await decide_review(cmd, uow)
+        await uow.commit()
+    return rest.json(decided)
+
+
+_upload_doc = operation(
+    "A demand attachment (jpg, png, pdf, doc, docx, xls, xlsx; type checked by content); name its id on the demand",
+    ("201", schema_of(StoredFileView)), errors={"413": "file_too_large", "415": "unsupported_file_type",
+                                                 "422": "file_missing"})
+_upload_doc["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": obj(
+    ["file"], file={"type": "string", "format": "binary"})}}}
+
+ROUTES = [
+    rest.Route("POST", "/demand-attachments", new_attachment, _upload_doc),
+    rest.Route("GET", "/demands", demands, operation(
+        "Demands in the caller's scope, most recently changed first", ("200", page_of(DemandRow)), paged=True)),
+    rest.Route("POST", "/demands", new_demand, operation(
+        "A staff member records a demand for an enterprise their institution serves (draft or to review)",
+        ("201", schema_of(DemandSubmitted)),
+        body=obj(["enterprise_id", *_REQUIRED], enterprise_id=INT, draft=BOOL, **_FIELDS), errors=_FIELD_ERRORS)),
+    rest.Route("GET", "/demands/{demand_id}", demand, operation(
+        "One demand with its timeline", ("200", schema_of(DemandDetail)), errors={"404": "not_found"})),
+    rest.Route("PUT", "/demands/{demand_id}", edit_demand, operation(
+        "The owner edits a draft or a demand returned for update", ("200", _OK), body=obj(_REQUIRED, **_FIELDS),
+        errors={**_FIELD_ERRORS, "409": "illegal_transition"})),
+    rest.Route("POST", "/demands/{demand_id}/submit", submit, operation(
+        "The owner sends a draft or a returned demand to review (a new round)",
+        ("200", obj(["review_id"], review_id=INT)), errors={"404": "not_found", "409": "illegal_transition"})),
+    rest.Route("POST", "/demands/{demand_id}/withdraw", withdraw, operation(
+        "The owner withdraws a demand under review back to a draft", ("200", _OK),
+        errors={"404": "not_found", "409": "illegal_transition / review_decided"})),
+    rest.Route("POST", "/demands/{demand_id}/close", close, operation(
+        "The owner or the institution's admin closes a demand, with a reason", ("200", _OK),
+        body=obj(["reason"], reason=STR),
+        errors={"404": "not_found", "409": "illegal_transition", "422": "reason_required"})),
+    rest.Route("GET", "/demand-pool", pool, operation(
+        "Enterprises' demands waiting to be taken up in the cities where the caller's institution has a centre",
+        ("200", page_of(DemandRow)), paged=True)),
+    rest.Route("POST", "/demand-pool", post_to_pool, operation(
+        "An enterprise contact posts their enterprise's demand to the pool", ("201", schema_of(PoolDemandSubmitted)),
+        body=obj(_REQUIRED, enterprise_id=INT, **_FIELDS), errors=_FIELD_ERRORS)),
+    rest.Route("POST", "/demands/{demand_id}/take-up", take_up, operation(
+        "揭榜: an institution or centre admin takes up a pooled demand and names the docking staff member",
+        ("200", schema_of(DemandTakenUp)), body=obj(["staff_account_id"], staff_account_id=INT),
+        errors={"404": "not_found / staff_not_found", "409": "already_taken",
+                "422": "fee_ratio_below_institution"})),
+    rest.Route("POST", "/reviews/{review_id}/decision", decision, operation(
+        "A reviewer of the stage decides (as the card's buttons do); a decided stage answers won=false",
+        ("200", schema_of(ReviewDecided)),
+        body=obj(["stage", "decision"], stage=INT, decision={"type": "string", "enum": [d.value for d in Decision]},
+                 reason=STR),
+        errors={"404": "not_found", "422": "reason_required"})),
+]
+
+
+def register(app: web.Application) -> None:
+    rest.add_routes(app, ROUTES)
