@@ -82,6 +82,8 @@ TABLE: dict[str, str] = {
     "POST /staff/{staff_member_id}/departure":                         "-    -    -   Y    Y    -    -    -    -    -",
     "POST /me/mobile-codes":                                           "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
     "POST /me/mobile":                                                 "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
+    "GET /points/me":                                                  "-    -    -   -    Y    Y    -    -    -    -",
+    "GET /points/ranking":                                             "-    -    Y   Y    Y    Y    Y    -    -    -",
 }
 # not_mini_program and already_bound: the bind route takes only a pending mini-program session.
 REFUSALS = {"unauthenticated", "binding_required", "forbidden", "not_mini_program", "already_bound"}
