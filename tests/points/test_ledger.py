@@ -7,7 +7,8 @@ import asyncio
 from dataclasses import replace
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import DBAPIError
 
 from handlers.audit.verify_audit_chain import verify_audit_chain
 from handlers.clock import ManualClock
@@ -192,3 +193,17 @@ async def test_a_fact_keeps_its_time_and_the_membership_of_that_time(points: Poi
     async with points.org.container.sessionmaker() as session:
         event = (await session.scalars(select(PointEvent))).one()
     assert (event.occurred_at, event.institution_id, event.centre_id) == (when, points.y.id, points.y.centre)
+
+
+async def test_the_database_refuses_to_rewrite_the_log_or_the_ledger(points: Points) -> None:
+    await history(points)
+    statements = [
+        update(PointEntry).values(points=100),
+        update(PointEvent).values(account_id=points.y.staff_account),
+        delete(PointEvent),
+    ]
+    for statement in statements:
+        with pytest.raises(DBAPIError, match="append-only"):
+            async with points.org.container.sessionmaker() as session, session.begin():
+                await session.execute(statement)
+    assert await points.totals() == expected(points)
