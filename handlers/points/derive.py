@@ -6,13 +6,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.points.rules import RuleSet
 from store.models.points import PointEntry, PointEvent
 
 COMPENSATION = "compensation"
+
+
+async def lock_ledger(session: AsyncSession, *, exclusive: bool) -> None:
+    """A rebuild and the facts recorded meanwhile take turns: recording holds the ledger in a mode other
+    writers share, a rebuild excludes them all, so no fact is scored against a half-rebuilt ledger. SQLite
+    already runs one writer at a time (BEGIN IMMEDIATE)."""
+    if session.get_bind().dialect.name == "postgresql":
+        mode = "EXCLUSIVE" if exclusive else "ROW EXCLUSIVE"
+        await session.execute(text(f"LOCK TABLE point_entries IN {mode} MODE"))
 
 
 async def derive_entry(session: AsyncSession, event: PointEvent, rules: RuleSet, now: datetime) -> PointEntry | None:

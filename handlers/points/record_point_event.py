@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from handlers.errors import InvalidInput
-from handlers.points.derive import derive_entry
+from handlers.points.derive import derive_entry, lock_ledger
 from handlers.points.rules import RULE_SETS, RuleSet, current
 from store.models.organisation import StaffMember
 from store.models.points import PointEntry, PointEvent
@@ -71,6 +71,7 @@ async def record_point_event(
     if missing:
         raise InvalidInput(f"积分事件缺少字段：{', '.join(missing)}", code="invalid_point_event")
     session = uow.session
+    await lock_ledger(session, exclusive=False)
     # The membership row's lock serialises appends to this account's points chain; the institution and
     # centre credited are the ones of this moment, and stay with the entry after a move or departure.
     member = await session.scalar(

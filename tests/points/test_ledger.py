@@ -207,3 +207,15 @@ async def test_the_database_refuses_to_rewrite_the_log_or_the_ledger(points: Poi
             async with points.org.container.sessionmaker() as session, session.begin():
                 await session.execute(statement)
     assert await points.totals() == expected(points)
+
+
+async def test_facts_recorded_during_a_rebuild_are_scored_once(points: Points) -> None:
+    await history(points)
+    staff, experts = points.x.staff_account, points.experts
+    late = [PointFact(Kind.EXPERT_PUSH_ACCEPTED, staff, demand_id=5, expert_id=e, push_id=20 + n)
+            for n, e in enumerate(experts)]
+    await asyncio.gather(rebuild_points(RebuildPoints(), points.org.uow), *(points.record(f) for f in late))
+    live = await points.totals()
+    assert live["staff"][staff] == 4 + 3
+    await rebuild_points(RebuildPoints(), points.org.uow)
+    assert await points.totals() == live
