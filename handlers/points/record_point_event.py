@@ -2,7 +2,9 @@
 current rule set, and an audit entry on the credited account's points chain.
 
 The demand flows call this from their own use cases (a demand approved, a push accepted or blocked by
-WeChat, a project registered); a repeated report of the same fact is a no-op.
+WeChat, a project registered); a repeated report of the same fact is a no-op. Facts about one push name the
+same account (the staff member who pushed): the lock on that account's membership then orders them, so the
+event ids — the order a replay scores them in — follow the order they were scored live.
 """
 
 from __future__ import annotations
