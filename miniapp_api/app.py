@@ -15,6 +15,7 @@ from miniapp_api import (
     life_events,
     membership_invitations,
     organisation,
+    points,
     reference,
     rest,
     staff,
@@ -24,7 +25,7 @@ from miniapp_api.errors import error_middleware
 
 # The REST pages: each area declares its routes with their OpenAPI operations (miniapp_api.rest.Route).
 PAGE_AREAS = (organisation, centres, staff, experts, enterprises, invitation_codes, expert_import, life_events,
-              membership_invitations, demands)
+              membership_invitations, demands, points)
 
 _CODE_PARAM = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
 _ERROR_404 = {

@@ -7,8 +7,10 @@ from handlers.demands.notify_enterprise import notify_enterprise
 from handlers.demands.policy import DEFAULT_POLICY, DemandPolicy
 from handlers.demands.states import Step, next_status
 from handlers.demands.timeline import step
+from handlers.points.record_point_event import PointFact, record_point_event
 from handlers.reviews.subjects import Decider
 from store.models.demands import Demand, Review
+from store.models.points import PointEventKind
 from store.uow import UnitOfWork
 
 
@@ -18,7 +20,9 @@ class DemandReviewHooks:
 
     async def approved(self, uow: UnitOfWork, review: Review, by: Decider) -> None:
         demand = await self._move(uow, review, Step.APPROVE, by, "")
-        # points: demand_approved — +2 to demand.staff_account_id (the lead wires the ledger's award here).
+        if demand.staff_account_id is not None:  # +2 to the submitting staff member under the current rules
+            await record_point_event(uow, PointFact(PointEventKind.DEMAND_APPROVED, demand.staff_account_id,
+                                                    demand_id=demand.id))
         await notify_enterprise(uow, demand, "已通过审核，进入对接", self.policy)
 
     async def rejected(self, uow: UnitOfWork, review: Review, by: Decider, reason: str) -> None:

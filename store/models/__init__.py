@@ -40,6 +40,7 @@ from store.models.organisation_people import (
     FollowUpKind,
 )
 from store.models.outbox import OutboxMessage, OutboxStatus
+from store.models.points import PointEntry, PointEvent, PointEventKind
 from store.models.wechat import WeChatFollower, WeChatInbox
 
 __all__ = [
@@ -87,6 +88,9 @@ __all__ = [
     "Official",
     "OutboxMessage",
     "OutboxStatus",
+    "PointEntry",
+    "PointEvent",
+    "PointEventKind",
     "RegionLevel",
     "Role",
     "StaffMember",

@@ -95,6 +95,8 @@ TABLE: dict[str, str] = {
     "POST /demands/{demand_id}/take-up":                               "-    -    -   Y    Y    -    -    -    -    -",
     "POST /reviews/{review_id}/decision":                              "-    -    -   Y    -    -    -    -    -    -",
     "POST /demand-attachments":                                        "-    -    -   -    Y    Y    -    -    Y    -",
+    "GET /points/me":                                                  "-    -    -   -    Y    Y    -    -    -    -",
+    "GET /points/ranking":                                             "-    -    Y   Y    Y    Y    Y    -    -    -",
 }
 # not_mini_program and already_bound: the bind route takes only a pending mini-program session.
 REFUSALS = {"unauthenticated", "binding_required", "forbidden", "not_mini_program", "already_bound"}

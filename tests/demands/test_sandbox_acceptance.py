@@ -1,6 +1,7 @@
 """Issue 6's first acceptance, end to end through the sandbox DingTalk: staff submit → the admin's card and to-do
 appear → 驳回 without a reason is refused → 退回修改 → the staff member edits and resubmits → 通过 pressed through
-the Stream gateway → the demand is 对接中, every card updated, the to-do completed, staff and enterprise told."""
+the Stream gateway → the demand is 对接中, every card updated, the to-do completed, staff and enterprise told,
++2 points to the staff member."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from bot.web import create_web_app
 from handlers.audit.verify_audit_chain import verify_audit_chain
 from handlers.auth.sessions import issue_session
 from handlers.clock import ManualClock
+from handlers.points.get_my_points import GetMyPoints, get_my_points
 from sandbox.state import InboxItem, Persona
 from store.models.audit import AuditEntry
 from store.models.auth import SessionKind
@@ -185,3 +187,6 @@ async def test_submit_review_on_the_card_return_resubmit_and_approve(
             AuditEntry.aggregate_type == "demand", AuditEntry.aggregate_id == str(submitted.demand_id))
             .order_by(AuditEntry.seq)))
     assert actions == ["submit", "return", "edit", "submit", "approve"]
+    # +2 contribution points to the staff member whose demand passed review, explained by its entry.
+    mine = await get_my_points(GetMyPoints(demand.staff_account_id or 0), container.uow())
+    assert mine.total_points == 2 and [e.points for e in mine.entries] == [2]

@@ -1,0 +1,1 @@
+"""Contribution points: an append-only ledger derived from an event log by a versioned rule set."""
