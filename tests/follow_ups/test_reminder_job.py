@@ -3,7 +3,8 @@ right working day in office hours; re-runs (a restart) send nothing more; a foll
 
 from __future__ import annotations
 
-from handlers.follow_up_reminders.send_due_reminders import RemindersSent
+from bot.bootstrap import build_container
+from handlers.follow_up_reminders.send_due_reminders import RemindersSent, send_due_reminders
 from handlers.follow_ups.add_follow_up import AddDemandFollowUp, add_demand_follow_up
 from store.models.outbox import OutboxMessage
 from tests.follow_ups.conftest import Docking, beijing
@@ -25,8 +26,14 @@ async def test_docked_before_the_holiday_reminds_once_then_escalates_once(dockin
     card = reminder.payload["msg"]
     text = card["markdown"]["text"] if card["msgtype"] == "markdown" else card["action_card"]["markdown"]
     assert "高精度MEMS压力传感器封装工艺改进" in text and "2025-09-30" in text and "记录跟进" in text
-    # A re-run, or a restarted instance reading the same rows, sends nothing more.
+    # A re-run, or a restarted instance (a new container on the same database), sends nothing more.
     assert await docking.run_job(beijing(2025, 10, 13, 9, 10)) == RemindersSent(0, 0)
+    restarted = await build_container(docking.bench.container.settings, clock=docking.clock)
+    try:
+        again = await send_due_reminders(restarted.uow, restarted.follow_up_policy, restarted.office_hours)
+        assert again == RemindersSent(0, 0)
+    finally:
+        await restarted.aclose()
     assert await docking.run_job(beijing(2025, 10, 15, 17, 59)) == RemindersSent(0, 0)
     assert await docking.notices("dt-boss") == []
 
