@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from handlers.demands.upload_attachment import UploadDemandAttachment, upload_demand_attachment
 from handlers.errors import Conflict, Forbidden, InvalidInput, NotFound
 from handlers.follow_up_reminders.send_due_reminders import RemindersSent
 from handlers.follow_ups.add_follow_up import AddDemandFollowUp, add_demand_follow_up
@@ -85,3 +86,20 @@ async def test_changing_the_docking_staff_is_refused_when_wrong(docking: Docking
                                                   docking.other_staff_member_id), docking.bench.org.uow)
     again = ChangeDockingStaff(docking.centre_admin_id, docking.demand_id, docking.other_staff_member_id)
     await refused(c, change_docking_staff(again, docking.bench.org.uow), Conflict, "same_staff")
+
+
+async def test_a_follow_up_carries_the_recorders_own_uploaded_attachments(docking: Docking) -> None:
+    docking.clock.set(beijing(2025, 10, 9, 15))
+    c, org = docking.bench.container, docking.bench.org
+    pdf = b"%PDF-1.4\n%1\n1 0 obj\n<<>>\nendobj\nstartxref\n0\n%%EOF\n"
+    mine = await upload_demand_attachment(UploadDemandAttachment(docking.bench.staff_id, "纪要.pdf", pdf), org.uow,
+                                          c.files)
+    theirs = await upload_demand_attachment(UploadDemandAttachment(docking.other_staff_id, "别人的.pdf", pdf),
+                                            org.uow, c.files)
+    borrowed = AddDemandFollowUp(docking.bench.staff_id, docking.demand_id, "online", beijing(2025, 10, 9, 14),
+                                 "线上会议", (theirs.id,))
+    await refused(c, add_demand_follow_up(borrowed, org.uow), NotFound, "attachment_not_found")
+    await add_demand_follow_up(AddDemandFollowUp(docking.bench.staff_id, docking.demand_id, "online",
+                                                 beijing(2025, 10, 9, 14), "线上会议", (mine.id,)), org.uow)
+    [listed] = await list_demand_follow_ups(ListDemandFollowUps(docking.centre_admin_id, docking.demand_id), org.uow)
+    assert listed.attachment_ids == (mine.id,) and listed.kind == "online"
