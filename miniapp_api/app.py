@@ -11,6 +11,7 @@ from miniapp_api import (
     enterprises,
     expert_import,
     experts,
+    follow_ups,
     invitation_codes,
     life_events,
     membership_invitations,
@@ -25,7 +26,7 @@ from miniapp_api.errors import error_middleware
 
 # The REST pages: each area declares its routes with their OpenAPI operations (miniapp_api.rest.Route).
 PAGE_AREAS = (organisation, centres, staff, experts, enterprises, invitation_codes, expert_import, life_events,
-              membership_invitations, demands, points)
+              membership_invitations, demands, points, follow_ups)
 
 _CODE_PARAM = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
 _ERROR_404 = {

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.bootstrap import Container
+from bot.bootstrap import Container, demand_policy
 from handlers.audit.anchor_audit_heads import anchor_audit_heads
+from handlers.follow_up_reminders.send_due_reminders import send_due_reminders
 from handlers.membership.expire_membership_invitations import expire_membership_invitations
 from handlers.wechat.prune_inbox import prune_inbox
 from scheduler.lease import leased
@@ -47,6 +48,19 @@ def build_scheduler(container: Container) -> AsyncIOScheduler:
         "interval",
         seconds=600,
         id="membership-invitations-expire",
+        coalesce=True,
+        max_instances=1,
+    )
+
+    async def follow_up_reminders() -> None:
+        await send_due_reminders(container.uow, container.follow_up_policy, container.office_hours,
+                                 demand_policy(container.settings))
+
+    scheduler.add_job(
+        leased(container.coordination, "follow-up-reminders", follow_up_reminders, ttl_seconds=270),
+        "interval",
+        seconds=300,
+        id="follow-up-reminders",
         coalesce=True,
         max_instances=1,
     )

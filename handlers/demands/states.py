@@ -25,6 +25,8 @@ class Step(StrEnum):
     PUBLISH = "publish"
     COMPLETE = "complete"
     CLOSE = "close"
+    FOLLOW_UP = "follow_up"  # the docking staff member records a visit, call, meeting …
+    CHANGE_STAFF = "change_staff"  # the centre admin hands the docking to another staff member
 
 
 _MOVES: dict[Step, tuple[frozenset[S | None], S | None]] = {
@@ -40,11 +42,14 @@ _MOVES: dict[Step, tuple[frozenset[S | None], S | None]] = {
     Step.PUBLISH: (frozenset({S.DOCKING}), S.PUBLISHED),
     Step.COMPLETE: (frozenset({S.DOCKING, S.PUBLISHED}), S.COMPLETED),
     Step.CLOSE: (frozenset({S.DRAFT, S.POOLED, S.RETURNED, S.REJECTED, S.DOCKING, S.PUBLISHED}), S.CLOSED),
+    Step.FOLLOW_UP: (frozenset({S.DOCKING, S.PUBLISHED}), None),
+    Step.CHANGE_STAFF: (frozenset({S.DOCKING, S.PUBLISHED}), None),
 }
 
 _VERBS = {Step.SAVE_DRAFT: "保存草稿", Step.POOL: "进入揭榜池", Step.TAKE_UP: "揭榜", Step.SUBMIT: "提交审核",
           Step.EDIT: "修改", Step.APPROVE: "审核通过", Step.REJECT: "驳回", Step.RETURN: "退回修改",
-          Step.WITHDRAW: "撤回", Step.PUBLISH: "公开", Step.COMPLETE: "完成", Step.CLOSE: "关闭"}
+          Step.WITHDRAW: "撤回", Step.PUBLISH: "公开", Step.COMPLETE: "完成", Step.CLOSE: "关闭",
+          Step.FOLLOW_UP: "记录跟进", Step.CHANGE_STAFF: "更换对接人员"}
 
 
 def verb(step: Step) -> str:

@@ -15,6 +15,7 @@ from store.models.dingtalk import DingTalkInbound
 from store.models.expert_imports import ExpertImport
 from store.models.expert_invitations import ExpertInvitation, ExpertInvitationStatus
 from store.models.files import StoredFile
+from store.models.follow_ups import DemandFollowUp, FollowUpReminder
 from store.models.invitations import InvitationCode, InvitationPurpose, InvitationRedemption
 from store.models.membership import InvitationStatus, MembershipInvitation, PlatformState
 from store.models.organisation import (
@@ -45,6 +46,8 @@ from store.models.wechat import WeChatFollower, WeChatInbox
 
 __all__ = [
     "Demand",
+    "DemandFollowUp",
+    "FollowUpReminder",
     "DemandEvent",
     "DemandOrigin",
     "DemandStatus",

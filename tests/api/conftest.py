@@ -34,7 +34,7 @@ from sandbox.registry import SandboxBusinessRegistry
 from store.models.auth import SessionKind
 from store.models.membership import MembershipInvitation
 from store.models.organisation import Account, AccountRole, AccountStatus, Role
-from tests.api.demand_world import demand_ids
+from tests.api.demand_world import demand_ids, docking_ids
 from tests.organisation.conftest import Org, org, regions, registry  # noqa: F401  (fixtures)
 
 ROLES = (
@@ -186,6 +186,8 @@ async def build_world(base: Org) -> tuple[World, Institution, dict[str, str | No
         "invitation_id": invitations[leaver.account_id],
         "staff_account_id": x.staff_account,
         **await demand_ids(base, x.staff_account, x.enterprise, contact),
+        **await docking_ids(base, x.admin, x.staff_account, x.enterprise),
+        "spare_staff_member_id": spare_staff.staff_member_id,
     }
     tokens: dict[str, str | None] = {"anonymous": None, "pending": await world.token(None, SessionKind.MINI_PROGRAM)}
     for role, account_id in world.accounts.items():

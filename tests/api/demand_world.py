@@ -48,3 +48,20 @@ async def demand_ids(base: Org, staff: int, enterprise: int, contact: int) -> di
         "close_demand_id:institution_admin": await by_staff(True), "close_demand_id": await by_staff(True),
         "pool_demand_id:institution_admin": await pooled(), "pool_demand_id": await pooled(),
     }
+
+
+async def docking_ids(base: Org, admin: int, staff: int, enterprise: int) -> dict[str, int]:
+    """Demands in docking (approved by the institution admin): one for follow-ups, one whose staff is changed."""
+    from handlers.reviews.decide_review import DecideReview, Decision, decide_review
+
+    async def docking() -> int:
+        demand = (await submit_demand(SubmitDemand(staff, enterprise, FIELDS, False), base.uow)).demand_id
+        async with base.container.sessionmaker() as session:
+            review = await session.scalar(select(Review.id).where(Review.subject_id == demand))
+        assert review is not None
+        async with base.uow as uow:
+            await decide_review(DecideReview(review, 0, Decision.APPROVE, "", account_id=admin), uow)
+            await uow.commit()
+        return demand
+
+    return {"docking_demand_id": await docking(), "staff_change_demand_id": await docking()}

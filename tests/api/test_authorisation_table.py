@@ -95,6 +95,9 @@ TABLE: dict[str, str] = {
     "POST /demands/{demand_id}/take-up":                               "-    -    -   Y    Y    -    -    -    -    -",
     "POST /reviews/{review_id}/decision":                              "-    -    -   Y    -    -    -    -    -    -",
     "POST /demand-attachments":                                        "-    -    -   -    Y    Y    -    -    Y    -",
+    "POST /demands/{demand_id}/follow-ups":                            "-    -    -   -    Y    Y    -    -    -    -",
+    "GET /demands/{demand_id}/follow-ups":                             "-    -    Y   Y    Y    Y    Y    -    -    -",
+    "POST /demands/{demand_id}/docking-staff":                         "-    -    -   -    Y    -    -    -    -    -",
     "GET /points/me":                                                  "-    -    -   -    Y    Y    -    -    -    -",
     "GET /points/ranking":                                             "-    -    Y   Y    Y    Y    Y    -    -    -",
 }
@@ -116,6 +119,9 @@ ALIASES: dict[str, dict[str, str]] = {
     "POST /demands/{demand_id}/withdraw": {"demand_id": "withdraw_demand_id"},
     "POST /demands/{demand_id}/close": {"demand_id": "close_demand_id"},
     "POST /demands/{demand_id}/take-up": {"demand_id": "pool_demand_id"},
+    "POST /demands/{demand_id}/follow-ups": {"demand_id": "docking_demand_id"},
+    "GET /demands/{demand_id}/follow-ups": {"demand_id": "docking_demand_id"},
+    "POST /demands/{demand_id}/docking-staff": {"demand_id": "staff_change_demand_id"},
 }
 
 Body = Callable[[World, str, int], dict[str, Any]]
@@ -177,6 +183,11 @@ BODIES: dict[str, Body] = {
     "POST /demands/{demand_id}/close": lambda w, r, n: {"json": {"reason": "企业已自行解决"}},
     "POST /demand-pool": lambda w, r, n: demand_world.body(),
     "POST /demands/{demand_id}/take-up": lambda w, r, n: {"json": {"staff_account_id": w.ids["staff_account_id"]}},
+    "POST /demands/{demand_id}/follow-ups": lambda w, r, n: {"json": {
+        "kind": "visit", "content": f"走访企业{n}",
+        "occurred_at": (w.org.container.clock.now() - timedelta(hours=1)).isoformat()}},
+    "POST /demands/{demand_id}/docking-staff": lambda w, r, n: {"json": {
+        "staff_member_id": w.ids["spare_staff_member_id"]}},
     "POST /reviews/{review_id}/decision": lambda w, r, n: {"json": {"stage": 0, "decision": "approve"}},
     "POST /me/mobile-codes": lambda w, r, n: {"json": {"mobile": _unique_mobile(n, 9)}},
     "POST /me/mobile": lambda w, r, n: {"json": {"mobile": _unique_mobile(n, 10),

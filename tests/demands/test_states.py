@@ -25,6 +25,7 @@ ALLOWED: dict[tuple[Step, S | None], S] = {
     (Step.COMPLETE, S.DOCKING): S.COMPLETED,
     (Step.COMPLETE, S.PUBLISHED): S.COMPLETED,
     **{(Step.CLOSE, s): S.CLOSED for s in (S.DRAFT, S.POOLED, S.RETURNED, S.REJECTED, S.DOCKING, S.PUBLISHED)},
+    **{(step, s): s for step in (Step.FOLLOW_UP, Step.CHANGE_STAFF) for s in (S.DOCKING, S.PUBLISHED)},
 }
 
 

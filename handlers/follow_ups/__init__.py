@@ -1,0 +1,1 @@
+"""Follow-ups on demands in docking, and the docking staff member's replacement."""

@@ -1,0 +1,71 @@
+"""The centre admin hands a demand in docking to another active staff member of the same centre (seed §一.3②).
+
+The new staff member hears of it by work notice; the reminder count starts again for them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from handlers.demands.access import locked
+from handlers.demands.policy import DEFAULT_POLICY, DemandPolicy
+from handlers.demands.scope import require_visible_demand
+from handlers.demands.states import Step, next_status
+from handlers.demands.timeline import step
+from handlers.errors import Conflict, Forbidden, NotFound
+from handlers.follow_up_reminders.state import restart_silence
+from handlers.follow_ups.access import is_centre_admin
+from handlers.organisation.actors import load_actor
+from handlers.reviews.reviewers import name_of, userid_of
+from store.models.organisation import CLOSED_STATUSES, Account, StaffMember
+from store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class ChangeDockingStaff:
+    actor_id: int
+    demand_id: int
+    staff_member_id: int
+
+
+@dataclass(frozen=True)
+class DockingStaffChanged:
+    demand_id: int
+    staff_account_id: int
+
+
+async def change_docking_staff(cmd: ChangeDockingStaff, uow: UnitOfWork,
+                               policy: DemandPolicy = DEFAULT_POLICY) -> DockingStaffChanged:
+    async with uow:
+        actor = await load_actor(uow, cmd.actor_id)
+        demand = await locked(uow, cmd.demand_id)
+        if not is_centre_admin(actor, demand):
+            await require_visible_demand(uow, actor, demand.id)
+            raise Forbidden("只有分中心管理员可以更换对接人员")
+        next_status(Step.CHANGE_STAFF, demand.status)
+        account_id = await uow.session.scalar(
+            select(StaffMember.account_id).join(Account, Account.id == StaffMember.account_id).where(
+                StaffMember.id == cmd.staff_member_id, StaffMember.centre_id == demand.centre_id,
+                StaffMember.left_at.is_(None), Account.status.not_in(list(CLOSED_STATUSES))))
+        if account_id is None:
+            raise NotFound("未找到该技转人员", code="staff_not_found")
+        if account_id == demand.staff_account_id:
+            raise Conflict("该人员已是此需求的对接人员", code="same_staff")
+        before_id = demand.staff_account_id
+        before = await name_of(uow, before_id) if before_id is not None else "无"
+        after = await name_of(uow, account_id)
+        demand.staff_account_id = account_id
+        demand.updated_at = uow.clock.now()
+        await step(uow, demand, Step.CHANGE_STAFF, demand.status, actor=actor.label, note=f"{before} → {after}",
+                   data={"from_staff_account_id": before_id, "to_staff_account_id": account_id})
+        await restart_silence(uow, demand.id, uow.clock.now())
+        if (userid := await userid_of(uow, account_id)) is not None:
+            text = f"您已被指定为需求「{demand.title}」的对接人员，请及时跟进并记录。"
+            if link := policy.link(demand.id):
+                text += f"\n详情：{link}"
+            await uow.send("dingtalk.work_notice", userid, {"msg": {"msgtype": "text", "text": {"content": text}},
+                                                            "record": f"需求 {demand.id} 更换对接人员"},
+                           source=f"demand:{demand.id}")
+        await uow.commit()
+        return DockingStaffChanged(demand.id, account_id)

@@ -1,0 +1,49 @@
+"""A demand's follow-ups, newest first, for those who see the demand inside the organisation (not its
+enterprise: follow-up notes are the staff's working record)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from handlers.demands.scope import require_visible_demand
+from handlers.errors import Forbidden
+from handlers.organisation.actors import load_actor
+from store.models.follow_ups import DemandFollowUp
+from store.models.organisation import Account, Role
+from store.uow import UnitOfWork
+
+READERS = frozenset({Role.INSTITUTION_ADMIN, Role.CENTRE_ADMIN, Role.STAFF, Role.OFFICIAL})
+
+
+@dataclass(frozen=True)
+class ListDemandFollowUps:
+    actor_id: int
+    demand_id: int
+
+
+@dataclass(frozen=True)
+class DemandFollowUpView:
+    id: int
+    kind: str
+    occurred_at: datetime
+    content: str
+    attachment_ids: tuple[int, ...]
+    recorded_by: str
+    recorded_at: datetime
+
+
+async def list_demand_follow_ups(cmd: ListDemandFollowUps, uow: UnitOfWork) -> list[DemandFollowUpView]:
+    async with uow:
+        actor = await load_actor(uow, cmd.actor_id)
+        if not (actor.has(Role.SYSTEM_ADMIN) or any(g.role in READERS for g in actor.grants)):
+            raise Forbidden("您没有权限查看跟进记录")
+        await require_visible_demand(uow, actor, cmd.demand_id)
+        rows = (await uow.session.execute(
+            select(DemandFollowUp, Account.name).join(Account, Account.id == DemandFollowUp.account_id)
+            .where(DemandFollowUp.demand_id == cmd.demand_id)
+            .order_by(DemandFollowUp.occurred_at.desc(), DemandFollowUp.id.desc()))).all()
+        return [DemandFollowUpView(f.id, str(f.kind), f.occurred_at, f.content, tuple(f.attachment_ids), name,
+                                   f.created_at) for f, name in rows]
