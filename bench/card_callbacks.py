@@ -74,6 +74,7 @@ FIELDS = DemandFields(
 class Options:
     demands: int
     concurrencies: tuple[int, ...]
+    staff: int
     database_url: str | None
 
 
@@ -82,10 +83,12 @@ def parse_args(argv: list[str] | None = None) -> Options:
     parser.add_argument("--quick", action="store_true", help="100 demands, concurrency 1 and 10")
     parser.add_argument("--demands", type=int, default=1000, help="demands pressed at each concurrency")
     parser.add_argument("--concurrency", type=int, action="append", help="repeatable; default 1, 10, 50")
+    parser.add_argument("--staff", type=int, default=1,
+                        help="staff members the demands are spread over (default 1: every approval credits 张三)")
     parser.add_argument("--database-url", help="PostgreSQL server to create a scratch database on (default: SQLite)")
     args = parser.parse_args(argv)
     concurrencies = tuple(args.concurrency or ((1, 10) if args.quick else (1, 10, 50)))
-    return Options(100 if args.quick else args.demands, concurrencies, args.database_url)
+    return Options(100 if args.quick else args.demands, concurrencies, max(1, args.staff), args.database_url)
 
 
 @dataclass
@@ -93,12 +96,12 @@ class World:
     container: Container
     sandbox: SandboxState
     base_url: str
-    staff_id: int
+    staff_ids: list[int]
     enterprise_id: int
 
 
 @asynccontextmanager
-async def world(database_url: str) -> AsyncIterator[World]:
+async def world(database_url: str, staff: int) -> AsyncIterator[World]:
     """The sandbox DingTalk on loopback, our container pointed at it, the Stream runner connected."""
     clock = SystemClock()
     sandbox = SandboxState()
@@ -128,8 +131,8 @@ async def world(database_url: str) -> AsyncIterator[World]:
             await asyncio.sleep(0.02)
         else:
             raise RuntimeError("the Stream runner never connected to the sandbox gateway")
-        staff_id, enterprise_id = await organisation(container)
-        yield World(container, sandbox, base_url, staff_id, enterprise_id)
+        staff_ids, enterprise_id = await organisation(container, staff)
+        yield World(container, sandbox, base_url, staff_ids, enterprise_id)
     finally:
         await runner.stop()
         await container.aclose()
@@ -137,9 +140,9 @@ async def world(database_url: str) -> AsyncIterator[World]:
         tmp.cleanup()
 
 
-async def organisation(container: Container) -> tuple[int, int]:
-    """An institution (admin 林管理), a centre, staff member 张三, a served enterprise with a contact: through the
-    use cases; the system admin and the two DingTalk bindings are inserted, as the tests do."""
+async def organisation(container: Container, staff_count: int) -> tuple[list[int], int]:
+    """An institution (admin 林管理), a centre, staff member 张三 (and more when asked), a served enterprise with a
+    contact: through the use cases; the system admin and the two DingTalk bindings are inserted, as the tests do."""
     regions, registry = Regions.load(), SandboxBusinessRegistry()
     async with container.uow() as uow:
         now = uow.clock.now()
@@ -155,22 +158,27 @@ async def organisation(container: Container) -> tuple[int, int]:
     admin = inst.admin_account_id
     centre = (await create_centre(CreateCentre(admin, inst.institution_id, "杭州西湖分中心", "330106"),
                                   container.uow(), regions)).centre_id
-    staff = await add_staff(AddStaff(admin, centre, "张三", STAFF_MOBILE, "技术经纪人"), container.uow())
+    people = [("张三", STAFF_MOBILE)] + [(f"技转{n}", f"137{n:08d}") for n in range(1, staff_count)]
+    staff = [await add_staff(AddStaff(admin, centre, name, mobile, "技术经纪人"), container.uow())
+             for name, mobile in people]
     enterprise = await add_enterprise(AddEnterprise(admin, inst.institution_id, "杭州云栖智能传感科技有限公司"),
                                       container.uow(), registry, regions)
     await add_enterprise_contact(AddEnterpriseContact(admin, enterprise.enterprise_id, "陈经理", "总经理",
                                                       "13900000005"), container.uow())
     async with container.sessionmaker() as session, session.begin():
-        for account_id, userid in ((admin, ADMIN_USERID), (staff.account_id, STAFF_USERID)):
+        userids = [(admin, ADMIN_USERID)] + [(s.account_id, f"{STAFF_USERID}-{n}" if n else STAFF_USERID)
+                                             for n, s in enumerate(staff)]
+        for account_id, userid in userids:
             session.add(DingTalkBinding(account_id=account_id, userid=userid, created_at=container.clock.now()))
-    return staff.account_id, enterprise.enterprise_id
+    return [s.account_id for s in staff], enterprise.enterprise_id
 
 
 async def seed(w: World, count: int, batch: int) -> tuple[list[int], list[InboxItem]]:
     """`count` submitted demands, their review cards delivered to the admin's sandbox DingTalk."""
     ids = []
-    for _ in range(count):
-        submitted = await submit_demand(SubmitDemand(w.staff_id, w.enterprise_id, FIELDS, False), w.container.uow())
+    for n in range(count):
+        staff_id = w.staff_ids[n % len(w.staff_ids)]
+        submitted = await submit_demand(SubmitDemand(staff_id, w.enterprise_id, FIELDS, False), w.container.uow())
         ids.append(submitted.demand_id)
     before = len(cards(w))
     relay = Relay(sessionmaker=w.container.sessionmaker, channels=w.container.channels,
@@ -237,7 +245,7 @@ async def press_all(w: World, items: list[InboxItem], concurrency: int) -> Round
 async def notices(w: World) -> int:
     async with w.container.sessionmaker() as session:
         return int(await session.scalar(select(func.count()).select_from(OutboxMessage).where(
-            OutboxMessage.channel == "dingtalk.work_notice", OutboxMessage.recipient == STAFF_USERID)) or 0)
+            OutboxMessage.channel == "dingtalk.work_notice", OutboxMessage.recipient.startswith(STAFF_USERID))) or 0)
 
 
 async def effects(w: World, demand_ids: list[int], notices_before: int) -> tuple[int, int]:
@@ -257,7 +265,7 @@ async def effects(w: World, demand_ids: list[int], notices_before: int) -> tuple
 
 async def run(options: Options) -> dict[str, Any]:
     rounds: dict[str, Any] = {}
-    async with scratch_database(options.database_url) as url, world(url) as w:
+    async with scratch_database(options.database_url) as url, world(url, options.staff) as w:
         for n, concurrency in enumerate(options.concurrencies):
             seeded = time.perf_counter()
             demand_ids, items = await seed(w, options.demands, n)
@@ -281,6 +289,7 @@ async def run(options: Options) -> dict[str, Any]:
         "decisions_per_s": headline["decisions_per_s"],
         "decisions": headline["decisions"], "duplicates": sum(r["duplicates"] for r in rounds.values()),
         "errors": sum(r["errors"] for r in rounds.values()), "demands_per_round": options.demands,
+        "staff": options.staff,
         "rounds": rounds,
     }
 
