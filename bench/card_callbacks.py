@@ -1,0 +1,309 @@
+"""Review-card presses over the sandbox Stream gateway: ack latency, and every frame delivered twice.
+
+For each concurrency (1, 10, 50) a fresh batch of demands is submitted through the use cases (submit_demand: the
+demand, its review, the review task and the card in the outbox, as a staff member's submission makes them); the
+relay delivers the review cards to the sandbox DingTalk. Then the admin presses 通过 on every card from the
+sandbox console (`/_fake/cards/{id}/press`: a CALLBACK frame to our Stream runner, answered by the ack once the
+decision is committed), and the sandbox pushes each frame once more with the same messageId
+(`/_fake/frames/{id}/redeliver`). Everything runs in this one process: the sandbox's HTTP server, our Stream
+client and the presses share one event loop, so the latencies include the sandbox's own work.
+
+    .venv/bin/python bench/card_callbacks.py --quick                     # SQLite, 100 demands, under a minute
+    .venv/bin/python bench/card_callbacks.py --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/test
+
+`decisions` counts demands approved (must equal the demands pressed); `duplicates` counts second effects of a
+press or a redelivery (approve events, points entries and work notices beyond one per demand; must be 0). The
+last line is one JSON object; its top-level ack_p50_ms/ack_p99_ms/decisions_per_s are those at concurrency 10.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiohttp.test_utils import TestServer
+from sqlalchemy import func, select
+
+from bench.outbox_relay import emit, percentile, scratch_database
+from bot.bootstrap import Container, build_container
+from bot.dingtalk.wiring import build_stream
+from bot.relay import Relay
+from bot.settings import DingTalkSettings, Settings
+from handlers.clock import SystemClock
+from handlers.demands.fields import DemandFields
+from handlers.demands.submit_demand import SubmitDemand, submit_demand
+from handlers.organisation.add_enterprise import AddEnterprise, add_enterprise
+from handlers.organisation.add_enterprise_contact import AddEnterpriseContact, add_enterprise_contact
+from handlers.organisation.add_staff import AddStaff, add_staff
+from handlers.organisation.create_centre import CreateCentre, create_centre
+from handlers.organisation.create_institution import CreateInstitution, create_institution
+from handlers.reference.regions import Regions
+from sandbox.dingtalk import create_dingtalk_sandbox
+from sandbox.dingtalk.state import DingTalkSandboxState, OrgUser
+from sandbox.registry import SandboxBusinessRegistry
+from sandbox.state import InboxItem, Persona, SandboxState
+from store.db import is_sqlite
+from store.models.auth import DingTalkBinding
+from store.models.demands import Demand, DemandEvent, DemandStatus
+from store.models.organisation import Account, AccountRole, AccountStatus, Role
+from store.models.outbox import OutboxMessage
+from store.models.points import PointEntry, PointEvent, PointEventKind
+
+ADMIN_MOBILE, ADMIN_USERID = "13800000002", "dt-li"
+STAFF_MOBILE, STAFF_USERID = "13800000004", "dt-zhang"
+FIELDS = DemandFields(
+    title="高精度MEMS压力传感器封装工艺改进", tech_fields=("0101",), description="现有封装良率偏低，需要工艺改进方案。",
+    region_code="330106", expected_result="良率提升到95%以上", fee_ratio_bp=800, budget_fen=50_000_000,
+    deadline=date(2099, 6, 30),
+)
+
+
+@dataclass(frozen=True)
+class Options:
+    demands: int
+    concurrencies: tuple[int, ...]
+    staff: int
+    database_url: str | None
+
+
+def parse_args(argv: list[str] | None = None) -> Options:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="100 demands, concurrency 1 and 10")
+    parser.add_argument("--demands", type=int, default=1000, help="demands pressed at each concurrency")
+    parser.add_argument("--concurrency", type=int, action="append", help="repeatable; default 1, 10, 50")
+    parser.add_argument("--staff", type=int, default=1,
+                        help="staff members the demands are spread over (default 1: every approval credits 张三)")
+    parser.add_argument("--database-url", help="PostgreSQL server to create a scratch database on (default: SQLite)")
+    args = parser.parse_args(argv)
+    concurrencies = tuple(args.concurrency or ((1, 10) if args.quick else (1, 10, 50)))
+    return Options(100 if args.quick else args.demands, concurrencies, max(1, args.staff), args.database_url)
+
+
+@dataclass
+class World:
+    container: Container
+    sandbox: SandboxState
+    base_url: str
+    staff_ids: list[int]
+    enterprise_id: int
+
+
+@asynccontextmanager
+async def world(database_url: str, staff: int) -> AsyncIterator[World]:
+    """The sandbox DingTalk on loopback, our container pointed at it, the Stream runner connected."""
+    clock = SystemClock()
+    sandbox = SandboxState()
+    sandbox.add_person(Persona("admin", "林管理", "法人机构管理员", ADMIN_MOBILE, dingtalk_userid=ADMIN_USERID))
+    sandbox.add_person(Persona("staff", "张三", "技转人员", STAFF_MOBILE, dingtalk_userid=STAFF_USERID))
+    # No automatic redelivery during the run: the bench redelivers every frame itself, exactly once.
+    state = DingTalkSandboxState(redelivery_seconds=600.0, ping_interval_seconds=None)
+    state.users[ADMIN_USERID] = OrgUser(ADMIN_USERID, f"union-{ADMIN_USERID}", "林管理", ADMIN_MOBILE)
+    server = TestServer(create_dingtalk_sandbox(clock, sandbox, state), host="127.0.0.1")
+    await server.start_server()
+    base_url = str(server.make_url("")).rstrip("/")
+    tmp = tempfile.TemporaryDirectory(prefix="kz-bench-cards-")
+    settings = Settings(
+        environment="bench", database_url=database_url, redis_url=None, data_dir=Path(tmp.name) / "data",
+        log_json=False, audit={"anchor_path": Path(tmp.name) / "anchor.json"},
+        dingtalk=DingTalkSettings(api_base_url=base_url, oapi_base_url=base_url, client_id=state.client_id,
+                                  client_secret=state.client_secret, agent_id=state.agent_id, corp_id=state.corp_id),
+    )
+    container = await build_container(settings, clock=clock)
+    runner = build_stream(container, reconnect_base_seconds=0.05)
+    assert runner is not None
+    try:
+        await runner.start()
+        for _ in range(250):
+            if state.connections:
+                break
+            await asyncio.sleep(0.02)
+        else:
+            raise RuntimeError("the Stream runner never connected to the sandbox gateway")
+        staff_ids, enterprise_id = await organisation(container, staff)
+        yield World(container, sandbox, base_url, staff_ids, enterprise_id)
+    finally:
+        await runner.stop()
+        await container.aclose()
+        await server.close()
+        tmp.cleanup()
+
+
+async def organisation(container: Container, staff_count: int) -> tuple[list[int], int]:
+    """An institution (admin 林管理), a centre, staff member 张三 (and more when asked), a served enterprise with a
+    contact: through the use cases; the system admin and the two DingTalk bindings are inserted, as the tests do."""
+    regions, registry = Regions.load(), SandboxBusinessRegistry()
+    async with container.uow() as uow:
+        now = uow.clock.now()
+        root = Account(name="系统管理员", mobile="13900000000", status=AccountStatus.ACTIVE, created_at=now,
+                       updated_at=now)
+        uow.session.add(root)
+        await uow.session.flush()
+        uow.session.add(AccountRole(account_id=root.id, role=Role.SYSTEM_ADMIN, scope_key="", created_at=now))
+        await uow.commit()
+    inst = await create_institution(CreateInstitution(
+        actor_id=root.id, name="浙江大学技术转移中心", credit_code="12330000470003281H", type="university",
+        region_code="330106", admin_name="林管理", admin_mobile=ADMIN_MOBILE), container.uow(), regions)
+    admin = inst.admin_account_id
+    centre = (await create_centre(CreateCentre(admin, inst.institution_id, "杭州西湖分中心", "330106"),
+                                  container.uow(), regions)).centre_id
+    people = [("张三", STAFF_MOBILE)] + [(f"技转{n}", f"137{n:08d}") for n in range(1, staff_count)]
+    staff = [await add_staff(AddStaff(admin, centre, name, mobile, "技术经纪人"), container.uow())
+             for name, mobile in people]
+    enterprise = await add_enterprise(AddEnterprise(admin, inst.institution_id, "杭州云栖智能传感科技有限公司"),
+                                      container.uow(), registry, regions)
+    await add_enterprise_contact(AddEnterpriseContact(admin, enterprise.enterprise_id, "陈经理", "总经理",
+                                                      "13900000005"), container.uow())
+    async with container.sessionmaker() as session, session.begin():
+        userids = [(admin, ADMIN_USERID)] + [(s.account_id, f"{STAFF_USERID}-{n}" if n else STAFF_USERID)
+                                             for n, s in enumerate(staff)]
+        for account_id, userid in userids:
+            session.add(DingTalkBinding(account_id=account_id, userid=userid, created_at=container.clock.now()))
+    return [s.account_id for s in staff], enterprise.enterprise_id
+
+
+async def seed(w: World, count: int, batch: int) -> tuple[list[int], list[InboxItem]]:
+    """`count` submitted demands, their review cards delivered to the admin's sandbox DingTalk."""
+    ids = []
+    for n in range(count):
+        staff_id = w.staff_ids[n % len(w.staff_ids)]
+        submitted = await submit_demand(SubmitDemand(staff_id, w.enterprise_id, FIELDS, False), w.container.uow())
+        ids.append(submitted.demand_id)
+    before = len(cards(w))
+    relay = Relay(sessionmaker=w.container.sessionmaker, channels=w.container.channels,
+                  coordination=w.container.coordination, clock=w.container.clock, settings=w.container.settings.outbox,
+                  timezone=w.container.timezone, relay_id=f"bench-seed-{batch}")
+    # Only the cards: to-dos and notices wait in the outbox, they play no part in a press.
+    relay.channels = {name: c for name, c in relay.channels.items() if name == "dingtalk.card"}
+    while len(cards(w)) - before < count:
+        if await relay.run_once() == 0:
+            await asyncio.sleep(0.05)
+    return ids, cards(w)[before:]
+
+
+def cards(w: World) -> list[InboxItem]:
+    persona = w.sandbox.find(ADMIN_MOBILE)
+    assert persona is not None
+    return [i for i in w.sandbox.inbox[persona.id] if i.channel == "dingtalk.card" and i.title.startswith("需求审核")]
+
+
+@dataclass
+class Round:
+    concurrency: int
+    latencies: list[float]
+    redelivery_latencies: list[float]
+    elapsed: float
+    errors: int
+
+
+async def press_all(w: World, items: list[InboxItem], concurrency: int) -> Round:
+    """Each worker presses 通过 on a card, then has the gateway deliver that frame again."""
+    queue = iter(items)
+    latencies: list[float] = []
+    again: list[float] = []
+    errors = 0
+
+    async def worker(http: aiohttp.ClientSession) -> None:
+        nonlocal errors
+        for item in queue:
+            [approve] = [a for a in item.actions if a["label"] == "通过"]
+            url = w.base_url + str(approve["url"]).removeprefix("/dingtalk")
+            started = time.perf_counter()
+            async with http.post(url, json=approve["body"]) as response:
+                answer: dict[str, Any] = await response.json(content_type=None) if response.status == 200 else {}
+            latencies.append(time.perf_counter() - started)
+            if response.status != 200 or (answer.get("ack") or {}).get("code") != 200:  # e.g. 504: no ack in 5 s
+                errors += 1
+                continue
+            message_id = answer["ack"]["headers"]["messageId"]
+            started = time.perf_counter()
+            async with http.post(f"{w.base_url}/_fake/frames/{message_id}/redeliver") as response:
+                # An ack the gateway waits for in vain surfaces as a plain 500 from the sandbox.
+                redelivered: dict[str, Any] = await response.json(content_type=None) if response.status == 200 else {}
+            again.append(time.perf_counter() - started)
+            if response.status != 200 or (redelivered.get("ack") or {}).get("code") != 200:
+                errors += 1
+
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(connector=connector) as http:
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(http) for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return Round(concurrency, sorted(latencies), sorted(again), elapsed, errors)
+
+
+async def notices(w: World) -> int:
+    async with w.container.sessionmaker() as session:
+        return int(await session.scalar(select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.channel == "dingtalk.work_notice", OutboxMessage.recipient.startswith(STAFF_USERID))) or 0)
+
+
+async def effects(w: World, demand_ids: list[int], notices_before: int) -> tuple[int, int]:
+    """(decisions, duplicates): demands now 对接中, and effects beyond one per demand: approve events, points
+    entries for the approval, work notices to the staff member."""
+    async with w.container.sessionmaker() as session:
+        decided = int(await session.scalar(select(func.count()).select_from(Demand).where(
+            Demand.id.in_(demand_ids), Demand.status == DemandStatus.DOCKING)) or 0)
+        approvals = int(await session.scalar(select(func.count()).select_from(DemandEvent).where(
+            DemandEvent.demand_id.in_(demand_ids), DemandEvent.action == "approve")) or 0)
+        entries = int(await session.scalar(select(func.count()).select_from(PointEntry).join(
+            PointEvent, PointEvent.id == PointEntry.event_id).where(
+            PointEvent.demand_id.in_(demand_ids), PointEvent.kind == PointEventKind.DEMAND_APPROVED)) or 0)
+    told = await notices(w) - notices_before
+    return decided, (approvals - decided) + max(0, entries - decided) + max(0, told - decided)
+
+
+async def run(options: Options) -> dict[str, Any]:
+    rounds: dict[str, Any] = {}
+    async with scratch_database(options.database_url) as url, world(url, options.staff) as w:
+        for n, concurrency in enumerate(options.concurrencies):
+            seeded = time.perf_counter()
+            demand_ids, items = await seed(w, options.demands, n)
+            seed_seconds = time.perf_counter() - seeded
+            told_before = await notices(w)
+            result = await press_all(w, items, concurrency)
+            decisions, duplicates = await effects(w, demand_ids, told_before)
+            rounds[str(concurrency)] = {
+                "demands": len(demand_ids), "decisions": decisions, "duplicates": duplicates, "errors": result.errors,
+                "ack_p50_ms": round(percentile(result.latencies, 0.50) * 1000, 2),
+                "ack_p99_ms": round(percentile(result.latencies, 0.99) * 1000, 2),
+                "redelivery_p99_ms": round(percentile(result.redelivery_latencies, 0.99) * 1000, 2),
+                "decisions_per_s": round(decisions / result.elapsed, 1),
+                "seed_seconds": round(seed_seconds, 1),
+            }
+            emit(json.dumps({"concurrency": concurrency, **rounds[str(concurrency)]}))
+    headline = rounds.get("10") or next(iter(rounds.values()))
+    return {
+        "backend": "sqlite" if options.database_url is None or is_sqlite(options.database_url) else "postgresql",
+        "ack_p50_ms": headline["ack_p50_ms"], "ack_p99_ms": headline["ack_p99_ms"],
+        "decisions_per_s": headline["decisions_per_s"],
+        "decisions": headline["decisions"], "duplicates": sum(r["duplicates"] for r in rounds.values()),
+        "errors": sum(r["errors"] for r in rounds.values()), "demands_per_round": options.demands,
+        "staff": options.staff,
+        "rounds": rounds,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    summary = asyncio.run(run(options))
+    emit(json.dumps(summary, ensure_ascii=False))
+    ok = summary["duplicates"] == 0 and summary["errors"] == 0 and all(
+        r["decisions"] == r["demands"] for r in summary["rounds"].values())
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
