@@ -4,7 +4,7 @@ Seed 004 §一.3: the centre admin (or the institution admin) records the depart
 in the same centre who takes over their work. The membership row is kept with `left_at`, so follow-ups and
 contribution points remain attributed; the staff and centre-admin grants of that institution are removed
 and every session ends. With no role left, the account is disabled; adding the person again re-enables it.
-The demand lifecycle moves the leaver's demands to `successor_account_id`.
+Their open demands move to the successor in the same transaction (a successor is required while they hold any).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 
 from handlers.auth.sessions import revoke_sessions
+from handlers.demands.hand_over_demands import hand_over, lock_open_demands
 from handlers.errors import Conflict, Forbidden, InvalidInput, NotFound
 from handlers.membership.invitations import revoke_pending_of
 from handlers.organisation import validation as v
@@ -49,6 +50,7 @@ async def record_staff_departure(cmd: RecordStaffDeparture, uow: UnitOfWork) -> 
         member = await uow.session.get(StaffMember, cmd.staff_member_id)
         if member is None or not _may_manage(actor, member):
             raise NotFound("未找到该技转人员")
+        held = await lock_open_demands(uow, member.account_id, member.institution_id)
         # The centre's row lock orders this against other changes to its staff (and its audit chain),
         # the same lock add_staff takes; the membership is then read again under it.
         await uow.session.scalar(select(Centre.id).where(Centre.id == member.centre_id).with_for_update())
@@ -68,6 +70,8 @@ async def record_staff_departure(cmd: RecordStaffDeparture, uow: UnitOfWork) -> 
             AccountRole.account_id == account.id, AccountRole.institution_id == member.institution_id,
             AccountRole.role.in_(WORK_ROLES)))
         await revoke_pending_of(uow, account.id, member.institution_id, "已离职", actor)
+        await hand_over(uow, held, successor, actor=actor.label, leaver=account.name,
+                        successor=await _name(uow, successor))
         disabled = not await roles_of(uow, account.id)
         if disabled:
             account.status = AccountStatus.LEFT
@@ -101,3 +105,9 @@ async def _successor(uow: UnitOfWork, leaver: StaffMember, successor_id: int | N
             or successor.left_at is not None):
         raise InvalidInput("接替人员须为本中心在职的其他技转人员", code="invalid_successor")
     return successor.account_id
+
+
+async def _name(uow: UnitOfWork, account_id: int | None) -> str:
+    if account_id is None:
+        return ""
+    return str(await uow.session.scalar(select(Account.name).where(Account.id == account_id)) or "")
