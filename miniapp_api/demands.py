@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from aiohttp import BodyPartReader, web
+from aiohttp import web
 
 from bot.bootstrap import demand_policy
 from handlers.demands.close_demand import CloseDemand, close_demand
@@ -23,8 +23,7 @@ from handlers.demands.update_demand import UpdateDemand, update_demand
 from handlers.demands.upload_attachment import UploadDemandAttachment, upload_demand_attachment
 from handlers.demands.views import DemandDetail, DemandRow
 from handlers.demands.withdraw_demand import WithdrawDemand, withdraw_demand
-from handlers.errors import FileTooLarge, InvalidInput
-from handlers.files.policy import PURPOSES
+from handlers.errors import InvalidInput
 from handlers.files.store_file import StoredFileView
 from handlers.reviews.decide_review import DecideReview, Decision, ReviewDecided, decide_review
 from miniapp_api import rest
@@ -40,7 +39,6 @@ _REQUIRED = ["title", "tech_fields", "description", "region_code", "expected_res
 _FIELD_ERRORS = {"422": "missing_field / invalid_tech_field / fee_ratio_below_floor / fee_ratio_below_institution",
                  "404": "not_found / attachment_not_found"}
 _OK = {"type": "object", "properties": {"ok": BOOL}}
-_ATTACHMENT = PURPOSES[ATTACHMENT_PURPOSE]
 
 
 def policy(request: web.Request) -> DemandPolicy:
@@ -66,25 +64,9 @@ def _fields(body: dict[str, Any]) -> DemandFields:
     )
 
 
-async def _file(request: web.Request) -> tuple[str, bytes]:
-    """The `file` part of a multipart body, read no further than the purpose's size limit."""
-    try:
-        reader = await request.multipart()
-    except (AssertionError, ValueError, KeyError):
-        raise InvalidInput("请以 multipart/form-data 上传文件（字段名 file）", code="file_missing") from None
-    while (part := await reader.next()) is not None:
-        if isinstance(part, BodyPartReader) and part.name == "file":
-            content = bytearray()
-            while chunk := await part.read_chunk():
-                content += chunk
-                if len(content) > _ATTACHMENT.max_bytes:
-                    raise FileTooLarge(_ATTACHMENT.too_large_message)
-            return part.filename or "附件", bytes(content)
-    raise InvalidInput("请以 multipart/form-data 上传文件（字段名 file）", code="file_missing")
-
-
 async def new_attachment(request: web.Request) -> web.Response:
-    filename, content = await _file(request)
+    filename, content = await rest.uploaded_file(request, ATTACHMENT_PURPOSE, "附件",
+                                                 "请以 multipart/form-data 上传文件（字段名 file）")
     container = rest.container(request)
     cmd = UploadDemandAttachment(rest.actor_id(request), filename, content)
     return rest.json(await upload_demand_attachment(cmd, container.uow(), container.files), status=201)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from aiohttp import BodyPartReader, web
+from aiohttp import web
 
-from handlers.errors import FileTooLarge, InvalidInput
-from handlers.files.policy import PURPOSES
 from handlers.organisation.expert_import.get_error_file import GetImportErrorFile, get_import_error_file
 from handlers.organisation.expert_import.get_template import get_expert_template
 from handlers.organisation.expert_import.import_experts import ImportExperts
@@ -17,7 +15,6 @@ from miniapp_api.auth import PREFIX
 from miniapp_api.schemas import INT, STR, obj, operation
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_LIMIT = PURPOSES["spreadsheet"].max_bytes
 
 
 def _download(filename: str, content: bytes) -> web.Response:
@@ -31,26 +28,10 @@ async def template(request: web.Request) -> web.Response:
     return _download(got.filename, got.content)
 
 
-async def _upload(request: web.Request) -> tuple[str, bytes]:
-    """The `file` part of a multipart body, read no further than the size limit."""
-    try:
-        reader = await request.multipart()
-    except (AssertionError, ValueError, KeyError):
-        raise InvalidInput("请以 multipart/form-data 上传文件（字段名 file）", code="file_missing") from None
-    while (part := await reader.next()) is not None:
-        if isinstance(part, BodyPartReader) and part.name == "file":
-            content = bytearray()
-            while chunk := await part.read_chunk():
-                content += chunk
-                if len(content) > _LIMIT:
-                    raise FileTooLarge(PURPOSES["spreadsheet"].too_large_message)
-            return part.filename or "专家导入.xlsx", bytes(content)
-    raise InvalidInput("请选择要上传的Excel文件（字段名 file）", code="file_missing")
-
-
 async def upload(request: web.Request) -> web.Response:
     institution_id = rest.path_id(request, "institution_id")
-    filename, content = await _upload(request)
+    filename, content = await rest.uploaded_file(request, "spreadsheet", "专家导入.xlsx",
+                                                 "请选择要上传的Excel文件（字段名 file）")
     container = rest.container(request)
     report = await upload_experts(
         ImportExperts(institution_id, rest.actor_id(request), content, filename), container.uow(), container.files

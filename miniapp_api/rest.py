@@ -12,11 +12,12 @@ from datetime import date, datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from bot.bootstrap import container_key
 from handlers.auth.authenticate import Authenticated
-from handlers.errors import InvalidInput
+from handlers.errors import FileTooLarge, InvalidInput
+from handlers.files.policy import PURPOSES
 from handlers.organisation.pages import Page, PageRequest
 from miniapp_api.schemas import with_path_params
 
@@ -107,6 +108,25 @@ def timestamp(body: dict[str, Any], name: str) -> datetime:
         return datetime.fromisoformat(text(body, name))
     except ValueError:
         raise InvalidInput(f"字段 {name} 应为带时区的时间（ISO 8601）", code="invalid_time") from None
+
+
+async def uploaded_file(request: web.Request, purpose: str, default_name: str, missing: str) -> tuple[str, bytes]:
+    """The `file` part of a multipart body, read no further than the purpose's size limit (the use case
+    checks the content's type)."""
+    limit = PURPOSES[purpose]
+    try:
+        reader = await request.multipart()
+    except (AssertionError, ValueError, KeyError):
+        raise InvalidInput(missing, code="file_missing") from None
+    while (part := await reader.next()) is not None:
+        if isinstance(part, BodyPartReader) and part.name == "file":
+            content = bytearray()
+            while chunk := await part.read_chunk():
+                content += chunk
+                if len(content) > limit.max_bytes:
+                    raise FileTooLarge(limit.too_large_message)
+            return part.filename or default_name, bytes(content)
+    raise InvalidInput(missing, code="file_missing")
 
 
 def page_request(request: web.Request) -> PageRequest:

@@ -5,20 +5,15 @@ the Stream gateway → the demand is 对接中, every card updated, the to-do co
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from types import SimpleNamespace
 from typing import Any
 
-import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
 from bot.bootstrap import Container
 from bot.dingtalk.membership import membership_policy
 from bot.dingtalk.stream import StreamRunner
-from bot.dingtalk.wiring import build_stream
-from bot.settings import Settings
-from bot.web import create_web_app
 from handlers.audit.verify_audit_chain import verify_audit_chain
 from handlers.auth.sessions import issue_session
 from handlers.clock import ManualClock
@@ -31,37 +26,11 @@ from tests.api.conftest import bearer
 from tests.api.demand_world import attachment, body
 from tests.demands.conftest import CONTACT_MOBILE, FIELDS, build_bench, demand_of, outbox, timeline
 from tests.dingtalk.conftest import DingTalkWorld, eventually, world  # noqa: F401  (the sandbox DingTalk)
+from tests.dingtalk.sandbox_flow import api, phone, settings, stream  # noqa: F401  (fixtures)
 from tests.organisation.conftest import Org
 from tests.test_outbox_relay import drain, relay_for
 
 ADMIN, STAFF = "13800000002", "13800000004"  # 林管理 (dt-li) and 张三 (dt-zhang), both DingTalk members
-
-
-@pytest.fixture
-def settings(settings: Settings, world: DingTalkWorld) -> Settings:  # noqa: F811
-    return settings.model_copy(update={"dingtalk": world.settings()})
-
-
-@pytest.fixture
-async def stream(container: Container, world: DingTalkWorld) -> AsyncIterator[StreamRunner]:  # noqa: F811
-    runner = build_stream(container, reconnect_base_seconds=0.05, watchdog_interval_seconds=0.05)
-    assert runner is not None
-    await runner.start()
-    await eventually(lambda: len(world.state.connections) == 1)
-    yield runner
-    await runner.stop()
-
-
-@pytest.fixture
-async def api(container: Container) -> AsyncIterator[TestClient[Any, Any]]:
-    async with TestClient(TestServer(create_web_app(container))) as client:
-        yield client
-
-
-def phone(world: DingTalkWorld, mobile: str, channel: str) -> list[InboxItem]:  # noqa: F811
-    persona = world.sandbox.find(mobile)
-    assert persona is not None, f"no phone for {mobile} in the console"
-    return [i for i in world.sandbox.inbox[persona.id] if i.channel == channel]
 
 
 async def press(api: TestClient[Any, Any], world: DingTalkWorld, action: dict[str, Any],  # noqa: F811
@@ -95,7 +64,7 @@ def button(item: InboxItem, label: str) -> dict[str, Any]:
 
 async def test_submit_review_on_the_card_return_resubmit_and_approve(
     org: Org, container: Container, world: DingTalkWorld, stream: StreamRunner,  # noqa: F811
-    api: TestClient[Any, Any], clock: ManualClock,
+    api: TestClient[Any, Any], clock: ManualClock,  # noqa: F811
 ) -> None:
     world.sandbox.add_person(Persona("admin", "林管理", "法人机构管理员", ADMIN, dingtalk_userid="dt-li"))
     bench = await build_bench(org, membership_policy(container.settings.dingtalk), admin_mobile=ADMIN,

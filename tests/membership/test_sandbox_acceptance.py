@@ -5,20 +5,17 @@ Then they leave the organisation and lose access."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
 from bot.bootstrap import Container
 from bot.channels.base import OutboundMessage, PermanentError, TransientError
 from bot.dingtalk.membership import membership_policy
 from bot.dingtalk.stream import StreamRunner
-from bot.dingtalk.wiring import build_stream
 from bot.settings import Settings
-from bot.web import create_web_app
 from handlers.clock import ManualClock
 from handlers.membership.policy import MembershipPolicy
 from handlers.membership.revoke_membership_invitation import (
@@ -29,12 +26,12 @@ from handlers.organisation.add_staff import AddStaff, add_staff
 from handlers.organisation.create_centre import CreateCentre, create_centre
 from handlers.organisation.create_institution import CreateInstitution, create_institution
 from sandbox.dingtalk.state import Fault
-from sandbox.state import InboxItem
 from store.models.auth import DingTalkBinding
 from store.models.membership import InvitationStatus, PlatformState
 from store.models.organisation import Account, AccountStatus
 from store.models.outbox import OutboxMessage
 from tests.dingtalk.conftest import DingTalkWorld, eventually, world  # noqa: F401  (the sandbox DingTalk)
+from tests.dingtalk.sandbox_flow import api, phone, stream  # noqa: F401  (fixtures)
 from tests.membership.conftest import invitations_of
 from tests.organisation.conftest import Org
 from tests.test_outbox_relay import drain, relay_for
@@ -54,28 +51,6 @@ def policy(container: Container) -> MembershipPolicy:
     return membership_policy(container.settings.dingtalk)
 
 
-@pytest.fixture
-async def stream(container: Container, world: DingTalkWorld) -> AsyncIterator[StreamRunner]:  # noqa: F811
-    runner = build_stream(container, reconnect_base_seconds=0.05, watchdog_interval_seconds=0.05)
-    assert runner is not None
-    await runner.start()
-    await eventually(lambda: len(world.state.connections) == 1)
-    yield runner
-    await runner.stop()
-
-
-@pytest.fixture
-async def api(container: Container) -> AsyncIterator[TestClient[Any, Any]]:
-    async with TestClient(TestServer(create_web_app(container))) as client:
-        yield client
-
-
-def phone(world: DingTalkWorld, mobile: str, channel: str) -> list[InboxItem]:  # noqa: F811
-    persona = world.sandbox.find(mobile)
-    assert persona is not None, f"no phone for {mobile} in the console"
-    return [i for i in world.sandbox.inbox[persona.id] if i.channel == channel]
-
-
 async def press(api: TestClient[Any, Any], world: DingTalkWorld, action: dict[str, Any]) -> Any:  # noqa: F811
     # Console URLs are relative to /sandbox, where the DingTalk fake is mounted at /dingtalk.
     url = world.base_url + str(action["url"]).removeprefix("/dingtalk")
@@ -93,7 +68,7 @@ async def account(container: Container, mobile: str) -> Account:
 
 async def test_add_staff_join_welcome_and_login_free_then_leave(
     org: Org, container: Container, world: DingTalkWorld, stream: StreamRunner,  # noqa: F811
-    api: TestClient[Any, Any], clock: ManualClock, policy: MembershipPolicy,
+    api: TestClient[Any, Any], clock: ManualClock, policy: MembershipPolicy,  # noqa: F811
 ) -> None:
     # The institution's admin 李强 is a DingTalk member already (dt-li): taken in without a join invitation.
     created = await create_institution(CreateInstitution(
@@ -153,7 +128,7 @@ async def test_add_staff_join_welcome_and_login_free_then_leave(
 
 async def test_a_revoked_invitation_accepted_in_dingtalk_tells_the_person_why(
     org: Org, container: Container, world: DingTalkWorld, stream: StreamRunner,  # noqa: F811
-    api: TestClient[Any, Any], clock: ManualClock, policy: MembershipPolicy,
+    api: TestClient[Any, Any], clock: ManualClock, policy: MembershipPolicy,  # noqa: F811
 ) -> None:
     institution_id, admin_id = await org.institution(mobile="13800000002")
     centre = await create_centre(CreateCentre(admin_id, institution_id, "杭州钱塘分中心", "330114"), org.uow,
