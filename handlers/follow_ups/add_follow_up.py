@@ -40,13 +40,7 @@ class DemandFollowUpAdded:
 
 
 async def add_demand_follow_up(cmd: AddDemandFollowUp, uow: UnitOfWork) -> DemandFollowUpAdded:
-    try:
-        kind = FollowUpKind(cmd.kind)
-    except ValueError:
-        raise InvalidInput("请选择正确的跟进类型", code="invalid_follow_up_kind") from None
-    if cmd.occurred_at.tzinfo is None:
-        raise InvalidInput("请填写正确的跟进时间", code="invalid_time")
-    content = v.required_text(cmd.content, "跟进内容", 2000)
+    kind, content = v.follow_up(cmd.kind, cmd.occurred_at, cmd.content)
     ids = tuple(dict.fromkeys(cmd.attachment_ids))
     if len(ids) > ATTACHMENTS_MAX:
         raise InvalidInput(f"附件最多{ATTACHMENTS_MAX}个", code="too_many_attachments")
@@ -56,8 +50,7 @@ async def add_demand_follow_up(cmd: AddDemandFollowUp, uow: UnitOfWork) -> Deman
         await require_follow_up_writer(uow, actor, demand)
         next_status(Step.FOLLOW_UP, demand.status)
         now = uow.clock.now()
-        if cmd.occurred_at > now:
-            raise InvalidInput("跟进时间不能晚于现在", code="invalid_time")
+        v.not_in_future(cmd.occurred_at, now)
         await check_attachments(uow, ids, actor.label)
         row = DemandFollowUp(demand_id=demand.id, account_id=actor.account_id, kind=kind,
                              occurred_at=cmd.occurred_at, content=content, attachment_ids=list(ids), created_at=now)

@@ -7,12 +7,12 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from handlers.errors import InvalidInput, NotFound
+from handlers.errors import NotFound
 from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor, require_staff
 from handlers.organisation.people import subject_of
 from handlers.organisation.scope import Listing, require_visible
-from store.models.organisation_people import Expert, ExpertFollowUp, ExpertLink, FollowUpKind
+from store.models.organisation_people import Expert, ExpertFollowUp, ExpertLink
 from store.uow import UnitOfWork
 
 
@@ -31,13 +31,7 @@ class ExpertFollowUpAdded:
 
 
 async def add_expert_follow_up(cmd: AddExpertFollowUp, uow: UnitOfWork) -> ExpertFollowUpAdded:
-    try:
-        kind = FollowUpKind(cmd.kind)
-    except ValueError:
-        raise InvalidInput("请选择正确的跟进类型", code="invalid_follow_up_kind") from None
-    if cmd.occurred_at.tzinfo is None:
-        raise InvalidInput("请填写正确的跟进时间", code="invalid_time")
-    content = v.required_text(cmd.content, "跟进内容", 2000)
+    kind, content = v.follow_up(cmd.kind, cmd.occurred_at, cmd.content)
     async with uow:
         actor = await load_actor(uow, cmd.actor_id)
         link = await uow.session.scalar(select(ExpertLink).where(ExpertLink.id == cmd.link_id).with_for_update())
@@ -46,8 +40,7 @@ async def add_expert_follow_up(cmd: AddExpertFollowUp, uow: UnitOfWork) -> Exper
         # Another institution's link is theirs: not found, even when the expert is shared.
         await require_visible(uow, actor, Listing.INSTITUTIONS, link.institution_id, NotFound("未找到该专家"))
         require_staff(actor, link.institution_id)
-        if cmd.occurred_at > uow.clock.now():
-            raise InvalidInput("跟进时间不能晚于现在", code="invalid_time")
+        v.not_in_future(cmd.occurred_at, uow.clock.now())
         row = ExpertFollowUp(
             link_id=link.id,
             staff_account_id=actor.account_id,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from handlers.errors import InvalidInput
 from handlers.reference.ports import RegionDirectory
 from store.models.organisation import RegionLevel
+from store.models.organisation_people import FollowUpKind
 
 # GB 32100-2015: 31 characters, without I, O, Z, S, V.
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -113,3 +115,19 @@ PREFIX_LENGTH = {RegionLevel.PROVINCE: 2, RegionLevel.CITY: 4, RegionLevel.DISTR
 
 def region_prefix(code: str) -> str:
     return code[: PREFIX_LENGTH[region_level(code)]]
+
+
+def follow_up(kind: str, occurred_at: datetime, content: str) -> tuple[FollowUpKind, str]:
+    """A follow-up's kind and content (with an expert or on a demand); its time must carry a zone."""
+    try:
+        checked = FollowUpKind(kind)
+    except ValueError:
+        raise InvalidInput("请选择正确的跟进类型", code="invalid_follow_up_kind") from None
+    if occurred_at.tzinfo is None:
+        raise InvalidInput("请填写正确的跟进时间", code="invalid_time")
+    return checked, required_text(content, "跟进内容", 2000)
+
+
+def not_in_future(occurred_at: datetime, now: datetime) -> None:
+    if occurred_at > now:
+        raise InvalidInput("跟进时间不能晚于现在", code="invalid_time")
