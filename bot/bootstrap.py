@@ -54,6 +54,7 @@ class Container:
     files: FileStorage
     auth_policy: AuthPolicy
     membership_policy: MembershipPolicy
+    demand_policy: DemandPolicy
     office_hours: OfficeHours
     follow_up_policy: FollowUpReminderPolicy
     channels: dict[str, Channel] = field(default_factory=dict)
@@ -81,6 +82,7 @@ container_key = aiohttp.web.AppKey("container", Container)
 
 
 def demand_policy(settings: Settings) -> DemandPolicy:
+    """The fee floor, the detail page and the enterprise SMS template; built once per process."""
     return DemandPolicy(**settings.demands.model_dump())
 
 
@@ -132,6 +134,7 @@ async def build_container(settings: Settings, *, clock: Clock | None = None) -> 
         files=LocalFileStorage(settings.files_dir),
         auth_policy=auth_policy(settings),
         membership_policy=membership_policy(settings),
+        demand_policy=demand_policy(settings),
         office_hours=office_hours(settings),
         follow_up_policy=follow_up_policy(settings),
     )

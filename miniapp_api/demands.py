@@ -8,7 +8,6 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.bootstrap import demand_policy
 from handlers.demands.close_demand import CloseDemand, close_demand
 from handlers.demands.fields import ATTACHMENT_PURPOSE, DemandFields
 from handlers.demands.get_demand import GetDemand, get_demand
@@ -26,6 +25,7 @@ from handlers.demands.withdraw_demand import WithdrawDemand, withdraw_demand
 from handlers.errors import InvalidInput
 from handlers.files.store_file import StoredFileView
 from handlers.reviews.decide_review import DecideReview, Decision, ReviewDecided, decide_review
+from handlers.reviews.subjects import default_subjects
 from miniapp_api import rest
 from miniapp_api.schemas import BOOL, INT, STR, obj, operation, page_of, schema_of
 
@@ -42,7 +42,7 @@ _OK = {"type": "object", "properties": {"ok": BOOL}}
 
 
 def policy(request: web.Request) -> DemandPolicy:
-    return demand_policy(rest.container(request).settings)
+    return rest.container(request).demand_policy
 
 
 def _fields(body: dict[str, Any]) -> DemandFields:
@@ -143,7 +143,8 @@ async def decision(request: web.Request) -> web.Response:
     cmd = DecideReview(rest.path_id(request, "review_id"), rest.integer(body, "stage"), kind,
                        rest.text(body, "reason"), account_id=rest.actor_id(request))
     async with rest.container(request).uow() as uow:
-        decided = await decide_review(cmd, uow)
+        # The configured policy, as the card press uses: the detail link and the enterprise's SMS template.
+        decided = await decide_review(cmd, uow, subjects=default_subjects(policy(request)))
         await uow.commit()
     return rest.json(decided)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.bootstrap import Container, demand_policy
+from bot.bootstrap import Container
 from handlers.audit.anchor_audit_heads import anchor_audit_heads
 from handlers.follow_up_reminders.send_due_reminders import send_due_reminders
 from handlers.membership.expire_membership_invitations import expire_membership_invitations
@@ -54,7 +54,7 @@ def build_scheduler(container: Container) -> AsyncIOScheduler:
 
     async def follow_up_reminders() -> None:
         await send_due_reminders(container.uow, container.follow_up_policy, container.office_hours,
-                                 demand_policy(container.settings))
+                                 container.demand_policy)
 
     scheduler.add_job(
         leased(container.coordination, "follow-up-reminders", follow_up_reminders, ttl_seconds=270),

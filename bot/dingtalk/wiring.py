@@ -16,8 +16,7 @@ from bot.dingtalk.membership import ClientMemberDirectory, MembershipChannel
 from bot.dingtalk.router import CardActionRouter
 from bot.dingtalk.stream import StreamRunner
 from bot.settings import DingTalkSettings, Settings
-from handlers.demands.policy import DemandPolicy
-from handlers.demands.review_hooks import DemandReviewHooks
+from handlers.reviews.subjects import default_subjects
 
 if TYPE_CHECKING:
     from bot.bootstrap import Container
@@ -70,8 +69,7 @@ def build_router(container: Container, client: DingTalkClient) -> CardActionRout
         return name
 
     router = CardActionRouter(container.uow, container.clock, names=name_of)
-    hooks = DemandReviewHooks(DemandPolicy(**container.settings.demands.model_dump()))
-    register_all(router, review_subjects={"demand": hooks})
+    register_all(router, review_subjects=default_subjects(container.demand_policy))
     return router
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from store.models.demands import Review
 from store.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from handlers.demands.policy import DemandPolicy
 
 
 @dataclass(frozen=True)
@@ -27,7 +30,8 @@ class SubjectHooks(Protocol):
     async def returned(self, uow: UnitOfWork, review: Review, by: Decider, reason: str) -> None: ...
 
 
-def default_subjects() -> dict[str, SubjectHooks]:
+def default_subjects(demand_policy: DemandPolicy | None = None) -> dict[str, SubjectHooks]:
+    """What each kind of subject does on a final decision; adapters pass the configured demand policy."""
     from handlers.demands.review_hooks import DemandReviewHooks  # the demand flow depends on the engine
 
-    return {"demand": DemandReviewHooks()}
+    return {"demand": DemandReviewHooks() if demand_policy is None else DemandReviewHooks(demand_policy)}
