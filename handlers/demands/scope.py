@@ -4,11 +4,11 @@ their enterprise's. Demands waiting in the pool are listed separately (list_dema
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, select, true
 
 from handlers.errors import Forbidden, NotFound
 from handlers.organisation.actors import Actor
-from handlers.organisation.validation import region_prefix
+from handlers.organisation.scope import any_of, in_region
 from store.models.demands import Demand
 from store.models.organisation import AccountRole, Role
 from store.uow import UnitOfWork
@@ -42,10 +42,10 @@ async def visible_demands(uow: UnitOfWork, actor: Actor) -> ColumnElement[bool]:
         elif g.role in (Role.CENTRE_ADMIN, Role.STAFF) and g.centre_id is not None:
             clauses.append(Demand.centre_id == g.centre_id)
         elif g.role == Role.OFFICIAL and g.region_code is not None:
-            clauses.append(Demand.region_code.like(region_prefix(g.region_code) + "%"))
+            clauses.append(in_region(Demand.region_code, g.region_code))
     if actor.has(Role.ENTERPRISE_CONTACT) and (enterprises := await enterprises_of(uow, actor)):
         clauses.append(Demand.enterprise_id.in_(enterprises))
-    return or_(*clauses) if clauses else false()
+    return any_of(clauses)
 
 
 async def require_visible_demand(uow: UnitOfWork, actor: Actor, demand_id: int) -> None:

@@ -8,6 +8,7 @@ Grants add up: a person with two roles sees the union.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any
 
@@ -47,8 +48,7 @@ def visible(actor: Actor, listing: Listing) -> ColumnElement[bool]:
     Official)."""
     if actor.has(Role.SYSTEM_ADMIN):
         return true()
-    clauses = [c for g in actor.grants if (c := _clause(actor, g, listing)) is not None]
-    return or_(*clauses) if clauses else false()
+    return any_of(c for g in actor.grants if (c := _clause(actor, g, listing)) is not None)
 
 
 def can_list(actor: Actor, listing: Listing) -> bool:
@@ -90,9 +90,16 @@ async def require_visible(
         raise missing or not_found(listing)
 
 
-def _in_region(column: InstrumentedAttribute[str], code: str) -> ColumnElement[bool]:
+def in_region(column: InstrumentedAttribute[str], code: str) -> ColumnElement[bool]:
+    """The region prefix rule (province 2 digits, city 4, district 6) over a region-code column."""
     # The prefix is digits only, so LIKE needs no escaping.
     return column.like(region_prefix(code) + "%")
+
+
+def any_of(clauses: Iterable[ColumnElement[bool]]) -> ColumnElement[bool]:
+    """Grants add up: the union of what each one shows, nothing when none applies."""
+    found = list(clauses)
+    return or_(*found) if found else false()
 
 
 def _clause(actor: Actor, g: Grant, listing: Listing) -> ColumnElement[bool] | None:
@@ -133,19 +140,19 @@ def _clause(actor: Actor, g: Grant, listing: Listing) -> ColumnElement[bool] | N
 
 def _official(code: str, listing: Listing) -> ColumnElement[bool]:
     if listing == Listing.INSTITUTIONS:
-        return _in_region(Institution.region_code, code)
+        return in_region(Institution.region_code, code)
     if listing == Listing.CENTRES:
-        return _in_region(Centre.region_code, code)
+        return in_region(Centre.region_code, code)
     if listing == Listing.STAFF:
         # Staff belong where their centre is, not where their institution is registered.
-        return StaffMember.centre_id.in_(select(Centre.id).where(_in_region(Centre.region_code, code)))
+        return StaffMember.centre_id.in_(select(Centre.id).where(in_region(Centre.region_code, code)))
     if listing == Listing.EXPERTS:
         maintained_here = (
             select(ExpertLink.expert_id)
             .join(Institution, Institution.id == ExpertLink.institution_id)
-            .where(_in_region(Institution.region_code, code))
+            .where(in_region(Institution.region_code, code))
         )
         return Expert.id.in_(maintained_here)
     if listing == Listing.OFFICIALS:
-        return _in_region(Official.region_code, code)
-    return _in_region(Enterprise.region_code, code)
+        return in_region(Official.region_code, code)
+    return in_region(Enterprise.region_code, code)

@@ -6,11 +6,11 @@ where they were earned."""
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, select, true
 
 from handlers.errors import Forbidden
 from handlers.organisation.actors import Actor, Grant
-from handlers.organisation.validation import region_prefix
+from handlers.organisation.scope import any_of, in_region
 from store.models.organisation import Centre, Role
 from store.models.points import PointEntry
 
@@ -18,8 +18,7 @@ from store.models.points import PointEntry
 def visible_entries(actor: Actor) -> ColumnElement[bool]:
     if actor.has(Role.SYSTEM_ADMIN):
         return true()
-    clauses = [c for g in actor.grants if (c := _clause(actor, g)) is not None]
-    return or_(*clauses) if clauses else false()
+    return any_of(c for g in actor.grants if (c := _clause(actor, g)) is not None)
 
 
 def require_points_reader(actor: Actor) -> None:
@@ -30,9 +29,7 @@ def require_points_reader(actor: Actor) -> None:
 
 def _clause(actor: Actor, g: Grant) -> ColumnElement[bool] | None:
     if g.role == Role.OFFICIAL and g.region_code is not None:
-        # The prefix is digits only, so LIKE needs no escaping.
-        in_region = select(Centre.id).where(Centre.region_code.like(region_prefix(g.region_code) + "%"))
-        return PointEntry.centre_id.in_(in_region)
+        return PointEntry.centre_id.in_(select(Centre.id).where(in_region(Centre.region_code, g.region_code)))
     if g.role == Role.INSTITUTION_ADMIN and g.institution_id is not None:
         return PointEntry.institution_id == g.institution_id
     if g.role == Role.CENTRE_ADMIN and g.centre_id is not None:
