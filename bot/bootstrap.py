@@ -20,11 +20,14 @@ from bot.coordination import Coordination, connect
 from bot.dingtalk.membership import membership_policy as dingtalk_membership_policy
 from bot.dingtalk.wiring import dingtalk_settings, wire_dingtalk
 from bot.settings import Settings
+from bot.wechat.config import resolve_wechat_config
 from bot.wechat.wiring import wire_wechat
 from handlers.auth.policy import AuthPolicy
 from handlers.calendar.office_hours import OfficeHours
 from handlers.clock import Clock, SystemClock
 from handlers.demands.policy import DemandPolicy
+from handlers.expert_digest.policy import DigestPolicy
+from handlers.expert_push.policy import ExpertPushPolicy
 from handlers.files.ports import FileStorage
 from handlers.follow_up_reminders.policy import FollowUpReminderPolicy
 from handlers.membership.policy import MembershipPolicy
@@ -57,12 +60,15 @@ class Container:
     demand_policy: DemandPolicy
     office_hours: OfficeHours
     follow_up_policy: FollowUpReminderPolicy
+    digest_policy: DigestPolicy
     channels: dict[str, Channel] = field(default_factory=dict)
     readiness: dict[str, ReadinessCheck] = field(default_factory=dict)
     sandbox: SandboxState | None = None
     test_provider: TestProviderState | None = None
     # The business registry (工商信息): the sandbox's fake in sandbox mode; no production adapter yet.
     registry: BusinessRegistry | None = None
+    # Set when an official account is configured (or the sandbox's): pushing experts needs one.
+    expert_push_policy: ExpertPushPolicy | None = None
 
     @property
     def timezone(self) -> ZoneInfo:
@@ -112,6 +118,14 @@ def follow_up_policy(settings: Settings) -> FollowUpReminderPolicy:
     return FollowUpReminderPolicy(**settings.follow_up.model_dump())
 
 
+def digest_policy(settings: Settings) -> DigestPolicy:
+    """The daily digest's template, page, schedule and cap; built once per process (the sandbox's account
+    in sandbox mode)."""
+    wechat = resolve_wechat_config(settings)
+    return DigestPolicy(app_id=wechat.app_id if wechat else "", miniapp_app_id=wechat.miniapp_app_id if wechat else "",
+                        **settings.digest.model_dump())
+
+
 def export_library_environment(settings: Settings) -> None:
     """dingtalk-stream reads its endpoint from the environment at import; set it from our settings."""
     os.environ["DINGTALK_OPENAPI_ENDPOINT"] = settings.dingtalk.api_base_url
@@ -137,6 +151,7 @@ async def build_container(settings: Settings, *, clock: Clock | None = None) -> 
         demand_policy=demand_policy(settings),
         office_hours=office_hours(settings),
         follow_up_policy=follow_up_policy(settings),
+        digest_policy=digest_policy(settings),
     )
     if settings.sandbox:
         from sandbox.state import SandboxState

@@ -33,3 +33,7 @@ calendar_uncovered_years = Counter(
     "Years looked up beyond the holiday data (weekends plus overrides used; alert)",
     ["year"],
 )
+digest_alerts = Counter(
+    "kezhuan_digest_alerts_total", "Daily digest runs stopped early (paused by the 45009 quota, or the daily cap)",
+    ["reason"],
+)

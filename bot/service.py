@@ -14,6 +14,7 @@ from bot.bootstrap import Container, build_container
 from bot.relay import Relay
 from bot.settings import Settings
 from bot.web import create_web_app
+from bot.wechat.wiring import publish_configured_menu
 from scheduler.runner import build_scheduler
 from store.migrate import upgrade
 
@@ -42,6 +43,7 @@ async def serve(
     scheduler = None
     try:
         await upgrade(container.engine)
+        await publish_configured_menu(container)  # queued when changed; the relay sends it
         if demo:
             await _load_demo(container)
         if "web" in roles:
@@ -82,5 +84,6 @@ async def _load_demo(container: Container) -> None:
 
     assert container.sandbox is not None, "demo data needs sandbox mode"
     loaded = await load_demo(DemoContext(sandbox=container.sandbox, clock=container.clock, uow=container.uow,
-                                        membership=container.membership_policy))
+                                        membership=container.membership_policy, files=container.files,
+                                        expert_push=container.expert_push_policy))
     log.info("demo data loaded", extra={"seeds": loaded})

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from datetime import date, time
 from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SQLITE_URL = "sqlite+aiosqlite:///var/kezhuan.db"
@@ -104,6 +105,31 @@ class DingTalkSettings(BaseModel):
         return self.robot_code or self.client_id
 
 
+class MenuButton(BaseModel):
+    """One button of the official account's menu. A button with `sub_buttons` only opens them."""
+
+    name: str
+    # click: answered by the official account (its `key` is the CLICK event's EventKey); view: opens `url`;
+    # miniprogram: opens `pagepath` in our mini-program (old clients open the public site instead).
+    type: Literal["click", "view", "miniprogram", ""] = ""
+    key: str = ""
+    url: str = ""
+    pagepath: str = ""
+    sub_buttons: list[MenuButton] = Field(default_factory=list)
+
+
+def _default_menu() -> list[MenuButton]:
+    return [
+        MenuButton(name="需求大厅", type="miniprogram", pagepath="pages/hall/index"),
+        MenuButton(name="我的", sub_buttons=[
+            MenuButton(name="我的订阅", type="click", key="my_subscriptions"),
+            MenuButton(name="我的对接", type="click", key="my_dockings"),
+            MenuButton(name="绑定信息", type="click", key="bind"),
+        ]),
+        MenuButton(name="帮助", type="click", key="help"),
+    ]
+
+
 class WeChatSettings(BaseModel):
     api_base_url: str = "https://api.weixin.qq.com"
     app_id: str = ""
@@ -131,6 +157,23 @@ class WeChatSettings(BaseModel):
     miniapp_bind_page: str = "pages/bind/index"
     # Where a QR ticket becomes an image (showqrcode); the SMS link redirects there.
     qrcode_base_url: str = "https://mp.weixin.qq.com"
+    # --- official account menu ---
+    # Created through the API when it changes (JSON in KEZHUAN_WECHAT__MENU); checked against WeChat's limits
+    # at start-up, so a menu the platform would refuse never gets that far.
+    menu: list[MenuButton] = Field(default_factory=_default_menu)
+
+    @model_validator(mode="after")
+    def _menu_within_limits(self) -> WeChatSettings:
+        from bot.wechat.menu_rules import menu_problems  # the limits live beside the payload they shape
+
+        if problems := menu_problems(self.menu):
+            raise ValueError("wechat menu: " + "; ".join(problems))
+        return self
+    # --- expert pushes ---
+    # A 需求匹配通知 template: thing1 需求名称, thing2 技术领域, thing3 推送机构, time4 推送时间.
+    expert_push_template_id: str = "TPL_EXPERT_PUSH"
+    # The mini-program's demand page an expert push opens; ?id=<demand id> is added.
+    miniapp_demand_page: str = "pages/demand/detail"
 
 
 class SmsSettings(BaseModel):
@@ -214,6 +257,29 @@ class DemandSettings(BaseModel):
     sms_template: str = "SMS_DEMAND_STATUS"
 
 
+class DigestSettings(BaseModel):
+    """The experts' daily digest (issue #7 item 4): a template message at 16:00 local time by default."""
+
+    template_id: str = "DIGEST_TEMPLATE"
+    # The mini-program page listing one digest's demands (`?digest=<id>` is appended).
+    page: str = "pages/expert/digest/index"
+    cron: str = "0 16 * * *"
+    # A run missed while the service was down is caught up at start-up until this local time.
+    catch_up_until: time = time(22, 0)
+    # Digest messages per business date at most; the template quota is shared with other templates.
+    daily_cap: int = Field(default=90_000, ge=0)
+    first_digest_days: int = Field(default=7, ge=1)
+    chunk_size: int = Field(default=10_000, ge=1)
+
+    @field_validator("cron")
+    @classmethod
+    def _cron_parses(cls, value: str) -> str:
+        from apscheduler.triggers.cron import CronTrigger
+
+        CronTrigger.from_crontab(value)  # raises ValueError on a bad expression, at start-up
+        return value
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="KEZHUAN_", env_nested_delimiter="__", extra="ignore"
@@ -244,6 +310,7 @@ class Settings(BaseSettings):
     calendar: CalendarSettings = Field(default_factory=CalendarSettings)
     follow_up: FollowUpSettings = Field(default_factory=FollowUpSettings)
     demands: DemandSettings = Field(default_factory=DemandSettings)
+    digest: DigestSettings = Field(default_factory=DigestSettings)
 
     @property
     def files_dir(self) -> Path:

@@ -78,7 +78,9 @@ def create_web_app(container: Container) -> web.Application:
     app.add_subapp("/api/v1/", create_api_app())
     add_channel_routes(app, container)  # wechat callback and sms receipts
     if container.settings.sandbox and container.sandbox is not None and container.test_provider is not None:
+        from bot.digest import console_digest
         from sandbox.app import create_sandbox_app  # wired only in sandbox mode
 
-        app.add_subapp("/sandbox", create_sandbox_app(container.sandbox, container.test_provider, container.clock))
+        app.add_subapp("/sandbox", create_sandbox_app(container.sandbox, container.test_provider, container.clock,
+                                                      {"digest": lambda: console_digest(container)}))
     return app

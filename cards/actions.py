@@ -10,3 +10,4 @@ class CardAction(StrEnum):
     REVIEW_APPROVE = "review.approve"
     REVIEW_REJECT = "review.reject"
     REVIEW_RETURN = "review.return"
+    DOCKING_COMMUNICATED = "expert_docking.communicated"

@@ -25,17 +25,34 @@ def bind_page_path(page: str, token: str) -> str:
     return f"{page.lstrip('/')}?invitation={quote(token)}"
 
 
-def bind_message(*, mini_app_id: str, page_path: str, fallback_url: str, institution_name: str) -> str:
-    """A customer-service text with a mini-program text link (the mini-program must be tied to the account)."""
-    link = (
+def _bind_link(mini_app_id: str, page_path: str, fallback_url: str) -> str:
+    """A mini-program text link; WeChat documents it for customer-service text (the mini-program must be tied
+    to the official account)."""
+    return (
         f'<a href="{escape(fallback_url)}" data-miniprogram-appid="{escape(mini_app_id)}" '
         f'data-miniprogram-path="{escape(page_path)}">{BIND_LINK_TEXT}</a>'
     )
+
+
+def bind_message(*, mini_app_id: str, page_path: str, fallback_url: str, institution_name: str) -> str:
+    """The invitation's customer-service text."""
+    link = _bind_link(mini_app_id, page_path, fallback_url)
     return (
         f"欢迎关注科转！{institution_name}已将您加入专家库。\n"
         f"请点击「{link}」，在小程序中使用与专家信息一致的手机号完成绑定。"
     )
 
 
+def bind_request_message(*, mini_app_id: str, page_path: str, fallback_url: str) -> str:
+    """The answer to 「绑定」 from someone not yet bound: the same mini-program link as the invitation's."""
+    link = _bind_link(mini_app_id, page_path, fallback_url)
+    return f"请点击「{link}」，在小程序中使用与专家信息一致的手机号完成绑定。"
+
+
+def bound_text(name: str) -> str:
+    return f"您已绑定专家身份：{name}。可在小程序中查看需求大厅、维护订阅领域。"
+
+
+BIND_IN_MINI_PROGRAM_TEXT = "请在「科转」小程序中使用与专家信息一致的手机号完成绑定。"
 ALREADY_BOUND_TEXT = "您已完成专家信息绑定，可直接在小程序中查看需求。"
 INVITATION_EXPIRED_TEXT = "该邀请二维码已过期，请联系法人机构管理员重新发送邀请。"

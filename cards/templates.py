@@ -77,6 +77,7 @@ def register(template: CardTemplate) -> CardTemplate:
 
 def template(template_id: str) -> CardTemplate | None:
     import cards.acknowledge  # noqa: F401  (each card module registers its template on import)
+    import cards.expert_docking  # noqa: F401
     import cards.membership  # noqa: F401
     import cards.review  # noqa: F401
 

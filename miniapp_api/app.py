@@ -10,6 +10,9 @@ from miniapp_api import (
     demands,
     enterprises,
     expert_import,
+    expert_pages,
+    expert_pushes,
+    expert_subscriptions,
     experts,
     follow_ups,
     invitation_codes,
@@ -17,6 +20,8 @@ from miniapp_api import (
     membership_invitations,
     organisation,
     points,
+    projects,
+    publications,
     reference,
     rest,
     staff,
@@ -26,7 +31,8 @@ from miniapp_api.errors import error_middleware
 
 # The REST pages: each area declares its routes with their OpenAPI operations (miniapp_api.rest.Route).
 PAGE_AREAS = (organisation, centres, staff, experts, enterprises, invitation_codes, expert_import, life_events,
-              membership_invitations, demands, points, follow_ups)
+              membership_invitations, demands, points, follow_ups,
+              projects, publications, expert_pushes, expert_pages, expert_subscriptions)
 
 _CODE_PARAM = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
 _ERROR_404 = {

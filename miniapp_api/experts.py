@@ -13,6 +13,7 @@ from handlers.organisation.add_technical_solution import AddTechnicalSolution, a
 from handlers.organisation.expert_profiles import Work
 from handlers.organisation.get_expert_page import ExpertPage, GetExpertPage, get_expert_page
 from handlers.organisation.list_experts import ExpertView, ListExperts, list_experts
+from handlers.organisation.set_expert_expertise import ExpertExpertise, SetExpertExpertise, set_expert_expertise
 from miniapp_api import rest
 from miniapp_api.schemas import INT, STR, obj, operation, page_of, schema_of
 from store.models.organisation_people import FollowUpKind
@@ -39,6 +40,8 @@ async def new_expert(request: web.Request) -> web.Response:
         introduction=rest.text(body, "introduction"),
         research_results=_works(body, "research_results"),
         technical_solutions=_works(body, "technical_solutions"),
+        research_fields=rest.texts(body, "research_fields") or (),
+        region_code=rest.optional_text(body, "region_code"),
     )
     return rest.json(await add_expert(cmd, rest.container(request).uow()), status=201)
 
@@ -46,6 +49,13 @@ async def new_expert(request: web.Request) -> web.Response:
 async def expert_page(request: web.Request) -> web.Response:
     cmd = GetExpertPage(rest.actor_id(request), rest.path_id(request, "expert_id"))
     return rest.json(await get_expert_page(cmd, rest.container(request).uow()))
+
+
+async def expertise(request: web.Request) -> web.Response:
+    body = await rest.json_body(request)
+    cmd = SetExpertExpertise(rest.actor_id(request), rest.path_id(request, "expert_id"),
+                             rest.texts(body, "research_fields") or (), rest.optional_text(body, "region_code"))
+    return rest.json(await set_expert_expertise(cmd, rest.container(request).uow()))
 
 
 async def new_research_result(request: web.Request) -> web.Response:
@@ -78,6 +88,8 @@ _NEW_EXPERT = obj(
     ["name", "mobile"], name=STR, mobile=STR, title=STR, employer=STR,
     introduction={"type": "string", "maxLength": 300},
     research_results={"type": "array", "items": _WORK}, technical_solutions={"type": "array", "items": _WORK},
+    research_fields={"type": "array", "items": STR, "maxItems": 10, "description": "technical-field codes"},
+    region_code={"type": "string", "description": "6-digit region code where the expert works"},
 )
 _FOLLOW_UP = obj(
     ["kind", "occurred_at", "content"], kind={"type": "string", "enum": [k.value for k in FollowUpKind]},
@@ -95,6 +107,12 @@ ROUTES = [
     rest.Route("GET", "/experts/{expert_id}", expert_page, operation(
         "An expert's page: basic information, research results, technical solutions, and follow-ups on the "
         "caller's own institution's link only", ("200", schema_of(ExpertPage)), errors={"404": "not_found"})),
+    rest.Route("PUT", "/experts/{expert_id}/expertise", expertise, operation(
+        "A maintaining institution's admin or staff sets the expert's research fields and region (what expert "
+        "pushes rank by)", ("200", schema_of(ExpertExpertise)), body=obj(
+            ["research_fields"], research_fields=_NEW_EXPERT["properties"]["research_fields"],
+            region_code={"type": ["string", "null"]}),
+        errors={"404": "not_found", "422": "invalid_tech_field / too_many_research_fields / invalid_region"})),
     rest.Route("POST", "/experts/{expert_id}/research-results", new_research_result, operation(
         "A maintaining institution's admin or staff adds a research result", ("201", _ID), body=_WORK,
         errors={"404": "not_found", "422": "missing_field / field_too_long"})),

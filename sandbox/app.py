@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from handlers.clock import Clock
-from sandbox.console import add_console_routes
+from sandbox.console import Triggers, add_console_routes
 from sandbox.dingtalk import create_dingtalk_sandbox
 from sandbox.sms.app import sms_sandbox_app
 from sandbox.state import SandboxState
@@ -16,11 +16,12 @@ sandbox_state_key = web.AppKey("sandbox_state", SandboxState)
 test_provider_key = web.AppKey("test_provider_state", TestProviderState)
 
 
-def create_sandbox_app(state: SandboxState, provider: TestProviderState, clock: Clock) -> web.Application:
+def create_sandbox_app(state: SandboxState, provider: TestProviderState, clock: Clock,
+                       triggers: Triggers | None = None) -> web.Application:
     app = web.Application()
     app[sandbox_state_key] = state
     app[test_provider_key] = provider
-    add_console_routes(app, state)
+    add_console_routes(app, state, triggers)
     app.add_subapp("/test-provider/", create_test_provider(provider, clock, state))
     app.add_subapp("/dingtalk/", create_dingtalk_sandbox(clock, state))
     app.add_subapp("/wechat/", wechat_sandbox_app(state, clock))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 
@@ -23,7 +25,11 @@ def _item(item: InboxItem) -> dict[str, object]:
     }
 
 
-def add_console_routes(app: web.Application, state: SandboxState) -> None:
+# Console buttons that start a job of the service at once, e.g. "digest": 「触发每日推送」.
+Triggers = Mapping[str, Callable[[], Awaitable[dict[str, Any]]]]
+
+
+def add_console_routes(app: web.Application, state: SandboxState, triggers: Triggers | None = None) -> None:
     async def page(_request: web.Request) -> web.Response:
         return web.Response(text=_PAGE, content_type="text/html", charset="utf-8")
 
@@ -50,7 +56,14 @@ def add_console_routes(app: web.Application, state: SandboxState) -> None:
         items = sorted(state.inbox.get(person_id, []), key=lambda i: i.id, reverse=True)
         return web.json_response({"items": [_item(i) for i in items]})
 
+    async def trigger(request: web.Request) -> web.Response:
+        run = (triggers or {}).get(request.match_info["name"])
+        if run is None:
+            return web.json_response({"error": "not_found", "message": "没有这个操作"}, status=404)
+        return web.json_response(await run())
+
     app.router.add_get("", page)
+    app.router.add_post("/api/triggers/{name}", trigger)
     app.router.add_get("/", page)
     app.router.add_get("/api/people", people)
     app.router.add_get("/api/people/{person_id}/inbox", inbox)

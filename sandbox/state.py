@@ -36,6 +36,8 @@ class SandboxState:
         self.people: dict[str, Persona] = {}
         self.inbox: dict[str, list[InboxItem]] = {}
         self._ids = itertools.count(1)
+        # Openids the demo data has following the sandbox official account before the platform fake starts.
+        self.wechat_followers: set[str] = set()
 
     def add_person(self, persona: Persona) -> None:
         self.people[persona.id] = persona

@@ -9,6 +9,7 @@ from handlers.audit.anchor_audit_heads import anchor_audit_heads
 from handlers.follow_up_reminders.send_due_reminders import send_due_reminders
 from handlers.membership.expire_membership_invitations import expire_membership_invitations
 from handlers.wechat.prune_inbox import prune_inbox
+from scheduler.digest import catch_up_digest, digest_trigger, scheduled_digest
 from scheduler.lease import leased
 
 
@@ -63,5 +64,27 @@ def build_scheduler(container: Container) -> AsyncIOScheduler:
         id="follow-up-reminders",
         coalesce=True,
         max_instances=1,
+    )
+
+    async def expert_digest() -> None:
+        await scheduled_digest(container)
+
+    # Two instances: the lease lets one run it; the digest_runs row keeps a catch-up and a run from overlapping.
+    scheduler.add_job(
+        leased(container.coordination, "expert-digest", expert_digest, ttl_seconds=1800),
+        digest_trigger(container),
+        id="expert-digest",
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=600,
+    )
+
+    async def expert_digest_catch_up() -> None:
+        await catch_up_digest(container)
+
+    scheduler.add_job(
+        leased(container.coordination, "expert-digest-catch-up", expert_digest_catch_up, ttl_seconds=1800),
+        "date",
+        id="expert-digest-catch-up",
     )
     return scheduler

@@ -6,12 +6,18 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
+
+
+def insert_for(session: AsyncSession, model: type[Any]) -> postgresql.Insert | sqlite.Insert:
+    """The backend's own INSERT, which takes ON CONFLICT DO NOTHING (both dialects spell it alike)."""
+    return postgresql.insert(model) if session.get_bind().dialect.name == "postgresql" else sqlite.insert(model)
 
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:

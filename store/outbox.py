@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from store.models.outbox import OutboxMessage, OutboxStatus
@@ -38,6 +38,27 @@ async def enqueue(
     session.add(row)
     await session.flush()
     return row.id
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message whose row id nobody needs: written with others of its transaction in one INSERT."""
+
+    channel: str
+    recipient: str
+    payload: dict[str, Any]
+    source: str | None
+
+
+async def enqueue_many(session: AsyncSession, messages: Sequence[Outgoing], *, now: datetime) -> None:
+    """One multi-row INSERT for every message, in the order given (their ids follow it)."""
+    if not messages:
+        return
+    await session.execute(insert(OutboxMessage).values([
+        {"channel": m.channel, "recipient": m.recipient, "payload": m.payload, "platform_key": None,
+         "source": m.source, "status": OutboxStatus.PENDING, "attempts": 0, "next_attempt_at": now,
+         "created_at": now, "updated_at": now}
+        for m in messages]))
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.clock import Clock
 from store.audit.chain import append_entry
-from store.outbox import enqueue
+from store.outbox import Outgoing, enqueue, enqueue_many
 
 
 class UnitOfWork:
@@ -17,6 +17,7 @@ class UnitOfWork:
         self._sessionmaker = sessionmaker
         self.clock = clock
         self._session: AsyncSession | None = None
+        self._later: list[Outgoing] = []
 
     @property
     def session(self) -> AsyncSession:
@@ -26,6 +27,7 @@ class UnitOfWork:
 
     async def __aenter__(self) -> Self:
         self._session = self._sessionmaker()
+        self._later = []
         await self._session.begin()
         return self
 
@@ -42,9 +44,21 @@ class UnitOfWork:
         finally:
             await session.close()
             self._session = None
+            self._later = []
 
     async def commit(self) -> None:
+        await self.send_pending()
         await self.session.commit()
+
+    def send_later(self, channel: str, recipient: str, payload: dict[str, Any], *, source: str | None = None) -> None:
+        """Like `send` for a message whose row id nobody needs: the messages of the transaction are written
+        together, in one INSERT, by `send_pending` (at the latest by `commit`)."""
+        self._later.append(Outgoing(channel, recipient, payload, source))
+
+    async def send_pending(self) -> None:
+        """Write the messages `send_later` holds; a use case calls it before taking a lock held to the commit."""
+        later, self._later = self._later, []
+        await enqueue_many(self.session, later, now=self.clock.now())
 
     async def send(
         self,

@@ -22,7 +22,7 @@ from bot import metrics
 from cards.actions import CardAction
 from cards.replies import DUPLICATE, FAILED, INVALID, UNKNOWN, tip
 from handlers.clock import Clock
-from handlers.dingtalk.claim_inbound import claim_inbound
+from handlers.dingtalk.claim_inbound import claim_inbound, first_reply
 from handlers.errors import DomainError
 from store.uow import UnitOfWork
 
@@ -90,7 +90,7 @@ class CardReply:
 class CardContext:
     press: CardPress
     uow: UnitOfWork
-    presser_name: str
+    presser_name: str  # the userid when the route asked for no name
 
 
 Listener = Callable[[CardContext, Any], Awaitable[CardReply]]
@@ -100,6 +100,7 @@ Listener = Callable[[CardContext, Any], Awaitable[CardReply]]
 class _Route:
     params: type[BaseModel]
     listener: Listener
+    named: bool
 
 
 class CardActionRouter:
@@ -112,14 +113,14 @@ class CardActionRouter:
         self._routes: dict[str, _Route] = {}
 
     def action(
-        self, action: CardAction, params: type[P]
+        self, action: CardAction, params: type[P], *, named: bool = True
     ) -> Callable[[Callable[[CardContext, P], Awaitable[CardReply]]], Callable[[CardContext, P], Awaitable[CardReply]]]:
         def register(listener: Callable[[CardContext, P], Awaitable[CardReply]]) -> Callable[
             [CardContext, P], Awaitable[CardReply]
         ]:
             if str(action) in self._routes:
                 raise ValueError(f"card action {action} registered twice")
-            self._routes[str(action)] = _Route(params, listener)
+            self._routes[str(action)] = _Route(params, listener, named)
             return listener
 
         return register
@@ -161,14 +162,15 @@ class CardActionRouter:
             return CardReply(private_data=tip(FAILED)).to_response()
 
     async def _run_once(self, press: CardPress, route: _Route, params: BaseModel) -> dict[str, Any]:
-        name = await self._name(press.user_id)
+        # Only a listener that shows the presser's DingTalk name waits for it (a cache round trip, or DingTalk).
+        name = await self._name(press.user_id) if route.named else press.user_id
         for attempt in range(CONFLICT_ATTEMPTS):
             try:
                 async with self._uow() as uow:
                     claimed = await claim_inbound(uow.session, key=press.key, kind="card_action",
                                                   message_id=press.message_id, now=self._clock.now())
                     if claimed is None:
-                        return _repeat()
+                        return _repeat(await first_reply(uow.session, press.key))
                     try:
                         reply = (await route.listener(CardContext(press, uow, name), params)).to_response()
                     except DomainError as exc:
@@ -197,7 +199,9 @@ class CardActionRouter:
             return user_id
 
 
-def _repeat() -> dict[str, Any]:
+def _repeat(first: dict[str, Any]) -> dict[str, Any]:
     """The answer to a press already acted upon. DingTalk applies every ack to the shared card, and the
-    card may have moved on since the first answer, so a repeat touches only the presser's own tip."""
-    return CardReply(private_data=tip(DUPLICATE)).to_response()
+    card may have moved on since the first answer, so a repeat touches only the presser's own tip: the
+    status the first answer gave (「已由林管理通过」, so the second device says who decided), else 「已处理」."""
+    status = ((first.get("cardData") or {}).get("cardParamMap") or {}).get("status")
+    return CardReply(private_data=tip(status if isinstance(status, str) and status else DUPLICATE)).to_response()

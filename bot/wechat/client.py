@@ -47,6 +47,12 @@ class InvalidArgument(WeChatError):
     codes = (47003, 47001)
 
 
+class InvalidMenu(WeChatError):
+    """menu/create: button count, type, name, key or url out of the platform's bounds."""
+
+    codes = (40016, 40017, 40018, 40019, 40023, 40024, 40025, 40026, 40027, 40054, 40055)
+
+
 class DailyQuotaExceeded(WeChatError):
     codes = (45009,)
 
@@ -86,7 +92,8 @@ class Unavailable(WeChatError):
 
 _BY_CODE: dict[int, type[WeChatError]] = {
     code: cls
-    for cls in (TokenInvalid, InvalidOpenid, NotFollowing, InvalidTemplate, InvalidArgument, DailyQuotaExceeded,
+    for cls in (TokenInvalid, InvalidOpenid, NotFollowing, InvalidTemplate, InvalidArgument, InvalidMenu,
+                DailyQuotaExceeded,
                 OutOfWindow, UserRefused, InvalidCode, RiskBlocked, Busy, RateLimited)
     for code in cls.codes
 }

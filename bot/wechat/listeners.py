@@ -8,6 +8,9 @@ from datetime import timedelta
 
 from bot.wechat.router import InboundMessage, MessageRouter, RetryLater
 from cards.expert_invitation import ALREADY_BOUND_TEXT, INVITATION_EXPIRED_TEXT
+from handlers.expert_channel.answer_bind_request import AnswerBindRequest, answer_bind_request
+from handlers.expert_channel.answer_my_dockings import AnswerMyDockings, answer_my_dockings
+from handlers.expert_channel.answer_my_subscriptions import AnswerMySubscriptions, answer_my_subscriptions
 from handlers.expert_invitations.accept_expert_invitation import (
     AcceptExpertInvitation,
     BindLink,
@@ -28,11 +31,18 @@ from store.uow import UnitOfWork
 log = logging.getLogger(__name__)
 HELP_KEYWORDS = ("帮助", "help", "?", "？")
 HELP_MENU_KEY = "help"
+BIND_KEYWORDS = ("绑定", "绑定信息")
+BIND_MENU_KEY = "bind"
+MY_DOCKINGS_KEYWORDS = ("我的对接",)
+MY_DOCKINGS_MENU_KEY = "my_dockings"
+MY_SUBSCRIPTIONS_KEYWORDS = ("我的订阅", "订阅")
+MY_SUBSCRIPTIONS_MENU_KEY = "my_subscriptions"
 HELP_TEXT = (
     "科转公众号为专家提供需求推送与对接服务：\n"
     "· 每天 16:00 推送与您订阅领域匹配的新需求；\n"
     "· 点击消息即可进入小程序查看详情、对接需求；\n"
-    "· 在小程序「我的」中维护个人信息与订阅领域。\n"
+    "· 在小程序「我的」中维护个人信息与订阅领域；\n"
+    "· 回复「绑定」查看或完成专家身份绑定，回复「我的订阅」「我的对接」查看订阅领域与正在对接的需求。\n"
     "回复「帮助」可再次查看本说明。"
 )
 WELCOME_TEXT = "欢迎关注科转！我们将为您推送与您专业领域匹配的技术需求。回复「帮助」了解更多。"
@@ -72,6 +82,22 @@ def build_router(
     @router.menu(HELP_MENU_KEY)
     async def on_help_menu(_message: InboundMessage) -> str | None:
         return HELP_TEXT
+
+    @router.keyword(*BIND_KEYWORDS)
+    @router.menu(BIND_MENU_KEY)
+    async def on_bind(message: InboundMessage) -> str | None:
+        return await answer_bind_request(
+            AnswerBindRequest(message.app_id, message.from_user, message.inbox_key, bind_link), uow())
+
+    @router.keyword(*MY_DOCKINGS_KEYWORDS)
+    @router.menu(MY_DOCKINGS_MENU_KEY)
+    async def on_my_dockings(message: InboundMessage) -> str | None:
+        return await answer_my_dockings(AnswerMyDockings(message.app_id, message.from_user), uow())
+
+    @router.keyword(*MY_SUBSCRIPTIONS_KEYWORDS)
+    @router.menu(MY_SUBSCRIPTIONS_MENU_KEY)
+    async def on_my_subscriptions(message: InboundMessage) -> str | None:
+        return await answer_my_subscriptions(AnswerMySubscriptions(message.app_id, message.from_user), uow())
 
     @router.text
     async def on_text(_message: InboundMessage) -> str | None:

@@ -22,6 +22,6 @@ async def notify_enterprise(uow: UnitOfWork, demand: Demand, status_text: str, p
         if not is_mobile(contact.phone) or contact.phone in sent:
             continue
         sent.add(contact.phone)
-        await uow.send("sms", contact.phone, {"template_code": policy.sms_template,
+        uow.send_later("sms", contact.phone, {"template_code": policy.sms_template,
                                               "params": {"title": title, "status": status_text}},
                        source=f"demand:{demand.id}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import update
+
 from handlers.demands.access import locked
 from handlers.demands.notify_enterprise import notify_enterprise
 from handlers.demands.policy import DEFAULT_POLICY, DemandPolicy
@@ -9,7 +11,7 @@ from handlers.demands.states import Step, next_status
 from handlers.demands.timeline import step
 from handlers.points.record_point_event import PointFact, record_point_event
 from handlers.reviews.subjects import Decider
-from store.models.demands import Demand, Review
+from store.models.demands import Demand, DemandStatus, Review
 from store.models.points import PointEventKind
 from store.uow import UnitOfWork
 
@@ -20,10 +22,13 @@ class DemandReviewHooks:
 
     async def approved(self, uow: UnitOfWork, review: Review, by: Decider) -> None:
         demand = await self._move(uow, review, Step.APPROVE, by, "")
+        await notify_enterprise(uow, demand, "已通过审核，进入对接", self.policy)
+        await uow.send_pending()  # the decision's messages in one INSERT, before the points lock
+        # Last: it locks the staff member's points chain until the commit, which serialises that person's
+        # approvals; the less of the transaction follows it, the shorter the wait of the next one.
         if demand.staff_account_id is not None:  # +2 to the submitting staff member under the current rules
             await record_point_event(uow, PointFact(PointEventKind.DEMAND_APPROVED, demand.staff_account_id,
                                                     demand_id=demand.id))
-        await notify_enterprise(uow, demand, "已通过审核，进入对接", self.policy)
 
     async def rejected(self, uow: UnitOfWork, review: Review, by: Decider, reason: str) -> None:
         await self._move(uow, review, Step.REJECT, by, reason)
@@ -32,10 +37,17 @@ class DemandReviewHooks:
         await self._move(uow, review, Step.RETURN, by, reason)
 
     async def _move(self, uow: UnitOfWork, review: Review, action: Step, by: Decider, reason: str) -> Demand:
-        demand = await locked(uow, review.subject_id)
-        before = demand.status
-        demand.status = next_status(action, before)
-        demand.updated_at = uow.clock.now()
+        # A decided review moves its demand out of 待审核: one conditional UPDATE, which also takes the row lock.
+        before = DemandStatus.PENDING_REVIEW
+        demand = await uow.session.scalar(
+            update(Demand).where(Demand.id == review.subject_id, Demand.status == before)
+            .values(status=next_status(action, before), updated_at=uow.clock.now()).returning(Demand),
+            execution_options={"populate_existing": True})
+        if demand is None:  # not under review (or gone): the usual lock and check say why
+            demand = await locked(uow, review.subject_id)
+            before = demand.status
+            demand.status = next_status(action, before)
+            demand.updated_at = uow.clock.now()
         await step(uow, demand, action, before, actor=by.label, actor_name=by.name, note=reason,
                    data={"review_id": review.id})
         return demand

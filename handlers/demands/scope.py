@@ -1,16 +1,22 @@
 """Which demands an actor sees: the system admin all; an institution's admin its institution's; a centre admin
 and a staff member their centre's; an official those of their region (prefix rule); an enterprise contact
-their enterprise's. Demands waiting in the pool are listed separately (list_demand_pool)."""
+their enterprise's. Demands waiting in the pool are listed separately (list_demand_pool).
+
+Publication (需求公开) adds: an institution admin sees the open publications offered to it and the demands it
+accepted; a centre admin and a staff member see an accepted demand docked by their centre's staff. The
+publisher's side keeps seeing its demand through the rules above."""
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement, Select, select, true
 
 from handlers.errors import Forbidden, NotFound
 from handlers.organisation.actors import Actor
 from handlers.organisation.scope import any_of, in_region
-from store.models.demands import Demand
-from store.models.organisation import AccountRole, Role
+from handlers.publications.access import offered_to
+from store.models.demands import Demand, DemandStatus
+from store.models.organisation import AccountRole, Role, StaffMember
+from store.models.publications import DemandPublication, PublicationStatus
 from store.uow import UnitOfWork
 
 SEES = frozenset({Role.INSTITUTION_ADMIN, Role.CENTRE_ADMIN, Role.STAFF, Role.OFFICIAL, Role.ENTERPRISE_CONTACT})
@@ -39,13 +45,25 @@ async def visible_demands(uow: UnitOfWork, actor: Actor) -> ColumnElement[bool]:
     for g in actor.grants:
         if g.role == Role.INSTITUTION_ADMIN and g.institution_id is not None:
             clauses.append(Demand.institution_id == g.institution_id)
+            # An open offer only while the demand is still 已公开 (a closed demand leaves the offer behind).
+            clauses.append((Demand.status == DemandStatus.PUBLISHED) & Demand.id.in_(_publications(
+                offered_to(g.institution_id) & (DemandPublication.status == PublicationStatus.OPEN))))
+            clauses.append(Demand.id.in_(_publications(
+                DemandPublication.accepted_institution_id == g.institution_id)))
         elif g.role in (Role.CENTRE_ADMIN, Role.STAFF) and g.centre_id is not None:
             clauses.append(Demand.centre_id == g.centre_id)
+            clauses.append(Demand.id.in_(_publications(DemandPublication.status == PublicationStatus.ACCEPTED))
+                           & Demand.staff_account_id.in_(select(StaffMember.account_id).where(
+                               StaffMember.centre_id == g.centre_id, StaffMember.left_at.is_(None))))
         elif g.role == Role.OFFICIAL and g.region_code is not None:
             clauses.append(in_region(Demand.region_code, g.region_code))
     if actor.has(Role.ENTERPRISE_CONTACT) and (enterprises := await enterprises_of(uow, actor)):
         clauses.append(Demand.enterprise_id.in_(enterprises))
     return any_of(clauses)
+
+
+def _publications(condition: ColumnElement[bool]) -> Select[int]:
+    return select(DemandPublication.demand_id).where(condition)
 
 
 async def require_visible_demand(uow: UnitOfWork, actor: Actor, demand_id: int) -> None:

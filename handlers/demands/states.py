@@ -23,10 +23,16 @@ class Step(StrEnum):
     RETURN = "return"
     WITHDRAW = "withdraw"
     PUBLISH = "publish"
+    UNPUBLISH = "unpublish"  # the publisher withdraws an open publication
+    ACCEPT_PUBLICATION = "accept_publication"  # another institution accepts it with the commitment letter
     COMPLETE = "complete"
     CLOSE = "close"
     FOLLOW_UP = "follow_up"  # the docking staff member records a visit, call, meeting …
     CHANGE_STAFF = "change_staff"  # the centre admin hands the docking to another staff member
+    RECORD_FEE_PROOF = "record_fee_proof"  # the intermediary-fee payment proof of the registered project
+    PUSH_EXPERTS = "push_experts"  # the docking staff member sends the demand to chosen experts on WeChat
+    EXPERT_DOCK = "expert_dock"  # an expert presses 对接该需求
+    EXPERT_UNDOCK = "expert_undock"  # the expert's 取消对接
 
 
 _MOVES: dict[Step, tuple[frozenset[S | None], S | None]] = {
@@ -40,16 +46,24 @@ _MOVES: dict[Step, tuple[frozenset[S | None], S | None]] = {
     Step.RETURN: (frozenset({S.PENDING_REVIEW}), S.RETURNED),
     Step.WITHDRAW: (frozenset({S.PENDING_REVIEW}), S.DRAFT),
     Step.PUBLISH: (frozenset({S.DOCKING}), S.PUBLISHED),
+    Step.UNPUBLISH: (frozenset({S.PUBLISHED}), S.DOCKING),
+    Step.ACCEPT_PUBLICATION: (frozenset({S.PUBLISHED}), None),
     Step.COMPLETE: (frozenset({S.DOCKING, S.PUBLISHED}), S.COMPLETED),
     Step.CLOSE: (frozenset({S.DRAFT, S.POOLED, S.RETURNED, S.REJECTED, S.DOCKING, S.PUBLISHED}), S.CLOSED),
     Step.FOLLOW_UP: (frozenset({S.DOCKING, S.PUBLISHED}), None),
     Step.CHANGE_STAFF: (frozenset({S.DOCKING, S.PUBLISHED}), None),
+    Step.RECORD_FEE_PROOF: (frozenset({S.COMPLETED}), None),
+    Step.PUSH_EXPERTS: (frozenset({S.DOCKING, S.PUBLISHED}), None),
+    Step.EXPERT_DOCK: (frozenset({S.DOCKING, S.PUBLISHED}), None),
+    Step.EXPERT_UNDOCK: (frozenset({S.DOCKING, S.PUBLISHED}), None),
 }
 
 _VERBS = {Step.SAVE_DRAFT: "保存草稿", Step.POOL: "进入揭榜池", Step.TAKE_UP: "揭榜", Step.SUBMIT: "提交审核",
           Step.EDIT: "修改", Step.APPROVE: "审核通过", Step.REJECT: "驳回", Step.RETURN: "退回修改",
-          Step.WITHDRAW: "撤回", Step.PUBLISH: "公开", Step.COMPLETE: "完成", Step.CLOSE: "关闭",
-          Step.FOLLOW_UP: "记录跟进", Step.CHANGE_STAFF: "更换对接人员"}
+          Step.WITHDRAW: "撤回", Step.PUBLISH: "公开", Step.UNPUBLISH: "撤回公开",
+          Step.ACCEPT_PUBLICATION: "受理", Step.COMPLETE: "完成", Step.CLOSE: "关闭",
+          Step.FOLLOW_UP: "记录跟进", Step.CHANGE_STAFF: "更换对接人员", Step.RECORD_FEE_PROOF: "上传中介费兑付凭证",
+          Step.PUSH_EXPERTS: "推送专家", Step.EXPERT_DOCK: "对接", Step.EXPERT_UNDOCK: "取消对接"}
 
 
 def verb(step: Step) -> str:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store.db import insert_for
 from store.models.dingtalk import DingTalkInbound
 
 
@@ -16,13 +17,16 @@ async def claim_inbound(
 ) -> DingTalkInbound | None:
     """The claimed row the first time `key` is seen; set its `reply` before committing.
 
-    Call it first in the transaction, before the effect: its flush must not carry other writes, whose
-    conflicts would then read as a repeat. None means a repeat of a push already acted upon; the
-    transaction is then unusable and the caller must return without writing anything else."""
-    row = DingTalkInbound(key=key, kind=kind, message_id=message_id[:128], reply={}, created_at=now)
-    session.add(row)
-    try:
-        await session.flush()
-    except IntegrityError:
-        return None
-    return row
+    Call it first in the transaction, before the effect. One INSERT … ON CONFLICT DO NOTHING: a claim held by
+    a transaction not yet committed makes this one wait for its outcome. None means a repeat of a push already
+    acted upon; the transaction stays usable (to read the first reply) and must write nothing else."""
+    return await session.scalar(
+        insert_for(session, DingTalkInbound)
+        .values(key=key, kind=kind, message_id=message_id[:128], reply={}, created_at=now)
+        .on_conflict_do_nothing(index_elements=[DingTalkInbound.key]).returning(DingTalkInbound))
+
+
+async def first_reply(session: AsyncSession, key: str) -> dict[str, object]:
+    """The answer given when `key` was first acted upon (empty if unknown)."""
+    reply = await session.scalar(select(DingTalkInbound.reply).where(DingTalkInbound.key == key))
+    return dict(reply) if isinstance(reply, dict) else {}

@@ -39,6 +39,8 @@ PURPOSES: dict[str, FilePurpose] = {
         FilePurpose("attachment", ("jpg", "png", "pdf", "doc", "docx", "xls", "xlsx"), 5 * MB),
         FilePurpose("spreadsheet", ("xlsx",), 5 * MB),  # Excel batch imports
         FilePurpose("demand_attachment", ("jpg", "png", "pdf", "doc", "docx", "xls", "xlsx"), 10 * MB),
+        # Contracts and fee-payment proofs of a registered project: scans, photos or the document itself.
+        FilePurpose("project_file", ("jpg", "png", "pdf", "doc", "docx"), 10 * MB),
         FilePurpose("export", ("pdf", "xlsx", "docx"), 50 * MB),
     )
 }

@@ -18,12 +18,16 @@ from handlers.demands.access import locked
 from handlers.demands.policy import DEFAULT_POLICY, DemandPolicy
 from handlers.follow_up_reminders.policy import FollowUpReminderPolicy
 from handlers.follow_up_reminders.timing import ReminderAction, decide
+from handlers.follow_ups.access import docking_centre_id
 from handlers.reviews.reviewers import name_of, userid_of
 from store.models.auth import DingTalkBinding
 from store.models.demands import Demand, DemandEvent, DemandStatus
 from store.models.follow_ups import FollowUpReminder
 from store.models.organisation import CLOSED_STATUSES, Account, AccountRole, Role
 from store.uow import UnitOfWork
+
+# 已公开 is docking too: the publisher's staff until an acceptance, then the accepting institution's.
+DOCKING_STATES = (DemandStatus.DOCKING, DemandStatus.PUBLISHED)
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,7 @@ async def send_due_reminders(new_uow: Callable[[], UnitOfWork], policy: FollowUp
         now = uow.clock.now()
         due = list(await uow.session.scalars(
             select(Demand.id).outerjoin(FollowUpReminder, FollowUpReminder.demand_id == Demand.id)
-            .where(Demand.status == DemandStatus.DOCKING, Demand.staff_account_id.is_not(None),
+            .where(Demand.status.in_(DOCKING_STATES), Demand.staff_account_id.is_not(None),
                    or_(FollowUpReminder.demand_id.is_(None), FollowUpReminder.next_check_at <= now))
             .order_by(Demand.id)))
     reminded = escalated = 0
@@ -55,7 +59,7 @@ async def _check(uow: UnitOfWork, demand_id: int, policy: FollowUpReminderPolicy
                  demands: DemandPolicy) -> ReminderAction:
     demand = await locked(uow, demand_id)
     now = uow.clock.now()
-    if demand.status != DemandStatus.DOCKING or demand.staff_account_id is None:
+    if demand.status not in DOCKING_STATES or demand.staff_account_id is None:
         return ReminderAction.NOTHING
     row = await uow.session.get(FollowUpReminder, demand.id)
     if row is None:
@@ -96,11 +100,13 @@ async def _docked_at(uow: UnitOfWork, demand: Demand) -> datetime:
 
 
 async def _centre_admins(uow: UnitOfWork, demand: Demand) -> list[str]:
-    """DingTalk userids of the demand's centre's active admins."""
-    if demand.centre_id is None:
+    """DingTalk userids of the docking centre's active admins (after an acceptance, the accepting staff
+    member's centre)."""
+    centre_id = await docking_centre_id(uow, demand)
+    if centre_id is None:
         return []
     return sorted(set(await uow.session.scalars(
         select(DingTalkBinding.userid).join(AccountRole, AccountRole.account_id == DingTalkBinding.account_id)
         .join(Account, Account.id == AccountRole.account_id)
-        .where(AccountRole.role == Role.CENTRE_ADMIN, AccountRole.centre_id == demand.centre_id,
+        .where(AccountRole.role == Role.CENTRE_ADMIN, AccountRole.centre_id == centre_id,
                Account.status.not_in(list(CLOSED_STATUSES))))))

@@ -15,10 +15,10 @@ from handlers.demands.states import Step, next_status
 from handlers.demands.timeline import step
 from handlers.errors import Conflict, Forbidden, NotFound
 from handlers.follow_up_reminders.state import restart_silence
-from handlers.follow_ups.access import is_centre_admin
+from handlers.follow_ups.access import accepting_institution_id, docking_centre_id, is_docking_admin
 from handlers.organisation.actors import load_actor
 from handlers.reviews.reviewers import name_of, userid_of
-from store.models.organisation import CLOSED_STATUSES, Account, StaffMember
+from store.models.organisation import CLOSED_STATUSES, Account, Role, StaffMember
 from store.uow import UnitOfWork
 
 
@@ -40,13 +40,18 @@ async def change_docking_staff(cmd: ChangeDockingStaff, uow: UnitOfWork,
     async with uow:
         actor = await load_actor(uow, cmd.actor_id)
         demand = await locked(uow, cmd.demand_id)
-        if not is_centre_admin(actor, demand):
+        if not await is_docking_admin(uow, actor, demand):
             await require_visible_demand(uow, actor, demand.id)
             raise Forbidden("只有分中心管理员可以更换对接人员")
         next_status(Step.CHANGE_STAFF, demand.status)
+        # After an acceptance the accepting institution docks: its admin picks any of its staff, the docking
+        # centre's admin one of that centre's.
+        accepted = await accepting_institution_id(uow, demand)
+        pool = (StaffMember.institution_id == accepted if accepted in actor.institutions(Role.INSTITUTION_ADMIN)
+                else StaffMember.centre_id == await docking_centre_id(uow, demand))
         account_id = await uow.session.scalar(
             select(StaffMember.account_id).join(Account, Account.id == StaffMember.account_id).where(
-                StaffMember.id == cmd.staff_member_id, StaffMember.centre_id == demand.centre_id,
+                StaffMember.id == cmd.staff_member_id, pool,
                 StaffMember.left_at.is_(None), Account.status.not_in(list(CLOSED_STATUSES))))
         if account_id is None:
             raise NotFound("未找到该技转人员", code="staff_not_found")

@@ -1,5 +1,9 @@
 """A demand's follow-ups, newest first, for those who see the demand inside the organisation (not its
-enterprise: follow-up notes are the staff's working record)."""
+enterprise: follow-up notes are the staff's working record).
+
+Experts' dockings are listed among them (kind `expert_docking`, read from expert_dockings): the staff member
+sees who docked next to their own notes, yet a docking is no follow-up of theirs, so it neither restarts the
+reminder count nor takes a kind a staff member could record."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from sqlalchemy import select
 
 from handlers.demands.scope import require_visible_demand
 from handlers.errors import Forbidden
+from handlers.expert_channel.follow_up_entries import KIND, docking_entries
 from handlers.organisation.actors import load_actor
 from store.models.follow_ups import DemandFollowUp
 from store.models.organisation import Account, Role
@@ -45,5 +50,8 @@ async def list_demand_follow_ups(cmd: ListDemandFollowUps, uow: UnitOfWork) -> l
             select(DemandFollowUp, Account.name).join(Account, Account.id == DemandFollowUp.account_id)
             .where(DemandFollowUp.demand_id == cmd.demand_id)
             .order_by(DemandFollowUp.occurred_at.desc(), DemandFollowUp.id.desc()))).all()
-        return [DemandFollowUpView(f.id, str(f.kind), f.occurred_at, f.content, tuple(f.attachment_ids), name,
-                                   f.created_at) for f, name in rows]
+        views = [DemandFollowUpView(f.id, str(f.kind), f.occurred_at, f.content, tuple(f.attachment_ids), name,
+                                    f.created_at) for f, name in rows]
+        views += [DemandFollowUpView(e.docking_id, KIND, e.docked_at, e.content, (), e.expert_name, e.docked_at)
+                  for e in await docking_entries(uow, cmd.demand_id)]
+        return sorted(views, key=lambda view: view.occurred_at, reverse=True)

@@ -15,6 +15,7 @@ from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor, require_institution_admin
 from handlers.organisation.clashes import retry_on_clash
 from handlers.organisation.expert_profiles import ExpertProfile, Work, create_expert, link_expert
+from handlers.organisation.expertise import expert_region, research_fields
 from handlers.organisation.people import find_or_create_account
 from store.models.organisation_people import Expert, ExpertLink
 from store.uow import UnitOfWork
@@ -31,6 +32,8 @@ class AddExpert:
     introduction: str = ""
     research_results: tuple[Work, ...] = ()
     technical_solutions: tuple[Work, ...] = ()
+    research_fields: tuple[str, ...] = ()  # technical-field codes
+    region_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,8 @@ async def add_expert(cmd: AddExpert, uow: UnitOfWork) -> ExpertAdded:
     intro = v.introduction(cmd.introduction)
     results = _works(cmd.research_results, "科研成果")
     solutions = _works(cmd.technical_solutions, "技术方案")
+    fields = research_fields(cmd.research_fields)
+    region = expert_region(cmd.region_code)
 
     async def attempt() -> ExpertAdded:
         async with uow:
@@ -65,7 +70,7 @@ async def add_expert(cmd: AddExpert, uow: UnitOfWork) -> ExpertAdded:
             expert = await uow.session.scalar(select(Expert).where(Expert.account_id == account.id).with_for_update())
             new_person = expert is None
             if expert is None:
-                profile = ExpertProfile(title, employer, intro, results, solutions)
+                profile = ExpertProfile(title, employer, intro, results, solutions, fields, region)
                 expert = await create_expert(uow, account, profile, actor.label)
             else:
                 linked = await uow.session.scalar(

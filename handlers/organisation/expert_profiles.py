@@ -27,6 +27,8 @@ class ExpertProfile:
     introduction: str
     research_results: Sequence[Work] = ()
     technical_solutions: Sequence[Work] = ()
+    research_fields: Sequence[str] = ()  # validated technical-field codes
+    region_code: str | None = None
 
 
 async def create_expert(uow: UnitOfWork, account: Account, profile: ExpertProfile, actor: str) -> Expert:
@@ -37,6 +39,8 @@ async def create_expert(uow: UnitOfWork, account: Account, profile: ExpertProfil
         title=profile.title,
         employer=profile.employer,
         introduction=profile.introduction,
+        research_fields=list(profile.research_fields),
+        region_code=profile.region_code,
         created_at=now,
         updated_at=now,
     )
@@ -55,6 +59,8 @@ async def create_expert(uow: UnitOfWork, account: Account, profile: ExpertProfil
             "account_id": account.id,
             "research_results": len(profile.research_results),
             "technical_solutions": len(profile.technical_solutions),
+            "research_fields": list(profile.research_fields),
+            "region_code": profile.region_code,
         },
         personal={
             "title": (subject_of(account.id), profile.title),

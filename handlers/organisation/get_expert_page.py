@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from handlers.expert_channel.official_account import follow_state
 from handlers.organisation.actors import load_actor
 from handlers.organisation.scope import Listing, not_found, require_listing, visible
 from store.models.organisation import Account, Institution, Role
@@ -68,6 +69,10 @@ class ExpertPage:
     research_results: tuple[WorkView, ...]
     technical_solutions: tuple[WorkView, ...]
     links: tuple[LinkView, ...]
+    # Whether pushes reach them: following | unfollowed | not_followed, its Chinese label and since when.
+    wechat_status: str
+    wechat_status_label: str
+    wechat_status_since: datetime | None
 
 
 async def get_expert_page(cmd: GetExpertPage, uow: UnitOfWork) -> ExpertPage:
@@ -124,7 +129,8 @@ async def get_expert_page(cmd: GetExpertPage, uow: UnitOfWork) -> ExpertPage:
             )
             for link, inst in links
         )
+        follow = await follow_state(uow.session, expert.account_id)
         return ExpertPage(
             expert.id, expert.account_id, name, mobile, expert.title, expert.employer, expert.introduction,
-            research, technical, link_views,
+            research, technical, link_views, follow.status, follow.label, follow.since,
         )

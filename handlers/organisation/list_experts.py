@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 
+from handlers.expert_channel.official_account import follow_states
 from handlers.organisation.actors import load_actor
 from handlers.organisation.pages import Page, PageRequest
 from handlers.organisation.scope import Listing, require_listing, visible
@@ -27,6 +29,10 @@ class ExpertView:
     name: str
     title: str
     employer: str
+    # Whether pushes reach them: following | unfollowed | not_followed, its Chinese label and since when.
+    wechat_status: str
+    wechat_status_label: str
+    wechat_status_since: datetime | None
 
 
 async def list_experts(cmd: ListExperts, uow: UnitOfWork) -> Page[ExpertView]:
@@ -44,5 +50,10 @@ async def list_experts(cmd: ListExperts, uow: UnitOfWork) -> Page[ExpertView]:
             .offset(req.offset)
             .limit(req.page_size)
         )
-        items = tuple(ExpertView(e.id, e.account_id, name, e.title, e.employer) for e, name in rows)
+        found = rows.all()
+        follows = await follow_states(uow.session, [e.account_id for e, _ in found])
+        items = tuple(
+            ExpertView(e.id, e.account_id, name, e.title, e.employer, follows[e.account_id].status,
+                       follows[e.account_id].label, follows[e.account_id].since)
+            for e, name in found)
     return Page(items, total or 0, req.page, req.page_size)

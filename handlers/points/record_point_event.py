@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from handlers.errors import InvalidInput
 from handlers.points.derive import derive_entry, lock_ledger
 from handlers.points.rules import RULE_SETS, RuleSet, current
+from store.db import insert_for
 from store.models.organisation import StaffMember
 from store.models.points import PointEntry, PointEvent
 from store.models.points import PointEventKind as Kind
@@ -81,8 +81,6 @@ async def record_point_event(
     )
     if member is None:
         raise InvalidInput("只有技转人员可以获得贡献积分", code="not_staff")
-    if await session.scalar(select(PointEvent.id).where(PointEvent.fact_key == fact.fact_key)) is not None:
-        return PointsRecorded(None, 0, rules.version)
     now = uow.clock.now()
     event = PointEvent(
         kind=fact.kind, fact_key=fact.fact_key, demand_id=fact.demand_id, expert_id=fact.expert_id,
@@ -90,10 +88,12 @@ async def record_point_event(
         institution_id=member.institution_id, centre_id=member.centre_id, occurred_at=fact.occurred_at or now,
         recorded_at=now,
     )
-    if not await _insert(uow, event):
-        return PointsRecorded(None, 0, rules.version)  # a concurrent report of the same fact won
+    event_id = await _insert_new(uow, event)
+    if event_id is None:
+        return PointsRecorded(None, 0, rules.version)  # recorded before, or a concurrent report of it won
+    event.id = event_id
     entry = await derive_entry(session, event, rules, now)
-    if entry is not None and not await _insert(uow, entry):
+    if entry is not None and await _insert_new(uow, entry) is None:
         entry = None  # a concurrent repeat of the same (demand, expert) earned it first
     points = entry.points if entry is not None else 0
     await uow.record(
@@ -104,11 +104,12 @@ async def record_point_event(
     return PointsRecorded(event.id, points, rules.version)
 
 
-async def _insert(uow: UnitOfWork, row: PointEvent | PointEntry) -> bool:
-    """In a savepoint, so a lost race on a unique key leaves the caller's transaction usable."""
-    try:
-        async with uow.session.begin_nested():
-            uow.session.add(row)
-    except IntegrityError:
-        return False
-    return True
+async def _insert_new(uow: UnitOfWork, row: PointEvent | PointEntry) -> int | None:
+    """The new row's id, or None when a unique key (a fact already recorded, an entry already earned) says it
+    exists: one INSERT … ON CONFLICT DO NOTHING, which leaves the caller's transaction usable without a
+    savepoint. The row object stays out of the session: what it holds is what was written."""
+    model = type(row)
+    values = {c.key: getattr(row, c.key) for c in model.__table__.columns if c.key != "id"}
+    statement = insert_for(uow.session, model).values(values)
+    found: int | None = await uow.session.scalar(statement.on_conflict_do_nothing().returning(model.id))
+    return found

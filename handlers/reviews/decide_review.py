@@ -10,15 +10,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, false, select, true, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from cards.review import decided_status
 from handlers.errors import Forbidden, InvalidInput, NotFound
 from handlers.reviews.chains import CHAINS, Chain
-from handlers.reviews.reviewers import account_of_userid, name_of, userid_of
 from handlers.reviews.subjects import Decider, SubjectHooks, default_subjects
 from handlers.reviews.tasks import close_stage, open_stage
+from store.models.auth import DingTalkBinding
 from store.models.demands import Review, ReviewStatus, ReviewTask
+from store.models.organisation import Account
 from store.uow import UnitOfWork
 
 
@@ -54,18 +56,16 @@ async def decide_review(
     subjects: Mapping[str, SubjectHooks] | None = None,
 ) -> ReviewDecided:
     """Runs inside the caller's unit of work (the card router's, with its press key); the caller commits."""
-    review = await uow.session.get(Review, cmd.review_id)
-    if review is None:
+    loaded = await _load(uow, cmd)
+    if loaded is None:
         raise NotFound("未找到该审核")
-    account_id = cmd.account_id if cmd.account_id is not None else (
-        await account_of_userid(uow, cmd.userid) if cmd.userid else None)
-    if account_id is None or not await _is_reviewer(uow, review.id, cmd.stage, account_id):
+    review, by, submitter_userid = loaded
+    if by is None:
         raise Forbidden("您不是该环节的审核人")
     reason = cmd.reason.strip()
     if cmd.decision != Decision.APPROVE and not reason:
         raise InvalidInput("驳回或退回修改时请填写原因", code="reason_required")
     chain = chains[review.chain]
-    by = Decider(account_id, await name_of(uow, account_id))
     advance = cmd.decision == Decision.APPROVE and not chain.is_last(cmd.stage)
     now = uow.clock.now()
     values: dict[str, object] = {"stage": cmd.stage + 1} if advance else {
@@ -76,7 +76,9 @@ async def decide_review(
                              Review.stage == cmd.stage).values(**values).execution_options(synchronize_session=False))
     if not isinstance(result, CursorResult) or result.rowcount != 1:
         return await _already(uow, review, cmd.stage)
-    await uow.session.refresh(review)
+    # The row now holds what was just written: no need to read it back.
+    for column, value in values.items():
+        set_committed_value(review, column, value)
     outcome = "advanced" if advance else str(_FINAL[cmd.decision])
     await uow.record("review", review.id, f"stage_{cmd.decision}d" if advance else outcome, actor=by.label,
                      data={"stage": cmd.stage, "by": by.name, "reason": reason or None})
@@ -84,6 +86,9 @@ async def decide_review(
     if advance:
         await open_stage(uow, chain, review)
         return ReviewDecided(True, outcome, decided_status("approved", by.name))
+    # The submitter's notice before the subject's hooks: a hook may end on a lock held until the commit
+    # (the points chain of the staff member credited), which nothing else should wait behind.
+    await _tell_submitter(uow, chain, review, submitter_userid, outcome, by.name, reason)
     hooks = (subjects if subjects is not None else default_subjects())[review.subject_type]
     if cmd.decision == Decision.APPROVE:
         await hooks.approved(uow, review, by)
@@ -91,14 +96,33 @@ async def decide_review(
         await hooks.rejected(uow, review, by, reason)
     else:
         await hooks.returned(uow, review, by, reason)
-    await _tell_submitter(uow, chain, review, outcome, by.name, reason)
     return ReviewDecided(True, outcome, decided_status(outcome, by.name, reason or None))
 
 
-async def _is_reviewer(uow: UnitOfWork, review_id: int, stage: int, account_id: int) -> bool:
-    found = await uow.session.scalar(select(ReviewTask.id).where(
-        ReviewTask.review_id == review_id, ReviewTask.stage == stage, ReviewTask.reviewer_account_id == account_id))
-    return found is not None
+async def _load(uow: UnitOfWork, cmd: DecideReview) -> tuple[Review, Decider | None, str | None] | None:
+    """In one query: the review, the presser as a reviewer of the stage with their name (None when they are
+    not one), and the submitter's DingTalk userid for the notice. None when there is no such review."""
+    decider = select(ReviewTask.reviewer_account_id.label("account_id"), Account.name.label("name")).join(
+        Account, Account.id == ReviewTask.reviewer_account_id).where(
+        ReviewTask.review_id == cmd.review_id, ReviewTask.stage == cmd.stage)
+    if cmd.account_id is not None:
+        decider = decider.where(ReviewTask.reviewer_account_id == cmd.account_id)
+    elif cmd.userid:
+        decider = decider.join(DingTalkBinding, DingTalkBinding.account_id == ReviewTask.reviewer_account_id).where(
+            DingTalkBinding.userid == cmd.userid)
+    else:
+        decider = decider.where(false())
+    found = decider.limit(1).subquery()
+    submitter = select(DingTalkBinding.userid).where(
+        DingTalkBinding.account_id == Review.submitter_account_id).scalar_subquery()
+    row = (await uow.session.execute(
+        select(Review, found.c.account_id, found.c.name, submitter).outerjoin(found, true())
+        .where(Review.id == cmd.review_id))).first()
+    if row is None:
+        return None
+    review, account_id, name, submitter_userid = row
+    by = None if account_id is None else Decider(account_id, name or f"账号{account_id}")
+    return review, by, submitter_userid
 
 
 async def _already(uow: UnitOfWork, review: Review, stage: int) -> ReviewDecided:
@@ -110,9 +134,8 @@ async def _already(uow: UnitOfWork, review: Review, stage: int) -> ReviewDecided
     return ReviewDecided(False, outcome, note or "")
 
 
-async def _tell_submitter(uow: UnitOfWork, chain: Chain, review: Review, outcome: str, by: str,
-                          reason: str) -> None:
-    userid = await userid_of(uow, review.submitter_account_id)
+async def _tell_submitter(uow: UnitOfWork, chain: Chain, review: Review, userid: str | None, outcome: str,
+                          by: str, reason: str) -> None:
     if userid is None:
         return
     verdict = {"approved": "已通过", "rejected": "未通过", "returned": "被退回修改"}[outcome]
@@ -121,6 +144,6 @@ async def _tell_submitter(uow: UnitOfWork, chain: Chain, review: Review, outcome
         text += f"\n原因：{reason}"
     if review.link:
         text += f"\n详情：{review.link}"
-    await uow.send("dingtalk.work_notice", userid, {"msg": {"msgtype": "text", "text": {"content": text}},
+    uow.send_later("dingtalk.work_notice", userid, {"msg": {"msgtype": "text", "text": {"content": text}},
                                                     "record": f"审核 {review.id}"},
                    source=f"review:{review.id}")

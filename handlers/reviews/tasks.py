@@ -47,36 +47,40 @@ async def open_stage(uow: UnitOfWork, chain: Chain, review: Review) -> list[Revi
 
 async def close_stage(uow: UnitOfWork, review: Review, stage: int, outcome: str, by: str,
                       reason: str | None) -> None:
-    """Every card of the stage says who decided; every to-do is completed."""
-    tasks = list(await uow.session.scalars(
-        select(ReviewTask).where(ReviewTask.review_id == review.id, ReviewTask.stage == stage,
-                                 ReviewTask.done.is_(False)).order_by(ReviewTask.id)))
+    """Every card of the stage says who decided; every to-do is completed.
+
+    Two statements whatever the number of reviewers: the open tasks with their to-do's state, and one UPDATE
+    closing them; the card updates and to-do completions join the transaction's other messages in one INSERT."""
+    open_tasks = (await uow.session.execute(
+        select(ReviewTask.id, ReviewTask.userid, ReviewTask.out_track_id, ReviewTask.todo_outbox_id,
+               OutboxMessage.provider_message_id)
+        .outerjoin(OutboxMessage, OutboxMessage.id == ReviewTask.todo_outbox_id)
+        .where(ReviewTask.review_id == review.id, ReviewTask.stage == stage, ReviewTask.done.is_(False))
+        .order_by(ReviewTask.id))).all()
+    if not open_tasks:
+        return
     note = decided_status(outcome, by, reason)
-    for task in tasks:
-        task.done = True
-        task.note = note
+    await uow.session.execute(update(ReviewTask).where(ReviewTask.id.in_([t.id for t in open_tasks]))
+                              .values(done=True, note=note))
+    card_data = decided_update(outcome, by, reason)
+    uncreated: list[int] = []
+    for task in open_tasks:
         if task.userid is None:
             continue
         source = f"review_task:{task.id}"
-        await uow.send("dingtalk.card_update", task.userid,
-                       {"out_track_id": task.out_track_id, "card_data": decided_update(outcome, by, reason)},
-                       source=source)
-        await _complete_todo(uow, task, source)
-
-
-async def _complete_todo(uow: UnitOfWork, task: ReviewTask, source: str) -> None:
-    if task.todo_outbox_id is None or task.userid is None:
-        return
-    created = await uow.session.get(OutboxMessage, task.todo_outbox_id)
-    if created is None:
-        return
-    if created.provider_message_id:
-        await uow.send("dingtalk.todo", task.userid, {"op": "complete", "task_id": created.provider_message_id},
-                       source=source)
-        return
-    # Not created yet: it never needs to be. A relay that holds it right now (sending) creates an open
-    # to-do the reviewer can still finish by hand: the rare window is logged in the row's reason.
-    await uow.session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == created.id, OutboxMessage.status == OutboxStatus.PENDING)
-        .values(status=OutboxStatus.DEAD, dead_reason="review decided before the to-do was created",
-                updated_at=uow.clock.now()))
+        uow.send_later("dingtalk.card_update", task.userid, {"out_track_id": task.out_track_id,
+                                                             "card_data": card_data}, source=source)
+        if task.todo_outbox_id is None:
+            continue
+        if task.provider_message_id:
+            uow.send_later("dingtalk.todo", task.userid, {"op": "complete", "task_id": task.provider_message_id},
+                           source=source)
+        else:
+            uncreated.append(task.todo_outbox_id)
+    if uncreated:
+        # Not created yet: they never need to be. A relay that holds one right now (sending) creates an open
+        # to-do the reviewer can still finish by hand: the rare window is logged in the row's reason.
+        await uow.session.execute(
+            update(OutboxMessage).where(OutboxMessage.id.in_(uncreated), OutboxMessage.status == OutboxStatus.PENDING)
+            .values(status=OutboxStatus.DEAD, dead_reason="review decided before the to-do was created",
+                    updated_at=uow.clock.now()).execution_options(synchronize_session=False))

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from handlers.errors import NotFound
+from handlers.expert_push.record_push_outcome import record_push_report
 from handlers.wechat.inbox import claim_inbox
 from store.outbox import update_delivery_status
 from store.uow import UnitOfWork
 
 TEMPLATE_CHANNEL = "wechat.template"
+# Template messages sent through their own channel so that their sender hears how each send went.
+TEMPLATE_CHANNELS = (TEMPLATE_CHANNEL, "wechat.expert_push")
+
+# Run in the report's transaction once it matched a message: (uow, msgid, our delivery status).
+ReportHook = Callable[[UnitOfWork, str, str], Awaitable[None]]
+REPORT_HOOKS: tuple[ReportHook, ...] = (record_push_report,)
 
 # The platform's wording → our delivery status; anything else is kept, marked as a failure.
 _STATUSES = {
@@ -45,6 +53,7 @@ class RecordTemplateDelivery:
     inbox_key: str
     reported_at: datetime | None = None  # the push's CreateTime; None (unknown): not waited for
     retry_window: timedelta = REPORT_RETRY_WINDOW
+    hooks: tuple[ReportHook, ...] = REPORT_HOOKS
 
 
 @dataclass(frozen=True)
@@ -63,12 +72,21 @@ async def record_template_delivery(cmd: RecordTemplateDelivery, uow: UnitOfWork)
         if not await claim_inbox(uow.session, key=cmd.inbox_key, kind="template_finish", now=now):
             return TemplateDeliveryRecorded(duplicate=True)
         status = delivery_status(cmd.status)
-        if not await update_delivery_status(
-            uow.session, channel=TEMPLATE_CHANNEL, provider_message_id=cmd.msg_id, delivery_status=status, now=now
-        ):
+        if not await _update(uow, cmd.msg_id, status):
             if cmd.reported_at is not None and now - cmd.reported_at <= cmd.retry_window:
                 raise UnknownTemplateMessage(f"no template message with msgid {cmd.msg_id}")
             await uow.commit()  # keeps the inbox key: its retries stay no-ops
             return TemplateDeliveryRecorded(duplicate=False, orphan=True)
+        for hook in cmd.hooks:
+            await hook(uow, cmd.msg_id, status)
         await uow.commit()
         return TemplateDeliveryRecorded(duplicate=False, matched=True, delivery_status=status)
+
+
+async def _update(uow: UnitOfWork, msg_id: str, status: str) -> bool:
+    matched = False
+    for channel in TEMPLATE_CHANNELS:
+        matched = await update_delivery_status(
+            uow.session, channel=channel, provider_message_id=msg_id, delivery_status=status, now=uow.clock.now()
+        ) or matched
+    return matched

@@ -10,6 +10,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from handlers.clock import Clock
+from handlers.expert_push.policy import ExpertPushPolicy
+from handlers.files.ports import FileStorage
 from handlers.membership.policy import MembershipPolicy
 from sandbox.state import SandboxState
 from store.uow import UnitOfWork
@@ -21,6 +23,8 @@ class DemoContext:
     clock: Clock
     uow: Callable[[], UnitOfWork]
     membership: MembershipPolicy
+    files: FileStorage | None = None  # seeds that upload (a project's contract) need it
+    expert_push: ExpertPushPolicy | None = None  # the official account's push settings, when one is configured
 
 
 DemoSeed = Callable[[DemoContext], Awaitable[None]]
@@ -37,6 +41,9 @@ def demo_seed(name: str, *, order: int) -> Callable[[DemoSeed], DemoSeed]:
 
 def seeds() -> list[tuple[str, DemoSeed]]:
     import sandbox.demo.demands  # noqa: F401
+    import sandbox.demo.digest  # noqa: F401
+    import sandbox.demo.expert_pages  # noqa: F401
+    import sandbox.demo.expert_push  # noqa: F401
     import sandbox.demo.organisation  # noqa: F401
     import sandbox.demo.people  # noqa: F401  (each flow's seed module registers itself on import)
 

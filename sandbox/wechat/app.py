@@ -255,6 +255,8 @@ class WeChatSandbox:
         body = await _json(request)
         if body is None or not isinstance(body.get("button"), list):
             return _error(47001)
+        if code := menu_error(body["button"]):
+            return _error(code)
         self.state.menu = body
         return _ok()
 
@@ -288,6 +290,45 @@ class WeChatSandbox:
             "phoneNumber": used, "purePhoneNumber": used, "countryCode": "86",
             "watermark": {"timestamp": int(self.clock.now().timestamp()), "appid": self.state.account.mini_app_id},
         })
+
+
+def _bytes(value: Any) -> int:
+    return len(str(value or "").encode("utf-8"))
+
+
+def menu_error(buttons: list[Any]) -> int:
+    """menu/create's own checks, with the platform's error codes (0: accepted)."""
+    if not 1 <= len(buttons) <= 3:
+        return 40016  # invalid button size
+    for button in buttons:
+        if not isinstance(button, dict) or not 0 < _bytes(button.get("name")) <= 16:
+            return 40018  # invalid button name size
+        subs = button.get("sub_button")
+        if subs is None:
+            if code := _leaf_error(button, type_code=40017, key_code=40019, url_code=40054):
+                return code
+            continue
+        if not isinstance(subs, list) or not 1 <= len(subs) <= 5:
+            return 40023  # invalid sub button size
+        for sub in subs:
+            if not isinstance(sub, dict) or not 0 < _bytes(sub.get("name")) <= 60:
+                return 40025  # invalid sub button name size
+            if code := _leaf_error(sub, type_code=40024, key_code=40026, url_code=40027):
+                return code
+    return 0
+
+
+def _leaf_error(button: dict[str, Any], *, type_code: int, key_code: int, url_code: int) -> int:
+    kind = button.get("type")
+    if kind == "click":
+        return 0 if 0 < _bytes(button.get("key")) <= 128 else key_code
+    if kind in ("view", "miniprogram"):
+        if not 0 < _bytes(button.get("url")) <= 1024:
+            return url_code
+        if kind == "miniprogram" and not (button.get("appid") and button.get("pagepath")):
+            return 47001  # data format error
+        return 0
+    return type_code
 
 
 def add_api_routes(app: web.Application, sb: WeChatSandbox) -> None:

@@ -17,11 +17,14 @@ from sandbox.wechat.state import WeChatSandboxState
 QR_SCENE_PREFIX = "qrscene_"
 
 
-def _actions(person_id: str) -> list[dict[str, Any]]:
+def _actions(person_id: str, menu: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The phone shows the menu the platform holds (as created through menu/create) and its click buttons."""
+    clicks = [b for top in (menu or {}).get("button", []) for b in (top.get("sub_button") or [top])
+              if b.get("type") == "click"]
     return [
         {"label": "发送「帮助」", "url": "/wechat/console/text", "body": {"person_id": person_id, "content": "帮助"}},
-        {"label": "点击菜单 · 使用帮助", "url": "/wechat/console/click",
-         "body": {"person_id": person_id, "key": "help"}},
+        *({"label": f"点击菜单 · {b['name']}", "url": "/wechat/console/click",
+           "body": {"person_id": person_id, "key": b["key"]}} for b in clicks),
         {"label": "取消关注", "url": "/wechat/console/unfollow", "body": {"person_id": person_id}},
     ]
 
@@ -47,7 +50,7 @@ def add_console_routes(app: web.Application, sb: WeChatSandbox) -> None:
         reply = await sb.push(str(request.url.origin()), openid, msg_type, **fields)
         if reply and reply.get("Content"):
             sb.sandbox.deliver(openid, channel="wechat.reply", title="公众号回复",
-                               body=reply["Content"], at=sb.clock.now(), actions=_actions(persona.id))
+                               body=reply["Content"], at=sb.clock.now(), actions=_actions(persona.id, sb.state.menu))
         return web.json_response({"reply": reply})
 
     async def follow(request: web.Request) -> web.Response:
@@ -171,6 +174,10 @@ def add_control_routes(app: web.Application, sb: WeChatSandbox) -> None:
     async def sent(_request: web.Request) -> web.Response:
         return web.json_response({"sent": sb.state.sent, "token_fetches": sb.state.token_fetches})
 
+    async def menu(_request: web.Request) -> web.Response:
+        return web.json_response({"menu": sb.state.menu})
+
+    app.router.add_get("/__sandbox__/menu", menu)
     app.router.add_post("/__sandbox__/faults", faults)
     app.router.add_post("/__sandbox__/quota", quota)
     app.router.add_post("/__sandbox__/flush", flush)
@@ -190,7 +197,7 @@ def offer_follow(sb: WeChatSandbox) -> None:
             actions=[
                 {"label": "关注公众号", "url": "/wechat/console/follow", "body": body},
                 {"label": "扫邀请二维码关注", "url": "/wechat/console/follow", "body": {**body, "scene": "inv:demo"}},
-                *_actions(persona.id),
+                *_actions(persona.id, sb.state.menu),
             ],
         )
 
@@ -215,4 +222,8 @@ def create_wechat_sandbox(sb: WeChatSandbox) -> web.Application:
 
 def wechat_sandbox_app(sandbox: SandboxState, clock: Clock) -> web.Application:
     """The sandbox official account as mounted at /sandbox/wechat in sandbox mode."""
-    return create_wechat_sandbox(WeChatSandbox(WeChatSandboxState(), sandbox, clock))
+    state = WeChatSandboxState()
+    for openid in sandbox.wechat_followers:  # the demo's followers (our database already says so)
+        persona = sandbox.find(openid)
+        state.user(openid, persona.id if persona else None).subscribed = True
+    return create_wechat_sandbox(WeChatSandbox(state, sandbox, clock))

@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.audit.hashing import GENESIS, canonical, entry_hash, personal_digest
@@ -50,14 +50,15 @@ async def append_entry(
         "occurred_at": now,
         "prev_hash": prev_hash,
     }
-    entry = AuditEntry(**fields, hash=entry_hash(fields))
-    session.add(entry)
-    await session.flush()
-    for field, (subject, value) in personal.items():
-        session.add(
-            AuditPersonalField(
-                entry_id=entry.id, subject=subject, field=field, value=value, salt=salts[field]
-            )
+    # A Core INSERT … RETURNING: the entry is never read back through the session, and an ORM flush per
+    # entry costs more CPU than the statement (three entries per review decision).
+    entry_id: int = (await session.execute(
+        insert(AuditEntry).values(**fields, hash=entry_hash(fields)).returning(AuditEntry.id)
+    )).scalar_one()
+    if personal:
+        session.add_all(
+            AuditPersonalField(entry_id=entry_id, subject=subject, field=field, value=value, salt=salts[field])
+            for field, (subject, value) in personal.items()
         )
-    await session.flush()
-    return entry.id
+        await session.flush()
+    return entry_id

@@ -12,8 +12,11 @@ from store.models.auth import (
 )
 from store.models.demands import Demand, DemandEvent, DemandOrigin, DemandStatus, Review, ReviewStatus, ReviewTask
 from store.models.dingtalk import DingTalkInbound
+from store.models.expert_digest import DigestMessage, DigestPair, DigestRun, ExpertSubscription
 from store.models.expert_imports import ExpertImport
 from store.models.expert_invitations import ExpertInvitation, ExpertInvitationStatus
+from store.models.expert_pages import DockingStatus, ExpertDocking, ExpertTechnology, TechnologyStatus
+from store.models.expert_pushes import ExpertPush, ExpertPushStatus
 from store.models.files import StoredFile
 from store.models.follow_ups import DemandFollowUp, FollowUpReminder
 from store.models.invitations import InvitationCode, InvitationPurpose, InvitationRedemption
@@ -42,9 +45,24 @@ from store.models.organisation_people import (
 )
 from store.models.outbox import OutboxMessage, OutboxStatus
 from store.models.points import PointEntry, PointEvent, PointEventKind
+from store.models.projects import ProjectRegistration
+from store.models.publications import (
+    DemandPublication,
+    DemandPublicationTarget,
+    PublicationAudience,
+    PublicationStatus,
+)
 from store.models.wechat import WeChatFollower, WeChatInbox
 
 __all__ = [
+    "DockingStatus",
+    "ExpertDocking",
+    "ExpertTechnology",
+    "TechnologyStatus",
+    "DigestMessage",
+    "DigestPair",
+    "DigestRun",
+    "ExpertSubscription",
     "Demand",
     "DemandFollowUp",
     "FollowUpReminder",
@@ -78,6 +96,8 @@ __all__ = [
     "ExpertFollowUp",
     "ExpertImport",
     "ExpertLink",
+    "ExpertPush",
+    "ExpertPushStatus",
     "ExpertResearchResult",
     "ExpertTechnicalSolution",
     "FollowUpKind",
@@ -92,8 +112,13 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "PointEntry",
+    "DemandPublication",
+    "DemandPublicationTarget",
+    "PublicationAudience",
+    "PublicationStatus",
     "PointEvent",
     "PointEventKind",
+    "ProjectRegistration",
     "RegionLevel",
     "Role",
     "StaffMember",

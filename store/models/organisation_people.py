@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import BigInteger, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from store.base import Base
@@ -29,6 +30,10 @@ class Expert(Base):
     title: Mapped[str] = mapped_column(String(64))  # professional title, e.g. 教授
     employer: Mapped[str] = mapped_column(String(128))
     introduction: Mapped[str] = mapped_column(Text)
+    # Technical-field codes of the taxonomy (handlers/reference/tech_fields) and the region the expert
+    # works in: what expert pushes rank by.
+    research_fields: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    region_code: Mapped[str | None] = mapped_column(String(6))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -34,7 +34,11 @@ from sandbox.registry import SandboxBusinessRegistry
 from store.models.auth import SessionKind
 from store.models.membership import MembershipInvitation
 from store.models.organisation import Account, AccountRole, AccountStatus, Role
-from tests.api.demand_world import demand_ids, docking_ids
+from tests.api.demand_world import demand_ids, docking_ids, publication_ids
+from tests.api.expert_push_world import reachable_expert
+from tests.api.expert_world import expert_ids
+from tests.api.project_world import project_ids
+from tests.expert_digest.world import digest_ids
 from tests.organisation.conftest import Org, org, regions, registry  # noqa: F401  (fixtures)
 
 ROLES = (
@@ -187,8 +191,13 @@ async def build_world(base: Org) -> tuple[World, Institution, dict[str, str | No
         "staff_account_id": x.staff_account,
         **await demand_ids(base, x.staff_account, x.enterprise, contact),
         **await docking_ids(base, x.admin, x.staff_account, x.enterprise),
+        **await publication_ids(base, x.admin, x.staff_account, x.staff_member, x.enterprise),
         "spare_staff_member_id": spare_staff.staff_member_id,
+        **await expert_ids(base, x.expert_account),
+        **await digest_ids(base, x.expert),
     }
+    world.ids.update(await project_ids(base, world.accounts, x.enterprise))
+    await reachable_expert(base, x.expert_account)
     tokens: dict[str, str | None] = {"anonymous": None, "pending": await world.token(None, SessionKind.MINI_PROGRAM)}
     for role, account_id in world.accounts.items():
         kind = SessionKind.MINI_PROGRAM if role in ("expert", "enterprise_contact") else SessionKind.MICRO_APP

@@ -65,3 +65,30 @@ async def docking_ids(base: Org, admin: int, staff: int, enterprise: int) -> dic
         return demand
 
     return {"docking_demand_id": await docking(), "staff_change_demand_id": await docking()}
+
+
+async def publication_ids(base: Org, x_admin: int, x_staff: int, x_staff_member: int,
+                          enterprise: int) -> dict[str, Any]:
+    """需求公开: two docking demands of X (one to publish, one published to withdraw), and a demand of a second
+    institution Y published to all, whose letter X's admin has read (its version and hash)."""
+    from handlers.organisation.add_enterprise import AddEnterprise, add_enterprise
+    from handlers.organisation.add_staff import AddStaff, add_staff
+    from handlers.organisation.create_centre import CreateCentre, create_centre
+    from handlers.publications.publish_demand import PublishDemand, publish_demand
+    from handlers.publications.render_letter import RenderCommitmentLetter, render_commitment_letter
+    from tests.api.conftest import credit_code
+
+    x_docking = await docking_ids(base, x_admin, x_staff, enterprise)
+    await publish_demand(PublishDemand(x_admin, x_docking["staff_change_demand_id"], "all", 1000), base.uow)
+    y, y_admin = await base.institution("测试技术转移中心9", credit_code(9), mobile="13799990001", region="330106")
+    centre = (await create_centre(CreateCentre(y_admin, y, "分中心9", "330106"), base.uow, base.regions)).centre_id
+    y_staff = (await add_staff(AddStaff(y_admin, centre, "技转9", "13799990002", "技术经理"), base.uow)).account_id
+    served = (await add_enterprise(AddEnterprise(y_admin, y, "杭州云栖智能传感科技有限公司"), base.uow, base.registry,
+                                   base.regions)).enterprise_id
+    y_demand = (await docking_ids(base, y_admin, y_staff, served))["docking_demand_id"]
+    publication = (await publish_demand(PublishDemand(y_admin, y_demand, "all", 1000), base.uow)).publication_id
+    letter = await render_commitment_letter(RenderCommitmentLetter(x_admin, publication), base.uow)
+    return {"publish_demand_id": x_docking["docking_demand_id"],
+            "unpublish_demand_id": x_docking["staff_change_demand_id"], "publication_id": publication,
+            "letter_version": letter.letter_version, "letter_sha256": letter.sha256, "accept_staff_member_id":
+            x_staff_member}

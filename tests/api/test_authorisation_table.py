@@ -20,7 +20,7 @@ from aiohttp.test_utils import TestClient
 
 from handlers.auth.request_mobile_change_code import RequestMobileChangeCode, request_mobile_change_code
 from miniapp_api.app import create_api_app
-from tests.api import demand_world
+from tests.api import demand_world, expert_world, project_world
 from tests.api.conftest import ROLES, World, bearer, build_world, xlsx
 from tests.auth.conftest import sms_sent
 from tests.organisation.conftest import Org
@@ -59,6 +59,7 @@ TABLE: dict[str, str] = {
     "GET /experts":                                                    "-    -    Y   Y    Y    Y    Y    Y    -    -",
     "POST /institutions/{institution_id}/experts":                     "-    -    -   Y    -    -    -    -    -    -",
     "GET /experts/{expert_id}":                                        "-    -    Y   Y    Y    Y    Y    Y    -    -",
+    "PUT /experts/{expert_id}/expertise":                              "-    -    -   Y    Y    Y    -    -    -    -",
     "POST /experts/{expert_id}/research-results":                      "-    -    -   Y    Y    Y    -    -    -    -",
     "POST /experts/{expert_id}/technical-solutions":                   "-    -    -   Y    Y    Y    -    -    -    -",
     "POST /expert-links/{link_id}/follow-ups":                         "-    -    -   -    Y    Y    -    -    -    -",
@@ -98,8 +99,36 @@ TABLE: dict[str, str] = {
     "POST /demands/{demand_id}/follow-ups":                            "-    -    -   -    Y    Y    -    -    -    -",
     "GET /demands/{demand_id}/follow-ups":                             "-    -    Y   Y    Y    Y    Y    -    -    -",
     "POST /demands/{demand_id}/docking-staff":                         "-    -    -   -    Y    -    -    -    -    -",
+    "POST /demands/{demand_id}/publication":                           "-    -    -   Y    -    -    -    -    -    -",
+    "POST /demands/{demand_id}/publication/withdraw":                  "-    -    -   Y    -    -    -    -    -    -",
+    "GET /publications":                                               "-    -    -   Y    -    -    -    -    -    -",
+    "GET /publications/{publication_id}/letter":                       "-    -    -   Y    -    -    -    -    -    -",
+    "POST /publications/{publication_id}/accept":                      "-    -    -   Y    -    -    -    -    -    -",
+    "GET /demands/{demand_id}/expert-suggestions":                     "-    -    -   -    Y    Y    -    -    -    -",
+    "POST /demands/{demand_id}/expert-pushes":                         "-    -    -   -    Y    Y    -    -    -    -",
+    "GET /demands/{demand_id}/expert-pushes":                          "-    -    Y   Y    Y    Y    -    -    -    -",
     "GET /points/me":                                                  "-    -    -   -    Y    Y    -    -    -    -",
     "GET /points/ranking":                                             "-    -    Y   Y    Y    Y    Y    -    -    -",
+    "POST /project-files":                                             "-    -    -   Y    Y    Y    -    -    -    -",
+    "POST /demands/{demand_id}/project":                               "-    -    -   Y    Y    Y    -    -    -    -",
+    "GET /demands/{demand_id}/project":                                "-    -    Y   Y    Y    Y    Y    -    -    -",
+    "POST /demands/{demand_id}/project/fee-proof":                     "-    -    -   Y    Y    Y    -    -    -    -",
+    "GET /projects":                                                   "-    -    Y   Y    Y    Y    Y    -    -    -",
+    "GET /expert/profile":                                             "-    -    -   -    -    -    -    Y    -    -",
+    "PUT /expert/profile":                                             "-    -    -   -    -    -    -    Y    -    -",
+    "GET /expert/technologies":                                        "-    -    -   -    -    -    -    Y    -    -",
+    "POST /expert/technologies":                                       "-    -    -   -    -    -    -    Y    -    -",
+    "PUT /expert/technologies/{technology_id}":                        "-    -    -   -    -    -    -    Y    -    -",
+    "POST /expert/technologies/{technology_id}/withdraw":              "-    -    -   -    -    -    -    Y    -    -",
+    "GET /expert/hall":                                                "-    -    -   -    -    -    -    Y    -    -",
+    "GET /expert/demands/{demand_id}":                                 "-    -    -   -    -    -    -    Y    -    -",
+    "POST /expert/demands/{demand_id}/docking":                        "-    -    -   -    -    -    -    Y    -    -",
+    "GET /expert/demands/{demand_id}/broker":                          "-    -    -   -    -    -    -    Y    -    -",
+    "DELETE /expert/demands/{demand_id}/docking":                      "-    -    -   -    -    -    -    Y    -    -",
+    "GET /expert/dockings":                                            "-    -    -   -    -    -    -    Y    -    -",
+    "GET /expert/subscriptions":                                       "-    -    -   -    -    -    -    Y    -    -",
+    "PUT /expert/subscriptions":                                       "-    -    -   -    -    -    -    Y    -    -",
+    "GET /expert/digests/{digest_id}":                                 "-    -    -   -    -    -    -    Y    -    -",
 }
 # not_mini_program and already_bound: the bind route takes only a pending mini-program session.
 REFUSALS = {"unauthenticated", "binding_required", "forbidden", "not_mini_program", "already_bound"}
@@ -122,6 +151,18 @@ ALIASES: dict[str, dict[str, str]] = {
     "POST /demands/{demand_id}/follow-ups": {"demand_id": "docking_demand_id"},
     "GET /demands/{demand_id}/follow-ups": {"demand_id": "docking_demand_id"},
     "POST /demands/{demand_id}/docking-staff": {"demand_id": "staff_change_demand_id"},
+    "POST /demands/{demand_id}/project": {"demand_id": "project_demand_id"},
+    "GET /demands/{demand_id}/project": {"demand_id": "registered_demand_id"},
+    "POST /demands/{demand_id}/project/fee-proof": {"demand_id": "fee_demand_id"},
+    "POST /demands/{demand_id}/publication": {"demand_id": "publish_demand_id"},
+    "POST /demands/{demand_id}/publication/withdraw": {"demand_id": "unpublish_demand_id"},
+    "GET /demands/{demand_id}/expert-suggestions": {"demand_id": "docking_demand_id"},
+    "POST /demands/{demand_id}/expert-pushes": {"demand_id": "docking_demand_id"},
+    "GET /demands/{demand_id}/expert-pushes": {"demand_id": "docking_demand_id"},
+    "GET /expert/demands/{demand_id}": {"demand_id": "docking_demand_id"},
+    "POST /expert/demands/{demand_id}/docking": {"demand_id": "docking_demand_id"},
+    "GET /expert/demands/{demand_id}/broker": {"demand_id": "docking_demand_id"},
+    "DELETE /expert/demands/{demand_id}/docking": {"demand_id": "docking_demand_id"},
 }
 
 Body = Callable[[World, str, int], dict[str, Any]]
@@ -158,6 +199,8 @@ BODIES: dict[str, Body] = {
                                                                  "position": "技术经理"}},
     "POST /institutions/{institution_id}/experts": lambda w, r, n: {"json": {
         "name": f"新专家{n}", "mobile": _unique_mobile(n, 5), "research_results": [{"title": "成果"}]}},
+    "PUT /experts/{expert_id}/expertise": lambda w, r, n: {"json": {"research_fields": ["010203"],
+                                                                    "region_code": "330106"}},
     "POST /experts/{expert_id}/research-results": lambda w, r, n: {"json": {"title": f"成果{n}"}},
     "POST /experts/{expert_id}/technical-solutions": lambda w, r, n: {"json": {"title": f"方案{n}"}},
     "POST /expert-links/{link_id}/follow-ups": lambda w, r, n: {"json": {
@@ -188,7 +231,23 @@ BODIES: dict[str, Body] = {
         "occurred_at": (w.org.container.clock.now() - timedelta(hours=1)).isoformat()}},
     "POST /demands/{demand_id}/docking-staff": lambda w, r, n: {"json": {
         "staff_member_id": w.ids["spare_staff_member_id"]}},
+    "POST /project-files": lambda w, r, n: {"data": demand_world.attachment(n)},
+    "POST /demands/{demand_id}/project": lambda w, r, n: {"json": project_world.project_body(
+        w.ids.get(f"contract_file_id:{r}", 0), project_world.today(w.org))},
+    "POST /demands/{demand_id}/project/fee-proof": lambda w, r, n: {"json": {
+        "file_id": w.ids.get(f"proof_file_id:{r}", 0), "paid_fen": 100,
+        "paid_on": project_world.today(w.org).isoformat()}},
+    "POST /demands/{demand_id}/publication": lambda w, r, n: {"json": {"audience": "all", "fee_ratio_bp": 1000}},
+    "POST /publications/{publication_id}/accept": lambda w, r, n: {"json": {
+        "letter_version": w.ids["letter_version"], "letter_sha256": w.ids["letter_sha256"],
+        "staff_member_id": w.ids["accept_staff_member_id"]}},
+    "POST /demands/{demand_id}/expert-pushes": lambda w, r, n: {"json": {"expert_ids": [w.ids["expert_id"]]}},
     "POST /reviews/{review_id}/decision": lambda w, r, n: {"json": {"stage": 0, "decision": "approve"}},
+    "PUT /expert/profile": lambda w, r, n: {"json": {"title": "研究员", "employer": "浙江大学",
+                                                     "introduction": f"简介{n}"}},
+    "POST /expert/technologies": lambda w, r, n: expert_world.technology_body(),
+    "PUT /expert/technologies/{technology_id}": lambda w, r, n: expert_world.technology_body(),
+    "PUT /expert/subscriptions": lambda w, r, n: {"json": {"field_codes": ["01", "0201"]}},
     "POST /me/mobile-codes": lambda w, r, n: {"json": {"mobile": _unique_mobile(n, 9)}},
     "POST /me/mobile": lambda w, r, n: {"json": {"mobile": _unique_mobile(n, 10),
                                                  "code": w.ids.get(f"mobile_code:{r}", "000000")}},

@@ -24,7 +24,7 @@ async def test_the_demo_demands(settings: Settings, clock: ManualClock) -> None:
     try:
         assert container.sandbox is not None
         context = DemoContext(sandbox=container.sandbox, clock=clock, uow=container.uow,
-                              membership=container.membership_policy)
+                              membership=container.membership_policy, files=container.files)
         assert "demands" in await load_demo(context)
         before = await snapshot(container)
         await load_demo(context)
@@ -44,14 +44,19 @@ async def test_the_demo_demands(settings: Settings, clock: ManualClock) -> None:
 
             mine = await get("/demands", "张三")
             assert sorted(d["status_label"] for d in mine["items"]) == sorted(
-                ["对接中", "待审核", "退回修改", "审核不通过", "草稿", "已关闭"])
+                ["对接中", "待审核", "退回修改", "审核不通过", "草稿", "已关闭", "已完成", "已公开"])
             official = await get("/demands", "赵局长")  # 杭州市: every Hangzhou demand, the pooled one included
-            assert official["total"] == 7
+            assert official["total"] == 9
+            projects = await get("/projects", "李强")
+            assert [p["name"] for p in projects["items"]] == ["晶圆传输机械手高精度定位技术开发"]
+            [published] = (await get("/publications?side=published", "李强"))["items"]
+            assert (published["demand_title"], published["audience"], published["status"]) == (
+                "碳纤维复合材料低成本成型工艺", "all", "open")
             pool = await get("/demand-pool", "李强")
             assert [d["title"] for d in pool["items"]] == ["新能源电池壳体轻量化材料"]
             docking = next(d for d in mine["items"] if d["status"] == "docking")
             detail = await get(f"/demands/{docking['demand_id']}", "张三")
-            assert [(s["action"], s["actor_name"]) for s in detail["timeline"]] == [("submit", "张三"),
-                                                                                  ("approve", "李强")]
+            assert [(s["action"], s["actor_name"]) for s in detail["timeline"]] == [
+                ("submit", "张三"), ("approve", "李强"), ("expert_dock", "陈教授")]  # the expert-pages seed
     finally:
         await container.aclose()

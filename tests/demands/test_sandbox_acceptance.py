@@ -138,7 +138,7 @@ async def test_submit_review_on_the_card_return_resubmit_and_approve(
                                          "userId": "dt-li", "actionId": "review.approve",
                                          "params": {"review_id": answer["card"]["cardParamMap"]["review_id"],
                                                     "stage": "0"}}})
-    assert repeat["card"]["privateData"]["dt-li"]["tip"] == "已处理"
+    assert repeat["card"]["privateData"]["dt-li"]["tip"] == "已由林管理通过"
 
     await drain_dingtalk(container, clock)
     assert "状态：已完成" in second_todo.body

@@ -12,7 +12,7 @@ from bot.bootstrap import Container
 from bot.dingtalk.listeners import register_all
 from bot.dingtalk.router import CardActionRouter, CardContext, CardPress, CardReply
 from cards.actions import CardAction
-from cards.replies import DUPLICATE, FAILED, INVALID, UNKNOWN
+from cards.replies import FAILED, INVALID, UNKNOWN
 from store.models.audit import AuditEntry
 from store.models.dingtalk import DingTalkInbound
 
@@ -48,7 +48,9 @@ async def test_repeated_press_or_redelivered_frame_has_no_second_effect(containe
     r = router(container)
     first = await r.dispatch(press(notice_id="n1", message_id="m1"))
     assert "cardData" in first
-    repeat = {"cardUpdateOptions": first["cardUpdateOptions"], "userPrivateData": {"cardParamMap": {"tip": DUPLICATE}}}
+    # The repeat tells the presser what the first press did, and leaves the shared card alone.
+    repeat = {"cardUpdateOptions": first["cardUpdateOptions"],
+              "userPrivateData": {"cardParamMap": {"tip": "已由张三确认收到"}}}
     assert await r.dispatch(press(notice_id="n1", message_id="m1")) == repeat  # redelivered frame
     assert await r.dispatch(press(notice_id="n1", message_id="m2")) == repeat  # pressed again on the phone
     assert await count(container, AuditEntry) == 1

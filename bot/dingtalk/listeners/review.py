@@ -29,7 +29,8 @@ _DECISIONS = {CardAction.REVIEW_APPROVE: Decision.APPROVE, CardAction.REVIEW_REJ
 def register(router: CardActionRouter, subjects: Mapping[str, SubjectHooks] | None = None) -> None:
     """`subjects`: the hooks built with the configured policies (the defaults otherwise)."""
     for action, decision in _DECISIONS.items():
-        router.action(action, ReviewParams)(_listener(decision, subjects))
+        # The card names the decider from our own records, not the presser's DingTalk name.
+        router.action(action, ReviewParams, named=False)(_listener(decision, subjects))
 
 
 def _listener(decision: Decision, subjects: Mapping[str, SubjectHooks] | None) -> Callable[

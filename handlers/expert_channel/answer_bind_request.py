@@ -1,0 +1,53 @@
+"""Someone asks the official account about their binding (「绑定」, or the 绑定信息 menu button).
+
+Bound: the passive reply says as whom. Not yet: the mini-program bind link goes as a customer-service message,
+as the invitation's does (WeChat documents that link for customer-service text; the message or the click opened
+the window), carrying the invitation's token when the follower came through one. Retries of the push send it
+once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from cards.expert_invitation import BIND_IN_MINI_PROGRAM_TEXT, bind_page_path, bind_request_message, bound_text
+from handlers.expert_channel.official_account import bound_account_of_follower
+from handlers.expert_invitations.accept_expert_invitation import CUSTOM_CHANNEL, BindLink
+from handlers.expert_invitations.invite import token_of
+from handlers.wechat.inbox import claim_inbox
+from store.models.expert_invitations import ExpertInvitation, ExpertInvitationStatus
+from store.models.organisation import Account
+from store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class AnswerBindRequest:
+    app_id: str
+    openid: str
+    inbox_key: str
+    link: BindLink | None  # None: no mini-program configured; the reply only says where to bind
+
+
+async def answer_bind_request(cmd: AnswerBindRequest, uow: UnitOfWork) -> str | None:
+    async with uow:
+        session = uow.session
+        account_id = await bound_account_of_follower(session, cmd.app_id, cmd.openid)
+        if account_id is not None:
+            return bound_text(await session.scalar(select(Account.name).where(Account.id == account_id)) or "")
+        if cmd.link is None:
+            return BIND_IN_MINI_PROGRAM_TEXT
+        if not await claim_inbox(session, key=f"{cmd.inbox_key}:bind", kind="bind_request", now=uow.clock.now()):
+            return None  # a retried push: the link is already on its way
+        scene = await session.scalar(
+            select(ExpertInvitation.scene).where(ExpertInvitation.official_openid == cmd.openid,
+                                                 ExpertInvitation.status == ExpertInvitationStatus.FOLLOWED,
+                                                 ExpertInvitation.expires_at > uow.clock.now())
+            .order_by(ExpertInvitation.updated_at.desc()).limit(1))
+        page = bind_page_path(cmd.link.page, token_of(scene)) if scene is not None else cmd.link.page
+        text = bind_request_message(mini_app_id=cmd.link.mini_app_id, page_path=page,
+                                    fallback_url=cmd.link.fallback_url)
+        await uow.send(CUSTOM_CHANNEL, cmd.openid, {"msgtype": "text", "text": {"content": text}},
+                       source="bind_request")
+        await uow.commit()
+        return None

@@ -1,0 +1,61 @@
+"""What docking and its cancellation share: the result, the expert's row, the card sent to the staff member."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from cards.expert_docking import DOCKING_CARD, DockingCardView, docking_card
+from handlers.errors import Conflict, DomainError, NotFound
+from handlers.expert_channel.access import is_visible
+from handlers.reviews.reviewers import userid_of
+from store.models.demands import Demand
+from store.models.expert_pages import ExpertDocking
+from store.models.organisation import Account
+from store.models.organisation_people import Expert
+from store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class DockingView:
+    docking_id: int
+    demand_id: int
+    status: str
+    docked_at: datetime
+    cancelled_at: datetime | None
+
+
+def docking_view(row: ExpertDocking) -> DockingView:
+    return DockingView(row.id, row.demand_id, row.status, row.docked_at, row.cancelled_at)
+
+
+async def own_docking(uow: UnitOfWork, expert_id: int, demand_id: int) -> ExpertDocking | None:
+    return await uow.session.scalar(select(ExpertDocking).where(
+        ExpertDocking.expert_id == expert_id, ExpertDocking.demand_id == demand_id).with_for_update())
+
+
+async def not_docked(uow: UnitOfWork, expert_id: int, demand_id: int) -> DomainError:
+    """A demand the expert sees but has not docked is a conflict; one they do not see is not found."""
+    if await is_visible(uow, expert_id, demand_id):
+        return Conflict("您尚未对接该需求", code="not_docked")
+    return NotFound("未找到该需求")
+
+
+async def expert_name(uow: UnitOfWork, expert: Expert) -> str:
+    return await uow.session.scalar(select(Account.name).where(Account.id == expert.account_id)) or "专家"
+
+
+async def send_card(uow: UnitOfWork, row: ExpertDocking, demand: Demand, expert: Expert) -> None:
+    """A fresh card for this round to the docking staff member, if they have DingTalk."""
+    row.card_out_track_id = row.card_userid = None
+    if demand.staff_account_id is None or (userid := await userid_of(uow, demand.staff_account_id)) is None:
+        return
+    account = await uow.session.get(Account, expert.account_id)
+    assert account is not None
+    view = DockingCardView(row.id, row.rounds, demand.title, account.name, expert.title, expert.employer,
+                           account.mobile, expert.introduction)
+    row.card_out_track_id, row.card_userid = f"expert-docking-{row.id}-{row.rounds}", userid
+    await uow.send("dingtalk.card", userid, {"template_id": DOCKING_CARD.id, "card_data": docking_card(view)},
+                   platform_key=row.card_out_track_id, source=f"expert_docking:{row.id}")

@@ -1,0 +1,41 @@
+"""信息维护: the expert edits their title, employer and introduction (name and mobile are the institution's
+and the account's to change)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from handlers.expert_channel.access import require_expert
+from handlers.expert_channel.get_profile import ExpertProfileView, profile_view
+from handlers.organisation import validation as v
+from store.uow import UnitOfWork
+
+TITLE_MAX = 64
+EMPLOYER_MAX = 128
+
+
+@dataclass(frozen=True)
+class UpdateProfile:
+    actor_id: int
+    title: str
+    employer: str
+    introduction: str
+
+
+async def update_profile(cmd: UpdateProfile, uow: UnitOfWork) -> ExpertProfileView:
+    title = v.optional_text(cmd.title, "职称", TITLE_MAX)
+    employer = v.required_text(cmd.employer, "工作单位", EMPLOYER_MAX)
+    introduction = v.introduction(cmd.introduction)
+    async with uow:
+        expert = await require_expert(uow, cmd.actor_id)
+        changed = {name: value for name, value in
+                   (("title", title), ("employer", employer), ("introduction", introduction))
+                   if getattr(expert, name) != value}
+        if changed:
+            for name, value in changed.items():
+                setattr(expert, name, value)
+            expert.updated_at = uow.clock.now()
+            await uow.record("expert", expert.id, "update_profile", actor=f"account:{cmd.actor_id}", data=changed)
+        view = await profile_view(uow, cmd.actor_id)
+        await uow.commit()
+    return view

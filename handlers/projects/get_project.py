@@ -1,0 +1,34 @@
+"""One demand's registered project, for whoever sees the demand (the enterprise excepted)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from handlers.demands.scope import require_visible_demand
+from handlers.errors import NotFound
+from handlers.organisation.actors import load_actor
+from handlers.projects.views import ProjectView, require_projects, view
+from store.models.demands import Demand
+from store.models.projects import ProjectRegistration
+from store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class GetProject:
+    actor_id: int
+    demand_id: int
+
+
+async def get_project(cmd: GetProject, uow: UnitOfWork) -> ProjectView:
+    async with uow:
+        actor = await load_actor(uow, cmd.actor_id)
+        require_projects(actor)
+        await require_visible_demand(uow, actor, cmd.demand_id)
+        found = (await uow.session.execute(
+            select(ProjectRegistration, Demand.title).join(Demand, Demand.id == ProjectRegistration.demand_id)
+            .where(ProjectRegistration.demand_id == cmd.demand_id))).first()
+        if found is None:
+            raise NotFound("该需求尚未登记对接成功项目", code="project_not_found")
+        return view(found[0], found[1])

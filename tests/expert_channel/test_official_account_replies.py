@@ -1,0 +1,71 @@
+"""「我的对接」 and 「我的订阅」 on the official account, by keyword and by menu click through the router: the bound
+expert hears what they dock and which fields they subscribe to; a follower who is not bound is told to bind first."""
+
+from __future__ import annotations
+
+from bot.wechat.listeners import build_router
+from bot.wechat.router import InboundMessage
+from cards.official_account import NOT_BOUND_TEXT
+from handlers.expert_channel.answer_my_dockings import AnswerMyDockings, answer_my_dockings
+from handlers.expert_channel.dock_demand import DockDemand, dock_demand
+from handlers.expert_channel.undock_demand import UndockDemand, undock_demand
+from handlers.expert_digest.subscriptions import ReplaceSubscriptions, replace_subscriptions
+from store.models.auth import MiniProgramBinding
+from store.models.wechat import WeChatFollower
+from tests.expert_channel.conftest import ExpertWorld, approved, build_expert_world
+from tests.organisation.conftest import Org, org, regions, registry  # noqa: F401  (fixtures)
+
+APP = "wx-oa"
+
+
+async def _followed_and_bound(org: Org) -> ExpertWorld:  # noqa: F811
+    w = await build_expert_world(org)
+    c = w.container
+    now = c.clock.now()
+    async with c.sessionmaker() as session, session.begin():  # followed, and bound with the same unionid
+        session.add(WeChatFollower(app_id=APP, openid="o-wang", unionid="u-wang", subscribed=True, followed_at=now,
+                                   updated_at=now))
+        session.add(WeChatFollower(app_id=APP, openid="o-stranger", subscribed=True, followed_at=now, updated_at=now))
+    async with c.sessionmaker() as session, session.begin():
+        session.add(MiniProgramBinding(account_id=w.expert_account, openid="mini-wang", unionid="u-wang",
+                                       created_at=now))
+    return w
+
+
+async def test_my_dockings_reply(org: Org) -> None:  # noqa: F811
+    w = await _followed_and_bound(org)
+    uow = org.uow
+
+    ask = AnswerMyDockings(APP, "o-wang")
+    assert "还没有对接需求" in await answer_my_dockings(ask, uow)
+    first = await approved(w.a, title="晶圆键合工艺优化")
+    second = await approved(w.b, title="柔性传感器封装")
+    for demand in (first, second):
+        await dock_demand(DockDemand(w.expert_account, demand), uow)
+    reply = await answer_my_dockings(ask, uow)
+    assert "您正在对接 2 条需求" in reply and "晶圆键合工艺优化" in reply and "柔性传感器封装" in reply
+    await undock_demand(UndockDemand(w.expert_account, first), uow)
+    reply = await answer_my_dockings(ask, uow)
+    assert "您正在对接 1 条需求" in reply and "晶圆键合工艺优化" not in reply
+
+    assert await answer_my_dockings(AnswerMyDockings(APP, "o-stranger"), uow) == NOT_BOUND_TEXT
+
+
+def _message(openid: str, **fields: str) -> InboundMessage:
+    return InboundMessage(app_id=APP, to_user="gh_kz", from_user=openid, create_time=1_700_000_000, **fields)
+
+
+async def test_my_subscriptions_by_keyword_and_menu(org: Org) -> None:  # noqa: F811
+    w = await _followed_and_bound(org)
+    router = build_router(w.container.uow)
+    by_keyword = _message("o-wang", msg_type="text", content="我的订阅", msg_id="1")
+    by_menu = _message("o-wang", msg_type="event", event="click", event_key="my_subscriptions")
+    assert "还没有订阅技术领域" in (await router.dispatch(by_keyword) or "")
+    await replace_subscriptions(ReplaceSubscriptions(w.expert_account, ("0101", "04")), org.uow)
+    for message in (by_keyword, by_menu):
+        reply = await router.dispatch(message) or ""
+        assert "您订阅了以下技术领域" in reply and "软件" in reply and "新材料" in reply, reply
+    docks = await router.dispatch(_message("o-wang", msg_type="event", event="click", event_key="my_dockings"))
+    assert "还没有对接需求" in (docks or "")
+    stranger = _message("o-stranger", msg_type="event", event="click", event_key="my_subscriptions")
+    assert await router.dispatch(stranger) == NOT_BOUND_TEXT

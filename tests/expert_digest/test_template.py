@@ -1,0 +1,28 @@
+"""The digest's template data: every value within WeChat's 20 shown characters, no line breaks."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from cards.expert_digest import digest_template
+
+
+def _data(title: str, count: int) -> dict[str, str]:
+    payload = digest_template(template_id="T", first_title=title, count=count, business_date=date(2026, 3, 10),
+                              miniapp_app_id="wx-mini", page="pages/expert/digest/index", digest_id=7)
+    assert payload["miniprogram"] == {"appid": "wx-mini", "pagepath": "pages/expert/digest/index?digest=7"}
+    return {key: value["value"] for key, value in payload["data"].items()}
+
+
+def test_a_short_single_title_is_shown_as_it_is() -> None:
+    assert _data("芯片封装测试软件", 1) == {"thing1": "芯片封装测试软件", "character_string2": "1条新需求",
+                                            "time3": "2026-03-10"}
+
+
+def test_a_long_title_is_cut_to_twenty_characters_with_the_count_hint() -> None:
+    title = "面向新能源汽车动力电池的高安全性固态电解质材料制备工艺联合攻关"
+    several = _data(title, 12)["thing1"]
+    assert len(several) == 20 and several.endswith("…等") and several.startswith("面向新能源汽车")
+    single = _data(title, 1)["thing1"]
+    assert len(single) == 20 and single.endswith("…")
+    assert _data("第一行\n第二行", 1)["thing1"] == "第一行 第二行"
