@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, MetaData, Table
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncAttrs
 from sqlalchemy.orm import DeclarativeBase
@@ -45,3 +45,9 @@ class UTCDateTime(TypeDecorator[datetime]):
 class Base(AsyncAttrs, DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: dict[Any, Any] = {datetime: UTCDateTime()}
+
+
+def table_of(model: type[Base]) -> Table:
+    """The model's table, for Core statements built once at import: a hot path skips the ORM's per-statement
+    work (entity loading, ORM-enabled INSERT/UPDATE)."""
+    return Base.metadata.tables[str(model.__tablename__)]

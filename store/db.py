@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Insert, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from store.base import Base, table_of
 
 
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def insert_for(session: AsyncSession, model: type[Any]) -> postgresql.Insert | sqlite.Insert:
-    """The backend's own INSERT, which takes ON CONFLICT DO NOTHING (both dialects spell it alike)."""
-    return postgresql.insert(model) if session.get_bind().dialect.name == "postgresql" else sqlite.insert(model)
+def insert_new(session: AsyncSession, model: type[Base]) -> Insert:
+    """`INSERT … ON CONFLICT DO NOTHING RETURNING id` into the model's table, parameters given at execution:
+    the new row's id, or None when a unique key says it exists. Built once per backend and table (both
+    dialects spell it alike), since a card press runs several on its ack path."""
+    return _insert_new(session.get_bind().dialect.name, model)
+
+
+@cache
+def _insert_new(dialect: str, model: type[Base]) -> Insert:
+    table = table_of(model)
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(table).on_conflict_do_nothing().returning(table.c.id)
 
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:

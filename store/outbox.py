@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from store.base import table_of
 from store.models.outbox import OutboxMessage, OutboxStatus
 
 
@@ -50,15 +51,19 @@ class Outgoing:
     source: str | None
 
 
+# A Core INSERT built once: the parameters of every message go with one execution (one statement on the wire).
+_INSERT_MANY = insert(table_of(OutboxMessage))
+
+
 async def enqueue_many(session: AsyncSession, messages: Sequence[Outgoing], *, now: datetime) -> None:
     """One multi-row INSERT for every message, in the order given (their ids follow it)."""
     if not messages:
         return
-    await session.execute(insert(OutboxMessage).values([
+    await session.execute(_INSERT_MANY, [
         {"channel": m.channel, "recipient": m.recipient, "payload": m.payload, "platform_key": None,
          "source": m.source, "status": OutboxStatus.PENDING, "attempts": 0, "next_attempt_at": now,
          "created_at": now, "updated_at": now}
-        for m in messages]))
+        for m in messages])
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import Any, Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.clock import Clock
-from store.audit.chain import append_entry
+from store.audit.chain import PendingEntry, append_entries
 from store.outbox import Outgoing, enqueue, enqueue_many
 
 
@@ -18,6 +18,7 @@ class UnitOfWork:
         self.clock = clock
         self._session: AsyncSession | None = None
         self._later: list[Outgoing] = []
+        self._audit: list[PendingEntry] = []
 
     @property
     def session(self) -> AsyncSession:
@@ -28,6 +29,7 @@ class UnitOfWork:
     async def __aenter__(self) -> Self:
         self._session = self._sessionmaker()
         self._later = []
+        self._audit = []
         await self._session.begin()
         return self
 
@@ -45,9 +47,12 @@ class UnitOfWork:
             await session.close()
             self._session = None
             self._later = []
+            self._audit = []
 
     async def commit(self) -> None:
         await self.send_pending()
+        audit, self._audit = self._audit, []
+        await append_entries(self.session, audit)
         await self.session.commit()
 
     def send_later(self, channel: str, recipient: str, payload: dict[str, Any], *, source: str | None = None) -> None:
@@ -80,7 +85,7 @@ class UnitOfWork:
             now=self.clock.now(),
         )
 
-    async def record(
+    def record(
         self,
         aggregate_type: str,
         aggregate_id: str | int,
@@ -89,18 +94,11 @@ class UnitOfWork:
         actor: str | None = None,
         data: dict[str, Any] | None = None,
         personal: dict[str, tuple[str, str]] | None = None,
-    ) -> int:
-        """Append to the aggregate's audit chain; call it while holding the aggregate's row lock.
+    ) -> None:
+        """Append to the aggregate's audit chain at the commit; hold the aggregate's row lock until then (a
+        use case's locks last to its commit anyway). The entries of a transaction go in together.
 
         `personal` maps a field name to (subject, value); only a salted digest enters the chain.
         """
-        return await append_entry(
-            self.session,
-            aggregate_type=aggregate_type,
-            aggregate_id=str(aggregate_id),
-            action=action,
-            actor=actor,
-            data=data or {},
-            personal=personal or {},
-            now=self.clock.now(),
-        )
+        self._audit.append(PendingEntry(aggregate_type, str(aggregate_id), action, actor, data or {},
+                                        personal or {}, self.clock.now()))

@@ -21,7 +21,7 @@ async def build_history(container: Container, clock: ManualClock) -> None:
     for demand in ("1", "2"):
         for step, action in enumerate(["submitted", "approved", "docked", "followed_up", "completed"]):
             async with container.uow() as uow:
-                await uow.record(
+                uow.record(
                     "demand", demand, action, actor="staff:7",
                     data={"step": step, "title": f"需求{demand}"},
                     personal={"submitter_phone": ("person:7", "13800000004")},
@@ -129,7 +129,7 @@ async def test_checkpoints_record_only_chains_that_moved(container: Container, c
     await build_history(container, clock)
     assert await anchor_audit_heads(container.uow(), container.anchors) is None
     async with container.uow() as uow:
-        await uow.record("demand", "2", "closed", actor="staff:7")
+        uow.record("demand", "2", "closed", actor="staff:7")
         await uow.commit()
     anchor = await anchor_audit_heads(container.uow(), container.anchors)
     assert anchor is not None and anchor.seq == 2

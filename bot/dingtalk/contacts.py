@@ -70,10 +70,9 @@ class ContactEvents:
                            user_ids: tuple[str, ...], facts: tuple[MemberFacts, ...]) -> None:
         async with self._uow() as uow:
             claimed = await claim_inbound(uow.session, key=key, kind="event", message_id=message_id,
-                                          now=self._clock.now())
+                                          now=self._clock.now(), reply={"status": "SUCCESS"})
             if claimed is None:
                 return
-            claimed.reply = {"status": "SUCCESS"}
             await record_membership_event(RecordMembershipEvent(event_type, event_id, user_ids), uow)
             await apply_membership_event(ApplyMembershipEvent(event_type, facts), uow, self._policy)
             await uow.commit()

@@ -22,7 +22,7 @@ from bot import metrics
 from cards.actions import CardAction
 from cards.replies import DUPLICATE, FAILED, INVALID, UNKNOWN, tip
 from handlers.clock import Clock
-from handlers.dingtalk.claim_inbound import claim_inbound, first_reply
+from handlers.dingtalk.claim_inbound import claim_inbound, first_reply, settle_inbound
 from handlers.errors import DomainError
 from store.uow import UnitOfWork
 
@@ -177,7 +177,7 @@ class CardActionRouter:
                         # Refused: only the presser is told, and nothing is kept (the press key neither),
                         # so the same press made right (a reason typed in) counts.
                         return CardReply(private_data=tip(exc.message)).to_response()
-                    claimed.reply = reply
+                    await settle_inbound(uow.session, claimed, reply)
                     await uow.commit()
                     return reply
             except IntegrityError:

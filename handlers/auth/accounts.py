@@ -57,4 +57,4 @@ async def store_password(
     credential.locked_until = None
     credential.updated_at = now
     await uow.session.flush()
-    await uow.record("account", account_id, event.value, actor=actor, data={"must_change": must_change})
+    uow.record("account", account_id, event.value, actor=actor, data={"must_change": must_change})

@@ -84,8 +84,8 @@ async def bind_mini_program(cmd: BindMiniProgram, uow: UnitOfWork, phones: MiniP
         for invitation in invitations:
             invitation.status = ExpertInvitationStatus.BOUND
             invitation.bound_at = invitation.updated_at = now
-            await uow.record("expert_invitation", invitation.id, "bound", actor=f"account:{account.id}")
-        await uow.record(
+            uow.record("expert_invitation", invitation.id, "bound", actor=f"account:{account.id}")
+        uow.record(
             "account", account.id, "mini_program_bound", actor=f"account:{account.id}",
             data={"invitations": [i.id for i in invitations], "unionid": session.unionid is not None},
             personal={"openid": (subject_of(account.id), session.openid or "")},

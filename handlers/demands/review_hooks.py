@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 
 from handlers.demands.access import locked
 from handlers.demands.notify_enterprise import notify_enterprise
@@ -14,6 +14,10 @@ from handlers.reviews.subjects import Decider
 from store.models.demands import Demand, DemandStatus, Review
 from store.models.points import PointEventKind
 from store.uow import UnitOfWork
+
+# Built once: a decision moves its demand on the card's ack path.
+_MOVE = update(Demand).where(Demand.id == bindparam("demand_id"), Demand.status == bindparam("before")).values(
+    status=bindparam("after"), updated_at=bindparam("at")).returning(Demand)
 
 
 class DemandReviewHooks:
@@ -39,10 +43,9 @@ class DemandReviewHooks:
     async def _move(self, uow: UnitOfWork, review: Review, action: Step, by: Decider, reason: str) -> Demand:
         # A decided review moves its demand out of 待审核: one conditional UPDATE, which also takes the row lock.
         before = DemandStatus.PENDING_REVIEW
-        demand = await uow.session.scalar(
-            update(Demand).where(Demand.id == review.subject_id, Demand.status == before)
-            .values(status=next_status(action, before), updated_at=uow.clock.now()).returning(Demand),
-            execution_options={"populate_existing": True})
+        demand = await uow.session.scalar(_MOVE, {
+            "demand_id": review.subject_id, "before": before, "after": next_status(action, before),
+            "at": uow.clock.now()}, execution_options={"populate_existing": True})
         if demand is None:  # not under review (or gone): the usual lock and check say why
             demand = await locked(uow, review.subject_id)
             before = demand.status

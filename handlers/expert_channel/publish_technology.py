@@ -27,8 +27,8 @@ async def publish_technology(cmd: PublishTechnology, uow: UnitOfWork) -> Technol
                                created_at=now, updated_at=now)
         uow.session.add(row)
         await uow.session.flush()
-        await uow.record("expert_technology", row.id, "publish", actor=f"account:{cmd.actor_id}",
-                         data=audit_data(fields))
+        uow.record("expert_technology", row.id, "publish", actor=f"account:{cmd.actor_id}",
+                   data=audit_data(fields))
         result = view(row)
         await uow.commit()
     return result

@@ -35,7 +35,7 @@ async def update_profile(cmd: UpdateProfile, uow: UnitOfWork) -> ExpertProfileVi
             for name, value in changed.items():
                 setattr(expert, name, value)
             expert.updated_at = uow.clock.now()
-            await uow.record("expert", expert.id, "update_profile", actor=f"account:{cmd.actor_id}", data=changed)
+            uow.record("expert", expert.id, "update_profile", actor=f"account:{cmd.actor_id}", data=changed)
         view = await profile_view(uow, cmd.actor_id)
         await uow.commit()
     return view

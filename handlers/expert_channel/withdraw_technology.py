@@ -25,7 +25,7 @@ async def withdraw_technology(cmd: WithdrawTechnology, uow: UnitOfWork) -> Techn
             raise Conflict("该技术已撤回", code="already_withdrawn")
         row.status = TechnologyStatus.WITHDRAWN
         row.updated_at = uow.clock.now()
-        await uow.record("expert_technology", row.id, "withdraw", actor=f"account:{cmd.actor_id}")
+        uow.record("expert_technology", row.id, "withdraw", actor=f"account:{cmd.actor_id}")
         result = view(row)
         await uow.commit()
     return result

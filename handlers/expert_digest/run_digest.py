@@ -257,7 +257,7 @@ async def _finish(new_uow: Callable[[], UnitOfWork], run_id: int, status: str, m
         run.status, run.finished_at = status, uow.clock.now()
         run.experts += messages
         run.demands += pairs
-        await uow.record("digest_run", run.id, "digest_run_finished", actor=f"system:{run.trigger}",
-                         data={"business_date": str(run.business_date), "status": status, "messages": messages,
-                               "pairs": pairs, "instance": run.instance})
+        uow.record("digest_run", run.id, "digest_run_finished", actor=f"system:{run.trigger}",
+                   data={"business_date": str(run.business_date), "status": status, "messages": messages,
+                         "pairs": pairs, "instance": run.instance})
         await uow.commit()

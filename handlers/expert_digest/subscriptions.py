@@ -78,7 +78,7 @@ async def replace_subscriptions(cmd: ReplaceSubscriptions, uow: UnitOfWork) -> S
         uow.session.add_all(ExpertSubscription(expert_id=expert.id, field_code=c, created_at=now)
                             for c in codes if c not in before)
         if before != set(codes):
-            await uow.record("expert", expert.id, "subscriptions_changed", actor=f"account:{cmd.actor_id}",
-                             data={"fields": sorted(codes)})
+            uow.record("expert", expert.id, "subscriptions_changed", actor=f"account:{cmd.actor_id}",
+                       data={"fields": sorted(codes)})
         await uow.commit()
         return _view(codes, taxonomy)

@@ -76,7 +76,7 @@ async def accept_expert_invitation(cmd: AcceptExpertInvitation, uow: UnitOfWork)
             if invitation.status != ExpertInvitationStatus.EXPIRED:
                 invitation.status = ExpertInvitationStatus.EXPIRED
                 invitation.updated_at = now
-                await uow.record("expert_invitation", invitation.id, "expired")
+                uow.record("expert_invitation", invitation.id, "expired")
             await uow.commit()
             return InvitationOutcome.EXPIRED
         if invitation.status != ExpertInvitationStatus.FOLLOWED or invitation.official_openid != cmd.openid:
@@ -85,8 +85,8 @@ async def accept_expert_invitation(cmd: AcceptExpertInvitation, uow: UnitOfWork)
             invitation.followed_at = invitation.followed_at or now
             invitation.official_openid = cmd.openid
             invitation.updated_at = now
-            await uow.record("expert_invitation", invitation.id, "followed",
-                             data={"app_id": cmd.app_id}, personal=personal(cmd.openid))
+            uow.record("expert_invitation", invitation.id, "followed",
+                       data={"app_id": cmd.app_id}, personal=personal(cmd.openid))
         institution_name = await uow.session.scalar(
             select(Institution.name).where(Institution.id == invitation.institution_id)
         )

@@ -68,8 +68,8 @@ async def invite_expert(
     )
     uow.session.add(invitation)
     await uow.session.flush()
-    await uow.record("expert_invitation", invitation.id, "created", actor=actor,
-                     data={"account_id": account_id, "institution_id": institution_id})
+    uow.record("expert_invitation", invitation.id, "created", actor=actor,
+               data={"account_id": account_id, "institution_id": institution_id})
     await uow.send(
         QRCODE_CHANNEL, invitation.scene,
         {"invitation_id": invitation.id, "scene": invitation.scene, "expire_seconds": QR_SECONDS},

@@ -47,8 +47,8 @@ async def record_invitation_qrcode(cmd: RecordInvitationQrcode, uow: UnitOfWork)
         account = await uow.session.get(Account, invitation.account_id)
         institution = await uow.session.get(Institution, invitation.institution_id)
         assert account is not None and institution is not None  # foreign keys
-        await uow.record("expert_invitation", invitation.id, "qrcode_created",
-                         data={"expires_at": invitation.expires_at.isoformat()})
+        uow.record("expert_invitation", invitation.id, "qrcode_created",
+                   data={"expires_at": invitation.expires_at.isoformat()})
         await uow.send(
             SMS_CHANNEL, account.mobile,
             {"template_code": cmd.sms_template,

@@ -53,7 +53,7 @@ async def record_push_sent(cmd: RecordPushSent, uow: UnitOfWork) -> ExpertPushSt
             PointEventKind.EXPERT_PUSH_ACCEPTED, account_id=push.pushed_by, demand_id=push.demand_id,
             expert_id=push.expert_id, push_id=push.id, occurred_at=now,
         ))
-        await uow.record(AUDIT_AGGREGATE, push.id, "accepted", data={"msg_id": cmd.msg_id})
+        uow.record(AUDIT_AGGREGATE, push.id, "accepted", data={"msg_id": cmd.msg_id})
         await uow.commit()
         return push.status
 
@@ -71,7 +71,7 @@ async def record_push_failed(cmd: RecordPushFailed, uow: UnitOfWork) -> ExpertPu
             WeChatFollower.app_id == cmd.app_id, WeChatFollower.openid == push.openid))
         status = ExpertPushStatus.UNFOLLOWED if subscribed is False else ExpertPushStatus.FAILED
         push.status, push.error, push.updated_at = status, cmd.reason[:ERROR_MAX], uow.clock.now()
-        await uow.record(AUDIT_AGGREGATE, push.id, str(status), data={"reason": push.error})
+        uow.record(AUDIT_AGGREGATE, push.id, str(status), data={"reason": push.error})
         await uow.commit()
         return status
 
@@ -86,13 +86,13 @@ async def record_push_report(uow: UnitOfWork, msg_id: str, delivery_status: str)
     if delivery_status == "delivered":
         if push.status == ExpertPushStatus.ACCEPTED:
             push.status, push.updated_at = ExpertPushStatus.DELIVERED, now
-            await uow.record(AUDIT_AGGREGATE, push.id, "delivered")
+            uow.record(AUDIT_AGGREGATE, push.id, "delivered")
         return
     if delivery_status == "user_block":
         push.status, push.error, push.updated_at = ExpertPushStatus.BLOCKED, "failed:user block", now
         await record_point_event(uow, PointFact(PointEventKind.EXPERT_PUSH_BLOCKED, account_id=push.pushed_by,
                                                 push_id=push.id, occurred_at=now))
-        await uow.record(AUDIT_AGGREGATE, push.id, "blocked")
+        uow.record(AUDIT_AGGREGATE, push.id, "blocked")
         return
     push.status, push.error, push.updated_at = ExpertPushStatus.FAILED, delivery_status[:ERROR_MAX], now
-    await uow.record(AUDIT_AGGREGATE, push.id, "failed", data={"reason": push.error})
+    uow.record(AUDIT_AGGREGATE, push.id, "failed", data={"reason": push.error})

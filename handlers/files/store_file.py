@@ -74,7 +74,7 @@ async def _record(
         uow.session.add(row)
         await uow.session.flush()
         # The content hash is the chain's identity; the name stays out of it (it may be personal).
-        await uow.record(
+        uow.record(
             "file",
             sha256,
             "stored",

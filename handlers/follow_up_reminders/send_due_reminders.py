@@ -86,8 +86,8 @@ async def _check(uow: UnitOfWork, demand_id: int, policy: FollowUpReminderPolicy
         msg, record = escalation_card(view), f"需求 {demand.id} 跟进督办"
     for userid in recipients:
         await uow.send("dingtalk.work_notice", userid, {"msg": msg, "record": record}, source=source)
-    await uow.record("demand", demand.id, f"follow_up_{decision.action}", actor="system:follow-up-reminders",
-                     data={"anchor_at": row.anchor_at.isoformat(), "recipients": recipients})
+    uow.record("demand", demand.id, f"follow_up_{decision.action}", actor="system:follow-up-reminders",
+               data={"anchor_at": row.anchor_at.isoformat(), "recipients": recipients})
     return decision.action
 
 

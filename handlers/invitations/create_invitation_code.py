@@ -89,7 +89,7 @@ async def create_invitation_code(
             )
             uow.session.add(row)
             await uow.session.flush()
-            await uow.record(
+            uow.record(
                 "invitation_code",
                 row.id,
                 "created",

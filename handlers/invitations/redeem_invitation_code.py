@@ -98,7 +98,7 @@ async def redeem_invitation_code(cmd: RedeemInvitationCode, uow: UnitOfWork) -> 
             )
             await uow.session.flush()
             # The UPDATE holds the code's row lock, which keeps its chain linear.
-            await uow.record(
+            uow.record(
                 "invitation_code",
                 code.id,
                 "redeemed",

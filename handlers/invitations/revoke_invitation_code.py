@@ -44,5 +44,5 @@ async def revoke_invitation_code(cmd: RevokeInvitationCode, uow: UnitOfWork) -> 
         code.revoked_by = actor.account_id
         code.revoke_reason = reason
         await uow.session.flush()
-        await uow.record("invitation_code", code.id, "revoked", actor=actor.label, data={"reason": reason})
+        uow.record("invitation_code", code.id, "revoked", actor=actor.label, data={"reason": reason})
         await uow.commit()

@@ -109,7 +109,7 @@ async def _left(uow: UnitOfWork, userid: str) -> None:
             .values(revoked_at=now))
         # The userid dies with the membership (a rejoin gets a new one); the chain keeps who it was.
         await uow.session.delete(binding)
-        await uow.record("account", account.id, "dingtalk_left", actor=ACTOR, data={
+        uow.record("account", account.id, "dingtalk_left", actor=ACTOR, data={
             "userid": userid, "status": account.status, "roles": roles,
             "sessions_revoked": int(getattr(revoked, "rowcount", 0) or 0),
         })
@@ -120,6 +120,6 @@ async def _left(uow: UnitOfWork, userid: str) -> None:
         invitation = await lock_invitation(uow, invitation_id)
         assert invitation is not None
         revoke(invitation, now, LEFT_REASON, None)
-        await uow.record("account", invitation.account_id, "dingtalk_invitation_revoked", actor=ACTOR,
-                         data={"invitation_id": invitation.id, "reason": LEFT_REASON})
+        uow.record("account", invitation.account_id, "dingtalk_invitation_revoked", actor=ACTOR,
+                   data={"invitation_id": invitation.id, "reason": LEFT_REASON})
     await uow.session.flush()

@@ -81,7 +81,7 @@ async def invite_member(
         {"invitation_id": invitation.id, "name": account.name, "mobile": account.mobile, "title": invitation.title},
         platform_key=f"membership:{invitation.id}", source=f"membership_invitation:{invitation.id}",
     )
-    await uow.record("account", account.id, "dingtalk_invited", actor=actor, data={
+    uow.record("account", account.id, "dingtalk_invited", actor=actor, data={
         "invitation_id": invitation.id, "role": role, "institution_id": institution_id,
         "expires_at": invitation.expires_at.isoformat(), "renews": invitation.renews_id,
     })
@@ -112,8 +112,8 @@ def is_overdue(invitation: MembershipInvitation, uow: UnitOfWork) -> bool:
 async def mark_expired(uow: UnitOfWork, invitation: MembershipInvitation, actor: str) -> None:
     invitation.status = InvitationStatus.EXPIRED
     invitation.expired_at = uow.clock.now()
-    await uow.record("account", invitation.account_id, "dingtalk_invitation_expired", actor=actor,
-                     data={"invitation_id": invitation.id})
+    uow.record("account", invitation.account_id, "dingtalk_invitation_expired", actor=actor,
+               data={"invitation_id": invitation.id})
 
 
 def revoke(invitation: MembershipInvitation, now: datetime, reason: str, revoked_by: int | None) -> None:
@@ -131,8 +131,8 @@ async def revoke_pending_of(uow: UnitOfWork, account_id: int, institution_id: in
         MembershipInvitation.status == InvitationStatus.PENDING).with_for_update())
     for invitation in list(rows):
         revoke(invitation, uow.clock.now(), reason, actor.account_id)
-        await uow.record("account", account_id, "dingtalk_invitation_revoked", actor=actor.label,
-                         data={"invitation_id": invitation.id, "reason": reason})
+        uow.record("account", account_id, "dingtalk_invitation_revoked", actor=actor.label,
+                   data={"invitation_id": invitation.id, "reason": reason})
 
 
 async def settle_acceptance(
@@ -160,8 +160,8 @@ async def settle_acceptance(
         # Another account holds this member: an admin must sort it out; nothing is activated.
         invitation.platform_state = PlatformState.FAILED
         invitation.platform_error = "该钉钉账号已绑定其他账号"
-        await uow.record("account", account.id, "dingtalk_binding_conflict", actor=actor,
-                         data={"invitation_id": invitation.id, "userid": userid})
+        uow.record("account", account.id, "dingtalk_binding_conflict", actor=actor,
+                   data={"invitation_id": invitation.id, "userid": userid})
         return False
     now = uow.clock.now()
     binding = await binding_of(uow, account.id)
@@ -176,8 +176,8 @@ async def settle_acceptance(
     account.status = AccountStatus.ACTIVE
     account.updated_at = now
     await uow.session.flush()
-    await uow.record("account", account.id, "dingtalk_joined", actor=actor,
-                     data={"invitation_id": invitation.id, "userid": userid, "status": account.status})
+    uow.record("account", account.id, "dingtalk_joined", actor=actor,
+               data={"invitation_id": invitation.id, "userid": userid, "status": account.status})
     view = WelcomeView(account.name, invitation.role, await _scope(uow, invitation), policy.workbench_link)
     await uow.send("dingtalk.card", userid, {"template_id": WELCOME_CARD.id, "card_data": welcome_card(view)},
                    platform_key=f"welcome:{invitation.id}", source=f"membership_invitation:{invitation.id}")

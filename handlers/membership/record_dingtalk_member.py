@@ -43,8 +43,8 @@ async def record_dingtalk_member(cmd: RecordDingTalkMember, uow: UnitOfWork, pol
         elif invitation.status == InvitationStatus.PENDING:
             invitation.platform_state = PlatformState.JOIN_REQUESTED
             invitation.platform_error = None
-            await uow.record("account", account.id, "dingtalk_join_requested", actor=ACTOR,
-                             data={"invitation_id": invitation.id, "userid": cmd.userid})
+            uow.record("account", account.id, "dingtalk_join_requested", actor=ACTOR,
+                       data={"invitation_id": invitation.id, "userid": cmd.userid})
         await uow.commit()
         return activated
 
@@ -67,8 +67,8 @@ async def record_invitation_refused(cmd: RecordInvitationRefused, uow: UnitOfWor
         await lock_account(uow, invitation.account_id)
         invitation.platform_state = PlatformState.FAILED
         invitation.platform_error = cmd.reason[:200]
-        await uow.record("account", invitation.account_id, "dingtalk_invitation_refused", actor=ACTOR,
-                         data={"invitation_id": invitation.id, "reason": invitation.platform_error})
+        uow.record("account", invitation.account_id, "dingtalk_invitation_refused", actor=ACTOR,
+                   data={"invitation_id": invitation.id, "reason": invitation.platform_error})
         await uow.commit()
 
 

@@ -94,7 +94,7 @@ async def add_enterprise(
             await uow.session.flush()
             # The registry record is public, but the legal representative is still a person's name.
             person = details.pop("legal_representative")
-            await uow.record(
+            uow.record(
                 "enterprise",
                 enterprise.id,
                 "created" if new else "linked",

@@ -71,7 +71,7 @@ async def add_enterprise_contact(cmd: AddEnterpriseContact, uow: UnitOfWork) -> 
             uow.session.add(contact)
             await uow.session.flush()
             subject = f"enterprise_contact:{contact.id}"
-            await uow.record(
+            uow.record(
                 "enterprise",
                 enterprise.id,
                 "contact_added",

@@ -54,7 +54,7 @@ async def add_expert_follow_up(cmd: AddExpertFollowUp, uow: UnitOfWork) -> Exper
         person = await uow.session.scalar(select(Expert.account_id).where(Expert.id == link.expert_id))
         assert person is not None
         # The content is about the person; it stays out of the chain's plain data.
-        await uow.record(
+        uow.record(
             "expert_link",
             link.id,
             "follow_up_added",

@@ -64,7 +64,7 @@ async def add_staff(cmd: AddStaff, uow: UnitOfWork, *, membership: MembershipPol
                 await grant_role(
                     uow, account.id, role, actor.label, institution_id=centre.institution_id, centre_id=centre.id
                 )
-            await uow.record(
+            uow.record(
                 "centre",
                 centre.id,
                 "staff_added",

@@ -47,7 +47,7 @@ async def create_centre(cmd: CreateCentre, uow: UnitOfWork, regions: RegionDirec
             )
             uow.session.add(centre)
             await uow.session.flush()
-            await uow.record(
+            uow.record(
                 "centre",
                 centre.id,
                 "created",

@@ -118,7 +118,7 @@ async def create_institution(
             uow.session.add(institution)
             await uow.session.flush()
             await grant_role(uow, account.id, Role.INSTITUTION_ADMIN, actor.label, institution_id=institution.id)
-            await uow.record(
+            uow.record(
                 "institution",
                 institution.id,
                 "created",

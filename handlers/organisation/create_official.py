@@ -51,7 +51,7 @@ async def create_official(
             uow.session.add(official)
             await uow.session.flush()
             await grant_role(uow, account.id, Role.OFFICIAL, actor.label, region_code=region)
-            await uow.record(
+            uow.record(
                 "official",
                 official.id,
                 "created",

@@ -50,7 +50,7 @@ async def create_expert(uow: UnitOfWork, account: Account, profile: ExpertProfil
         uow.session.add(ExpertResearchResult(expert_id=expert.id, title=w.title, summary=w.summary, created_at=now))
     for w in profile.technical_solutions:
         uow.session.add(ExpertTechnicalSolution(expert_id=expert.id, title=w.title, summary=w.summary, created_at=now))
-    await uow.record(
+    uow.record(
         "expert",
         expert.id,
         "created",
@@ -92,6 +92,6 @@ async def link_expert(
     data: dict[str, object] = {"institution_id": institution_id, "link_id": link.id}
     if source is not None:
         data["source"] = source
-    await uow.record("expert", expert.id, "linked", actor=actor, data=data)
+    uow.record("expert", expert.id, "linked", actor=actor, data=data)
     await invite_expert(uow, expert.account_id, institution_id, actor, new_account=new_account)
     return link

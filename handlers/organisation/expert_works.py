@@ -43,7 +43,7 @@ async def add_work(
         uow.session.add(row)
         expert.updated_at = now
         await uow.session.flush()
-        await uow.record(
+        uow.record(
             "expert",
             expert.id,
             f"{row_type.__tablename__.removeprefix('expert_').removesuffix('s')}_added",

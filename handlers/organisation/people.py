@@ -30,13 +30,13 @@ async def find_or_create_account(uow: UnitOfWork, name: str, mobile: str, actor:
             # They left every role behind (a departure); a new one brings the person back.
             existing.status = AccountStatus.INVITED
             existing.updated_at = uow.clock.now()
-            await uow.record("account", existing.id, "re_enabled", actor=actor, data={"status": existing.status})
+            uow.record("account", existing.id, "re_enabled", actor=actor, data={"status": existing.status})
         return existing, False
     now = uow.clock.now()
     account = Account(name=name, mobile=mobile, status=AccountStatus.INVITED, created_at=now, updated_at=now)
     uow.session.add(account)
     await uow.session.flush()
-    await uow.record(
+    uow.record(
         "account",
         account.id,
         "created",
@@ -85,7 +85,7 @@ async def grant_role(
         )
     )
     await uow.session.flush()
-    await uow.record("account", account_id, "role_granted", actor=actor, data={"role": role, "scope": scope_key})
+    uow.record("account", account_id, "role_granted", actor=actor, data={"role": role, "scope": scope_key})
 
 
 MOBILE_TAKEN = "该手机号码已被其他账号使用，请联系管理员"
@@ -100,5 +100,5 @@ async def move_mobile(uow: UnitOfWork, account: Account, number: str, *, actor: 
     account.mobile = number
     account.updated_at = uow.clock.now()
     await uow.session.flush()
-    await uow.record("account", account.id, action, actor=actor, data={"reason": reason} if reason else None,
-                     personal={"mobile": (subject_of(account.id), number)})
+    uow.record("account", account.id, action, actor=actor, data={"reason": reason} if reason else None,
+               personal={"mobile": (subject_of(account.id), number)})

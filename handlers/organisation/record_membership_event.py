@@ -21,4 +21,4 @@ class RecordMembershipEvent:
 async def record_membership_event(cmd: RecordMembershipEvent, uow: UnitOfWork) -> None:
     """Runs inside the caller's open unit of work, which also records the event's dedupe key."""
     for user_id in cmd.user_ids:
-        await uow.record("dingtalk_member", user_id, cmd.event_type, data={"event_id": cmd.event_id})
+        uow.record("dingtalk_member", user_id, cmd.event_type, data={"event_id": cmd.event_id})

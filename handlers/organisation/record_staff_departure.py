@@ -77,11 +77,11 @@ async def record_staff_departure(cmd: RecordStaffDeparture, uow: UnitOfWork) -> 
             account.status = AccountStatus.LEFT
             account.updated_at = now
         await revoke_sessions(uow, account.id)
-        await uow.record("centre", member.centre_id, "staff_left", actor=actor.label, data={
+        uow.record("centre", member.centre_id, "staff_left", actor=actor.label, data={
             "account_id": account.id, "staff_member_id": member.id, "successor_account_id": successor,
             "reason": reason,
         })
-        await uow.record("account", account.id, "left_institution", actor=actor.label, data={
+        uow.record("account", account.id, "left_institution", actor=actor.label, data={
             "institution_id": member.institution_id, "account_disabled": disabled,
         })
         await uow.commit()

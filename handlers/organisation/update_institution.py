@@ -61,7 +61,7 @@ async def update_institution(cmd: UpdateInstitution, uow: UnitOfWork) -> Institu
             setattr(institution, key, val)
         institution.updated_at = uow.clock.now()
         head = changed.pop("head", None)
-        await uow.record(
+        uow.record(
             "institution",
             institution.id,
             "updated",

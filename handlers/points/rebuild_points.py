@@ -62,7 +62,7 @@ async def rebuild_points(
                     entries += 1
                     total += entry.points
             last_id = batch[-1].id
-        await uow.record(
+        uow.record(
             AUDIT_AGGREGATE, "ledger", "points.rebuilt", actor=cmd.actor,
             data={"rule_set_version": rules.version, "events": events, "entries": entries, "total_points": total},
         )

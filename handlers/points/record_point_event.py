@@ -13,18 +13,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from handlers.errors import InvalidInput
 from handlers.points.derive import derive_entry, lock_ledger
 from handlers.points.rules import RULE_SETS, RuleSet, current
-from store.db import insert_for
+from store.base import table_of
+from store.db import insert_new
 from store.models.organisation import StaffMember
 from store.models.points import PointEntry, PointEvent
 from store.models.points import PointEventKind as Kind
 from store.uow import UnitOfWork
 
 AUDIT_AGGREGATE = "points_account"
+# Built once: an approval on the card's ack path runs it.
+_MEMBER = select(StaffMember.institution_id, StaffMember.centre_id).where(
+    StaffMember.account_id == bindparam("account_id")).with_for_update()
 
 # What identifies a fact of each kind, and the fields it must carry.
 _SUBJECT = {
@@ -76,9 +80,7 @@ async def record_point_event(
     await lock_ledger(session, exclusive=False)
     # The membership row's lock serialises appends to this account's points chain; the institution and
     # centre credited are the ones of this moment, and stay with the entry after a move or departure.
-    member = await session.scalar(
-        select(StaffMember).where(StaffMember.account_id == fact.account_id).with_for_update()
-    )
+    member = (await session.execute(_MEMBER, {"account_id": fact.account_id})).first()
     if member is None:
         raise InvalidInput("只有技转人员可以获得贡献积分", code="not_staff")
     now = uow.clock.now()
@@ -96,7 +98,7 @@ async def record_point_event(
     if entry is not None and await _insert_new(uow, entry) is None:
         entry = None  # a concurrent repeat of the same (demand, expert) earned it first
     points = entry.points if entry is not None else 0
-    await uow.record(
+    uow.record(
         AUDIT_AGGREGATE, fact.account_id, f"points.{fact.kind}",
         data={"fact_key": fact.fact_key, "event_id": event.id, "points": points, "rule_set_version": rules.version,
               "credited_account_id": entry.account_id if entry is not None else None},
@@ -109,7 +111,6 @@ async def _insert_new(uow: UnitOfWork, row: PointEvent | PointEntry) -> int | No
     exists: one INSERT … ON CONFLICT DO NOTHING, which leaves the caller's transaction usable without a
     savepoint. The row object stays out of the session: what it holds is what was written."""
     model = type(row)
-    values = {c.key: getattr(row, c.key) for c in model.__table__.columns if c.key != "id"}
-    statement = insert_for(uow.session, model).values(values)
-    found: int | None = await uow.session.scalar(statement.on_conflict_do_nothing().returning(model.id))
+    values = {c.key: getattr(row, c.key) for c in table_of(model).columns if c.key != "id"}
+    found: int | None = await uow.session.scalar(insert_new(uow.session, model), values)
     return found

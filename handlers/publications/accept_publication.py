@@ -78,8 +78,8 @@ async def accept_publication(cmd: AcceptPublication, uow: UnitOfWork,
         await step(uow, demand, Step.ACCEPT_PUBLICATION, demand.status, actor=actor.label,
                    note=f"{acceptor}受理，对接人员：{staff_name}", data=evidence)
         # The signed letter itself: the signer's name enters the chain as a digest only (erasable).
-        await uow.record("demand_publication", publication.id, "accept", actor=actor.label, data=evidence,
-                         personal={"signer_name": (actor.label, signer)})
+        uow.record("demand_publication", publication.id, "accept", actor=actor.label, data=evidence,
+                   personal={"signer_name": (actor.label, signer)})
         await restart_silence(uow, demand.id, now)
         await _notify(uow, demand, publication, previous, staff_account_id, acceptor, staff_name, policy)
         await uow.commit()

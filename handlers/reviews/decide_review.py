@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import CursorResult, false, select, true, update
+from sqlalchemy import CursorResult, Select, bindparam, false, select, true, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from cards.review import decided_status
@@ -18,6 +19,7 @@ from handlers.errors import Forbidden, InvalidInput, NotFound
 from handlers.reviews.chains import CHAINS, Chain
 from handlers.reviews.subjects import Decider, SubjectHooks, default_subjects
 from handlers.reviews.tasks import close_stage, open_stage
+from store.base import table_of
 from store.models.auth import DingTalkBinding
 from store.models.demands import Review, ReviewStatus, ReviewTask
 from store.models.organisation import Account
@@ -32,6 +34,40 @@ class Decision(StrEnum):
 
 _FINAL = {Decision.APPROVE: ReviewStatus.APPROVED, Decision.REJECT: ReviewStatus.REJECTED,
           Decision.RETURN: ReviewStatus.RETURNED}
+
+
+_REVIEWS = table_of(Review)
+_WON = (_REVIEWS.c.id == bindparam("review_id"), _REVIEWS.c.status == ReviewStatus.PENDING,
+        _REVIEWS.c.stage == bindparam("at_stage"))
+# Core, built once (a card press runs one on its ack path): which press wins is decided here.
+_ADVANCE = update(_REVIEWS).where(*_WON).values(stage=bindparam("new_stage"))
+_DECIDE = update(_REVIEWS).where(*_WON).values(
+    status=bindparam("new_status"), decided_by=bindparam("new_decided_by"),
+    decided_by_name=bindparam("new_decided_by_name"), reason=bindparam("new_reason"),
+    decided_at=bindparam("new_decided_at"))
+
+
+def _load_statement(by: str) -> Select[Any]:
+    """The review, the presser as a reviewer of the stage (by account id, by DingTalk userid, or nobody)
+    with their name, and the submitter's DingTalk userid, in one query."""
+    decider = select(ReviewTask.reviewer_account_id.label("account_id"), Account.name.label("name")).join(
+        Account, Account.id == ReviewTask.reviewer_account_id).where(
+        ReviewTask.review_id == bindparam("review_id"), ReviewTask.stage == bindparam("stage"))
+    if by == "account":
+        decider = decider.where(ReviewTask.reviewer_account_id == bindparam("account_id"))
+    elif by == "userid":
+        decider = decider.join(DingTalkBinding, DingTalkBinding.account_id == ReviewTask.reviewer_account_id).where(
+            DingTalkBinding.userid == bindparam("userid"))
+    else:
+        decider = decider.where(false())
+    found = decider.limit(1).subquery()
+    submitter = select(DingTalkBinding.userid).where(
+        DingTalkBinding.account_id == Review.submitter_account_id).scalar_subquery()
+    return select(Review, found.c.account_id, found.c.name, submitter).outerjoin(found, true()).where(
+        Review.id == bindparam("review_id"))
+
+
+_LOAD_BY_ACCOUNT, _LOAD_BY_USERID, _LOAD_NOBODY = (_load_statement(by) for by in ("account", "userid", "nobody"))
 
 
 @dataclass(frozen=True)
@@ -71,17 +107,16 @@ async def decide_review(
     values: dict[str, object] = {"stage": cmd.stage + 1} if advance else {
         "status": _FINAL[cmd.decision], "decided_by": by.account_id, "decided_by_name": by.name,
         "reason": reason or None, "decided_at": now}
-    result = await uow.session.execute(
-        update(Review).where(Review.id == review.id, Review.status == ReviewStatus.PENDING,
-                             Review.stage == cmd.stage).values(**values).execution_options(synchronize_session=False))
+    result = await uow.session.execute(_ADVANCE if advance else _DECIDE, {
+        "review_id": review.id, "at_stage": cmd.stage, **{f"new_{column}": value for column, value in values.items()}})
     if not isinstance(result, CursorResult) or result.rowcount != 1:
         return await _already(uow, review, cmd.stage)
     # The row now holds what was just written: no need to read it back.
     for column, value in values.items():
         set_committed_value(review, column, value)
     outcome = "advanced" if advance else str(_FINAL[cmd.decision])
-    await uow.record("review", review.id, f"stage_{cmd.decision}d" if advance else outcome, actor=by.label,
-                     data={"stage": cmd.stage, "by": by.name, "reason": reason or None})
+    uow.record("review", review.id, f"stage_{cmd.decision}d" if advance else outcome, actor=by.label,
+               data={"stage": cmd.stage, "by": by.name, "reason": reason or None})
     await close_stage(uow, review, cmd.stage, str(_FINAL[cmd.decision]), by.name, reason or None)
     if advance:
         await open_stage(uow, chain, review)
@@ -102,22 +137,14 @@ async def decide_review(
 async def _load(uow: UnitOfWork, cmd: DecideReview) -> tuple[Review, Decider | None, str | None] | None:
     """In one query: the review, the presser as a reviewer of the stage with their name (None when they are
     not one), and the submitter's DingTalk userid for the notice. None when there is no such review."""
-    decider = select(ReviewTask.reviewer_account_id.label("account_id"), Account.name.label("name")).join(
-        Account, Account.id == ReviewTask.reviewer_account_id).where(
-        ReviewTask.review_id == cmd.review_id, ReviewTask.stage == cmd.stage)
+    params: dict[str, object] = {"review_id": cmd.review_id, "stage": cmd.stage}
     if cmd.account_id is not None:
-        decider = decider.where(ReviewTask.reviewer_account_id == cmd.account_id)
+        statement, params["account_id"] = _LOAD_BY_ACCOUNT, cmd.account_id
     elif cmd.userid:
-        decider = decider.join(DingTalkBinding, DingTalkBinding.account_id == ReviewTask.reviewer_account_id).where(
-            DingTalkBinding.userid == cmd.userid)
+        statement, params["userid"] = _LOAD_BY_USERID, cmd.userid
     else:
-        decider = decider.where(false())
-    found = decider.limit(1).subquery()
-    submitter = select(DingTalkBinding.userid).where(
-        DingTalkBinding.account_id == Review.submitter_account_id).scalar_subquery()
-    row = (await uow.session.execute(
-        select(Review, found.c.account_id, found.c.name, submitter).outerjoin(found, true())
-        .where(Review.id == cmd.review_id))).first()
+        statement = _LOAD_NOBODY
+    row = (await uow.session.execute(statement, params)).first()
     if row is None:
         return None
     review, account_id, name, submitter_userid = row

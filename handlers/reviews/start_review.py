@@ -37,7 +37,7 @@ async def start_review(uow: UnitOfWork, chain: Chain, subject: ReviewSubject) ->
     uow.session.add(review)
     await uow.session.flush()
     await open_stage(uow, chain, review)
-    await uow.record("review", review.id, "started", actor=f"account:{subject.submitter_account_id}",
-                     data={"chain": chain.name, "subject": f"{subject.subject_type}:{subject.subject_id}",
-                           "round": review.round})
+    uow.record("review", review.id, "started", actor=f"account:{subject.submitter_account_id}",
+               data={"chain": chain.name, "subject": f"{subject.subject_type}:{subject.subject_id}",
+                     "round": review.round})
     return review

@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from cards.review import ReviewCardView, decided_status, decided_update, review_card
 from handlers.errors import Conflict
 from handlers.reviews.chains import Chain
 from handlers.reviews.reviewers import name_of, reviewers, userid_of
+from store.base import table_of
 from store.models.demands import Review, ReviewTask
 from store.models.outbox import OutboxMessage, OutboxStatus
 from store.uow import UnitOfWork
 
 TEMPLATE_ID = "kezhuan.review.schema"
+
+# Core, built once: a decision closes its stage on the card's ack path.
+_TASKS, _OUTBOX = table_of(ReviewTask), table_of(OutboxMessage)
+_OPEN_TASKS = (
+    select(_TASKS.c.id, _TASKS.c.userid, _TASKS.c.out_track_id, _TASKS.c.todo_outbox_id,
+           _OUTBOX.c.provider_message_id)
+    .outerjoin(_OUTBOX, _OUTBOX.c.id == _TASKS.c.todo_outbox_id)
+    .where(_TASKS.c.review_id == bindparam("review_id"), _TASKS.c.stage == bindparam("stage"),
+           _TASKS.c.done.is_(False))
+    .order_by(_TASKS.c.id)
+)
+_CLOSE_TASKS = update(_TASKS).where(_TASKS.c.id.in_(bindparam("task_ids", expanding=True))).values(
+    done=True, note=bindparam("task_note"))
 
 
 async def open_stage(uow: UnitOfWork, chain: Chain, review: Review) -> list[ReviewTask]:
@@ -51,17 +65,11 @@ async def close_stage(uow: UnitOfWork, review: Review, stage: int, outcome: str,
 
     Two statements whatever the number of reviewers: the open tasks with their to-do's state, and one UPDATE
     closing them; the card updates and to-do completions join the transaction's other messages in one INSERT."""
-    open_tasks = (await uow.session.execute(
-        select(ReviewTask.id, ReviewTask.userid, ReviewTask.out_track_id, ReviewTask.todo_outbox_id,
-               OutboxMessage.provider_message_id)
-        .outerjoin(OutboxMessage, OutboxMessage.id == ReviewTask.todo_outbox_id)
-        .where(ReviewTask.review_id == review.id, ReviewTask.stage == stage, ReviewTask.done.is_(False))
-        .order_by(ReviewTask.id))).all()
+    open_tasks = (await uow.session.execute(_OPEN_TASKS, {"review_id": review.id, "stage": stage})).all()
     if not open_tasks:
         return
     note = decided_status(outcome, by, reason)
-    await uow.session.execute(update(ReviewTask).where(ReviewTask.id.in_([t.id for t in open_tasks]))
-                              .values(done=True, note=note))
+    await uow.session.execute(_CLOSE_TASKS, {"task_ids": [t.id for t in open_tasks], "task_note": note})
     card_data = decided_update(outcome, by, reason)
     uncreated: list[int] = []
     for task in open_tasks:

@@ -24,5 +24,5 @@ async def withdraw_review(uow: UnitOfWork, subject_type: str, subject_id: int, *
         .execution_options(synchronize_session=False))
     if not isinstance(result, CursorResult) or result.rowcount != 1:
         raise Conflict("审核已完成，无法撤回", code="review_decided")
-    await uow.record("review", review.id, "withdrawn", actor=actor, data={"stage": stage})
+    uow.record("review", review.id, "withdrawn", actor=actor, data={"stage": stage})
     await close_stage(uow, review, stage, "withdrawn", "", None)

@@ -36,7 +36,7 @@ async def mark_openid_invalid(cmd: MarkOpenidInvalid, uow: UnitOfWork) -> bool:
             follower.binding_error = cmd.reason[:32]
             follower.binding_error_at = now
             follower.updated_at = now
-            await uow.record(
+            uow.record(
                 "wechat_follower", follower.id, "binding_broken", data={"app_id": cmd.app_id, "reason": cmd.reason}
             )
         await uow.commit()

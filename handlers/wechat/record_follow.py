@@ -49,7 +49,7 @@ async def record_follow(cmd: RecordFollow, uow: UnitOfWork) -> FollowRecorded:
         follower.binding_error = None  # a follow event proves the openid is ours
         follower.binding_error_at = None
         follower.updated_at = now
-        await uow.record(
+        uow.record(
             "wechat_follower", follower.id, "scanned" if cmd.scan else "followed",
             data={"app_id": cmd.app_id, "scene": cmd.scene}, personal=personal(cmd.openid),
         )

@@ -53,7 +53,7 @@ async def record_unfollow(cmd: RecordUnfollow, uow: UnitOfWork) -> UnfollowRecor
         follower.unionid = None
         follower.updated_at = now
         subject = personal(cmd.openid)["openid"][0]
-        await uow.record(
+        uow.record(
             "wechat_follower", follower.id, "unfollowed", data={"app_id": cmd.app_id, "reason": cmd.reason}
         )
         await erase_subject(uow.session, subject=subject, now=now)

@@ -1,64 +1,89 @@
-"""Appending to an aggregate's own hash chain, inside the caller's transaction."""
+"""Appending to aggregates' own hash chains, inside the caller's transaction.
+
+A unit of work collects its entries and appends them together before it commits: one read of the chains'
+heads and one INSERT for the entries without personal fields, whatever their number."""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import and_, bindparam, func, insert, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.audit.hashing import GENESIS, canonical, entry_hash, personal_digest
+from store.base import table_of
 from store.models.audit import AuditEntry, AuditPersonalField
 
+_ENTRIES = table_of(AuditEntry)
+_LATEST = (
+    select(_ENTRIES.c.aggregate_type, _ENTRIES.c.aggregate_id, func.max(_ENTRIES.c.seq).label("seq"))
+    .where(tuple_(_ENTRIES.c.aggregate_type, _ENTRIES.c.aggregate_id).in_(bindparam("chains", expanding=True)))
+    .group_by(_ENTRIES.c.aggregate_type, _ENTRIES.c.aggregate_id)
+    .subquery()
+)
+# The last entry of each chain named: the unique (type, id, seq) index answers both parts.
+_HEADS = select(_ENTRIES.c.aggregate_type, _ENTRIES.c.aggregate_id, _ENTRIES.c.seq, _ENTRIES.c.hash).join(
+    _LATEST, and_(_ENTRIES.c.aggregate_type == _LATEST.c.aggregate_type,
+                  _ENTRIES.c.aggregate_id == _LATEST.c.aggregate_id, _ENTRIES.c.seq == _LATEST.c.seq))
+_INSERT = insert(_ENTRIES)
+_INSERT_ONE = insert(_ENTRIES).returning(_ENTRIES.c.id)
+_INSERT_PERSONAL = insert(table_of(AuditPersonalField))
 
-async def append_entry(
-    session: AsyncSession,
-    *,
-    aggregate_type: str,
-    aggregate_id: str,
-    action: str,
-    actor: str | None,
-    data: dict[str, Any],
-    personal: dict[str, tuple[str, str]],
-    now: datetime,
-) -> int:
-    """The caller holds the aggregate's row lock, which serialises appends to this chain; the
-    unique (type, id, seq) constraint turns a caller that forgot into an error, not a fork."""
-    last = (
-        await session.execute(
-            select(AuditEntry.seq, AuditEntry.hash)
-            .where(AuditEntry.aggregate_type == aggregate_type, AuditEntry.aggregate_id == aggregate_id)
-            .order_by(AuditEntry.seq.desc())
-            .limit(1)
-        )
-    ).first()
-    seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    salts = {field: secrets.token_hex(16) for field in personal}
-    digests = canonical(
-        {field: personal_digest(salts[field], value) for field, (_subject, value) in personal.items()}
-    )
-    fields: dict[str, Any] = {
-        "aggregate_type": aggregate_type,
-        "aggregate_id": aggregate_id,
-        "seq": seq,
-        "action": action,
-        "actor": actor,
-        "data": canonical(data),
-        "personal_digests": digests,
-        "occurred_at": now,
-        "prev_hash": prev_hash,
+
+@dataclass(frozen=True)
+class PendingEntry:
+    aggregate_type: str
+    aggregate_id: str
+    action: str
+    actor: str | None
+    data: dict[str, Any]
+    # field name → (subject, value); only a salted digest enters the chain.
+    personal: dict[str, tuple[str, str]]
+    occurred_at: datetime
+
+
+async def append_entries(session: AsyncSession, entries: Sequence[PendingEntry]) -> None:
+    """The callers hold the aggregates' row locks until the commit, which serialises appends to each chain;
+    the unique (type, id, seq) constraint turns a caller that forgot into an error, not a fork."""
+    if not entries:
+        return
+    chains = list(dict.fromkeys((e.aggregate_type, e.aggregate_id) for e in entries))
+    heads: dict[tuple[str, str], tuple[int, str]] = {
+        (row.aggregate_type, row.aggregate_id): (row.seq, row.hash)
+        for row in (await session.execute(_HEADS, {"chains": chains})).all()
     }
-    # A Core INSERT … RETURNING: the entry is never read back through the session, and an ORM flush per
-    # entry costs more CPU than the statement (three entries per review decision).
-    entry_id: int = (await session.execute(
-        insert(AuditEntry).values(**fields, hash=entry_hash(fields)).returning(AuditEntry.id)
-    )).scalar_one()
-    if personal:
-        session.add_all(
-            AuditPersonalField(entry_id=entry_id, subject=subject, field=field, value=value, salt=salts[field])
-            for field, (subject, value) in personal.items()
-        )
-        await session.flush()
-    return entry_id
+    plain: list[dict[str, Any]] = []
+    personal: list[tuple[dict[str, Any], PendingEntry, dict[str, str]]] = []
+    for entry in entries:
+        key = (entry.aggregate_type, entry.aggregate_id)
+        seq, prev_hash = heads.get(key, (0, GENESIS))
+        salts = {field: secrets.token_hex(16) for field in entry.personal}
+        fields: dict[str, Any] = {
+            "aggregate_type": entry.aggregate_type,
+            "aggregate_id": entry.aggregate_id,
+            "seq": seq + 1,
+            "action": entry.action,
+            "actor": entry.actor,
+            "data": canonical(entry.data),
+            "personal_digests": canonical({field: personal_digest(salts[field], value)
+                                           for field, (_subject, value) in entry.personal.items()}),
+            "occurred_at": entry.occurred_at,
+            "prev_hash": prev_hash,
+        }
+        fields["hash"] = entry_hash(fields)
+        heads[key] = (seq + 1, fields["hash"])
+        if entry.personal:
+            personal.append((fields, entry, salts))
+        else:
+            plain.append(fields)
+    if plain:
+        await session.execute(_INSERT, plain)
+    for fields, entry, salts in personal:
+        entry_id = (await session.execute(_INSERT_ONE, fields)).scalar_one()
+        await session.execute(_INSERT_PERSONAL, [
+            {"entry_id": entry_id, "subject": subject, "field": field, "value": value, "salt": salts[field]}
+            for field, (subject, value) in entry.personal.items()])

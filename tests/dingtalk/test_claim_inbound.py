@@ -7,20 +7,21 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.bootstrap import Container
-from handlers.dingtalk.claim_inbound import claim_inbound
+from handlers.dingtalk.claim_inbound import claim_inbound, first_reply, settle_inbound
 from store.models.dingtalk import DingTalkInbound
 
 
 async def test_a_key_is_claimed_once_and_keeps_the_reply(container: Container) -> None:
     async with container.uow() as uow:
-        row = await claim_inbound(uow.session, key="card:k1", kind="card_action", message_id="m1",
-                                  now=container.clock.now())
-        assert row is not None
-        row.reply = {"ok": True}
+        claim = await claim_inbound(uow.session, key="card:k1", kind="card_action", message_id="m1",
+                                    now=container.clock.now())
+        assert claim is not None
+        await settle_inbound(uow.session, claim, {"ok": True})
         await uow.commit()
     async with container.uow() as uow:
         assert await claim_inbound(uow.session, key="card:k1", kind="card_action", message_id="m2",
                                    now=container.clock.now()) is None
+        assert await first_reply(uow.session, "card:k1") == {"ok": True}
     async with container.sessionmaker() as session:
         [stored] = (await session.execute(select(DingTalkInbound))).scalars().all()
     assert (stored.message_id, stored.reply) == ("m1", {"ok": True})

@@ -38,7 +38,7 @@ async def upload_experts(cmd: ImportExperts, uow: UnitOfWork, storage: FileStora
         uow.session.add(row)
         await uow.session.flush()
         # The import's own chain: who uploaded what outcome (each expert's entries are on their own chains).
-        await uow.record(
+        uow.record(
             "expert_import",
             row.id,
             "recorded",
