@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -30,6 +31,10 @@ log = logging.getLogger(__name__)
 P = TypeVar("P", bound=BaseModel)
 CONFLICT_ATTEMPTS = 3
 NAME_LOOKUP_SECONDS = 1.0
+# Presses this process answered lately: a redelivered frame or a repeat from the phone (which DingTalk
+# mostly sends back over the same connection) is answered without a transaction. The database's claim stays
+# the rule: another instance, or a press older than these, finds it there.
+RECENT_PRESSES = 4096
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,7 @@ class CardActionRouter:
         self._clock = clock
         self._names = names
         self._routes: dict[str, _Route] = {}
+        self._recent: OrderedDict[str, dict[str, Any]] = OrderedDict()
 
     def action(
         self, action: CardAction, params: type[P], *, named: bool = True
@@ -162,6 +168,9 @@ class CardActionRouter:
             return CardReply(private_data=tip(FAILED)).to_response()
 
     async def _run_once(self, press: CardPress, route: _Route, params: BaseModel) -> dict[str, Any]:
+        answered = self._recent.get(press.key)
+        if answered is not None:
+            return _repeat(answered)
         # Only a listener that shows the presser's DingTalk name waits for it (a cache round trip, or DingTalk).
         name = await self._name(press.user_id) if route.named else press.user_id
         for attempt in range(CONFLICT_ATTEMPTS):
@@ -179,6 +188,7 @@ class CardActionRouter:
                         return CardReply(private_data=tip(exc.message)).to_response()
                     await settle_inbound(uow.session, claimed, reply)
                     await uow.commit()
+                    self._remember(press.key, reply)
                     return reply
             except IntegrityError:
                 # A concurrent change to the same record won its audit sequence number: run again on the
@@ -186,6 +196,15 @@ class CardActionRouter:
                 if attempt == CONFLICT_ATTEMPTS - 1:
                     raise
         raise AssertionError("unreachable")
+
+    def forget_answers(self) -> None:
+        """What a restart does: later repeats are answered from the database's claim, as on another instance."""
+        self._recent.clear()
+
+    def _remember(self, key: str, reply: dict[str, Any]) -> None:
+        self._recent[key] = reply
+        if len(self._recent) > RECENT_PRESSES:
+            self._recent.popitem(last=False)
 
     async def _name(self, user_id: str) -> str:
         if self._names is None:

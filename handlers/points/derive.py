@@ -15,13 +15,14 @@ from store.models.points import PointEntry, PointEvent
 COMPENSATION = "compensation"
 
 
-async def lock_ledger(session: AsyncSession, *, exclusive: bool) -> None:
-    """A rebuild and the facts recorded meanwhile take turns: recording holds the ledger in a mode other
-    writers share, a rebuild excludes them all, so no fact is scored against a half-rebuilt ledger. SQLite
-    already runs one writer at a time (BEGIN IMMEDIATE)."""
+async def lock_ledger_for_rebuild(session: AsyncSession) -> None:
+    """A rebuild and the facts recorded meanwhile take turns, so no fact is scored against a half-rebuilt
+    ledger. A recorder inserts its event before it reads the ledger, and that INSERT holds the event log in
+    ROW EXCLUSIVE mode until its commit; the rebuild excludes it by locking the log (then the ledger) in
+    EXCLUSIVE mode: it waits for recorders in flight, and new ones wait for it. Recording pays no statement
+    of its own for this. SQLite already runs one writer at a time (BEGIN IMMEDIATE)."""
     if session.get_bind().dialect.name == "postgresql":
-        mode = "EXCLUSIVE" if exclusive else "ROW EXCLUSIVE"
-        await session.execute(text(f"LOCK TABLE point_entries IN {mode} MODE"))
+        await session.execute(text("LOCK TABLE point_events, point_entries IN EXCLUSIVE MODE"))
 
 
 async def derive_entry(session: AsyncSession, event: PointEvent, rules: RuleSet, now: datetime) -> PointEntry | None:

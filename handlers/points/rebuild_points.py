@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 
-from handlers.points.derive import derive_entry, lock_ledger
+from handlers.points.derive import derive_entry, lock_ledger_for_rebuild
 from handlers.points.rules import RULE_SETS, RuleSet, chosen
 from store.models.points import PointEntry, PointEvent
 from store.uow import UnitOfWork
@@ -41,7 +41,7 @@ async def rebuild_points(
     async with uow:
         session = uow.session
         now = uow.clock.now()
-        await lock_ledger(session, exclusive=True)
+        await lock_ledger_for_rebuild(session)
         # Self-references first, so the delete never trips the compensation foreign key mid-statement.
         await session.execute(delete(PointEntry).where(PointEntry.compensates_entry_id.is_not(None)))
         await session.execute(delete(PointEntry))

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, select
 
 from handlers.errors import InvalidInput
-from handlers.points.derive import derive_entry, lock_ledger
+from handlers.points.derive import derive_entry
 from handlers.points.rules import RULE_SETS, RuleSet, current
 from store.base import table_of
 from store.db import insert_new
@@ -77,7 +77,6 @@ async def record_point_event(
     if missing:
         raise InvalidInput(f"积分事件缺少字段：{', '.join(missing)}", code="invalid_point_event")
     session = uow.session
-    await lock_ledger(session, exclusive=False)
     # The membership row's lock serialises appends to this account's points chain; the institution and
     # centre credited are the ones of this moment, and stay with the entry after a move or departure.
     member = (await session.execute(_MEMBER, {"account_id": fact.account_id})).first()
@@ -90,6 +89,7 @@ async def record_point_event(
         institution_id=member.institution_id, centre_id=member.centre_id, occurred_at=fact.occurred_at or now,
         recorded_at=now,
     )
+    # Before any read of the ledger: this INSERT's hold on the event log is what a rebuild waits for.
     event_id = await _insert_new(uow, event)
     if event_id is None:
         return PointsRecorded(None, 0, rules.version)  # recorded before, or a concurrent report of it won

@@ -17,16 +17,17 @@ TEMPLATE_ID = "kezhuan.review.schema"
 
 # Core, built once: a decision closes its stage on the card's ack path.
 _TASKS, _OUTBOX = table_of(ReviewTask), table_of(OutboxMessage)
-_OPEN_TASKS = (
-    select(_TASKS.c.id, _TASKS.c.userid, _TASKS.c.out_track_id, _TASKS.c.todo_outbox_id,
-           _OUTBOX.c.provider_message_id)
-    .outerjoin(_OUTBOX, _OUTBOX.c.id == _TASKS.c.todo_outbox_id)
-    .where(_TASKS.c.review_id == bindparam("review_id"), _TASKS.c.stage == bindparam("stage"),
+# The stage's open tasks closed in one statement, each answering its card, its to-do row and whether DingTalk
+# created that to-do yet.
+_CLOSE_STAGE = (
+    update(_TASKS)
+    .where(_TASKS.c.review_id == bindparam("of_review"), _TASKS.c.stage == bindparam("of_stage"),
            _TASKS.c.done.is_(False))
-    .order_by(_TASKS.c.id)
+    .values(done=True, note=bindparam("task_note"))
+    .returning(_TASKS.c.id, _TASKS.c.userid, _TASKS.c.out_track_id, _TASKS.c.todo_outbox_id,
+               select(_OUTBOX.c.provider_message_id).where(_OUTBOX.c.id == _TASKS.c.todo_outbox_id)
+               .correlate(_TASKS).scalar_subquery().label("provider_message_id"))
 )
-_CLOSE_TASKS = update(_TASKS).where(_TASKS.c.id.in_(bindparam("task_ids", expanding=True))).values(
-    done=True, note=bindparam("task_note"))
 
 
 async def open_stage(uow: UnitOfWork, chain: Chain, review: Review) -> list[ReviewTask]:
@@ -63,13 +64,14 @@ async def close_stage(uow: UnitOfWork, review: Review, stage: int, outcome: str,
                       reason: str | None) -> None:
     """Every card of the stage says who decided; every to-do is completed.
 
-    Two statements whatever the number of reviewers: the open tasks with their to-do's state, and one UPDATE
-    closing them; the card updates and to-do completions join the transaction's other messages in one INSERT."""
-    open_tasks = (await uow.session.execute(_OPEN_TASKS, {"review_id": review.id, "stage": stage})).all()
-    if not open_tasks:
-        return
+    One statement whatever the number of reviewers closes the open tasks; the card updates and to-do
+    completions join the transaction's other messages in one INSERT."""
     note = decided_status(outcome, by, reason)
-    await uow.session.execute(_CLOSE_TASKS, {"task_ids": [t.id for t in open_tasks], "task_note": note})
+    closed = (await uow.session.execute(_CLOSE_STAGE, {"of_review": review.id, "of_stage": stage,
+                                                       "task_note": note})).all()
+    if not closed:
+        return
+    open_tasks = sorted(closed, key=lambda task: int(task.id))
     card_data = decided_update(outcome, by, reason)
     uncreated: list[int] = []
     for task in open_tasks:
