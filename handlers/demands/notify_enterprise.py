@@ -6,14 +6,16 @@ from sqlalchemy import bindparam, select
 
 from handlers.demands.policy import DemandPolicy
 from handlers.organisation.validation import is_mobile
+from store.base import table_of
 from store.models.demands import Demand
 from store.models.organisation_people import EnterpriseContact
 from store.uow import UnitOfWork
 
 SMS_VARIABLE_MAX = 35
 # Built once: an approval on the card's ack path runs it.
-_PHONES = select(EnterpriseContact.phone).where(
-    EnterpriseContact.enterprise_id == bindparam("enterprise_id")).order_by(EnterpriseContact.id)
+_CONTACTS = table_of(EnterpriseContact)
+_PHONES = select(_CONTACTS.c.phone).where(
+    _CONTACTS.c.enterprise_id == bindparam("enterprise_id")).order_by(_CONTACTS.c.id)
 
 
 async def notify_enterprise(uow: UnitOfWork, demand: Demand, status_text: str, policy: DemandPolicy) -> None:

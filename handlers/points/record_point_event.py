@@ -27,8 +27,9 @@ from store.uow import UnitOfWork
 
 AUDIT_AGGREGATE = "points_account"
 # Built once: an approval on the card's ack path runs it.
-_MEMBER = select(StaffMember.institution_id, StaffMember.centre_id).where(
-    StaffMember.account_id == bindparam("account_id")).with_for_update()
+_STAFF = table_of(StaffMember)
+_MEMBER = select(_STAFF.c.institution_id, _STAFF.c.centre_id).where(
+    _STAFF.c.account_id == bindparam("account_id")).with_for_update()
 
 # What identifies a fact of each kind, and the fields it must carry.
 _SUBJECT = {

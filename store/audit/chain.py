@@ -56,8 +56,9 @@ async def append_entries(session: AsyncSession, entries: Sequence[PendingEntry])
         (row.aggregate_type, row.aggregate_id): (row.seq, row.hash)
         for row in (await session.execute(_HEADS, {"chains": chains})).all()
     }
+    # Written in the order recorded (ids follow it): runs of entries without personal fields in one INSERT each,
+    # an entry with them on its own, for the id its personal rows refer to.
     plain: list[dict[str, Any]] = []
-    personal: list[tuple[dict[str, Any], PendingEntry, dict[str, str]]] = []
     for entry in entries:
         key = (entry.aggregate_type, entry.aggregate_id)
         seq, prev_hash = heads.get(key, (0, GENESIS))
@@ -76,14 +77,15 @@ async def append_entries(session: AsyncSession, entries: Sequence[PendingEntry])
         }
         fields["hash"] = entry_hash(fields)
         heads[key] = (seq + 1, fields["hash"])
-        if entry.personal:
-            personal.append((fields, entry, salts))
-        else:
+        if not entry.personal:
             plain.append(fields)
-    if plain:
-        await session.execute(_INSERT, plain)
-    for fields, entry, salts in personal:
+            continue
+        if plain:
+            await session.execute(_INSERT, plain)
+            plain = []
         entry_id = (await session.execute(_INSERT_ONE, fields)).scalar_one()
         await session.execute(_INSERT_PERSONAL, [
             {"entry_id": entry_id, "subject": subject, "field": field, "value": value, "salt": salts[field]}
             for field, (subject, value) in entry.personal.items()])
+    if plain:
+        await session.execute(_INSERT, plain)
