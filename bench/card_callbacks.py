@@ -11,8 +11,16 @@ servers: this process holds only our service (container, Stream client, use case
 of the fake's work. Latency is press → ack measured on DingTalk's side. Both processes share the machine's cores
 (2 on the shared development machine), so a loaded machine still slows both.
 
+`--instances N` (N > 1) runs our service as it is deployed on several hosts: N OS processes, each with its own
+container (and in-process fakeredis, not shared) and Stream runner connected to the sandbox gateway, all on the
+same scratch database; the sandbox then pushes each frame, and each redelivery, to one of the N connections at
+random, as DingTalk does. A redelivery that lands on another instance misses that router's in-memory recent
+presses and is answered from the database claim. Seeding and counting stay in this process. With the default (1)
+the runner runs in this process, as before.
+
     .venv/bin/python bench/card_callbacks.py --quick                     # SQLite, 100 demands, under a minute
     .venv/bin/python bench/card_callbacks.py --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/test
+    .venv/bin/python bench/card_callbacks.py --demands 300 --concurrency 10 --instances 2 --database-url …
 
 `decisions` counts demands approved (must equal the demands pressed); `duplicates` counts second effects of a
 press or a redelivery (approve events, points entries and work notices beyond one per demand; must be 0). The
@@ -33,13 +41,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 from sqlalchemy import func, select
 
-from bench.dingtalk_side import ADMIN_MOBILE, ADMIN_USERID, STAFF_MOBILE, STAFF_USERID, serve
+from bench.dingtalk_side import ADMIN_MOBILE, ADMIN_USERID, STAFF_MOBILE, STAFF_USERID, serve, until_closed
 from bench.outbox_relay import emit, percentile, scratch_database
 from bot.bootstrap import Container, build_container
 from bot.dingtalk.wiring import build_stream
@@ -75,6 +84,7 @@ class Options:
     concurrencies: tuple[int, ...]
     staff: int
     database_url: str | None
+    instances: int = 1
 
 
 def parse_args(argv: list[str] | None = None) -> Options:
@@ -85,9 +95,13 @@ def parse_args(argv: list[str] | None = None) -> Options:
     parser.add_argument("--staff", type=int, default=1,
                         help="staff members the demands are spread over (default 1: every approval credits 张三)")
     parser.add_argument("--database-url", help="PostgreSQL server to create a scratch database on (default: SQLite)")
+    parser.add_argument("--instances", type=int, default=1,
+                        help="instances of our service, each in its own process with its own Stream connection "
+                             "(default 1: in the bench process)")
     args = parser.parse_args(argv)
     concurrencies = tuple(args.concurrency or ((1, 10) if args.quick else (1, 10, 50)))
-    return Options(100 if args.quick else args.demands, concurrencies, max(1, args.staff), args.database_url)
+    return Options(100 if args.quick else args.demands, concurrencies, max(1, args.staff), args.database_url,
+                   max(1, args.instances))
 
 
 @dataclass
@@ -100,11 +114,11 @@ class World:
 
 
 @asynccontextmanager
-async def dingtalk_side() -> AsyncIterator[dict[str, str]]:
+async def dingtalk_side(spread_pushes: bool) -> AsyncIterator[dict[str, str]]:
     """The sandbox DingTalk and the people pressing, in a separate process (bench/dingtalk_side.py)."""
     context = multiprocessing.get_context("spawn")
     ours, theirs = context.Pipe()
-    process = context.Process(target=serve, args=(theirs,), name="dingtalk-side", daemon=True)
+    process = context.Process(target=serve, args=(theirs, spread_pushes), name="dingtalk-side", daemon=True)
     process.start()
     try:
         if not await asyncio.get_running_loop().run_in_executor(None, ours.poll, 60.0):
@@ -117,38 +131,101 @@ async def dingtalk_side() -> AsyncIterator[dict[str, str]]:
             process.terminate()
 
 
+def bench_settings(database_url: str, side: dict[str, str], root: Path) -> Settings:
+    """Our service's settings: the scratch database, the in-process fakeredis, the sandbox DingTalk."""
+    return Settings(
+        environment="bench", database_url=database_url, redis_url=None, data_dir=root / "data",
+        log_json=False, audit={"anchor_path": root / "anchor.json"},
+        dingtalk=DingTalkSettings(api_base_url=side["base_url"], oapi_base_url=side["base_url"],
+                                  client_id=side["client_id"], client_secret=side["client_secret"],
+                                  agent_id=side["agent_id"], corp_id=side["corp_id"]),
+    )
+
+
 @asynccontextmanager
-async def world(database_url: str, staff: int) -> AsyncIterator[World]:
-    """The sandbox DingTalk on loopback in its own process, our container pointed at it, the Stream runner
+async def world(database_url: str, staff: int, instances: int) -> AsyncIterator[World]:
+    """The sandbox DingTalk on loopback in its own process, our container pointed at it, the Stream runner(s)
     connected."""
     clock = SystemClock()
     tmp = tempfile.TemporaryDirectory(prefix="kz-bench-cards-")
-    async with dingtalk_side() as side, aiohttp.ClientSession() as http:
+    async with dingtalk_side(spread_pushes=instances > 1) as side, aiohttp.ClientSession() as http:
         base_url = side["base_url"]
-        settings = Settings(
-            environment="bench", database_url=database_url, redis_url=None, data_dir=Path(tmp.name) / "data",
-            log_json=False, audit={"anchor_path": Path(tmp.name) / "anchor.json"},
-            dingtalk=DingTalkSettings(api_base_url=base_url, oapi_base_url=base_url, client_id=side["client_id"],
-                                      client_secret=side["client_secret"], agent_id=side["agent_id"],
-                                      corp_id=side["corp_id"]),
-        )
-        container = await build_container(settings, clock=clock)
+        container = await build_container(bench_settings(database_url, side, Path(tmp.name)), clock=clock)
+        try:
+            async with our_service(container, side, database_url, Path(tmp.name), instances):
+                for _ in range(250):
+                    if await _get(http, f"{base_url}/_bench/connections") >= instances:
+                        break
+                    await asyncio.sleep(0.02)
+                else:
+                    raise RuntimeError("the Stream runners never all connected to the sandbox gateway")
+                staff_ids, enterprise_id = await organisation(container, staff)
+                yield World(container, http, base_url, staff_ids, enterprise_id)
+        finally:
+            await container.aclose()
+            tmp.cleanup()
+
+
+@asynccontextmanager
+async def our_service(container: Container, side: dict[str, str], database_url: str, root: Path,
+                      instances: int) -> AsyncIterator[None]:
+    """One instance: the Stream runner in this process, beside the container (as before --instances). More: each
+    instance in its own process, as deployed on several hosts; this process's container only seeds and counts."""
+    if instances == 1:
         runner = build_stream(container, reconnect_base_seconds=0.05)
         assert runner is not None
         try:
             await runner.start()
-            for _ in range(250):
-                if await _get(http, f"{base_url}/_bench/connections"):
-                    break
-                await asyncio.sleep(0.02)
-            else:
-                raise RuntimeError("the Stream runner never connected to the sandbox gateway")
-            staff_ids, enterprise_id = await organisation(container, staff)
-            yield World(container, http, base_url, staff_ids, enterprise_id)
+            yield
         finally:
             await runner.stop()
-            await container.aclose()
-            tmp.cleanup()
+        return
+    context = multiprocessing.get_context("spawn")
+    started: list[tuple[Connection, multiprocessing.process.BaseProcess]] = []
+    try:
+        for n in range(instances):
+            ours, theirs = context.Pipe()
+            process = context.Process(target=serve_instance, args=(theirs, side, database_url, str(root / f"i{n}")),
+                                      name=f"kezhuan-{n}", daemon=True)
+            process.start()
+            started.append((ours, process))
+        for n, (ours, _) in enumerate(started):
+            if not await asyncio.get_running_loop().run_in_executor(None, _started, ours):
+                raise RuntimeError(f"instance {n} of our service did not start")
+        yield
+    finally:
+        for ours, _ in started:
+            ours.close()  # each instance stops its runner when its pipe closes
+        for _, child in started:
+            await asyncio.get_running_loop().run_in_executor(None, child.join, 10)
+            if child.is_alive():
+                child.terminate()
+
+
+def _started(conn: Connection) -> bool:
+    try:
+        return bool(conn.poll(60.0) and conn.recv() == "started")
+    except EOFError:  # the instance died; its traceback is on stderr
+        return False
+
+
+def serve_instance(conn: Connection, side: dict[str, str], database_url: str, root: str) -> None:
+    """An instance's process: its own container and Stream runner, on the shared scratch database."""
+    logging.basicConfig(level=logging.WARNING)
+    asyncio.run(_instance(conn, side, database_url, Path(root)))
+
+
+async def _instance(conn: Connection, side: dict[str, str], database_url: str, root: Path) -> None:
+    container = await build_container(bench_settings(database_url, side, root))
+    runner = build_stream(container, reconnect_base_seconds=0.05)
+    assert runner is not None
+    try:
+        await runner.start()
+        conn.send("started")
+        await asyncio.get_running_loop().run_in_executor(None, until_closed, conn)
+    finally:
+        await runner.stop()
+        await container.aclose()
 
 
 async def _get(http: aiohttp.ClientSession, url: str) -> int:
@@ -254,7 +331,7 @@ async def effects(w: World, demand_ids: list[int], notices_before: int) -> tuple
 
 async def run(options: Options) -> dict[str, Any]:
     rounds: dict[str, Any] = {}
-    async with scratch_database(options.database_url) as url, world(url, options.staff) as w:
+    async with scratch_database(options.database_url) as url, world(url, options.staff, options.instances) as w:
         for n, concurrency in enumerate(options.concurrencies):
             seeded = time.perf_counter()
             demand_ids, skip = await seed(w, options.demands, n)
@@ -278,7 +355,7 @@ async def run(options: Options) -> dict[str, Any]:
         "decisions_per_s": headline["decisions_per_s"],
         "decisions": headline["decisions"], "duplicates": sum(r["duplicates"] for r in rounds.values()),
         "errors": sum(r["errors"] for r in rounds.values()), "demands_per_round": options.demands,
-        "staff": options.staff,
+        "staff": options.staff, "instances": options.instances,
         "rounds": rounds,
     }
 

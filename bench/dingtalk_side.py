@@ -4,8 +4,10 @@ runs in a separate OS process, so its CPU work (HTTP, WebSocket framing, card re
 is not counted in our service's event loop. The machine's two cores are still shared by both processes.
 
 The bench drives it over loopback HTTP: `/_bench/cards` (how many review cards the admin has),
-`/_bench/connections`, and `/_bench/press` (press 通过 on cards [skip:], with a concurrency, each frame then
-redelivered once; answers the latencies measured here, press → ack as DingTalk sees it).
+`/_bench/connections` (open Stream connections: one per instance of our service), and `/_bench/press` (press
+通过 on cards [skip:], with a concurrency, each frame then redelivered once; answers the latencies measured here,
+press → ack as DingTalk sees it). With several instances connected (`serve(..., spread_pushes=True)`) each push
+and each redelivery goes to one of their connections at random, as DingTalk does.
 """
 
 from __future__ import annotations
@@ -71,13 +73,14 @@ async def press_all(base_url: str, items: list[InboxItem], concurrency: int) -> 
             "errors": errors}
 
 
-def build_app() -> tuple[web.Application, DingTalkSandboxState]:
+def build_app(spread_pushes: bool = False) -> tuple[web.Application, DingTalkSandboxState]:
     clock = SystemClock()
     sandbox = SandboxState()
     sandbox.add_person(Persona("admin", "林管理", "法人机构管理员", ADMIN_MOBILE, dingtalk_userid=ADMIN_USERID))
     sandbox.add_person(Persona("staff", "张三", "技转人员", STAFF_MOBILE, dingtalk_userid=STAFF_USERID))
     # No automatic redelivery during the run: the bench redelivers every frame itself, exactly once.
-    state = DingTalkSandboxState(redelivery_seconds=600.0, ping_interval_seconds=None)
+    # With several instances of our service connected, each frame goes to one of them at random, as on DingTalk.
+    state = DingTalkSandboxState(redelivery_seconds=600.0, ping_interval_seconds=None, spread_pushes=spread_pushes)
     state.users[ADMIN_USERID] = OrgUser(ADMIN_USERID, f"union-{ADMIN_USERID}", "林管理", ADMIN_MOBILE)
     app = create_dingtalk_sandbox(clock, sandbox, state)
 
@@ -98,8 +101,8 @@ def build_app() -> tuple[web.Application, DingTalkSandboxState]:
     return app, state
 
 
-async def _serve(conn: Connection) -> None:
-    app, state = build_app()
+async def _serve(conn: Connection, spread_pushes: bool) -> None:
+    app, state = build_app(spread_pushes)
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -109,16 +112,17 @@ async def _serve(conn: Connection) -> None:
                "client_secret": state.client_secret, "agent_id": state.agent_id, "corp_id": state.corp_id})
     try:
         # Serve until the bench closes its end of the pipe.
-        await asyncio.get_running_loop().run_in_executor(None, _wait_closed, conn)
+        await asyncio.get_running_loop().run_in_executor(None, until_closed, conn)
     finally:
         await runner.cleanup()
 
 
-def _wait_closed(conn: Connection) -> None:
+def until_closed(conn: Connection) -> None:
+    """Block until the other end of the pipe is closed (the bench is done)."""
     with contextlib.suppress(EOFError):
         conn.recv()
 
 
-def serve(conn: Connection) -> None:
-    """The child process's entry point."""
-    asyncio.run(_serve(conn))
+def serve(conn: Connection, spread_pushes: bool = False) -> None:
+    """The child process's entry point; `spread_pushes` when several instances of our service connect."""
+    asyncio.run(_serve(conn, spread_pushes))

@@ -137,8 +137,10 @@ class Gateway:
         if not targets:
             raise NoConnection(topic)
         pending.deliveries += 1
-        # DingTalk picks one connection at random; the newest is as good a pick and keeps tests stable.
-        await targets[-1].ws.send_str(json.dumps(pending.frame))
+        # DingTalk picks one connection at random; unless asked to spread, the newest is as good a pick and keeps
+        # tests stable.
+        target = self.state.rng.choice(targets) if self.state.spread_pushes else targets[-1]
+        await target.ws.send_str(json.dumps(pending.frame))
 
     async def _redeliver_until_acked(self, pending: PendingFrame) -> None:
         message_id = pending.frame["headers"]["messageId"]

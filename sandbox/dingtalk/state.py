@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import random
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -80,6 +81,10 @@ class DingTalkSandboxState:
     ping_interval_seconds: float | None = 30.0
     # False simulates a half-open connection: WebSocket pings from the client go unanswered.
     answer_pings: bool = True
+    # True pushes each frame (and each redelivery) to a random subscribed connection, as DingTalk does when several
+    # instances are connected; False to the newest one, which keeps single-connection tests stable.
+    spread_pushes: bool = False
+    rng: random.Random = field(default_factory=random.Random)
     # Calls per second per API for one app; beyond it DingTalk answers 90018 (community figure: 20).
     qps_per_api: int = 20
     recent_calls: dict[str, list[datetime]] = field(default_factory=dict)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections import Counter
 
 import aiohttp
 import pytest
@@ -11,6 +13,8 @@ from bot.dingtalk.client import DingTalkClient
 from bot.dingtalk.stream import StreamRunner
 from cards.acknowledge import ACKNOWLEDGE_CARD, NoticeView, acknowledge_card
 from handlers.clock import ManualClock
+from sandbox.dingtalk import gateway_key
+from sandbox.dingtalk.gateway import CARD_TOPIC
 from tests.dingtalk.conftest import DingTalkWorld, eventually
 
 
@@ -62,3 +66,40 @@ async def test_card_without_stream_callbacks_never_reaches_the_stream(world: Din
     async with client.http.post(f"{world.base_url}{action['url'].removeprefix('/dingtalk')}",
                                 json=action["body"]) as response:
         assert response.status == 409
+
+
+async def test_spread_pushes_reach_both_connections_each_delivery_acked_once(world: DingTalkWorld) -> None:
+    """As DingTalk with several instances connected: each push and each redelivery goes to one random connection."""
+    world.state.spread_pushes = True
+    world.state.rng.seed(7)  # a fixed draw keeps the test stable
+    received: list[list[str]] = [[], []]
+
+    async def answer(ws: aiohttp.ClientWebSocketResponse, seen: list[str]) -> None:
+        async for msg in ws:
+            headers = json.loads(msg.data)["headers"]
+            seen.append(headers["messageId"])
+            await ws.send_str(json.dumps({"code": 200, "headers": {"messageId": headers["messageId"]},
+                                          "message": "OK", "data": json.dumps({"response": {}})}))
+
+    async with aiohttp.ClientSession() as http:
+        sockets = []
+        for _ in range(2):
+            opened = await (await open_connection(world, http, world.state.client_secret)).json()
+            sockets.append(await http.ws_connect(f"{opened['endpoint']}?ticket={opened['ticket']}"))
+        readers = [asyncio.ensure_future(answer(ws, seen)) for ws, seen in zip(sockets, received, strict=True)]
+        await eventually(lambda: len(world.state.connections) == 2)
+        gateway = world.server.app[gateway_key]
+        pushed = []
+        for n in range(20):
+            ack = await gateway.push("CALLBACK", CARD_TOPIC, {"outTrackId": f"card-{n}"}, timeout=1.0)
+            pushed.append(ack["headers"]["messageId"])
+            await gateway.redeliver(pushed[-1], timeout=1.0)
+        for ws in sockets:
+            await ws.close()
+        await asyncio.gather(*readers)
+
+    assert all(received)  # both connections got frames
+    assert Counter(received[0] + received[1]) == dict.fromkeys(pushed, 2)  # each delivery reached one connection
+    assert Counter(a["headers"]["messageId"] for a in world.state.acks) == dict.fromkeys(pushed, 2)  # acked once each
+    # Some redeliveries landed on the other connection than their first push (what a second instance must answer).
+    assert any(received[0].count(m) == 1 for m in pushed)
