@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+import store.uow
 from bot.bootstrap import Container
 from handlers.audit.verify_audit_chain import verify_audit_chain
 from handlers.errors import DomainError, FileTooLarge, InvalidInput, UnsupportedFileType
@@ -29,7 +30,6 @@ from handlers.files.store_file import StoreFile, store_file
 from store.filestore import LocalFileStorage
 from store.models.audit import AuditEntry
 from store.models.files import StoredFile
-from store.uow import UnitOfWork
 
 # --- samples ----------------------------------------------------------------------------------------
 
@@ -466,10 +466,11 @@ async def test_a_file_exactly_at_the_limit_is_accepted(container: Container) -> 
 async def test_a_failed_insert_leaves_no_row_and_no_audit_entry(
     container: Container, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def broken_record(self: UnitOfWork, *args: Any, **kwargs: Any) -> int:
+    async def broken_audit(*args: Any, **kwargs: Any) -> None:
         raise ConnectionError("database went away")
 
-    monkeypatch.setattr(UnitOfWork, "record", broken_record)
+    # The audit entries are the last write before the commit: the file's row must go with them.
+    monkeypatch.setattr(store.uow, "append_entries", broken_audit)
     content = make_jpeg()
     with pytest.raises(ConnectionError):
         await store_file(StoreFile(purpose="image", filename="a.jpg", content=content),

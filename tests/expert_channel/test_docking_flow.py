@@ -14,22 +14,13 @@ from handlers.clock import ManualClock
 from sandbox.state import InboxItem
 from tests.api.conftest import bearer
 from tests.demands.conftest import bind, outbox, timeline
+from tests.demands.test_sandbox_acceptance import drain_dingtalk
 from tests.dingtalk.conftest import DingTalkWorld, world  # noqa: F401  (the sandbox DingTalk)
 from tests.dingtalk.sandbox_flow import api, phone, settings, stream  # noqa: F401  (fixtures)
 from tests.expert_channel.conftest import EXPERT_MOBILE, approved, build_expert_world, token
 from tests.organisation.conftest import Org
-from tests.test_outbox_relay import relay_for
 
 STAFF = "13800000004"  # 张三 (dt-zhang), a DingTalk member in the sandbox
-
-
-async def drain_dingtalk(container: Container, clock: ManualClock) -> None:
-    relay = relay_for(container)
-    relay.channels = {name: c for name, c in relay.channels.items() if name.startswith("dingtalk.")}
-    for _ in range(20):
-        clock.advance(0.001)
-        if await relay.run_once() == 0:
-            return
 
 
 async def press(api: TestClient[Any, Any], world: DingTalkWorld, item: InboxItem, label: str) -> Any:  # noqa: F811
