@@ -64,7 +64,7 @@ from handlers.organisation.create_centre import CreateCentre, create_centre
 from handlers.organisation.create_institution import CreateInstitution, create_institution
 from handlers.reference.regions import Regions
 from sandbox.registry import SandboxBusinessRegistry
-from store.db import is_sqlite
+from store.db import is_sqlite, warm_pool
 from store.models.auth import DingTalkBinding
 from store.models.demands import Demand, DemandEvent, DemandStatus
 from store.models.organisation import Account, AccountRole, AccountStatus, Role
@@ -172,6 +172,7 @@ async def our_service(container: Container, side: dict[str, str], database_url: 
     """One instance: the Stream runner in this process, beside the container (as before --instances). More: each
     instance in its own process, as deployed on several hosts; this process's container only seeds and counts."""
     if instances == 1:
+        await warm_pool(container.engine, container.settings.database_pool_size)  # as `kezhuan serve` does
         runner = build_stream(container, reconnect_base_seconds=0.05)
         assert runner is not None
         try:
@@ -217,6 +218,7 @@ def serve_instance(conn: Connection, side: dict[str, str], database_url: str, ro
 
 async def _instance(conn: Connection, side: dict[str, str], database_url: str, root: Path) -> None:
     container = await build_container(bench_settings(database_url, side, root))
+    await warm_pool(container.engine, container.settings.database_pool_size)  # as `kezhuan serve` does
     runner = build_stream(container, reconnect_base_seconds=0.05)
     assert runner is not None
     try:

@@ -133,7 +133,7 @@ def export_library_environment(settings: Settings) -> None:
 
 async def build_container(settings: Settings, *, clock: Clock | None = None) -> Container:
     export_library_environment(settings)
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
     container = Container(
         settings=settings,
         clock=clock or SystemClock(),

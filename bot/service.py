@@ -16,6 +16,7 @@ from bot.settings import Settings
 from bot.web import create_web_app
 from bot.wechat.wiring import publish_configured_menu
 from scheduler.runner import build_scheduler
+from store.db import warm_pool
 from store.migrate import upgrade
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ async def serve(
     scheduler = None
     try:
         await upgrade(container.engine)
+        await warm_pool(container.engine, settings.database_pool_size)
         await publish_configured_menu(container)  # queued when changed; the relay sends it
         if demo:
             await _load_demo(container)

@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from store.db import DEFAULT_POOL_SIZE
+
 DEFAULT_SQLITE_URL = "sqlite+aiosqlite:///var/kezhuan.db"
 
 
@@ -287,6 +289,8 @@ class Settings(BaseSettings):
 
     environment: str = "development"
     database_url: str = DEFAULT_SQLITE_URL
+    # PostgreSQL connections each instance keeps open (as many again may open for a burst); opened at start.
+    database_pool_size: int = Field(default=DEFAULT_POOL_SIZE, ge=1, le=100)
     redis_url: str | None = None
     host: str = "127.0.0.1"
     port: int = 8080

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from contextlib import AsyncExitStack
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -32,15 +34,32 @@ def _insert_new(dialect: str, model: type[Base]) -> Insert:
     return insert(table).on_conflict_do_nothing().returning(table.c.id)
 
 
-def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+DEFAULT_POOL_SIZE = 10
+
+
+def create_engine(url: str, *, echo: bool = False, pool_size: int = DEFAULT_POOL_SIZE) -> AsyncEngine:
+    """`pool_size` connections stay open between bursts (as many again may open for a burst beyond them): a
+    Stream worker answers about ten card presses at once, and a connection opened for a press costs it the
+    connect, the driver's type set-up and a first PREPARE of every statement."""
     if not is_sqlite(url):
-        return create_async_engine(url, echo=echo, pool_pre_ping=True)
+        return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=pool_size,
+                                   max_overflow=pool_size)
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
     _serialise_sqlite_writers(engine)
     return engine
+
+
+async def warm_pool(engine: AsyncEngine, connections: int) -> None:
+    """Open the pool's connections at start-up, together, so the first requests after a deploy or a restart
+    do not each wait for a new one. SQLite has no server to connect to."""
+    if engine.dialect.name == "sqlite":
+        return
+    async with AsyncExitStack() as stack:
+        # All at once: a connection checked out stays out until the stack closes, so each is a new one.
+        await asyncio.gather(*(stack.enter_async_context(engine.connect()) for _ in range(connections)))
 
 
 def _serialise_sqlite_writers(engine: AsyncEngine) -> None:

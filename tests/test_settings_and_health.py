@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from pydantic import ValidationError
+from sqlalchemy.pool import QueuePool
 
 from bot.bootstrap import Container
 from bot.settings import Settings
 from bot.web import create_web_app
+from store.db import warm_pool
 
 
 def test_settings_read_prefixed_environment_and_hide_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -65,7 +68,22 @@ async def test_unknown_api_route_gets_a_clear_error(container: Container) -> Non
 
 
 def test_a_lease_shorter_than_two_send_timeouts_is_refused() -> None:
-    from pydantic import ValidationError
-
     with pytest.raises(ValidationError, match="at least twice"):
         Settings(outbox={"lease_seconds": 10, "send_timeout_seconds": 8})
+
+
+async def test_start_up_opens_the_database_pool_so_first_presses_do_not_wait_for_connections(
+    container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KEZHUAN_DATABASE_POOL_SIZE", "4")
+    assert Settings().database_pool_size == 4
+    pool = container.engine.sync_engine.pool
+    assert isinstance(pool, QueuePool)
+    idle_before = pool.checkedin()
+    await warm_pool(container.engine, 4)
+    if container.engine.dialect.name == "sqlite":
+        assert pool.checkedin() == idle_before  # no server to connect to: nothing opened
+    else:
+        assert pool.checkedin() >= 4  # open and idle, ready for the first requests
+    with pytest.raises(ValidationError):
+        Settings(database_pool_size=0)
