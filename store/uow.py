@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any, Self
 
@@ -19,6 +20,7 @@ class UnitOfWork:
         self._session: AsyncSession | None = None
         self._later: list[Outgoing] = []
         self._audit: list[PendingEntry] = []
+        self._last: list[Callable[[], Awaitable[object]]] = []
 
     @property
     def session(self) -> AsyncSession:
@@ -30,6 +32,7 @@ class UnitOfWork:
         self._session = self._sessionmaker()
         self._later = []
         self._audit = []
+        self._last = []
         await self._session.begin()
         return self
 
@@ -48,8 +51,19 @@ class UnitOfWork:
             self._session = None
             self._later = []
             self._audit = []
+            self._last = []
+
+    def at_commit(self, step: Callable[[], Awaitable[object]]) -> None:
+        """Run `step` in `commit`, after everything else the transaction writes (its messages included) and
+        before its audit entries: for a step that takes a lock held until the commit, so that the lock is held
+        as briefly as the transaction allows. A DomainError it raises fails the commit like any other."""
+        self._last.append(step)
 
     async def commit(self) -> None:
+        await self.send_pending()
+        last, self._last = self._last, []
+        for step in last:
+            await step()
         await self.send_pending()
         audit, self._audit = self._audit, []
         await append_entries(self.session, audit)

@@ -182,12 +182,12 @@ class CardActionRouter:
                         return _repeat(await first_reply(uow.session, press.key))
                     try:
                         reply = (await route.listener(CardContext(press, uow, name), params)).to_response()
+                        await settle_inbound(uow.session, claimed, reply)
+                        await uow.commit()
                     except DomainError as exc:
                         # Refused: only the presser is told, and nothing is kept (the press key neither),
                         # so the same press made right (a reason typed in) counts.
                         return CardReply(private_data=tip(exc.message)).to_response()
-                    await settle_inbound(uow.session, claimed, reply)
-                    await uow.commit()
                     self._remember(press.key, reply)
                     return reply
             except IntegrityError:

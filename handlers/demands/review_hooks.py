@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from sqlalchemy import bindparam, update
 
 from handlers.demands.access import locked
@@ -27,12 +29,12 @@ class DemandReviewHooks:
     async def approved(self, uow: UnitOfWork, review: Review, by: Decider) -> None:
         demand = await self._move(uow, review, Step.APPROVE, by, "")
         await notify_enterprise(uow, demand, "已通过审核，进入对接", self.policy)
-        await uow.send_pending()  # the decision's messages in one INSERT, before the points lock
-        # Last: it locks the staff member's points chain until the commit, which serialises that person's
-        # approvals; the less of the transaction follows it, the shorter the wait of the next one.
+        # At the commit, after all else (the card's answer included): it locks the staff member's points chain
+        # until the commit, which serialises that person's approvals; the less of the transaction follows it,
+        # the shorter the wait of the next one.
         if demand.staff_account_id is not None:  # +2 to the submitting staff member under the current rules
-            await record_point_event(uow, PointFact(PointEventKind.DEMAND_APPROVED, demand.staff_account_id,
-                                                    demand_id=demand.id))
+            uow.at_commit(partial(record_point_event, uow, PointFact(
+                PointEventKind.DEMAND_APPROVED, demand.staff_account_id, demand_id=demand.id)))
 
     async def rejected(self, uow: UnitOfWork, review: Review, by: Decider, reason: str) -> None:
         await self._move(uow, review, Step.REJECT, by, reason)
