@@ -9,9 +9,10 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, insert, select, tuple_
+from sqlalchemy import CompoundSelect, bindparam, insert, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.audit.hashing import GENESIS, canonical, entry_hash, personal_digest
@@ -19,16 +20,21 @@ from store.base import table_of
 from store.models.audit import AuditEntry, AuditPersonalField
 
 _ENTRIES = table_of(AuditEntry)
-_LATEST = (
-    select(_ENTRIES.c.aggregate_type, _ENTRIES.c.aggregate_id, func.max(_ENTRIES.c.seq).label("seq"))
-    .where(tuple_(_ENTRIES.c.aggregate_type, _ENTRIES.c.aggregate_id).in_(bindparam("chains", expanding=True)))
-    .group_by(_ENTRIES.c.aggregate_type, _ENTRIES.c.aggregate_id)
-    .subquery()
-)
-# The last entry of each chain named: the unique (type, id, seq) index answers both parts.
-_HEADS = select(_ENTRIES.c.aggregate_type, _ENTRIES.c.aggregate_id, _ENTRIES.c.seq, _ENTRIES.c.hash).join(
-    _LATEST, and_(_ENTRIES.c.aggregate_type == _LATEST.c.aggregate_type,
-                  _ENTRIES.c.aggregate_id == _LATEST.c.aggregate_id, _ENTRIES.c.seq == _LATEST.c.seq))
+
+
+@cache
+def _heads(chains: int) -> CompoundSelect[Any]:
+    """The last entry of each of `chains` chains, each found by a backward scan of the unique (type, id, seq)
+    index (a read of one index entry, however long the chain), in one statement for all of them."""
+    latest = [
+        select(_ENTRIES.c.aggregate_type, _ENTRIES.c.aggregate_id, _ENTRIES.c.seq, _ENTRIES.c.hash)
+        .where(_ENTRIES.c.aggregate_type == bindparam(f"type_{n}"), _ENTRIES.c.aggregate_id == bindparam(f"id_{n}"))
+        .order_by(_ENTRIES.c.seq.desc()).limit(1).subquery(f"head_{n}")
+        for n in range(chains)
+    ]
+    return union_all(*(select(head) for head in latest))
+
+
 _INSERT = insert(_ENTRIES)
 _INSERT_ONE = insert(_ENTRIES).returning(_ENTRIES.c.id)
 _INSERT_PERSONAL = insert(table_of(AuditPersonalField))
@@ -52,9 +58,11 @@ async def append_entries(session: AsyncSession, entries: Sequence[PendingEntry])
     if not entries:
         return
     chains = list(dict.fromkeys((e.aggregate_type, e.aggregate_id) for e in entries))
+    params = {key: value for n, (kind, name) in enumerate(chains) for key, value in ((f"type_{n}", kind),
+                                                                                        (f"id_{n}", name))}
     heads: dict[tuple[str, str], tuple[int, str]] = {
         (row.aggregate_type, row.aggregate_id): (row.seq, row.hash)
-        for row in (await session.execute(_HEADS, {"chains": chains})).all()
+        for row in (await session.execute(_heads(len(chains)), params)).all()
     }
     # Written in the order recorded (ids follow it): runs of entries without personal fields in one INSERT each,
     # an entry with them on its own, for the id its personal rows refer to.
