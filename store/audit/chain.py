@@ -20,6 +20,7 @@ from store.base import table_of
 from store.models.audit import AuditEntry, AuditPersonalField
 
 _ENTRIES = table_of(AuditEntry)
+HEADS_PER_STATEMENT = 50
 
 
 @cache
@@ -58,12 +59,14 @@ async def append_entries(session: AsyncSession, entries: Sequence[PendingEntry])
     if not entries:
         return
     chains = list(dict.fromkeys((e.aggregate_type, e.aggregate_id) for e in entries))
-    params = {key: value for n, (kind, name) in enumerate(chains) for key, value in ((f"type_{n}", kind),
-                                                                                        (f"id_{n}", name))}
-    heads: dict[tuple[str, str], tuple[int, str]] = {
-        (row.aggregate_type, row.aggregate_id): (row.seq, row.hash)
-        for row in (await session.execute(_heads(len(chains)), params)).all()
-    }
+    heads: dict[tuple[str, str], tuple[int, str]] = {}
+    # A bulk import touches hundreds of chains: SQLite allows 500 terms in a compound SELECT.
+    for start in range(0, len(chains), HEADS_PER_STATEMENT):
+        some = chains[start:start + HEADS_PER_STATEMENT]
+        params = {key: value for n, (kind, name) in enumerate(some)
+                  for key, value in ((f"type_{n}", kind), (f"id_{n}", name))}
+        heads.update(((row.aggregate_type, row.aggregate_id), (row.seq, row.hash))
+                     for row in (await session.execute(_heads(len(some)), params)).all())
     # Written in the order recorded (ids follow it): runs of entries without personal fields in one INSERT each,
     # an entry with them on its own, for the id its personal rows refer to.
     plain: list[dict[str, Any]] = []
