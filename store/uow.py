@@ -60,22 +60,22 @@ class UnitOfWork:
         self._last.append(step)
 
     async def commit(self) -> None:
-        await self.send_pending()
+        await self._send_pending()
         last, self._last = self._last, []
         for step in last:
             await step()
-        await self.send_pending()
+        await self._send_pending()
         audit, self._audit = self._audit, []
         await append_entries(self.session, audit)
         await self.session.commit()
 
     def send_later(self, channel: str, recipient: str, payload: dict[str, Any], *, source: str | None = None) -> None:
         """Like `send` for a message whose row id nobody needs: the messages of the transaction are written
-        together, in one INSERT, by `send_pending` (at the latest by `commit`)."""
+        together, in one INSERT, at the commit (before any `at_commit` step takes its lock)."""
         self._later.append(Outgoing(channel, recipient, payload, source))
 
-    async def send_pending(self) -> None:
-        """Write the messages `send_later` holds; a use case calls it before taking a lock held to the commit."""
+    async def _send_pending(self) -> None:
+        """Write the messages `send_later` holds."""
         later, self._later = self._later, []
         await enqueue_many(self.session, later, now=self.clock.now())
 

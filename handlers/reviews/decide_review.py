@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import CursorResult, Select, bindparam, false, select, true, update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -47,7 +47,7 @@ _DECIDE = update(_REVIEWS).where(*_WON).values(
     decided_at=bindparam("new_decided_at"))
 
 
-def _load_statement(by: str) -> Select[Any]:
+def _load_statement(by: Literal["account", "userid", "nobody"]) -> Select[Any]:
     """The review, the presser as a reviewer of the stage (by account id, by DingTalk userid, or nobody)
     with their name, and the submitter's DingTalk userid, in one query."""
     decider = select(ReviewTask.reviewer_account_id.label("account_id"), Account.name.label("name")).join(
@@ -67,7 +67,8 @@ def _load_statement(by: str) -> Select[Any]:
         Review.id == bindparam("review_id"))
 
 
-_LOAD_BY_ACCOUNT, _LOAD_BY_USERID, _LOAD_NOBODY = (_load_statement(by) for by in ("account", "userid", "nobody"))
+_LOAD_BY_ACCOUNT, _LOAD_BY_USERID, _LOAD_NOBODY = (
+    _load_statement("account"), _load_statement("userid"), _load_statement("nobody"))
 
 
 @dataclass(frozen=True)
