@@ -88,8 +88,9 @@ container_key = aiohttp.web.AppKey("container", Container)
 
 
 def demand_policy(settings: Settings) -> DemandPolicy:
-    """The fee floor, the detail page and the enterprise SMS template; built once per process."""
-    return DemandPolicy(**settings.demands.model_dump())
+    """The fee floor, the detail page, the enterprise SMS template and the business timezone; built once per
+    process."""
+    return DemandPolicy(**settings.demands.model_dump(), timezone=settings.timezone)
 
 
 def auth_policy(settings: Settings) -> AuthPolicy:

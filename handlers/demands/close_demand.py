@@ -10,6 +10,8 @@ from handlers.demands.states import Step, next_status
 from handlers.demands.timeline import step
 from handlers.errors import Forbidden, InvalidInput
 from handlers.organisation.actors import load_actor
+from handlers.publications.access import end_open_offer
+from store.models.demands import DemandStatus
 from store.uow import UnitOfWork
 
 
@@ -34,4 +36,6 @@ async def close_demand(cmd: CloseDemand, uow: UnitOfWork) -> None:
         demand.status = next_status(Step.CLOSE, before)
         demand.updated_at = uow.clock.now()
         await step(uow, demand, Step.CLOSE, before, actor=actor.label, note=reason)
+        if before == DemandStatus.PUBLISHED:
+            await end_open_offer(uow, demand.id, demand.updated_at)
         await uow.commit()

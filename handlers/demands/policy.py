@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 
 @dataclass(frozen=True)
@@ -11,6 +12,11 @@ class DemandPolicy:
     detail_page: str = ""  # the micro-app's demand page; the demand id is appended
     # Enterprise contacts hear of approval, docking and completion by SMS: ${title} (≤35 characters), ${status}.
     sms_template: str = "SMS_DEMAND_STATUS"
+    timezone: str = "Asia/Shanghai"  # the business day a signing or payment date is checked against
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
     def link(self, demand_id: int) -> str:
         return f"{self.detail_page}{demand_id}" if self.detail_page else ""

@@ -33,7 +33,7 @@ class ProjectFields:
 
 
 def clean(fields: ProjectFields, today: date) -> ProjectFields:
-    """Checked field by field in form order; `today` is the local date (Asia/Shanghai)."""
+    """Checked field by field in form order; `today` is the local date in the business timezone."""
     name = v.required_text(fields.name, "项目名称", NAME_MAX)
     category = choice(fields.category, CATEGORIES, "项目类别", "invalid_category")
     amount = money(fields.amount_fen, "项目金额", positive=True)

@@ -5,7 +5,6 @@ hears of it — all in one transaction."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -20,13 +19,12 @@ from handlers.points.record_point_event import PointFact, record_point_event
 from handlers.projects.access import own_project_file, require_project_writer
 from handlers.projects.choices import CATEGORIES, expected_fee_fen
 from handlers.projects.fields import ProjectFields, clean
-from store.models.demands import Demand
+from handlers.publications.access import end_open_offer
+from store.models.demands import Demand, DemandStatus
 from store.models.points import PointEventKind
 from store.models.projects import ProjectRegistration
 from store.models.publications import DemandPublication, PublicationStatus
 from store.uow import UnitOfWork
-
-LOCAL = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True)
@@ -67,7 +65,7 @@ async def register_project(cmd: RegisterProject, uow: UnitOfWork,
         if demand.staff_account_id is None:
             raise Conflict("该需求没有对接人员，请先指定对接人员", code="no_docking_staff")
         now = uow.clock.now()
-        fields = clean(cmd.fields, now.astimezone(LOCAL).date())
+        fields = clean(cmd.fields, now.astimezone(policy.zone).date())
         ratio = await agreed_fee_ratio_bp(uow, demand)
         contract = await own_project_file(uow, fields.contract_file_id, actor, "合同")
         row = ProjectRegistration(
@@ -86,6 +84,8 @@ async def register_project(cmd: RegisterProject, uow: UnitOfWork,
                    data={"project_id": row.id, "amount_fen": fields.amount_fen, "fee_ratio_bp": ratio,
                          "expected_fee_fen": row.expected_fee_fen, "contract_sha256": contract.sha256,
                          "credited_account_id": demand.staff_account_id})
+        if before == DemandStatus.PUBLISHED:  # completed by the publisher's own staff before anyone accepted
+            await end_open_offer(uow, demand.id, now)
         # +5 to the docking staff member (after a publication, the accepting institution's).
         recorded = await record_point_event(uow, PointFact(PointEventKind.PROJECT_REGISTERED, demand.staff_account_id,
                                                            demand_id=demand.id, project_id=row.id))

@@ -3,7 +3,9 @@ ones); and the publication's own commitment letter for one accepting institution
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, exists, or_, select, update
 
 from handlers.errors import Conflict, Forbidden, NotFound
 from handlers.organisation.actors import Actor
@@ -51,12 +53,13 @@ async def institution_name(uow: UnitOfWork, institution_id: int) -> str:
 
 
 async def require_open(uow: UnitOfWork, publication: DemandPublication) -> None:
-    """409 once it is taken or withdrawn, naming the institution that accepted it."""
+    """409 once it is taken, naming the institution that accepted it, or withdrawn (by the publisher, or with the
+    demand when it was closed or completed)."""
     if publication.status == PublicationStatus.ACCEPTED and publication.accepted_institution_id is not None:
         winner = await institution_name(uow, publication.accepted_institution_id)
         raise Conflict(f"该需求已由「{winner}」受理", code="already_accepted")
     if publication.status != PublicationStatus.OPEN:
-        raise Conflict("该需求已撤回公开", code="publication_withdrawn")
+        raise Conflict("该需求已不再公开", code="publication_withdrawn")
 
 
 async def letter_for(uow: UnitOfWork, publication: DemandPublication, acceptor_id: int) -> Letter:
@@ -65,3 +68,11 @@ async def letter_for(uow: UnitOfWork, publication: DemandPublication, acceptor_i
     return render(publication.letter_version, publisher=publisher,
                   acceptor=await institution_name(uow, acceptor_id), title=title, demand_id=publication.demand_id,
                   fee_ratio_bp=publication.fee_ratio_bp)
+
+
+async def end_open_offer(uow: UnitOfWork, demand_id: int, now: datetime) -> None:
+    """A demand closed or completed while still offered is offered no longer: its open publication ends as
+    withdrawn, so the publisher's list does not keep showing it as open. An accepted one stays accepted."""
+    await uow.session.execute(update(DemandPublication).where(
+        DemandPublication.demand_id == demand_id, DemandPublication.status == PublicationStatus.OPEN,
+    ).values(status=PublicationStatus.WITHDRAWN, withdrawn_at=now))

@@ -22,7 +22,7 @@ class ProjectRegistration(Base):
     name: Mapped[str] = mapped_column(String(100))
     category: Mapped[str] = mapped_column(String(32))  # handlers/projects/choices.py
     amount_fen: Mapped[int] = mapped_column(BigInteger)
-    signed_on: Mapped[date] = mapped_column(Date)  # contract signing date (Asia/Shanghai)
+    signed_on: Mapped[date] = mapped_column(Date)  # contract signing date (a local date in the business timezone)
     leader: Mapped[str] = mapped_column(String(32))
     members: Mapped[list[Any]] = mapped_column(JSON)  # names
     undertaking_unit: Mapped[str] = mapped_column(String(100))

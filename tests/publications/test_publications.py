@@ -232,5 +232,8 @@ async def test_a_closed_demand_is_no_longer_offered(market: Market) -> None:
     publication_id = await market.publish()
     await close_demand(CloseDemand(market.publisher_admin, d.demand_id, "企业已自行解决"), uow)
     assert await list_publications(ListPublications(a.admin), uow) == []
+    # The publisher's own list no longer shows it as open: it ended with the demand.
+    [mine] = await list_publications(ListPublications(market.publisher_admin, "published"), uow)
+    assert (mine.id, mine.status) == (publication_id, "withdrawn")
     await refused(c, get_demand(GetDemand(a.admin, d.demand_id), uow), NotFound, "not_found")
-    await refused(c, market.letter(a.admin, publication_id), Conflict, "illegal_transition")
+    await refused(c, market.letter(a.admin, publication_id), Conflict, "publication_withdrawn")

@@ -4,8 +4,9 @@ who only read now, are refused."""
 
 from __future__ import annotations
 
-from handlers.errors import Forbidden
+from handlers.errors import Conflict, Forbidden
 from handlers.projects.register_project import RegisterProject, register_project
+from handlers.publications.list_publications import ListPublications, list_publications
 from store.models.demands import DemandStatus
 from tests.demands.conftest import demand_of
 from tests.organisation.conftest import refused
@@ -39,3 +40,15 @@ async def test_the_accepting_institution_admin_registers_for_their_staff_member(
     before = await points_of(d)
     await register(d, a.admin)
     assert (await points_of(d)).get(a.staff, 0) - before.get(a.staff, 0) == 5
+
+
+async def test_registered_by_the_publishers_staff_before_anyone_accepted_ends_the_offer(market: Market) -> None:
+    d, a = market.docking, market.a
+    uow, c = d.bench.org.uow, d.bench.container
+    publication_id = await market.publish("all", 1000)
+    await register(d, d.bench.staff_id)
+    assert (await demand_of(c, d.demand_id)).status == DemandStatus.COMPLETED
+    [mine] = await list_publications(ListPublications(market.publisher_admin, "published"), uow)
+    assert (mine.id, mine.status) == (publication_id, "withdrawn")
+    assert await list_publications(ListPublications(a.admin), uow) == []
+    await refused(c, market.letter(a.admin, publication_id), Conflict, "publication_withdrawn")
