@@ -67,8 +67,10 @@ async def project(request: web.Request) -> web.Response:
 async def new_fee_proof(request: web.Request) -> web.Response:
     body = await rest.json_body(request)
     cmd = RecordFeeProof(rest.actor_id(request), rest.path_id(request, "demand_id"), rest.integer(body, "file_id"),
-                         rest.integer(body, "paid_fen"), _day(body, "paid_on", "兑付日期"))
-    return rest.json(await record_fee_proof(cmd, rest.container(request).uow(), policy(request)), status=201)
+                         rest.integer(body, "paid_fen"), _day(body, "paid_on", "兑付日期"),
+                         rest.text(body, "correction"))
+    recorded = await record_fee_proof(cmd, rest.container(request).uow(), policy(request))
+    return rest.json(recorded, status=200 if recorded.corrected else 201)
 
 
 async def projects(request: web.Request) -> web.Response:
@@ -94,7 +96,9 @@ _PROJECT = obj(
     contract_file_id={**INT, "description": "the caller's upload from POST /project-files"},
 )
 _FEE_PROOF = obj(["file_id", "paid_fen", "paid_on"], file_id={**INT, "description": "from POST /project-files"},
-                 paid_fen={"type": "integer", "minimum": 0}, paid_on={"type": "string", "format": "date"})
+                 paid_fen={"type": "integer", "minimum": 0}, paid_on={"type": "string", "format": "date"},
+                 correction={"type": "string", "maxLength": 200,
+                             "description": "更正原因: required to replace a proof already recorded (answered 200)"})
 
 _upload = operation(
     "A project's contract or fee-payment proof (jpg, png, pdf, doc, docx; type checked by content); name its id "
@@ -108,6 +112,14 @@ _list["parameters"].append({"name": "flagged", "in": "query", "required": False,
                             "schema": {"type": "string", "enum": ["true", "false"]},
                             "description": "true: only those whose fee was paid below the agreed ratio"})
 
+_fee_proof = operation(
+    "The intermediary-fee payment proof (中介费兑付凭证); a fee below the agreed ratio × amount is recorded, "
+    "flagged and told to the institution's admins, never refused", ("201", schema_of(FeeProofRecorded)),
+    body=_FEE_PROOF, errors={"404": "not_found / project_not_found / file_not_found",
+                             "409": "illegal_transition / fee_proof_recorded / no_fee_proof",
+                             "422": "invalid_amount / invalid_date / field_too_long"})
+_fee_proof["responses"]["200"] = {**_fee_proof["responses"]["201"], "description": "a correction replaced it"}
+
 ROUTES = [
     rest.Route("POST", "/project-files", new_project_file, _upload),
     rest.Route("POST", "/demands/{demand_id}/project", new_project, operation(
@@ -120,12 +132,7 @@ ROUTES = [
     rest.Route("GET", "/demands/{demand_id}/project", project, operation(
         "A demand's registered project (not shown to the enterprise)", ("200", schema_of(ProjectView)),
         errors={"404": "not_found / project_not_found"})),
-    rest.Route("POST", "/demands/{demand_id}/project/fee-proof", new_fee_proof, operation(
-        "The intermediary-fee payment proof (中介费兑付凭证); a fee below the agreed ratio × amount is recorded, "
-        "flagged and told to the institution's admins, never refused", ("201", schema_of(FeeProofRecorded)),
-        body=_FEE_PROOF, errors={"404": "not_found / project_not_found / file_not_found",
-                                 "409": "illegal_transition / fee_proof_recorded",
-                                 "422": "invalid_amount / invalid_date"})),
+    rest.Route("POST", "/demands/{demand_id}/project/fee-proof", new_fee_proof, _fee_proof),
     rest.Route("GET", "/projects", projects, _list),
 ]
 

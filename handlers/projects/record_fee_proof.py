@@ -1,12 +1,14 @@
 """中介费兑付凭证: once the intermediary fee is paid, the docking staff member (or an admin of the docking side)
 uploads the proof with the amount and date paid. A fee below the agreed ratio × project amount is recorded and
-flagged — the institution's admins get a DingTalk work notice — never refused."""
+flagged — the institution's admins get a DingTalk work notice — never refused.
+
+A proof recorded wrongly (the wrong file, a mistyped amount) is corrected by recording it again with the reason
+for the correction; the timeline and the demand's audit chain keep what it replaced."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -27,7 +29,7 @@ from store.models.organisation import CLOSED_STATUSES, Account, AccountRole, Rol
 from store.models.projects import ProjectRegistration
 from store.uow import UnitOfWork
 
-LOCAL = ZoneInfo("Asia/Shanghai")
+CORRECTION_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class RecordFeeProof:
     file_id: int
     paid_fen: int
     paid_on: date
+    correction: str = ""  # 更正原因: only for replacing a proof already recorded
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class FeeProofRecorded:
     expected_fee_fen: int
     paid_fen: int
     fee_flag: str | None
+    corrected: bool = False  # True: it replaced an earlier proof
 
 
 async def record_fee_proof(cmd: RecordFeeProof, uow: UnitOfWork,
@@ -57,12 +61,18 @@ async def record_fee_proof(cmd: RecordFeeProof, uow: UnitOfWork,
             ProjectRegistration.demand_id == demand.id))
         if project is None:
             raise NotFound("该需求尚未登记对接成功项目", code="project_not_found")
-        if project.fee_proof_at is not None:
-            raise Conflict("该项目已上传中介费兑付凭证", code="fee_proof_recorded")
+        correction = cmd.correction.strip()
+        if project.fee_proof_at is not None and not correction:
+            raise Conflict("该项目已上传中介费兑付凭证；如需更正，请填写更正原因", code="fee_proof_recorded")
+        if project.fee_proof_at is None and correction:
+            raise Conflict("该项目尚未上传中介费兑付凭证，无需更正", code="no_fee_proof")
+        if len(correction) > CORRECTION_MAX:
+            raise InvalidInput(f"更正原因不能超过{CORRECTION_MAX}个字", code="field_too_long")
         next_status(Step.RECORD_FEE_PROOF, demand.status)
+        replaced = _recorded(project) if correction else None
         now = uow.clock.now()
         paid = money(cmd.paid_fen, "兑付金额", positive=False)
-        if cmd.paid_on > now.astimezone(LOCAL).date():
+        if cmd.paid_on > now.astimezone(policy.zone).date():
             raise InvalidInput("兑付日期不能晚于今天", code="invalid_date")
         if cmd.paid_on < project.signed_on:
             raise InvalidInput("兑付日期不能早于合同签订日期", code="invalid_date")
@@ -73,14 +83,24 @@ async def record_fee_proof(cmd: RecordFeeProof, uow: UnitOfWork,
         note = f"兑付金额 {paid / 100:,.2f}元（约定 {project.expected_fee_fen / 100:,.2f}元）"
         if flag is not None:
             note += "，低于约定比例"
+        if correction:
+            note = f"更正兑付凭证（{correction}）：{note}"
         await step(uow, demand, Step.RECORD_FEE_PROOF, demand.status, actor=actor.label, note=note,
                    data={"project_id": project.id, "paid_fen": paid, "paid_on": cmd.paid_on.isoformat(),
                          "expected_fee_fen": project.expected_fee_fen, "fee_flag": flag,
-                         "proof_sha256": proof.sha256})
+                         "proof_sha256": proof.sha256, "correction": correction or None, "replaced": replaced})
         if flag is not None:
             await _tell_admins(uow, demand, project, policy)
         await uow.commit()
-    return FeeProofRecorded(project.id, project.expected_fee_fen, paid, flag)
+    return FeeProofRecorded(project.id, project.expected_fee_fen, paid, flag, corrected=bool(correction))
+
+
+def _recorded(project: ProjectRegistration) -> dict[str, object]:
+    """What a correction replaces, kept in the timeline step's audit data."""
+    return {"file_id": project.fee_proof_file_id, "paid_fen": project.fee_paid_fen,
+            "paid_on": project.fee_paid_on.isoformat() if project.fee_paid_on else None,
+            "fee_flag": project.fee_flag, "by": project.fee_proof_by,
+            "at": project.fee_proof_at.isoformat() if project.fee_proof_at else None}
 
 
 async def _tell_admins(uow: UnitOfWork, demand: Demand, project: ProjectRegistration, policy: DemandPolicy) -> None:

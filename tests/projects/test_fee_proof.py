@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from datetime import date
+
+from sqlalchemy import select
 
 from handlers.errors import Conflict, Forbidden, InvalidInput, NotFound
 from handlers.organisation.pages import PageRequest
 from handlers.projects.list_projects import ListProjects, list_projects
 from handlers.projects.record_fee_proof import RecordFeeProof, record_fee_proof
+from store.models.audit import AuditEntry
+from store.models.demands import DemandEvent
 from tests.demands.conftest import outbox
 from tests.follow_ups.conftest import Docking
 from tests.organisation.conftest import refused
@@ -73,3 +79,34 @@ async def test_flagged_lists_are_scoped_to_the_institution(docking: Docking) -> 
                                                       mobile="13800000031")
     assert await flagged(docking, stranger) == []
     assert await flagged(docking, docking.bench.admin_id) == [docking.demand_id]
+
+
+
+async def test_a_wrong_proof_is_corrected_with_a_reason_and_the_timeline_keeps_what_it_replaced(
+    docking: Docking,
+) -> None:
+    c, uow = docking.bench.container, docking.bench.org.uow
+    await register(docking)
+    nothing_yet = replace(await proof(docking, EXPECTED), correction="金额录入有误")
+    await refused(c, record_fee_proof(nothing_yet, uow), Conflict, "no_fee_proof")
+    first = await record_fee_proof(await proof(docking, EXPECTED - 100_000), uow)
+    assert first.fee_flag == "below_agreed" and not first.corrected
+
+    # The same form sent again without a reason is a slip, not a correction.
+    again = await proof(docking, EXPECTED)
+    await refused(c, record_fee_proof(again, uow), Conflict, "fee_proof_recorded")
+    await refused(c, record_fee_proof(replace(again, correction="长" * 201), uow), InvalidInput, "field_too_long")
+    corrected = await record_fee_proof(replace(again, correction="金额录入有误"), uow)
+    assert (corrected.paid_fen, corrected.fee_flag, corrected.corrected) == (EXPECTED, None, True)
+    assert await flagged(docking, docking.bench.admin_id) == []  # no longer below the agreed ratio
+
+    async with c.sessionmaker() as session:
+        notes = list(await session.scalars(select(DemandEvent.note).where(
+            DemandEvent.demand_id == docking.demand_id, DemandEvent.action == "record_fee_proof")
+            .order_by(DemandEvent.id)))
+        [audit] = (await session.scalars(select(AuditEntry).where(
+            AuditEntry.aggregate_type == "demand", AuditEntry.aggregate_id == str(docking.demand_id),
+            AuditEntry.action == "record_fee_proof").order_by(AuditEntry.seq.desc()).limit(1))).all()
+    assert len(notes) == 2 and notes[1].startswith("更正兑付凭证（金额录入有误）：兑付金额 24,000.00元")
+    replaced = json.loads(audit.data)["replaced"]
+    assert (replaced["paid_fen"], replaced["fee_flag"]) == (EXPECTED - 100_000, "below_agreed")

@@ -53,6 +53,14 @@ async def test_register_and_flag_a_low_fee_over_http(api: TestClient[Any, Any], 
     status, page = await call(api, "GET", "/projects?flagged=true", admin)
     assert (status, [p["demand_id"] for p in page["items"]]) == (200, [docking.demand_id])
     assert problems(response_schema("GET", "/projects"), page) == []
+    # A mistyped amount is corrected with a reason: answered 200, and the flag goes with it.
+    status, corrected = await call(api, "POST", f"{demand}/project/fee-proof", staff,
+                                   {"file_id": proof["id"], "paid_fen": 2_400_000, "paid_on": "2025-09-29",
+                                    "correction": "金额录入有误"})
+    assert (status, corrected["fee_flag"], corrected["corrected"]) == (200, None, True)
+    assert problems(response_schema("POST", "/demands/{demand_id}/project/fee-proof", "200"), corrected) == []
+    status, page = await call(api, "GET", "/projects?flagged=true", admin)
+    assert (status, page["items"]) == (200, [])
     status, demand_page = await call(api, "GET", demand, staff)
     assert demand_page["status"] == "completed"
 
