@@ -59,6 +59,11 @@ def communicated_update(by: str) -> dict[str, str]:
     return {"status": f"已由{by}{MARK_COMMUNICATED}", "open": "false"}
 
 
+def handed_over_update(to: str) -> dict[str, str]:
+    """After the centre admin hands the demand to another staff member: the card is theirs now, not this one's."""
+    return {"status": f"已转交{to}对接", "open": "false", "docked": "false"}
+
+
 def cancelled_update() -> dict[str, str]:
     """After the expert's 取消对接: both buttons go."""
     return {"status": CANCELLED, "open": "false", "docked": "false"}

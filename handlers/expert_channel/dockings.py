@@ -7,12 +7,12 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from cards.expert_docking import DOCKING_CARD, DockingCardView, docking_card
+from cards.expert_docking import DOCKING_CARD, DockingCardView, docking_card, handed_over_update
 from handlers.errors import Conflict, DomainError, NotFound
 from handlers.expert_channel.access import is_visible
 from handlers.reviews.reviewers import userid_of
 from store.models.demands import Demand
-from store.models.expert_pages import ExpertDocking
+from store.models.expert_pages import DockingStatus, ExpertDocking
 from store.models.organisation import Account
 from store.models.organisation_people import Expert
 from store.uow import UnitOfWork
@@ -47,8 +47,9 @@ async def expert_name(uow: UnitOfWork, expert: Expert) -> str:
     return await uow.session.scalar(select(Account.name).where(Account.id == expert.account_id)) or "专家"
 
 
-async def send_card(uow: UnitOfWork, row: ExpertDocking, demand: Demand, expert: Expert) -> None:
-    """A fresh card for this round to the docking staff member, if they have DingTalk."""
+async def send_card(uow: UnitOfWork, row: ExpertDocking, demand: Demand, expert: Expert, key: str = "") -> None:
+    """A fresh card for this round to the docking staff member, if they have DingTalk. `key` tells apart the
+    cards of one round that a handover sends (DingTalk wants a new outTrackId for each card)."""
     row.card_out_track_id = row.card_userid = None
     if demand.staff_account_id is None or (userid := await userid_of(uow, demand.staff_account_id)) is None:
         return
@@ -56,6 +57,23 @@ async def send_card(uow: UnitOfWork, row: ExpertDocking, demand: Demand, expert:
     assert account is not None
     view = DockingCardView(row.id, row.rounds, demand.title, account.name, expert.title, expert.employer,
                            account.mobile, expert.introduction)
-    row.card_out_track_id, row.card_userid = f"expert-docking-{row.id}-{row.rounds}", userid
+    row.card_out_track_id, row.card_userid = f"expert-docking-{row.id}-{row.rounds}{key}", userid
     await uow.send("dingtalk.card", userid, {"template_id": DOCKING_CARD.id, "card_data": docking_card(view)},
                    platform_key=row.card_out_track_id, source=f"expert_docking:{row.id}")
+
+
+async def hand_over_cards(uow: UnitOfWork, demand: Demand, to_name: str) -> None:
+    """The experts still waiting for a call move with the demand to its new docking staff member: the former
+    one's card says who took over and loses its buttons, and the new one gets a card of their own."""
+    waiting = (await uow.session.scalars(select(ExpertDocking).where(
+        ExpertDocking.demand_id == demand.id, ExpertDocking.status == DockingStatus.DOCKED,
+        ExpertDocking.communicated_at.is_(None)).order_by(ExpertDocking.id).with_for_update())).all()
+    stamp = f"-h{int(uow.clock.now().timestamp() * 1000)}"
+    for row in waiting:
+        if row.card_out_track_id is not None and row.card_userid is not None:
+            await uow.send("dingtalk.card_update", row.card_userid,
+                           {"out_track_id": row.card_out_track_id, "card_data": handed_over_update(to_name)},
+                           source=f"expert_docking:{row.id}")
+        expert = await uow.session.get(Expert, row.expert_id)
+        assert expert is not None
+        await send_card(uow, row, demand, expert, key=stamp)

@@ -1,6 +1,7 @@
 """The centre admin hands a demand in docking to another active staff member of the same centre (seed §一.3②).
 
-The new staff member hears of it by work notice; the reminder count starts again for them."""
+The new staff member hears of it by work notice; the reminder count starts again for them, and the cards of
+experts still waiting for a call move to them."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from handlers.demands.scope import require_visible_demand
 from handlers.demands.states import Step, next_status
 from handlers.demands.timeline import step
 from handlers.errors import Conflict, Forbidden, NotFound
+from handlers.expert_channel.dockings import hand_over_cards
 from handlers.follow_up_reminders.state import restart_silence
 from handlers.follow_ups.access import accepting_institution_id, docking_centre_id, is_docking_admin
 from handlers.organisation.actors import load_actor
@@ -65,6 +67,7 @@ async def change_docking_staff(cmd: ChangeDockingStaff, uow: UnitOfWork,
         await step(uow, demand, Step.CHANGE_STAFF, demand.status, actor=actor.label, note=f"{before} → {after}",
                    data={"from_staff_account_id": before_id, "to_staff_account_id": account_id})
         await restart_silence(uow, demand.id, uow.clock.now())
+        await hand_over_cards(uow, demand, after)
         if (userid := await userid_of(uow, account_id)) is not None:
             text = f"您已被指定为需求「{demand.title}」的对接人员，请及时跟进并记录。"
             if link := policy.link(demand.id):

@@ -111,3 +111,34 @@ async def test_dock_card_mark_communicated_cancel_and_dock_again(
         answer = await response.json()
     assert answer["card"]["privateData"]["dt-li"]["tip"] == "只有该需求的对接人员可以标记已沟通"
     assert "状态：待沟通" in new.body
+
+
+async def test_a_waiting_experts_card_moves_to_the_new_docking_staff_member(
+    org: Org, container: Container, world: DingTalkWorld, stream: StreamRunner,  # noqa: F811
+    api: TestClient[Any, Any], clock: ManualClock,  # noqa: F811
+) -> None:
+    from handlers.follow_ups.change_docking_staff import ChangeDockingStaff, change_docking_staff
+    from handlers.organisation.add_staff import AddStaff, add_staff
+
+    w = await build_expert_world(org, staff_mobile=STAFF)
+    await bind(container, w.a.staff_id, "dt-zhang")
+    zhao = await add_staff(AddStaff(w.a.admin_id, w.a.centre_id, "赵六", "13800000006", "分中心主任",
+                                    centre_admin=True), org.uow)
+    await bind(container, zhao.account_id, "dt-zhao")
+    demand = await approved(w.a, title="MEMS压力传感器封装")
+    expert = bearer(await token(container, w.expert_account))
+    assert (await api.post(f"/api/v1/expert/demands/{demand}/docking", headers=expert)).status == 200
+    await drain_dingtalk(container, clock)
+    [old] = docking_cards(world)
+
+    # The centre admin 赵六 takes the demand over: 张三's card says so and loses its buttons; 赵六 gets one.
+    await change_docking_staff(ChangeDockingStaff(zhao.account_id, demand, zhao.staff_member_id), org.uow)
+    await drain_dingtalk(container, clock)
+    assert "状态：已转交赵六对接" in old.body and old.actions == []
+    [new] = [i for i in phone(world, "13800000006", "dingtalk.card") if i.title.startswith("专家对接")]
+    assert "状态：待沟通" in new.body and [a["label"] for a in new.actions] == ["联系专家", "标记已沟通"]
+
+    # 赵六's 标记已沟通 counts, through the Stream gateway; the card names him as DingTalk knows him.
+    answer = await press(api, world, new, "标记已沟通")
+    assert answer["card"]["cardParamMap"]["status"] == "已由赵局长标记已沟通"
+    assert ("follow_up", "docking", "赵六") in await timeline(container, demand)
