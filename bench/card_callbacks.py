@@ -52,6 +52,7 @@ from bench.dingtalk_side import ADMIN_MOBILE, ADMIN_USERID, STAFF_MOBILE, STAFF_
 from bench.outbox_relay import emit, percentile, scratch_database
 from bot.bootstrap import Container, build_container
 from bot.dingtalk.wiring import build_stream
+from bot.heap import freeze_startup_heap
 from bot.relay import Relay
 from bot.settings import DingTalkSettings, Settings
 from handlers.clock import SystemClock
@@ -160,6 +161,7 @@ async def world(database_url: str, staff: int, instances: int) -> AsyncIterator[
                 else:
                     raise RuntimeError("the Stream runners never all connected to the sandbox gateway")
                 staff_ids, enterprise_id = await organisation(container, staff)
+                freeze_startup_heap()  # as `kezhuan serve` does once started
                 yield World(container, http, base_url, staff_ids, enterprise_id)
         finally:
             await container.aclose()
@@ -223,6 +225,7 @@ async def _instance(conn: Connection, side: dict[str, str], database_url: str, r
     assert runner is not None
     try:
         await runner.start()
+        freeze_startup_heap()
         conn.send("started")
         await asyncio.get_running_loop().run_in_executor(None, until_closed, conn)
     finally:

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from aiohttp import web
 
 from bot.bootstrap import Container, build_container
+from bot.heap import freeze_startup_heap, thaw_heap
 from bot.relay import Relay
 from bot.settings import Settings
 from bot.web import create_web_app
@@ -67,6 +68,7 @@ async def serve(
         if "scheduler" in roles:
             scheduler = build_scheduler(container)
             scheduler.start()
+        freeze_startup_heap()
         if started is not None:
             started.set()
         await stop.wait()
@@ -79,6 +81,7 @@ async def serve(
         if runner is not None:
             await runner.cleanup()
         await container.aclose()
+        thaw_heap()
 
 
 async def _load_demo(container: Container) -> None:
