@@ -13,6 +13,7 @@ from bot.dingtalk.client import DingTalkClient
 from bot.dingtalk.contacts import ContactEvents
 from bot.dingtalk.listeners import register_all
 from bot.dingtalk.membership import ClientMemberDirectory, MembershipChannel
+from bot.dingtalk.names import PresserNames
 from bot.dingtalk.router import CardActionRouter
 from bot.dingtalk.stream import StreamRunner
 from bot.settings import DingTalkSettings, Settings
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from bot.bootstrap import Container
 
 log = logging.getLogger(__name__)
-NAME_TTL_SECONDS = 86400.0
 
 
 def dingtalk_settings(settings: Settings) -> DingTalkSettings | None:
@@ -60,15 +60,7 @@ def wire_dingtalk(container: Container) -> None:
 
 
 def build_router(container: Container, client: DingTalkClient) -> CardActionRouter:
-    async def name_of(user_id: str) -> str:
-        cached = await container.coordination.get(f"dingtalk:name:{user_id}")
-        if cached is not None:
-            return cached
-        name = str((await client.user(user_id)).get("name") or user_id)
-        await container.coordination.put(f"dingtalk:name:{user_id}", name, ttl_seconds=NAME_TTL_SECONDS)
-        return name
-
-    router = CardActionRouter(container.uow, container.clock, names=name_of)
+    router = CardActionRouter(container.uow, container.clock, names=PresserNames(client, container.coordination))
     register_all(router, review_subjects=default_subjects(container.demand_policy))
     return router
 
