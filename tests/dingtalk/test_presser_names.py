@@ -55,13 +55,20 @@ class HeldClient:
         return await self.inner.user(user_id)
 
 
-async def test_a_waiter_whose_time_runs_out_leaves_the_lookup_to_the_others(
-    world: DingTalkWorld, client: DingTalkClient, container: Container,
-) -> None:
+async def first_asking(client: DingTalkClient, container: Container) -> tuple[HeldClient, PresserNames,
+                                                                             asyncio.Future[str]]:
+    """A press asking DingTalk for 赵局长's name, held at the door."""
     held = HeldClient(client)
     names = PresserNames(held, container.coordination)
     first = asyncio.ensure_future(names("dt-zhao"))
     await held.asked.wait()
+    return held, names, first
+
+
+async def test_a_waiter_whose_time_runs_out_leaves_the_lookup_to_the_others(
+    world: DingTalkWorld, client: DingTalkClient, container: Container,
+) -> None:
+    held, names, first = await first_asking(client, container)
     with pytest.raises(TimeoutError):
         async with asyncio.timeout(0.05):
             await names("dt-zhao")  # waits on the first one's lookup, and gives up
@@ -72,10 +79,7 @@ async def test_a_waiter_whose_time_runs_out_leaves_the_lookup_to_the_others(
 async def test_when_the_asking_press_gives_up_the_waiters_fall_back_instead_of_being_cancelled(
     world: DingTalkWorld, client: DingTalkClient, container: Container,
 ) -> None:
-    held = HeldClient(client)
-    names = PresserNames(held, container.coordination)
-    first = asyncio.ensure_future(names("dt-zhao"))
-    await held.asked.wait()
+    _, names, first = await first_asking(client, container)
     second = asyncio.ensure_future(names("dt-zhao"))
     await asyncio.sleep(0.01)
     first.cancel()

@@ -153,8 +153,10 @@ async def test_contact_events_are_acked_with_success_and_recorded_once(
     def event_acks() -> list[dict[str, Any]]:
         return [a for a in world.state.acks if json.loads(a["data"]).get("status") == "SUCCESS"]
 
-    await eventually(lambda: len(event_acks()) == 2)
-    assert [json.loads(a["data"]) for a in event_acks()] == [{"status": "SUCCESS", "message": "success"}] * 2
+    # Under load a frame may be pushed again before its first ack arrives (redelivery after 0.3 s here): every
+    # ack is still a success, and each event is recorded once.
+    await eventually(lambda: len(event_acks()) >= 2)
+    assert all(json.loads(a["data"]) == {"status": "SUCCESS", "message": "success"} for a in event_acks())
     async with container.sessionmaker() as session:
         actions = (await session.execute(
             select(AuditEntry.action).where(AuditEntry.aggregate_type == "dingtalk_member",
@@ -226,7 +228,9 @@ async def test_event_that_fails_is_acked_later_and_handled_on_redelivery(
     def statuses() -> list[tuple[int, str]]:
         return [(a["code"], json.loads(a["data"]).get("status")) for a in world.state.acks if "status" in a["data"]]
 
-    await eventually(lambda: statuses() == [(500, "LATER"), (200, "SUCCESS")])
+    await eventually(lambda: (200, "SUCCESS") in statuses())
+    # The failure is answered LATER, the redelivery SUCCESS (again SUCCESS should it be pushed once more).
+    assert statuses()[0] == (500, "LATER") and set(statuses()[1:]) == {(200, "SUCCESS")}, statuses()
     async with container.sessionmaker() as session:
         recorded = (await session.execute(select(AuditEntry.action).where(
             AuditEntry.aggregate_type == "dingtalk_member", AuditEntry.aggregate_id == userid))).scalars().all()
@@ -254,7 +258,7 @@ async def test_malformed_card_callback_is_still_acked(world: DingTalkWorld, runn
         # Without an ack DingTalk would redeliver the frame and the phone would show an error.
         ack = await gateway.push("CALLBACK", "/v1.0/card/instances/callback",
                                  {"outTrackId": "ack:n1:dt-zhang", "userId": "dt-zhang", "content": content},
-                                 timeout=1.0)
+                                 timeout=5.0)
         assert ack["code"] == 200
         assert json.loads(ack["data"])["response"]["userPrivateData"]["cardParamMap"] == {"tip": INVALID}
 
@@ -267,7 +271,7 @@ async def test_events_without_an_event_id_header_are_each_recorded(
     gateway = world.server.app[gateway_key]
     for user_id in ("u1", "u2"):
         ack = await gateway.push("EVENT", "user_leave_org", {"userId": [user_id]}, eventType="user_leave_org",
-                                 timeout=1.0)
+                                 timeout=5.0)
         assert json.loads(ack["data"])["status"] == "SUCCESS"
     async with container.sessionmaker() as session:
         left = (await session.execute(select(AuditEntry.aggregate_id).where(
