@@ -20,6 +20,7 @@ from handlers.projects.upload_project_file import UploadProjectFile, upload_proj
 from handlers.publications.publish_demand import PublishDemand, publish_demand
 from handlers.reviews.decide_review import DecideReview, Decision, decide_review
 from sandbox.demo import DemoContext, demo_seed
+from sandbox.documents import make_pdf
 from store.models.demands import Demand
 from store.models.organisation import Account
 from store.models.organisation_people import Enterprise
@@ -55,28 +56,12 @@ async def _register_project(ctx: DemoContext, staff: int, demand_id: int) -> Non
     """张三 registers the project the docking led to: the demand becomes 已完成 and he earns 5 points."""
     if ctx.files is None:
         return  # a context without file storage cannot keep the contract
-    contract = await upload_project_file(UploadProjectFile(staff, "技术开发合同.pdf", _contract_pdf()), ctx.uow(),
+    contract = await upload_project_file(UploadProjectFile(staff, "技术开发合同.pdf", make_pdf("contract")), ctx.uow(),
                                          ctx.files)
     today = ctx.clock.now().astimezone(ZoneInfo("Asia/Shanghai")).date()
     fields = ProjectFields("晶圆传输机械手高精度定位技术开发", "development", 48_000_000, today, "周教授",
                            ("陈工", "林博士"), "浙江大学", "university", "commissioned", contract.id)
     await register_project(RegisterProject(staff, demand_id, fields), ctx.uow())
-
-
-def _contract_pdf() -> bytes:
-    """A one-page PDF with a sound cross-reference table (the upload is checked by content)."""
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>"]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
 
 
 @demo_seed("demands", order=10)

@@ -13,10 +13,10 @@ from handlers.projects.fields import ProjectFields
 from handlers.projects.register_project import RegisterProject, register_project
 from handlers.projects.upload_project_file import UploadProjectFile, upload_project_file
 from handlers.reviews.decide_review import DecideReview, Decision, decide_review
+from sandbox.documents import make_pdf
 from store.models.demands import Review
 from tests.api.demand_world import FIELDS
 from tests.organisation.conftest import Org
-from tests.test_files import make_pdf
 
 WRITERS = ("institution_admin", "centre_admin", "staff")
 

@@ -21,6 +21,7 @@ from handlers.organisation.expert_import.columns import COLUMNS, ERROR_HEADER, G
 from handlers.organisation.expert_import.error_file import FailedRow, build_error_file
 from handlers.organisation.expert_import.import_experts import ExpertsImported, ImportExperts, import_experts
 from handlers.organisation.expert_import.template import build_template
+from sandbox.documents import make_pdf
 from store.filestore import LocalFileStorage
 from store.models.audit import AuditEntry
 from store.models.files import StoredFile
@@ -28,7 +29,7 @@ from store.models.organisation import Account, AccountStatus
 from store.models.organisation_people import Expert, ExpertLink, ExpertResearchResult
 from store.uow import UnitOfWork
 from tests.organisation.conftest import Org, refused
-from tests.test_files import make_docx, make_pdf, make_xlsx
+from tests.test_files import make_docx, make_xlsx
 
 CODE_B = "12330100MB0123456R"
 HEADERS = [c.title for c in COLUMNS]  # 姓名*, 手机号*, 工作单位, 职称, 个人简介, 科研成果, 技术方案

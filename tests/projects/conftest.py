@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 from handlers.projects.fields import ProjectFields
 from handlers.projects.register_project import ProjectRegistered, RegisterProject, register_project
 from handlers.projects.upload_project_file import UploadProjectFile, upload_project_file
+from sandbox.documents import make_pdf
 from store.models.points import PointEntry
 from tests.follow_ups.conftest import Docking, docking  # noqa: F401
 from tests.organisation.conftest import org, regions, registry  # noqa: F401
-from tests.test_files import make_pdf
 
 FIELDS = ProjectFields(
     name="MEMS压力传感器封装工艺联合开发", category="development", amount_fen=30_000_000, signed_on=date(2025, 9, 28),

@@ -7,11 +7,11 @@ from typing import Any
 from aiohttp import FormData
 from aiohttp.test_utils import TestClient
 
+from sandbox.documents import make_pdf
 from tests.api.conftest import World, api, bearer  # noqa: F401
 from tests.api.openapi_check import problems, response_schema
 from tests.follow_ups.conftest import Docking
 from tests.organisation.conftest import snapshot
-from tests.test_files import make_pdf
 
 BODY = {"name": "MEMS压力传感器封装工艺联合开发", "category": "development", "amount_fen": 30_000_000,
         "signed_on": "2025-09-28", "leader": "刘教授", "members": ["王工"], "undertaking_unit": "浙江大学",
