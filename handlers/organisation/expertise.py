@@ -28,3 +28,35 @@ def expert_region(code: str | None) -> str | None:
     if code is None or not code.strip():
         return None
     return v.region_code(code, Regions.load())
+
+
+def research_fields_named(items: Sequence[str]) -> list[str]:
+    """Research fields as a spreadsheet gives them: each a taxonomy code or a field's name (names are unique)."""
+    taxonomy = TechFields.load()
+    by_name = {f.name: f.code for f in taxonomy}
+    codes = []
+    for item in (i.strip() for i in items):
+        code = item if taxonomy.exists(item) else by_name.get(item)
+        if code is None:
+            raise InvalidInput(f"未知的研究领域「{item[:20]}」，请填写技术领域名称或代码", code="invalid_tech_field")
+        codes.append(code)
+    return research_fields(codes)
+
+
+def region_named(text: str) -> str | None:
+    """A region as a spreadsheet gives it: a code, a full name, or a name only one current region has."""
+    text = text.strip()
+    if not text:
+        return None
+    regions = Regions.load()
+    if regions.exists(text):
+        return expert_region(text)
+    found = regions.named(text)
+    if len(found) == 1:
+        return found[0].code
+    if not found:
+        raise InvalidInput(f"未找到地区「{text[:20]}」，请填写行政区划代码或完整名称，如：浙江省杭州市西湖区",
+                           code="invalid_region")
+    raise InvalidInput(
+        f"有{len(found)}个地区名为「{text[:20]}」，请填写完整名称（如：浙江省杭州市西湖区）或行政区划代码",
+        code="invalid_region")

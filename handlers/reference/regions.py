@@ -66,6 +66,11 @@ class Regions:
             children.setdefault(region.parent, []).append(region)
         self._children = {parent: tuple(kids) for parent, kids in children.items()}
         self._full_names = {code: self._compose_full_name(code) for code in self._by_code}
+        self._by_name: dict[str, list[Region]] = {}
+        for region in self._by_code.values():
+            if region.abolished is None and not region.is_placeholder:
+                for name in {region.name, self._full_names[region.code]}:
+                    self._by_name.setdefault(name, []).append(region)
 
     @classmethod
     def load(cls) -> Regions:
@@ -133,6 +138,10 @@ class Regions:
     def within(self, code: str, scope_code: str) -> bool:
         """Whether a scope covers the region: a scope covers itself and everything below it, never its parents."""
         return self.get(code).code.startswith(self.scope_prefix(scope_code))
+
+    def named(self, text: str) -> tuple[Region, ...]:
+        """Current regions called exactly this, by name (西湖区: two of them) or full name (浙江省杭州市西湖区: one)."""
+        return tuple(self._by_name.get(text.strip(), ()))
 
     def search(self, text: str, *, limit: int = 20) -> list[Region]:
         """Current regions whose name (or full name) contains the text, best matches first, for pickers."""

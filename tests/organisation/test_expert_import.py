@@ -17,7 +17,13 @@ from handlers.files.detect import detect
 from handlers.organisation.add_expert import AddExpert, add_expert
 from handlers.organisation.expert_import import import_experts as importer
 from handlers.organisation.expert_import import sheet
-from handlers.organisation.expert_import.columns import COLUMNS, ERROR_HEADER, GUIDE_SHEET_NAME, SHEET_NAME
+from handlers.organisation.expert_import.columns import (
+    COLUMNS,
+    ERROR_HEADER,
+    FIELDS_SHEET_NAME,
+    GUIDE_SHEET_NAME,
+    SHEET_NAME,
+)
 from handlers.organisation.expert_import.error_file import FailedRow, build_error_file
 from handlers.organisation.expert_import.import_experts import ExpertsImported, ImportExperts, import_experts
 from handlers.organisation.expert_import.template import build_template
@@ -32,7 +38,7 @@ from tests.organisation.conftest import Org, refused
 from tests.test_files import make_docx, make_xlsx
 
 CODE_B = "12330100MB0123456R"
-HEADERS = [c.title for c in COLUMNS]  # 姓名*, 手机号*, 工作单位, 职称, 个人简介, 科研成果, 技术方案
+HEADERS = [c.title for c in COLUMNS]  # 姓名*, 手机号*, 工作单位, 职称, 个人简介, 科研成果, 技术方案, 研究领域, 所在地区
 
 
 def xlsx(rows: Sequence[Sequence[object]], headers: Sequence[object] = HEADERS) -> bytes:
@@ -76,9 +82,13 @@ async def test_template_has_the_columns_rules_and_imports_nothing_as_it_is(org: 
     kind = detect(template)
     assert kind is not None and kind.kind == "xlsx"
     workbook = load_workbook(io.BytesIO(template))
-    assert workbook.sheetnames == [SHEET_NAME, GUIDE_SHEET_NAME]
+    assert workbook.sheetnames == [SHEET_NAME, GUIDE_SHEET_NAME, FIELDS_SHEET_NAME]
     data = workbook[SHEET_NAME]
-    assert [c.value for c in data[1]] == ["姓名*", "手机号*", "工作单位", "职称", "个人简介", "科研成果", "技术方案"]
+    assert [c.value for c in data[1]] == ["姓名*", "手机号*", "工作单位", "职称", "个人简介", "科研成果", "技术方案",
+                                          "研究领域", "所在地区"]
+    # The taxonomy the 研究领域 column takes, by name or code.
+    fields = [[c.value for c in row] for row in workbook[FIELDS_SHEET_NAME].iter_rows(min_row=2)]
+    assert ["010101", "基础软件", "电子信息 › 软件 › 基础软件"] in fields and len(fields) == 314
     assert data.max_row == 1  # no sample row that could be imported by mistake
     assert data["B1"].comment is not None and "手机号" in data["B1"].comment.text
     assert data.data_validations.dataValidation  # length prompts while typing
@@ -294,3 +304,26 @@ def test_the_error_file_hands_text_back_as_text() -> None:
     row = FailedRow(2, {"name": '=HYPERLINK("http://example.invalid")', "mobile": "123"}, (("手机号", "有误"),))
     cell = load_workbook(io.BytesIO(build_error_file([row]))).worksheets[0]["A2"]
     assert (cell.value, cell.data_type) == ('=HYPERLINK("http://example.invalid")', "s")
+
+
+async def test_research_fields_and_region_by_name_or_code_so_pushes_can_find_the_experts(org: Org) -> None:
+    inst, admin = await org.institution()
+    rows = [
+        ["孙一", "13500000001", None, None, None, None, None, "新材料；010101", "浙江省杭州市西湖区"],
+        ["孙二", "13500000002", None, None, None, None, None, "0101\n电子信息", "330106"],
+        ["孙三", "13500000003", None, None, None, None, None, "炼金术", "西湖区"],  # unknown field, two 西湖区
+        ["孙四", "13500000004", None, None, None, None, None, None, "杭州市"],  # a name only one region has
+    ]
+    result = await run(org, inst, admin, xlsx(rows))
+    assert (result.imported, result.failed) == (3, 1)
+    assert {(e.row, e.column) for e in result.errors} == {(4, "研究领域"), (4, "所在地区")}
+    reasons = {e.column: e.reason for e in result.errors}
+    assert reasons["研究领域"] == "未知的研究领域「炼金术」，请填写技术领域名称或代码"
+    assert reasons["所在地区"].startswith("有2个地区名为「西湖区」")
+    async with org.container.sessionmaker() as s:
+        experts = dict((await s.execute(select(Account.mobile, Expert).join(
+            Expert, Expert.account_id == Account.id))).all())
+    assert (experts["13500000001"].research_fields, experts["13500000001"].region_code) == (["04", "010101"],
+                                                                                             "330106")
+    assert (experts["13500000002"].research_fields, experts["13500000002"].region_code) == (["0101", "01"], "330106")
+    assert (experts["13500000004"].research_fields, experts["13500000004"].region_code) == ([], "330100")

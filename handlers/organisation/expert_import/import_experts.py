@@ -32,6 +32,7 @@ from handlers.organisation.expert_import.columns import BY_HEADER, COLUMNS, WORK
 from handlers.organisation.expert_import.error_file import FailedRow, build_error_file
 from handlers.organisation.expert_import.sheet import SheetRow, read_rows
 from handlers.organisation.expert_profiles import ExpertProfile, Work, create_expert, link_expert
+from handlers.organisation.expertise import region_named, research_fields_named
 from handlers.organisation.people import find_or_create_account
 from store.models.organisation import Account
 from store.models.organisation_people import Expert, ExpertLink
@@ -78,6 +79,8 @@ class _Expert:
     introduction: str
     research_results: tuple[str, ...]
     technical_solutions: tuple[str, ...]
+    research_fields: tuple[str, ...]  # taxonomy codes
+    region_code: str | None
 
 
 async def import_experts(
@@ -154,9 +157,20 @@ def _check(row: SheetRow) -> tuple[_Expert | None, list[tuple[str, str]]]:
     intro = field("introduction", v.introduction)
     results = _works(values["research_results"], "科研成果", problems)
     solutions = _works(values["technical_solutions"], "技术方案", problems)
+    fields: list[str] = []
+    try:
+        fields = research_fields_named(_items(values["research_fields"]))
+    except InvalidInput as exc:
+        problems.append((_HEADER["research_fields"], exc.message))
+    region: str | None = None
+    try:
+        region = region_named(values["region"])
+    except InvalidInput as exc:
+        problems.append((_HEADER["region"], exc.message))
     if problems:
         return None, problems
-    return _Expert(row.number, name, mobile, title, employer, intro, results, solutions), problems
+    return _Expert(row.number, name, mobile, title, employer, intro, results, solutions, tuple(fields),
+                   region), problems
 
 
 def _valid_mobile(cell: str) -> str | None:
@@ -166,11 +180,16 @@ def _valid_mobile(cell: str) -> str | None:
         return None
 
 
-def _works(cell: str, label: str, problems: list[tuple[str, str]]) -> tuple[str, ...]:
+def _items(cell: str) -> tuple[str, ...]:
+    """A list cell's items: one per line or between semicolons (half or full width)."""
     text = cell
     for separator in WORK_SEPARATORS[1:]:
         text = text.replace(separator, WORK_SEPARATORS[0])
-    titles = tuple(t.strip() for t in text.split(WORK_SEPARATORS[0]) if t.strip())
+    return tuple(t.strip() for t in text.split(WORK_SEPARATORS[0]) if t.strip())
+
+
+def _works(cell: str, label: str, problems: list[tuple[str, str]]) -> tuple[str, ...]:
+    titles = _items(cell)
     limit = BY_HEADER[label].max_len or 0
     for t in titles:
         if len(t) > limit:
@@ -238,7 +257,8 @@ async def _link(uow: UnitOfWork, actor: Actor, institution_id: int, e: _Expert) 
     if expert is None:
         profile = ExpertProfile(
             e.title, e.employer, e.introduction,
-            [Work(t) for t in e.research_results], [Work(t) for t in e.technical_solutions],
+            [Work(t) for t in e.research_results], [Work(t) for t in e.technical_solutions], e.research_fields,
+            e.region_code,
         )
         expert = await create_expert(uow, account, profile, actor.label)
     await link_expert(

@@ -14,7 +14,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from handlers.organisation.expert_import.columns import COLUMNS, GUIDE_SHEET_NAME, SHEET_NAME, Column
+from handlers.organisation.expert_import.columns import (
+    COLUMNS,
+    FIELDS_SHEET_NAME,
+    GUIDE_SHEET_NAME,
+    SHEET_NAME,
+    Column,
+)
+from handlers.reference.tech_fields import TechFields
 
 TEMPLATE_FILENAME = "专家导入模板.xlsx"
 MAX_IMPORT_ROWS = 5000  # also enforced by the import
@@ -35,6 +42,8 @@ RULES: tuple[str, ...] = (
     "7. 科研成果、技术方案：每项填写名称（不超过200个字），多项用换行（Alt+Enter）或分号分隔。",
     "8. 空行会被忽略；单次最多导入5000行，文件不超过5 MB，仅支持 .xlsx 格式。",
     "9. 导入后可下载「错误行」文件：其中只包含未导入的行，最后一列为错误原因；修改后可直接重新上传。",
+    f"10. 研究领域：填写「{FIELDS_SHEET_NAME}」工作表中的领域名称或代码，最多10个；所在地区：填写行政区划代码或"
+    "完整名称（如：浙江省杭州市西湖区），同名地区（如两个「西湖区」）须写完整名称。",
 )
 
 
@@ -52,6 +61,7 @@ def build_template() -> bytes:
             sheet.add_data_validation(validation)
             validation.add(f"{letter}2:{letter}{_VALIDATED_ROWS}")
     _guide(workbook.create_sheet(GUIDE_SHEET_NAME))
+    _fields(workbook.create_sheet(FIELDS_SHEET_NAME))
     return save(workbook)
 
 
@@ -120,7 +130,21 @@ def _guide(sheet: Worksheet) -> None:
         sheet.cell(row=row, column=1, value=f"{column.title}：{column.note}")
     row += 2
     sheet.cell(row=row, column=1, value="填写示例（请勿复制到「专家信息」工作表之外的位置）").font = HEADER_FONT
-    example = ("张三", "13812345678", "浙江大学", "教授", "长期从事新材料研究。", "石墨烯改性涂料\n高强度复合材料", "")
+    example = ("张三", "13812345678", "浙江大学", "教授", "长期从事新材料研究。", "石墨烯改性涂料\n高强度复合材料", "",
+               "新材料", "浙江省杭州市西湖区")
     for index, (column, value) in enumerate(zip(COLUMNS, example, strict=True), start=1):
         sheet.cell(row=row + 1, column=index, value=column.title).font = HEADER_FONT
         sheet.cell(row=row + 2, column=index, value=value)
+
+
+def _fields(sheet: Worksheet) -> None:
+    """The technical-field taxonomy: what the 研究领域 column takes, by name or by code."""
+    for index, (title, width) in enumerate((("代码", 12), ("名称", 36), ("所属领域", 60)), start=1):
+        sheet.cell(row=1, column=index, value=title).font = HEADER_FONT
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    taxonomy = TechFields.load()
+    for row, field in enumerate(taxonomy, start=2):
+        sheet.cell(row=row, column=1, value=field.code).number_format = TEXT_FORMAT
+        sheet.cell(row=row, column=2, value=field.name)
+        sheet.cell(row=row, column=3, value=taxonomy.path(field.code))
+    sheet.freeze_panes = "A2"
