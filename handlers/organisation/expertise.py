@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 from handlers.errors import InvalidInput
 from handlers.organisation import validation as v
@@ -33,10 +34,9 @@ def expert_region(code: str | None) -> str | None:
 def research_fields_named(items: Sequence[str]) -> list[str]:
     """Research fields as a spreadsheet gives them: each a taxonomy code or a field's name (names are unique)."""
     taxonomy = TechFields.load()
-    by_name = {f.name: f.code for f in taxonomy}
     codes = []
     for item in (i.strip() for i in items):
-        code = item if taxonomy.exists(item) else by_name.get(item)
+        code = item if taxonomy.exists(item) else _codes_by_name().get(item)
         if code is None:
             raise InvalidInput(f"未知的研究领域「{item[:20]}」，请填写技术领域名称或代码", code="invalid_tech_field")
         codes.append(code)
@@ -60,3 +60,9 @@ def region_named(text: str) -> str | None:
     raise InvalidInput(
         f"有{len(found)}个地区名为「{text[:20]}」，请填写完整名称（如：浙江省杭州市西湖区）或行政区划代码",
         code="invalid_region")
+
+
+@cache
+def _codes_by_name() -> dict[str, str]:
+    """Built once: an import asks for it row by row."""
+    return {f.name: f.code for f in TechFields.load()}
