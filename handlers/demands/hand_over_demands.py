@@ -11,6 +11,7 @@ from sqlalchemy import select
 from handlers.demands.states import Step
 from handlers.demands.timeline import step
 from handlers.errors import InvalidInput
+from handlers.expert_channel.dockings import hand_over_cards
 from handlers.follow_up_reminders.state import restart_silence
 from store.models.demands import Demand, DemandStatus
 from store.uow import UnitOfWork
@@ -41,3 +42,5 @@ async def hand_over(uow: UnitOfWork, demands: list[Demand], successor_account_id
                    data={"from_staff_account_id": before, "to_staff_account_id": successor_account_id})
         if demand.status == DemandStatus.DOCKING:
             await restart_silence(uow, demand.id, now)
+        if demand.status in (DemandStatus.DOCKING, DemandStatus.PUBLISHED):
+            await hand_over_cards(uow, demand, successor)

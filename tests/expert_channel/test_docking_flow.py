@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from aiohttp.test_utils import TestClient
+from sqlalchemy import select
 
 from bot.bootstrap import Container
 from bot.dingtalk.stream import StreamRunner
 from handlers.clock import ManualClock
 from sandbox.state import InboxItem
+from store.models.organisation import StaffMember
 from tests.api.conftest import bearer
 from tests.demands.conftest import bind, outbox, timeline
 from tests.demands.test_sandbox_acceptance import drain_dingtalk
@@ -113,12 +116,14 @@ async def test_dock_card_mark_communicated_cancel_and_dock_again(
     assert "状态：待沟通" in new.body
 
 
+@pytest.mark.parametrize("how", ["change_of_staff", "departure"])
 async def test_a_waiting_experts_card_moves_to_the_new_docking_staff_member(
     org: Org, container: Container, world: DingTalkWorld, stream: StreamRunner,  # noqa: F811
-    api: TestClient[Any, Any], clock: ManualClock,  # noqa: F811
+    api: TestClient[Any, Any], clock: ManualClock, how: str,  # noqa: F811
 ) -> None:
     from handlers.follow_ups.change_docking_staff import ChangeDockingStaff, change_docking_staff
     from handlers.organisation.add_staff import AddStaff, add_staff
+    from handlers.organisation.record_staff_departure import RecordStaffDeparture, record_staff_departure
 
     w = await build_expert_world(org, staff_mobile=STAFF)
     await bind(container, w.a.staff_id, "dt-zhang")
@@ -131,8 +136,16 @@ async def test_a_waiting_experts_card_moves_to_the_new_docking_staff_member(
     await drain_dingtalk(container, clock)
     [old] = docking_cards(world)
 
-    # The centre admin 赵六 takes the demand over: 张三's card says so and loses its buttons; 赵六 gets one.
-    await change_docking_staff(ChangeDockingStaff(zhao.account_id, demand, zhao.staff_member_id), org.uow)
+    # The centre admin 赵六 takes the demand over, or takes over from 张三 who leaves: 张三's card says so and loses
+    # its buttons; 赵六 gets one.
+    if how == "change_of_staff":
+        await change_docking_staff(ChangeDockingStaff(zhao.account_id, demand, zhao.staff_member_id), org.uow)
+    else:
+        async with container.sessionmaker() as session:
+            leaver = await session.scalar(select(StaffMember.id).where(StaffMember.account_id == w.a.staff_id))
+        assert leaver is not None
+        await record_staff_departure(RecordStaffDeparture(zhao.account_id, leaver, zhao.staff_member_id, "调岗"),
+                                     org.uow)
     await drain_dingtalk(container, clock)
     assert "状态：已转交赵六对接" in old.body and old.actions == []
     [new] = [i for i in phone(world, "13800000006", "dingtalk.card") if i.title.startswith("专家对接")]
