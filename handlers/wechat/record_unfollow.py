@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from handlers.expert_digest.unsent import release_unsent_pairs
 from handlers.wechat.followers import is_stale, lock_follower, personal
 from handlers.wechat.inbox import claim_inbox
 from store.audit.erase import erase_subject
@@ -57,5 +58,6 @@ async def record_unfollow(cmd: RecordUnfollow, uow: UnitOfWork) -> UnfollowRecor
             "wechat_follower", follower.id, "unfollowed", data={"app_id": cmd.app_id, "reason": cmd.reason}
         )
         await erase_subject(uow.session, subject=subject, now=now)
+        await release_unsent_pairs(uow.session, cmd.openid)
         await uow.commit()
         return UnfollowRecorded(duplicate=False, changed=True)

@@ -104,7 +104,7 @@ async def test_43004_marks_the_expert_unfollowed_and_later_digests_skip_them(wor
     # The platform lost the unsubscribe push: we still believe they follow.
     await world.service.call("POST", f"{WX}/__sandbox__/user",
                              {"openid": qian.persona.wechat_openid, "subscribed": False})
-    await world.approved("工业软件国产化适配方案征集", "0101")
+    first = await world.approved("工业软件国产化适配方案征集", "0101")
     assert (await world.run(beijing(DAY, 16))).messages == 1
     await world.drain()
     [row] = await world.templates(qian)
@@ -113,9 +113,41 @@ async def test_43004_marks_the_expert_unfollowed_and_later_digests_skip_them(wor
         follower = (await session.scalars(select(WeChatFollower).where(
             WeChatFollower.openid == qian.persona.wechat_openid))).one()
     assert follower.subscribed is False and follower.unfollow_reason == "43004"
+    # They never saw that demand: it is not kept out of a later digest.
+    assert await world.pairs() == set()
     world.clock.set(beijing(DAY + timedelta(days=1), 10))
-    await world.approved("另一条软件需求", "0102")
+    another = await world.approved("另一条软件需求", "0102")
     assert (await world.run(beijing(DAY + timedelta(days=1), 16))).messages == 0
+
+    # Following again, the next digest brings both demands.
+    await world.service.call("POST", f"{WX}/console/follow", {"person_id": qian.persona.id})
+    world.clock.set(beijing(DAY + timedelta(days=2), 10))
+    again = await world.run(beijing(DAY + timedelta(days=2), 16))
+    assert (again.messages, again.pairs) == (1, 2)
+    assert {demand for _, demand in await world.pairs()} == {first, another}
+
+
+async def test_unfollowing_before_the_digest_went_out_lets_its_demands_come_again(world: World) -> None:
+    qian = await world.expert("钱学者", "13912340001")
+    await world.subscribe(qian, "01")
+    await world.approved("工业软件国产化适配方案征集", "0101")
+    assert (await world.run(beijing(DAY, 16))).messages == 1
+    assert len(await world.pairs()) == 1
+    await world.service.call("POST", f"{WX}/console/unfollow", {"person_id": qian.persona.id})
+    assert await world.pairs() == set()
+    await world.drain()
+    assert await world.inbox(qian.persona, "wechat.template") == []  # refused: they no longer follow
+
+
+async def test_a_digest_that_went_out_keeps_its_pairs_when_the_expert_leaves_later(world: World) -> None:
+    qian = await world.expert("钱学者", "13912340001")
+    await world.subscribe(qian, "01")
+    await world.approved("工业软件国产化适配方案征集", "0101")
+    await world.run(beijing(DAY, 16))
+    await world.drain()
+    assert len(await world.inbox(qian.persona, "wechat.template")) == 1
+    await world.service.call("POST", f"{WX}/console/unfollow", {"person_id": qian.persona.id})
+    assert len(await world.pairs()) == 1
 
 
 async def test_the_quota_pause_stops_the_run_and_a_rerun_after_it_sends(world: World) -> None:
