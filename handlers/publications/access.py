@@ -70,9 +70,11 @@ async def letter_for(uow: UnitOfWork, publication: DemandPublication, acceptor_i
                   fee_ratio_bp=publication.fee_ratio_bp)
 
 
-async def end_open_offer(uow: UnitOfWork, demand_id: int, now: datetime) -> None:
-    """A demand closed or completed while still offered is offered no longer: its open publication ends as
-    withdrawn, so the publisher's list does not keep showing it as open. An accepted one stays accepted."""
-    await uow.session.execute(update(DemandPublication).where(
+async def end_open_offer(uow: UnitOfWork, demand_id: int, now: datetime) -> bool:
+    """The demand's open publication ends as withdrawn: the publisher withdraws it, or the demand is closed or
+    completed while still offered (so the publisher's list does not keep showing it as open). One conditional
+    update: False when there was none open, e.g. an institution accepted it meanwhile (it stays accepted)."""
+    ended = await uow.session.execute(update(DemandPublication).where(
         DemandPublication.demand_id == demand_id, DemandPublication.status == PublicationStatus.OPEN,
     ).values(status=PublicationStatus.WITHDRAWN, withdrawn_at=now))
+    return bool(getattr(ended, "rowcount", 0))

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from handlers.demands.states import Step, next_status
 from handlers.demands.timeline import step
 from handlers.errors import Conflict
 from handlers.organisation.actors import load_actor
-from handlers.publications.access import require_open
+from handlers.publications.access import end_open_offer, require_open
 from handlers.publications.publisher import publishers_demand
 from store.models.publications import DemandPublication, PublicationStatus
 from store.uow import UnitOfWork
@@ -40,11 +40,7 @@ async def withdraw_publication(cmd: WithdrawPublication, uow: UnitOfWork) -> Pub
             raise Conflict("该需求当前未公开", code="not_published")
         await require_open(uow, publication)
         now = uow.clock.now()
-        done = await uow.session.execute(
-            update(DemandPublication).where(DemandPublication.id == publication.id,
-                                            DemandPublication.status == PublicationStatus.OPEN)
-            .values(status=PublicationStatus.WITHDRAWN, withdrawn_at=now))
-        if done.rowcount != 1:  # type: ignore[attr-defined]
+        if not await end_open_offer(uow, demand.id, now):
             raise Conflict("该需求已被受理，不能撤回公开", code="already_accepted")
         before = demand.status
         demand.status = next_status(Step.UNPUBLISH, before)
