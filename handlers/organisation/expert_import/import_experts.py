@@ -18,6 +18,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import TypeVar
 
 from sqlalchemy import select
 
@@ -39,6 +40,7 @@ from store.models.organisation_people import Expert, ExpertLink
 from store.uow import UnitOfWork
 
 BATCH_SIZE = 200
+T = TypeVar("T")
 ERROR_SUFFIX = "_错误行"
 _HEADER = {c.field: c.header for c in COLUMNS}
 
@@ -143,34 +145,26 @@ def _check(row: SheetRow) -> tuple[_Expert | None, list[tuple[str, str]]]:
     values = row.values
     problems: list[tuple[str, str]] = []
 
-    def field(name: str, rule: Callable[[str], str]) -> str:
+    def field(name: str, rule: Callable[[str], T], failed: T) -> T:
         try:
             return rule(values[name])
         except InvalidInput as exc:
             problems.append((_HEADER[name], exc.message))
-            return ""
+            return failed
 
-    name = field("name", lambda s: v.required_text(s, "专家姓名", 64))
-    mobile = field("mobile", v.mobile)
-    employer = field("employer", lambda s: v.optional_text(s, "工作单位", 128))
-    title = field("title", lambda s: v.optional_text(s, "职称", 64))
-    intro = field("introduction", v.introduction)
+    name = field("name", lambda s: v.required_text(s, "专家姓名", 64), "")
+    mobile = field("mobile", v.mobile, "")
+    employer = field("employer", lambda s: v.optional_text(s, "工作单位", 128), "")
+    title = field("title", lambda s: v.optional_text(s, "职称", 64), "")
+    intro = field("introduction", v.introduction, "")
     results = _works(values["research_results"], "科研成果", problems)
     solutions = _works(values["technical_solutions"], "技术方案", problems)
-    fields: list[str] = []
-    try:
-        fields = research_fields_named(_items(values["research_fields"]))
-    except InvalidInput as exc:
-        problems.append((_HEADER["research_fields"], exc.message))
-    region: str | None = None
-    try:
-        region = region_named(values["region"])
-    except InvalidInput as exc:
-        problems.append((_HEADER["region"], exc.message))
+    no_fields: tuple[str, ...] = ()
+    fields = field("research_fields", lambda s: tuple(research_fields_named(_items(s))), no_fields)
+    region = field("region", region_named, None)
     if problems:
         return None, problems
-    return _Expert(row.number, name, mobile, title, employer, intro, results, solutions, tuple(fields),
-                   region), problems
+    return _Expert(row.number, name, mobile, title, employer, intro, results, solutions, fields, region), problems
 
 
 def _valid_mobile(cell: str) -> str | None:
