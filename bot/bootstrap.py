@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from bot.wechat.config import resolve_wechat_config
 from bot.wechat.wiring import wire_wechat
 from handlers.auth.policy import AuthPolicy
 from handlers.calendar.office_hours import OfficeHours
-from handlers.clock import Clock, SystemClock
+from handlers.clock import Clock, OffsetClock, SystemClock
 from handlers.demands.policy import DemandPolicy
 from handlers.expert_digest.policy import DigestPolicy
 from handlers.expert_push.policy import ExpertPushPolicy
@@ -43,6 +44,8 @@ if TYPE_CHECKING:
     from sandbox.test_provider import TestProviderState
 
 ReadinessCheck = Callable[[], Awaitable[bool]]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -132,12 +135,20 @@ def export_library_environment(settings: Settings) -> None:
     os.environ["DINGTALK_OPENAPI_ENDPOINT"] = settings.dingtalk.api_base_url
 
 
+def settings_clock(settings: Settings) -> Clock:
+    """The one clock of a process: the system's, or shifted to `clock_start` when that is configured."""
+    if settings.clock_start is None:
+        return SystemClock()
+    log.warning("clock starts at %s, not the system time", settings.clock_start.isoformat())
+    return OffsetClock(settings.clock_start)
+
+
 async def build_container(settings: Settings, *, clock: Clock | None = None) -> Container:
     export_library_environment(settings)
     engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
     container = Container(
         settings=settings,
-        clock=clock or SystemClock(),
+        clock=clock or settings_clock(settings),
         engine=engine,
         sessionmaker=create_sessionmaker(engine),
         coordination=Coordination(connect(settings.redis_url), namespace=f"kz:{settings.environment}"),

@@ -5,7 +5,7 @@ Nothing else in the code base reads the environment: everything that needs a val
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Literal
 
@@ -301,6 +301,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
     data_dir: Path = Path("var")
+    # When set (ISO 8601 with an offset), this process's clock read this instant when it started and moves on
+    # from there: a command run for a test or a rehearsal shares the caller's "now". Unset: the system clock.
+    clock_start: datetime | None = None
     # The test channel (a provider used by the test suite and the console); unset means not wired.
     test_channel_url: str | None = None
 
@@ -315,6 +318,13 @@ class Settings(BaseSettings):
     follow_up: FollowUpSettings = Field(default_factory=FollowUpSettings)
     demands: DemandSettings = Field(default_factory=DemandSettings)
     digest: DigestSettings = Field(default_factory=DigestSettings)
+
+    @field_validator("clock_start")
+    @classmethod
+    def _clock_start_is_aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("clock_start needs a UTC offset, e.g. 2027-01-04T09:00:00+08:00")
+        return value
 
     @property
     def files_dir(self) -> Path:

@@ -23,6 +23,25 @@ class SystemClock:
         await asyncio.sleep(seconds)
 
 
+class OffsetClock:
+    """The system clock shifted so that it read `start` when built; it moves on in real time from there.
+
+    What `KEZHUAN_CLOCK_START` gives every process (the CLI, the jobs, the service): a command run on behalf of
+    a test or a rehearsal sees the same "now" as the process that asked for it, instead of the machine's date."""
+
+    def __init__(self, start: datetime, *, system: SystemClock | None = None) -> None:
+        if start.tzinfo is None:
+            raise ValueError("the clock's start must be timezone-aware")
+        self._system = system or SystemClock()
+        self._offset = start.astimezone(UTC) - self._system.now()
+
+    def now(self) -> datetime:
+        return self._system.now() + self._offset
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+
 class ManualClock:
     """A clock that only moves when told to; `sleep` advances it instead of waiting."""
 

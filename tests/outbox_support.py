@@ -37,7 +37,7 @@ def delivered_counts(state: TestProviderState) -> Counter[int]:
 class RelayProcess:
     """`kezhuan serve --role relay` in its own process, configured only through the environment."""
 
-    def __init__(self, settings: Settings, provider_url: str, *, lease_seconds: float = 2.0) -> None:
+    def __init__(self, settings: Settings, provider_url: str, clock: Clock, *, lease_seconds: float = 2.0) -> None:
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith("KEZHUAN_")},
             "PYTHONPATH": str(ROOT),
@@ -53,6 +53,8 @@ class RelayProcess:
             "KEZHUAN_OUTBOX__POLL_INTERVAL_SECONDS": "0.05",
             "KEZHUAN_OUTBOX__BACKOFF_BASE_SECONDS": "0.01",
             "KEZHUAN_OUTBOX__BATCH_SIZE": "10",
+            # The process's clock starts at the test's "now" and runs on in real time from there.
+            "KEZHUAN_CLOCK_START": clock.now().isoformat(),
         }
         if settings.redis_url:
             self.env["KEZHUAN_REDIS_URL"] = settings.redis_url
@@ -77,7 +79,9 @@ class RelayProcess:
         return err.decode("utf-8", "replace")
 
 
-async def cli(settings: Settings, *args: str) -> tuple[int, str]:
+async def cli(settings: Settings, *args: str, clock: Clock) -> tuple[int, str]:
+    """Run `kezhuan ARGS` in a subprocess on the test's database, its clock starting at the test's "now"
+    (`KEZHUAN_CLOCK_START`), never at the machine's date."""
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("KEZHUAN_")},
         "PYTHONPATH": str(ROOT),
@@ -89,6 +93,7 @@ async def cli(settings: Settings, *args: str) -> tuple[int, str]:
     }
     if settings.redis_url:
         env["KEZHUAN_REDIS_URL"] = settings.redis_url
+    env["KEZHUAN_CLOCK_START"] = clock.now().isoformat()
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot.cli", *args, cwd=ROOT, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlalchemy import delete, select, update
 
 from bot.bootstrap import Container
@@ -139,12 +137,11 @@ async def test_checkpoints_record_only_chains_that_moved(container: Container, c
 
 
 async def test_audit_verify_command_names_the_first_tampered_entry(container: Container, clock: ManualClock) -> None:
-    clock.set(datetime.now(UTC))
     await build_history(container, clock)
-    code, out = await cli(container.settings, "audit", "verify")
+    code, out = await cli(container.settings, "audit", "verify", clock=clock)
     assert code == 0 and "audit chain intact: 2 chains, 10 entries, 1 checkpoints" in out
     target = await entry(container, "1", 2)
     await execute(container, update(AuditEntry).where(AuditEntry.id == target.id).values(actor="someone-else"))
-    code, out = await cli(container.settings, "audit", "verify")
+    code, out = await cli(container.settings, "audit", "verify", clock=clock)
     assert code == 1
     assert f"first: edited: demand:1 seq 2 (entry id {target.id})" in out

@@ -66,9 +66,9 @@ async def test_metrics_expose_outbox_depth_by_channel_and_request_counts(contain
 
 async def test_migrate_command_brings_a_new_database_to_head(tmp_path: Path) -> None:
     settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/fresh.db", data_dir=tmp_path)
-    code, out = await cli(settings, "migrate")
+    code, out = await cli(settings, "migrate", clock=ManualClock())
     assert code == 0 and "newest revision" in out
-    code, out = await cli(settings, "outbox", "list")
+    code, out = await cli(settings, "outbox", "list", clock=ManualClock())
     assert code == 0
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from prometheus_client import REGISTRY
@@ -106,11 +106,11 @@ async def test_permanent_error_is_a_dead_letter_with_its_reason_and_replays_from
         assert row.attempts == 1, "a permanent error is not retried"
         assert row.dead_reason and "invalid_recipient" in row.dead_reason
 
-        code, out = await cli(container.settings, "outbox", "list", "--status", "dead")
+        code, out = await cli(container.settings, "outbox", "list", "--status", "dead", clock=clock)
         assert code == 0 and f"{row.id}\ttest\tdead" in out and "invalid_recipient" in out
 
         provider.rejected.clear()  # the cause is fixed
-        code, out = await cli(container.settings, "outbox", "retry", str(row.id))
+        code, out = await cli(container.settings, "outbox", "retry", str(row.id), clock=clock)
         assert code == 0 and f"replayed 1 dead letter(s): {row.id}" in out
         await drain(relay_for(container), clock)
     assert delivered_counts(provider) == {0: 1}
@@ -118,7 +118,7 @@ async def test_permanent_error_is_a_dead_letter_with_its_reason_and_replays_from
 
 
 async def test_retry_without_ids_is_refused(container: Container) -> None:
-    code, out = await cli(container.settings, "outbox", "retry")
+    code, out = await cli(container.settings, "outbox", "retry", clock=container.clock)
     assert code != 0 and "name message ids" in out
 
 
@@ -229,11 +229,11 @@ def all_sent(container: Container, count: int) -> Callable[[], Awaitable[bool]]:
 
 
 async def test_a_relay_killed_mid_batch_loses_nothing(container: Container, clock: ManualClock) -> None:
-    clock.set(datetime.now(UTC))  # relay processes run on the system clock
     provider = TestProviderState(delay_seconds=0.02)
     async with served_provider(provider, container.clock) as url:
         await enqueue(container, 120)
-        first = RelayProcess(container.settings, url, lease_seconds=1.0)
+        started = asyncio.get_running_loop().time()
+        first = RelayProcess(container.settings, url, clock, lease_seconds=1.0)
         await first.start()
         async def some_delivered() -> bool:
             return len(provider.deliveries) >= 30
@@ -242,7 +242,8 @@ async def test_a_relay_killed_mid_batch_loses_nothing(container: Container, cloc
         await first.kill()
         killed_at = len(provider.deliveries)
         assert killed_at < 120, "killed mid-batch"
-        second = RelayProcess(container.settings, url, lease_seconds=1.0)
+        clock.advance(asyncio.get_running_loop().time() - started)  # the first relay's clock ran on meanwhile
+        second = RelayProcess(container.settings, url, clock, lease_seconds=1.0)
         await second.start()
         # Rows the dead relay sent but never settled are taken over once its claim lapses.
         await wait_for(all_sent(container, 120), seconds=60)
@@ -258,11 +259,10 @@ async def test_a_relay_killed_mid_batch_loses_nothing(container: Container, cloc
 async def test_two_relay_processes_never_deliver_a_row_twice(
     container: Container, clock: ManualClock, relays: int
 ) -> None:
-    clock.set(datetime.now(UTC))  # relay processes run on the system clock
     provider = TestProviderState(delay_seconds=0.005)
     async with served_provider(provider, container.clock) as url:
         await enqueue(container, 200)
-        processes = [RelayProcess(container.settings, url, lease_seconds=30.0) for _ in range(relays)]
+        processes = [RelayProcess(container.settings, url, clock, lease_seconds=30.0) for _ in range(relays)]
         await asyncio.gather(*(p.start() for p in processes))
         await wait_for(all_sent(container, 200), seconds=60)
         await asyncio.sleep(0.3)  # anything a second relay would still send arrives now

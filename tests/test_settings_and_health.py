@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from pydantic import ValidationError
 from sqlalchemy.pool import QueuePool
 
-from bot.bootstrap import Container
+from bot.bootstrap import Container, settings_clock
 from bot.settings import Settings
 from bot.web import create_web_app
+from handlers.clock import OffsetClock, SystemClock
 from store.db import warm_pool
 
 
@@ -87,3 +91,17 @@ async def test_start_up_opens_the_database_pool_so_first_presses_do_not_wait_for
         assert pool.checkedin() >= 4  # open and idle, ready for the first requests
     with pytest.raises(ValidationError):
         Settings(database_pool_size=0)
+
+
+def test_a_configured_clock_start_gives_the_process_that_now_and_moves_on() -> None:
+    start = datetime(2027, 1, 4, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    clock = settings_clock(Settings(clock_start=start))
+    assert isinstance(clock, OffsetClock)
+    assert abs((clock.now() - start).total_seconds()) < 5
+    assert clock.now().tzinfo is not None
+    assert isinstance(settings_clock(Settings()), SystemClock)
+
+
+def test_a_clock_start_without_an_offset_is_refused() -> None:
+    with pytest.raises(ValidationError, match="UTC offset"):
+        Settings(clock_start=datetime(2027, 1, 4, 9, 0))  # noqa: DTZ001 - the naive value is the point

@@ -180,7 +180,7 @@ async def test_points_rebuild_command_replays_the_log(points: Points) -> None:
     async with points.org.container.sessionmaker() as session, session.begin():
         await session.execute(delete(PointEntry).where(PointEntry.reason == "compensation"))
     assert await points.totals() != before  # a damaged ledger…
-    code, out = await cli(points.org.container.settings, "points", "rebuild")
+    code, out = await cli(points.org.container.settings, "points", "rebuild", clock=points.org.container.clock)
     assert code == 0, out
     assert "11 event(s) -> 7 entr(ies), 11 point(s)" in out
     assert await points.totals() == before  # …is whole again
