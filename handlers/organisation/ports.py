@@ -46,7 +46,8 @@ class BusinessRegistry(Protocol):
     def provider(self) -> str: ...
 
     async def lookup(self, full_name: str) -> RegistryRecord | None:
-        """The record registered under exactly this full name, or None when the registry has none.
+        """The record the registry finds under this full name, or None when it has none. (A former name may
+        find the enterprise under its current name: the record's name is the one to keep.)
 
         Raises RegistryUnavailable when it cannot say (never a provider's own error).
         """
