@@ -7,8 +7,9 @@ an unknown key (101), a wrong or missing signature (107), a keyword shorter than
 remaining quota (112); a name or credit code it does not know answers 201 查询无结果. What the platform varies the
 fake varies per call: StartDate with or without a time, RegistCapi as 万元人民币 or 万人民币 with decimals.
 
-Its registry is the sandbox's thirteen fictional companies (sandbox/registry.py). Tests (and an operator
-trying the failure paths) make the next answers fail with `fail_next`, or spend the quota with `remaining`.
+Its registry is the sandbox's thirteen fictional companies (sandbox/registry.py). Tests (and a person trying
+the failure paths: `PUT /sandbox/qichacha/switches` {"remaining": 0} or {"fail_next": ["110"]}) make the next
+answers fail with `fail_next`, or spend the quota with `remaining`.
 """
 
 from __future__ import annotations
@@ -144,5 +145,25 @@ def qichacha_sandbox_app(state: QichachaSandboxState) -> web.Application:
             return answer("201", call)
         return answer("200", call, _result(record, call))
 
+    async def switches(request: web.Request) -> web.Response:
+        """The sandbox's own control (no such route on the platform): see and set the quota and failures."""
+        if request.method == "PUT":
+            body = await request.json()
+            if "remaining" in body:
+                remaining = body["remaining"]
+                if remaining is not None and (isinstance(remaining, bool) or not isinstance(remaining, int)):
+                    raise web.HTTPBadRequest(text="remaining: an integer or null")
+                state.remaining = remaining
+            if "fail_next" in body:
+                failures = body["fail_next"]
+                if not isinstance(failures, list) or not all(isinstance(f, str) for f in failures):
+                    raise web.HTTPBadRequest(text='fail_next: a list of statuses such as "112" or "http_502"')
+                state.fail_next = list(failures)
+        return web.json_response(
+            {"remaining": state.remaining, "fail_next": state.fail_next, "keywords": state.keywords[-20:]}
+        )
+
     app.router.add_get("/ECIV4/GetBasicDetailsByName", basic_details)
+    app.router.add_route("GET", "/switches", switches)
+    app.router.add_route("PUT", "/switches", switches)
     return app

@@ -148,3 +148,19 @@ def test_registered_capital_forms(given: Any, fen: int | None) -> None:
 )
 def test_dates_of_establishment(given: Any, day: date | None) -> None:
     assert start_date(given) == day
+
+
+async def test_a_person_in_the_sandbox_spends_the_quota_from_outside(
+    http: aiohttp.ClientSession, server: TestServer, fake: QichachaSandboxState
+) -> None:
+    async with http.put(server.make_url("/switches"), json={"remaining": 0}) as response:
+        assert response.status == 200 and (await response.json())["remaining"] == 0
+    with pytest.raises(RegistryUnavailable):
+        await adapter(http, server).lookup(XIXI)
+    async with http.put(server.make_url("/switches"), json={"remaining": None, "fail_next": ["http_502"]}) as response:
+        assert (await response.json())["fail_next"] == ["http_502"]
+    with pytest.raises(RegistryUnavailable):
+        await adapter(http, server).lookup(XIXI)
+    assert await adapter(http, server).lookup(XIXI) is not None
+    async with http.put(server.make_url("/switches"), json={"remaining": "lots"}) as response:
+        assert response.status == 400
