@@ -45,11 +45,12 @@ def test_a_remainder_of_zero_gives_zero_not_31() -> None:
 
 
 def test_the_mod_11_rule_of_explainer_pages_is_not_the_check() -> None:
-    # A check character computed the wrong way (mod 11 as for the organisation code) is refused.
-    body = "91110108551385082"
-    total = sum(int(c, 36) * w for c, w in zip(body, (3, 7, 9, 10, 5, 8, 4, 2) * 3, strict=False))
-    wrong = str((11 - total % 11) % 10)
-    assert wrong != "Q" and not cc.is_valid(body + wrong)
+    # The mod-11 rule (weights 3,7,9,10,5,8,4,2) is GB 11714's, for the organisation code embedded in
+    # characters 9–17: for 91110108551385082Q it gives 17th character 2, not the credit code's 18th.
+    org_body = "55138508"
+    total = sum(int(c, 36) * w for c, w in zip(org_body, (3, 7, 9, 10, 5, 8, 4, 2), strict=True))
+    assert (total, 11 - total % 11) == (185, 2)
+    assert not cc.is_valid("911101085513850822")  # a code "checked" that way is refused
 
 
 def _random_code(rng: random.Random, valid: bool) -> str:
