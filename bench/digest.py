@@ -90,8 +90,9 @@ def _seed_sql(experts: int, demands: int, now: datetime) -> list[tuple[str, dict
            SELECT '机构' || i, 'BENCH' || lpad(i::text, 13, '0'), 'university', '[]', 500, '', '330106', i, :now, :now
            FROM generate_series(1, {K}) i""",
         """INSERT INTO enterprises (credit_code, name, region_code, legal_representative, registered_capital_fen,
-               address, established_on, created_at, updated_at)
-           SELECT 'ENT' || lpad(i::text, 15, '0'), '企业' || i, '330106', '法人', 0, '地址', '2020-01-01', :now, :now
+               address, established_on, verification, created_at, updated_at)
+           SELECT 'ENT' || lpad(i::text, 15, '0'), '企业' || i, '330106', '法人', 0, '地址', '2020-01-01', 'verified',
+                  :now, :now
            FROM generate_series(1, {K}) i""",
         """INSERT INTO experts (account_id, title, employer, introduction, created_at, updated_at)
            SELECT {K} + i, '教授', '大学', '', :now, :now FROM generate_series(1, {N}) i""",

@@ -20,6 +20,7 @@ from bot.channels.test_channel import TestChannel
 from bot.coordination import Coordination, connect
 from bot.dingtalk.membership import membership_policy as dingtalk_membership_policy
 from bot.dingtalk.wiring import dingtalk_settings, wire_dingtalk
+from bot.registry.wiring import build_registry
 from bot.settings import Settings
 from bot.wechat.config import resolve_wechat_config
 from bot.wechat.wiring import wire_wechat
@@ -68,7 +69,7 @@ class Container:
     readiness: dict[str, ReadinessCheck] = field(default_factory=dict)
     sandbox: SandboxState | None = None
     test_provider: TestProviderState | None = None
-    # The business registry (工商信息): the sandbox's fake in sandbox mode; no production adapter yet.
+    # The business registry (工商信息) the settings chose; None means enterprises are entered by hand only.
     registry: BusinessRegistry | None = None
     # Set when an official account is configured (or the sandbox's): pushing experts needs one.
     expert_push_policy: ExpertPushPolicy | None = None
@@ -171,9 +172,7 @@ async def build_container(settings: Settings, *, clock: Clock | None = None) -> 
 
         container.sandbox = SandboxState()
         container.test_provider = TestProviderState()
-        from sandbox.registry import SandboxBusinessRegistry
-
-        container.registry = SandboxBusinessRegistry()
+    container.registry = build_registry(settings, container.http)
     if settings.test_channel_url:
         container.channels["test"] = TestChannel(container.http, settings.test_channel_url)
     wire_wechat(container)

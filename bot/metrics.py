@@ -37,3 +37,7 @@ digest_alerts = Counter(
     "kezhuan_digest_alerts_total", "Daily digest runs stopped early (paused by the 45009 quota, or the daily cap)",
     ["reason"],
 )
+registry_lookups = Counter(
+    "kezhuan_registry_lookups_total", "Business-registry lookups by provider and answer (found, none, or the "
+    "provider's error status)", ["provider", "outcome"],
+)

@@ -197,10 +197,24 @@ class SmsSettings(BaseModel):
 
 
 class RegistrySettings(BaseModel):
-    """The business registry (工商信息) lookup used when an enterprise is added."""
+    """The business registry (工商信息) that fills in and confirms enterprises.
 
-    api_base_url: str = "https://registry.example.invalid"
-    app_code: SecretStr = SecretStr("")
+    provider "" (the default): none; institutions enter enterprises by hand (未核验) and the pages say so.
+    provider "qichacha": 企查查 open platform API 410 with this AppKey and SecretKey. Sandbox mode without a
+    provider talks to the sandbox's offline 企查查 through the same adapter.
+    """
+
+    provider: Literal["", "qichacha"] = ""
+    api_base_url: str = "https://api.qichacha.com"
+    app_key: str = ""
+    secret_key: SecretStr = SecretStr("")
+    timeout_seconds: float = Field(default=10.0, gt=0)
+
+    @model_validator(mode="after")
+    def _credentials_for_provider(self) -> RegistrySettings:
+        if self.provider and not (self.app_key and self.secret_key.get_secret_value()):
+            raise ValueError(f"registry provider {self.provider!r} needs registry app_key and secret_key")
+        return self
 
 
 class AuthSettings(BaseModel):

@@ -11,9 +11,15 @@ class DomainError(Exception):
     code = "invalid_request"
     message = "请求有误"
 
-    def __init__(self, message: str | None = None, *, code: str | None = None) -> None:
+    # The form field the error is about (a page shows the message beside it); None for the request as a whole.
+    field: str | None = None
+    # Seconds after which asking again may succeed (sent as Retry-After); None when it would not help.
+    retry_after: int | None = None
+
+    def __init__(self, message: str | None = None, *, code: str | None = None, field: str | None = None) -> None:
         self.message = message or type(self).message
         self.code = code or type(self).code
+        self.field = field
         super().__init__(f"{self.code}: {self.message}")
 
 
@@ -51,3 +57,15 @@ class UnsupportedFileType(DomainError):
     status = 415
     code = "unsupported_file_type"
     message = "不支持的文件类型"
+
+
+class Unavailable(DomainError):
+    """A service we depend on cannot answer now; never a 500."""
+
+    status = 503
+    code = "unavailable"
+    message = "服务暂不可用，请稍后再试"
+
+    def __init__(self, message: str | None = None, *, code: str | None = None, retry_after: int | None = None) -> None:
+        super().__init__(message, code=code)
+        self.retry_after = retry_after

@@ -134,7 +134,8 @@ OPENAPI = {
             "Error": {
                 "type": "object", "required": ["error"],
                 "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
-                    "code": {"type": "string"}, "message": {"type": "string"}}}},
+                    "code": {"type": "string"}, "message": {"type": "string"},
+                    "field": {"type": "string", "description": "the request field the error is about, if one"}}}},
             },
             "Region": {
                 "type": "object",

@@ -12,8 +12,11 @@ from handlers.errors import DomainError
 log = logging.getLogger(__name__)
 
 
-def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
-    return {"error": {"code": code, "message": message}}
+def error_body(code: str, message: str, field: str | None = None) -> dict[str, dict[str, str]]:
+    body = {"code": code, "message": message}
+    if field is not None:
+        body["field"] = field
+    return {"error": body}
 
 
 @web.middleware
@@ -21,7 +24,8 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     try:
         return await handler(request)
     except DomainError as exc:
-        return web.json_response(error_body(exc.code, exc.message), status=exc.status)
+        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
+        return web.json_response(error_body(exc.code, exc.message, exc.field), status=exc.status, headers=headers)
     except web.HTTPNotFound:
         return web.json_response(error_body("not_found", "未找到请求的资源"), status=404)
     except web.HTTPMethodNotAllowed:

@@ -7,6 +7,7 @@ from aiohttp import web
 from handlers.clock import Clock
 from sandbox.console import Triggers, add_console_routes
 from sandbox.dingtalk import create_dingtalk_sandbox
+from sandbox.qichacha import qichacha_sandbox_app
 from sandbox.sms.app import sms_sandbox_app
 from sandbox.state import SandboxState
 from sandbox.test_provider import TestProviderState, create_test_provider
@@ -26,4 +27,5 @@ def create_sandbox_app(state: SandboxState, provider: TestProviderState, clock: 
     app.add_subapp("/dingtalk/", create_dingtalk_sandbox(clock, state))
     app.add_subapp("/wechat/", wechat_sandbox_app(state, clock))
     app.add_subapp("/sms/", sms_sandbox_app(state, clock))
+    app.add_subapp("/qichacha/", qichacha_sandbox_app(state.qichacha))
     return app

@@ -140,7 +140,13 @@ RECORDS: tuple[RegistryRecord, ...] = (
 
 
 class SandboxBusinessRegistry:
-    """Looks up by exact full name, as the real registry search does; `add` extends it for a test."""
+    """Looks up by exact full name, as the real registry search does; `add` extends it for a test.
+
+    The in-process registry of tests and the demo seed; the running sandbox answers over HTTP as 企查查 does
+    (sandbox/qichacha.py) so the real adapter is what a demo exercises.
+    """
+
+    provider = "sandbox"
 
     def __init__(self, records: tuple[RegistryRecord, ...] = RECORDS) -> None:
         self._by_name = {r.name: r for r in records}

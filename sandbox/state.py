@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sandbox.qichacha import QichachaSandboxState
+
 
 @dataclass(frozen=True)
 class Persona:
@@ -38,6 +40,8 @@ class SandboxState:
         self._ids = itertools.count(1)
         # Openids the demo data has following the sandbox official account before the platform fake starts.
         self.wechat_followers: set[str] = set()
+        # The offline 企查查 (business registry) account and its switches.
+        self.qichacha = QichachaSandboxState()
 
     def add_person(self, persona: Persona) -> None:
         self.people[persona.id] = persona

@@ -1,5 +1,9 @@
 """An institution adds an enterprise by its full registered name; the business registry fills in the rest
-(seed 004 §七). The enterprise is one row per credit code, kept in each institution's list by a link."""
+(seed 004 §七). The enterprise is one row per credit code, kept in each institution's list by a link.
+
+Without a registry configured this answers 503 registry_unavailable saying to enter the enterprise by hand
+(enter_enterprise). A registry lookup confirms the details (已核验), also of an enterprise entered by hand before.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +15,19 @@ from handlers.errors import Conflict, NotFound
 from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor, require_institution_member
 from handlers.organisation.clashes import retry_on_clash
-from handlers.organisation.ports import BusinessRegistry
+from handlers.organisation.enterprise_registry import (
+    audit_data,
+    confirm,
+    record_region,
+    registry_details,
+    require_registry,
+)
+from handlers.organisation.ports import MANUAL_ENTRY_HINT, BusinessRegistry
 from handlers.reference.ports import RegionDirectory
-from store.models.organisation_people import Enterprise, EnterpriseLink
+from store.models.organisation_people import Enterprise, EnterpriseLink, EnterpriseVerification
 from store.uow import UnitOfWork
 
-UNKNOWN_ENTERPRISE = "未查询到该企业的工商信息，请核对企业全称"
+UNKNOWN_ENTERPRISE = f"未查询到该企业的工商信息，请核对企业全称，或{MANUAL_ENTRY_HINT}"
 
 
 @dataclass(frozen=True)
@@ -32,23 +43,23 @@ class EnterpriseAdded:
     link_id: int
     credit_code: str
     new_enterprise: bool
+    verification: EnterpriseVerification = EnterpriseVerification.VERIFIED
 
 
 async def add_enterprise(
-    cmd: AddEnterprise, uow: UnitOfWork, registry: BusinessRegistry, regions: RegionDirectory
+    cmd: AddEnterprise, uow: UnitOfWork, registry: BusinessRegistry | None, regions: RegionDirectory
 ) -> EnterpriseAdded:
-    full_name = v.required_text(cmd.full_name, "企业全称", 128)
+    full_name = v.required_text(cmd.full_name, "企业全称", 128, field="full_name")
+    found_registry = require_registry(registry)
     # Refuse an outsider before spending a registry query on them; the write transaction checks again.
     async with uow:
         require_institution_member(await load_actor(uow, cmd.actor_id), cmd.institution_id)
     # Asked outside any transaction: no row lock waits on a remote service.
-    record = await registry.lookup(full_name)
+    record = await found_registry.lookup(full_name)
     if record is None:
         raise NotFound(UNKNOWN_ENTERPRISE, code="enterprise_not_registered")
     code = v.credit_code(record.credit_code)
-    region = record.region_code if regions.exists(record.region_code) else None
-    if region is None:
-        raise NotFound("该企业的注册地不在服务范围内", code="enterprise_region_unknown")
+    details = registry_details(record, record_region(record, regions))
 
     async def attempt() -> EnterpriseAdded:
         async with uow:
@@ -58,17 +69,10 @@ async def add_enterprise(
                 select(Enterprise).where(Enterprise.credit_code == code).with_for_update()
             )
             now = uow.clock.now()
-            details = {
-                "name": record.name,
-                "region_code": region,
-                "legal_representative": record.legal_representative,
-                "registered_capital_fen": record.registered_capital_fen,
-                "address": record.address,
-                "established_on": record.established_on,
-            }
             new = enterprise is None
             if enterprise is None:
-                enterprise = Enterprise(credit_code=code, created_at=now, updated_at=now, **details)
+                enterprise = Enterprise(credit_code=code, created_at=now, **details)
+                confirm(enterprise, details, found_registry.provider, now)
                 uow.session.add(enterprise)
                 await uow.session.flush()
             else:
@@ -78,12 +82,27 @@ async def add_enterprise(
                         EnterpriseLink.institution_id == cmd.institution_id,
                     )
                 )
-                if linked is not None:
+                if linked is not None and enterprise.verification == EnterpriseVerification.VERIFIED:
                     raise Conflict("该企业已在本机构的企业库中", code="enterprise_exists")
-                # The registry is the authority: a second institution's lookup refreshes the details.
-                for key, val in details.items():
-                    setattr(enterprise, key, val)
-                enterprise.updated_at = now
+                # The registry is the authority: a later lookup refreshes the details (and confirms a hand entry).
+                confirm(enterprise, details, found_registry.provider, now)
+                if linked is not None:
+                    await uow.session.flush()
+                    uow.record(
+                        "enterprise",
+                        enterprise.id,
+                        "verified",
+                        actor=actor.label,
+                        data={"credit_code": code, "provider": found_registry.provider, **audit_data(details)},
+                        personal={
+                            "legal_representative": (
+                                f"enterprise:{enterprise.id}:legal_representative",
+                                str(details["legal_representative"]),
+                            )
+                        },
+                    )
+                    await uow.commit()
+                    return EnterpriseAdded(enterprise.id, linked, code, False)
             link = EnterpriseLink(
                 enterprise_id=enterprise.id,
                 institution_id=cmd.institution_id,
@@ -93,7 +112,6 @@ async def add_enterprise(
             uow.session.add(link)
             await uow.session.flush()
             # The registry record is public, but the legal representative is still a person's name.
-            person = details.pop("legal_representative")
             uow.record(
                 "enterprise",
                 enterprise.id,
@@ -103,10 +121,15 @@ async def add_enterprise(
                     "credit_code": code,
                     "institution_id": cmd.institution_id,
                     "link_id": link.id,
-                    **details,
-                    "established_on": record.established_on.isoformat(),
+                    "provider": found_registry.provider,
+                    **audit_data(details),
                 },
-                personal={"legal_representative": (f"enterprise:{enterprise.id}:legal_representative", str(person))},
+                personal={
+                    "legal_representative": (
+                        f"enterprise:{enterprise.id}:legal_representative",
+                        str(details["legal_representative"]),
+                    )
+                },
             )
             await uow.commit()
         return EnterpriseAdded(enterprise.id, link.id, code, new)

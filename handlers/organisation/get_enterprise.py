@@ -8,8 +8,10 @@ from datetime import date
 from sqlalchemy import select
 
 from handlers.organisation.actors import load_actor
+from handlers.organisation.enterprise_registry import VERIFICATION_LABELS
 from handlers.organisation.scope import Listing, not_found, require_listing, visible
-from store.models.organisation_people import Enterprise, EnterpriseContact
+from store.models.organisation import Role
+from store.models.organisation_people import Enterprise, EnterpriseContact, EnterpriseVerification
 from store.uow import UnitOfWork
 
 
@@ -34,10 +36,15 @@ class EnterpriseDetail:
     credit_code: str
     region_code: str
     legal_representative: str
-    registered_capital_fen: int
+    registered_capital_fen: int | None  # None when entered by hand (or the registry gave none)
     address: str
-    established_on: date
+    established_on: date | None
     contacts: tuple[ContactView, ...]
+    verification: EnterpriseVerification
+    verification_label: str  # 未核验 / 已核验
+    verified_by: str | None  # the registry that confirmed it
+    # Whether the caller may correct it now (PATCH): unverified and entered by the caller's institution.
+    editable: bool
 
 
 async def get_enterprise(cmd: GetEnterprise, uow: UnitOfWork) -> EnterpriseDetail:
@@ -53,7 +60,11 @@ async def get_enterprise(cmd: GetEnterprise, uow: UnitOfWork) -> EnterpriseDetai
             select(EnterpriseContact).where(EnterpriseContact.enterprise_id == e.id).order_by(EnterpriseContact.id)
         )
         views = tuple(ContactView(c.id, c.name, c.position, c.phone) for c in contacts)
+        status = EnterpriseVerification(e.verification)
+        editable = status == EnterpriseVerification.UNVERIFIED and e.entered_by_institution_id in actor.institutions(
+            Role.INSTITUTION_ADMIN, Role.STAFF
+        )
         return EnterpriseDetail(
             e.id, e.name, e.credit_code, e.region_code, e.legal_representative, e.registered_capital_fen, e.address,
-            e.established_on, views,
+            e.established_on, views, status, VERIFICATION_LABELS[status], e.verified_by, editable,
         )

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from handlers.organisation.actors import load_actor
+from handlers.organisation.enterprise_registry import VERIFICATION_LABELS
 from handlers.organisation.pages import Page, PageRequest
 from handlers.organisation.scope import Listing, require_listing, visible
-from store.models.organisation_people import Enterprise
+from store.models.organisation_people import Enterprise, EnterpriseVerification
 from store.uow import UnitOfWork
 
 
@@ -26,6 +27,8 @@ class EnterpriseView:
     credit_code: str
     region_code: str
     legal_representative: str
+    verification: EnterpriseVerification
+    verification_label: str  # 未核验 / 已核验
 
 
 async def list_enterprises(cmd: ListEnterprises, uow: UnitOfWork) -> Page[EnterpriseView]:
@@ -38,5 +41,16 @@ async def list_enterprises(cmd: ListEnterprises, uow: UnitOfWork) -> Page[Enterp
         rows = await uow.session.scalars(
             select(Enterprise).where(where).order_by(Enterprise.id.desc()).offset(req.offset).limit(req.page_size)
         )
-        items = tuple(EnterpriseView(e.id, e.name, e.credit_code, e.region_code, e.legal_representative) for e in rows)
+        items = tuple(
+            EnterpriseView(
+                e.id,
+                e.name,
+                e.credit_code,
+                e.region_code,
+                e.legal_representative,
+                EnterpriseVerification(e.verification),
+                VERIFICATION_LABELS[EnterpriseVerification(e.verification)],
+            )
+            for e in rows
+        )
     return Page(items, total or 0, req.page, req.page_size)

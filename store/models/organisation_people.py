@@ -20,6 +20,13 @@ class FollowUpKind(StrEnum):
     OTHER = "other"
 
 
+class EnterpriseVerification(StrEnum):
+    """Whether a business registry has confirmed the enterprise's details (people see 未核验 / 已核验)."""
+
+    UNVERIFIED = "unverified"  # entered by hand; its institution may still correct it
+    VERIFIED = "verified"  # filled from a registry; no longer edited by hand
+
+
 class Expert(Base):
     """The person's profile, kept once however many institutions maintain the expert."""
 
@@ -84,7 +91,7 @@ class ExpertFollowUp(Base):
 
 
 class Enterprise(Base):
-    """需求企业, as the business registry knows it; one row per credit code."""
+    """需求企业, as the business registry knows it or as an institution entered it; one row per credit code."""
 
     __tablename__ = "enterprises"
 
@@ -93,9 +100,16 @@ class Enterprise(Base):
     name: Mapped[str] = mapped_column(String(128))
     region_code: Mapped[str] = mapped_column(String(6), index=True)
     legal_representative: Mapped[str] = mapped_column(String(64))
-    registered_capital_fen: Mapped[int] = mapped_column(BigInteger)
+    # None where an institution entered the enterprise by hand, or the registry gave no usable value.
+    registered_capital_fen: Mapped[int | None] = mapped_column(BigInteger)
     address: Mapped[str] = mapped_column(String(255))
-    established_on: Mapped[date] = mapped_column(Date)
+    established_on: Mapped[date | None] = mapped_column(Date)
+    verification: Mapped[EnterpriseVerification] = mapped_column(String(16))
+    # The registry that confirmed it ("qichacha", "sandbox") and when; None while unverified.
+    verified_by: Mapped[str | None] = mapped_column(String(32))
+    verified_at: Mapped[datetime | None]
+    # The institution that entered it by hand: the one that may correct it until a registry confirms it.
+    entered_by_institution_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

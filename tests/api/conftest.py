@@ -26,6 +26,7 @@ from handlers.organisation.add_expert_follow_up import AddExpertFollowUp, add_ex
 from handlers.organisation.add_staff import AddStaff, add_staff
 from handlers.organisation.create_centre import CreateCentre, create_centre
 from handlers.organisation.create_official import CreateOfficial, create_official
+from handlers.organisation.enter_enterprise import EnterEnterprise, enter_enterprise
 from handlers.organisation.expert_import.columns import COLUMNS, SHEET_NAME
 from handlers.organisation.expert_import.import_experts import ImportExperts
 from handlers.organisation.expert_import.upload_experts import upload_experts
@@ -147,6 +148,16 @@ async def build_institution(
     )
 
 
+async def manual_enterprise(base: Org, admin: int, institution: int) -> int:
+    """An enterprise X entered by hand (未核验), which X's members may still correct."""
+    entered = await enter_enterprise(
+        EnterEnterprise(admin, institution, "杭州手工录入科技有限公司", credit_code(900), "330106",
+                        "浙江省杭州市西湖区文一西路1号", "王手工"),
+        base.uow, base.regions,
+    )
+    return entered.enterprise_id
+
+
 async def build_world(base: Org) -> tuple[World, Institution, dict[str, str | None]]:
     """Institution X in 西湖区 with one actor per role, and each role's token (None for anonymous)."""
     world = World(base)
@@ -195,6 +206,7 @@ async def build_world(base: Org) -> tuple[World, Institution, dict[str, str | No
         "spare_staff_member_id": spare_staff.staff_member_id,
         **await expert_ids(base, x.expert_account),
         **await digest_ids(base, x.expert),
+        "manual_enterprise_id": await manual_enterprise(base, x.admin, x.id),
     }
     world.ids.update(await project_ids(base, world.accounts, x.enterprise))
     await reachable_expert(base, x.expert_account)

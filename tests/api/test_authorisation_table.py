@@ -65,6 +65,10 @@ TABLE: dict[str, str] = {
     "POST /expert-links/{link_id}/follow-ups":                         "-    -    -   -    Y    Y    -    -    -    -",
     "GET /enterprises":                                                "-    -    Y   Y    Y    Y    Y    -    -    -",
     "POST /institutions/{institution_id}/enterprises":                 "-    -    -   Y    Y    Y    -    -    -    -",
+    "POST /institutions/{institution_id}/enterprises/manual":          "-    -    -   Y    Y    Y    -    -    -    -",
+    "GET /enterprise-registry":                                        "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
+    "PATCH /enterprises/{enterprise_id}":                              "-    -    -   Y    Y    Y    -    -    -    -",
+    "POST /enterprises/{enterprise_id}/verify":                        "-    -    -   Y    Y    Y    -    -    -    -",
     "GET /enterprises/{enterprise_id}":                                "-    -    Y   Y    Y    Y    Y    -    -    -",
     "POST /enterprises/{enterprise_id}/contacts":                      "-    -    -   Y    Y    Y    -    -    -    -",
     "GET /institutions/{institution_id}/invitation-codes":             "-    -    -   Y    -    -    -    -    -    -",
@@ -144,6 +148,7 @@ ALIASES: dict[str, dict[str, str]] = {
     "POST /staff/{staff_member_id}/departure": {"staff_member_id": "leaver_staff_member_id"},
     "POST /membership-invitations/{invitation_id}/revoke": {"invitation_id": "invitation_id"},
     "PUT /demands/{demand_id}": {"demand_id": "draft_demand_id"},
+    "PATCH /enterprises/{enterprise_id}": {"enterprise_id": "manual_enterprise_id"},
     "POST /demands/{demand_id}/submit": {"demand_id": "submit_demand_id"},
     "POST /demands/{demand_id}/withdraw": {"demand_id": "withdraw_demand_id"},
     "POST /demands/{demand_id}/close": {"demand_id": "close_demand_id"},
@@ -209,6 +214,10 @@ BODIES: dict[str, Body] = {
     "POST /institutions/{institution_id}/enterprises": lambda w, r, n: {"json": {"full_name": _registry_names()[n]}},
     "POST /enterprises/{enterprise_id}/contacts": lambda w, r, n: {"json": {
         "name": f"联系人{n}", "position": "经理", "phone": _unique_mobile(n, 6)}},
+    "POST /institutions/{institution_id}/enterprises/manual": lambda w, r, n: {"json": {
+        "full_name": f"手工录入企业{n}有限公司", "credit_code": _credit(700 + n), "region_code": "330106",
+        "address": "浙江省杭州市西湖区", "legal_representative": f"法人{n}"}},
+    "PATCH /enterprises/{enterprise_id}": lambda w, r, n: {"json": {"address": f"浙江省杭州市西湖区{n}号"}},
     "POST /institutions/{institution_id}/invitation-codes": lambda w, r, n: {"json": {
         "expires_at": (w.org.container.clock.now() + timedelta(days=7)).isoformat(), "max_uses": 3}},
     "POST /invitation-codes/{invitation_code_id}/revoke": lambda w, r, n: {"json": {"reason": "测试撤销"}},

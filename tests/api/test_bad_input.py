@@ -70,7 +70,7 @@ async def test_organisation_forms_refuse_bad_input(api: TestClient[Any, Any], or
                    409, "contact_exists", "该联系电话的联系人已存在")
     await _refused(api, org, "POST", f"/institutions/{x.id}/enterprises", admin,
                    {"full_name": "杭州不存在科技有限公司"},
-                   404, "enterprise_not_registered", "未查询到该企业的工商信息，请核对企业全称")
+                   404, "enterprise_not_registered", "未查询到该企业的工商信息，请核对企业全称，或手工录入企业信息")
     await _refused(api, org, "GET", "/staff?page_size=101", admin, {},
                    422, "invalid_page", "分页参数有误（每页最多100条）")
 

@@ -260,7 +260,7 @@ async def test_enterprises_come_from_the_registry(org: Org) -> None:
         NotFound,
         "enterprise_not_registered",
     )
-    assert error.message == "未查询到该企业的工商信息，请核对企业全称"
+    assert error.message == "未查询到该企业的工商信息，请核对企业全称，或手工录入企业信息"
     await refused(
         c,
         add_enterprise(AddEnterprise(admin_a, inst_a, CLOUD), org.uow, org.registry, org.regions),

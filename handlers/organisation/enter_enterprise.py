@@ -1,0 +1,153 @@
+"""An institution enters an enterprise by hand when no registry is configured or the registry does not know it:
+full name, credit code (GB 32100, issuing region included), region, address and legal representative.
+
+The enterprise is 未核验 (unverified) until a registry confirms it; until then the institution that entered it
+may correct it (update_enterprise). Entering a credit code another institution already entered (or a registry
+confirmed) under the same name adds the enterprise to this institution's list without touching its details.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from handlers.errors import Conflict
+from handlers.organisation import credit_code as cc
+from handlers.organisation import validation as v
+from handlers.organisation.actors import load_actor, require_institution_member
+from handlers.organisation.add_enterprise import EnterpriseAdded
+from handlers.organisation.clashes import retry_on_clash
+from handlers.organisation.enterprise_registry import audit_data
+from handlers.reference.ports import RegionDirectory
+from store.models.organisation_people import Enterprise, EnterpriseLink, EnterpriseVerification
+from store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class EnterEnterprise:
+    actor_id: int
+    institution_id: int
+    full_name: str
+    credit_code: str
+    region_code: str
+    address: str
+    legal_representative: str
+
+
+@dataclass(frozen=True)
+class EnterpriseFields:
+    """The hand-entered details, each checked with the field it came from."""
+
+    name: str
+    credit_code: str
+    region_code: str
+    address: str
+    legal_representative: str
+
+
+def check_fields(
+    regions: RegionDirectory,
+    full_name: str,
+    credit_code: str,
+    region_code: str,
+    address: str,
+    legal_representative: str,
+) -> EnterpriseFields:
+    return EnterpriseFields(
+        name=v.required_text(full_name, "企业全称", 128, field="full_name"),
+        credit_code=cc.parse(credit_code, regions.exists),
+        region_code=v.region_code(region_code, regions, field="region_code"),
+        address=v.required_text(address, "企业地址", 255, field="address"),
+        legal_representative=v.required_text(legal_representative, "法定代表人", 64, field="legal_representative"),
+    )
+
+
+def name_clash(existing: str) -> Conflict:
+    return Conflict(f"该统一社会信用代码已登记为“{existing}”，请核对", code="credit_code_taken", field="credit_code")
+
+
+async def enter_enterprise(cmd: EnterEnterprise, uow: UnitOfWork, regions: RegionDirectory) -> EnterpriseAdded:
+    fields = check_fields(
+        regions, cmd.full_name, cmd.credit_code, cmd.region_code, cmd.address, cmd.legal_representative
+    )
+
+    async def attempt() -> EnterpriseAdded:
+        async with uow:
+            actor = await load_actor(uow, cmd.actor_id)
+            require_institution_member(actor, cmd.institution_id)
+            enterprise = await uow.session.scalar(
+                select(Enterprise).where(Enterprise.credit_code == fields.credit_code).with_for_update()
+            )
+            now = uow.clock.now()
+            new = enterprise is None
+            if enterprise is None:
+                enterprise = Enterprise(
+                    credit_code=fields.credit_code,
+                    name=fields.name,
+                    region_code=fields.region_code,
+                    legal_representative=fields.legal_representative,
+                    address=fields.address,
+                    registered_capital_fen=None,
+                    established_on=None,
+                    verification=EnterpriseVerification.UNVERIFIED,
+                    verified_by=None,
+                    verified_at=None,
+                    entered_by_institution_id=cmd.institution_id,
+                    created_at=now,
+                    updated_at=now,
+                )
+                uow.session.add(enterprise)
+                await uow.session.flush()
+            else:
+                linked = await uow.session.scalar(
+                    select(EnterpriseLink.id).where(
+                        EnterpriseLink.enterprise_id == enterprise.id,
+                        EnterpriseLink.institution_id == cmd.institution_id,
+                    )
+                )
+                if linked is not None:
+                    raise Conflict("该企业已在本机构的企业库中", code="enterprise_exists")
+                if enterprise.name != fields.name:
+                    raise name_clash(enterprise.name)
+            link = EnterpriseLink(
+                enterprise_id=enterprise.id,
+                institution_id=cmd.institution_id,
+                added_by=actor.account_id,
+                created_at=now,
+            )
+            uow.session.add(link)
+            await uow.session.flush()
+            details = {
+                "name": fields.name,
+                "region_code": fields.region_code,
+                "address": fields.address,
+                "legal_representative": fields.legal_representative,
+            }
+            uow.record(
+                "enterprise",
+                enterprise.id,
+                "entered" if new else "linked",
+                actor=actor.label,
+                data={
+                    "credit_code": fields.credit_code,
+                    "institution_id": cmd.institution_id,
+                    "link_id": link.id,
+                    "verification": str(enterprise.verification),
+                    **(audit_data(details) if new else {}),
+                },
+                personal={
+                    "legal_representative": (
+                        f"enterprise:{enterprise.id}:legal_representative",
+                        fields.legal_representative,
+                    )
+                }
+                if new
+                else None,
+            )
+            await uow.commit()
+            return EnterpriseAdded(
+                enterprise.id, link.id, fields.credit_code, new, EnterpriseVerification(enterprise.verification)
+            )
+
+    return await retry_on_clash(attempt, "该企业已在本机构的企业库中")
