@@ -20,6 +20,7 @@ from bot.channels.base import (
     Delivered,
     OutboundMessage,
     PermanentError,
+    Related,
     TransientError,
 )
 from bot.coordination import Coordination
@@ -128,13 +129,15 @@ class Relay:
         message = OutboundMessage(
             id=row.id, channel=row.channel, recipient=row.recipient, payload=row.payload,
             platform_key=row.platform_key, attempt=row.attempts,
+            related=tuple(Related(k.id, k.channel, k.payload, str(k.status), k.provider_message_id)
+                          for k in row.keyed),
         )
         try:
             async with asyncio.timeout(self.settings.send_timeout_seconds):
                 result = await channel.send(message)
         except PermanentError as exc:
             metrics.outbox_failures.labels(row.channel, "permanent").inc()
-            await outbox.mark_dead(self.sessionmaker, row.id, self.relay_id, reason=exc.reason, now=self.clock.now())
+            await self._dead(row, exc.reason)
         except Deferred as exc:
             await self._defer(row, "recipient_limit", exc.until)
         except ChannelPaused as exc:
@@ -164,10 +167,7 @@ class Relay:
         now = self.clock.now()
         if row.attempts >= self.settings.max_attempts:
             metrics.outbox_failures.labels(row.channel, "exhausted").inc()
-            await outbox.mark_dead(
-                self.sessionmaker, row.id, self.relay_id,
-                reason=f"gave up after {row.attempts} attempts: {reason}", now=now,
-            )
+            await self._dead(row, f"gave up after {row.attempts} attempts: {reason}")
             return
         metrics.outbox_failures.labels(row.channel, "transient").inc()
         delay = retry_after if retry_after is not None else self.backoff(row.attempts)
@@ -175,6 +175,12 @@ class Relay:
             self.sessionmaker, row.id, self.relay_id,
             error=reason, next_attempt_at=now + timedelta(seconds=delay), now=now,
         )
+
+    async def _dead(self, row: Claimed, reason: str) -> None:
+        if await outbox.mark_dead(self.sessionmaker, row.id, self.relay_id, reason=reason, now=self.clock.now()):
+            # One line per dead letter, whatever the channel: what an operator greps for before a replay.
+            log.warning("dead letter: %s #%d: %s", row.channel, row.id, reason,
+                        extra={"channel": row.channel, "outbox_id": row.id, "reason": reason})
 
     async def _defer(self, row: Claimed, reason: str, until: datetime) -> None:
         metrics.outbox_deferred.labels(row.channel, reason).inc()

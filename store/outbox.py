@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import exists, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
 
 from store.base import table_of
 from store.models.outbox import OutboxMessage, OutboxStatus
@@ -23,12 +24,14 @@ async def enqueue(
     platform_key: str | None,
     source: str | None,
     now: datetime,
+    key: str | None = None,
 ) -> int:
     row = OutboxMessage(
         channel=channel,
         recipient=recipient,
         payload=payload,
         platform_key=platform_key,
+        ordering_key=key,
         source=source,
         status=OutboxStatus.PENDING,
         attempts=0,
@@ -49,6 +52,7 @@ class Outgoing:
     recipient: str
     payload: dict[str, Any]
     source: str | None
+    key: str | None = None
 
 
 # A Core INSERT built once: the parameters of every message go with one execution (one statement on the wire).
@@ -61,9 +65,20 @@ async def enqueue_many(session: AsyncSession, messages: Sequence[Outgoing], *, n
         return
     await session.execute(_INSERT_MANY, [
         {"channel": m.channel, "recipient": m.recipient, "payload": m.payload, "platform_key": None,
-         "source": m.source, "status": OutboxStatus.PENDING, "attempts": 0, "next_attempt_at": now,
-         "created_at": now, "updated_at": now}
+         "ordering_key": m.key, "source": m.source, "status": OutboxStatus.PENDING, "attempts": 0,
+         "next_attempt_at": now, "created_at": now, "updated_at": now}
         for m in messages])
+
+
+@dataclass(frozen=True)
+class Keyed:
+    """One message of an ordering key, as it stands when another message of that key is claimed."""
+
+    id: int
+    channel: str
+    payload: dict[str, Any]
+    status: OutboxStatus
+    provider_message_id: str | None
 
 
 @dataclass(frozen=True)
@@ -77,10 +92,20 @@ class Claimed:
     claim_expires_at: datetime
     # True when an earlier claim expired without a result: the provider may already have it.
     reclaimed: bool
+    ordering_key: str | None = None
+    # Every message with the same ordering key, this one included, oldest first.
+    keyed: tuple[Keyed, ...] = ()
 
 
 _due = or_(
     OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.status == OutboxStatus.SENDING
+)
+_earlier = aliased(OutboxMessage)
+# A message waits while an earlier one with its ordering key is still to be sent (a dead one no longer holds it).
+_held = exists().where(
+    _earlier.ordering_key == OutboxMessage.ordering_key,
+    _earlier.id < OutboxMessage.id,
+    _earlier.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
 )
 
 
@@ -94,13 +119,14 @@ async def claim_due(
     channels: Sequence[str],
 ) -> list[Claimed]:
     """Claim due rows for one relay. Rows locked by another relay are skipped, so two relays
-    never hold the same row; an expired claim (a relay that died) is taken over."""
+    never hold the same row; an expired claim (a relay that died) is taken over. A row is not claimed while an
+    earlier row with its ordering key waits or is being sent; a claimed row comes with every row of its key."""
     expires = now + timedelta(seconds=lease_seconds)
     async with sessionmaker() as session, session.begin():
         rows = (
             await session.execute(
                 select(OutboxMessage)
-                .where(_due, OutboxMessage.next_attempt_at <= now, OutboxMessage.channel.in_(channels))
+                .where(_due, OutboxMessage.next_attempt_at <= now, OutboxMessage.channel.in_(channels), ~_held)
                 .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
                 .limit(limit)
                 .with_for_update(skip_locked=True)
@@ -108,6 +134,16 @@ async def claim_due(
         ).scalars().all()
         if not rows:
             return []
+        keys = {r.ordering_key for r in rows if r.ordering_key is not None}
+        keyed: dict[str, list[Keyed]] = {}
+        if keys:
+            for k in (await session.execute(
+                select(OutboxMessage.ordering_key, OutboxMessage.id, OutboxMessage.channel, OutboxMessage.payload,
+                       OutboxMessage.status, OutboxMessage.provider_message_id)
+                .where(OutboxMessage.ordering_key.in_(keys)).order_by(OutboxMessage.id)
+            )).all():
+                keyed.setdefault(k.ordering_key, []).append(
+                    Keyed(k.id, k.channel, k.payload, OutboxStatus(k.status), k.provider_message_id))
         claimed = [
             Claimed(
                 id=r.id,
@@ -118,6 +154,8 @@ async def claim_due(
                 attempts=r.attempts + 1,
                 claim_expires_at=expires,
                 reclaimed=r.status == OutboxStatus.SENDING,
+                ordering_key=r.ordering_key,
+                keyed=tuple(keyed.get(r.ordering_key, ())) if r.ordering_key is not None else (),
             )
             for r in rows
         ]

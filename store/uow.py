@@ -69,10 +69,11 @@ class UnitOfWork:
         await append_entries(self.session, audit)
         await self.session.commit()
 
-    def send_later(self, channel: str, recipient: str, payload: dict[str, Any], *, source: str | None = None) -> None:
+    def send_later(self, channel: str, recipient: str, payload: dict[str, Any], *, source: str | None = None,
+                   key: str | None = None) -> None:
         """Like `send` for a message whose row id nobody needs: the messages of the transaction are written
         together, in one INSERT, at the commit (before any `at_commit` step takes its lock)."""
-        self._later.append(Outgoing(channel, recipient, payload, source))
+        self._later.append(Outgoing(channel, recipient, payload, source, key))
 
     async def _send_pending(self) -> None:
         """Write the messages `send_later` holds."""
@@ -87,8 +88,12 @@ class UnitOfWork:
         *,
         platform_key: str | None = None,
         source: str | None = None,
+        key: str | None = None,
     ) -> int:
-        """Write an outbound message into this transaction; it leaves only if the commit does."""
+        """Write an outbound message into this transaction; it leaves only if the commit does.
+
+        `key` orders the messages about one thing at the provider (a DingTalk card, a to-do): the relay sends
+        none of them before the earlier ones of its key are sent or dead, and hands each the others of its key."""
         return await enqueue(
             self.session,
             channel=channel,
@@ -97,6 +102,7 @@ class UnitOfWork:
             platform_key=platform_key,
             source=source,
             now=self.clock.now(),
+            key=key,
         )
 
     def record(

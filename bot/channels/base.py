@@ -8,6 +8,17 @@ from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
+class Related:
+    """Another message with the same ordering key (or this one), as it stood when this one was claimed."""
+
+    id: int
+    channel: str
+    payload: dict[str, Any]
+    status: str  # pending, sending, sent, dead
+    provider_message_id: str | None
+
+
+@dataclass(frozen=True)
 class OutboundMessage:
     id: int
     channel: str
@@ -16,6 +27,10 @@ class OutboundMessage:
     # The platform's idempotency key (DingTalk outTrackId, WeChat client_msg_id) where one exists.
     platform_key: str | None
     attempt: int
+    # Messages about one thing (a card, a to-do) share an ordering key. The relay sends one only after every
+    # earlier one of its key is sent or dead, and gives it all of them, oldest first, itself included: what
+    # came before (a to-do's id) and what was queued since (a card's newer data).
+    related: tuple[Related, ...] = ()
 
 
 @dataclass(frozen=True)

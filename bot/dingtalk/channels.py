@@ -17,6 +17,7 @@ from bot.channels.base import (
     Delivered,
     OutboundMessage,
     PermanentError,
+    Related,
     TransientError,
 )
 from bot.coordination import Coordination
@@ -66,26 +67,47 @@ class _DingTalkChannel:
         raise NotImplementedError
 
 
-class CardChannel(_DingTalkChannel):
-    """payload: {template_id, card_data, private_data?}; the outbox row's platform_key is the outTrackId."""
+CARD, CARD_UPDATE = "dingtalk.card", "dingtalk.card_update"
 
-    name = "dingtalk.card"
+
+def card_state(message: OutboundMessage) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """The card as its messages leave it, newest data last: the create's data merged key by key with every update
+    written so far (DingTalk merges an update the same way). Sending this, rather than the message's own data,
+    means a create sent after an update was queued, a late update and a replayed dead letter all show the card as
+    it is now, never as it was."""
+    rows = [r for r in message.related if r.channel in (CARD, CARD_UPDATE)] or [
+        Related(message.id, message.channel, message.payload, "sending", None)]
+    card_data: dict[str, str] = {}
+    private: dict[str, dict[str, str]] = {}
+    for row in rows:
+        card_data.update(row.payload.get("card_data") or {})
+        for uid, params in (row.payload.get("private_data") or {}).items():
+            private[uid] = {**private.get(uid, {}), **params}
+    return card_data, private
+
+
+class CardChannel(_DingTalkChannel):
+    """payload: {template_id, card_data, private_data?}; the outbox row's platform_key is the outTrackId and its
+    ordering key `cards.keys.card_key(outTrackId)`, shared with the card's updates."""
+
+    name = CARD
 
     async def _send(self, message: OutboundMessage) -> Delivered:
         payload = message.payload
         out_track_id = message.platform_key or f"outbox:{message.id}"
+        card_data, private_data = card_state(message)
         try:
             result = await self.client.create_and_deliver_card(
                 template_id=str(payload["template_id"]), out_track_id=out_track_id, user_id=message.recipient,
-                card_data=payload["card_data"], private_data=payload.get("private_data"),
+                card_data=card_data, private_data=private_data or None,
             )
         except DingTalkError as exc:
             if exc.code != OUT_TRACK_ID_TAKEN or message.attempt <= 1:
                 raise  # on a first attempt the id belongs to another message: a dead letter
             # An earlier attempt created the card but its answer was lost: it is delivered. Set the data
             # this message carries, in case the card was created from an older copy or changed since.
-            await self.client.update_card(out_track_id=out_track_id, card_data=payload["card_data"],
-                                          private_data=payload.get("private_data"))
+            await self.client.update_card(out_track_id=out_track_id, card_data=card_data,
+                                          private_data=private_data or None)
             return Delivered(provider_message_id=out_track_id)
         if not result.success:
             raise PermanentError(f"card not delivered to {message.recipient}: {result.error}")
@@ -93,15 +115,23 @@ class CardChannel(_DingTalkChannel):
 
 
 class CardUpdateChannel(_DingTalkChannel):
-    """payload: {out_track_id, card_data?, private_data?}."""
+    """payload: {out_track_id, card_data?, private_data?}; ordering key `cards.keys.card_key(out_track_id)`.
 
-    name = "dingtalk.card_update"
+    Sent only after the card's create (the relay holds it until then); it sets the card's current data."""
+
+    name = CARD_UPDATE
 
     async def _send(self, message: OutboundMessage) -> Delivered:
-        payload = message.payload
-        out_track_id = str(payload["out_track_id"])
+        out_track_id = str(message.payload["out_track_id"])
+        creates = [r for r in message.related if r.channel == CARD]
+        if creates and not any(r.status == "sent" for r in creates):
+            # DingTalk would answer param.outTrackIdNotExist. Replaying the create sends the card as it is now.
+            raise PermanentError(f"card {out_track_id} was never created: its create, outbox #{creates[0].id}, "
+                                 f"is {creates[0].status}")
+        card_data, private_data = card_state(message)
         await self.client.update_card(
-            out_track_id=out_track_id, card_data=payload.get("card_data"), private_data=payload.get("private_data"),
+            out_track_id=out_track_id, card_data=card_data or None,
+            private_data=private_data or None,
         )
         return Delivered(provider_message_id=out_track_id)
 
@@ -182,16 +212,28 @@ class RobotChannel(_DingTalkChannel):
 
 
 class TodoChannel(_DingTalkChannel):
-    """payload: {op: create, subject, source_id, description?, detail_url?, due_ms?} or {op: complete, task_id}."""
+    """payload: {op: create, subject, source_id, description?, detail_url?, due_ms?} or {op: complete, task_id?};
+    both with the ordering key `cards.keys.todo_key(source_id)`, so a completion goes out after its create succeeded and
+    reads the to-do's id from it."""
 
     name = "dingtalk.todo"
 
     async def _send(self, message: OutboundMessage) -> Delivered:
         payload = message.payload
-        union_id = str((await self.client.user(message.recipient))["unionid"])
         if payload.get("op") == "complete":
-            await self.client.complete_todo(union_id=union_id, task_id=str(payload["task_id"]))
-            return Delivered(provider_message_id=str(payload["task_id"]))
+            task_id = payload.get("task_id") or next(
+                (r.provider_message_id for r in message.related
+                 if r.payload.get("op") == "create" and r.status == "sent" and r.provider_message_id), None)
+            if task_id is None:
+                # Its create was not needed (decided first) or is dead: there is no to-do to complete.
+                return Delivered(provider_message_id=None, delivery_status="no_todo")
+            union_id = str((await self.client.user(message.recipient))["unionid"])
+            await self.client.complete_todo(union_id=union_id, task_id=str(task_id))
+            return Delivered(provider_message_id=str(task_id))
+        if any(r.id > message.id and r.payload.get("op") == "complete" for r in message.related):
+            # Completed before it was created (a review decided at once): a to-do nobody needs is not created.
+            return Delivered(provider_message_id=None, delivery_status="not_needed")
+        union_id = str((await self.client.user(message.recipient))["unionid"])
         task_id = await self.client.create_todo(
             union_id=union_id, subject=str(payload["subject"]), source_id=str(payload["source_id"]),
             description=str(payload.get("description", "")), detail_url=payload.get("detail_url"),

@@ -40,6 +40,21 @@ def robot_space(user_id: str) -> str:
     return f"dtv1.card//IM_ROBOT.{user_id}"
 
 
+def delivery_for(user_id: str, results: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The entry of createAndDeliver's deliverResults that tells whether the card reached `user_id`'s robot chat.
+
+    We ask for one space, so each entry is judged on its own `success` and `errorMsg`. An entry names its space as
+    the open space id we sent (`dtv1.card//IM_ROBOT.<userid>`), as the bare userid, or not at all: an entry naming
+    our user in either form is ours, one naming nobody is taken as ours, one naming another space is not."""
+    space = robot_space(user_id)
+    named = [r for r in results if isinstance(r, dict) and str(r.get("spaceId") or "") in (space, user_id)]
+    unnamed = [r for r in results if isinstance(r, dict) and not r.get("spaceId")]
+    candidates = named or unnamed
+    if not candidates:
+        return {"success": False, "errorMsg": "no delivery result for the robot chat"}
+    return next((r for r in candidates if r.get("success") is True), candidates[0])
+
+
 @dataclass(frozen=True)
 class DeliverResult:
     out_track_id: str
@@ -213,11 +228,7 @@ class DingTalkClient:
         # reused outTrackId; the card channel settles that on the relay's next attempt.
         data = await self.call("POST", "api", "/v1.0/card/instances/createAndDeliver", body=body, idempotent=False)
         result = data.get("result") or {}
-        # One space was asked for; no result for it means it was not delivered.
-        missing: dict[str, Any] = {"success": False, "errorMsg": "no delivery result for the robot chat"}
-        ours: dict[str, Any] = next(
-            (r for r in result.get("deliverResults") or [] if r.get("spaceId") == robot_space(user_id)), missing
-        )
+        ours = delivery_for(user_id, result.get("deliverResults") or [])
         return DeliverResult(
             out_track_id=str(result.get("outTrackId", out_track_id)),
             space_id=robot_space(user_id),

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from cards.expert_docking import DOCKING_CARD, DockingCardView, docking_card, handed_over_update
+from cards.keys import card_key
 from handlers.errors import Conflict, DomainError, NotFound
 from handlers.expert_channel.access import is_visible
 from handlers.reviews.reviewers import userid_of
@@ -59,7 +60,8 @@ async def send_card(uow: UnitOfWork, row: ExpertDocking, demand: Demand, expert:
                            account.mobile, expert.introduction)
     row.card_out_track_id, row.card_userid = f"expert-docking-{row.id}-{row.rounds}{key}", userid
     await uow.send("dingtalk.card", userid, {"template_id": DOCKING_CARD.id, "card_data": docking_card(view)},
-                   platform_key=row.card_out_track_id, source=f"expert_docking:{row.id}")
+                   platform_key=row.card_out_track_id, source=f"expert_docking:{row.id}",
+                   key=card_key(row.card_out_track_id))
 
 
 async def hand_over_cards(uow: UnitOfWork, demand: Demand, to_name: str) -> None:
@@ -73,7 +75,7 @@ async def hand_over_cards(uow: UnitOfWork, demand: Demand, to_name: str) -> None
         if row.card_out_track_id is not None and row.card_userid is not None:
             await uow.send("dingtalk.card_update", row.card_userid,
                            {"out_track_id": row.card_out_track_id, "card_data": handed_over_update(to_name)},
-                           source=f"expert_docking:{row.id}")
+                           source=f"expert_docking:{row.id}", key=card_key(row.card_out_track_id))
         expert = await uow.session.get(Expert, row.expert_id)
         assert expert is not None
         await send_card(uow, row, demand, expert, key=stamp)

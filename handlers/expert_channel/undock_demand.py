@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cards.expert_docking import cancelled_update
+from cards.keys import card_key
 from handlers.demands.access import locked
 from handlers.demands.states import Step, next_status
 from handlers.demands.timeline import step
@@ -36,7 +37,7 @@ async def undock_demand(cmd: UndockDemand, uow: UnitOfWork) -> DockingView:
         if row.card_out_track_id is not None and row.card_userid is not None:
             await uow.send("dingtalk.card_update", row.card_userid,
                            {"out_track_id": row.card_out_track_id, "card_data": cancelled_update()},
-                           source=f"expert_docking:{row.id}")
+                           source=f"expert_docking:{row.id}", key=card_key(row.card_out_track_id))
         name = await expert_name(uow, expert)
         await step(uow, demand, Step.EXPERT_UNDOCK, demand.status, actor=f"account:{cmd.actor_id}",
                    actor_name=name, note=f"专家{name}取消对接", data={"expert_id": expert.id, "docking_id": row.id})

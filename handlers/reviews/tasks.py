@@ -4,21 +4,22 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, select, update
 
+from cards.keys import card_key, todo_key
 from cards.review import ReviewCardView, decided_status, decided_update, review_card
 from handlers.errors import Conflict
 from handlers.reviews.chains import Chain
 from handlers.reviews.reviewers import name_of, reviewers, userid_of
 from store.base import table_of
 from store.models.demands import Review, ReviewTask
-from store.models.outbox import OutboxMessage, OutboxStatus
+from store.models.outbox import OutboxMessage
 from store.uow import UnitOfWork
 
 TEMPLATE_ID = "kezhuan.review.schema"
 
 # Core, built once: a decision closes its stage on the card's ack path.
 _TASKS, _OUTBOX = table_of(ReviewTask), table_of(OutboxMessage)
-# The stage's open tasks closed in one statement, each answering its card, its to-do row and whether DingTalk
-# created that to-do yet.
+# The stage's open tasks closed in one statement, each answering its card, its to-do row and the to-do's id if
+# DingTalk created it already.
 _CLOSE_STAGE = (
     update(_TASKS)
     .where(_TASKS.c.review_id == bindparam("of_review"), _TASKS.c.stage == bindparam("of_stage"),
@@ -50,12 +51,12 @@ async def open_stage(uow: UnitOfWork, chain: Chain, review: Review) -> list[Revi
         if userid is not None:
             source = f"review_task:{task.id}"
             await uow.send("dingtalk.card", userid, {"template_id": TEMPLATE_ID, "card_data": review_card(view)},
-                           platform_key=task.out_track_id, source=source)
+                           platform_key=task.out_track_id, source=source, key=card_key(task.out_track_id))
             task.todo_outbox_id = await uow.send(
                 "dingtalk.todo", userid,
                 {"op": "create", "subject": f"{chain.label}：{review.title}", "source_id": task.out_track_id,
                  "description": f"{stage.name} · 提交人：{submitter}", "detail_url": review.link or None},
-                source=source)
+                source=source, key=todo_key(task.out_track_id))
         tasks.append(task)
     return tasks
 
@@ -73,24 +74,17 @@ async def close_stage(uow: UnitOfWork, review: Review, stage: int, outcome: str,
         return
     open_tasks = sorted(closed, key=lambda task: int(task.id))
     card_data = decided_update(outcome, by, reason)
-    uncreated: list[int] = []
     for task in open_tasks:
         if task.userid is None:
             continue
         source = f"review_task:{task.id}"
+        # Each goes out after the card's create and the to-do's create (their ordering keys): a decision right
+        # after the submission still reaches a card that exists, and completes a to-do created meanwhile; a to-do
+        # not yet created when its completion is queued is never created.
         uow.send_later("dingtalk.card_update", task.userid, {"out_track_id": task.out_track_id,
-                                                             "card_data": card_data}, source=source)
-        if task.todo_outbox_id is None:
-            continue
-        if task.provider_message_id:
-            uow.send_later("dingtalk.todo", task.userid, {"op": "complete", "task_id": task.provider_message_id},
-                           source=source)
-        else:
-            uncreated.append(task.todo_outbox_id)
-    if uncreated:
-        # Not created yet: they never need to be. A relay that holds one right now (sending) creates an open
-        # to-do the reviewer can still finish by hand: the rare window is logged in the row's reason.
-        await uow.session.execute(
-            update(OutboxMessage).where(OutboxMessage.id.in_(uncreated), OutboxMessage.status == OutboxStatus.PENDING)
-            .values(status=OutboxStatus.DEAD, dead_reason="review decided before the to-do was created",
-                    updated_at=uow.clock.now()).execution_options(synchronize_session=False))
+                                                             "card_data": card_data},
+                       source=source, key=card_key(task.out_track_id))
+        if task.todo_outbox_id is not None:
+            complete = {"op": "complete", "task_id": task.provider_message_id} if task.provider_message_id \
+                else {"op": "complete"}
+            uow.send_later("dingtalk.todo", task.userid, complete, source=source, key=todo_key(task.out_track_id))

@@ -17,6 +17,8 @@ from sandbox.dingtalk.state import TOKEN_SECONDS, Card, DingTalkSandboxState
 
 WORK_NOTICE_DAILY_PER_USER = 500
 ROBOT_BATCH_LIMIT = 20
+# How deliverResults entries name the space: what we sent, the bare userid, or nothing (see _deliver_result).
+DELIVER_SHAPES = ("full", "bare", "none")
 # Assumed, not documented: the answer to a createAndDeliver with an outTrackId already in use.
 OUT_TRACK_ID_TAKEN = "param.outTrackIdAlreadyExists"
 _THROTTLE_PAGE = "<html><head><title>429 Too Many Requests</title></head><body>访问过于频繁</body></html>"
@@ -171,10 +173,27 @@ class OpenApi:
         card = Card(out_track_id, declared.id, user_id, dict(params), private, str(body.get("callbackType", "HTTP")))
         user = self.directory.user(user_id)
         if user is None or not user.active:
-            return _deliver_result(out_track_id, space, success=False, error="用户不存在或未激活")
+            return self._deliver_result(out_track_id, space, success=False, error="用户不存在或未激活")
         self.state.cards[out_track_id] = card
         self.directory.show_card(card, self.clock.now())
-        return _deliver_result(out_track_id, space, success=True, error=None)
+        return self._deliver_result(out_track_id, space, success=True, error=None)
+
+    def _deliver_result(self, out_track_id: str, space: str, *, success: bool, error: str | None) -> web.Response:
+        # The SDK model (CreateAndDeliverResponseBodyResultDeliverResults) has spaceType, spaceId, success,
+        # errorMsg and carrierId; which form of spaceId comes back is not documented, and integrations read
+        # only success and carrierId. The fake answers in each form seen, chosen per call.
+        shape = self.state.deliver_shape or self.state.rng.choice(DELIVER_SHAPES)
+        deliver: dict[str, Any] = {"spaceType": "IM_ROBOT", "success": success}
+        if shape == "full":
+            deliver["spaceId"] = space
+        elif shape == "bare":
+            deliver["spaceId"] = space.removeprefix("dtv1.card//IM_ROBOT.")
+        if error:
+            deliver["errorMsg"] = error
+        else:
+            deliver["carrierId"] = uuid.uuid4().hex
+        return web.json_response(
+            {"success": True, "result": {"outTrackId": out_track_id, "deliverResults": [deliver]}})
 
     async def update_card(self, request: web.Request) -> web.Response:
         if (denied := self._v1_auth(request)) is not None:
@@ -362,15 +381,6 @@ class OpenApi:
 
 def _ok(result: dict[str, Any]) -> web.Response:
     return web.json_response({"errcode": 0, "errmsg": "ok", "result": result, "request_id": uuid.uuid4().hex})
-
-
-def _deliver_result(out_track_id: str, space: str, *, success: bool, error: str | None) -> web.Response:
-    deliver: dict[str, Any] = {"spaceType": "IM_ROBOT", "spaceId": space, "success": success}
-    if error:
-        deliver["errorMsg"] = error
-    else:
-        deliver["carrierId"] = uuid.uuid4().hex
-    return web.json_response({"success": True, "result": {"outTrackId": out_track_id, "deliverResults": [deliver]}})
 
 
 async def _json(request: web.Request) -> dict[str, Any]:

@@ -85,6 +85,9 @@ class DingTalkSandboxState:
     # instances are connected; False to the newest one, which keeps single-connection tests stable.
     spread_pushes: bool = False
     rng: random.Random = field(default_factory=random.Random)
+    # How createAndDeliver names the space in each deliverResults entry: "full" (the openSpaceId sent), "bare"
+    # (the userid alone) or "none" (no spaceId). All three are seen in the wild; None picks one per call.
+    deliver_shape: str | None = None
     # Calls per second per API for one app; beyond it DingTalk answers 90018 (community figure: 20).
     qps_per_api: int = 20
     recent_calls: dict[str, list[datetime]] = field(default_factory=dict)

@@ -21,7 +21,10 @@ class OutboxStatus(StrEnum):
 
 class OutboxMessage(Base):
     __tablename__ = "outbox_messages"
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_ordering", "ordering_key", "id"),
+    )
 
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
@@ -31,6 +34,9 @@ class OutboxMessage(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     # The platform's idempotency key where the channel offers one (outTrackId, client_msg_id).
     platform_key: Mapped[str | None] = mapped_column(String(128))
+    # Messages with the same key (one DingTalk card, one to-do) go out in the order they were written: the relay
+    # claims none while an earlier one with its key waits or is being sent, and hands it the others at sending.
+    ordering_key: Mapped[str | None] = mapped_column(String(160))
     # What caused it, e.g. "demand:42", so a timeline can show what was sent.
     source: Mapped[str | None] = mapped_column(String(128))
     status: Mapped[OutboxStatus] = mapped_column(String(16), default=OutboxStatus.PENDING)

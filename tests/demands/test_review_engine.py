@@ -66,12 +66,19 @@ async def test_approval_docks_the_demand_updates_cards_completes_todo_and_tells_
     assert len(await outbox(bench.container, "dingtalk.card_update")) == 1
 
 
-async def test_a_todo_not_yet_created_is_never_created(bench: Bench) -> None:
+async def test_a_decision_before_the_todo_exists_queues_its_completion_behind_the_create_not_a_dead_letter(
+    bench: Bench,
+) -> None:
     submitted = await bench.submit()
     [review] = await reviews_of(bench.container, submitted.demand_id)
+    [task] = await tasks_of(bench.container, review.id)
     await decide(bench, DecideReview(review.id, 0, Decision.APPROVE, userid="dt-admin"))
-    [todo] = await outbox(bench.container, "dingtalk.todo", "dt-admin")
-    assert todo.status == OutboxStatus.DEAD and "before the to-do was created" in (todo.dead_reason or "")
+    create, complete = await outbox(bench.container, "dingtalk.todo", "dt-admin")
+    assert create.status == complete.status == OutboxStatus.PENDING  # the relay decides: tests/dingtalk
+    assert complete.payload == {"op": "complete"} and create.ordering_key == complete.ordering_key
+    [card] = await outbox(bench.container, "dingtalk.card", "dt-admin")
+    [update] = await outbox(bench.container, "dingtalk.card_update", "dt-admin")
+    assert card.ordering_key == update.ordering_key == f"card:{task.out_track_id}" and card.id < update.id
 
 
 async def test_reject_needs_a_reason(bench: Bench) -> None:
