@@ -1,7 +1,7 @@
 """outbox ordering keys: the messages for one card or one to-do go out in order
 
-Revision ID: 0021_outbox_ordering_keys
-Revises: 0020_expert_digest
+Revision ID: 0022_outbox_ordering_keys
+Revises: 0021_enterprise_manual_entry
 Create Date: 2026-12-06 15:00:00
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = "0021_outbox_ordering_keys"
-down_revision: str | None = "0020_expert_digest"
+revision: str = "0022_outbox_ordering_keys"
+down_revision: str | None = "0021_enterprise_manual_entry"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
