@@ -49,12 +49,14 @@ def take_up_refusal(ratio_bp: int, institution_minimum_bp: int, floor_bp: int) -
     The one rule both the pool list (its can_take_up) and the take-up itself apply: the demand's ratio meets
     the platform floor and the institution's own minimum (seed 004 §一.1)."""
     if ratio_bp < floor_bp:
-        return TakeUpRefusal("fee_ratio_below_floor",
-                             f"该需求的中介服务费比例{ratio_bp / 100:g}%低于平台下限{floor_bp / 100:g}%")
+        return TakeUpRefusal(
+            "fee_ratio_below_floor", f"该需求的中介服务费比例{ratio_bp / 100:g}%低于平台下限{floor_bp / 100:g}%"
+        )
     if ratio_bp < institution_minimum_bp:
-        return TakeUpRefusal("fee_ratio_below_institution",
-                             f"该需求的中介服务费比例{ratio_bp / 100:g}%低于本机构的最低比例"
-                             f"{institution_minimum_bp / 100:g}%，不能揭榜")
+        return TakeUpRefusal(
+            "fee_ratio_below_institution",
+            f"该需求的中介服务费比例{ratio_bp / 100:g}%低于本机构的最低比例{institution_minimum_bp / 100:g}%，不能揭榜",
+        )
     return None
 
 
@@ -63,5 +65,6 @@ async def minimums_of(uow: UnitOfWork, institution_ids: set[int]) -> dict[int, i
     if not institution_ids:
         return {}
     rows = await uow.session.execute(
-        select(Institution.id, Institution.min_fee_ratio_bp).where(Institution.id.in_(institution_ids)))
+        select(Institution.id, Institution.min_fee_ratio_bp).where(Institution.id.in_(institution_ids))
+    )
     return {row.id: row.min_fee_ratio_bp for row in rows}

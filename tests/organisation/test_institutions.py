@@ -296,12 +296,15 @@ async def test_a_minimum_fee_ratio_below_the_platform_floor_is_refused(org: Org)
     # A configured floor is the one held to, on creation and on edit alike.
     raised = await create_institution(
         _cmd(org, min_fee_ratio_bp=600, credit_code=CODE_B, admin_mobile="13800000002"),
-        org.uow, org.regions, fee_floor_bp=600,
+        org.uow,
+        org.regions,
+        fee_floor_bp=600,
     )
     admin = with_floor.admin_account_id
     try:
-        await update_institution(UpdateInstitution(admin, with_floor.institution_id, min_fee_ratio_bp=700), org.uow,
-                                 fee_floor_bp=800)
+        await update_institution(
+            UpdateInstitution(admin, with_floor.institution_id, min_fee_ratio_bp=700), org.uow, fee_floor_bp=800
+        )
     except InvalidInput as e:
         assert e.message == "最低中介服务费比例不能低于平台下限8%"
     else:
