@@ -37,13 +37,20 @@ class WeChatRoles:
         return "；".join(parts) + "。" if parts else ""
 
 
+NO_ROLE_TEXT = "您的账号目前没有专家或企业联系人身份，请联系法人机构管理员。"
+
+
 def bound_text(name: str, roles: WeChatRoles) -> str:
     """The answer to 「绑定」 from someone already bound: as whom, and what they can do."""
+    if not roles.labels:
+        return f"您已绑定账号：{name}。{NO_ROLE_TEXT}"
     return f"您已绑定{'、'.join(roles.labels)}身份：{name}。{roles.abilities}"
 
 
 def greeting(name: str, roles: WeChatRoles) -> str:
     """What the mini-program shows once a person is signed in (bound now, or before)."""
+    if not roles.labels:
+        return f"{name}，欢迎使用科转小程序！{NO_ROLE_TEXT}"
     return f"{name}，欢迎您以{'、'.join(roles.labels)}身份使用科转小程序！{roles.abilities}"
 
 

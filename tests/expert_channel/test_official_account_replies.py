@@ -98,3 +98,13 @@ async def test_a_bound_enterprise_contact_is_answered_as_a_contact(org: Org) -> 
     # The expert still hears as an expert.
     expert = await router.dispatch(_message("o-wang", msg_type="text", content="绑定", msg_id="8")) or ""
     assert expert.startswith("您已绑定专家身份：") and "对接需求" in expert and "企业联系人" not in expert, expert
+
+
+def test_the_texts_name_each_role_and_what_it_can_do() -> None:
+    from cards.official_account import NO_ROLE_TEXT, WeChatRoles, bound_text, greeting
+
+    both = greeting("王工", WeChatRoles(expert=True, contact=True))
+    assert both.startswith("王工，欢迎您以专家、企业联系人身份使用科转小程序！作为专家，您可以")
+    assert "；作为企业联系人，您可以" in both
+    assert bound_text("王工", WeChatRoles(expert=False, contact=False)) == f"您已绑定账号：王工。{NO_ROLE_TEXT}"
+    assert greeting("王工", WeChatRoles(expert=False, contact=False)) == f"王工，欢迎使用科转小程序！{NO_ROLE_TEXT}"
