@@ -44,15 +44,12 @@ def bind_message(*, mini_app_id: str, page_path: str, fallback_url: str, institu
 
 
 def bind_request_message(*, mini_app_id: str, page_path: str, fallback_url: str) -> str:
-    """The answer to 「绑定」 from someone not yet bound: the same mini-program link as the invitation's."""
+    """The answer to 「绑定」 from someone not yet bound (an expert or an enterprise contact): the same mini-program
+    link as the invitation's."""
     link = _bind_link(mini_app_id, page_path, fallback_url)
-    return f"请点击「{link}」，在小程序中使用与专家信息一致的手机号完成绑定。"
+    return f"请点击「{link}」，在小程序中使用机构为您登记的手机号完成绑定（专家或企业联系人）。"
 
 
-def bound_text(name: str) -> str:
-    return f"您已绑定专家身份：{name}。可在小程序中查看需求大厅、维护订阅领域。"
-
-
-BIND_IN_MINI_PROGRAM_TEXT = "请在「科转」小程序中使用与专家信息一致的手机号完成绑定。"
+BIND_IN_MINI_PROGRAM_TEXT = "请在「科转」小程序中使用机构为您登记的手机号完成绑定（专家或企业联系人）。"
 ALREADY_BOUND_TEXT = "您已完成专家信息绑定，可直接在小程序中查看需求。"
 INVITATION_EXPIRED_TEXT = "该邀请二维码已过期，请联系法人机构管理员重新发送邀请。"

@@ -1,11 +1,57 @@
-"""What the official account answers to keywords and menu clicks (plain text: a passive reply carries no card)."""
+"""What the official account answers to keywords and menu clicks (plain text: a passive reply carries no card), and
+how the official account and the mini-program greet a bound person: as an expert, an enterprise contact, or both,
+each told what that role can do."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-NOT_BOUND_TEXT = "您还没有绑定专家身份，请回复「绑定」完成绑定后再查看。"
+NOT_BOUND_TEXT = "您还没有绑定身份，请回复「绑定」完成绑定后再查看。"
 LISTED = 3  # titles named in a reply; the mini-program has the rest
+
+EXPERT_LABEL = "专家"
+CONTACT_LABEL = "企业联系人"
+EXPERT_CAN = "在「需求大厅」查看并对接需求、维护个人信息与订阅领域，每天 16:00 收到匹配领域的新需求推送"
+CONTACT_CAN = "为本企业发布需求、查看本企业需求的审核与对接进展，需求审核通过、开始对接和完成时会收到短信通知"
+CONTACT_NOT_EXPERT_TEXT = (
+    "「我的订阅」「我的对接」是专家的功能。您以企业联系人身份绑定，可在小程序中" + CONTACT_CAN + "。"
+)
+
+
+@dataclass(frozen=True)
+class WeChatRoles:
+    """The roles a bound WeChat user holds that the mini-program and the official account serve."""
+
+    expert: bool
+    contact: bool
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(label for held, label in ((self.expert, EXPERT_LABEL), (self.contact, CONTACT_LABEL)) if held)
+
+    @property
+    def abilities(self) -> str:
+        parts = [f"作为{label}，您可以{can}" for held, label, can in (
+            (self.expert, EXPERT_LABEL, EXPERT_CAN), (self.contact, CONTACT_LABEL, CONTACT_CAN)) if held]
+        return "；".join(parts) + "。" if parts else ""
+
+
+NO_ROLE_TEXT = "您的账号目前没有专家或企业联系人身份，请联系法人机构管理员。"
+
+
+def bound_text(name: str, roles: WeChatRoles) -> str:
+    """The answer to 「绑定」 from someone already bound: as whom, and what they can do."""
+    if not roles.labels:
+        return f"您已绑定账号：{name}。{NO_ROLE_TEXT}"
+    return f"您已绑定{'、'.join(roles.labels)}身份：{name}。{roles.abilities}"
+
+
+def greeting(name: str, roles: WeChatRoles) -> str:
+    """What the mini-program shows once a person is signed in (bound now, or before)."""
+    if not roles.labels:
+        return f"{name}，欢迎使用科转小程序！{NO_ROLE_TEXT}"
+    return f"{name}，欢迎您以{'、'.join(roles.labels)}身份使用科转小程序！{roles.abilities}"
 
 
 def _titles(titles: Sequence[str]) -> str:

@@ -156,7 +156,7 @@ async def mini_program(request: web.Request) -> web.Response:
     issued = await login_mini_program(
         LoginMiniProgram(text(body, "code")), container.uow(), auth_policy(container), mini_program_login(container)
     )
-    return web.json_response(_session_body(issued))
+    return web.json_response({**_session_body(issued), "roles": list(issued.roles), "greeting": issued.greeting})
 
 
 async def mini_program_bind(request: web.Request) -> web.Response:
@@ -166,7 +166,7 @@ async def mini_program_bind(request: web.Request) -> web.Response:
         BindMiniProgram(bearer_token(request), text(body, "code")), container.uow(),
         MiniProgramPhonesOnDemand(container),
     )
-    return web.json_response(_session_body(issued))
+    return web.json_response({**_session_body(issued), "roles": list(issued.roles), "greeting": issued.greeting})
 
 
 async def password_change(request: web.Request) -> web.Response:

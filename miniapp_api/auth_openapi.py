@@ -119,6 +119,10 @@ SESSION_SCHEMA: dict[str, Any] = _obj(
     account_id={"type": ["integer", "null"]},
     bound={"type": "boolean", "description": "false: a pending mini-program session awaiting binding"},
     must_change_password={"type": "boolean"},
+    roles={"type": "array", "items": {"type": "string", "enum": ["expert", "enterprise_contact"]},
+           "description": "mini-program sessions only: whom the bound account is (empty while pending)"},
+    greeting={"type": "string", "description": "mini-program sessions only: the welcome to show, naming the "
+              "role (专家 / 企业联系人) and what it can do; empty while pending"},
 )
 
 SECURITY_SCHEMES: dict[str, Any] = {"bearer": {"type": "http", "scheme": "bearer"}}

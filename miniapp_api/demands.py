@@ -11,7 +11,7 @@ from aiohttp import web
 from handlers.demands.close_demand import CloseDemand, close_demand
 from handlers.demands.fields import ATTACHMENT_PURPOSE, DemandFields
 from handlers.demands.get_demand import GetDemand, get_demand
-from handlers.demands.list_demand_pool import ListDemandPool, list_demand_pool
+from handlers.demands.list_demand_pool import ListDemandPool, PoolRow, list_demand_pool
 from handlers.demands.list_demands import ListDemands, list_demands
 from handlers.demands.policy import DemandPolicy
 from handlers.demands.resubmit_demand import ResubmitDemand, resubmit_demand
@@ -116,7 +116,7 @@ async def close(request: web.Request) -> web.Response:
 
 async def pool(request: web.Request) -> web.Response:
     cmd = ListDemandPool(rest.actor_id(request), rest.page_request(request))
-    return rest.page_json(await list_demand_pool(cmd, rest.container(request).uow()))
+    return rest.page_json(await list_demand_pool(cmd, rest.container(request).uow(), policy(request)))
 
 
 async def post_to_pool(request: web.Request) -> web.Response:
@@ -180,8 +180,10 @@ ROUTES = [
         body=obj(["reason"], reason=STR),
         errors={"404": "not_found", "409": "illegal_transition", "422": "reason_required"})),
     rest.Route("GET", "/demand-pool", pool, operation(
-        "Enterprises' demands waiting to be taken up in the cities where the caller's institution has a centre",
-        ("200", page_of(DemandRow)), paged=True)),
+        "Enterprises' demands waiting to be taken up in the cities where the caller's institution has a centre; "
+        "can_take_up says whether its institution may take each up (fee ratio ≥ the platform floor and the "
+        "institution's minimum), take_up_refusal why not",
+        ("200", page_of(PoolRow)), paged=True)),
     rest.Route("POST", "/demand-pool", post_to_pool, operation(
         "An enterprise contact posts their enterprise's demand to the pool", ("201", schema_of(PoolDemandSubmitted)),
         body=obj(_REQUIRED, enterprise_id=INT, **_FIELDS), errors=_FIELD_ERRORS)),

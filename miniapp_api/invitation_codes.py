@@ -14,6 +14,11 @@ from handlers.invitations.list_invitation_codes import (
     ListInvitationCodes,
     list_invitation_codes,
 )
+from handlers.invitations.list_technology_managers import (
+    ListTechnologyManagers,
+    TechnologyManagerView,
+    list_technology_managers,
+)
 from handlers.invitations.redeem_invitation_code import (
     InvitationCodeRedeemed,
     RedeemInvitationCode,
@@ -50,6 +55,13 @@ async def revoke(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
+async def managers(request: web.Request) -> web.Response:
+    cmd = ListTechnologyManagers(
+        rest.actor_id(request), rest.path_id(request, "institution_id"), rest.page_request(request)
+    )
+    return rest.page_json(await list_technology_managers(cmd, rest.container(request).uow()))
+
+
 async def redeem(request: web.Request) -> web.Response:
     body = await rest.json_body(request)
     cmd = RedeemInvitationCode(rest.actor_id(request), rest.text(body, "code"))
@@ -68,11 +80,18 @@ ROUTES = [
     rest.Route("POST", "/invitation-codes/{invitation_code_id}/revoke", revoke, operation(
         "The institution admin revokes a code with a reason", ("204", None), body=obj(["reason"], reason=STR),
         errors={"404": "not_found", "409": "already_revoked"})),
+    rest.Route("GET", "/institutions/{institution_id}/technology-managers", managers, operation(
+        "The institution admin's technology managers: who bound themselves with its codes, and when",
+        ("200", page_of(TechnologyManagerView)), paged=True)),
     rest.Route("POST", "/invitation-codes/redeem", redeem, operation(
-        "The signed-in person enters a code and is bound to its institution",
+        "A technology manager enters a code and is bound to its institution (role technology_manager, scoped to "
+        "it). Meant for a person without a role yet or the institution's own staff and centre admins",
         ("200", schema_of(InvitationCodeRedeemed)), body=obj(["code"], code=STR),
         errors={"422": "invalid_invitation_code: 邀请码无效",
-                "409": "invitation_expired / invitation_revoked / invitation_exhausted"})),
+                "403": "invitation_not_for_role: system admins, officials, institution admins, experts and "
+                       "enterprise contacts may not redeem / invitation_other_institution: a member of another "
+                       "institution",
+                "409": "invitation_expired / invitation_revoked / invitation_exhausted / manager_bound_elsewhere"})),
 ]
 
 

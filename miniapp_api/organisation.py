@@ -18,7 +18,7 @@ from handlers.organisation.list_officials import ListOfficials, OfficialView, li
 from handlers.organisation.update_institution import InstitutionUpdated, UpdateInstitution, update_institution
 from miniapp_api import rest
 from miniapp_api.reference import REGIONS
-from miniapp_api.schemas import INT, STR, obj, operation, page_of, schema_of
+from miniapp_api.schemas import STR, obj, operation, page_of, schema_of
 
 
 async def institutions(request: web.Request) -> web.Response:
@@ -37,13 +37,14 @@ async def new_institution(request: web.Request) -> web.Response:
         admin_name=rest.text(body, "admin_name"),
         admin_mobile=rest.text(body, "admin_mobile"),
         service_types=rest.texts(body, "service_types") or (),
-        min_fee_ratio_bp=rest.integer(body, "min_fee_ratio_bp"),
+        min_fee_ratio_bp=None if body.get("min_fee_ratio_bp") is None else rest.integer(body, "min_fee_ratio_bp"),
         introduction=rest.text(body, "introduction"),
         head=rest.optional_text(body, "head"),
     )
     container = rest.container(request)
     created = await create_institution(cmd, container.uow(), request.app[REGIONS],
-                                       membership=container.membership_policy)
+                                       membership=container.membership_policy,
+                                       fee_floor_bp=container.demand_policy.fee_floor_bp)
     return rest.json(created, status=201)
 
 
@@ -63,7 +64,8 @@ async def edit_institution(request: web.Request) -> web.Response:
         introduction=rest.optional_text(body, "introduction"),
         head=rest.optional_text(body, "head"),
     )
-    return rest.json(await update_institution(cmd, rest.container(request).uow()))
+    container = rest.container(request)
+    return rest.json(await update_institution(cmd, container.uow(), fee_floor_bp=container.demand_policy.fee_floor_bp))
 
 
 async def officials(request: web.Request) -> web.Response:
@@ -84,17 +86,20 @@ async def new_official(request: web.Request) -> web.Response:
 _TYPE = {"type": "string", "enum": [t.value for t in InstitutionType]}
 _SERVICES = {"type": "array", "items": {"type": "string", "enum": [t.value for t in ServiceType]}}
 _INTRO = {"type": "string", "maxLength": 300}
+_MIN_FEE = {"type": "integer", "maximum": 10000, "description": "basis points; not below the platform floor "
+            "(setting demands.fee_floor_bp, 500 = 5 %), else 422 min_fee_ratio_below_floor; "
+            "absent on creation: the floor"}
 _NEW_INSTITUTION = obj(
     ["name", "credit_code", "type", "region_code", "admin_name", "admin_mobile"],
     name=STR, credit_code={"type": "string", "description": "统一社会信用代码 (GB 32100 check character)"},
     type=_TYPE, region_code={"type": "string", "pattern": "^[0-9]{6}$"}, admin_name=STR,
     admin_mobile={"type": "string", "description": "mainland mobile; never a staff member's"},
-    service_types=_SERVICES, min_fee_ratio_bp={"type": "integer", "minimum": 0, "maximum": 10000},
+    service_types=_SERVICES, min_fee_ratio_bp=_MIN_FEE,
     introduction=_INTRO, head=STR,
 )
-_EDIT = obj([], type=_TYPE, service_types=_SERVICES, min_fee_ratio_bp=INT, introduction=_INTRO, head=STR)
-_BAD = {"422": "invalid_credit_code / introduction_too_long / invalid_mobile / …", "409": "institution_exists / "
-        "admin_is_staff / admin_taken"}
+_EDIT = obj([], type=_TYPE, service_types=_SERVICES, min_fee_ratio_bp=_MIN_FEE, introduction=_INTRO, head=STR)
+_BAD = {"422": "invalid_credit_code / min_fee_ratio_below_floor / introduction_too_long / invalid_mobile / …",
+        "409": "institution_exists / admin_is_staff / admin_taken"}
 
 ROUTES = [
     rest.Route("GET", "/institutions", institutions, operation(
@@ -107,7 +112,8 @@ ROUTES = [
         errors={"404": "not_found (also outside the caller's scope)"})),
     rest.Route("PATCH", "/institutions/{institution_id}", edit_institution, operation(
         "The institution admin edits type, services, fee ratio, introduction, head",
-        ("200", schema_of(InstitutionUpdated)), body=_EDIT, errors={"422": "introduction_too_long / …"})),
+        ("200", schema_of(InstitutionUpdated)), body=_EDIT,
+        errors={"422": "min_fee_ratio_below_floor / introduction_too_long / …"})),
     rest.Route("GET", "/officials", officials, operation(
         "Officials: all for the system admin, their region's for an official",
         ("200", page_of(OfficialView)), paged=True)),

@@ -1,4 +1,5 @@
-"""A pending mini-program session becomes an expert's (or enterprise contact's) by phone authorization.
+"""A pending mini-program session becomes an expert's (or enterprise contact's) by phone authorization, and the
+person is greeted as what they are.
 
 The phone number WeChat vouches for must equal the mobile of an account that holds the expert or enterprise
 contact role, and that account must not be bound to another WeChat user. Otherwise nothing is written.
@@ -11,10 +12,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from cards.official_account import greeting
 from handlers.auth.errors import BIND_ACCOUNT_NOT_FOUND, AccountNotFound, InvalidPhoneCode, Unauthenticated
 from handlers.auth.ports import MiniProgramPhones
 from handlers.auth.sessions import IssuedSession, token_digest
 from handlers.errors import Conflict, Forbidden, InvalidInput
+from handlers.expert_channel.official_account import wechat_roles
 from handlers.organisation.people import roles_of, subject_of
 from store.models.auth import AuthSession, MiniProgramBinding, SessionKind
 from store.models.expert_invitations import ExpertInvitation, ExpertInvitationStatus
@@ -22,6 +25,26 @@ from store.models.organisation import CLOSED_STATUSES, Account, Role
 from store.uow import UnitOfWork
 
 BINDABLE = {Role.EXPERT, Role.ENTERPRISE_CONTACT}
+
+
+@dataclass(frozen=True)
+class MiniProgramSession(IssuedSession):
+    """A mini-program session with whom it serves: the roles held and the greeting the mini-program shows (an
+    enterprise contact is greeted as a contact, with what a contact can do). Empty while pending."""
+
+    roles: tuple[str, ...] = ()
+    greeting: str = ""
+
+
+async def greeted(uow: UnitOfWork, issued: IssuedSession) -> MiniProgramSession:
+    if issued.account_id is None:
+        return MiniProgramSession(issued.token, None, issued.kind, issued.must_change_password)
+    roles = await wechat_roles(uow.session, issued.account_id)
+    name = await uow.session.scalar(select(Account.name).where(Account.id == issued.account_id)) or ""
+    held = tuple(r for held, r in ((roles.expert, Role.EXPERT.value), (roles.contact, Role.ENTERPRISE_CONTACT.value))
+                 if held)
+    return MiniProgramSession(issued.token, issued.account_id, issued.kind, issued.must_change_password,
+                              roles=held, greeting=greeting(name, roles))
 
 
 @dataclass(frozen=True)
@@ -44,7 +67,9 @@ async def _pending_session(uow: UnitOfWork, token: str) -> AuthSession:
     return session
 
 
-async def bind_mini_program(cmd: BindMiniProgram, uow: UnitOfWork, phones: MiniProgramPhones) -> IssuedSession:
+async def bind_mini_program(
+    cmd: BindMiniProgram, uow: UnitOfWork, phones: MiniProgramPhones
+) -> MiniProgramSession:
     code = cmd.phone_code.strip()
     if not code:
         raise InvalidInput("缺少手机号授权凭证", code="missing_code")
@@ -90,5 +115,6 @@ async def bind_mini_program(cmd: BindMiniProgram, uow: UnitOfWork, phones: MiniP
             data={"invitations": [i.id for i in invitations], "unionid": session.unionid is not None},
             personal={"openid": (subject_of(account.id), session.openid or "")},
         )
+        bound = await greeted(uow, IssuedSession(cmd.token, account.id, SessionKind.MINI_PROGRAM))
         await uow.commit()
-        return IssuedSession(cmd.token, account.id, SessionKind.MINI_PROGRAM)
+        return bound

@@ -11,6 +11,7 @@ from handlers.auth.errors import AccountNotFound, InvalidLoginCode
 from handlers.auth.policy import AuthPolicy
 from handlers.auth.ports import DingTalkDirectory
 from handlers.auth.sessions import IssuedSession, issue_session
+from handlers.dingtalk.waiting_cards import deliver_waiting_cards
 from handlers.errors import InvalidInput
 from handlers.membership.invitations import refuse_closed_invitation
 from handlers.organisation.clashes import retry_on_clash
@@ -65,6 +66,7 @@ async def _sign_in(uow: UnitOfWork, policy: AuthPolicy, userid: str, mobile: str
             if current is None:
                 uow.session.add(DingTalkBinding(account_id=account.id, userid=userid, created_at=uow.clock.now()))
                 await uow.session.flush()
+                await deliver_waiting_cards(uow, account.id, userid)  # what was assigned before they were bound
             elif current != userid:
                 # Bound to another DingTalk member already: an admin must sort it out.
                 raise AccountNotFound()

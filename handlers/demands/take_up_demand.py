@@ -9,14 +9,13 @@ from dataclasses import dataclass
 from sqlalchemy import CursorResult, select, update
 
 from handlers.demands.access import locked, staff_post
-from handlers.demands.fields import check_fee_ratio
 from handlers.demands.notify_enterprise import notify_enterprise
 from handlers.demands.policy import DEFAULT_POLICY, DemandPolicy
-from handlers.demands.pool import cities_of
+from handlers.demands.pool import cities_of, minimums_of, take_up_refusal
 from handlers.demands.review import enter_review
 from handlers.demands.states import Step
 from handlers.demands.timeline import step
-from handlers.errors import Conflict, Forbidden, NotFound
+from handlers.errors import Conflict, Forbidden, InvalidInput, NotFound
 from handlers.organisation.actors import load_actor
 from store.models.demands import Demand, DemandOrigin, DemandStatus
 from store.models.organisation import Institution, Role
@@ -57,7 +56,9 @@ async def take_up_demand(cmd: TakeUpDemand, uow: UnitOfWork, policy: DemandPolic
             raise NotFound("未找到该需求")
         if demand.status != DemandStatus.POOLED:
             raise Conflict("该需求已被揭榜", code="already_taken")
-        await check_fee_ratio(uow, demand.fee_ratio_bp, institution_id, policy.fee_floor_bp)
+        minimum = (await minimums_of(uow, {institution_id}))[institution_id]
+        if refusal := take_up_refusal(demand.fee_ratio_bp, minimum, policy.fee_floor_bp):
+            raise InvalidInput(refusal.message, code=refusal.code)
         result = await uow.session.execute(
             update(Demand).where(Demand.id == demand.id, Demand.status == DemandStatus.POOLED).values(
                 institution_id=institution_id, centre_id=post.centre_id, staff_account_id=cmd.staff_account_id,

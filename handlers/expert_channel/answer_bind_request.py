@@ -1,9 +1,9 @@
 """Someone asks the official account about their binding (「绑定」, or the 绑定信息 menu button).
 
-Bound: the passive reply says as whom. Not yet: the mini-program bind link goes as a customer-service message,
-as the invitation's does (WeChat documents that link for customer-service text; the message or the click opened
-the window), carrying the invitation's token when the follower came through one. Retries of the push send it
-once."""
+Bound: the passive reply says as whom (expert, enterprise contact) and what that role can do. Not yet: the
+mini-program bind link goes as a customer-service message, as the invitation's does (WeChat documents that link
+for customer-service text; the message or the click opened the window), carrying the invitation's token when the
+follower came through one. Retries of the push send it once."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from cards.expert_invitation import BIND_IN_MINI_PROGRAM_TEXT, bind_page_path, bind_request_message, bound_text
-from handlers.expert_channel.official_account import bound_account_of_follower
+from cards.expert_invitation import BIND_IN_MINI_PROGRAM_TEXT, bind_page_path, bind_request_message
+from cards.official_account import bound_text
+from handlers.expert_channel.official_account import bound_account_of_follower, wechat_roles
 from handlers.expert_invitations.accept_expert_invitation import CUSTOM_CHANNEL, BindLink
 from handlers.expert_invitations.invite import token_of
 from handlers.wechat.inbox import claim_inbox
@@ -34,7 +35,8 @@ async def answer_bind_request(cmd: AnswerBindRequest, uow: UnitOfWork) -> str | 
         session = uow.session
         account_id = await bound_account_of_follower(session, cmd.app_id, cmd.openid)
         if account_id is not None:
-            return bound_text(await session.scalar(select(Account.name).where(Account.id == account_id)) or "")
+            name = await session.scalar(select(Account.name).where(Account.id == account_id)) or ""
+            return bound_text(name, await wechat_roles(session, account_id))
         if cmd.link is None:
             return BIND_IN_MINI_PROGRAM_TEXT
         if not await claim_inbox(session, key=f"{cmd.inbox_key}:bind", kind="bind_request", now=uow.clock.now()):

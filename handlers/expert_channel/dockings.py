@@ -64,6 +64,21 @@ async def send_card(uow: UnitOfWork, row: ExpertDocking, demand: Demand, expert:
                    key=card_key(row.card_out_track_id))
 
 
+async def deliver_waiting_dockings(uow: UnitOfWork, account_id: int) -> int:
+    """The staff member has just been bound to DingTalk: each expert still waiting for their call on a demand
+    they dock, whose card could not go while they were not there, gets it now. Returns how many."""
+    rows = (await uow.session.execute(
+        select(ExpertDocking, Demand, Expert)
+        .join(Demand, Demand.id == ExpertDocking.demand_id)
+        .join(Expert, Expert.id == ExpertDocking.expert_id)
+        .where(Demand.staff_account_id == account_id, ExpertDocking.status == DockingStatus.DOCKED,
+               ExpertDocking.communicated_at.is_(None), ExpertDocking.card_userid.is_(None))
+        .order_by(ExpertDocking.id).with_for_update(of=ExpertDocking))).all()
+    for row, demand, expert in rows:
+        await send_card(uow, row, demand, expert)
+    return len(rows)
+
+
 async def hand_over_cards(uow: UnitOfWork, demand: Demand, to_name: str) -> None:
     """The experts still waiting for a call move with the demand to its new docking staff member: the former
     one's card says who took over and loses its buttons, and the new one gets a card of their own."""

@@ -14,9 +14,10 @@ from sqlalchemy import ColumnElement, Select, and_, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from cards.official_account import WeChatRoles
 from store.models.auth import MiniProgramBinding
 from store.models.expert_invitations import ExpertInvitation
-from store.models.organisation import Account
+from store.models.organisation import Account, AccountRole, Role
 from store.models.wechat import WeChatFollower
 
 # An id as a value, or as a column for a correlated, set-based use.
@@ -116,3 +117,11 @@ async def bound_account_of_follower(session: AsyncSession, app_id: str, openid: 
         return None
     bound = await session.scalar(select(MiniProgramBinding.id).where(MiniProgramBinding.account_id == account_id))
     return account_id if bound is not None else None
+
+
+async def wechat_roles(session: AsyncSession, account_id: int) -> WeChatRoles:
+    """Whom the mini-program and the official account serve in this account: an expert, an enterprise contact, or
+    both. Every greeting and reply that depends on the role asks here, so no contact is greeted as an expert."""
+    held = set(await session.scalars(select(AccountRole.role).where(
+        AccountRole.account_id == account_id, AccountRole.role.in_((Role.EXPERT, Role.ENTERPRISE_CONTACT)))))
+    return WeChatRoles(expert=Role.EXPERT in held, contact=Role.ENTERPRISE_CONTACT in held)

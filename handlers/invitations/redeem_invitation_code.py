@@ -3,6 +3,14 @@
 A use is taken by one conditional UPDATE (uses < max_uses, not revoked, not expired), so racing redemptions
 by different accounts never pass max_uses; only when it matches no row is the code read again to say why.
 Entering a code again — or another code of the same institution for the same purpose — counts no second use.
+
+A code is meant for technology managers (技术经理人, seed 000 §二.3) binding themselves to the institution they
+work for: a person without a role yet, or the institution's own staff and centre admins. Whoever holds a role the
+code is not meant for — the system admin, officials, institution admins (who issue codes), experts, enterprise
+contacts — is refused with `invitation_not_for_role`; a member of another institution with
+`invitation_other_institution`; a technology manager already bound elsewhere with `manager_bound_elsewhere` (one
+work unit each). Redeeming grants the technology_manager role scoped to the institution: /me lists it with the
+institution's id, the person sees that institution's page, and the institution's admin lists its managers.
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ from handlers.invitations.codes import CodeStatus
 from handlers.organisation.clashes import retry_on_clash
 from handlers.organisation.people import grant_role
 from store.models.invitations import InvitationCode, InvitationPurpose, InvitationRedemption
-from store.models.organisation import CLOSED_STATUSES, Account, Role
+from store.models.organisation import CLOSED_STATUSES, Account, AccountRole, Role
 from store.uow import UnitOfWork
 
 
@@ -34,6 +42,33 @@ class InvitationCodeRedeemed:
     purpose: InvitationPurpose
     used_at: datetime
     first_time: bool  # False when the person was already bound this way: nothing was consumed
+
+
+# Roles a code is never meant for, with the word the person reads.
+NOT_MEANT_FOR = {
+    Role.SYSTEM_ADMIN: "系统管理员",
+    Role.OFFICIAL: "科技管理人员",
+    Role.INSTITUTION_ADMIN: "法人机构管理员",
+    Role.EXPERT: "专家",
+    Role.ENTERPRISE_CONTACT: "企业联系人",
+}
+# Roles that work for one institution: that institution's code is theirs to enter, no other's.
+MEMBERS = (Role.STAFF, Role.CENTRE_ADMIN)
+
+
+async def _meant_for(uow: UnitOfWork, account_id: int, institution_id: int) -> None:
+    """Refuses a person the code is not meant for, before any use is taken."""
+    grants = (await uow.session.execute(select(AccountRole.role, AccountRole.institution_id).where(
+        AccountRole.account_id == account_id).order_by(AccountRole.id))).all()
+    for role, _institution in grants:
+        if (label := NOT_MEANT_FOR.get(Role(role))) is not None:
+            raise Forbidden(f"邀请码供技术经理人绑定所在机构使用，{label}不能使用", code="invitation_not_for_role")
+    for role, institution in grants:
+        if Role(role) in MEMBERS and institution != institution_id:
+            raise Forbidden("您是其他法人机构的成员，不能使用本机构的邀请码", code="invitation_other_institution")
+        if Role(role) == Role.TECHNOLOGY_MANAGER and institution != institution_id:
+            raise Conflict("您已作为技术经理人绑定其他法人机构，一位技术经理人只能绑定一家机构",
+                           code="manager_bound_elsewhere")
 
 
 def _refusal(code: InvitationCode, now: datetime) -> DomainError:
@@ -71,6 +106,7 @@ async def redeem_invitation_code(cmd: RedeemInvitationCode, uow: UnitOfWork) -> 
                 return InvitationCodeRedeemed(
                     earlier.institution_id, InvitationPurpose(earlier.purpose), earlier.used_at, first_time=False
                 )
+            await _meant_for(uow, account.id, code.institution_id)
             uses = await uow.session.scalar(
                 update(InvitationCode)
                 .where(

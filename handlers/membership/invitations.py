@@ -17,6 +17,7 @@ from cards.membership import (
     invitation_revoked_notice,
     welcome_card,
 )
+from handlers.dingtalk.waiting_cards import deliver_waiting_cards
 from handlers.errors import Forbidden
 from handlers.membership.policy import MembershipPolicy
 from handlers.organisation.actors import Actor
@@ -181,6 +182,7 @@ async def settle_acceptance(
     view = WelcomeView(account.name, invitation.role, await _scope(uow, invitation), policy.workbench_link)
     await uow.send("dingtalk.card", userid, {"template_id": WELCOME_CARD.id, "card_data": welcome_card(view)},
                    platform_key=f"welcome:{invitation.id}", source=f"membership_invitation:{invitation.id}")
+    await deliver_waiting_cards(uow, account.id, userid)  # reviews and dockings assigned before they joined
     return True
 
 

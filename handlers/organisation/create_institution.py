@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from sqlalchemy import select
 
+from handlers.demands.policy import DEFAULT_POLICY as DEFAULT_DEMAND_POLICY
 from handlers.errors import Conflict, InvalidInput
 from handlers.membership.invitations import invite_member
 from handlers.membership.policy import DEFAULT_POLICY, MembershipPolicy
@@ -63,7 +64,7 @@ class CreateInstitution:
     admin_name: str
     admin_mobile: str
     service_types: tuple[str, ...] = ()
-    min_fee_ratio_bp: int = 0
+    min_fee_ratio_bp: int | None = None  # None: the platform floor
     introduction: str = ""
     head: str | None = None
 
@@ -76,7 +77,12 @@ class InstitutionCreated:
 
 
 async def create_institution(
-    cmd: CreateInstitution, uow: UnitOfWork, regions: RegionDirectory, *, membership: MembershipPolicy = DEFAULT_POLICY
+    cmd: CreateInstitution,
+    uow: UnitOfWork,
+    regions: RegionDirectory,
+    *,
+    membership: MembershipPolicy = DEFAULT_POLICY,
+    fee_floor_bp: int = DEFAULT_DEMAND_POLICY.fee_floor_bp,
 ) -> InstitutionCreated:
     name = v.required_text(cmd.name, "机构名称", 128)
     code = v.credit_code(cmd.credit_code)
@@ -85,7 +91,7 @@ async def create_institution(
     admin_name = v.required_text(cmd.admin_name, "管理员姓名", 64)
     admin_mobile = v.mobile(cmd.admin_mobile)
     services = service_types(cmd.service_types)
-    ratio = v.fee_ratio_bp(cmd.min_fee_ratio_bp)
+    ratio = v.min_fee_ratio_bp(cmd.min_fee_ratio_bp, fee_floor_bp)
     intro = v.introduction(cmd.introduction)
     head = v.required_text(cmd.head, "机构负责人", 64) if cmd.head else None
 

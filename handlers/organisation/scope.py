@@ -2,7 +2,8 @@
 
 The system admin sees everything; an institution's admin its institution's records; a centre admin their
 centre; an official the records whose region code starts with their own prefix (province 2 digits, city 4,
-district 6) — a district official never sees the city's own records: no implicit grant to parents.
+district 6) — a district official never sees the city's own records: no implicit grant to parents. A technology
+manager sees the institution they are bound to, nothing more.
 Grants add up: a person with two roles sees the union.
 """
 
@@ -133,6 +134,8 @@ def _clause(actor: Actor, g: Grant, listing: Listing) -> ColumnElement[bool] | N
             return Centre.id == g.centre_id
         if listing == Listing.STAFF:
             return StaffMember.account_id == actor.account_id
+    if g.role == Role.TECHNOLOGY_MANAGER and listing == Listing.INSTITUTIONS:
+        return Institution.id == inst  # the institution their invitation code bound them to
     if g.role == Role.EXPERT and listing == Listing.EXPERTS:
         return Expert.account_id == actor.account_id
     return None

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from handlers.demands.policy import DEFAULT_POLICY
 from handlers.errors import NotFound
 from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor, require_institution_admin
@@ -34,14 +35,16 @@ class InstitutionUpdated:
     changed: tuple[str, ...]
 
 
-async def update_institution(cmd: UpdateInstitution, uow: UnitOfWork) -> InstitutionUpdated:
+async def update_institution(
+    cmd: UpdateInstitution, uow: UnitOfWork, *, fee_floor_bp: int = DEFAULT_POLICY.fee_floor_bp
+) -> InstitutionUpdated:
     wanted: dict[str, Any] = {}
     if cmd.type is not None:
         wanted["type"] = institution_type(cmd.type).value
     if cmd.service_types is not None:
         wanted["service_types"] = service_types(cmd.service_types)
     if cmd.min_fee_ratio_bp is not None:
-        wanted["min_fee_ratio_bp"] = v.fee_ratio_bp(cmd.min_fee_ratio_bp)
+        wanted["min_fee_ratio_bp"] = v.min_fee_ratio_bp(cmd.min_fee_ratio_bp, fee_floor_bp)
     if cmd.introduction is not None:
         wanted["introduction"] = v.introduction(cmd.introduction)
     if cmd.head is not None:

@@ -72,6 +72,18 @@ def fee_ratio_bp(value: int) -> int:
     return value
 
 
+def min_fee_ratio_bp(value: int | None, floor_bp: int) -> int:
+    """An institution's own minimum fee ratio: never below the platform floor every demand is held to (seed 004
+    §一.1), or the institution would promise a ratio no demand can carry. None takes the floor itself."""
+    if value is None:
+        return floor_bp
+    ratio = fee_ratio_bp(value)
+    if ratio < floor_bp:
+        raise InvalidInput(f"最低中介服务费比例不能低于平台下限{floor_bp / 100:g}%", code="min_fee_ratio_below_floor",
+                           field="min_fee_ratio_bp")
+    return ratio
+
+
 def required_text(value: str, label: str, max_len: int, *, field: str | None = None) -> str:
     text = value.strip()
     if not text:

@@ -7,7 +7,7 @@ from sqlalchemy import bindparam, select, update
 from cards.keys import card_key, todo_key
 from cards.review import ReviewCardView, decided_status, decided_update, review_card
 from handlers.errors import Conflict
-from handlers.reviews.chains import Chain
+from handlers.reviews.chains import CHAINS, Chain
 from handlers.reviews.reviewers import name_of, reviewers, userid_of
 from store.base import table_of
 from store.models.demands import Review, ReviewTask
@@ -32,14 +32,13 @@ _CLOSE_STAGE = (
 
 
 async def open_stage(uow: UnitOfWork, chain: Chain, review: Review) -> list[ReviewTask]:
-    """One card and one to-do per reviewer of the review's current stage."""
+    """One card and one to-do per reviewer of the review's current stage. A reviewer not yet in DingTalk gets a
+    task without them; `deliver_waiting_tasks` sends both once they join."""
     stage = chain.stage(review.stage)
     accounts = await reviewers(uow, stage, institution_id=review.institution_id, region_code=review.region_code)
     if not accounts:
         raise Conflict(f"「{stage.name}」环节暂无审核人，请联系管理员", code="no_reviewer")
-    submitter = await name_of(uow, review.submitter_account_id)
-    view = ReviewCardView(review.id, review.stage, chain.label, review.title, review.summary, submitter,
-                          stage.name, review.link)
+    view = await _card_view(uow, chain, review)
     tasks = []
     for account_id in accounts:
         userid = await userid_of(uow, account_id)
@@ -49,16 +48,46 @@ async def open_stage(uow: UnitOfWork, chain: Chain, review: Review) -> list[Revi
         uow.session.add(task)
         await uow.session.flush()
         if userid is not None:
-            source = f"review_task:{task.id}"
-            await uow.send("dingtalk.card", userid, {"template_id": TEMPLATE_ID, "card_data": review_card(view)},
-                           platform_key=task.out_track_id, source=source, key=card_key(task.out_track_id))
-            task.todo_outbox_id = await uow.send(
-                "dingtalk.todo", userid,
-                {"op": "create", "subject": f"{chain.label}：{review.title}", "source_id": task.out_track_id,
-                 "description": f"{stage.name} · 提交人：{submitter}", "detail_url": review.link or None},
-                source=source, key=todo_key(task.out_track_id))
+            await _deliver(uow, chain, review, view, task, userid)
         tasks.append(task)
     return tasks
+
+
+async def _card_view(uow: UnitOfWork, chain: Chain, review: Review) -> ReviewCardView:
+    submitter = await name_of(uow, review.submitter_account_id)
+    return ReviewCardView(review.id, review.stage, chain.label, review.title, review.summary, submitter,
+                          chain.stage(review.stage).name, review.link)
+
+
+async def _deliver(uow: UnitOfWork, chain: Chain, review: Review, view: ReviewCardView, task: ReviewTask,
+                   userid: str) -> None:
+    source = f"review_task:{task.id}"
+    await uow.send("dingtalk.card", userid, {"template_id": TEMPLATE_ID, "card_data": review_card(view)},
+                   platform_key=task.out_track_id, source=source, key=card_key(task.out_track_id))
+    task.todo_outbox_id = await uow.send(
+        "dingtalk.todo", userid,
+        {"op": "create", "subject": f"{chain.label}：{review.title}", "source_id": task.out_track_id,
+         "description": f"{view.stage_name} · 提交人：{view.submitter}", "detail_url": review.link or None},
+        source=source, key=todo_key(task.out_track_id))
+
+
+async def deliver_waiting_tasks(uow: UnitOfWork, account_id: int, userid: str) -> int:
+    """A reviewer has just been bound to DingTalk as `userid`: each open task opened while they were not there
+    gets its card and to-do now, so a review assigned before they joined is not lost. Under the caller's lock on
+    the account; returns how many tasks were delivered."""
+    waiting = (await uow.session.scalars(
+        select(ReviewTask).where(ReviewTask.reviewer_account_id == account_id, ReviewTask.done.is_(False),
+                                 ReviewTask.userid.is_(None)).order_by(ReviewTask.id).with_for_update())).all()
+    delivered = 0
+    for task in waiting:
+        review = await uow.session.get(Review, task.review_id)
+        chain = CHAINS.get(review.chain) if review is not None else None
+        if review is None or chain is None or review.stage != task.stage:
+            continue
+        task.userid = userid
+        await _deliver(uow, chain, review, await _card_view(uow, chain, review), task, userid)
+        delivered += 1
+    return delivered
 
 
 async def close_stage(uow: UnitOfWork, review: Review, stage: int, outcome: str, by: str,

@@ -52,7 +52,7 @@ async def seed_organisation(ctx: DemoContext) -> None:
             actor_id=system, name="浙江大学技术转移中心", credit_code=CREDIT_CODE, type="university",
             region_code="330106", admin_name="李强", admin_mobile="13800000002",
             service_types=("technology_transfer", "technology_consulting", "intellectual_property"),
-            min_fee_ratio_bp=300, introduction=INTRODUCTION, head="吴明",
+            min_fee_ratio_bp=600, introduction=INTRODUCTION, head="吴明",
         ),
         ctx.uow(), regions, membership=ctx.membership,
     )

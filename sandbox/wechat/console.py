@@ -129,7 +129,7 @@ def add_console_routes(app: web.Application, sb: WeChatSandbox) -> None:
             status, session = await sb.call_api(origin, "/api/v1/auth/mini-program-bind", {"code": phone},
                                                 token=str(session.get("token", "")))
         if status == 200:
-            text = "绑定成功，已进入专家工作台。" if session.get("bound") else "登录未完成。"
+            text = str(session.get("greeting") or "绑定成功。") if session.get("bound") else "登录未完成。"
         else:
             text = str(session.get("error", {}).get("message", f"请求失败（{status}）"))
         sb.sandbox.deliver(persona.id, channel="mini_program", title="小程序 · 绑定信息", body=text,

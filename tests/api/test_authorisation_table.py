@@ -44,9 +44,9 @@ TABLE: dict[str, str] = {
     "POST /auth/password":                                             "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
     "POST /auth/logout":                                               "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
     "GET /me":                                                         "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
-    "GET /institutions":                                               "-    -    Y   Y    Y    Y    Y    -    -    -",
+    "GET /institutions":                                               "-    -    Y   Y    Y    Y    Y    -    -    Y",
     "POST /institutions":                                              "-    -    Y   -    -    -    -    -    -    -",
-    "GET /institutions/{institution_id}":                              "-    -    Y   Y    Y    Y    Y    -    -    -",
+    "GET /institutions/{institution_id}":                              "-    -    Y   Y    Y    Y    Y    -    -    Y",
     "PATCH /institutions/{institution_id}":                            "-    -    -   Y    -    -    -    -    -    -",
     "GET /officials":                                                  "-    -    Y   -    -    -    Y    -    -    -",
     "POST /officials":                                                 "-    -    Y   -    -    -    -    -    -    -",
@@ -74,7 +74,8 @@ TABLE: dict[str, str] = {
     "GET /institutions/{institution_id}/invitation-codes":             "-    -    -   Y    -    -    -    -    -    -",
     "POST /institutions/{institution_id}/invitation-codes":            "-    -    -   Y    -    -    -    -    -    -",
     "POST /invitation-codes/{invitation_code_id}/revoke":              "-    -    -   Y    -    -    -    -    -    -",
-    "POST /invitation-codes/redeem":                                   "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
+    "GET /institutions/{institution_id}/technology-managers":          "-    -    -   Y    -    -    -    -    -    -",
+    "POST /invitation-codes/redeem":                                   "-    -    -   -    Y    Y    -    -    -    Y",
     "GET /expert-imports/template":                                    "-    -    -   Y    -    -    -    -    -    -",
     "POST /institutions/{institution_id}/expert-imports":              "-    -    -   Y    -    -    -    -    -    -",
     "GET /institutions/{institution_id}/expert-imports/{import_id}/error-file":
@@ -135,7 +136,9 @@ TABLE: dict[str, str] = {
     "GET /expert/digests/{digest_id}":                                 "-    -    -   -    -    -    -    Y    -    -",
 }
 # not_mini_program and already_bound: the bind route takes only a pending mini-program session.
-REFUSALS = {"unauthenticated", "binding_required", "forbidden", "not_mini_program", "already_bound"}
+# invitation_not_for_role: an invitation code is for technology managers, not for officials, admins, experts…
+REFUSALS = {"unauthenticated", "binding_required", "forbidden", "not_mini_program", "already_bound",
+            "invitation_not_for_role"}
 # Logging out ends the session the other calls use: it goes last.
 LAST = "POST /auth/logout"
 

@@ -53,7 +53,8 @@ async def test_the_demo_demands(settings: Settings, clock: ManualClock) -> None:
             assert (published["demand_title"], published["audience"], published["status"]) == (
                 "碳纤维复合材料低成本成型工艺", "all", "open")
             pool = await get("/demand-pool", "李强")
-            assert [d["title"] for d in pool["items"]] == ["新能源电池壳体轻量化材料"]
+            assert [(d["title"], d["can_take_up"], d["take_up_refusal"]) for d in pool["items"]] == [
+                ("新能源电池壳体轻量化材料", True, None)]  # 8 % meets the institution's 6 %
             docking = next(d for d in mine["items"] if d["status"] == "docking")
             detail = await get(f"/demands/{docking['demand_id']}", "张三")
             assert [(s["action"], s["actor_name"]) for s in detail["timeline"]] == [

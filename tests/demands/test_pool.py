@@ -63,12 +63,26 @@ async def test_pool_take_up_and_review(bench: Bench) -> None:
         institution = await session.get(Institution, hz_inst)
         assert institution is not None
         institution.min_fee_ratio_bp = 800
+    # The pool says so before anyone tries, in the words the take-up refuses with; the bench institution may.
+    [listed] = (await list_demand_pool(ListDemandPool(hz_admin), bench.org.uow)).items
+    assert not listed.can_take_up
+    assert listed.take_up_refusal == "该需求的中介服务费比例6%低于本机构的最低比例8%，不能揭榜"
+    [ours] = (await list_demand_pool(ListDemandPool(bench.admin_id), bench.org.uow)).items
+    assert (ours.can_take_up, ours.take_up_refusal) == (True, None)
+    try:
+        await take_up_demand(TakeUpDemand(hz_admin, posted.demand_id, hz_staff), bench.org.uow)
+    except InvalidInput as e:
+        assert (e.code, e.message) == ("fee_ratio_below_institution", listed.take_up_refusal)
+    else:
+        raise AssertionError("the take-up below the institution's minimum went through")
     await refused(bench.container, take_up_demand(TakeUpDemand(hz_admin, posted.demand_id, hz_staff), bench.org.uow),
                   InvalidInput, "fee_ratio_below_institution")
     async with bench.container.sessionmaker() as session, session.begin():
         institution = await session.get(Institution, hz_inst)
         assert institution is not None
         institution.min_fee_ratio_bp = 500
+    [listed] = (await list_demand_pool(ListDemandPool(hz_staff), bench.org.uow)).items
+    assert (listed.can_take_up, listed.take_up_refusal) == (True, None)  # a staff member sees their institution's
 
     # Two institutions take it up at the same moment: exactly one wins.
     results = await asyncio.gather(

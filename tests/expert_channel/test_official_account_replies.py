@@ -3,14 +3,18 @@ expert hears what they dock and which fields they subscribe to; a follower who i
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from bot.wechat.listeners import build_router
 from bot.wechat.router import InboundMessage
-from cards.official_account import NOT_BOUND_TEXT
+from cards.official_account import CONTACT_NOT_EXPERT_TEXT, NOT_BOUND_TEXT
 from handlers.expert_channel.answer_my_dockings import AnswerMyDockings, answer_my_dockings
 from handlers.expert_channel.dock_demand import DockDemand, dock_demand
 from handlers.expert_channel.undock_demand import UndockDemand, undock_demand
 from handlers.expert_digest.subscriptions import ReplaceSubscriptions, replace_subscriptions
+from handlers.organisation.add_enterprise_contact import AddEnterpriseContact, add_enterprise_contact
 from store.models.auth import MiniProgramBinding
+from store.models.organisation_people import EnterpriseContact
 from store.models.wechat import WeChatFollower
 from tests.expert_channel.conftest import ExpertWorld, approved, build_expert_world
 from tests.organisation.conftest import Org, org, regions, registry  # noqa: F401  (fixtures)
@@ -69,3 +73,38 @@ async def test_my_subscriptions_by_keyword_and_menu(org: Org) -> None:  # noqa: 
     assert "还没有对接需求" in (docks or "")
     stranger = _message("o-stranger", msg_type="event", event="click", event_key="my_subscriptions")
     assert await router.dispatch(stranger) == NOT_BOUND_TEXT
+
+
+async def test_a_bound_enterprise_contact_is_answered_as_a_contact(org: Org) -> None:  # noqa: F811
+    """A contact bound in the mini-program who follows the official account is not told to bind as an expert:
+    「绑定」 names them a contact and says what a contact can do; the expert-only replies say they are for experts."""
+    w = await _followed_and_bound(org)
+    c = w.container
+    await add_enterprise_contact(AddEnterpriseContact(w.a.admin_id, w.a.enterprise_id, "陈经理", "总经理",
+                                                      "13900000077"), org.uow)
+    now = c.clock.now()
+    async with c.sessionmaker() as session, session.begin():
+        contact = await session.scalar(select(EnterpriseContact.account_id).where(EnterpriseContact.name == "陈经理"))
+        assert contact is not None
+        session.add(WeChatFollower(app_id=APP, openid="o-chen", unionid="u-chen", subscribed=True, followed_at=now,
+                                   updated_at=now))
+        session.add(MiniProgramBinding(account_id=contact, openid="mini-chen", unionid="u-chen", created_at=now))
+    router = build_router(c.uow)
+    bound = await router.dispatch(_message("o-chen", msg_type="text", content="绑定", msg_id="7")) or ""
+    assert bound.startswith("您已绑定企业联系人身份：陈经理。") and "发布需求" in bound and "专家" not in bound, bound
+    for key in ("my_dockings", "my_subscriptions"):
+        reply = await router.dispatch(_message("o-chen", msg_type="event", event="click", event_key=key))
+        assert reply == CONTACT_NOT_EXPERT_TEXT
+    # The expert still hears as an expert.
+    expert = await router.dispatch(_message("o-wang", msg_type="text", content="绑定", msg_id="8")) or ""
+    assert expert.startswith("您已绑定专家身份：") and "对接需求" in expert and "企业联系人" not in expert, expert
+
+
+def test_the_texts_name_each_role_and_what_it_can_do() -> None:
+    from cards.official_account import NO_ROLE_TEXT, WeChatRoles, bound_text, greeting
+
+    both = greeting("王工", WeChatRoles(expert=True, contact=True))
+    assert both.startswith("王工，欢迎您以专家、企业联系人身份使用科转小程序！作为专家，您可以")
+    assert "；作为企业联系人，您可以" in both
+    assert bound_text("王工", WeChatRoles(expert=False, contact=False)) == f"您已绑定账号：王工。{NO_ROLE_TEXT}"
+    assert greeting("王工", WeChatRoles(expert=False, contact=False)) == f"王工，欢迎使用科转小程序！{NO_ROLE_TEXT}"

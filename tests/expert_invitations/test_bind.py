@@ -54,6 +54,7 @@ async def test_the_matching_phone_binds_the_session_the_account_and_the_invitati
     phones = Phones({"p1": MOBILE})
     issued = await bind_mini_program(BindMiniProgram(token, "p1"), org.uow, phones)
     assert issued.account_id == account_id and phones.calls == [("p1", "mini-o-qian")]
+    assert issued.roles == ("expert",) and issued.greeting.startswith("钱学者，欢迎您以专家身份使用科转小程序！")
     async with org.container.sessionmaker() as session:
         binding = (await session.scalars(select(MiniProgramBinding))).one()
         assert (binding.account_id, binding.openid, binding.unionid) == (account_id, "mini-o-qian", "u-qian")
@@ -119,3 +120,28 @@ async def test_no_paid_phone_lookup_without_a_live_pending_session(org: Org, clo
     with pytest.raises(Unauthenticated):
         await bind_mini_program(BindMiniProgram(expired, "p3"), org.uow, phones)
     assert phones.calls == [("p1", "mini-o-qian")] and account_id
+
+
+async def test_an_enterprise_contact_binds_and_is_greeted_as_a_contact(org: Org) -> None:
+    from handlers.auth.login_mini_program import LoginMiniProgram, login_mini_program
+    from handlers.auth.ports import MiniProgramIdentity
+    from handlers.organisation.add_enterprise import AddEnterprise, add_enterprise
+    from handlers.organisation.add_enterprise_contact import AddEnterpriseContact, add_enterprise_contact
+
+    inst, admin = await org.institution()
+    enterprise = await add_enterprise(AddEnterprise(admin, inst, "杭州云栖智能传感科技有限公司"), org.uow,
+                                      org.registry, org.regions)
+    await add_enterprise_contact(AddEnterpriseContact(admin, enterprise.enterprise_id, "陈经理", "总经理", MOBILE),
+                                 org.uow)
+    issued = await bind_mini_program(BindMiniProgram(await _pending(org), "p1"), org.uow, Phones({"p1": MOBILE}))
+    assert issued.roles == ("enterprise_contact",)
+    assert issued.greeting.startswith("陈经理，欢迎您以企业联系人身份使用科转小程序！作为企业联系人，您可以")
+    assert "专家" not in issued.greeting and "发布需求" in issued.greeting
+
+    class Sessions:
+        async def identify(self, code: str) -> MiniProgramIdentity | None:
+            return MiniProgramIdentity("mini-o-qian", "u-qian") if code == "c1" else None
+
+    # Signing in again later, the same greeting.
+    again = await login_mini_program(LoginMiniProgram("c1"), org.uow, org.container.auth_policy, Sessions())
+    assert (again.account_id, again.roles, again.greeting) == (issued.account_id, issued.roles, issued.greeting)

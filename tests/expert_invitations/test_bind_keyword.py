@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from cards.expert_invitation import bound_text
+from cards.official_account import WeChatRoles, bound_text
 from tests.expert_invitations.test_sandbox_flow import _inbox, _invited_and_following, _pending_session
 from tests.wechat.sandboxed import Service, service  # noqa: F401  (a fixture)
 
@@ -28,7 +28,7 @@ async def test_bind_keyword_sends_the_link_until_bound_then_says_as_whom(service
     for url, body in ((f"{WX}/console/text", {"person_id": persona.id, "content": "绑定"}),
                       (f"{WX}/console/click", {"person_id": persona.id, "key": "bind"})):
         answer = await service.call("POST", url, body)
-        assert answer["reply"]["Content"] == bound_text("周学者")
+        assert answer["reply"]["Content"] == bound_text("周学者", WeChatRoles(expert=True, contact=False))
     assert await service.relay_once() == 0  # nothing more to send once bound
 
 

@@ -147,7 +147,8 @@ async def test_the_console_bind_action_plays_the_mini_program(service: Service) 
     result = await _press(service, bind["actions"][0])
     assert result["status"] == 200 and result["result"]["account_id"] == account_id
     [outcome] = await _inbox(service, persona.id, "mini_program")
-    assert "绑定成功" in outcome["body"]
+    assert outcome["body"].startswith("赵学者，欢迎您以专家身份使用科转小程序！作为专家，您可以"), outcome["body"]
+    assert result["result"]["roles"] == ["expert"]
     async with service.container.sessionmaker() as session:
         sms = (await session.scalars(select(OutboxMessage).where(OutboxMessage.channel == "sms"))).one()
     assert sms.status == OutboxStatus.SENT and sms.payload["params"]["institution"] == INSTITUTION

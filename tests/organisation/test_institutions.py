@@ -30,7 +30,7 @@ def _cmd(org: Org, **overrides: object) -> CreateInstitution:
         "admin_name": "林管理",
         "admin_mobile": "13800000001",
         "service_types": ("technology_transfer", "technology_consulting"),
-        "min_fee_ratio_bp": 300,
+        "min_fee_ratio_bp": 800,
         "introduction": "面向企业的技术转移服务",
         "head": "周负责",
     }
@@ -46,7 +46,7 @@ async def test_system_admin_creates_an_institution_with_its_admin(org: Org) -> N
         assert inst is not None
         assert (inst.credit_code, inst.min_fee_ratio_bp, inst.admin_account_id) == (
             "12330000470003281H",
-            300,
+            800,
             created.admin_account_id,
         )
         assert inst.service_types == ["technology_consulting", "technology_transfer"]
@@ -191,14 +191,14 @@ async def test_the_institution_admin_updates_their_institution(org: Org) -> None
             inst,
             type="tech_transfer_agency",
             service_types=("incubation",),
-            min_fee_ratio_bp=500,
+            min_fee_ratio_bp=700,
             introduction="新的简介",
             head="新负责人",
         ),
         org.uow,
     )
     assert updated.changed == ("head", "introduction", "min_fee_ratio_bp", "service_types", "type")
-    unchanged = await update_institution(UpdateInstitution(admin, inst, min_fee_ratio_bp=500), org.uow)
+    unchanged = await update_institution(UpdateInstitution(admin, inst, min_fee_ratio_bp=700), org.uow)
     assert unchanged.changed == ()
     async with org.container.sessionmaker() as s:
         row = await s.get(Institution, inst)
@@ -206,7 +206,7 @@ async def test_the_institution_admin_updates_their_institution(org: Org) -> None
         assert (row.type, row.service_types, row.min_fee_ratio_bp, row.introduction, row.head) == (
             "tech_transfer_agency",
             ["incubation"],
-            500,
+            700,
             "新的简介",
             "新负责人",
         )
@@ -229,6 +229,12 @@ async def test_update_institution_refusals(org: Org) -> None:
         update_institution(UpdateInstitution(admin, inst, min_fee_ratio_bp=-1), org.uow),
         InvalidInput,
         "invalid_fee_ratio",
+    )
+    await refused(
+        c,
+        update_institution(UpdateInstitution(admin, inst, min_fee_ratio_bp=300), org.uow),
+        InvalidInput,
+        "min_fee_ratio_below_floor",
     )
     await refused(
         c,
@@ -272,3 +278,37 @@ async def test_centres(org: Org) -> None:
     await refused(
         c, add_staff(AddStaff(admin, 999, "小王", "13600000001", "技术经纪人"), org.uow), NotFound, "not_found"
     )
+
+
+async def test_a_minimum_fee_ratio_below_the_platform_floor_is_refused(org: Org) -> None:
+    """Every demand needs at least the platform floor (5 %), so an institution minimum of 3 % would promise
+    what no demand can carry: refused, naming the field and the floor; absent, the institution takes the floor."""
+    with_floor = await create_institution(_cmd(org, min_fee_ratio_bp=None), org.uow, org.regions)
+    try:
+        await create_institution(
+            _cmd(org, min_fee_ratio_bp=300, credit_code=CODE_B, admin_mobile="13800000002"), org.uow, org.regions
+        )
+    except InvalidInput as e:
+        assert (e.status, e.code) == (422, "min_fee_ratio_below_floor")
+        assert e.message == "最低中介服务费比例不能低于平台下限5%"  # names the field and the floor
+    else:
+        raise AssertionError("3 % was accepted below the 5 % floor")
+    # A configured floor is the one held to, on creation and on edit alike.
+    raised = await create_institution(
+        _cmd(org, min_fee_ratio_bp=600, credit_code=CODE_B, admin_mobile="13800000002"),
+        org.uow,
+        org.regions,
+        fee_floor_bp=600,
+    )
+    admin = with_floor.admin_account_id
+    try:
+        await update_institution(
+            UpdateInstitution(admin, with_floor.institution_id, min_fee_ratio_bp=700), org.uow, fee_floor_bp=800
+        )
+    except InvalidInput as e:
+        assert e.message == "最低中介服务费比例不能低于平台下限8%"
+    else:
+        raise AssertionError("7 % was accepted below an 8 % floor")
+    async with org.container.sessionmaker() as s:
+        rows = {i.id: i.min_fee_ratio_bp for i in await s.scalars(select(Institution))}
+    assert rows == {with_floor.institution_id: 500, raised.institution_id: 600}

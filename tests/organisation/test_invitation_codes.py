@@ -304,3 +304,87 @@ async def test_a_disabled_account_or_a_missing_institution_is_refused(org: Org) 
         Forbidden,
         "forbidden",
     )
+
+
+async def test_a_code_is_refused_to_those_it_is_not_meant_for(org: Org) -> None:
+    """A code binds a technology manager to the institution they work for: officials, admins, experts and
+    enterprise contacts are refused before any use is taken; so is a member of another institution, and a
+    manager already bound elsewhere. The institution's own staff may bind themselves."""
+    from handlers.organisation.add_enterprise import AddEnterprise, add_enterprise
+    from handlers.organisation.add_enterprise_contact import AddEnterpriseContact, add_enterprise_contact
+    from handlers.organisation.add_expert import AddExpert, add_expert
+    from handlers.organisation.add_staff import AddStaff, add_staff
+    from handlers.organisation.create_centre import CreateCentre, create_centre
+    from handlers.organisation.create_official import CreateOfficial, create_official
+
+    inst, admin = await org.institution()
+    other, other_admin = await org.institution("杭州市技术转移中心", CODE_B, mobile="13800000002", region="330100")
+    code_id, code = await _code(org, admin, inst)
+    _, other_code = await _code(org, other_admin, other)
+    official = (await create_official(CreateOfficial(org.admin_id, "赵局长", "13700000010", "330106"), org.uow,
+                                      org.regions)).account_id
+    expert = (await add_expert(AddExpert(admin, inst, "陈教授", "13700000011"), org.uow)).account_id
+    enterprise = await add_enterprise(AddEnterprise(admin, inst, "杭州云栖智能传感科技有限公司"), org.uow,
+                                      org.registry, org.regions)
+    await add_enterprise_contact(AddEnterpriseContact(admin, enterprise.enterprise_id, "刘经理", "总经理",
+                                                      "13700000012"), org.uow)
+    async with org.container.sessionmaker() as s:
+        contact = await s.scalar(select(Account.id).where(Account.mobile == "13700000012"))
+    assert contact is not None
+    centre = (await create_centre(CreateCentre(admin, inst, "西湖分中心", "330106"), org.uow, org.regions)).centre_id
+    own_staff = (await add_staff(AddStaff(admin, centre, "张三", "13700000013", "技术经理人"), org.uow)).account_id
+    other_centre = (await create_centre(CreateCentre(other_admin, other, "上城分中心", "330102"), org.uow,
+                                        org.regions)).centre_id
+    other_staff = (await add_staff(AddStaff(other_admin, other_centre, "李四", "13700000014", "技术经理人"),
+                                   org.uow)).account_id
+
+    for who, label in ((official, "科技管理人员"), (org.admin_id, "系统管理员"), (admin, "法人机构管理员"),
+                       (expert, "专家"), (contact, "企业联系人")):
+        error = await refused(org.container, redeem_invitation_code(RedeemInvitationCode(who, code), org.uow),
+                              Forbidden, "invitation_not_for_role")
+        assert error.message == f"邀请码供技术经理人绑定所在机构使用，{label}不能使用"
+    await refused(org.container, redeem_invitation_code(RedeemInvitationCode(other_staff, code), org.uow),
+                  Forbidden, "invitation_other_institution")
+    assert await _uses(org, code_id) == (0, 0)
+
+    # The institution's own staff member becomes its technology manager too.
+    redeemed = await redeem_invitation_code(RedeemInvitationCode(own_staff, code), org.uow)
+    assert redeemed.first_time and redeemed.institution_id == inst
+    # A manager works for one institution: another institution's code is refused.
+    manager = await _person(org, "13700000015")
+    await redeem_invitation_code(RedeemInvitationCode(manager, code), org.uow)
+    await refused(org.container, redeem_invitation_code(RedeemInvitationCode(manager, other_code), org.uow),
+                  Conflict, "manager_bound_elsewhere")
+    assert await _uses(org, code_id) == (2, 2)
+
+
+async def test_a_manager_sees_their_institution_and_its_admin_lists_them(org: Org) -> None:
+    """The granted role means something: the manager's grant is scoped to the institution (it is what /me lists),
+    they see that institution's page and no other, and the institution's admin lists its managers."""
+    from handlers.invitations.list_technology_managers import ListTechnologyManagers, list_technology_managers
+    from handlers.organisation.actors import load_actor
+    from handlers.organisation.get_institution import GetInstitution, get_institution
+
+    inst, admin = await org.institution()
+    other, other_admin = await org.institution("杭州市技术转移中心", CODE_B, mobile="13800000002", region="330100")
+    _, code = await _code(org, admin, inst)
+    manager = await _person(org, "13700000001")
+    assert (await list_technology_managers(ListTechnologyManagers(admin, inst), org.uow)).items == ()
+    with_nothing = await refused(org.container, get_institution(GetInstitution(manager, inst), org.uow),
+                                 Forbidden, "forbidden")
+    assert with_nothing.message == "您没有权限查看法人机构信息"
+
+    await redeem_invitation_code(RedeemInvitationCode(manager, code), org.uow)
+    async with org.uow as uow:
+        actor = await load_actor(uow, manager)
+    assert [(g.role, g.institution_id) for g in actor.grants] == [(Role.TECHNOLOGY_MANAGER, inst)]
+    page = await get_institution(GetInstitution(manager, inst), org.uow)
+    assert page.name == "浙江大学技术转移中心"
+    await refused(org.container, get_institution(GetInstitution(manager, other), org.uow), NotFound, "not_found")
+
+    listed = await list_technology_managers(ListTechnologyManagers(admin, inst), org.uow)
+    assert [(m.account_id, m.name, m.invitation_code) for m in listed.items] == [(manager, "经理人", code)]
+    assert listed.total == 1
+    await refused(org.container, list_technology_managers(ListTechnologyManagers(other_admin, inst), org.uow),
+                  Forbidden, "forbidden")
+    assert (await list_technology_managers(ListTechnologyManagers(other_admin, other), org.uow)).items == ()
