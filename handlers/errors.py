@@ -10,6 +10,8 @@ class DomainError(Exception):
     status = 400
     code = "invalid_request"
     message = "请求有误"
+    # Set when trying again later can succeed: the channel tells the caller when (HTTP Retry-After).
+    retry_after_seconds: int | None = None
 
     def __init__(self, message: str | None = None, *, code: str | None = None) -> None:
         self.message = message or type(self).message

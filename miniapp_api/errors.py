@@ -21,6 +21,10 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     try:
         return await handler(request)
     except DomainError as exc:
+        if exc.retry_after_seconds is not None:
+            body: dict[str, dict[str, str | int]] = {"error": {**error_body(exc.code, exc.message)["error"],
+                                                             "retry_after": exc.retry_after_seconds}}
+            return web.json_response(body, status=exc.status, headers={"Retry-After": str(exc.retry_after_seconds)})
         return web.json_response(error_body(exc.code, exc.message), status=exc.status)
     except web.HTTPNotFound:
         return web.json_response(error_body("not_found", "未找到请求的资源"), status=404)

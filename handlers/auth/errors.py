@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from handlers.errors import DomainError, Forbidden
 
 
@@ -27,6 +29,20 @@ class SmsTooFrequent(DomainError):
     status = 429
     code = "sms_too_frequent"
     message = "验证码发送过于频繁，请稍后再试"
+
+    @classmethod
+    def waiting(cls, seconds: float) -> SmsTooFrequent:
+        """Refused because the number's windows are full: say how long to wait (also as Retry-After)."""
+        wait = max(1, math.ceil(seconds))
+        if wait < 120:
+            text = f"{wait}秒"
+        elif wait < 2 * 3600:
+            text = f"{math.ceil(wait / 60)}分钟"
+        else:
+            text = f"{wait // 3600}小时{math.ceil(wait % 3600 / 60)}分钟" if wait % 3600 else f"{wait // 3600}小时"
+        error = cls(f"验证码发送过于频繁，请{text}后再试")
+        error.retry_after_seconds = wait
+        return error
 
 
 class InvalidSmsCode(DomainError):

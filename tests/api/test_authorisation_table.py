@@ -260,7 +260,7 @@ async def _mobile_change_codes(world: World) -> None:
     for n, role in enumerate(ROLES):
         if role in world.accounts:
             await request_mobile_change_code(RequestMobileChangeCode(world.accounts[role], _unique_mobile(n, 10)),
-                                             world.org.uow, policy)
+                                             world.org.uow, policy, world.org.quota)
             world.ids[f"mobile_code:{role}"] = (await sms_sent(world.org.container, _unique_mobile(n, 10)))[-1]
 
 
