@@ -37,7 +37,6 @@ class HolidayScheduleLoaded:
 
 
 async def load_holiday_schedule(cmd: LoadHolidaySchedule, uow: UnitOfWork) -> HolidayScheduleLoaded:
-    schedule = parse_schedule(cmd.content)
     async with uow:
         if cmd.actor_id is None:
             actor = COMMAND_LINE
@@ -45,6 +44,7 @@ async def load_holiday_schedule(cmd: LoadHolidaySchedule, uow: UnitOfWork) -> Ho
             loaded_by = await load_actor(uow, cmd.actor_id)
             require_system_admin(loaded_by)
             actor = loaded_by.label
+        schedule = parse_schedule(cmd.content)
         # The year's row lock orders two loads of one year and their entries in the year's audit chain.
         record = await uow.session.scalar(
             select(HolidayScheduleRecord).where(HolidayScheduleRecord.year == schedule.year).with_for_update()
