@@ -28,6 +28,7 @@ from handlers.organisation.add_staff import AddStaff, add_staff
 from handlers.reviews.decide_review import DecideReview, Decision, decide_review
 from store.models.audit import AuditEntry
 from tests.api.conftest import World, bearer
+from tests.api.openapi_check import problems, response_schema
 from tests.demands.conftest import bind, build_bench, reviews_of
 from tests.follow_ups.conftest import Docking, beijing
 from tests.organisation.conftest import Org, org, regions, registry  # noqa: F401
@@ -164,5 +165,7 @@ async def test_the_cli_and_the_rest_route_load_a_year(year_end: Docking, org: Or
         answer = await api.post("/api/v1/calendar/holiday-schedules", json=corrected,
                                 headers=bearer(await world.token(org.admin_id)))
         assert answer.status == 201, await answer.text()
-        assert (await answer.json())["replaced"] is True
+        body = await answer.json()
+        assert body["replaced"] is True
+        assert problems(response_schema("POST", "/calendar/holiday-schedules", "201"), body) == []
     assert not container.calendar.is_working_day(date(2027, 1, 4))
