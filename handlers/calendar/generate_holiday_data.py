@@ -37,12 +37,18 @@ SOURCES: dict[int, ScheduleSource] = {
 }
 
 
+# Years whose dates come from more than the one notice.
+NOTES: dict[int, str] = {
+    2020: "the Spring Festival break extended to 2 February by 国务院办公厅关于延长2020年春节假期的通知",
+}
+
+
 def package_years() -> list[int]:
     return sorted({d.year for d in constants.holidays})
 
 
 def from_package(year: int) -> HolidaySchedule:
-    via = f"chinese-calendar {chinese_calendar.__version__}"
+    via = f"chinese-calendar {chinese_calendar.__version__}" + (f"; {NOTES[year]}" if year in NOTES else "")
     source = SOURCES.get(year, ScheduleSource(title(year), via=via))
     return HolidaySchedule(
         year, source,
