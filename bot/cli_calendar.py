@@ -42,8 +42,10 @@ def load_command(settings: Settings, file: Path) -> None:
     except DomainError as exc:
         raise click.ClickException(f"{exc.code}: {exc.message}") from exc
     verb = "replaced" if loaded.replaced else "loaded"
-    click.echo(f"{loaded.year}: {verb} {loaded.holidays} holiday(s) and {loaded.workdays} make-up workday(s) "
-               f"(sha256 {loaded.digest[:12]}); instances use it from their next refresh")
+    click.echo(
+        f"{loaded.year}: {verb} {loaded.holidays} holiday(s) and {loaded.workdays} make-up workday(s) "
+        f"(sha256 {loaded.digest[:12]}); instances use it from their next refresh"
+    )
 
 
 @calendar.command("status")
@@ -60,8 +62,10 @@ def status_command(settings: Settings) -> None:
             for year in (this_year - 1, this_year, this_year + 1):
                 schedule = container.calendar.schedule_for(year)
                 if schedule is None:
-                    lines.append(f"{year}: NO SCHEDULE - counted Monday-Friday (alert); load the State Council "
-                                 f"notice with `kezhuan calendar load FILE`")
+                    lines.append(
+                        f"{year}: NO SCHEDULE - counted Monday-Friday (alert); load the State Council "
+                        f"notice with `kezhuan calendar load FILE`"
+                    )
                 else:
                     source = schedule.source
                     reference = source.number or source.url or source.via or ""

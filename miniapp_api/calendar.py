@@ -21,18 +21,29 @@ _DATES = {"type": "array", "items": {"type": "string", "format": "date"}}
 _SCHEDULE = obj(
     ["year", "source", "holidays", "workdays"],
     year=INT,
-    source=obj(["title"], title={"type": "string", "description": "国务院办公厅关于YYYY年部分节假日安排的通知"},
-               number={"type": "string", "description": "文号, e.g. 国办发明电〔2024〕12号 (number or url required)"},
-               published={"type": "string", "format": "date"}, url=STR),
+    source=obj(
+        ["title"],
+        title={"type": "string", "description": "国务院办公厅关于YYYY年部分节假日安排的通知"},
+        number={"type": "string", "description": "文号, e.g. 国办发明电〔2024〕12号 (number or url required)"},
+        published={"type": "string", "format": "date"},
+        url=STR,
+    ),
     holidays={**_DATES, "description": "days off, weekend days inside a break included"},
     workdays={**_DATES, "description": "make-up workdays (调休上班): Saturdays or Sundays"},
 )
 
 ROUTES = [
-    rest.Route("POST", "/calendar/holiday-schedules", new_holiday_schedule, operation(
-        "The system admin loads (or replaces) a year's holiday schedule for every instance; audited",
-        ("201", schema_of(HolidayScheduleLoaded)), body=_SCHEDULE,
-        errors={"422": "invalid_holiday_schedule (the message says what is wrong)"})),
+    rest.Route(
+        "POST",
+        "/calendar/holiday-schedules",
+        new_holiday_schedule,
+        operation(
+            "The system admin loads (or replaces) a year's holiday schedule for every instance; audited",
+            ("201", schema_of(HolidayScheduleLoaded)),
+            body=_SCHEDULE,
+            errors={"422": "invalid_holiday_schedule (the message says what is wrong)"},
+        ),
+    ),
 ]
 
 

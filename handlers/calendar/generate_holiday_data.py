@@ -27,12 +27,16 @@ def title(year: int) -> str:
 
 SOURCES: dict[int, ScheduleSource] = {
     2025: ScheduleSource(
-        title(2025), number="国办发明电〔2024〕12号", published=date(2024, 11, 12),
+        title(2025),
+        number="国办发明电〔2024〕12号",
+        published=date(2024, 11, 12),
         url="https://m.gmw.cn/2024-11/12/content_1303894933.htm",  # Xinhua's full text, as carried by 光明网
     ),
     2026: ScheduleSource(
         # The Xinhua text of 4 November 2025 gives no document number.
-        title(2026), published=date(2025, 11, 4), url="https://politics.gmw.cn/2025-11/04/content_38391083.htm",
+        title(2026),
+        published=date(2025, 11, 4),
+        url="https://politics.gmw.cn/2025-11/04/content_38391083.htm",
     ),
 }
 
@@ -51,7 +55,8 @@ def from_package(year: int) -> HolidaySchedule:
     via = f"chinese-calendar {chinese_calendar.__version__}" + (f"; {NOTES[year]}" if year in NOTES else "")
     source = SOURCES.get(year, ScheduleSource(title(year), via=via))
     return HolidaySchedule(
-        year, source,
+        year,
+        source,
         frozenset(d for d in constants.holidays if d.year == year),
         frozenset(d for d in constants.workdays if d.year == year),
     )

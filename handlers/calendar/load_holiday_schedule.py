@@ -59,14 +59,23 @@ async def load_holiday_schedule(cmd: LoadHolidaySchedule, uow: UnitOfWork) -> Ho
         record.digest = schedule.digest
         record.loaded_by = actor
         record.loaded_at = uow.clock.now()
-        uow.record("holiday_schedule", schedule.year, "replaced" if replaced else "loaded", actor=actor, data={
-            "digest": schedule.digest, "source": schedule.source.as_json(),
-            "holidays": len(schedule.holidays), "workdays": len(schedule.workdays),
-        })
+        uow.record(
+            "holiday_schedule",
+            schedule.year,
+            "replaced" if replaced else "loaded",
+            actor=actor,
+            data={
+                "digest": schedule.digest,
+                "source": schedule.source.as_json(),
+                "holidays": len(schedule.holidays),
+                "workdays": len(schedule.workdays),
+            },
+        )
         await uow.commit()
     return _loaded(schedule, replaced=replaced)
 
 
 def _loaded(schedule: HolidaySchedule, *, replaced: bool) -> HolidayScheduleLoaded:
-    return HolidayScheduleLoaded(schedule.year, len(schedule.holidays), len(schedule.workdays), schedule.digest,
-                                 replaced)
+    return HolidayScheduleLoaded(
+        schedule.year, len(schedule.holidays), len(schedule.workdays), schedule.digest, replaced
+    )

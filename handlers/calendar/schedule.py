@@ -39,8 +39,13 @@ class ScheduleSource:
     via: str | None = None
 
     def as_json(self) -> dict[str, str | None]:
-        return {"title": self.title, "number": self.number,
-                "published": self.published.isoformat() if self.published else None, "url": self.url, "via": self.via}
+        return {
+            "title": self.title,
+            "number": self.number,
+            "published": self.published.isoformat() if self.published else None,
+            "url": self.url,
+            "via": self.via,
+        }
 
 
 @dataclass(frozen=True)
@@ -51,9 +56,12 @@ class HolidaySchedule:
     workdays: frozenset[date]
 
     def as_json(self) -> dict[str, Any]:
-        return {"year": self.year, "source": self.source.as_json(),
-                "holidays": [d.isoformat() for d in sorted(self.holidays)],
-                "workdays": [d.isoformat() for d in sorted(self.workdays)]}
+        return {
+            "year": self.year,
+            "source": self.source.as_json(),
+            "holidays": [d.isoformat() for d in sorted(self.holidays)],
+            "workdays": [d.isoformat() for d in sorted(self.workdays)],
+        }
 
     @property
     def digest(self) -> str:
@@ -123,8 +131,9 @@ def parse_schedule(data: object, *, require_reference: bool = True) -> HolidaySc
         raise _bad(f"调休上班日 {weekday[0].isoformat()} 不是周末")
     if not holidays:
         raise _bad("holidays 不能为空")
-    return HolidaySchedule(year, ScheduleSource(title, number, published, url, source.get("via") or None),
-                           holidays, workdays)
+    return HolidaySchedule(
+        year, ScheduleSource(title, number, published, url, source.get("via") or None), holidays, workdays
+    )
 
 
 def bundled_schedules() -> dict[int, HolidaySchedule]:

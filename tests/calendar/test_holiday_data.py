@@ -49,19 +49,32 @@ def test_2026_as_the_notice_words_it() -> None:
     def days(start: date, end: date) -> set[date]:
         return {start + timedelta(n) for n in range((end - start).days + 1)}
 
-    breaks = [(date(2026, 1, 1), date(2026, 1, 3)), (date(2026, 2, 15), date(2026, 2, 23)),
-              (date(2026, 4, 4), date(2026, 4, 6)), (date(2026, 5, 1), date(2026, 5, 5)),
-              (date(2026, 6, 19), date(2026, 6, 21)), (date(2026, 9, 25), date(2026, 9, 27)),
-              (date(2026, 10, 1), date(2026, 10, 7))]
+    breaks = [
+        (date(2026, 1, 1), date(2026, 1, 3)),
+        (date(2026, 2, 15), date(2026, 2, 23)),
+        (date(2026, 4, 4), date(2026, 4, 6)),
+        (date(2026, 5, 1), date(2026, 5, 5)),
+        (date(2026, 6, 19), date(2026, 6, 21)),
+        (date(2026, 9, 25), date(2026, 9, 27)),
+        (date(2026, 10, 1), date(2026, 10, 7)),
+    ]
     assert set().union(*(days(a, b) for a, b in breaks)) == schedule.holidays
-    assert schedule.workdays == {date(2026, 1, 4), date(2026, 2, 14), date(2026, 2, 28), date(2026, 5, 9),
-                                 date(2026, 9, 20), date(2026, 10, 10)}
+    assert schedule.workdays == {
+        date(2026, 1, 4),
+        date(2026, 2, 14),
+        date(2026, 2, 28),
+        date(2026, 5, 9),
+        date(2026, 9, 20),
+        date(2026, 10, 10),
+    }
 
 
 def _file(**changes: Any) -> dict[str, Any]:
     content: dict[str, Any] = {
-        "year": 2031, "source": {"title": "国务院办公厅关于2031年部分节假日安排的通知", "url": "https://example.invalid/"},
-        "holidays": ["2031-01-01"], "workdays": [],
+        "year": 2031,
+        "source": {"title": "国务院办公厅关于2031年部分节假日安排的通知", "url": "https://example.invalid/"},
+        "holidays": ["2031-01-01"],
+        "workdays": [],
     }
     content.update(changes)
     return content

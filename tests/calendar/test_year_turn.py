@@ -59,8 +59,15 @@ async def year_end(org: Org, clock: ManualClock) -> Docking:  # noqa: F811
     async with org.uow as uow:
         await decide_review(DecideReview(review.id, 0, Decision.APPROVE, userid="dt-admin"), uow)
         await uow.commit()
-    return Docking(bench, clock, submitted.demand_id, boss.account_id, boss.staff_member_id, other.account_id,
-                   other.staff_member_id)
+    return Docking(
+        bench,
+        clock,
+        submitted.demand_id,
+        boss.account_id,
+        boss.staff_member_id,
+        other.account_id,
+        other.staff_member_id,
+    )
 
 
 def _alerts() -> float:
@@ -93,15 +100,17 @@ async def test_at_2027_01_04_reminders_count_monday_to_friday_raise_the_alert_an
 
 
 async def test_a_2027_schedule_loaded_by_the_system_admin_counts_on_every_instance(
-    year_end: Docking, org: Org  # noqa: F811
+    year_end: Docking,
+    org: Org,  # noqa: F811
 ) -> None:
     container = year_end.bench.container
     # Only the system admin may load one.
     with pytest.raises(Forbidden):
         await load_holiday_schedule(LoadHolidaySchedule(SCHEDULE_2027, year_end.bench.admin_id), org.uow)
     with pytest.raises(InvalidInput):
-        await load_holiday_schedule(LoadHolidaySchedule({**SCHEDULE_2027, "workdays": ["2027-01-04"]},
-                                                        org.admin_id), org.uow)
+        await load_holiday_schedule(
+            LoadHolidaySchedule({**SCHEDULE_2027, "workdays": ["2027-01-04"]}, org.admin_id), org.uow
+        )
     loaded = await load_holiday_schedule(LoadHolidaySchedule(SCHEDULE_2027, org.admin_id), org.uow)
     assert (loaded.year, loaded.holidays, loaded.replaced) == (2027, 1, False)
 
@@ -123,12 +132,17 @@ async def test_a_2027_schedule_loaded_by_the_system_admin_counts_on_every_instan
     corrected = {**SCHEDULE_2027, "holidays": ["2027-01-01", "2027-01-02"]}
     assert (await load_holiday_schedule(LoadHolidaySchedule(corrected, org.admin_id), org.uow)).replaced
     async with container.sessionmaker() as session:
-        entries = (await session.execute(
-            select(AuditEntry.action, AuditEntry.actor, AuditEntry.data)
-            .where(AuditEntry.aggregate_type == "holiday_schedule", AuditEntry.aggregate_id == "2027")
-            .order_by(AuditEntry.seq))).all()
+        entries = (
+            await session.execute(
+                select(AuditEntry.action, AuditEntry.actor, AuditEntry.data)
+                .where(AuditEntry.aggregate_type == "holiday_schedule", AuditEntry.aggregate_id == "2027")
+                .order_by(AuditEntry.seq)
+            )
+        ).all()
     assert [(action, actor) for action, actor, _ in entries] == [
-        ("loaded", f"account:{org.admin_id}"), ("replaced", f"account:{org.admin_id}")]
+        ("loaded", f"account:{org.admin_id}"),
+        ("replaced", f"account:{org.admin_id}"),
+    ]
     recorded = json.loads(entries[0][2])
     assert recorded["digest"] == loaded.digest and recorded["source"]["url"] == "https://example.invalid/test-only"
 
@@ -159,11 +173,15 @@ async def test_the_cli_and_the_rest_route_load_a_year(year_end: Docking, org: Or
     world = World(org)
     async with TestClient(TestServer(create_web_app(container))) as api:
         corrected = {**SCHEDULE_2027, "holidays": ["2027-01-01", "2027-01-04"]}
-        staff = await api.post("/api/v1/calendar/holiday-schedules", json=corrected,
-                               headers=bearer(await world.token(year_end.bench.staff_id)))
+        staff = await api.post(
+            "/api/v1/calendar/holiday-schedules",
+            json=corrected,
+            headers=bearer(await world.token(year_end.bench.staff_id)),
+        )
         assert staff.status == 403
-        answer = await api.post("/api/v1/calendar/holiday-schedules", json=corrected,
-                                headers=bearer(await world.token(org.admin_id)))
+        answer = await api.post(
+            "/api/v1/calendar/holiday-schedules", json=corrected, headers=bearer(await world.token(org.admin_id))
+        )
         assert answer.status == 201, await answer.text()
         body = await answer.json()
         assert body["replaced"] is True
