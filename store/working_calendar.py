@@ -142,7 +142,8 @@ class ChineseWorkingCalendar(WorkingDayArithmetic):
         log.warning(
             "no State Council holiday schedule for %d: counting Monday-Friday plus %d override date(s); load the "
             "year's notice with `kezhuan calendar load FILE` (or POST /api/v1/calendar/holiday-schedules)",
-            year, self._overrides.in_year(year),
+            year,
+            self._overrides.in_year(year),
         )
         if self._on_uncovered_year is not None:
             self._on_uncovered_year(year)

@@ -30,9 +30,16 @@ class SmsChannel:
     name = "sms"
 
     def __init__(
-        self, sender: SmsSender, coordination: Coordination, clock: Clock, timezone: ZoneInfo,
-        *, per_number_daily_cap: int, code_min_validity_seconds: float = 60.0,
-        notice_spacing_seconds: float = 60.0, notice_daily_per_template: int = 50,
+        self,
+        sender: SmsSender,
+        coordination: Coordination,
+        clock: Clock,
+        timezone: ZoneInfo,
+        *,
+        per_number_daily_cap: int,
+        code_min_validity_seconds: float = 60.0,
+        notice_spacing_seconds: float = 60.0,
+        notice_daily_per_template: int = 50,
     ) -> None:
         self.sender = sender
         self.coordination = coordination
@@ -67,13 +74,17 @@ class SmsChannel:
                 f"{self.code_min_validity.total_seconds():.0f} s) and is dropped, never delivered late"
             )
         if send_by is None:
-            wait = await self.coordination.take_within([
-                (f"sms:notice:{message.recipient}", self.notice_spacing_seconds, 1),
-                (f"sms:notice:{message.recipient}:{template_code}", 86400.0, self.notice_daily_per_template),
-            ], now=now)
+            wait = await self.coordination.take_within(
+                [
+                    (f"sms:notice:{message.recipient}", self.notice_spacing_seconds, 1),
+                    (f"sms:notice:{message.recipient}:{template_code}", 86400.0, self.notice_daily_per_template),
+                ],
+                now=now,
+            )
             if wait > 0:
-                raise Deferred(f"notifications to {mask(message.recipient)} spaced", until=now + timedelta(
-                    seconds=wait))
+                raise Deferred(
+                    f"notifications to {mask(message.recipient)} spaced", until=now + timedelta(seconds=wait)
+                )
         today = now.astimezone(self.timezone).date().isoformat()
         if not await self.coordination.count_within(
             f"sms:number:{message.recipient}", period=today, cap=self.per_number_daily_cap
@@ -89,11 +100,14 @@ class SmsChannel:
             raise PermanentError(f"sms rejected {exc.code}: {exc.message}") from exc
         except SmsThrottled as exc:
             if send_by is None:
-                raise TransientError(f"sms throttled {exc.code}: {exc.message}",
-                                     retry_after=self.notice_spacing_seconds) from exc
+                raise TransientError(
+                    f"sms throttled {exc.code}: {exc.message}", retry_after=self.notice_spacing_seconds
+                ) from exc
             if now + timedelta(seconds=CODE_RETRY_SECONDS) >= send_by:
-                raise PermanentError(f"code not sent: the provider's flow control refused it ({exc.code}: "
-                                     f"{exc.message}) and a retry would come too late") from exc
+                raise PermanentError(
+                    f"code not sent: the provider's flow control refused it ({exc.code}: "
+                    f"{exc.message}) and a retry would come too late"
+                ) from exc
             raise TransientError(f"sms throttled {exc.code}: {exc.message}", retry_after=CODE_RETRY_SECONDS) from exc
         except SmsAccountBlocked as exc:
             until = now + timedelta(hours=1)
