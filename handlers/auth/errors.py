@@ -34,12 +34,13 @@ class SmsTooFrequent(DomainError):
     def waiting(cls, seconds: float) -> SmsTooFrequent:
         """Refused because the number's windows are full: say how long to wait (also as Retry-After)."""
         wait = max(1, math.ceil(seconds))
+        hours, minutes = divmod(math.ceil(wait / 60), 60)
         if wait < 120:
             text = f"{wait}秒"
-        elif wait < 2 * 3600:
-            text = f"{math.ceil(wait / 60)}分钟"
+        elif not hours:
+            text = f"{minutes}分钟"
         else:
-            text = f"{wait // 3600}小时{math.ceil(wait % 3600 / 60)}分钟" if wait % 3600 else f"{wait // 3600}小时"
+            text = f"{hours}小时{minutes}分钟" if minutes else f"{hours}小时"
         error = cls(f"验证码发送过于频繁，请{text}后再试")
         error.retry_after_seconds = wait
         return error
