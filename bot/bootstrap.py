@@ -63,6 +63,8 @@ class Container:
     membership_policy: MembershipPolicy
     demand_policy: DemandPolicy
     office_hours: OfficeHours
+    # The calendar office_hours counts with; refresh() reads the schedules a system admin loaded.
+    calendar: ChineseWorkingCalendar
     follow_up_policy: FollowUpReminderPolicy
     digest_policy: DigestPolicy
     channels: dict[str, Channel] = field(default_factory=dict)
@@ -107,16 +109,28 @@ def membership_policy(settings: Settings) -> MembershipPolicy:
     return dingtalk_membership_policy(dingtalk_settings(settings))
 
 
-def office_hours(settings: Settings) -> OfficeHours:
-    """The working-day calendar (holiday data plus the operator's overrides) and its office hours."""
+def working_calendar(settings: Settings, clock: Clock | None = None) -> ChineseWorkingCalendar:
+    """The holiday schedules (shipped, and loaded into the database once refreshed) plus the operator's
+    overrides; a year without a schedule raises the alert metric once a day by `clock`."""
     cal = settings.calendar
     overrides = CalendarOverrides.of(cal.holidays, cal.workdays)
     if cal.overrides_path is not None:
         overrides = overrides.merged(load_overrides(cal.overrides_path))
-    calendar = ChineseWorkingCalendar(
-        overrides, on_uncovered_year=lambda year: metrics.calendar_uncovered_years.labels(year=str(year)).inc()
-    )
-    return OfficeHours(calendar, ZoneInfo(settings.timezone), cal.office_opens, cal.office_closes)
+    zone = ZoneInfo(settings.timezone)
+    now = (clock or SystemClock()).now
+
+    def uncovered(year: int) -> None:
+        metrics.calendar_uncovered_years.labels(year=str(year)).inc()
+        metrics.calendar_year_without_schedule.labels(year=str(year)).set(1)
+
+    return ChineseWorkingCalendar(overrides, on_uncovered_year=uncovered, today=lambda: now().astimezone(zone).date())
+
+
+def office_hours(settings: Settings, calendar: ChineseWorkingCalendar | None = None) -> OfficeHours:
+    """The working-day calendar and its office hours."""
+    cal = settings.calendar
+    return OfficeHours(calendar or working_calendar(settings), ZoneInfo(settings.timezone), cal.office_opens,
+                       cal.office_closes)
 
 
 def follow_up_policy(settings: Settings) -> FollowUpReminderPolicy:
@@ -147,9 +161,11 @@ def settings_clock(settings: Settings) -> Clock:
 async def build_container(settings: Settings, *, clock: Clock | None = None) -> Container:
     export_library_environment(settings)
     engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
+    clock = clock or settings_clock(settings)
+    calendar = working_calendar(settings, clock)
     container = Container(
         settings=settings,
-        clock=clock or settings_clock(settings),
+        clock=clock,
         engine=engine,
         sessionmaker=create_sessionmaker(engine),
         coordination=Coordination(connect(settings.redis_url), namespace=f"kz:{settings.environment}"),
@@ -162,7 +178,8 @@ async def build_container(settings: Settings, *, clock: Clock | None = None) -> 
         auth_policy=auth_policy(settings),
         membership_policy=membership_policy(settings),
         demand_policy=demand_policy(settings),
-        office_hours=office_hours(settings),
+        office_hours=office_hours(settings, calendar),
+        calendar=calendar,
         follow_up_policy=follow_up_policy(settings),
         digest_policy=digest_policy(settings),
     )

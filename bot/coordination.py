@@ -8,7 +8,8 @@ fakeredis server that serves a single process.
 from __future__ import annotations
 
 import math
-from collections.abc import Awaitable, Callable
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -50,6 +51,35 @@ redis.call('SET', KEYS[1], new_tat, 'PX', math.ceil(new_tat - now) + 1000)
 return {1, '0'}
 """
 
+# Rolling windows over sorted sets of send times (ms): ARGV = now, member, then triples (key index, window ms,
+# cap). Counts one use in every key when each window still has room, else counts nothing and returns the ms
+# until the fullest window has room again. An entry at t counts while t > now - window, as the provider counts.
+_SLIDING = """
+local now = tonumber(ARGV[1])
+local wait = 0
+local longest = {}
+for i = 3, #ARGV, 3 do
+  local key = KEYS[tonumber(ARGV[i])]
+  local window = tonumber(ARGV[i + 1])
+  local cap = tonumber(ARGV[i + 2])
+  if window > (longest[key] or 0) then longest[key] = window end
+  local since = '(' .. tostring(now - window)
+  local count = redis.call('ZCOUNT', key, since, '+inf')
+  if count >= cap then
+    local first = redis.call('ZRANGEBYSCORE', key, since, '+inf', 'WITHSCORES', 'LIMIT', count - cap, 1)
+    local leaves = tonumber(first[2]) + window - now
+    if leaves > wait then wait = leaves end
+  end
+end
+if wait > 0 then return tostring(wait) end
+for key, window in pairs(longest) do
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', tostring(now - window))
+  redis.call('ZADD', key, now, ARGV[2])
+  redis.call('PEXPIRE', key, math.ceil(window) + 60000)
+end
+return '0'
+"""
+
 # Delete a key only while it still holds the value the caller saw.
 _DELETE_IF = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -77,6 +107,7 @@ class Coordination:
         self.namespace = namespace
         self._gcra = redis.register_script(_GCRA)
         self._admit = redis.register_script(_ADMIT)
+        self._sliding = redis.register_script(_SLIDING)
         self._delete_if = redis.register_script(_DELETE_IF)
         self._renew_if = redis.register_script(_RENEW_IF)
 
@@ -116,6 +147,21 @@ class Coordination:
         if int(code) == 2:
             return None
         return 0.0 if int(code) == 1 else float(value) / 1000.0
+
+    async def take_within(
+        self, windows: Sequence[tuple[str, float, int]], *, now: datetime
+    ) -> float:
+        """Count one use under every (name, window seconds, cap) when each rolling window has room: 0.0.
+
+        Otherwise nothing is counted and the answer is the seconds until every window has room again. One
+        atomic script, so concurrent callers on any instance never overshoot a cap.
+        """
+        names = sorted({name for name, _, _ in windows})
+        args: list[str] = [repr(now.timestamp() * 1000.0), f"{now.timestamp():.6f}:{uuid.uuid4().hex}"]
+        for name, seconds, cap in windows:
+            args += [str(names.index(name) + 1), repr(seconds * 1000.0), str(cap)]
+        waited = await self._sliding(keys=[self.key("window", name) for name in names], args=args)
+        return float(waited) / 1000.0
 
     async def count_within(self, name: str, *, period: str, cap: int, ttl_seconds: int = 2 * 86400) -> bool:
         """Count one use in `period` (e.g. a business date); False once the cap is exceeded."""

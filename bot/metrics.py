@@ -30,7 +30,12 @@ channel_paused = Counter(
 )
 calendar_uncovered_years = Counter(
     "kezhuan_calendar_uncovered_year_total",
-    "Years looked up beyond the holiday data (weekends plus overrides used; alert)",
+    "Days on which a year without a State Council holiday schedule was counted Monday-Friday (alert)",
+    ["year"],
+)
+calendar_year_without_schedule = Gauge(
+    "kezhuan_calendar_year_without_schedule",
+    "1 once a year without a holiday schedule was looked up in this process (alert: load the year's notice)",
     ["year"],
 )
 digest_alerts = Counter(

@@ -46,6 +46,7 @@ async def serve(
     try:
         await upgrade(container.engine)
         await warm_pool(container.engine, settings.database_pool_size)
+        await container.calendar.refresh(container.sessionmaker)  # the holiday schedules an admin loaded
         await publish_configured_menu(container)  # queued when changed; the relay sends it
         if demo:
             await _load_demo(container)

@@ -187,6 +187,12 @@ class SmsSettings(BaseModel):
     region_id: str = "cn-hangzhou"
     # Refused before the provider is called; the operator sees the reason on the dead letter.
     per_number_daily_cap: int = 50
+    # A code message goes out only while at least this much of its validity is left; later it is dead-lettered.
+    code_min_validity_seconds: float = 60.0
+    # Notifications to one number are spaced this far apart (the rest wait their turn, no fixed delay) and
+    # at most notice_daily_per_template of one template go to one number in a rolling day (Aliyun: 50).
+    notice_spacing_seconds: float = 60.0
+    notice_daily_per_template: int = 50
     # Delivery receipts are accepted only at /sms/receipts/{receipt_token}; empty disables the route.
     receipt_token: SecretStr = SecretStr("")
     # A receipt naming no message of ours is asked again only while younger than this; then an orphan.
@@ -227,7 +233,10 @@ class AuthSettings(BaseModel):
     lockout_failures: int = 5
     lockout_minutes: float = 15.0
     sms_code_seconds: float = 300.0
+    # The provider's flow control for codes to one number (Aliyun: 1 a minute, 5 an hour, 10 a day, rolling):
+    # a request beyond them is refused up front with the time to wait, never sent late.
     sms_resend_seconds: float = 60.0
+    sms_hourly_per_number: int = 5
     sms_daily_per_number: int = 10
     sms_max_wrong: int = 5
     # Codes one signed-in account may have sent to new numbers a day (it could otherwise text any number).

@@ -10,7 +10,6 @@ class DomainError(Exception):
     status = 400
     code = "invalid_request"
     message = "请求有误"
-
     # The form field the error is about (a page shows the message beside it); None for the request as a whole.
     field: str | None = None
     # Seconds after which asking again may succeed (sent as Retry-After); None when it would not help.

@@ -6,6 +6,7 @@ from aiohttp import web
 
 from miniapp_api import (
     auth,
+    calendar,
     centres,
     demands,
     enterprises,
@@ -32,7 +33,7 @@ from miniapp_api.errors import error_middleware
 # The REST pages: each area declares its routes with their OpenAPI operations (miniapp_api.rest.Route).
 PAGE_AREAS = (organisation, centres, staff, experts, enterprises, invitation_codes, expert_import, life_events,
               membership_invitations, demands, points, follow_ups,
-              projects, publications, expert_pushes, expert_pages, expert_subscriptions)
+              projects, publications, expert_pushes, expert_pages, expert_subscriptions, calendar)
 
 _CODE_PARAM = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
 _ERROR_404 = {

@@ -115,7 +115,7 @@ async def sms_codes(request: web.Request) -> web.Response:
     body = await json_body(request)
     container = _container(request)
     await request_sms_code(RequestSmsCode(text(body, "mobile"), text(body, "purpose") or "login"),
-                           container.uow(), auth_policy(container))
+                           container.uow(), auth_policy(container), container.coordination)
     # The same answer for every number: the page must not reveal who is registered.
     return web.json_response({"status": "accepted"}, status=202)
 

@@ -43,7 +43,9 @@ AUTH_PATHS: dict[str, Any] = {
         "Send a 6-digit code (purpose login or reset); one per 60 s and 10 per day per number",
         _obj(["mobile"], mobile=_S, purpose={"type": "string", "enum": ["login", "reset"], "default": "login"}),
         {"description": "accepted (the same answer for unregistered numbers)"},
-        {"422": "invalid_mobile", "429": "sms_too_frequent"}, ok_status="202",
+        {"422": "invalid_mobile", "429": "sms_too_frequent: the number's code windows (1/min, 5/h, 10/24 h) are "
+                                         "full; error.retry_after and the Retry-After header give the seconds to wait"},
+        ok_status="202",
     ),
     "/auth/sms-login": _post(
         "手机号 + 验证码 sign-in; a code works once, 5 wrong tries burn it",

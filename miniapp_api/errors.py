@@ -12,10 +12,14 @@ from handlers.errors import DomainError
 log = logging.getLogger(__name__)
 
 
-def error_body(code: str, message: str, field: str | None = None) -> dict[str, dict[str, str]]:
-    body = {"code": code, "message": message}
+def error_body(code: str, message: str, field: str | None = None, *,
+               retry_after: int | None = None) -> dict[str, dict[str, str | int]]:
+    """The one error shape: a stable code, a Chinese message, the field it is about and when to ask again."""
+    body: dict[str, str | int] = {"code": code, "message": message}
     if field is not None:
         body["field"] = field
+    if retry_after is not None:
+        body["retry_after"] = retry_after
     return {"error": body}
 
 
@@ -25,7 +29,8 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return await handler(request)
     except DomainError as exc:
         headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
-        return web.json_response(error_body(exc.code, exc.message, exc.field), status=exc.status, headers=headers)
+        body = error_body(exc.code, exc.message, exc.field, retry_after=exc.retry_after)
+        return web.json_response(body, status=exc.status, headers=headers)
     except web.HTTPNotFound:
         return web.json_response(error_body("not_found", "未找到请求的资源"), status=404)
     except web.HTTPMethodNotAllowed:

@@ -42,7 +42,7 @@ async def mobile_change_code(request: web.Request) -> web.Response:
     body = await rest.json_body(request)
     container = rest.container(request)
     await request_mobile_change_code(RequestMobileChangeCode(rest.actor_id(request), rest.text(body, "mobile")),
-                                     container.uow(), container.auth_policy)
+                                     container.uow(), container.auth_policy, container.coordination)
     return web.json_response({"status": "sent"}, status=202)
 
 

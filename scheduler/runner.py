@@ -54,6 +54,8 @@ def build_scheduler(container: Container) -> AsyncIOScheduler:
     )
 
     async def follow_up_reminders() -> None:
+        # A year's schedule loaded on another instance counts from this run on (a failed read keeps the last).
+        await container.calendar.refresh(container.sessionmaker)
         await send_due_reminders(container.uow, container.follow_up_policy, container.office_hours,
                                  container.demand_policy)
 

@@ -1,25 +1,37 @@
-"""The mainland-China working-day calendar: the `chinese-calendar` package's State Council data plus overrides.
+"""The mainland-China working-day calendar: the State Council holiday schedules, per year, plus overrides.
 
-The package only knows the years it ships (2004–2026 in 1.11.0); the notice for a new year appears in
-November or December. For a year it does not know, the calendar falls back to Monday–Friday plus the
-operator's overrides, and says so once per year (log warning and the `on_uncovered_year` hook, a metric in
-production) instead of guessing silently. Overrides win over the package data in every year.
+The schedules come from the files shipped in handlers/calendar/data (2004–2026, generated from chinese-calendar
+and checked against it) and from the database, where a system admin loads a new year's notice (`kezhuan calendar
+load FILE`); a loaded year wins over a shipped one. For a year with neither, the calendar counts Monday–Friday
+plus the operator's overrides and says so once a day (a log warning and the `on_uncovered_year` hook, a metric in
+production) — it never fails a request or a job. Overrides win over every schedule.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-import chinese_calendar
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.calendar.days import WorkingDayArithmetic
+from handlers.calendar.schedule import HolidaySchedule, bundled_schedules, parse_schedule
+from store.models.calendar import HolidayScheduleRecord
 
 log = logging.getLogger(__name__)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@cache
+def shipped_schedules() -> Mapping[int, HolidaySchedule]:
+    return dict(bundled_schedules())
 
 
 @dataclass(frozen=True)
@@ -72,17 +84,43 @@ class ChineseWorkingCalendar(WorkingDayArithmetic):
         overrides: CalendarOverrides | None = None,
         *,
         on_uncovered_year: Callable[[int], None] | None = None,
+        today: Callable[[], date] | None = None,
+        schedules: Mapping[int, HolidaySchedule] | None = None,
     ) -> None:
         self._overrides = overrides or CalendarOverrides()
         self._on_uncovered_year = on_uncovered_year
-        self._warned: set[int] = set()
+        # "Once a day" is the business day of the injected clock (the system clock's in Beijing by default).
+        self._today = today or (lambda: datetime.now(SHANGHAI).date())
+        self._shipped = shipped_schedules() if schedules is None else dict(schedules)
+        self._loaded: dict[int, HolidaySchedule] = {}
+        self._alerted: set[tuple[int, date]] = set()
 
     def covers(self, year: int) -> bool:
-        """Whether the package has the State Council data for `year`."""
+        """Whether a State Council schedule for `year` is known (shipped or loaded)."""
+        return year in self._loaded or year in self._shipped
+
+    def schedule_for(self, year: int) -> HolidaySchedule | None:
+        return self._loaded.get(year) or self._shipped.get(year)
+
+    def install(self, schedules: Iterable[HolidaySchedule]) -> None:
+        """Replace the loaded schedules (what the database holds)."""
+        self._loaded = {schedule.year: schedule for schedule in schedules}
+
+    async def refresh(self, sessionmaker: async_sessionmaker[AsyncSession]) -> bool:
+        """Read the loaded schedules again; on any trouble keep the previous ones (never fail the caller)."""
         try:
-            chinese_calendar.is_workday(date(year, 1, 1))
-        except NotImplementedError:
+            async with sessionmaker() as session:
+                rows = (await session.scalars(select(HolidayScheduleRecord))).all()
+        except Exception:
+            log.exception("could not read the loaded holiday schedules; keeping the previous ones")
             return False
+        schedules = []
+        for row in rows:
+            try:
+                schedules.append(parse_schedule(row.content))
+            except Exception:
+                log.exception("a stored holiday schedule does not parse; ignored", extra={"year": row.year})
+        self.install(schedules)
         return True
 
     def is_working_day(self, day: date) -> bool:
@@ -90,20 +128,22 @@ class ChineseWorkingCalendar(WorkingDayArithmetic):
             return True
         if day in self._overrides.holidays:
             return False
-        try:
-            return bool(chinese_calendar.is_workday(day))
-        except NotImplementedError:
-            self._uncovered(day.year)
-            return day.weekday() < 5
+        schedule = self.schedule_for(day.year)
+        if schedule is not None:
+            return schedule.is_working_day(day)
+        self._uncovered(day.year)
+        return day.weekday() < 5
 
     def _uncovered(self, year: int) -> None:
-        if year in self._warned:
+        key = (year, self._today())
+        if key in self._alerted:
             return
-        self._warned.add(year)
+        self._alerted.add(key)
         log.warning(
-            "no State Council holiday data for %d in chinese-calendar %s: using Monday-Friday plus %d override "
-            "date(s) (KEZHUAN_CALENDAR__OVERRIDES_PATH); upgrade the package or add the year's holidays",
-            year, chinese_calendar.__version__, self._overrides.in_year(year),
+            "no State Council holiday schedule for %d: counting Monday-Friday plus %d override date(s); load the "
+            "year's notice with `kezhuan calendar load FILE` (or POST /api/v1/calendar/holiday-schedules)",
+            year,
+            self._overrides.in_year(year),
         )
         if self._on_uncovered_year is not None:
             self._on_uncovered_year(year)

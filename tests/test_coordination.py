@@ -107,3 +107,27 @@ async def test_admission_waits_without_counting_and_stops_at_the_cap(
     clock.advance(1)
     assert await admit() is None, "the day's cap is spent"
     assert await coordination.count_used("daily:sms", period="2026-11-23") == 2
+
+
+async def test_rolling_windows_hold_under_concurrent_callers_and_say_when_there_is_room(
+    container: Container, clock: ManualClock
+) -> None:
+    coordination = container.coordination
+    name = f"code:{uuid.uuid4().hex}"
+    windows = [(name, 60.0, 1), (name, 3600.0, 5)]
+    # Twenty requests at the same instant, as from several instances: exactly one is counted.
+    answers = await asyncio.gather(*(coordination.take_within(windows, now=clock.now()) for _ in range(20)))
+    assert answers.count(0.0) == 1 and set(answers) - {0.0} == {60.0}
+    clock.advance(59.5)
+    assert await coordination.take_within(windows, now=clock.now()) == 0.5
+    for _ in range(4):
+        clock.advance(60)
+        assert await coordination.take_within(windows, now=clock.now()) == 0.0
+    clock.advance(60)  # five in the hour, the first 359.5 s ago
+    assert await coordination.take_within(windows, now=clock.now()) == 3600 - 359.5
+    clock.advance(3600 - 359.5)
+    assert await coordination.take_within(windows, now=clock.now()) == 0.0
+    # A refusal counts nothing in any window: another key with room is not charged by a full one.
+    other = f"notice:{uuid.uuid4().hex}"
+    assert await coordination.take_within([(name, 60.0, 1), (other, 60.0, 1)], now=clock.now()) > 0
+    assert await coordination.take_within([(other, 60.0, 1)], now=clock.now()) == 0.0

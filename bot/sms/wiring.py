@@ -37,4 +37,7 @@ def wire_sms(container: Container) -> None:
         container.channels["sms"] = SmsChannel(
             sender, container.coordination, container.clock, container.timezone,
             per_number_daily_cap=container.settings.sms.per_number_daily_cap,
+            code_min_validity_seconds=container.settings.sms.code_min_validity_seconds,
+            notice_spacing_seconds=container.settings.sms.notice_spacing_seconds,
+            notice_daily_per_template=container.settings.sms.notice_daily_per_template,
         )

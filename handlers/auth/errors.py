@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from handlers.errors import DomainError, Forbidden
 
 
@@ -27,6 +29,21 @@ class SmsTooFrequent(DomainError):
     status = 429
     code = "sms_too_frequent"
     message = "验证码发送过于频繁，请稍后再试"
+
+    @classmethod
+    def waiting(cls, seconds: float) -> SmsTooFrequent:
+        """Refused because the number's windows are full: say how long to wait (also as Retry-After)."""
+        wait = max(1, math.ceil(seconds))
+        hours, minutes = divmod(math.ceil(wait / 60), 60)
+        if wait < 120:
+            text = f"{wait}秒"
+        elif not hours:
+            text = f"{minutes}分钟"
+        else:
+            text = f"{hours}小时{minutes}分钟" if minutes else f"{hours}小时"
+        error = cls(f"验证码发送过于频繁，请{text}后再试")
+        error.retry_after = wait
+        return error
 
 
 class InvalidSmsCode(DomainError):

@@ -19,6 +19,7 @@ class AuthPolicy:
     lockout_minutes: float
     sms_code_seconds: float
     sms_resend_seconds: float
+    sms_hourly_per_number: int
     sms_daily_per_number: int
     sms_max_wrong: int
     mobile_change_codes_per_account: int

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 
@@ -32,4 +34,13 @@ class MiniProgramPhones(Protocol):
     async def phone_number(self, code: str, openid: str | None) -> str | None:
         """getuserphonenumber: the mainland number behind a getPhoneNumber code, or None when the code is
         invalid, spent or expired. `openid` lets the platform check the code belongs to that user."""
+        ...
+
+
+class SendQuota(Protocol):
+    """Rolling-window counters shared by every instance (Redis in production)."""
+
+    async def take_within(self, windows: Sequence[tuple[str, float, int]], *, now: datetime) -> float:
+        """Count one use under every (name, window seconds, cap) if each window has room and answer 0.0;
+        otherwise count nothing and answer the seconds until every window has room. Atomic across instances."""
         ...

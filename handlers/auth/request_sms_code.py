@@ -1,4 +1,5 @@
-"""Send a 6-digit sign-in or reset code by SMS, at most one a minute and ten a day per number."""
+"""Send a 6-digit sign-in or reset code by SMS, within the provider's per-number windows (1 a minute, 5 an hour,
+10 a rolling day by default); a request beyond them is refused with the time to wait."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from dataclasses import dataclass
 
 from handlers.auth.accounts import account_by_mobile
 from handlers.auth.policy import AuthPolicy
-from handlers.auth.sms_codes import issue_code
+from handlers.auth.ports import SendQuota
+from handlers.auth.sms_codes import issue_code, reserve_code
 from handlers.errors import InvalidInput
 from handlers.organisation.validation import mobile as valid_mobile
 from store.models.auth import SmsPurpose
@@ -22,7 +24,7 @@ class RequestSmsCode:
     purpose: str
 
 
-async def request_sms_code(cmd: RequestSmsCode, uow: UnitOfWork, policy: AuthPolicy) -> None:
+async def request_sms_code(cmd: RequestSmsCode, uow: UnitOfWork, policy: AuthPolicy, quota: SendQuota) -> None:
     """The answer is the same whether or not the number has an account: the page must not reveal who is
     registered. Only a number with a usable account is sent a code (and counted)."""
     number = valid_mobile(cmd.mobile)
@@ -31,10 +33,11 @@ async def request_sms_code(cmd: RequestSmsCode, uow: UnitOfWork, policy: AuthPol
     if purpose is None:
         raise InvalidInput("验证码用途有误", code="invalid_purpose")
     async with uow:
-        # The account row lock serialises two requests for one number, so the limits hold under races.
         account = await account_by_mobile(uow, number, lock=True)
         if account is None or account.status in CLOSED_STATUSES:
+            # Counted like a real request, so that a 429 does not tell registered numbers apart.
+            await reserve_code(quota, policy, number, uow.clock.now())
             return
-        await issue_code(uow, policy, number, purpose)
+        await issue_code(uow, policy, quota, number, purpose)
         await uow.commit()
 

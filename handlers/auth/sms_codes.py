@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 
 from handlers.auth.errors import InvalidSmsCode, SmsTooFrequent
 from handlers.auth.policy import AuthPolicy
+from handlers.auth.ports import SendQuota
 from store.models.auth import SmsCode, SmsPurpose
 from store.uow import UnitOfWork
 
@@ -42,25 +43,35 @@ async def spend_code(uow: UnitOfWork, policy: AuthPolicy, mobile: str, purpose: 
     live.used_at = now
 
 
-async def issue_code(uow: UnitOfWork, policy: AuthPolicy, mobile: str, purpose: SmsPurpose, *,
+async def reserve_code(quota: SendQuota, policy: AuthPolicy, mobile: str, now: datetime) -> None:
+    """Count one code for `mobile` in the provider's rolling windows (1 a minute, 5 an hour, 10 a day by
+    default) or raise SmsTooFrequent with the time to wait. A code that cannot go now is refused here,
+    never queued to arrive after its validity. The count is shared by every instance and every purpose."""
+    wait = await quota.take_within([
+        (f"sms:code:{mobile}", policy.sms_resend_seconds, 1),
+        (f"sms:code:{mobile}", 3600.0, policy.sms_hourly_per_number),
+        (f"sms:code:{mobile}", 86400.0, policy.sms_daily_per_number),
+    ], now=now)
+    if wait > 0:
+        raise SmsTooFrequent.waiting(wait)
+
+
+async def issue_code(uow: UnitOfWork, policy: AuthPolicy, quota: SendQuota, mobile: str, purpose: SmsPurpose, *,
                      requested_by: int | None = None) -> None:
-    """Write a new code and its SMS into the caller's transaction, within the per-number limits (and, for a
+    """Write a new code and its SMS into the caller's transaction, within the per-number windows (and, for a
     signed-in requester, their own daily allowance).
 
-    The caller holds a row lock that serialises requests for this number (or by this requester), so the
-    limits hold under races.
+    The caller holds a row lock that serialises requests by this requester, so their allowance holds under
+    races; the per-number windows are counted atomically in `quota`.
     """
     now = uow.clock.now()
-    if await _count_since(uow, mobile, now - timedelta(seconds=policy.sms_resend_seconds)) > 0:
-        raise SmsTooFrequent()
     midnight = local_midnight(now, policy)
-    if await _count_since(uow, mobile, midnight) >= policy.sms_daily_per_number:
-        raise SmsTooFrequent("今日验证码发送次数已达上限，请明天再试")
     if requested_by is not None:
         asked = await uow.session.scalar(select(func.count()).select_from(SmsCode).where(
             SmsCode.requested_by == requested_by, SmsCode.created_at >= midnight))
         if (asked or 0) >= policy.mobile_change_codes_per_account:
             raise SmsTooFrequent("今日更换手机号的验证码次数已达上限，请明天再试")
+    await reserve_code(quota, policy, mobile, now)
     # A new code replaces any earlier one for the same purpose.
     await uow.session.execute(
         update(SmsCode)
@@ -69,21 +80,17 @@ async def issue_code(uow: UnitOfWork, policy: AuthPolicy, mobile: str, purpose: 
     )
     code = f"{secrets.randbelow(10**6):06d}"
     salt = secrets.token_hex(8)
+    expires_at = now + timedelta(seconds=policy.sms_code_seconds)
     uow.session.add(SmsCode(
         mobile=mobile, purpose=purpose, code_hash=code_digest(code, salt), salt=salt, wrong_attempts=0,
-        requested_by=requested_by, created_at=now, expires_at=now + timedelta(seconds=policy.sms_code_seconds),
-        used_at=None,
+        requested_by=requested_by, created_at=now, expires_at=expires_at, used_at=None,
     ))
-    await uow.send("sms", mobile, {"template_code": policy.sms_template(purpose), "params": {"code": code}},
+    # The channel never sends a code after `expires_at` (minus a margin): a late code is dead-lettered.
+    await uow.send("sms", mobile, {"template_code": policy.sms_template(purpose), "params": {"code": code},
+                                   "expires_at": expires_at.isoformat()},
                    source=f"auth.sms_code.{purpose.value}")
 
 
 def local_midnight(now: datetime, policy: AuthPolicy) -> datetime:
     zone = ZoneInfo(policy.timezone)
     return datetime.combine(now.astimezone(zone).date(), datetime.min.time(), zone)
-
-
-async def _count_since(uow: UnitOfWork, mobile: str, since: datetime) -> int:
-    return int(await uow.session.scalar(
-        select(func.count()).select_from(SmsCode).where(SmsCode.mobile == mobile, SmsCode.created_at >= since)
-    ) or 0)

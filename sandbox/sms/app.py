@@ -66,10 +66,15 @@ def _authorization(value: str) -> dict[str, str]:
 @dataclass
 class SmsSandboxState:
     account: SandboxSmsAccount = SANDBOX_SMS
-    # The provider's own flow control per number (Aliyun's defaults for notices and codes).
+    # The provider's own flow control per number, rolling windows (Aliyun's defaults): verification codes
+    # (any code template of the signature) 1 a minute, 5 an hour, 10 a day; notifications 50 a day per template.
     per_minute: int = 1
     per_hour: int = 5
     per_day: int = 10
+    notice_per_day: int = 50
+    # Which templates were approved as verification-code templates (验证码); the others are notifications.
+    code_templates: frozenset[str] = frozenset({"SMS_CODE", "SMS_LOGIN_CODE", "SMS_RESET_CODE",
+                                                "SMS_CHANGE_MOBILE_CODE"})
     templates: dict[str, str] = field(default_factory=lambda: {
         "SMS_INVITE": "${name}您好，${institution}邀请您加入科转专家库，请关注公众号完成绑定。",
         "SMS_CODE": "您的验证码为${code}，5分钟内有效。",
@@ -103,11 +108,19 @@ class SmsSandbox:
         return web.json_response({"RequestId": secrets.token_hex(8).upper(), "Code": code, "Message": message,
                                   **extra}, status=status)
 
-    def _flow_control(self, phone: str, now: datetime) -> str | None:
-        times = [s["at"] for s in self.state.sent if s["phone"] == phone]
-        for window, cap, label in ((timedelta(minutes=1), self.state.per_minute, "分钟"),
-                                   (timedelta(hours=1), self.state.per_hour, "小时"),
-                                   (timedelta(days=1), self.state.per_day, "天")):
+    def _flow_control(self, phone: str, template: str, now: datetime) -> str | None:
+        """Aliyun's per-number flow control: the windows end `now` and reach back (rolling, not calendar)."""
+        codes = self.state.code_templates
+        windows: tuple[tuple[timedelta, int, str], ...]
+        if template in codes:
+            times = [s["at"] for s in self.state.sent if s["phone"] == phone and s["template"] in codes]
+            windows = ((timedelta(minutes=1), self.state.per_minute, "分钟"),
+                       (timedelta(hours=1), self.state.per_hour, "小时"),
+                       (timedelta(days=1), self.state.per_day, "天"))
+        else:
+            times = [s["at"] for s in self.state.sent if s["phone"] == phone and s["template"] == template]
+            windows = ((timedelta(days=1), self.state.notice_per_day, "天"),)
+        for window, cap, label in windows:
             if sum(1 for t in times if now - t < window) >= cap:
                 return f"触发{label}级流控Permits:{cap}"
         return None
@@ -156,7 +169,7 @@ class SmsSandbox:
         missing = [n for n in re.findall(r"\$\{(\w+)\}", template) if n not in values]
         if missing:
             return self._answer("isv.TEMPLATE_MISSING_PARAMETERS", f"模板变量缺少对应参数值: {missing[0]}")
-        if limited := self._flow_control(phone, now):
+        if limited := self._flow_control(phone, params.get("TemplateCode", ""), now):
             return self._answer("isv.BUSINESS_LIMIT_CONTROL", limited)
         biz_id = f"{next(self.state.ids)}^0"
         too_long = [n for n, v in values.items() if len(str(v)) > VARIABLE_MAX]
@@ -207,11 +220,11 @@ def create_sms_sandbox(sb: SmsSandbox) -> web.Application:
 
     async def limits(request: web.Request) -> web.Response:
         body = await request.json()
-        for name in ("per_minute", "per_hour", "per_day"):
+        names = ("per_minute", "per_hour", "per_day", "notice_per_day")
+        for name in names:
             if name in body:
                 setattr(sb.state, name, int(body[name]))
-        return web.json_response({"per_minute": sb.state.per_minute, "per_hour": sb.state.per_hour,
-                                  "per_day": sb.state.per_day})
+        return web.json_response({name: getattr(sb.state, name) for name in names})
 
     async def flush(_request: web.Request) -> web.Response:
         await sb.flush()

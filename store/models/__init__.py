@@ -10,6 +10,7 @@ from store.models.auth import (
     SmsCode,
     SmsPurpose,
 )
+from store.models.calendar import HolidayScheduleRecord
 from store.models.demands import Demand, DemandEvent, DemandOrigin, DemandStatus, Review, ReviewStatus, ReviewTask
 from store.models.dingtalk import DingTalkInbound
 from store.models.expert_digest import DigestMessage, DigestPair, DigestRun, ExpertSubscription
@@ -55,6 +56,7 @@ from store.models.publications import (
 from store.models.wechat import WeChatFollower, WeChatInbox
 
 __all__ = [
+    "HolidayScheduleRecord",
     "DockingStatus",
     "ExpertDocking",
     "ExpertTechnology",

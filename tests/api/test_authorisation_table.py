@@ -50,6 +50,7 @@ TABLE: dict[str, str] = {
     "PATCH /institutions/{institution_id}":                            "-    -    -   Y    -    -    -    -    -    -",
     "GET /officials":                                                  "-    -    Y   -    -    -    Y    -    -    -",
     "POST /officials":                                                 "-    -    Y   -    -    -    -    -    -    -",
+    "POST /calendar/holiday-schedules":                                "-    -    Y   -    -    -    -    -    -    -",
     "GET /centres":                                                    "-    -    Y   Y    Y    Y    Y    -    -    -",
     "POST /institutions/{institution_id}/centres":                     "-    -    -   Y    -    -    -    -    -    -",
     "GET /centres/{centre_id}":                                        "-    -    Y   Y    Y    Y    Y    -    -    -",
@@ -199,6 +200,9 @@ BODIES: dict[str, Body] = {
         "name": f"新机构{n}", "credit_code": _credit(100 + n), "type": "university", "region_code": "330106",
         "admin_name": f"管理员{n}", "admin_mobile": _unique_mobile(n, 2)}},
     "PATCH /institutions/{institution_id}": lambda w, r, n: {"json": {"introduction": f"简介{n}"}},
+    "POST /calendar/holiday-schedules": lambda w, r, n: {"json": {
+        "year": 2031, "source": {"title": "国务院办公厅关于2031年部分节假日安排的通知", "url": "https://example.invalid/"},
+        "holidays": ["2031-01-01"], "workdays": []}},
     "POST /officials": lambda w, r, n: {"json": {"name": f"官员{n}", "mobile": _unique_mobile(n, 3),
                                                  "region_code": "330100"}},
     "POST /institutions/{institution_id}/centres": lambda w, r, n: {"json": {"name": f"新中心{n}",
@@ -272,7 +276,7 @@ async def _mobile_change_codes(world: World) -> None:
     for n, role in enumerate(ROLES):
         if role in world.accounts:
             await request_mobile_change_code(RequestMobileChangeCode(world.accounts[role], _unique_mobile(n, 10)),
-                                             world.org.uow, policy)
+                                             world.org.uow, policy, world.org.quota)
             world.ids[f"mobile_code:{role}"] = (await sms_sent(world.org.container, _unique_mobile(n, 10)))[-1]
 
 

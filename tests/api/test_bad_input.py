@@ -113,7 +113,11 @@ async def test_too_many_sms_codes(api: TestClient[Any, Any], org: Org) -> None:
     await _setup(org)
     first = await api.post("/api/v1/auth/sms-codes", json={"mobile": "13711110001"})
     assert first.status == 202
-    await _refused(api, org, "POST", "/auth/sms-codes", None, {"mobile": "13711110001"},
-                   429, "sms_too_frequent", "验证码发送过于频繁，请稍后再试")
+    before = await snapshot(org.container)
+    again = await api.post("/api/v1/auth/sms-codes", json={"mobile": "13711110001"})
+    assert again.status == 429 and again.headers["Retry-After"] == "60"
+    assert await again.json() == {"error": {"code": "sms_too_frequent", "message": "验证码发送过于频繁，请60秒后再试",
+                                            "retry_after": 60}}
+    assert await snapshot(org.container) == before
     await _refused(api, org, "POST", "/auth/sms-codes", None, {"mobile": "0571-88886666"},
                    422, "invalid_mobile", "请输入正确的手机号码")

@@ -111,12 +111,17 @@ async def test_a_forced_change_over_rest(api: TestClient[Any, Any], container: C
     assert me["must_change_password"] is False
 
 
-async def test_sms_code_and_login_over_rest(api: TestClient[Any, Any], container: Container) -> None:
+async def test_sms_code_and_login_over_rest(
+    api: TestClient[Any, Any], container: Container, clock: ManualClock
+) -> None:
     await make_account(container.uow())
     sent = await api.post("/api/v1/auth/sms-codes", json={"mobile": "13800000004", "purpose": "login"})
     assert sent.status == 202
+    clock.advance(20)
     again = await api.post("/api/v1/auth/sms-codes", json={"mobile": "13800000004"})
-    assert again.status == 429 and (await again.json())["error"]["message"] == "验证码发送过于频繁，请稍后再试"
+    assert again.status == 429 and again.headers["Retry-After"] == "40"
+    assert (await again.json())["error"] == {"code": "sms_too_frequent", "message": "验证码发送过于频繁，请40秒后再试",
+                                             "retry_after": 40}
     stranger = await api.post("/api/v1/auth/sms-codes", json={"mobile": "13900009999"})
     assert stranger.status == 202  # the same answer for a number without an account
     [code] = await sms_sent(container, "13800000004")

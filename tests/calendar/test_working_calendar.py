@@ -118,3 +118,35 @@ def test_a_malformed_override_file_stops_start_up(tmp_path: Path, content: str) 
     path.write_text(content, encoding="utf-8")
     with pytest.raises(ValueError, match=r"holiday|month|2027"):
         load_overrides(path)
+
+
+def test_an_uncovered_year_is_reported_once_a_day_by_the_injected_day(caplog: pytest.LogCaptureFixture) -> None:
+    today = [date(2027, 1, 4)]
+    reported: list[int] = []
+    calendar = ChineseWorkingCalendar(on_uncovered_year=reported.append, today=lambda: today[0])
+    with caplog.at_level(logging.WARNING, logger="store.working_calendar"):
+        for _ in range(3):
+            assert calendar.add_working_days(date(2027, 1, 4), 3) == date(2027, 1, 7)
+        today[0] = date(2027, 1, 5)
+        assert calendar.is_working_day(date(2027, 1, 5))
+    assert reported == [2027, 2027]
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 2 and "kezhuan calendar load FILE" in warnings[0]
+
+
+def test_a_loaded_schedule_covers_its_year_and_wins_over_a_shipped_one() -> None:
+    from handlers.calendar.schedule import parse_schedule
+
+    reported: list[int] = []
+    calendar = ChineseWorkingCalendar(on_uncovered_year=reported.append)
+    source = {"title": "国务院办公厅关于2027年部分节假日安排的通知", "url": "https://example.invalid/test-only"}
+    calendar.install([
+        parse_schedule({"year": 2027, "source": source, "holidays": ["2027-01-01"], "workdays": []}),
+        # A correction of a shipped year: 23 November 2026 declared a day off (test data).
+        parse_schedule({"year": 2026, "source": {**source, "title": "国务院办公厅关于2026年部分节假日安排的通知"},
+                        "holidays": ["2026-11-23"], "workdays": []}),
+    ])
+    assert calendar.covers(2027) and not calendar.is_working_day(date(2027, 1, 1))
+    assert not calendar.is_working_day(date(2026, 11, 23))
+    assert calendar.is_working_day(date(2026, 2, 16))  # the replaced year's shipped dates no longer count
+    assert reported == []

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 import store.models  # noqa: F401  (every table in the metadata)
 from bot.bootstrap import Container
+from bot.coordination import Coordination
 from handlers.errors import DomainError
 from handlers.organisation.create_institution import CreateInstitution, create_institution
 from handlers.reference.regions import Regions
@@ -66,6 +67,11 @@ class Org:
     @property
     def uow(self) -> UnitOfWork:
         return self.container.uow()
+
+    @property
+    def quota(self) -> Coordination:
+        """The shared rolling-window counters (the SMS code windows)."""
+        return self.container.coordination
 
     async def institution(
         self,

@@ -183,7 +183,7 @@ async def test_every_password_change_is_in_the_account_chain(org: Org, policy: A
     c = await _centre(org)
     await set_initial_password(SetInitialPassword(c.admin, c.wang, START), org.uow)
     await change_password(ChangePassword(c.wang, START, "wode2026mima"), org.uow)
-    await request_sms_code(RequestSmsCode("13600000002", "reset"), org.uow, policy)
+    await request_sms_code(RequestSmsCode("13600000002", "reset"), org.uow, policy, org.quota)
     code = (await sms_sent(org.container, "13600000002"))[-1]
     await reset_password_with_sms_code(ResetPasswordWithSmsCode("13600000002", code, "xinmima2027"), org.uow,
                                        policy)
@@ -212,12 +212,12 @@ async def test_a_person_moves_their_account_to_a_new_number(org: Org, policy: Au
         await uow.commit()
 
     await refused(org.container, request_mobile_change_code(RequestMobileChangeCode(c.wang, "13600000003"),
-                                                            org.uow, policy), Conflict, "mobile_taken")
+                                                            org.uow, policy, org.quota), Conflict, "mobile_taken")
     await refused(org.container, request_mobile_change_code(RequestMobileChangeCode(c.wang, "13600000002"),
-                                                            org.uow, policy), InvalidInput, "same_mobile")
+                                                            org.uow, policy, org.quota), InvalidInput, "same_mobile")
     await refused(org.container, request_mobile_change_code(RequestMobileChangeCode(c.wang, "057187654321"),
-                                                            org.uow, policy), InvalidInput, "invalid_mobile")
-    await request_mobile_change_code(RequestMobileChangeCode(c.wang, "13700000099"), org.uow, policy)
+                                                            org.uow, policy, org.quota), InvalidInput, "invalid_mobile")
+    await request_mobile_change_code(RequestMobileChangeCode(c.wang, "13700000099"), org.uow, policy, org.quota)
     code = (await sms_sent(org.container, "13700000099"))[-1]
     wrong = "000000" if code != "000000" else "111111"
     with pytest.raises(InvalidSmsCode):
@@ -234,13 +234,13 @@ async def test_a_person_moves_their_account_to_a_new_number(org: Org, policy: Au
     # The code is spent; the public code endpoint cannot be used to ask for a mobile-change code.
     with pytest.raises(InvalidSmsCode):
         await change_mobile(ChangeMobile(c.wang, "13700000099", code), org.uow, policy)
-    await refused(org.container, request_sms_code(RequestSmsCode("13700000099", "change_mobile"), org.uow, policy),
-                  InvalidInput, "invalid_purpose")
+    await refused(org.container, request_sms_code(RequestSmsCode("13700000099", "change_mobile"), org.uow, policy,
+                                                  org.quota), InvalidInput, "invalid_purpose")
 
 
 async def test_a_number_taken_meanwhile_is_refused_and_nothing_changes(org: Org, policy: AuthPolicy) -> None:
     c = await _centre(org)
-    await request_mobile_change_code(RequestMobileChangeCode(c.wang, "13700000099"), org.uow, policy)
+    await request_mobile_change_code(RequestMobileChangeCode(c.wang, "13700000099"), org.uow, policy, org.quota)
     code = (await sms_sent(org.container, "13700000099"))[-1]
     await add_staff(AddStaff(c.admin, c.centre, "孙技转", "13700000099", "技术经纪人"), org.uow)
     await refused(org.container, change_mobile(ChangeMobile(c.wang, "13700000099", code), org.uow, policy),
@@ -338,6 +338,8 @@ async def test_someone_who_left_dingtalk_holding_roles_is_not_revived_by_a_new_r
 async def test_one_account_cannot_text_many_numbers_for_a_mobile_change(org: Org, policy: AuthPolicy) -> None:
     c = await _centre(org)
     for n in range(policy.mobile_change_codes_per_account):
-        await request_mobile_change_code(RequestMobileChangeCode(c.wang, f"1370000{n + 100:04d}"), org.uow, policy)
+        await request_mobile_change_code(RequestMobileChangeCode(c.wang, f"1370000{n + 100:04d}"), org.uow, policy,
+                                         org.quota)
     await refused(org.container, request_mobile_change_code(RequestMobileChangeCode(c.wang, "13700009999"),
-                                                            org.uow, policy), SmsTooFrequent, "sms_too_frequent")
+                                                            org.uow, policy, org.quota),
+                  SmsTooFrequent, "sms_too_frequent")
