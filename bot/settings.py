@@ -172,7 +172,8 @@ class WeChatSettings(BaseModel):
             raise ValueError("wechat menu: " + "; ".join(problems))
         return self
     # --- expert pushes ---
-    # A 需求匹配通知 template: thing1 需求名称, thing2 技术领域, thing3 推送机构, time4 推送时间.
+    # A 需求匹配通知 template: thing1 需求名称, thing2 技术领域, thing3 推送机构, time4 推送时间
+    # (declared in cards.template_messages.EXPERT_PUSH; the template chosen must have these keyword names).
     expert_push_template_id: str = "TPL_EXPERT_PUSH"
     # The mini-program's demand page an expert push opens; ?id=<demand id> is added.
     miniapp_demand_page: str = "pages/demand/detail"
@@ -262,6 +263,8 @@ class DemandSettings(BaseModel):
 class DigestSettings(BaseModel):
     """The experts' daily digest (issue #7 item 4): a template message at 16:00 local time by default."""
 
+    # A 新需求提醒 template: thing1 需求名称, number2 需求数量, date3 推送日期
+    # (declared in cards.template_messages.EXPERT_DIGEST; the template chosen must have these keyword names).
     template_id: str = "DIGEST_TEMPLATE"
     # The mini-program page listing one digest's demands (`?digest=<id>` is appended).
     page: str = "pages/expert/digest/index"

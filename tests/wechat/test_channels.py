@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,6 +13,8 @@ from sqlalchemy import select
 from bot.wechat.client import InvalidCode, MiniProgramClient, TokenInvalid, WeChatClient, WeChatError
 from bot.wechat.clients import wechat_clients
 from bot.wechat.config import resolve_wechat_config
+from cards.expert_digest import digest_template
+from cards.template_messages import EXPERT_DIGEST
 from handlers.clock import ManualClock
 from store.models.audit import AuditPersonalField
 from store.models.outbox import OutboxStatus
@@ -63,6 +65,27 @@ async def test_follow_with_scene_then_template_delivered_and_reported(service: S
     assert service.container.sandbox is not None
     inbox = service.container.sandbox.inbox["expert"]
     assert any(i.channel == "wechat.template" and "今日新增" in i.body for i in inbox)
+
+
+async def test_the_digest_passes_the_keyword_checks_and_chinese_in_a_character_string_is_refused(
+        service: Service) -> None:
+    await service.call("POST", f"{WX}/console/follow", {"person_id": "expert"})
+    digest = digest_template(template_id=EXPERT_DIGEST.default_id, first_title="芯片封装测试软件", count=1,
+                             business_date=date(2026, 11, 23), miniapp_app_id="wx-mini", page="pages/d", digest_id=1)
+    good = await service.enqueue("wechat.template", "o-chen", digest, key="digest-1")
+    wrong = {"template_id": "TPL_OTHER",
+             "data": {"thing1": {"value": "芯片"}, "character_string2": {"value": "1条新需求"}}}
+    refused = await service.enqueue("wechat.template", "o-chen", wrong, key="digest-2")
+    assert await service.relay_once() == 2
+    assert (await service.message(good)).status == OutboxStatus.SENT
+    dead = await service.message(refused)
+    assert dead.status == OutboxStatus.DEAD
+    assert dead.dead_reason is not None and "47003" in dead.dead_reason
+    assert "data.character_string2.value invalid" in dead.dead_reason
+    assert service.container.sandbox is not None
+    [shown] = [i for i in service.container.sandbox.inbox["expert"] if i.channel == "wechat.template"]
+    assert shown.title == "公众号模板消息 · 新需求提醒"
+    assert shown.body.splitlines() == ["需求名称：芯片封装测试软件", "需求数量：1", "推送日期：2026年11月23日"]
 
 
 async def test_token_rejected_once_is_refetched_once_and_the_send_succeeds(service: Service) -> None:
