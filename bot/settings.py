@@ -151,9 +151,6 @@ class WeChatSettings(BaseModel):
     # The mini-program is its own app: jscode2session and getuserphonenumber need its credentials and token.
     miniapp_app_id: str = ""
     miniapp_app_secret: SecretStr = SecretStr("")
-    # A job report naming no message of ours is asked again (503) only while younger than this;
-    # after that it is logged as an orphan and acknowledged.
-    report_retry_window_seconds: float = 600.0
     # --- expert invitations ---
     # The mini-program page the 「前往绑定信息」 link opens (the invitation token is added as a query).
     miniapp_bind_page: str = "pages/bind/index"

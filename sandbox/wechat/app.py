@@ -193,9 +193,12 @@ class WeChatSandbox:
             title = declared.title if declared else template_id
             self.sandbox.deliver(openid, channel="wechat.template", title=f"公众号模板消息 · {title}",
                                  body="\n".join(lines), at=now, data={"msgid": msgid, **body})
-        origin = str(request.url.origin())
-        self.later(self.push_with_retries(origin, openid, "event", Event="TEMPLATESENDJOBFINISH", MsgID=msgid,
-                                          Status=status))
+        report = self.push_with_retries(str(request.url.origin()), openid, "event", Event="TEMPLATESENDJOBFINISH",
+                                        MsgID=msgid, Status=status)
+        if self.state.report_before_answer:
+            await report
+        else:
+            self.later(report)
         return _ok(msgid=int(msgid))
 
     async def custom_send(self, request: web.Request) -> web.Response:

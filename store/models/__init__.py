@@ -52,7 +52,7 @@ from store.models.publications import (
     PublicationAudience,
     PublicationStatus,
 )
-from store.models.wechat import WeChatFollower, WeChatInbox
+from store.models.wechat import WeChatFollower, WeChatInbox, WeChatTemplateReport
 
 __all__ = [
     "DockingStatus",
@@ -125,4 +125,5 @@ __all__ = [
     "StoredFile",
     "WeChatFollower",
     "WeChatInbox",
+    "WeChatTemplateReport",
 ]

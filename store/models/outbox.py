@@ -21,7 +21,11 @@ class OutboxStatus(StrEnum):
 
 class OutboxMessage(Base):
     __tablename__ = "outbox_messages"
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        # A provider's later report (a receipt, a job-finish event) finds its message by the provider's id.
+        Index("ix_outbox_provider_message_id", "provider_message_id"),
+    )
 
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True

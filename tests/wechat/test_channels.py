@@ -18,7 +18,7 @@ from cards.template_messages import EXPERT_DIGEST
 from handlers.clock import ManualClock
 from store.models.audit import AuditPersonalField
 from store.models.outbox import OutboxStatus
-from store.models.wechat import WeChatFollower
+from store.models.wechat import WeChatFollower, WeChatTemplateReport
 from tests.wechat.sandboxed import Service
 
 WX = "/sandbox/wechat"
@@ -86,6 +86,24 @@ async def test_the_digest_passes_the_keyword_checks_and_chinese_in_a_character_s
     [shown] = [i for i in service.container.sandbox.inbox["expert"] if i.channel == "wechat.template"]
     assert shown.title == "公众号模板消息 · 新需求提醒"
     assert shown.body.splitlines() == ["需求名称：芯片封装测试软件", "需求数量：1", "推送日期：2026年11月23日"]
+
+
+@pytest.mark.parametrize("report_first", [False, True], ids=["report-after-answer", "report-before-answer"])
+async def test_a_job_report_is_applied_whether_it_comes_before_or_after_the_relay_records_the_msgid(
+        service: Service, report_first: bool) -> None:
+    await service.call("POST", f"{WX}/console/follow", {"person_id": "expert"})
+    await service.call("POST", f"{WX}/console/block-templates", {"person_id": "expert"})
+    await service.call("POST", f"{WX}/__sandbox__/reports", {"before_answer": report_first})
+    row = await service.enqueue("wechat.template", "o-chen", TEMPLATE, key="order-1")
+    assert await service.relay_once() == 1
+    if report_first:  # the webhook kept the report; the relay's channel applied it on recording the msgid
+        sent = await service.message(row)
+        assert sent.status == OutboxStatus.SENT and sent.delivery_status == "user_block"
+    await service.call("POST", f"{WX}/__sandbox__/flush")
+    sent = await service.message(row)
+    assert (sent.status, sent.delivery_status) == (OutboxStatus.SENT, "user_block") and sent.provider_message_id
+    async with service.container.sessionmaker() as session:
+        assert (await session.scalars(select(WeChatTemplateReport))).all() == []
 
 
 async def test_token_rejected_once_is_refetched_once_and_the_send_succeeds(service: Service) -> None:
