@@ -11,7 +11,7 @@ from store.models.auth import (
     SmsPurpose,
 )
 from store.models.demands import Demand, DemandEvent, DemandOrigin, DemandStatus, Review, ReviewStatus, ReviewTask
-from store.models.dingtalk import DingTalkInbound
+from store.models.dingtalk import DingTalkContactEvent, DingTalkInbound
 from store.models.expert_digest import DigestMessage, DigestPair, DigestRun, ExpertSubscription
 from store.models.expert_imports import ExpertImport
 from store.models.expert_invitations import ExpertInvitation, ExpertInvitationStatus
@@ -86,6 +86,7 @@ __all__ = [
     "AuditEntry",
     "AuditPersonalField",
     "Centre",
+    "DingTalkContactEvent",
     "DingTalkInbound",
     "Enterprise",
     "EnterpriseContact",
