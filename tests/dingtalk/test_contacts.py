@@ -21,7 +21,9 @@ from bot.dingtalk.wiring import build_router
 from handlers.membership.apply_membership_event import MemberFacts
 from handlers.membership.contact_events import (
     MAX_ATTEMPTS,
+    KeepContactEvent,
     ReplayContactEvents,
+    keep_contact_event,
     replay_contact_events,
 )
 from sandbox.dingtalk import gateway_key
@@ -212,3 +214,15 @@ async def test_a_pending_event_left_by_a_stopped_instance_is_applied_at_the_next
 
 async def recorded_is(container: Container, expected: list[str]) -> bool:
     return await recorded(container) == expected
+
+
+async def test_two_instances_applying_one_kept_event_apply_it_once(container: Container) -> None:
+    first, second = (ContactEvents(container.uow, container.clock) for _ in range(2))
+    row_id = await keep_contact_event(
+        KeepContactEvent("event:ev-6", "user_leave_org", "ev-6", "m-6", {"userId": ["dt-zhang"]}), container.uow()
+    )
+    assert row_id is not None
+    assert sorted(await asyncio.gather(first.apply(row_id), second.apply(row_id))) == ["done", "done"]
+    assert await recorded(container) == ["dt-zhang"]
+    [event] = await kept(container)
+    assert (event.status, event.attempts) == ("done", 1)
