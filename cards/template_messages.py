@@ -104,18 +104,19 @@ def is_symbol(char: str) -> bool:
 
 # --- the platform's check ----------------------------------------------------------------------------------
 
-_TIME = r"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?"
+# ASCII digits only: \d would take any script's digits.
+_TIME = r"(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?"
 _DATE_FORMS = (
-    re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日$"),
-    re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月$"),
-    re.compile(r"^(?P<m>\d{1,2})月(?P<d>\d{1,2})日$"),
-    re.compile(r"^(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})$"),
-    re.compile(r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})$"),
-    re.compile(r"^(?P<m>\d{1,2})[-/.](?P<d>\d{1,2})$"),
+    re.compile(r"^(?P<y>[0-9]{4})年(?P<m>[0-9]{1,2})月(?P<d>[0-9]{1,2})日$"),
+    re.compile(r"^(?P<y>[0-9]{4})年(?P<m>[0-9]{1,2})月$"),
+    re.compile(r"^(?P<m>[0-9]{1,2})月(?P<d>[0-9]{1,2})日$"),
+    re.compile(r"^(?P<y>[0-9]{4})(?P<sep>[-/.])(?P<m>[0-9]{1,2})(?P=sep)(?P<d>[0-9]{1,2})$"),
+    re.compile(r"^(?P<y>[0-9]{4})[-/.](?P<m>[0-9]{1,2})$"),
+    re.compile(r"^(?P<m>[0-9]{1,2})[-/.](?P<d>[0-9]{1,2})$"),
 )
-_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
-_AMOUNT = re.compile(r"^[¥￥$€£](?P<digits>\d+(?:\.\d+)?)元?$")
+_NUMBER = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
 CURRENCY_SIGNS = "¥￥$€£"
+_AMOUNT = re.compile(rf"^[{CURRENCY_SIGNS}](?P<digits>[0-9]+(?:\.[0-9]+)?)元?$")
 
 
 def _real_date(text: str) -> bool:

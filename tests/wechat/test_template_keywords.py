@@ -230,3 +230,7 @@ def test_every_template_we_send_passes_the_platforms_checks(
     push = EXPERT_PUSH.data({"thing1": title, "thing2": field, "thing3": institution, "time4": moment})
     digest = EXPERT_DIGEST.data({"thing1": title, "number2": count, "date3": moment.date()})
     assert EXPERT_PUSH.invalid(push) is None and EXPERT_DIGEST.invalid(digest) is None
+
+
+def test_digits_are_ascii_digits() -> None:
+    assert not value_fits(T.NUMBER, "١٢") and not value_fits(T.TIME, "١٥:٠١") and not value_fits(T.AMOUNT, "¥١")
