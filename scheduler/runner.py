@@ -7,6 +7,7 @@ import logging
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.bootstrap import Container
+from bot.dingtalk.wiring import contact_events, dingtalk_settings
 from handlers.audit.anchor_audit_heads import anchor_audit_heads
 from handlers.follow_up_reminders.send_due_reminders import send_due_reminders
 from handlers.membership.expire_membership_invitations import expire_membership_invitations
@@ -50,6 +51,22 @@ def build_scheduler(container: Container) -> AsyncIOScheduler:
         coalesce=True,
         max_instances=1,
     )
+    if dingtalk_settings(container.settings) is not None:
+        async def apply_pending_contact_events() -> None:
+            # What a stream instance left pending (the database away while it applied): applied here.
+            handler = contact_events(container)
+            handler.resume()
+            await handler.flush()
+
+        scheduler.add_job(
+            leased(container.coordination, "dingtalk-contact-events", apply_pending_contact_events, ttl_seconds=270),
+            "interval",
+            seconds=300,
+            id="dingtalk-contact-events",
+            coalesce=True,
+            max_instances=1,
+        )
+
     async def expire_invitations() -> None:
         await expire_membership_invitations(container.uow())
 

@@ -13,11 +13,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.bootstrap import Container
+from bot.bootstrap import Container, build_container
 from bot.dingtalk.client import DingTalkClient
 from bot.dingtalk.contacts import ContactEvents
 from bot.dingtalk.stream import StreamRunner
 from bot.dingtalk.wiring import build_router
+from handlers.clock import ManualClock
 from handlers.membership.apply_membership_event import MemberFacts
 from handlers.membership.contact_events import (
     MAX_ATTEMPTS,
@@ -27,6 +28,7 @@ from handlers.membership.contact_events import (
     replay_contact_events,
 )
 from sandbox.dingtalk import gateway_key
+from scheduler.runner import build_scheduler
 from store.models.audit import AuditEntry
 from store.models.dingtalk import DingTalkContactEvent
 from tests.dingtalk.conftest import DingTalkWorld, eventually
@@ -226,3 +228,23 @@ async def test_two_instances_applying_one_kept_event_apply_it_once(container: Co
     assert await recorded(container) == ["dt-zhang"]
     [event] = await kept(container)
     assert (event.status, event.attempts) == ("done", 1)
+
+
+async def test_the_scheduler_applies_what_a_stream_instance_left_pending(
+    world: DingTalkWorld, container: Container, clock: ManualClock
+) -> None:
+    row_id = await keep_contact_event(
+        KeepContactEvent("event:ev-7", "user_leave_org", "ev-7", "m-7", {"userId": ["dt-zhao"]}), container.uow()
+    )
+    assert row_id is not None  # kept, then the instance stopped before applying it
+    scheduling = await build_container(
+        container.settings.model_copy(update={"dingtalk": world.settings()}), clock=clock
+    )
+    try:
+        job = build_scheduler(scheduling).get_job("dingtalk-contact-events")
+        assert job is not None
+        await job.func()
+    finally:
+        await scheduling.aclose()
+    assert await recorded(container) == ["dt-zhao"]
+    assert [e.status for e in await kept(container)] == ["done"]
