@@ -80,6 +80,7 @@ from bot.cli_accounts import accounts  # noqa: E402
 from bot.cli_audit import audit  # noqa: E402
 from bot.cli_calendar import calendar  # noqa: E402
 from bot.cli_digest import digest  # noqa: E402
+from bot.cli_dingtalk import dingtalk  # noqa: E402
 from bot.cli_outbox import outbox  # noqa: E402
 from bot.cli_points import points  # noqa: E402
 from bot.cli_wechat import wechat  # noqa: E402
@@ -91,6 +92,7 @@ main.add_command(points)
 main.add_command(wechat)
 main.add_command(digest)
 main.add_command(calendar)
+main.add_command(dingtalk)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -151,9 +151,6 @@ class WeChatSettings(BaseModel):
     # The mini-program is its own app: jscode2session and getuserphonenumber need its credentials and token.
     miniapp_app_id: str = ""
     miniapp_app_secret: SecretStr = SecretStr("")
-    # A job report naming no message of ours is asked again (503) only while younger than this;
-    # after that it is logged as an orphan and acknowledged.
-    report_retry_window_seconds: float = 600.0
     # --- expert invitations ---
     # The mini-program page the 「前往绑定信息」 link opens (the invitation token is added as a query).
     miniapp_bind_page: str = "pages/bind/index"
@@ -172,7 +169,8 @@ class WeChatSettings(BaseModel):
             raise ValueError("wechat menu: " + "; ".join(problems))
         return self
     # --- expert pushes ---
-    # A 需求匹配通知 template: thing1 需求名称, thing2 技术领域, thing3 推送机构, time4 推送时间.
+    # A 需求匹配通知 template: thing1 需求名称, thing2 技术领域, thing3 推送机构, time4 推送时间
+    # (declared in cards.template_messages.EXPERT_PUSH; the template chosen must have these keyword names).
     expert_push_template_id: str = "TPL_EXPERT_PUSH"
     # The mini-program's demand page an expert push opens; ?id=<demand id> is added.
     miniapp_demand_page: str = "pages/demand/detail"
@@ -285,6 +283,8 @@ class DemandSettings(BaseModel):
 class DigestSettings(BaseModel):
     """The experts' daily digest (issue #7 item 4): a template message at 16:00 local time by default."""
 
+    # A 新需求提醒 template: thing1 需求名称, number2 需求数量, date3 推送日期
+    # (declared in cards.template_messages.EXPERT_DIGEST; the template chosen must have these keyword names).
     template_id: str = "DIGEST_TEMPLATE"
     # The mini-program page listing one digest's demands (`?digest=<id>` is appended).
     page: str = "pages/expert/digest/index"

@@ -1,29 +1,22 @@
-"""The daily digest's template message (pure): the count and the newest title, each within 20 characters."""
+"""The daily digest's template message (pure): the newest title, how many, and the business date."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-# WeChat shows at most 20 characters per keyword value since 2023-05-04 and trims silently.
+from cards.template_messages import EXPERT_DIGEST, clip
+
+# A thing keyword holds at most 20 characters (WeChat refuses more with 47003).
 FIELD_LIMIT = 20
-
-
-def clip(text: str, limit: int = FIELD_LIMIT) -> str:
-    text = " ".join(text.split())  # no line breaks in template values
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def digest_template(*, template_id: str, first_title: str, count: int, business_date: date,
                     miniapp_app_id: str, page: str, digest_id: int) -> dict[str, Any]:
-    """thing1: the newest demand's title; character_string2: how many; time3: the business date."""
-    title = clip(first_title) if count == 1 else clip(first_title, FIELD_LIMIT - 1) + "等"
+    """thing1: the newest demand's title (with 等 when there are more); number2: how many; date3: the date."""
+    title = clip(first_title, FIELD_LIMIT) if count == 1 else clip(first_title, FIELD_LIMIT - 1) + "等"
     return {
         "template_id": template_id,
-        "data": {
-            "thing1": {"value": title},
-            "character_string2": {"value": clip(f"{count}条新需求")},
-            "time3": {"value": f"{business_date:%Y-%m-%d}"},
-        },
+        "data": EXPERT_DIGEST.data({"thing1": title, "number2": count, "date3": business_date}),
         "miniprogram": {"appid": miniapp_app_id, "pagepath": f"{page}?digest={digest_id}"},
     }

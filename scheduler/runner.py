@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.bootstrap import Container
+from bot.dingtalk.wiring import contact_events, dingtalk_settings
 from handlers.audit.anchor_audit_heads import anchor_audit_heads
 from handlers.follow_up_reminders.send_due_reminders import send_due_reminders
 from handlers.membership.expire_membership_invitations import expire_membership_invitations
 from handlers.wechat.prune_inbox import prune_inbox
+from handlers.wechat.record_template_delivery import prune_kept_reports
 from scheduler.digest import catch_up_digest, digest_trigger, scheduled_digest
 from scheduler.lease import leased
+
+log = logging.getLogger(__name__)
 
 
 def build_scheduler(container: Container) -> AsyncIOScheduler:
@@ -31,6 +37,10 @@ def build_scheduler(container: Container) -> AsyncIOScheduler:
 
     async def prune_wechat_inbox() -> None:
         await prune_inbox(container.uow())
+        if orphans := await prune_kept_reports(container.uow()):
+            # Reports whose message never showed up (a send from the platform's console, a pruned row).
+            log.warning("orphan wechat template reports dropped",
+                        extra={"count": len(orphans), "msgids": orphans[:5]})
 
     scheduler.add_job(
         leased(container.coordination, "wechat-inbox-prune", prune_wechat_inbox, ttl_seconds=3600),
@@ -41,6 +51,22 @@ def build_scheduler(container: Container) -> AsyncIOScheduler:
         coalesce=True,
         max_instances=1,
     )
+    if dingtalk_settings(container.settings) is not None:
+        async def apply_pending_contact_events() -> None:
+            # What a stream instance left pending (the database away while it applied): applied here.
+            handler = contact_events(container)
+            handler.resume()
+            await handler.flush()
+
+        scheduler.add_job(
+            leased(container.coordination, "dingtalk-contact-events", apply_pending_contact_events, ttl_seconds=270),
+            "interval",
+            seconds=300,
+            id="dingtalk-contact-events",
+            coalesce=True,
+            max_instances=1,
+        )
+
     async def expire_invitations() -> None:
         await expire_membership_invitations(container.uow())
 

@@ -208,7 +208,9 @@ async def mark_sent(
         relay_id,
         status=OutboxStatus.SENT,
         provider_message_id=provider_message_id,
-        delivery_status=delivery_status,
+        # A report applied already stands: a channel may record the provider's id before the relay
+        # settles, and the provider's report on it can come in between.
+        delivery_status=func.coalesce(OutboxMessage.delivery_status, delivery_status),
         sent_at=now,
         updated_at=now,
     )

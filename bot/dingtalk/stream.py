@@ -128,6 +128,7 @@ class StreamRunner:
             asyncio.create_task(self._run(), name="dingtalk-stream"),
             asyncio.create_task(self._watchdog(), name="dingtalk-stream-watchdog"),
         ]
+        self.contacts.resume()  # contact events kept but not applied when an instance stopped
 
     async def _run(self) -> None:
         try:
@@ -174,3 +175,4 @@ class StreamRunner:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._tasks = []
+        await self.contacts.close()  # events still being applied stay pending, resumed at the next start

@@ -65,6 +65,16 @@ def build_router(container: Container, client: DingTalkClient) -> CardActionRout
     return router
 
 
+def contact_events(container: Container, client: DingTalkClient | None = None) -> ContactEvents:
+    """The contact-event handler: the member lookup through DingTalk when it is configured."""
+    settings = dingtalk_settings(container.settings)
+    if client is None and settings is not None:
+        client = DingTalkClient(container.http, settings, container.coordination, container.clock)
+    return ContactEvents(container.uow, container.clock,
+                         members=ClientMemberDirectory(client) if client is not None else None,
+                         policy=container.membership_policy)
+
+
 def build_stream(
     container: Container, *, reconnect_base_seconds: float = 1.0, watchdog_interval_seconds: float | None = None
 ) -> StreamRunner | None:
@@ -74,8 +84,7 @@ def build_stream(
     client = DingTalkClient(container.http, settings, container.coordination, container.clock)
     runner = StreamRunner(
         settings, build_router(container, client),
-        ContactEvents(container.uow, container.clock, members=ClientMemberDirectory(client),
-                      policy=container.membership_policy),
+        contact_events(container, client),
         reconnect_base_seconds=reconnect_base_seconds, watchdog_interval_seconds=watchdog_interval_seconds,
     )
     container.readiness["dingtalk_stream"] = runner.ready

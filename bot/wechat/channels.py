@@ -27,6 +27,7 @@ from bot.wechat.client import (
 from handlers.clock import Clock
 from handlers.wechat.follow_status import push_refusal
 from handlers.wechat.mark_openid_invalid import MarkOpenidInvalid, mark_openid_invalid
+from handlers.wechat.record_template_sent import RecordTemplateSent, record_template_sent
 from handlers.wechat.record_unfollow import RecordUnfollow, record_unfollow
 from store.uow import UnitOfWork
 
@@ -97,9 +98,26 @@ def _require(payload: dict[str, Any], field: str) -> Any:
 
 
 class WeChatTemplateChannel(_WeChatChannel):
-    """payload: {template_id, data, url?, miniprogram?}; the outbox platform key becomes client_msg_id."""
+    """payload: {template_id, data, url?, miniprogram?}; the outbox platform key becomes client_msg_id.
+
+    The msgid WeChat answers with is recorded on the message before the relay settles it, so that a job
+    report (TEMPLATESENDJOBFINISH) that came first, and was kept, is applied now."""
 
     name = "wechat.template"
+
+    async def send(self, message: OutboundMessage) -> Delivered:
+        return await self.recorded(message, await self.deliver(message))
+
+    async def deliver(self, message: OutboundMessage) -> Delivered:
+        """The send alone, the msgid not recorded yet."""
+        return await super().send(message)
+
+    async def recorded(self, message: OutboundMessage, delivered: Delivered) -> Delivered:
+        if not delivered.provider_message_id:
+            return delivered
+        status = await record_template_sent(
+            RecordTemplateSent(message.id, delivered.provider_message_id), self.gate.uow())
+        return Delivered(delivered.provider_message_id, status or delivered.delivery_status)
 
     async def _send(self, message: OutboundMessage) -> str | None:
         payload = message.payload

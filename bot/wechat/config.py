@@ -22,7 +22,6 @@ class WeChatConfig:
     # The mini-program's own app; empty when none is configured (mini-program login is then unavailable).
     miniapp_app_id: str = ""
     miniapp_app_secret: str = ""
-    report_retry_window_seconds: float = 600.0
     miniapp_bind_page: str = "pages/bind/index"
     qrcode_base_url: str = "https://mp.weixin.qq.com"
 
@@ -58,7 +57,6 @@ def resolve_wechat_config(settings: Settings) -> WeChatConfig | None:
             timestamp_window_seconds=wechat.timestamp_window_seconds,
             miniapp_app_id=wechat.miniapp_app_id,
             miniapp_app_secret=wechat.miniapp_app_secret.get_secret_value(),
-            report_retry_window_seconds=wechat.report_retry_window_seconds,
             miniapp_bind_page=wechat.miniapp_bind_page,
             qrcode_base_url=wechat.qrcode_base_url.rstrip("/"),
         )
@@ -76,7 +74,6 @@ def resolve_wechat_config(settings: Settings) -> WeChatConfig | None:
             timestamp_window_seconds=wechat.timestamp_window_seconds,
             miniapp_app_id=SANDBOX_ACCOUNT.mini_app_id,
             miniapp_app_secret=SANDBOX_ACCOUNT.mini_app_secret,
-            report_retry_window_seconds=wechat.report_retry_window_seconds,
             miniapp_bind_page=wechat.miniapp_bind_page,
             qrcode_base_url=f"{settings.base_url.rstrip('/')}/sandbox/wechat",
         )

@@ -31,9 +31,10 @@ class ExpertPushChannel:
 
     async def send(self, message: OutboundMessage) -> Delivered:
         try:
-            delivered = await self.template.send(message)
+            delivered = await self.template.deliver(message)
         except PermanentError as exc:
             await record_push_failed(RecordPushFailed(message.id, self.template.gate.app_id, exc.reason), self.uow())
             raise
         await record_push_sent(RecordPushSent(message.id, delivered.provider_message_id), self.uow())
-        return delivered
+        # After the push knows its msgid: a report kept for it then reaches the push too.
+        return await self.template.recorded(message, delivered)

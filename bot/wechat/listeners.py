@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 
-from bot.wechat.router import InboundMessage, MessageRouter, RetryLater
+from bot.wechat.router import InboundMessage, MessageRouter
 from cards.expert_invitation import ALREADY_BOUND_TEXT, INVITATION_EXPIRED_TEXT
 from handlers.expert_channel.answer_bind_request import AnswerBindRequest, answer_bind_request
 from handlers.expert_channel.answer_my_dockings import AnswerMyDockings, answer_my_dockings
@@ -19,12 +18,7 @@ from handlers.expert_invitations.accept_expert_invitation import (
     is_invitation_scene,
 )
 from handlers.wechat.record_follow import RecordFollow, record_follow
-from handlers.wechat.record_template_delivery import (
-    REPORT_RETRY_WINDOW,
-    RecordTemplateDelivery,
-    UnknownTemplateMessage,
-    record_template_delivery,
-)
+from handlers.wechat.record_template_delivery import RecordTemplateDelivery, record_template_delivery
 from handlers.wechat.record_unfollow import RecordUnfollow, record_unfollow
 from store.uow import UnitOfWork
 
@@ -63,7 +57,7 @@ _INVITATION_REPLIES: dict[InvitationOutcome, str] = {
 
 def build_router(
     uow: Callable[[], UnitOfWork], *, after_follow: Callable[[str], Awaitable[None]] | None = None,
-    report_retry_window: timedelta = REPORT_RETRY_WINDOW, bind_link: BindLink | None = None,
+    bind_link: BindLink | None = None,
 ) -> MessageRouter:
     """`after_follow(openid)` runs once per new follow, after the answer (e.g. fetching the unionid).
     `bind_link`: where an expert invitation's bind message leads; None leaves invitation scenes unanswered."""
@@ -139,17 +133,14 @@ def build_router(
 
     @router.event("templatesendjobfinish")
     async def on_template_finished(message: InboundMessage) -> str | None:
-        try:
-            recorded = await record_template_delivery(
-                RecordTemplateDelivery(message.msg_id, message.status, message.inbox_key,
-                                       reported_at=message.created_at, retry_window=report_retry_window), uow()
-            )
-        except UnknownTemplateMessage as exc:
-            raise RetryLater(exc.message) from exc
-        if recorded.orphan:
-            # No openid logged: the msgid and status are enough to trace a console send.
-            log.warning("orphan wechat template report acknowledged",
-                        extra={"msgid": message.msg_id, "status": message.status})
+        recorded = await record_template_delivery(
+            RecordTemplateDelivery(message.msg_id, message.status, message.inbox_key), uow()
+        )
+        if recorded.kept:
+            # Not an error: the report came before the relay recorded the msgid, and is applied then.
+            # No openid logged: the msgid and status are enough to trace it.
+            log.info("wechat template report kept until its msgid is recorded",
+                     extra={"msgid": message.msg_id, "status": message.status})
         return None
 
     return router

@@ -11,7 +11,6 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -170,9 +169,7 @@ def add_wechat_routes(app: web.Application, container: Container) -> None:
         BindLink(config.miniapp_app_id, config.miniapp_bind_page, container.settings.base_url)
         if config.miniapp_app_id else None
     )
-    router = build_router(container.uow, after_follow=after_follow,
-                          report_retry_window=timedelta(seconds=config.report_retry_window_seconds),
-                          bind_link=bind_link)
+    router = build_router(container.uow, after_follow=after_follow, bind_link=bind_link)
     webhook = WeChatWebhook(config, router, container.clock)
 
     async def drain(_app: web.Application) -> None:

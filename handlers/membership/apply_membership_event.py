@@ -3,7 +3,7 @@ welcome card), a member who left the organisation is deactivated.
 
 user_active_org fires when a person accepts the join invitation; user_add_org when the organisation adds
 them, which for someone already active in DingTalk is the only event there is. Runs inside the caller's
-unit of work, which also holds the event's dedupe key, so a redelivered event has no second effect.
+unit of work, which also claims the kept event (contact_events), so a redelivered event has no second effect.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ class RecordMembershipEvent:
 
 
 async def record_membership_event(cmd: RecordMembershipEvent, uow: UnitOfWork) -> None:
-    """Runs inside the caller's open unit of work, which also records the event's dedupe key."""
+    """Runs inside the caller's open unit of work, which also claims the kept event (contact_events), so a
+    redelivered or replayed event has no second effect."""
     for user_id in cmd.user_ids:
         uow.record("dingtalk_member", user_id, cmd.event_type, data={"event_id": cmd.event_id})

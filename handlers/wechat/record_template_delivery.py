@@ -1,14 +1,26 @@
-"""WeChat reports how a template message ended (TEMPLATESENDJOBFINISH)."""
+"""WeChat reports how a template message ended (TEMPLATESENDJOBFINISH).
+
+A report may come before we know its msgid: WeChat answers the send with the msgid and may push the report
+before the relay has written it down. WeChat is not documented to resend a report it got an error for, so
+such a report is kept (wechat_template_reports) and applied when the msgid is recorded
+(record_template_sent), whichever of the two comes first.
+
+Both sides write first and look for the other after their commit — the report keeps itself, then looks for
+the message; the sender records the msgid, then looks for a kept report — so at least one of them finds the
+other, whatever the interleaving. Whoever deletes the kept report applies it, so it is applied once.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from handlers.errors import NotFound
+from sqlalchemy import delete, select
+
 from handlers.expert_push.record_push_outcome import record_push_report
 from handlers.wechat.inbox import claim_inbox
+from store.models.wechat import WeChatTemplateReport
 from store.outbox import update_delivery_status
 from store.uow import UnitOfWork
 
@@ -19,6 +31,9 @@ TEMPLATE_CHANNELS = (TEMPLATE_CHANNEL, "wechat.expert_push")
 # Run in the report's transaction once it matched a message: (uow, msgid, our delivery status).
 ReportHook = Callable[[UnitOfWork, str, str], Awaitable[None]]
 REPORT_HOOKS: tuple[ReportHook, ...] = (record_push_report,)
+
+# A kept report whose message never shows up (a send from the platform's console) is dropped after this.
+REPORT_KEEP = timedelta(days=7)
 
 # The platform's wording → our delivery status; anything else is kept, marked as a failure.
 _STATUSES = {
@@ -33,26 +48,11 @@ def delivery_status(platform_status: str) -> str:
     return _STATUSES.get(platform_status.strip().lower(), f"failed:{platform_status.strip()}"[:32])
 
 
-# A report may overtake the relay's own bookkeeping for a moment; one still unknown after this is an
-# orphan (a send from the platform's console, a pruned row) that no retry will ever match.
-REPORT_RETRY_WINDOW = timedelta(minutes=10)
-
-
-class UnknownTemplateMessage(NotFound):
-    """No sent message carries this msgid yet and the report is young: the report may have overtaken
-    our own bookkeeping (the relay settles after the platform answers), so nothing is recorded and
-    the platform retries."""
-
-    code = "unknown_template_message"
-
-
 @dataclass(frozen=True)
 class RecordTemplateDelivery:
     msg_id: str
     status: str  # as WeChat words it
     inbox_key: str
-    reported_at: datetime | None = None  # the push's CreateTime; None (unknown): not waited for
-    retry_window: timedelta = REPORT_RETRY_WINDOW
     hooks: tuple[ReportHook, ...] = REPORT_HOOKS
 
 
@@ -61,32 +61,71 @@ class TemplateDeliveryRecorded:
     duplicate: bool
     matched: bool = False
     delivery_status: str | None = None
-    orphan: bool = False  # names no message of ours and too old to wait for one: acknowledged
+    kept: bool = False  # names no message of ours yet: kept until its msgid is recorded
 
 
 async def record_template_delivery(cmd: RecordTemplateDelivery, uow: UnitOfWork) -> TemplateDeliveryRecorded:
-    """Sets the delivery status of the outbox message whose provider id is the reported msgid. An
-    unknown msgid asks for a retry while the report is young, and is acknowledged as an orphan after."""
+    """Sets the delivery status of the outbox message whose provider id is the reported msgid; a report for
+    a msgid not recorded yet is kept, and applied when it is."""
     async with uow:
         now = uow.clock.now()
         if not await claim_inbox(uow.session, key=cmd.inbox_key, kind="template_finish", now=now):
             return TemplateDeliveryRecorded(duplicate=True)
         status = delivery_status(cmd.status)
-        if not await _update(uow, cmd.msg_id, status):
-            if cmd.reported_at is not None and now - cmd.reported_at <= cmd.retry_window:
-                raise UnknownTemplateMessage(f"no template message with msgid {cmd.msg_id}")
-            await uow.commit()  # keeps the inbox key: its retries stay no-ops
-            return TemplateDeliveryRecorded(duplicate=False, orphan=True)
-        for hook in cmd.hooks:
-            await hook(uow, cmd.msg_id, status)
+        if await _apply(uow, cmd.msg_id, status, cmd.hooks):
+            await uow.commit()
+            return TemplateDeliveryRecorded(duplicate=False, matched=True, delivery_status=status)
+        kept = await uow.session.get(WeChatTemplateReport, cmd.msg_id)
+        if kept is None:
+            uow.session.add(WeChatTemplateReport(msg_id=cmd.msg_id, delivery_status=status, reported_at=now))
+        else:  # a second report on one msgid (not seen from WeChat): the later one stands
+            kept.delivery_status, kept.reported_at = status, now
         await uow.commit()
-        return TemplateDeliveryRecorded(duplicate=False, matched=True, delivery_status=status)
+    # The msgid may have been recorded while we kept the report, after the sender looked for it.
+    matched = await apply_kept_report(cmd.msg_id, uow, cmd.hooks)
+    return TemplateDeliveryRecorded(
+        duplicate=False, matched=matched is not None, delivery_status=status, kept=matched is None
+    )
 
 
-async def _update(uow: UnitOfWork, msg_id: str, status: str) -> bool:
+async def apply_kept_report(msg_id: str, uow: UnitOfWork, hooks: tuple[ReportHook, ...] = REPORT_HOOKS) -> str | None:
+    """Applies the kept report on `msg_id` once its message carries the msgid; the status applied, or None
+    (no kept report, its message not known yet, or another caller applied it first)."""
+    async with uow:
+        status = await uow.session.scalar(
+            select(WeChatTemplateReport.delivery_status).where(WeChatTemplateReport.msg_id == msg_id)
+        )
+        if status is None or not await _apply(uow, msg_id, status, ()):
+            return None
+        taken = await uow.session.execute(delete(WeChatTemplateReport).where(WeChatTemplateReport.msg_id == msg_id))
+        if not getattr(taken, "rowcount", 0):
+            return None  # applied by the other side a moment ago; this transaction rolls back
+        for hook in hooks:
+            await hook(uow, msg_id, status)
+        await uow.commit()
+        return status
+
+
+async def prune_kept_reports(uow: UnitOfWork, *, keep: timedelta = REPORT_KEEP) -> list[str]:
+    """Drops reports kept longer than `keep` (their message never showed up); returns their msgids."""
+    async with uow:
+        old = WeChatTemplateReport.reported_at < uow.clock.now() - keep
+        dropped = list(await uow.session.scalars(select(WeChatTemplateReport.msg_id).where(old)))
+        await uow.session.execute(delete(WeChatTemplateReport).where(old))
+        await uow.commit()
+        return dropped
+
+
+async def _apply(uow: UnitOfWork, msg_id: str, status: str, hooks: tuple[ReportHook, ...]) -> bool:
     matched = False
     for channel in TEMPLATE_CHANNELS:
-        matched = await update_delivery_status(
-            uow.session, channel=channel, provider_message_id=msg_id, delivery_status=status, now=uow.clock.now()
-        ) or matched
+        matched = (
+            await update_delivery_status(
+                uow.session, channel=channel, provider_message_id=msg_id, delivery_status=status, now=uow.clock.now()
+            )
+            or matched
+        )
+    if matched:
+        for hook in hooks:
+            await hook(uow, msg_id, status)
     return matched

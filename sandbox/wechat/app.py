@@ -15,6 +15,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from cards.template_messages import invalid_keyword
 from handlers.clock import Clock
 from sandbox.links import miniprogram_actions
 from sandbox.state import SandboxState
@@ -41,8 +42,9 @@ ERRMSG = {
 TEMPLATE_VALUE_SHOWN = 20  # the platform shows at most 20 characters of each keyword value
 
 
-def _error(code: int) -> web.Response:
-    return web.json_response({"errcode": code, "errmsg": f"{ERRMSG.get(code, 'error')} rid: {secrets.token_hex(6)}"})
+def _error(code: int, errmsg: str | None = None) -> web.Response:
+    text = errmsg or ERRMSG.get(code, "error")
+    return web.json_response({"errcode": code, "errmsg": f"{text} rid: {secrets.token_hex(6)}"})
 
 
 def _ok(**data: Any) -> web.Response:
@@ -169,6 +171,10 @@ class WeChatSandbox:
         data = body.get("data")
         if not isinstance(data, dict) or not all(isinstance(v, dict) and "value" in v for v in data.values()):
             return _error(47003)
+        # Every typed keyword's value is checked against its type (and a declared enum's values).
+        declared = self.state.templates.get(template_id)
+        if (wrong := (declared.invalid(data) if declared else invalid_keyword(data))) is not None:
+            return _error(47003, f"argument invalid! data.{wrong}.value invalid")
         key = (openid, str(body.get("client_msg_id") or ""))
         if key[1] and (seen := self.state.client_msg_ids.get(key)) and now - seen[1] < CLIENT_MSG_ID_TTL:
             return _ok(msgid=int(seen[0]))  # the platform drops the repeat, answering with the first msgid
@@ -182,12 +188,17 @@ class WeChatSandbox:
         self.state.sent.append({"kind": "template", "msgid": msgid, **body})
         status = "failed:user block" if user.blocks_templates else "success"
         if status == "success":
-            lines = [f"{name}：{str(v['value'])[:TEMPLATE_VALUE_SHOWN]}" for name, v in data.items()]
-            self.sandbox.deliver(openid, channel="wechat.template", title=f"公众号模板消息 · {template_id}",
+            shown = declared.render(data) if declared else [(name, str(v["value"])) for name, v in data.items()]
+            lines = [f"{label}：{value[:TEMPLATE_VALUE_SHOWN]}" for label, value in shown]
+            title = declared.title if declared else template_id
+            self.sandbox.deliver(openid, channel="wechat.template", title=f"公众号模板消息 · {title}",
                                  body="\n".join(lines), at=now, data={"msgid": msgid, **body})
-        origin = str(request.url.origin())
-        self.later(self.push_with_retries(origin, openid, "event", Event="TEMPLATESENDJOBFINISH", MsgID=msgid,
-                                          Status=status))
+        report = self.push_with_retries(str(request.url.origin()), openid, "event", Event="TEMPLATESENDJOBFINISH",
+                                        MsgID=msgid, Status=status)
+        if self.state.report_before_answer:
+            await report
+        else:
+            self.later(report)
         return _ok(msgid=int(msgid))
 
     async def custom_send(self, request: web.Request) -> web.Response:

@@ -167,6 +167,12 @@ def add_control_routes(app: web.Application, sb: WeChatSandbox) -> None:
             user.subscribed = bool(body["subscribed"])
         return web.json_response({"openid": user.openid, "subscribed": user.subscribed})
 
+    async def reports(request: web.Request) -> web.Response:
+        """{"before_answer": true}: each send's job report reaches our webhook before the send's answer."""
+        body = await request.json()
+        sb.state.report_before_answer = bool(body.get("before_answer", False))
+        return web.json_response({"before_answer": sb.state.report_before_answer})
+
     async def flush(_request: web.Request) -> web.Response:
         await sb.flush()
         return web.json_response({"ok": True})
@@ -181,6 +187,7 @@ def add_control_routes(app: web.Application, sb: WeChatSandbox) -> None:
     app.router.add_post("/__sandbox__/faults", faults)
     app.router.add_post("/__sandbox__/quota", quota)
     app.router.add_post("/__sandbox__/flush", flush)
+    app.router.add_post("/__sandbox__/reports", reports)
     app.router.add_post("/__sandbox__/user", user)
     app.router.add_get("/__sandbox__/sent", sent)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from cards.template_messages import TEMPLATE_MESSAGES, TemplateMessage
 from sandbox.wechat.credentials import SANDBOX_ACCOUNT, SandboxAccount
 
 TOKEN_TTL = timedelta(seconds=7200)
@@ -33,6 +34,12 @@ class WxUser:
 class WeChatSandboxState:
     account: SandboxAccount = SANDBOX_ACCOUNT
     template_daily_cap: int = 100_000
+    # The job report (TEMPLATESENDJOBFINISH) of a send may reach the webhook before the send's answer reaches
+    # the sender: when set, it is pushed before the answer (else in the background after it).
+    report_before_answer: bool = False
+    # The account's templates (我的模板) by id, from the declarations our builders use.
+    templates: dict[str, TemplateMessage] = field(
+        default_factory=lambda: {t.default_id: t for t in TEMPLATE_MESSAGES})
     token: str | None = None
     token_expires: datetime | None = None
     token_fetches: int = 0

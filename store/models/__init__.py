@@ -12,7 +12,7 @@ from store.models.auth import (
 )
 from store.models.calendar import HolidayScheduleRecord
 from store.models.demands import Demand, DemandEvent, DemandOrigin, DemandStatus, Review, ReviewStatus, ReviewTask
-from store.models.dingtalk import DingTalkInbound
+from store.models.dingtalk import DingTalkContactEvent, DingTalkInbound
 from store.models.expert_digest import DigestMessage, DigestPair, DigestRun, ExpertSubscription
 from store.models.expert_imports import ExpertImport
 from store.models.expert_invitations import ExpertInvitation, ExpertInvitationStatus
@@ -53,7 +53,7 @@ from store.models.publications import (
     PublicationAudience,
     PublicationStatus,
 )
-from store.models.wechat import WeChatFollower, WeChatInbox
+from store.models.wechat import WeChatFollower, WeChatInbox, WeChatTemplateReport
 
 __all__ = [
     "HolidayScheduleRecord",
@@ -88,6 +88,7 @@ __all__ = [
     "AuditEntry",
     "AuditPersonalField",
     "Centre",
+    "DingTalkContactEvent",
     "DingTalkInbound",
     "Enterprise",
     "EnterpriseContact",
@@ -127,4 +128,5 @@ __all__ = [
     "StoredFile",
     "WeChatFollower",
     "WeChatInbox",
+    "WeChatTemplateReport",
 ]

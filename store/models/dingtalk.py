@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Integer, String
+from sqlalchemy import JSON, BigInteger, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from store.base import Base
@@ -26,3 +26,25 @@ class DingTalkInbound(Base):
     # replaying this cardData could roll the shared card back to an older state.
     reply: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime]
+
+
+class DingTalkContactEvent(Base):
+    """A contact event (a member joined, activated, left), kept before it is acknowledged and applied after:
+    the ack waits on nothing but this row, and an event that could not be applied — a payload of a shape we do
+    not know, a lookup that kept failing — stays here, with its raw payload, to be replayed."""
+
+    __tablename__ = "dingtalk_contact_events"
+    __table_args__ = (Index("ix_dingtalk_contact_events_status", "status"),)
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    event_type: Mapped[str] = mapped_column(String(64))
+    event_id: Mapped[str] = mapped_column(String(128))
+    message_id: Mapped[str] = mapped_column(String(128))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)  # the frame's data as DingTalk sent it
+    status: Mapped[str] = mapped_column(String(16))  # pending, done, unreadable, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime]
+    processed_at: Mapped[datetime | None]

@@ -24,6 +24,8 @@ class OutboxMessage(Base):
     __table_args__ = (
         Index("ix_outbox_due", "status", "next_attempt_at"),
         Index("ix_outbox_ordering", "ordering_key", "id"),
+        # A provider's later report (a receipt, a job-finish event) finds its message by the provider's id.
+        Index("ix_outbox_provider_message_id", "provider_message_id"),
     )
 
     id: Mapped[int] = mapped_column(

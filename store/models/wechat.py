@@ -50,3 +50,16 @@ class WeChatInbox(Base):
     key: Mapped[str] = mapped_column(String(191), unique=True)
     kind: Mapped[str] = mapped_column(String(32))
     received_at: Mapped[datetime]
+
+
+class WeChatTemplateReport(Base):
+    """A job report (TEMPLATESENDJOBFINISH) that came before we had recorded its msgid: kept until the relay
+    records the msgid of the message it names, then applied and deleted. WeChat is not documented to resend
+    a report it got an error for, so a report is never refused for being early."""
+
+    __tablename__ = "wechat_template_reports"
+
+    msg_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # Our delivery status (delivered, user_block, system_failed, failed:…), as the report words it.
+    delivery_status: Mapped[str] = mapped_column(String(32))
+    reported_at: Mapped[datetime]

@@ -157,6 +157,7 @@ async def test_contact_events_are_acked_with_success_and_recorded_once(
     # ack is still a success, and each event is recorded once.
     await eventually(lambda: len(event_acks()) >= 2)
     assert all(json.loads(a["data"]) == {"status": "SUCCESS", "message": "success"} for a in event_acks())
+    await runner.contacts.flush()  # applied in the background, after the ack
     async with container.sessionmaker() as session:
         actions = (await session.execute(
             select(AuditEntry.action).where(AuditEntry.aggregate_type == "dingtalk_member",
@@ -231,6 +232,7 @@ async def test_event_that_fails_is_acked_later_and_handled_on_redelivery(
     await eventually(lambda: (200, "SUCCESS") in statuses())
     # The failure is answered LATER, the redelivery SUCCESS (again SUCCESS should it be pushed once more).
     assert statuses()[0] == (500, "LATER") and set(statuses()[1:]) == {(200, "SUCCESS")}, statuses()
+    await runner.contacts.flush()  # applied in the background, after the ack
     async with container.sessionmaker() as session:
         recorded = (await session.execute(select(AuditEntry.action).where(
             AuditEntry.aggregate_type == "dingtalk_member", AuditEntry.aggregate_id == userid))).scalars().all()
@@ -273,6 +275,7 @@ async def test_events_without_an_event_id_header_are_each_recorded(
         ack = await gateway.push("EVENT", "user_leave_org", {"userId": [user_id]}, eventType="user_leave_org",
                                  timeout=5.0)
         assert json.loads(ack["data"])["status"] == "SUCCESS"
+    await runner.contacts.flush()
     async with container.sessionmaker() as session:
         left = (await session.execute(select(AuditEntry.aggregate_id).where(
             AuditEntry.aggregate_type == "dingtalk_member"))).scalars().all()

@@ -27,7 +27,7 @@ async def test_one_message_for_the_two_matching_demands_then_nothing_then_only_n
     await world.drain()
     [message] = await world.inbox(qian.persona, "wechat.template")
     sent = message["data"]
-    assert sent["data"]["character_string2"]["value"] == "2条新需求"
+    assert sent["data"]["number2"]["value"] == "2"
     assert sent["data"]["thing1"]["value"] == "新型疫苗冷链稳定剂研发等"  # the newest first
     assert all(len(v["value"]) <= 20 for v in sent["data"].values())
     [digest] = await world.digests()

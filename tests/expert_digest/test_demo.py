@@ -43,7 +43,7 @@ async def test_the_console_trigger_sends_the_demo_expert_his_digest(settings: Se
             await relay.run_once()
         items = (await (await client.get("/sandbox/api/people/expert/inbox")).json())["items"]
         [digest] = [i for i in items if i["channel"] == "wechat.template"]
-        assert "碳纤维复合材料低成本成型工艺" in digest["body"] and "3条新需求" in digest["body"]  # newest first
+        assert "碳纤维复合材料低成本成型工艺" in digest["body"] and "需求数量：3" in digest["body"]  # newest first
         assert (await post("/sandbox/api/triggers/digest"))["messages"] == 0
         missing = await client.post("/sandbox/api/triggers/nothing")
         assert missing.status == 404

@@ -61,7 +61,7 @@ async def test_two_scheduler_instances_on_one_database_and_redis_send_once(world
     finally:
         await other.aclose()
     [message] = await world.templates(qian)
-    assert message.payload["data"]["character_string2"]["value"] == "2条新需求"
+    assert message.payload["data"]["number2"]["value"] == "2"
     [run] = await _runs(world)
     assert run.experts == 1 and run.demands == 2
 

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from cards.expert_push import clip, push_template
+from cards.expert_push import push_template
+from cards.template_messages import clip
 from handlers.errors import DomainError
 from handlers.expert_push.push_experts import PUSH_CHANNEL, PushExperts, push_experts
 from handlers.expert_push.record_push_outcome import (

@@ -27,6 +27,7 @@ from handlers.organisation.create_centre import CreateCentre, create_centre
 from handlers.organisation.create_institution import CreateInstitution, create_institution
 from sandbox.dingtalk.state import Fault
 from store.models.auth import DingTalkBinding
+from store.models.dingtalk import DingTalkContactEvent
 from store.models.membership import InvitationStatus, PlatformState
 from store.models.organisation import Account, AccountStatus
 from store.models.outbox import OutboxMessage
@@ -136,6 +137,8 @@ async def test_a_revoked_invitation_accepted_in_dingtalk_tells_the_person_why(
     staff = await add_staff(AddStaff(admin_id, centre.centre_id, "钱七", NEW_MOBILE, "技术经纪人"), org.uow,
                             membership=policy)
     await drain(relay_for(container), clock)
+    # DingTalk's user_add_org is applied (kept, then applied after its ack) long before anyone accepts.
+    await eventually(lambda: _contact_events_applied(container, 1))
     [invitation] = await invitations_of(container, staff.account_id)
     await revoke_membership_invitation(RevokeMembershipInvitation(admin_id, invitation.id, "岗位调整"), org.uow)
 
@@ -165,6 +168,12 @@ async def test_an_invitation_revoked_before_the_relay_sends_nothing_to_dingtalk(
     async with container.sessionmaker() as session:
         row = await session.scalar(select(OutboxMessage).where(OutboxMessage.channel == "dingtalk.membership"))
     assert row is not None and row.delivery_status == "withdrawn"
+
+
+async def _contact_events_applied(container: Container, count: int) -> bool:
+    async with container.sessionmaker() as session:
+        statuses = list(await session.scalars(select(DingTalkContactEvent.status)))
+    return len(statuses) == count and set(statuses) == {"done"}
 
 
 async def _outbox_has(container: Container, channel: str) -> bool:

@@ -55,8 +55,9 @@ def events(container: Container, members: FakeMembers | None = None) -> ContactE
 
 async def event(container: Container, kind: str, userid: str, *, event_id: str,
                 members: FakeMembers | None = None) -> None:
-    await events(container, members).handle(message_id=f"m-{event_id}", event_type=kind, event_id=event_id,
-                                            data={"userId": [userid]})
+    handler = events(container, members)
+    await handler.handle(message_id=f"m-{event_id}", event_type=kind, event_id=event_id, data={"userId": [userid]})
+    await handler.flush()  # applied in the background, after the ack
 
 
 async def account(container: Container, account_id: int) -> Account:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,10 +13,12 @@ from sqlalchemy import select
 from bot.wechat.client import InvalidCode, MiniProgramClient, TokenInvalid, WeChatClient, WeChatError
 from bot.wechat.clients import wechat_clients
 from bot.wechat.config import resolve_wechat_config
+from cards.expert_digest import digest_template
+from cards.template_messages import EXPERT_DIGEST
 from handlers.clock import ManualClock
 from store.models.audit import AuditPersonalField
 from store.models.outbox import OutboxStatus
-from store.models.wechat import WeChatFollower
+from store.models.wechat import WeChatFollower, WeChatTemplateReport
 from tests.wechat.sandboxed import Service
 
 WX = "/sandbox/wechat"
@@ -63,6 +65,45 @@ async def test_follow_with_scene_then_template_delivered_and_reported(service: S
     assert service.container.sandbox is not None
     inbox = service.container.sandbox.inbox["expert"]
     assert any(i.channel == "wechat.template" and "今日新增" in i.body for i in inbox)
+
+
+async def test_the_digest_passes_the_keyword_checks_and_chinese_in_a_character_string_is_refused(
+        service: Service) -> None:
+    await service.call("POST", f"{WX}/console/follow", {"person_id": "expert"})
+    digest = digest_template(template_id=EXPERT_DIGEST.default_id, first_title="芯片封装测试软件", count=1,
+                             business_date=date(2026, 11, 23), miniapp_app_id="wx-mini", page="pages/d", digest_id=1)
+    good = await service.enqueue("wechat.template", "o-chen", digest, key="digest-1")
+    wrong = {"template_id": "TPL_OTHER",
+             "data": {"thing1": {"value": "芯片"}, "character_string2": {"value": "1条新需求"}}}
+    refused = await service.enqueue("wechat.template", "o-chen", wrong, key="digest-2")
+    assert await service.relay_once() == 2
+    assert (await service.message(good)).status == OutboxStatus.SENT
+    dead = await service.message(refused)
+    assert dead.status == OutboxStatus.DEAD
+    assert dead.dead_reason is not None and "47003" in dead.dead_reason
+    assert "data.character_string2.value invalid" in dead.dead_reason
+    assert service.container.sandbox is not None
+    [shown] = [i for i in service.container.sandbox.inbox["expert"] if i.channel == "wechat.template"]
+    assert shown.title == "公众号模板消息 · 新需求提醒"
+    assert shown.body.splitlines() == ["需求名称：芯片封装测试软件", "需求数量：1", "推送日期：2026年11月23日"]
+
+
+@pytest.mark.parametrize("report_first", [False, True], ids=["report-after-answer", "report-before-answer"])
+async def test_a_job_report_is_applied_whether_it_comes_before_or_after_the_relay_records_the_msgid(
+        service: Service, report_first: bool) -> None:
+    await service.call("POST", f"{WX}/console/follow", {"person_id": "expert"})
+    await service.call("POST", f"{WX}/console/block-templates", {"person_id": "expert"})
+    await service.call("POST", f"{WX}/__sandbox__/reports", {"before_answer": report_first})
+    row = await service.enqueue("wechat.template", "o-chen", TEMPLATE, key="order-1")
+    assert await service.relay_once() == 1
+    if report_first:  # the webhook kept the report; the relay's channel applied it on recording the msgid
+        sent = await service.message(row)
+        assert sent.status == OutboxStatus.SENT and sent.delivery_status == "user_block"
+    await service.call("POST", f"{WX}/__sandbox__/flush")
+    sent = await service.message(row)
+    assert (sent.status, sent.delivery_status) == (OutboxStatus.SENT, "user_block") and sent.provider_message_id
+    async with service.container.sessionmaker() as session:
+        assert (await session.scalars(select(WeChatTemplateReport))).all() == []
 
 
 async def test_token_rejected_once_is_refetched_once_and_the_send_succeeds(service: Service) -> None:
