@@ -29,6 +29,7 @@ async def next_number(uow: UnitOfWork, zone: ZoneInfo) -> str:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(_COUNTERS).values(year=year, last=1)
     statement = statement.on_conflict_do_update(
-        index_elements=[_COUNTERS.c.year], set_={"last": _COUNTERS.c.last + 1}).returning(_COUNTERS.c.last)
+        index_elements=[_COUNTERS.c.year], set_={"last": _COUNTERS.c.last + 1}
+    ).returning(_COUNTERS.c.last)
     sequence = (await uow.session.execute(statement)).scalar_one()
     return format_number(year, int(sequence))

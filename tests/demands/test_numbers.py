@@ -40,7 +40,10 @@ async def test_the_year_is_the_business_year_in_shanghai(bench: Bench, clock: Ma
     second = await bench.submit()
     third = await bench.submit()
     assert [(await demand_of(bench.container, d.demand_id)).number for d in (first, second, third)] == [
-        "XQ2026-000001", "XQ2027-000001", "XQ2027-000002"]
+        "XQ2026-000001",
+        "XQ2027-000001",
+        "XQ2027-000002",
+    ]
 
 
 async def test_a_rolled_back_creation_gives_its_number_back(bench: Bench) -> None:
@@ -66,10 +69,12 @@ async def test_the_migration_numbers_existing_demands_per_year(bench: Bench) -> 
         async with engine.begin() as conn:
             await conn.run_sync(lambda sync: command.downgrade(alembic_config(sync), "0020_expert_digest"))
             # Created 2025-12-31 17:00 UTC: 2026-01-01 in Shanghai. The third demand was created in 2025 there.
-            await conn.execute(text("UPDATE demands SET created_at = '2025-12-31 15:00:00.000000' WHERE id = :id"),
-                               {"id": ids[2]})
-            await conn.execute(text("UPDATE demands SET created_at = '2025-12-31 17:00:00.000000' WHERE id = :id"),
-                               {"id": ids[3]})
+            await conn.execute(
+                text("UPDATE demands SET created_at = '2025-12-31 15:00:00.000000' WHERE id = :id"), {"id": ids[2]}
+            )
+            await conn.execute(
+                text("UPDATE demands SET created_at = '2025-12-31 17:00:00.000000' WHERE id = :id"), {"id": ids[3]}
+            )
         await upgrade(engine)
     finally:
         await engine.dispose()
