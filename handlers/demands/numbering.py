@@ -27,8 +27,8 @@ async def next_number(uow: UnitOfWork, zone: ZoneInfo) -> str:
     year = uow.clock.now().astimezone(zone).year
     dialect = uow.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(_COUNTERS).values(year=year, last=1)
-    statement = statement.on_conflict_do_update(
+    upsert = insert(_COUNTERS).values(year=year, last=1)
+    statement = upsert.on_conflict_do_update(
         index_elements=[_COUNTERS.c.year], set_={"last": _COUNTERS.c.last + 1}
     ).returning(_COUNTERS.c.last)
     sequence = (await uow.session.execute(statement)).scalar_one()

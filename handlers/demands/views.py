@@ -12,6 +12,7 @@ from store.models.demands import Demand, DemandEvent
 @dataclass(frozen=True)
 class DemandRow:
     demand_id: int
+    number: str  # XQ2026-000123: what people see and quote
     title: str
     enterprise_id: int
     institution_id: int | None
@@ -35,6 +36,7 @@ class TimelineStep:
 @dataclass(frozen=True)
 class DemandDetail:
     demand_id: int
+    number: str
     title: str
     origin: str
     enterprise_id: int
@@ -55,13 +57,13 @@ class DemandDetail:
 
 
 def row(d: Demand) -> DemandRow:
-    return DemandRow(d.id, d.title, d.enterprise_id, d.institution_id, d.status, LABELS[d.status], d.fee_ratio_bp,
-                     d.region_code, d.updated_at)
+    return DemandRow(d.id, d.number, d.title, d.enterprise_id, d.institution_id, d.status, LABELS[d.status],
+                     d.fee_ratio_bp, d.region_code, d.updated_at)
 
 
 def detail(d: Demand, events: list[DemandEvent]) -> DemandDetail:
     return DemandDetail(
-        d.id, d.title, d.origin, d.enterprise_id, d.institution_id, d.centre_id, d.staff_account_id,
+        d.id, d.number, d.title, d.origin, d.enterprise_id, d.institution_id, d.centre_id, d.staff_account_id,
         tuple(d.tech_fields), d.description, d.budget_fen, d.region_code, d.expected_result, d.deadline,
         d.fee_ratio_bp, tuple(int(i) for i in d.attachment_ids), d.status, LABELS[d.status],
         tuple(TimelineStep(e.action, e.from_status, e.to_status, e.actor_name, e.note, e.at) for e in events),

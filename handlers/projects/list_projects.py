@@ -31,11 +31,12 @@ async def list_projects(cmd: ListProjects, uow: UnitOfWork) -> Page[ProjectView]
         where = await visible_demands(uow, actor)
         if cmd.flagged:
             where = where & ProjectRegistration.fee_flag.is_not(None)
-        joined = select(ProjectRegistration, Demand.title).join(Demand, Demand.id == ProjectRegistration.demand_id)
+        joined = (select(ProjectRegistration, Demand.number, Demand.title)
+                  .join(Demand, Demand.id == ProjectRegistration.demand_id))
         total = await uow.session.scalar(select(func.count()).select_from(ProjectRegistration)
                                          .join(Demand, Demand.id == ProjectRegistration.demand_id).where(where))
         rows = await uow.session.execute(joined.where(where).order_by(ProjectRegistration.registered_at.desc(),
                                                                       ProjectRegistration.id.desc())
                                          .offset(req.offset).limit(req.page_size))
-        items = tuple(view(p, title) for p, title in rows)
+        items = tuple(view(p, number, title) for p, number, title in rows)
     return Page(items, total or 0, req.page, req.page_size)

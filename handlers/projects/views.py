@@ -24,6 +24,7 @@ def require_projects(actor: Actor) -> None:
 class ProjectView:
     id: int
     demand_id: int
+    demand_number: str
     demand_title: str
     name: str
     category: str
@@ -51,9 +52,10 @@ class ProjectView:
     fee_flag_label: str | None
 
 
-def view(p: ProjectRegistration, demand_title: str) -> ProjectView:
+def view(p: ProjectRegistration, demand_number: str, demand_title: str) -> ProjectView:
     return ProjectView(
-        id=p.id, demand_id=p.demand_id, demand_title=demand_title, name=p.name, category=p.category,
+        id=p.id, demand_id=p.demand_id, demand_number=demand_number, demand_title=demand_title, name=p.name,
+        category=p.category,
         category_label=CATEGORIES.get(p.category, p.category), amount_fen=p.amount_fen, signed_on=p.signed_on,
         leader=p.leader, members=tuple(p.members), undertaking_unit=p.undertaking_unit, entity_type=p.entity_type,
         entity_type_label=ENTITY_TYPES.get(p.entity_type, p.entity_type), cooperation_mode=p.cooperation_mode,

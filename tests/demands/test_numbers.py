@@ -10,13 +10,16 @@ from alembic import command
 from sqlalchemy import select, text
 
 from handlers.clock import ManualClock
+from handlers.demands.get_demand import GetDemand, get_demand
+from handlers.demands.list_demands import ListDemands, list_demands
 from handlers.demands.numbering import next_number
 from handlers.demands.policy import DEFAULT_POLICY
 from handlers.demands.submit_pool_demand import SubmitPoolDemand, submit_pool_demand
+from handlers.publications.letter import CURRENT_VERSION, render
 from store.db import create_engine
 from store.migrate import alembic_config, upgrade
 from store.models.demands import Demand
-from tests.demands.conftest import FIELDS, Bench, demand_of
+from tests.demands.conftest import FIELDS, Bench, demand_of, outbox
 from tests.demands.test_pool import contact_id
 
 
@@ -82,3 +85,30 @@ async def test_the_migration_numbers_existing_demands_per_year(bench: Bench) -> 
     assert numbers == ["XQ2026-000002", "XQ2026-000003", "XQ2025-000001", "XQ2026-000001"]
     # The counters continue after the backfill.
     assert (await demand_of(bench.container, (await bench.submit()).demand_id)).number == "XQ2026-000004"
+
+
+async def test_people_see_the_number_not_the_id(bench: Bench) -> None:
+    await bench.submit(draft=True)
+    submitted = await bench.submit()
+    detail = await get_demand(GetDemand(bench.staff_id, submitted.demand_id), bench.org.uow)
+    assert detail.number == "XQ2026-000002"
+    rows = (await list_demands(ListDemands(bench.staff_id), bench.org.uow)).items
+    assert {r.number for r in rows} == {"XQ2026-000001", "XQ2026-000002"}
+    [card] = await outbox(bench.container, "dingtalk.card", "dt-admin")
+    assert card.payload["card_data"]["summary"].startswith("需求编号：XQ2026-000002\n")
+
+
+def test_a_letter_of_the_first_version_still_names_the_id() -> None:
+    old = render(
+        "2026.1", publisher="甲", acceptor="乙", title="需求", demand_id=7, number="XQ2026-000007", fee_ratio_bp=800
+    )
+    new = render(
+        CURRENT_VERSION,
+        publisher="甲",
+        acceptor="乙",
+        title="需求",
+        demand_id=7,
+        number="XQ2026-000007",
+        fee_ratio_bp=800,
+    )
+    assert "（需求编号 7）" in old.text and "（需求编号 XQ2026-000007）" in new.text
