@@ -51,19 +51,24 @@ async def _belongs(uow: UnitOfWork, actor: Actor, demand: Demand, file_id: int) 
     if file_id in (int(i) for i in demand.attachment_ids):
         return True
     # Follow-ups and the project are the organisation's working record: read in the organisation's scope only.
-    in_scope = await uow.session.scalar(select(Demand.id).where(Demand.id == demand.id,
-                                                                await visible_demands(uow, actor)))
+    in_scope = await uow.session.scalar(
+        select(Demand.id).where(Demand.id == demand.id, await visible_demands(uow, actor))
+    )
     if in_scope is None:
         return False
     if _reads(actor, READERS):
-        notes = await uow.session.scalars(select(DemandFollowUp.attachment_ids)
-                                          .where(DemandFollowUp.demand_id == demand.id))
+        notes = await uow.session.scalars(
+            select(DemandFollowUp.attachment_ids).where(DemandFollowUp.demand_id == demand.id)
+        )
         if any(file_id in (int(i) for i in ids) for ids in notes):
             return True
     if _reads(actor, PROJECT_READERS):
-        project = await uow.session.scalar(select(ProjectRegistration.id).where(
-            ProjectRegistration.demand_id == demand.id,
-            or_(ProjectRegistration.contract_file_id == file_id, ProjectRegistration.fee_proof_file_id == file_id)))
+        project = await uow.session.scalar(
+            select(ProjectRegistration.id).where(
+                ProjectRegistration.demand_id == demand.id,
+                or_(ProjectRegistration.contract_file_id == file_id, ProjectRegistration.fee_proof_file_id == file_id),
+            )
+        )
         return project is not None
     return False
 
