@@ -99,8 +99,8 @@ async def demand_file(request: web.Request) -> web.Response:
 async def edit_demand(request: web.Request) -> web.Response:
     body = await rest.json_body(request)
     cmd = UpdateDemand(rest.actor_id(request), rest.path_id(request, "demand_id"), _fields(body))
-    await update_demand(cmd, rest.container(request).uow(), policy(request))
-    return rest.json({"ok": True})
+    updated = await update_demand(cmd, rest.container(request).uow(), policy(request))
+    return rest.json({"ok": True, "changed": updated.changed})
 
 
 async def submit(request: web.Request) -> web.Response:
@@ -181,8 +181,10 @@ ROUTES = [
         "One demand with its timeline", ("200", schema_of(DemandDetail)), errors={"404": "not_found"})),
     rest.Route("GET", "/demands/{demand_id}/files/{file_id}", demand_file, _download_doc),
     rest.Route("PUT", "/demands/{demand_id}", edit_demand, operation(
-        "The owner edits a draft or a demand returned for update", ("200", _OK), body=obj(_REQUIRED, **_FIELDS),
-        errors={**_FIELD_ERRORS, "409": "illegal_transition"})),
+        "The owner edits a draft or a demand returned for update; the docking side edits a demand in docking or "
+        "published (its fee ratio stays as approved). Each change is a timeline step, old → new",
+        ("200", obj(["ok", "changed"], ok=BOOL, changed={"type": "array", "items": STR})),
+        body=obj(_REQUIRED, **_FIELDS), errors={**_FIELD_ERRORS, "409": "illegal_transition / fee_ratio_locked"})),
     rest.Route("POST", "/demands/{demand_id}/submit", submit, operation(
         "The owner sends a draft or a returned demand to review (a new round)",
         ("200", obj(["review_id"], review_id=INT)), errors={"404": "not_found", "409": "illegal_transition"})),
