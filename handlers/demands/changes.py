@@ -15,9 +15,17 @@ from store.models.demands import Demand
 from store.models.files import StoredFile
 from store.uow import UnitOfWork
 
-LABELS = {"title": "需求名称", "tech_fields": "技术领域", "description": "需求描述", "region_code": "所在地区",
-          "expected_result": "预期效果", "fee_ratio_bp": "中介服务费比例", "budget_fen": "预算",
-          "deadline": "截止日期", "attachment_ids": "附件"}
+LABELS = {
+    "title": "需求名称",
+    "tech_fields": "技术领域",
+    "description": "需求描述",
+    "region_code": "所在地区",
+    "expected_result": "预期效果",
+    "fee_ratio_bp": "中介服务费比例",
+    "budget_fen": "预算",
+    "deadline": "截止日期",
+    "attachment_ids": "附件",
+}
 SHOWN = 30  # characters of a long value the timeline shows; the audit entry keeps it whole
 NOTHING = "无"
 
@@ -46,10 +54,14 @@ async def note(uow: UnitOfWork, found: list[Change]) -> str:
     """「需求名称：旧 → 新；预算：50,000.00元 → 80,000.00元」."""
     files: dict[int, str] = {}
     if ids := {int(i) for c in found if c.field == "attachment_ids" for i in [*c.old, *c.new]}:
-        files = dict((await uow.session.execute(
-            select(StoredFile.id, StoredFile.original_name).where(StoredFile.id.in_(ids)))).tuples().all())
-    return "；".join(f"{LABELS[c.field]}：{_shown(c.field, c.old, files)} → {_shown(c.field, c.new, files)}"
-                    for c in found)
+        files = dict(
+            (await uow.session.execute(select(StoredFile.id, StoredFile.original_name).where(StoredFile.id.in_(ids))))
+            .tuples()
+            .all()
+        )
+    return "；".join(
+        f"{LABELS[c.field]}：{_shown(c.field, c.old, files)} → {_shown(c.field, c.new, files)}" for c in found
+    )
 
 
 def _raw(value: Any) -> Any:

@@ -53,8 +53,7 @@ async def update_demand(cmd: UpdateDemand, uow: UnitOfWork, policy: DemandPolicy
         if docking and clean.fee_ratio_bp != demand.fee_ratio_bp:
             raise Conflict("对接中的需求不能修改中介服务费比例", code="fee_ratio_locked")
         await f.check_fee_ratio(uow, clean.fee_ratio_bp, demand.institution_id, policy.fee_floor_bp)
-        await f.check_attachments(uow, clean.attachment_ids, actor.label,
-                                  tuple(int(i) for i in demand.attachment_ids))
+        await f.check_attachments(uow, clean.attachment_ids, actor.label, tuple(int(i) for i in demand.attachment_ids))
         found = changes(demand, clean)
         if not found:
             return DemandUpdated(())
