@@ -31,7 +31,20 @@ class OpenDemandFile:
     file_id: int
 
 
+@dataclass(frozen=True)
+class DemandFile:
+    name: str
+    mime: str
+    sha256: str
+
+
 async def open_demand_file(cmd: OpenDemandFile, uow: UnitOfWork, storage: FileStorage) -> FileContent:
+    found = await find_demand_file(cmd, uow)
+    return FileContent(found.name, found.mime, await storage.read(found.sha256))
+
+
+async def find_demand_file(cmd: OpenDemandFile, uow: UnitOfWork) -> DemandFile:
+    """The file, if the actor may open it; FileNotFound otherwise."""
     async with uow:
         actor = await load_actor(uow, cmd.actor_id)
         if not can_see_demands(actor):
@@ -43,8 +56,7 @@ async def open_demand_file(cmd: OpenDemandFile, uow: UnitOfWork, storage: FileSt
         stored = await uow.session.get(StoredFile, cmd.file_id)
         if stored is None:
             raise FileNotFound()
-        name, mime, sha256 = stored.original_name, stored.mime, stored.sha256
-    return FileContent(name, mime, await storage.read(sha256))
+        return DemandFile(stored.original_name, stored.mime, stored.sha256)
 
 
 async def _belongs(uow: UnitOfWork, actor: Actor, demand: Demand, file_id: int) -> bool:

@@ -21,6 +21,11 @@ class FileNotFound(NotFound):
     message = "未找到该文件"
 
 
+class FileLinkExpired(NotFound):
+    code = "file_link_expired"
+    message = "下载链接已失效，请重新获取"
+
+
 @dataclass(frozen=True)
 class FileLink:
     id: int

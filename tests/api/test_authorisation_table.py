@@ -89,6 +89,9 @@ TABLE: dict[str, str] = {
     "POST /demands":                                                   "-    -    -   -    Y    Y    -    -    -    -",
     "GET /demands/{demand_id}":                                        "-    -    Y   Y    Y    Y    Y    -    Y    -",
     "GET /demands/{demand_id}/files/{file_id}":                        "-    -    Y   Y    Y    Y    Y    0    0    0",
+    "POST /demands/{demand_id}/files/{file_id}/link":                  "-    -    Y   Y    Y    Y    Y    0    0    0",
+    # Public: the token is the authorisation, and an unknown one reads as missing for everyone.
+    "GET /file-links/{token}":                                         "0    0    0   0    0    0    0    0    0    0",
     "PUT /demands/{demand_id}":                                        "-    -    -   -    -    Y    -    -    -    -",
     "POST /demands/{demand_id}/submit":                                "-    -    -   -    -    Y    -    -    -    -",
     "POST /demands/{demand_id}/withdraw":                              "-    -    -   -    -    Y    -    -    -    -",
@@ -138,7 +141,8 @@ REFUSALS = {"unauthenticated", "binding_required", "forbidden", "not_mini_progra
 LAST = "POST /auth/logout"
 
 # Path parameters that differ from World.ids for one route.
-PATH_IDS: dict[str, dict[str, Any]] = {"GET /tech-fields/{code}": {"code": "01"}}
+PATH_IDS: dict[str, dict[str, Any]] = {"GET /tech-fields/{code}": {"code": "01"},
+                                       "GET /file-links/{token}": {"token": "not-a-token"}}
 # Path parameters taken from another World.ids entry, for routes whose effect would spoil the other actors'
 # (a departure ends the leaver's sessions) or a later allowed role's call (a revoked invitation cannot be
 # revoked again): "key:role" when present for the calling role, else "key".
@@ -158,6 +162,8 @@ ALIASES: dict[str, dict[str, str]] = {
     # The registered project's contract: the enterprise sees the demand, not the project.
     "GET /demands/{demand_id}/files/{file_id}": {"demand_id": "registered_demand_id",
                                                  "file_id": "registered_contract_file_id"},
+    "POST /demands/{demand_id}/files/{file_id}/link": {"demand_id": "registered_demand_id",
+                                                       "file_id": "registered_contract_file_id"},
     "POST /demands/{demand_id}/project/fee-proof": {"demand_id": "fee_demand_id"},
     "POST /demands/{demand_id}/publication": {"demand_id": "publish_demand_id"},
     "POST /demands/{demand_id}/publication/withdraw": {"demand_id": "unpublish_demand_id"},

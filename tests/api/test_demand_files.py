@@ -12,6 +12,7 @@ from aiohttp import FormData
 from aiohttp.test_utils import TestClient
 
 from handlers.auth.sessions import issue_session
+from handlers.clock import ManualClock
 from handlers.demands.get_demand import GetDemand, get_demand
 from handlers.follow_ups.add_follow_up import AddDemandFollowUp, add_demand_follow_up
 from handlers.organisation.add_expert import AddExpert, add_expert
@@ -158,3 +159,26 @@ def test_the_ascii_stand_in_keeps_what_is_ascii() -> None:
     assert [
         ascii_filename(n) for n in ("2026年技术合同v2.docx", "合同.pdf", "Ｒｅｐｏｒｔ（终稿）.xlsx", "扫描件")
     ] == ["2026v2.docx", "file.pdf", "Report().xlsx", "file"]
+
+
+async def test_a_signed_link_opens_without_a_session_for_a_short_while_only(
+    api: TestClient[Any, Any], org: Org, clock: ManualClock
+) -> None:
+    bench = await build_bench(org)
+    staff = await token(bench, bench.staff_id)
+    registered = await registered_demand(org, bench.admin_id, bench.staff_id, bench.enterprise_id)
+    contract = (await (await api.get(f"/api/v1/demands/{registered}/project", headers=staff)).json())["contract_file"]
+    asked = await api.post(contract["url"] + "/link", headers=staff)
+    assert asked.status == 201
+    link = await asked.json()
+    assert link["url"].startswith("/api/v1/file-links/")
+    opened = await api.get(link["url"])  # no bearer token: a phone's file viewer
+    assert opened.status == 200 and opened.headers["Content-Type"] == "application/pdf"
+    assert "filename*=UTF-8''%E5%90%88%E5%90%8C.pdf" in opened.headers["Content-Disposition"]  # 合同.pdf
+    # Nobody gets a link to a file they may not open; a made-up token opens nothing.
+    contact = await token(bench, await contact_id(bench))
+    assert (await api.post(contract["url"] + "/link", headers=contact)).status == 404
+    assert (await api.get(link["url"] + "x")).status == 404
+    clock.advance(301)
+    expired = await api.get(link["url"])
+    assert expired.status == 404 and (await expired.json())["error"]["code"] == "file_link_expired"
