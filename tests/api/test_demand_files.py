@@ -20,6 +20,7 @@ from handlers.organisation.create_official import CreateOfficial, create_officia
 from miniapp_api.rest import ascii_filename
 from sandbox.documents import make_pdf
 from store.models.auth import SessionKind
+from tests.api.openapi_check import problems, response_schema
 from tests.api.project_world import docking_demand, registered_demand
 from tests.demands.conftest import Bench, build_bench
 from tests.demands.test_pool import contact_id, other_institution
@@ -63,6 +64,7 @@ async def test_a_demand_attachment_opens_for_those_who_see_the_demand_only(api: 
     demand_id = (await created.json())["demand_id"]
 
     detail = await (await api.get(f"/api/v1/demands/{demand_id}", headers=staff)).json()
+    assert problems(response_schema("GET", "/demands/{demand_id}"), detail) == []
     [link] = detail["attachments"]
     assert (link["id"], link["name"], link["kind"], link["mime"], link["size"]) == (
         file_id,
@@ -114,7 +116,9 @@ async def test_follow_up_attachments_and_the_project_contract_open_for_the_organ
     await add_demand_follow_up(
         AddDemandFollowUp(bench.staff_id, demand, "visit", when, "上门拜访", (note_file,)), org.uow
     )
-    [note] = (await (await api.get(f"/api/v1/demands/{demand}/follow-ups", headers=staff)).json())["items"]
+    notes = await (await api.get(f"/api/v1/demands/{demand}/follow-ups", headers=staff)).json()
+    assert problems(response_schema("GET", "/demands/{demand_id}/follow-ups"), notes) == []
+    [note] = notes["items"]
     [link] = note["attachments"]
     assert link["name"] == "拜访纪要.pdf"
     assert (await api.get(link["url"], headers=await token(bench, bench.admin_id))).status == 200
@@ -124,6 +128,7 @@ async def test_follow_up_attachments_and_the_project_contract_open_for_the_organ
 
     registered = await registered_demand(org, bench.admin_id, bench.staff_id, bench.enterprise_id)
     project = await (await api.get(f"/api/v1/demands/{registered}/project", headers=staff)).json()
+    assert problems(response_schema("GET", "/demands/{demand_id}/project"), project) == []
     contract = project["contract_file"]
     assert contract["name"] == "合同.pdf" and project["fee_proof_file"] is None
     response = await api.get(contract["url"], headers=await token(bench, bench.admin_id))
