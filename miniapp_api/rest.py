@@ -185,13 +185,16 @@ def download(request: web.Request, file: FileContent) -> web.Response:
     PDF in place. The name goes as RFC 5987 `filename*` (UTF-8, so 合同.pdf survives) with an ASCII `filename`
     for clients that read only that."""
     disposition = "inline" if request.query.get("inline") == "1" else "attachment"
-    return web.Response(body=file.content, headers={
-        "Content-Type": file.mime,
-        "Content-Disposition": f"{disposition}; filename=\"{ascii_filename(file.name)}\"; "
-                               f"filename*=UTF-8''{quote(file.name, safe='')}",
-        "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "private, no-store",
-    })
+    return web.Response(
+        body=file.content,
+        headers={
+            "Content-Type": file.mime,
+            "Content-Disposition": f'{disposition}; filename="{ascii_filename(file.name)}"; '
+            f"filename*=UTF-8''{quote(file.name, safe='')}",
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 def ascii_filename(name: str) -> str:
