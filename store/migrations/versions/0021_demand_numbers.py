@@ -5,6 +5,7 @@ Revises: 0020_expert_digest
 Create Date: 2026-12-06 15:10:00.000000
 """
 
+import os
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -19,8 +20,9 @@ down_revision: str | None = "0020_expert_digest"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# The business timezone the numbering year is read in (Settings.timezone's default).
-ZONE = ZoneInfo("Asia/Shanghai")
+# The business timezone the numbering year is read in: Settings.timezone, from the same variable (the migration
+# runs without the service's settings object).
+ZONE = ZoneInfo(os.environ.get("KEZHUAN_TIMEZONE") or "Asia/Shanghai")
 
 
 def upgrade() -> None:
