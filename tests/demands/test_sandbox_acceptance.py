@@ -117,6 +117,7 @@ async def test_submit_review_on_the_card_return_resubmit_and_approve(
         **fields, "title": FIELDS.title, "description": FIELDS.description, "fee_ratio_bp": 800,
         "budget_fen": 80_000_000, "attachment_ids": [file_id]})
     assert edited.status == 200, await edited.text()
+    assert (await edited.json())["changed"] == ["budget_fen"]
     again = await api.post(f"/api/v1/demands/{submitted.demand_id}/submit", headers=headers)
     assert again.status == 200, await again.text()
     await drain(relay_for(container), clock)
