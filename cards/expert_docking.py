@@ -33,6 +33,7 @@ INTRODUCTION_SHOWN = 120  # the card shows the start of a long introduction; the
 class DockingCardView:
     docking_id: int
     round: int
+    demand_number: str
     demand_title: str
     expert_name: str
     expert_title: str
@@ -48,7 +49,8 @@ def docking_card(view: DockingCardView) -> dict[str, str]:
     if len(intro) > INTRODUCTION_SHOWN:
         intro = intro[:INTRODUCTION_SHOWN] + "…"
     return {
-        "docking_id": str(view.docking_id), "round": str(view.round), "title": view.demand_title,
+        "docking_id": str(view.docking_id), "round": str(view.round),
+        "title": f"{view.demand_title}（{view.demand_number}）",
         "expert": view.expert_name, "profile": profile, "mobile": view.mobile, "introduction": intro,
         "status": PENDING, "docked": "true", "open": "true", "tel": f"tel:{view.mobile}",
     }

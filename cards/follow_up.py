@@ -13,6 +13,7 @@ VIEW_DEMAND = "查看需求"
 @dataclass(frozen=True)
 class SilentDemand:
     demand_id: int
+    number: str  # XQ2026-000123, the number people quote
     title: str
     staff_name: str
     silent_since: str  # the local date the silence started, e.g. 2025-09-30
@@ -28,13 +29,13 @@ def _card(title: str, markdown: str, button: str, link: str) -> dict[str, Any]:
 
 def reminder_card(demand: SilentDemand) -> dict[str, Any]:
     title = "需求跟进提醒"
-    markdown = (f"### {title}\n\n您对接的需求「{demand.title}」自 {demand.silent_since} 起尚无跟进记录，"
-                f"请尽快跟进并在平台「{RECORD_FOLLOW_UP}」。")
+    markdown = (f"### {title}\n\n您对接的需求「{demand.title}」（{demand.number}）自 {demand.silent_since} "
+                f"起尚无跟进记录，请尽快跟进并在平台「{RECORD_FOLLOW_UP}」。")
     return _card(title, markdown, RECORD_FOLLOW_UP, demand.link)
 
 
 def escalation_card(demand: SilentDemand) -> dict[str, Any]:
     title = "需求跟进督办"
-    markdown = (f"### {title}\n\n需求「{demand.title}」（对接人员：{demand.staff_name}）自 {demand.silent_since} "
-                f"起尚无跟进记录，提醒后仍未跟进，请督促或更换对接人员。")
+    markdown = (f"### {title}\n\n需求「{demand.title}」（{demand.number}，对接人员：{demand.staff_name}）"
+                f"自 {demand.silent_since} 起尚无跟进记录，提醒后仍未跟进，请督促或更换对接人员。")
     return _card(title, markdown, VIEW_DEMAND, demand.link)

@@ -12,6 +12,7 @@ VIEW_PROJECT = "查看项目"
 @dataclass(frozen=True)
 class LowFee:
     project_name: str
+    demand_number: str
     demand_title: str
     staff_name: str
     expected_fee_fen: int
@@ -26,8 +27,9 @@ def _yuan(fen: int) -> str:
 
 def low_fee_card(fee: LowFee) -> dict[str, Any]:
     title = "中介服务费低于约定比例"
-    markdown = (f"### {title}\n\n项目「{fee.project_name}」（需求「{fee.demand_title}」，对接人员：{fee.staff_name}）"
-                f"登记的中介费兑付金额为 {_yuan(fee.paid_fee_fen)}，低于按约定比例 {fee.ratio_bp / 100:g}% 计算的 "
+    markdown = (f"### {title}\n\n项目「{fee.project_name}」（需求「{fee.demand_title}」{fee.demand_number}，"
+                f"对接人员：{fee.staff_name}）登记的中介费兑付金额为 {_yuan(fee.paid_fee_fen)}，"
+                f"低于按约定比例 {fee.ratio_bp / 100:g}% 计算的 "
                 f"{_yuan(fee.expected_fee_fen)}，请核实。")
     if not fee.link:
         return {"msgtype": "markdown", "markdown": {"title": title, "text": markdown}}

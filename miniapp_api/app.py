@@ -15,6 +15,7 @@ from miniapp_api import (
     expert_pushes,
     expert_subscriptions,
     experts,
+    file_links,
     follow_ups,
     invitation_codes,
     life_events,
@@ -33,7 +34,7 @@ from miniapp_api.errors import error_middleware
 # The REST pages: each area declares its routes with their OpenAPI operations (miniapp_api.rest.Route).
 PAGE_AREAS = (organisation, centres, staff, experts, enterprises, invitation_codes, expert_import, life_events,
               membership_invitations, demands, points, follow_ups,
-              projects, publications, expert_pushes, expert_pages, expert_subscriptions, calendar)
+              projects, publications, expert_pushes, expert_pages, expert_subscriptions, calendar, file_links)
 
 _CODE_PARAM = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
 _ERROR_404 = {

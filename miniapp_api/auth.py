@@ -42,7 +42,9 @@ PUBLIC_PATHS = frozenset({
     "/auth/dingtalk-login",
     "/auth/mini-program-login",
 })
-PUBLIC_TREES = ("/regions", "/tech-fields")
+# /file-links/{token}: a short-lived signed download link, for a phone's viewer that sends no bearer token; the
+# token names the account that asked for it, whose right to the file is checked again when it is opened.
+PUBLIC_TREES = ("/regions", "/tech-fields", "/file-links")
 # Usable with a pending mini-program session (which authenticate() refuses): the use case checks the token.
 PENDING_SESSION_PATHS = frozenset({"/auth/mini-program-bind"})
 # While an admin-set password awaits its change, only these work.

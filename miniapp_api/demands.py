@@ -13,6 +13,7 @@ from handlers.demands.fields import ATTACHMENT_PURPOSE, DemandFields
 from handlers.demands.get_demand import GetDemand, get_demand
 from handlers.demands.list_demand_pool import ListDemandPool, PoolRow, list_demand_pool
 from handlers.demands.list_demands import ListDemands, list_demands
+from handlers.demands.open_demand_file import OpenDemandFile, open_demand_file
 from handlers.demands.policy import DemandPolicy
 from handlers.demands.resubmit_demand import ResubmitDemand, resubmit_demand
 from handlers.demands.submit_demand import DemandSubmitted, SubmitDemand, submit_demand
@@ -89,11 +90,17 @@ async def demand(request: web.Request) -> web.Response:
     return rest.json(await get_demand(cmd, rest.container(request).uow()))
 
 
+async def demand_file(request: web.Request) -> web.Response:
+    container = rest.container(request)
+    cmd = OpenDemandFile(rest.actor_id(request), rest.path_id(request, "demand_id"), rest.path_id(request, "file_id"))
+    return rest.download(request, await open_demand_file(cmd, container.uow(), container.files))
+
+
 async def edit_demand(request: web.Request) -> web.Response:
     body = await rest.json_body(request)
     cmd = UpdateDemand(rest.actor_id(request), rest.path_id(request, "demand_id"), _fields(body))
-    await update_demand(cmd, rest.container(request).uow(), policy(request))
-    return rest.json({"ok": True})
+    updated = await update_demand(cmd, rest.container(request).uow(), policy(request))
+    return rest.json({"ok": True, "changed": updated.changed})
 
 
 async def submit(request: web.Request) -> web.Response:
@@ -156,6 +163,12 @@ _upload_doc = operation(
 _upload_doc["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": obj(
     ["file"], file={"type": "string", "format": "binary"})}}}
 
+_download_doc = operation(
+    "A file of the demand — an attachment, a follow-up's attachment, the project's contract or fee-payment proof — "
+    "for whoever sees it where it is listed; under its original name (RFC 5987 filename*) and detected type; "
+    "?inline=1 to show it in place", ("200", {"type": "string", "format": "binary"}),
+    errors={"404": "file_not_found"}, content_type="application/octet-stream")
+
 ROUTES = [
     rest.Route("POST", "/demand-attachments", new_attachment, _upload_doc),
     rest.Route("GET", "/demands", demands, operation(
@@ -166,9 +179,12 @@ ROUTES = [
         body=obj(["enterprise_id", *_REQUIRED], enterprise_id=INT, draft=BOOL, **_FIELDS), errors=_FIELD_ERRORS)),
     rest.Route("GET", "/demands/{demand_id}", demand, operation(
         "One demand with its timeline", ("200", schema_of(DemandDetail)), errors={"404": "not_found"})),
+    rest.Route("GET", "/demands/{demand_id}/files/{file_id}", demand_file, _download_doc),
     rest.Route("PUT", "/demands/{demand_id}", edit_demand, operation(
-        "The owner edits a draft or a demand returned for update", ("200", _OK), body=obj(_REQUIRED, **_FIELDS),
-        errors={**_FIELD_ERRORS, "409": "illegal_transition"})),
+        "The owner edits a draft or a demand returned for update; the docking side edits a demand in docking or "
+        "published (its fee ratio stays as approved). Each change is a timeline step, old → new",
+        ("200", obj(["ok", "changed"], ok=BOOL, changed={"type": "array", "items": STR})),
+        body=obj(_REQUIRED, **_FIELDS), errors={**_FIELD_ERRORS, "409": "illegal_transition / fee_ratio_locked"})),
     rest.Route("POST", "/demands/{demand_id}/submit", submit, operation(
         "The owner sends a draft or a returned demand to review (a new round)",
         ("200", obj(["review_id"], review_id=INT)), errors={"404": "not_found", "409": "illegal_transition"})),

@@ -20,7 +20,9 @@ _PHONES = select(_CONTACTS.c.phone).where(
 
 async def notify_enterprise(uow: UnitOfWork, demand: Demand, status_text: str, policy: DemandPolicy) -> None:
     phones = await uow.session.scalars(_PHONES, {"enterprise_id": demand.enterprise_id})
-    title = demand.title if len(demand.title) <= SMS_VARIABLE_MAX else demand.title[:SMS_VARIABLE_MAX - 1] + "…"
+    # The approved template has no place of its own for the number: it leads the title variable (≤35 characters).
+    title = f"{demand.number} {demand.title}"
+    title = title if len(title) <= SMS_VARIABLE_MAX else title[:SMS_VARIABLE_MAX - 1] + "…"
     sent: set[str] = set()
     for phone in phones:
         if not is_mobile(phone) or phone in sent:

@@ -15,7 +15,7 @@ from store.uow import UnitOfWork
 async def enter_review(uow: UnitOfWork, demand: Demand, policy: DemandPolicy) -> Review:
     enterprise = await uow.session.scalar(select(Enterprise.name).where(Enterprise.id == demand.enterprise_id))
     ratio = f"{demand.fee_ratio_bp / 100:g}%"
-    summary = f"企业：{enterprise or ''}\n中介服务费比例：{ratio}\n{demand.description[:60]}"
+    summary = f"需求编号：{demand.number}\n企业：{enterprise or ''}\n中介服务费比例：{ratio}\n{demand.description[:60]}"
     submitter = demand.staff_account_id if demand.staff_account_id is not None else demand.created_by
     return await start_review(uow, DEMAND_REVIEW, ReviewSubject(
         "demand", demand.id, demand.title, summary, policy.link(demand.id), demand.institution_id,

@@ -40,7 +40,7 @@ _MOVES: dict[Step, tuple[frozenset[S | None], S | None]] = {
     Step.POOL: (frozenset({None}), S.POOLED),
     Step.TAKE_UP: (frozenset({S.POOLED}), S.PENDING_REVIEW),
     Step.SUBMIT: (frozenset({None, S.DRAFT, S.RETURNED}), S.PENDING_REVIEW),
-    Step.EDIT: (frozenset({S.DRAFT, S.RETURNED}), None),  # None: the status stays
+    Step.EDIT: (frozenset({S.DRAFT, S.RETURNED, S.DOCKING, S.PUBLISHED}), None),  # None: the status stays
     Step.APPROVE: (frozenset({S.PENDING_REVIEW}), S.DOCKING),
     Step.REJECT: (frozenset({S.PENDING_REVIEW}), S.REJECTED),
     Step.RETURN: (frozenset({S.PENDING_REVIEW}), S.RETURNED),

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from handlers.demands import fields as f
 from handlers.demands.access import staff_post
+from handlers.demands.numbering import next_number
 from handlers.demands.policy import DEFAULT_POLICY, DemandPolicy
 from handlers.demands.review import enter_review
 from handlers.demands.states import Step, next_status
@@ -50,8 +51,10 @@ async def submit_demand(cmd: SubmitDemand, uow: UnitOfWork, policy: DemandPolicy
         await f.check_attachments(uow, clean.attachment_ids, actor.label)
         action = Step.SAVE_DRAFT if cmd.draft else Step.SUBMIT
         now = uow.clock.now()
-        demand = Demand(enterprise_id=cmd.enterprise_id, origin=DemandOrigin.STAFF, institution_id=post.institution_id,
-                        centre_id=post.centre_id, staff_account_id=cmd.actor_id, created_by=cmd.actor_id,
+        number = await next_number(uow, policy.zone)  # the counter row stays locked to the commit
+        demand = Demand(number=number, enterprise_id=cmd.enterprise_id, origin=DemandOrigin.STAFF,
+                        institution_id=post.institution_id, centre_id=post.centre_id,
+                        staff_account_id=cmd.actor_id, created_by=cmd.actor_id,
                         status=next_status(action, None), created_at=now, updated_at=now)
         f.apply(demand, clean)
         uow.session.add(demand)

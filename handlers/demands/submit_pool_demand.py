@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from handlers.demands import fields as f
+from handlers.demands.numbering import next_number
 from handlers.demands.policy import DEFAULT_POLICY, DemandPolicy
 from handlers.demands.scope import enterprises_of
 from handlers.demands.states import Step, next_status
@@ -44,8 +45,9 @@ async def submit_pool_demand(cmd: SubmitPoolDemand, uow: UnitOfWork,
         await f.check_fee_ratio(uow, clean.fee_ratio_bp, None, policy.fee_floor_bp)
         await f.check_attachments(uow, clean.attachment_ids, actor.label)
         now = uow.clock.now()
-        demand = Demand(enterprise_id=enterprise_id, origin=DemandOrigin.ENTERPRISE, institution_id=None,
-                        centre_id=None, staff_account_id=None, created_by=cmd.actor_id,
+        number = await next_number(uow, policy.zone)  # the counter row stays locked to the commit
+        demand = Demand(number=number, enterprise_id=enterprise_id, origin=DemandOrigin.ENTERPRISE,
+                        institution_id=None, centre_id=None, staff_account_id=None, created_by=cmd.actor_id,
                         status=next_status(Step.POOL, None), created_at=now, updated_at=now)
         f.apply(demand, clean)
         uow.session.add(demand)

@@ -1,4 +1,6 @@
-"""How a demand reads on the pages: a list row, and the detail with its timeline."""
+"""How a demand reads on the pages: a list row, and the detail with its timeline. The detail carries names next
+to the ids and codes (enterprise, institution, centre, staff member, technical fields, region), its attachments
+with their download links, and for the demand's own side the enterprise's contacts."""
 
 from __future__ import annotations
 
@@ -6,12 +8,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from handlers.demands.states import LABELS
+from handlers.files.links import FileLink
 from store.models.demands import Demand, DemandEvent
 
 
 @dataclass(frozen=True)
 class DemandRow:
     demand_id: int
+    number: str  # XQ2026-000123: what people see and quote
     title: str
     enterprise_id: int
     institution_id: int | None
@@ -33,8 +37,37 @@ class TimelineStep:
 
 
 @dataclass(frozen=True)
+class TechFieldName:
+    code: str
+    name: str
+    path: str  # 电子信息 › 软件 › 基础软件
+
+
+@dataclass(frozen=True)
+class ContactView:
+    name: str
+    position: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class DemandNames:
+    """What the detail shows beside the ids and codes, looked up by the use case."""
+
+    enterprise_name: str
+    institution_name: str | None
+    centre_name: str | None
+    staff_name: str | None
+    tech_fields: tuple[TechFieldName, ...]
+    region_name: str
+    contacts: tuple[ContactView, ...]  # empty unless the reader is on the demand's own side
+    attachments: tuple[FileLink, ...]
+
+
+@dataclass(frozen=True)
 class DemandDetail:
     demand_id: int
+    number: str
     title: str
     origin: str
     enterprise_id: int
@@ -52,17 +85,27 @@ class DemandDetail:
     status: str
     status_label: str
     timeline: tuple[TimelineStep, ...]
+    enterprise_name: str
+    institution_name: str | None
+    centre_name: str | None
+    staff_name: str | None
+    tech_field_names: tuple[TechFieldName, ...]
+    region_name: str
+    enterprise_contacts: tuple[ContactView, ...]
+    attachments: tuple[FileLink, ...]
 
 
 def row(d: Demand) -> DemandRow:
-    return DemandRow(d.id, d.title, d.enterprise_id, d.institution_id, d.status, LABELS[d.status], d.fee_ratio_bp,
-                     d.region_code, d.updated_at)
+    return DemandRow(d.id, d.number, d.title, d.enterprise_id, d.institution_id, d.status, LABELS[d.status],
+                     d.fee_ratio_bp, d.region_code, d.updated_at)
 
 
-def detail(d: Demand, events: list[DemandEvent]) -> DemandDetail:
+def detail(d: Demand, events: list[DemandEvent], names: DemandNames) -> DemandDetail:
     return DemandDetail(
-        d.id, d.title, d.origin, d.enterprise_id, d.institution_id, d.centre_id, d.staff_account_id,
+        d.id, d.number, d.title, d.origin, d.enterprise_id, d.institution_id, d.centre_id, d.staff_account_id,
         tuple(d.tech_fields), d.description, d.budget_fen, d.region_code, d.expected_result, d.deadline,
         d.fee_ratio_bp, tuple(int(i) for i in d.attachment_ids), d.status, LABELS[d.status],
         tuple(TimelineStep(e.action, e.from_status, e.to_status, e.actor_name, e.note, e.at) for e in events),
+        names.enterprise_name, names.institution_name, names.centre_name, names.staff_name, names.tech_fields,
+        names.region_name, names.contacts, names.attachments,
     )

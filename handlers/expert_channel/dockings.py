@@ -56,7 +56,7 @@ async def send_card(uow: UnitOfWork, row: ExpertDocking, demand: Demand, expert:
         return
     account = await uow.session.get(Account, expert.account_id)
     assert account is not None
-    view = DockingCardView(row.id, row.rounds, demand.title, account.name, expert.title, expert.employer,
+    view = DockingCardView(row.id, row.rounds, demand.number, demand.title, account.name, expert.title, expert.employer,
                            account.mobile, expert.introduction)
     row.card_out_track_id, row.card_userid = f"expert-docking-{row.id}-{row.rounds}{key}", userid
     await uow.send("dingtalk.card", userid, {"template_id": DOCKING_CARD.id, "card_data": docking_card(view)},

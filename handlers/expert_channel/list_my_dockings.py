@@ -25,6 +25,7 @@ class ListMyDockings:
 class MyDocking:
     docking_id: int
     demand_id: int
+    demand_number: str
     title: str
     status: str  # docked or cancelled
     demand_status: str
@@ -43,6 +44,6 @@ async def list_my_dockings(cmd: ListMyDockings, uow: UnitOfWork) -> Page[MyDocki
             select(ExpertDocking, Demand).join(Demand, Demand.id == ExpertDocking.demand_id).where(mine)
             .order_by(ExpertDocking.docked_at.desc(), ExpertDocking.id.desc())
             .offset(req.offset).limit(req.page_size))).all()
-        items = tuple(MyDocking(k.id, d.id, d.title, k.status, d.status, LABELS[d.status], k.docked_at,
+        items = tuple(MyDocking(k.id, d.id, d.number, d.title, k.status, d.status, LABELS[d.status], k.docked_at,
                                 k.cancelled_at) for k, d in rows)
     return Page(items, total or 0, req.page, req.page_size)

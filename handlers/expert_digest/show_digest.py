@@ -24,6 +24,7 @@ class ShowDigest:
 @dataclass(frozen=True)
 class DigestDemand:
     id: int
+    number: str
     title: str
     tech_fields: list[str]
     region_code: str
@@ -53,5 +54,5 @@ async def show_digest(cmd: ShowDigest, uow: UnitOfWork) -> DigestView:
             select(Demand).join(DigestPair, DigestPair.demand_id == Demand.id)
             .where(DigestPair.digest_message_id == digest.id).order_by(Demand.id.desc()))
         return DigestView(digest.id, digest.business_date, digest.demand_count, [
-            DigestDemand(d.id, d.title, [str(f) for f in d.tech_fields], d.region_code, d.status,
+            DigestDemand(d.id, d.number, d.title, [str(f) for f in d.tech_fields], d.region_code, d.status,
                          d.status in OPEN_TO_EXPERTS) for d in demands])

@@ -73,17 +73,17 @@ async def _check(uow: UnitOfWork, demand_id: int, policy: FollowUpReminderPolicy
     row.next_check_at = decision.next_check_at
     if decision.action is ReminderAction.NOTHING:
         return decision.action
-    view = SilentDemand(demand.id, demand.title, await name_of(uow, demand.staff_account_id),
+    view = SilentDemand(demand.id, demand.number, demand.title, await name_of(uow, demand.staff_account_id),
                         f"{hours.local_date(row.anchor_at):%Y-%m-%d}", demands.link(demand.id))
     source = f"demand:{demand.id}"
     if decision.action is ReminderAction.REMIND_STAFF:
         row.reminded_at = now
         recipients = [u for u in [await userid_of(uow, demand.staff_account_id)] if u is not None]
-        msg, record = reminder_card(view), f"需求 {demand.id} 跟进提醒"
+        msg, record = reminder_card(view), f"需求 {demand.number} 跟进提醒"
     else:
         row.escalated_at = now
         recipients = await _centre_admins(uow, demand)
-        msg, record = escalation_card(view), f"需求 {demand.id} 跟进督办"
+        msg, record = escalation_card(view), f"需求 {demand.number} 跟进督办"
     for userid in recipients:
         await uow.send("dingtalk.work_notice", userid, {"msg": msg, "record": record}, source=source)
     uow.record("demand", demand.id, f"follow_up_{decision.action}", actor="system:follow-up-reminders",

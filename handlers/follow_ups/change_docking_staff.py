@@ -73,7 +73,7 @@ async def change_docking_staff(cmd: ChangeDockingStaff, uow: UnitOfWork,
             if link := policy.link(demand.id):
                 text += f"\n详情：{link}"
             await uow.send("dingtalk.work_notice", userid, {"msg": {"msgtype": "text", "text": {"content": text}},
-                                                            "record": f"需求 {demand.id} 更换对接人员"},
+                                                            "record": f"需求 {demand.number} 更换对接人员"},
                            source=f"demand:{demand.id}")
         await uow.commit()
         return DockingStaffChanged(demand.id, account_id)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from handlers.demands.scope import require_visible_demand
 from handlers.errors import Forbidden
 from handlers.expert_channel.follow_up_entries import KIND, docking_entries
+from handlers.files.links import FileLink, demand_file_links, in_order
 from handlers.organisation.actors import load_actor
 from store.models.follow_ups import DemandFollowUp
 from store.models.organisation import Account, Role
@@ -38,6 +39,7 @@ class DemandFollowUpView:
     attachment_ids: tuple[int, ...]
     recorded_by: str
     recorded_at: datetime
+    attachments: tuple[FileLink, ...] = ()  # with their download links
 
 
 async def list_demand_follow_ups(cmd: ListDemandFollowUps, uow: UnitOfWork) -> list[DemandFollowUpView]:
@@ -50,8 +52,9 @@ async def list_demand_follow_ups(cmd: ListDemandFollowUps, uow: UnitOfWork) -> l
             select(DemandFollowUp, Account.name).join(Account, Account.id == DemandFollowUp.account_id)
             .where(DemandFollowUp.demand_id == cmd.demand_id)
             .order_by(DemandFollowUp.occurred_at.desc(), DemandFollowUp.id.desc()))).all()
+        links = await demand_file_links(uow, cmd.demand_id, (i for f, _ in rows for i in f.attachment_ids))
         views = [DemandFollowUpView(f.id, str(f.kind), f.occurred_at, f.content, tuple(f.attachment_ids), name,
-                                    f.created_at) for f, name in rows]
+                                    f.created_at, in_order(links, f.attachment_ids)) for f, name in rows]
         views += [DemandFollowUpView(e.docking_id, KIND, e.docked_at, e.content, (), e.expert_name, e.docked_at)
                   for e in await docking_entries(uow, cmd.demand_id)]
         return sorted(views, key=lambda view: view.occurred_at, reverse=True)

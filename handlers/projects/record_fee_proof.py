@@ -104,7 +104,7 @@ def _recorded(project: ProjectRegistration) -> dict[str, object]:
 
 
 async def _tell_admins(uow: UnitOfWork, demand: Demand, project: ProjectRegistration, policy: DemandPolicy) -> None:
-    view = LowFee(project.name, demand.title, await name_of(uow, project.credited_account_id),
+    view = LowFee(project.name, demand.number, demand.title, await name_of(uow, project.credited_account_id),
                   project.expected_fee_fen, project.fee_paid_fen or 0, project.fee_ratio_bp, policy.link(demand.id))
     for userid in await _institution_admins(uow, demand.institution_id):
         await uow.send("dingtalk.work_notice", userid, {"msg": low_fee_card(view),

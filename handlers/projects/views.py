@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from handlers.errors import Forbidden
+from handlers.files.links import FileLink
 from handlers.organisation.actors import Actor
 from handlers.projects.choices import CATEGORIES, COOPERATION_MODES, ENTITY_TYPES, FLAG_LABELS
 from store.models.organisation import Role
@@ -24,6 +25,7 @@ def require_projects(actor: Actor) -> None:
 class ProjectView:
     id: int
     demand_id: int
+    demand_number: str
     demand_title: str
     name: str
     category: str
@@ -49,11 +51,18 @@ class ProjectView:
     fee_proof_at: datetime | None
     fee_flag: str | None
     fee_flag_label: str | None
+    contract_file: FileLink | None  # name, type and download link; None only if the stored row is gone
+    fee_proof_file: FileLink | None
 
 
-def view(p: ProjectRegistration, demand_title: str) -> ProjectView:
+def project_file_ids(p: ProjectRegistration) -> list[int]:
+    return [p.contract_file_id] + ([p.fee_proof_file_id] if p.fee_proof_file_id is not None else [])
+
+
+def view(p: ProjectRegistration, demand_number: str, demand_title: str, links: dict[int, FileLink]) -> ProjectView:
     return ProjectView(
-        id=p.id, demand_id=p.demand_id, demand_title=demand_title, name=p.name, category=p.category,
+        id=p.id, demand_id=p.demand_id, demand_number=demand_number, demand_title=demand_title, name=p.name,
+        category=p.category,
         category_label=CATEGORIES.get(p.category, p.category), amount_fen=p.amount_fen, signed_on=p.signed_on,
         leader=p.leader, members=tuple(p.members), undertaking_unit=p.undertaking_unit, entity_type=p.entity_type,
         entity_type_label=ENTITY_TYPES.get(p.entity_type, p.entity_type), cooperation_mode=p.cooperation_mode,
@@ -63,4 +72,6 @@ def view(p: ProjectRegistration, demand_title: str) -> ProjectView:
         fee_proof_file_id=p.fee_proof_file_id, fee_paid_fen=p.fee_paid_fen, fee_paid_on=p.fee_paid_on,
         fee_proof_at=p.fee_proof_at, fee_flag=p.fee_flag,
         fee_flag_label=FLAG_LABELS.get(p.fee_flag) if p.fee_flag is not None else None,
+        contract_file=links.get(p.contract_file_id),
+        fee_proof_file=links.get(p.fee_proof_file_id) if p.fee_proof_file_id is not None else None,
     )

@@ -112,5 +112,5 @@ async def _notify(uow: UnitOfWork, demand: Demand, publication: DemandPublicatio
 async def _notice(uow: UnitOfWork, demand: Demand, account_id: int, text: str) -> None:
     if (userid := await userid_of(uow, account_id)) is not None:
         await uow.send("dingtalk.work_notice", userid, {"msg": {"msgtype": "text", "text": {"content": text}},
-                                                        "record": f"需求 {demand.id} 公开受理"},
+                                                        "record": f"需求 {demand.number} 公开受理"},
                        source=f"demand:{demand.id}")

@@ -63,11 +63,12 @@ async def require_open(uow: UnitOfWork, publication: DemandPublication) -> None:
 
 
 async def letter_for(uow: UnitOfWork, publication: DemandPublication, acceptor_id: int) -> Letter:
-    title = await uow.session.scalar(select(Demand.title).where(Demand.id == publication.demand_id)) or ""
+    found = (await uow.session.execute(select(Demand.title, Demand.number)
+                                       .where(Demand.id == publication.demand_id))).one()
     publisher = await institution_name(uow, publication.publisher_institution_id)
     return render(publication.letter_version, publisher=publisher,
-                  acceptor=await institution_name(uow, acceptor_id), title=title, demand_id=publication.demand_id,
-                  fee_ratio_bp=publication.fee_ratio_bp)
+                  acceptor=await institution_name(uow, acceptor_id), title=found.title, demand_id=publication.demand_id,
+                  number=found.number, fee_ratio_bp=publication.fee_ratio_bp)
 
 
 async def end_open_offer(uow: UnitOfWork, demand_id: int, now: datetime) -> bool:

@@ -31,6 +31,7 @@ class PublicationView:
     id: int
     side: str  # "offered": ours to accept (or accepted by us); "published": ours
     demand_id: int
+    demand_number: str
     demand_title: str
     publisher_institution: str
     audience: str
@@ -55,7 +56,7 @@ async def list_publications(cmd: ListPublications, uow: UnitOfWork) -> list[Publ
             wanted.append(DemandPublication.accepted_institution_id == i)
         publisher, acceptor = aliased(Institution), aliased(Institution)
         rows = (await uow.session.execute(
-            select(DemandPublication, Demand.title, publisher.name, acceptor.name)
+            select(DemandPublication, Demand.number, Demand.title, publisher.name, acceptor.name)
             .join(Demand, Demand.id == DemandPublication.demand_id)
             .join(publisher, publisher.id == DemandPublication.publisher_institution_id)
             .outerjoin(acceptor, acceptor.id == DemandPublication.accepted_institution_id)
@@ -69,7 +70,7 @@ async def list_publications(cmd: ListPublications, uow: UnitOfWork) -> list[Publ
             targets.setdefault(pid, []).append(iid)
         # Other institutions' target lists are theirs: an offered institution sees only the audience.
         views = [PublicationView(p.id, "published" if p.publisher_institution_id in mine else "offered", p.demand_id,
-                                 title, pname, str(p.audience), tuple(targets.get(p.id, ())), p.fee_ratio_bp,
+                                 number, title, pname, str(p.audience), tuple(targets.get(p.id, ())), p.fee_ratio_bp,
                                  str(p.status), p.published_at, aname, p.accepted_at)
-                 for p, title, pname, aname in rows]
+                 for p, number, title, pname, aname in rows]
         return [v for v in views if cmd.side in (None, v.side)]

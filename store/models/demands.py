@@ -35,6 +35,8 @@ class Demand(Base):
     __tablename__ = "demands"
 
     id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    # The number people see (XQ2026-000123): gap-free per business year, from DemandNumberCounter.
+    number: Mapped[str] = mapped_column(String(16), unique=True, index=True)
     title: Mapped[str] = mapped_column(String(100))
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), index=True)
     origin: Mapped[DemandOrigin] = mapped_column(String(16))
@@ -54,6 +56,16 @@ class Demand(Base):
     status: Mapped[DemandStatus] = mapped_column(String(16), index=True)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class DemandNumberCounter(Base):
+    """The last demand number given out in a business year; its row lock, held to the creating transaction's
+    commit, makes the numbers gap-free (a rolled-back creation gives its number back)."""
+
+    __tablename__ = "demand_number_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(Integer)
 
 
 class DemandEvent(Base):

@@ -15,6 +15,7 @@ from handlers.projects.upload_project_file import UploadProjectFile, upload_proj
 from handlers.reviews.decide_review import DecideReview, Decision, decide_review
 from sandbox.documents import make_pdf
 from store.models.demands import Review
+from store.models.projects import ProjectRegistration
 from tests.api.demand_world import FIELDS
 from tests.organisation.conftest import Org
 
@@ -57,7 +58,12 @@ async def registered_demand(base: Org, admin: int, staff: int, enterprise: int) 
 
 async def project_ids(base: Org, accounts: dict[str, int], enterprise: int) -> dict[str, int]:
     admin, staff = accounts["institution_admin"], accounts["staff"]
-    ids = {"registered_demand_id": await registered_demand(base, admin, staff, enterprise)}
+    registered = await registered_demand(base, admin, staff, enterprise)
+    async with base.container.sessionmaker() as session:
+        contract = await session.scalar(select(ProjectRegistration.contract_file_id)
+                                        .where(ProjectRegistration.demand_id == registered))
+    assert contract is not None
+    ids = {"registered_demand_id": registered, "registered_contract_file_id": contract}
     for role in WRITERS:
         suffix = "" if role == "staff" else f":{role}"
         ids[f"project_demand_id{suffix}"] = await docking_demand(base, admin, staff, enterprise)

@@ -1,4 +1,5 @@
-"""Every route × every role, as a literal table: Y allowed (not refused by authorisation), - refused.
+"""Every route × every role, as a literal table: Y allowed (not refused by authorisation), - refused, 0 refused
+by reading as missing (404: a file outside the caller's records is not told apart from one that does not exist).
 
 A refused call answers 401 (anonymous: unauthenticated; a pending mini-program session: binding_required)
 or 403 forbidden. An allowed call to a page route succeeds (2xx), its path ids pointing into the caller's
@@ -93,6 +94,10 @@ TABLE: dict[str, str] = {
     "GET /demands":                                                    "-    -    Y   Y    Y    Y    Y    -    Y    -",
     "POST /demands":                                                   "-    -    -   -    Y    Y    -    -    -    -",
     "GET /demands/{demand_id}":                                        "-    -    Y   Y    Y    Y    Y    -    Y    -",
+    "GET /demands/{demand_id}/files/{file_id}":                        "-    -    Y   Y    Y    Y    Y    0    0    0",
+    "POST /demands/{demand_id}/files/{file_id}/link":                  "-    -    Y   Y    Y    Y    Y    0    0    0",
+    # Public: the token is the authorisation, and an unknown one reads as missing for everyone.
+    "GET /file-links/{token}":                                         "0    0    0   0    0    0    0    0    0    0",
     "PUT /demands/{demand_id}":                                        "-    -    -   -    -    Y    -    -    -    -",
     "POST /demands/{demand_id}/submit":                                "-    -    -   -    -    Y    -    -    -    -",
     "POST /demands/{demand_id}/withdraw":                              "-    -    -   -    -    Y    -    -    -    -",
@@ -144,7 +149,8 @@ REFUSALS = {"unauthenticated", "binding_required", "forbidden", "not_mini_progra
 LAST = "POST /auth/logout"
 
 # Path parameters that differ from World.ids for one route.
-PATH_IDS: dict[str, dict[str, Any]] = {"GET /tech-fields/{code}": {"code": "01"}}
+PATH_IDS: dict[str, dict[str, Any]] = {"GET /tech-fields/{code}": {"code": "01"},
+                                       "GET /file-links/{token}": {"token": "not-a-token"}}
 # Path parameters taken from another World.ids entry, for routes whose effect would spoil the other actors'
 # (a departure ends the leaver's sessions) or a later allowed role's call (a revoked invitation cannot be
 # revoked again): "key:role" when present for the calling role, else "key".
@@ -162,6 +168,11 @@ ALIASES: dict[str, dict[str, str]] = {
     "POST /demands/{demand_id}/docking-staff": {"demand_id": "staff_change_demand_id"},
     "POST /demands/{demand_id}/project": {"demand_id": "project_demand_id"},
     "GET /demands/{demand_id}/project": {"demand_id": "registered_demand_id"},
+    # The registered project's contract: the enterprise sees the demand, not the project.
+    "GET /demands/{demand_id}/files/{file_id}": {"demand_id": "registered_demand_id",
+                                                 "file_id": "registered_contract_file_id"},
+    "POST /demands/{demand_id}/files/{file_id}/link": {"demand_id": "registered_demand_id",
+                                                       "file_id": "registered_contract_file_id"},
     "POST /demands/{demand_id}/project/fee-proof": {"demand_id": "fee_demand_id"},
     "POST /demands/{demand_id}/publication": {"demand_id": "publish_demand_id"},
     "POST /demands/{demand_id}/publication/withdraw": {"demand_id": "unpublish_demand_id"},
@@ -293,10 +304,10 @@ def _upload(n: int) -> FormData:
     return form
 
 
-def _row(route: str) -> dict[str, bool]:
+def _row(route: str) -> dict[str, str]:
     cells = TABLE[route].split()
-    assert len(cells) == len(ROLES) and set(cells) <= {"Y", "-"}, route
-    return {role: cell == "Y" for role, cell in zip(ROLES, cells, strict=True)}
+    assert len(cells) == len(ROLES) and set(cells) <= {"Y", "-", "0"}, route
+    return dict(zip(ROLES, cells, strict=True))
 
 
 def _app_routes() -> set[str]:
@@ -319,9 +330,11 @@ def test_the_openapi_document_names_exactly_the_apps_routes() -> None:
     assert documented == _app_routes()
 
 
-def _problem(template: str, role: str, allowed: bool, status: int, code: str | None) -> str | None:
+def _problem(template: str, role: str, cell: str, status: int, code: str | None) -> str | None:
+    if cell == "0":
+        return None if status == 404 else "expected missing (404)"
     refused = status in (401, 403) and code in REFUSALS
-    if allowed:
+    if cell == "Y":
         page = not template.startswith("/auth/")
         if refused or (status >= 500 and status != 503) or (page and status >= 300):
             return "expected allowed"

@@ -117,6 +117,7 @@ async def test_submit_review_on_the_card_return_resubmit_and_approve(
         **fields, "title": FIELDS.title, "description": FIELDS.description, "fee_ratio_bp": 800,
         "budget_fen": 80_000_000, "attachment_ids": [file_id]})
     assert edited.status == 200, await edited.text()
+    assert (await edited.json())["changed"] == ["budget_fen"]
     again = await api.post(f"/api/v1/demands/{submitted.demand_id}/submit", headers=headers)
     assert again.status == 200, await again.text()
     await drain(relay_for(container), clock)
@@ -145,7 +146,7 @@ async def test_submit_review_on_the_card_return_resubmit_and_approve(
     approved = phone(world, STAFF, "dingtalk.work_notice")[-1]
     assert "需求审核已通过（审核人：林管理）" in approved.body
     [sms] = await outbox(container, "sms", CONTACT_MOBILE)
-    assert sms.payload["params"] == {"title": FIELDS.title, "status": "已通过审核，进入对接"}
+    assert sms.payload["params"] == {"title": f"XQ2026-000001 {FIELDS.title}", "status": "已通过审核，进入对接"}
     assert [a for a, _, _ in await timeline(container, submitted.demand_id)] == [
         "submit", "return", "edit", "submit", "approve"]
     # Every step is in the evidence chain, and the chain verifies.

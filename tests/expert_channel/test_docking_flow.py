@@ -60,7 +60,7 @@ async def test_dock_card_mark_communicated_cancel_and_dock_again(
     assert first["status"] == "docked" and second["docking_id"] == first["docking_id"]
     await drain_dingtalk(container, clock)
     [card] = docking_cards(world)
-    assert card.title == "专家对接：MEMS压力传感器封装"
+    assert card.title == "专家对接：MEMS压力传感器封装（XQ2026-000001）"
     assert "专家：王教授（教授，浙江大学）" in card.body and f"手机：{EXPERT_MOBILE}" in card.body
     assert "状态：待沟通" in card.body
     assert [a["label"] for a in card.actions] == ["联系专家", "标记已沟通"]

@@ -55,8 +55,10 @@ async def test_published_accepted_with_the_letter_then_docked_by_the_accepting_s
     assert await list_publications(ListPublications(market.publisher_admin, "offered"), uow) == []
 
     letter = await market.letter(a.admin, publication_id)
-    for part in ("致浙江大学技术转移中心", "我单位第31技术转移中心", f"「{TITLE}」", "合同金额的10%"):
+    for part in ("致浙江大学技术转移中心", "我单位第31技术转移中心", f"「{TITLE}」（需求编号 XQ2025-000001）",
+                 "合同金额的10%"):
         assert part in letter.text
+    assert letter.letter_version == "2026.2"
     d.clock.set(beijing(2025, 10, 9, 10))
     accepted = await accept_publication(AcceptPublication(a.admin, publication_id, letter.letter_version,
                                                           letter.sha256, a.staff_member), uow)

@@ -1,0 +1,81 @@
+"""Short-lived signed download links: for a phone's viewer (DingTalk's file preview, a WebView opening a URL) that
+cannot send the session's bearer token. The signed-in caller asks for a link to a file they may open; the link
+carries an unguessable token, kept in the shared coordination store for LINK_SECONDS, naming the caller and the
+file. Opening it runs the same download use case as that caller again, so a right lost meanwhile closes the link."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from aiohttp import web
+
+from handlers.demands.open_demand_file import OpenDemandFile, find_demand_file, open_demand_file
+from handlers.files.links import API_ROOT, FileLinkExpired
+from miniapp_api import rest
+from miniapp_api.schemas import STR, obj, operation
+
+LINK_SECONDS = 300
+_KEY = "file-link:"
+
+
+@dataclass(frozen=True)
+class SignedLink:
+    url: str
+    expires_at: datetime
+
+
+async def new_link(request: web.Request) -> web.Response:
+    container = rest.container(request)
+    cmd = OpenDemandFile(rest.actor_id(request), rest.path_id(request, "demand_id"), rest.path_id(request, "file_id"))
+    await find_demand_file(cmd, container.uow())  # 404 for a file the caller may not open
+    token = secrets.token_urlsafe(32)
+    expires_at = container.clock.now() + timedelta(seconds=LINK_SECONDS)
+    value = {
+        "actor_id": cmd.actor_id,
+        "demand_id": cmd.demand_id,
+        "file_id": cmd.file_id,
+        "expires_at": expires_at.isoformat(),
+    }
+    await container.coordination.put(_KEY + token, json.dumps(value), ttl_seconds=LINK_SECONDS)
+    return rest.json(SignedLink(f"{API_ROOT}/file-links/{token}", expires_at), status=201)
+
+
+async def open_link(request: web.Request) -> web.Response:
+    container = rest.container(request)
+    raw = await container.coordination.get(_KEY + request.match_info["token"])
+    if raw is None:
+        raise FileLinkExpired()
+    value = json.loads(raw)
+    # The store's own expiry runs on its clock; the business clock decides too (and drives the tests).
+    if container.clock.now() >= datetime.fromisoformat(value["expires_at"]):
+        raise FileLinkExpired()
+    cmd = OpenDemandFile(int(value["actor_id"]), int(value["demand_id"]), int(value["file_id"]))
+    return rest.download(request, await open_demand_file(cmd, container.uow(), container.files))
+
+
+_link_doc = operation(
+    f"A signed link to a file of the demand the caller may open, valid {LINK_SECONDS} seconds, for a viewer that "
+    "sends no bearer token",
+    ("201", obj(["url", "expires_at"], url=STR, expires_at={**STR, "format": "date-time"})),
+    errors={"404": "file_not_found"},
+)
+_open_doc = operation(
+    "The file behind a signed link (no bearer token): the link's account must still be allowed to open it",
+    ("200", {"type": "string", "format": "binary"}),
+    errors={"404": "file_link_expired / file_not_found"},
+    content_type="application/octet-stream",
+)
+_open_doc["security"] = []  # the token is the authorisation
+_open_doc["parameters"] = [{"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}]
+
+ROUTES = [
+    rest.Route("POST", "/demands/{demand_id}/files/{file_id}/link", new_link, _link_doc),
+    rest.Route("GET", "/file-links/{token}", open_link, _open_doc),
+]
+
+
+def register(app: web.Application) -> None:
+    rest.add_routes(app, ROUTES)
