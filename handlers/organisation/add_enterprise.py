@@ -19,6 +19,7 @@ from handlers.organisation.enterprise_registry import (
     audit_data,
     confirm,
     record_region,
+    record_verified,
     registry_details,
     require_registry,
 )
@@ -88,19 +89,7 @@ async def add_enterprise(
                 confirm(enterprise, details, found_registry.provider, now)
                 if linked is not None:
                     await uow.session.flush()
-                    uow.record(
-                        "enterprise",
-                        enterprise.id,
-                        "verified",
-                        actor=actor.label,
-                        data={"credit_code": code, "provider": found_registry.provider, **audit_data(details)},
-                        personal={
-                            "legal_representative": (
-                                f"enterprise:{enterprise.id}:legal_representative",
-                                str(details["legal_representative"]),
-                            )
-                        },
-                    )
+                    record_verified(uow, enterprise.id, code, found_registry.provider, details, actor.label)
                     await uow.commit()
                     return EnterpriseAdded(enterprise.id, linked, code, False)
             link = EnterpriseLink(

@@ -12,6 +12,7 @@ from handlers.organisation import credit_code as cc
 from handlers.organisation.ports import BusinessRegistry, RegistryNotConfigured, RegistryRecord
 from handlers.reference.ports import RegionDirectory
 from store.models.organisation_people import Enterprise, EnterpriseVerification
+from store.uow import UnitOfWork
 
 VERIFICATION_LABELS = {EnterpriseVerification.UNVERIFIED: "未核验", EnterpriseVerification.VERIFIED: "已核验"}
 
@@ -73,3 +74,21 @@ def audit_data(details: dict[str, Any]) -> dict[str, Any]:
     if data.get("established_on") is not None:
         data["established_on"] = data["established_on"].isoformat()
     return data
+
+
+def record_verified(uow: UnitOfWork, enterprise_id: int, credit_code: str, provider: str, details: dict[str, Any],
+                    actor: str) -> None:
+    """The audit entry of a registry confirming an enterprise; the legal representative kept erasable."""
+    uow.record(
+        "enterprise",
+        enterprise_id,
+        "verified",
+        actor=actor,
+        data={"credit_code": credit_code, "provider": provider, **audit_data(details)},
+        personal={
+            "legal_representative": (
+                f"enterprise:{enterprise_id}:legal_representative",
+                str(details["legal_representative"]),
+            )
+        },
+    )

@@ -14,9 +14,9 @@ from handlers.errors import Conflict, Forbidden, NotFound
 from handlers.organisation.actors import load_actor
 from handlers.organisation.add_enterprise import UNKNOWN_ENTERPRISE
 from handlers.organisation.enterprise_registry import (
-    audit_data,
     confirm,
     record_region,
+    record_verified,
     registry_details,
     require_registry,
 )
@@ -79,18 +79,6 @@ async def verify_enterprise(
             return EnterpriseVerified(e.id, EnterpriseVerification.VERIFIED, e.verified_by or "")
         confirm(e, details, found_registry.provider, uow.clock.now())
         await uow.session.flush()
-        uow.record(
-            "enterprise",
-            e.id,
-            "verified",
-            actor=actor.label,
-            data={"credit_code": code, "provider": found_registry.provider, **audit_data(details)},
-            personal={
-                "legal_representative": (
-                    f"enterprise:{e.id}:legal_representative",
-                    str(details["legal_representative"]),
-                )
-            },
-        )
+        record_verified(uow, e.id, code, found_registry.provider, details, actor.label)
         await uow.commit()
         return EnterpriseVerified(e.id, EnterpriseVerification.VERIFIED, found_registry.provider)
