@@ -187,7 +187,12 @@ async def private_redis(pg_proxy: PostgresProxy) -> AsyncIterator[PrivateRedis]:
 
 
 @pytest.fixture
-def settings(settings: Settings, pg_proxy: PostgresProxy, private_redis: PrivateRedis) -> Settings:
+def settings(
+    settings: Settings,
+    pg_proxy: PostgresProxy,
+    private_redis: PrivateRedis,
+    world: DingTalkWorld,  # noqa: F811
+) -> Settings:
     proxied = make_url(settings.database_url).set(port=pg_proxy.port).render_as_string(hide_password=False)
     wechat = WeChatSettings(
         api_base_url="http://127.0.0.1:9/not-used",
@@ -196,7 +201,9 @@ def settings(settings: Settings, pg_proxy: PostgresProxy, private_redis: Private
         token=SecretStr(TOKEN),
         encoding_aes_key=SecretStr(AES_KEY),
     )
-    return settings.model_copy(update={"database_url": proxied, "redis_url": private_redis.url, "wechat": wechat})
+    return settings.model_copy(
+        update={"database_url": proxied, "redis_url": private_redis.url, "wechat": wechat, "dingtalk": world.settings()}
+    )
 
 
 @pytest.fixture
@@ -233,8 +240,18 @@ async def _readiness(api: Client) -> tuple[int, dict[str, str]]:
     return response.status, (await response.json())["checks"]
 
 
+async def _login_free_code(api: Client, world: DingTalkWorld) -> str:  # noqa: F811
+    """A 免登 code for 张三 (dt-zhang) from the sandbox DingTalk, as the micro-app gets it."""
+    async with api.session.post(f"{world.base_url}/_fake/authcodes", json={"userId": "dt-zhang"}) as response:
+        code: str = (await response.json())["code"]
+    return code
+
+
 async def test_redis_stopped_asks_to_retry_and_recovers_when_it_returns(
-    api: Client, container: Container, private_redis: PrivateRedis
+    api: Client,
+    container: Container,
+    private_redis: PrivateRedis,
+    world: DingTalkWorld,  # noqa: F811
 ) -> None:
     await make_account(container.uow())
     assert await _readiness(api) == (200, {"database": "ok", "redis": "ok"})
@@ -247,6 +264,11 @@ async def test_redis_stopped_asks_to_retry_and_recovers_when_it_returns(
     status, checks = await _readiness(api)
     assert status == 503 and checks["database"] == "ok" and checks["redis"].startswith("down")
     assert await sms_sent(container, MOBILE) == []  # the code was not stored nor queued without its quota
+    # 免登 needs DingTalk's access token, which every instance shares through Redis.
+    code = await _login_free_code(api, world)
+    await _assert_busy(
+        await api.post("/api/v1/auth/dingtalk-login", json={"authCode": code}), "POST", "/auth/dingtalk-login"
+    )
     # What needs no Redis keeps working.
     login = await api.post("/api/v1/auth/password-login", json={"mobile": MOBILE, "password": PASSWORD})
     assert login.status == 200
@@ -255,6 +277,8 @@ async def test_redis_stopped_asks_to_retry_and_recovers_when_it_returns(
     response = await api.post("/api/v1/auth/sms-codes", json={"mobile": MOBILE})
     assert response.status == 202, await response.text()
     assert len(await sms_sent(container, MOBILE)) == 1
+    response = await api.post("/api/v1/auth/dingtalk-login", json={"authCode": await _login_free_code(api, world)})
+    assert response.status == 200, await response.text()
     assert await _readiness(api) == (200, {"database": "ok", "redis": "ok"})
 
 
