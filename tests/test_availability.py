@@ -14,6 +14,7 @@ from sqlalchemy import text
 from bot.availability import dependency_unavailable
 from handlers.errors import DependencyUnavailable
 from store.db import create_engine
+from tests.conftest import Backend
 
 
 def _closed_port() -> int:
@@ -91,3 +92,18 @@ async def test_genuine_bugs_stay_bugs(tmp_path: Path) -> None:
             raise AttributeError("'NoneType' object has no attribute 'ttl'")  # noqa: B904
     except AttributeError as bug:
         assert _dependency(bug) is None
+
+
+async def test_a_terminated_postgres_backend_is_the_database_being_unavailable(backend: Backend) -> None:
+    if backend.name != "production":
+        pytest.skip("needs PostgreSQL")
+    engine = create_engine(backend.database_url)
+    try:
+        async with engine.connect() as victim, engine.connect() as admin:
+            pid = (await victim.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+            await admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            with pytest.raises(sqlalchemy.exc.DBAPIError) as raised:
+                await victim.execute(text("SELECT 1"))
+    finally:
+        await engine.dispose()
+    assert _dependency(raised.value) == "database"
