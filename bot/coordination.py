@@ -93,9 +93,16 @@ return 0
 """
 
 
+# A Redis that does not answer fails the call after these seconds (the caller is asked to retry: 503, no ack)
+# instead of holding it for the operating system's TCP timeouts. No command of ours blocks on the server.
+REDIS_CONNECT_TIMEOUT_SECONDS = 3.0
+REDIS_SOCKET_TIMEOUT_SECONDS = 5.0
+
+
 def connect(url: str | None) -> Redis:
     if url:
-        return Redis.from_url(url, decode_responses=True)
+        return Redis.from_url(url, decode_responses=True, socket_connect_timeout=REDIS_CONNECT_TIMEOUT_SECONDS,
+                              socket_timeout=REDIS_SOCKET_TIMEOUT_SECONDS)
     import fakeredis  # only for the single-process, no-Redis configuration
 
     return fakeredis.FakeAsyncRedis(decode_responses=True)

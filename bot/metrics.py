@@ -46,3 +46,8 @@ registry_lookups = Counter(
     "kezhuan_registry_lookups_total", "Business-registry lookups by provider and answer (found, none, or the "
     "provider's error status)", ["provider", "outcome"],
 )
+dependency_unavailable = Counter(
+    "kezhuan_dependency_unavailable_total",
+    "Requests and callbacks answered 'try again' (503, no ack) because the database or Redis was unreachable",
+    ["dependency", "channel"],
+)

@@ -68,3 +68,17 @@ class Unavailable(DomainError):
     def __init__(self, message: str | None = None, *, code: str | None = None, retry_after: int | None = None) -> None:
         super().__init__(message, code=code)
         self.retry_after = retry_after
+
+
+class DependencyUnavailable(Unavailable):
+    """The database or Redis cannot be reached: nothing was done, and the same request may succeed shortly.
+
+    Raised by the channels' edges from the driver's own exceptions (bot.availability), never by a use case."""
+
+    code = "dependency_unavailable"
+    message = "服务繁忙，请稍后重试"
+    RETRY_AFTER_SECONDS = 5
+
+    def __init__(self, dependency: str, *, retry_after: int = RETRY_AFTER_SECONDS) -> None:
+        super().__init__(retry_after=retry_after)
+        self.dependency = dependency  # "database" or "redis", for logs and the metric

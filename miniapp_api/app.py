@@ -137,7 +137,9 @@ OPENAPI = {
                 "type": "object", "required": ["error"],
                 "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
                     "code": {"type": "string"}, "message": {"type": "string"},
-                    "field": {"type": "string", "description": "the request field the error is about, if one"}}}},
+                    "field": {"type": "string", "description": "the request field the error is about, if one"},
+                    "retry_after": {"type": "integer", "description": "seconds to wait before asking again, if "
+                                    "it helps (the Retry-After header says the same)"}}}},
             },
             "Region": {
                 "type": "object",
@@ -192,6 +194,8 @@ OPENAPI = {
         }
     },
 }
+
+rest.add_common_responses(OPENAPI["paths"])  # type: ignore[arg-type]
 
 
 def create_api_app() -> web.Application:

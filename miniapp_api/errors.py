@@ -7,6 +7,7 @@ import logging
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from bot.availability import count_unavailable, dependency_unavailable
 from handlers.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -28,9 +29,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     try:
         return await handler(request)
     except DomainError as exc:
-        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
-        body = error_body(exc.code, exc.message, exc.field, retry_after=exc.retry_after)
-        return web.json_response(body, status=exc.status, headers=headers)
+        return _domain_error(exc)
     except web.HTTPNotFound:
         return web.json_response(error_body("not_found", "未找到请求的资源"), status=404)
     except web.HTTPMethodNotAllowed:
@@ -39,6 +38,16 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return web.json_response(error_body("request_too_large", "请求内容过大"), status=413)
     except web.HTTPException:
         raise
-    except Exception:
+    except Exception as exc:
+        # The database or Redis unreachable: nothing was done, ask again shortly (a 503 any client retries).
+        if (unavailable := dependency_unavailable(exc)) is not None:
+            count_unavailable(unavailable, "rest", exc, path=request.path, method=request.method)
+            return _domain_error(unavailable)
         log.exception("unhandled error", extra={"path": request.path, "method": request.method})
         return web.json_response(error_body("internal_error", "服务暂时不可用，请稍后再试"), status=500)
+
+
+def _domain_error(exc: DomainError) -> web.Response:
+    headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
+    body = error_body(exc.code, exc.message, exc.field, retry_after=exc.retry_after)
+    return web.json_response(body, status=exc.status, headers=headers)

@@ -237,3 +237,23 @@ def paths(*areas: list[Route]) -> dict[str, dict[str, Any]]:
         for r in routes:
             merged.setdefault(r.path, {})[r.method.lower()] = with_path_params(r.path, r.doc)
     return merged
+
+
+# Answers every operation may give whatever its route, declared once (add_common_responses puts them in each).
+COMMON_RESPONSES: dict[str, dict[str, Any]] = {
+    "503": {
+        "description": "dependency_unavailable: 服务繁忙，请稍后重试 — the database or Redis cannot be reached; "
+                       "nothing was done. Ask again after the Retry-After header's seconds (also error.retry_after)",
+        "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 1}}},
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    },
+}
+
+
+def add_common_responses(paths: dict[str, dict[str, Any]]) -> None:
+    """Every operation of the document gets the common answers it does not declare itself."""
+    for operations in paths.values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for status, response in COMMON_RESPONSES.items():
+                responses.setdefault(status, response)

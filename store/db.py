@@ -35,6 +35,9 @@ def _insert_new(dialect: str, model: type[Base]) -> Insert:
 
 
 DEFAULT_POOL_SIZE = 10
+# A PostgreSQL that does not answer a connect fails it after this long (asyncpg waits 60 s by default): the
+# request is then answered 503 "try again" while a caller still waits for it.
+CONNECT_TIMEOUT_SECONDS = 10
 
 
 def create_engine(url: str, *, echo: bool = False, pool_size: int = DEFAULT_POOL_SIZE) -> AsyncEngine:
@@ -43,7 +46,7 @@ def create_engine(url: str, *, echo: bool = False, pool_size: int = DEFAULT_POOL
     connect, the driver's type set-up and a first PREPARE of every statement."""
     if not is_sqlite(url):
         return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=pool_size,
-                                   max_overflow=pool_size)
+                                   max_overflow=pool_size, connect_args={"timeout": CONNECT_TIMEOUT_SECONDS})
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from bot import metrics
+from bot.availability import dependency_unavailable
 from cards.actions import CardAction
 from cards.replies import DUPLICATE, FAILED, INVALID, UNKNOWN, tip
 from handlers.clock import Clock
@@ -132,8 +133,9 @@ class CardActionRouter:
         return register
 
     async def dispatch_callback(self, message_id: str, data: object) -> dict[str, Any]:
-        """A raw callback frame's data to an answer; never raises, since an exception means no ack and
-        DingTalk would push the frame again and again while the phone shows an error."""
+        """A raw callback frame's data to an answer. Raises only DependencyUnavailable (the database or Redis
+        cannot be reached, nothing was done): the frame is then left unacknowledged so DingTalk pushes it again.
+        Anything else gets an answer, since no ack means redeliveries while the phone shows an error."""
         try:
             press = CardPress.from_callback(message_id, data)
         except ValueError:  # json.JSONDecodeError included
@@ -142,7 +144,8 @@ class CardActionRouter:
         return await self.dispatch(press)
 
     async def dispatch(self, press: CardPress) -> dict[str, Any]:
-        """Never raises: every press gets an answer DingTalk can show."""
+        """Every press gets an answer DingTalk can show, unless the database or Redis is unreachable
+        (DependencyUnavailable: leave it unacknowledged, the redelivery finds them back)."""
         started = time.perf_counter()
         try:
             return await self._dispatch(press)
@@ -163,7 +166,9 @@ class CardActionRouter:
             return CardReply(private_data=tip(INVALID)).to_response()
         try:
             return await self._run_once(press, route, params)
-        except Exception:
+        except Exception as exc:
+            if (unavailable := dependency_unavailable(exc)) is not None:
+                raise unavailable from exc  # the transaction was rolled back: nothing of the press is kept
             log.exception("card action failed", extra=context)
             return CardReply(private_data=tip(FAILED)).to_response()
 

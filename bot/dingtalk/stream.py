@@ -14,9 +14,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from bot.availability import count_unavailable, dependency_unavailable
 from bot.dingtalk.contacts import ContactEvents
 from bot.dingtalk.router import CardActionRouter
 from bot.settings import DingTalkSettings
+from handlers.errors import DependencyUnavailable
 
 log = logging.getLogger(__name__)
 BOT_MESSAGE_TOPIC = "/v1.0/im/bot/messages/get"
@@ -74,8 +76,18 @@ class StreamRunner:
                 await super().background_task(json_message, websocket)
 
         class CardCallbacks(dingtalk_stream.CallbackHandler):  # type: ignore[misc]
+            async def raw_process(self, message: Any) -> Any:
+                try:
+                    return await super().raw_process(message)
+                except DependencyUnavailable as exc:
+                    # No ack at all (the SDK sends none for None and caches nothing): DingTalk pushes the frame
+                    # again, the documented redelivery, rather than an ack that would lose the press. A non-200
+                    # ack's effect on a card callback is undocumented.
+                    count_unavailable(exc, "dingtalk", exc, message_id=str(message.headers.message_id))
+                    return None
+
             async def process(self, message: Any) -> tuple[int, dict[str, Any]]:
-                # dispatch_callback never raises, not even on a malformed frame: every press gets an ack
+                # dispatch_callback raises only DependencyUnavailable, not even on a malformed frame
                 return 200, await runner.router.dispatch_callback(str(message.headers.message_id), message.data)
 
         class BotMessages(dingtalk_stream.CallbackHandler):  # type: ignore[misc]
@@ -95,9 +107,12 @@ class StreamRunner:
                         message_id=str(headers.message_id), event_type=str(headers.event_type),
                         event_id=str(headers.event_id) if headers.event_id else None, data=dict(event.data or {}),
                     )
-                except Exception:
-                    log.exception("dingtalk event failed; asking for redelivery",
-                                  extra={"event_type": headers.event_type, "event_id": headers.event_id})
+                except Exception as exc:
+                    if (unavailable := dependency_unavailable(exc)) is not None:
+                        count_unavailable(unavailable, "dingtalk_event", exc, event_type=headers.event_type)
+                    else:
+                        log.exception("dingtalk event failed; asking for redelivery",
+                                      extra={"event_type": headers.event_type, "event_id": headers.event_id})
                     status = "LATER"
                 ack = dingtalk_stream.AckMessage()
                 # The SDK caches 200 acks per messageId and would answer the redelivery from its cache

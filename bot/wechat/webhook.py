@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from bot import metrics
+from bot.availability import count_unavailable, dependency_unavailable
 from bot.wechat.client import WeChatClient, WeChatError
 from bot.wechat.clients import build_wechat_clients
 from bot.wechat.config import WeChatConfig, resolve_wechat_config
@@ -90,6 +91,13 @@ class WeChatWebhook:
         except RetryLater as exc:
             log.info("wechat push deferred to a retry", extra={"reason": str(exc)})
             return web.Response(status=503, text="retry later")
+        except Exception as exc:
+            # The database or Redis unreachable: nothing was recorded; without `success` WeChat pushes it again.
+            if (unavailable := dependency_unavailable(exc)) is None:
+                raise
+            count_unavailable(unavailable, "wechat", exc, msg_type=message.msg_type, event=message.event)
+            return web.Response(status=503, text="retry later",
+                                headers={"Retry-After": str(unavailable.retry_after)})
         if not reply:
             return web.Response(text=SUCCESS)
         xml = render({
@@ -122,8 +130,9 @@ class WeChatWebhook:
 
     def _settle_late(self, task: asyncio.Task[Any]) -> None:
         self._late.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("late wechat listener failed", exc_info=task.exception())
+        if not task.cancelled() and (exc := task.exception()) is not None:
+            # Already answered `success`: WeChat will not push it again, so this one is lost (logged with the cause).
+            log.error("late wechat listener failed", exc_info=exc)
 
     def background(self, work: Awaitable[None]) -> None:
         """Work that must not delay the answer; kept, and failures logged."""
