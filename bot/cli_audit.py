@@ -32,6 +32,9 @@ def verify_command(settings: Settings) -> None:
 
     report = asyncio.run(run())
     findings = report.findings or []
+    click.echo(f"compared with the anchors in: {', '.join(report.compared) or 'none'}")
+    for name in report.unreadable:
+        click.echo(f"not compared: {name}")
     if not findings:
         click.echo(f"audit chain intact: {report.chains} chains, {report.entries} entries, "
                    f"{report.checkpoints} checkpoints")
