@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import web
+from aiohttp import ClientSession, web
 from aiohttp.test_utils import TestServer
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -19,6 +19,7 @@ from bot.settings import AuditSettings, SecondAnchorSettings, Settings
 from handlers.audit.anchor_audit_heads import anchor_audit_heads
 from handlers.audit.verify_audit_chain import verify_audit_chain
 from handlers.clock import ManualClock
+from sandbox.audit_anchor import anchors_key, audit_anchor_sandbox_app
 from store.audit.anchor import Anchor, FileAnchorStore
 from store.audit.verify import Problem
 from store.models.audit import AuditCheckpoint
@@ -99,18 +100,8 @@ async def test_every_anchored_checkpoint_is_kept_and_an_old_single_anchor_file_s
 
 
 async def test_anchors_are_posted_to_an_http_endpoint_and_read_back(settings: Settings, clock: ManualClock) -> None:
-    received: list[dict[str, Any]] = []
-
-    async def keep(request: web.Request) -> web.Response:
-        received.append(await request.json())
-        return web.json_response({"ok": True}, status=201)
-
-    async def listing(request: web.Request) -> web.Response:
-        return web.json_response({"anchors": received})
-
-    app = web.Application()
-    app.router.add_post("/anchors", keep)
-    app.router.add_get("/anchors", listing)
+    app = audit_anchor_sandbox_app()  # the receiver sandbox mode mounts at /sandbox/audit-anchor/
+    received = app[anchors_key]
     async with TestServer(app, host="127.0.0.1") as server:
         url = str(server.make_url("/anchors"))
         async with with_second_anchor(settings, clock, kind="http", url=url, read_url=url) as container:
@@ -177,3 +168,13 @@ async def test_audit_verify_says_what_it_compared(container: Container, clock: M
     code, out = await cli(settings, "audit", "verify", clock=clock)
     assert code == 0, out
     assert f"compared with the anchors in: file {settings.audit.anchor_path}" in out
+
+
+async def test_the_sandbox_receiver_refuses_a_record_without_seq_and_hash() -> None:
+    async with TestServer(audit_anchor_sandbox_app(), host="127.0.0.1") as server, ClientSession() as http:
+        async with http.post(server.make_url("/anchors"), json={"seq": 1}) as response:
+            assert response.status == 400 and (await response.json())["error"] == "missing_fields"
+        async with http.post(server.make_url("/anchors"), data=b"not json") as response:
+            assert response.status == 400
+        async with http.get(server.make_url("/anchors")) as response:
+            assert await response.json() == {"anchors": []}
