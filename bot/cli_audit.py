@@ -21,7 +21,7 @@ def audit() -> None:
 @audit.command("verify")
 @click.pass_obj
 def verify_command(settings: Settings) -> None:
-    """Recompute every chain; exit 1 naming the first tampered entry."""
+    """Recompute every chain; exit 1 naming the first tampered entry, 2 when an anchor could not be compared."""
 
     async def run() -> VerifyReport:
         container = await build_container(settings)
@@ -34,7 +34,13 @@ def verify_command(settings: Settings) -> None:
     findings = report.findings or []
     click.echo(f"compared with the anchors in: {', '.join(report.compared) or 'none'}")
     for name in report.unreadable:
-        click.echo(f"not compared: {name}")
+        click.echo(f"not readable back (compare by hand): {name}")
+    if not findings and report.incomplete:
+        click.echo(f"audit chain INCOMPLETE: intact in the database ({report.chains} chains, {report.entries} "
+                   f"entries, {report.checkpoints} checkpoints), but not every anchor could be compared")
+        for reason in report.incomplete:
+            click.echo(f"  {reason}")
+        raise SystemExit(2)
     if not findings:
         click.echo(f"audit chain intact: {report.chains} chains, {report.entries} entries, "
                    f"{report.checkpoints} checkpoints")
@@ -42,6 +48,8 @@ def verify_command(settings: Settings) -> None:
     click.echo(f"audit chain BROKEN: {len(findings)} finding(s); first: {findings[0].describe()}")
     for finding in findings:
         click.echo(f"  {finding.describe()}")
+    for reason in report.incomplete:
+        click.echo(f"  not compared: {reason}")
     raise SystemExit(1)
 
 

@@ -133,7 +133,7 @@ async def test_an_unreachable_http_anchor_is_reported_not_compared(settings: Set
             report = await verify_audit_chain(container.uow(), container.anchors)
             assert report.ok
             assert report.compared == [f"file {settings.audit.anchor_path}"]
-            assert len(report.unreadable) == 1 and "HTTP 404" in report.unreadable[0]
+            assert len(report.incomplete) == 1 and "HTTP 404" in report.incomplete[0]
 
 
 async def build_history_without_anchor(container: Container, clock: ManualClock) -> None:
@@ -153,6 +153,7 @@ async def test_an_auditor_gets_each_anchor_as_a_work_notice(settings: Settings, 
         assert "检查点 1" in text and checkpoint.hash in text
         report = await verify_audit_chain(container.uow(), container.anchors)
         assert report.ok and report.unreadable == ["DingTalk work notice to auditor01"]
+        assert report.incomplete == []
 
 
 def test_a_second_anchor_needs_its_destination(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -178,3 +179,19 @@ async def test_the_sandbox_receiver_refuses_a_record_without_seq_and_hash() -> N
             assert response.status == 400
         async with http.get(server.make_url("/anchors")) as response:
             assert await response.json() == {"anchors": []}
+
+
+async def test_a_removed_anchor_file_is_not_a_pass(
+    container: Container, clock: ManualClock, settings: Settings
+) -> None:
+    await build_history(container, clock)
+    settings.audit.anchor_path.unlink()
+    report = await verify_audit_chain(container.uow(), container.anchors)
+    assert report.ok, "nothing in the database was tampered"
+    assert report.incomplete == [
+        f"file {settings.audit.anchor_path} ends at checkpoint 0, the table at checkpoint 1: an anchor write failed "
+        "or anchors were removed; the newest checkpoints were not compared there"
+    ]
+    code, out = await cli(settings, "audit", "verify", clock=clock)
+    assert code == 2, out
+    assert "audit chain INCOMPLETE" in out and "ends at checkpoint 0" in out

@@ -11,11 +11,12 @@ from store.uow import UnitOfWork
 async def verify_audit_chain(uow: UnitOfWork, anchors: AuditAnchors) -> VerifyReport:
     kept: dict[str, list[Anchor]] = {}
     unreadable: list[str] = []
+    failed: list[str] = []
     for sink in anchors.sinks:
         try:
             read = await sink.read()
         except Exception as exc:  # noqa: BLE001 - an unreachable sink is reported, the others still compared
-            unreadable.append(f"{sink.name} (could not be read: {exc})")
+            failed.append(f"{sink.name} could not be read: {exc}")
             continue
         if read is None:
             unreadable.append(sink.name)
@@ -24,4 +25,5 @@ async def verify_audit_chain(uow: UnitOfWork, anchors: AuditAnchors) -> VerifyRe
     async with uow:
         report = await verify_audit(uow.session, anchors=kept)
     report.unreadable = unreadable
+    report.incomplete[:0] = failed
     return report

@@ -50,6 +50,9 @@ class VerifyReport:
     # The places outside the database whose anchors were compared, and those that cannot be read back.
     compared: list[str] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
+    # Why a place that should have been compared was not, fully: it could not be read, or it does not reach the
+    # newest checkpoint (an anchor write that failed, or an anchor removed). Not a tampering found; not a pass.
+    incomplete: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -164,6 +167,15 @@ async def verify_audit(
         outside.setdefault("anchor", [anchor])
     report = VerifyReport(findings=[], compared=sorted(outside))
     checkpoints = list((await session.execute(select(AuditCheckpoint).order_by(AuditCheckpoint.seq))).scalars())
+    if checkpoints:
+        newest = checkpoints[-1].seq
+        for name, kept in sorted(outside.items()):
+            reached = max((a.seq for a in kept), default=0)
+            if reached < newest:
+                report.incomplete.append(
+                    f"{name} ends at checkpoint {reached}, the table at checkpoint {newest}: "
+                    "an anchor write failed or anchors were removed; the newest checkpoints were not compared there"
+                )
     anchor_findings = _against_anchors(checkpoints, outside)
     evidence = _evidence(checkpoints, outside)
 
