@@ -8,7 +8,7 @@ import click
 
 from bot.bootstrap import build_container
 from bot.settings import Settings
-from handlers.audit.anchor_audit_heads import anchor_audit_heads
+from handlers.audit.anchor_audit_heads import AnchorNotWritten, anchor_audit_heads
 from handlers.audit.verify_audit_chain import verify_audit_chain
 from store.audit.verify import VerifyReport
 
@@ -62,6 +62,11 @@ def checkpoint_command(settings: Settings) -> None:
         container = await build_container(settings)
         try:
             anchor = await anchor_audit_heads(container.uow(), container.anchors)
+        except AnchorNotWritten as failed:
+            click.echo(f"checkpoint {failed.anchor.seq} {failed.anchor.hash}")
+            for name, exc in failed.failures:
+                click.echo(f"NOT anchored in {name}: {exc}")
+            raise SystemExit(1) from failed
         finally:
             await container.aclose()
         click.echo(f"checkpoint {anchor.seq} {anchor.hash}" if anchor else "nothing moved since the last checkpoint")

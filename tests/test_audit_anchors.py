@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from bot.bootstrap import Container, build_container
 from bot.settings import AuditSettings, SecondAnchorSettings, Settings
-from handlers.audit.anchor_audit_heads import anchor_audit_heads
+from handlers.audit.anchor_audit_heads import AnchorNotWritten, anchor_audit_heads
 from handlers.audit.verify_audit_chain import verify_audit_chain
 from handlers.clock import ManualClock
 from sandbox.audit_anchor import anchors_key, audit_anchor_sandbox_app
@@ -126,7 +126,7 @@ async def test_an_unreachable_http_anchor_is_reported_not_compared(settings: Set
         url = str(server.make_url("/anchors"))  # no such route: 404 to the POST and to the GET
         async with with_second_anchor(settings, clock, kind="http", url=url, read_url=url) as container:
             await build_history_without_anchor(container, clock)
-            with pytest.raises(RuntimeError, match="HTTP 404"):
+            with pytest.raises(AnchorNotWritten, match="checkpoint 1 committed but not anchored in HTTP .*HTTP 404"):
                 await anchor_audit_heads(container.uow(), container.anchors)
             # The checkpoint committed and the anchor file has it, whatever the endpoint answered.
             assert [a.seq for a in FileAnchorStore(settings.audit.anchor_path).load()] == [1]
