@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import metrics
+from bot.audit_anchors import audit_anchors
 from bot.channels.base import Channel
 from bot.channels.test_channel import TestChannel
 from bot.coordination import Coordination, connect
@@ -24,6 +25,7 @@ from bot.registry.wiring import build_registry
 from bot.settings import Settings
 from bot.wechat.config import resolve_wechat_config
 from bot.wechat.wiring import wire_wechat
+from handlers.audit.anchors import AuditAnchors
 from handlers.auth.policy import AuthPolicy
 from handlers.calendar.office_hours import OfficeHours
 from handlers.clock import Clock, OffsetClock, SystemClock
@@ -34,7 +36,6 @@ from handlers.files.ports import FileStorage
 from handlers.follow_up_reminders.policy import FollowUpReminderPolicy
 from handlers.membership.policy import MembershipPolicy
 from handlers.organisation.ports import BusinessRegistry
-from store.audit.anchor import AnchorStore, FileAnchorStore
 from store.db import create_engine, create_sessionmaker
 from store.filestore import LocalFileStorage
 from store.uow import UnitOfWork
@@ -56,7 +57,7 @@ class Container:
     engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
     coordination: Coordination
-    anchors: AnchorStore
+    anchors: AuditAnchors
     http: aiohttp.ClientSession
     files: FileStorage
     auth_policy: AuthPolicy
@@ -163,17 +164,18 @@ async def build_container(settings: Settings, *, clock: Clock | None = None) -> 
     engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
     clock = clock or settings_clock(settings)
     calendar = working_calendar(settings, clock)
+    http = aiohttp.ClientSession(
+        timeout=aiohttp.ClientTimeout(total=settings.outbox.send_timeout_seconds),
+        trust_env=False,
+    )
     container = Container(
         settings=settings,
         clock=clock,
         engine=engine,
         sessionmaker=create_sessionmaker(engine),
         coordination=Coordination(connect(settings.redis_url), namespace=f"kz:{settings.environment}"),
-        anchors=FileAnchorStore(settings.audit.anchor_path),
-        http=aiohttp.ClientSession(
-            timeout=aiohttp.ClientTimeout(total=settings.outbox.send_timeout_seconds),
-            trust_env=False,
-        ),
+        anchors=audit_anchors(settings.audit, http),
+        http=http,
         files=LocalFileStorage(settings.files_dir),
         auth_policy=auth_policy(settings),
         membership_policy=membership_policy(settings),

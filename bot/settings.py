@@ -64,11 +64,34 @@ class OutboxSettings(BaseModel):
         return base.model_copy(update={name: getattr(override, name) for name in override.model_fields_set})
 
 
+class SecondAnchorSettings(BaseModel):
+    """A second, independent place every anchored checkpoint goes, so one administrator cannot rewrite both."""
+
+    kind: Literal["none", "file", "http", "dingtalk"] = "none"
+    # kind=file: another file, on storage the database administrator cannot write (another host, WORM storage).
+    path: Path | None = None
+    # kind=http: each anchor is POSTed as JSON to `url`; `read_url`, when set, answers a GET with the JSON list
+    # of the anchors it kept, so verify compares them too.
+    url: str = ""
+    read_url: str = ""
+    # kind=dingtalk: a work notice to this auditor's DingTalk userid, through the outbox (not readable back).
+    auditor_userid: str = ""
+
+    @model_validator(mode="after")
+    def _complete(self) -> SecondAnchorSettings:
+        needed = {"file": self.path, "http": self.url, "dingtalk": self.auditor_userid}.get(self.kind, True)
+        if not needed:
+            field = {"file": "path", "http": "url", "dingtalk": "auditor_userid"}[self.kind]
+            raise ValueError(f"audit.second_anchor.kind={self.kind} needs audit.second_anchor.{field}")
+        return self
+
+
 class AuditSettings(BaseModel):
     checkpoint_interval_seconds: float = 300.0
-    # The latest checkpoint head is also kept here, outside the database, so a truncated
-    # checkpoint table is noticed. Point it at durable storage in production.
+    # Every anchored checkpoint is appended here (JSON lines), outside the database, so a rewritten or
+    # truncated checkpoint table is noticed. Point it at durable storage in production.
     anchor_path: Path = Path("var/audit-anchor.json")
+    second_anchor: SecondAnchorSettings = Field(default_factory=SecondAnchorSettings)
 
 
 class DingTalkSettings(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from handlers.clock import Clock
+from sandbox.audit_anchor import audit_anchor_sandbox_app
 from sandbox.console import Triggers, add_console_routes
 from sandbox.dingtalk import create_dingtalk_sandbox
 from sandbox.qichacha import qichacha_sandbox_app
@@ -28,4 +29,5 @@ def create_sandbox_app(state: SandboxState, provider: TestProviderState, clock: 
     app.add_subapp("/wechat/", wechat_sandbox_app(state, clock))
     app.add_subapp("/sms/", sms_sandbox_app(state, clock))
     app.add_subapp("/qichacha/", qichacha_sandbox_app(state.qichacha))
+    app.add_subapp("/audit-anchor/", audit_anchor_sandbox_app())
     return app
