@@ -357,14 +357,42 @@ async def test_every_route_for_every_role(api: TestClient[Any, Any], org: Org) -
                 payload = await response.json()
                 code = payload.get("error", {}).get("code") if isinstance(payload, dict) else None
             as_missing = False
-            if response.status == 404 and not row[role]:
+            if response.status in (403, 404) and not row[role] and method != "GET" and "{" in template:
                 missing = template.format(**dict.fromkeys(_params(template), MISSING_ID))
                 again = BODIES[route](world, role, n) if route in BODIES else {}
-                as_missing = (404, body) == await _answer(api, method, "/api/v1" + missing, tokens[role], again)
+                as_missing = (response.status, body) == await _answer(api, method, "/api/v1" + missing,
+                                                                      tokens[role], again)
+                if response.status == 403 and not as_missing:
+                    # A refusal that tells the record exists goes only to a caller who can read the record.
+                    ids = {**world.ids, **aliased}
+                    if not all([await _reads(api, tokens[role], world, p, ids[p]) for p in _params(template)]):
+                        failures.append(f"{route} as {role}: 403 for a record it cannot read, a missing id "
+                                        f"answers otherwise: {body[:300]!r}")
+                as_missing = as_missing and response.status == 404
             problem = _problem(template, role, row[role], response.status, code, as_missing)
             if problem:
                 failures.append(f"{route} as {role}: {problem}, got {response.status} {body[:300]!r}")
     assert failures == [], "\n".join(failures)
+
+
+async def _reads(api: TestClient[Any, Any], token: str | None, world: World, param: str, value: int) -> bool:
+    """Whether the caller reads the record a path parameter names, through the read routes: a demand (a review's
+    through its demand), an organisation record, an expert link on its expert's page."""
+    async def get(path: str) -> Any:
+        response = await api.get("/api/v1" + path, headers=bearer(token))
+        return await response.json() if response.status == 200 else None
+
+    if param == "review_id":
+        assert value == world.ids["review_id"], "the table's review is that of world.ids['demand_id']"
+        return await get(f"/demands/{world.ids['demand_id']}") is not None
+    if param == "link_id":
+        page = await get(f"/experts/{world.ids['expert_id']}")
+        return page is not None and value in [link["link_id"] for link in page["links"]]
+    readers = {"demand_id": "/demands/{}", "centre_id": "/centres/{}", "expert_id": "/experts/{}",
+               "enterprise_id": "/enterprises/{}", "institution_id": "/institutions/{}",
+               "staff_member_id": "/staff/{}"}
+    assert param in readers, f"no read route tells whether the caller sees a {param}"
+    return await get(readers[param].format(value)) is not None
 
 
 # A write naming a record the caller cannot see answers exactly as one naming a record that does not exist.
