@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from handlers.demands.scope import require_visible_demand
+from handlers.demands.scope import require_demand_in_scope
 from handlers.errors import Forbidden, NotFound
 from handlers.organisation.actors import Actor
 from store.models.demands import Demand
@@ -32,7 +32,7 @@ async def require_owner(uow: UnitOfWork, actor: Actor, demand: Demand) -> None:
     """Someone who sees the demand but does not own it is forbidden; anyone else learns nothing (404)."""
     if is_owner(actor, demand):
         return
-    await require_visible_demand(uow, actor, demand.id)
+    await require_demand_in_scope(uow, actor, demand.id)
     raise Forbidden("只有需求的提交人可以进行此操作")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from handlers.demands.access import is_owner, locked, manages
-from handlers.demands.scope import require_visible_demand
+from handlers.demands.scope import require_demand_in_scope
 from handlers.demands.states import Step, next_status
 from handlers.demands.timeline import step
 from handlers.errors import Forbidden, InvalidInput
@@ -27,7 +27,7 @@ async def close_demand(cmd: CloseDemand, uow: UnitOfWork) -> None:
         actor = await load_actor(uow, cmd.actor_id)
         demand = await locked(uow, cmd.demand_id)
         if not (is_owner(actor, demand) or manages(actor, demand)):
-            await require_visible_demand(uow, actor, demand.id)
+            await require_demand_in_scope(uow, actor, demand.id)
             raise Forbidden("只有需求的提交人或机构管理员可以关闭需求")
         reason = cmd.reason.strip()
         if not reason:

@@ -9,8 +9,10 @@ from sqlalchemy import bindparam, update
 from handlers.demands.access import locked
 from handlers.demands.notify_enterprise import notify_enterprise
 from handlers.demands.policy import DEFAULT_POLICY, DemandPolicy
+from handlers.demands.scope import sees_demand
 from handlers.demands.states import Step, next_status
 from handlers.demands.timeline import step
+from handlers.organisation.actors import load_actor
 from handlers.points.record_point_event import PointFact, record_point_event
 from handlers.reviews.subjects import Decider
 from store.models.demands import Demand, DemandStatus, Review
@@ -25,6 +27,9 @@ _MOVE = update(Demand).where(Demand.id == bindparam("demand_id"), Demand.status 
 class DemandReviewHooks:
     def __init__(self, policy: DemandPolicy = DEFAULT_POLICY) -> None:
         self.policy = policy
+
+    async def seen_by(self, uow: UnitOfWork, review: Review, account_id: int) -> bool:
+        return await sees_demand(uow, await load_actor(uow, account_id), review.subject_id)
 
     async def approved(self, uow: UnitOfWork, review: Review, by: Decider) -> None:
         demand = await self._move(uow, review, Step.APPROVE, by, "")

@@ -66,10 +66,23 @@ def _publications(condition: ColumnElement[bool]) -> Select[int]:
     return select(DemandPublication.demand_id).where(condition)
 
 
-async def require_visible_demand(uow: UnitOfWork, actor: Actor, demand_id: int) -> None:
-    """403 for a role that never sees demands, 404 for one outside the actor's scope (or absent)."""
-    require_demands(actor)
+async def sees_demand(uow: UnitOfWork, actor: Actor, demand_id: int) -> bool:
+    """Whether the demand is in the actor's scope (a role that never sees demands sees none)."""
     found = await uow.session.scalar(select(Demand.id).where(Demand.id == demand_id,
                                                              await visible_demands(uow, actor)))
-    if found is None:
+    return found is not None
+
+
+async def require_visible_demand(uow: UnitOfWork, actor: Actor, demand_id: int) -> None:
+    """For a read: 403 for a role that never sees demands, 404 for one outside the actor's scope (or absent)."""
+    require_demands(actor)
+    if not await sees_demand(uow, actor, demand_id):
+        raise NotFound("未找到该需求")
+
+
+async def require_demand_in_scope(uow: UnitOfWork, actor: Actor, demand_id: int) -> None:
+    """For a write naming a demand the actor may not change: 404, exactly as for an absent id, unless the actor
+    sees it — also for a role that never sees demands, so a write's answer never tells a demand exists. The
+    caller then refuses the one who sees it (403)."""
+    if not await sees_demand(uow, actor, demand_id):
         raise NotFound("未找到该需求")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.demands.scope import require_visible_demand
+from handlers.demands.scope import require_demand_in_scope
 from handlers.errors import Forbidden
 from handlers.organisation.actors import Actor
 from store.models.demands import Demand
@@ -26,7 +26,7 @@ async def require_pusher(uow: UnitOfWork, actor: Actor, demand: Demand) -> None:
     """Forbidden for someone who sees the demand but may not push it; anyone else learns nothing (404)."""
     if may_push(actor, demand):
         return
-    await require_visible_demand(uow, actor, demand.id)
+    await require_demand_in_scope(uow, actor, demand.id)
     raise Forbidden("只有需求的对接人员或所属中心管理员可以推送专家")
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from handlers.demands.scope import require_visible_demand
+from handlers.demands.scope import require_demand_in_scope
 from handlers.errors import Forbidden
 from handlers.organisation.actors import Actor
 from store.models.demands import Demand
@@ -57,5 +57,5 @@ async def is_docking_admin(uow: UnitOfWork, actor: Actor, demand: Demand) -> boo
 async def require_follow_up_writer(uow: UnitOfWork, actor: Actor, demand: Demand) -> None:
     if is_docking_staff(actor, demand) or await is_docking_admin(uow, actor, demand):
         return
-    await require_visible_demand(uow, actor, demand.id)
+    await require_demand_in_scope(uow, actor, demand.id)
     raise Forbidden("只有对接人员或分中心管理员可以记录跟进")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from handlers.demands.access import locked
 from handlers.demands.policy import DEFAULT_POLICY, DemandPolicy
-from handlers.demands.scope import require_visible_demand
+from handlers.demands.scope import require_demand_in_scope
 from handlers.demands.states import Step, next_status
 from handlers.demands.timeline import step
 from handlers.errors import Conflict, Forbidden, NotFound
@@ -43,7 +43,7 @@ async def change_docking_staff(cmd: ChangeDockingStaff, uow: UnitOfWork,
         actor = await load_actor(uow, cmd.actor_id)
         demand = await locked(uow, cmd.demand_id)
         if not await is_docking_admin(uow, actor, demand):
-            await require_visible_demand(uow, actor, demand.id)
+            await require_demand_in_scope(uow, actor, demand.id)
             raise Forbidden("只有分中心管理员可以更换对接人员")
         next_status(Step.CHANGE_STAFF, demand.status)
         # After an acceptance the accepting institution docks: its admin picks any of its staff, the docking

@@ -37,7 +37,9 @@ async def add_expert_follow_up(cmd: AddExpertFollowUp, uow: UnitOfWork) -> Exper
         link = await uow.session.scalar(select(ExpertLink).where(ExpertLink.id == cmd.link_id).with_for_update())
         if link is None:
             raise NotFound("未找到该专家")
-        # Another institution's link is theirs: not found, even when the expert is shared.
+        # The link as the expert's page shows it (the expert and the link's institution both in scope); another
+        # institution's link is theirs: not found, even when the expert is shared.
+        await require_visible(uow, actor, Listing.EXPERTS, link.expert_id, NotFound("未找到该专家"))
         await require_visible(uow, actor, Listing.INSTITUTIONS, link.institution_id, NotFound("未找到该专家"))
         require_staff(actor, link.institution_id)
         v.not_in_future(cmd.occurred_at, uow.clock.now())

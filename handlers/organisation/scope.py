@@ -81,10 +81,10 @@ _TABLES: dict[Listing, Any] = {
 async def require_visible(
     uow: UnitOfWork, actor: Actor, listing: Listing, record_id: int, missing: NotFound | None = None
 ) -> None:
-    """For a write naming a record: a role that never sees its kind is forbidden; a record outside the
-    actor's scope is not_found, exactly as an id that does not exist, so a write never confirms what a read
-    would hide. The use case then checks the right to change what the actor does see."""
-    require_listing(actor, listing)
+    """For a write naming a record: a record outside the actor's scope is not_found, exactly as an id that
+    does not exist, so a write never confirms what a read would hide — also for a role that never sees its
+    kind (every record is outside its scope). The use case then checks the right to change what the actor
+    does see (403)."""
     table = _TABLES[listing]
     found = await uow.session.scalar(select(table.id).where(table.id == record_id, visible(actor, listing)))
     if found is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from handlers.demands.access import manages
-from handlers.demands.scope import require_visible_demand
+from handlers.demands.scope import require_demand_in_scope
 from handlers.errors import Forbidden, NotFound
 from handlers.follow_ups.access import accepting_institution_id, is_docking_admin, is_docking_staff
 from handlers.organisation.actors import Actor
@@ -29,7 +29,7 @@ async def require_project_writer(uow: UnitOfWork, actor: Actor, demand: Demand) 
     """Authority before existence: someone outside the demand's scope learns nothing (404)."""
     if await is_project_writer(uow, actor, demand):
         return
-    await require_visible_demand(uow, actor, demand.id)
+    await require_demand_in_scope(uow, actor, demand.id)
     raise Forbidden("只有对接人员或其所在机构、分中心的管理员可以登记项目")
 
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from handlers.demands.access import locked, manages
-from handlers.demands.scope import require_visible_demand
+from handlers.demands.scope import require_demand_in_scope
 from handlers.errors import Forbidden
 from handlers.organisation.actors import Actor
 from handlers.publications.access import admin_institutions
@@ -18,6 +18,6 @@ async def publishers_demand(uow: UnitOfWork, actor: Actor, demand_id: int, refus
     admin_institutions(actor)
     demand = await locked(uow, demand_id)
     if not manages(actor, demand):
-        await require_visible_demand(uow, actor, demand.id)
+        await require_demand_in_scope(uow, actor, demand.id)
         raise Forbidden(refusal)
     return demand

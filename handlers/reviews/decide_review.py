@@ -98,6 +98,11 @@ async def decide_review(
         raise NotFound("未找到该审核")
     review, by, submitter_userid = loaded
     if by is None:
+        # A REST caller who does not see the subject learns nothing: the same answer as for no such review.
+        # (A card press comes from the presser's own card: it keeps its answer.)
+        hooks = (subjects if subjects is not None else default_subjects())[review.subject_type]
+        if cmd.account_id is not None and not await hooks.seen_by(uow, review, cmd.account_id):
+            raise NotFound("未找到该审核")
         raise Forbidden("您不是该环节的审核人")
     reason = cmd.reason.strip()
     if cmd.decision != Decision.APPROVE and not reason:

@@ -23,6 +23,11 @@ class Decider:
 
 
 class SubjectHooks(Protocol):
+    async def seen_by(self, uow: UnitOfWork, review: Review, account_id: int) -> bool:
+        """Whether the account sees the review's subject (its read scope): a REST caller who does not is told
+        the review does not exist rather than that they are not its reviewer."""
+        ...
+
     async def approved(self, uow: UnitOfWork, review: Review, by: Decider) -> None: ...
 
     async def rejected(self, uow: UnitOfWork, review: Review, by: Decider, reason: str) -> None: ...

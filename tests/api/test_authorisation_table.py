@@ -2,8 +2,12 @@
 by reading as missing (404: a file outside the caller's records is not told apart from one that does not exist).
 
 A refused call answers 401 (anonymous: unauthenticated; a pending mini-program session: binding_required)
-or 403 forbidden. An allowed call to a page route succeeds (2xx), its path ids pointing into the caller's
-own scope; an allowed call to a public sign-in route may still fail on its content, never on authorisation.
+or 403 forbidden — or, when its path names a record outside the caller's scope, exactly what the same call
+naming a missing id answers (404): out of scope reads as missing, for writes too. An allowed call to a page
+route succeeds (2xx), its path ids pointing into the caller's own scope; an allowed call to a public sign-in
+route may still fail on its content, never on authorisation. Every write naming a record is also called with a
+missing id and with another institution's record (out of every identity's scope but the system admin's): the
+answers are the same.
 The table must name exactly the routes the app has: a new route without a row fails here.
 
 Adding a route: add its row below; if it needs a body, add a builder to BODIES; if it has a new path
@@ -23,6 +27,7 @@ from handlers.auth.request_mobile_change_code import RequestMobileChangeCode, re
 from miniapp_api.app import create_api_app
 from tests.api import demand_world, expert_world, project_world
 from tests.api.conftest import ROLES, World, bearer, build_world, xlsx
+from tests.api.foreign_world import foreign_ids
 from tests.auth.conftest import sms_sent
 from tests.organisation.conftest import Org
 
@@ -330,10 +335,10 @@ def test_the_openapi_document_names_exactly_the_apps_routes() -> None:
     assert documented == _app_routes()
 
 
-def _problem(template: str, role: str, cell: str, status: int, code: str | None) -> str | None:
+def _problem(template: str, role: str, cell: str, status: int, code: str | None, as_missing: bool) -> str | None:
     if cell == "0":
         return None if status == 404 else "expected missing (404)"
-    refused = status in (401, 403) and code in REFUSALS
+    refused = (status in (401, 403) and code in REFUSALS) or as_missing
     if cell == "Y":
         page = not template.startswith("/auth/")
         if refused or (status >= 500 and status != 503) or (page and status >= 300):
@@ -364,7 +369,87 @@ async def test_every_route_for_every_role(api: TestClient[Any, Any], org: Org) -
             if response.content_type == "application/json" and body:
                 payload = await response.json()
                 code = payload.get("error", {}).get("code") if isinstance(payload, dict) else None
-            problem = _problem(template, role, row[role], response.status, code)
+            as_missing = False
+            if response.status in (403, 404) and row[role] == "-" and method != "GET" and "{" in template:
+                missing = template.format(**dict.fromkeys(_params(template), MISSING_ID))
+                again = BODIES[route](world, role, n) if route in BODIES else {}
+                as_missing = (response.status, body) == await _answer(api, method, "/api/v1" + missing,
+                                                                      tokens[role], again)
+                if response.status == 403 and not as_missing:
+                    # A refusal that tells the record exists goes only to a caller who can read the record.
+                    ids = {**world.ids, **aliased}
+                    if not all([await _reads(api, tokens[role], world, p, ids[p]) for p in _params(template)]):
+                        failures.append(f"{route} as {role}: 403 for a record it cannot read, a missing id "
+                                        f"answers otherwise: {body[:300]!r}")
+                as_missing = as_missing and response.status == 404
+            problem = _problem(template, role, row[role], response.status, code, as_missing)
             if problem:
                 failures.append(f"{route} as {role}: {problem}, got {response.status} {body[:300]!r}")
     assert failures == [], "\n".join(failures)
+
+
+async def _reads(api: TestClient[Any, Any], token: str | None, world: World, param: str, value: int) -> bool:
+    """Whether the caller reads the record a path parameter names, through the read routes: a demand (a review's
+    through its demand), an organisation record, an expert link on its expert's page."""
+    async def get(path: str) -> Any:
+        response = await api.get("/api/v1" + path, headers=bearer(token))
+        return await response.json() if response.status == 200 else None
+
+    if param == "review_id":
+        assert value == world.ids["review_id"], "the table's review is that of world.ids['demand_id']"
+        return await get(f"/demands/{world.ids['demand_id']}") is not None
+    if param == "link_id":
+        page = await get(f"/experts/{world.ids['expert_id']}")
+        return page is not None and value in [link["link_id"] for link in page["links"]]
+    readers = {"demand_id": "/demands/{}", "centre_id": "/centres/{}", "expert_id": "/experts/{}",
+               "enterprise_id": "/enterprises/{}", "institution_id": "/institutions/{}",
+               "staff_member_id": "/staff/{}"}
+    assert param in readers, f"no read route tells whether the caller sees a {param}"
+    return await get(readers[param].format(value)) is not None
+
+
+# A write naming a record the caller cannot see answers exactly as one naming a record that does not exist.
+MISSING_ID = 999_999
+# The system admin sees every institution's records: on them it is answered as the one who sees them
+# (allowed, or forbidden for the action). Only the expert's own pages are out of its scope.
+SEES_ALL = "system_admin"
+
+
+def _params(template: str) -> list[str]:
+    return [part[1:-1] for part in template.split("/") if part.startswith("{")]
+
+
+def _writes_with_ids() -> list[str]:
+    return sorted(r for r in TABLE if not r.startswith("GET ") and "{" in r)
+
+
+async def _answer(api: TestClient[Any, Any], method: str, path: str, token: str | None,
+                  kwargs: dict[str, Any]) -> tuple[int, bytes]:
+    response = await api.request(method, path, headers=bearer(token), **kwargs)
+    return response.status, await response.read()
+
+
+async def test_a_write_naming_what_the_caller_cannot_see_answers_as_a_missing_id(
+    api: TestClient[Any, Any], org: Org
+) -> None:
+    world, _x, tokens = await build_world(org)
+    foreign = await foreign_ids(org, world)
+    failures: list[str] = []
+    probed = 0
+    for route in _writes_with_ids():
+        method, template = route.split(" ", 1)
+        params = {key: ALIASES.get(route, {}).get(key, key) for key in _params(template)}
+        for n, role in enumerate(ROLES):
+            if role == SEES_ALL and not template.startswith("/expert/"):
+                continue
+            answers = []
+            for ids in (dict.fromkeys(params, MISSING_ID), {p: foreign[key] for p, key in params.items()}):
+                kwargs = BODIES[route](world, role, n) if route in BODIES else {}
+                answers.append(await _answer(api, method, "/api/v1" + template.format(**ids), tokens[role], kwargs))
+            probed += 1
+            (missing_status, missing_body), (foreign_status, foreign_body) = answers
+            if (missing_status, missing_body) != (foreign_status, foreign_body):
+                failures.append(f"{route} as {role}: missing id {missing_status} {missing_body[:200]!r}, "
+                                f"another institution's {foreign_status} {foreign_body[:200]!r}")
+    assert probed > 300
+    assert failures == [], f"{len(failures)} differ:\n" + "\n".join(failures)

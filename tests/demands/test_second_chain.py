@@ -31,6 +31,9 @@ class Recorder:
 
     seen: list[tuple[str, int, str, str]] = field(default_factory=list)
 
+    async def seen_by(self, uow: object, review: Review, account_id: int) -> bool:
+        return True  # only card presses decide here: they never ask
+
     async def approved(self, uow: object, review: Review, by: Decider) -> None:
         self.seen.append(("approved", review.subject_id, by.name, ""))
 
