@@ -60,8 +60,10 @@ async def foreign_ids(base: Org, world: World) -> dict[str, Any]:
             await unit.commit()
         return demand_id
 
-    async def registered() -> int:
+    async def registered() -> tuple[int, int]:
+        """A demand with its project registered, and the project's contract file."""
         demand_id = await docking()
+        contract = await upload(base, z.staff_account, f"z-{demand_id}")
         fields = ProjectFields(
             "传感器封装联合开发",
             "development",
@@ -72,12 +74,13 @@ async def foreign_ids(base: Org, world: World) -> dict[str, Any]:
             "浙江大学",
             "university",
             "joint",
-            await upload(base, z.staff_account, f"z-{demand_id}"),
+            contract,
         )
         await register_project(RegisterProject(z.staff_account, demand_id, fields), uow)
-        return demand_id
+        return demand_id, contract
 
     pending = await demand()
+    registered_demand, registered_contract = await registered()
     published = await docking()
     publication = await publish_demand(PublishDemand(z.admin, published, "chosen", 1000, (w,)), uow)
     code = await create_invitation_code(
@@ -123,7 +126,9 @@ async def foreign_ids(base: Org, world: World) -> dict[str, Any]:
         "docking_demand_id": await docking(),
         "staff_change_demand_id": await docking(),
         "project_demand_id": await docking(),
-        "fee_demand_id": await registered(),
+        "fee_demand_id": (await registered())[0],
+        "registered_demand_id": registered_demand,
+        "registered_contract_file_id": registered_contract,
         "publish_demand_id": await docking(),
         "unpublish_demand_id": published,
         "publication_id": publication.publication_id,
