@@ -34,6 +34,7 @@ from handlers.files.ports import FileStorage
 from handlers.follow_up_reminders.policy import FollowUpReminderPolicy
 from handlers.membership.policy import MembershipPolicy
 from handlers.organisation.ports import BusinessRegistry
+from handlers.reviews.deadlines import configure_review_deadlines
 from store.audit.anchor import AnchorStore, FileAnchorStore
 from store.db import create_engine, create_sessionmaker
 from store.filestore import LocalFileStorage
@@ -163,6 +164,9 @@ async def build_container(settings: Settings, *, clock: Clock | None = None) -> 
     engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
     clock = clock or settings_clock(settings)
     calendar = working_calendar(settings, clock)
+    hours = office_hours(settings, calendar)
+    # Review clocks count on this calendar; the demand review's limit is a setting.
+    configure_review_deadlines(hours, demand_review_days=settings.reviews.demand_review_days)
     container = Container(
         settings=settings,
         clock=clock,
@@ -178,7 +182,7 @@ async def build_container(settings: Settings, *, clock: Clock | None = None) -> 
         auth_policy=auth_policy(settings),
         membership_policy=membership_policy(settings),
         demand_policy=demand_policy(settings),
-        office_hours=office_hours(settings, calendar),
+        office_hours=hours,
         calendar=calendar,
         follow_up_policy=follow_up_policy(settings),
         digest_policy=digest_policy(settings),

@@ -8,6 +8,8 @@ from cards.keys import card_key, todo_key
 from cards.review import ReviewCardView, decided_status, decided_update, review_card
 from handlers.errors import Conflict
 from handlers.reviews.chains import CHAINS, Chain
+from handlers.reviews.clock import ClockEvent
+from handlers.reviews.deadlines import record_clock_event
 from handlers.reviews.reviewers import name_of, reviewers, userid_of
 from store.base import table_of
 from store.models.demands import Review, ReviewTask
@@ -38,6 +40,7 @@ async def open_stage(uow: UnitOfWork, chain: Chain, review: Review) -> list[Revi
     accounts = await reviewers(uow, stage, institution_id=review.institution_id, region_code=review.region_code)
     if not accounts:
         raise Conflict(f"「{stage.name}」环节暂无审核人，请联系管理员", code="no_reviewer")
+    await record_clock_event(uow, chain, review, ClockEvent.OPENED)
     view = await _card_view(uow, chain, review)
     tasks = []
     for account_id in accounts:
@@ -97,6 +100,9 @@ async def close_stage(uow: UnitOfWork, review: Review, stage: int, outcome: str,
     One statement whatever the number of reviewers closes the open tasks; the card updates and to-do
     completions join the transaction's other messages in one INSERT."""
     note = decided_status(outcome, by, reason)
+    chain = CHAINS.get(review.chain)
+    if chain is not None:
+        await record_clock_event(uow, chain, review, ClockEvent.CLOSED, stage=stage, note=outcome)
     closed = (await uow.session.execute(_CLOSE_STAGE, {"of_review": review.id, "of_stage": stage,
                                                        "task_note": note})).all()
     if not closed:

@@ -1,0 +1,123 @@
+"""Review deadlines in the running process: the business calendar, and the clock events a review records.
+
+Every change to a stage's clock appends a `review_events` row and folds it onto the review's projection
+(`clock_since`, `clock_used`, `due_on`); `rebuild_clock` folds the whole history again and must agree.
+bot.bootstrap configures the calendar (the loaded holiday schedules, Settings.timezone, office hours) and the
+demand review's limit; handlers read no settings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from handlers.calendar.office_hours import OfficeHours
+from handlers.reviews.chains import CHAINS, Chain, demand_review, register_chain
+from handlers.reviews.clock import ClockEvent, ClockState, RecordedEvent, explain, overdue_working_days, rebuild, step
+from store.models.demands import Review, ReviewEvent
+from store.uow import UnitOfWork
+
+
+@dataclass
+class _Configured:
+    hours: OfficeHours | None = None
+
+
+_CONFIGURED = _Configured()
+
+
+def configure_review_deadlines(hours: OfficeHours, *, demand_review_days: int) -> None:
+    """Called once per process by bot.bootstrap (and by tests that want another calendar)."""
+    _CONFIGURED.hours = hours
+    register_chain(demand_review(demand_review_days))
+
+
+def review_hours() -> OfficeHours:
+    """The business calendar; before any configuration, the shipped schedules in Beijing time."""
+    if _CONFIGURED.hours is None:
+        from store.working_calendar import ChineseWorkingCalendar
+
+        _CONFIGURED.hours = OfficeHours(ChineseWorkingCalendar(), ZoneInfo("Asia/Shanghai"))
+    return _CONFIGURED.hours
+
+
+def _limits(chain: Chain) -> _StageLimits:
+    return _StageLimits(chain)
+
+
+@dataclass(frozen=True)
+class _StageLimits:
+    chain: Chain
+
+    def __call__(self, stage: int) -> int | None:
+        return self.chain.stage(stage).limit if 0 <= stage < len(self.chain.stages) else None
+
+
+def state_of(review: Review) -> ClockState:
+    """The projection stored on the review."""
+    chain = CHAINS.get(review.chain)
+    limit = _limits(chain)(review.stage) if chain is not None else None
+    return ClockState(review.stage, limit, review.clock_since, review.clock_used or 0, review.due_on)
+
+
+async def record_clock_event(
+    uow: UnitOfWork,
+    chain: Chain,
+    review: Review,
+    kind: ClockEvent,
+    *,
+    stage: int | None = None,
+    note: str | None = None,
+) -> ClockState:
+    """Append the event and fold it onto the review's projection (call it under the review's update)."""
+    hours = review_hours()
+    now = uow.clock.now()
+    event = RecordedEvent(kind, review.stage if stage is None else stage, hours.local_date(now))
+    uow.session.add(
+        ReviewEvent(review_id=review.id, stage=event.stage, kind=str(kind), at=now, on_day=event.on, note=note)
+    )
+    state = step(
+        state_of(review) if kind is not ClockEvent.OPENED else ClockState(), event, _limits(chain), hours.calendar
+    )
+    review.clock_since, review.clock_used, review.due_on = state.running_since, state.used, state.due_on
+    return state
+
+
+async def rebuild_clock(uow: UnitOfWork, review: Review) -> ClockState:
+    """The clock folded from the review's events alone."""
+    rows = await uow.session.scalars(
+        select(ReviewEvent).where(ReviewEvent.review_id == review.id).order_by(ReviewEvent.id)
+    )
+    events = [RecordedEvent(ClockEvent(row.kind), row.stage, row.on_day) for row in rows]
+    return rebuild(events, _limits(CHAINS[review.chain]), review_hours().calendar)
+
+
+def explain_clock(state: ClockState) -> str:
+    return explain(state, review_hours().calendar)
+
+
+def local_today(now: datetime) -> date:
+    return review_hours().local_date(now)
+
+
+def overdue_days(due_on: date, now: datetime) -> int:
+    hours = review_hours()
+    return overdue_working_days(due_on, hours.local_date(now), hours.calendar)
+
+
+def due_moment(due_on: date) -> datetime:
+    """The end of the due day's office hours, in UTC: the DingTalk to-do's dueTime."""
+    hours = review_hours()
+    return datetime.combine(due_on, hours.closes, tzinfo=hours.timezone).astimezone(UTC)
+
+
+async def pause_clock(uow: UnitOfWork, review: Review, note: str) -> ClockState:
+    """The stage waits for something whose time does not count (an expert's review): its clock stops."""
+    return await record_clock_event(uow, CHAINS[review.chain], review, ClockEvent.PAUSED, note=note)
+
+
+async def resume_clock(uow: UnitOfWork, review: Review, note: str) -> ClockState:
+    return await record_clock_event(uow, CHAINS[review.chain], review, ClockEvent.RESUMED, note=note)
