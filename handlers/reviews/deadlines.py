@@ -114,6 +114,11 @@ def due_moment(due_on: date) -> datetime:
     return datetime.combine(due_on, hours.closes, tzinfo=hours.timezone).astimezone(UTC)
 
 
+def receipt_number(review: Review) -> str:
+    """The round's receipt number (受理编号): its local submission day and the review's id, e.g. 20261207-000042."""
+    return f"{review_hours().local_date(review.created_at):%Y%m%d}-{review.id:06d}"
+
+
 async def pause_clock(uow: UnitOfWork, review: Review, note: str) -> ClockState:
     """The stage waits for something whose time does not count (an expert's review): its clock stops."""
     return await record_clock_event(uow, CHAINS[review.chain], review, ClockEvent.PAUSED, note=note)

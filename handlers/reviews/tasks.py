@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy import bindparam, select, update
 
 from cards.keys import card_key, todo_key
-from cards.review import ReviewCardView, decided_status, decided_update, review_card
+from cards.review import ReviewCardView, decided_status, decided_update, due_text, review_card
 from handlers.errors import Conflict
 from handlers.reviews.chains import CHAINS, Chain
 from handlers.reviews.clock import ClockEvent
-from handlers.reviews.deadlines import record_clock_event
+from handlers.reviews.deadlines import due_moment, overdue_days, record_clock_event
 from handlers.reviews.reviewers import name_of, reviewers, userid_of
 from store.base import table_of
 from store.models.demands import Review, ReviewTask
@@ -58,8 +58,9 @@ async def open_stage(uow: UnitOfWork, chain: Chain, review: Review) -> list[Revi
 
 async def _card_view(uow: UnitOfWork, chain: Chain, review: Review) -> ReviewCardView:
     submitter = await name_of(uow, review.submitter_account_id)
+    due = due_text(review.due_on, overdue_days(review.due_on, uow.clock.now()) if review.due_on else 0)
     return ReviewCardView(review.id, review.stage, chain.label, review.title, review.summary, submitter,
-                          chain.stage(review.stage).name, review.link)
+                          chain.stage(review.stage).name, review.link, due)
 
 
 async def _deliver(uow: UnitOfWork, chain: Chain, review: Review, view: ReviewCardView, task: ReviewTask,
@@ -67,11 +68,14 @@ async def _deliver(uow: UnitOfWork, chain: Chain, review: Review, view: ReviewCa
     source = f"review_task:{task.id}"
     await uow.send("dingtalk.card", userid, {"template_id": TEMPLATE_ID, "card_data": review_card(view)},
                    platform_key=task.out_track_id, source=source, key=card_key(task.out_track_id))
-    task.todo_outbox_id = await uow.send(
-        "dingtalk.todo", userid,
-        {"op": "create", "subject": f"{chain.label}：{review.title}", "source_id": task.out_track_id,
-         "description": f"{view.stage_name} · 提交人：{view.submitter}", "detail_url": review.link or None},
-        source=source, key=todo_key(task.out_track_id))
+    todo: dict[str, object] = {
+        "op": "create", "subject": f"{chain.label}：{review.title}", "source_id": task.out_track_id,
+        "description": f"{view.stage_name} · 提交人：{view.submitter}", "detail_url": review.link or None}
+    if review.due_on is not None:
+        # The to-do's dueTime (ms epoch): the close of office hours on the due day.
+        todo["due_ms"] = int(due_moment(review.due_on).timestamp() * 1000)
+    task.todo_outbox_id = await uow.send("dingtalk.todo", userid, todo, source=source,
+                                         key=todo_key(task.out_track_id))
 
 
 async def deliver_waiting_tasks(uow: UnitOfWork, account_id: int, userid: str) -> int:

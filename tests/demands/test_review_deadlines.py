@@ -16,7 +16,7 @@ from handlers.reviews.deadlines import rebuild_clock
 from handlers.reviews.decide_review import DecideReview, Decision, decide_review
 from store.models.demands import ReviewStatus
 from store.working_calendar import ChineseWorkingCalendar
-from tests.demands.conftest import Bench, reviews_of
+from tests.demands.conftest import Bench, outbox, reviews_of
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CALENDAR = ChineseWorkingCalendar()
@@ -136,3 +136,16 @@ async def test_a_return_for_update_stops_the_clock_and_the_resubmission_starts_a
                 review.clock_since,
                 review.clock_used,
             )
+
+
+async def test_the_card_the_todo_and_the_submitters_notice_carry_the_due_date(bench: Bench, clock: ManualClock) -> None:
+    clock.set(beijing(2026, 12, 7))  # Monday
+    submitted = await bench.submit()
+    [review] = await reviews_of(bench.container, submitted.demand_id)
+    [card] = await outbox(bench.container, "dingtalk.card", "dt-admin")
+    assert card.payload["card_data"]["due"] == "请于12月10日前处理"
+    [todo] = await outbox(bench.container, "dingtalk.todo", "dt-admin")
+    assert todo.payload["due_ms"] == int(beijing(2026, 12, 10, 18).timestamp() * 1000)
+    [notice] = await outbox(bench.container, "dingtalk.work_notice", "dt-zhang")
+    text = notice.payload["msg"]["text"]["content"]
+    assert f"受理编号：20261207-{review.id:06d}" in text and "12月10日前" in text
