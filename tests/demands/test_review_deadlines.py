@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import update
 
 from handlers.clock import ManualClock
 from handlers.demands.resubmit_demand import ResubmitDemand, resubmit_demand
@@ -14,9 +15,10 @@ from handlers.reviews.clock import ClockEvent, ClockState, RecordedEvent, explai
 from handlers.reviews.clock import remind_on as remind_day
 from handlers.reviews.deadlines import rebuild_clock
 from handlers.reviews.decide_review import DecideReview, Decision, decide_review
-from store.models.demands import ReviewStatus
+from store.models.demands import Review, ReviewStatus
 from store.working_calendar import ChineseWorkingCalendar
 from tests.demands.conftest import Bench, outbox, reviews_of
+from tests.outbox_support import cli
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CALENDAR = ChineseWorkingCalendar()
@@ -149,3 +151,20 @@ async def test_the_card_the_todo_and_the_submitters_notice_carry_the_due_date(be
     [notice] = await outbox(bench.container, "dingtalk.work_notice", "dt-zhang")
     text = notice.payload["msg"]["text"]["content"]
     assert f"受理编号：20261207-{review.id:06d}" in text and "12月10日前" in text
+
+
+async def test_the_cli_explains_a_clock_and_repairs_a_live_one_that_drifted(bench: Bench, clock: ManualClock) -> None:
+    clock.set(beijing(2026, 12, 10))  # Thursday
+    submitted = await bench.submit()
+    [review] = await reviews_of(bench.container, submitted.demand_id)
+    code, out = await cli(bench.container.settings, "reviews", "clock", str(review.id), clock=clock)
+    assert code == 0, out
+    assert "2026-12-10 opened stage 0" in out and "live clock agrees" in out
+    assert "due 2026-12-15: 3 working days from 2026-12-10 (12-11, 12-14, 12-15), excluding 12-12, 12-13" in out
+
+    async with bench.container.sessionmaker() as session, session.begin():
+        await session.execute(update(Review).where(Review.id == review.id).values(due_on=date(2026, 12, 31)))
+    code, out = await cli(bench.container.settings, "reviews", "clock", str(review.id), "--repair", clock=clock)
+    assert code == 0 and "live clock differs: due 2026-12-31" in out and "(repaired)" in out
+    [repaired] = await reviews_of(bench.container, submitted.demand_id)
+    assert repaired.due_on == date(2026, 12, 15)
