@@ -25,6 +25,9 @@ class Escalation:
 
     role: Role
     reach: Reach
+    # True: the reach is taken from the subject institution's region (the institution admin's overdue reviews go
+    # to the city officials where the institution is), not from the subject's own region.
+    from_institution: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,9 @@ def demand_review(days: int = DEMAND_REVIEW_DAYS) -> Chain:
                 "机构审核",
                 Role.INSTITUTION_ADMIN,
                 Reach.INSTITUTION,
-                Deadline(days, remind_before=1, escalate_to=Escalation(Role.OFFICIAL, Reach.CITY)),
+                Deadline(
+                    days, remind_before=1, escalate_to=Escalation(Role.OFFICIAL, Reach.CITY, from_institution=True)
+                ),
             ),
         ),
     )

@@ -28,6 +28,7 @@ from handlers.reviews.clock import overdue_working_days, remind_on
 from handlers.reviews.deadlines import review_hours
 from handlers.reviews.reviewers import name_of, reviewers, userid_of
 from store.models.demands import Review, ReviewReminderMark, ReviewStatus, ReviewTask
+from store.models.organisation import Institution
 from store.uow import UnitOfWork
 
 REMIND, ESCALATE, OVERDUE = "remind", "escalate", "overdue"
@@ -156,11 +157,14 @@ async def _escalate(
     target = stage.deadline.escalate_to if stage.deadline is not None else None
     if target is None:
         return
+    region = review.region_code
+    if target.from_institution and review.institution_id is not None:
+        region = (
+            await uow.session.scalar(select(Institution.region_code).where(Institution.id == review.institution_id))
+            or region
+        )
     accounts = await reviewers(
-        uow,
-        Stage(stage.name, target.role, target.reach),
-        institution_id=review.institution_id,
-        region_code=review.region_code,
+        uow, Stage(stage.name, target.role, target.reach), institution_id=review.institution_id, region_code=region
     )
     names = "、".join([await name_of(uow, task.reviewer_account_id) for task in tasks]) or "暂无"
     assert review.due_on is not None

@@ -144,3 +144,15 @@ async def test_two_instances_running_at_once_send_each_reminder_and_escalation_o
     assert len(await notices(bench, "dt-admin", "提醒")) == 3
     assert len(await notices(bench, "dt-zhao", "督办")) == 3
     assert sorted(await due_lines(bench)) == ["已逾期1个工作日"] * 3 + ["请于10月10日前处理（即将到期）"] * 3
+
+
+@pytest.mark.usefixtures("officials")
+async def test_the_escalation_goes_to_the_city_officials_where_the_institution_is(
+    bench: Bench,
+    clock: ManualClock,
+) -> None:
+    clock.set(beijing(2026, 12, 7))
+    await bench.submit(region_code="330203")  # a Ningbo demand of the Hangzhou institution
+    assert await run(bench, clock, beijing(2026, 12, 11, 9, 5)) == ReviewRemindersSent(0, 1, 1)
+    assert len(await notices(bench, "dt-zhao", "督办")) == 1
+    assert await outbox(bench.container, "dingtalk.work_notice", "dt-sun") == []
