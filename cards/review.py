@@ -66,6 +66,11 @@ def due_text(due_on: date | None, overdue_days: int = 0) -> str:
     return f"请于{month_day(due_on)}前处理"
 
 
+def paused_text(why: str) -> str:
+    """A stage whose clock waits on something whose time does not count (an expert's review)."""
+    return f"审核时限暂停（{why}）" if why else "审核时限暂停"
+
+
 def reminder_text(due_on: date) -> str:
     return f"请于{month_day(due_on)}前处理（即将到期）"
 

@@ -14,10 +14,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from cards.keys import card_key
+from cards.review import due_text, due_update, paused_text
 from handlers.calendar.office_hours import OfficeHours
 from handlers.reviews.chains import CHAINS, Chain, demand_review, register_chain
 from handlers.reviews.clock import ClockEvent, ClockState, RecordedEvent, explain, overdue_working_days, rebuild, step
-from store.models.demands import Review, ReviewEvent
+from store.models.demands import Review, ReviewEvent, ReviewTask
 from store.uow import UnitOfWork
 
 
@@ -120,9 +122,38 @@ def receipt_number(review: Review) -> str:
 
 
 async def pause_clock(uow: UnitOfWork, review: Review, note: str) -> ClockState:
-    """The stage waits for something whose time does not count (an expert's review): its clock stops."""
-    return await record_clock_event(uow, CHAINS[review.chain], review, ClockEvent.PAUSED, note=note)
+    """The stage waits for something whose time does not count (an expert's review): its clock stops, keeping the
+    working days used; the stage's cards say so. Call it holding the review's row lock."""
+    state = await record_clock_event(uow, CHAINS[review.chain], review, ClockEvent.PAUSED, note=note)
+    await _update_cards(uow, review, paused_text(note))
+    return state
 
 
 async def resume_clock(uow: UnitOfWork, review: Review, note: str) -> ClockState:
-    return await record_clock_event(uow, CHAINS[review.chain], review, ClockEvent.RESUMED, note=note)
+    """The clock runs again for the working days left; the cards show the new due date."""
+    state = await record_clock_event(uow, CHAINS[review.chain], review, ClockEvent.RESUMED, note=note)
+    if state.due_on is not None:
+        await _update_cards(uow, review, due_text(state.due_on, overdue_days(state.due_on, uow.clock.now())))
+    return state
+
+
+async def _update_cards(uow: UnitOfWork, review: Review, text: str) -> None:
+    tasks = await uow.session.scalars(
+        select(ReviewTask)
+        .where(
+            ReviewTask.review_id == review.id,
+            ReviewTask.stage == review.stage,
+            ReviewTask.done.is_(False),
+            ReviewTask.userid.is_not(None),
+        )
+        .order_by(ReviewTask.id)
+    )
+    for task in tasks:
+        assert task.userid is not None
+        uow.send_later(
+            "dingtalk.card_update",
+            task.userid,
+            {"out_track_id": task.out_track_id, "card_data": due_update(text)},
+            source=f"review_task:{task.id}",
+            key=card_key(task.out_track_id),
+        )

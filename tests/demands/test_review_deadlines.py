@@ -6,14 +6,14 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from handlers.clock import ManualClock
 from handlers.demands.resubmit_demand import ResubmitDemand, resubmit_demand
 from handlers.reviews.chains import CHAINS, DEMAND_REVIEW
 from handlers.reviews.clock import ClockEvent, ClockState, RecordedEvent, explain, overdue_working_days, rebuild
 from handlers.reviews.clock import remind_on as remind_day
-from handlers.reviews.deadlines import rebuild_clock
+from handlers.reviews.deadlines import pause_clock, rebuild_clock, resume_clock
 from handlers.reviews.decide_review import DecideReview, Decision, decide_review
 from store.models.demands import Review, ReviewStatus
 from store.working_calendar import ChineseWorkingCalendar
@@ -168,3 +168,25 @@ async def test_the_cli_explains_a_clock_and_repairs_a_live_one_that_drifted(benc
     assert code == 0 and "live clock differs: due 2026-12-31" in out and "(repaired)" in out
     [repaired] = await reviews_of(bench.container, submitted.demand_id)
     assert repaired.due_on == date(2026, 12, 15)
+
+
+async def test_a_paused_stage_says_so_on_its_cards_and_resumes_with_the_days_left(
+    bench: Bench, clock: ManualClock
+) -> None:
+    clock.set(beijing(2026, 12, 7))  # due Thursday 10 December
+    submitted = await bench.submit()
+    [review] = await reviews_of(bench.container, submitted.demand_id)
+    for at, change in ((beijing(2026, 12, 8), pause_clock), (beijing(2026, 12, 14), resume_clock)):
+        clock.set(at)
+        async with bench.org.uow as uow:
+            locked = await uow.session.scalar(select(Review).where(Review.id == review.id).with_for_update())
+            assert locked is not None
+            await change(uow, locked, "等待专家评审")
+            await uow.commit()
+        if change is pause_clock:
+            [paused] = await reviews_of(bench.container, submitted.demand_id)
+            assert paused.due_on is None
+    [resumed] = await reviews_of(bench.container, submitted.demand_id)
+    assert resumed.due_on == date(2026, 12, 16)  # one day used (8 December), two left: 15 and 16
+    updates = await outbox(bench.container, "dingtalk.card_update", "dt-admin")
+    assert [u.payload["card_data"]["due"] for u in updates] == ["审核时限暂停（等待专家评审）", "请于12月16日前处理"]
