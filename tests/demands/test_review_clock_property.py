@@ -1,5 +1,5 @@
 """Property: for every review of a randomised history (submissions around 国庆 and 春节, waits, pauses, resumes,
-补正 rounds, approvals), the clock rebuilt from its events equals the one kept live on the review."""
+补正 rounds, withdrawals, approvals), the clock rebuilt from its events equals the one kept live on the review."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from handlers.clock import ManualClock
 from handlers.demands.resubmit_demand import ResubmitDemand, resubmit_demand
+from handlers.demands.withdraw_demand import WithdrawDemand, withdraw_demand
 from handlers.reviews.deadlines import pause_clock, rebuild_clock, resume_clock, state_of
 from handlers.reviews.decide_review import DecideReview, Decision, decide_review
 from store.models.demands import Review, ReviewStatus
@@ -27,7 +28,7 @@ STARTS = [
 ]
 # Pauses and resumes weigh more than the decisions that end a history's interesting part.
 OPS = st.tuples(
-    st.sampled_from(["wait", "wait", "pause", "resume", "pause", "resume", "return", "approve"]),
+    st.sampled_from(["wait", "wait", "pause", "resume", "pause", "resume", "return", "withdraw", "approve"]),
     st.integers(min_value=0, max_value=80),
 )  # hours, for a wait
 
@@ -45,6 +46,10 @@ async def _apply(bench: Bench, clock: ManualClock, demand_id: int, op: str, hour
         return
     review_id = await _pending(bench, demand_id)
     if review_id is None:
+        return
+    if op == "withdraw":  # back to a draft, then sent again: a new round
+        await withdraw_demand(WithdrawDemand(bench.staff_id, demand_id), bench.org.uow)
+        await resubmit_demand(ResubmitDemand(bench.staff_id, demand_id), bench.org.uow)
         return
     async with bench.org.uow as uow:
         review = await uow.session.scalar(select(Review).where(Review.id == review_id).with_for_update())
