@@ -36,6 +36,7 @@ from handlers.files.ports import FileStorage
 from handlers.follow_up_reminders.policy import FollowUpReminderPolicy
 from handlers.membership.policy import MembershipPolicy
 from handlers.organisation.ports import BusinessRegistry
+from handlers.reviews.deadlines import configure_review_deadlines
 from store.db import create_engine, create_sessionmaker
 from store.filestore import LocalFileStorage
 from store.uow import UnitOfWork
@@ -168,6 +169,9 @@ async def build_container(settings: Settings, *, clock: Clock | None = None) -> 
         timeout=aiohttp.ClientTimeout(total=settings.outbox.send_timeout_seconds),
         trust_env=False,
     )
+    hours = office_hours(settings, calendar)
+    # Review clocks count on this calendar; the demand review's limit is a setting.
+    configure_review_deadlines(hours, demand_review_days=settings.reviews.demand_review_days)
     container = Container(
         settings=settings,
         clock=clock,
@@ -180,7 +184,7 @@ async def build_container(settings: Settings, *, clock: Clock | None = None) -> 
         auth_policy=auth_policy(settings),
         membership_policy=membership_policy(settings),
         demand_policy=demand_policy(settings),
-        office_hours=office_hours(settings, calendar),
+        office_hours=hours,
         calendar=calendar,
         follow_up_policy=follow_up_policy(settings),
         digest_policy=digest_policy(settings),

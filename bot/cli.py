@@ -83,6 +83,7 @@ from bot.cli_digest import digest  # noqa: E402
 from bot.cli_dingtalk import dingtalk  # noqa: E402
 from bot.cli_outbox import outbox  # noqa: E402
 from bot.cli_points import points  # noqa: E402
+from bot.cli_reviews import reviews  # noqa: E402
 from bot.cli_wechat import wechat  # noqa: E402
 
 main.add_command(outbox)
@@ -93,6 +94,7 @@ main.add_command(wechat)
 main.add_command(digest)
 main.add_command(calendar)
 main.add_command(dingtalk)
+main.add_command(reviews)
 
 if __name__ == "__main__":
     sys.exit(main())

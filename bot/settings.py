@@ -294,6 +294,16 @@ class FollowUpSettings(BaseModel):
     escalate_after_working_days: int = Field(default=2, ge=1)
 
 
+class ReviewSettings(BaseModel):
+    """Review time limits in working days (行政许可法 counting: holidays excluded, 补正 restarts the clock)."""
+
+    # KEZHUAN_REVIEWS__DEMAND_REVIEW_DAYS: the institution admin's demand review; overdue, the city officials
+    # of the demand's region are told.
+    demand_review_days: int = Field(default=3, ge=1, le=60)
+    # How often the leased reminder job looks for due reminders, overdue updates and escalations.
+    reminder_interval_seconds: int = Field(default=300, ge=30)
+
+
 class DemandSettings(BaseModel):
     # The platform's floor for every fee ratio, in basis points (seed 004 §一.1: 5 %).
     fee_floor_bp: int = 500
@@ -362,6 +372,7 @@ class Settings(BaseSettings):
     auth: AuthSettings = Field(default_factory=AuthSettings)
     calendar: CalendarSettings = Field(default_factory=CalendarSettings)
     follow_up: FollowUpSettings = Field(default_factory=FollowUpSettings)
+    reviews: ReviewSettings = Field(default_factory=ReviewSettings)
     demands: DemandSettings = Field(default_factory=DemandSettings)
     digest: DigestSettings = Field(default_factory=DigestSettings)
 

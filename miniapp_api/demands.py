@@ -26,6 +26,7 @@ from handlers.demands.withdraw_demand import WithdrawDemand, withdraw_demand
 from handlers.errors import InvalidInput
 from handlers.files.store_file import StoredFileView
 from handlers.reviews.decide_review import DecideReview, Decision, ReviewDecided, decide_review
+from handlers.reviews.list_my_reviews import ListMyReviews, MyReviews, list_my_reviews
 from handlers.reviews.subjects import default_subjects
 from miniapp_api import rest
 from miniapp_api.schemas import BOOL, INT, STR, obj, operation, page_of, schema_of
@@ -141,6 +142,10 @@ async def take_up(request: web.Request) -> web.Response:
     return rest.json(await take_up_demand(cmd, rest.container(request).uow(), policy(request)))
 
 
+async def my_reviews(request: web.Request) -> web.Response:
+    return rest.json(await list_my_reviews(ListMyReviews(rest.actor_id(request)), rest.container(request).uow()))
+
+
 async def decision(request: web.Request) -> web.Response:
     body = await rest.json_body(request)
     try:
@@ -208,6 +213,9 @@ ROUTES = [
         ("200", schema_of(DemandTakenUp)), body=obj(["staff_account_id"], staff_account_id=INT),
         errors={"404": "not_found / staff_not_found", "409": "already_taken",
                 "422": "fee_ratio_below_institution"})),
+    rest.Route("GET", "/reviews/mine", my_reviews, operation(
+        "The reviews waiting for the caller, soonest due first, each with its due date and working days overdue; "
+        "waiting and overdue are the workbench's counts", ("200", schema_of(MyReviews)))),
     rest.Route("POST", "/reviews/{review_id}/decision", decision, operation(
         "A reviewer of the stage decides (as the card's buttons do); a decided stage answers won=false",
         ("200", schema_of(ReviewDecided)),

@@ -11,6 +11,7 @@ from bot.dingtalk.wiring import contact_events, dingtalk_settings
 from handlers.audit.anchor_audit_heads import anchor_audit_heads
 from handlers.follow_up_reminders.send_due_reminders import send_due_reminders
 from handlers.membership.expire_membership_invitations import expire_membership_invitations
+from handlers.reviews.send_review_reminders import send_review_reminders
 from handlers.wechat.prune_inbox import prune_inbox
 from handlers.wechat.record_template_delivery import prune_kept_reports
 from scheduler.digest import catch_up_digest, digest_trigger, scheduled_digest
@@ -90,6 +91,21 @@ def build_scheduler(container: Container) -> AsyncIOScheduler:
         "interval",
         seconds=300,
         id="follow-up-reminders",
+        coalesce=True,
+        max_instances=1,
+    )
+
+    async def review_reminders() -> None:
+        # Reminders, overdue counts and escalations of pending reviews; the marks keep each one to a single send.
+        await container.calendar.refresh(container.sessionmaker)
+        await send_review_reminders(container.uow, container.office_hours)
+
+    review_interval = container.settings.reviews.reminder_interval_seconds
+    scheduler.add_job(
+        leased(container.coordination, "review-reminders", review_reminders, ttl_seconds=review_interval * 0.9),
+        "interval",
+        seconds=review_interval,
+        id="review-reminders",
         coalesce=True,
         max_instances=1,
     )

@@ -131,7 +131,7 @@ async def test_scheduler_declares_its_jobs_in_shanghai_time(container: Container
     scheduler = build_scheduler(container)
     jobs = {job.id: job for job in scheduler.get_jobs()}
     assert set(jobs) == {"audit-checkpoint", "wechat-inbox-prune", "membership-invitations-expire",
-                         "follow-up-reminders",
+                         "follow-up-reminders", "review-reminders",
                          "expert-digest", "expert-digest-catch-up"}
     assert str(scheduler.timezone) == "Asia/Shanghai"
     assert "hour='3'" in str(jobs["wechat-inbox-prune"].trigger)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 
 from sqlalchemy import func, select
 
@@ -11,7 +12,8 @@ from handlers.demands.views import DemandRow, row
 from handlers.errors import InvalidInput
 from handlers.organisation.actors import load_actor
 from handlers.organisation.pages import Page, PageRequest
-from store.models.demands import Demand, DemandStatus
+from handlers.reviews.deadlines import overdue_days
+from store.models.demands import Demand, DemandStatus, Review, ReviewStatus
 from store.uow import UnitOfWork
 
 
@@ -37,4 +39,20 @@ async def list_demands(cmd: ListDemands, uow: UnitOfWork) -> Page[DemandRow]:
                                                                               Demand.id.desc())
                                          .offset(req.offset).limit(req.page_size))
         items = tuple(row(d) for d in rows)
+        items = await _with_due_dates(uow, items)
     return Page(items, total or 0, req.page, req.page_size)
+
+
+async def _with_due_dates(uow: UnitOfWork, items: tuple[DemandRow, ...]) -> tuple[DemandRow, ...]:
+    """The demands under review carry their review's due date and the working days it is overdue."""
+    reviewing = [item.demand_id for item in items if item.status == DemandStatus.PENDING_REVIEW]
+    if not reviewing:
+        return items
+    rows = await uow.session.execute(select(Review.subject_id, Review.due_on).where(
+        Review.subject_type == "demand", Review.subject_id.in_(reviewing), Review.status == ReviewStatus.PENDING,
+        Review.due_on.is_not(None)))
+    due: dict[int, date] = {demand_id: due_on for demand_id, due_on in rows if due_on is not None}
+    now = uow.clock.now()
+    return tuple(replace(item, review_due_on=due[item.demand_id],
+                         review_overdue_days=overdue_days(due[item.demand_id], now))
+                 if item.demand_id in due else item for item in items)

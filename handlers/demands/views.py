@@ -24,6 +24,9 @@ class DemandRow:
     fee_ratio_bp: int
     region_code: str
     updated_at: datetime
+    # Under review: the current stage's due date and working days overdue (none while paused or without limit).
+    review_due_on: date | None
+    review_overdue_days: int
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,7 @@ class DemandDetail:
 
 def row(d: Demand) -> DemandRow:
     return DemandRow(d.id, d.number, d.title, d.enterprise_id, d.institution_id, d.status, LABELS[d.status],
-                     d.fee_ratio_bp, d.region_code, d.updated_at)
+                     d.fee_ratio_bp, d.region_code, d.updated_at, None, 0)
 
 
 def detail(d: Demand, events: list[DemandEvent], names: DemandNames) -> DemandDetail:

@@ -44,7 +44,9 @@ _ADVANCE = update(_REVIEWS).where(*_WON).values(stage=bindparam("new_stage"))
 _DECIDE = update(_REVIEWS).where(*_WON).values(
     status=bindparam("new_status"), decided_by=bindparam("new_decided_by"),
     decided_by_name=bindparam("new_decided_by_name"), reason=bindparam("new_reason"),
-    decided_at=bindparam("new_decided_at"))
+    decided_at=bindparam("new_decided_at"), clock_since=None, due_on=None)
+# A final decision stops the stage's clock in the same UPDATE (close_stage records the event).
+_CLOCK_STOPPED = {"clock_since": None, "due_on": None}
 
 
 def _load_statement(by: Literal["account", "userid", "nobody"]) -> Select[Any]:
@@ -118,7 +120,7 @@ async def decide_review(
     if not isinstance(result, CursorResult) or result.rowcount != 1:
         return await _already(uow, review, cmd.stage)
     # The row now holds what was just written: no need to read it back.
-    for column, value in values.items():
+    for column, value in (values if advance else {**values, **_CLOCK_STOPPED}).items():
         set_committed_value(review, column, value)
     outcome = "advanced" if advance else str(_FINAL[cmd.decision])
     uow.record("review", review.id, f"stage_{cmd.decision}d" if advance else outcome, actor=by.label,

@@ -6,7 +6,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from cards.review import submitted_notice
 from handlers.reviews.chains import Chain
+from handlers.reviews.deadlines import receipt_number
+from handlers.reviews.reviewers import userid_of
 from handlers.reviews.tasks import open_stage
 from store.models.demands import Review, ReviewStatus
 from store.uow import UnitOfWork
@@ -39,5 +42,11 @@ async def start_review(uow: UnitOfWork, chain: Chain, subject: ReviewSubject) ->
     await open_stage(uow, chain, review)
     uow.record("review", review.id, "started", actor=f"account:{subject.submitter_account_id}",
                data={"chain": chain.name, "subject": f"{subject.subject_type}:{subject.subject_id}",
-                     "round": review.round})
+                     "round": review.round, "due_on": review.due_on.isoformat() if review.due_on else None})
+    userid = await userid_of(uow, subject.submitter_account_id)
+    if userid is not None:
+        text = submitted_notice(chain.label, review.title, receipt_number(review), review.due_on, review.link)
+        uow.send_later("dingtalk.work_notice", userid, {"msg": {"msgtype": "text", "text": {"content": text}},
+                                                        "record": f"审核 {review.id} 受理"},
+                       source=f"review:{review.id}")
     return review

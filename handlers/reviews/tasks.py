@@ -5,9 +5,11 @@ from __future__ import annotations
 from sqlalchemy import bindparam, select, update
 
 from cards.keys import card_key, todo_key
-from cards.review import ReviewCardView, decided_status, decided_update, review_card
+from cards.review import ReviewCardView, decided_status, decided_update, due_text, review_card
 from handlers.errors import Conflict
 from handlers.reviews.chains import CHAINS, Chain
+from handlers.reviews.clock import ClockEvent
+from handlers.reviews.deadlines import due_moment, overdue_days, record_clock_event
 from handlers.reviews.reviewers import name_of, reviewers, userid_of
 from store.base import table_of
 from store.models.demands import Review, ReviewTask
@@ -38,6 +40,7 @@ async def open_stage(uow: UnitOfWork, chain: Chain, review: Review) -> list[Revi
     accounts = await reviewers(uow, stage, institution_id=review.institution_id, region_code=review.region_code)
     if not accounts:
         raise Conflict(f"「{stage.name}」环节暂无审核人，请联系管理员", code="no_reviewer")
+    await record_clock_event(uow, chain, review, ClockEvent.OPENED)
     view = await _card_view(uow, chain, review)
     tasks = []
     for account_id in accounts:
@@ -55,8 +58,9 @@ async def open_stage(uow: UnitOfWork, chain: Chain, review: Review) -> list[Revi
 
 async def _card_view(uow: UnitOfWork, chain: Chain, review: Review) -> ReviewCardView:
     submitter = await name_of(uow, review.submitter_account_id)
+    due = due_text(review.due_on, overdue_days(review.due_on, uow.clock.now()) if review.due_on else 0)
     return ReviewCardView(review.id, review.stage, chain.label, review.title, review.summary, submitter,
-                          chain.stage(review.stage).name, review.link)
+                          chain.stage(review.stage).name, review.link, due)
 
 
 async def _deliver(uow: UnitOfWork, chain: Chain, review: Review, view: ReviewCardView, task: ReviewTask,
@@ -64,11 +68,14 @@ async def _deliver(uow: UnitOfWork, chain: Chain, review: Review, view: ReviewCa
     source = f"review_task:{task.id}"
     await uow.send("dingtalk.card", userid, {"template_id": TEMPLATE_ID, "card_data": review_card(view)},
                    platform_key=task.out_track_id, source=source, key=card_key(task.out_track_id))
-    task.todo_outbox_id = await uow.send(
-        "dingtalk.todo", userid,
-        {"op": "create", "subject": f"{chain.label}：{review.title}", "source_id": task.out_track_id,
-         "description": f"{view.stage_name} · 提交人：{view.submitter}", "detail_url": review.link or None},
-        source=source, key=todo_key(task.out_track_id))
+    todo: dict[str, object] = {
+        "op": "create", "subject": f"{chain.label}：{review.title}", "source_id": task.out_track_id,
+        "description": f"{view.stage_name} · 提交人：{view.submitter}", "detail_url": review.link or None}
+    if review.due_on is not None:
+        # The to-do's dueTime (ms epoch): the close of office hours on the due day.
+        todo["due_ms"] = int(due_moment(review.due_on).timestamp() * 1000)
+    task.todo_outbox_id = await uow.send("dingtalk.todo", userid, todo, source=source,
+                                         key=todo_key(task.out_track_id))
 
 
 async def deliver_waiting_tasks(uow: UnitOfWork, account_id: int, userid: str) -> int:
@@ -97,6 +104,9 @@ async def close_stage(uow: UnitOfWork, review: Review, stage: int, outcome: str,
     One statement whatever the number of reviewers closes the open tasks; the card updates and to-do
     completions join the transaction's other messages in one INSERT."""
     note = decided_status(outcome, by, reason)
+    chain = CHAINS.get(review.chain)
+    if chain is not None:
+        await record_clock_event(uow, chain, review, ClockEvent.CLOSED, stage=stage, note=outcome)
     closed = (await uow.session.execute(_CLOSE_STAGE, {"of_review": review.id, "of_stage": stage,
                                                        "task_note": note})).all()
     if not closed:

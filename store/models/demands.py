@@ -116,6 +116,39 @@ class Review(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    # The current stage's clock, the fold of the review's events (handlers/reviews/clock.py): a projection for
+    # lists and the reminder job, rebuilt from `review_events` at will.
+    clock_since: Mapped[date | None] = mapped_column(Date)
+    clock_used: Mapped[int] = mapped_column(Integer, default=0)
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
+
+
+class ReviewEvent(Base):
+    """What a review's clock is derived from: a stage opened, paused, resumed or closed (append only)."""
+
+    __tablename__ = "review_events"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
+    stage: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime]
+    on_day: Mapped[date] = mapped_column(Date)  # the local business day of `at` (Settings.timezone)
+    note: Mapped[str | None] = mapped_column(String(255))
+
+
+class ReviewReminderMark(Base):
+    """A reminder, overdue update or escalation sent for a task: unique per (task, kind, due date), written in
+    the transaction that queues the messages, so two instances or a rerun never send one twice."""
+
+    __tablename__ = "review_reminder_marks"
+    __table_args__ = (UniqueConstraint("task_id", "kind", "due_on"),)
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("review_tasks.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    due_on: Mapped[date] = mapped_column(Date)
+    sent_at: Mapped[datetime]
 
 
 class ReviewTask(Base):

@@ -51,10 +51,11 @@ async def test_approval_docks_the_demand_updates_cards_completes_todo_and_tells_
     assert decided.won and decided.status == "已由林管理通过"
     assert (await demand_of(bench.container, submitted.demand_id)).status == DemandStatus.DOCKING
     [update] = await outbox(bench.container, "dingtalk.card_update", "dt-admin")
-    assert update.payload["card_data"] == {"status": "已由林管理通过", "open": "false"}
+    assert update.payload["card_data"] == {"status": "已由林管理通过", "open": "false", "due": ""}
     complete = (await outbox(bench.container, "dingtalk.todo", "dt-admin"))[-1].payload
     assert complete == {"op": "complete", "task_id": "task-1"}
-    [notice] = await outbox(bench.container, "dingtalk.work_notice", "dt-zhang")
+    received, notice = await outbox(bench.container, "dingtalk.work_notice", "dt-zhang")
+    assert "受理编号" in received.payload["msg"]["text"]["content"]
     assert "需求审核已通过（审核人：林管理）" in notice.payload["msg"]["text"]["content"]
     [sms] = await outbox(bench.container, "sms", CONTACT_MOBILE)
     assert sms.payload["params"]["status"] == "已通过审核，进入对接"
@@ -111,7 +112,7 @@ async def test_return_edit_and_resubmit_opens_a_new_round(bench: Bench) -> None:
     [first] = await reviews_of(bench.container, submitted.demand_id)
     await decide(bench, DecideReview(first.id, 0, Decision.RETURN, "请补充预算依据", userid="dt-admin"))
     assert (await demand_of(bench.container, submitted.demand_id)).status == DemandStatus.RETURNED
-    [notice] = await outbox(bench.container, "dingtalk.work_notice", "dt-zhang")
+    _received, notice = await outbox(bench.container, "dingtalk.work_notice", "dt-zhang")
     assert "被退回修改" in notice.payload["msg"]["text"]["content"] and "请补充预算依据" in \
         notice.payload["msg"]["text"]["content"]
 

@@ -109,7 +109,7 @@ async def test_submit_review_on_the_card_return_resubmit_and_approve(
     assert (await demand_of(container, submitted.demand_id)).status == DemandStatus.RETURNED
     await drain(relay_for(container), clock)
     assert "状态：已完成" in todo.body
-    [returned] = phone(world, STAFF, "dingtalk.work_notice")
+    _received, returned = phone(world, STAFF, "dingtalk.work_notice")
     assert "需求审核被退回修改（审核人：林管理）" in returned.body and "请补充预算依据" in returned.body
 
     # 张三 edits and resubmits: a fresh card and to-do for the second round.
