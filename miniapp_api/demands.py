@@ -53,7 +53,7 @@ def _fields(body: dict[str, Any]) -> DemandFields:
         raise InvalidInput("截止日期格式有误", code="invalid_field") from None
     budget = body.get("budget_fen")
     ids = body.get("attachment_ids") or []
-    if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+    if not isinstance(ids, list) or not all(rest.is_id(i) for i in ids):
         raise InvalidInput("字段 attachment_ids 的格式有误", code="invalid_field")
     return DemandFields(
         title=rest.text(body, "title"), tech_fields=rest.texts(body, "tech_fields") or (),

@@ -112,6 +112,11 @@ def integer(body: dict[str, Any], name: str, default: int = 0, *, maximum: int =
     return value
 
 
+def is_id(value: Any) -> bool:
+    """A JSON integer that can name a record (1..ID_MAX), for lists of ids in a body."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= ID_MAX
+
+
 def int32(body: dict[str, Any], name: str) -> int:
     """A JSON integer for an INTEGER column (a stage, basis points, a count)."""
     return integer(body, name, maximum=INT32_MAX)

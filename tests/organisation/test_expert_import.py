@@ -7,6 +7,7 @@ import io
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -296,7 +297,12 @@ async def test_workbooks_that_inflate_beyond_the_limits_are_refused_unparsed(
         + b"<si><t>x</t></si>" * (sheet.MAX_SHARED_STRINGS + 1) + b"</sst>",
     }
     parsed: list[bytes] = []
-    monkeypatch.setattr(sheet, "load_workbook", lambda *a, **k: parsed.append(b"") or load_workbook(*a, **k))
+
+    def spied_load(*args: Any, **kwargs: Any) -> Any:
+        parsed.append(b"")
+        return load_workbook(*args, **kwargs)
+
+    monkeypatch.setattr(sheet, "load_workbook", spied_load)
     for content in (
         rezipped(good, bomb),
         rezipped(good, {"xl/media/padding.bin": bytes(sheet.MAX_INFLATED_BYTES + 1)}),
