@@ -163,6 +163,9 @@ async def uploaded_file(request: web.Request, purpose: str, default_name: str, m
     limit = PURPOSES[purpose]
     try:
         reader = await request.multipart()
+    except (AssertionError, ValueError, KeyError):  # not a multipart body at all
+        raise InvalidInput(missing, code="file_missing") from None
+    try:
         while (part := await reader.next()) is not None:
             if isinstance(part, BodyPartReader) and part.name == "file":
                 content = bytearray()
