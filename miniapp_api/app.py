@@ -195,7 +195,7 @@ OPENAPI = {
 
 
 def create_api_app() -> web.Application:
-    app = web.Application(middlewares=[error_middleware, auth.auth_middleware])
+    app = web.Application(middlewares=[error_middleware, auth.auth_middleware, rest.text_middleware])
 
     async def openapi(_request: web.Request) -> web.Response:
         return web.json_response(OPENAPI)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import BodyPartReader, web
 from aiohttp.http_exceptions import HttpProcessingError
+from aiohttp.typedefs import Handler
 
 from bot.bootstrap import container_key
 from handlers.auth.authenticate import Authenticated
@@ -83,6 +84,14 @@ def _check_json(body: Any) -> None:
                 if isinstance(key, str):
                     stack.append((key, depth))
                 stack.append((item, depth + 1))
+
+
+@web.middleware
+async def text_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """No NUL or lone surrogate in a query string or path, whichever adapter reads it (PostgreSQL text refuses NUL)."""
+    if any(_BAD_TEXT.search(v) for pair in request.query.items() for v in pair) or _BAD_TEXT.search(request.path):
+        raise InvalidInput("请求内容含有无效字符", code="invalid_text")
+    return await handler(request)
 
 
 def _wrong(name: str) -> InvalidInput:

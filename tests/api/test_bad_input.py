@@ -144,6 +144,9 @@ _CASES: list[tuple[str, str, str, Any, dict[str, str], int, str, str]] = [
     ("PATCH", "/institutions/{institution_id}", "institution_admin", b'{"introduction": "\\ud800"}', {},
      422, *_BAD_TEXT),
     ("POST", "/centres/{centre_id}/staff", "institution_admin", {"name\x00": "王五"}, {}, 422, *_BAD_TEXT),
+    # The same in a query string, whichever adapter reads it.
+    ("GET", "/demands?status=%00", "staff", None, {}, 422, *_BAD_TEXT),
+    ("GET", "/regions?q=%00", "staff", None, {}, 422, *_BAD_TEXT),
     # Numbers beyond the columns: path ids, pages, id filters, ids and amounts in bodies, a stage.
     ("GET", f"/experts/{BIG}", "institution_admin", None, {}, 404, *_NOT_FOUND),
     ("GET", f"/centres/{BIG}", "system_admin", None, {}, 404, *_NOT_FOUND),
