@@ -30,6 +30,7 @@ from miniapp_api import (
 )
 from miniapp_api.auth_openapi import AUTH_PATHS, SECURITY_SCHEMES, SESSION_SCHEMA
 from miniapp_api.errors import error_middleware
+from miniapp_api.schemas import with_common_responses
 
 # The REST pages: each area declares its routes with their OpenAPI operations (miniapp_api.rest.Route).
 PAGE_AREAS = (organisation, centres, staff, experts, enterprises, invitation_codes, expert_import, life_events,
@@ -48,7 +49,7 @@ OPENAPI = {
     "servers": [{"url": "/api/v1"}],
     # Every operation needs a bearer token unless it says `security: []`.
     "security": [{"bearer": []}],
-    "paths": {
+    "paths": with_common_responses({
         "/openapi.json": {
             "get": {
                 "summary": "This document",
@@ -128,7 +129,7 @@ OPENAPI = {
         },
         **AUTH_PATHS,
         **rest.paths(*(area.ROUTES for area in PAGE_AREAS)),
-    },
+    }),
     "components": {
         "securitySchemes": SECURITY_SCHEMES,
         "schemas": {
@@ -195,11 +196,10 @@ OPENAPI = {
     },
 }
 
-rest.add_common_responses(OPENAPI["paths"])  # type: ignore[arg-type]
 
 
 def create_api_app() -> web.Application:
-    app = web.Application(middlewares=[error_middleware, auth.auth_middleware])
+    app = web.Application(middlewares=[error_middleware, auth.auth_middleware, rest.text_middleware])
 
     async def openapi(_request: web.Request) -> web.Response:
         return web.json_response(OPENAPI)

@@ -55,12 +55,12 @@ def _fields(body: dict[str, Any]) -> DemandFields:
         raise InvalidInput("截止日期格式有误", code="invalid_field") from None
     budget = body.get("budget_fen")
     ids = body.get("attachment_ids") or []
-    if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+    if not isinstance(ids, list) or not all(rest.is_id(i) for i in ids):
         raise InvalidInput("字段 attachment_ids 的格式有误", code="invalid_field")
     return DemandFields(
         title=rest.text(body, "title"), tech_fields=rest.texts(body, "tech_fields") or (),
         description=rest.text(body, "description"), region_code=rest.text(body, "region_code"),
-        expected_result=rest.text(body, "expected_result"), fee_ratio_bp=rest.integer(body, "fee_ratio_bp"),
+        expected_result=rest.text(body, "expected_result"), fee_ratio_bp=rest.int32(body, "fee_ratio_bp"),
         budget_fen=None if budget is None else rest.integer(body, "budget_fen"), deadline=day,
         attachment_ids=tuple(ids),
     )
@@ -152,7 +152,7 @@ async def decision(request: web.Request) -> web.Response:
         kind = Decision(rest.text(body, "decision"))
     except ValueError:
         raise InvalidInput("decision 应为 approve、reject 或 return", code="invalid_field") from None
-    cmd = DecideReview(rest.path_id(request, "review_id"), rest.integer(body, "stage"), kind,
+    cmd = DecideReview(rest.path_id(request, "review_id"), rest.int32(body, "stage"), kind,
                        rest.text(body, "reason"), account_id=rest.actor_id(request))
     async with rest.container(request).uow() as uow:
         # The configured policy, as the card press uses: the detail link and the enterprise's SMS template.

@@ -8,7 +8,7 @@ from aiohttp import web
 
 from handlers.organisation.expert_import.get_error_file import GetImportErrorFile, get_import_error_file
 from handlers.organisation.expert_import.get_template import get_expert_template
-from handlers.organisation.expert_import.import_experts import ImportExperts
+from handlers.organisation.expert_import.import_experts import ImportExperts, authorise_import
 from handlers.organisation.expert_import.upload_experts import upload_experts
 from miniapp_api import rest
 from miniapp_api.auth import PREFIX
@@ -30,9 +30,10 @@ async def template(request: web.Request) -> web.Response:
 
 async def upload(request: web.Request) -> web.Response:
     institution_id = rest.path_id(request, "institution_id")
+    container = rest.container(request)
+    await authorise_import(container.uow(), rest.actor_id(request), institution_id)  # before the body is read
     filename, content = await rest.uploaded_file(request, "spreadsheet", "专家导入.xlsx",
                                                  "请选择要上传的Excel文件（字段名 file）")
-    container = rest.container(request)
     report = await upload_experts(
         ImportExperts(institution_id, rest.actor_id(request), content, filename), container.uow(), container.files
     )

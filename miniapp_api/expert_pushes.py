@@ -31,7 +31,7 @@ async def suggestions(request: web.Request) -> web.Response:
 async def push(request: web.Request) -> web.Response:
     body = await rest.json_body(request)
     ids = body.get("expert_ids")
-    if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) and i > 0 for i in ids):
+    if not isinstance(ids, list) or not all(rest.is_id(i) for i in ids):
         raise InvalidInput("字段 expert_ids 应为专家编号的列表", code="invalid_field")
     cmd = PushExperts(rest.actor_id(request), rest.path_id(request, "demand_id"), tuple(ids))
     return rest.json(await push_experts(cmd, rest.container(request).uow(), _policy(request)), status=201)

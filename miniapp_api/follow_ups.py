@@ -17,7 +17,7 @@ from store.models.organisation_people import FollowUpKind
 async def new_follow_up(request: web.Request) -> web.Response:
     body = await rest.json_body(request)
     ids = body.get("attachment_ids") or []
-    if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+    if not isinstance(ids, list) or not all(rest.is_id(i) for i in ids):
         raise InvalidInput("字段 attachment_ids 的格式有误", code="invalid_field")
     cmd = AddDemandFollowUp(rest.actor_id(request), rest.path_id(request, "demand_id"), rest.text(body, "kind"),
                             rest.timestamp(body, "occurred_at"), rest.text(body, "content"), tuple(ids))

@@ -42,7 +42,7 @@ async def new_code(request: web.Request) -> web.Response:
     purpose = rest.text(body, "purpose", InvitationPurpose.TECHNOLOGY_MANAGER.value)
     cmd = CreateInvitationCode(
         rest.actor_id(request), rest.path_id(request, "institution_id"), rest.timestamp(body, "expires_at"),
-        rest.integer(body, "max_uses"), purpose,  # type: ignore[arg-type]  # the use case checks the value
+        rest.int32(body, "max_uses"), purpose,  # type: ignore[arg-type]  # the use case checks the value
     )
     return rest.json(await create_invitation_code(cmd, rest.container(request).uow()), status=201)
 

@@ -37,7 +37,7 @@ async def new_institution(request: web.Request) -> web.Response:
         admin_name=rest.text(body, "admin_name"),
         admin_mobile=rest.text(body, "admin_mobile"),
         service_types=rest.texts(body, "service_types") or (),
-        min_fee_ratio_bp=None if body.get("min_fee_ratio_bp") is None else rest.integer(body, "min_fee_ratio_bp"),
+        min_fee_ratio_bp=None if body.get("min_fee_ratio_bp") is None else rest.int32(body, "min_fee_ratio_bp"),
         introduction=rest.text(body, "introduction"),
         head=rest.optional_text(body, "head"),
     )
@@ -60,7 +60,7 @@ async def edit_institution(request: web.Request) -> web.Response:
         institution_id=rest.path_id(request, "institution_id"),
         type=rest.optional_text(body, "type"),
         service_types=rest.texts(body, "service_types"),
-        min_fee_ratio_bp=None if body.get("min_fee_ratio_bp") is None else rest.integer(body, "min_fee_ratio_bp"),
+        min_fee_ratio_bp=None if body.get("min_fee_ratio_bp") is None else rest.int32(body, "min_fee_ratio_bp"),
         introduction=rest.optional_text(body, "introduction"),
         head=rest.optional_text(body, "head"),
     )

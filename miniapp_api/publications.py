@@ -24,10 +24,10 @@ from store.models.publications import PublicationAudience
 async def publish(request: web.Request) -> web.Response:
     body = await rest.json_body(request)
     ids = body.get("institution_ids") or []
-    if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+    if not isinstance(ids, list) or not all(rest.is_id(i) for i in ids):
         raise InvalidInput("字段 institution_ids 的格式有误", code="invalid_field")
     cmd = PublishDemand(rest.actor_id(request), rest.path_id(request, "demand_id"), rest.text(body, "audience"),
-                        rest.integer(body, "fee_ratio_bp"), tuple(ids))
+                        rest.int32(body, "fee_ratio_bp"), tuple(ids))
     return rest.json(await publish_demand(cmd, rest.container(request).uow(), policy(request)), status=201)
 
 

@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
 from aiohttp import BodyPartReader, web
+from aiohttp.http_exceptions import HttpProcessingError
+from aiohttp.typedefs import Handler
 
 from bot.bootstrap import container_key
 from handlers.auth.authenticate import Authenticated
-from handlers.errors import FileTooLarge, InvalidInput
+from handlers.errors import FileTooLarge, InvalidInput, NotFound
 from handlers.files.links import FileContent
 from handlers.files.policy import PURPOSES
 from handlers.organisation.pages import Page, PageRequest
@@ -41,19 +43,58 @@ def actor_id(request: web.Request) -> int:
     return request[AUTH_KEY].actor.account_id
 
 
+# Every id is a positive BIGINT; a number beyond it names nothing (and the database would refuse to compare it).
+ID_MAX = 2**63 - 1
+INT32_MAX = 2**31 - 1
+# Deeper JSON than any form needs is refused before it reaches the use case (and Python's recursion limit).
+JSON_MAX_DEPTH = 32
+# NUL (which PostgreSQL text refuses) and UTF-16 surrogates (which UTF-8 cannot encode).
+_BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
+
+
 def path_id(request: web.Request, name: str) -> int:
-    # Routes match digits only, so this cannot fail for a matched route.
-    return int(request.match_info[name])
+    """A `{…_id}` segment: routes match digits only; a number beyond any id is no record (404)."""
+    value = int(request.match_info[name])
+    if not 1 <= value <= ID_MAX:
+        raise NotFound()
+    return value
 
 
 async def json_body(request: web.Request) -> dict[str, Any]:
     try:
         body = await request.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         raise InvalidInput("请求内容不是有效的JSON", code="invalid_json") from None
     if not isinstance(body, dict):
         raise InvalidInput("请求内容应为JSON对象", code="invalid_json")
+    _check_json(body)
     return body
+
+
+def _check_json(body: Any) -> None:
+    """Depth within JSON_MAX_DEPTH and no NUL or lone surrogate in any key or string (walked without recursion)."""
+    stack: list[tuple[Any, int]] = [(body, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if _BAD_TEXT.search(value):
+                raise InvalidInput("请求内容含有无效字符", code="invalid_text")
+        elif isinstance(value, dict | list):
+            if depth > JSON_MAX_DEPTH:
+                raise InvalidInput("请求内容嵌套过深", code="invalid_json")
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            for key, item in items:
+                if isinstance(key, str):
+                    stack.append((key, depth))
+                stack.append((item, depth + 1))
+
+
+@web.middleware
+async def text_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """No NUL or lone surrogate in a query string or path, whichever adapter reads it (PostgreSQL text refuses NUL)."""
+    if any(_BAD_TEXT.search(v) for pair in request.query.items() for v in pair) or _BAD_TEXT.search(request.path):
+        raise InvalidInput("请求内容含有无效字符", code="invalid_text")
+    return await handler(request)
 
 
 def _wrong(name: str) -> InvalidInput:
@@ -73,13 +114,24 @@ def optional_text(body: dict[str, Any], name: str) -> str | None:
     return None if body.get(name) is None else text(body, name)
 
 
-def integer(body: dict[str, Any], name: str, default: int = 0) -> int:
+def integer(body: dict[str, Any], name: str, default: int = 0, *, maximum: int = ID_MAX) -> int:
+    """A JSON integer within ±maximum (a BIGINT by default; pass INT32_MAX for an INTEGER column)."""
     value = body.get(name, default)
     if value is None:
         return default
-    if isinstance(value, bool) or not isinstance(value, int):
+    if isinstance(value, bool) or not isinstance(value, int) or not -maximum <= value <= maximum:
         raise _wrong(name)
     return value
+
+
+def is_id(value: Any) -> bool:
+    """A JSON integer that can name a record (1..ID_MAX), for lists of ids in a body."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= ID_MAX
+
+
+def int32(body: dict[str, Any], name: str) -> int:
+    """A JSON integer for an INTEGER column (a stage, basis points, a count)."""
+    return integer(body, name, maximum=INT32_MAX)
 
 
 def boolean(body: dict[str, Any], name: str) -> bool:
@@ -106,11 +158,15 @@ def objects(body: dict[str, Any], name: str) -> list[dict[str, Any]]:
 
 
 def timestamp(body: dict[str, Any], name: str) -> datetime:
-    """ISO 8601 with an offset; a naive time is left for the use case to refuse."""
+    """ISO 8601 with an offset; a naive time is left for the use case to refuse. Years outside 1900–2999 are
+    refused here (no use case wants one, and converting such a time between zones may overflow)."""
     try:
-        return datetime.fromisoformat(text(body, name))
+        value = datetime.fromisoformat(text(body, name))
     except ValueError:
-        raise InvalidInput(f"字段 {name} 应为带时区的时间（ISO 8601）", code="invalid_time") from None
+        value = None
+    if value is None or not 1900 <= value.year <= 2999:
+        raise InvalidInput(f"字段 {name} 应为带时区的时间（ISO 8601）", code="invalid_time")
+    return value
 
 
 async def uploaded_file(request: web.Request, purpose: str, default_name: str, missing: str) -> tuple[str, bytes]:
@@ -119,16 +175,20 @@ async def uploaded_file(request: web.Request, purpose: str, default_name: str, m
     limit = PURPOSES[purpose]
     try:
         reader = await request.multipart()
-    except (AssertionError, ValueError, KeyError):
+    except (AssertionError, ValueError, KeyError):  # not a multipart body at all
         raise InvalidInput(missing, code="file_missing") from None
-    while (part := await reader.next()) is not None:
-        if isinstance(part, BodyPartReader) and part.name == "file":
-            content = bytearray()
-            while chunk := await part.read_chunk():
-                content += chunk
-                if len(content) > limit.max_bytes:
-                    raise FileTooLarge(limit.too_large_message)
-            return _sent_name(part.filename) or default_name, bytes(content)
+    try:
+        while (part := await reader.next()) is not None:
+            if isinstance(part, BodyPartReader) and part.name == "file":
+                content = bytearray()
+                while chunk := await part.read_chunk():
+                    content += chunk
+                    if len(content) > limit.max_bytes:
+                        raise FileTooLarge(limit.too_large_message)
+                return _sent_name(part.filename) or default_name, bytes(content)
+    except (AssertionError, ValueError, KeyError, LookupError, HttpProcessingError):
+        # A malformed body or part header (aiohttp's InvalidHeader, a bad boundary, an unknown encoding).
+        raise InvalidInput("上传的内容格式有误", code="invalid_multipart") from None
     raise InvalidInput(missing, code="file_missing")
 
 
@@ -146,19 +206,27 @@ def _sent_name(name: str | None) -> str | None:
         return name
 
 
+PAGE_MAX = 1_000_000  # far beyond any list; keeps the offset a small number for the database
+
+
 def page_request(request: web.Request) -> PageRequest:
-    try:
-        return PageRequest(int(request.query.get("page", "1")), int(request.query.get("page_size", "20")))
-    except ValueError:
-        raise InvalidInput("分页参数有误", code="invalid_page") from None
+    page, size = request.query.get("page", "1"), request.query.get("page_size", "20")
+    if not (_digits(page) and _digits(size)) or not 1 <= int(page) <= PAGE_MAX:
+        raise InvalidInput("分页参数有误", code="invalid_page")
+    return PageRequest(int(page), int(size))
+
+
+def _digits(value: str) -> bool:
+    """ASCII digits only, at most 19 of them (str.isdigit takes any script's digits)."""
+    return 0 < len(value) <= 19 and value.isascii() and value.isdigit()
 
 
 def query_id(request: web.Request, name: str) -> int | None:
-    """An optional numeric filter from the query string."""
+    """An optional id filter from the query string: 1..ID_MAX."""
     value = request.query.get(name)
     if value is None or value == "":
         return None
-    if not value.isdigit():
+    if not _digits(value) or not 1 <= int(value) <= ID_MAX:
         raise InvalidInput(f"查询参数 {name} 应为数字", code="invalid_query")
     return int(value)
 
@@ -237,23 +305,3 @@ def paths(*areas: list[Route]) -> dict[str, dict[str, Any]]:
         for r in routes:
             merged.setdefault(r.path, {})[r.method.lower()] = with_path_params(r.path, r.doc)
     return merged
-
-
-# Answers every operation may give whatever its route, declared once (add_common_responses puts them in each).
-COMMON_RESPONSES: dict[str, dict[str, Any]] = {
-    "503": {
-        "description": "dependency_unavailable: 服务繁忙，请稍后重试 — the database or Redis cannot be reached; "
-                       "nothing was done. Ask again after the Retry-After header's seconds (also error.retry_after)",
-        "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 1}}},
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-    },
-}
-
-
-def add_common_responses(paths: dict[str, dict[str, Any]]) -> None:
-    """Every operation of the document gets the common answers it does not declare itself."""
-    for operations in paths.values():
-        for operation in operations.values():
-            responses = operation.setdefault("responses", {})
-            for status, response in COMMON_RESPONSES.items():
-                responses.setdefault(status, response)

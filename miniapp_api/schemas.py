@@ -42,9 +42,13 @@ def schema_of(tp: Any) -> dict[str, Any]:
     return {"type": "string"}
 
 
+# Ids are positive BIGINTs (miniapp_api.rest.path_id and query_id refuse anything else).
+ID_SCHEMA: dict[str, Any] = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+
+
 def with_path_params(path: str, op: dict[str, Any]) -> dict[str, Any]:
     """The operation with its path's `{…}` ids declared as integer parameters."""
-    ids = [{"name": n, "in": "path", "required": True, "schema": {"type": "integer"}} for n in _ID.findall(path)]
+    ids = [{"name": n, "in": "path", "required": True, "schema": ID_SCHEMA} for n in _ID.findall(path)]
     return {**op, "parameters": ids + op.get("parameters", [])} if ids else op
 
 
@@ -69,7 +73,8 @@ STR: dict[str, Any] = {"type": "string"}
 INT: dict[str, Any] = {"type": "integer"}
 BOOL: dict[str, Any] = {"type": "boolean"}
 PAGE_PARAMS = [
-    {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "default": 1}},
+    {"name": "page", "in": "query", "required": False,
+     "schema": {"type": "integer", "minimum": 1, "maximum": 1_000_000, "default": 1}},
     {"name": "page_size", "in": "query", "required": False,
      "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
 ]
@@ -106,7 +111,46 @@ def operation(
         op["parameters"] = list(PAGE_PARAMS)
     for name, description in (filters or {}).items():
         op.setdefault("parameters", []).append({"name": name, "in": "query", "required": False,
-                                                "schema": {"type": "integer"}, "description": description})
+                                                "schema": ID_SCHEMA, "description": description})
     if body is not None:
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
     return op
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": ERROR_REF}}}
+
+
+# Any operation: the database or Redis cannot be reached (nothing was done; ask again after Retry-After), or a
+# platform it needs is not configured.
+UNAVAILABLE: dict[str, Any] = {
+    "description": "dependency_unavailable: 服务繁忙，请稍后重试 — the database or Redis cannot be reached; nothing "
+                   "was done; ask again after the Retry-After header's seconds (also error.retry_after). Or "
+                   "*_not_configured / registry_unavailable: the platform it needs is not configured or down",
+    "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 1}}},
+    "content": {"application/json": {"schema": ERROR_REF}},
+}
+
+
+def with_common_responses(paths: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Every operation with the statuses any route of its shape can answer, besides its own:
+    401/403 behind a token, 404 for a path id (or code) that names nothing, 422 for bad parameters or body,
+    413 for a body beyond the size limit, 503 when a dependency is down or a platform is not configured."""
+    done: dict[str, dict[str, Any]] = {}
+    for path, ops in paths.items():
+        done[path] = {}
+        for method, op in ops.items():
+            common: dict[str, dict[str, Any]] = {}
+            if op.get("security") != []:
+                common["401"] = _error("unauthenticated: 请先登录")
+                common["403"] = _error("forbidden: the role never has this right")
+            if "{" in path:
+                common["404"] = _error("not_found: no such record, or one outside the caller's scope")
+            if op.get("parameters") or op.get("requestBody"):
+                common["422"] = _error("invalid_json / invalid_text / invalid_field / invalid_query / invalid_page "
+                                       "/ invalid_multipart: the input is malformed")
+            if op.get("requestBody"):
+                common["413"] = _error("request_too_large: 请求内容过大")
+            common["503"] = UNAVAILABLE
+            done[path][method] = {**op, "responses": {**common, **op["responses"]}}
+    return done

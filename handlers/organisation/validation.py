@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 from handlers.errors import InvalidInput
 from handlers.organisation import credit_code as cc
@@ -16,6 +16,8 @@ CREDIT_CODE_ALPHABET = cc.ALPHABET
 CREDIT_CODE_WEIGHTS = cc.WEIGHTS
 INTRODUCTION_MAX = 300
 BASIS_POINTS_MAX = 10_000
+# No follow-up predates the platform's world: 2000-01-01 00:00 Beijing time (UTC+8, no daylight saving).
+EARLIEST_FOLLOW_UP = datetime(2000, 1, 1, tzinfo=timezone(timedelta(hours=8)))
 
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 _LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}")
@@ -134,6 +136,8 @@ def follow_up(kind: str, occurred_at: datetime, content: str) -> tuple[FollowUpK
         raise InvalidInput("请选择正确的跟进类型", code="invalid_follow_up_kind") from None
     if occurred_at.tzinfo is None:
         raise InvalidInput("请填写正确的跟进时间", code="invalid_time")
+    if occurred_at < EARLIEST_FOLLOW_UP:
+        raise InvalidInput("跟进时间不能早于2000年1月1日", code="invalid_time")
     return checked, required_text(content, "跟进内容", 2000)
 
 

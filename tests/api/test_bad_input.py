@@ -11,7 +11,7 @@ from handlers.clock import ManualClock
 from handlers.invitations.create_invitation_code import CreateInvitationCode, create_invitation_code
 from handlers.organisation.create_institution import ADMIN_IS_STAFF
 from store.models.auth import SessionKind
-from tests.api.conftest import Institution, World, bearer, build_institution, credit_code
+from tests.api.conftest import Institution, World, bearer, build_institution, build_world, credit_code
 from tests.organisation.conftest import Org, snapshot
 
 
@@ -121,3 +121,77 @@ async def test_too_many_sms_codes(api: TestClient[Any, Any], org: Org) -> None:
     assert await snapshot(org.container) == before
     await _refused(api, org, "POST", "/auth/sms-codes", None, {"mobile": "0571-88886666"},
                    422, "invalid_mobile", "请输入正确的手机号码")
+
+
+BIG = 2**63  # one beyond BIGINT
+_BOUNDARY = "b0undary"
+_BAD_PART_HEADER = f"--{_BOUNDARY}\r\nContent-Disposition form-data name=file\r\n\r\nxx\r\n--{_BOUNDARY}--\r\n".encode()
+_MULTIPART = {"Content-Type": f"multipart/form-data; boundary={_BOUNDARY}"}
+_NOT_JSON = ("invalid_json", "请求内容不是有效的JSON")
+_TOO_DEEP = ("invalid_json", "请求内容嵌套过深")
+_BAD_TEXT = ("invalid_text", "请求内容含有无效字符")
+_NOT_FOUND = ("not_found", "未找到相应的记录")
+
+# (method, path with {ids}, role, body: JSON value, raw bytes or None, extra headers, status, code, message)
+_CASES: list[tuple[str, str, str, Any, dict[str, str], int, str, str]] = [
+    # JSON nested beyond Python's recursion limit, and just beyond the 32 levels a form may use.
+    ("PATCH", "/institutions/{institution_id}", "institution_admin", b"[" * 100_000 + b"]" * 100_000, {},
+     422, *_NOT_JSON),
+    ("PATCH", "/institutions/{institution_id}", "institution_admin", {"introduction": "x", "a": [[[[[[[[[[[[[[[[
+        [[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}, {}, 422, *_TOO_DEEP),
+    # NUL and a lone surrogate, in a value and in a key.
+    ("PATCH", "/institutions/{institution_id}", "institution_admin", {"introduction": "介绍\x00"}, {}, 422, *_BAD_TEXT),
+    ("PATCH", "/institutions/{institution_id}", "institution_admin", b'{"introduction": "\\ud800"}', {},
+     422, *_BAD_TEXT),
+    ("POST", "/centres/{centre_id}/staff", "institution_admin", {"name\x00": "王五"}, {}, 422, *_BAD_TEXT),
+    # The same in a query string, whichever adapter reads it.
+    ("GET", "/demands?status=%00", "staff", None, {}, 422, *_BAD_TEXT),
+    ("GET", "/regions?q=%00", "staff", None, {}, 422, *_BAD_TEXT),
+    # Numbers beyond the columns: path ids, pages, id filters, ids and amounts in bodies, a stage.
+    ("GET", f"/experts/{BIG}", "institution_admin", None, {}, 404, *_NOT_FOUND),
+    ("GET", f"/centres/{BIG}", "system_admin", None, {}, 404, *_NOT_FOUND),
+    ("GET", "/centres/0", "system_admin", None, {}, 404, *_NOT_FOUND),
+    ("GET", f"/staff?page={BIG}", "institution_admin", None, {}, 422, "invalid_page", "分页参数有误"),
+    ("GET", "/staff?page=１", "institution_admin", None, {}, 422, "invalid_page", "分页参数有误"),
+    ("GET", f"/staff?centre_id={BIG}", "institution_admin", None, {}, 422,
+     "invalid_query", "查询参数 centre_id 应为数字"),
+    ("GET", f"/centres?institution_id={BIG}", "system_admin", None, {}, 422,
+     "invalid_query", "查询参数 institution_id 应为数字"),
+    ("POST", "/demands/{demand_id}/docking-staff", "centre_admin", {"staff_member_id": BIG}, {},
+     422, "invalid_field", "字段 staff_member_id 的格式有误"),
+    ("POST", "/reviews/{review_id}/decision", "centre_admin", {"stage": 2**31, "decision": "approve"}, {},
+     422, "invalid_field", "字段 stage 的格式有误"),
+    ("POST", "/demands/{demand_id}/follow-ups", "staff", {"kind": "visit", "occurred_at": "2026-11-20T10:00:00+08:00",
+                                                          "content": "x", "attachment_ids": [BIG]}, {},
+     422, "invalid_field", "字段 attachment_ids 的格式有误"),
+    # Times: a year no conversion survives, and a follow-up before the platform's world.
+    ("POST", "/expert-links/{link_id}/follow-ups", "staff",
+     {"kind": "visit", "occurred_at": "0001-01-01T00:00:00+00:00", "content": "拜访"}, {},
+     422, "invalid_time", "字段 occurred_at 应为带时区的时间（ISO 8601）"),
+    ("POST", "/expert-links/{link_id}/follow-ups", "staff",
+     {"kind": "visit", "occurred_at": "1999-12-31T23:59:00+08:00", "content": "拜访"}, {},
+     422, "invalid_time", "跟进时间不能早于2000年1月1日"),
+    # A malformed part header: refused as input — and the import's role check comes before the body is read.
+    ("POST", "/institutions/{institution_id}/expert-imports", "institution_admin", _BAD_PART_HEADER, _MULTIPART,
+     422, "invalid_multipart", "上传的内容格式有误"),
+    ("POST", "/institutions/{institution_id}/expert-imports", "expert", _BAD_PART_HEADER, _MULTIPART,
+     403, "forbidden", "只有本机构的法人机构管理员可以进行此操作"),
+]
+
+
+async def test_malformed_input_gets_a_stable_refusal_and_changes_nothing(
+    api: TestClient[Any, Any], org: Org
+) -> None:
+    world, _x, tokens = await build_world(org)
+    for method, path, role, body, headers, status, code, message in _CASES:
+        url = "/api/v1" + path.format(**{k: v for k, v in world.ids.items() if ":" not in k})
+        before = await snapshot(org.container)
+        for _twice in range(2):  # the same answer the second time: nothing was half-written by the first
+            if isinstance(body, bytes):
+                raw = {"Content-Type": "application/json", **headers, **bearer(tokens[role])}
+                sent = await api.request(method, url, data=body, headers=raw)
+            else:
+                sent = await api.request(method, url, json=body, headers=bearer(tokens[role]))
+            assert sent.status == status, (method, path, await sent.text())
+            assert await sent.json() == {"error": {"code": code, "message": message}}, (method, path)
+        assert await snapshot(org.container) == before, (method, path)

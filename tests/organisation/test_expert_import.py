@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import io
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -262,6 +264,61 @@ async def test_refusals_change_nothing(org: Org, monkeypatch: pytest.MonkeyPatch
     await refused(c, run(org, inst, admin_b, good), Forbidden, "forbidden")
     await refused(c, run(org, inst, org.admin_id, good), Forbidden, "forbidden")
     assert inst_b != inst
+
+
+def rezipped(content: bytes, extra: dict[str, bytes]) -> bytes:
+    """The workbook with parts added or replaced (deflated, as Excel writes them)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            if entry.filename not in extra:
+                target.writestr(entry.filename, source.read(entry))
+        for name, data in extra.items():
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+async def test_workbooks_that_inflate_beyond_the_limits_are_refused_unparsed(
+    org: Org, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inst, admin = await org.institution()
+    c = org.container
+    good = xlsx([good_row(1)])
+    with zipfile.ZipFile(io.BytesIO(good)) as archive:
+        types = archive.read("[Content_Types].xml")
+    # A shared-strings part (as Excel writes one) of a hundred thousand tiny items: a few KB uploaded, refused
+    # before openpyxl parses anything.
+    strings_type = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+    bomb = {
+        "[Content_Types].xml": types.replace(
+            b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="' + strings_type + b'" /></Types>'
+        ),
+        "xl/sharedStrings.xml": b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        + b"<si><t>x</t></si>" * (sheet.MAX_SHARED_STRINGS + 1) + b"</sst>",
+    }
+    parsed: list[bytes] = []
+
+    def spied_load(*args: Any, **kwargs: Any) -> Any:
+        parsed.append(b"")
+        return load_workbook(*args, **kwargs)
+
+    monkeypatch.setattr(sheet, "load_workbook", spied_load)
+    for content in (
+        rezipped(good, bomb),
+        rezipped(good, {"xl/media/padding.bin": bytes(sheet.MAX_INFLATED_BYTES + 1)}),
+        rezipped(good, {f"xl/media/{i}.bin": b"" for i in range(sheet.MAX_ZIP_ENTRIES)}),
+    ):
+        assert len(content) < 200_000
+        error = await refused(c, run(org, inst, admin, content), InvalidInput, "spreadsheet_too_large")
+        assert error.message == "Excel文件内容过大，请删除多余的内容或分批导入"
+    assert parsed == []
+    # Within the zip's limits, the cells walked are bounded too (blank ones included).
+    monkeypatch.setattr(sheet, "MAX_SCANNED_CELLS", 10)
+    await refused(c, run(org, inst, admin, xlsx([good_row(i) for i in range(6)])), InvalidInput,
+                  "spreadsheet_too_large")
+    assert parsed != []
+    monkeypatch.setattr(sheet, "MAX_SCANNED_CELLS", 6 * len(COLUMNS))
+    assert (await run(org, inst, admin, xlsx([good_row(i) for i in range(6)]))).imported == 6
 
 
 async def test_valid_rows_are_written_in_bounded_batches(org: Org, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -85,12 +85,18 @@ class _Expert:
     region_code: str | None
 
 
+async def authorise_import(uow: UnitOfWork, actor_id: int, institution_id: int) -> Actor:
+    """Only the institution's admin imports: checked before an upload is even read, and again by the import."""
+    async with uow:
+        actor = await load_actor(uow, actor_id)
+    require_institution_admin(actor, institution_id)
+    return actor
+
+
 async def import_experts(
     cmd: ImportExperts, uow: UnitOfWork, storage: FileStorage | None = None
 ) -> ExpertsImported:
-    async with uow:
-        actor = await load_actor(uow, cmd.actor_id)
-    require_institution_admin(actor, cmd.institution_id)
+    actor = await authorise_import(uow, cmd.actor_id, cmd.institution_id)
     try:
         check_content(PURPOSES["spreadsheet"], cmd.content)
     except UnsupportedFileType:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import io
 import warnings
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from time import monotonic
 
 from openpyxl import Workbook, load_workbook
 
@@ -25,6 +27,15 @@ warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
 # row 1,048,576 is refused after this many rather than walked for minutes.
 MAX_SCANNED_ROWS = 100_000
 HEADER_SEARCH_ROWS = 5
+# A workbook is a zip: its parts are checked by their declared sizes (zipfile never inflates a part past its
+# declared size) before openpyxl parses anything. A 5,000-row template inflates to a few MB; a bomb of shared
+# strings inflating to hundreds of MB (seconds of CPU and GBs of memory per upload) is refused unparsed.
+MAX_ZIP_ENTRIES = 200
+MAX_INFLATED_BYTES = 60 * 1024 * 1024
+MAX_SHARED_STRINGS = 100_000  # <si> items, counted in every part (the shared-strings part may have any name)
+# Cells walked (blank ones included) and the wall time of one parse, whatever the sheet's shape.
+MAX_SCANNED_CELLS = 2_000_000
+PARSE_SECONDS = 20.0
 
 
 @dataclass(frozen=True)
@@ -34,13 +45,16 @@ class SheetRow:
 
 
 def read_rows(content: bytes) -> list[SheetRow]:
-    """Non-blank data rows; raises InvalidInput for an unreadable file or a missing required column."""
+    """Non-blank data rows; raises InvalidInput for an unreadable file, one too big once inflated, or a missing
+    required column."""
+    deadline = monotonic() + PARSE_SECONDS
+    _check_zip(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # any parser failure on a file that looked like xlsx is the file's fault
         raise _unreadable() from exc
     try:
-        return _walk(workbook)
+        return _walk(workbook, deadline)
     except DomainError:
         raise
     except Exception as exc:  # read-only sheets are parsed lazily: a broken sheet part fails mid-walk
@@ -49,11 +63,34 @@ def read_rows(content: bytes) -> list[SheetRow]:
         workbook.close()
 
 
+def _check_zip(content: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            entries = archive.infolist()
+            if len(entries) > MAX_ZIP_ENTRIES or sum(e.file_size for e in entries) > MAX_INFLATED_BYTES:
+                raise _too_big()
+            strings = 0
+            for entry in entries:
+                with archive.open(entry) as part:
+                    tail = b""
+                    while chunk := part.read(1024 * 1024):
+                        strings += (tail + chunk).count(b"<si") - tail.count(b"<si")
+                        tail = chunk[-2:]
+                        if strings > MAX_SHARED_STRINGS:
+                            raise _too_big()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError) as exc:
+        raise _unreadable() from exc
+
+
+def _too_big() -> InvalidInput:
+    return InvalidInput("Excel文件内容过大，请删除多余的内容或分批导入", code="spreadsheet_too_large")
+
+
 def _unreadable() -> InvalidInput:
     return InvalidInput("无法读取该Excel文件，请下载导入模板重新填写", code="unreadable_spreadsheet")
 
 
-def _walk(workbook: Workbook) -> list[SheetRow]:
+def _walk(workbook: Workbook, deadline: float) -> list[SheetRow]:
     if not workbook.worksheets:
         raise _unreadable()
     sheet = workbook[SHEET_NAME] if SHEET_NAME in workbook.sheetnames else workbook.worksheets[0]
@@ -67,7 +104,11 @@ def _walk(workbook: Workbook) -> list[SheetRow]:
             break
     fields = _columns(header)
     found: list[SheetRow] = []
+    scanned = 0
     for number, cells in rows:
+        scanned += len(cells)
+        if scanned > MAX_SCANNED_CELLS or monotonic() > deadline:
+            raise _too_big()
         if number > MAX_SCANNED_ROWS:
             raise InvalidInput(
                 f"表格超过{MAX_SCANNED_ROWS}行（含空行），请删除表格末尾多余的行后再上传", code="too_many_rows"
