@@ -149,11 +149,16 @@ async def _update_cards(uow: UnitOfWork, review: Review, text: str) -> None:
         .order_by(ReviewTask.id)
     )
     for task in tasks:
-        assert task.userid is not None
-        uow.send_later(
-            "dingtalk.card_update",
-            task.userid,
-            {"out_track_id": task.out_track_id, "card_data": due_update(text)},
-            source=f"review_task:{task.id}",
-            key=card_key(task.out_track_id),
-        )
+        send_due_update(uow, task, text)
+
+
+def send_due_update(uow: UnitOfWork, task: ReviewTask, text: str) -> None:
+    """The task's card shows the due line `text` (after its create, in order with its other updates)."""
+    assert task.userid is not None
+    uow.send_later(
+        "dingtalk.card_update",
+        task.userid,
+        {"out_track_id": task.out_track_id, "card_data": due_update(text)},
+        source=f"review_task:{task.id}",
+        key=card_key(task.out_track_id),
+    )

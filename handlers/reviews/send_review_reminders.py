@@ -20,12 +20,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from cards.keys import card_key
-from cards.review import due_update, escalation_notice, overdue_text, reminder_notice, reminder_text
+from cards.review import escalation_notice, overdue_text, reminder_notice, reminder_text
 from handlers.calendar.office_hours import OfficeHours
 from handlers.reviews.chains import CHAINS, Chain, Deadline, Stage
 from handlers.reviews.clock import overdue_working_days, remind_on
-from handlers.reviews.deadlines import review_hours
+from handlers.reviews.deadlines import review_hours, send_due_update
 from handlers.reviews.reviewers import name_of, reviewers, userid_of
 from store.models.demands import Review, ReviewReminderMark, ReviewStatus, ReviewTask
 from store.models.organisation import Institution
@@ -123,13 +122,7 @@ async def _check(uow: UnitOfWork, review_id: int, hours: OfficeHours, chains: Ma
         for task in fresh:
             if task.userid is None:
                 continue  # its card, once delivered, shows the current state
-            uow.send_later(
-                "dingtalk.card_update",
-                task.userid,
-                {"out_track_id": task.out_track_id, "card_data": due_update(text)},
-                source=f"review_task:{task.id}",
-                key=card_key(task.out_track_id),
-            )
+            send_due_update(uow, task, text)
             if kind == REMIND:
                 notice = reminder_notice(chain.label, review.title, due_on, review.link)
                 uow.send_later(
