@@ -73,8 +73,13 @@ from store.models.outbox import OutboxMessage
 from store.models.points import PointEntry, PointEvent, PointEventKind
 
 FIELDS = DemandFields(
-    title="高精度MEMS压力传感器封装工艺改进", tech_fields=("0101",), description="现有封装良率偏低，需要工艺改进方案。",
-    region_code="330106", expected_result="良率提升到95%以上", fee_ratio_bp=800, budget_fen=50_000_000,
+    title="高精度MEMS压力传感器封装工艺改进",
+    tech_fields=("0101",),
+    description="现有封装良率偏低，需要工艺改进方案。",
+    region_code="330106",
+    expected_result="良率提升到95%以上",
+    fee_ratio_bp=800,
+    budget_fen=50_000_000,
     deadline=date(2099, 6, 30),
 )
 
@@ -93,16 +98,29 @@ def parse_args(argv: list[str] | None = None) -> Options:
     parser.add_argument("--quick", action="store_true", help="100 demands, concurrency 1 and 10")
     parser.add_argument("--demands", type=int, default=1000, help="demands pressed at each concurrency")
     parser.add_argument("--concurrency", type=int, action="append", help="repeatable; default 1, 10, 50")
-    parser.add_argument("--staff", type=int, default=1,
-                        help="staff members the demands are spread over (default 1: every approval credits 张三)")
+    parser.add_argument(
+        "--staff",
+        type=int,
+        default=1,
+        help="staff members the demands are spread over (default 1: every approval credits 张三)",
+    )
     parser.add_argument("--database-url", help="PostgreSQL server to create a scratch database on (default: SQLite)")
-    parser.add_argument("--instances", type=int, default=1,
-                        help="instances of our service, each in its own process with its own Stream connection "
-                             "(default 1: in the bench process)")
+    parser.add_argument(
+        "--instances",
+        type=int,
+        default=1,
+        help="instances of our service, each in its own process with its own Stream connection "
+        "(default 1: in the bench process)",
+    )
     args = parser.parse_args(argv)
     concurrencies = tuple(args.concurrency or ((1, 10) if args.quick else (1, 10, 50)))
-    return Options(100 if args.quick else args.demands, concurrencies, max(1, args.staff), args.database_url,
-                   max(1, args.instances))
+    return Options(
+        100 if args.quick else args.demands,
+        concurrencies,
+        max(1, args.staff),
+        args.database_url,
+        max(1, args.instances),
+    )
 
 
 @dataclass
@@ -135,11 +153,20 @@ async def dingtalk_side(spread_pushes: bool) -> AsyncIterator[dict[str, str]]:
 def bench_settings(database_url: str, side: dict[str, str], root: Path) -> Settings:
     """Our service's settings: the scratch database, the in-process fakeredis, the sandbox DingTalk."""
     return Settings(
-        environment="bench", database_url=database_url, redis_url=None, data_dir=root / "data",
-        log_json=False, audit={"anchor_path": root / "anchor.json"},
-        dingtalk=DingTalkSettings(api_base_url=side["base_url"], oapi_base_url=side["base_url"],
-                                  client_id=side["client_id"], client_secret=side["client_secret"],
-                                  agent_id=side["agent_id"], corp_id=side["corp_id"]),
+        environment="bench",
+        database_url=database_url,
+        redis_url=None,
+        data_dir=root / "data",
+        log_json=False,
+        audit={"anchor_path": root / "anchor.json"},
+        dingtalk=DingTalkSettings(
+            api_base_url=side["base_url"],
+            oapi_base_url=side["base_url"],
+            client_id=side["client_id"],
+            client_secret=side["client_secret"],
+            agent_id=side["agent_id"],
+            corp_id=side["corp_id"],
+        ),
     )
 
 
@@ -169,8 +196,9 @@ async def world(database_url: str, staff: int, instances: int) -> AsyncIterator[
 
 
 @asynccontextmanager
-async def our_service(container: Container, side: dict[str, str], database_url: str, root: Path,
-                      instances: int) -> AsyncIterator[None]:
+async def our_service(
+    container: Container, side: dict[str, str], database_url: str, root: Path, instances: int
+) -> AsyncIterator[None]:
     """One instance: the Stream runner in this process, beside the container (as before --instances). More: each
     instance in its own process, as deployed on several hosts; this process's container only seeds and counts."""
     if instances == 1:
@@ -188,8 +216,12 @@ async def our_service(container: Container, side: dict[str, str], database_url: 
     try:
         for n in range(instances):
             ours, theirs = context.Pipe()
-            process = context.Process(target=serve_instance, args=(theirs, side, database_url, str(root / f"i{n}")),
-                                      name=f"kezhuan-{n}", daemon=True)
+            process = context.Process(
+                target=serve_instance,
+                args=(theirs, side, database_url, str(root / f"i{n}")),
+                name=f"kezhuan-{n}",
+                daemon=True,
+            )
             process.start()
             started.append((ours, process))
         for n, (ours, _) in enumerate(started):
@@ -244,28 +276,46 @@ async def organisation(container: Container, staff_count: int) -> tuple[list[int
     regions, registry = Regions.load(), SandboxBusinessRegistry()
     async with container.uow() as uow:
         now = uow.clock.now()
-        root = Account(name="系统管理员", mobile="13900000000", status=AccountStatus.ACTIVE, created_at=now,
-                       updated_at=now)
+        root = Account(
+            name="系统管理员", mobile="13900000000", status=AccountStatus.ACTIVE, created_at=now, updated_at=now
+        )
         uow.session.add(root)
         await uow.session.flush()
         uow.session.add(AccountRole(account_id=root.id, role=Role.SYSTEM_ADMIN, scope_key="", created_at=now))
         await uow.commit()
-    inst = await create_institution(CreateInstitution(
-        actor_id=root.id, name="浙江大学技术转移中心", credit_code="12330000470003281H", type="university",
-        region_code="330106", admin_name="林管理", admin_mobile=ADMIN_MOBILE), container.uow(), regions)
+    inst = await create_institution(
+        CreateInstitution(
+            actor_id=root.id,
+            name="浙江大学技术转移中心",
+            credit_code="12330000470003281H",
+            type="university",
+            region_code="330106",
+            admin_name="林管理",
+            admin_mobile=ADMIN_MOBILE,
+        ),
+        container.uow(),
+        regions,
+    )
     admin = inst.admin_account_id
-    centre = (await create_centre(CreateCentre(admin, inst.institution_id, "杭州西湖分中心", "330106"),
-                                  container.uow(), regions)).centre_id
+    centre = (
+        await create_centre(
+            CreateCentre(admin, inst.institution_id, "杭州西湖分中心", "330106"), container.uow(), regions
+        )
+    ).centre_id
     people = [("张三", STAFF_MOBILE)] + [(f"技转{n}", f"137{n:08d}") for n in range(1, staff_count)]
-    staff = [await add_staff(AddStaff(admin, centre, name, mobile, "技术经纪人"), container.uow())
-             for name, mobile in people]
-    enterprise = await add_enterprise(AddEnterprise(admin, inst.institution_id, "杭州云栖智能传感科技有限公司"),
-                                      container.uow(), registry, regions)
-    await add_enterprise_contact(AddEnterpriseContact(admin, enterprise.enterprise_id, "陈经理", "总经理",
-                                                      "13900000005"), container.uow())
+    staff = [
+        await add_staff(AddStaff(admin, centre, name, mobile, "技术经纪人"), container.uow()) for name, mobile in people
+    ]
+    enterprise = await add_enterprise(
+        AddEnterprise(admin, inst.institution_id, "杭州云栖智能传感科技有限公司"), container.uow(), registry, regions
+    )
+    await add_enterprise_contact(
+        AddEnterpriseContact(admin, enterprise.enterprise_id, "陈经理", "总经理", "13900000005"), container.uow()
+    )
     async with container.sessionmaker() as session, session.begin():
-        userids = [(admin, ADMIN_USERID)] + [(s.account_id, f"{STAFF_USERID}-{n}" if n else STAFF_USERID)
-                                             for n, s in enumerate(staff)]
+        userids = [(admin, ADMIN_USERID)] + [
+            (s.account_id, f"{STAFF_USERID}-{n}" if n else STAFF_USERID) for n, s in enumerate(staff)
+        ]
         for account_id, userid in userids:
             session.add(DingTalkBinding(account_id=account_id, userid=userid, created_at=container.clock.now()))
     return [s.account_id for s in staff], enterprise.enterprise_id
@@ -280,9 +330,15 @@ async def seed(w: World, count: int, batch: int) -> tuple[list[int], int]:
         submitted = await submit_demand(SubmitDemand(staff_id, w.enterprise_id, FIELDS, False), w.container.uow())
         ids.append(submitted.demand_id)
     before = await cards(w)
-    relay = Relay(sessionmaker=w.container.sessionmaker, channels=w.container.channels,
-                  coordination=w.container.coordination, clock=w.container.clock, settings=w.container.settings.outbox,
-                  timezone=w.container.timezone, relay_id=f"bench-seed-{batch}")
+    relay = Relay(
+        sessionmaker=w.container.sessionmaker,
+        channels=w.container.channels,
+        coordination=w.container.coordination,
+        clock=w.container.clock,
+        settings=w.container.settings.outbox,
+        timezone=w.container.timezone,
+        relay_id=f"bench-seed-{batch}",
+    )
     # The cards and the to-dos, as the relay delivers them within seconds of a submission: a press then
     # completes each to-do DingTalk holds. Notices wait in the outbox; they play no part in a press.
     relay.channels = {name: c for name, c in relay.channels.items() if name in ("dingtalk.card", "dingtalk.todo")}
@@ -306,30 +362,60 @@ class Round:
 
 async def press_all(w: World, skip: int, concurrency: int) -> Round:
     """DingTalk's side presses 通过 on every card from `skip` on and redelivers each frame once."""
-    async with w.http.post(f"{w.base_url}/_bench/press", json={"skip": skip, "concurrency": concurrency},
-                           timeout=aiohttp.ClientTimeout(total=None)) as response:
+    async with w.http.post(
+        f"{w.base_url}/_bench/press",
+        json={"skip": skip, "concurrency": concurrency},
+        timeout=aiohttp.ClientTimeout(total=None),
+    ) as response:
         measured = await response.json()
-    return Round(concurrency, measured["latencies"], measured["redelivery_latencies"], measured["elapsed"],
-                 measured["errors"])
+    return Round(
+        concurrency, measured["latencies"], measured["redelivery_latencies"], measured["elapsed"], measured["errors"]
+    )
 
 
 async def notices(w: World) -> int:
     async with w.container.sessionmaker() as session:
-        return int(await session.scalar(select(func.count()).select_from(OutboxMessage).where(
-            OutboxMessage.channel == "dingtalk.work_notice", OutboxMessage.recipient.startswith(STAFF_USERID))) or 0)
+        return int(
+            await session.scalar(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(
+                    OutboxMessage.channel == "dingtalk.work_notice", OutboxMessage.recipient.startswith(STAFF_USERID)
+                )
+            )
+            or 0
+        )
 
 
 async def effects(w: World, demand_ids: list[int], notices_before: int) -> tuple[int, int]:
     """(decisions, duplicates): demands now 对接中, and effects beyond one per demand: approve events, points
     entries for the approval, work notices to the staff member."""
     async with w.container.sessionmaker() as session:
-        decided = int(await session.scalar(select(func.count()).select_from(Demand).where(
-            Demand.id.in_(demand_ids), Demand.status == DemandStatus.DOCKING)) or 0)
-        approvals = int(await session.scalar(select(func.count()).select_from(DemandEvent).where(
-            DemandEvent.demand_id.in_(demand_ids), DemandEvent.action == "approve")) or 0)
-        entries = int(await session.scalar(select(func.count()).select_from(PointEntry).join(
-            PointEvent, PointEvent.id == PointEntry.event_id).where(
-            PointEvent.demand_id.in_(demand_ids), PointEvent.kind == PointEventKind.DEMAND_APPROVED)) or 0)
+        decided = int(
+            await session.scalar(
+                select(func.count())
+                .select_from(Demand)
+                .where(Demand.id.in_(demand_ids), Demand.status == DemandStatus.DOCKING)
+            )
+            or 0
+        )
+        approvals = int(
+            await session.scalar(
+                select(func.count())
+                .select_from(DemandEvent)
+                .where(DemandEvent.demand_id.in_(demand_ids), DemandEvent.action == "approve")
+            )
+            or 0
+        )
+        entries = int(
+            await session.scalar(
+                select(func.count())
+                .select_from(PointEntry)
+                .join(PointEvent, PointEvent.id == PointEntry.event_id)
+                .where(PointEvent.demand_id.in_(demand_ids), PointEvent.kind == PointEventKind.DEMAND_APPROVED)
+            )
+            or 0
+        )
     told = await notices(w) - notices_before
     return decided, (approvals - decided) + max(0, entries - decided) + max(0, told - decided)
 
@@ -345,7 +431,10 @@ async def run(options: Options) -> dict[str, Any]:
             result = await press_all(w, skip, concurrency)
             decisions, duplicates = await effects(w, demand_ids, told_before)
             rounds[str(concurrency)] = {
-                "demands": len(demand_ids), "decisions": decisions, "duplicates": duplicates, "errors": result.errors,
+                "demands": len(demand_ids),
+                "decisions": decisions,
+                "duplicates": duplicates,
+                "errors": result.errors,
                 "ack_p50_ms": round(percentile(result.latencies, 0.50) * 1000, 2),
                 "ack_p99_ms": round(percentile(result.latencies, 0.99) * 1000, 2),
                 "redelivery_p99_ms": round(percentile(result.redelivery_latencies, 0.99) * 1000, 2),
@@ -356,11 +445,15 @@ async def run(options: Options) -> dict[str, Any]:
     headline = rounds.get("10") or next(iter(rounds.values()))
     return {
         "backend": "sqlite" if options.database_url is None or is_sqlite(options.database_url) else "postgresql",
-        "ack_p50_ms": headline["ack_p50_ms"], "ack_p99_ms": headline["ack_p99_ms"],
+        "ack_p50_ms": headline["ack_p50_ms"],
+        "ack_p99_ms": headline["ack_p99_ms"],
         "decisions_per_s": headline["decisions_per_s"],
-        "decisions": headline["decisions"], "duplicates": sum(r["duplicates"] for r in rounds.values()),
-        "errors": sum(r["errors"] for r in rounds.values()), "demands_per_round": options.demands,
-        "staff": options.staff, "instances": options.instances,
+        "decisions": headline["decisions"],
+        "duplicates": sum(r["duplicates"] for r in rounds.values()),
+        "errors": sum(r["errors"] for r in rounds.values()),
+        "demands_per_round": options.demands,
+        "staff": options.staff,
+        "instances": options.instances,
         "rounds": rounds,
     }
 
@@ -370,8 +463,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING)
     summary = asyncio.run(run(options))
     emit(json.dumps(summary, ensure_ascii=False))
-    ok = summary["duplicates"] == 0 and summary["errors"] == 0 and all(
-        r["decisions"] == r["demands"] for r in summary["rounds"].values())
+    ok = (
+        summary["duplicates"] == 0
+        and summary["errors"] == 0
+        and all(r["decisions"] == r["demands"] for r in summary["rounds"].values())
+    )
     return 0 if ok else 1
 
 

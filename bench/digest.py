@@ -67,13 +67,17 @@ def parse_args(argv: list[str] | None = None) -> Options:
     parser.add_argument("--experts", type=int, default=100_000)
     parser.add_argument("--demands", type=int, default=DEMANDS)
     parser.add_argument("--chunk-size", type=int, default=DigestPolicy().chunk_size)
-    parser.add_argument("--database-url", default="postgresql+asyncpg://postgres@127.0.0.1:5432/test",
-                        help="PostgreSQL server to create a scratch database on")
+    parser.add_argument(
+        "--database-url",
+        default="postgresql+asyncpg://postgres@127.0.0.1:5432/test",
+        help="PostgreSQL server to create a scratch database on",
+    )
     args = parser.parse_args(argv)
     if is_sqlite(args.database_url):
         parser.error("the digest benchmark measures PostgreSQL")
-    return Options(10_000 if args.quick else args.experts, args.demands, args.chunk_size, args.database_url,
-                   1 if args.quick else 2)
+    return Options(
+        10_000 if args.quick else args.experts, args.demands, args.chunk_size, args.database_url, 1 if args.quick else 2
+    )
 
 
 def _seed_sql(experts: int, demands: int, now: datetime) -> list[tuple[str, dict[str, Any]]]:
@@ -134,8 +138,14 @@ def _seed_sql(experts: int, demands: int, now: datetime) -> list[tuple[str, dict
     for statement in statements:
         for name, value in sizes.items():  # integers, inlined: asyncpg cannot type `$1 + $2` placeholders
             statement = statement.replace(name, value)
-        out.append((statement.replace(":now", "CAST(:now AS timestamptz)").replace(
-            "CAST(:now AS timestamptz)::timestamptz", "CAST(:now AS timestamptz)"), common))
+        out.append(
+            (
+                statement.replace(":now", "CAST(:now AS timestamptz)").replace(
+                    "CAST(:now AS timestamptz)::timestamptz", "CAST(:now AS timestamptz)"
+                ),
+                common,
+            )
+        )
     return out
 
 
@@ -149,8 +159,10 @@ async def seed(url: str, options: Options, now: datetime) -> float:
         async with engine.begin() as conn:
             for name, values in (("bench_fields", codes), ("bench_leaves", leaves)):
                 await conn.execute(text(f"CREATE TABLE {name} (idx int PRIMARY KEY, code text)"))
-                await conn.execute(text(f"INSERT INTO {name} VALUES (:idx, :code)"),
-                                   [{"idx": i, "code": c} for i, c in enumerate(values)])
+                await conn.execute(
+                    text(f"INSERT INTO {name} VALUES (:idx, :code)"),
+                    [{"idx": i, "code": c} for i, c in enumerate(values)],
+                )
             for statement, params in _seed_sql(options.experts, options.demands, now):
                 used = {k: v for k, v in params.items() if f":{k}" in statement}
                 await conn.execute(text(statement), used)
@@ -162,10 +174,19 @@ async def seed(url: str, options: Options, now: datetime) -> float:
 async def floor(url: str, policy: DigestPolicy, now: datetime, experts: int, runs: int) -> tuple[float, int]:
     """The same pairs, by the same statement, inserted by PostgreSQL alone; the last of `runs` is timed."""
     day = now.astimezone(SHANGHAI).date()
-    select_pairs = matches(dialect="postgresql", app_id=policy.app_id, business_date=day,
-                           first_window=first_window(day, policy, SHANGHAI), lo=0, hi=experts + 1).subquery()
-    compiled = select_pairs.select().with_only_columns(select_pairs.c.expert_id, select_pairs.c.id).compile(
-        dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})  # type: ignore[no-untyped-call]
+    select_pairs = matches(
+        dialect="postgresql",
+        app_id=policy.app_id,
+        business_date=day,
+        first_window=first_window(day, policy, SHANGHAI),
+        lo=0,
+        hi=experts + 1,
+    ).subquery()
+    compiled = (
+        select_pairs.select()
+        .with_only_columns(select_pairs.c.expert_id, select_pairs.c.id)
+        .compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})  # type: ignore[no-untyped-call]
+    )
     engine = create_engine(url)
     try:
         async with engine.begin() as conn:
@@ -203,8 +224,13 @@ async def run(options: Options) -> dict[str, Any]:
             async with engine.connect() as conn:
                 subscriptions = (await conn.execute(text("SELECT count(*) FROM expert_subscriptions"))).scalar_one()
             started = time.perf_counter()
-            result = await run_digest(RunDigest(now.astimezone(SHANGHAI).date(), "bench", "bench"),
-                                      lambda: UnitOfWork(sessionmaker, clock), policy, SHANGHAI, not_paused)
+            result = await run_digest(
+                RunDigest(now.astimezone(SHANGHAI).date(), "bench", "bench"),
+                lambda: UnitOfWork(sessionmaker, clock),
+                policy,
+                SHANGHAI,
+                not_paused,
+            )
             seconds = time.perf_counter() - started
         finally:
             await engine.dispose()

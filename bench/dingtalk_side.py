@@ -69,8 +69,7 @@ async def press_all(base_url: str, items: list[InboxItem], concurrency: int) -> 
         started = time.perf_counter()
         await asyncio.gather(*(worker(http) for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
-    return {"latencies": sorted(latencies), "redelivery_latencies": sorted(again), "elapsed": elapsed,
-            "errors": errors}
+    return {"latencies": sorted(latencies), "redelivery_latencies": sorted(again), "elapsed": elapsed, "errors": errors}
 
 
 def build_app(spread_pushes: bool = False) -> tuple[web.Application, DingTalkSandboxState]:
@@ -92,7 +91,7 @@ def build_app(spread_pushes: bool = False) -> tuple[web.Application, DingTalkSan
 
     async def press(request: web.Request) -> web.Response:
         body = await request.json()
-        items = review_cards(sandbox)[int(body["skip"]):]
+        items = review_cards(sandbox)[int(body["skip"]) :]
         return web.json_response(await press_all(str(request.url.origin()), items, int(body["concurrency"])))
 
     app.router.add_get("/_bench/cards", cards)
@@ -108,8 +107,15 @@ async def _serve(conn: Connection, spread_pushes: bool) -> None:
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    conn.send({"base_url": f"http://127.0.0.1:{port}", "client_id": state.client_id,
-               "client_secret": state.client_secret, "agent_id": state.agent_id, "corp_id": state.corp_id})
+    conn.send(
+        {
+            "base_url": f"http://127.0.0.1:{port}",
+            "client_id": state.client_id,
+            "client_secret": state.client_secret,
+            "agent_id": state.agent_id,
+            "corp_id": state.corp_id,
+        }
+    )
     try:
         # Serve until the bench closes its end of the pipe.
         await asyncio.get_running_loop().run_in_executor(None, until_closed, conn)

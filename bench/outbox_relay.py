@@ -212,9 +212,7 @@ async def latencies_ms(container: Container, *, since: datetime | None) -> tuple
     async with container.sessionmaker() as session:
         rows = (
             await session.execute(
-                select(OutboxMessage.created_at, OutboxMessage.sent_at).where(
-                    OutboxMessage.status == OutboxStatus.SENT
-                )
+                select(OutboxMessage.created_at, OutboxMessage.sent_at).where(OutboxMessage.status == OutboxStatus.SENT)
             )
         ).all()
     sent_times = [sent for _, sent in rows if sent is not None]
@@ -263,8 +261,12 @@ async def _measure(container: Container, options: Options, backend: str, state: 
     stop = asyncio.Event()
     relays = [
         Relay(
-            sessionmaker=container.sessionmaker, channels=container.channels, coordination=container.coordination,
-            clock=container.clock, settings=container.settings.outbox, timezone=container.timezone,
+            sessionmaker=container.sessionmaker,
+            channels=container.channels,
+            coordination=container.coordination,
+            clock=container.clock,
+            settings=container.settings.outbox,
+            timezone=container.timezone,
             relay_id=f"bench-relay-{n}",
         )
         for n in range(options.relays)
@@ -288,8 +290,10 @@ async def _measure(container: Container, options: Options, backend: str, state: 
             if now - last_report >= 1.0:
                 last_report = now
                 elapsed = now - started
-                emit(f"  {elapsed:6.1f}s  sent {sent}/{options.messages}  ({sent / elapsed:,.0f} msg/s)  "
-                     f"provider saw {len(state.deliveries)}")
+                emit(
+                    f"  {elapsed:6.1f}s  sent {sent}/{options.messages}  ({sent / elapsed:,.0f} msg/s)  "
+                    f"provider saw {len(state.deliveries)}"
+                )
             if now - started > options.timeout:
                 emit(f"  timed out after {options.timeout:g}s with {sent}/{options.messages} sent")
                 break
@@ -302,8 +306,10 @@ async def _measure(container: Container, options: Options, backend: str, state: 
     cpu_seconds = time.process_time() - cpu_started
     values, last_sent = await latencies_ms(container, since=started_at if options.prefill else None)
     seconds = (last_sent - started_at).total_seconds() if last_sent else time.perf_counter() - started
-    emit(f"  done: {len(values)} sent in {seconds:.2f}s; enqueue took {enqueue_seconds:.2f}s; "
-         f"provider saw {len(state.deliveries)} (duplicates: {len(state.deliveries) - len(values)})")
+    emit(
+        f"  done: {len(values)} sent in {seconds:.2f}s; enqueue took {enqueue_seconds:.2f}s; "
+        f"provider saw {len(state.deliveries)} (duplicates: {len(state.deliveries) - len(values)})"
+    )
     return {
         "messages": options.messages,
         "relays": options.relays,

@@ -75,14 +75,24 @@ async def organisation(sessionmaker: async_sessionmaker[AsyncSession], options: 
             admin = account(f"管理员{i}")
             session.add(admin)
             await session.flush()
-            inst = Institution(name=f"机构{i}", credit_code=f"BENCH{i:013d}", type="university", service_types=[],
-                               min_fee_ratio_bp=500, introduction="", region_code="330106",
-                               admin_account_id=admin.id, created_at=now, updated_at=now)
+            inst = Institution(
+                name=f"机构{i}",
+                credit_code=f"BENCH{i:013d}",
+                type="university",
+                service_types=[],
+                min_fee_ratio_bp=500,
+                introduction="",
+                region_code="330106",
+                admin_account_id=admin.id,
+                created_at=now,
+                updated_at=now,
+            )
             session.add(inst)
             await session.flush()
             for j in range(2):
-                centre = Centre(institution_id=inst.id, name=f"中心{i}-{j}", region_code="330106", created_at=now,
-                                updated_at=now)
+                centre = Centre(
+                    institution_id=inst.id, name=f"中心{i}-{j}", region_code="330106", created_at=now, updated_at=now
+                )
                 session.add(centre)
                 centres.append(centre)
         await session.flush()
@@ -92,16 +102,24 @@ async def organisation(sessionmaker: async_sessionmaker[AsyncSession], options: 
             session.add(person)
             await session.flush()
             centre = centres[s % len(centres)]
-            session.add(StaffMember(account_id=person.id, institution_id=centre.institution_id, centre_id=centre.id,
-                                    position="技术经理", created_at=now))
+            session.add(
+                StaffMember(
+                    account_id=person.id,
+                    institution_id=centre.institution_id,
+                    centre_id=centre.id,
+                    position="技术经理",
+                    created_at=now,
+                )
+            )
             staff.append(person.id)
         experts: list[int] = []
         for e in range(options.experts):
             person = account(f"专家{e}")
             session.add(person)
             await session.flush()
-            expert = Expert(account_id=person.id, title="教授", employer="大学", introduction="", created_at=now,
-                            updated_at=now)
+            expert = Expert(
+                account_id=person.id, title="教授", employer="大学", introduction="", created_at=now, updated_at=now
+            )
             session.add(expert)
             await session.flush()
             experts.append(expert.id)

@@ -70,11 +70,20 @@ async def serve_ours(port: int, database_url: str, redis_url: str | None) -> Non
 
     configure_logging(level="INFO", json_output=True)
     settings = Settings(
-        environment="bench", database_url=database_url, redis_url=redis_url, host="127.0.0.1", port=port,
+        environment="bench",
+        database_url=database_url,
+        redis_url=redis_url,
+        host="127.0.0.1",
+        port=port,
         data_dir=Path(tempfile.gettempdir()) / "kz-bench",
         # Pushes are signed once before the run; a wide window keeps long runs from going stale.
-        wechat=WeChatSettings(app_id=APP_ID, app_secret=SecretStr("bench-secret"), token=SecretStr(TOKEN),
-                              encoding_aes_key=SecretStr(AES_KEY), timestamp_window_seconds=86400.0),
+        wechat=WeChatSettings(
+            app_id=APP_ID,
+            app_secret=SecretStr("bench-secret"),
+            token=SecretStr(TOKEN),
+            encoding_aes_key=SecretStr(AES_KEY),
+            timestamp_window_seconds=86400.0,
+        ),
     )
     container = await build_container(settings)
     runner = web.AppRunner(create_web_app(container), access_log=None)
@@ -156,19 +165,31 @@ def prepare(count: int, port: int, msg_base: int, *, close: bool = False) -> lis
     timestamp = str(int(time.time()))
     for i in range(count):
         openid, nonce = f"oBench{i % 5000:05d}", secrets.token_hex(5)
-        plain = (f"<xml><ToUserName><![CDATA[{GH_ID}]]></ToUserName><FromUserName><![CDATA[{openid}]]>"
-                 f"</FromUserName><CreateTime>{timestamp}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
-                 f"<Content><![CDATA[帮助]]></Content><MsgId>{msg_base + i}</MsgId></xml>")
+        plain = (
+            f"<xml><ToUserName><![CDATA[{GH_ID}]]></ToUserName><FromUserName><![CDATA[{openid}]]>"
+            f"</FromUserName><CreateTime>{timestamp}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+            f"<Content><![CDATA[帮助]]></Content><MsgId>{msg_base + i}</MsgId></xml>"
+        )
         envelope = crypto.encrypt_message(plain, nonce, timestamp)
         encrypted = envelope.split("<Encrypt><![CDATA[", 1)[1].split("]]>", 1)[0]
-        query = urlencode({"signature": sign(TOKEN, timestamp, nonce), "timestamp": timestamp, "nonce": nonce,
-                           "openid": openid, "encrypt_type": "aes",
-                           "msg_signature": sign(TOKEN, timestamp, nonce, encrypted)})
-        body = (f"<xml><ToUserName><![CDATA[{GH_ID}]]></ToUserName>"
-                f"<Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>").encode()
+        query = urlencode(
+            {
+                "signature": sign(TOKEN, timestamp, nonce),
+                "timestamp": timestamp,
+                "nonce": nonce,
+                "openid": openid,
+                "encrypt_type": "aes",
+                "msg_signature": sign(TOKEN, timestamp, nonce, encrypted),
+            }
+        )
+        body = (
+            f"<xml><ToUserName><![CDATA[{GH_ID}]]></ToUserName><Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>"
+        ).encode()
         connection = "Connection: close\r\n" if close else ""
-        head = (f"POST /wechat/callback?{query} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{connection}"
-                f"Content-Type: text/xml\r\nContent-Length: {len(body)}\r\n\r\n").encode()
+        head = (
+            f"POST /wechat/callback?{query} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{connection}"
+            f"Content-Type: text/xml\r\nContent-Length: {len(body)}\r\n\r\n"
+        ).encode()
         prepared.append(Prepared(head + body, openid, nonce, timestamp))
     return prepared
 
@@ -273,8 +294,10 @@ def start_ours(port: int, database_url: str, redis_url: str | None, workers: int
         args += ["--redis-url", redis_url]
     logs = Path(tempfile.gettempdir()) / "kz-bench"
     logs.mkdir(parents=True, exist_ok=True)
-    procs = [subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL,
-                              stderr=(logs / f"ours-{n}.log").open("wb")) for n in range(workers)]
+    procs = [
+        subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=(logs / f"ours-{n}.log").open("wb"))
+        for n in range(workers)
+    ]
     wait_ready(port, "/healthz")
     return procs
 
@@ -282,9 +305,23 @@ def start_ours(port: int, database_url: str, redis_url: str | None, workers: int
 def start_peer(port: int, workers: int) -> list[subprocess.Popen[bytes]]:
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     proc = subprocess.Popen(
-        [gunicorn, "-w", str(workers), "-k", "sync", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-         "--backlog", "2048", "bench.wechat_callback:werobot_app()"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            gunicorn,
+            "-w",
+            str(workers),
+            "-k",
+            "sync",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--backlog",
+            "2048",
+            "bench.wechat_callback:werobot_app()",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     params = urlencode({"signature": sign(TOKEN, "1", "2"), "timestamp": "1", "nonce": "2", "echostr": "ok"})
     wait_ready(port, f"/?{params}")
@@ -310,8 +347,12 @@ async def measure(name: str, port: int, count: int, concurrency: int, warmup: in
     bad = check(result, requests)
     errors = result.errors + bad + (count - len(result.replies) - result.errors)
     return {
-        "name": name, "requests": count, "errors": errors, "rps": round(len(result.replies) / result.elapsed, 1),
-        "p50_ms": round(percentile(result.latencies, 0.50), 2), "p99_ms": round(percentile(result.latencies, 0.99), 2),
+        "name": name,
+        "requests": count,
+        "errors": errors,
+        "rps": round(len(result.replies) / result.elapsed, 1),
+        "p50_ms": round(percentile(result.latencies, 0.50), 2),
+        "p99_ms": round(percentile(result.latencies, 0.99), 2),
     }
 
 
@@ -325,8 +366,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--close", action="store_true",
-                        help="a new connection per request for both (gunicorn's sync workers never keep one alive)")
+    parser.add_argument(
+        "--close",
+        action="store_true",
+        help="a new connection per request for both (gunicorn's sync workers never keep one alive)",
+    )
     parser.add_argument("--rounds", type=int, help="interleaved rounds per server (medians reported)")
     parser.add_argument("--serve-ours", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
@@ -355,13 +399,21 @@ def main() -> None:
         stop(procs)
     ours, peer = (_median(runs["ours"]), _median(runs["werobot"]))
     summary = {
-        "ours_rps": ours["rps"], "peer_rps": peer["rps"],
+        "ours_rps": ours["rps"],
+        "peer_rps": peer["rps"],
         "ratio": round(ours["rps"] / peer["rps"], 2) if peer["rps"] else None,
-        "ours_p99_ms": ours["p99_ms"], "peer_p99_ms": peer["p99_ms"],
-        "ours_p50_ms": ours["p50_ms"], "peer_p50_ms": peer["p50_ms"],
-        "errors": sum(r["errors"] for rs in runs.values() for r in rs), "requests_each": count * rounds,
-        "rounds": rounds, "concurrency": args.concurrency, "workers_each": args.workers,
-        "keep_alive": not args.close, "cpus": os.cpu_count(), **backends,
+        "ours_p99_ms": ours["p99_ms"],
+        "peer_p99_ms": peer["p99_ms"],
+        "ours_p50_ms": ours["p50_ms"],
+        "peer_p50_ms": peer["p50_ms"],
+        "errors": sum(r["errors"] for rs in runs.values() for r in rs),
+        "requests_each": count * rounds,
+        "rounds": rounds,
+        "concurrency": args.concurrency,
+        "workers_each": args.workers,
+        "keep_alive": not args.close,
+        "cpus": os.cpu_count(),
+        **backends,
     }
     sys.stdout.write(json.dumps(summary) + "\n")
     if summary["errors"]:

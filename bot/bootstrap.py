@@ -131,8 +131,9 @@ def working_calendar(settings: Settings, clock: Clock | None = None) -> ChineseW
 def office_hours(settings: Settings, calendar: ChineseWorkingCalendar | None = None) -> OfficeHours:
     """The working-day calendar and its office hours."""
     cal = settings.calendar
-    return OfficeHours(calendar or working_calendar(settings), ZoneInfo(settings.timezone), cal.office_opens,
-                       cal.office_closes)
+    return OfficeHours(
+        calendar or working_calendar(settings), ZoneInfo(settings.timezone), cal.office_opens, cal.office_closes
+    )
 
 
 def follow_up_policy(settings: Settings) -> FollowUpReminderPolicy:
@@ -143,8 +144,11 @@ def digest_policy(settings: Settings) -> DigestPolicy:
     """The daily digest's template, page, schedule and cap; built once per process (the sandbox's account
     in sandbox mode)."""
     wechat = resolve_wechat_config(settings)
-    return DigestPolicy(app_id=wechat.app_id if wechat else "", miniapp_app_id=wechat.miniapp_app_id if wechat else "",
-                        **settings.digest.model_dump())
+    return DigestPolicy(
+        app_id=wechat.app_id if wechat else "",
+        miniapp_app_id=wechat.miniapp_app_id if wechat else "",
+        **settings.digest.model_dump(),
+    )
 
 
 def export_library_environment(settings: Settings) -> None:

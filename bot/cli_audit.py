@@ -36,14 +36,17 @@ def verify_command(settings: Settings) -> None:
     for name in report.unreadable:
         click.echo(f"not readable back (compare by hand): {name}")
     if not findings and report.incomplete:
-        click.echo(f"audit chain INCOMPLETE: intact in the database ({report.chains} chains, {report.entries} "
-                   f"entries, {report.checkpoints} checkpoints), but not every anchor could be compared")
+        click.echo(
+            f"audit chain INCOMPLETE: intact in the database ({report.chains} chains, {report.entries} "
+            f"entries, {report.checkpoints} checkpoints), but not every anchor could be compared"
+        )
         for reason in report.incomplete:
             click.echo(f"  {reason}")
         raise SystemExit(2)
     if not findings:
-        click.echo(f"audit chain intact: {report.chains} chains, {report.entries} entries, "
-                   f"{report.checkpoints} checkpoints")
+        click.echo(
+            f"audit chain intact: {report.chains} chains, {report.entries} entries, {report.checkpoints} checkpoints"
+        )
         return
     click.echo(f"audit chain BROKEN: {len(findings)} finding(s); first: {findings[0].describe()}")
     for finding in findings:

@@ -46,5 +46,4 @@ def run_command(settings: Settings, day: date | None) -> None:
     done = asyncio.run(run())
     if done.status == "busy":
         raise click.ClickException(f"a digest run for {done.business_date} is in progress on another instance")
-    click.echo(f"digest {done.business_date}: {done.status}, {done.messages} message(s), "
-               f"{done.pairs} demand(s) paired")
+    click.echo(f"digest {done.business_date}: {done.status}, {done.messages} message(s), {done.pairs} demand(s) paired")

@@ -30,5 +30,7 @@ def rebuild_command(settings: Settings, version: int | None) -> None:
             await container.aclose()
 
     done = asyncio.run(run())
-    click.echo(f"rule set v{done.rule_set_version}: {done.events} event(s) -> {done.entries} entr(ies), "
-               f"{done.total_points} point(s) in total")
+    click.echo(
+        f"rule set v{done.rule_set_version}: {done.events} event(s) -> {done.entries} entr(ies), "
+        f"{done.total_points} point(s) in total"
+    )

@@ -101,8 +101,12 @@ REDIS_SOCKET_TIMEOUT_SECONDS = 5.0
 
 def connect(url: str | None) -> Redis:
     if url:
-        return Redis.from_url(url, decode_responses=True, socket_connect_timeout=REDIS_CONNECT_TIMEOUT_SECONDS,
-                              socket_timeout=REDIS_SOCKET_TIMEOUT_SECONDS)
+        return Redis.from_url(
+            url,
+            decode_responses=True,
+            socket_connect_timeout=REDIS_CONNECT_TIMEOUT_SECONDS,
+            socket_timeout=REDIS_SOCKET_TIMEOUT_SECONDS,
+        )
     import fakeredis  # only for the single-process, no-Redis configuration
 
     return fakeredis.FakeAsyncRedis(decode_responses=True)
@@ -138,7 +142,14 @@ class Coordination:
         return float(waited) / 1000.0
 
     async def admit(
-        self, *, bucket: str, per_second: float, counter: str, period: str, cap: int, now: datetime,
+        self,
+        *,
+        bucket: str,
+        per_second: float,
+        counter: str,
+        period: str,
+        cap: int,
+        now: datetime,
         ttl_seconds: int = 2 * 86400,
     ) -> float | None:
         """One round trip for a rate bucket and a daily counter together.
@@ -155,9 +166,7 @@ class Coordination:
             return None
         return 0.0 if int(code) == 1 else float(value) / 1000.0
 
-    async def take_within(
-        self, windows: Sequence[tuple[str, float, int]], *, now: datetime
-    ) -> float:
+    async def take_within(self, windows: Sequence[tuple[str, float, int]], *, now: datetime) -> float:
         """Count one use under every (name, window seconds, cap) when each rolling window has room: 0.0.
 
         Otherwise nothing is counted and the answer is the seconds until every window has room again. One

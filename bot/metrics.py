@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Gauge, Histogram
 
-http_requests = Counter(
-    "kezhuan_http_requests_total", "HTTP requests served", ["method", "route", "status"]
-)
+http_requests = Counter("kezhuan_http_requests_total", "HTTP requests served", ["method", "route", "status"])
 http_latency = Histogram("kezhuan_http_request_seconds", "HTTP request latency", ["route"])
 callback_latency = Histogram(
-    "kezhuan_callback_seconds", "Time to answer a platform callback", ["channel"],
+    "kezhuan_callback_seconds",
+    "Time to answer a platform callback",
+    ["channel"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
 )
 outbox_depth = Gauge("kezhuan_outbox_depth", "Outbox rows not yet sent", ["channel", "status"])
 outbox_sent = Counter("kezhuan_outbox_sent_total", "Messages the provider accepted", ["channel"])
-outbox_failures = Counter(
-    "kezhuan_outbox_failures_total", "Failed delivery attempts", ["channel", "kind"]
-)
+outbox_failures = Counter("kezhuan_outbox_failures_total", "Failed delivery attempts", ["channel", "kind"])
 outbox_deferred = Counter(
     "kezhuan_outbox_deferred_total", "Messages held back by our own limits", ["channel", "reason"]
 )
@@ -25,9 +23,7 @@ outbox_possible_duplicates = Counter(
     "Re-sent after a relay died mid-send on a channel without an idempotency key",
     ["channel"],
 )
-channel_paused = Counter(
-    "kezhuan_channel_paused_total", "Times a provider paused a whole channel (alert)", ["channel"]
-)
+channel_paused = Counter("kezhuan_channel_paused_total", "Times a provider paused a whole channel (alert)", ["channel"])
 calendar_uncovered_years = Counter(
     "kezhuan_calendar_uncovered_year_total",
     "Days on which a year without a State Council holiday schedule was counted Monday-Friday (alert)",
@@ -39,12 +35,14 @@ calendar_year_without_schedule = Gauge(
     ["year"],
 )
 digest_alerts = Counter(
-    "kezhuan_digest_alerts_total", "Daily digest runs stopped early (paused by the 45009 quota, or the daily cap)",
+    "kezhuan_digest_alerts_total",
+    "Daily digest runs stopped early (paused by the 45009 quota, or the daily cap)",
     ["reason"],
 )
 registry_lookups = Counter(
-    "kezhuan_registry_lookups_total", "Business-registry lookups by provider and answer (found, none, or the "
-    "provider's error status)", ["provider", "outcome"],
+    "kezhuan_registry_lookups_total",
+    "Business-registry lookups by provider and answer (found, none, or the provider's error status)",
+    ["provider", "outcome"],
 )
 dependency_unavailable = Counter(
     "kezhuan_dependency_unavailable_total",

@@ -108,10 +108,12 @@ class Relay:
                 await self._defer(row, "paused", paused_until)
                 return
             wait = await self.coordination.admit(
-                bucket=f"channel:{row.channel}", per_second=limits.per_second,
+                bucket=f"channel:{row.channel}",
+                per_second=limits.per_second,
                 counter=f"daily:{row.channel}",
                 period=self.clock.now().astimezone(self.timezone).date().isoformat(),
-                cap=limits.daily_cap, now=self.clock.now(),
+                cap=limits.daily_cap,
+                now=self.clock.now(),
             )
             if wait is None:
                 await self._defer(row, "daily_cap", self._next_local_midnight())
@@ -122,15 +124,23 @@ class Relay:
         if self.clock.now() + timedelta(seconds=self.settings.send_timeout_seconds) >= row.claim_expires_at:
             # Queued here too long: the claim could lapse mid-send and another relay take the row.
             await outbox.mark_retry(
-                self.sessionmaker, row.id, self.relay_id, error="claim ran short before sending",
-                next_attempt_at=self.clock.now(), now=self.clock.now(), count_attempt=False,
+                self.sessionmaker,
+                row.id,
+                self.relay_id,
+                error="claim ran short before sending",
+                next_attempt_at=self.clock.now(),
+                now=self.clock.now(),
+                count_attempt=False,
             )
             return
         message = OutboundMessage(
-            id=row.id, channel=row.channel, recipient=row.recipient, payload=row.payload,
-            platform_key=row.platform_key, attempt=row.attempts,
-            related=tuple(Related(k.id, k.channel, k.payload, str(k.status), k.provider_message_id)
-                          for k in row.keyed),
+            id=row.id,
+            channel=row.channel,
+            recipient=row.recipient,
+            payload=row.payload,
+            platform_key=row.platform_key,
+            attempt=row.attempts,
+            related=tuple(Related(k.id, k.channel, k.payload, str(k.status), k.provider_message_id) for k in row.keyed),
         )
         try:
             async with asyncio.timeout(self.settings.send_timeout_seconds):
@@ -142,8 +152,10 @@ class Relay:
             await self._defer(row, "recipient_limit", exc.until)
         except ChannelPaused as exc:
             metrics.channel_paused.labels(row.channel).inc()
-            log.error("channel paused by provider", extra={"channel": row.channel, "reason": exc.reason,
-                                                           "until": exc.until.isoformat()})
+            log.error(
+                "channel paused by provider",
+                extra={"channel": row.channel, "reason": exc.reason, "until": exc.until.isoformat()},
+            )
             self._paused[row.channel] = exc.until
             ttl = max(1.0, (exc.until - self.clock.now()).total_seconds())
             await self.coordination.put(f"paused:{row.channel}", exc.until.isoformat(), ttl_seconds=ttl)
@@ -158,9 +170,12 @@ class Relay:
     async def _sent(self, row: Claimed, result: Delivered) -> None:
         metrics.outbox_sent.labels(row.channel).inc()
         await outbox.mark_sent(
-            self.sessionmaker, row.id, self.relay_id,
+            self.sessionmaker,
+            row.id,
+            self.relay_id,
             provider_message_id=result.provider_message_id,
-            delivery_status=result.delivery_status, now=self.clock.now(),
+            delivery_status=result.delivery_status,
+            now=self.clock.now(),
         )
 
     async def _retry(self, row: Claimed, reason: str, retry_after: float | None) -> None:
@@ -172,21 +187,35 @@ class Relay:
         metrics.outbox_failures.labels(row.channel, "transient").inc()
         delay = retry_after if retry_after is not None else self.backoff(row.attempts)
         await outbox.mark_retry(
-            self.sessionmaker, row.id, self.relay_id,
-            error=reason, next_attempt_at=now + timedelta(seconds=delay), now=now,
+            self.sessionmaker,
+            row.id,
+            self.relay_id,
+            error=reason,
+            next_attempt_at=now + timedelta(seconds=delay),
+            now=now,
         )
 
     async def _dead(self, row: Claimed, reason: str) -> None:
         if await outbox.mark_dead(self.sessionmaker, row.id, self.relay_id, reason=reason, now=self.clock.now()):
             # One line per dead letter, whatever the channel: what an operator greps for before a replay.
-            log.warning("dead letter: %s #%d: %s", row.channel, row.id, reason,
-                        extra={"channel": row.channel, "outbox_id": row.id, "reason": reason})
+            log.warning(
+                "dead letter: %s #%d: %s",
+                row.channel,
+                row.id,
+                reason,
+                extra={"channel": row.channel, "outbox_id": row.id, "reason": reason},
+            )
 
     async def _defer(self, row: Claimed, reason: str, until: datetime) -> None:
         metrics.outbox_deferred.labels(row.channel, reason).inc()
         await outbox.mark_retry(
-            self.sessionmaker, row.id, self.relay_id,
-            error=f"deferred: {reason}", next_attempt_at=until, now=self.clock.now(), count_attempt=False,
+            self.sessionmaker,
+            row.id,
+            self.relay_id,
+            error=f"deferred: {reason}",
+            next_attempt_at=until,
+            now=self.clock.now(),
+            count_attempt=False,
         )
 
     def backoff(self, attempts: int) -> float:

@@ -57,9 +57,12 @@ async def serve(
             log.info("web listening", extra={"url": settings.base_url})
         if "relay" in roles:
             relay = Relay(
-                sessionmaker=container.sessionmaker, channels=container.channels,
-                coordination=container.coordination, clock=container.clock,
-                settings=settings.outbox, timezone=container.timezone,
+                sessionmaker=container.sessionmaker,
+                channels=container.channels,
+                coordination=container.coordination,
+                clock=container.clock,
+                settings=settings.outbox,
+                timezone=container.timezone,
             )
             tasks.append(asyncio.create_task(relay.run(stop), name="relay"))
         if "stream" in roles:  # DingTalk Stream mode: card callbacks, bot messages, contact events
@@ -89,7 +92,14 @@ async def _load_demo(container: Container) -> None:
     from sandbox.demo import DemoContext, load_demo
 
     assert container.sandbox is not None, "demo data needs sandbox mode"
-    loaded = await load_demo(DemoContext(sandbox=container.sandbox, clock=container.clock, uow=container.uow,
-                                        membership=container.membership_policy, files=container.files,
-                                        expert_push=container.expert_push_policy))
+    loaded = await load_demo(
+        DemoContext(
+            sandbox=container.sandbox,
+            clock=container.clock,
+            uow=container.uow,
+            membership=container.membership_policy,
+            files=container.files,
+            expert_push=container.expert_push_policy,
+        )
+    )
     log.info("demo data loaded", extra={"seeds": loaded})

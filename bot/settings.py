@@ -146,11 +146,14 @@ class MenuButton(BaseModel):
 def _default_menu() -> list[MenuButton]:
     return [
         MenuButton(name="需求大厅", type="miniprogram", pagepath="pages/hall/index"),
-        MenuButton(name="我的", sub_buttons=[
-            MenuButton(name="我的订阅", type="click", key="my_subscriptions"),
-            MenuButton(name="我的对接", type="click", key="my_dockings"),
-            MenuButton(name="绑定信息", type="click", key="bind"),
-        ]),
+        MenuButton(
+            name="我的",
+            sub_buttons=[
+                MenuButton(name="我的订阅", type="click", key="my_subscriptions"),
+                MenuButton(name="我的对接", type="click", key="my_dockings"),
+                MenuButton(name="绑定信息", type="click", key="bind"),
+            ],
+        ),
         MenuButton(name="帮助", type="click", key="help"),
     ]
 
@@ -191,6 +194,7 @@ class WeChatSettings(BaseModel):
         if problems := menu_problems(self.menu):
             raise ValueError("wechat menu: " + "; ".join(problems))
         return self
+
     # --- expert pushes ---
     # A 需求匹配通知 template: thing1 需求名称, thing2 技术领域, thing3 推送机构, time4 推送时间
     # (declared in cards.template_messages.EXPERT_PUSH; the template chosen must have these keyword names).
@@ -339,9 +343,7 @@ class DigestSettings(BaseModel):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="KEZHUAN_", env_nested_delimiter="__", extra="ignore"
-    )
+    model_config = SettingsConfigDict(env_prefix="KEZHUAN_", env_nested_delimiter="__", extra="ignore")
 
     environment: str = "development"
     database_url: str = DEFAULT_SQLITE_URL

@@ -51,8 +51,9 @@ async def readyz(request: web.Request) -> web.Response:
         except Exception as exc:
             checks[name] = f"down: {type(exc).__name__}"
     ready = all(state == "ok" for state in checks.values())
-    return web.json_response({"status": "ready" if ready else "not_ready", "checks": checks},
-                             status=200 if ready else 503)
+    return web.json_response(
+        {"status": "ready" if ready else "not_ready", "checks": checks}, status=200 if ready else 503
+    )
 
 
 async def metrics_view(request: web.Request) -> web.Response:
@@ -81,6 +82,13 @@ def create_web_app(container: Container) -> web.Application:
         from bot.digest import console_digest
         from sandbox.app import create_sandbox_app  # wired only in sandbox mode
 
-        app.add_subapp("/sandbox", create_sandbox_app(container.sandbox, container.test_provider, container.clock,
-                                                      {"digest": lambda: console_digest(container)}))
+        app.add_subapp(
+            "/sandbox",
+            create_sandbox_app(
+                container.sandbox,
+                container.test_provider,
+                container.clock,
+                {"digest": lambda: console_digest(container)},
+            ),
+        )
     return app

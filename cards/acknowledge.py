@@ -9,16 +9,22 @@ from cards.templates import Button, CardTemplate, VisibleWhen, register
 
 PENDING = "待确认"
 
-ACKNOWLEDGE_CARD = register(CardTemplate(
-    id="kezhuan.notice_acknowledge.schema",
-    title="{title}",
-    body="{content}\n状态：{status}",
-    variables=("notice_id", "title", "content", "status", "acknowledged"),
-    buttons=(
-        Button("确认收到", CardAction.ACKNOWLEDGE, params=("notice_id",),
-               visible_when=VisibleWhen("acknowledged", "false")),
-    ),
-))
+ACKNOWLEDGE_CARD = register(
+    CardTemplate(
+        id="kezhuan.notice_acknowledge.schema",
+        title="{title}",
+        body="{content}\n状态：{status}",
+        variables=("notice_id", "title", "content", "status", "acknowledged"),
+        buttons=(
+            Button(
+                "确认收到",
+                CardAction.ACKNOWLEDGE,
+                params=("notice_id",),
+                visible_when=VisibleWhen("acknowledged", "false"),
+            ),
+        ),
+    )
+)
 
 
 @dataclass(frozen=True)

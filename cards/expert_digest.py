@@ -11,8 +11,16 @@ from cards.template_messages import EXPERT_DIGEST, clip
 FIELD_LIMIT = 20
 
 
-def digest_template(*, template_id: str, first_title: str, count: int, business_date: date,
-                    miniapp_app_id: str, page: str, digest_id: int) -> dict[str, Any]:
+def digest_template(
+    *,
+    template_id: str,
+    first_title: str,
+    count: int,
+    business_date: date,
+    miniapp_app_id: str,
+    page: str,
+    digest_id: int,
+) -> dict[str, Any]:
     """thing1: the newest demand's title (with 等 when there are more); number2: how many; date3: the date."""
     title = clip(first_title, FIELD_LIMIT) if count == 1 else clip(first_title, FIELD_LIMIT - 1) + "等"
     return {

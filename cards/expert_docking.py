@@ -13,19 +13,36 @@ CANCELLED = "专家已取消对接"
 CONTACT_EXPERT = "联系专家"
 MARK_COMMUNICATED = "标记已沟通"
 
-DOCKING_CARD = register(CardTemplate(
-    id="kezhuan.expert_docking.schema",
-    title="专家对接：{title}",
-    body="专家：{expert}（{profile}）\n手机：{mobile}\n简介：{introduction}\n状态：{status}",
-    variables=("docking_id", "round", "title", "expert", "profile", "mobile", "introduction", "status", "docked",
-               "open", "tel"),
-    buttons=(
-        # A link button: DingTalk opens the tel: URL, which dials on a phone (no callback).
-        Button(CONTACT_EXPERT, None, link="tel", visible_when=VisibleWhen("docked", "true")),
-        Button(MARK_COMMUNICATED, CardAction.DOCKING_COMMUNICATED, params=("docking_id", "round"),
-               visible_when=VisibleWhen("open", "true")),
-    ),
-))
+DOCKING_CARD = register(
+    CardTemplate(
+        id="kezhuan.expert_docking.schema",
+        title="专家对接：{title}",
+        body="专家：{expert}（{profile}）\n手机：{mobile}\n简介：{introduction}\n状态：{status}",
+        variables=(
+            "docking_id",
+            "round",
+            "title",
+            "expert",
+            "profile",
+            "mobile",
+            "introduction",
+            "status",
+            "docked",
+            "open",
+            "tel",
+        ),
+        buttons=(
+            # A link button: DingTalk opens the tel: URL, which dials on a phone (no callback).
+            Button(CONTACT_EXPERT, None, link="tel", visible_when=VisibleWhen("docked", "true")),
+            Button(
+                MARK_COMMUNICATED,
+                CardAction.DOCKING_COMMUNICATED,
+                params=("docking_id", "round"),
+                visible_when=VisibleWhen("open", "true"),
+            ),
+        ),
+    )
+)
 INTRODUCTION_SHOWN = 120  # the card shows the start of a long introduction; the page has the rest
 
 
@@ -49,10 +66,17 @@ def docking_card(view: DockingCardView) -> dict[str, str]:
     if len(intro) > INTRODUCTION_SHOWN:
         intro = intro[:INTRODUCTION_SHOWN] + "…"
     return {
-        "docking_id": str(view.docking_id), "round": str(view.round),
+        "docking_id": str(view.docking_id),
+        "round": str(view.round),
         "title": f"{view.demand_title}（{view.demand_number}）",
-        "expert": view.expert_name, "profile": profile, "mobile": view.mobile, "introduction": intro,
-        "status": PENDING, "docked": "true", "open": "true", "tel": f"tel:{view.mobile}",
+        "expert": view.expert_name,
+        "profile": profile,
+        "mobile": view.mobile,
+        "introduction": intro,
+        "status": PENDING,
+        "docked": "true",
+        "open": "true",
+        "tel": f"tel:{view.mobile}",
     }
 
 

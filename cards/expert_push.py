@@ -12,12 +12,21 @@ from typing import Any
 from cards.template_messages import EXPERT_PUSH
 
 
-def push_template(*, template_id: str, mini_app_id: str, page_path: str, demand_title: str, field_name: str,
-                  institution_name: str, pushed_at: datetime) -> dict[str, Any]:
+def push_template(
+    *,
+    template_id: str,
+    mini_app_id: str,
+    page_path: str,
+    demand_title: str,
+    field_name: str,
+    institution_name: str,
+    pushed_at: datetime,
+) -> dict[str, Any]:
     """The wechat.template payload; `pushed_at` in the reader's local time."""
     return {
         "template_id": template_id,
-        "data": EXPERT_PUSH.data({"thing1": demand_title, "thing2": field_name, "thing3": institution_name,
-                                  "time4": pushed_at}),
+        "data": EXPERT_PUSH.data(
+            {"thing1": demand_title, "thing2": field_name, "thing3": institution_name, "time4": pushed_at}
+        ),
         "miniprogram": {"appid": mini_app_id, "pagepath": page_path},
     }

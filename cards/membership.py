@@ -7,13 +7,15 @@ from typing import Any
 
 from cards.templates import Button, CardTemplate, register
 
-WELCOME_CARD = register(CardTemplate(
-    id="kezhuan.membership_welcome.schema",
-    title="欢迎加入科转",
-    body="{name}，您好！您已作为{role}加入科转平台{scope}。\n点击「进入工作台」开始使用。",
-    variables=("name", "role", "scope", "workbench_url"),
-    buttons=(Button("进入工作台", None, link="workbench_url"),),
-))
+WELCOME_CARD = register(
+    CardTemplate(
+        id="kezhuan.membership_welcome.schema",
+        title="欢迎加入科转",
+        body="{name}，您好！您已作为{role}加入科转平台{scope}。\n点击「进入工作台」开始使用。",
+        variables=("name", "role", "scope", "workbench_url"),
+        buttons=(Button("进入工作台", None, link="workbench_url"),),
+    )
+)
 
 ROLE_LABELS = {
     "system_admin": "系统管理员",

@@ -32,8 +32,14 @@ class WeChatRoles:
 
     @property
     def abilities(self) -> str:
-        parts = [f"作为{label}，您可以{can}" for held, label, can in (
-            (self.expert, EXPERT_LABEL, EXPERT_CAN), (self.contact, CONTACT_LABEL, CONTACT_CAN)) if held]
+        parts = [
+            f"作为{label}，您可以{can}"
+            for held, label, can in (
+                (self.expert, EXPERT_LABEL, EXPERT_CAN),
+                (self.contact, CONTACT_LABEL, CONTACT_CAN),
+            )
+            if held
+        ]
         return "；".join(parts) + "。" if parts else ""
 
 
@@ -68,5 +74,8 @@ def my_dockings_text(total: int, titles: Sequence[str]) -> str:
 def my_subscriptions_text(fields: Sequence[str]) -> str:
     if not fields:
         return "您还没有订阅技术领域。可在小程序「需求订阅」中选择最多 5 个领域，每天 16:00 收到匹配的新需求。"
-    return ("您订阅了以下技术领域：\n" + "\n".join(f"· {f}" for f in fields)
-            + "\n每天 16:00 推送这些领域的新需求；可在小程序「需求订阅」中修改。")
+    return (
+        "您订阅了以下技术领域：\n"
+        + "\n".join(f"· {f}" for f in fields)
+        + "\n每天 16:00 推送这些领域的新需求；可在小程序「需求订阅」中修改。"
+    )

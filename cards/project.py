@@ -27,11 +27,15 @@ def _yuan(fen: int) -> str:
 
 def low_fee_card(fee: LowFee) -> dict[str, Any]:
     title = "中介服务费低于约定比例"
-    markdown = (f"### {title}\n\n项目「{fee.project_name}」（需求「{fee.demand_title}」{fee.demand_number}，"
-                f"对接人员：{fee.staff_name}）登记的中介费兑付金额为 {_yuan(fee.paid_fee_fen)}，"
-                f"低于按约定比例 {fee.ratio_bp / 100:g}% 计算的 "
-                f"{_yuan(fee.expected_fee_fen)}，请核实。")
+    markdown = (
+        f"### {title}\n\n项目「{fee.project_name}」（需求「{fee.demand_title}」{fee.demand_number}，"
+        f"对接人员：{fee.staff_name}）登记的中介费兑付金额为 {_yuan(fee.paid_fee_fen)}，"
+        f"低于按约定比例 {fee.ratio_bp / 100:g}% 计算的 "
+        f"{_yuan(fee.expected_fee_fen)}，请核实。"
+    )
     if not fee.link:
         return {"msgtype": "markdown", "markdown": {"title": title, "text": markdown}}
-    return {"msgtype": "action_card", "action_card": {
-        "title": title, "markdown": markdown, "single_title": VIEW_PROJECT, "single_url": fee.link}}
+    return {
+        "msgtype": "action_card",
+        "action_card": {"title": title, "markdown": markdown, "single_title": VIEW_PROJECT, "single_url": fee.link},
+    }

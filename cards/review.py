@@ -12,21 +12,44 @@ PENDING = "待审核"
 OPEN = VisibleWhen("open", "true")
 REASON_INPUT = "reason"  # the 驳回/退回 input's name; DingTalk returns it among the callback params
 
-REVIEW_CARD = register(CardTemplate(
-    id="kezhuan.review.schema",
-    title="{chain_name}：{title}",
-    body="{summary}\n提交人：{submitter}\n审核环节：{stage_name}\n状态：{status}\n{due}",
-    variables=("review_id", "stage", "chain_name", "title", "summary", "submitter", "stage_name", "status", "open",
-               "link", "due"),
-    buttons=(
-        Button("通过", CardAction.REVIEW_APPROVE, params=("review_id", "stage"), visible_when=OPEN),
-        Button("驳回", CardAction.REVIEW_REJECT, params=("review_id", "stage"), visible_when=OPEN,
-               inputs=(REASON_INPUT,)),
-        Button("退回修改", CardAction.REVIEW_RETURN, params=("review_id", "stage"), visible_when=OPEN,
-               inputs=(REASON_INPUT,)),
-        Button("查看详情", None, link="link"),
-    ),
-))
+REVIEW_CARD = register(
+    CardTemplate(
+        id="kezhuan.review.schema",
+        title="{chain_name}：{title}",
+        body="{summary}\n提交人：{submitter}\n审核环节：{stage_name}\n状态：{status}\n{due}",
+        variables=(
+            "review_id",
+            "stage",
+            "chain_name",
+            "title",
+            "summary",
+            "submitter",
+            "stage_name",
+            "status",
+            "open",
+            "link",
+            "due",
+        ),
+        buttons=(
+            Button("通过", CardAction.REVIEW_APPROVE, params=("review_id", "stage"), visible_when=OPEN),
+            Button(
+                "驳回",
+                CardAction.REVIEW_REJECT,
+                params=("review_id", "stage"),
+                visible_when=OPEN,
+                inputs=(REASON_INPUT,),
+            ),
+            Button(
+                "退回修改",
+                CardAction.REVIEW_RETURN,
+                params=("review_id", "stage"),
+                visible_when=OPEN,
+                inputs=(REASON_INPUT,),
+            ),
+            Button("查看详情", None, link="link"),
+        ),
+    )
+)
 
 VERBS = {"approved": "通过", "rejected": "驳回", "returned": "退回修改", "withdrawn": "撤回"}
 
@@ -47,9 +70,17 @@ class ReviewCardView:
 def review_card(view: ReviewCardView) -> dict[str, str]:
     """The card's cardParamMap; every value a string, as DingTalk requires."""
     return {
-        "review_id": str(view.review_id), "stage": str(view.stage), "chain_name": view.chain_name,
-        "title": view.title, "summary": view.summary, "submitter": view.submitter, "stage_name": view.stage_name,
-        "status": PENDING, "open": "true", "link": view.link, "due": view.due,
+        "review_id": str(view.review_id),
+        "stage": str(view.stage),
+        "chain_name": view.chain_name,
+        "title": view.title,
+        "summary": view.summary,
+        "submitter": view.submitter,
+        "stage_name": view.stage_name,
+        "status": PENDING,
+        "open": "true",
+        "link": view.link,
+        "due": view.due,
     }
 
 
@@ -100,11 +131,14 @@ def reminder_notice(chain_name: str, title: str, due_on: date, link: str) -> str
     return f"{text}\n详情：{link}" if link else text
 
 
-def escalation_notice(chain_name: str, title: str, stage_name: str, reviewers: str, due_on: date, days: int,
-                      link: str) -> str:
+def escalation_notice(
+    chain_name: str, title: str, stage_name: str, reviewers: str, due_on: date, days: int, link: str
+) -> str:
     """To the escalation target: which review is overdue, since when and with whom."""
-    text = (f"督办：「{title}」的{chain_name}（{stage_name}，审核人：{reviewers}）应于{month_day(due_on)}前处理，"
-            f"已逾期{days}个工作日。")
+    text = (
+        f"督办：「{title}」的{chain_name}（{stage_name}，审核人：{reviewers}）应于{month_day(due_on)}前处理，"
+        f"已逾期{days}个工作日。"
+    )
     return f"{text}\n详情：{link}" if link else text
 
 

@@ -52,7 +52,8 @@ class CardTemplate:
 
     def visible_buttons(self, data: Mapping[str, str]) -> list[Button]:
         return [
-            b for b in self.buttons
+            b
+            for b in self.buttons
             if b.visible_when is None or data.get(b.visible_when.variable) == b.visible_when.value
         ]
 

@@ -33,9 +33,27 @@ from miniapp_api.errors import error_middleware
 from miniapp_api.schemas import with_common_responses
 
 # The REST pages: each area declares its routes with their OpenAPI operations (miniapp_api.rest.Route).
-PAGE_AREAS = (organisation, centres, staff, experts, enterprises, invitation_codes, expert_import, life_events,
-              membership_invitations, demands, points, follow_ups,
-              projects, publications, expert_pushes, expert_pages, expert_subscriptions, calendar, file_links)
+PAGE_AREAS = (
+    organisation,
+    centres,
+    staff,
+    experts,
+    enterprises,
+    invitation_codes,
+    expert_import,
+    life_events,
+    membership_invitations,
+    demands,
+    points,
+    follow_ups,
+    projects,
+    publications,
+    expert_pushes,
+    expert_pages,
+    expert_subscriptions,
+    calendar,
+    file_links,
+)
 
 _CODE_PARAM = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
 _ERROR_404 = {
@@ -49,98 +67,163 @@ OPENAPI = {
     "servers": [{"url": "/api/v1"}],
     # Every operation needs a bearer token unless it says `security: []`.
     "security": [{"bearer": []}],
-    "paths": with_common_responses({
-        "/openapi.json": {
-            "get": {
-                "summary": "This document",
-                "security": [],
-                "responses": {"200": {"description": "the OpenAPI document", "content": {"application/json": {}}}},
-            }
-        },
-        "/regions": {
-            "get": {
-                "summary": "Regions (GB/T 2260) for pickers: a region's children, a name search, or the provinces",
-                "security": [],
-                "parameters": [
-                    {"name": "parent", "in": "query", "required": False, "schema": {"type": "string"},
-                     "description": "6-digit code; its current children (abolished codes left out)"},
-                    {"name": "q", "in": "query", "required": False, "schema": {"type": "string"},
-                     "description": "name search over current regions, best matches first"},
-                ],
-                "responses": {
-                    "200": {"description": "regions", "content": {"application/json": {"schema": {
-                        "type": "object", "required": ["items"],
-                        "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Region"}}},
-                    }}}},
-                    "404": _ERROR_404,
-                },
-            }
-        },
-        "/regions/{code}": {
-            "get": {
-                "summary": "One region, abolished codes included, with its ancestors and current children",
-                "security": [],
-                "parameters": [_CODE_PARAM],
-                "responses": {
-                    "200": {"description": "the region", "content": {"application/json": {"schema": {
-                        "$ref": "#/components/schemas/RegionDetail"}}}},
-                    "404": _ERROR_404,
-                },
-            }
-        },
-        "/tech-fields": {
-            "get": {
-                "summary": "Technical fields (高新技术领域 2016): a field's children, or the eight domains",
-                "security": [],
-                "parameters": [{"name": "parent", "in": "query", "required": False, "schema": {"type": "string"}}],
-                "responses": {
-                    "200": {"description": "fields", "content": {"application/json": {"schema": {
-                        "type": "object", "required": ["items"],
-                        "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/TechField"}}},
-                    }}}},
-                    "404": _ERROR_404,
-                },
-            }
-        },
-        "/tech-fields/tree": {
-            "get": {
-                "summary": "The whole technical-field taxonomy nested, for a cascading picker",
-                "security": [],
-                "responses": {
-                    "200": {"description": "the tree", "content": {"application/json": {"schema": {
-                        "type": "object", "required": ["items"],
-                        "properties": {"items": {"type": "array",
-                                                 "items": {"$ref": "#/components/schemas/TechFieldNode"}}},
-                    }}}},
-                },
-            }
-        },
-        "/tech-fields/{code}": {
-            "get": {
-                "summary": "One technical field with its path and children",
-                "security": [],
-                "parameters": [_CODE_PARAM],
-                "responses": {
-                    "200": {"description": "the field", "content": {"application/json": {"schema": {
-                        "$ref": "#/components/schemas/TechFieldDetail"}}}},
-                    "404": _ERROR_404,
-                },
-            }
-        },
-        **AUTH_PATHS,
-        **rest.paths(*(area.ROUTES for area in PAGE_AREAS)),
-    }),
+    "paths": with_common_responses(
+        {
+            "/openapi.json": {
+                "get": {
+                    "summary": "This document",
+                    "security": [],
+                    "responses": {"200": {"description": "the OpenAPI document", "content": {"application/json": {}}}},
+                }
+            },
+            "/regions": {
+                "get": {
+                    "summary": "Regions (GB/T 2260) for pickers: a region's children, a name search, or the provinces",
+                    "security": [],
+                    "parameters": [
+                        {
+                            "name": "parent",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "string"},
+                            "description": "6-digit code; its current children (abolished codes left out)",
+                        },
+                        {
+                            "name": "q",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "string"},
+                            "description": "name search over current regions, best matches first",
+                        },
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "regions",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "required": ["items"],
+                                        "properties": {
+                                            "items": {"type": "array", "items": {"$ref": "#/components/schemas/Region"}}
+                                        },
+                                    }
+                                }
+                            },
+                        },
+                        "404": _ERROR_404,
+                    },
+                }
+            },
+            "/regions/{code}": {
+                "get": {
+                    "summary": "One region, abolished codes included, with its ancestors and current children",
+                    "security": [],
+                    "parameters": [_CODE_PARAM],
+                    "responses": {
+                        "200": {
+                            "description": "the region",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RegionDetail"}}},
+                        },
+                        "404": _ERROR_404,
+                    },
+                }
+            },
+            "/tech-fields": {
+                "get": {
+                    "summary": "Technical fields (高新技术领域 2016): a field's children, or the eight domains",
+                    "security": [],
+                    "parameters": [{"name": "parent", "in": "query", "required": False, "schema": {"type": "string"}}],
+                    "responses": {
+                        "200": {
+                            "description": "fields",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "required": ["items"],
+                                        "properties": {
+                                            "items": {
+                                                "type": "array",
+                                                "items": {"$ref": "#/components/schemas/TechField"},
+                                            }
+                                        },
+                                    }
+                                }
+                            },
+                        },
+                        "404": _ERROR_404,
+                    },
+                }
+            },
+            "/tech-fields/tree": {
+                "get": {
+                    "summary": "The whole technical-field taxonomy nested, for a cascading picker",
+                    "security": [],
+                    "responses": {
+                        "200": {
+                            "description": "the tree",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "required": ["items"],
+                                        "properties": {
+                                            "items": {
+                                                "type": "array",
+                                                "items": {"$ref": "#/components/schemas/TechFieldNode"},
+                                            }
+                                        },
+                                    }
+                                }
+                            },
+                        },
+                    },
+                }
+            },
+            "/tech-fields/{code}": {
+                "get": {
+                    "summary": "One technical field with its path and children",
+                    "security": [],
+                    "parameters": [_CODE_PARAM],
+                    "responses": {
+                        "200": {
+                            "description": "the field",
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/TechFieldDetail"}}
+                            },
+                        },
+                        "404": _ERROR_404,
+                    },
+                }
+            },
+            **AUTH_PATHS,
+            **rest.paths(*(area.ROUTES for area in PAGE_AREAS)),
+        }
+    ),
     "components": {
         "securitySchemes": SECURITY_SCHEMES,
         "schemas": {
             "Session": SESSION_SCHEMA,
             "Error": {
-                "type": "object", "required": ["error"],
-                "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
-                    "code": {"type": "string"}, "message": {"type": "string"},
-                    "field": {"type": "string", "description": "the request field the error is about, if one"},
-                    "retry_after": {"type": "integer", "description": "seconds to wait before asking again, if "
-                                    "it helps (the Retry-After header says the same)"}}}},
+                "type": "object",
+                "required": ["error"],
+                "properties": {
+                    "error": {
+                        "type": "object",
+                        "required": ["code", "message"],
+                        "properties": {
+                            "code": {"type": "string"},
+                            "message": {"type": "string"},
+                            "field": {"type": "string", "description": "the request field the error is about, if one"},
+                            "retry_after": {
+                                "type": "integer",
+                                "description": "seconds to wait before asking again, if "
+                                "it helps (the Retry-After header says the same)",
+                            },
+                        },
+                    }
+                },
             },
             "Region": {
                 "type": "object",
@@ -157,14 +240,23 @@ OPENAPI = {
                 },
             },
             "RegionDetail": {
-                "allOf": [{"$ref": "#/components/schemas/Region"}, {
-                    "type": "object", "required": ["ancestors", "children"],
-                    "properties": {
-                        "ancestors": {"type": "array", "items": {"type": "object", "properties": {
-                            "code": {"type": "string"}, "name": {"type": "string"}}}},
-                        "children": {"type": "array", "items": {"$ref": "#/components/schemas/Region"}},
+                "allOf": [
+                    {"$ref": "#/components/schemas/Region"},
+                    {
+                        "type": "object",
+                        "required": ["ancestors", "children"],
+                        "properties": {
+                            "ancestors": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "properties": {"code": {"type": "string"}, "name": {"type": "string"}},
+                                },
+                            },
+                            "children": {"type": "array", "items": {"$ref": "#/components/schemas/Region"}},
+                        },
                     },
-                }],
+                ],
             },
             "TechField": {
                 "type": "object",
@@ -179,23 +271,29 @@ OPENAPI = {
                 },
             },
             "TechFieldDetail": {
-                "allOf": [{"$ref": "#/components/schemas/TechField"}, {
-                    "type": "object", "required": ["children"],
-                    "properties": {"children": {"type": "array", "items": {"$ref": "#/components/schemas/TechField"}}},
-                }],
+                "allOf": [
+                    {"$ref": "#/components/schemas/TechField"},
+                    {
+                        "type": "object",
+                        "required": ["children"],
+                        "properties": {
+                            "children": {"type": "array", "items": {"$ref": "#/components/schemas/TechField"}}
+                        },
+                    },
+                ],
             },
             "TechFieldNode": {
-                "type": "object", "required": ["code", "name", "children"],
+                "type": "object",
+                "required": ["code", "name", "children"],
                 "properties": {
                     "code": {"type": "string"},
                     "name": {"type": "string"},
                     "children": {"type": "array", "items": {"$ref": "#/components/schemas/TechFieldNode"}},
                 },
             },
-        }
+        },
     },
 }
-
 
 
 def create_api_app() -> web.Application:

@@ -33,15 +33,17 @@ if TYPE_CHECKING:
 PREFIX = "/api/v1"
 
 # Reachable without a token. Everything else under /api/v1 needs one: a new route is private by default.
-PUBLIC_PATHS = frozenset({
-    "/openapi.json",
-    "/auth/password-login",
-    "/auth/sms-codes",
-    "/auth/sms-login",
-    "/auth/password-reset",
-    "/auth/dingtalk-login",
-    "/auth/mini-program-login",
-})
+PUBLIC_PATHS = frozenset(
+    {
+        "/openapi.json",
+        "/auth/password-login",
+        "/auth/sms-codes",
+        "/auth/sms-login",
+        "/auth/password-reset",
+        "/auth/dingtalk-login",
+        "/auth/mini-program-login",
+    }
+)
 # /file-links/{token}: a short-lived signed download link, for a phone's viewer that sends no bearer token; the
 # token names the account that asked for it, whose right to the file is checked again when it is opened.
 PUBLIC_TREES = ("/regions", "/tech-fields", "/file-links")
@@ -108,7 +110,8 @@ async def password_login(request: web.Request) -> web.Response:
     container = _container(request)
     issued = await login_with_password(
         LoginWithPassword(text(body, "mobile"), text(body, "password"), _kind(body)),
-        container.uow(), auth_policy(container),
+        container.uow(),
+        auth_policy(container),
     )
     return web.json_response(_session_body(issued))
 
@@ -116,8 +119,12 @@ async def password_login(request: web.Request) -> web.Response:
 async def sms_codes(request: web.Request) -> web.Response:
     body = await json_body(request)
     container = _container(request)
-    await request_sms_code(RequestSmsCode(text(body, "mobile"), text(body, "purpose") or "login"),
-                           container.uow(), auth_policy(container), container.coordination)
+    await request_sms_code(
+        RequestSmsCode(text(body, "mobile"), text(body, "purpose") or "login"),
+        container.uow(),
+        auth_policy(container),
+        container.coordination,
+    )
     # The same answer for every number: the page must not reveal who is registered.
     return web.json_response({"status": "accepted"}, status=202)
 
@@ -127,7 +134,8 @@ async def sms_login(request: web.Request) -> web.Response:
     container = _container(request)
     issued = await login_with_sms_code(
         LoginWithSmsCode(text(body, "mobile"), text(body, "code"), _kind(body)),
-        container.uow(), auth_policy(container),
+        container.uow(),
+        auth_policy(container),
     )
     return web.json_response(_session_body(issued))
 
@@ -137,7 +145,8 @@ async def password_reset(request: web.Request) -> web.Response:
     container = _container(request)
     await reset_password_with_sms_code(
         ResetPasswordWithSmsCode(text(body, "mobile"), text(body, "code"), text(body, "new_password")),
-        container.uow(), auth_policy(container),
+        container.uow(),
+        auth_policy(container),
     )
     return web.Response(status=204)
 
@@ -146,7 +155,9 @@ async def dingtalk(request: web.Request) -> web.Response:
     body = await json_body(request)
     container = _container(request)
     issued = await login_with_dingtalk(
-        LoginWithDingTalk(text(body, "auth_code") or text(body, "authCode")), container.uow(), auth_policy(container),
+        LoginWithDingTalk(text(body, "auth_code") or text(body, "authCode")),
+        container.uow(),
+        auth_policy(container),
         dingtalk_login(container),
     )
     return web.json_response(_session_body(issued))
@@ -165,7 +176,8 @@ async def mini_program_bind(request: web.Request) -> web.Response:
     body = await json_body(request)
     container = _container(request)
     issued = await bind_mini_program(
-        BindMiniProgram(bearer_token(request), text(body, "code")), container.uow(),
+        BindMiniProgram(bearer_token(request), text(body, "code")),
+        container.uow(),
         MiniProgramPhonesOnDemand(container),
     )
     return web.json_response({**_session_body(issued), "roles": list(issued.roles), "greeting": issued.greeting})
@@ -175,8 +187,9 @@ async def password_change(request: web.Request) -> web.Response:
     body = await json_body(request)
     auth = request[AUTH_KEY]
     await change_password(
-        ChangePassword(auth.actor.account_id, text(body, "old_password"), text(body, "new_password"),
-                       session_id=auth.session_id),
+        ChangePassword(
+            auth.actor.account_id, text(body, "old_password"), text(body, "new_password"), session_id=auth.session_id
+        ),
         _container(request).uow(),
     )
     return web.Response(status=204)
@@ -190,16 +203,22 @@ async def logout_view(request: web.Request) -> web.Response:
 async def me(request: web.Request) -> web.Response:
     auth = request[AUTH_KEY]
     person = await describe_me(auth, _container(request).uow())
-    return web.json_response({
-        "account": {"id": person.account_id, "name": person.name, "mobile": person.mobile, "status": person.status},
-        "roles": [
-            {"role": g.role.value, "institution_id": g.institution_id, "centre_id": g.centre_id,
-             "region_code": g.region_code}
-            for g in auth.actor.grants
-        ],
-        "session_kind": auth.kind.value,
-        "must_change_password": auth.must_change_password,
-    })
+    return web.json_response(
+        {
+            "account": {"id": person.account_id, "name": person.name, "mobile": person.mobile, "status": person.status},
+            "roles": [
+                {
+                    "role": g.role.value,
+                    "institution_id": g.institution_id,
+                    "centre_id": g.centre_id,
+                    "region_code": g.region_code,
+                }
+                for g in auth.actor.grants
+            ],
+            "session_kind": auth.kind.value,
+            "must_change_password": auth.must_change_password,
+        }
+    )
 
 
 def register(app: web.Application) -> None:

@@ -20,7 +20,9 @@ async def centres(request: web.Request) -> web.Response:
 async def new_centre(request: web.Request) -> web.Response:
     body = await rest.json_body(request)
     cmd = CreateCentre(
-        rest.actor_id(request), rest.path_id(request, "institution_id"), rest.text(body, "name"),
+        rest.actor_id(request),
+        rest.path_id(request, "institution_id"),
+        rest.text(body, "name"),
         rest.text(body, "region_code"),
     )
     return rest.json(await create_centre(cmd, rest.container(request).uow(), request.app[REGIONS]), status=201)
@@ -32,15 +34,34 @@ async def centre(request: web.Request) -> web.Response:
 
 
 ROUTES = [
-    rest.Route("GET", "/centres", centres, operation(
-        "Centres in the caller's scope, optionally of one institution", ("200", page_of(CentreView)), paged=True,
-        filters={"institution_id": "only this institution's centres"})),
-    rest.Route("POST", "/institutions/{institution_id}/centres", new_centre, operation(
-        "The institution admin sets up a local centre", ("201", schema_of(CentreCreated)),
-        body=obj(["name", "region_code"], name=STR, region_code=STR),
-        errors={"422": "missing_field / invalid_region", "409": "centre_exists"})),
-    rest.Route("GET", "/centres/{centre_id}", centre, operation(
-        "One centre with its admins", ("200", schema_of(CentreDetail)), errors={"404": "not_found"})),
+    rest.Route(
+        "GET",
+        "/centres",
+        centres,
+        operation(
+            "Centres in the caller's scope, optionally of one institution",
+            ("200", page_of(CentreView)),
+            paged=True,
+            filters={"institution_id": "only this institution's centres"},
+        ),
+    ),
+    rest.Route(
+        "POST",
+        "/institutions/{institution_id}/centres",
+        new_centre,
+        operation(
+            "The institution admin sets up a local centre",
+            ("201", schema_of(CentreCreated)),
+            body=obj(["name", "region_code"], name=STR, region_code=STR),
+            errors={"422": "missing_field / invalid_region", "409": "centre_exists"},
+        ),
+    ),
+    rest.Route(
+        "GET",
+        "/centres/{centre_id}",
+        centre,
+        operation("One centre with its admins", ("200", schema_of(CentreDetail)), errors={"404": "not_found"}),
+    ),
 ]
 
 

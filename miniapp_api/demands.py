@@ -32,14 +32,21 @@ from miniapp_api import rest
 from miniapp_api.schemas import BOOL, INT, STR, obj, operation, page_of, schema_of
 
 _FIELDS = {
-    "title": STR, "tech_fields": {"type": "array", "items": STR, "maxItems": 3}, "description": STR,
-    "region_code": STR, "expected_result": STR, "fee_ratio_bp": {**INT, "description": "basis points (500 = 5 %)"},
-    "budget_fen": {"type": ["integer", "null"]}, "deadline": {"type": ["string", "null"], "format": "date"},
+    "title": STR,
+    "tech_fields": {"type": "array", "items": STR, "maxItems": 3},
+    "description": STR,
+    "region_code": STR,
+    "expected_result": STR,
+    "fee_ratio_bp": {**INT, "description": "basis points (500 = 5 %)"},
+    "budget_fen": {"type": ["integer", "null"]},
+    "deadline": {"type": ["string", "null"], "format": "date"},
     "attachment_ids": {"type": "array", "items": INT},
 }
 _REQUIRED = ["title", "tech_fields", "description", "region_code", "expected_result", "fee_ratio_bp"]
-_FIELD_ERRORS = {"422": "missing_field / invalid_tech_field / fee_ratio_below_floor / fee_ratio_below_institution",
-                 "404": "not_found / attachment_not_found"}
+_FIELD_ERRORS = {
+    "422": "missing_field / invalid_tech_field / fee_ratio_below_floor / fee_ratio_below_institution",
+    "404": "not_found / attachment_not_found",
+}
 _OK = {"type": "object", "properties": {"ok": BOOL}}
 
 
@@ -58,17 +65,22 @@ def _fields(body: dict[str, Any]) -> DemandFields:
     if not isinstance(ids, list) or not all(rest.is_id(i) for i in ids):
         raise InvalidInput("字段 attachment_ids 的格式有误", code="invalid_field")
     return DemandFields(
-        title=rest.text(body, "title"), tech_fields=rest.texts(body, "tech_fields") or (),
-        description=rest.text(body, "description"), region_code=rest.text(body, "region_code"),
-        expected_result=rest.text(body, "expected_result"), fee_ratio_bp=rest.int32(body, "fee_ratio_bp"),
-        budget_fen=None if budget is None else rest.integer(body, "budget_fen"), deadline=day,
+        title=rest.text(body, "title"),
+        tech_fields=rest.texts(body, "tech_fields") or (),
+        description=rest.text(body, "description"),
+        region_code=rest.text(body, "region_code"),
+        expected_result=rest.text(body, "expected_result"),
+        fee_ratio_bp=rest.int32(body, "fee_ratio_bp"),
+        budget_fen=None if budget is None else rest.integer(body, "budget_fen"),
+        deadline=day,
         attachment_ids=tuple(ids),
     )
 
 
 async def new_attachment(request: web.Request) -> web.Response:
-    filename, content = await rest.uploaded_file(request, ATTACHMENT_PURPOSE, "附件",
-                                                 "请以 multipart/form-data 上传文件（字段名 file）")
+    filename, content = await rest.uploaded_file(
+        request, ATTACHMENT_PURPOSE, "附件", "请以 multipart/form-data 上传文件（字段名 file）"
+    )
     container = rest.container(request)
     cmd = UploadDemandAttachment(rest.actor_id(request), filename, content)
     return rest.json(await upload_demand_attachment(cmd, container.uow(), container.files), status=201)
@@ -81,8 +93,9 @@ async def demands(request: web.Request) -> web.Response:
 
 async def new_demand(request: web.Request) -> web.Response:
     body = await rest.json_body(request)
-    cmd = SubmitDemand(rest.actor_id(request), rest.integer(body, "enterprise_id"), _fields(body),
-                       rest.boolean(body, "draft"))
+    cmd = SubmitDemand(
+        rest.actor_id(request), rest.integer(body, "enterprise_id"), _fields(body), rest.boolean(body, "draft")
+    )
     return rest.json(await submit_demand(cmd, rest.container(request).uow(), policy(request)), status=201)
 
 
@@ -110,8 +123,9 @@ async def submit(request: web.Request) -> web.Response:
 
 
 async def withdraw(request: web.Request) -> web.Response:
-    await withdraw_demand(WithdrawDemand(rest.actor_id(request), rest.path_id(request, "demand_id")),
-                          rest.container(request).uow())
+    await withdraw_demand(
+        WithdrawDemand(rest.actor_id(request), rest.path_id(request, "demand_id")), rest.container(request).uow()
+    )
     return rest.json({"ok": True})
 
 
@@ -130,15 +144,17 @@ async def pool(request: web.Request) -> web.Response:
 async def post_to_pool(request: web.Request) -> web.Response:
     body = await rest.json_body(request)
     enterprise = body.get("enterprise_id")
-    cmd = SubmitPoolDemand(rest.actor_id(request), _fields(body),
-                           None if enterprise is None else rest.integer(body, "enterprise_id"))
+    cmd = SubmitPoolDemand(
+        rest.actor_id(request), _fields(body), None if enterprise is None else rest.integer(body, "enterprise_id")
+    )
     return rest.json(await submit_pool_demand(cmd, rest.container(request).uow(), policy(request)), status=201)
 
 
 async def take_up(request: web.Request) -> web.Response:
     body = await rest.json_body(request)
-    cmd = TakeUpDemand(rest.actor_id(request), rest.path_id(request, "demand_id"),
-                       rest.integer(body, "staff_account_id"))
+    cmd = TakeUpDemand(
+        rest.actor_id(request), rest.path_id(request, "demand_id"), rest.integer(body, "staff_account_id")
+    )
     return rest.json(await take_up_demand(cmd, rest.container(request).uow(), policy(request)))
 
 
@@ -152,8 +168,13 @@ async def decision(request: web.Request) -> web.Response:
         kind = Decision(rest.text(body, "decision"))
     except ValueError:
         raise InvalidInput("decision 应为 approve、reject 或 return", code="invalid_field") from None
-    cmd = DecideReview(rest.path_id(request, "review_id"), rest.int32(body, "stage"), kind,
-                       rest.text(body, "reason"), account_id=rest.actor_id(request))
+    cmd = DecideReview(
+        rest.path_id(request, "review_id"),
+        rest.int32(body, "stage"),
+        kind,
+        rest.text(body, "reason"),
+        account_id=rest.actor_id(request),
+    )
     async with rest.container(request).uow() as uow:
         # The configured policy, as the card press uses: the detail link and the enterprise's SMS template.
         decided = await decide_review(cmd, uow, subjects=default_subjects(policy(request)))
@@ -163,65 +184,154 @@ async def decision(request: web.Request) -> web.Response:
 
 _upload_doc = operation(
     "A demand attachment (jpg, png, pdf, doc, docx, xls, xlsx; type checked by content); name its id on the demand",
-    ("201", schema_of(StoredFileView)), errors={"413": "file_too_large", "415": "unsupported_file_type",
-                                                 "422": "file_missing"})
-_upload_doc["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": obj(
-    ["file"], file={"type": "string", "format": "binary"})}}}
+    ("201", schema_of(StoredFileView)),
+    errors={"413": "file_too_large", "415": "unsupported_file_type", "422": "file_missing"},
+)
+_upload_doc["requestBody"] = {
+    "required": True,
+    "content": {"multipart/form-data": {"schema": obj(["file"], file={"type": "string", "format": "binary"})}},
+}
 
 _download_doc = operation(
     "A file of the demand — an attachment, a follow-up's attachment, the project's contract or fee-payment proof — "
     "for whoever sees it where it is listed; under its original name (RFC 5987 filename*) and detected type; "
-    "?inline=1 to show it in place", ("200", {"type": "string", "format": "binary"}),
-    errors={"404": "file_not_found"}, content_type="application/octet-stream")
+    "?inline=1 to show it in place",
+    ("200", {"type": "string", "format": "binary"}),
+    errors={"404": "file_not_found"},
+    content_type="application/octet-stream",
+)
 
 ROUTES = [
     rest.Route("POST", "/demand-attachments", new_attachment, _upload_doc),
-    rest.Route("GET", "/demands", demands, operation(
-        "Demands in the caller's scope, most recently changed first", ("200", page_of(DemandRow)), paged=True)),
-    rest.Route("POST", "/demands", new_demand, operation(
-        "A staff member records a demand for an enterprise their institution serves (draft or to review)",
-        ("201", schema_of(DemandSubmitted)),
-        body=obj(["enterprise_id", *_REQUIRED], enterprise_id=INT, draft=BOOL, **_FIELDS), errors=_FIELD_ERRORS)),
-    rest.Route("GET", "/demands/{demand_id}", demand, operation(
-        "One demand with its timeline", ("200", schema_of(DemandDetail)), errors={"404": "not_found"})),
+    rest.Route(
+        "GET",
+        "/demands",
+        demands,
+        operation(
+            "Demands in the caller's scope, most recently changed first", ("200", page_of(DemandRow)), paged=True
+        ),
+    ),
+    rest.Route(
+        "POST",
+        "/demands",
+        new_demand,
+        operation(
+            "A staff member records a demand for an enterprise their institution serves (draft or to review)",
+            ("201", schema_of(DemandSubmitted)),
+            body=obj(["enterprise_id", *_REQUIRED], enterprise_id=INT, draft=BOOL, **_FIELDS),
+            errors=_FIELD_ERRORS,
+        ),
+    ),
+    rest.Route(
+        "GET",
+        "/demands/{demand_id}",
+        demand,
+        operation("One demand with its timeline", ("200", schema_of(DemandDetail)), errors={"404": "not_found"}),
+    ),
     rest.Route("GET", "/demands/{demand_id}/files/{file_id}", demand_file, _download_doc),
-    rest.Route("PUT", "/demands/{demand_id}", edit_demand, operation(
-        "The owner edits a draft or a demand returned for update; the docking side edits a demand in docking or "
-        "published (its fee ratio stays as approved). Each change is a timeline step, old → new",
-        ("200", obj(["ok", "changed"], ok=BOOL, changed={"type": "array", "items": STR})),
-        body=obj(_REQUIRED, **_FIELDS), errors={**_FIELD_ERRORS, "409": "illegal_transition / fee_ratio_locked"})),
-    rest.Route("POST", "/demands/{demand_id}/submit", submit, operation(
-        "The owner sends a draft or a returned demand to review (a new round)",
-        ("200", obj(["review_id"], review_id=INT)), errors={"404": "not_found", "409": "illegal_transition"})),
-    rest.Route("POST", "/demands/{demand_id}/withdraw", withdraw, operation(
-        "The owner withdraws a demand under review back to a draft", ("200", _OK),
-        errors={"404": "not_found", "409": "illegal_transition / review_decided"})),
-    rest.Route("POST", "/demands/{demand_id}/close", close, operation(
-        "The owner or the institution's admin closes a demand, with a reason", ("200", _OK),
-        body=obj(["reason"], reason=STR),
-        errors={"404": "not_found", "409": "illegal_transition", "422": "reason_required"})),
-    rest.Route("GET", "/demand-pool", pool, operation(
-        "Enterprises' demands waiting to be taken up in the cities where the caller's institution has a centre; "
-        "can_take_up says whether its institution may take each up (fee ratio ≥ the platform floor and the "
-        "institution's minimum), take_up_refusal why not",
-        ("200", page_of(PoolRow)), paged=True)),
-    rest.Route("POST", "/demand-pool", post_to_pool, operation(
-        "An enterprise contact posts their enterprise's demand to the pool", ("201", schema_of(PoolDemandSubmitted)),
-        body=obj(_REQUIRED, enterprise_id=INT, **_FIELDS), errors=_FIELD_ERRORS)),
-    rest.Route("POST", "/demands/{demand_id}/take-up", take_up, operation(
-        "揭榜: an institution or centre admin takes up a pooled demand and names the docking staff member",
-        ("200", schema_of(DemandTakenUp)), body=obj(["staff_account_id"], staff_account_id=INT),
-        errors={"404": "not_found / staff_not_found", "409": "already_taken",
-                "422": "fee_ratio_below_institution"})),
-    rest.Route("GET", "/reviews/mine", my_reviews, operation(
-        "The reviews waiting for the caller, soonest due first, each with its due date and working days overdue; "
-        "waiting and overdue are the workbench's counts", ("200", schema_of(MyReviews)))),
-    rest.Route("POST", "/reviews/{review_id}/decision", decision, operation(
-        "A reviewer of the stage decides (as the card's buttons do); a decided stage answers won=false",
-        ("200", schema_of(ReviewDecided)),
-        body=obj(["stage", "decision"], stage=INT, decision={"type": "string", "enum": [d.value for d in Decision]},
-                 reason=STR),
-        errors={"404": "not_found", "422": "reason_required"})),
+    rest.Route(
+        "PUT",
+        "/demands/{demand_id}",
+        edit_demand,
+        operation(
+            "The owner edits a draft or a demand returned for update; the docking side edits a demand in docking or "
+            "published (its fee ratio stays as approved). Each change is a timeline step, old → new",
+            ("200", obj(["ok", "changed"], ok=BOOL, changed={"type": "array", "items": STR})),
+            body=obj(_REQUIRED, **_FIELDS),
+            errors={**_FIELD_ERRORS, "409": "illegal_transition / fee_ratio_locked"},
+        ),
+    ),
+    rest.Route(
+        "POST",
+        "/demands/{demand_id}/submit",
+        submit,
+        operation(
+            "The owner sends a draft or a returned demand to review (a new round)",
+            ("200", obj(["review_id"], review_id=INT)),
+            errors={"404": "not_found", "409": "illegal_transition"},
+        ),
+    ),
+    rest.Route(
+        "POST",
+        "/demands/{demand_id}/withdraw",
+        withdraw,
+        operation(
+            "The owner withdraws a demand under review back to a draft",
+            ("200", _OK),
+            errors={"404": "not_found", "409": "illegal_transition / review_decided"},
+        ),
+    ),
+    rest.Route(
+        "POST",
+        "/demands/{demand_id}/close",
+        close,
+        operation(
+            "The owner or the institution's admin closes a demand, with a reason",
+            ("200", _OK),
+            body=obj(["reason"], reason=STR),
+            errors={"404": "not_found", "409": "illegal_transition", "422": "reason_required"},
+        ),
+    ),
+    rest.Route(
+        "GET",
+        "/demand-pool",
+        pool,
+        operation(
+            "Enterprises' demands waiting to be taken up in the cities where the caller's institution has a centre; "
+            "can_take_up says whether its institution may take each up (fee ratio ≥ the platform floor and the "
+            "institution's minimum), take_up_refusal why not",
+            ("200", page_of(PoolRow)),
+            paged=True,
+        ),
+    ),
+    rest.Route(
+        "POST",
+        "/demand-pool",
+        post_to_pool,
+        operation(
+            "An enterprise contact posts their enterprise's demand to the pool",
+            ("201", schema_of(PoolDemandSubmitted)),
+            body=obj(_REQUIRED, enterprise_id=INT, **_FIELDS),
+            errors=_FIELD_ERRORS,
+        ),
+    ),
+    rest.Route(
+        "POST",
+        "/demands/{demand_id}/take-up",
+        take_up,
+        operation(
+            "揭榜: an institution or centre admin takes up a pooled demand and names the docking staff member",
+            ("200", schema_of(DemandTakenUp)),
+            body=obj(["staff_account_id"], staff_account_id=INT),
+            errors={"404": "not_found / staff_not_found", "409": "already_taken", "422": "fee_ratio_below_institution"},
+        ),
+    ),
+    rest.Route(
+        "GET",
+        "/reviews/mine",
+        my_reviews,
+        operation(
+            "The reviews waiting for the caller, soonest due first, each with its due date and working days overdue; "
+            "waiting and overdue are the workbench's counts",
+            ("200", schema_of(MyReviews)),
+        ),
+    ),
+    rest.Route(
+        "POST",
+        "/reviews/{review_id}/decision",
+        decision,
+        operation(
+            "A reviewer of the stage decides (as the card's buttons do); a decided stage answers won=false",
+            ("200", schema_of(ReviewDecided)),
+            body=obj(
+                ["stage", "decision"],
+                stage=INT,
+                decision={"type": "string", "enum": [d.value for d in Decision]},
+                reason=STR,
+            ),
+            errors={"404": "not_found", "422": "reason_required"},
+        ),
+    ),
 ]
 
 

@@ -13,8 +13,9 @@ from handlers.errors import DomainError
 log = logging.getLogger(__name__)
 
 
-def error_body(code: str, message: str, field: str | None = None, *,
-               retry_after: int | None = None) -> dict[str, dict[str, str | int]]:
+def error_body(
+    code: str, message: str, field: str | None = None, *, retry_after: int | None = None
+) -> dict[str, dict[str, str | int]]:
     """The one error shape: a stable code, a Chinese message, the field it is about and when to ask again."""
     body: dict[str, str | int] = {"code": code, "message": message}
     if field is not None:

@@ -32,24 +32,28 @@ async def upload(request: web.Request) -> web.Response:
     institution_id = rest.path_id(request, "institution_id")
     container = rest.container(request)
     await authorise_import(container.uow(), rest.actor_id(request), institution_id)  # before the body is read
-    filename, content = await rest.uploaded_file(request, "spreadsheet", "专家导入.xlsx",
-                                                 "请选择要上传的Excel文件（字段名 file）")
+    filename, content = await rest.uploaded_file(
+        request, "spreadsheet", "专家导入.xlsx", "请选择要上传的Excel文件（字段名 file）"
+    )
     report = await upload_experts(
         ImportExperts(institution_id, rest.actor_id(request), content, filename), container.uow(), container.files
     )
     result = report.result
     link = (
         f"{PREFIX}/institutions/{institution_id}/expert-imports/{report.import_id}/error-file"
-        if result.error_file_sha256 is not None else None
+        if result.error_file_sha256 is not None
+        else None
     )
-    return web.json_response({
-        "import_id": report.import_id,
-        "imported": result.imported,
-        "already_present": result.already_present,
-        "failed": result.failed,
-        "errors": [{"row": e.row, "column": e.column, "reason": e.reason} for e in result.errors],
-        "error_file_url": link,
-    })
+    return web.json_response(
+        {
+            "import_id": report.import_id,
+            "imported": result.imported,
+            "already_present": result.already_present,
+            "failed": result.failed,
+            "errors": [{"row": e.row, "column": e.column, "reason": e.reason} for e in result.errors],
+            "error_file_url": link,
+        }
+    )
 
 
 async def error_file(request: web.Request) -> web.Response:
@@ -64,17 +68,26 @@ async def error_file(request: web.Request) -> web.Response:
 _FILE = {"description": "the workbook", "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}
 _REPORT = obj(
     ["import_id", "imported", "already_present", "failed", "errors", "error_file_url"],
-    import_id=INT, imported=INT, already_present=INT, failed=INT,
+    import_id=INT,
+    imported=INT,
+    already_present=INT,
+    failed=INT,
     errors={"type": "array", "items": obj(["row", "column", "reason"], row=INT, column=STR, reason=STR)},
     error_file_url={"type": ["string", "null"], "description": "GET it for the failed rows with 错误原因"},
 )
 _upload_doc = operation(
-    "The institution admin uploads the filled template (xlsx, at most 5 MB, 5,000 rows)", ("200", _REPORT),
-    errors={"413": "file_too_large", "415": "unsupported_file_type",
-            "422": "file_missing / empty_spreadsheet / missing column"},
+    "The institution admin uploads the filled template (xlsx, at most 5 MB, 5,000 rows)",
+    ("200", _REPORT),
+    errors={
+        "413": "file_too_large",
+        "415": "unsupported_file_type",
+        "422": "file_missing / empty_spreadsheet / missing column",
+    },
 )
-_upload_doc["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": obj(
-    ["file"], file={"type": "string", "format": "binary"})}}}
+_upload_doc["requestBody"] = {
+    "required": True,
+    "content": {"multipart/form-data": {"schema": obj(["file"], file={"type": "string", "format": "binary"})}},
+}
 _template_doc = operation("The import template (xlsx)", ("200", None))
 _template_doc["responses"]["200"] = _FILE
 _error_doc = operation("The failed rows of one import, with 错误原因", ("200", None), errors={"404": "not_found"})

@@ -34,15 +34,20 @@ async def profile(request: web.Request) -> web.Response:
 
 async def edit_profile(request: web.Request) -> web.Response:
     body = await rest.json_body(request)
-    cmd = UpdateProfile(rest.actor_id(request), rest.text(body, "title"), rest.text(body, "employer"),
-                        rest.text(body, "introduction"))
+    cmd = UpdateProfile(
+        rest.actor_id(request), rest.text(body, "title"), rest.text(body, "employer"), rest.text(body, "introduction")
+    )
     return rest.json(await update_profile(cmd, rest.container(request).uow()))
 
 
 def _technology(body: dict[str, Any]) -> TechnologyFields:
-    return TechnologyFields(rest.text(body, "title"), rest.texts(body, "field_codes") or (),
-                            rest.text(body, "summary"), rest.text(body, "maturity"),
-                            rest.text(body, "cooperation_mode"))
+    return TechnologyFields(
+        rest.text(body, "title"),
+        rest.texts(body, "field_codes") or (),
+        rest.text(body, "summary"),
+        rest.text(body, "maturity"),
+        rest.text(body, "cooperation_mode"),
+    )
 
 
 async def technologies(request: web.Request) -> web.Response:
@@ -56,8 +61,9 @@ async def new_technology(request: web.Request) -> web.Response:
 
 
 async def change_technology(request: web.Request) -> web.Response:
-    cmd = EditTechnology(rest.actor_id(request), rest.path_id(request, "technology_id"),
-                         _technology(await rest.json_body(request)))
+    cmd = EditTechnology(
+        rest.actor_id(request), rest.path_id(request, "technology_id"), _technology(await rest.json_body(request))
+    )
     return rest.json(await edit_technology(cmd, rest.container(request).uow()))
 
 
@@ -68,8 +74,13 @@ async def withdraw(request: web.Request) -> web.Response:
 
 async def hall(request: web.Request) -> web.Response:
     q = request.query
-    cmd = ListHall(rest.actor_id(request), rest.page_request(request), q.get("field") or None,
-                   q.get("region") or None, q.get("keyword") or None)
+    cmd = ListHall(
+        rest.actor_id(request),
+        rest.page_request(request),
+        q.get("field") or None,
+        q.get("region") or None,
+        q.get("keyword") or None,
+    )
     return rest.page_json(await list_hall(cmd, rest.container(request).uow()))
 
 
@@ -99,26 +110,51 @@ async def dockings(request: web.Request) -> web.Response:
     return rest.page_json(await list_my_dockings(cmd, rest.container(request).uow()))
 
 
-_PROFILE = obj(["employer"], title={"type": "string", "maxLength": 64}, employer={"type": "string", "maxLength": 128},
-               introduction={"type": "string", "maxLength": 300})
+_PROFILE = obj(
+    ["employer"],
+    title={"type": "string", "maxLength": 64},
+    employer={"type": "string", "maxLength": 128},
+    introduction={"type": "string", "maxLength": 300},
+)
 _TECHNOLOGY = obj(
     ["title", "field_codes", "summary", "maturity", "cooperation_mode"],
     title={"type": "string", "maxLength": 100},
     field_codes={"type": "array", "items": STR, "minItems": 1, "maxItems": 5, "description": "codes of /tech-fields"},
     summary={"type": "string", "maxLength": 2000},
     maturity={"type": "string", "enum": list(MATURITIES), "description": "、".join(MATURITIES.values())},
-    cooperation_mode={"type": "string", "enum": list(COOPERATION_MODES),
-                      "description": "、".join(COOPERATION_MODES.values())},
+    cooperation_mode={
+        "type": "string",
+        "enum": list(COOPERATION_MODES),
+        "description": "、".join(COOPERATION_MODES.values()),
+    },
 )
-_TECH_ERRORS = {"403": _NOT_EXPERT, "422": "missing_field / field_too_long / invalid_tech_field / "
-                "too_many_tech_fields / invalid_maturity / invalid_cooperation_mode / invalid_field"}
+_TECH_ERRORS = {
+    "403": _NOT_EXPERT,
+    "422": "missing_field / field_too_long / invalid_tech_field / "
+    "too_many_tech_fields / invalid_maturity / invalid_cooperation_mode / invalid_field",
+}
 _HALL_FILTERS = [
-    {"name": "field", "in": "query", "required": False, "schema": STR,
-     "description": "a technical field code; its whole subtree matches"},
-    {"name": "region", "in": "query", "required": False, "schema": STR,
-     "description": "a region code; the regions below it match"},
-    {"name": "keyword", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 50},
-     "description": "searched in title and description"},
+    {
+        "name": "field",
+        "in": "query",
+        "required": False,
+        "schema": STR,
+        "description": "a technical field code; its whole subtree matches",
+    },
+    {
+        "name": "region",
+        "in": "query",
+        "required": False,
+        "schema": STR,
+        "description": "a region code; the regions below it match",
+    },
+    {
+        "name": "keyword",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string", "maxLength": 50},
+        "description": "searched in title and description",
+    },
 ]
 _DEMAND_404 = {"403": _NOT_EXPERT, "404": "not_found: missing or not visible to the expert"}
 
@@ -129,43 +165,134 @@ def _with_filters(op: dict[str, Any]) -> dict[str, Any]:
 
 
 ROUTES = [
-    rest.Route("GET", "/expert/profile", profile, operation(
-        "信息维护: the expert's profile, maintaining institutions and works", ("200", schema_of(ExpertProfileView)),
-        errors={"403": _NOT_EXPERT})),
-    rest.Route("PUT", "/expert/profile", edit_profile, operation(
-        "信息维护: the expert edits title, employer and introduction", ("200", schema_of(ExpertProfileView)),
-        body=_PROFILE, errors={"403": _NOT_EXPERT, "422": "missing_field / field_too_long / introduction_too_long"})),
-    rest.Route("GET", "/expert/technologies", technologies, operation(
-        "技术发布: the expert's own technologies, published and withdrawn",
-        ("200", obj(["items"], items={"type": "array", "items": schema_of(TechnologyView)})),
-        errors={"403": _NOT_EXPERT})),
-    rest.Route("POST", "/expert/technologies", new_technology, operation(
-        "技术发布: publish a technology", ("201", schema_of(TechnologyView)), body=_TECHNOLOGY, errors=_TECH_ERRORS)),
-    rest.Route("PUT", "/expert/technologies/{technology_id}", change_technology, operation(
-        "技术发布: edit one's own technology (a withdrawn one is published again)", ("200", schema_of(TechnologyView)),
-        body=_TECHNOLOGY, errors={**_TECH_ERRORS, "404": "technology_not_found"})),
-    rest.Route("POST", "/expert/technologies/{technology_id}/withdraw", withdraw, operation(
-        "技术发布: withdraw one's own technology", ("200", schema_of(TechnologyView)),
-        errors={"403": _NOT_EXPERT, "404": "technology_not_found", "409": "already_withdrawn"})),
-    rest.Route("GET", "/expert/hall", hall, _with_filters(operation(
-        "需求大厅: demands the expert sees (approved, open, of the institutions maintaining them), latest first",
-        ("200", page_of(HallRow)), paged=True,
-        errors={"403": _NOT_EXPERT, "422": "invalid_page / invalid_tech_field / invalid_region / keyword_too_long"}))),
-    rest.Route("GET", "/expert/demands/{demand_id}", demand, operation(
-        "A demand's detail for the expert (no enterprise contacts: the expert goes through the docking staff)",
-        ("200", schema_of(ExpertDemandDetail)), errors=_DEMAND_404)),
-    rest.Route("POST", "/expert/demands/{demand_id}/docking", dock, operation(
-        "对接该需求: the docking staff member gets a DingTalk card; idempotent", ("200", schema_of(DockingView)),
-        errors={**_DEMAND_404, "409": "illegal_transition"})),
-    rest.Route("DELETE", "/expert/demands/{demand_id}/docking", undock, operation(
-        "取消对接: the staff member's card says so; idempotent", ("200", schema_of(DockingView)),
-        errors={**_DEMAND_404, "409": "not_docked / illegal_transition"})),
-    rest.Route("GET", "/expert/demands/{demand_id}/broker", broker, operation(
-        "联系技术经纪人: the docking staff member's name and mobile, once docked", ("200", schema_of(BrokerContact)),
-        errors={**_DEMAND_404, "404": "not_found / no_broker", "409": "not_docked"})),
-    rest.Route("GET", "/expert/dockings", dockings, operation(
-        "我的对接: the expert's dockings, cancelled ones included, latest first", ("200", page_of(MyDocking)),
-        paged=True, errors={"403": _NOT_EXPERT, "422": "invalid_page"})),
+    rest.Route(
+        "GET",
+        "/expert/profile",
+        profile,
+        operation(
+            "信息维护: the expert's profile, maintaining institutions and works",
+            ("200", schema_of(ExpertProfileView)),
+            errors={"403": _NOT_EXPERT},
+        ),
+    ),
+    rest.Route(
+        "PUT",
+        "/expert/profile",
+        edit_profile,
+        operation(
+            "信息维护: the expert edits title, employer and introduction",
+            ("200", schema_of(ExpertProfileView)),
+            body=_PROFILE,
+            errors={"403": _NOT_EXPERT, "422": "missing_field / field_too_long / introduction_too_long"},
+        ),
+    ),
+    rest.Route(
+        "GET",
+        "/expert/technologies",
+        technologies,
+        operation(
+            "技术发布: the expert's own technologies, published and withdrawn",
+            ("200", obj(["items"], items={"type": "array", "items": schema_of(TechnologyView)})),
+            errors={"403": _NOT_EXPERT},
+        ),
+    ),
+    rest.Route(
+        "POST",
+        "/expert/technologies",
+        new_technology,
+        operation(
+            "技术发布: publish a technology", ("201", schema_of(TechnologyView)), body=_TECHNOLOGY, errors=_TECH_ERRORS
+        ),
+    ),
+    rest.Route(
+        "PUT",
+        "/expert/technologies/{technology_id}",
+        change_technology,
+        operation(
+            "技术发布: edit one's own technology (a withdrawn one is published again)",
+            ("200", schema_of(TechnologyView)),
+            body=_TECHNOLOGY,
+            errors={**_TECH_ERRORS, "404": "technology_not_found"},
+        ),
+    ),
+    rest.Route(
+        "POST",
+        "/expert/technologies/{technology_id}/withdraw",
+        withdraw,
+        operation(
+            "技术发布: withdraw one's own technology",
+            ("200", schema_of(TechnologyView)),
+            errors={"403": _NOT_EXPERT, "404": "technology_not_found", "409": "already_withdrawn"},
+        ),
+    ),
+    rest.Route(
+        "GET",
+        "/expert/hall",
+        hall,
+        _with_filters(
+            operation(
+                "需求大厅: demands the expert sees (approved, open, of the institutions maintaining them), "
+                "latest first",
+                ("200", page_of(HallRow)),
+                paged=True,
+                errors={
+                    "403": _NOT_EXPERT,
+                    "422": "invalid_page / invalid_tech_field / invalid_region / keyword_too_long",
+                },
+            )
+        ),
+    ),
+    rest.Route(
+        "GET",
+        "/expert/demands/{demand_id}",
+        demand,
+        operation(
+            "A demand's detail for the expert (no enterprise contacts: the expert goes through the docking staff)",
+            ("200", schema_of(ExpertDemandDetail)),
+            errors=_DEMAND_404,
+        ),
+    ),
+    rest.Route(
+        "POST",
+        "/expert/demands/{demand_id}/docking",
+        dock,
+        operation(
+            "对接该需求: the docking staff member gets a DingTalk card; idempotent",
+            ("200", schema_of(DockingView)),
+            errors={**_DEMAND_404, "409": "illegal_transition"},
+        ),
+    ),
+    rest.Route(
+        "DELETE",
+        "/expert/demands/{demand_id}/docking",
+        undock,
+        operation(
+            "取消对接: the staff member's card says so; idempotent",
+            ("200", schema_of(DockingView)),
+            errors={**_DEMAND_404, "409": "not_docked / illegal_transition"},
+        ),
+    ),
+    rest.Route(
+        "GET",
+        "/expert/demands/{demand_id}/broker",
+        broker,
+        operation(
+            "联系技术经纪人: the docking staff member's name and mobile, once docked",
+            ("200", schema_of(BrokerContact)),
+            errors={**_DEMAND_404, "404": "not_found / no_broker", "409": "not_docked"},
+        ),
+    ),
+    rest.Route(
+        "GET",
+        "/expert/dockings",
+        dockings,
+        operation(
+            "我的对接: the expert's dockings, cancelled ones included, latest first",
+            ("200", page_of(MyDocking)),
+            paged=True,
+            errors={"403": _NOT_EXPERT, "422": "invalid_page"},
+        ),
+    ),
 ]
 
 

@@ -22,8 +22,13 @@ def _policy(request: web.Request) -> ExpertPushPolicy:
 
 async def suggestions(request: web.Request) -> web.Response:
     q = request.query
-    cmd = SuggestExperts(rest.actor_id(request), rest.path_id(request, "demand_id"), field=q.get("field"),
-                         region=q.get("region"), employer=q.get("employer"))
+    cmd = SuggestExperts(
+        rest.actor_id(request),
+        rest.path_id(request, "demand_id"),
+        field=q.get("field"),
+        region=q.get("region"),
+        employer=q.get("employer"),
+    )
     items = await suggest_experts(cmd, rest.container(request).uow(), _policy(request))
     return rest.json({"items": rest.plain(items)})
 
@@ -51,8 +56,13 @@ _SUGGEST = operation(
     "Experts the demand can be pushed to (maintained by its institution, bound, following the official "
     "account), best first, each score with its reasons; for the docking staff member and the centre admin",
     ("200", obj(["items"], items={"type": "array", "items": schema_of(ExpertSuggestion)})),
-    errors={"404": "not_found", "409": "illegal_transition",
-            "422": "invalid_tech_field / invalid_region / invalid_field", "503": "wechat_not_configured"})
+    errors={
+        "404": "not_found",
+        "409": "illegal_transition",
+        "422": "invalid_tech_field / invalid_region / invalid_field",
+        "503": "wechat_not_configured",
+    },
+)
 _SUGGEST.setdefault("parameters", []).extend(
     {"name": name, "in": "query", "required": False, "schema": {"type": "string"}, "description": text}
     for name, text in _STRING_FILTERS
@@ -60,19 +70,35 @@ _SUGGEST.setdefault("parameters", []).extend(
 
 ROUTES = [
     rest.Route("GET", "/demands/{demand_id}/expert-suggestions", suggestions, _SUGGEST),
-    rest.Route("POST", "/demands/{demand_id}/expert-pushes", push, operation(
-        "The docking staff member (or the centre admin) pushes a demand in docking or published to chosen "
-        "experts: one WeChat template message each; a repeat push to an expert is sent again but earns no "
-        "second point", ("201", schema_of(ExpertsPushed)),
-        body=obj(["expert_ids"], expert_ids={"type": "array", "items": INT, "minItems": 1, "maxItems": 20}),
-        errors={"404": "not_found / expert_not_found", "409": "illegal_transition / expert_not_following / "
-                "expert_not_bound", "422": "invalid_field / expert_ids_required / too_many_experts",
-                "503": "wechat_not_configured"})),
-    rest.Route("GET", "/demands/{demand_id}/expert-pushes", pushes, operation(
-        "A demand's expert pushes, latest first, with the expert, the delivery status, the score, its reasons "
-        "and the time WeChat accepted it (institution side only)",
-        ("200", obj(["items"], items={"type": "array", "items": schema_of(ExpertPushView)})),
-        errors={"404": "not_found"})),
+    rest.Route(
+        "POST",
+        "/demands/{demand_id}/expert-pushes",
+        push,
+        operation(
+            "The docking staff member (or the centre admin) pushes a demand in docking or published to chosen "
+            "experts: one WeChat template message each; a repeat push to an expert is sent again but earns no "
+            "second point",
+            ("201", schema_of(ExpertsPushed)),
+            body=obj(["expert_ids"], expert_ids={"type": "array", "items": INT, "minItems": 1, "maxItems": 20}),
+            errors={
+                "404": "not_found / expert_not_found",
+                "409": "illegal_transition / expert_not_following / expert_not_bound",
+                "422": "invalid_field / expert_ids_required / too_many_experts",
+                "503": "wechat_not_configured",
+            },
+        ),
+    ),
+    rest.Route(
+        "GET",
+        "/demands/{demand_id}/expert-pushes",
+        pushes,
+        operation(
+            "A demand's expert pushes, latest first, with the expert, the delivery status, the score, its reasons "
+            "and the time WeChat accepted it (institution side only)",
+            ("200", obj(["items"], items={"type": "array", "items": schema_of(ExpertPushView)})),
+            errors={"404": "not_found"},
+        ),
+    ),
 ]
 
 

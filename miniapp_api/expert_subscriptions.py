@@ -36,19 +36,44 @@ async def digest(request: web.Request) -> web.Response:
 
 
 ROUTES = [
-    rest.Route("GET", "/expert/subscriptions", subscriptions, operation(
-        "The signed-in expert's subscribed technical fields (up to 5, any level; a field covers its subtree)",
-        ("200", schema_of(Subscriptions)), errors={"403": "forbidden (not an expert)"})),
-    rest.Route("PUT", "/expert/subscriptions", replace, operation(
-        "Replace the expert's subscribed fields with the given set (empty: none); the daily 16:00 digest "
-        "sends new demands in them", ("200", schema_of(Subscriptions)),
-        body=obj(["field_codes"], field_codes={"type": "array", "maxItems": 5,
-                                               "items": {"type": "string", "pattern": "^[0-9]{2,6}$"}}),
-        errors={"403": "forbidden (not an expert)",
-                "422": "missing_field / invalid_field / too_many_subscriptions / unknown_tech_field"})),
-    rest.Route("GET", "/expert/digests/{digest_id}", digest, operation(
-        "The demands one daily digest sent to the signed-in expert, newest first (its template message's link)",
-        ("200", schema_of(DigestView)), errors={"403": "forbidden (not an expert)", "404": "not_found"})),
+    rest.Route(
+        "GET",
+        "/expert/subscriptions",
+        subscriptions,
+        operation(
+            "The signed-in expert's subscribed technical fields (up to 5, any level; a field covers its subtree)",
+            ("200", schema_of(Subscriptions)),
+            errors={"403": "forbidden (not an expert)"},
+        ),
+    ),
+    rest.Route(
+        "PUT",
+        "/expert/subscriptions",
+        replace,
+        operation(
+            "Replace the expert's subscribed fields with the given set (empty: none); the daily 16:00 digest "
+            "sends new demands in them",
+            ("200", schema_of(Subscriptions)),
+            body=obj(
+                ["field_codes"],
+                field_codes={"type": "array", "maxItems": 5, "items": {"type": "string", "pattern": "^[0-9]{2,6}$"}},
+            ),
+            errors={
+                "403": "forbidden (not an expert)",
+                "422": "missing_field / invalid_field / too_many_subscriptions / unknown_tech_field",
+            },
+        ),
+    ),
+    rest.Route(
+        "GET",
+        "/expert/digests/{digest_id}",
+        digest,
+        operation(
+            "The demands one daily digest sent to the signed-in expert, newest first (its template message's link)",
+            ("200", schema_of(DigestView)),
+            errors={"403": "forbidden (not an expert)", "404": "not_found"},
+        ),
+    ),
 ]
 
 

@@ -19,8 +19,14 @@ async def new_follow_up(request: web.Request) -> web.Response:
     ids = body.get("attachment_ids") or []
     if not isinstance(ids, list) or not all(rest.is_id(i) for i in ids):
         raise InvalidInput("字段 attachment_ids 的格式有误", code="invalid_field")
-    cmd = AddDemandFollowUp(rest.actor_id(request), rest.path_id(request, "demand_id"), rest.text(body, "kind"),
-                            rest.timestamp(body, "occurred_at"), rest.text(body, "content"), tuple(ids))
+    cmd = AddDemandFollowUp(
+        rest.actor_id(request),
+        rest.path_id(request, "demand_id"),
+        rest.text(body, "kind"),
+        rest.timestamp(body, "occurred_at"),
+        rest.text(body, "content"),
+        tuple(ids),
+    )
     return rest.json(await add_demand_follow_up(cmd, rest.container(request).uow()), status=201)
 
 
@@ -31,33 +37,59 @@ async def follow_ups(request: web.Request) -> web.Response:
 
 async def docking_staff(request: web.Request) -> web.Response:
     body = await rest.json_body(request)
-    cmd = ChangeDockingStaff(rest.actor_id(request), rest.path_id(request, "demand_id"),
-                             rest.integer(body, "staff_member_id"))
+    cmd = ChangeDockingStaff(
+        rest.actor_id(request), rest.path_id(request, "demand_id"), rest.integer(body, "staff_member_id")
+    )
     return rest.json(await change_docking_staff(cmd, rest.container(request).uow(), policy(request)))
 
 
 _FOLLOW_UP = obj(
     ["kind", "occurred_at", "content"],
     kind={"type": "string", "enum": [k.value for k in FollowUpKind], "description": "visit 走访, phone, online, other"},
-    occurred_at={"type": "string", "format": "date-time"}, content={"type": "string", "maxLength": 2000},
+    occurred_at={"type": "string", "format": "date-time"},
+    content={"type": "string", "maxLength": 2000},
     attachment_ids={"type": "array", "items": INT, "description": "ids from POST /demand-attachments"},
 )
 
 ROUTES = [
-    rest.Route("POST", "/demands/{demand_id}/follow-ups", new_follow_up, operation(
-        "The docking staff member (or the centre's admin) records a follow-up on a demand in docking; it joins "
-        "the timeline and restarts the reminder count", ("201", schema_of(DemandFollowUpAdded)), body=_FOLLOW_UP,
-        errors={"404": "not_found / attachment_not_found", "409": "illegal_transition",
-                "422": "invalid_follow_up_kind / invalid_time / missing_field / too_many_attachments"})),
-    rest.Route("GET", "/demands/{demand_id}/follow-ups", follow_ups, operation(
-        "A demand's follow-ups, latest first (not shown to the enterprise)",
-        ("200", obj(["items"], items={"type": "array", "items": schema_of(DemandFollowUpView)})),
-        errors={"404": "not_found"})),
-    rest.Route("POST", "/demands/{demand_id}/docking-staff", docking_staff, operation(
-        "The centre admin hands a demand in docking to another active staff member of the centre, who is "
-        "told by work notice", ("200", schema_of(DockingStaffChanged)), body=obj(["staff_member_id"],
-                                                                                 staff_member_id=INT),
-        errors={"404": "not_found / staff_not_found", "409": "illegal_transition / same_staff"})),
+    rest.Route(
+        "POST",
+        "/demands/{demand_id}/follow-ups",
+        new_follow_up,
+        operation(
+            "The docking staff member (or the centre's admin) records a follow-up on a demand in docking; it joins "
+            "the timeline and restarts the reminder count",
+            ("201", schema_of(DemandFollowUpAdded)),
+            body=_FOLLOW_UP,
+            errors={
+                "404": "not_found / attachment_not_found",
+                "409": "illegal_transition",
+                "422": "invalid_follow_up_kind / invalid_time / missing_field / too_many_attachments",
+            },
+        ),
+    ),
+    rest.Route(
+        "GET",
+        "/demands/{demand_id}/follow-ups",
+        follow_ups,
+        operation(
+            "A demand's follow-ups, latest first (not shown to the enterprise)",
+            ("200", obj(["items"], items={"type": "array", "items": schema_of(DemandFollowUpView)})),
+            errors={"404": "not_found"},
+        ),
+    ),
+    rest.Route(
+        "POST",
+        "/demands/{demand_id}/docking-staff",
+        docking_staff,
+        operation(
+            "The centre admin hands a demand in docking to another active staff member of the centre, who is "
+            "told by work notice",
+            ("200", schema_of(DockingStaffChanged)),
+            body=obj(["staff_member_id"], staff_member_id=INT),
+            errors={"404": "not_found / staff_not_found", "409": "illegal_transition / same_staff"},
+        ),
+    ),
 ]
 
 

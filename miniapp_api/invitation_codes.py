@@ -41,16 +41,20 @@ async def new_code(request: web.Request) -> web.Response:
     body = await rest.json_body(request)
     purpose = rest.text(body, "purpose", InvitationPurpose.TECHNOLOGY_MANAGER.value)
     cmd = CreateInvitationCode(
-        rest.actor_id(request), rest.path_id(request, "institution_id"), rest.timestamp(body, "expires_at"),
-        rest.int32(body, "max_uses"), purpose,  # type: ignore[arg-type]  # the use case checks the value
+        rest.actor_id(request),
+        rest.path_id(request, "institution_id"),
+        rest.timestamp(body, "expires_at"),
+        rest.int32(body, "max_uses"),
+        purpose,  # type: ignore[arg-type]  # the use case checks the value
     )
     return rest.json(await create_invitation_code(cmd, rest.container(request).uow()), status=201)
 
 
 async def revoke(request: web.Request) -> web.Response:
     body = await rest.json_body(request)
-    cmd = RevokeInvitationCode(rest.actor_id(request), rest.path_id(request, "invitation_code_id"),
-                               rest.text(body, "reason"))
+    cmd = RevokeInvitationCode(
+        rest.actor_id(request), rest.path_id(request, "invitation_code_id"), rest.text(body, "reason")
+    )
     await revoke_invitation_code(cmd, rest.container(request).uow())
     return web.Response(status=204)
 
@@ -69,29 +73,69 @@ async def redeem(request: web.Request) -> web.Response:
 
 
 ROUTES = [
-    rest.Route("GET", "/institutions/{institution_id}/invitation-codes", codes, operation(
-        "The institution admin's codes with uses and status", ("200", page_of(InvitationCodeView)), paged=True)),
-    rest.Route("POST", "/institutions/{institution_id}/invitation-codes", new_code, operation(
-        "The institution admin issues a code for technology managers", ("201", schema_of(InvitationCodeCreated)),
-        body=obj(["expires_at", "max_uses"], expires_at={"type": "string", "format": "date-time"},
-                 max_uses={"type": "integer", "minimum": 1, "maximum": 1000},
-                 purpose={"type": "string", "enum": [p.value for p in InvitationPurpose]}),
-        errors={"422": "invalid_expiry / invalid_max_uses"})),
-    rest.Route("POST", "/invitation-codes/{invitation_code_id}/revoke", revoke, operation(
-        "The institution admin revokes a code with a reason", ("204", None), body=obj(["reason"], reason=STR),
-        errors={"404": "not_found", "409": "already_revoked"})),
-    rest.Route("GET", "/institutions/{institution_id}/technology-managers", managers, operation(
-        "The institution admin's technology managers: who bound themselves with its codes, and when",
-        ("200", page_of(TechnologyManagerView)), paged=True)),
-    rest.Route("POST", "/invitation-codes/redeem", redeem, operation(
-        "A technology manager enters a code and is bound to its institution (role technology_manager, scoped to "
-        "it). Meant for a person without a role yet or the institution's own staff and centre admins",
-        ("200", schema_of(InvitationCodeRedeemed)), body=obj(["code"], code=STR),
-        errors={"422": "invalid_invitation_code: 邀请码无效",
+    rest.Route(
+        "GET",
+        "/institutions/{institution_id}/invitation-codes",
+        codes,
+        operation(
+            "The institution admin's codes with uses and status", ("200", page_of(InvitationCodeView)), paged=True
+        ),
+    ),
+    rest.Route(
+        "POST",
+        "/institutions/{institution_id}/invitation-codes",
+        new_code,
+        operation(
+            "The institution admin issues a code for technology managers",
+            ("201", schema_of(InvitationCodeCreated)),
+            body=obj(
+                ["expires_at", "max_uses"],
+                expires_at={"type": "string", "format": "date-time"},
+                max_uses={"type": "integer", "minimum": 1, "maximum": 1000},
+                purpose={"type": "string", "enum": [p.value for p in InvitationPurpose]},
+            ),
+            errors={"422": "invalid_expiry / invalid_max_uses"},
+        ),
+    ),
+    rest.Route(
+        "POST",
+        "/invitation-codes/{invitation_code_id}/revoke",
+        revoke,
+        operation(
+            "The institution admin revokes a code with a reason",
+            ("204", None),
+            body=obj(["reason"], reason=STR),
+            errors={"404": "not_found", "409": "already_revoked"},
+        ),
+    ),
+    rest.Route(
+        "GET",
+        "/institutions/{institution_id}/technology-managers",
+        managers,
+        operation(
+            "The institution admin's technology managers: who bound themselves with its codes, and when",
+            ("200", page_of(TechnologyManagerView)),
+            paged=True,
+        ),
+    ),
+    rest.Route(
+        "POST",
+        "/invitation-codes/redeem",
+        redeem,
+        operation(
+            "A technology manager enters a code and is bound to its institution (role technology_manager, scoped to "
+            "it). Meant for a person without a role yet or the institution's own staff and centre admins",
+            ("200", schema_of(InvitationCodeRedeemed)),
+            body=obj(["code"], code=STR),
+            errors={
+                "422": "invalid_invitation_code: 邀请码无效",
                 "403": "invitation_not_for_role: system admins, officials, institution admins, experts and "
-                       "enterprise contacts may not redeem / invitation_other_institution: a member of another "
-                       "institution",
-                "409": "invitation_expired / invitation_revoked / invitation_exhausted / manager_bound_elsewhere"})),
+                "enterprise contacts may not redeem / invitation_other_institution: a member of another "
+                "institution",
+                "409": "invitation_expired / invitation_revoked / invitation_exhausted / manager_bound_elsewhere",
+            },
+        ),
+    ),
 ]
 
 

@@ -17,8 +17,10 @@ async def staff_departure(request: web.Request) -> web.Response:
     body = await rest.json_body(request)
     successor = body.get("successor_staff_member_id")
     cmd = RecordStaffDeparture(
-        rest.actor_id(request), rest.path_id(request, "staff_member_id"),
-        None if successor is None else rest.integer(body, "successor_staff_member_id"), rest.text(body, "reason"),
+        rest.actor_id(request),
+        rest.path_id(request, "staff_member_id"),
+        None if successor is None else rest.integer(body, "successor_staff_member_id"),
+        rest.text(body, "reason"),
     )
     return rest.json(await record_staff_departure(cmd, rest.container(request).uow()))
 
@@ -32,8 +34,12 @@ async def initial_password(request: web.Request) -> web.Response:
 
 async def mobile_correction(request: web.Request) -> web.Response:
     body = await rest.json_body(request)
-    cmd = CorrectMobile(rest.actor_id(request), rest.path_id(request, "account_id"), rest.text(body, "mobile"),
-                        rest.text(body, "reason"))
+    cmd = CorrectMobile(
+        rest.actor_id(request),
+        rest.path_id(request, "account_id"),
+        rest.text(body, "mobile"),
+        rest.text(body, "reason"),
+    )
     await correct_mobile(cmd, rest.container(request).uow())
     return web.Response(status=204)
 
@@ -41,44 +47,95 @@ async def mobile_correction(request: web.Request) -> web.Response:
 async def mobile_change_code(request: web.Request) -> web.Response:
     body = await rest.json_body(request)
     container = rest.container(request)
-    await request_mobile_change_code(RequestMobileChangeCode(rest.actor_id(request), rest.text(body, "mobile")),
-                                     container.uow(), container.auth_policy, container.coordination)
+    await request_mobile_change_code(
+        RequestMobileChangeCode(rest.actor_id(request), rest.text(body, "mobile")),
+        container.uow(),
+        container.auth_policy,
+        container.coordination,
+    )
     return web.json_response({"status": "sent"}, status=202)
 
 
 async def mobile_change(request: web.Request) -> web.Response:
     body = await rest.json_body(request)
     container = rest.container(request)
-    cmd = ChangeMobile(rest.actor_id(request), rest.text(body, "mobile"), rest.text(body, "code"),
-                       session_id=request[rest.AUTH_KEY].session_id)
+    cmd = ChangeMobile(
+        rest.actor_id(request),
+        rest.text(body, "mobile"),
+        rest.text(body, "code"),
+        session_id=request[rest.AUTH_KEY].session_id,
+    )
     await change_mobile(cmd, container.uow(), container.auth_policy)
     return web.Response(status=204)
 
 
 ROUTES = [
-    rest.Route("POST", "/staff/{staff_member_id}/departure", staff_departure, operation(
-        "A staff member leaves (centre or institution admin): access ends at once, the successor takes over",
-        ("200", schema_of(StaffDeparted)),
-        body=obj(["reason"], successor_staff_member_id={"type": ["integer", "null"]}, reason=STR),
-        errors={"403": "forbidden / own_departure", "404": "not_found", "409": "staff_already_left",
-                "422": "invalid_successor / invalid_field"})),
-    rest.Route("POST", "/accounts/{account_id}/initial-password", initial_password, operation(
-        "Set a starting password (system admin; institution admin for its staff); it must be changed at sign-in",
-        ("204", None), body=obj(["password"], password=STR),
-        errors={"403": "forbidden", "404": "not_found", "422": "weak_password"})),
-    rest.Route("POST", "/accounts/{account_id}/mobile", mobile_correction, operation(
-        "Correct a person's mobile (system admin; institution admin for its staff and experts): "
-        "platform bindings are dropped and bound again at the next sign-in",
-        ("204", None), body=obj(["mobile", "reason"], mobile=STR, reason=STR),
-        errors={"403": "forbidden", "404": "not_found", "409": "mobile_taken",
-                "422": "invalid_mobile / same_mobile / missing_field"})),
-    rest.Route("POST", "/me/mobile-codes", mobile_change_code, operation(
-        "Send a code to the number the signed-in person wants to move to", ("202", obj(["status"], status=STR)),
-        body=obj(["mobile"], mobile=STR),
-        errors={"409": "mobile_taken", "422": "invalid_mobile / same_mobile", "429": "sms_too_frequent"})),
-    rest.Route("POST", "/me/mobile", mobile_change, operation(
-        "Move the signed-in account to the new number with its code; other sessions end", ("204", None),
-        body=obj(["mobile", "code"], mobile=STR, code=STR), errors={"401": "invalid_sms_code", "409": "mobile_taken"})),
+    rest.Route(
+        "POST",
+        "/staff/{staff_member_id}/departure",
+        staff_departure,
+        operation(
+            "A staff member leaves (centre or institution admin): access ends at once, the successor takes over",
+            ("200", schema_of(StaffDeparted)),
+            body=obj(["reason"], successor_staff_member_id={"type": ["integer", "null"]}, reason=STR),
+            errors={
+                "403": "forbidden / own_departure",
+                "404": "not_found",
+                "409": "staff_already_left",
+                "422": "invalid_successor / invalid_field",
+            },
+        ),
+    ),
+    rest.Route(
+        "POST",
+        "/accounts/{account_id}/initial-password",
+        initial_password,
+        operation(
+            "Set a starting password (system admin; institution admin for its staff); it must be changed at sign-in",
+            ("204", None),
+            body=obj(["password"], password=STR),
+            errors={"403": "forbidden", "404": "not_found", "422": "weak_password"},
+        ),
+    ),
+    rest.Route(
+        "POST",
+        "/accounts/{account_id}/mobile",
+        mobile_correction,
+        operation(
+            "Correct a person's mobile (system admin; institution admin for its staff and experts): "
+            "platform bindings are dropped and bound again at the next sign-in",
+            ("204", None),
+            body=obj(["mobile", "reason"], mobile=STR, reason=STR),
+            errors={
+                "403": "forbidden",
+                "404": "not_found",
+                "409": "mobile_taken",
+                "422": "invalid_mobile / same_mobile / missing_field",
+            },
+        ),
+    ),
+    rest.Route(
+        "POST",
+        "/me/mobile-codes",
+        mobile_change_code,
+        operation(
+            "Send a code to the number the signed-in person wants to move to",
+            ("202", obj(["status"], status=STR)),
+            body=obj(["mobile"], mobile=STR),
+            errors={"409": "mobile_taken", "422": "invalid_mobile / same_mobile", "429": "sms_too_frequent"},
+        ),
+    ),
+    rest.Route(
+        "POST",
+        "/me/mobile",
+        mobile_change,
+        operation(
+            "Move the signed-in account to the new number with its code; other sessions end",
+            ("204", None),
+            body=obj(["mobile", "code"], mobile=STR, code=STR),
+            errors={"401": "invalid_sms_code", "409": "mobile_taken"},
+        ),
+    ),
 ]
 
 

@@ -42,9 +42,13 @@ async def new_institution(request: web.Request) -> web.Response:
         head=rest.optional_text(body, "head"),
     )
     container = rest.container(request)
-    created = await create_institution(cmd, container.uow(), request.app[REGIONS],
-                                       membership=container.membership_policy,
-                                       fee_floor_bp=container.demand_policy.fee_floor_bp)
+    created = await create_institution(
+        cmd,
+        container.uow(),
+        request.app[REGIONS],
+        membership=container.membership_policy,
+        fee_floor_bp=container.demand_policy.fee_floor_bp,
+    )
     return rest.json(created, status=201)
 
 
@@ -86,42 +90,92 @@ async def new_official(request: web.Request) -> web.Response:
 _TYPE = {"type": "string", "enum": [t.value for t in InstitutionType]}
 _SERVICES = {"type": "array", "items": {"type": "string", "enum": [t.value for t in ServiceType]}}
 _INTRO = {"type": "string", "maxLength": 300}
-_MIN_FEE = {"type": "integer", "maximum": 10000, "description": "basis points; not below the platform floor "
-            "(setting demands.fee_floor_bp, 500 = 5 %), else 422 min_fee_ratio_below_floor; "
-            "absent on creation: the floor"}
+_MIN_FEE = {
+    "type": "integer",
+    "maximum": 10000,
+    "description": "basis points; not below the platform floor "
+    "(setting demands.fee_floor_bp, 500 = 5 %), else 422 min_fee_ratio_below_floor; "
+    "absent on creation: the floor",
+}
 _NEW_INSTITUTION = obj(
     ["name", "credit_code", "type", "region_code", "admin_name", "admin_mobile"],
-    name=STR, credit_code={"type": "string", "description": "统一社会信用代码 (GB 32100 check character)"},
-    type=_TYPE, region_code={"type": "string", "pattern": "^[0-9]{6}$"}, admin_name=STR,
+    name=STR,
+    credit_code={"type": "string", "description": "统一社会信用代码 (GB 32100 check character)"},
+    type=_TYPE,
+    region_code={"type": "string", "pattern": "^[0-9]{6}$"},
+    admin_name=STR,
     admin_mobile={"type": "string", "description": "mainland mobile; never a staff member's"},
-    service_types=_SERVICES, min_fee_ratio_bp=_MIN_FEE,
-    introduction=_INTRO, head=STR,
+    service_types=_SERVICES,
+    min_fee_ratio_bp=_MIN_FEE,
+    introduction=_INTRO,
+    head=STR,
 )
 _EDIT = obj([], type=_TYPE, service_types=_SERVICES, min_fee_ratio_bp=_MIN_FEE, introduction=_INTRO, head=STR)
-_BAD = {"422": "invalid_credit_code / min_fee_ratio_below_floor / introduction_too_long / invalid_mobile / …",
-        "409": "institution_exists / admin_is_staff / admin_taken"}
+_BAD = {
+    "422": "invalid_credit_code / min_fee_ratio_below_floor / introduction_too_long / invalid_mobile / …",
+    "409": "institution_exists / admin_is_staff / admin_taken",
+}
 
 ROUTES = [
-    rest.Route("GET", "/institutions", institutions, operation(
-        "Institutions in the caller's scope", ("200", page_of(InstitutionSummary)), paged=True)),
-    rest.Route("POST", "/institutions", new_institution, operation(
-        "The system admin creates an institution with its one admin",
-        ("201", schema_of(InstitutionCreated)), body=_NEW_INSTITUTION, errors=_BAD)),
-    rest.Route("GET", "/institutions/{institution_id}", institution, operation(
-        "One institution's page", ("200", schema_of(InstitutionDetail)),
-        errors={"404": "not_found (also outside the caller's scope)"})),
-    rest.Route("PATCH", "/institutions/{institution_id}", edit_institution, operation(
-        "The institution admin edits type, services, fee ratio, introduction, head",
-        ("200", schema_of(InstitutionUpdated)), body=_EDIT,
-        errors={"422": "min_fee_ratio_below_floor / introduction_too_long / …"})),
-    rest.Route("GET", "/officials", officials, operation(
-        "Officials: all for the system admin, their region's for an official",
-        ("200", page_of(OfficialView)), paged=True)),
-    rest.Route("POST", "/officials", new_official, operation(
-        "The system admin creates an official for a province, city or district",
-        ("201", schema_of(OfficialCreated)),
-        body=obj(["name", "mobile", "region_code"], name=STR, mobile=STR, region_code=STR),
-        errors={"422": "invalid_mobile / invalid_region", "409": "official_exists"})),
+    rest.Route(
+        "GET",
+        "/institutions",
+        institutions,
+        operation("Institutions in the caller's scope", ("200", page_of(InstitutionSummary)), paged=True),
+    ),
+    rest.Route(
+        "POST",
+        "/institutions",
+        new_institution,
+        operation(
+            "The system admin creates an institution with its one admin",
+            ("201", schema_of(InstitutionCreated)),
+            body=_NEW_INSTITUTION,
+            errors=_BAD,
+        ),
+    ),
+    rest.Route(
+        "GET",
+        "/institutions/{institution_id}",
+        institution,
+        operation(
+            "One institution's page",
+            ("200", schema_of(InstitutionDetail)),
+            errors={"404": "not_found (also outside the caller's scope)"},
+        ),
+    ),
+    rest.Route(
+        "PATCH",
+        "/institutions/{institution_id}",
+        edit_institution,
+        operation(
+            "The institution admin edits type, services, fee ratio, introduction, head",
+            ("200", schema_of(InstitutionUpdated)),
+            body=_EDIT,
+            errors={"422": "min_fee_ratio_below_floor / introduction_too_long / …"},
+        ),
+    ),
+    rest.Route(
+        "GET",
+        "/officials",
+        officials,
+        operation(
+            "Officials: all for the system admin, their region's for an official",
+            ("200", page_of(OfficialView)),
+            paged=True,
+        ),
+    ),
+    rest.Route(
+        "POST",
+        "/officials",
+        new_official,
+        operation(
+            "The system admin creates an official for a province, city or district",
+            ("201", schema_of(OfficialCreated)),
+            body=obj(["name", "mobile", "region_code"], name=STR, mobile=STR, region_code=STR),
+            errors={"422": "invalid_mobile / invalid_region", "409": "official_exists"},
+        ),
+    ),
 ]
 
 

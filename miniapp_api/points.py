@@ -25,19 +25,35 @@ async def ranking(request: web.Request) -> web.Response:
     return rest.page_json(await rank_points(cmd, rest.container(request).uow()))
 
 
-_BY = {"name": "by", "in": "query", "required": False, "description": "group totals by",
-       "schema": {"type": "string", "enum": [b.value for b in RankBy], "default": RankBy.STAFF.value}}
+_BY = {
+    "name": "by",
+    "in": "query",
+    "required": False,
+    "description": "group totals by",
+    "schema": {"type": "string", "enum": [b.value for b in RankBy], "default": RankBy.STAFF.value},
+}
 _RANKING = operation(
     "Points totals per staff member, centre or institution, highest first, over the entries in the caller's "
     "scope (staff: their own; centre admin: the centre; institution admin: the institution; official: the "
     "region's centres)",
-    ("200", page_of(PointsTotal)), paged=True, errors={"422": "invalid_query / invalid_page"})
+    ("200", page_of(PointsTotal)),
+    paged=True,
+    errors={"422": "invalid_query / invalid_page"},
+)
 _RANKING["parameters"].append(_BY)
 
 ROUTES = [
-    rest.Route("GET", "/points/me", my_points, operation(
-        "The caller's contribution points and the ledger entries that explain them (staff only)",
-        ("200", schema_of(MyPoints)), paged=True, errors={"422": "invalid_page"})),
+    rest.Route(
+        "GET",
+        "/points/me",
+        my_points,
+        operation(
+            "The caller's contribution points and the ledger entries that explain them (staff only)",
+            ("200", schema_of(MyPoints)),
+            paged=True,
+            errors={"422": "invalid_page"},
+        ),
+    ),
     rest.Route("GET", "/points/ranking", ranking, _RANKING),
 ]
 

@@ -26,8 +26,13 @@ async def publish(request: web.Request) -> web.Response:
     ids = body.get("institution_ids") or []
     if not isinstance(ids, list) or not all(rest.is_id(i) for i in ids):
         raise InvalidInput("字段 institution_ids 的格式有误", code="invalid_field")
-    cmd = PublishDemand(rest.actor_id(request), rest.path_id(request, "demand_id"), rest.text(body, "audience"),
-                        rest.int32(body, "fee_ratio_bp"), tuple(ids))
+    cmd = PublishDemand(
+        rest.actor_id(request),
+        rest.path_id(request, "demand_id"),
+        rest.text(body, "audience"),
+        rest.int32(body, "fee_ratio_bp"),
+        tuple(ids),
+    )
     return rest.json(await publish_demand(cmd, rest.container(request).uow(), policy(request)), status=201)
 
 
@@ -48,49 +53,100 @@ async def letter(request: web.Request) -> web.Response:
 
 async def accept(request: web.Request) -> web.Response:
     body = await rest.json_body(request)
-    cmd = AcceptPublication(rest.actor_id(request), rest.path_id(request, "publication_id"),
-                            rest.text(body, "letter_version"), rest.text(body, "letter_sha256"),
-                            rest.integer(body, "staff_member_id"))
+    cmd = AcceptPublication(
+        rest.actor_id(request),
+        rest.path_id(request, "publication_id"),
+        rest.text(body, "letter_version"),
+        rest.text(body, "letter_sha256"),
+        rest.integer(body, "staff_member_id"),
+    )
     return rest.json(await accept_publication(cmd, rest.container(request).uow(), policy(request)))
 
 
 _LIST = operation(
     "An institution admin's publications: those offered to the institution (open, or accepted by it) and "
-    "those it published, newest first", ("200", obj(["items"], items={"type": "array",
-                                                                      "items": schema_of(PublicationView)})),
-    errors={"422": "invalid_side"})
-_LIST.setdefault("parameters", []).append({"name": "side", "in": "query", "required": False,
-                                           "schema": {"type": "string", "enum": list(SIDES)},
-                                           "description": "offered: ours to accept; published: ours"})
+    "those it published, newest first",
+    ("200", obj(["items"], items={"type": "array", "items": schema_of(PublicationView)})),
+    errors={"422": "invalid_side"},
+)
+_LIST.setdefault("parameters", []).append(
+    {
+        "name": "side",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string", "enum": list(SIDES)},
+        "description": "offered: ours to accept; published: ours",
+    }
+)
 
 ROUTES = [
-    rest.Route("POST", "/demands/{demand_id}/publication", publish, operation(
-        "The demand's institution admin publishes a demand in docking (对接中 → 已公开) to all institutions or "
-        "chosen ones, with the fee ratio the accepting institution commits to", ("201", schema_of(DemandPublished)),
-        body=obj(["audience", "fee_ratio_bp"],
-                 audience={"type": "string", "enum": [a.value for a in PublicationAudience],
-                           "description": "all 全公开, chosen 指定机构公开"},
-                 fee_ratio_bp={**INT, "description": "basis points, at least the platform floor"},
-                 institution_ids={"type": "array", "items": INT, "description": "for chosen: the institutions"}),
-        errors={"404": "not_found", "409": "illegal_transition",
+    rest.Route(
+        "POST",
+        "/demands/{demand_id}/publication",
+        publish,
+        operation(
+            "The demand's institution admin publishes a demand in docking (对接中 → 已公开) to all institutions or "
+            "chosen ones, with the fee ratio the accepting institution commits to",
+            ("201", schema_of(DemandPublished)),
+            body=obj(
+                ["audience", "fee_ratio_bp"],
+                audience={
+                    "type": "string",
+                    "enum": [a.value for a in PublicationAudience],
+                    "description": "all 全公开, chosen 指定机构公开",
+                },
+                fee_ratio_bp={**INT, "description": "basis points, at least the platform floor"},
+                institution_ids={"type": "array", "items": INT, "description": "for chosen: the institutions"},
+            ),
+            errors={
+                "404": "not_found",
+                "409": "illegal_transition",
                 "422": "invalid_audience / fee_ratio_too_low / fee_ratio_too_high / missing_targets / "
-                       "targets_not_allowed / too_many_targets / own_institution_target / unknown_target"})),
-    rest.Route("POST", "/demands/{demand_id}/publication/withdraw", withdraw, operation(
-        "The publisher's institution admin withdraws an open publication (已公开 → 对接中); refused once accepted",
-        ("200", schema_of(PublicationWithdrawn)),
-        errors={"404": "not_found", "409": "not_published / already_accepted"})),
+                "targets_not_allowed / too_many_targets / own_institution_target / unknown_target",
+            },
+        ),
+    ),
+    rest.Route(
+        "POST",
+        "/demands/{demand_id}/publication/withdraw",
+        withdraw,
+        operation(
+            "The publisher's institution admin withdraws an open publication (已公开 → 对接中); refused once accepted",
+            ("200", schema_of(PublicationWithdrawn)),
+            errors={"404": "not_found", "409": "not_published / already_accepted"},
+        ),
+    ),
     rest.Route("GET", "/publications", publications, _LIST),
-    rest.Route("GET", "/publications/{publication_id}/letter", letter, operation(
-        "The commitment letter (承诺函) the caller's institution would sign, with its version and sha256",
-        ("200", schema_of(CommitmentLetter)),
-        errors={"404": "not_found", "409": "already_accepted / publication_withdrawn"})),
-    rest.Route("POST", "/publications/{publication_id}/accept", accept, operation(
-        "Accept an offered publication by confirming the letter seen (version and sha256) and naming the docking "
-        "staff member; the first acceptance wins", ("200", schema_of(PublicationAccepted)),
-        body=obj(["letter_version", "letter_sha256", "staff_member_id"], letter_version={"type": "string"},
-                 letter_sha256={"type": "string", "pattern": "^[0-9a-f]{64}$"}, staff_member_id=INT),
-        errors={"404": "not_found / staff_not_found",
-                "409": "already_accepted / publication_withdrawn / stale_letter / illegal_transition"})),
+    rest.Route(
+        "GET",
+        "/publications/{publication_id}/letter",
+        letter,
+        operation(
+            "The commitment letter (承诺函) the caller's institution would sign, with its version and sha256",
+            ("200", schema_of(CommitmentLetter)),
+            errors={"404": "not_found", "409": "already_accepted / publication_withdrawn"},
+        ),
+    ),
+    rest.Route(
+        "POST",
+        "/publications/{publication_id}/accept",
+        accept,
+        operation(
+            "Accept an offered publication by confirming the letter seen (version and sha256) and naming the docking "
+            "staff member; the first acceptance wins",
+            ("200", schema_of(PublicationAccepted)),
+            body=obj(
+                ["letter_version", "letter_sha256", "staff_member_id"],
+                letter_version={"type": "string"},
+                letter_sha256={"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                staff_member_id=INT,
+            ),
+            errors={
+                "404": "not_found / staff_not_found",
+                "409": "already_accepted / publication_withdrawn / stale_letter / illegal_transition",
+            },
+        ),
+    ),
 ]
 
 

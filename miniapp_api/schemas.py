@@ -73,10 +73,18 @@ STR: dict[str, Any] = {"type": "string"}
 INT: dict[str, Any] = {"type": "integer"}
 BOOL: dict[str, Any] = {"type": "boolean"}
 PAGE_PARAMS = [
-    {"name": "page", "in": "query", "required": False,
-     "schema": {"type": "integer", "minimum": 1, "maximum": 1_000_000, "default": 1}},
-    {"name": "page_size", "in": "query", "required": False,
-     "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
+    {
+        "name": "page",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "integer", "minimum": 1, "maximum": 1_000_000, "default": 1},
+    },
+    {
+        "name": "page_size",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+    },
 ]
 # Every private route can answer these; out-of-scope records are not_found, never forbidden.
 _COMMON = {
@@ -103,15 +111,18 @@ def operation(
         "summary": summary,
         "responses": {
             status: response,
-            **{code: {"description": text, "content": {"application/json": {"schema": ERROR_REF}}}
-               for code, text in {**_COMMON, **(errors or {})}.items()},
+            **{
+                code: {"description": text, "content": {"application/json": {"schema": ERROR_REF}}}
+                for code, text in {**_COMMON, **(errors or {})}.items()
+            },
         },
     }
     if paged:
         op["parameters"] = list(PAGE_PARAMS)
     for name, description in (filters or {}).items():
-        op.setdefault("parameters", []).append({"name": name, "in": "query", "required": False,
-                                                "schema": ID_SCHEMA, "description": description})
+        op.setdefault("parameters", []).append(
+            {"name": name, "in": "query", "required": False, "schema": ID_SCHEMA, "description": description}
+        )
     if body is not None:
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
     return op
@@ -125,8 +136,8 @@ def _error(description: str) -> dict[str, Any]:
 # platform it needs is not configured.
 UNAVAILABLE: dict[str, Any] = {
     "description": "dependency_unavailable: 服务繁忙，请稍后重试 — the database or Redis cannot be reached; nothing "
-                   "was done; ask again after the Retry-After header's seconds (also error.retry_after). Or "
-                   "*_not_configured / registry_unavailable: the platform it needs is not configured or down",
+    "was done; ask again after the Retry-After header's seconds (also error.retry_after). Or "
+    "*_not_configured / registry_unavailable: the platform it needs is not configured or down",
     "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 1}}},
     "content": {"application/json": {"schema": ERROR_REF}},
 }
@@ -147,8 +158,10 @@ def with_common_responses(paths: dict[str, dict[str, Any]]) -> dict[str, dict[st
             if "{" in path:
                 common["404"] = _error("not_found: no such record, or one outside the caller's scope")
             if op.get("parameters") or op.get("requestBody"):
-                common["422"] = _error("invalid_json / invalid_text / invalid_field / invalid_query / invalid_page "
-                                       "/ invalid_multipart: the input is malformed")
+                common["422"] = _error(
+                    "invalid_json / invalid_text / invalid_field / invalid_query / invalid_page "
+                    "/ invalid_multipart: the input is malformed"
+                )
             if op.get("requestBody"):
                 common["413"] = _error("request_too_large: 请求内容过大")
             common["503"] = UNAVAILABLE

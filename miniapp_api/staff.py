@@ -36,17 +36,38 @@ async def staff_member(request: web.Request) -> web.Response:
 
 
 ROUTES = [
-    rest.Route("GET", "/staff", staff, operation(
-        "Staff in the caller's scope (a staff member sees only themself), optionally of one centre",
-        ("200", page_of(StaffView)), paged=True, filters={"centre_id": "only this centre's staff"})),
-    rest.Route("POST", "/centres/{centre_id}/staff", new_staff, operation(
-        "The institution admin adds a staff member (optionally the centre's admin)",
-        ("201", schema_of(StaffAdded)),
-        body=obj(["name", "mobile", "position"], name=STR, mobile=STR, position=STR, centre_admin=BOOL),
-        errors={"404": "not_found", "422": "invalid_mobile / missing_field",
-                "409": "staff_exists / staff_is_admin"})),
-    rest.Route("GET", "/staff/{staff_member_id}", staff_member, operation(
-        "One staff member", ("200", schema_of(StaffView)), errors={"404": "not_found"})),
+    rest.Route(
+        "GET",
+        "/staff",
+        staff,
+        operation(
+            "Staff in the caller's scope (a staff member sees only themself), optionally of one centre",
+            ("200", page_of(StaffView)),
+            paged=True,
+            filters={"centre_id": "only this centre's staff"},
+        ),
+    ),
+    rest.Route(
+        "POST",
+        "/centres/{centre_id}/staff",
+        new_staff,
+        operation(
+            "The institution admin adds a staff member (optionally the centre's admin)",
+            ("201", schema_of(StaffAdded)),
+            body=obj(["name", "mobile", "position"], name=STR, mobile=STR, position=STR, centre_admin=BOOL),
+            errors={
+                "404": "not_found",
+                "422": "invalid_mobile / missing_field",
+                "409": "staff_exists / staff_is_admin",
+            },
+        ),
+    ),
+    rest.Route(
+        "GET",
+        "/staff/{staff_member_id}",
+        staff_member,
+        operation("One staff member", ("200", schema_of(StaffView)), errors={"404": "not_found"}),
+    ),
 ]
 
 

@@ -18,8 +18,9 @@ sandbox_state_key = web.AppKey("sandbox_state", SandboxState)
 test_provider_key = web.AppKey("test_provider_state", TestProviderState)
 
 
-def create_sandbox_app(state: SandboxState, provider: TestProviderState, clock: Clock,
-                       triggers: Triggers | None = None) -> web.Application:
+def create_sandbox_app(
+    state: SandboxState, provider: TestProviderState, clock: Clock, triggers: Triggers | None = None
+) -> web.Application:
     app = web.Application()
     app[sandbox_state_key] = state
     app[test_provider_key] = provider

@@ -47,16 +47,28 @@ class SandboxState:
         self.people[persona.id] = persona
         self.inbox.setdefault(persona.id, [])
 
-    def ensure_person(self, mobile: str, name: str | None = None, role: str = "运行中新加入的人员", *,
-                      dingtalk_userid: str | None = None) -> Persona:
+    def ensure_person(
+        self,
+        mobile: str,
+        name: str | None = None,
+        role: str = "运行中新加入的人员",
+        *,
+        dingtalk_userid: str | None = None,
+    ) -> Persona:
         """Every number a platform reaches has a phone: a person added at run time (a staff member, an
         invited expert) appears in the console with what reaches them, and a WeChat account so they can
         follow and bind; an existing phone with that number is kept."""
         found = self.find(mobile)
         if found is not None:
             return found
-        persona = Persona(f"tel-{mobile}", name or f"手机 {mobile[:3]}****{mobile[-4:]}", role, mobile,
-                          dingtalk_userid=dingtalk_userid, wechat_openid=f"o-{secrets.token_hex(8)}")
+        persona = Persona(
+            f"tel-{mobile}",
+            name or f"手机 {mobile[:3]}****{mobile[-4:]}",
+            role,
+            mobile,
+            dingtalk_userid=dingtalk_userid,
+            wechat_openid=f"o-{secrets.token_hex(8)}",
+        )
         self.add_person(persona)
         return persona
 

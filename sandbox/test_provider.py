@@ -77,8 +77,11 @@ def create_test_provider(
         state.delay_seconds = float(body.get("delay_seconds", state.delay_seconds))
         state.rejected = set(body.get("rejected", state.rejected))
         return web.json_response(
-            {"transient_rate": state.transient_rate, "delay_seconds": state.delay_seconds,
-             "rejected": sorted(state.rejected)}
+            {
+                "transient_rate": state.transient_rate,
+                "delay_seconds": state.delay_seconds,
+                "rejected": sorted(state.rejected),
+            }
         )
 
     app.router.add_post("/send", send)

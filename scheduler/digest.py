@@ -39,8 +39,12 @@ async def catch_up_digest(container: Container) -> DigestRunResult | None:
     today = business_date(container)
     async with container.uow() as uow:
         ran = await uow.session.scalar(select(DigestRun.id).where(DigestRun.business_date == today)) is not None
-    if not should_catch_up(now=now, scheduled_today=latest_fire_today(digest_trigger(container), now, container),
-                           until=container.digest_policy.catch_up_until, timezone=container.timezone,
-                           ran_today=ran):
+    if not should_catch_up(
+        now=now,
+        scheduled_today=latest_fire_today(digest_trigger(container), now, container),
+        until=container.digest_policy.catch_up_until,
+        timezone=container.timezone,
+        ran_today=ran,
+    ):
         return None
     return await run_expert_digest(container, day=today, trigger="catch_up", instance=HOLDER)

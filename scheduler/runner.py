@@ -40,8 +40,7 @@ def build_scheduler(container: Container) -> AsyncIOScheduler:
         await prune_inbox(container.uow())
         if orphans := await prune_kept_reports(container.uow()):
             # Reports whose message never showed up (a send from the platform's console, a pruned row).
-            log.warning("orphan wechat template reports dropped",
-                        extra={"count": len(orphans), "msgids": orphans[:5]})
+            log.warning("orphan wechat template reports dropped", extra={"count": len(orphans), "msgids": orphans[:5]})
 
     scheduler.add_job(
         leased(container.coordination, "wechat-inbox-prune", prune_wechat_inbox, ttl_seconds=3600),
@@ -53,6 +52,7 @@ def build_scheduler(container: Container) -> AsyncIOScheduler:
         max_instances=1,
     )
     if dingtalk_settings(container.settings) is not None:
+
         async def apply_pending_contact_events() -> None:
             # What a stream instance left pending (the database away while it applied): applied here.
             handler = contact_events(container)
@@ -83,8 +83,9 @@ def build_scheduler(container: Container) -> AsyncIOScheduler:
     async def follow_up_reminders() -> None:
         # A year's schedule loaded on another instance counts from this run on (a failed read keeps the last).
         await container.calendar.refresh(container.sessionmaker)
-        await send_due_reminders(container.uow, container.follow_up_policy, container.office_hours,
-                                 container.demand_policy)
+        await send_due_reminders(
+            container.uow, container.follow_up_policy, container.office_hours, container.demand_policy
+        )
 
     scheduler.add_job(
         leased(container.coordination, "follow-up-reminders", follow_up_reminders, ttl_seconds=270),

@@ -45,8 +45,14 @@ def create_engine(url: str, *, echo: bool = False, pool_size: int = DEFAULT_POOL
     Stream worker answers about ten card presses at once, and a connection opened for a press costs it the
     connect, the driver's type set-up and a first PREPARE of every statement."""
     if not is_sqlite(url):
-        return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=pool_size,
-                                   max_overflow=pool_size, connect_args={"timeout": CONNECT_TIMEOUT_SECONDS})
+        return create_async_engine(
+            url,
+            echo=echo,
+            pool_pre_ping=True,
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            connect_args={"timeout": CONNECT_TIMEOUT_SECONDS},
+        )
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)

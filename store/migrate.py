@@ -27,9 +27,7 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
 async def revision_autogenerate(engine: AsyncEngine, message: str) -> None:
     """For developers: `python -m store.migrate "message"` writes a new revision against SQLite."""
     async with engine.begin() as conn:
-        await conn.run_sync(
-            lambda sync: command.revision(alembic_config(sync), message=message, autogenerate=True)
-        )
+        await conn.run_sync(lambda sync: command.revision(alembic_config(sync), message=message, autogenerate=True))
 
 
 if __name__ == "__main__":

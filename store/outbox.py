@@ -63,11 +63,25 @@ async def enqueue_many(session: AsyncSession, messages: Sequence[Outgoing], *, n
     """One multi-row INSERT for every message, in the order given (their ids follow it)."""
     if not messages:
         return
-    await session.execute(_INSERT_MANY, [
-        {"channel": m.channel, "recipient": m.recipient, "payload": m.payload, "platform_key": None,
-         "ordering_key": m.key, "source": m.source, "status": OutboxStatus.PENDING, "attempts": 0,
-         "next_attempt_at": now, "created_at": now, "updated_at": now}
-        for m in messages])
+    await session.execute(
+        _INSERT_MANY,
+        [
+            {
+                "channel": m.channel,
+                "recipient": m.recipient,
+                "payload": m.payload,
+                "platform_key": None,
+                "ordering_key": m.key,
+                "source": m.source,
+                "status": OutboxStatus.PENDING,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for m in messages
+        ],
+    )
 
 
 @dataclass(frozen=True)
@@ -97,9 +111,7 @@ class Claimed:
     keyed: tuple[Keyed, ...] = ()
 
 
-_due = or_(
-    OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.status == OutboxStatus.SENDING
-)
+_due = or_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.status == OutboxStatus.SENDING)
 _earlier = aliased(OutboxMessage)
 # A message waits while an earlier one with its ordering key is still to be sent (a dead one no longer holds it).
 _held = exists().where(
@@ -124,26 +136,40 @@ async def claim_due(
     expires = now + timedelta(seconds=lease_seconds)
     async with sessionmaker() as session, session.begin():
         rows = (
-            await session.execute(
-                select(OutboxMessage)
-                .where(_due, OutboxMessage.next_attempt_at <= now, OutboxMessage.channel.in_(channels), ~_held)
-                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-                .limit(limit)
-                .with_for_update(skip_locked=True)
+            (
+                await session.execute(
+                    select(OutboxMessage)
+                    .where(_due, OutboxMessage.next_attempt_at <= now, OutboxMessage.channel.in_(channels), ~_held)
+                    .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+                    .limit(limit)
+                    .with_for_update(skip_locked=True)
+                )
             )
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
         if not rows:
             return []
         keys = {r.ordering_key for r in rows if r.ordering_key is not None}
         keyed: dict[str, list[Keyed]] = {}
         if keys:
-            for k in (await session.execute(
-                select(OutboxMessage.ordering_key, OutboxMessage.id, OutboxMessage.channel, OutboxMessage.payload,
-                       OutboxMessage.status, OutboxMessage.provider_message_id)
-                .where(OutboxMessage.ordering_key.in_(keys)).order_by(OutboxMessage.id)
-            )).all():
+            for k in (
+                await session.execute(
+                    select(
+                        OutboxMessage.ordering_key,
+                        OutboxMessage.id,
+                        OutboxMessage.channel,
+                        OutboxMessage.payload,
+                        OutboxMessage.status,
+                        OutboxMessage.provider_message_id,
+                    )
+                    .where(OutboxMessage.ordering_key.in_(keys))
+                    .order_by(OutboxMessage.id)
+                )
+            ).all():
                 keyed.setdefault(k.ordering_key, []).append(
-                    Keyed(k.id, k.channel, k.payload, OutboxStatus(k.status), k.provider_message_id))
+                    Keyed(k.id, k.channel, k.payload, OutboxStatus(k.status), k.provider_message_id)
+                )
         claimed = [
             Claimed(
                 id=r.id,
@@ -175,9 +201,7 @@ async def claim_due(
     return claimed
 
 
-async def _settle(
-    sessionmaker: async_sessionmaker[AsyncSession], row_id: int, relay_id: str, **values: Any
-) -> bool:
+async def _settle(sessionmaker: async_sessionmaker[AsyncSession], row_id: int, relay_id: str, **values: Any) -> bool:
     """Write a result only while our claim still stands; False means another relay took over."""
     async with sessionmaker() as session, session.begin():
         result = await session.execute(

@@ -69,8 +69,15 @@ class UnitOfWork:
         await append_entries(self.session, audit)
         await self.session.commit()
 
-    def send_later(self, channel: str, recipient: str, payload: dict[str, Any], *, source: str | None = None,
-                   key: str | None = None) -> None:
+    def send_later(
+        self,
+        channel: str,
+        recipient: str,
+        payload: dict[str, Any],
+        *,
+        source: str | None = None,
+        key: str | None = None,
+    ) -> None:
         """Like `send` for a message whose row id nobody needs: the messages of the transaction are written
         together, in one INSERT, at the commit (before any `at_commit` step takes its lock)."""
         self._later.append(Outgoing(channel, recipient, payload, source, key))
@@ -120,5 +127,6 @@ class UnitOfWork:
 
         `personal` maps a field name to (subject, value); only a salted digest enters the chain.
         """
-        self._audit.append(PendingEntry(aggregate_type, str(aggregate_id), action, actor, data or {},
-                                        personal or {}, self.clock.now()))
+        self._audit.append(
+            PendingEntry(aggregate_type, str(aggregate_id), action, actor, data or {}, personal or {}, self.clock.now())
+        )

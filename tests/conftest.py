@@ -175,8 +175,12 @@ def settings(backend: Backend, tmp_path: Path) -> Settings:
         data_dir=tmp_path / "data",
         log_json=False,
         audit={"anchor_path": tmp_path / "anchor.json"},
-        outbox={"backoff_base_seconds": 0.01, "poll_interval_seconds": 0.02, "lease_seconds": 20.0,
-                "send_timeout_seconds": 8.0},
+        outbox={
+            "backoff_base_seconds": 0.01,
+            "poll_interval_seconds": 0.02,
+            "lease_seconds": 20.0,
+            "send_timeout_seconds": 8.0,
+        },
     )
 
 

@@ -62,8 +62,15 @@ class RelayProcess:
 
     async def start(self) -> None:
         self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.cli", "serve", "--role", "relay",
-            cwd=ROOT, env=self.env, stderr=asyncio.subprocess.PIPE,
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "serve",
+            "--role",
+            "relay",
+            cwd=ROOT,
+            env=self.env,
+            stderr=asyncio.subprocess.PIPE,
         )
 
     async def kill(self) -> None:
@@ -95,8 +102,14 @@ async def cli(settings: Settings, *args: str, clock: Clock) -> tuple[int, str]:
         env["KEZHUAN_REDIS_URL"] = settings.redis_url
     env["KEZHUAN_CLOCK_START"] = clock.now().isoformat()
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", *args, cwd=ROOT, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        sys.executable,
+        "-m",
+        "bot.cli",
+        *args,
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
     )
     out, _ = await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode is not None

@@ -20,7 +20,10 @@ async def build_history(container: Container, clock: ManualClock) -> None:
         for step, action in enumerate(["submitted", "approved", "docked", "followed_up", "completed"]):
             async with container.uow() as uow:
                 uow.record(
-                    "demand", demand, action, actor="staff:7",
+                    "demand",
+                    demand,
+                    action,
+                    actor="staff:7",
                     data={"step": step, "title": f"需求{demand}"},
                     personal={"submitter_phone": ("person:7", "13800000004")},
                 )
@@ -37,9 +40,7 @@ async def findings(container: Container) -> list[Finding]:
 async def entry(container: Container, demand: str, seq: int) -> AuditEntry:
     async with container.sessionmaker() as session:
         return (
-            await session.execute(
-                select(AuditEntry).where(AuditEntry.aggregate_id == demand, AuditEntry.seq == seq)
-            )
+            await session.execute(select(AuditEntry).where(AuditEntry.aggregate_id == demand, AuditEntry.seq == seq))
         ).scalar_one()
 
 

@@ -89,14 +89,13 @@ async def test_namespaces_keep_environments_apart(container: Container) -> None:
     assert await other.once("x", ttl_seconds=60)
 
 
-async def test_admission_waits_without_counting_and_stops_at_the_cap(
-    container: Container, clock: ManualClock
-) -> None:
+async def test_admission_waits_without_counting_and_stops_at_the_cap(container: Container, clock: ManualClock) -> None:
     coordination = container.coordination
 
     async def admit() -> float | None:
-        return await coordination.admit(bucket="sms", per_second=10, counter="daily:sms", period="2026-11-23",
-                                        cap=2, now=clock.now())
+        return await coordination.admit(
+            bucket="sms", per_second=10, counter="daily:sms", period="2026-11-23", cap=2, now=clock.now()
+        )
 
     assert await admit() == 0.0
     wait = await admit()

@@ -195,9 +195,7 @@ REJECTED: dict[str, Callable[[], bytes]] = {
     "docx with a damaged part": lambda: _zip(
         {"[Content_Types].xml": _DOCX_TYPE.encode(), "word/document.xml": b"<root>ok</root>"}
     ).replace(b"<root>ok</root>", b"<root>no</root>"),
-    "docm renamed": lambda: make_ooxml(
-        "word/document.xml", _DOCX_TYPE, extra={"word/vbaProject.bin": b"\x00" * 64}
-    ),
+    "docm renamed": lambda: make_ooxml("word/document.xml", _DOCX_TYPE, extra={"word/vbaProject.bin": b"\x00" * 64}),
     "docx claiming another type": lambda: make_ooxml("word/document.xml", "application/xml"),
     "truncated doc": lambda: make_ole2("WordDocument")[:-512],
     "ole2 of another program": lambda: make_ole2("PowerPoint Document"),
@@ -334,7 +332,11 @@ async def test_a_certificate_is_stored_with_its_row_and_audit_entry(container: C
 
     [row] = await _rows(container)
     assert (row.id, row.sha256, row.kind, row.purpose, row.original_name) == (
-        view.id, sha, "png", "certificate", "营业执照.png"
+        view.id,
+        sha,
+        "png",
+        "certificate",
+        "营业执照.png",
     )
     [entry] = await _audit(container, sha)
     assert (entry.seq, entry.action, entry.actor) == (1, "stored", "person:7")
@@ -358,11 +360,13 @@ async def test_identical_content_is_kept_once_on_disk_and_chained(container: Con
     content = make_docx()
     first = await store_file(
         StoreFile(purpose="document", filename="合同.docx", content=content, uploaded_by="person:1"),
-        container.uow(), container.files,
+        container.uow(),
+        container.files,
     )
     second = await store_file(
         StoreFile(purpose="attachment", filename="合同副本", content=content, uploaded_by="person:2"),
-        container.uow(), container.files,
+        container.uow(),
+        container.files,
     )
     assert first.sha256 == second.sha256 and first.id != second.id
     assert second.original_name == "合同副本.docx"
@@ -376,7 +380,8 @@ async def test_concurrent_identical_uploads_all_land_on_one_chain(container: Con
         *(
             store_file(
                 StoreFile(purpose="document", filename=f"{n}.pdf", content=content, uploaded_by=f"person:{n}"),
-                container.uow(), container.files,
+                container.uow(),
+                container.files,
             )
             for n in range(4)
         )
@@ -389,8 +394,9 @@ async def test_concurrent_identical_uploads_all_land_on_one_chain(container: Con
 
 async def test_an_export_is_hashed_into_the_audit_chain(container: Container) -> None:
     content = make_pdf("兑现申请表")
-    view = await store_file(StoreFile(purpose="export", filename="兑现申请表.pdf", content=content),
-                            container.uow(), container.files)
+    view = await store_file(
+        StoreFile(purpose="export", filename="兑现申请表.pdf", content=content), container.uow(), container.files
+    )
     [entry] = await _audit(container, view.sha256)
     assert entry.actor is None and json.loads(entry.data)["purpose"] == "export"
 
@@ -398,27 +404,89 @@ async def test_an_export_is_hashed_into_the_audit_chain(container: Container) ->
 Case = tuple[str, str, Callable[[], bytes], type[DomainError], int, str, str]
 
 REJECTIONS: dict[str, Case] = {
-    "exe renamed to pdf": ("certificate", "合同.pdf", make_exe, UnsupportedFileType, 415,
-                           "unsupported_file_type", "仅支持 jpg、png、pdf 格式"),
-    "truncated pdf": ("document", "合同.pdf", lambda: make_pdf()[:200], UnsupportedFileType, 415,
-                      "unsupported_file_type", "仅支持 doc、docx、pdf 格式"),
-    "truncated png": ("image", "照片.png", lambda: make_png()[:-12], UnsupportedFileType, 415,
-                      "unsupported_file_type", "仅支持 jpg、png 格式"),
-    "pdf where an image is wanted": ("image", "照片.png", make_pdf, UnsupportedFileType, 415,
-                                     "unsupported_file_type", "仅支持 jpg、png 格式"),
-    "xls for an import": ("spreadsheet", "名单.xlsx", lambda: make_ole2("Workbook"), UnsupportedFileType, 415,
-                          "unsupported_file_type", "仅支持 xlsx 格式"),
-    "certificate over 1 MB": ("certificate", "证书.pdf", lambda: make_pdf_of_size(MB + 1), FileTooLarge, 413,
-                              "file_too_large", "文件不能超过 1 MB"),
-    "image over 1 MB": ("image", "照片.png", lambda: make_noisy_png(400_000),
-                        FileTooLarge, 413, "file_too_large", "文件不能超过 1 MB"),
-    "contract over 5 MB": ("document", "合同.pdf", lambda: make_pdf_of_size(5 * MB + 1), FileTooLarge, 413,
-                           "file_too_large", "文件不能超过 5 MB"),
-    "intent document over 2 MB": ("intent_document", "报价单.pdf", lambda: make_pdf_of_size(2 * MB + 1),
-                                  FileTooLarge, 413, "file_too_large", "文件不能超过 2 MB"),
+    "exe renamed to pdf": (
+        "certificate",
+        "合同.pdf",
+        make_exe,
+        UnsupportedFileType,
+        415,
+        "unsupported_file_type",
+        "仅支持 jpg、png、pdf 格式",
+    ),
+    "truncated pdf": (
+        "document",
+        "合同.pdf",
+        lambda: make_pdf()[:200],
+        UnsupportedFileType,
+        415,
+        "unsupported_file_type",
+        "仅支持 doc、docx、pdf 格式",
+    ),
+    "truncated png": (
+        "image",
+        "照片.png",
+        lambda: make_png()[:-12],
+        UnsupportedFileType,
+        415,
+        "unsupported_file_type",
+        "仅支持 jpg、png 格式",
+    ),
+    "pdf where an image is wanted": (
+        "image",
+        "照片.png",
+        make_pdf,
+        UnsupportedFileType,
+        415,
+        "unsupported_file_type",
+        "仅支持 jpg、png 格式",
+    ),
+    "xls for an import": (
+        "spreadsheet",
+        "名单.xlsx",
+        lambda: make_ole2("Workbook"),
+        UnsupportedFileType,
+        415,
+        "unsupported_file_type",
+        "仅支持 xlsx 格式",
+    ),
+    "certificate over 1 MB": (
+        "certificate",
+        "证书.pdf",
+        lambda: make_pdf_of_size(MB + 1),
+        FileTooLarge,
+        413,
+        "file_too_large",
+        "文件不能超过 1 MB",
+    ),
+    "image over 1 MB": (
+        "image",
+        "照片.png",
+        lambda: make_noisy_png(400_000),
+        FileTooLarge,
+        413,
+        "file_too_large",
+        "文件不能超过 1 MB",
+    ),
+    "contract over 5 MB": (
+        "document",
+        "合同.pdf",
+        lambda: make_pdf_of_size(5 * MB + 1),
+        FileTooLarge,
+        413,
+        "file_too_large",
+        "文件不能超过 5 MB",
+    ),
+    "intent document over 2 MB": (
+        "intent_document",
+        "报价单.pdf",
+        lambda: make_pdf_of_size(2 * MB + 1),
+        FileTooLarge,
+        413,
+        "file_too_large",
+        "文件不能超过 2 MB",
+    ),
     "empty": ("attachment", "空.pdf", lambda: b"", InvalidInput, 422, "empty_file", "文件内容为空"),
-    "unknown purpose": ("avatar", "头像.png", make_png, InvalidInput, 422, "unknown_file_purpose",
-                        "未知的文件用途"),
+    "unknown purpose": ("avatar", "头像.png", make_png, InvalidInput, 422, "unknown_file_purpose", "未知的文件用途"),
 }
 
 
@@ -426,8 +494,9 @@ REJECTIONS: dict[str, Case] = {
 async def test_rejected_uploads_leave_nothing_behind(container: Container, name: str) -> None:
     purpose, filename, build, error, status, code, message = REJECTIONS[name]
     with pytest.raises(error) as caught:
-        await store_file(StoreFile(purpose=purpose, filename=filename, content=build()),
-                         container.uow(), container.files)
+        await store_file(
+            StoreFile(purpose=purpose, filename=filename, content=build()), container.uow(), container.files
+        )
     assert (caught.value.status, caught.value.code, caught.value.message) == (status, code, message)
     assert await _rows(container) == []
     assert _stored_paths(container) == []
@@ -436,8 +505,9 @@ async def test_rejected_uploads_leave_nothing_behind(container: Container, name:
 async def test_a_file_exactly_at_the_limit_is_accepted(container: Container) -> None:
     content = make_pdf_of_size(PURPOSES["certificate"].max_bytes)
     assert len(content) == MB
-    view = await store_file(StoreFile(purpose="certificate", filename="证书.pdf", content=content),
-                            container.uow(), container.files)
+    view = await store_file(
+        StoreFile(purpose="certificate", filename="证书.pdf", content=content), container.uow(), container.files
+    )
     assert view.size == MB
 
 
@@ -451,8 +521,9 @@ async def test_a_failed_insert_leaves_no_row_and_no_audit_entry(
     monkeypatch.setattr(store.uow, "append_entries", broken_audit)
     content = make_jpeg()
     with pytest.raises(ConnectionError):
-        await store_file(StoreFile(purpose="image", filename="a.jpg", content=content),
-                         container.uow(), container.files)
+        await store_file(
+            StoreFile(purpose="image", filename="a.jpg", content=content), container.uow(), container.files
+        )
     assert await _rows(container) == []
     async with container.sessionmaker() as session:
         assert await session.scalar(select(func.count()).select_from(AuditEntry)) == 0

@@ -90,8 +90,11 @@ async def test_console_lists_the_demo_people_with_their_inboxes(settings: Settin
     container = await build_container(sandbox_settings, clock=clock)
     try:
         assert container.sandbox is not None
-        loaded = await load_demo(DemoContext(sandbox=container.sandbox, clock=clock, uow=container.uow,
-                                     membership=container.membership_policy))
+        loaded = await load_demo(
+            DemoContext(
+                sandbox=container.sandbox, clock=clock, uow=container.uow, membership=container.membership_policy
+            )
+        )
         assert "people" in loaded
         async with TestClient(TestServer(create_web_app(container))) as client:
             page = await client.get("/sandbox")
@@ -105,8 +108,11 @@ async def test_console_lists_the_demo_people_with_their_inboxes(settings: Settin
             # The welcome messages travel the real path: outbox → relay → test channel → phone inbox.
             test_channel = TestChannel(container.http, str(client.make_url("/sandbox/test-provider")))
             relay = Relay(
-                sessionmaker=container.sessionmaker, channels={"test": test_channel},
-                coordination=container.coordination, clock=clock, settings=container.settings.outbox,
+                sessionmaker=container.sessionmaker,
+                channels={"test": test_channel},
+                coordination=container.coordination,
+                clock=clock,
+                settings=container.settings.outbox,
                 timezone=container.timezone,
             )
             assert await relay.run_once() == len(PEOPLE)
@@ -114,8 +120,11 @@ async def test_console_lists_the_demo_people_with_their_inboxes(settings: Settin
             assert [(i["channel"], i["title"]) for i in items] == [("test", "欢迎使用科转沙箱")]
             assert "张三，您好" in items[0]["body"]
         # Loading again (a restart of `make run`) does not queue the welcome messages twice.
-        await load_demo(DemoContext(sandbox=container.sandbox, clock=clock, uow=container.uow,
-                                     membership=container.membership_policy))
+        await load_demo(
+            DemoContext(
+                sandbox=container.sandbox, clock=clock, uow=container.uow, membership=container.membership_policy
+            )
+        )
         async with container.sessionmaker() as session:
             queued = (
                 await session.execute(select(func.count()).where(OutboxMessage.source == "demo:welcome"))
@@ -130,8 +139,14 @@ async def test_scheduler_declares_its_jobs_in_shanghai_time(container: Container
 
     scheduler = build_scheduler(container)
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"audit-checkpoint", "wechat-inbox-prune", "membership-invitations-expire",
-                         "follow-up-reminders", "review-reminders",
-                         "expert-digest", "expert-digest-catch-up"}
+    assert set(jobs) == {
+        "audit-checkpoint",
+        "wechat-inbox-prune",
+        "membership-invitations-expire",
+        "follow-up-reminders",
+        "review-reminders",
+        "expert-digest",
+        "expert-digest-catch-up",
+    }
     assert str(scheduler.timezone) == "Asia/Shanghai"
     assert "hour='3'" in str(jobs["wechat-inbox-prune"].trigger)

@@ -23,8 +23,13 @@ from tests.outbox_support import RelayProcess, cli, delivered_counts, served_pro
 
 def relay_for(container: Container, relay_id: str = "relay-test") -> Relay:
     return Relay(
-        sessionmaker=container.sessionmaker, channels=container.channels, coordination=container.coordination,
-        clock=container.clock, settings=container.settings.outbox, timezone=container.timezone, relay_id=relay_id,
+        sessionmaker=container.sessionmaker,
+        channels=container.channels,
+        coordination=container.coordination,
+        clock=container.clock,
+        settings=container.settings.outbox,
+        timezone=container.timezone,
+        relay_id=relay_id,
     )
 
 
@@ -37,9 +42,7 @@ async def enqueue(container: Container, count: int, *, recipient: str = "1380000
 
 async def statuses(container: Container) -> dict[str, int]:
     async with container.sessionmaker() as session:
-        rows = await session.execute(
-            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
-        )
+        rows = await session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
         return {str(status): int(count) for status, count in rows.all()}
 
 
@@ -201,7 +204,9 @@ async def test_a_claim_that_lapsed_without_a_result_is_counted_as_a_possible_dup
         async with container.sessionmaker() as session, session.begin():
             await session.execute(
                 update(OutboxMessage).values(
-                    status=OutboxStatus.SENDING, claimed_by="dead-relay", attempts=1,
+                    status=OutboxStatus.SENDING,
+                    claimed_by="dead-relay",
+                    attempts=1,
                     next_attempt_at=clock.now() - timedelta(seconds=1),
                 )
             )
@@ -235,6 +240,7 @@ async def test_a_relay_killed_mid_batch_loses_nothing(container: Container, cloc
         started = asyncio.get_running_loop().time()
         first = RelayProcess(container.settings, url, clock, lease_seconds=1.0)
         await first.start()
+
         async def some_delivered() -> bool:
             return len(provider.deliveries) >= 30
 
@@ -321,8 +327,9 @@ async def test_a_keyed_message_sent_again_after_a_crash_arrives_once(container: 
         # The relay died after the provider accepted but before it settled: the row is claimable again.
         async with container.sessionmaker() as session, session.begin():
             await session.execute(
-                update(OutboxMessage).values(status=OutboxStatus.SENDING, claimed_by="dead-relay",
-                                             next_attempt_at=clock.now())
+                update(OutboxMessage).values(
+                    status=OutboxStatus.SENDING, claimed_by="dead-relay", next_attempt_at=clock.now()
+                )
             )
         await drain(relay_for(container), clock)
     assert delivered_counts(provider) == {7: 1}

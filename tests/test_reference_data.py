@@ -210,8 +210,14 @@ async def test_regions_rest_lists_children_and_provinces(api: TestClient[Request
     items = (await response.json())["items"]
     by_code = {item["code"]: item for item in items}
     assert by_code["330114"] == {
-        "code": "330114", "name": "钱塘区", "full_name": "浙江省杭州市钱塘区", "level": "district",
-        "parent": "330100", "abolished": None, "successors": [], "has_children": False,
+        "code": "330114",
+        "name": "钱塘区",
+        "full_name": "浙江省杭州市钱塘区",
+        "level": "district",
+        "parent": "330100",
+        "abolished": None,
+        "successors": [],
+        "has_children": False,
     }
     assert "330104" not in by_code
     provinces = (await (await api.get("/api/v1/regions")).json())["items"]
@@ -232,8 +238,14 @@ async def test_tech_fields_rest(api: TestClient[Request, Application]) -> None:
     roots = (await (await api.get("/api/v1/tech-fields")).json())["items"]
     assert [item["name"] for item in roots][:2] == ["电子信息", "生物与新医药"]
     children = (await (await api.get("/api/v1/tech-fields", params={"parent": "01"})).json())["items"]
-    assert children[0] == {"code": "0101", "name": "软件", "level": 2, "parent": "01", "path": "电子信息 › 软件",
-                           "has_children": True}
+    assert children[0] == {
+        "code": "0101",
+        "name": "软件",
+        "level": 2,
+        "parent": "01",
+        "path": "电子信息 › 软件",
+        "has_children": True,
+    }
     item = await (await api.get("/api/v1/tech-fields/010101")).json()
     assert item["path"] == "电子信息 › 软件 › 基础软件" and item["children"] == []
     tree = (await (await api.get("/api/v1/tech-fields/tree")).json())["items"]
@@ -242,8 +254,13 @@ async def test_tech_fields_rest(api: TestClient[Request, Application]) -> None:
 
 @pytest.mark.parametrize(
     "path",
-    ["/api/v1/regions/999999", "/api/v1/regions/33011x", "/api/v1/regions?parent=999999",
-     "/api/v1/tech-fields/0109", "/api/v1/tech-fields?parent=99"],
+    [
+        "/api/v1/regions/999999",
+        "/api/v1/regions/33011x",
+        "/api/v1/regions?parent=999999",
+        "/api/v1/tech-fields/0109",
+        "/api/v1/tech-fields?parent=99",
+    ],
 )
 async def test_unknown_codes_answer_404(api: TestClient[Request, Application], path: str) -> None:
     response = await api.get(path)

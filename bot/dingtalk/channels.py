@@ -76,7 +76,8 @@ def card_state(message: OutboundMessage) -> tuple[dict[str, str], dict[str, dict
     means a create sent after an update was queued, a late update and a replayed dead letter all show the card as
     it is now, never as it was."""
     rows = [r for r in message.related if r.channel in (CARD, CARD_UPDATE)] or [
-        Related(message.id, message.channel, message.payload, "sending", None)]
+        Related(message.id, message.channel, message.payload, "sending", None)
+    ]
     card_data: dict[str, str] = {}
     private: dict[str, dict[str, str]] = {}
     for row in rows:
@@ -98,16 +99,20 @@ class CardChannel(_DingTalkChannel):
         card_data, private_data = card_state(message)
         try:
             result = await self.client.create_and_deliver_card(
-                template_id=str(payload["template_id"]), out_track_id=out_track_id, user_id=message.recipient,
-                card_data=card_data, private_data=private_data or None,
+                template_id=str(payload["template_id"]),
+                out_track_id=out_track_id,
+                user_id=message.recipient,
+                card_data=card_data,
+                private_data=private_data or None,
             )
         except DingTalkError as exc:
             if exc.code != OUT_TRACK_ID_TAKEN or message.attempt <= 1:
                 raise  # on a first attempt the id belongs to another message: a dead letter
             # An earlier attempt created the card but its answer was lost: it is delivered. Set the data
             # this message carries, in case the card was created from an older copy or changed since.
-            await self.client.update_card(out_track_id=out_track_id, card_data=card_data,
-                                          private_data=private_data or None)
+            await self.client.update_card(
+                out_track_id=out_track_id, card_data=card_data, private_data=private_data or None
+            )
             return Delivered(provider_message_id=out_track_id)
         if not result.success:
             raise PermanentError(f"card not delivered to {message.recipient}: {result.error}")
@@ -126,11 +131,13 @@ class CardUpdateChannel(_DingTalkChannel):
         creates = [r for r in message.related if r.channel == CARD]
         if creates and not any(r.status == "sent" for r in creates):
             # DingTalk would answer param.outTrackIdNotExist. Replaying the create sends the card as it is now.
-            raise PermanentError(f"card {out_track_id} was never created: its create, outbox #{creates[0].id}, "
-                                 f"is {creates[0].status}")
+            raise PermanentError(
+                f"card {out_track_id} was never created: its create, outbox #{creates[0].id}, is {creates[0].status}"
+            )
         card_data, private_data = card_state(message)
         await self.client.update_card(
-            out_track_id=out_track_id, card_data=card_data or None,
+            out_track_id=out_track_id,
+            card_data=card_data or None,
             private_data=private_data or None,
         )
         return Delivered(provider_message_id=out_track_id)
@@ -146,8 +153,15 @@ class WorkNoticeChannel(_DingTalkChannel):
 
     name = "dingtalk.work_notice"
 
-    def __init__(self, client: DingTalkClient, clock: Clock, timezone: ZoneInfo, coordination: Coordination,
-                 *, daily_per_user: int) -> None:
+    def __init__(
+        self,
+        client: DingTalkClient,
+        clock: Clock,
+        timezone: ZoneInfo,
+        coordination: Coordination,
+        *,
+        daily_per_user: int,
+    ) -> None:
         super().__init__(client, clock, timezone)
         self.coordination = coordination
         self.daily_per_user = daily_per_user
@@ -222,8 +236,13 @@ class TodoChannel(_DingTalkChannel):
         payload = message.payload
         if payload.get("op") == "complete":
             task_id = payload.get("task_id") or next(
-                (r.provider_message_id for r in message.related
-                 if r.payload.get("op") == "create" and r.status == "sent" and r.provider_message_id), None)
+                (
+                    r.provider_message_id
+                    for r in message.related
+                    if r.payload.get("op") == "create" and r.status == "sent" and r.provider_message_id
+                ),
+                None,
+            )
             if task_id is None:
                 # Its create was not needed (decided first) or is dead: there is no to-do to complete.
                 return Delivered(provider_message_id=None, delivery_status="no_todo")
@@ -235,8 +254,11 @@ class TodoChannel(_DingTalkChannel):
             return Delivered(provider_message_id=None, delivery_status="not_needed")
         union_id = str((await self.client.user(message.recipient))["unionid"])
         task_id = await self.client.create_todo(
-            union_id=union_id, subject=str(payload["subject"]), source_id=str(payload["source_id"]),
-            description=str(payload.get("description", "")), detail_url=payload.get("detail_url"),
+            union_id=union_id,
+            subject=str(payload["subject"]),
+            source_id=str(payload["source_id"]),
+            description=str(payload.get("description", "")),
+            detail_url=payload.get("detail_url"),
             due_time_ms=payload.get("due_ms"),
         )
         return Delivered(provider_message_id=task_id)

@@ -153,11 +153,13 @@ class DingTalkClient:
         return float(min(delay, self.settings.retry_max_seconds))
 
     async def _pace(self) -> None:
-        while (wait := await self.coordination.rate_wait(
-            f"dingtalk:app:{self.settings.client_id}",
-            per_second=self.settings.app_calls_per_second,
-            now=self.clock.now(),
-        )) > 0:
+        while (
+            wait := await self.coordination.rate_wait(
+                f"dingtalk:app:{self.settings.client_id}",
+                per_second=self.settings.app_calls_per_second,
+                now=self.clock.now(),
+            )
+        ) > 0:
             await self.sleep(wait)
 
     async def _send(
@@ -260,8 +262,9 @@ class DingTalkClient:
     async def send_work_notice(self, user_ids: Sequence[str], msg: dict[str, Any]) -> str:
         """Queue a work notice; DingTalk answers with a task id, not a delivery."""
         body = {"agent_id": self.settings.agent_id, "userid_list": ",".join(user_ids), "msg": msg}
-        data = await self.call("POST", "oapi", "/topapi/message/corpconversation/asyncsend_v2", body=body,
-                               idempotent=False)
+        data = await self.call(
+            "POST", "oapi", "/topapi/message/corpconversation/asyncsend_v2", body=body, idempotent=False
+        )
         return str(data["task_id"])
 
     async def work_notice_result(self, task_id: str) -> dict[str, Any]:
@@ -281,13 +284,14 @@ class DingTalkClient:
                 "msgKey": msg_key,
                 "msgParam": json.dumps(msg_param, ensure_ascii=False),
             }
-            data = await self.call("POST", "api", "/v1.0/robot/oToMessages/batchSend", body=body,
-                                   idempotent=False)
-            results.append(RobotSendResult(
-                process_query_key=data.get("processQueryKey"),
-                invalid=list(data.get("invalidStaffIdList") or []),
-                flow_controlled=list(data.get("flowControlledStaffIdList") or []),
-            ))
+            data = await self.call("POST", "api", "/v1.0/robot/oToMessages/batchSend", body=body, idempotent=False)
+            results.append(
+                RobotSendResult(
+                    process_query_key=data.get("processQueryKey"),
+                    invalid=list(data.get("invalidStaffIdList") or []),
+                    flow_controlled=list(data.get("flowControlledStaffIdList") or []),
+                )
+            )
         return results
 
     # --- to-do (待办) --------------------------------------------------------------------------------
@@ -316,15 +320,22 @@ class DingTalkClient:
         if due_time_ms is not None:
             body["dueTime"] = due_time_ms
         data = await self.call(
-            "POST", "api", f"/v1.0/todo/users/{union_id}/tasks", body=body, params={"operatorId": union_id},
+            "POST",
+            "api",
+            f"/v1.0/todo/users/{union_id}/tasks",
+            body=body,
+            params={"operatorId": union_id},
             idempotent=False,
         )
         return str(data["id"])
 
     async def complete_todo(self, *, union_id: str, task_id: str) -> None:
         await self.call(
-            "PUT", "api", f"/v1.0/todo/users/{union_id}/tasks/{task_id}",
-            body={"done": True}, params={"operatorId": union_id},
+            "PUT",
+            "api",
+            f"/v1.0/todo/users/{union_id}/tasks/{task_id}",
+            body={"done": True},
+            params={"operatorId": union_id},
         )
 
     # --- users and login-free sign-in (免登) --------------------------------------------------------
@@ -348,8 +359,9 @@ class DingTalkClient:
             raise
         return str(data["result"]["userid"])
 
-    async def create_user(self, *, name: str, mobile: str, dept_ids: Sequence[int] = (1,),
-                          title: str | None = None) -> str:
+    async def create_user(
+        self, *, name: str, mobile: str, dept_ids: Sequence[int] = (1,), title: str | None = None
+    ) -> str:
         """The new member's userid, or the existing member's when the mobile already belongs to one."""
         body: dict[str, Any] = {"name": name, "mobile": mobile, "dept_id_list": ",".join(map(str, dept_ids))}
         if title:

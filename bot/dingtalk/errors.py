@@ -41,8 +41,9 @@ class DingTalkThrottled(DingTalkError):
     retryable = True
     transient = True
 
-    def __init__(self, status: int, code: str, message: str, *, retry_after: float | None = None,
-                 request_id: str | None = None) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, *, retry_after: float | None = None, request_id: str | None = None
+    ) -> None:
         super().__init__(status, code, message, request_id=request_id)
         self.retry_after = retry_after
 
@@ -74,8 +75,11 @@ def refused_before_acting(exc: DingTalkError) -> bool:
     at the door. A 5xx, errcode -1, an HTML error page or a timeout may come after the call took effect."""
     if not isinstance(exc, DingTalkThrottled):
         return False
-    return exc.status == 429 or exc.code in {str(c) for c in THROTTLE_ERRCODES} or (
-        exc.code != "html" and any(marker in exc.code for marker in THROTTLE_CODE_MARKERS))
+    return (
+        exc.status == 429
+        or exc.code in {str(c) for c in THROTTLE_ERRCODES}
+        or (exc.code != "html" and any(marker in exc.code for marker in THROTTLE_CODE_MARKERS))
+    )
 
 
 def classify(status: int, body: object, *, content_type: str, retry_after: float | None) -> DingTalkError | None:

@@ -50,8 +50,15 @@ class MembershipChannel(_DingTalkChannel):
 
     name = CHANNEL
 
-    def __init__(self, client: DingTalkClient, clock: Clock, timezone: ZoneInfo, settings: DingTalkSettings,
-                 uow: Callable[[], UnitOfWork], policy: MembershipPolicy) -> None:
+    def __init__(
+        self,
+        client: DingTalkClient,
+        clock: Clock,
+        timezone: ZoneInfo,
+        settings: DingTalkSettings,
+        uow: Callable[[], UnitOfWork],
+        policy: MembershipPolicy,
+    ) -> None:
         super().__init__(client, clock, timezone)
         self.settings = settings
         self.uow = uow
@@ -67,17 +74,23 @@ class MembershipChannel(_DingTalkChannel):
             userid = await self.client.user_id_by_mobile(mobile)
             if userid is None:
                 # Not in the organisation: add them; DingTalk invites them to join (同意 in their DingTalk).
-                userid = await self.client.create_user(name=str(payload["name"]), mobile=mobile,
-                                                       dept_ids=(self.settings.member_dept_id,),
-                                                       title=str(payload.get("title") or "") or None)
+                userid = await self.client.create_user(
+                    name=str(payload["name"]),
+                    mobile=mobile,
+                    dept_ids=(self.settings.member_dept_id,),
+                    title=str(payload.get("title") or "") or None,
+                )
             detail = await self.client.user(userid)
         except DingTalkError as exc:
             if not exc.transient and exc.code != str(USER_NOT_FOUND):
-                await record_invitation_refused(RecordInvitationRefused(
-                    invitation_id, REFUSED_FOR_GOOD.format(message=exc.message, code=exc.code)), self.uow())
+                await record_invitation_refused(
+                    RecordInvitationRefused(invitation_id, REFUSED_FOR_GOOD.format(message=exc.message, code=exc.code)),
+                    self.uow(),
+                )
             raise
         await record_dingtalk_member(
-            RecordDingTalkMember(invitation_id, userid, active=bool(detail.get("active"))), self.uow(), self.policy)
+            RecordDingTalkMember(invitation_id, userid, active=bool(detail.get("active"))), self.uow(), self.policy
+        )
         return Delivered(provider_message_id=userid)
 
 

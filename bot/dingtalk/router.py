@@ -70,8 +70,12 @@ class CardPress:
         if not isinstance(action_ids, list) or not isinstance(private.get("params") or {}, dict):
             raise ValueError("actionIds is not a list or params is not an object")
         return cls(
-            message_id=message_id, out_track_id=str(data.get("outTrackId", "")), user_id=str(data.get("userId", "")),
-            corp_id=str(data.get("corpId", "")), action_id=str(action_ids[0]), params=dict(private.get("params") or {}),
+            message_id=message_id,
+            out_track_id=str(data.get("outTrackId", "")),
+            user_id=str(data.get("userId", "")),
+            corp_id=str(data.get("corpId", "")),
+            action_id=str(action_ids[0]),
+            params=dict(private.get("params") or {}),
         )
 
 
@@ -122,9 +126,9 @@ class CardActionRouter:
     def action(
         self, action: CardAction, params: type[P], *, named: bool = True
     ) -> Callable[[Callable[[CardContext, P], Awaitable[CardReply]]], Callable[[CardContext, P], Awaitable[CardReply]]]:
-        def register(listener: Callable[[CardContext, P], Awaitable[CardReply]]) -> Callable[
-            [CardContext, P], Awaitable[CardReply]
-        ]:
+        def register(
+            listener: Callable[[CardContext, P], Awaitable[CardReply]],
+        ) -> Callable[[CardContext, P], Awaitable[CardReply]]:
             if str(action) in self._routes:
                 raise ValueError(f"card action {action} registered twice")
             self._routes[str(action)] = _Route(params, listener, named)
@@ -153,8 +157,12 @@ class CardActionRouter:
             metrics.callback_latency.labels("dingtalk").observe(time.perf_counter() - started)
 
     async def _dispatch(self, press: CardPress) -> dict[str, Any]:
-        context = {"action": press.action_id, "out_track_id": press.out_track_id, "user_id": press.user_id,
-                   "message_id": press.message_id}
+        context = {
+            "action": press.action_id,
+            "out_track_id": press.out_track_id,
+            "user_id": press.user_id,
+            "message_id": press.message_id,
+        }
         route = self._routes.get(press.action_id)
         if route is None:
             log.warning("unknown card action", extra=context)
@@ -181,8 +189,13 @@ class CardActionRouter:
         for attempt in range(CONFLICT_ATTEMPTS):
             try:
                 async with self._uow() as uow:
-                    claimed = await claim_inbound(uow.session, key=press.key, kind="card_action",
-                                                  message_id=press.message_id, now=self._clock.now())
+                    claimed = await claim_inbound(
+                        uow.session,
+                        key=press.key,
+                        kind="card_action",
+                        message_id=press.message_id,
+                        now=self._clock.now(),
+                    )
                     if claimed is None:
                         return _repeat(await first_reply(uow.session, press.key))
                     try:

@@ -93,8 +93,9 @@ class StreamRunner:
         class BotMessages(dingtalk_stream.CallbackHandler):  # type: ignore[misc]
             async def process(self, message: Any) -> tuple[int, dict[str, Any]]:
                 data = message.data or {}
-                log.info("dingtalk bot message", extra={"msg_id": data.get("msgId"),
-                                                        "sender": data.get("senderStaffId")})
+                log.info(
+                    "dingtalk bot message", extra={"msg_id": data.get("msgId"), "sender": data.get("senderStaffId")}
+                )
                 return 200, {}
 
         class Events(dingtalk_stream.EventHandler):  # type: ignore[misc]
@@ -104,21 +105,28 @@ class StreamRunner:
                 status = "SUCCESS"
                 try:
                     await runner.contacts.handle(
-                        message_id=str(headers.message_id), event_type=str(headers.event_type),
-                        event_id=str(headers.event_id) if headers.event_id else None, data=dict(event.data or {}),
+                        message_id=str(headers.message_id),
+                        event_type=str(headers.event_type),
+                        event_id=str(headers.event_id) if headers.event_id else None,
+                        data=dict(event.data or {}),
                     )
                 except Exception as exc:
                     if (unavailable := dependency_unavailable(exc)) is not None:
                         count_unavailable(unavailable, "dingtalk_event", exc, event_type=headers.event_type)
                     else:
-                        log.exception("dingtalk event failed; asking for redelivery",
-                                      extra={"event_type": headers.event_type, "event_id": headers.event_id})
+                        log.exception(
+                            "dingtalk event failed; asking for redelivery",
+                            extra={"event_type": headers.event_type, "event_id": headers.event_id},
+                        )
                     status = "LATER"
                 ack = dingtalk_stream.AckMessage()
                 # The SDK caches 200 acks per messageId and would answer the redelivery from its cache
                 # without running us again; a LATER must therefore not be a 200.
-                ack.code = (dingtalk_stream.AckMessage.STATUS_OK if status == "SUCCESS"
-                            else dingtalk_stream.AckMessage.STATUS_SYSTEM_EXCEPTION)
+                ack.code = (
+                    dingtalk_stream.AckMessage.STATUS_OK
+                    if status == "SUCCESS"
+                    else dingtalk_stream.AckMessage.STATUS_SYSTEM_EXCEPTION
+                )
                 ack.headers.message_id = headers.message_id
                 ack.headers.content_type = "application/json"
                 ack.message = "success" if status == "SUCCESS" else "later"
@@ -170,8 +178,9 @@ class StreamRunner:
                 pong = await websocket.ping()
                 await asyncio.wait_for(pong, self.settings.stream_ping_timeout_seconds)
             except Exception:
-                log.warning("dingtalk stream silent and unanswered; reconnecting",
-                            extra={"silent_seconds": round(silent, 1)})
+                log.warning(
+                    "dingtalk stream silent and unanswered; reconnecting", extra={"silent_seconds": round(silent, 1)}
+                )
                 await websocket.close()
             self.last_frame = self.monotonic()
 

@@ -34,11 +34,16 @@ def dingtalk_settings(settings: Settings) -> DingTalkSettings | None:
 
     app = DingTalkSandboxState()
     base = f"{settings.base_url}/sandbox/dingtalk"
-    return settings.dingtalk.model_copy(update={
-        "api_base_url": base, "oapi_base_url": base, "client_id": app.client_id,
-        "client_secret": SecretStr(app.client_secret),
-        "agent_id": app.agent_id, "corp_id": app.corp_id,
-    })
+    return settings.dingtalk.model_copy(
+        update={
+            "api_base_url": base,
+            "oapi_base_url": base,
+            "client_id": app.client_id,
+            "client_secret": SecretStr(app.client_secret),
+            "agent_id": app.agent_id,
+            "corp_id": app.corp_id,
+        }
+    )
 
 
 def wire_dingtalk(container: Container) -> None:
@@ -50,8 +55,9 @@ def wire_dingtalk(container: Container) -> None:
     for channel in (
         CardChannel(client, container.clock, zone),
         CardUpdateChannel(client, container.clock, zone),
-        WorkNoticeChannel(client, container.clock, zone, container.coordination,
-                          daily_per_user=settings.work_notice_daily_per_user),
+        WorkNoticeChannel(
+            client, container.clock, zone, container.coordination, daily_per_user=settings.work_notice_daily_per_user
+        ),
         RobotChannel(client, container.clock, zone),
         TodoChannel(client, container.clock, zone),
         MembershipChannel(client, container.clock, zone, settings, container.uow, container.membership_policy),
@@ -70,9 +76,12 @@ def contact_events(container: Container, client: DingTalkClient | None = None) -
     settings = dingtalk_settings(container.settings)
     if client is None and settings is not None:
         client = DingTalkClient(container.http, settings, container.coordination, container.clock)
-    return ContactEvents(container.uow, container.clock,
-                         members=ClientMemberDirectory(client) if client is not None else None,
-                         policy=container.membership_policy)
+    return ContactEvents(
+        container.uow,
+        container.clock,
+        members=ClientMemberDirectory(client) if client is not None else None,
+        policy=container.membership_policy,
+    )
 
 
 def build_stream(
@@ -83,9 +92,11 @@ def build_stream(
         return None
     client = DingTalkClient(container.http, settings, container.coordination, container.clock)
     runner = StreamRunner(
-        settings, build_router(container, client),
+        settings,
+        build_router(container, client),
         contact_events(container, client),
-        reconnect_base_seconds=reconnect_base_seconds, watchdog_interval_seconds=watchdog_interval_seconds,
+        reconnect_base_seconds=reconnect_base_seconds,
+        watchdog_interval_seconds=watchdog_interval_seconds,
     )
     container.readiness["dingtalk_stream"] = runner.ready
     return runner

@@ -19,8 +19,15 @@ from bot.sms.port import SmsAccountBlocked, SmsError, SmsRejected, SmsThrottled,
 
 VERSION = "2017-05-25"
 _THROTTLED = ("isv.BUSINESS_LIMIT_CONTROL", "Throttling", "Throttling.User", "Throttling.Api", "isv.DAY_LIMIT_CONTROL")
-_BLOCKED = ("isv.AMOUNT_NOT_ENOUGH", "isv.OUT_OF_SERVICE", "SignatureDoesNotMatch", "InvalidAccessKeyId.NotFound",
-            "InvalidAccessKeyId.Inactive", "isp.RAM_PERMISSION_DENY", "Forbidden.RAM")
+_BLOCKED = (
+    "isv.AMOUNT_NOT_ENOUGH",
+    "isv.OUT_OF_SERVICE",
+    "SignatureDoesNotMatch",
+    "InvalidAccessKeyId.NotFound",
+    "InvalidAccessKeyId.Inactive",
+    "isp.RAM_PERMISSION_DENY",
+    "Forbidden.RAM",
+)
 
 
 def percent(value: str) -> str:
@@ -45,8 +52,14 @@ def error_for(code: str, message: str) -> SmsError:
 
 class AliyunSms:
     def __init__(
-        self, http: aiohttp.ClientSession, *, base_url: str, access_key_id: str, access_key_secret: str,
-        sign_name: str, region_id: str = "cn-hangzhou",
+        self,
+        http: aiohttp.ClientSession,
+        *,
+        base_url: str,
+        access_key_id: str,
+        access_key_secret: str,
+        sign_name: str,
+        region_id: str = "cn-hangzhou",
     ) -> None:
         self.http = http
         self.base_url = base_url.rstrip("/")
@@ -57,8 +70,13 @@ class AliyunSms:
 
     def signed_params(self, action: str, params: dict[str, str], *, now: datetime | None = None) -> dict[str, str]:
         common = {
-            "Action": action, "Version": VERSION, "Format": "JSON", "RegionId": self.region_id,
-            "AccessKeyId": self.access_key_id, "SignatureMethod": "HMAC-SHA1", "SignatureVersion": "1.0",
+            "Action": action,
+            "Version": VERSION,
+            "Format": "JSON",
+            "RegionId": self.region_id,
+            "AccessKeyId": self.access_key_id,
+            "SignatureMethod": "HMAC-SHA1",
+            "SignatureVersion": "1.0",
             "SignatureNonce": uuid.uuid4().hex,
             "Timestamp": (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ"),
         }
@@ -67,7 +85,9 @@ class AliyunSms:
 
     async def send(self, phone: str, template_code: str, params: dict[str, str], *, out_id: str | None) -> str:
         fields = {
-            "PhoneNumbers": phone, "SignName": self.sign_name, "TemplateCode": template_code,
+            "PhoneNumbers": phone,
+            "SignName": self.sign_name,
+            "TemplateCode": template_code,
             "TemplateParam": json.dumps(params, ensure_ascii=False, separators=(",", ":")),
         }
         if out_id:

@@ -55,8 +55,12 @@ def add_sms_routes(app: web.Application, container: Container) -> None:
         try:
             items = json.loads(await request.read())
             parsed = [
-                SmsReceipt(str(item["biz_id"]), bool(item.get("success")), str(item.get("err_code", "")),
-                           reported_at=report_time(item.get("report_time") or item.get("send_time")))
+                SmsReceipt(
+                    str(item["biz_id"]),
+                    bool(item.get("success")),
+                    str(item.get("err_code", "")),
+                    reported_at=report_time(item.get("report_time") or item.get("send_time")),
+                )
                 for item in (items if isinstance(items, list) else [items])
             ]
         except (ValueError, KeyError, TypeError, AttributeError):
@@ -69,8 +73,10 @@ def add_sms_routes(app: web.Application, container: Container) -> None:
             return web.json_response({"code": 503, "msg": "retry later"}, status=503)
         if recorded.orphans:
             # Provider ids only: the phone numbers in the receipts stay out of the log.
-            log.warning("orphan sms receipts acknowledged",
-                        extra={"count": len(recorded.orphans), "biz_ids": recorded.orphans[:5]})
+            log.warning(
+                "orphan sms receipts acknowledged",
+                extra={"count": len(recorded.orphans), "biz_ids": recorded.orphans[:5]},
+            )
         log.info("sms receipts recorded", extra={"received": len(parsed), "matched": recorded.matched})
         return web.json_response({"code": 0, "msg": "成功"})
 

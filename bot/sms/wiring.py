@@ -16,16 +16,21 @@ def build_sender(container: Container) -> AliyunSms | None:
     sms = settings.sms
     if sms.access_key_id:
         return AliyunSms(
-            container.http, base_url=sms.api_base_url, access_key_id=sms.access_key_id,
-            access_key_secret=sms.access_key_secret.get_secret_value(), sign_name=sms.sign_name,
+            container.http,
+            base_url=sms.api_base_url,
+            access_key_id=sms.access_key_id,
+            access_key_secret=sms.access_key_secret.get_secret_value(),
+            sign_name=sms.sign_name,
             region_id=sms.region_id,
         )
     if settings.sandbox:
         from sandbox.sms.credentials import SANDBOX_SMS  # sandbox mode only
 
         return AliyunSms(
-            container.http, base_url=f"{settings.base_url.rstrip('/')}/sandbox/sms",
-            access_key_id=SANDBOX_SMS.access_key_id, access_key_secret=SANDBOX_SMS.access_key_secret,
+            container.http,
+            base_url=f"{settings.base_url.rstrip('/')}/sandbox/sms",
+            access_key_id=SANDBOX_SMS.access_key_id,
+            access_key_secret=SANDBOX_SMS.access_key_secret,
             sign_name=SANDBOX_SMS.sign_name,
         )
     return None
@@ -35,7 +40,10 @@ def wire_sms(container: Container) -> None:
     sender = build_sender(container)
     if sender is not None:
         container.channels["sms"] = SmsChannel(
-            sender, container.coordination, container.clock, container.timezone,
+            sender,
+            container.coordination,
+            container.clock,
+            container.timezone,
             per_number_daily_cap=container.settings.sms.per_number_daily_cap,
             code_min_validity_seconds=container.settings.sms.code_min_validity_seconds,
             notice_spacing_seconds=container.settings.sms.notice_spacing_seconds,

@@ -116,14 +116,19 @@ class WeChatTemplateChannel(_WeChatChannel):
         if not delivered.provider_message_id:
             return delivered
         status = await record_template_sent(
-            RecordTemplateSent(message.id, delivered.provider_message_id), self.gate.uow())
+            RecordTemplateSent(message.id, delivered.provider_message_id), self.gate.uow()
+        )
         return Delivered(delivered.provider_message_id, status or delivered.delivery_status)
 
     async def _send(self, message: OutboundMessage) -> str | None:
         payload = message.payload
         return await self.client.send_template(
-            message.recipient, str(_require(payload, "template_id")), dict(payload.get("data") or {}),
-            url=payload.get("url"), miniprogram=payload.get("miniprogram"), client_msg_id=message.platform_key,
+            message.recipient,
+            str(_require(payload, "template_id")),
+            dict(payload.get("data") or {}),
+            url=payload.get("url"),
+            miniprogram=payload.get("miniprogram"),
+            client_msg_id=message.platform_key,
         )
 
 

@@ -92,9 +92,21 @@ class Unavailable(WeChatError):
 
 _BY_CODE: dict[int, type[WeChatError]] = {
     code: cls
-    for cls in (TokenInvalid, InvalidOpenid, NotFollowing, InvalidTemplate, InvalidArgument, InvalidMenu,
-                DailyQuotaExceeded,
-                OutOfWindow, UserRefused, InvalidCode, RiskBlocked, Busy, RateLimited)
+    for cls in (
+        TokenInvalid,
+        InvalidOpenid,
+        NotFollowing,
+        InvalidTemplate,
+        InvalidArgument,
+        InvalidMenu,
+        DailyQuotaExceeded,
+        OutOfWindow,
+        UserRefused,
+        InvalidCode,
+        RiskBlocked,
+        Busy,
+        RateLimited,
+    )
     for code in cls.codes
 }
 
@@ -127,9 +139,14 @@ class WeChatClient:
 
     async def _fetch_stable_token(self) -> tuple[str, float]:
         data = await self._request(
-            "POST", "/cgi-bin/stable_token",
-            body={"grant_type": "client_credential", "appid": self.app_id, "secret": self._secret,
-                  "force_refresh": False},
+            "POST",
+            "/cgi-bin/stable_token",
+            body={
+                "grant_type": "client_credential",
+                "appid": self.app_id,
+                "secret": self._secret,
+                "force_refresh": False,
+            },
         )
         return str(data["access_token"]), float(data.get("expires_in", 7200))
 
@@ -214,14 +231,17 @@ class WeChatClient:
     async def create_temporary_qrcode(self, scene: str, *, expire_seconds: int = 30 * 86400) -> dict[str, Any]:
         """A QR code whose follow event carries `scene` (≤64 characters; at most 30 days)."""
         return await self._call(
-            "POST", "/cgi-bin/qrcode/create",
-            body={"expire_seconds": expire_seconds, "action_name": "QR_STR_SCENE",
-                  "action_info": {"scene": {"scene_str": scene}}},
+            "POST",
+            "/cgi-bin/qrcode/create",
+            body={
+                "expire_seconds": expire_seconds,
+                "action_name": "QR_STR_SCENE",
+                "action_info": {"scene": {"scene_str": scene}},
+            },
         )
 
     async def create_menu(self, menu: dict[str, Any]) -> None:
         await self._call("POST", "/cgi-bin/menu/create", body=menu)
-
 
 
 class MiniProgramClient(WeChatClient):
@@ -231,9 +251,14 @@ class MiniProgramClient(WeChatClient):
     async def jscode2session(self, js_code: str) -> dict[str, Any]:
         """openid, session_key and, when bound to an Open Platform account, unionid. Codes are one-shot."""
         return await self._request(
-            "GET", "/sns/jscode2session",
-            params={"appid": self.app_id, "secret": self._secret, "js_code": js_code,
-                    "grant_type": "authorization_code"},
+            "GET",
+            "/sns/jscode2session",
+            params={
+                "appid": self.app_id,
+                "secret": self._secret,
+                "js_code": js_code,
+                "grant_type": "authorization_code",
+            },
         )
 
     async def get_user_phone_number(self, code: str, *, openid: str | None = None) -> dict[str, Any]:

@@ -20,12 +20,23 @@ class WeChatClients:
 
 def build_wechat_clients(container: Container, config: WeChatConfig) -> WeChatClients:
     """Cheap to build: tokens live in Coordination under each appid, shared by every instance."""
-    official = WeChatClient(container.http, container.coordination, base_url=config.api_base_url,
-                            app_id=config.app_id, app_secret=config.app_secret)
+    official = WeChatClient(
+        container.http,
+        container.coordination,
+        base_url=config.api_base_url,
+        app_id=config.app_id,
+        app_secret=config.app_secret,
+    )
     mini = (
-        MiniProgramClient(container.http, container.coordination, base_url=config.api_base_url,
-                          app_id=config.miniapp_app_id, app_secret=config.miniapp_app_secret)
-        if config.miniapp_app_id else None
+        MiniProgramClient(
+            container.http,
+            container.coordination,
+            base_url=config.api_base_url,
+            app_id=config.miniapp_app_id,
+            app_secret=config.miniapp_app_secret,
+        )
+        if config.miniapp_app_id
+        else None
     )
     return WeChatClients(official, mini)
 

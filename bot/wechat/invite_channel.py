@@ -44,8 +44,9 @@ class InviteQrcodeChannel:
         # Recorded (and the SMS enqueued) before this row settles: a failure here retries the whole send,
         # and a second QR code for the same scene is harmless.
         await record_invitation_qrcode(
-            RecordInvitationQrcode(invitation_id, ticket, url, int(result.get("expire_seconds") or expire),
-                                   self.sms_template),
+            RecordInvitationQrcode(
+                invitation_id, ticket, url, int(result.get("expire_seconds") or expire), self.sms_template
+            ),
             self.uow(),
         )
         return Delivered(provider_message_id=ticket[:64])

@@ -56,7 +56,9 @@ _INVITATION_REPLIES: dict[InvitationOutcome, str] = {
 
 
 def build_router(
-    uow: Callable[[], UnitOfWork], *, after_follow: Callable[[str], Awaitable[None]] | None = None,
+    uow: Callable[[], UnitOfWork],
+    *,
+    after_follow: Callable[[str], Awaitable[None]] | None = None,
     bind_link: BindLink | None = None,
 ) -> MessageRouter:
     """`after_follow(openid)` runs once per new follow, after the answer (e.g. fetching the unionid).
@@ -68,8 +70,15 @@ def build_router(
         if bind_link is None or not is_invitation_scene(message.scene):
             return plain
         outcome = await accept_expert_invitation(
-            AcceptExpertInvitation(message.app_id, message.from_user, message.scene, message.inbox_key,
-                                   bind_link, event_at=message.created_at), uow()
+            AcceptExpertInvitation(
+                message.app_id,
+                message.from_user,
+                message.scene,
+                message.inbox_key,
+                bind_link,
+                event_at=message.created_at,
+            ),
+            uow(),
         )
         if outcome == InvitationOutcome.UNKNOWN:
             return plain
@@ -87,7 +96,8 @@ def build_router(
     @router.menu(BIND_MENU_KEY)
     async def on_bind(message: InboundMessage) -> str | None:
         return await answer_bind_request(
-            AnswerBindRequest(message.app_id, message.from_user, message.inbox_key, bind_link), uow())
+            AnswerBindRequest(message.app_id, message.from_user, message.inbox_key, bind_link), uow()
+        )
 
     @router.keyword(*MY_DOCKINGS_KEYWORDS)
     @router.menu(MY_DOCKINGS_MENU_KEY)
@@ -106,8 +116,10 @@ def build_router(
     @router.event("subscribe")
     async def on_subscribe(message: InboundMessage) -> str | None:
         recorded = await record_follow(
-            RecordFollow(message.app_id, message.from_user, message.scene, message.inbox_key,
-                         event_at=message.created_at), uow()
+            RecordFollow(
+                message.app_id, message.from_user, message.scene, message.inbox_key, event_at=message.created_at
+            ),
+            uow(),
         )
         if recorded.stale:
             return None  # they have left since: nothing to welcome
@@ -118,16 +130,25 @@ def build_router(
     @router.event("scan")
     async def on_scan(message: InboundMessage) -> str | None:
         await record_follow(
-            RecordFollow(message.app_id, message.from_user, message.scene, message.inbox_key, scan=True,
-                         event_at=message.created_at), uow()
+            RecordFollow(
+                message.app_id,
+                message.from_user,
+                message.scene,
+                message.inbox_key,
+                scan=True,
+                event_at=message.created_at,
+            ),
+            uow(),
         )
         return await answer_follow(message, None)
 
     @router.event("unsubscribe")
     async def on_unsubscribe(message: InboundMessage) -> str | None:
         await record_unfollow(
-            RecordUnfollow(message.app_id, message.from_user, "unsubscribe", message.inbox_key,
-                           event_at=message.created_at), uow()
+            RecordUnfollow(
+                message.app_id, message.from_user, "unsubscribe", message.inbox_key, event_at=message.created_at
+            ),
+            uow(),
         )
         return None  # they no longer see anything we send
 
@@ -139,8 +160,10 @@ def build_router(
         if recorded.kept:
             # Not an error: the report came before the relay recorded the msgid, and is applied then.
             # No openid logged: the msgid and status are enough to trace it.
-            log.info("wechat template report kept until its msgid is recorded",
-                     extra={"msgid": message.msg_id, "status": message.status})
+            log.info(
+                "wechat template report kept until its msgid is recorded",
+                extra={"msgid": message.msg_id, "status": message.status},
+            )
         return None
 
     return router

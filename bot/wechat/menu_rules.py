@@ -73,5 +73,10 @@ def _button(button: MenuButton, mini_app_id: str, fallback_url: str) -> dict[str
         return {"type": "view", "name": button.name, "url": button.url}
     if not mini_app_id:  # no mini-program configured: the page's public address instead
         return {"type": "view", "name": button.name, "url": button.url or fallback_url}
-    return {"type": "miniprogram", "name": button.name, "url": button.url or fallback_url, "appid": mini_app_id,
-            "pagepath": button.pagepath}
+    return {
+        "type": "miniprogram",
+        "name": button.name,
+        "url": button.url or fallback_url,
+        "appid": mini_app_id,
+        "pagepath": button.pagepath,
+    }

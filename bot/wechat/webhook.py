@@ -44,7 +44,8 @@ class WeChatWebhook:
         self.clock = clock
         self.crypto = (
             MessageCrypto(config.token, list(config.encoding_aes_keys), config.app_id)
-            if config.encoding_aes_keys else None
+            if config.encoding_aes_keys
+            else None
         )
         # Listeners that outlived the deadline finish in the background; kept so they are not collected.
         self._late: set[asyncio.Task[Any]] = set()
@@ -96,14 +97,18 @@ class WeChatWebhook:
             if (unavailable := dependency_unavailable(exc)) is None:
                 raise
             count_unavailable(unavailable, "wechat", exc, msg_type=message.msg_type, event=message.event)
-            return web.Response(status=503, text="retry later",
-                                headers={"Retry-After": str(unavailable.retry_after)})
+            return web.Response(status=503, text="retry later", headers={"Retry-After": str(unavailable.retry_after)})
         if not reply:
             return web.Response(text=SUCCESS)
-        xml = render({
-            "ToUserName": message.from_user, "FromUserName": message.to_user,
-            "CreateTime": int(self.clock.now().timestamp()), "MsgType": "text", "Content": reply,
-        })
+        xml = render(
+            {
+                "ToUserName": message.from_user,
+                "FromUserName": message.to_user,
+                "CreateTime": int(self.clock.now().timestamp()),
+                "MsgType": "text",
+                "Content": reply,
+            }
+        )
         if key_index is not None and self.crypto is not None:
             xml = self.crypto.seal(xml, timestamp, nonce, key_index=key_index)
         return web.Response(text=xml, content_type="application/xml")
@@ -122,8 +127,10 @@ class WeChatWebhook:
                 return await asyncio.shield(task)
         except TimeoutError:
             # Answering `success` stops WeChat's retries; the effect still commits in the background.
-            log.warning("wechat listener missed the reply deadline",
-                        extra={"msg_type": message.msg_type, "event": message.event})
+            log.warning(
+                "wechat listener missed the reply deadline",
+                extra={"msg_type": message.msg_type, "event": message.event},
+            )
             self._late.add(task)
             task.add_done_callback(self._settle_late)
             return None
@@ -176,7 +183,8 @@ def add_wechat_routes(app: web.Application, container: Container) -> None:
 
     bind_link = (
         BindLink(config.miniapp_app_id, config.miniapp_bind_page, container.settings.base_url)
-        if config.miniapp_app_id else None
+        if config.miniapp_app_id
+        else None
     )
     router = build_router(container.uow, after_follow=after_follow, bind_link=bind_link)
     webhook = WeChatWebhook(config, router, container.clock)

@@ -62,11 +62,17 @@ async def publish_configured_menu(container: Container, *, force: bool = False) 
     if menu is None:
         return None
     return await publish_menu(replace(menu, force=force), container.uow())
+
+
 def expert_push_policy(settings: Settings, config: WeChatConfig) -> ExpertPushPolicy:
     wechat = settings.wechat
-    return ExpertPushPolicy(app_id=config.app_id, template_id=wechat.expert_push_template_id,
-                            mini_app_id=config.miniapp_app_id, demand_page=wechat.miniapp_demand_page,
-                            timezone=settings.timezone)
+    return ExpertPushPolicy(
+        app_id=config.app_id,
+        template_id=wechat.expert_push_template_id,
+        mini_app_id=config.miniapp_app_id,
+        demand_page=wechat.miniapp_demand_page,
+        timezone=settings.timezone,
+    )
 
 
 def add_channel_routes(app: web.Application, container: Container) -> None:

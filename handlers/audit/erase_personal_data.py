@@ -17,7 +17,6 @@ class ErasePersonalData:
 async def erase_personal_data(cmd: ErasePersonalData, uow: UnitOfWork) -> int:
     async with uow:
         erased = await erase_subject(uow.session, subject=cmd.subject, now=uow.clock.now())
-        uow.record("subject", cmd.subject, "personal_data_erased", actor=cmd.requested_by,
-                   data={"fields": erased})
+        uow.record("subject", cmd.subject, "personal_data_erased", actor=cmd.requested_by, data={"fields": erased})
         await uow.commit()
     return erased

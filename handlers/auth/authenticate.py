@@ -38,8 +38,11 @@ async def authenticate(token: str, uow: UnitOfWork, policy: AuthPolicy) -> Authe
         if status is None or status in CLOSED_STATUSES:
             raise Unauthenticated("账号已停用，请联系管理员")
         actor = await load_actor(uow, session.account_id)
-        must_change = bool(await uow.session.scalar(
-            select(PasswordCredential.must_change).where(PasswordCredential.account_id == session.account_id)))
+        must_change = bool(
+            await uow.session.scalar(
+                select(PasswordCredential.must_change).where(PasswordCredential.account_id == session.account_id)
+            )
+        )
         # Sliding expiry, written at most once per interval so a busy page does not write on every call.
         if now - session.last_seen_at >= timedelta(seconds=policy.touch_interval_seconds):
             session.last_seen_at = now

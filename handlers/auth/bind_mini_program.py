@@ -41,10 +41,17 @@ async def greeted(uow: UnitOfWork, issued: IssuedSession) -> MiniProgramSession:
         return MiniProgramSession(issued.token, None, issued.kind, issued.must_change_password)
     roles = await wechat_roles(uow.session, issued.account_id)
     name = await uow.session.scalar(select(Account.name).where(Account.id == issued.account_id)) or ""
-    held = tuple(r for held, r in ((roles.expert, Role.EXPERT.value), (roles.contact, Role.ENTERPRISE_CONTACT.value))
-                 if held)
-    return MiniProgramSession(issued.token, issued.account_id, issued.kind, issued.must_change_password,
-                              roles=held, greeting=greeting(name, roles))
+    held = tuple(
+        r for held, r in ((roles.expert, Role.EXPERT.value), (roles.contact, Role.ENTERPRISE_CONTACT.value)) if held
+    )
+    return MiniProgramSession(
+        issued.token,
+        issued.account_id,
+        issued.kind,
+        issued.must_change_password,
+        roles=held,
+        greeting=greeting(name, roles),
+    )
 
 
 @dataclass(frozen=True)
@@ -67,9 +74,7 @@ async def _pending_session(uow: UnitOfWork, token: str) -> AuthSession:
     return session
 
 
-async def bind_mini_program(
-    cmd: BindMiniProgram, uow: UnitOfWork, phones: MiniProgramPhones
-) -> MiniProgramSession:
+async def bind_mini_program(cmd: BindMiniProgram, uow: UnitOfWork, phones: MiniProgramPhones) -> MiniProgramSession:
     code = cmd.phone_code.strip()
     if not code:
         raise InvalidInput("缺少手机号授权凭证", code="missing_code")
@@ -81,10 +86,7 @@ async def bind_mini_program(
     async with uow:
         session = await _pending_session(uow, cmd.token)
         account = await uow.session.scalar(select(Account).where(Account.mobile == phone).with_for_update())
-        if (
-            account is None or account.status in CLOSED_STATUSES
-            or not BINDABLE & await roles_of(uow, account.id)
-        ):
+        if account is None or account.status in CLOSED_STATUSES or not BINDABLE & await roles_of(uow, account.id):
             raise AccountNotFound(BIND_ACCOUNT_NOT_FOUND)
         bound_openid = await uow.session.scalar(
             select(MiniProgramBinding.openid).where(MiniProgramBinding.account_id == account.id)
@@ -92,26 +94,35 @@ async def bind_mini_program(
         if bound_openid is not None:
             raise Conflict("该账号已绑定其他微信，请联系法人机构管理员", code="bound_elsewhere")
         now = uow.clock.now()
-        uow.session.add(MiniProgramBinding(account_id=account.id, openid=session.openid,
-                                           unionid=session.unionid, created_at=now))
+        uow.session.add(
+            MiniProgramBinding(account_id=account.id, openid=session.openid, unionid=session.unionid, created_at=now)
+        )
         try:
             await uow.session.flush()
         except IntegrityError:  # the same openid bound a moment ago by a concurrent request
             raise Conflict("该微信已绑定账号", code="already_bound") from None
         session.account_id = account.id
         session.last_seen_at = now
-        invitations = list(await uow.session.scalars(
-            select(ExpertInvitation).where(
-                ExpertInvitation.account_id == account.id,
-                ExpertInvitation.status.in_((ExpertInvitationStatus.PENDING, ExpertInvitationStatus.FOLLOWED)),
-            ).order_by(ExpertInvitation.id).with_for_update()
-        ))
+        invitations = list(
+            await uow.session.scalars(
+                select(ExpertInvitation)
+                .where(
+                    ExpertInvitation.account_id == account.id,
+                    ExpertInvitation.status.in_((ExpertInvitationStatus.PENDING, ExpertInvitationStatus.FOLLOWED)),
+                )
+                .order_by(ExpertInvitation.id)
+                .with_for_update()
+            )
+        )
         for invitation in invitations:
             invitation.status = ExpertInvitationStatus.BOUND
             invitation.bound_at = invitation.updated_at = now
             uow.record("expert_invitation", invitation.id, "bound", actor=f"account:{account.id}")
         uow.record(
-            "account", account.id, "mini_program_bound", actor=f"account:{account.id}",
+            "account",
+            account.id,
+            "mini_program_bound",
+            actor=f"account:{account.id}",
             data={"invitations": [i.id for i in invitations], "unionid": session.unionid is not None},
             personal={"openid": (subject_of(account.id), session.openid or "")},
         )

@@ -40,8 +40,7 @@ async def change_mobile(cmd: ChangeMobile, uow: UnitOfWork, policy: AuthPolicy) 
 
     async def attempt() -> None:
         async with uow:
-            account = await uow.session.scalar(
-                select(Account).where(Account.id == cmd.account_id).with_for_update())
+            account = await uow.session.scalar(select(Account).where(Account.id == cmd.account_id).with_for_update())
             if account is None:
                 raise NotFound("未找到该账号")
             await spend_code(uow, policy, number, SmsPurpose.CHANGE_MOBILE, cmd.code)

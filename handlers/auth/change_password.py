@@ -30,7 +30,13 @@ async def change_password(cmd: ChangePassword, uow: UnitOfWork) -> None:
             cmd.old_password, credential.password_hash, credential.salt, credential.kdf
         ):
             raise LoginFailed("原密码错误", code="wrong_password")
-        await store_password(uow, cmd.account_id, password, must_change=False, event=PasswordEvent.CHANGED,
-                             actor=f"account:{cmd.account_id}")
+        await store_password(
+            uow,
+            cmd.account_id,
+            password,
+            must_change=False,
+            event=PasswordEvent.CHANGED,
+            actor=f"account:{cmd.account_id}",
+        )
         await revoke_sessions(uow, cmd.account_id, keep_session_id=cmd.session_id)
         await uow.commit()

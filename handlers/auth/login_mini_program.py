@@ -38,13 +38,15 @@ async def login_mini_program(
         raise InvalidLoginCode()
     async with uow:
         account = await uow.session.scalar(
-            select(Account).join(MiniProgramBinding, MiniProgramBinding.account_id == Account.id)
+            select(Account)
+            .join(MiniProgramBinding, MiniProgramBinding.account_id == Account.id)
             .where(MiniProgramBinding.openid == identity.openid)
         )
         # A disabled account's openid gets only a pending session, which opens nothing.
         account_id = account.id if account is not None and account.status not in CLOSED_STATUSES else None
-        issued = await issue_session(uow, policy, account_id, SessionKind.MINI_PROGRAM,
-                                     openid=identity.openid, unionid=identity.unionid)
+        issued = await issue_session(
+            uow, policy, account_id, SessionKind.MINI_PROGRAM, openid=identity.openid, unionid=identity.unionid
+        )
         session = await greeted(uow, issued)
         await uow.commit()
         return session

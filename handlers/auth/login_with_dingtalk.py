@@ -62,7 +62,8 @@ async def _sign_in(uow: UnitOfWork, policy: AuthPolicy, userid: str, mobile: str
             await refuse_closed_invitation(uow, account)
             # Under the account's lock: a racing sign-in may have bound it to this very member meanwhile.
             current = await uow.session.scalar(
-                select(DingTalkBinding.userid).where(DingTalkBinding.account_id == account.id))
+                select(DingTalkBinding.userid).where(DingTalkBinding.account_id == account.id)
+            )
             if current is None:
                 uow.session.add(DingTalkBinding(account_id=account.id, userid=userid, created_at=uow.clock.now()))
                 await uow.session.flush()

@@ -44,8 +44,9 @@ def _derive(password: str, salt: str, kdf: str) -> str:
     name, n, r, p = kdf.split(":")
     if name != "scrypt":
         raise ValueError(f"unknown kdf {name}")
-    digest = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p),
-                            maxmem=64 * 1024 * 1024, dklen=32)
+    digest = hashlib.scrypt(
+        password.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), maxmem=64 * 1024 * 1024, dklen=32
+    )
     return digest.hex()
 
 

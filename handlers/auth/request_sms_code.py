@@ -40,4 +40,3 @@ async def request_sms_code(cmd: RequestSmsCode, uow: UnitOfWork, policy: AuthPol
             return
         await issue_code(uow, policy, quota, number, purpose)
         await uow.commit()
-

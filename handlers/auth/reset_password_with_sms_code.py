@@ -35,7 +35,8 @@ async def reset_password_with_sms_code(cmd: ResetPasswordWithSmsCode, uow: UnitO
             raise InvalidSmsCode()
         refuse_disabled(account)
         await spend_code(uow, policy, number, SmsPurpose.RESET, cmd.code)
-        await store_password(uow, account.id, password, must_change=False, event=PasswordEvent.RESET,
-                             actor=f"account:{account.id}")
+        await store_password(
+            uow, account.id, password, must_change=False, event=PasswordEvent.RESET, actor=f"account:{account.id}"
+        )
         await revoke_sessions(uow, account.id)
         await uow.commit()

@@ -26,15 +26,30 @@ def token_digest(token: str) -> str:
 
 
 async def issue_session(
-    uow: UnitOfWork, policy: AuthPolicy, account_id: int | None, kind: SessionKind,
-    *, openid: str | None = None, unionid: str | None = None, must_change_password: bool = False,
+    uow: UnitOfWork,
+    policy: AuthPolicy,
+    account_id: int | None,
+    kind: SessionKind,
+    *,
+    openid: str | None = None,
+    unionid: str | None = None,
+    must_change_password: bool = False,
 ) -> IssuedSession:
     token = secrets.token_urlsafe(32)
     now = uow.clock.now()
-    uow.session.add(AuthSession(
-        token_hash=token_digest(token), account_id=account_id, kind=kind, openid=openid, unionid=unionid,
-        created_at=now, last_seen_at=now, expires_at=now + policy.session_ttl(kind), revoked_at=None,
-    ))
+    uow.session.add(
+        AuthSession(
+            token_hash=token_digest(token),
+            account_id=account_id,
+            kind=kind,
+            openid=openid,
+            unionid=unionid,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + policy.session_ttl(kind),
+            revoked_at=None,
+        )
+    )
     await uow.session.flush()
     return IssuedSession(token, account_id, kind, must_change_password)
 

@@ -32,8 +32,8 @@ async def set_initial_password(cmd: SetInitialPassword, uow: UnitOfWork) -> None
         account = await uow.session.scalar(select(Account).where(Account.id == cmd.account_id).with_for_update())
         if account is None:
             raise NotFound("未找到该账号")
-        await store_password(uow, account.id, password, must_change=True, event=PasswordEvent.SET_BY_ADMIN,
-                             actor=actor.label)
+        await store_password(
+            uow, account.id, password, must_change=True, event=PasswordEvent.SET_BY_ADMIN, actor=actor.label
+        )
         await revoke_sessions(uow, account.id)
         await uow.commit()
-

@@ -37,5 +37,6 @@ async def require_owner(uow: UnitOfWork, actor: Actor, demand: Demand) -> None:
 
 
 async def staff_post(uow: UnitOfWork, account_id: int) -> StaffMember | None:
-    return await uow.session.scalar(select(StaffMember).where(
-        StaffMember.account_id == account_id, StaffMember.left_at.is_(None)))
+    return await uow.session.scalar(
+        select(StaffMember).where(StaffMember.account_id == account_id, StaffMember.left_at.is_(None))
+    )

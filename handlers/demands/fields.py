@@ -58,7 +58,8 @@ def clean(fields: DemandFields, today: date) -> DemandFields:
         region_code=v.region_code(fields.region_code, Regions.load()),
         expected_result=v.required_text(fields.expected_result, "预期效果", TEXT_MAX),
         fee_ratio_bp=v.fee_ratio_bp(fields.fee_ratio_bp),
-        budget_fen=fields.budget_fen, deadline=fields.deadline,
+        budget_fen=fields.budget_fen,
+        deadline=fields.deadline,
         attachment_ids=tuple(dict.fromkeys(fields.attachment_ids)),
     )
 
@@ -71,19 +72,24 @@ async def check_fee_ratio(uow: UnitOfWork, ratio_bp: int, institution_id: int | 
         return
     minimum = await uow.session.scalar(select(Institution.min_fee_ratio_bp).where(Institution.id == institution_id))
     if minimum is not None and ratio_bp < minimum:
-        raise InvalidInput(f"中介服务费比例不能低于本机构的最低比例{minimum / 100:g}%",
-                           code="fee_ratio_below_institution")
+        raise InvalidInput(
+            f"中介服务费比例不能低于本机构的最低比例{minimum / 100:g}%", code="fee_ratio_below_institution"
+        )
 
 
-async def check_attachments(uow: UnitOfWork, ids: tuple[int, ...], uploader: str,
-                            kept: tuple[int, ...] = ()) -> None:
+async def check_attachments(uow: UnitOfWork, ids: tuple[int, ...], uploader: str, kept: tuple[int, ...] = ()) -> None:
     """Attachments are files stored for this purpose (type checked by content) by the actor, or already on
     the demand; another person's upload is not found, so ids cannot be borrowed."""
     ids = tuple(i for i in ids if i not in kept)
     if not ids:
         return
-    found = set(await uow.session.scalars(select(StoredFile.id).where(
-        StoredFile.id.in_(ids), StoredFile.purpose == ATTACHMENT_PURPOSE, StoredFile.uploaded_by == uploader)))
+    found = set(
+        await uow.session.scalars(
+            select(StoredFile.id).where(
+                StoredFile.id.in_(ids), StoredFile.purpose == ATTACHMENT_PURPOSE, StoredFile.uploaded_by == uploader
+            )
+        )
+    )
     if missing := [i for i in ids if i not in found]:
         raise NotFound(f"未找到附件 {missing[0]}", code="attachment_not_found")
 

@@ -36,8 +36,11 @@ async def get_demand(cmd: GetDemand, uow: UnitOfWork) -> DemandDetail:
         demand = await uow.session.scalar(select(Demand).where(Demand.id == cmd.demand_id, seen))
         if demand is None:
             raise NotFound("未找到该需求")
-        events = list(await uow.session.scalars(select(DemandEvent).where(DemandEvent.demand_id == demand.id)
-                                                .order_by(DemandEvent.id)))
+        events = list(
+            await uow.session.scalars(
+                select(DemandEvent).where(DemandEvent.demand_id == demand.id).order_by(DemandEvent.id)
+            )
+        )
         return detail(demand, events, await names_of(uow, actor, demand))
 
 
@@ -51,17 +54,26 @@ async def names_of(uow: UnitOfWork, actor: Actor, demand: Demand) -> DemandNames
     if demand.staff_account_id is not None:
         staff = await uow.session.scalar(select(Account.name).where(Account.id == demand.staff_account_id))
     taxonomy, regions = TechFields.load(), Regions.load()
-    fields = tuple(TechFieldName(str(code), taxonomy.name_of(str(code)), taxonomy.path(str(code)))
-                   for code in demand.tech_fields if taxonomy.exists(str(code)))
+    fields = tuple(
+        TechFieldName(str(code), taxonomy.name_of(str(code)), taxonomy.path(str(code)))
+        for code in demand.tech_fields
+        if taxonomy.exists(str(code))
+    )
     region = regions.full_name(demand.region_code) if regions.exists(demand.region_code) else demand.region_code
     contacts: tuple[ContactView, ...] = ()
     if await own_side(uow, actor, demand):
-        contacts = tuple(ContactView(c.name, c.position, c.phone) for c in await uow.session.scalars(
-            select(EnterpriseContact).where(EnterpriseContact.enterprise_id == demand.enterprise_id)
-            .order_by(EnterpriseContact.id)))
+        contacts = tuple(
+            ContactView(c.name, c.position, c.phone)
+            for c in await uow.session.scalars(
+                select(EnterpriseContact)
+                .where(EnterpriseContact.enterprise_id == demand.enterprise_id)
+                .order_by(EnterpriseContact.id)
+            )
+        )
     links = await demand_file_links(uow, demand.id, demand.attachment_ids)
-    return DemandNames(enterprise or "", institution, centre, staff, fields, region, contacts,
-                       in_order(links, demand.attachment_ids))
+    return DemandNames(
+        enterprise or "", institution, centre, staff, fields, region, contacts, in_order(links, demand.attachment_ids)
+    )
 
 
 async def own_side(uow: UnitOfWork, actor: Actor, demand: Demand) -> bool:
@@ -70,8 +82,9 @@ async def own_side(uow: UnitOfWork, actor: Actor, demand: Demand) -> bool:
     pool's other institutions and those a publication is merely offered to see the enterprise's name only."""
     if actor.has(Role.SYSTEM_ADMIN) or is_owner(actor, demand) or manages(actor, demand):
         return True
-    if demand.centre_id is not None and any(g.role in (Role.CENTRE_ADMIN, Role.STAFF)
-                                            and g.centre_id == demand.centre_id for g in actor.grants):
+    if demand.centre_id is not None and any(
+        g.role in (Role.CENTRE_ADMIN, Role.STAFF) and g.centre_id == demand.centre_id for g in actor.grants
+    ):
         return True
     if is_docking_staff(actor, demand) or await is_docking_admin(uow, actor, demand):
         return True

@@ -51,7 +51,8 @@ async def list_demand_pool(
         where = await pool_visible(uow, actor)
         minimums = await minimums_of(uow, institutions)
         total = await uow.session.scalar(select(func.count()).select_from(Demand).where(where))
-        rows = await uow.session.scalars(select(Demand).where(where).order_by(Demand.id.desc())
-                                         .offset(req.offset).limit(req.page_size))
+        rows = await uow.session.scalars(
+            select(Demand).where(where).order_by(Demand.id.desc()).offset(req.offset).limit(req.page_size)
+        )
         items = tuple(_pool_row(d, minimums, policy.fee_floor_bp) for d in rows)
     return Page(items, total or 0, req.page, req.page_size)

@@ -35,9 +35,13 @@ async def list_demands(cmd: ListDemands, uow: UnitOfWork) -> Page[DemandRow]:
         if cmd.status is not None:
             where = where & (Demand.status == cmd.status)
         total = await uow.session.scalar(select(func.count()).select_from(Demand).where(where))
-        rows = await uow.session.scalars(select(Demand).where(where).order_by(Demand.updated_at.desc(),
-                                                                              Demand.id.desc())
-                                         .offset(req.offset).limit(req.page_size))
+        rows = await uow.session.scalars(
+            select(Demand)
+            .where(where)
+            .order_by(Demand.updated_at.desc(), Demand.id.desc())
+            .offset(req.offset)
+            .limit(req.page_size)
+        )
         items = tuple(row(d) for d in rows)
         items = await _with_due_dates(uow, items)
     return Page(items, total or 0, req.page, req.page_size)
@@ -48,11 +52,19 @@ async def _with_due_dates(uow: UnitOfWork, items: tuple[DemandRow, ...]) -> tupl
     reviewing = [item.demand_id for item in items if item.status == DemandStatus.PENDING_REVIEW]
     if not reviewing:
         return items
-    rows = await uow.session.execute(select(Review.subject_id, Review.due_on).where(
-        Review.subject_type == "demand", Review.subject_id.in_(reviewing), Review.status == ReviewStatus.PENDING,
-        Review.due_on.is_not(None)))
+    rows = await uow.session.execute(
+        select(Review.subject_id, Review.due_on).where(
+            Review.subject_type == "demand",
+            Review.subject_id.in_(reviewing),
+            Review.status == ReviewStatus.PENDING,
+            Review.due_on.is_not(None),
+        )
+    )
     due: dict[int, date] = {demand_id: due_on for demand_id, due_on in rows if due_on is not None}
     now = uow.clock.now()
-    return tuple(replace(item, review_due_on=due[item.demand_id],
-                         review_overdue_days=overdue_days(due[item.demand_id], now))
-                 if item.demand_id in due else item for item in items)
+    return tuple(
+        replace(item, review_due_on=due[item.demand_id], review_overdue_days=overdue_days(due[item.demand_id], now))
+        if item.demand_id in due
+        else item
+        for item in items
+    )

@@ -18,6 +18,17 @@ async def enter_review(uow: UnitOfWork, demand: Demand, policy: DemandPolicy) ->
     summary = f"需求编号：{demand.number}\n企业：{enterprise or ''}\n中介服务费比例：{ratio}\n{demand.description[:60]}"
     submitter = demand.staff_account_id if demand.staff_account_id is not None else demand.created_by
     # The configured chain (its limit is a setting), registered under the demand chain's name.
-    return await start_review(uow, CHAINS[DEMAND_REVIEW.name], ReviewSubject(
-        "demand", demand.id, demand.title, summary, policy.link(demand.id), demand.institution_id,
-        demand.region_code, submitter))
+    return await start_review(
+        uow,
+        CHAINS[DEMAND_REVIEW.name],
+        ReviewSubject(
+            "demand",
+            demand.id,
+            demand.title,
+            summary,
+            policy.link(demand.id),
+            demand.institution_id,
+            demand.region_code,
+            submitter,
+        ),
+    )

@@ -20,8 +20,12 @@ from store.models.points import PointEventKind
 from store.uow import UnitOfWork
 
 # Built once: a decision moves its demand on the card's ack path.
-_MOVE = update(Demand).where(Demand.id == bindparam("demand_id"), Demand.status == bindparam("before")).values(
-    status=bindparam("after"), updated_at=bindparam("at")).returning(Demand)
+_MOVE = (
+    update(Demand)
+    .where(Demand.id == bindparam("demand_id"), Demand.status == bindparam("before"))
+    .values(status=bindparam("after"), updated_at=bindparam("at"))
+    .returning(Demand)
+)
 
 
 class DemandReviewHooks:
@@ -38,8 +42,13 @@ class DemandReviewHooks:
         # until the commit, which serialises that person's approvals; the less of the transaction follows it,
         # the shorter the wait of the next one.
         if demand.staff_account_id is not None:  # +2 to the submitting staff member under the current rules
-            uow.at_commit(partial(record_point_event, uow, PointFact(
-                PointEventKind.DEMAND_APPROVED, demand.staff_account_id, demand_id=demand.id)))
+            uow.at_commit(
+                partial(
+                    record_point_event,
+                    uow,
+                    PointFact(PointEventKind.DEMAND_APPROVED, demand.staff_account_id, demand_id=demand.id),
+                )
+            )
 
     async def rejected(self, uow: UnitOfWork, review: Review, by: Decider, reason: str) -> None:
         await self._move(uow, review, Step.REJECT, by, reason)
@@ -50,16 +59,22 @@ class DemandReviewHooks:
     async def _move(self, uow: UnitOfWork, review: Review, action: Step, by: Decider, reason: str) -> Demand:
         # A decided review moves its demand out of 待审核: one conditional UPDATE, which also takes the row lock.
         before = DemandStatus.PENDING_REVIEW
-        demand = await uow.session.scalar(_MOVE, {
-            "demand_id": review.subject_id, "before": before, "after": next_status(action, before),
-            "at": uow.clock.now()}, execution_options={"populate_existing": True})
+        demand = await uow.session.scalar(
+            _MOVE,
+            {
+                "demand_id": review.subject_id,
+                "before": before,
+                "after": next_status(action, before),
+                "at": uow.clock.now(),
+            },
+            execution_options={"populate_existing": True},
+        )
         if demand is None:  # not under review (or gone): the usual lock and check say why
             demand = await locked(uow, review.subject_id)
             before = demand.status
             demand.status = next_status(action, before)
             demand.updated_at = uow.clock.now()
-        await step(uow, demand, action, before, actor=by.label, actor_name=by.name, note=reason,
-                   data={"review_id": review.id})
+        await step(
+            uow, demand, action, before, actor=by.label, actor_name=by.name, note=reason, data={"review_id": review.id}
+        )
         return demand
-
-

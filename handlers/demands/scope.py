@@ -33,8 +33,11 @@ def require_demands(actor: Actor) -> None:
 
 async def enterprises_of(uow: UnitOfWork, actor: Actor) -> list[int]:
     """The enterprises an enterprise contact speaks for (role scope key enterprise:<id>)."""
-    keys = await uow.session.scalars(select(AccountRole.scope_key).where(
-        AccountRole.account_id == actor.account_id, AccountRole.role == Role.ENTERPRISE_CONTACT))
+    keys = await uow.session.scalars(
+        select(AccountRole.scope_key).where(
+            AccountRole.account_id == actor.account_id, AccountRole.role == Role.ENTERPRISE_CONTACT
+        )
+    )
     return [int(k.split(":", 1)[1]) for k in keys if k.startswith("enterprise:")]
 
 
@@ -46,15 +49,23 @@ async def visible_demands(uow: UnitOfWork, actor: Actor) -> ColumnElement[bool]:
         if g.role == Role.INSTITUTION_ADMIN and g.institution_id is not None:
             clauses.append(Demand.institution_id == g.institution_id)
             # An open offer only while the demand is still 已公开 (a closed demand leaves the offer behind).
-            clauses.append((Demand.status == DemandStatus.PUBLISHED) & Demand.id.in_(_publications(
-                offered_to(g.institution_id) & (DemandPublication.status == PublicationStatus.OPEN))))
-            clauses.append(Demand.id.in_(_publications(
-                DemandPublication.accepted_institution_id == g.institution_id)))
+            clauses.append(
+                (Demand.status == DemandStatus.PUBLISHED)
+                & Demand.id.in_(
+                    _publications(offered_to(g.institution_id) & (DemandPublication.status == PublicationStatus.OPEN))
+                )
+            )
+            clauses.append(Demand.id.in_(_publications(DemandPublication.accepted_institution_id == g.institution_id)))
         elif g.role in (Role.CENTRE_ADMIN, Role.STAFF) and g.centre_id is not None:
             clauses.append(Demand.centre_id == g.centre_id)
-            clauses.append(Demand.id.in_(_publications(DemandPublication.status == PublicationStatus.ACCEPTED))
-                           & Demand.staff_account_id.in_(select(StaffMember.account_id).where(
-                               StaffMember.centre_id == g.centre_id, StaffMember.left_at.is_(None))))
+            clauses.append(
+                Demand.id.in_(_publications(DemandPublication.status == PublicationStatus.ACCEPTED))
+                & Demand.staff_account_id.in_(
+                    select(StaffMember.account_id).where(
+                        StaffMember.centre_id == g.centre_id, StaffMember.left_at.is_(None)
+                    )
+                )
+            )
         elif g.role == Role.OFFICIAL and g.region_code is not None:
             clauses.append(in_region(Demand.region_code, g.region_code))
     if actor.has(Role.ENTERPRISE_CONTACT) and (enterprises := await enterprises_of(uow, actor)):
@@ -68,8 +79,7 @@ def _publications(condition: ColumnElement[bool]) -> Select[int]:
 
 async def sees_demand(uow: UnitOfWork, actor: Actor, demand_id: int) -> bool:
     """Whether the demand is in the actor's scope (a role that never sees demands sees none)."""
-    found = await uow.session.scalar(select(Demand.id).where(Demand.id == demand_id,
-                                                             await visible_demands(uow, actor)))
+    found = await uow.session.scalar(select(Demand.id).where(Demand.id == demand_id, await visible_demands(uow, actor)))
     return found is not None
 
 

@@ -7,9 +7,17 @@ from enum import StrEnum
 from handlers.errors import Conflict
 from store.models.demands import DemandStatus as S
 
-LABELS = {S.DRAFT: "草稿", S.POOLED: "待揭榜", S.PENDING_REVIEW: "待审核", S.RETURNED: "退回修改",
-          S.REJECTED: "审核不通过", S.DOCKING: "对接中", S.PUBLISHED: "已公开", S.COMPLETED: "已完成",
-          S.CLOSED: "已关闭"}
+LABELS = {
+    S.DRAFT: "草稿",
+    S.POOLED: "待揭榜",
+    S.PENDING_REVIEW: "待审核",
+    S.RETURNED: "退回修改",
+    S.REJECTED: "审核不通过",
+    S.DOCKING: "对接中",
+    S.PUBLISHED: "已公开",
+    S.COMPLETED: "已完成",
+    S.CLOSED: "已关闭",
+}
 
 
 class Step(StrEnum):
@@ -58,12 +66,28 @@ _MOVES: dict[Step, tuple[frozenset[S | None], S | None]] = {
     Step.EXPERT_UNDOCK: (frozenset({S.DOCKING, S.PUBLISHED}), None),
 }
 
-_VERBS = {Step.SAVE_DRAFT: "保存草稿", Step.POOL: "进入揭榜池", Step.TAKE_UP: "揭榜", Step.SUBMIT: "提交审核",
-          Step.EDIT: "修改", Step.APPROVE: "审核通过", Step.REJECT: "驳回", Step.RETURN: "退回修改",
-          Step.WITHDRAW: "撤回", Step.PUBLISH: "公开", Step.UNPUBLISH: "撤回公开",
-          Step.ACCEPT_PUBLICATION: "受理", Step.COMPLETE: "完成", Step.CLOSE: "关闭",
-          Step.FOLLOW_UP: "记录跟进", Step.CHANGE_STAFF: "更换对接人员", Step.RECORD_FEE_PROOF: "上传中介费兑付凭证",
-          Step.PUSH_EXPERTS: "推送专家", Step.EXPERT_DOCK: "对接", Step.EXPERT_UNDOCK: "取消对接"}
+_VERBS = {
+    Step.SAVE_DRAFT: "保存草稿",
+    Step.POOL: "进入揭榜池",
+    Step.TAKE_UP: "揭榜",
+    Step.SUBMIT: "提交审核",
+    Step.EDIT: "修改",
+    Step.APPROVE: "审核通过",
+    Step.REJECT: "驳回",
+    Step.RETURN: "退回修改",
+    Step.WITHDRAW: "撤回",
+    Step.PUBLISH: "公开",
+    Step.UNPUBLISH: "撤回公开",
+    Step.ACCEPT_PUBLICATION: "受理",
+    Step.COMPLETE: "完成",
+    Step.CLOSE: "关闭",
+    Step.FOLLOW_UP: "记录跟进",
+    Step.CHANGE_STAFF: "更换对接人员",
+    Step.RECORD_FEE_PROOF: "上传中介费兑付凭证",
+    Step.PUSH_EXPERTS: "推送专家",
+    Step.EXPERT_DOCK: "对接",
+    Step.EXPERT_UNDOCK: "取消对接",
+}
 
 
 def verb(step: Step) -> str:

@@ -42,8 +42,11 @@ async def submit_demand(cmd: SubmitDemand, uow: UnitOfWork, policy: DemandPolicy
         post = await staff_post(uow, cmd.actor_id)
         if post is None or post.institution_id not in actor.institutions(Role.STAFF, Role.CENTRE_ADMIN):
             raise Forbidden("只有技转人员可以提交需求")
-        linked = await uow.session.scalar(select(EnterpriseLink.id).where(
-            EnterpriseLink.enterprise_id == cmd.enterprise_id, EnterpriseLink.institution_id == post.institution_id))
+        linked = await uow.session.scalar(
+            select(EnterpriseLink.id).where(
+                EnterpriseLink.enterprise_id == cmd.enterprise_id, EnterpriseLink.institution_id == post.institution_id
+            )
+        )
         if linked is None:
             raise NotFound("未找到该企业", code="enterprise_not_found")
         clean = f.clean(cmd.fields, uow.clock.now().date())
@@ -52,10 +55,18 @@ async def submit_demand(cmd: SubmitDemand, uow: UnitOfWork, policy: DemandPolicy
         action = Step.SAVE_DRAFT if cmd.draft else Step.SUBMIT
         now = uow.clock.now()
         number = await next_number(uow, policy.zone)  # the counter row stays locked to the commit
-        demand = Demand(number=number, enterprise_id=cmd.enterprise_id, origin=DemandOrigin.STAFF,
-                        institution_id=post.institution_id, centre_id=post.centre_id,
-                        staff_account_id=cmd.actor_id, created_by=cmd.actor_id,
-                        status=next_status(action, None), created_at=now, updated_at=now)
+        demand = Demand(
+            number=number,
+            enterprise_id=cmd.enterprise_id,
+            origin=DemandOrigin.STAFF,
+            institution_id=post.institution_id,
+            centre_id=post.centre_id,
+            staff_account_id=cmd.actor_id,
+            created_by=cmd.actor_id,
+            status=next_status(action, None),
+            created_at=now,
+            updated_at=now,
+        )
         f.apply(demand, clean)
         uow.session.add(demand)
         await uow.session.flush()

@@ -30,15 +30,17 @@ class PoolDemandSubmitted:
     status: str
 
 
-async def submit_pool_demand(cmd: SubmitPoolDemand, uow: UnitOfWork,
-                             policy: DemandPolicy = DEFAULT_POLICY) -> PoolDemandSubmitted:
+async def submit_pool_demand(
+    cmd: SubmitPoolDemand, uow: UnitOfWork, policy: DemandPolicy = DEFAULT_POLICY
+) -> PoolDemandSubmitted:
     async with uow:
         actor = await load_actor(uow, cmd.actor_id)
         if not actor.has(Role.ENTERPRISE_CONTACT):
             raise Forbidden("只有企业联系人可以发布企业需求")
         enterprises = await enterprises_of(uow, actor)
-        enterprise_id = cmd.enterprise_id if cmd.enterprise_id is not None else (
-            enterprises[0] if len(enterprises) == 1 else None)
+        enterprise_id = (
+            cmd.enterprise_id if cmd.enterprise_id is not None else (enterprises[0] if len(enterprises) == 1 else None)
+        )
         if enterprise_id is None or enterprise_id not in enterprises:
             raise NotFound("未找到该企业", code="enterprise_not_found")
         clean = f.clean(cmd.fields, uow.clock.now().date())
@@ -46,9 +48,18 @@ async def submit_pool_demand(cmd: SubmitPoolDemand, uow: UnitOfWork,
         await f.check_attachments(uow, clean.attachment_ids, actor.label)
         now = uow.clock.now()
         number = await next_number(uow, policy.zone)  # the counter row stays locked to the commit
-        demand = Demand(number=number, enterprise_id=enterprise_id, origin=DemandOrigin.ENTERPRISE,
-                        institution_id=None, centre_id=None, staff_account_id=None, created_by=cmd.actor_id,
-                        status=next_status(Step.POOL, None), created_at=now, updated_at=now)
+        demand = Demand(
+            number=number,
+            enterprise_id=enterprise_id,
+            origin=DemandOrigin.ENTERPRISE,
+            institution_id=None,
+            centre_id=None,
+            staff_account_id=None,
+            created_by=cmd.actor_id,
+            status=next_status(Step.POOL, None),
+            created_at=now,
+            updated_at=now,
+        )
         f.apply(demand, clean)
         uow.session.add(demand)
         await uow.session.flush()

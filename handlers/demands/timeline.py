@@ -16,15 +16,39 @@ from store.uow import UnitOfWork
 _INSERT_EVENT = insert(table_of(DemandEvent))
 
 
-async def step(uow: UnitOfWork, demand: Demand, action: Step, before: DemandStatus | None, *, actor: str,
-               actor_name: str | None = None, note: str = "", data: dict[str, Any] | None = None) -> None:
+async def step(
+    uow: UnitOfWork,
+    demand: Demand,
+    action: Step,
+    before: DemandStatus | None,
+    *,
+    actor: str,
+    actor_name: str | None = None,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> None:
     if actor_name is None:
         actor_name = await _name(uow, actor)
-    await uow.session.execute(_INSERT_EVENT, {
-        "demand_id": demand.id, "action": str(action), "from_status": before, "to_status": demand.status,
-        "actor": actor, "actor_name": actor_name, "note": note, "at": uow.clock.now()})
-    uow.record("demand", demand.id, str(action), actor=actor,
-               data={"from": before, "to": demand.status, "note": note, **(data or {})})
+    await uow.session.execute(
+        _INSERT_EVENT,
+        {
+            "demand_id": demand.id,
+            "action": str(action),
+            "from_status": before,
+            "to_status": demand.status,
+            "actor": actor,
+            "actor_name": actor_name,
+            "note": note,
+            "at": uow.clock.now(),
+        },
+    )
+    uow.record(
+        "demand",
+        demand.id,
+        str(action),
+        actor=actor,
+        data={"from": before, "to": demand.status, "note": note, **(data or {})},
+    )
 
 
 async def _name(uow: UnitOfWork, actor: str) -> str:

@@ -22,8 +22,9 @@ class UploadDemandAttachment:
     content: bytes
 
 
-async def upload_demand_attachment(cmd: UploadDemandAttachment, uow: UnitOfWork,
-                                   storage: FileStorage) -> StoredFileView:
+async def upload_demand_attachment(
+    cmd: UploadDemandAttachment, uow: UnitOfWork, storage: FileStorage
+) -> StoredFileView:
     async with uow:
         actor = await load_actor(uow, cmd.actor_id)
     if not any(actor.has(role) for role in UPLOADERS):

@@ -99,16 +99,49 @@ class DemandDetail:
 
 
 def row(d: Demand) -> DemandRow:
-    return DemandRow(d.id, d.number, d.title, d.enterprise_id, d.institution_id, d.status, LABELS[d.status],
-                     d.fee_ratio_bp, d.region_code, d.updated_at, None, 0)
+    return DemandRow(
+        d.id,
+        d.number,
+        d.title,
+        d.enterprise_id,
+        d.institution_id,
+        d.status,
+        LABELS[d.status],
+        d.fee_ratio_bp,
+        d.region_code,
+        d.updated_at,
+        None,
+        0,
+    )
 
 
 def detail(d: Demand, events: list[DemandEvent], names: DemandNames) -> DemandDetail:
     return DemandDetail(
-        d.id, d.number, d.title, d.origin, d.enterprise_id, d.institution_id, d.centre_id, d.staff_account_id,
-        tuple(d.tech_fields), d.description, d.budget_fen, d.region_code, d.expected_result, d.deadline,
-        d.fee_ratio_bp, tuple(int(i) for i in d.attachment_ids), d.status, LABELS[d.status],
+        d.id,
+        d.number,
+        d.title,
+        d.origin,
+        d.enterprise_id,
+        d.institution_id,
+        d.centre_id,
+        d.staff_account_id,
+        tuple(d.tech_fields),
+        d.description,
+        d.budget_fen,
+        d.region_code,
+        d.expected_result,
+        d.deadline,
+        d.fee_ratio_bp,
+        tuple(int(i) for i in d.attachment_ids),
+        d.status,
+        LABELS[d.status],
         tuple(TimelineStep(e.action, e.from_status, e.to_status, e.actor_name, e.note, e.at) for e in events),
-        names.enterprise_name, names.institution_name, names.centre_name, names.staff_name, names.tech_fields,
-        names.region_name, names.contacts, names.attachments,
+        names.enterprise_name,
+        names.institution_name,
+        names.centre_name,
+        names.staff_name,
+        names.tech_fields,
+        names.region_name,
+        names.contacts,
+        names.attachments,
     )

@@ -21,7 +21,12 @@ _FIRST_REPLY = select(_INBOUND.c.reply).where(_INBOUND.c.key == bindparam("key")
 
 
 async def claim_inbound(
-    session: AsyncSession, *, key: str, kind: str, message_id: str, now: datetime,
+    session: AsyncSession,
+    *,
+    key: str,
+    kind: str,
+    message_id: str,
+    now: datetime,
     reply: dict[str, Any] | None = None,
 ) -> int | None:
     """The claim's id the first time `key` is seen; give the reply here when it is known, else with
@@ -30,8 +35,10 @@ async def claim_inbound(
     Call it first in the transaction, before the effect. One INSERT … ON CONFLICT DO NOTHING: a claim held by
     a transaction not yet committed makes this one wait for its outcome. None means a repeat of a push already
     acted upon; the transaction stays usable (to read the first reply) and must write nothing else."""
-    claimed: int | None = await session.scalar(insert_new(session, DingTalkInbound), {
-        "key": key, "kind": kind, "message_id": message_id[:128], "reply": reply or {}, "created_at": now})
+    claimed: int | None = await session.scalar(
+        insert_new(session, DingTalkInbound),
+        {"key": key, "kind": kind, "message_id": message_id[:128], "reply": reply or {}, "created_at": now},
+    )
     return claimed
 
 

@@ -31,7 +31,8 @@ def seen_by_expert(expert_id: int) -> ColumnElement[bool]:
     """What the expert may open: the demands visible to them, and those they docked (even once closed, so
     「我的对接」 never leads to a missing page)."""
     return visible_to_expert(expert_id) | Demand.id.in_(
-        select(ExpertDocking.demand_id).where(ExpertDocking.expert_id == expert_id))
+        select(ExpertDocking.demand_id).where(ExpertDocking.expert_id == expert_id)
+    )
 
 
 async def is_visible(uow: UnitOfWork, expert_id: int, demand_id: int) -> bool:

@@ -42,14 +42,21 @@ async def answer_bind_request(cmd: AnswerBindRequest, uow: UnitOfWork) -> str | 
         if not await claim_inbox(session, key=f"{cmd.inbox_key}:bind", kind="bind_request", now=uow.clock.now()):
             return None  # a retried push: the link is already on its way
         scene = await session.scalar(
-            select(ExpertInvitation.scene).where(ExpertInvitation.official_openid == cmd.openid,
-                                                 ExpertInvitation.status == ExpertInvitationStatus.FOLLOWED,
-                                                 ExpertInvitation.expires_at > uow.clock.now())
-            .order_by(ExpertInvitation.updated_at.desc()).limit(1))
+            select(ExpertInvitation.scene)
+            .where(
+                ExpertInvitation.official_openid == cmd.openid,
+                ExpertInvitation.status == ExpertInvitationStatus.FOLLOWED,
+                ExpertInvitation.expires_at > uow.clock.now(),
+            )
+            .order_by(ExpertInvitation.updated_at.desc())
+            .limit(1)
+        )
         page = bind_page_path(cmd.link.page, token_of(scene)) if scene is not None else cmd.link.page
-        text = bind_request_message(mini_app_id=cmd.link.mini_app_id, page_path=page,
-                                    fallback_url=cmd.link.fallback_url)
-        await uow.send(CUSTOM_CHANNEL, cmd.openid, {"msgtype": "text", "text": {"content": text}},
-                       source="bind_request")
+        text = bind_request_message(
+            mini_app_id=cmd.link.mini_app_id, page_path=page, fallback_url=cmd.link.fallback_url
+        )
+        await uow.send(
+            CUSTOM_CHANNEL, cmd.openid, {"msgtype": "text", "text": {"content": text}}, source="bind_request"
+        )
         await uow.commit()
         return None

@@ -28,8 +28,13 @@ async def answer_my_subscriptions(cmd: AnswerMySubscriptions, uow: UnitOfWork) -
         roles = await wechat_roles(uow.session, account_id)
         if not roles.expert:
             return CONTACT_NOT_EXPERT_TEXT if roles.contact else NOT_BOUND_TEXT
-        codes = (await uow.session.scalars(
-            select(ExpertSubscription.field_code).join(Expert, Expert.id == ExpertSubscription.expert_id)
-            .where(Expert.account_id == account_id).order_by(ExpertSubscription.field_code))).all()
+        codes = (
+            await uow.session.scalars(
+                select(ExpertSubscription.field_code)
+                .join(Expert, Expert.id == ExpertSubscription.expert_id)
+                .where(Expert.account_id == account_id)
+                .order_by(ExpertSubscription.field_code)
+            )
+        ).all()
     taxonomy = TechFields.load()
     return my_subscriptions_text([taxonomy.path(c) for c in codes])

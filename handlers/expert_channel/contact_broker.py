@@ -30,10 +30,17 @@ class BrokerContact:
 async def contact_broker(cmd: ContactBroker, uow: UnitOfWork) -> BrokerContact:
     async with uow:
         expert = await require_expert(uow, cmd.actor_id)
-        staff = (await uow.session.execute(
-            select(Demand.staff_account_id).join(ExpertDocking, ExpertDocking.demand_id == Demand.id).where(
-                Demand.id == cmd.demand_id, ExpertDocking.expert_id == expert.id,
-                ExpertDocking.status == DockingStatus.DOCKED))).first()
+        staff = (
+            await uow.session.execute(
+                select(Demand.staff_account_id)
+                .join(ExpertDocking, ExpertDocking.demand_id == Demand.id)
+                .where(
+                    Demand.id == cmd.demand_id,
+                    ExpertDocking.expert_id == expert.id,
+                    ExpertDocking.status == DockingStatus.DOCKED,
+                )
+            )
+        ).first()
         if staff is None:
             raise await not_docked(uow, expert.id, cmd.demand_id)
         account = await uow.session.get(Account, staff[0]) if staff[0] is not None else None

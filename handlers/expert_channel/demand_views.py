@@ -46,11 +46,35 @@ class ExpertDemandDetail:
 
 
 def hall_row(d: Demand, enterprise_name: str, docked: bool) -> HallRow:
-    return HallRow(d.id, d.number, d.title, enterprise_name, tuple(d.tech_fields), d.region_code, d.budget_fen,
-                   d.deadline, d.status, LABELS[d.status], docked, d.updated_at)
+    return HallRow(
+        d.id,
+        d.number,
+        d.title,
+        enterprise_name,
+        tuple(d.tech_fields),
+        d.region_code,
+        d.budget_fen,
+        d.deadline,
+        d.status,
+        LABELS[d.status],
+        docked,
+        d.updated_at,
+    )
 
 
 def expert_detail(d: Demand, enterprise_name: str, docking: str | None) -> ExpertDemandDetail:
-    return ExpertDemandDetail(d.id, d.number, d.title, enterprise_name, tuple(d.tech_fields), d.description,
-                              d.expected_result, d.region_code, d.budget_fen, d.deadline, d.status,
-                              LABELS[d.status], docking)
+    return ExpertDemandDetail(
+        d.id,
+        d.number,
+        d.title,
+        enterprise_name,
+        tuple(d.tech_fields),
+        d.description,
+        d.expected_result,
+        d.region_code,
+        d.budget_fen,
+        d.deadline,
+        d.status,
+        LABELS[d.status],
+        docking,
+    )

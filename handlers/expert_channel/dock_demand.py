@@ -44,8 +44,15 @@ async def dock_demand(cmd: DockDemand, uow: UnitOfWork, policy: DemandPolicy = D
             # The enterprise hears when the first expert docks its demand; later ones are on its timeline.
             if await uow.session.scalar(select(ExpertDocking.id).where(ExpertDocking.demand_id == demand.id)) is None:
                 await notify_enterprise(uow, demand, "已有专家对接", policy)
-            row = ExpertDocking(expert_id=expert.id, demand_id=demand.id, status=DockingStatus.DOCKED, rounds=1,
-                                docked_at=now, created_at=now, updated_at=now)
+            row = ExpertDocking(
+                expert_id=expert.id,
+                demand_id=demand.id,
+                status=DockingStatus.DOCKED,
+                rounds=1,
+                docked_at=now,
+                created_at=now,
+                updated_at=now,
+            )
             uow.session.add(row)
             await uow.session.flush()
         else:
@@ -54,9 +61,16 @@ async def dock_demand(cmd: DockDemand, uow: UnitOfWork, policy: DemandPolicy = D
         await send_card(uow, row, demand, expert)
         name = await expert_name(uow, expert)
         profile = "，".join(p for p in (expert.title, expert.employer) if p)
-        await step(uow, demand, Step.EXPERT_DOCK, demand.status, actor=f"account:{cmd.actor_id}", actor_name=name,
-                   note=f"专家{name}（{profile}）对接该需求" if profile else f"专家{name}对接该需求",
-                   data={"expert_id": expert.id, "docking_id": row.id, "round": row.rounds})
+        await step(
+            uow,
+            demand,
+            Step.EXPERT_DOCK,
+            demand.status,
+            actor=f"account:{cmd.actor_id}",
+            actor_name=name,
+            note=f"专家{name}（{profile}）对接该需求" if profile else f"专家{name}对接该需求",
+            data={"expert_id": expert.id, "docking_id": row.id, "round": row.rounds},
+        )
         result = docking_view(row)
         await uow.commit()
     return result

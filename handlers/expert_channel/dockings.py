@@ -33,8 +33,11 @@ def docking_view(row: ExpertDocking) -> DockingView:
 
 
 async def own_docking(uow: UnitOfWork, expert_id: int, demand_id: int) -> ExpertDocking | None:
-    return await uow.session.scalar(select(ExpertDocking).where(
-        ExpertDocking.expert_id == expert_id, ExpertDocking.demand_id == demand_id).with_for_update())
+    return await uow.session.scalar(
+        select(ExpertDocking)
+        .where(ExpertDocking.expert_id == expert_id, ExpertDocking.demand_id == demand_id)
+        .with_for_update()
+    )
 
 
 async def not_docked(uow: UnitOfWork, expert_id: int, demand_id: int) -> DomainError:
@@ -56,24 +59,46 @@ async def send_card(uow: UnitOfWork, row: ExpertDocking, demand: Demand, expert:
         return
     account = await uow.session.get(Account, expert.account_id)
     assert account is not None
-    view = DockingCardView(row.id, row.rounds, demand.number, demand.title, account.name, expert.title, expert.employer,
-                           account.mobile, expert.introduction)
+    view = DockingCardView(
+        row.id,
+        row.rounds,
+        demand.number,
+        demand.title,
+        account.name,
+        expert.title,
+        expert.employer,
+        account.mobile,
+        expert.introduction,
+    )
     row.card_out_track_id, row.card_userid = f"expert-docking-{row.id}-{row.rounds}{key}", userid
-    await uow.send("dingtalk.card", userid, {"template_id": DOCKING_CARD.id, "card_data": docking_card(view)},
-                   platform_key=row.card_out_track_id, source=f"expert_docking:{row.id}",
-                   key=card_key(row.card_out_track_id))
+    await uow.send(
+        "dingtalk.card",
+        userid,
+        {"template_id": DOCKING_CARD.id, "card_data": docking_card(view)},
+        platform_key=row.card_out_track_id,
+        source=f"expert_docking:{row.id}",
+        key=card_key(row.card_out_track_id),
+    )
 
 
 async def deliver_waiting_dockings(uow: UnitOfWork, account_id: int) -> int:
     """The staff member has just been bound to DingTalk: each expert still waiting for their call on a demand
     they dock, whose card could not go while they were not there, gets it now. Returns how many."""
-    rows = (await uow.session.execute(
-        select(ExpertDocking, Demand, Expert)
-        .join(Demand, Demand.id == ExpertDocking.demand_id)
-        .join(Expert, Expert.id == ExpertDocking.expert_id)
-        .where(Demand.staff_account_id == account_id, ExpertDocking.status == DockingStatus.DOCKED,
-               ExpertDocking.communicated_at.is_(None), ExpertDocking.card_userid.is_(None))
-        .order_by(ExpertDocking.id).with_for_update(of=ExpertDocking))).all()
+    rows = (
+        await uow.session.execute(
+            select(ExpertDocking, Demand, Expert)
+            .join(Demand, Demand.id == ExpertDocking.demand_id)
+            .join(Expert, Expert.id == ExpertDocking.expert_id)
+            .where(
+                Demand.staff_account_id == account_id,
+                ExpertDocking.status == DockingStatus.DOCKED,
+                ExpertDocking.communicated_at.is_(None),
+                ExpertDocking.card_userid.is_(None),
+            )
+            .order_by(ExpertDocking.id)
+            .with_for_update(of=ExpertDocking)
+        )
+    ).all()
     for row, demand, expert in rows:
         await send_card(uow, row, demand, expert)
     return len(rows)
@@ -82,15 +107,28 @@ async def deliver_waiting_dockings(uow: UnitOfWork, account_id: int) -> int:
 async def hand_over_cards(uow: UnitOfWork, demand: Demand, to_name: str) -> None:
     """The experts still waiting for a call move with the demand to its new docking staff member: the former
     one's card says who took over and loses its buttons, and the new one gets a card of their own."""
-    waiting = (await uow.session.scalars(select(ExpertDocking).where(
-        ExpertDocking.demand_id == demand.id, ExpertDocking.status == DockingStatus.DOCKED,
-        ExpertDocking.communicated_at.is_(None)).order_by(ExpertDocking.id).with_for_update())).all()
+    waiting = (
+        await uow.session.scalars(
+            select(ExpertDocking)
+            .where(
+                ExpertDocking.demand_id == demand.id,
+                ExpertDocking.status == DockingStatus.DOCKED,
+                ExpertDocking.communicated_at.is_(None),
+            )
+            .order_by(ExpertDocking.id)
+            .with_for_update()
+        )
+    ).all()
     stamp = f"-h{int(uow.clock.now().timestamp() * 1000)}"
     for row in waiting:
         if row.card_out_track_id is not None and row.card_userid is not None:
-            await uow.send("dingtalk.card_update", row.card_userid,
-                           {"out_track_id": row.card_out_track_id, "card_data": handed_over_update(to_name)},
-                           source=f"expert_docking:{row.id}", key=card_key(row.card_out_track_id))
+            await uow.send(
+                "dingtalk.card_update",
+                row.card_userid,
+                {"out_track_id": row.card_out_track_id, "card_data": handed_over_update(to_name)},
+                source=f"expert_docking:{row.id}",
+                key=card_key(row.card_out_track_id),
+            )
         expert = await uow.session.get(Expert, row.expert_id)
         assert expert is not None
         await send_card(uow, row, demand, expert, key=stamp)

@@ -27,8 +27,7 @@ async def edit_technology(cmd: EditTechnology, uow: UnitOfWork) -> TechnologyVie
         row.maturity, row.cooperation_mode = fields.maturity, fields.cooperation_mode
         row.status = TechnologyStatus.PUBLISHED
         row.updated_at = uow.clock.now()
-        uow.record("expert_technology", row.id, "edit", actor=f"account:{cmd.actor_id}",
-                   data=audit_data(fields))
+        uow.record("expert_technology", row.id, "edit", actor=f"account:{cmd.actor_id}", data=audit_data(fields))
         result = view(row)
         await uow.commit()
     return result

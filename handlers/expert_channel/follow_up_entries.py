@@ -24,10 +24,14 @@ class DockingEntry:
 
 
 async def docking_entries(uow: UnitOfWork, demand_id: int) -> list[DockingEntry]:
-    rows = (await uow.session.execute(
-        select(ExpertDocking, Account.name, Expert.title, Expert.employer)
-        .join(Expert, Expert.id == ExpertDocking.expert_id).join(Account, Account.id == Expert.account_id)
-        .where(ExpertDocking.demand_id == demand_id))).all()
+    rows = (
+        await uow.session.execute(
+            select(ExpertDocking, Account.name, Expert.title, Expert.employer)
+            .join(Expert, Expert.id == ExpertDocking.expert_id)
+            .join(Account, Account.id == Expert.account_id)
+            .where(ExpertDocking.demand_id == demand_id)
+        )
+    ).all()
     entries = []
     for docking, name, title, employer in rows:
         profile = "，".join(p for p in (title, employer) if p)

@@ -24,12 +24,19 @@ class GetDemandForExpert:
 async def get_demand_for_expert(cmd: GetDemandForExpert, uow: UnitOfWork) -> ExpertDemandDetail:
     async with uow:
         expert = await require_expert(uow, cmd.actor_id)
-        found = (await uow.session.execute(
-            select(Demand, Enterprise.name).join(Enterprise, Enterprise.id == Demand.enterprise_id)
-            .where(Demand.id == cmd.demand_id, seen_by_expert(expert.id)))).first()
+        found = (
+            await uow.session.execute(
+                select(Demand, Enterprise.name)
+                .join(Enterprise, Enterprise.id == Demand.enterprise_id)
+                .where(Demand.id == cmd.demand_id, seen_by_expert(expert.id))
+            )
+        ).first()
         if found is None:
             raise NotFound("未找到该需求")
         demand, enterprise_name = found
-        docking = await uow.session.scalar(select(ExpertDocking.status).where(
-            ExpertDocking.expert_id == expert.id, ExpertDocking.demand_id == demand.id))
+        docking = await uow.session.scalar(
+            select(ExpertDocking.status).where(
+                ExpertDocking.expert_id == expert.id, ExpertDocking.demand_id == demand.id
+            )
+        )
         return expert_detail(demand, enterprise_name, str(docking) if docking is not None else None)

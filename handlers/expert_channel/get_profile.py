@@ -41,16 +41,32 @@ async def profile_view(uow: UnitOfWork, actor_id: int) -> ExpertProfileView:
     account = await uow.session.get(Account, actor_id)
     assert account is not None  # require_expert found the account's expert
     institutions = await uow.session.scalars(
-        select(Institution.name).join(ExpertLink, ExpertLink.institution_id == Institution.id)
-        .where(ExpertLink.expert_id == expert.id).order_by(ExpertLink.id))
-    results = await uow.session.scalars(select(ExpertResearchResult).where(
-        ExpertResearchResult.expert_id == expert.id).order_by(ExpertResearchResult.id))
-    solutions = await uow.session.scalars(select(ExpertTechnicalSolution).where(
-        ExpertTechnicalSolution.expert_id == expert.id).order_by(ExpertTechnicalSolution.id))
+        select(Institution.name)
+        .join(ExpertLink, ExpertLink.institution_id == Institution.id)
+        .where(ExpertLink.expert_id == expert.id)
+        .order_by(ExpertLink.id)
+    )
+    results = await uow.session.scalars(
+        select(ExpertResearchResult)
+        .where(ExpertResearchResult.expert_id == expert.id)
+        .order_by(ExpertResearchResult.id)
+    )
+    solutions = await uow.session.scalars(
+        select(ExpertTechnicalSolution)
+        .where(ExpertTechnicalSolution.expert_id == expert.id)
+        .order_by(ExpertTechnicalSolution.id)
+    )
     return ExpertProfileView(
-        expert.id, account.name, account.mobile, expert.title, expert.employer, expert.introduction,
-        tuple(institutions), tuple(WorkView(r.title, r.summary) for r in results),
-        tuple(WorkView(s.title, s.summary) for s in solutions))
+        expert.id,
+        account.name,
+        account.mobile,
+        expert.title,
+        expert.employer,
+        expert.introduction,
+        tuple(institutions),
+        tuple(WorkView(r.title, r.summary) for r in results),
+        tuple(WorkView(s.title, s.summary) for s in solutions),
+    )
 
 
 async def get_profile(cmd: GetProfile, uow: UnitOfWork) -> ExpertProfileView:

@@ -49,8 +49,9 @@ def _filters(cmd: ListHall) -> list[ColumnElement[bool]]:
     if len(keyword) > KEYWORD_MAX:
         raise InvalidInput(f"关键词不能超过{KEYWORD_MAX}个字", code="keyword_too_long")
     if keyword:
-        where.append(Demand.title.contains(keyword, autoescape=True)
-                     | Demand.description.contains(keyword, autoescape=True))
+        where.append(
+            Demand.title.contains(keyword, autoescape=True) | Demand.description.contains(keyword, autoescape=True)
+        )
     return where
 
 
@@ -61,11 +62,24 @@ async def list_hall(cmd: ListHall, uow: UnitOfWork) -> Page[HallRow]:
         expert = await require_expert(uow, cmd.actor_id)
         where = [visible_to_expert(expert.id), *filters]
         total = await uow.session.scalar(select(func.count()).select_from(Demand).where(*where))
-        rows = (await uow.session.execute(
-            select(Demand, Enterprise.name).join(Enterprise, Enterprise.id == Demand.enterprise_id).where(*where)
-            .order_by(Demand.updated_at.desc(), Demand.id.desc()).offset(req.offset).limit(req.page_size))).all()
-        docked = set(await uow.session.scalars(select(ExpertDocking.demand_id).where(
-            ExpertDocking.expert_id == expert.id, ExpertDocking.status == DockingStatus.DOCKED,
-            ExpertDocking.demand_id.in_([d.id for d, _ in rows]))))
+        rows = (
+            await uow.session.execute(
+                select(Demand, Enterprise.name)
+                .join(Enterprise, Enterprise.id == Demand.enterprise_id)
+                .where(*where)
+                .order_by(Demand.updated_at.desc(), Demand.id.desc())
+                .offset(req.offset)
+                .limit(req.page_size)
+            )
+        ).all()
+        docked = set(
+            await uow.session.scalars(
+                select(ExpertDocking.demand_id).where(
+                    ExpertDocking.expert_id == expert.id,
+                    ExpertDocking.status == DockingStatus.DOCKED,
+                    ExpertDocking.demand_id.in_([d.id for d, _ in rows]),
+                )
+            )
+        )
         items = tuple(hall_row(d, name, d.id in docked) for d, name in rows)
     return Page(items, total or 0, req.page, req.page_size)

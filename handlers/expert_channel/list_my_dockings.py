@@ -40,10 +40,18 @@ async def list_my_dockings(cmd: ListMyDockings, uow: UnitOfWork) -> Page[MyDocki
         expert = await require_expert(uow, cmd.actor_id)
         mine = ExpertDocking.expert_id == expert.id
         total = await uow.session.scalar(select(func.count()).select_from(ExpertDocking).where(mine))
-        rows = (await uow.session.execute(
-            select(ExpertDocking, Demand).join(Demand, Demand.id == ExpertDocking.demand_id).where(mine)
-            .order_by(ExpertDocking.docked_at.desc(), ExpertDocking.id.desc())
-            .offset(req.offset).limit(req.page_size))).all()
-        items = tuple(MyDocking(k.id, d.id, d.number, d.title, k.status, d.status, LABELS[d.status], k.docked_at,
-                                k.cancelled_at) for k, d in rows)
+        rows = (
+            await uow.session.execute(
+                select(ExpertDocking, Demand)
+                .join(Demand, Demand.id == ExpertDocking.demand_id)
+                .where(mine)
+                .order_by(ExpertDocking.docked_at.desc(), ExpertDocking.id.desc())
+                .offset(req.offset)
+                .limit(req.page_size)
+            )
+        ).all()
+        items = tuple(
+            MyDocking(k.id, d.id, d.number, d.title, k.status, d.status, LABELS[d.status], k.docked_at, k.cancelled_at)
+            for k, d in rows
+        )
     return Page(items, total or 0, req.page, req.page_size)

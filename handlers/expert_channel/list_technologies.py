@@ -20,6 +20,9 @@ class ListTechnologies:
 async def list_technologies(cmd: ListTechnologies, uow: UnitOfWork) -> list[TechnologyView]:
     async with uow:
         expert = await require_expert(uow, cmd.actor_id)
-        rows = await uow.session.scalars(select(ExpertTechnology).where(ExpertTechnology.expert_id == expert.id)
-                                         .order_by(ExpertTechnology.updated_at.desc(), ExpertTechnology.id.desc()))
+        rows = await uow.session.scalars(
+            select(ExpertTechnology)
+            .where(ExpertTechnology.expert_id == expert.id)
+            .order_by(ExpertTechnology.updated_at.desc(), ExpertTechnology.id.desc())
+        )
         return [view(t) for t in rows]

@@ -55,21 +55,46 @@ async def mark_communicated(cmd: MarkCommunicated, uow: UnitOfWork) -> Communica
     now = uow.clock.now()
     # The conditional update decides between two presses (two devices, a redelivered frame).
     marked = await uow.session.execute(
-        update(ExpertDocking).where(ExpertDocking.id == docking.id, ExpertDocking.rounds == cmd.round,
-                                    ExpertDocking.communicated_at.is_(None))
-        .values(communicated_at=now, updated_at=now).execution_options(synchronize_session=False))
+        update(ExpertDocking)
+        .where(
+            ExpertDocking.id == docking.id, ExpertDocking.rounds == cmd.round, ExpertDocking.communicated_at.is_(None)
+        )
+        .values(communicated_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
     if marked.rowcount == 0:  # type: ignore[attr-defined]
         return Communicated(False, {})
-    name = await uow.session.scalar(select(Account.name).join(Expert, Expert.account_id == Account.id)
-                                    .where(Expert.id == docking.expert_id)) or "专家"
+    name = (
+        await uow.session.scalar(
+            select(Account.name).join(Expert, Expert.account_id == Account.id).where(Expert.id == docking.expert_id)
+        )
+        or "专家"
+    )
     content = f"已与对接专家{name}沟通"
-    row = DemandFollowUp(demand_id=demand.id, account_id=actor.account_id, kind=FollowUpKind.OTHER, occurred_at=now,
-                         content=content, attachment_ids=[], created_at=now)
+    row = DemandFollowUp(
+        demand_id=demand.id,
+        account_id=actor.account_id,
+        kind=FollowUpKind.OTHER,
+        occurred_at=now,
+        content=content,
+        attachment_ids=[],
+        created_at=now,
+    )
     uow.session.add(row)
     await uow.session.flush()
-    await step(uow, demand, Step.FOLLOW_UP, demand.status, actor=actor.label,
-               note=f"{KIND_LABELS[FollowUpKind.OTHER]}：{content}",
-               data={"follow_up_id": row.id, "kind": FollowUpKind.OTHER, "occurred_at": now.isoformat(),
-                     "docking_id": docking.id})
+    await step(
+        uow,
+        demand,
+        Step.FOLLOW_UP,
+        demand.status,
+        actor=actor.label,
+        note=f"{KIND_LABELS[FollowUpKind.OTHER]}：{content}",
+        data={
+            "follow_up_id": row.id,
+            "kind": FollowUpKind.OTHER,
+            "occurred_at": now.isoformat(),
+            "docking_id": docking.id,
+        },
+    )
     await restart_silence(uow, demand.id, now)
     return Communicated(True, communicated_update(cmd.presser_name))

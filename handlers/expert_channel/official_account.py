@@ -27,10 +27,17 @@ IdRef = int | ColumnElement[int] | InstrumentedAttribute[int]
 def follower_of(account_id: IdRef, app_id: str | None) -> ColumnElement[bool]:
     """The `WeChatFollower` row is the account's, following or not. `app_id` None: of any official account we
     serve (there is one; staff pages do not need to name it)."""
-    by_invitation = WeChatFollower.openid.in_(select(ExpertInvitation.official_openid).where(
-        ExpertInvitation.account_id == account_id, ExpertInvitation.official_openid.is_not(None)))
-    by_unionid = and_(WeChatFollower.unionid.is_not(None), WeChatFollower.unionid.in_(
-        select(MiniProgramBinding.unionid).where(MiniProgramBinding.account_id == account_id)))
+    by_invitation = WeChatFollower.openid.in_(
+        select(ExpertInvitation.official_openid).where(
+            ExpertInvitation.account_id == account_id, ExpertInvitation.official_openid.is_not(None)
+        )
+    )
+    by_unionid = and_(
+        WeChatFollower.unionid.is_not(None),
+        WeChatFollower.unionid.in_(
+            select(MiniProgramBinding.unionid).where(MiniProgramBinding.account_id == account_id)
+        ),
+    )
     same_person = or_(by_invitation, by_unionid)
     return same_person if app_id is None else and_(WeChatFollower.app_id == app_id, same_person)
 
@@ -38,11 +45,12 @@ def follower_of(account_id: IdRef, app_id: str | None) -> ColumnElement[bool]:
 def follower_links() -> Select[tuple[int, str]]:
     """(account_id, openid) for every account with a known follow, by either fact: equality joins only, so a
     set-based job (the daily digest) can hash-join it against every expert at once."""
-    by_invitation = select(ExpertInvitation.account_id.label("account_id"),
-                           ExpertInvitation.official_openid.label("openid")).where(
-        ExpertInvitation.official_openid.is_not(None))
-    by_unionid = (select(MiniProgramBinding.account_id.label("account_id"), WeChatFollower.openid.label("openid"))
-                  .join(WeChatFollower, WeChatFollower.unionid == MiniProgramBinding.unionid))
+    by_invitation = select(
+        ExpertInvitation.account_id.label("account_id"), ExpertInvitation.official_openid.label("openid")
+    ).where(ExpertInvitation.official_openid.is_not(None))
+    by_unionid = select(MiniProgramBinding.account_id.label("account_id"), WeChatFollower.openid.label("openid")).join(
+        WeChatFollower, WeChatFollower.unionid == MiniProgramBinding.unionid
+    )
     return union(by_invitation, by_unionid)  # type: ignore[return-value]
 
 
@@ -79,19 +87,24 @@ def _newest_first() -> tuple[ColumnElement[Any], ...]:
 
 
 async def follow_state(session: AsyncSession, account_id: int, app_id: str | None = None) -> FollowState:
-    row = (await session.execute(
-        select(WeChatFollower).where(follower_of(account_id, app_id)).order_by(*_newest_first()).limit(1)
-    )).scalar_one_or_none()
+    row = (
+        await session.execute(
+            select(WeChatFollower).where(follower_of(account_id, app_id)).order_by(*_newest_first()).limit(1)
+        )
+    ).scalar_one_or_none()
     return _state(row)
 
 
-async def follow_states(session: AsyncSession, account_ids: Collection[int],
-                        app_id: str | None = None) -> dict[int, FollowState]:
+async def follow_states(
+    session: AsyncSession, account_ids: Collection[int], app_id: str | None = None
+) -> dict[int, FollowState]:
     """The follow state of each account, in one query (a page of experts)."""
     rows = await session.execute(
-        select(Account.id, WeChatFollower).join(WeChatFollower, follower_of(Account.id, app_id))
+        select(Account.id, WeChatFollower)
+        .join(WeChatFollower, follower_of(Account.id, app_id))
         .where(Account.id.in_(account_ids))
-        .order_by(Account.id, *_newest_first()))
+        .order_by(Account.id, *_newest_first())
+    )
     found: dict[int, FollowState] = {}
     for account_id, follower in rows:
         found.setdefault(account_id, _state(follower))
@@ -101,13 +114,19 @@ async def follow_states(session: AsyncSession, account_ids: Collection[int],
 async def account_of_follower(session: AsyncSession, app_id: str, openid: str) -> int | None:
     """The account a follower is, by the invitation scene it followed with, else by a shared unionid."""
     by_invitation = await session.scalar(
-        select(ExpertInvitation.account_id).where(ExpertInvitation.official_openid == openid)
-        .order_by(ExpertInvitation.updated_at.desc()).limit(1))
+        select(ExpertInvitation.account_id)
+        .where(ExpertInvitation.official_openid == openid)
+        .order_by(ExpertInvitation.updated_at.desc())
+        .limit(1)
+    )
     if by_invitation is not None:
         return by_invitation
     return await session.scalar(
-        select(MiniProgramBinding.account_id).join(WeChatFollower, WeChatFollower.unionid == MiniProgramBinding.unionid)
-        .where(WeChatFollower.app_id == app_id, WeChatFollower.openid == openid).limit(1))
+        select(MiniProgramBinding.account_id)
+        .join(WeChatFollower, WeChatFollower.unionid == MiniProgramBinding.unionid)
+        .where(WeChatFollower.app_id == app_id, WeChatFollower.openid == openid)
+        .limit(1)
+    )
 
 
 async def bound_account_of_follower(session: AsyncSession, app_id: str, openid: str) -> int | None:
@@ -122,6 +141,11 @@ async def bound_account_of_follower(session: AsyncSession, app_id: str, openid: 
 async def wechat_roles(session: AsyncSession, account_id: int) -> WeChatRoles:
     """Whom the mini-program and the official account serve in this account: an expert, an enterprise contact, or
     both. Every greeting and reply that depends on the role asks here, so no contact is greeted as an expert."""
-    held = set(await session.scalars(select(AccountRole.role).where(
-        AccountRole.account_id == account_id, AccountRole.role.in_((Role.EXPERT, Role.ENTERPRISE_CONTACT)))))
+    held = set(
+        await session.scalars(
+            select(AccountRole.role).where(
+                AccountRole.account_id == account_id, AccountRole.role.in_((Role.EXPERT, Role.ENTERPRISE_CONTACT))
+            )
+        )
+    )
     return WeChatRoles(expert=Role.EXPERT in held, contact=Role.ENTERPRISE_CONTACT in held)

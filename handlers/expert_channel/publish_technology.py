@@ -21,14 +21,20 @@ async def publish_technology(cmd: PublishTechnology, uow: UnitOfWork) -> Technol
     async with uow:
         expert = await require_expert(uow, cmd.actor_id)
         now = uow.clock.now()
-        row = ExpertTechnology(expert_id=expert.id, title=fields.title, field_codes=list(fields.field_codes),
-                               summary=fields.summary, maturity=fields.maturity,
-                               cooperation_mode=fields.cooperation_mode, status=TechnologyStatus.PUBLISHED,
-                               created_at=now, updated_at=now)
+        row = ExpertTechnology(
+            expert_id=expert.id,
+            title=fields.title,
+            field_codes=list(fields.field_codes),
+            summary=fields.summary,
+            maturity=fields.maturity,
+            cooperation_mode=fields.cooperation_mode,
+            status=TechnologyStatus.PUBLISHED,
+            created_at=now,
+            updated_at=now,
+        )
         uow.session.add(row)
         await uow.session.flush()
-        uow.record("expert_technology", row.id, "publish", actor=f"account:{cmd.actor_id}",
-                   data=audit_data(fields))
+        uow.record("expert_technology", row.id, "publish", actor=f"account:{cmd.actor_id}", data=audit_data(fields))
         result = view(row)
         await uow.commit()
     return result

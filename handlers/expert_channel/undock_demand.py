@@ -35,12 +35,24 @@ async def undock_demand(cmd: UndockDemand, uow: UnitOfWork) -> DockingView:
         now = uow.clock.now()
         row.status, row.cancelled_at, row.updated_at = DockingStatus.CANCELLED, now, now
         if row.card_out_track_id is not None and row.card_userid is not None:
-            await uow.send("dingtalk.card_update", row.card_userid,
-                           {"out_track_id": row.card_out_track_id, "card_data": cancelled_update()},
-                           source=f"expert_docking:{row.id}", key=card_key(row.card_out_track_id))
+            await uow.send(
+                "dingtalk.card_update",
+                row.card_userid,
+                {"out_track_id": row.card_out_track_id, "card_data": cancelled_update()},
+                source=f"expert_docking:{row.id}",
+                key=card_key(row.card_out_track_id),
+            )
         name = await expert_name(uow, expert)
-        await step(uow, demand, Step.EXPERT_UNDOCK, demand.status, actor=f"account:{cmd.actor_id}",
-                   actor_name=name, note=f"专家{name}取消对接", data={"expert_id": expert.id, "docking_id": row.id})
+        await step(
+            uow,
+            demand,
+            Step.EXPERT_UNDOCK,
+            demand.status,
+            actor=f"account:{cmd.actor_id}",
+            actor_name=name,
+            note=f"专家{name}取消对接",
+            data={"expert_id": expert.id, "docking_id": row.id},
+        )
         result = docking_view(row)
         await uow.commit()
     return result

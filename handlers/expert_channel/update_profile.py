@@ -28,9 +28,11 @@ async def update_profile(cmd: UpdateProfile, uow: UnitOfWork) -> ExpertProfileVi
     introduction = v.introduction(cmd.introduction)
     async with uow:
         expert = await require_expert(uow, cmd.actor_id)
-        changed = {name: value for name, value in
-                   (("title", title), ("employer", employer), ("introduction", introduction))
-                   if getattr(expert, name) != value}
+        changed = {
+            name: value
+            for name, value in (("title", title), ("employer", employer), ("introduction", introduction))
+            if getattr(expert, name) != value
+        }
         if changed:
             for name, value in changed.items():
                 setattr(expert, name, value)

@@ -38,15 +38,25 @@ def maintaining_institutions(expert_id: ExpertRef) -> ColumnElement[bool]:
 
 def published_to_them(expert_id: ExpertRef) -> ColumnElement[bool]:
     """An open publication to all or to one of their institutions, or one their institution accepted."""
-    offered = and_(DemandPublication.status == PublicationStatus.OPEN, or_(
-        DemandPublication.audience == PublicationAudience.ALL,
-        DemandPublication.id.in_(select(DemandPublicationTarget.publication_id).where(
-            DemandPublicationTarget.institution_id.in_(_their_institutions(expert_id))))))
-    accepted = and_(DemandPublication.status == PublicationStatus.ACCEPTED,
-                    DemandPublication.accepted_institution_id.in_(_their_institutions(expert_id)))
+    offered = and_(
+        DemandPublication.status == PublicationStatus.OPEN,
+        or_(
+            DemandPublication.audience == PublicationAudience.ALL,
+            DemandPublication.id.in_(
+                select(DemandPublicationTarget.publication_id).where(
+                    DemandPublicationTarget.institution_id.in_(_their_institutions(expert_id))
+                )
+            ),
+        ),
+    )
+    accepted = and_(
+        DemandPublication.status == PublicationStatus.ACCEPTED,
+        DemandPublication.accepted_institution_id.in_(_their_institutions(expert_id)),
+    )
     return Demand.id.in_(select(DemandPublication.demand_id).where(or_(offered, accepted)))
 
 
 def visible_to_expert(expert_id: ExpertRef) -> ColumnElement[bool]:
-    return and_(Demand.status.in_(OPEN_TO_EXPERTS),
-                or_(maintaining_institutions(expert_id), published_to_them(expert_id)))
+    return and_(
+        Demand.status.in_(OPEN_TO_EXPERTS), or_(maintaining_institutions(expert_id), published_to_them(expert_id))
+    )

@@ -11,8 +11,9 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 
-def should_catch_up(*, now: datetime, scheduled_today: datetime | None, until: time, timezone: ZoneInfo,
-                    ran_today: bool) -> bool:
+def should_catch_up(
+    *, now: datetime, scheduled_today: datetime | None, until: time, timezone: ZoneInfo, ran_today: bool
+) -> bool:
     """`scheduled_today`: the latest scheduled time today at or before `now`; None if none yet today."""
     if ran_today or scheduled_today is None:
         return False

@@ -49,7 +49,8 @@ def demand_codes(dialect: str) -> CTE:
     value = cast(values.c.value, String)
     parts = [
         select(Demand.id.label("demand_id"), func.substr(value, 1, width).label("code"))
-        .select_from(Demand).join(values, literal(True))
+        .select_from(Demand)
+        .join(values, literal(True))
         .where(func.length(value) >= width)
         for width in (2, 4, 6)
     ]
@@ -58,8 +59,12 @@ def demand_codes(dialect: str) -> CTE:
 
 def window_start(expert_id: ColumnElement[int], first_window: datetime) -> ColumnElement[datetime]:
     """The expert's first digest's window start, or this run's when it is their first."""
-    earliest = (select(func.min(DigestMessage.window_start)).where(DigestMessage.expert_id == expert_id)
-                .correlate_except(DigestMessage).scalar_subquery())
+    earliest = (
+        select(func.min(DigestMessage.window_start))
+        .where(DigestMessage.expert_id == expert_id)
+        .correlate_except(DigestMessage)
+        .scalar_subquery()
+    )
     return func.coalesce(earliest, literal(first_window, UTCDateTime()))
 
 
@@ -69,11 +74,19 @@ def recipients(*, app_id: str, business_date: date, lo: int, hi: int) -> CTE:
     inner = (
         select(Expert.id.label("expert_id"), Expert.account_id.label("account_id"))
         .join(Account, Account.id == Expert.account_id)
-        .where(Expert.id >= lo, Expert.id < hi, Account.status.not_in(list(CLOSED_STATUSES)),
-               exists().where(ExpertSubscription.expert_id == Expert.id),
-               exists().where(MiniProgramBinding.account_id == Expert.account_id),
-               ~exists().where(DigestMessage.expert_id == Expert.id, DigestMessage.business_date == business_date,
-                               DigestMessage.expert_id >= lo, DigestMessage.expert_id < hi))
+        .where(
+            Expert.id >= lo,
+            Expert.id < hi,
+            Account.status.not_in(list(CLOSED_STATUSES)),
+            exists().where(ExpertSubscription.expert_id == Expert.id),
+            exists().where(MiniProgramBinding.account_id == Expert.account_id),
+            ~exists().where(
+                DigestMessage.expert_id == Expert.id,
+                DigestMessage.business_date == business_date,
+                DigestMessage.expert_id >= lo,
+                DigestMessage.expert_id < hi,
+            ),
+        )
         .subquery()
     )
     links = follower_links().subquery()
@@ -87,8 +100,9 @@ def recipients(*, app_id: str, business_date: date, lo: int, hi: int) -> CTE:
     )
 
 
-def matches(*, dialect: str, app_id: str, business_date: date, first_window: datetime, lo: int,
-            hi: int) -> Select[tuple[int, str, int, str]]:
+def matches(
+    *, dialect: str, app_id: str, business_date: date, first_window: datetime, lo: int, hi: int
+) -> Select[tuple[int, str, int, str]]:
     """(expert_id, openid, demand_id, title), each pair once, newest demand first within an expert."""
     people = recipients(app_id=app_id, business_date=business_date, lo=lo, hi=hi)
     codes = demand_codes(dialect)
@@ -103,10 +117,13 @@ def matches(*, dialect: str, app_id: str, business_date: date, first_window: dat
             visible_to_expert(people.c.expert_id),
             # The range again on the pair rows: the planner then reads only this range's pairs, whatever it
             # guesses about the joins above (it overestimates json_array_elements_text a hundredfold).
-            ~exists().where(DigestPair.expert_id == people.c.expert_id, DigestPair.demand_id == Demand.id,
-                            DigestPair.expert_id >= lo, DigestPair.expert_id < hi),
-            exists().where(DemandEvent.demand_id == Demand.id, DemandEvent.action == APPROVE,
-                           DemandEvent.at >= since),
+            ~exists().where(
+                DigestPair.expert_id == people.c.expert_id,
+                DigestPair.demand_id == Demand.id,
+                DigestPair.expert_id >= lo,
+                DigestPair.expert_id < hi,
+            ),
+            exists().where(DemandEvent.demand_id == Demand.id, DemandEvent.action == APPROVE, DemandEvent.at >= since),
         )
         .distinct()
         .order_by(people.c.expert_id, Demand.id.desc())

@@ -58,17 +58,26 @@ class _Digest:
 
 def first_window(business_date: date, policy: DigestPolicy, timezone: ZoneInfo) -> datetime:
     """Local midnight `first_digest_days` before the business date."""
-    return datetime.combine(business_date - timedelta(days=policy.first_digest_days), datetime.min.time(),
-                            timezone)
+    return datetime.combine(business_date - timedelta(days=policy.first_digest_days), datetime.min.time(), timezone)
 
 
 async def _claim(uow: UnitOfWork, cmd: RunDigest) -> DigestRun | None:
     now = uow.clock.now()
     run = await uow.session.scalar(
-        select(DigestRun).where(DigestRun.business_date == cmd.business_date).with_for_update())
+        select(DigestRun).where(DigestRun.business_date == cmd.business_date).with_for_update()
+    )
     if run is None:
-        run = DigestRun(business_date=cmd.business_date, status=DigestRunStatus.RUNNING, trigger=cmd.trigger,
-                        instance=cmd.instance, attempts=1, experts=0, demands=0, started_at=now, finished_at=None)
+        run = DigestRun(
+            business_date=cmd.business_date,
+            status=DigestRunStatus.RUNNING,
+            trigger=cmd.trigger,
+            instance=cmd.instance,
+            attempts=1,
+            experts=0,
+            demands=0,
+            started_at=now,
+            finished_at=None,
+        )
         uow.session.add(run)
         try:
             await uow.session.flush()
@@ -92,43 +101,84 @@ def _group(rows: list[Any]) -> list[_Digest]:
     return digests
 
 
-async def _send_chunk(uow: UnitOfWork, digests: list[_Digest], run: DigestRun, window: datetime,
-                      policy: DigestPolicy) -> tuple[int, int]:
+async def _send_chunk(
+    uow: UnitOfWork, digests: list[_Digest], run: DigestRun, window: datetime, policy: DigestPolicy
+) -> tuple[int, int]:
     """Digest rows, outbox rows and pair rows for the chunk; experts someone else sent to meanwhile are skipped."""
     if uow.session.get_bind().dialect.name == "postgresql":
         return await _send_chunk_pg(uow, digests, run, window, policy)
     now = uow.clock.now()
-    inserted = (await uow.session.execute(
-        sqlite.insert(DigestMessage).on_conflict_do_nothing(index_elements=["expert_id", "business_date"])
-        .returning(DigestMessage.id, DigestMessage.expert_id),
-        [{"expert_id": d.expert_id, "business_date": run.business_date, "run_id": run.id, "outbox_id": None,
-          "openid": d.openid, "demand_count": len(d.demands), "first_title": d.demands[0][1],
-          "window_start": window, "created_at": now} for d in digests],
-    )).all()
+    inserted = (
+        await uow.session.execute(
+            sqlite.insert(DigestMessage)
+            .on_conflict_do_nothing(index_elements=["expert_id", "business_date"])
+            .returning(DigestMessage.id, DigestMessage.expert_id),
+            [
+                {
+                    "expert_id": d.expert_id,
+                    "business_date": run.business_date,
+                    "run_id": run.id,
+                    "outbox_id": None,
+                    "openid": d.openid,
+                    "demand_count": len(d.demands),
+                    "first_title": d.demands[0][1],
+                    "window_start": window,
+                    "created_at": now,
+                }
+                for d in digests
+            ],
+        )
+    ).all()
     message_of = {expert_id: message_id for message_id, expert_id in inserted}
     sent = [d for d in digests if d.expert_id in message_of]
     if not sent:
         return 0, 0
-    outbox_ids = (await uow.session.scalars(
-        insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True),
-        [{"channel": TEMPLATE_CHANNEL, "recipient": d.openid, "payload": _payload(d, message_of[d.expert_id], run,
-                                                                                 policy),
-          "platform_key": _key(message_of[d.expert_id]), "source": f"digest:{message_of[d.expert_id]}",
-          "status": OutboxStatus.PENDING, "attempts": 0, "next_attempt_at": now, "created_at": now,
-          "updated_at": now} for d in sent],
-    )).all()
-    await uow.session.execute(update(DigestMessage), [
-        {"id": message_of[d.expert_id], "outbox_id": outbox_id} for d, outbox_id in zip(sent, outbox_ids, strict=True)])
-    pairs = [{"expert_id": d.expert_id, "demand_id": demand_id, "digest_message_id": message_of[d.expert_id]}
-             for d in sent for demand_id, _ in d.demands]
+    outbox_ids = (
+        await uow.session.scalars(
+            insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True),
+            [
+                {
+                    "channel": TEMPLATE_CHANNEL,
+                    "recipient": d.openid,
+                    "payload": _payload(d, message_of[d.expert_id], run, policy),
+                    "platform_key": _key(message_of[d.expert_id]),
+                    "source": f"digest:{message_of[d.expert_id]}",
+                    "status": OutboxStatus.PENDING,
+                    "attempts": 0,
+                    "next_attempt_at": now,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for d in sent
+            ],
+        )
+    ).all()
+    await uow.session.execute(
+        update(DigestMessage),
+        [
+            {"id": message_of[d.expert_id], "outbox_id": outbox_id}
+            for d, outbox_id in zip(sent, outbox_ids, strict=True)
+        ],
+    )
+    pairs = [
+        {"expert_id": d.expert_id, "demand_id": demand_id, "digest_message_id": message_of[d.expert_id]}
+        for d in sent
+        for demand_id, _ in d.demands
+    ]
     await uow.session.execute(insert(DigestPair), pairs)
     return len(sent), len(pairs)
 
 
 def _payload(digest: _Digest, message_id: int, run: DigestRun, policy: DigestPolicy) -> dict[str, Any]:
-    return digest_template(template_id=policy.template_id, first_title=digest.demands[0][1],
-                           count=len(digest.demands), business_date=run.business_date,
-                           miniapp_app_id=policy.miniapp_app_id, page=policy.page, digest_id=message_id)
+    return digest_template(
+        template_id=policy.template_id,
+        first_title=digest.demands[0][1],
+        count=len(digest.demands),
+        business_date=run.business_date,
+        miniapp_app_id=policy.miniapp_app_id,
+        page=policy.page,
+        digest_id=message_id,
+    )
 
 
 def _key(message_id: int) -> str:
@@ -136,26 +186,53 @@ def _key(message_id: int) -> str:
     return f"digest-{message_id}"
 
 
-async def _send_chunk_pg(uow: UnitOfWork, digests: list[_Digest], run: DigestRun, window: datetime,
-                         policy: DigestPolicy) -> tuple[int, int]:
+async def _send_chunk_pg(
+    uow: UnitOfWork, digests: list[_Digest], run: DigestRun, window: datetime, policy: DigestPolicy
+) -> tuple[int, int]:
     """The same rows on PostgreSQL, each table in one statement over arrays rather than row by row."""
     now = uow.clock.now()
-    inserted = (await uow.session.execute(_PG_MESSAGES, {
-        "experts": [d.expert_id for d in digests], "openids": [d.openid for d in digests],
-        "counts": [len(d.demands) for d in digests], "titles": [d.demands[0][1] for d in digests],
-        "day": run.business_date, "run": run.id, "window": window, "now": now})).all()
+    inserted = (
+        await uow.session.execute(
+            _PG_MESSAGES,
+            {
+                "experts": [d.expert_id for d in digests],
+                "openids": [d.openid for d in digests],
+                "counts": [len(d.demands) for d in digests],
+                "titles": [d.demands[0][1] for d in digests],
+                "day": run.business_date,
+                "run": run.id,
+                "window": window,
+                "now": now,
+            },
+        )
+    ).all()
     message_of = {expert_id: message_id for message_id, expert_id in inserted}
     sent = [d for d in digests if d.expert_id in message_of]
     if not sent:
         return 0, 0
     ids = [message_of[d.expert_id] for d in sent]
-    outbox = (await uow.session.execute(_PG_OUTBOX, {
-        "channel": TEMPLATE_CHANNEL, "recipients": [d.openid for d in sent],
-        "payloads": [json.dumps(_payload(d, i, run, policy), ensure_ascii=False) for d, i in zip(sent, ids,
-                                                                                                   strict=True)],
-        "keys": [_key(i) for i in ids], "sources": [f"digest:{i}" for i in ids], "now": now})).all()
-    await uow.session.execute(_PG_OUTBOX_IDS, {"ids": [int(source.removeprefix("digest:")) for _, source in outbox],
-                                               "outbox": [outbox_id for outbox_id, _ in outbox]})
+    outbox = (
+        await uow.session.execute(
+            _PG_OUTBOX,
+            {
+                "channel": TEMPLATE_CHANNEL,
+                "recipients": [d.openid for d in sent],
+                "payloads": [
+                    json.dumps(_payload(d, i, run, policy), ensure_ascii=False) for d, i in zip(sent, ids, strict=True)
+                ],
+                "keys": [_key(i) for i in ids],
+                "sources": [f"digest:{i}" for i in ids],
+                "now": now,
+            },
+        )
+    ).all()
+    await uow.session.execute(
+        _PG_OUTBOX_IDS,
+        {
+            "ids": [int(source.removeprefix("digest:")) for _, source in outbox],
+            "outbox": [outbox_id for outbox_id, _ in outbox],
+        },
+    )
     pairs = [(d.expert_id, demand_id, message_of[d.expert_id]) for d in sent for demand_id, _ in d.demands]
     experts, demands, messages = (list(column) for column in zip(*pairs, strict=True))
     await uow.session.execute(_PG_PAIRS, {"experts": experts, "demands": demands, "messages": messages})
@@ -168,35 +245,51 @@ _PG_MESSAGES = text(
     "SELECT u.expert_id, :day, :run, NULL, u.openid, u.count, u.title, :window, :now "
     "FROM unnest(CAST(:experts AS bigint[]), CAST(:openids AS text[]), CAST(:counts AS int[]), "
     "CAST(:titles AS text[])) AS u(expert_id, openid, count, title) "
-    "ON CONFLICT (expert_id, business_date) DO NOTHING RETURNING id, expert_id")
+    "ON CONFLICT (expert_id, business_date) DO NOTHING RETURNING id, expert_id"
+)
 _PG_OUTBOX = text(
     "INSERT INTO outbox_messages (channel, recipient, payload, platform_key, source, status, attempts, "
     "next_attempt_at, created_at, updated_at) "
     "SELECT :channel, u.recipient, CAST(u.payload AS json), u.key, u.source, 'pending', 0, :now, :now, :now "
     "FROM unnest(CAST(:recipients AS text[]), CAST(:payloads AS text[]), CAST(:keys AS text[]), "
-    "CAST(:sources AS text[])) AS u(recipient, payload, key, source) RETURNING id, source")
+    "CAST(:sources AS text[])) AS u(recipient, payload, key, source) RETURNING id, source"
+)
 _PG_OUTBOX_IDS = text(
     "UPDATE digest_messages SET outbox_id = u.outbox_id "
     "FROM unnest(CAST(:ids AS bigint[]), CAST(:outbox AS bigint[])) AS u(id, outbox_id) "
-    "WHERE digest_messages.id = u.id")
+    "WHERE digest_messages.id = u.id"
+)
 _PG_PAIRS = text(
     "INSERT INTO digest_pairs (expert_id, demand_id, digest_message_id) "
-    "SELECT * FROM unnest(CAST(:experts AS bigint[]), CAST(:demands AS bigint[]), CAST(:messages AS bigint[]))")
+    "SELECT * FROM unnest(CAST(:experts AS bigint[]), CAST(:demands AS bigint[]), CAST(:messages AS bigint[]))"
+)
 
 
-async def run_digest(cmd: RunDigest, new_uow: Callable[[], UnitOfWork], policy: DigestPolicy,
-                     timezone: ZoneInfo, paused: Callable[[], Awaitable[bool]]) -> DigestRunResult:
+async def run_digest(
+    cmd: RunDigest,
+    new_uow: Callable[[], UnitOfWork],
+    policy: DigestPolicy,
+    timezone: ZoneInfo,
+    paused: Callable[[], Awaitable[bool]],
+) -> DigestRunResult:
     """`paused`: whether the template channel is paused by the daily quota (45009), asked before each chunk."""
     async with new_uow() as uow:
         run = await _claim(uow, cmd)
         if run is None:
             return DigestRunResult(cmd.business_date, "busy", 0, 0)
         run_id = run.id
-        bounds = (await uow.session.execute(
-            select(func.min(ExpertSubscription.expert_id), func.max(ExpertSubscription.expert_id)))).one()
+        bounds = (
+            await uow.session.execute(
+                select(func.min(ExpertSubscription.expert_id), func.max(ExpertSubscription.expert_id))
+            )
+        ).one()
         # Counted once: while this run holds the date, no other instance adds digest rows for it.
-        used = await uow.session.scalar(select(func.count()).select_from(DigestMessage).where(
-            DigestMessage.business_date == cmd.business_date)) or 0
+        used = (
+            await uow.session.scalar(
+                select(func.count()).select_from(DigestMessage).where(DigestMessage.business_date == cmd.business_date)
+            )
+            or 0
+        )
         await uow.commit()
     window = first_window(cmd.business_date, policy, timezone)
     status, messages, pairs = DigestRunStatus.FINISHED, 0, 0
@@ -206,14 +299,18 @@ async def run_digest(cmd: RunDigest, new_uow: Callable[[], UnitOfWork], policy: 
             async with new_uow() as uow:
                 if await paused():
                     status = DigestRunStatus.PAUSED
-                    log.error("digest run stopped: template channel paused by the daily quota",
-                              extra={"business_date": str(cmd.business_date), "messages": messages})
+                    log.error(
+                        "digest run stopped: template channel paused by the daily quota",
+                        extra={"business_date": str(cmd.business_date), "messages": messages},
+                    )
                     break
                 room = policy.daily_cap - used - messages
                 if room <= 0:
                     status = DigestRunStatus.CAPPED
-                    log.error("digest run stopped: daily cap reached",
-                              extra={"business_date": str(cmd.business_date), "cap": policy.daily_cap})
+                    log.error(
+                        "digest run stopped: daily cap reached",
+                        extra={"business_date": str(cmd.business_date), "cap": policy.daily_cap},
+                    )
                     break
                 run = await uow.session.get(DigestRun, run_id)
                 assert run is not None
@@ -222,9 +319,18 @@ async def run_digest(cmd: RunDigest, new_uow: Callable[[], UnitOfWork], policy: 
                     # The planner guesses 100 rows per json_array_elements_text call, which lifts the cost past
                     # the JIT threshold: compiling then takes seconds for a statement that runs in milliseconds.
                     await uow.session.execute(text("SET LOCAL jit = off"))
-                rows = (await uow.session.execute(matches(
-                    dialect=dialect, app_id=policy.app_id,
-                    business_date=cmd.business_date, first_window=window, lo=lo, hi=lo + policy.chunk_size))).all()
+                rows = (
+                    await uow.session.execute(
+                        matches(
+                            dialect=dialect,
+                            app_id=policy.app_id,
+                            business_date=cmd.business_date,
+                            first_window=window,
+                            lo=lo,
+                            hi=lo + policy.chunk_size,
+                        )
+                    )
+                ).all()
                 digests = _group(list(rows))
                 over = len(digests) > room
                 if digests:
@@ -238,8 +344,10 @@ async def run_digest(cmd: RunDigest, new_uow: Callable[[], UnitOfWork], policy: 
                     await uow.commit()
                 if over:
                     status = DigestRunStatus.CAPPED
-                    log.error("digest run stopped: daily cap reached",
-                              extra={"business_date": str(cmd.business_date), "cap": policy.daily_cap})
+                    log.error(
+                        "digest run stopped: daily cap reached",
+                        extra={"business_date": str(cmd.business_date), "cap": policy.daily_cap},
+                    )
                     break
             lo += policy.chunk_size
     except Exception:
@@ -257,7 +365,17 @@ async def _finish(new_uow: Callable[[], UnitOfWork], run_id: int, status: str, m
         run.status, run.finished_at = status, uow.clock.now()
         run.experts += messages
         run.demands += pairs
-        uow.record("digest_run", run.id, "digest_run_finished", actor=f"system:{run.trigger}",
-                   data={"business_date": str(run.business_date), "status": status, "messages": messages,
-                         "pairs": pairs, "instance": run.instance})
+        uow.record(
+            "digest_run",
+            run.id,
+            "digest_run_finished",
+            actor=f"system:{run.trigger}",
+            data={
+                "business_date": str(run.business_date),
+                "status": status,
+                "messages": messages,
+                "pairs": pairs,
+                "instance": run.instance,
+            },
+        )
         await uow.commit()

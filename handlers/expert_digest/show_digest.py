@@ -51,8 +51,25 @@ async def show_digest(cmd: ShowDigest, uow: UnitOfWork) -> DigestView:
         if digest is None or digest.expert_id != expert.id:  # someone else's answers like a missing one
             raise DigestNotFound()
         demands = await uow.session.scalars(
-            select(Demand).join(DigestPair, DigestPair.demand_id == Demand.id)
-            .where(DigestPair.digest_message_id == digest.id).order_by(Demand.id.desc()))
-        return DigestView(digest.id, digest.business_date, digest.demand_count, [
-            DigestDemand(d.id, d.number, d.title, [str(f) for f in d.tech_fields], d.region_code, d.status,
-                         d.status in OPEN_TO_EXPERTS) for d in demands])
+            select(Demand)
+            .join(DigestPair, DigestPair.demand_id == Demand.id)
+            .where(DigestPair.digest_message_id == digest.id)
+            .order_by(Demand.id.desc())
+        )
+        return DigestView(
+            digest.id,
+            digest.business_date,
+            digest.demand_count,
+            [
+                DigestDemand(
+                    d.id,
+                    d.number,
+                    d.title,
+                    [str(f) for f in d.tech_fields],
+                    d.region_code,
+                    d.status,
+                    d.status in OPEN_TO_EXPERTS,
+                )
+                for d in demands
+            ],
+        )

@@ -44,8 +44,11 @@ def _view(codes: list[str], taxonomy: TechFields) -> Subscriptions:
 
 
 async def _codes(uow: UnitOfWork, expert_id: int) -> list[str]:
-    return list(await uow.session.scalars(
-        select(ExpertSubscription.field_code).where(ExpertSubscription.expert_id == expert_id)))
+    return list(
+        await uow.session.scalars(
+            select(ExpertSubscription.field_code).where(ExpertSubscription.expert_id == expert_id)
+        )
+    )
 
 
 async def show_subscriptions(cmd: ShowSubscriptions, uow: UnitOfWork) -> Subscriptions:
@@ -73,12 +76,21 @@ async def replace_subscriptions(cmd: ReplaceSubscriptions, uow: UnitOfWork) -> S
         before = set(await _codes(uow, expert.id))
         now = uow.clock.now()
         if removed := before - set(codes):
-            await uow.session.execute(delete(ExpertSubscription).where(
-                ExpertSubscription.expert_id == expert.id, ExpertSubscription.field_code.in_(removed)))
-        uow.session.add_all(ExpertSubscription(expert_id=expert.id, field_code=c, created_at=now)
-                            for c in codes if c not in before)
+            await uow.session.execute(
+                delete(ExpertSubscription).where(
+                    ExpertSubscription.expert_id == expert.id, ExpertSubscription.field_code.in_(removed)
+                )
+            )
+        uow.session.add_all(
+            ExpertSubscription(expert_id=expert.id, field_code=c, created_at=now) for c in codes if c not in before
+        )
         if before != set(codes):
-            uow.record("expert", expert.id, "subscriptions_changed", actor=f"account:{cmd.actor_id}",
-                       data={"fields": sorted(codes)})
+            uow.record(
+                "expert",
+                expert.id,
+                "subscriptions_changed",
+                actor=f"account:{cmd.actor_id}",
+                data={"fields": sorted(codes)},
+            )
         await uow.commit()
         return _view(codes, taxonomy)

@@ -16,8 +16,9 @@ async def release_unsent_pairs(session: AsyncSession, openid: str) -> int:
     unsent = (
         select(DigestMessage.id)
         .outerjoin(OutboxMessage, OutboxMessage.id == DigestMessage.outbox_id)
-        .where(DigestMessage.openid == openid,
-               or_(OutboxMessage.id.is_(None), OutboxMessage.status != OutboxStatus.SENT))
+        .where(
+            DigestMessage.openid == openid, or_(OutboxMessage.id.is_(None), OutboxMessage.status != OutboxStatus.SENT)
+        )
     )
     result = await session.execute(delete(DigestPair).where(DigestPair.digest_message_id.in_(unsent)))
     return int(getattr(result, "rowcount", 0) or 0)

@@ -85,16 +85,27 @@ async def accept_expert_invitation(cmd: AcceptExpertInvitation, uow: UnitOfWork)
             invitation.followed_at = invitation.followed_at or now
             invitation.official_openid = cmd.openid
             invitation.updated_at = now
-            uow.record("expert_invitation", invitation.id, "followed",
-                       data={"app_id": cmd.app_id}, personal=personal(cmd.openid))
+            uow.record(
+                "expert_invitation",
+                invitation.id,
+                "followed",
+                data={"app_id": cmd.app_id},
+                personal=personal(cmd.openid),
+            )
         institution_name = await uow.session.scalar(
             select(Institution.name).where(Institution.id == invitation.institution_id)
         )
         text = bind_message(
-            mini_app_id=cmd.link.mini_app_id, page_path=bind_page_path(cmd.link.page, token_of(invitation.scene)),
-            fallback_url=cmd.link.fallback_url, institution_name=institution_name or "",
+            mini_app_id=cmd.link.mini_app_id,
+            page_path=bind_page_path(cmd.link.page, token_of(invitation.scene)),
+            fallback_url=cmd.link.fallback_url,
+            institution_name=institution_name or "",
         )
-        await uow.send(CUSTOM_CHANNEL, cmd.openid, {"msgtype": "text", "text": {"content": text}},
-                       source=f"expert_invitation:{invitation.id}")
+        await uow.send(
+            CUSTOM_CHANNEL,
+            cmd.openid,
+            {"msgtype": "text", "text": {"content": text}},
+            source=f"expert_invitation:{invitation.id}",
+        )
         await uow.commit()
         return InvitationOutcome.FOLLOWED

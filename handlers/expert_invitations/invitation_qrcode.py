@@ -12,10 +12,13 @@ from store.uow import UnitOfWork
 
 async def invitation_qrcode_ticket(token: str, uow: UnitOfWork) -> str:
     async with uow:
-        row = (await uow.session.execute(
-            select(ExpertInvitation.qr_ticket, ExpertInvitation.status, ExpertInvitation.expires_at)
-            .where(ExpertInvitation.scene == SCENE_PREFIX + token.strip()[:60])
-        )).one_or_none()
+        row = (
+            await uow.session.execute(
+                select(ExpertInvitation.qr_ticket, ExpertInvitation.status, ExpertInvitation.expires_at).where(
+                    ExpertInvitation.scene == SCENE_PREFIX + token.strip()[:60]
+                )
+            )
+        ).one_or_none()
         if row is None or row.qr_ticket is None:
             raise NotFound("邀请链接无效，请联系法人机构管理员", code="invitation_not_found")
         if row.status not in OPEN or row.expires_at <= uow.clock.now():

@@ -26,7 +26,7 @@ OPEN = (ExpertInvitationStatus.PENDING, ExpertInvitationStatus.FOLLOWED)
 
 
 def new_scene() -> str:
-    """"inv:" + 16 URL-safe characters (96 random bits): unguessable, and well inside scene_str's 64."""
+    """ "inv:" + 16 URL-safe characters (96 random bits): unguessable, and well inside scene_str's 64."""
     return SCENE_PREFIX + secrets.token_urlsafe(12)
 
 
@@ -41,7 +41,9 @@ async def needs_invitation(uow: UnitOfWork, account_id: int) -> bool:
     found = await uow.session.scalar(
         union_all(
             select(literal(1)).select_from(MiniProgramBinding).where(MiniProgramBinding.account_id == account_id),
-            select(literal(1)).select_from(ExpertInvitation).where(
+            select(literal(1))
+            .select_from(ExpertInvitation)
+            .where(
                 ExpertInvitation.account_id == account_id,
                 ExpertInvitation.status.in_(OPEN),
                 ExpertInvitation.expires_at > now,
@@ -62,16 +64,26 @@ async def invite_expert(
         return None
     now = uow.clock.now()
     invitation = ExpertInvitation(
-        account_id=account_id, institution_id=institution_id, scene=new_scene(),
-        status=ExpertInvitationStatus.PENDING, created_at=now, expires_at=now + timedelta(seconds=QR_SECONDS),
+        account_id=account_id,
+        institution_id=institution_id,
+        scene=new_scene(),
+        status=ExpertInvitationStatus.PENDING,
+        created_at=now,
+        expires_at=now + timedelta(seconds=QR_SECONDS),
         updated_at=now,
     )
     uow.session.add(invitation)
     await uow.session.flush()
-    uow.record("expert_invitation", invitation.id, "created", actor=actor,
-               data={"account_id": account_id, "institution_id": institution_id})
+    uow.record(
+        "expert_invitation",
+        invitation.id,
+        "created",
+        actor=actor,
+        data={"account_id": account_id, "institution_id": institution_id},
+    )
     await uow.send(
-        QRCODE_CHANNEL, invitation.scene,
+        QRCODE_CHANNEL,
+        invitation.scene,
         {"invitation_id": invitation.id, "scene": invitation.scene, "expire_seconds": QR_SECONDS},
         source=f"expert_invitation:{invitation.id}",
     )

@@ -36,8 +36,11 @@ async def record_invitation_qrcode(cmd: RecordInvitationQrcode, uow: UnitOfWork)
             select(ExpertInvitation).where(ExpertInvitation.id == cmd.invitation_id).with_for_update()
         )
         # A QR code made again after a lost answer changes nothing: the first one is in the SMS already.
-        if (invitation is None or invitation.qr_ticket is not None
-                or invitation.status != ExpertInvitationStatus.PENDING):
+        if (
+            invitation is None
+            or invitation.qr_ticket is not None
+            or invitation.status != ExpertInvitationStatus.PENDING
+        ):
             return InvitationQrcodeRecorded(sms_sent=False)
         now = uow.clock.now()
         invitation.qr_ticket = cmd.ticket[:256]
@@ -47,12 +50,16 @@ async def record_invitation_qrcode(cmd: RecordInvitationQrcode, uow: UnitOfWork)
         account = await uow.session.get(Account, invitation.account_id)
         institution = await uow.session.get(Institution, invitation.institution_id)
         assert account is not None and institution is not None  # foreign keys
-        uow.record("expert_invitation", invitation.id, "qrcode_created",
-                   data={"expires_at": invitation.expires_at.isoformat()})
+        uow.record(
+            "expert_invitation", invitation.id, "qrcode_created", data={"expires_at": invitation.expires_at.isoformat()}
+        )
         await uow.send(
-            SMS_CHANNEL, account.mobile,
-            {"template_code": cmd.sms_template,
-             "params": invitation_sms_params(account.name, institution.name, token_of(invitation.scene))},
+            SMS_CHANNEL,
+            account.mobile,
+            {
+                "template_code": cmd.sms_template,
+                "params": invitation_sms_params(account.name, institution.name, token_of(invitation.scene)),
+            },
             source=f"expert_invitation:{invitation.id}",
         )
         await uow.commit()

@@ -52,18 +52,28 @@ async def maintained_experts(
     experts = [row[0] for row in rows]
     account_ids = [e.account_id for e in experts]
     follows = await follow_states(uow.session, account_ids, app_id)
-    bound = set(await uow.session.scalars(
-        select(MiniProgramBinding.account_id).where(MiniProgramBinding.account_id.in_(account_ids))))
+    bound = set(
+        await uow.session.scalars(
+            select(MiniProgramBinding.account_id).where(MiniProgramBinding.account_id.in_(account_ids))
+        )
+    )
     works = await _works(uow, [e.id for e in experts])
     found: list[Candidate] = []
     for expert, name, status in rows:
         follow = follows[expert.account_id]
         text = "\n".join([expert.introduction, *works.get(expert.id, []), expert.employer])
-        found.append(Candidate(
-            ExpertText(expert.id, tuple(expert.research_fields or ()), expert.region_code, text),
-            name=name, title=expert.title, employer=expert.employer, openid=follow.openid,
-            bound=expert.account_id in bound, following=follow.following, active=status not in CLOSED_STATUSES,
-        ))
+        found.append(
+            Candidate(
+                ExpertText(expert.id, tuple(expert.research_fields or ()), expert.region_code, text),
+                name=name,
+                title=expert.title,
+                employer=expert.employer,
+                openid=follow.openid,
+                bound=expert.account_id in bound,
+                following=follow.following,
+                active=status not in CLOSED_STATUSES,
+            )
+        )
     return found
 
 
@@ -71,7 +81,8 @@ async def _works(uow: UnitOfWork, expert_ids: list[int]) -> dict[int, list[str]]
     found: dict[int, list[str]] = {}
     for model in (ExpertResearchResult, ExpertTechnicalSolution):
         rows = await uow.session.execute(
-            select(model.expert_id, model.title, model.summary).where(model.expert_id.in_(expert_ids))
+            select(model.expert_id, model.title, model.summary)
+            .where(model.expert_id.in_(expert_ids))
             .order_by(model.id)
         )
         for expert_id, title, summary in rows:

@@ -53,7 +53,18 @@ async def list_expert_pushes(cmd: ListExpertPushes, uow: UnitOfWork) -> list[Exp
             .order_by(ExpertPush.id.desc())
         )
         return [
-            ExpertPushView(p.id, p.batch, p.expert_id, name, str(p.status), p.score, list(p.reasons), pusher_name,
-                           p.created_at, p.sent_at, p.error)
+            ExpertPushView(
+                p.id,
+                p.batch,
+                p.expert_id,
+                name,
+                str(p.status),
+                p.score,
+                list(p.reasons),
+                pusher_name,
+                p.created_at,
+                p.sent_at,
+                p.error,
+            )
             for p, name, pusher_name in rows
         ]

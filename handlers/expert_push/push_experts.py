@@ -82,8 +82,11 @@ async def push_experts(cmd: PushExperts, uow: UnitOfWork, policy: ExpertPushPoli
         targets = [_require_reachable(by_id.get(expert_id)) for expert_id in chosen]
         reachable = [c.profile for c in candidates if c.reachable]
         scores = {r.expert_id: r for r in rank(demand_text(demand), reachable, TechFields.load().name_of)}
-        pushed_before = set(await uow.session.scalars(select(ExpertPush.expert_id).where(
-            ExpertPush.demand_id == demand.id, ExpertPush.expert_id.in_(chosen))))
+        pushed_before = set(
+            await uow.session.scalars(
+                select(ExpertPush.expert_id).where(ExpertPush.demand_id == demand.id, ExpertPush.expert_id.in_(chosen))
+            )
+        )
         payload = await _payload(uow, demand, policy)
         now = uow.clock.now()
         batch = uuid.uuid4().hex
@@ -92,22 +95,46 @@ async def push_experts(cmd: PushExperts, uow: UnitOfWork, policy: ExpertPushPoli
             ranked = scores[target.profile.expert_id]
             assert target.openid is not None
             push = ExpertPush(
-                batch=batch, demand_id=demand.id, expert_id=ranked.expert_id, pushed_by=actor.account_id,
-                openid=target.openid, score=ranked.score, reasons=list(ranked.reasons),
-                status=ExpertPushStatus.SENDING, created_at=now, updated_at=now,
+                batch=batch,
+                demand_id=demand.id,
+                expert_id=ranked.expert_id,
+                pushed_by=actor.account_id,
+                openid=target.openid,
+                score=ranked.score,
+                reasons=list(ranked.reasons),
+                status=ExpertPushStatus.SENDING,
+                created_at=now,
+                updated_at=now,
             )
             uow.session.add(push)
             await uow.session.flush()
             # The push id is the WeChat client_msg_id: a resend after a lost answer is dropped by the platform.
             push.outbox_message_id = await uow.send(
-                PUSH_CHANNEL, target.openid, payload, platform_key=f"expert_push:{push.id}",
+                PUSH_CHANNEL,
+                target.openid,
+                payload,
+                platform_key=f"expert_push:{push.id}",
                 source=f"expert_push:{push.id}",
             )
-            items.append(PushedExpert(push.id, ranked.expert_id, target.name, ranked.score, list(ranked.reasons),
-                                      repeat=ranked.expert_id in pushed_before))
-        await step(uow, demand, Step.PUSH_EXPERTS, demand.status, actor=actor.label,
-                   note=f"推送给专家：{'、'.join(t.name for t in targets)}",
-                   data={"batch": batch, "expert_ids": chosen, "push_ids": [i.push_id for i in items]})
+            items.append(
+                PushedExpert(
+                    push.id,
+                    ranked.expert_id,
+                    target.name,
+                    ranked.score,
+                    list(ranked.reasons),
+                    repeat=ranked.expert_id in pushed_before,
+                )
+            )
+        await step(
+            uow,
+            demand,
+            Step.PUSH_EXPERTS,
+            demand.status,
+            actor=actor.label,
+            note=f"推送给专家：{'、'.join(t.name for t in targets)}",
+            data={"batch": batch, "expert_ids": chosen, "push_ids": [i.push_id for i in items]},
+        )
         await uow.commit()
     return ExpertsPushed(batch, items)
 
@@ -117,7 +144,11 @@ async def _payload(uow: UnitOfWork, demand: Demand, policy: ExpertPushPolicy) ->
     taxonomy = TechFields.load()
     fields = [taxonomy.name_of(code) for code in demand.tech_fields or () if taxonomy.exists(code)]
     return push_template(
-        template_id=policy.template_id, mini_app_id=policy.mini_app_id, page_path=policy.page_path(demand.id),
-        demand_title=demand.title, field_name="、".join(fields), institution_name=institution or "",
+        template_id=policy.template_id,
+        mini_app_id=policy.mini_app_id,
+        page_path=policy.page_path(demand.id),
+        demand_title=demand.title,
+        field_name="、".join(fields),
+        institution_name=institution or "",
         pushed_at=uow.clock.now().astimezone(ZoneInfo(policy.timezone)),
     )

@@ -49,10 +49,17 @@ async def record_push_sent(cmd: RecordPushSent, uow: UnitOfWork) -> ExpertPushSt
             return push.status
         now = uow.clock.now()
         push.status, push.msg_id, push.sent_at, push.updated_at = ExpertPushStatus.ACCEPTED, cmd.msg_id, now, now
-        await record_point_event(uow, PointFact(
-            PointEventKind.EXPERT_PUSH_ACCEPTED, account_id=push.pushed_by, demand_id=push.demand_id,
-            expert_id=push.expert_id, push_id=push.id, occurred_at=now,
-        ))
+        await record_point_event(
+            uow,
+            PointFact(
+                PointEventKind.EXPERT_PUSH_ACCEPTED,
+                account_id=push.pushed_by,
+                demand_id=push.demand_id,
+                expert_id=push.expert_id,
+                push_id=push.id,
+                occurred_at=now,
+            ),
+        )
         uow.record(AUDIT_AGGREGATE, push.id, "accepted", data={"msg_id": cmd.msg_id})
         await uow.commit()
         return push.status
@@ -67,8 +74,11 @@ async def record_push_failed(cmd: RecordPushFailed, uow: UnitOfWork) -> ExpertPu
             return None
         if push.status != ExpertPushStatus.SENDING:
             return push.status
-        subscribed = await uow.session.scalar(select(WeChatFollower.subscribed).where(
-            WeChatFollower.app_id == cmd.app_id, WeChatFollower.openid == push.openid))
+        subscribed = await uow.session.scalar(
+            select(WeChatFollower.subscribed).where(
+                WeChatFollower.app_id == cmd.app_id, WeChatFollower.openid == push.openid
+            )
+        )
         status = ExpertPushStatus.UNFOLLOWED if subscribed is False else ExpertPushStatus.FAILED
         push.status, push.error, push.updated_at = status, cmd.reason[:ERROR_MAX], uow.clock.now()
         uow.record(AUDIT_AGGREGATE, push.id, str(status), data={"reason": push.error})
@@ -90,8 +100,10 @@ async def record_push_report(uow: UnitOfWork, msg_id: str, delivery_status: str)
         return
     if delivery_status == "user_block":
         push.status, push.error, push.updated_at = ExpertPushStatus.BLOCKED, "failed:user block", now
-        await record_point_event(uow, PointFact(PointEventKind.EXPERT_PUSH_BLOCKED, account_id=push.pushed_by,
-                                                push_id=push.id, occurred_at=now))
+        await record_point_event(
+            uow,
+            PointFact(PointEventKind.EXPERT_PUSH_BLOCKED, account_id=push.pushed_by, push_id=push.id, occurred_at=now),
+        )
         uow.record(AUDIT_AGGREGATE, push.id, "blocked")
         return
     push.status, push.error, push.updated_at = ExpertPushStatus.FAILED, delivery_status[:ERROR_MAX], now

@@ -83,7 +83,16 @@ async def suggest_experts(cmd: SuggestExperts, uow: UnitOfWork, policy: ExpertPu
     ranked = rank(text, [c.profile for c in candidates], TechFields.load().name_of)
     by_id = {c.profile.expert_id: c for c in candidates}
     return [
-        ExpertSuggestion(r.expert_id, c.name, c.title, c.employer, list(c.profile.research_fields),
-                         c.profile.region_code, r.score, list(r.reasons))
-        for r in ranked if filters.keep(c := by_id[r.expert_id])
+        ExpertSuggestion(
+            r.expert_id,
+            c.name,
+            c.title,
+            c.employer,
+            list(c.profile.research_fields),
+            c.profile.region_code,
+            r.score,
+            list(r.reasons),
+        )
+        for r in ranked
+        if filters.keep(c := by_id[r.expert_id])
     ]

@@ -189,8 +189,16 @@ def _ooxml_kind(content: bytes) -> str | None:
                     return None
                 _read_through(archive, members[main_part])
                 return kind
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError,
-            ValueError, zlib.error):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        RuntimeError,
+        OSError,
+        EOFError,
+        ValueError,
+        zlib.error,
+    ):
         return None
     return None
 

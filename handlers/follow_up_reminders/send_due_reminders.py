@@ -36,15 +36,26 @@ class RemindersSent:
     escalated: int
 
 
-async def send_due_reminders(new_uow: Callable[[], UnitOfWork], policy: FollowUpReminderPolicy,
-                             hours: OfficeHours, demands: DemandPolicy = DEFAULT_POLICY) -> RemindersSent:
+async def send_due_reminders(
+    new_uow: Callable[[], UnitOfWork],
+    policy: FollowUpReminderPolicy,
+    hours: OfficeHours,
+    demands: DemandPolicy = DEFAULT_POLICY,
+) -> RemindersSent:
     async with new_uow() as uow:
         now = uow.clock.now()
-        due = list(await uow.session.scalars(
-            select(Demand.id).outerjoin(FollowUpReminder, FollowUpReminder.demand_id == Demand.id)
-            .where(Demand.status.in_(DOCKING_STATES), Demand.staff_account_id.is_not(None),
-                   or_(FollowUpReminder.demand_id.is_(None), FollowUpReminder.next_check_at <= now))
-            .order_by(Demand.id)))
+        due = list(
+            await uow.session.scalars(
+                select(Demand.id)
+                .outerjoin(FollowUpReminder, FollowUpReminder.demand_id == Demand.id)
+                .where(
+                    Demand.status.in_(DOCKING_STATES),
+                    Demand.staff_account_id.is_not(None),
+                    or_(FollowUpReminder.demand_id.is_(None), FollowUpReminder.next_check_at <= now),
+                )
+                .order_by(Demand.id)
+            )
+        )
     reminded = escalated = 0
     for demand_id in due:
         async with new_uow() as uow:
@@ -55,26 +66,44 @@ async def send_due_reminders(new_uow: Callable[[], UnitOfWork], policy: FollowUp
     return RemindersSent(reminded, escalated)
 
 
-async def _check(uow: UnitOfWork, demand_id: int, policy: FollowUpReminderPolicy, hours: OfficeHours,
-                 demands: DemandPolicy) -> ReminderAction:
+async def _check(
+    uow: UnitOfWork, demand_id: int, policy: FollowUpReminderPolicy, hours: OfficeHours, demands: DemandPolicy
+) -> ReminderAction:
     demand = await locked(uow, demand_id)
     now = uow.clock.now()
     if demand.status not in DOCKING_STATES or demand.staff_account_id is None:
         return ReminderAction.NOTHING
     row = await uow.session.get(FollowUpReminder, demand.id)
     if row is None:
-        row = FollowUpReminder(demand_id=demand.id, anchor_at=await _docked_at(uow, demand), reminded_at=None,
-                               escalated_at=None, next_check_at=None)
+        row = FollowUpReminder(
+            demand_id=demand.id,
+            anchor_at=await _docked_at(uow, demand),
+            reminded_at=None,
+            escalated_at=None,
+            next_check_at=None,
+        )
         uow.session.add(row)
     elif row.next_check_at is None or row.next_check_at > now:
         return ReminderAction.NOTHING  # another run got here first
-    decision = decide(anchor_at=row.anchor_at, now=now, reminded_at=row.reminded_at, escalated_at=row.escalated_at,
-                      policy=policy, hours=hours)
+    decision = decide(
+        anchor_at=row.anchor_at,
+        now=now,
+        reminded_at=row.reminded_at,
+        escalated_at=row.escalated_at,
+        policy=policy,
+        hours=hours,
+    )
     row.next_check_at = decision.next_check_at
     if decision.action is ReminderAction.NOTHING:
         return decision.action
-    view = SilentDemand(demand.id, demand.number, demand.title, await name_of(uow, demand.staff_account_id),
-                        f"{hours.local_date(row.anchor_at):%Y-%m-%d}", demands.link(demand.id))
+    view = SilentDemand(
+        demand.id,
+        demand.number,
+        demand.title,
+        await name_of(uow, demand.staff_account_id),
+        f"{hours.local_date(row.anchor_at):%Y-%m-%d}",
+        demands.link(demand.id),
+    )
     source = f"demand:{demand.id}"
     if decision.action is ReminderAction.REMIND_STAFF:
         row.reminded_at = now
@@ -86,16 +115,25 @@ async def _check(uow: UnitOfWork, demand_id: int, policy: FollowUpReminderPolicy
         msg, record = escalation_card(view), f"需求 {demand.number} 跟进督办"
     for userid in recipients:
         await uow.send("dingtalk.work_notice", userid, {"msg": msg, "record": record}, source=source)
-    uow.record("demand", demand.id, f"follow_up_{decision.action}", actor="system:follow-up-reminders",
-               data={"anchor_at": row.anchor_at.isoformat(), "recipients": recipients})
+    uow.record(
+        "demand",
+        demand.id,
+        f"follow_up_{decision.action}",
+        actor="system:follow-up-reminders",
+        data={"anchor_at": row.anchor_at.isoformat(), "recipients": recipients},
+    )
     return decision.action
 
 
 async def _docked_at(uow: UnitOfWork, demand: Demand) -> datetime:
     """The start of docking: the latest step into docking (the approval); the first silence counts from it."""
-    at = await uow.session.scalar(select(func.max(DemandEvent.at)).where(
-        DemandEvent.demand_id == demand.id, DemandEvent.to_status == DemandStatus.DOCKING,
-        or_(DemandEvent.from_status.is_(None), DemandEvent.from_status != DemandStatus.DOCKING)))
+    at = await uow.session.scalar(
+        select(func.max(DemandEvent.at)).where(
+            DemandEvent.demand_id == demand.id,
+            DemandEvent.to_status == DemandStatus.DOCKING,
+            or_(DemandEvent.from_status.is_(None), DemandEvent.from_status != DemandStatus.DOCKING),
+        )
+    )
     return at if at is not None else demand.updated_at
 
 
@@ -105,8 +143,17 @@ async def _centre_admins(uow: UnitOfWork, demand: Demand) -> list[str]:
     centre_id = await docking_centre_id(uow, demand)
     if centre_id is None:
         return []
-    return sorted(set(await uow.session.scalars(
-        select(DingTalkBinding.userid).join(AccountRole, AccountRole.account_id == DingTalkBinding.account_id)
-        .join(Account, Account.id == AccountRole.account_id)
-        .where(AccountRole.role == Role.CENTRE_ADMIN, AccountRole.centre_id == centre_id,
-               Account.status.not_in(list(CLOSED_STATUSES))))))
+    return sorted(
+        set(
+            await uow.session.scalars(
+                select(DingTalkBinding.userid)
+                .join(AccountRole, AccountRole.account_id == DingTalkBinding.account_id)
+                .join(Account, Account.id == AccountRole.account_id)
+                .where(
+                    AccountRole.role == Role.CENTRE_ADMIN,
+                    AccountRole.centre_id == centre_id,
+                    Account.status.not_in(list(CLOSED_STATUSES)),
+                )
+            )
+        )
+    )

@@ -14,7 +14,8 @@ async def restart_silence(uow: UnitOfWork, demand_id: int, at: datetime) -> None
     Call it holding the demand's row lock (the reminder job takes the same lock)."""
     row = await uow.session.get(FollowUpReminder, demand_id)
     if row is None:
-        uow.session.add(FollowUpReminder(demand_id=demand_id, anchor_at=at, reminded_at=None, escalated_at=None,
-                                         next_check_at=at))
+        uow.session.add(
+            FollowUpReminder(demand_id=demand_id, anchor_at=at, reminded_at=None, escalated_at=None, next_check_at=at)
+        )
         return
     row.anchor_at, row.reminded_at, row.escalated_at, row.next_check_at = at, None, None, at

@@ -23,8 +23,7 @@ def is_centre_admin(actor: Actor, demand: Demand) -> bool:
 
 
 def admin_of_centre(actor: Actor, centre_id: int | None) -> bool:
-    return centre_id is not None and any(g.role == Role.CENTRE_ADMIN and g.centre_id == centre_id
-                                         for g in actor.grants)
+    return centre_id is not None and any(g.role == Role.CENTRE_ADMIN and g.centre_id == centre_id for g in actor.grants)
 
 
 def is_docking_staff(actor: Actor, demand: Demand) -> bool:
@@ -33,8 +32,11 @@ def is_docking_staff(actor: Actor, demand: Demand) -> bool:
 
 async def accepting_institution_id(uow: UnitOfWork, demand: Demand) -> int | None:
     """The institution that accepted the demand's publication, if one did."""
-    return await uow.session.scalar(select(DemandPublication.accepted_institution_id).where(
-        DemandPublication.demand_id == demand.id, DemandPublication.status == PublicationStatus.ACCEPTED))
+    return await uow.session.scalar(
+        select(DemandPublication.accepted_institution_id).where(
+            DemandPublication.demand_id == demand.id, DemandPublication.status == PublicationStatus.ACCEPTED
+        )
+    )
 
 
 async def docking_centre_id(uow: UnitOfWork, demand: Demand) -> int | None:
@@ -42,8 +44,11 @@ async def docking_centre_id(uow: UnitOfWork, demand: Demand) -> int | None:
     member's centre."""
     if demand.staff_account_id is None or await accepting_institution_id(uow, demand) is None:
         return demand.centre_id
-    return await uow.session.scalar(select(StaffMember.centre_id).where(
-        StaffMember.account_id == demand.staff_account_id, StaffMember.left_at.is_(None)))
+    return await uow.session.scalar(
+        select(StaffMember.centre_id).where(
+            StaffMember.account_id == demand.staff_account_id, StaffMember.left_at.is_(None)
+        )
+    )
 
 
 async def is_docking_admin(uow: UnitOfWork, actor: Actor, demand: Demand) -> bool:

@@ -20,8 +20,12 @@ from store.models.follow_ups import DemandFollowUp
 from store.models.organisation_people import FollowUpKind
 from store.uow import UnitOfWork
 
-KIND_LABELS = {FollowUpKind.VISIT: "走访", FollowUpKind.PHONE: "电话", FollowUpKind.ONLINE: "线上",
-               FollowUpKind.OTHER: "其他"}
+KIND_LABELS = {
+    FollowUpKind.VISIT: "走访",
+    FollowUpKind.PHONE: "电话",
+    FollowUpKind.ONLINE: "线上",
+    FollowUpKind.OTHER: "其他",
+}
 
 
 @dataclass(frozen=True)
@@ -52,13 +56,27 @@ async def add_demand_follow_up(cmd: AddDemandFollowUp, uow: UnitOfWork) -> Deman
         now = uow.clock.now()
         v.not_in_future(cmd.occurred_at, now)
         await check_attachments(uow, ids, actor.label)
-        row = DemandFollowUp(demand_id=demand.id, account_id=actor.account_id, kind=kind,
-                             occurred_at=cmd.occurred_at, content=content, attachment_ids=list(ids), created_at=now)
+        row = DemandFollowUp(
+            demand_id=demand.id,
+            account_id=actor.account_id,
+            kind=kind,
+            occurred_at=cmd.occurred_at,
+            content=content,
+            attachment_ids=list(ids),
+            created_at=now,
+        )
         uow.session.add(row)
         await uow.session.flush()
         note = f"{KIND_LABELS[kind]}：{content}"
-        await step(uow, demand, Step.FOLLOW_UP, demand.status, actor=actor.label, note=note,
-                   data={"follow_up_id": row.id, "kind": kind, "occurred_at": cmd.occurred_at.isoformat()})
+        await step(
+            uow,
+            demand,
+            Step.FOLLOW_UP,
+            demand.status,
+            actor=actor.label,
+            note=note,
+            data={"follow_up_id": row.id, "kind": kind, "occurred_at": cmd.occurred_at.isoformat()},
+        )
         await restart_silence(uow, demand.id, now)
         await uow.commit()
     return DemandFollowUpAdded(row.id)

@@ -37,8 +37,9 @@ class DockingStaffChanged:
     staff_account_id: int
 
 
-async def change_docking_staff(cmd: ChangeDockingStaff, uow: UnitOfWork,
-                               policy: DemandPolicy = DEFAULT_POLICY) -> DockingStaffChanged:
+async def change_docking_staff(
+    cmd: ChangeDockingStaff, uow: UnitOfWork, policy: DemandPolicy = DEFAULT_POLICY
+) -> DockingStaffChanged:
     async with uow:
         actor = await load_actor(uow, cmd.actor_id)
         demand = await locked(uow, cmd.demand_id)
@@ -49,12 +50,21 @@ async def change_docking_staff(cmd: ChangeDockingStaff, uow: UnitOfWork,
         # After an acceptance the accepting institution docks: its admin picks any of its staff, the docking
         # centre's admin one of that centre's.
         accepted = await accepting_institution_id(uow, demand)
-        pool = (StaffMember.institution_id == accepted if accepted in actor.institutions(Role.INSTITUTION_ADMIN)
-                else StaffMember.centre_id == await docking_centre_id(uow, demand))
+        pool = (
+            StaffMember.institution_id == accepted
+            if accepted in actor.institutions(Role.INSTITUTION_ADMIN)
+            else StaffMember.centre_id == await docking_centre_id(uow, demand)
+        )
         account_id = await uow.session.scalar(
-            select(StaffMember.account_id).join(Account, Account.id == StaffMember.account_id).where(
-                StaffMember.id == cmd.staff_member_id, pool,
-                StaffMember.left_at.is_(None), Account.status.not_in(list(CLOSED_STATUSES))))
+            select(StaffMember.account_id)
+            .join(Account, Account.id == StaffMember.account_id)
+            .where(
+                StaffMember.id == cmd.staff_member_id,
+                pool,
+                StaffMember.left_at.is_(None),
+                Account.status.not_in(list(CLOSED_STATUSES)),
+            )
+        )
         if account_id is None:
             raise NotFound("未找到该技转人员", code="staff_not_found")
         if account_id == demand.staff_account_id:
@@ -64,16 +74,26 @@ async def change_docking_staff(cmd: ChangeDockingStaff, uow: UnitOfWork,
         after = await name_of(uow, account_id)
         demand.staff_account_id = account_id
         demand.updated_at = uow.clock.now()
-        await step(uow, demand, Step.CHANGE_STAFF, demand.status, actor=actor.label, note=f"{before} → {after}",
-                   data={"from_staff_account_id": before_id, "to_staff_account_id": account_id})
+        await step(
+            uow,
+            demand,
+            Step.CHANGE_STAFF,
+            demand.status,
+            actor=actor.label,
+            note=f"{before} → {after}",
+            data={"from_staff_account_id": before_id, "to_staff_account_id": account_id},
+        )
         await restart_silence(uow, demand.id, uow.clock.now())
         await hand_over_cards(uow, demand, after)
         if (userid := await userid_of(uow, account_id)) is not None:
             text = f"您已被指定为需求「{demand.title}」的对接人员，请及时跟进并记录。"
             if link := policy.link(demand.id):
                 text += f"\n详情：{link}"
-            await uow.send("dingtalk.work_notice", userid, {"msg": {"msgtype": "text", "text": {"content": text}},
-                                                            "record": f"需求 {demand.number} 更换对接人员"},
-                           source=f"demand:{demand.id}")
+            await uow.send(
+                "dingtalk.work_notice",
+                userid,
+                {"msg": {"msgtype": "text", "text": {"content": text}}, "record": f"需求 {demand.number} 更换对接人员"},
+                source=f"demand:{demand.id}",
+            )
         await uow.commit()
         return DockingStaffChanged(demand.id, account_id)

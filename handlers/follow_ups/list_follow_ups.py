@@ -48,13 +48,30 @@ async def list_demand_follow_ups(cmd: ListDemandFollowUps, uow: UnitOfWork) -> l
         if not (actor.has(Role.SYSTEM_ADMIN) or any(g.role in READERS for g in actor.grants)):
             raise Forbidden("您没有权限查看跟进记录")
         await require_visible_demand(uow, actor, cmd.demand_id)
-        rows = (await uow.session.execute(
-            select(DemandFollowUp, Account.name).join(Account, Account.id == DemandFollowUp.account_id)
-            .where(DemandFollowUp.demand_id == cmd.demand_id)
-            .order_by(DemandFollowUp.occurred_at.desc(), DemandFollowUp.id.desc()))).all()
+        rows = (
+            await uow.session.execute(
+                select(DemandFollowUp, Account.name)
+                .join(Account, Account.id == DemandFollowUp.account_id)
+                .where(DemandFollowUp.demand_id == cmd.demand_id)
+                .order_by(DemandFollowUp.occurred_at.desc(), DemandFollowUp.id.desc())
+            )
+        ).all()
         links = await demand_file_links(uow, cmd.demand_id, (i for f, _ in rows for i in f.attachment_ids))
-        views = [DemandFollowUpView(f.id, str(f.kind), f.occurred_at, f.content, tuple(f.attachment_ids), name,
-                                    f.created_at, in_order(links, f.attachment_ids)) for f, name in rows]
-        views += [DemandFollowUpView(e.docking_id, KIND, e.docked_at, e.content, (), e.expert_name, e.docked_at)
-                  for e in await docking_entries(uow, cmd.demand_id)]
+        views = [
+            DemandFollowUpView(
+                f.id,
+                str(f.kind),
+                f.occurred_at,
+                f.content,
+                tuple(f.attachment_ids),
+                name,
+                f.created_at,
+                in_order(links, f.attachment_ids),
+            )
+            for f, name in rows
+        ]
+        views += [
+            DemandFollowUpView(e.docking_id, KIND, e.docked_at, e.content, (), e.expert_name, e.docked_at)
+            for e in await docking_entries(uow, cmd.demand_id)
+        ]
         return sorted(views, key=lambda view: view.occurred_at, reverse=True)

@@ -58,8 +58,13 @@ MEMBERS = (Role.STAFF, Role.CENTRE_ADMIN)
 
 async def _meant_for(uow: UnitOfWork, account_id: int, institution_id: int) -> None:
     """Refuses a person the code is not meant for, before any use is taken."""
-    grants = (await uow.session.execute(select(AccountRole.role, AccountRole.institution_id).where(
-        AccountRole.account_id == account_id).order_by(AccountRole.id))).all()
+    grants = (
+        await uow.session.execute(
+            select(AccountRole.role, AccountRole.institution_id)
+            .where(AccountRole.account_id == account_id)
+            .order_by(AccountRole.id)
+        )
+    ).all()
     for role, _institution in grants:
         if (label := NOT_MEANT_FOR.get(Role(role))) is not None:
             raise Forbidden(f"邀请码供技术经理人绑定所在机构使用，{label}不能使用", code="invitation_not_for_role")
@@ -67,8 +72,9 @@ async def _meant_for(uow: UnitOfWork, account_id: int, institution_id: int) -> N
         if Role(role) in MEMBERS and institution != institution_id:
             raise Forbidden("您是其他法人机构的成员，不能使用本机构的邀请码", code="invitation_other_institution")
         if Role(role) == Role.TECHNOLOGY_MANAGER and institution != institution_id:
-            raise Conflict("您已作为技术经理人绑定其他法人机构，一位技术经理人只能绑定一家机构",
-                           code="manager_bound_elsewhere")
+            raise Conflict(
+                "您已作为技术经理人绑定其他法人机构，一位技术经理人只能绑定一家机构", code="manager_bound_elsewhere"
+            )
 
 
 def _refusal(code: InvitationCode, now: datetime) -> DomainError:

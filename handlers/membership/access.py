@@ -27,7 +27,8 @@ def visible_invitations(actor: Actor) -> ColumnElement[bool]:
 def may_manage(actor: Actor, invitation: MembershipInvitation) -> bool:
     return actor.has(Role.SYSTEM_ADMIN) or (
         invitation.institution_id is not None
-        and invitation.institution_id in actor.institutions(Role.INSTITUTION_ADMIN))
+        and invitation.institution_id in actor.institutions(Role.INSTITUTION_ADMIN)
+    )
 
 
 def require_manager(actor: Actor) -> None:

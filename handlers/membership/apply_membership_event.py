@@ -61,17 +61,23 @@ async def _invitation_for(uow: UnitOfWork, member: MemberFacts) -> MembershipInv
     """The person's open invitation, else their latest. The person is known by the userid the channel
     recorded, else by their mobile (the event can overtake the relay's record of the userid, e.g. after a
     resend, while an older closed invitation already carries the userid)."""
-    account_id = await uow.session.scalar(select(MembershipInvitation.account_id).where(
-        MembershipInvitation.dingtalk_userid == member.userid).order_by(MembershipInvitation.id.desc()).limit(1))
+    account_id = await uow.session.scalar(
+        select(MembershipInvitation.account_id)
+        .where(MembershipInvitation.dingtalk_userid == member.userid)
+        .order_by(MembershipInvitation.id.desc())
+        .limit(1)
+    )
     if account_id is None and member.mobile:
         account_id = await uow.session.scalar(select(Account.id).where(Account.mobile == member.mobile))
     if account_id is None:
         return None
     await lock_account(uow, account_id)
     mine = (MembershipInvitation.account_id == account_id) & (
-        MembershipInvitation.dingtalk_userid.is_(None) | (MembershipInvitation.dingtalk_userid == member.userid))
+        MembershipInvitation.dingtalk_userid.is_(None) | (MembershipInvitation.dingtalk_userid == member.userid)
+    )
     found = await pending_invitation(uow, account_id) or await uow.session.scalar(
-        select(MembershipInvitation).where(mine).order_by(MembershipInvitation.id.desc()).limit(1))
+        select(MembershipInvitation).where(mine).order_by(MembershipInvitation.id.desc()).limit(1)
+    )
     if found is None or found.dingtalk_userid not in (None, member.userid):
         return None
     return await lock_invitation(uow, found.id)
@@ -100,26 +106,46 @@ async def _left(uow: UnitOfWork, userid: str) -> None:
     now = uow.clock.now()
     if binding is not None:
         account = await lock_account(uow, binding.account_id)
-        roles = sorted(str(r) for r in await uow.session.scalars(
-            select(AccountRole.role).where(AccountRole.account_id == account.id)))
+        roles = sorted(
+            str(r)
+            for r in await uow.session.scalars(select(AccountRole.role).where(AccountRole.account_id == account.id))
+        )
         account.status = AccountStatus.LEFT
         account.updated_at = now
         revoked = await uow.session.execute(
-            update(AuthSession).where(AuthSession.account_id == account.id, AuthSession.revoked_at.is_(None))
-            .values(revoked_at=now))
+            update(AuthSession)
+            .where(AuthSession.account_id == account.id, AuthSession.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
         # The userid dies with the membership (a rejoin gets a new one); the chain keeps who it was.
         await uow.session.delete(binding)
-        uow.record("account", account.id, "dingtalk_left", actor=ACTOR, data={
-            "userid": userid, "status": account.status, "roles": roles,
-            "sessions_revoked": int(getattr(revoked, "rowcount", 0) or 0),
-        })
-    pending = await uow.session.execute(select(MembershipInvitation.id, MembershipInvitation.account_id).where(
-        MembershipInvitation.dingtalk_userid == userid, MembershipInvitation.status == InvitationStatus.PENDING))
+        uow.record(
+            "account",
+            account.id,
+            "dingtalk_left",
+            actor=ACTOR,
+            data={
+                "userid": userid,
+                "status": account.status,
+                "roles": roles,
+                "sessions_revoked": int(getattr(revoked, "rowcount", 0) or 0),
+            },
+        )
+    pending = await uow.session.execute(
+        select(MembershipInvitation.id, MembershipInvitation.account_id).where(
+            MembershipInvitation.dingtalk_userid == userid, MembershipInvitation.status == InvitationStatus.PENDING
+        )
+    )
     for invitation_id, account_id in list(pending):
         await lock_account(uow, account_id)
         invitation = await lock_invitation(uow, invitation_id)
         assert invitation is not None
         revoke(invitation, now, LEFT_REASON, None)
-        uow.record("account", invitation.account_id, "dingtalk_invitation_revoked", actor=ACTOR,
-                   data={"invitation_id": invitation.id, "reason": LEFT_REASON})
+        uow.record(
+            "account",
+            invitation.account_id,
+            "dingtalk_invitation_revoked",
+            actor=ACTOR,
+            data={"invitation_id": invitation.id, "reason": LEFT_REASON},
+        )
     await uow.session.flush()

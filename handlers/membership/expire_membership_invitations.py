@@ -15,11 +15,17 @@ BATCH = 200
 async def expire_membership_invitations(uow: UnitOfWork) -> int:
     expired = 0
     async with uow:
-        due = (await uow.session.execute(
-            select(MembershipInvitation.id, MembershipInvitation.account_id)
-            .where(MembershipInvitation.status == InvitationStatus.PENDING,
-                   MembershipInvitation.expires_at <= uow.clock.now())
-            .order_by(MembershipInvitation.id).limit(BATCH))).all()
+        due = (
+            await uow.session.execute(
+                select(MembershipInvitation.id, MembershipInvitation.account_id)
+                .where(
+                    MembershipInvitation.status == InvitationStatus.PENDING,
+                    MembershipInvitation.expires_at <= uow.clock.now(),
+                )
+                .order_by(MembershipInvitation.id)
+                .limit(BATCH)
+            )
+        ).all()
         for invitation_id, account_id in due:
             await lock_account(uow, account_id)
             invitation = await lock_invitation(uow, invitation_id)

@@ -37,13 +37,19 @@ async def lock_account(uow: UnitOfWork, account_id: int) -> Account:
 
 async def lock_invitation(uow: UnitOfWork, invitation_id: int) -> MembershipInvitation | None:
     return await uow.session.scalar(
-        select(MembershipInvitation).where(MembershipInvitation.id == invitation_id)
-        .with_for_update().execution_options(populate_existing=True))
+        select(MembershipInvitation)
+        .where(MembershipInvitation.id == invitation_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
 
 
 async def pending_invitation(uow: UnitOfWork, account_id: int) -> MembershipInvitation | None:
-    return await uow.session.scalar(select(MembershipInvitation).where(
-        MembershipInvitation.account_id == account_id, MembershipInvitation.status == InvitationStatus.PENDING))
+    return await uow.session.scalar(
+        select(MembershipInvitation).where(
+            MembershipInvitation.account_id == account_id, MembershipInvitation.status == InvitationStatus.PENDING
+        )
+    )
 
 
 async def binding_of(uow: UnitOfWork, account_id: int) -> DingTalkBinding | None:
@@ -71,21 +77,39 @@ async def invite_member(
         return open_one
     now = uow.clock.now()
     invitation = MembershipInvitation(
-        account_id=account.id, role=role, institution_id=institution_id, title=title[:64],
-        status=InvitationStatus.PENDING, platform_state=PlatformState.QUEUED, invited_by=invited_by,
-        created_at=now, expires_at=now + policy.invitation_ttl, renews_id=renews.id if renews else None,
+        account_id=account.id,
+        role=role,
+        institution_id=institution_id,
+        title=title[:64],
+        status=InvitationStatus.PENDING,
+        platform_state=PlatformState.QUEUED,
+        invited_by=invited_by,
+        created_at=now,
+        expires_at=now + policy.invitation_ttl,
+        renews_id=renews.id if renews else None,
     )
     uow.session.add(invitation)
     await uow.session.flush()
     await uow.send(
-        CHANNEL, account.mobile,
+        CHANNEL,
+        account.mobile,
         {"invitation_id": invitation.id, "name": account.name, "mobile": account.mobile, "title": invitation.title},
-        platform_key=f"membership:{invitation.id}", source=f"membership_invitation:{invitation.id}",
+        platform_key=f"membership:{invitation.id}",
+        source=f"membership_invitation:{invitation.id}",
     )
-    uow.record("account", account.id, "dingtalk_invited", actor=actor, data={
-        "invitation_id": invitation.id, "role": role, "institution_id": institution_id,
-        "expires_at": invitation.expires_at.isoformat(), "renews": invitation.renews_id,
-    })
+    uow.record(
+        "account",
+        account.id,
+        "dingtalk_invited",
+        actor=actor,
+        data={
+            "invitation_id": invitation.id,
+            "role": role,
+            "institution_id": institution_id,
+            "expires_at": invitation.expires_at.isoformat(),
+            "renews": invitation.renews_id,
+        },
+    )
     return invitation
 
 
@@ -99,10 +123,15 @@ async def refuse_closed_invitation(uow: UnitOfWork, account: Account) -> None:
     organisation anyway (they may have accepted DingTalk's own invitation after ours closed)."""
     if account.status != AccountStatus.INVITED:
         return
-    latest = await uow.session.scalar(select(MembershipInvitation).where(
-        MembershipInvitation.account_id == account.id).order_by(MembershipInvitation.id.desc()).limit(1))
-    if latest is not None and (latest.status in (InvitationStatus.EXPIRED, InvitationStatus.REVOKED)
-                               or is_overdue(latest, uow)):
+    latest = await uow.session.scalar(
+        select(MembershipInvitation)
+        .where(MembershipInvitation.account_id == account.id)
+        .order_by(MembershipInvitation.id.desc())
+        .limit(1)
+    )
+    if latest is not None and (
+        latest.status in (InvitationStatus.EXPIRED, InvitationStatus.REVOKED) or is_overdue(latest, uow)
+    ):
         raise InvitationClosed()
 
 
@@ -113,8 +142,13 @@ def is_overdue(invitation: MembershipInvitation, uow: UnitOfWork) -> bool:
 async def mark_expired(uow: UnitOfWork, invitation: MembershipInvitation, actor: str) -> None:
     invitation.status = InvitationStatus.EXPIRED
     invitation.expired_at = uow.clock.now()
-    uow.record("account", invitation.account_id, "dingtalk_invitation_expired", actor=actor,
-               data={"invitation_id": invitation.id})
+    uow.record(
+        "account",
+        invitation.account_id,
+        "dingtalk_invitation_expired",
+        actor=actor,
+        data={"invitation_id": invitation.id},
+    )
 
 
 def revoke(invitation: MembershipInvitation, now: datetime, reason: str, revoked_by: int | None) -> None:
@@ -124,21 +158,36 @@ def revoke(invitation: MembershipInvitation, now: datetime, reason: str, revoked
     invitation.revoke_reason = reason
 
 
-async def revoke_pending_of(uow: UnitOfWork, account_id: int, institution_id: int, reason: str,
-                            actor: Actor) -> None:
+async def revoke_pending_of(uow: UnitOfWork, account_id: int, institution_id: int, reason: str, actor: Actor) -> None:
     """A departure closes the person's open invitations into that institution (the account is locked)."""
-    rows = await uow.session.scalars(select(MembershipInvitation).where(
-        MembershipInvitation.account_id == account_id, MembershipInvitation.institution_id == institution_id,
-        MembershipInvitation.status == InvitationStatus.PENDING).with_for_update())
+    rows = await uow.session.scalars(
+        select(MembershipInvitation)
+        .where(
+            MembershipInvitation.account_id == account_id,
+            MembershipInvitation.institution_id == institution_id,
+            MembershipInvitation.status == InvitationStatus.PENDING,
+        )
+        .with_for_update()
+    )
     for invitation in list(rows):
         revoke(invitation, uow.clock.now(), reason, actor.account_id)
-        uow.record("account", account_id, "dingtalk_invitation_revoked", actor=actor.label,
-                   data={"invitation_id": invitation.id, "reason": reason})
+        uow.record(
+            "account",
+            account_id,
+            "dingtalk_invitation_revoked",
+            actor=actor.label,
+            data={"invitation_id": invitation.id, "reason": reason},
+        )
 
 
 async def settle_acceptance(
-    uow: UnitOfWork, invitation: MembershipInvitation, account: Account, userid: str, policy: MembershipPolicy,
-    *, actor: str,
+    uow: UnitOfWork,
+    invitation: MembershipInvitation,
+    account: Account,
+    userid: str,
+    policy: MembershipPolicy,
+    *,
+    actor: str,
 ) -> bool:
     """The person is an active member of the organisation as `userid`: activate, bind, welcome — or, when
     the invitation is no longer open, tell them why. True when the account was activated now."""
@@ -161,8 +210,13 @@ async def settle_acceptance(
         # Another account holds this member: an admin must sort it out; nothing is activated.
         invitation.platform_state = PlatformState.FAILED
         invitation.platform_error = "该钉钉账号已绑定其他账号"
-        uow.record("account", account.id, "dingtalk_binding_conflict", actor=actor,
-                   data={"invitation_id": invitation.id, "userid": userid})
+        uow.record(
+            "account",
+            account.id,
+            "dingtalk_binding_conflict",
+            actor=actor,
+            data={"invitation_id": invitation.id, "userid": userid},
+        )
         return False
     now = uow.clock.now()
     binding = await binding_of(uow, account.id)
@@ -177,22 +231,37 @@ async def settle_acceptance(
     account.status = AccountStatus.ACTIVE
     account.updated_at = now
     await uow.session.flush()
-    uow.record("account", account.id, "dingtalk_joined", actor=actor,
-               data={"invitation_id": invitation.id, "userid": userid, "status": account.status})
+    uow.record(
+        "account",
+        account.id,
+        "dingtalk_joined",
+        actor=actor,
+        data={"invitation_id": invitation.id, "userid": userid, "status": account.status},
+    )
     view = WelcomeView(account.name, invitation.role, await _scope(uow, invitation), policy.workbench_link)
-    await uow.send("dingtalk.card", userid, {"template_id": WELCOME_CARD.id, "card_data": welcome_card(view)},
-                   platform_key=f"welcome:{invitation.id}", source=f"membership_invitation:{invitation.id}")
+    await uow.send(
+        "dingtalk.card",
+        userid,
+        {"template_id": WELCOME_CARD.id, "card_data": welcome_card(view)},
+        platform_key=f"welcome:{invitation.id}",
+        source=f"membership_invitation:{invitation.id}",
+    )
     await deliver_waiting_cards(uow, account.id, userid)  # reviews and dockings assigned before they joined
     return True
 
 
 async def _scope(uow: UnitOfWork, invitation: MembershipInvitation) -> str:
     if invitation.institution_id is not None:
-        return await uow.session.scalar(
-            select(Institution.name).where(Institution.id == invitation.institution_id)) or ""
+        return (
+            await uow.session.scalar(select(Institution.name).where(Institution.id == invitation.institution_id)) or ""
+        )
     return ""
 
 
 async def _tell(uow: UnitOfWork, invitation: MembershipInvitation, userid: str, msg: dict[str, object]) -> None:
-    await uow.send("dingtalk.work_notice", userid, {"msg": msg, "record": f"邀请 {invitation.id}"},
-                   source=f"membership_invitation:{invitation.id}")
+    await uow.send(
+        "dingtalk.work_notice",
+        userid,
+        {"msg": msg, "record": f"邀请 {invitation.id}"},
+        source=f"membership_invitation:{invitation.id}",
+    )

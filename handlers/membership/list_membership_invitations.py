@@ -58,21 +58,42 @@ async def list_membership_invitations(cmd: ListMembershipInvitations, uow: UnitO
         if status == InvitationStatus.PENDING:
             where += [MembershipInvitation.status == status, MembershipInvitation.expires_at > now]
         elif status == InvitationStatus.EXPIRED:
-            where.append((MembershipInvitation.status == status) | (
-                (MembershipInvitation.status == InvitationStatus.PENDING) & (MembershipInvitation.expires_at <= now)))
+            where.append(
+                (MembershipInvitation.status == status)
+                | ((MembershipInvitation.status == InvitationStatus.PENDING) & (MembershipInvitation.expires_at <= now))
+            )
         elif status is not None:
             where.append(MembershipInvitation.status == status)
         total = await uow.session.scalar(select(func.count()).select_from(MembershipInvitation).where(*where))
         rows = await uow.session.execute(
             select(MembershipInvitation, Account.name, Account.mobile)
             .join(Account, Account.id == MembershipInvitation.account_id)
-            .where(*where).order_by(MembershipInvitation.id.desc()).offset(req.offset).limit(req.page_size))
+            .where(*where)
+            .order_by(MembershipInvitation.id.desc())
+            .offset(req.offset)
+            .limit(req.page_size)
+        )
         items = tuple(_view(i, name, mobile, now) for i, name, mobile in rows)
     return Page(items, total or 0, req.page, req.page_size)
 
 
 def _view(i: MembershipInvitation, name: str, mobile: str, now: datetime) -> InvitationView:
     status = InvitationStatus.EXPIRED if i.status == InvitationStatus.PENDING and i.expires_at <= now else i.status
-    return InvitationView(i.id, i.account_id, name, mobile, i.role, i.title, i.institution_id, status,
-                          i.platform_state, i.platform_error, i.dingtalk_userid, i.created_at, i.expires_at,
-                          i.accepted_at, i.revoked_at, i.revoke_reason)
+    return InvitationView(
+        i.id,
+        i.account_id,
+        name,
+        mobile,
+        i.role,
+        i.title,
+        i.institution_id,
+        status,
+        i.platform_state,
+        i.platform_error,
+        i.dingtalk_userid,
+        i.created_at,
+        i.expires_at,
+        i.accepted_at,
+        i.revoked_at,
+        i.revoke_reason,
+    )

@@ -43,8 +43,13 @@ async def record_dingtalk_member(cmd: RecordDingTalkMember, uow: UnitOfWork, pol
         elif invitation.status == InvitationStatus.PENDING:
             invitation.platform_state = PlatformState.JOIN_REQUESTED
             invitation.platform_error = None
-            uow.record("account", account.id, "dingtalk_join_requested", actor=ACTOR,
-                       data={"invitation_id": invitation.id, "userid": cmd.userid})
+            uow.record(
+                "account",
+                account.id,
+                "dingtalk_join_requested",
+                actor=ACTOR,
+                data={"invitation_id": invitation.id, "userid": cmd.userid},
+            )
         await uow.commit()
         return activated
 
@@ -54,8 +59,9 @@ async def invitation_still_open(invitation_id: int, uow: UnitOfWork) -> bool:
     sends nobody a join invitation."""
     async with uow:
         invitation = await uow.session.get(MembershipInvitation, invitation_id)
-        return invitation is not None and invitation.status == InvitationStatus.PENDING and not is_overdue(
-            invitation, uow)
+        return (
+            invitation is not None and invitation.status == InvitationStatus.PENDING and not is_overdue(invitation, uow)
+        )
 
 
 async def record_invitation_refused(cmd: RecordInvitationRefused, uow: UnitOfWork) -> None:
@@ -67,8 +73,13 @@ async def record_invitation_refused(cmd: RecordInvitationRefused, uow: UnitOfWor
         await lock_account(uow, invitation.account_id)
         invitation.platform_state = PlatformState.FAILED
         invitation.platform_error = cmd.reason[:200]
-        uow.record("account", invitation.account_id, "dingtalk_invitation_refused", actor=ACTOR,
-                   data={"invitation_id": invitation.id, "reason": invitation.platform_error})
+        uow.record(
+            "account",
+            invitation.account_id,
+            "dingtalk_invitation_refused",
+            actor=ACTOR,
+            data={"invitation_id": invitation.id, "reason": invitation.platform_error},
+        )
         await uow.commit()
 
 

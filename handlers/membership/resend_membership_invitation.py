@@ -49,8 +49,17 @@ async def resend_membership_invitation(
             account.updated_at = uow.clock.now()
         elif old.status == InvitationStatus.ACCEPTED:
             raise Conflict("该邀请已被接受", code="invitation_accepted")
-        new = await invite_member(uow, account, Role(old.role), old.title, actor.label, invited_by=actor.account_id,
-                                  institution_id=old.institution_id, policy=policy, renews=old)
+        new = await invite_member(
+            uow,
+            account,
+            Role(old.role),
+            old.title,
+            actor.label,
+            invited_by=actor.account_id,
+            institution_id=old.institution_id,
+            policy=policy,
+            renews=old,
+        )
         await uow.commit()
         return InvitationResent(new.id if new is not None else None)
 

@@ -32,6 +32,11 @@ async def revoke_membership_invitation(cmd: RevokeMembershipInvitation, uow: Uni
         if invitation.status != InvitationStatus.PENDING:
             raise Conflict("只能撤销待接受的邀请", code="invitation_not_pending")
         revoke(invitation, uow.clock.now(), reason, actor.account_id)
-        uow.record("account", invitation.account_id, "dingtalk_invitation_revoked", actor=actor.label,
-                   data={"invitation_id": invitation.id, "reason": reason})
+        uow.record(
+            "account",
+            invitation.account_id,
+            "dingtalk_invitation_revoked",
+            actor=actor.label,
+            data={"invitation_id": invitation.id, "reason": reason},
+        )
         await uow.commit()

@@ -18,6 +18,9 @@ class AcknowledgeNotice:
 async def acknowledge_notice(cmd: AcknowledgeNotice, uow: UnitOfWork) -> None:
     """Runs inside the caller's open unit of work, which also records the press's dedupe key."""
     uow.record(
-        "notice", cmd.notice_id, "acknowledged", actor=cmd.user_id,
+        "notice",
+        cmd.notice_id,
+        "acknowledged",
+        actor=cmd.user_id,
         data={"out_track_id": cmd.out_track_id, "by": cmd.user_name},
     )

@@ -26,9 +26,11 @@ async def require_account_authority(
     if actor.has(Role.SYSTEM_ADMIN):
         return
     own = actor.institutions(Role.INSTITUTION_ADMIN)
-    grants = (await uow.session.execute(
-        select(AccountRole.role, AccountRole.institution_id).where(AccountRole.account_id == account_id)
-    )).all()
+    grants = (
+        await uow.session.execute(
+            select(AccountRole.role, AccountRole.institution_id).where(AccountRole.account_id == account_id)
+        )
+    ).all()
     if not own or not grants or any(role in SYSTEM_ADMIN_ONLY for role, _ in grants):
         raise Forbidden(refusal)
     if any(inst is not None and inst not in own for _, inst in grants):
@@ -37,8 +39,10 @@ async def require_account_authority(
         return
     if experts_too:
         maintained = await uow.session.scalar(
-            select(ExpertLink.id).join(Expert, Expert.id == ExpertLink.expert_id)
-            .where(Expert.account_id == account_id, ExpertLink.institution_id.in_(own)).limit(1)
+            select(ExpertLink.id)
+            .join(Expert, Expert.id == ExpertLink.expert_id)
+            .where(Expert.account_id == account_id, ExpertLink.institution_id.in_(own))
+            .limit(1)
         )
         if maintained is not None:
             return

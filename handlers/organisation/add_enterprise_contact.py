@@ -91,9 +91,13 @@ async def _contact_account(uow: UnitOfWork, name: str, phone: str, enterprise_id
     if not v.is_mobile(phone):
         return None
     account, _ = await find_or_create_account(uow, name, phone, actor)
-    held = await uow.session.scalar(select(AccountRole.id).where(
-        AccountRole.account_id == account.id, AccountRole.role == Role.ENTERPRISE_CONTACT,
-        AccountRole.scope_key == f"enterprise:{enterprise_id}"))
+    held = await uow.session.scalar(
+        select(AccountRole.id).where(
+            AccountRole.account_id == account.id,
+            AccountRole.role == Role.ENTERPRISE_CONTACT,
+            AccountRole.scope_key == f"enterprise:{enterprise_id}",
+        )
+    )
     if held is None:
         await grant_role(uow, account.id, Role.ENTERPRISE_CONTACT, actor, enterprise_id=enterprise_id)
     return account.id

@@ -81,7 +81,11 @@ async def add_expert(cmd: AddExpert, uow: UnitOfWork) -> ExpertAdded:
                 if linked is not None:
                     raise Conflict("该专家已由本机构维护", code="expert_exists")
             link = await link_expert(
-                uow, expert, institution_id=cmd.institution_id, added_by=actor.account_id, actor=actor.label,
+                uow,
+                expert,
+                institution_id=cmd.institution_id,
+                added_by=actor.account_id,
+                actor=actor.label,
                 new_account=created,
             )
             await uow.commit()

@@ -72,9 +72,16 @@ async def add_staff(cmd: AddStaff, uow: UnitOfWork, *, membership: MembershipPol
                 data={"account_id": account.id, "position": position, "centre_admin": cmd.centre_admin},
             )
             # Staff work in DingTalk: the platform's organisation must take them in (same transaction).
-            await invite_member(uow, account, Role.CENTRE_ADMIN if cmd.centre_admin else Role.STAFF, position,
-                                actor.label, invited_by=actor.account_id, institution_id=centre.institution_id,
-                                policy=membership)
+            await invite_member(
+                uow,
+                account,
+                Role.CENTRE_ADMIN if cmd.centre_admin else Role.STAFF,
+                position,
+                actor.label,
+                invited_by=actor.account_id,
+                institution_id=centre.institution_id,
+                policy=membership,
+            )
             await uow.commit()
         return StaffAdded(member.id, account.id, created)
 
@@ -84,8 +91,7 @@ async def add_staff(cmd: AddStaff, uow: UnitOfWork, *, membership: MembershipPol
 async def _membership(uow: UnitOfWork, account_id: int, centre: Centre, position: str) -> StaffMember:
     """A new membership, or the one a former staff member left behind: one row per person keeps their
     history (follow-ups, points) in one place when they come back, to this or another institution."""
-    member = await uow.session.scalar(
-        select(StaffMember).where(StaffMember.account_id == account_id).with_for_update())
+    member = await uow.session.scalar(select(StaffMember).where(StaffMember.account_id == account_id).with_for_update())
     if member is None:
         member = StaffMember(account_id=account_id, created_at=uow.clock.now())
         uow.session.add(member)

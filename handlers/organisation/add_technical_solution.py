@@ -19,6 +19,4 @@ class AddTechnicalSolution:
 
 async def add_technical_solution(cmd: AddTechnicalSolution, uow: UnitOfWork) -> int:
     """The new solution's id."""
-    return await add_work(
-        uow, cmd.actor_id, cmd.expert_id, ExpertTechnicalSolution, "技术方案", cmd.title, cmd.summary
-    )
+    return await add_work(uow, cmd.actor_id, cmd.expert_id, ExpertTechnicalSolution, "技术方案", cmd.title, cmd.summary)

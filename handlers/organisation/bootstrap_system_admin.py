@@ -38,8 +38,9 @@ async def bootstrap_system_admin(cmd: BootstrapSystemAdmin, uow: UnitOfWork) -> 
         account.status = AccountStatus.ACTIVE
         account.updated_at = uow.clock.now()
         await grant_role(uow, account.id, Role.SYSTEM_ADMIN, OPERATOR)
-        await store_password(uow, account.id, password, must_change=True, event=PasswordEvent.BOOTSTRAPPED,
-                             actor=OPERATOR)
+        await store_password(
+            uow, account.id, password, must_change=True, event=PasswordEvent.BOOTSTRAPPED, actor=OPERATOR
+        )
         uow.record("account", account.id, "bootstrapped_as_system_admin", actor=OPERATOR)
         await uow.commit()
         return account.id

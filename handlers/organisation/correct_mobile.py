@@ -39,10 +39,10 @@ async def correct_mobile(cmd: CorrectMobile, uow: UnitOfWork) -> None:
         async with uow:
             actor = await load_actor(uow, cmd.actor_id)
             # Authority first: an unknown id and someone else's account answer alike.
-            await require_account_authority(uow, actor, cmd.account_id, experts_too=True,
-                                            refusal="只能更正本机构技转人员或专家的手机号码")
-            account = await uow.session.scalar(
-                select(Account).where(Account.id == cmd.account_id).with_for_update())
+            await require_account_authority(
+                uow, actor, cmd.account_id, experts_too=True, refusal="只能更正本机构技转人员或专家的手机号码"
+            )
+            account = await uow.session.scalar(select(Account).where(Account.id == cmd.account_id).with_for_update())
             if account is None:
                 raise NotFound("未找到该账号")
             if account.mobile == number:

@@ -141,8 +141,16 @@ async def create_institution(
                 },
                 personal={"head": (f"institution:{institution.id}:head", head)} if head else None,
             )
-            await invite_member(uow, account, Role.INSTITUTION_ADMIN, "法人机构管理员", actor.label,
-                                invited_by=actor.account_id, institution_id=institution.id, policy=membership)
+            await invite_member(
+                uow,
+                account,
+                Role.INSTITUTION_ADMIN,
+                "法人机构管理员",
+                actor.label,
+                invited_by=actor.account_id,
+                institution_id=institution.id,
+                policy=membership,
+            )
             await uow.commit()
         return InstitutionCreated(institution.id, account.id, created)
 

@@ -58,8 +58,9 @@ async def create_official(
                 actor=actor.label,
                 data={"account_id": account.id, "region_code": region, "level": level},
             )
-            await invite_member(uow, account, Role.OFFICIAL, "科技管理人员", actor.label,
-                                invited_by=actor.account_id, policy=membership)
+            await invite_member(
+                uow, account, Role.OFFICIAL, "科技管理人员", actor.label, invited_by=actor.account_id, policy=membership
+            )
             await uow.commit()
         return OfficialCreated(official.id, account.id, level, created)
 

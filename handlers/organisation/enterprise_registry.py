@@ -76,8 +76,9 @@ def audit_data(details: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def record_verified(uow: UnitOfWork, enterprise_id: int, credit_code: str, provider: str, details: dict[str, Any],
-                    actor: str) -> None:
+def record_verified(
+    uow: UnitOfWork, enterprise_id: int, credit_code: str, provider: str, details: dict[str, Any], actor: str
+) -> None:
     """The audit entry of a registry confirming an enterprise; the legal representative kept erasable."""
     uow.record(
         "enterprise",

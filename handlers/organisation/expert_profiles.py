@@ -83,9 +83,7 @@ async def link_expert(
 ) -> ExpertLink:
     """One link per maintaining institution; follow-up records hang off it. The expert is invited to
     the official account here, once per person, whichever way they were added."""
-    link = ExpertLink(
-        expert_id=expert.id, institution_id=institution_id, added_by=added_by, created_at=uow.clock.now()
-    )
+    link = ExpertLink(expert_id=expert.id, institution_id=institution_id, added_by=added_by, created_at=uow.clock.now())
     uow.session.add(link)
     await uow.session.flush()
     await grant_role(uow, expert.account_id, Role.EXPERT, actor, institution_id=institution_id)

@@ -55,11 +55,13 @@ def region_named(text: str) -> str | None:
     if len(found) == 1:
         return found[0].code
     if not found:
-        raise InvalidInput(f"未找到地区「{text[:20]}」，请填写行政区划代码或完整名称，如：浙江省杭州市西湖区",
-                           code="invalid_region")
+        raise InvalidInput(
+            f"未找到地区「{text[:20]}」，请填写行政区划代码或完整名称，如：浙江省杭州市西湖区", code="invalid_region"
+        )
     raise InvalidInput(
         f"有{len(found)}个地区名为「{text[:20]}」，请填写完整名称（如：浙江省杭州市西湖区）或行政区划代码",
-        code="invalid_region")
+        code="invalid_region",
+    )
 
 
 @cache

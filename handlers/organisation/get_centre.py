@@ -40,7 +40,8 @@ async def get_centre(cmd: GetCentre, uow: UnitOfWork) -> CentreDetail:
             raise not_found(Listing.CENTRES)
         c, inst = row
         admins = await centre_admins(uow, [c.id])
-        staff = await uow.session.scalar(select(func.count()).where(
-            StaffMember.centre_id == c.id, StaffMember.left_at.is_(None)))
+        staff = await uow.session.scalar(
+            select(func.count()).where(StaffMember.centre_id == c.id, StaffMember.left_at.is_(None))
+        )
         view = CentreView(c.id, c.institution_id, inst, c.name, c.region_code, tuple(admins.get(c.id, ())))
         return CentreDetail(view, staff or 0)

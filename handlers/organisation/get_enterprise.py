@@ -65,6 +65,17 @@ async def get_enterprise(cmd: GetEnterprise, uow: UnitOfWork) -> EnterpriseDetai
             Role.INSTITUTION_ADMIN, Role.STAFF
         )
         return EnterpriseDetail(
-            e.id, e.name, e.credit_code, e.region_code, e.legal_representative, e.registered_capital_fen, e.address,
-            e.established_on, views, status, VERIFICATION_LABELS[status], e.verified_by, editable,
+            e.id,
+            e.name,
+            e.credit_code,
+            e.region_code,
+            e.legal_representative,
+            e.registered_capital_fen,
+            e.address,
+            e.established_on,
+            views,
+            status,
+            VERIFICATION_LABELS[status],
+            e.verified_by,
+            editable,
         )

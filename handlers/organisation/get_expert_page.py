@@ -90,11 +90,13 @@ async def get_expert_page(cmd: GetExpertPage, uow: UnitOfWork) -> ExpertPage:
             raise not_found(Listing.EXPERTS)
         expert, name, mobile = row
         results = await uow.session.scalars(
-            select(ExpertResearchResult).where(ExpertResearchResult.expert_id == expert.id)
+            select(ExpertResearchResult)
+            .where(ExpertResearchResult.expert_id == expert.id)
             .order_by(ExpertResearchResult.id)
         )
         solutions = await uow.session.scalars(
-            select(ExpertTechnicalSolution).where(ExpertTechnicalSolution.expert_id == expert.id)
+            select(ExpertTechnicalSolution)
+            .where(ExpertTechnicalSolution.expert_id == expert.id)
             .order_by(ExpertTechnicalSolution.id)
         )
         research = tuple(WorkView(w.id, w.title, w.summary, w.created_at) for w in results)
@@ -124,13 +126,27 @@ async def get_expert_page(cmd: GetExpertPage, uow: UnitOfWork) -> ExpertPage:
                 )
         link_views = tuple(
             LinkView(
-                link.id, link.institution_id, inst, link.created_at,
+                link.id,
+                link.institution_id,
+                inst,
+                link.created_at,
                 tuple(follow_ups[link.id]) if link.id in readable else None,
             )
             for link, inst in links
         )
         follow = await follow_state(uow.session, expert.account_id)
         return ExpertPage(
-            expert.id, expert.account_id, name, mobile, expert.title, expert.employer, expert.introduction,
-            research, technical, link_views, follow.status, follow.label, follow.since,
+            expert.id,
+            expert.account_id,
+            name,
+            mobile,
+            expert.title,
+            expert.employer,
+            expert.introduction,
+            research,
+            technical,
+            link_views,
+            follow.status,
+            follow.label,
+            follow.since,
         )

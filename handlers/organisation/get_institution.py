@@ -51,9 +51,22 @@ async def get_institution(cmd: GetInstitution, uow: UnitOfWork) -> InstitutionDe
             raise not_found(Listing.INSTITUTIONS)
         i, admin_name, admin_mobile = row
         centres = await uow.session.scalar(select(func.count()).where(Centre.institution_id == i.id))
-        staff = await uow.session.scalar(select(func.count()).where(
-            StaffMember.institution_id == i.id, StaffMember.left_at.is_(None)))
+        staff = await uow.session.scalar(
+            select(func.count()).where(StaffMember.institution_id == i.id, StaffMember.left_at.is_(None))
+        )
         return InstitutionDetail(
-            i.id, i.name, i.credit_code, i.type, tuple(i.service_types), i.min_fee_ratio_bp, i.introduction, i.head,
-            i.region_code, i.admin_account_id, admin_name, admin_mobile, centres or 0, staff or 0,
+            i.id,
+            i.name,
+            i.credit_code,
+            i.type,
+            tuple(i.service_types),
+            i.min_fee_ratio_bp,
+            i.introduction,
+            i.head,
+            i.region_code,
+            i.admin_account_id,
+            admin_name,
+            admin_mobile,
+            centres or 0,
+            staff or 0,
         )

@@ -53,7 +53,16 @@ async def list_experts(cmd: ListExperts, uow: UnitOfWork) -> Page[ExpertView]:
         found = rows.all()
         follows = await follow_states(uow.session, [e.account_id for e, _ in found])
         items = tuple(
-            ExpertView(e.id, e.account_id, name, e.title, e.employer, follows[e.account_id].status,
-                       follows[e.account_id].label, follows[e.account_id].since)
-            for e, name in found)
+            ExpertView(
+                e.id,
+                e.account_id,
+                name,
+                e.title,
+                e.employer,
+                follows[e.account_id].status,
+                follows[e.account_id].label,
+                follows[e.account_id].since,
+            )
+            for e, name in found
+        )
     return Page(items, total or 0, req.page, req.page_size)

@@ -91,8 +91,9 @@ async def grant_role(
 MOBILE_TAKEN = "该手机号码已被其他账号使用，请联系管理员"
 
 
-async def move_mobile(uow: UnitOfWork, account: Account, number: str, *, actor: str, action: str,
-                      reason: str = "") -> None:
+async def move_mobile(
+    uow: UnitOfWork, account: Account, number: str, *, actor: str, action: str, reason: str = ""
+) -> None:
     """Give the locked account its new number; another account holding it is a clash, not a merge."""
     taken = await uow.session.scalar(select(Account.id).where(Account.mobile == number, Account.id != account.id))
     if taken is not None:
@@ -100,5 +101,11 @@ async def move_mobile(uow: UnitOfWork, account: Account, number: str, *, actor: 
     account.mobile = number
     account.updated_at = uow.clock.now()
     await uow.session.flush()
-    uow.record("account", account.id, action, actor=actor, data={"reason": reason} if reason else None,
-               personal={"mobile": (subject_of(account.id), number)})
+    uow.record(
+        "account",
+        account.id,
+        action,
+        actor=actor,
+        data={"reason": reason} if reason else None,
+        personal={"mobile": (subject_of(account.id), number)},
+    )

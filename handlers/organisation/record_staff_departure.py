@@ -66,24 +66,44 @@ async def record_staff_departure(cmd: RecordStaffDeparture, uow: UnitOfWork) -> 
         member.left_at = now
         member.successor_account_id = successor
         # Their work roles in that institution end; being its expert is the person's own and stays.
-        await uow.session.execute(delete(AccountRole).where(
-            AccountRole.account_id == account.id, AccountRole.institution_id == member.institution_id,
-            AccountRole.role.in_(WORK_ROLES)))
+        await uow.session.execute(
+            delete(AccountRole).where(
+                AccountRole.account_id == account.id,
+                AccountRole.institution_id == member.institution_id,
+                AccountRole.role.in_(WORK_ROLES),
+            )
+        )
         await revoke_pending_of(uow, account.id, member.institution_id, "已离职", actor)
-        await hand_over(uow, held, successor, actor=actor.label, leaver=account.name,
-                        successor=await _name(uow, successor))
+        await hand_over(
+            uow, held, successor, actor=actor.label, leaver=account.name, successor=await _name(uow, successor)
+        )
         disabled = not await roles_of(uow, account.id)
         if disabled:
             account.status = AccountStatus.LEFT
             account.updated_at = now
         await revoke_sessions(uow, account.id)
-        uow.record("centre", member.centre_id, "staff_left", actor=actor.label, data={
-            "account_id": account.id, "staff_member_id": member.id, "successor_account_id": successor,
-            "reason": reason,
-        })
-        uow.record("account", account.id, "left_institution", actor=actor.label, data={
-            "institution_id": member.institution_id, "account_disabled": disabled,
-        })
+        uow.record(
+            "centre",
+            member.centre_id,
+            "staff_left",
+            actor=actor.label,
+            data={
+                "account_id": account.id,
+                "staff_member_id": member.id,
+                "successor_account_id": successor,
+                "reason": reason,
+            },
+        )
+        uow.record(
+            "account",
+            account.id,
+            "left_institution",
+            actor=actor.label,
+            data={
+                "institution_id": member.institution_id,
+                "account_disabled": disabled,
+            },
+        )
         await uow.commit()
     return StaffDeparted(account.id, successor, disabled)
 
@@ -99,10 +119,13 @@ async def _successor(uow: UnitOfWork, leaver: StaffMember, successor_id: int | N
     if successor_id is None:
         return None
     # Locked, so two colleagues leaving at once cannot each name the other.
-    successor = await uow.session.scalar(
-        select(StaffMember).where(StaffMember.id == successor_id).with_for_update())
-    if (successor is None or successor.id == leaver.id or successor.centre_id != leaver.centre_id
-            or successor.left_at is not None):
+    successor = await uow.session.scalar(select(StaffMember).where(StaffMember.id == successor_id).with_for_update())
+    if (
+        successor is None
+        or successor.id == leaver.id
+        or successor.centre_id != leaver.centre_id
+        or successor.left_at is not None
+    ):
         raise InvalidInput("接替人员须为本中心在职的其他技转人员", code="invalid_successor")
     return successor.account_id
 

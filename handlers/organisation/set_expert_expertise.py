@@ -48,7 +48,12 @@ async def set_expert_expertise(cmd: SetExpertExpertise, uow: UnitOfWork) -> Expe
         if not keepers & actor.institutions(Role.INSTITUTION_ADMIN, Role.STAFF):
             raise Forbidden("只有维护该专家的机构人员可以修改研究领域")
         expert.research_fields, expert.region_code, expert.updated_at = fields, region, uow.clock.now()
-        uow.record("expert", expert.id, "expertise_set", actor=actor.label,
-                   data={"research_fields": fields, "region_code": region})
+        uow.record(
+            "expert",
+            expert.id,
+            "expertise_set",
+            actor=actor.label,
+            data={"research_fields": fields, "region_code": region},
+        )
         await uow.commit()
     return ExpertExpertise(cmd.expert_id, fields, region)

@@ -81,8 +81,11 @@ def min_fee_ratio_bp(value: int | None, floor_bp: int) -> int:
         return floor_bp
     ratio = fee_ratio_bp(value)
     if ratio < floor_bp:
-        raise InvalidInput(f"最低中介服务费比例不能低于平台下限{floor_bp / 100:g}%", code="min_fee_ratio_below_floor",
-                           field="min_fee_ratio_bp")
+        raise InvalidInput(
+            f"最低中介服务费比例不能低于平台下限{floor_bp / 100:g}%",
+            code="min_fee_ratio_below_floor",
+            field="min_fee_ratio_bp",
+        )
     return ratio
 
 

@@ -41,8 +41,15 @@ async def derive_entry(session: AsyncSession, event: PointEvent, rules: RuleSet,
         if earned is not None:
             return None  # a repeat earns nothing
     return PointEntry(
-        event_id=event.id, rule_set_version=rules.version, points=points, reason=str(event.kind), once_key=once_key,
-        account_id=event.account_id, institution_id=event.institution_id, centre_id=event.centre_id, created_at=now,
+        event_id=event.id,
+        rule_set_version=rules.version,
+        points=points,
+        reason=str(event.kind),
+        once_key=once_key,
+        account_id=event.account_id,
+        institution_id=event.institution_id,
+        centre_id=event.centre_id,
+        created_at=now,
     )
 
 
@@ -72,9 +79,15 @@ async def _compensation(session: AsyncSession, event: PointEvent, rules: RuleSet
         return None
     # The credit is withdrawn from whoever received it, where they were then.
     return PointEntry(
-        event_id=event.id, rule_set_version=rules.version, points=-original.points, reason=COMPENSATION,
-        compensates_entry_id=original.id, account_id=original.account_id, institution_id=original.institution_id,
-        centre_id=original.centre_id, created_at=now,
+        event_id=event.id,
+        rule_set_version=rules.version,
+        points=-original.points,
+        reason=COMPENSATION,
+        compensates_entry_id=original.id,
+        account_id=original.account_id,
+        institution_id=original.institution_id,
+        centre_id=original.centre_id,
+        created_at=now,
     )
 
 

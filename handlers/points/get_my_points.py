@@ -63,9 +63,11 @@ async def get_my_points(cmd: GetMyPoints, uow: UnitOfWork) -> MyPoints:
         if not actor.has(Role.STAFF):
             raise Forbidden("只有技转人员有贡献积分")
         mine = PointEntry.account_id == cmd.actor_id
-        total, count = (await uow.session.execute(
-            select(func.coalesce(func.sum(PointEntry.points), 0), func.count()).select_from(PointEntry).where(mine)
-        )).one()
+        total, count = (
+            await uow.session.execute(
+                select(func.coalesce(func.sum(PointEntry.points), 0), func.count()).select_from(PointEntry).where(mine)
+            )
+        ).one()
         rows = await uow.session.execute(
             select(PointEntry, PointEvent)
             .join(PointEvent, PointEvent.id == PointEntry.event_id)
@@ -76,9 +78,18 @@ async def get_my_points(cmd: GetMyPoints, uow: UnitOfWork) -> MyPoints:
         )
         entries = tuple(
             PointEntryView(
-                entry.id, entry.points, entry.reason, _LABELS.get(entry.reason, entry.reason), entry.rule_set_version,
-                str(event.kind), event.demand_id, event.expert_id, event.push_id, entry.institution_id,
-                entry.centre_id, event.occurred_at,
+                entry.id,
+                entry.points,
+                entry.reason,
+                _LABELS.get(entry.reason, entry.reason),
+                entry.rule_set_version,
+                str(event.kind),
+                event.demand_id,
+                event.expert_id,
+                event.push_id,
+                entry.institution_id,
+                entry.centre_id,
+                event.occurred_at,
             )
             for entry, event in rows
         )

@@ -48,9 +48,11 @@ async def rebuild_points(
         events = entries = total = 0
         last_id = 0
         while True:
-            batch = (await session.scalars(
-                select(PointEvent).where(PointEvent.id > last_id).order_by(PointEvent.id).limit(_BATCH)
-            )).all()
+            batch = (
+                await session.scalars(
+                    select(PointEvent).where(PointEvent.id > last_id).order_by(PointEvent.id).limit(_BATCH)
+                )
+            ).all()
             if not batch:
                 break
             for event in batch:
@@ -63,7 +65,10 @@ async def rebuild_points(
                     total += entry.points
             last_id = batch[-1].id
         uow.record(
-            AUDIT_AGGREGATE, "ledger", "points.rebuilt", actor=cmd.actor,
+            AUDIT_AGGREGATE,
+            "ledger",
+            "points.rebuilt",
+            actor=cmd.actor,
             data={"rule_set_version": rules.version, "events": events, "entries": entries, "total_points": total},
         )
         await uow.commit()

@@ -28,8 +28,11 @@ from store.uow import UnitOfWork
 AUDIT_AGGREGATE = "points_account"
 # Built once: an approval on the card's ack path runs it.
 _STAFF = table_of(StaffMember)
-_MEMBER = select(_STAFF.c.institution_id, _STAFF.c.centre_id).where(
-    _STAFF.c.account_id == bindparam("account_id")).with_for_update()
+_MEMBER = (
+    select(_STAFF.c.institution_id, _STAFF.c.centre_id)
+    .where(_STAFF.c.account_id == bindparam("account_id"))
+    .with_for_update()
+)
 
 # What identifies a fact of each kind, and the fields it must carry.
 _SUBJECT = {
@@ -85,9 +88,16 @@ async def record_point_event(
         raise InvalidInput("只有技转人员可以获得贡献积分", code="not_staff")
     now = uow.clock.now()
     event = PointEvent(
-        kind=fact.kind, fact_key=fact.fact_key, demand_id=fact.demand_id, expert_id=fact.expert_id,
-        push_id=fact.push_id, project_id=fact.project_id, account_id=fact.account_id,
-        institution_id=member.institution_id, centre_id=member.centre_id, occurred_at=fact.occurred_at or now,
+        kind=fact.kind,
+        fact_key=fact.fact_key,
+        demand_id=fact.demand_id,
+        expert_id=fact.expert_id,
+        push_id=fact.push_id,
+        project_id=fact.project_id,
+        account_id=fact.account_id,
+        institution_id=member.institution_id,
+        centre_id=member.centre_id,
+        occurred_at=fact.occurred_at or now,
         recorded_at=now,
     )
     # Before any read of the ledger: this INSERT's hold on the event log is what a rebuild waits for.
@@ -100,9 +110,16 @@ async def record_point_event(
         entry = None  # a concurrent repeat of the same (demand, expert) earned it first
     points = entry.points if entry is not None else 0
     uow.record(
-        AUDIT_AGGREGATE, fact.account_id, f"points.{fact.kind}",
-        data={"fact_key": fact.fact_key, "event_id": event.id, "points": points, "rule_set_version": rules.version,
-              "credited_account_id": entry.account_id if entry is not None else None},
+        AUDIT_AGGREGATE,
+        fact.account_id,
+        f"points.{fact.kind}",
+        data={
+            "fact_key": fact.fact_key,
+            "event_id": event.id,
+            "points": points,
+            "rule_set_version": rules.version,
+            "credited_account_id": entry.account_id if entry is not None else None,
+        },
     )
     return PointsRecorded(event.id, points, rules.version)
 

@@ -36,8 +36,11 @@ async def require_project_writer(uow: UnitOfWork, actor: Actor, demand: Demand) 
 async def own_project_file(uow: UnitOfWork, file_id: int, actor: Actor, label: str) -> StoredFile:
     """A file stored for projects (type checked by content) by this actor; another person's upload is not found,
     so ids cannot be borrowed."""
-    found = await uow.session.scalar(select(StoredFile).where(
-        StoredFile.id == file_id, StoredFile.purpose == PROJECT_FILE_PURPOSE, StoredFile.uploaded_by == actor.label))
+    found = await uow.session.scalar(
+        select(StoredFile).where(
+            StoredFile.id == file_id, StoredFile.purpose == PROJECT_FILE_PURPOSE, StoredFile.uploaded_by == actor.label
+        )
+    )
     if found is None:
         raise NotFound(f"未找到{label}文件，请先上传", code="file_not_found")
     return found

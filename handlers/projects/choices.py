@@ -9,12 +9,30 @@ from __future__ import annotations
 
 from handlers.errors import InvalidInput
 
-CATEGORIES = {"development": "技术开发", "transfer": "技术转让", "licence": "技术许可", "service": "技术服务",
-              "consulting": "技术咨询", "other": "其他"}
-ENTITY_TYPES = {"university": "高校", "institute": "科研院所", "new_rnd": "新型研发机构", "enterprise": "企业",
-                "other": "其他"}
-COOPERATION_MODES = {"commissioned": "委托开发", "joint": "合作开发", "transfer": "成果转让",
-                     "licence": "许可实施", "equity": "作价入股", "joint_platform": "共建研发平台", "other": "其他"}
+CATEGORIES = {
+    "development": "技术开发",
+    "transfer": "技术转让",
+    "licence": "技术许可",
+    "service": "技术服务",
+    "consulting": "技术咨询",
+    "other": "其他",
+}
+ENTITY_TYPES = {
+    "university": "高校",
+    "institute": "科研院所",
+    "new_rnd": "新型研发机构",
+    "enterprise": "企业",
+    "other": "其他",
+}
+COOPERATION_MODES = {
+    "commissioned": "委托开发",
+    "joint": "合作开发",
+    "transfer": "成果转让",
+    "licence": "许可实施",
+    "equity": "作价入股",
+    "joint_platform": "共建研发平台",
+    "other": "其他",
+}
 
 BASIS_POINTS = 10_000
 FLAG_BELOW_AGREED = "below_agreed"

@@ -48,8 +48,13 @@ def clean(fields: ProjectFields, today: date) -> ProjectFields:
     if long := [m for m in members if len(m) > PERSON_MAX]:
         raise InvalidInput(f"项目组成员姓名不能超过{PERSON_MAX}个字：{long[0][:PERSON_MAX]}…", code="field_too_long")
     return ProjectFields(
-        name=name, category=category, amount_fen=amount, signed_on=fields.signed_on, leader=leader,
-        members=members, undertaking_unit=v.required_text(fields.undertaking_unit, "承担单位", UNIT_MAX),
+        name=name,
+        category=category,
+        amount_fen=amount,
+        signed_on=fields.signed_on,
+        leader=leader,
+        members=members,
+        undertaking_unit=v.required_text(fields.undertaking_unit, "承担单位", UNIT_MAX),
         entity_type=choice(fields.entity_type, ENTITY_TYPES, "主体类型", "invalid_entity_type"),
         cooperation_mode=choice(fields.cooperation_mode, COOPERATION_MODES, "合作方式", "invalid_cooperation_mode"),
         contract_file_id=fields.contract_file_id,

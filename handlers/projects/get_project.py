@@ -27,10 +27,13 @@ async def get_project(cmd: GetProject, uow: UnitOfWork) -> ProjectView:
         actor = await load_actor(uow, cmd.actor_id)
         require_projects(actor)
         await require_visible_demand(uow, actor, cmd.demand_id)
-        found = (await uow.session.execute(
-            select(ProjectRegistration, Demand.number, Demand.title)
-            .join(Demand, Demand.id == ProjectRegistration.demand_id)
-            .where(ProjectRegistration.demand_id == cmd.demand_id))).first()
+        found = (
+            await uow.session.execute(
+                select(ProjectRegistration, Demand.number, Demand.title)
+                .join(Demand, Demand.id == ProjectRegistration.demand_id)
+                .where(ProjectRegistration.demand_id == cmd.demand_id)
+            )
+        ).first()
         if found is None:
             raise NotFound("该需求尚未登记对接成功项目", code="project_not_found")
         project = found[0]

@@ -32,16 +32,30 @@ async def list_projects(cmd: ListProjects, uow: UnitOfWork) -> Page[ProjectView]
         where = await visible_demands(uow, actor)
         if cmd.flagged:
             where = where & ProjectRegistration.fee_flag.is_not(None)
-        joined = (select(ProjectRegistration, Demand.number, Demand.title)
-                  .join(Demand, Demand.id == ProjectRegistration.demand_id))
-        total = await uow.session.scalar(select(func.count()).select_from(ProjectRegistration)
-                                         .join(Demand, Demand.id == ProjectRegistration.demand_id).where(where))
-        rows = await uow.session.execute(joined.where(where).order_by(ProjectRegistration.registered_at.desc(),
-                                                                      ProjectRegistration.id.desc())
-                                         .offset(req.offset).limit(req.page_size))
+        joined = select(ProjectRegistration, Demand.number, Demand.title).join(
+            Demand, Demand.id == ProjectRegistration.demand_id
+        )
+        total = await uow.session.scalar(
+            select(func.count())
+            .select_from(ProjectRegistration)
+            .join(Demand, Demand.id == ProjectRegistration.demand_id)
+            .where(where)
+        )
+        rows = await uow.session.execute(
+            joined.where(where)
+            .order_by(ProjectRegistration.registered_at.desc(), ProjectRegistration.id.desc())
+            .offset(req.offset)
+            .limit(req.page_size)
+        )
         found = list(rows)
         files = await stored_files(uow, (i for p, _, _ in found for i in project_file_ids(p)))
-        items = tuple(view(p, number, title, {i: demand_file_link(p.demand_id, files[i])
-                                              for i in project_file_ids(p) if i in files})
-                      for p, number, title in found)
+        items = tuple(
+            view(
+                p,
+                number,
+                title,
+                {i: demand_file_link(p.demand_id, files[i]) for i in project_file_ids(p) if i in files},
+            )
+            for p, number, title in found
+        )
     return Page(items, total or 0, req.page, req.page_size)

@@ -51,14 +51,16 @@ class FeeProofRecorded:
     corrected: bool = False  # True: it replaced an earlier proof
 
 
-async def record_fee_proof(cmd: RecordFeeProof, uow: UnitOfWork,
-                           policy: DemandPolicy = DEFAULT_POLICY) -> FeeProofRecorded:
+async def record_fee_proof(
+    cmd: RecordFeeProof, uow: UnitOfWork, policy: DemandPolicy = DEFAULT_POLICY
+) -> FeeProofRecorded:
     async with uow:
         actor = await load_actor(uow, cmd.actor_id)
         demand = await locked(uow, cmd.demand_id)
         await require_project_writer(uow, actor, demand)
-        project = await uow.session.scalar(select(ProjectRegistration).where(
-            ProjectRegistration.demand_id == demand.id))
+        project = await uow.session.scalar(
+            select(ProjectRegistration).where(ProjectRegistration.demand_id == demand.id)
+        )
         if project is None:
             raise NotFound("该需求尚未登记对接成功项目", code="project_not_found")
         correction = cmd.correction.strip()
@@ -85,10 +87,24 @@ async def record_fee_proof(cmd: RecordFeeProof, uow: UnitOfWork,
             note += "，低于约定比例"
         if correction:
             note = f"更正兑付凭证（{correction}）：{note}"
-        await step(uow, demand, Step.RECORD_FEE_PROOF, demand.status, actor=actor.label, note=note,
-                   data={"project_id": project.id, "paid_fen": paid, "paid_on": cmd.paid_on.isoformat(),
-                         "expected_fee_fen": project.expected_fee_fen, "fee_flag": flag,
-                         "proof_sha256": proof.sha256, "correction": correction or None, "replaced": replaced})
+        await step(
+            uow,
+            demand,
+            Step.RECORD_FEE_PROOF,
+            demand.status,
+            actor=actor.label,
+            note=note,
+            data={
+                "project_id": project.id,
+                "paid_fen": paid,
+                "paid_on": cmd.paid_on.isoformat(),
+                "expected_fee_fen": project.expected_fee_fen,
+                "fee_flag": flag,
+                "proof_sha256": proof.sha256,
+                "correction": correction or None,
+                "replaced": replaced,
+            },
+        )
         if flag is not None:
             await _tell_admins(uow, demand, project, policy)
         await uow.commit()
@@ -97,27 +113,51 @@ async def record_fee_proof(cmd: RecordFeeProof, uow: UnitOfWork,
 
 def _recorded(project: ProjectRegistration) -> dict[str, object]:
     """What a correction replaces, kept in the timeline step's audit data."""
-    return {"file_id": project.fee_proof_file_id, "paid_fen": project.fee_paid_fen,
-            "paid_on": project.fee_paid_on.isoformat() if project.fee_paid_on else None,
-            "fee_flag": project.fee_flag, "by": project.fee_proof_by,
-            "at": project.fee_proof_at.isoformat() if project.fee_proof_at else None}
+    return {
+        "file_id": project.fee_proof_file_id,
+        "paid_fen": project.fee_paid_fen,
+        "paid_on": project.fee_paid_on.isoformat() if project.fee_paid_on else None,
+        "fee_flag": project.fee_flag,
+        "by": project.fee_proof_by,
+        "at": project.fee_proof_at.isoformat() if project.fee_proof_at else None,
+    }
 
 
 async def _tell_admins(uow: UnitOfWork, demand: Demand, project: ProjectRegistration, policy: DemandPolicy) -> None:
-    view = LowFee(project.name, demand.number, demand.title, await name_of(uow, project.credited_account_id),
-                  project.expected_fee_fen, project.fee_paid_fen or 0, project.fee_ratio_bp, policy.link(demand.id))
+    view = LowFee(
+        project.name,
+        demand.number,
+        demand.title,
+        await name_of(uow, project.credited_account_id),
+        project.expected_fee_fen,
+        project.fee_paid_fen or 0,
+        project.fee_ratio_bp,
+        policy.link(demand.id),
+    )
     for userid in await _institution_admins(uow, demand.institution_id):
-        await uow.send("dingtalk.work_notice", userid, {"msg": low_fee_card(view),
-                                                        "record": f"项目 {project.id} 中介费偏低"},
-                       source=f"demand:{demand.id}")
+        await uow.send(
+            "dingtalk.work_notice",
+            userid,
+            {"msg": low_fee_card(view), "record": f"项目 {project.id} 中介费偏低"},
+            source=f"demand:{demand.id}",
+        )
 
 
 async def _institution_admins(uow: UnitOfWork, institution_id: int | None) -> list[str]:
     """DingTalk userids of the institution's active admins; the flag waits in the flagged list for the others."""
     if institution_id is None:
         return []
-    return sorted(set(await uow.session.scalars(
-        select(DingTalkBinding.userid).join(AccountRole, AccountRole.account_id == DingTalkBinding.account_id)
-        .join(Account, Account.id == AccountRole.account_id)
-        .where(AccountRole.role == Role.INSTITUTION_ADMIN, AccountRole.institution_id == institution_id,
-               Account.status.not_in(list(CLOSED_STATUSES))))))
+    return sorted(
+        set(
+            await uow.session.scalars(
+                select(DingTalkBinding.userid)
+                .join(AccountRole, AccountRole.account_id == DingTalkBinding.account_id)
+                .join(Account, Account.id == AccountRole.account_id)
+                .where(
+                    AccountRole.role == Role.INSTITUTION_ADMIN,
+                    AccountRole.institution_id == institution_id,
+                    Account.status.not_in(list(CLOSED_STATUSES)),
+                )
+            )
+        )
+    )

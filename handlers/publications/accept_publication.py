@@ -41,8 +41,9 @@ class PublicationAccepted:
     letter_sha256: str
 
 
-async def accept_publication(cmd: AcceptPublication, uow: UnitOfWork,
-                             policy: DemandPolicy = DEFAULT_POLICY) -> PublicationAccepted:
+async def accept_publication(
+    cmd: AcceptPublication, uow: UnitOfWork, policy: DemandPolicy = DEFAULT_POLICY
+) -> PublicationAccepted:
     async with uow:
         actor = await load_actor(uow, cmd.actor_id)
         publication, institution_id = await load_offer(uow, actor, cmd.publication_id)
@@ -56,11 +57,17 @@ async def accept_publication(cmd: AcceptPublication, uow: UnitOfWork,
         next_status(Step.ACCEPT_PUBLICATION, demand.status)
         now = uow.clock.now()
         won = await uow.session.execute(
-            update(DemandPublication).where(DemandPublication.id == publication.id,
-                                            DemandPublication.status == PublicationStatus.OPEN)
-            .values(status=PublicationStatus.ACCEPTED, accepted_institution_id=institution_id,
-                    accepted_by=actor.account_id, accepted_at=now, letter_sha256=letter.sha256,
-                    previous_staff_account_id=demand.staff_account_id))
+            update(DemandPublication)
+            .where(DemandPublication.id == publication.id, DemandPublication.status == PublicationStatus.OPEN)
+            .values(
+                status=PublicationStatus.ACCEPTED,
+                accepted_institution_id=institution_id,
+                accepted_by=actor.account_id,
+                accepted_at=now,
+                letter_sha256=letter.sha256,
+                previous_staff_account_id=demand.staff_account_id,
+            )
+        )
         if won.rowcount != 1:  # type: ignore[attr-defined]
             await uow.session.refresh(publication)
             await require_open(uow, publication)
@@ -71,15 +78,34 @@ async def accept_publication(cmd: AcceptPublication, uow: UnitOfWork,
         staff_name = await name_of(uow, staff_account_id)
         demand.staff_account_id = staff_account_id
         demand.updated_at = now
-        evidence = {"publication_id": publication.id, "letter_version": letter.version,
-                    "letter_sha256": letter.sha256, "signer_account_id": actor.account_id,
-                    "signed_at": now.isoformat(), "accepted_institution_id": institution_id,
-                    "from_staff_account_id": previous, "to_staff_account_id": staff_account_id}
-        await step(uow, demand, Step.ACCEPT_PUBLICATION, demand.status, actor=actor.label,
-                   note=f"{acceptor}受理，对接人员：{staff_name}", data=evidence)
+        evidence = {
+            "publication_id": publication.id,
+            "letter_version": letter.version,
+            "letter_sha256": letter.sha256,
+            "signer_account_id": actor.account_id,
+            "signed_at": now.isoformat(),
+            "accepted_institution_id": institution_id,
+            "from_staff_account_id": previous,
+            "to_staff_account_id": staff_account_id,
+        }
+        await step(
+            uow,
+            demand,
+            Step.ACCEPT_PUBLICATION,
+            demand.status,
+            actor=actor.label,
+            note=f"{acceptor}受理，对接人员：{staff_name}",
+            data=evidence,
+        )
         # The signed letter itself: the signer's name enters the chain as a digest only (erasable).
-        uow.record("demand_publication", publication.id, "accept", actor=actor.label, data=evidence,
-                   personal={"signer_name": (actor.label, signer)})
+        uow.record(
+            "demand_publication",
+            publication.id,
+            "accept",
+            actor=actor.label,
+            data=evidence,
+            personal={"signer_name": (actor.label, signer)},
+        )
         await restart_silence(uow, demand.id, now)
         await _notify(uow, demand, publication, previous, staff_account_id, acceptor, staff_name, policy)
         await uow.commit()
@@ -88,29 +114,51 @@ async def accept_publication(cmd: AcceptPublication, uow: UnitOfWork,
 
 async def _docking_staff(uow: UnitOfWork, staff_member_id: int, institution_id: int) -> int:
     account_id = await uow.session.scalar(
-        select(StaffMember.account_id).join(Account, Account.id == StaffMember.account_id).where(
-            StaffMember.id == staff_member_id, StaffMember.institution_id == institution_id,
-            StaffMember.left_at.is_(None), Account.status.not_in(list(CLOSED_STATUSES))))
+        select(StaffMember.account_id)
+        .join(Account, Account.id == StaffMember.account_id)
+        .where(
+            StaffMember.id == staff_member_id,
+            StaffMember.institution_id == institution_id,
+            StaffMember.left_at.is_(None),
+            Account.status.not_in(list(CLOSED_STATUSES)),
+        )
+    )
     if account_id is None:
         raise NotFound("未找到该技转人员", code="staff_not_found")
     return account_id
 
 
-async def _notify(uow: UnitOfWork, demand: Demand, publication: DemandPublication, previous: int | None,
-                  staff_account_id: int, acceptor: str, staff_name: str, policy: DemandPolicy) -> None:
+async def _notify(
+    uow: UnitOfWork,
+    demand: Demand,
+    publication: DemandPublication,
+    previous: int | None,
+    staff_account_id: int,
+    acceptor: str,
+    staff_name: str,
+    policy: DemandPolicy,
+) -> None:
     link = policy.link(demand.id)
     more = f"\n详情：{link}" if link else ""
-    publisher_admin = await uow.session.scalar(select(Institution.admin_account_id).where(
-        Institution.id == publication.publisher_institution_id))
+    publisher_admin = await uow.session.scalar(
+        select(Institution.admin_account_id).where(Institution.id == publication.publisher_institution_id)
+    )
     told = f"您公开的需求「{demand.title}」已由「{acceptor}」受理，对接人员为{staff_name}。您仍可查看需求进展。{more}"
     for account_id in dict.fromkeys(a for a in (publisher_admin, previous) if a is not None):
         await _notice(uow, demand, account_id, told)
-    await _notice(uow, demand, staff_account_id,
-                  f"您已被指定为需求「{demand.title}」的对接人员（本机构受理的公开需求），请及时跟进并记录。{more}")
+    await _notice(
+        uow,
+        demand,
+        staff_account_id,
+        f"您已被指定为需求「{demand.title}」的对接人员（本机构受理的公开需求），请及时跟进并记录。{more}",
+    )
 
 
 async def _notice(uow: UnitOfWork, demand: Demand, account_id: int, text: str) -> None:
     if (userid := await userid_of(uow, account_id)) is not None:
-        await uow.send("dingtalk.work_notice", userid, {"msg": {"msgtype": "text", "text": {"content": text}},
-                                                        "record": f"需求 {demand.number} 公开受理"},
-                       source=f"demand:{demand.id}")
+        await uow.send(
+            "dingtalk.work_notice",
+            userid,
+            {"msg": {"msgtype": "text", "text": {"content": text}}, "record": f"需求 {demand.number} 公开受理"},
+            source=f"demand:{demand.id}",
+        )

@@ -31,18 +31,26 @@ def admin_institutions(actor: Actor) -> set[int]:
 
 def offered_to(institution_id: int) -> ColumnElement[bool]:
     """Publications (any status) that were offered to the institution."""
-    return and_(DemandPublication.publisher_institution_id != institution_id, or_(
-        DemandPublication.audience == PublicationAudience.ALL,
-        exists().where(DemandPublicationTarget.publication_id == DemandPublication.id,
-                       DemandPublicationTarget.institution_id == institution_id)))
+    return and_(
+        DemandPublication.publisher_institution_id != institution_id,
+        or_(
+            DemandPublication.audience == PublicationAudience.ALL,
+            exists().where(
+                DemandPublicationTarget.publication_id == DemandPublication.id,
+                DemandPublicationTarget.institution_id == institution_id,
+            ),
+        ),
+    )
 
 
 async def load_offer(uow: UnitOfWork, actor: Actor, publication_id: int) -> tuple[DemandPublication, int]:
     """The publication and the actor's institution it was offered to; 404 when it never was."""
     for institution_id in sorted(admin_institutions(actor)):
         publication = await uow.session.scalar(
-            select(DemandPublication).where(DemandPublication.id == publication_id, offered_to(institution_id))
-            .execution_options(populate_existing=True))
+            select(DemandPublication)
+            .where(DemandPublication.id == publication_id, offered_to(institution_id))
+            .execution_options(populate_existing=True)
+        )
         if publication is not None:
             return publication, institution_id
     raise NotFound("未找到该公开需求")
@@ -63,19 +71,31 @@ async def require_open(uow: UnitOfWork, publication: DemandPublication) -> None:
 
 
 async def letter_for(uow: UnitOfWork, publication: DemandPublication, acceptor_id: int) -> Letter:
-    found = (await uow.session.execute(select(Demand.title, Demand.number)
-                                       .where(Demand.id == publication.demand_id))).one()
+    found = (
+        await uow.session.execute(select(Demand.title, Demand.number).where(Demand.id == publication.demand_id))
+    ).one()
     publisher = await institution_name(uow, publication.publisher_institution_id)
-    return render(publication.letter_version, publisher=publisher,
-                  acceptor=await institution_name(uow, acceptor_id), title=found.title, demand_id=publication.demand_id,
-                  number=found.number, fee_ratio_bp=publication.fee_ratio_bp)
+    return render(
+        publication.letter_version,
+        publisher=publisher,
+        acceptor=await institution_name(uow, acceptor_id),
+        title=found.title,
+        demand_id=publication.demand_id,
+        number=found.number,
+        fee_ratio_bp=publication.fee_ratio_bp,
+    )
 
 
 async def end_open_offer(uow: UnitOfWork, demand_id: int, now: datetime) -> bool:
     """The demand's open publication ends as withdrawn: the publisher withdraws it, or the demand is closed or
     completed while still offered (so the publisher's list does not keep showing it as open). One conditional
     update: False when there was none open, e.g. an institution accepted it meanwhile (it stays accepted)."""
-    ended = await uow.session.execute(update(DemandPublication).where(
-        DemandPublication.demand_id == demand_id, DemandPublication.status == PublicationStatus.OPEN,
-    ).values(status=PublicationStatus.WITHDRAWN, withdrawn_at=now))
+    ended = await uow.session.execute(
+        update(DemandPublication)
+        .where(
+            DemandPublication.demand_id == demand_id,
+            DemandPublication.status == PublicationStatus.OPEN,
+        )
+        .values(status=PublicationStatus.WITHDRAWN, withdrawn_at=now)
+    )
     return bool(getattr(ended, "rowcount", 0))

@@ -49,8 +49,15 @@ def percent(bp: int) -> str:
     return f"{whole}.{rest:02d}".rstrip("0").rstrip(".") + "%"
 
 
-def render(version: str, *, publisher: str, acceptor: str, title: str, demand_id: int, number: str,
-           fee_ratio_bp: int) -> Letter:
-    text = TEMPLATES[version].format(publisher=publisher, acceptor=acceptor, title=title, demand_id=demand_id,
-                                     number=number, fee_ratio=percent(fee_ratio_bp))
+def render(
+    version: str, *, publisher: str, acceptor: str, title: str, demand_id: int, number: str, fee_ratio_bp: int
+) -> Letter:
+    text = TEMPLATES[version].format(
+        publisher=publisher,
+        acceptor=acceptor,
+        title=title,
+        demand_id=demand_id,
+        number=number,
+        fee_ratio=percent(fee_ratio_bp),
+    )
     return Letter(version, text, hashlib.sha256(text.encode()).hexdigest())

@@ -74,18 +74,34 @@ async def publish_demand(cmd: PublishDemand, uow: UnitOfWork, policy: DemandPoli
         now = uow.clock.now()
         assert demand.institution_id is not None  # a docking demand belongs to an institution
         publication = DemandPublication(
-            demand_id=demand.id, publisher_institution_id=demand.institution_id, audience=audience,
-            fee_ratio_bp=cmd.fee_ratio_bp, status=PublicationStatus.OPEN, letter_version=CURRENT_VERSION,
-            published_by=actor.account_id, published_at=now)
+            demand_id=demand.id,
+            publisher_institution_id=demand.institution_id,
+            audience=audience,
+            fee_ratio_bp=cmd.fee_ratio_bp,
+            status=PublicationStatus.OPEN,
+            letter_version=CURRENT_VERSION,
+            published_by=actor.account_id,
+            published_at=now,
+        )
         uow.session.add(publication)
         await uow.session.flush()
-        uow.session.add_all([DemandPublicationTarget(publication_id=publication.id, institution_id=i)
-                             for i in targets])
+        uow.session.add_all([DemandPublicationTarget(publication_id=publication.id, institution_id=i) for i in targets])
         demand.updated_at = now
         scope = "全公开" if audience == PublicationAudience.ALL else f"指定{len(targets)}家机构"
-        await step(uow, demand, Step.PUBLISH, before, actor=actor.label,
-                   note=f"{scope}，中介服务费比例{percent(cmd.fee_ratio_bp)}",
-                   data={"publication_id": publication.id, "audience": audience, "fee_ratio_bp": cmd.fee_ratio_bp,
-                         "institution_ids": list(targets), "letter_version": CURRENT_VERSION})
+        await step(
+            uow,
+            demand,
+            Step.PUBLISH,
+            before,
+            actor=actor.label,
+            note=f"{scope}，中介服务费比例{percent(cmd.fee_ratio_bp)}",
+            data={
+                "publication_id": publication.id,
+                "audience": audience,
+                "fee_ratio_bp": cmd.fee_ratio_bp,
+                "institution_ids": list(targets),
+                "letter_version": CURRENT_VERSION,
+            },
+        )
         await uow.commit()
         return DemandPublished(publication.id, demand.id)

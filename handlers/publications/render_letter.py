@@ -34,7 +34,9 @@ async def render_commitment_letter(cmd: RenderCommitmentLetter, uow: UnitOfWork)
         publication, institution_id = await load_offer(uow, actor, cmd.publication_id)
         await require_open(uow, publication)
         # A demand closed or completed meanwhile can no longer be accepted.
-        next_status(Step.ACCEPT_PUBLICATION, await uow.session.scalar(
-            select(Demand.status).where(Demand.id == publication.demand_id)))
+        next_status(
+            Step.ACCEPT_PUBLICATION,
+            await uow.session.scalar(select(Demand.status).where(Demand.id == publication.demand_id)),
+        )
         letter = await letter_for(uow, publication, institution_id)
         return CommitmentLetter(publication.id, letter.version, letter.text, letter.sha256)

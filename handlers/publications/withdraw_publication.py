@@ -34,8 +34,10 @@ async def withdraw_publication(cmd: WithdrawPublication, uow: UnitOfWork) -> Pub
         actor = await load_actor(uow, cmd.actor_id)
         demand = await publishers_demand(uow, actor, cmd.demand_id, "只有公开需求的机构管理员可以撤回公开")
         publication = await uow.session.scalar(
-            select(DemandPublication).where(DemandPublication.demand_id == demand.id,
-                                            DemandPublication.status != PublicationStatus.WITHDRAWN))
+            select(DemandPublication).where(
+                DemandPublication.demand_id == demand.id, DemandPublication.status != PublicationStatus.WITHDRAWN
+            )
+        )
         if publication is None:
             raise Conflict("该需求当前未公开", code="not_published")
         await require_open(uow, publication)

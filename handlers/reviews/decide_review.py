@@ -32,19 +32,34 @@ class Decision(StrEnum):
     RETURN = "return"
 
 
-_FINAL = {Decision.APPROVE: ReviewStatus.APPROVED, Decision.REJECT: ReviewStatus.REJECTED,
-          Decision.RETURN: ReviewStatus.RETURNED}
+_FINAL = {
+    Decision.APPROVE: ReviewStatus.APPROVED,
+    Decision.REJECT: ReviewStatus.REJECTED,
+    Decision.RETURN: ReviewStatus.RETURNED,
+}
 
 
 _REVIEWS = table_of(Review)
-_WON = (_REVIEWS.c.id == bindparam("review_id"), _REVIEWS.c.status == ReviewStatus.PENDING,
-        _REVIEWS.c.stage == bindparam("at_stage"))
+_WON = (
+    _REVIEWS.c.id == bindparam("review_id"),
+    _REVIEWS.c.status == ReviewStatus.PENDING,
+    _REVIEWS.c.stage == bindparam("at_stage"),
+)
 # Core, built once (a card press runs one on its ack path): which press wins is decided here.
 _ADVANCE = update(_REVIEWS).where(*_WON).values(stage=bindparam("new_stage"))
-_DECIDE = update(_REVIEWS).where(*_WON).values(
-    status=bindparam("new_status"), decided_by=bindparam("new_decided_by"),
-    decided_by_name=bindparam("new_decided_by_name"), reason=bindparam("new_reason"),
-    decided_at=bindparam("new_decided_at"), clock_since=None, due_on=None)
+_DECIDE = (
+    update(_REVIEWS)
+    .where(*_WON)
+    .values(
+        status=bindparam("new_status"),
+        decided_by=bindparam("new_decided_by"),
+        decided_by_name=bindparam("new_decided_by_name"),
+        reason=bindparam("new_reason"),
+        decided_at=bindparam("new_decided_at"),
+        clock_since=None,
+        due_on=None,
+    )
+)
 # A final decision stops the stage's clock in the same UPDATE (close_stage records the event).
 _CLOCK_STOPPED = {"clock_since": None, "due_on": None}
 
@@ -52,25 +67,37 @@ _CLOCK_STOPPED = {"clock_since": None, "due_on": None}
 def _load_statement(by: Literal["account", "userid", "nobody"]) -> Select[Any]:
     """The review, the presser as a reviewer of the stage (by account id, by DingTalk userid, or nobody)
     with their name, and the submitter's DingTalk userid, in one query."""
-    decider = select(ReviewTask.reviewer_account_id.label("account_id"), Account.name.label("name")).join(
-        Account, Account.id == ReviewTask.reviewer_account_id).where(
-        ReviewTask.review_id == bindparam("review_id"), ReviewTask.stage == bindparam("stage"))
+    decider = (
+        select(ReviewTask.reviewer_account_id.label("account_id"), Account.name.label("name"))
+        .join(Account, Account.id == ReviewTask.reviewer_account_id)
+        .where(ReviewTask.review_id == bindparam("review_id"), ReviewTask.stage == bindparam("stage"))
+    )
     if by == "account":
         decider = decider.where(ReviewTask.reviewer_account_id == bindparam("account_id"))
     elif by == "userid":
         decider = decider.join(DingTalkBinding, DingTalkBinding.account_id == ReviewTask.reviewer_account_id).where(
-            DingTalkBinding.userid == bindparam("userid"))
+            DingTalkBinding.userid == bindparam("userid")
+        )
     else:
         decider = decider.where(false())
     found = decider.limit(1).subquery()
-    submitter = select(DingTalkBinding.userid).where(
-        DingTalkBinding.account_id == Review.submitter_account_id).scalar_subquery()
-    return select(Review, found.c.account_id, found.c.name, submitter).outerjoin(found, true()).where(
-        Review.id == bindparam("review_id"))
+    submitter = (
+        select(DingTalkBinding.userid)
+        .where(DingTalkBinding.account_id == Review.submitter_account_id)
+        .scalar_subquery()
+    )
+    return (
+        select(Review, found.c.account_id, found.c.name, submitter)
+        .outerjoin(found, true())
+        .where(Review.id == bindparam("review_id"))
+    )
 
 
 _LOAD_BY_ACCOUNT, _LOAD_BY_USERID, _LOAD_NOBODY = (
-    _load_statement("account"), _load_statement("userid"), _load_statement("nobody"))
+    _load_statement("account"),
+    _load_statement("userid"),
+    _load_statement("nobody"),
+)
 
 
 @dataclass(frozen=True)
@@ -91,7 +118,10 @@ class ReviewDecided:
 
 
 async def decide_review(
-    cmd: DecideReview, uow: UnitOfWork, *, chains: Mapping[str, Chain] = CHAINS,
+    cmd: DecideReview,
+    uow: UnitOfWork,
+    *,
+    chains: Mapping[str, Chain] = CHAINS,
     subjects: Mapping[str, SubjectHooks] | None = None,
 ) -> ReviewDecided:
     """Runs inside the caller's unit of work (the card router's, with its press key); the caller commits."""
@@ -112,19 +142,34 @@ async def decide_review(
     chain = chains[review.chain]
     advance = cmd.decision == Decision.APPROVE and not chain.is_last(cmd.stage)
     now = uow.clock.now()
-    values: dict[str, object] = {"stage": cmd.stage + 1} if advance else {
-        "status": _FINAL[cmd.decision], "decided_by": by.account_id, "decided_by_name": by.name,
-        "reason": reason or None, "decided_at": now}
-    result = await uow.session.execute(_ADVANCE if advance else _DECIDE, {
-        "review_id": review.id, "at_stage": cmd.stage, **{f"new_{column}": value for column, value in values.items()}})
+    values: dict[str, object] = (
+        {"stage": cmd.stage + 1}
+        if advance
+        else {
+            "status": _FINAL[cmd.decision],
+            "decided_by": by.account_id,
+            "decided_by_name": by.name,
+            "reason": reason or None,
+            "decided_at": now,
+        }
+    )
+    result = await uow.session.execute(
+        _ADVANCE if advance else _DECIDE,
+        {"review_id": review.id, "at_stage": cmd.stage, **{f"new_{column}": value for column, value in values.items()}},
+    )
     if not isinstance(result, CursorResult) or result.rowcount != 1:
         return await _already(uow, review, cmd.stage)
     # The row now holds what was just written: no need to read it back.
     for column, value in (values if advance else {**values, **_CLOCK_STOPPED}).items():
         set_committed_value(review, column, value)
     outcome = "advanced" if advance else str(_FINAL[cmd.decision])
-    uow.record("review", review.id, f"stage_{cmd.decision}d" if advance else outcome, actor=by.label,
-               data={"stage": cmd.stage, "by": by.name, "reason": reason or None})
+    uow.record(
+        "review",
+        review.id,
+        f"stage_{cmd.decision}d" if advance else outcome,
+        actor=by.label,
+        data={"stage": cmd.stage, "by": by.name, "reason": reason or None},
+    )
     await close_stage(uow, review, cmd.stage, str(_FINAL[cmd.decision]), by.name, reason or None)
     if advance:
         await open_stage(uow, chain, review)
@@ -163,14 +208,18 @@ async def _load(uow: UnitOfWork, cmd: DecideReview) -> tuple[Review, Decider | N
 async def _already(uow: UnitOfWork, review: Review, stage: int) -> ReviewDecided:
     """The stage was decided before: its cards carry the note of who decided it."""
     await uow.session.refresh(review)
-    note = await uow.session.scalar(select(ReviewTask.note).where(
-        ReviewTask.review_id == review.id, ReviewTask.stage == stage, ReviewTask.note.is_not(None)).limit(1))
+    note = await uow.session.scalar(
+        select(ReviewTask.note)
+        .where(ReviewTask.review_id == review.id, ReviewTask.stage == stage, ReviewTask.note.is_not(None))
+        .limit(1)
+    )
     outcome = "approved" if review.status == ReviewStatus.PENDING else str(review.status)
     return ReviewDecided(False, outcome, note or "")
 
 
-async def _tell_submitter(uow: UnitOfWork, chain: Chain, review: Review, userid: str | None, outcome: str,
-                          by: str, reason: str) -> None:
+async def _tell_submitter(
+    uow: UnitOfWork, chain: Chain, review: Review, userid: str | None, outcome: str, by: str, reason: str
+) -> None:
     if userid is None:
         return
     verdict = {"approved": "已通过", "rejected": "未通过", "returned": "被退回修改"}[outcome]
@@ -179,6 +228,9 @@ async def _tell_submitter(uow: UnitOfWork, chain: Chain, review: Review, userid:
         text += f"\n原因：{reason}"
     if review.link:
         text += f"\n详情：{review.link}"
-    uow.send_later("dingtalk.work_notice", userid, {"msg": {"msgtype": "text", "text": {"content": text}},
-                                                    "record": f"审核 {review.id}"},
-                   source=f"review:{review.id}")
+    uow.send_later(
+        "dingtalk.work_notice",
+        userid,
+        {"msg": {"msgtype": "text", "text": {"content": text}}, "record": f"审核 {review.id}"},
+        source=f"review:{review.id}",
+    )

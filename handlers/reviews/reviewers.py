@@ -14,8 +14,11 @@ _PREFIX = {Reach.PROVINCE: 2, Reach.CITY: 4, Reach.DISTRICT: 6}
 
 async def reviewers(uow: UnitOfWork, stage: Stage, *, institution_id: int | None, region_code: str) -> list[int]:
     """Account ids, in a stable order; officials match the region code of exactly the reach's level."""
-    query = select(AccountRole.account_id).join(Account, Account.id == AccountRole.account_id).where(
-        AccountRole.role == stage.role, Account.status.not_in(list(CLOSED_STATUSES)))
+    query = (
+        select(AccountRole.account_id)
+        .join(Account, Account.id == AccountRole.account_id)
+        .where(AccountRole.role == stage.role, Account.status.not_in(list(CLOSED_STATUSES)))
+    )
     if stage.reach == Reach.INSTITUTION:
         if institution_id is None:
             return []

@@ -29,24 +29,48 @@ class ReviewSubject:
 
 async def start_review(uow: UnitOfWork, chain: Chain, subject: ReviewSubject) -> Review:
     """Runs inside the subject's use case, under its row lock; the round number is unique per subject."""
-    last = await uow.session.scalar(select(func.max(Review.round)).where(
-        Review.subject_type == subject.subject_type, Review.subject_id == subject.subject_id))
+    last = await uow.session.scalar(
+        select(func.max(Review.round)).where(
+            Review.subject_type == subject.subject_type, Review.subject_id == subject.subject_id
+        )
+    )
     review = Review(
-        chain=chain.name, subject_type=subject.subject_type, subject_id=subject.subject_id, round=(last or 0) + 1,
-        title=subject.title, summary=subject.summary, link=subject.link, institution_id=subject.institution_id,
-        region_code=subject.region_code, submitter_account_id=subject.submitter_account_id, stage=0,
-        status=ReviewStatus.PENDING, created_at=uow.clock.now(),
+        chain=chain.name,
+        subject_type=subject.subject_type,
+        subject_id=subject.subject_id,
+        round=(last or 0) + 1,
+        title=subject.title,
+        summary=subject.summary,
+        link=subject.link,
+        institution_id=subject.institution_id,
+        region_code=subject.region_code,
+        submitter_account_id=subject.submitter_account_id,
+        stage=0,
+        status=ReviewStatus.PENDING,
+        created_at=uow.clock.now(),
     )
     uow.session.add(review)
     await uow.session.flush()
     await open_stage(uow, chain, review)
-    uow.record("review", review.id, "started", actor=f"account:{subject.submitter_account_id}",
-               data={"chain": chain.name, "subject": f"{subject.subject_type}:{subject.subject_id}",
-                     "round": review.round, "due_on": review.due_on.isoformat() if review.due_on else None})
+    uow.record(
+        "review",
+        review.id,
+        "started",
+        actor=f"account:{subject.submitter_account_id}",
+        data={
+            "chain": chain.name,
+            "subject": f"{subject.subject_type}:{subject.subject_id}",
+            "round": review.round,
+            "due_on": review.due_on.isoformat() if review.due_on else None,
+        },
+    )
     userid = await userid_of(uow, subject.submitter_account_id)
     if userid is not None:
         text = submitted_notice(chain.label, review.title, receipt_number(review), review.due_on, review.link)
-        uow.send_later("dingtalk.work_notice", userid, {"msg": {"msgtype": "text", "text": {"content": text}},
-                                                        "record": f"审核 {review.id} 受理"},
-                       source=f"review:{review.id}")
+        uow.send_later(
+            "dingtalk.work_notice",
+            userid,
+            {"msg": {"msgtype": "text", "text": {"content": text}}, "record": f"审核 {review.id} 受理"},
+            source=f"review:{review.id}",
+        )
     return review

@@ -24,12 +24,21 @@ _TASKS, _OUTBOX = table_of(ReviewTask), table_of(OutboxMessage)
 # DingTalk created it already.
 _CLOSE_STAGE = (
     update(_TASKS)
-    .where(_TASKS.c.review_id == bindparam("of_review"), _TASKS.c.stage == bindparam("of_stage"),
-           _TASKS.c.done.is_(False))
+    .where(
+        _TASKS.c.review_id == bindparam("of_review"), _TASKS.c.stage == bindparam("of_stage"), _TASKS.c.done.is_(False)
+    )
     .values(done=True, note=bindparam("task_note"))
-    .returning(_TASKS.c.id, _TASKS.c.userid, _TASKS.c.out_track_id, _TASKS.c.todo_outbox_id,
-               select(_OUTBOX.c.provider_message_id).where(_OUTBOX.c.id == _TASKS.c.todo_outbox_id)
-               .correlate(_TASKS).scalar_subquery().label("provider_message_id"))
+    .returning(
+        _TASKS.c.id,
+        _TASKS.c.userid,
+        _TASKS.c.out_track_id,
+        _TASKS.c.todo_outbox_id,
+        select(_OUTBOX.c.provider_message_id)
+        .where(_OUTBOX.c.id == _TASKS.c.todo_outbox_id)
+        .correlate(_TASKS)
+        .scalar_subquery()
+        .label("provider_message_id"),
+    )
 )
 
 
@@ -45,9 +54,15 @@ async def open_stage(uow: UnitOfWork, chain: Chain, review: Review) -> list[Revi
     tasks = []
     for account_id in accounts:
         userid = await userid_of(uow, account_id)
-        task = ReviewTask(review_id=review.id, stage=review.stage, reviewer_account_id=account_id, userid=userid,
-                          out_track_id=f"review-{review.id}-{review.stage}-{account_id}", done=False,
-                          created_at=uow.clock.now())
+        task = ReviewTask(
+            review_id=review.id,
+            stage=review.stage,
+            reviewer_account_id=account_id,
+            userid=userid,
+            out_track_id=f"review-{review.id}-{review.stage}-{account_id}",
+            done=False,
+            created_at=uow.clock.now(),
+        )
         uow.session.add(task)
         await uow.session.flush()
         if userid is not None:
@@ -59,32 +74,58 @@ async def open_stage(uow: UnitOfWork, chain: Chain, review: Review) -> list[Revi
 async def _card_view(uow: UnitOfWork, chain: Chain, review: Review) -> ReviewCardView:
     submitter = await name_of(uow, review.submitter_account_id)
     due = due_text(review.due_on, overdue_days(review.due_on, uow.clock.now()) if review.due_on else 0)
-    return ReviewCardView(review.id, review.stage, chain.label, review.title, review.summary, submitter,
-                          chain.stage(review.stage).name, review.link, due)
+    return ReviewCardView(
+        review.id,
+        review.stage,
+        chain.label,
+        review.title,
+        review.summary,
+        submitter,
+        chain.stage(review.stage).name,
+        review.link,
+        due,
+    )
 
 
-async def _deliver(uow: UnitOfWork, chain: Chain, review: Review, view: ReviewCardView, task: ReviewTask,
-                   userid: str) -> None:
+async def _deliver(
+    uow: UnitOfWork, chain: Chain, review: Review, view: ReviewCardView, task: ReviewTask, userid: str
+) -> None:
     source = f"review_task:{task.id}"
-    await uow.send("dingtalk.card", userid, {"template_id": TEMPLATE_ID, "card_data": review_card(view)},
-                   platform_key=task.out_track_id, source=source, key=card_key(task.out_track_id))
+    await uow.send(
+        "dingtalk.card",
+        userid,
+        {"template_id": TEMPLATE_ID, "card_data": review_card(view)},
+        platform_key=task.out_track_id,
+        source=source,
+        key=card_key(task.out_track_id),
+    )
     todo: dict[str, object] = {
-        "op": "create", "subject": f"{chain.label}：{review.title}", "source_id": task.out_track_id,
-        "description": f"{view.stage_name} · 提交人：{view.submitter}", "detail_url": review.link or None}
+        "op": "create",
+        "subject": f"{chain.label}：{review.title}",
+        "source_id": task.out_track_id,
+        "description": f"{view.stage_name} · 提交人：{view.submitter}",
+        "detail_url": review.link or None,
+    }
     if review.due_on is not None:
         # The to-do's dueTime (ms epoch): the close of office hours on the due day.
         todo["due_ms"] = int(due_moment(review.due_on).timestamp() * 1000)
-    task.todo_outbox_id = await uow.send("dingtalk.todo", userid, todo, source=source,
-                                         key=todo_key(task.out_track_id))
+    task.todo_outbox_id = await uow.send("dingtalk.todo", userid, todo, source=source, key=todo_key(task.out_track_id))
 
 
 async def deliver_waiting_tasks(uow: UnitOfWork, account_id: int, userid: str) -> int:
     """A reviewer has just been bound to DingTalk as `userid`: each open task opened while they were not there
     gets its card and to-do now, so a review assigned before they joined is not lost. Under the caller's lock on
     the account; returns how many tasks were delivered."""
-    waiting = (await uow.session.scalars(
-        select(ReviewTask).where(ReviewTask.reviewer_account_id == account_id, ReviewTask.done.is_(False),
-                                 ReviewTask.userid.is_(None)).order_by(ReviewTask.id).with_for_update())).all()
+    waiting = (
+        await uow.session.scalars(
+            select(ReviewTask)
+            .where(
+                ReviewTask.reviewer_account_id == account_id, ReviewTask.done.is_(False), ReviewTask.userid.is_(None)
+            )
+            .order_by(ReviewTask.id)
+            .with_for_update()
+        )
+    ).all()
     delivered = 0
     for task in waiting:
         review = await uow.session.get(Review, task.review_id)
@@ -97,8 +138,7 @@ async def deliver_waiting_tasks(uow: UnitOfWork, account_id: int, userid: str) -
     return delivered
 
 
-async def close_stage(uow: UnitOfWork, review: Review, stage: int, outcome: str, by: str,
-                      reason: str | None) -> None:
+async def close_stage(uow: UnitOfWork, review: Review, stage: int, outcome: str, by: str, reason: str | None) -> None:
     """Every card of the stage says who decided; every to-do is completed.
 
     One statement whatever the number of reviewers closes the open tasks; the card updates and to-do
@@ -107,8 +147,9 @@ async def close_stage(uow: UnitOfWork, review: Review, stage: int, outcome: str,
     chain = CHAINS.get(review.chain)
     if chain is not None:
         await record_clock_event(uow, chain, review, ClockEvent.CLOSED, stage=stage, note=outcome)
-    closed = (await uow.session.execute(_CLOSE_STAGE, {"of_review": review.id, "of_stage": stage,
-                                                       "task_note": note})).all()
+    closed = (
+        await uow.session.execute(_CLOSE_STAGE, {"of_review": review.id, "of_stage": stage, "task_note": note})
+    ).all()
     if not closed:
         return
     open_tasks = sorted(closed, key=lambda task: int(task.id))
@@ -120,10 +161,17 @@ async def close_stage(uow: UnitOfWork, review: Review, stage: int, outcome: str,
         # Each goes out after the card's create and the to-do's create (their ordering keys): a decision right
         # after the submission still reaches a card that exists, and completes a to-do created meanwhile; a to-do
         # not yet created when its completion is queued is never created.
-        uow.send_later("dingtalk.card_update", task.userid, {"out_track_id": task.out_track_id,
-                                                             "card_data": card_data},
-                       source=source, key=card_key(task.out_track_id))
+        uow.send_later(
+            "dingtalk.card_update",
+            task.userid,
+            {"out_track_id": task.out_track_id, "card_data": card_data},
+            source=source,
+            key=card_key(task.out_track_id),
+        )
         if task.todo_outbox_id is not None:
-            complete = {"op": "complete", "task_id": task.provider_message_id} if task.provider_message_id \
+            complete = (
+                {"op": "complete", "task_id": task.provider_message_id}
+                if task.provider_message_id
                 else {"op": "complete"}
+            )
             uow.send_later("dingtalk.todo", task.userid, complete, source=source, key=todo_key(task.out_track_id))

@@ -12,16 +12,20 @@ from store.uow import UnitOfWork
 
 async def withdraw_review(uow: UnitOfWork, subject_type: str, subject_id: int, *, actor: str) -> None:
     """Races a reviewer's decision through the same conditional update: exactly one of them wins."""
-    review = await uow.session.scalar(select(Review).where(
-        Review.subject_type == subject_type, Review.subject_id == subject_id,
-        Review.status == ReviewStatus.PENDING))
+    review = await uow.session.scalar(
+        select(Review).where(
+            Review.subject_type == subject_type, Review.subject_id == subject_id, Review.status == ReviewStatus.PENDING
+        )
+    )
     if review is None:
         raise Conflict("审核已完成，无法撤回", code="review_decided")
     stage = review.stage
     result = await uow.session.execute(
-        update(Review).where(Review.id == review.id, Review.status == ReviewStatus.PENDING, Review.stage == stage)
+        update(Review)
+        .where(Review.id == review.id, Review.status == ReviewStatus.PENDING, Review.stage == stage)
         .values(status=ReviewStatus.WITHDRAWN, decided_at=uow.clock.now())
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)
+    )
     if not isinstance(result, CursorResult) or result.rowcount != 1:
         raise Conflict("审核已完成，无法撤回", code="review_decided")
     uow.record("review", review.id, "withdrawn", actor=actor, data={"stage": stage})

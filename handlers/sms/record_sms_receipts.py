@@ -50,8 +50,11 @@ async def record_sms_receipts(
         for receipt in receipts:
             status = "delivered" if receipt.delivered else f"failed:{receipt.error_code}"[:32]
             if await update_delivery_status(
-                uow.session, channel=SMS_CHANNEL, provider_message_id=receipt.provider_message_id,
-                delivery_status=status, now=now,
+                uow.session,
+                channel=SMS_CHANNEL,
+                provider_message_id=receipt.provider_message_id,
+                delivery_status=status,
+                now=now,
             ):
                 matched += 1
             elif receipt.reported_at is not None and now - receipt.reported_at <= retry_window:

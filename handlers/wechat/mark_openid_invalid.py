@@ -25,9 +25,7 @@ class MarkOpenidInvalid:
 async def mark_openid_invalid(cmd: MarkOpenidInvalid, uow: UnitOfWork) -> bool:
     """True when a known follower was marked; False for an openid we never recorded (nothing created)."""
     async with uow:
-        query = select(WeChatFollower).where(
-            WeChatFollower.app_id == cmd.app_id, WeChatFollower.openid == cmd.openid
-        )
+        query = select(WeChatFollower).where(WeChatFollower.app_id == cmd.app_id, WeChatFollower.openid == cmd.openid)
         follower = (await uow.session.execute(query.with_for_update())).scalar_one_or_none()
         if follower is None:
             return False

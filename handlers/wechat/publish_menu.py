@@ -40,10 +40,14 @@ async def publish_menu(cmd: PublishMenu, uow: UnitOfWork) -> MenuPublished:
     digest = menu_digest(cmd.body)
     source = f"menu:{digest}"
     async with uow:
-        latest = (await uow.session.execute(
-            select(OutboxMessage.source, OutboxMessage.status).where(OutboxMessage.channel == MENU_CHANNEL)
-            .order_by(OutboxMessage.id.desc()).limit(1)
-        )).one_or_none()
+        latest = (
+            await uow.session.execute(
+                select(OutboxMessage.source, OutboxMessage.status)
+                .where(OutboxMessage.channel == MENU_CHANNEL)
+                .order_by(OutboxMessage.id.desc())
+                .limit(1)
+            )
+        ).one_or_none()
         if not cmd.force and latest is not None and latest.source == source and latest.status != OutboxStatus.DEAD:
             return MenuPublished(queued=False, digest=digest)
         await uow.send(MENU_CHANNEL, cmd.app_id, cmd.body, source=source)

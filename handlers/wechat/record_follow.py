@@ -50,8 +50,11 @@ async def record_follow(cmd: RecordFollow, uow: UnitOfWork) -> FollowRecorded:
         follower.binding_error_at = None
         follower.updated_at = now
         uow.record(
-            "wechat_follower", follower.id, "scanned" if cmd.scan else "followed",
-            data={"app_id": cmd.app_id, "scene": cmd.scene}, personal=personal(cmd.openid),
+            "wechat_follower",
+            follower.id,
+            "scanned" if cmd.scan else "followed",
+            data={"app_id": cmd.app_id, "scene": cmd.scene},
+            personal=personal(cmd.openid),
         )
         await uow.commit()
         return FollowRecorded(duplicate=False, follower_id=follower.id)

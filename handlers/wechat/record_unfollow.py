@@ -54,9 +54,7 @@ async def record_unfollow(cmd: RecordUnfollow, uow: UnitOfWork) -> UnfollowRecor
         follower.unionid = None
         follower.updated_at = now
         subject = personal(cmd.openid)["openid"][0]
-        uow.record(
-            "wechat_follower", follower.id, "unfollowed", data={"app_id": cmd.app_id, "reason": cmd.reason}
-        )
+        uow.record("wechat_follower", follower.id, "unfollowed", data={"app_id": cmd.app_id, "reason": cmd.reason})
         await erase_subject(uow.session, subject=subject, now=now)
         await release_unsent_pairs(uow.session, cmd.openid)
         await uow.commit()

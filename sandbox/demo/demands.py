@@ -26,24 +26,60 @@ from store.models.organisation import Account
 from store.models.organisation_people import Enterprise
 
 BASE = DemandFields(
-    title="", tech_fields=("0101",), description="", region_code="330114", expected_result="", fee_ratio_bp=800,
-    budget_fen=30_000_000, deadline=date(2027, 12, 31),
+    title="",
+    tech_fields=("0101",),
+    description="",
+    region_code="330114",
+    expected_result="",
+    fee_ratio_bp=800,
+    budget_fen=30_000_000,
+    deadline=date(2027, 12, 31),
 )
 DEMANDS = [  # (enterprise, title, description, expected result, what happens)
-    ("杭州钱塘半导体装备有限公司", "晶圆清洗设备国产化控制软件", "现有清洗设备控制软件依赖进口，需要国产替代方案。",
-     "完成控制软件国产化并通过产线验证", "approve"),
-    ("杭州钱塘半导体装备有限公司", "刻蚀腔体温度场仿真优化", "腔体温度均匀性不足，影响良率。", "温差控制在±1℃以内",
-     "pending"),
+    (
+        "杭州钱塘半导体装备有限公司",
+        "晶圆清洗设备国产化控制软件",
+        "现有清洗设备控制软件依赖进口，需要国产替代方案。",
+        "完成控制软件国产化并通过产线验证",
+        "approve",
+    ),
+    (
+        "杭州钱塘半导体装备有限公司",
+        "刻蚀腔体温度场仿真优化",
+        "腔体温度均匀性不足，影响良率。",
+        "温差控制在±1℃以内",
+        "pending",
+    ),
     ("杭州新远材料有限公司", "高强铝合金薄壁件成形工艺", "薄壁件成形开裂率高。", "开裂率降到1%以下", "return"),
-    ("杭州新远材料有限公司", "废旧电池回收材料再利用", "希望寻找回收材料再利用的技术路线。", "形成可行的技术路线",
-     "reject"),
+    (
+        "杭州新远材料有限公司",
+        "废旧电池回收材料再利用",
+        "希望寻找回收材料再利用的技术路线。",
+        "形成可行的技术路线",
+        "reject",
+    ),
     ("杭州云栖智能传感科技有限公司", "MEMS传感器低温漂补偿算法", "传感器在低温下漂移明显。", "温漂降低50%", "draft"),
-    ("杭州云栖智能传感科技有限公司", "传感器外壳注塑模具改进", "外壳注塑件尺寸不稳定。", "尺寸公差满足图纸要求",
-     "close"),
-    ("杭州钱塘半导体装备有限公司", "晶圆传输机械手定位精度提升", "机械手重复定位精度不足，影响传片良率。",
-     "重复定位精度达到±0.05mm", "complete"),
-    ("杭州新远材料有限公司", "碳纤维复合材料低成本成型工艺", "本机构对接后未找到合适团队，需要其他机构协助。",
-     "成型成本降低30%", "publish"),  # 已公开 to all institutions, 10 % fee
+    (
+        "杭州云栖智能传感科技有限公司",
+        "传感器外壳注塑模具改进",
+        "外壳注塑件尺寸不稳定。",
+        "尺寸公差满足图纸要求",
+        "close",
+    ),
+    (
+        "杭州钱塘半导体装备有限公司",
+        "晶圆传输机械手定位精度提升",
+        "机械手重复定位精度不足，影响传片良率。",
+        "重复定位精度达到±0.05mm",
+        "complete",
+    ),
+    (
+        "杭州新远材料有限公司",
+        "碳纤维复合材料低成本成型工艺",
+        "本机构对接后未找到合适团队，需要其他机构协助。",
+        "成型成本降低30%",
+        "publish",
+    ),  # 已公开 to all institutions, 10 % fee
 ]
 
 
@@ -56,11 +92,22 @@ async def _register_project(ctx: DemoContext, staff: int, demand_id: int) -> Non
     """张三 registers the project the docking led to: the demand becomes 已完成 and he earns 5 points."""
     if ctx.files is None:
         return  # a context without file storage cannot keep the contract
-    contract = await upload_project_file(UploadProjectFile(staff, "技术开发合同.pdf", make_pdf("contract")), ctx.uow(),
-                                         ctx.files)
+    contract = await upload_project_file(
+        UploadProjectFile(staff, "技术开发合同.pdf", make_pdf("contract")), ctx.uow(), ctx.files
+    )
     today = ctx.clock.now().astimezone(ZoneInfo("Asia/Shanghai")).date()
-    fields = ProjectFields("晶圆传输机械手高精度定位技术开发", "development", 48_000_000, today, "周教授",
-                           ("陈工", "林博士"), "浙江大学", "university", "commissioned", contract.id)
+    fields = ProjectFields(
+        "晶圆传输机械手高精度定位技术开发",
+        "development",
+        48_000_000,
+        today,
+        "周教授",
+        ("陈工", "林博士"),
+        "浙江大学",
+        "university",
+        "commissioned",
+        contract.id,
+    )
     await register_project(RegisterProject(staff, demand_id, fields), ctx.uow())
 
 
@@ -81,9 +128,13 @@ async def seed_demands(ctx: DemoContext) -> None:
             await close_demand(CloseDemand(staff, submitted.demand_id, "企业已自行解决"), ctx.uow())
         if submitted.review_id is None or outcome == "pending":
             continue
-        decision = {"approve": Decision.APPROVE, "complete": Decision.APPROVE, "publish": Decision.APPROVE,
-                    "return": Decision.RETURN,
-                    "reject": Decision.REJECT}[outcome]
+        decision = {
+            "approve": Decision.APPROVE,
+            "complete": Decision.APPROVE,
+            "publish": Decision.APPROVE,
+            "return": Decision.RETURN,
+            "reject": Decision.REJECT,
+        }[outcome]
         reason = {"return": "请补充现有工艺参数和预算依据", "reject": "该需求不属于本机构服务领域"}.get(outcome, "")
         async with ctx.uow() as uow:
             await decide_review(DecideReview(submitted.review_id, 0, decision, reason, account_id=admin), uow)
@@ -93,6 +144,16 @@ async def seed_demands(ctx: DemoContext) -> None:
         if outcome == "publish":
             await publish_demand(PublishDemand(admin, submitted.demand_id, "all", 1000), ctx.uow())
     if contact is not None:
-        await submit_pool_demand(SubmitPoolDemand(contact, replace(
-            BASE, title="新能源电池壳体轻量化材料", description="寻求电池壳体减重20%的材料与工艺方案。",
-            expected_result="壳体减重20%且通过安全测试", region_code="330106")), ctx.uow())
+        await submit_pool_demand(
+            SubmitPoolDemand(
+                contact,
+                replace(
+                    BASE,
+                    title="新能源电池壳体轻量化材料",
+                    description="寻求电池壳体减重20%的材料与工艺方案。",
+                    expected_result="壳体减重20%且通过安全测试",
+                    region_code="330106",
+                ),
+            ),
+            ctx.uow(),
+        )

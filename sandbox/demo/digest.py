@@ -23,26 +23,50 @@ FIELDS = ("04", "0101")  # 新材料, 软件
 async def seed_subscribed_expert(ctx: DemoContext) -> None:
     ctx.sandbox.wechat_followers.add(CHEN_OPENID)  # the platform fake's side, every start
     async with ctx.uow() as uow:
-        found = (await uow.session.execute(
-            select(Account.id, Expert.id).join(Expert, Expert.account_id == Account.id)
-            .where(Account.mobile == CHEN_MOBILE))).one_or_none()
+        found = (
+            await uow.session.execute(
+                select(Account.id, Expert.id)
+                .join(Expert, Expert.account_id == Account.id)
+                .where(Account.mobile == CHEN_MOBILE)
+            )
+        ).one_or_none()
         if found is None:
             return
         account_id, expert_id = found
-        if await uow.session.scalar(select(ExpertSubscription.id).where(ExpertSubscription.expert_id == expert_id)
-                                    .limit(1)) is not None:
+        if (
+            await uow.session.scalar(
+                select(ExpertSubscription.id).where(ExpertSubscription.expert_id == expert_id).limit(1)
+            )
+            is not None
+        ):
             return  # seeded before, in this database
         now = uow.clock.now()
         # What following with the invitation's QR code and binding in the mini-program leave behind.
-        for invitation in await uow.session.scalars(select(ExpertInvitation).where(
-                ExpertInvitation.account_id == account_id)):
+        for invitation in await uow.session.scalars(
+            select(ExpertInvitation).where(ExpertInvitation.account_id == account_id)
+        ):
             invitation.status, invitation.official_openid = ExpertInvitationStatus.BOUND, CHEN_OPENID
             invitation.followed_at = invitation.bound_at = invitation.updated_at = now
-        uow.session.add(WeChatFollower(app_id=SANDBOX_ACCOUNT.app_id, openid=CHEN_OPENID, unionid=f"u-{CHEN_OPENID}",
-                                       subscribed=True, scene=None, followed_at=now, unfollowed_at=None,
-                                       unfollow_reason=None, binding_error=None, binding_error_at=None,
-                                       last_event_at=None, updated_at=now))
-        uow.session.add(MiniProgramBinding(account_id=account_id, openid=f"mini-{CHEN_OPENID}",
-                                           unionid=f"u-{CHEN_OPENID}", created_at=now))
+        uow.session.add(
+            WeChatFollower(
+                app_id=SANDBOX_ACCOUNT.app_id,
+                openid=CHEN_OPENID,
+                unionid=f"u-{CHEN_OPENID}",
+                subscribed=True,
+                scene=None,
+                followed_at=now,
+                unfollowed_at=None,
+                unfollow_reason=None,
+                binding_error=None,
+                binding_error_at=None,
+                last_event_at=None,
+                updated_at=now,
+            )
+        )
+        uow.session.add(
+            MiniProgramBinding(
+                account_id=account_id, openid=f"mini-{CHEN_OPENID}", unionid=f"u-{CHEN_OPENID}", created_at=now
+            )
+        )
         await uow.commit()
     await replace_subscriptions(ReplaceSubscriptions(account_id, FIELDS), ctx.uow())

@@ -14,8 +14,9 @@ from store.models.expert_pages import ExpertDocking
 from store.models.organisation import Account
 
 EXPERT_MOBILE = "13800000005"  # 陈教授
-TECHNOLOGY = TechnologyFields("高强韧铝合金短流程制备技术", ("0401",), "短流程制备高强韧铝合金，已用于汽车轻量化部件。",
-                              "industrial", "licence")
+TECHNOLOGY = TechnologyFields(
+    "高强韧铝合金短流程制备技术", ("0401",), "短流程制备高强韧铝合金，已用于汽车轻量化部件。", "industrial", "licence"
+)
 
 
 @demo_seed("expert_pages", order=20)
@@ -24,8 +25,9 @@ async def seed_expert_pages(ctx: DemoContext) -> None:
         if await uow.session.scalar(select(ExpertDocking.id).limit(1)) is not None:
             return  # seeded before, in this database
         expert = await uow.session.scalar(select(Account.id).where(Account.mobile == EXPERT_MOBILE))
-        demand = await uow.session.scalar(select(Demand.id).where(Demand.status == DemandStatus.DOCKING)
-                                          .order_by(Demand.id).limit(1))
+        demand = await uow.session.scalar(
+            select(Demand.id).where(Demand.status == DemandStatus.DOCKING).order_by(Demand.id).limit(1)
+        )
     if expert is None or demand is None:
         return
     await publish_technology(PublishTechnology(expert, TECHNOLOGY), ctx.uow())

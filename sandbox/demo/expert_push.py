@@ -23,10 +23,15 @@ async def seed_expert_push(ctx: DemoContext) -> None:
         if await uow.session.scalar(select(ExpertPush.id).limit(1)) is not None:
             return  # seeded before, in this database
         staff = await uow.session.scalar(select(Account.id).where(Account.mobile == STAFF_MOBILE))
-        expert = await uow.session.scalar(select(Expert.id).join(Account, Account.id == Expert.account_id)
-                                          .where(Account.mobile == EXPERT_MOBILE))
-        demand = await uow.session.scalar(select(Demand.id).where(
-            Demand.status == DemandStatus.DOCKING, Demand.staff_account_id == staff).order_by(Demand.id).limit(1))
+        expert = await uow.session.scalar(
+            select(Expert.id).join(Account, Account.id == Expert.account_id).where(Account.mobile == EXPERT_MOBILE)
+        )
+        demand = await uow.session.scalar(
+            select(Demand.id)
+            .where(Demand.status == DemandStatus.DOCKING, Demand.staff_account_id == staff)
+            .order_by(Demand.id)
+            .limit(1)
+        )
     if staff is None or expert is None or demand is None:
         return
     await push_experts(PushExperts(staff, demand, (expert,)), ctx.uow(), ctx.expert_push)

@@ -49,16 +49,25 @@ async def seed_organisation(ctx: DemoContext) -> None:
     system = await _system_admin(ctx)
     inst = await create_institution(
         CreateInstitution(
-            actor_id=system, name="浙江大学技术转移中心", credit_code=CREDIT_CODE, type="university",
-            region_code="330106", admin_name="李强", admin_mobile="13800000002",
+            actor_id=system,
+            name="浙江大学技术转移中心",
+            credit_code=CREDIT_CODE,
+            type="university",
+            region_code="330106",
+            admin_name="李强",
+            admin_mobile="13800000002",
             service_types=("technology_transfer", "technology_consulting", "intellectual_property"),
-            min_fee_ratio_bp=600, introduction=INTRODUCTION, head="吴明",
+            min_fee_ratio_bp=600,
+            introduction=INTRODUCTION,
+            head="吴明",
         ),
-        ctx.uow(), regions, membership=ctx.membership,
+        ctx.uow(),
+        regions,
+        membership=ctx.membership,
     )
     admin, institution = inst.admin_account_id, inst.institution_id
-    xihu = (await create_centre(CreateCentre(admin, institution, "杭州西湖分中心", "330106"), ctx.uow(), regions))
-    qiantang = (await create_centre(CreateCentre(admin, institution, "杭州钱塘分中心", "330114"), ctx.uow(), regions))
+    xihu = await create_centre(CreateCentre(admin, institution, "杭州西湖分中心", "330106"), ctx.uow(), regions)
+    qiantang = await create_centre(CreateCentre(admin, institution, "杭州钱塘分中心", "330114"), ctx.uow(), regions)
     staff = (
         AddStaff(admin, qiantang.centre_id, "周婷", "13800000003", "中心主任", True),
         AddStaff(admin, qiantang.centre_id, "张三", "13800000004", "技术经理人"),
@@ -67,7 +76,12 @@ async def seed_organisation(ctx: DemoContext) -> None:
     zhang = [await add_staff(cmd, ctx.uow(), membership=ctx.membership) for cmd in staff][1]
     chen = await add_expert(
         AddExpert(
-            admin, institution, "陈教授", "13800000005", "教授", "浙江大学材料科学与工程学院",
+            admin,
+            institution,
+            "陈教授",
+            "13800000005",
+            "教授",
+            "浙江大学材料科学与工程学院",
             "长期从事高性能金属材料与表面工程研究，主持国家重点研发计划项目2项。",
             research_results=(
                 Work("高强韧铝合金短流程制备技术", "已授权发明专利6项，在汽车轻量化部件中应用"),
@@ -79,20 +93,30 @@ async def seed_organisation(ctx: DemoContext) -> None:
     )
     await add_expert(
         AddExpert(
-            admin, institution, "吴研究员", "13900000012", "研究员", "之江实验室", "智能感知与工业物联网方向。",
+            admin,
+            institution,
+            "吴研究员",
+            "13900000012",
+            "研究员",
+            "之江实验室",
+            "智能感知与工业物联网方向。",
             research_results=(Work("低功耗无线传感节点", "已在三家制造企业试点"),),
         ),
         ctx.uow(),
     )
     await add_expert_follow_up(
         AddExpertFollowUp(
-            zhang.account_id, chen.link_id, "visit", ctx.clock.now() - timedelta(days=2),
+            zhang.account_id,
+            chen.link_id,
+            "visit",
+            ctx.clock.now() - timedelta(days=2),
             "上门拜访陈教授，了解铝合金技术的转化意向，约定下月对接钱塘区装备企业。",
         ),
         ctx.uow(),
     )
-    await create_official(CreateOfficial(system, "赵局长", "13800000006", "330100"), ctx.uow(), regions,
-                          membership=ctx.membership)
+    await create_official(
+        CreateOfficial(system, "赵局长", "13800000006", "330100"), ctx.uow(), regions, membership=ctx.membership
+    )
     enterprise_ids = {}
     for name in ("杭州新远材料有限公司", "杭州云栖智能传感科技有限公司", "杭州钱塘半导体装备有限公司"):
         added = await add_enterprise(AddEnterprise(admin, institution, name), ctx.uow(), registry, regions)
@@ -102,8 +126,9 @@ async def seed_organisation(ctx: DemoContext) -> None:
         ctx.uow(),
     )
     await add_enterprise_contact(
-        AddEnterpriseContact(zhang.account_id, enterprise_ids["杭州钱塘半导体装备有限公司"], "何工", "研发经理",
-                             "0571-86901234"),
+        AddEnterpriseContact(
+            zhang.account_id, enterprise_ids["杭州钱塘半导体装备有限公司"], "何工", "研发经理", "0571-86901234"
+        ),
         ctx.uow(),
     )
     await create_invitation_code(

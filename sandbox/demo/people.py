@@ -25,8 +25,10 @@ async def seed_people(ctx: DemoContext) -> None:
         ctx.sandbox.add_person(persona)
     async with ctx.uow() as uow:
         sent = (
-            await uow.session.execute(select(OutboxMessage.recipient).where(OutboxMessage.source == "demo:welcome"))
-        ).scalars().all()
+            (await uow.session.execute(select(OutboxMessage.recipient).where(OutboxMessage.source == "demo:welcome")))
+            .scalars()
+            .all()
+        )
         for persona in PEOPLE:
             if persona.mobile in sent:
                 continue

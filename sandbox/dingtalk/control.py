@@ -51,12 +51,20 @@ class Control:
             return _error(409, "该卡片未设置 callbackType: STREAM，按下后应用收不到回调")
         body = await _json(request)
         user_id = str(body.get("userId") or card.user_id)
-        content = {"cardPrivateData": {"actionIds": [str(body.get("actionId", ""))],
-                                       "params": dict(body.get("params") or {})}}
-        data = {"corpId": self.state.corp_id, "userId": user_id, "userIdType": 1, "type": "actionCallback",
-                "outTrackId": card.out_track_id, "spaceType": "IM_ROBOT",
-                "spaceId": f"dtv1.card//IM_ROBOT.{card.user_id}", "extension": "{}",
-                "content": json.dumps(content, ensure_ascii=False)}
+        content = {
+            "cardPrivateData": {"actionIds": [str(body.get("actionId", ""))], "params": dict(body.get("params") or {})}
+        }
+        data = {
+            "corpId": self.state.corp_id,
+            "userId": user_id,
+            "userIdType": 1,
+            "type": "actionCallback",
+            "outTrackId": card.out_track_id,
+            "spaceType": "IM_ROBOT",
+            "spaceId": f"dtv1.card//IM_ROBOT.{card.user_id}",
+            "extension": "{}",
+            "content": json.dumps(content, ensure_ascii=False),
+        }
         try:
             ack = await self.gateway.push("CALLBACK", CARD_TOPIC, data, timeout=float(body.get("timeout", 5.0)))
         except NoConnection:
@@ -143,8 +151,11 @@ class Control:
             return _error(404, "组织中没有这个人")
         link = str(body.get("link", ""))
         query = parse_qs(urlsplit(link).query)
-        if not link.startswith(OPENAPP) or query.get("corpid") != [self.state.corp_id] or query.get(
-                "app_id") != [f"0_{self.state.agent_id}"]:
+        if (
+            not link.startswith(OPENAPP)
+            or query.get("corpid") != [self.state.corp_id]
+            or query.get("app_id") != [f"0_{self.state.agent_id}"]
+        ):
             return web.json_response({"opened": link, "authCode": None})
         code = uuid.uuid4().hex
         self.state.auth_codes[code] = (user.userid, self.clock.now() + timedelta(seconds=AUTH_CODE_SECONDS))
@@ -154,21 +165,27 @@ class Control:
 
     async def add_user(self, request: web.Request) -> web.Response:
         body = await _json(request)
-        user = OrgUser(userid=str(body["userid"]), unionid=str(body.get("unionid") or f"union-{body['userid']}"),
-                       name=str(body.get("name", "")), mobile=str(body.get("mobile", "")))
+        user = OrgUser(
+            userid=str(body["userid"]),
+            unionid=str(body.get("unionid") or f"union-{body['userid']}"),
+            name=str(body.get("name", "")),
+            mobile=str(body.get("mobile", "")),
+        )
         self.state.users[user.userid] = user
         return web.json_response(vars(user))
 
     async def snapshot(self, _request: web.Request) -> web.Response:
-        return web.json_response({
-            "cards": {k: _card(self.state, k) for k in self.state.cards},
-            "work_notices": [{k: v for k, v in n.items() if k != "msg"} for n in self.state.work_notices],
-            "robot_messages": self.state.robot_messages,
-            "todos": list(self.state.todos.values()),
-            "connections": len(self.state.connections),
-            "acks": self.state.acks,
-            "journal": self.state.journal,
-        })
+        return web.json_response(
+            {
+                "cards": {k: _card(self.state, k) for k in self.state.cards},
+                "work_notices": [{k: v for k, v in n.items() if k != "msg"} for n in self.state.work_notices],
+                "robot_messages": self.state.robot_messages,
+                "todos": list(self.state.todos.values()),
+                "connections": len(self.state.connections),
+                "acks": self.state.acks,
+                "journal": self.state.journal,
+            }
+        )
 
 
 def _card(state: DingTalkSandboxState, out_track_id: str) -> dict[str, Any]:
@@ -176,8 +193,14 @@ def _card(state: DingTalkSandboxState, out_track_id: str) -> dict[str, Any]:
     declared = template(card.template_id)
     data = {**card.params, **card.private.get(card.user_id, {})}
     buttons = [b.label for b in declared.visible_buttons(data)] if declared else []
-    return {"outTrackId": card.out_track_id, "templateId": card.template_id, "userId": card.user_id,
-            "cardParamMap": card.params, "privateData": card.private, "buttons": buttons}
+    return {
+        "outTrackId": card.out_track_id,
+        "templateId": card.template_id,
+        "userId": card.user_id,
+        "cardParamMap": card.params,
+        "privateData": card.private,
+        "buttons": buttons,
+    }
 
 
 def _error(status: int, message: str) -> web.Response:

@@ -14,16 +14,18 @@ SOURCE = "demo:dingtalk-acknowledge"
 @demo_seed("dingtalk-acknowledge", order=10)
 async def seed_acknowledge_cards(ctx: DemoContext) -> None:
     async with ctx.uow() as uow:
-        sent = set((await uow.session.execute(
-            select(OutboxMessage.recipient).where(OutboxMessage.source == SOURCE)
-        )).scalars())
+        sent = set(
+            (await uow.session.execute(select(OutboxMessage.recipient).where(OutboxMessage.source == SOURCE))).scalars()
+        )
         for persona in ctx.sandbox.people.values():
             if not persona.dingtalk_userid or persona.dingtalk_userid in sent:
                 continue
             notice = NoticeView("welcome", "科转 · 钉钉通道已接通", f"{persona.name}，请点击下方按钮确认收到。")
             await uow.send(
-                "dingtalk.card", persona.dingtalk_userid,
+                "dingtalk.card",
+                persona.dingtalk_userid,
                 {"template_id": ACKNOWLEDGE_CARD.id, "card_data": acknowledge_card(notice)},
-                platform_key=f"ack:welcome:{persona.dingtalk_userid}", source=SOURCE,
+                platform_key=f"ack:welcome:{persona.dingtalk_userid}",
+                source=SOURCE,
             )
         await uow.commit()

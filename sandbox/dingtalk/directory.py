@@ -30,7 +30,7 @@ class Directory:
         if userid in self.state.users:
             return self.state.users[userid]
         # Demo personas with a DingTalk userid are members from the start (until they leave).
-        for persona in (self.sandbox.people.values() if self.sandbox else ()):
+        for persona in self.sandbox.people.values() if self.sandbox else ():
             if persona.dingtalk_userid == userid and userid not in self.state.departed:
                 return self._adopt(persona.dingtalk_userid, persona.name, persona.mobile)
         return None
@@ -42,9 +42,12 @@ class Directory:
         for user in self.state.users.values():
             if user.mobile == mobile:
                 return user
-        for persona in (self.sandbox.people.values() if self.sandbox else ()):
-            if persona.mobile == mobile and persona.dingtalk_userid and persona.dingtalk_userid not in \
-                    self.state.departed:
+        for persona in self.sandbox.people.values() if self.sandbox else ():
+            if (
+                persona.mobile == mobile
+                and persona.dingtalk_userid
+                and persona.dingtalk_userid not in self.state.departed
+            ):
                 return self.user(persona.dingtalk_userid)
         return None
 
@@ -64,9 +67,14 @@ class Directory:
 
     def invite(self, user: OrgUser, at: datetime) -> None:
         """DingTalk's own SMS/app invitation to join the organisation, with 同意 (accept)."""
-        item = self._deliver(user, "dingtalk.invitation", "钉钉 · 邀请你加入组织",
-                             f"{user.name}，「{self.state.corp_name}」邀请你加入组织，请确认加入。", at,
-                             [{"label": "同意", "url": f"{PREFIX}/org/join", "body": {"userId": user.userid}}])
+        item = self._deliver(
+            user,
+            "dingtalk.invitation",
+            "钉钉 · 邀请你加入组织",
+            f"{user.name}，「{self.state.corp_name}」邀请你加入组织，请确认加入。",
+            at,
+            [{"label": "同意", "url": f"{PREFIX}/org/join", "body": {"userId": user.userid}}],
+        )
         if item is not None:
             self._invitations[user.userid] = item
 
@@ -77,25 +85,37 @@ class Directory:
         user.active = True
         if (item := self._invitations.pop(user.userid, None)) is not None:
             item.body, item.actions = f"{item.body}\n已同意加入。", []
-        self._deliver(user, "dingtalk.org", f"钉钉 · 已加入「{self.state.corp_name}」",
-                      "你已是组织成员，可在工作台使用组织的应用。", at,
-                      [{"label": "退出组织", "url": f"{PREFIX}/org/leave", "body": {"userId": user.userid}}])
+        self._deliver(
+            user,
+            "dingtalk.org",
+            f"钉钉 · 已加入「{self.state.corp_name}」",
+            "你已是组织成员，可在工作台使用组织的应用。",
+            at,
+            [{"label": "退出组织", "url": f"{PREFIX}/org/leave", "body": {"userId": user.userid}}],
+        )
         self.emit_event("user_active_org", {"userId": [user.userid]})
         return True
 
     def leave(self, user: OrgUser, at: datetime) -> None:
         self.state.users.pop(user.userid, None)
         self.state.departed.add(user.userid)
-        self._deliver(user, "dingtalk.org", f"钉钉 · 已退出「{self.state.corp_name}」", "你已不是该组织的成员。",
-                      at, [])
+        self._deliver(
+            user, "dingtalk.org", f"钉钉 · 已退出「{self.state.corp_name}」", "你已不是该组织的成员。", at, []
+        )
         self.emit_event("user_leave_org", {"userId": [user.userid]})
 
     # --- what a member sees ----------------------------------------------------------------------
 
     def show_workbench(self, user: OrgUser, page: str, at: datetime) -> None:
         """The micro-app opened in the workbench: the console says so (the page itself is not simulated)."""
-        self._deliver(user, "dingtalk.workbench", "钉钉工作台 · 已打开应用",
-                      f"页面：{page or '应用首页'}\n页面已取得免登授权码（5分钟内有效，仅可使用一次）。", at, [])
+        self._deliver(
+            user,
+            "dingtalk.workbench",
+            "钉钉工作台 · 已打开应用",
+            f"页面：{page or '应用首页'}\n页面已取得免登授权码（5分钟内有效，仅可使用一次）。",
+            at,
+            [],
+        )
 
     def show_card(self, card: Card, at: datetime) -> None:
         declared = template(card.template_id)
@@ -106,17 +126,24 @@ class Directory:
         title, body = declared.render(data)
         actions = [
             # A link button opens its URL in DingTalk (no callback); a callback button presses the card.
-            {"label": b.label, "url": f"{PREFIX}/links/open", "body": {"userId": card.user_id,
-                                                                      "link": data.get(b.link, "")}}
-            if b.link else
-            {"label": b.label, "url": f"{PREFIX}/cards/{card.out_track_id}/press",
-             "body": {"userId": card.user_id, "actionId": str(b.action), "params": declared.button_params(b, data)},
-             **({"inputs": list(b.inputs)} if b.inputs else {})}
+            {
+                "label": b.label,
+                "url": f"{PREFIX}/links/open",
+                "body": {"userId": card.user_id, "link": data.get(b.link, "")},
+            }
+            if b.link
+            else {
+                "label": b.label,
+                "url": f"{PREFIX}/cards/{card.out_track_id}/press",
+                "body": {"userId": card.user_id, "actionId": str(b.action), "params": declared.button_params(b, data)},
+                **({"inputs": list(b.inputs)} if b.inputs else {}),
+            }
             for b in declared.visible_buttons(data)
         ]
         if card.item is None:
-            card.item = self._deliver(user, "dingtalk.card", title, body, at, actions,
-                                      {"outTrackId": card.out_track_id})
+            card.item = self._deliver(
+                user, "dingtalk.card", title, body, at, actions, {"outTrackId": card.out_track_id}
+            )
         else:  # an update changes the card in place, as in the DingTalk chat
             card.item.title, card.item.body, card.item.actions = title, body, actions
 
@@ -127,8 +154,12 @@ class Directory:
         kind = str(msg.get("msgtype"))
         content = msg.get(kind) or {}
         title = str(content.get("title") or "工作通知")
-        body = str(content.get("content") or content.get("text") or content.get("markdown") or json.dumps(
-            content, ensure_ascii=False))
+        body = str(
+            content.get("content")
+            or content.get("text")
+            or content.get("markdown")
+            or json.dumps(content, ensure_ascii=False)
+        )
         self._deliver(user, "dingtalk.work_notice", title, body, at, [])
 
     def show_robot_message(self, userid: str, msg_key: str, param: dict[str, Any], at: datetime) -> None:
@@ -148,13 +179,23 @@ class Directory:
         for item in self._todo_items.get(str(task["id"]), []):
             item.body = _todo_body(task)
 
-    def _deliver(self, user: OrgUser, channel: str, title: str, body: str, at: datetime,
-                 actions: list[dict[str, Any]], data: dict[str, Any] | None = None) -> InboxItem | None:
+    def _deliver(
+        self,
+        user: OrgUser,
+        channel: str,
+        title: str,
+        body: str,
+        at: datetime,
+        actions: list[dict[str, Any]],
+        data: dict[str, Any] | None = None,
+    ) -> InboxItem | None:
         if self.sandbox is None:
             return None
-        return self.sandbox.deliver(user.mobile, channel=channel, title=title, body=body, at=at, actions=actions,
-                                    data=data) or self.sandbox.deliver(
-            user.userid, channel=channel, title=title, body=body, at=at, actions=actions, data=data)
+        return self.sandbox.deliver(
+            user.mobile, channel=channel, title=title, body=body, at=at, actions=actions, data=data
+        ) or self.sandbox.deliver(
+            user.userid, channel=channel, title=title, body=body, at=at, actions=actions, data=data
+        )
 
 
 def _todo_body(task: dict[str, Any]) -> str:

@@ -36,8 +36,9 @@ class Gateway:
     async def open(self, request: web.Request) -> web.Response:
         body = await request.json()
         if body.get("clientId") != self.state.client_id or body.get("clientSecret") != self.state.client_secret:
-            return web.json_response({"code": "InvalidAuthentication", "message": "clientId或clientSecret不正确"},
-                                     status=401)
+            return web.json_response(
+                {"code": "InvalidAuthentication", "message": "clientId或clientSecret不正确"}, status=401
+            )
         ticket = uuid.uuid4().hex
         subscriptions = [dict(s) for s in body.get("subscriptions") or []]
         self.state.tickets[ticket] = (self.clock.now() + timedelta(seconds=TICKET_SECONDS), subscriptions)
@@ -89,16 +90,26 @@ class Gateway:
                 await conn.ws.send_str(json.dumps(frame))
 
     def _frame(self, frame_type: str, topic: str, data: dict[str, Any], **extra: str) -> dict[str, Any]:
-        headers = {"appId": self.state.client_id, "contentType": "application/json",
-                   "messageId": f"{uuid.uuid4().hex[:8]}_{next(self.state.ids)}", "topic": topic,
-                   "time": str(int(self.clock.now().timestamp() * 1000)), **extra}
-        return {"specVersion": "1.0", "type": frame_type, "headers": headers,
-                "data": json.dumps(data, ensure_ascii=False)}
+        headers = {
+            "appId": self.state.client_id,
+            "contentType": "application/json",
+            "messageId": f"{uuid.uuid4().hex[:8]}_{next(self.state.ids)}",
+            "topic": topic,
+            "time": str(int(self.clock.now().timestamp() * 1000)),
+            **extra,
+        }
+        return {
+            "specVersion": "1.0",
+            "type": frame_type,
+            "headers": headers,
+            "data": json.dumps(data, ensure_ascii=False),
+        }
 
     # --- pushing --------------------------------------------------------------------------------
 
-    async def push(self, frame_type: str, topic: str, data: dict[str, Any], *, timeout: float = 5.0,
-                   **headers: str) -> dict[str, Any]:
+    async def push(
+        self, frame_type: str, topic: str, data: dict[str, Any], *, timeout: float = 5.0, **headers: str
+    ) -> dict[str, Any]:
         """Push a frame and wait for its ack; unacked frames are pushed again after the redelivery delay."""
         frame = self._frame(frame_type, topic, data, **headers)
         pending = PendingFrame(frame, asyncio.get_running_loop().create_future())
@@ -115,9 +126,16 @@ class Gateway:
 
         async def go() -> None:
             with contextlib.suppress(NoConnection, TimeoutError):
-                await self.push("EVENT", event_type, payload, eventType=event_type, eventId=event_id,
-                                eventCorpId=self.state.corp_id, eventBornTime=born,
-                                eventUnifiedAppId=self.state.client_id)
+                await self.push(
+                    "EVENT",
+                    event_type,
+                    payload,
+                    eventType=event_type,
+                    eventId=event_id,
+                    eventCorpId=self.state.corp_id,
+                    eventBornTime=born,
+                    eventUnifiedAppId=self.state.client_id,
+                )
 
         self.state.spawn(go())
 

@@ -192,8 +192,7 @@ class OpenApi:
             deliver["errorMsg"] = error
         else:
             deliver["carrierId"] = uuid.uuid4().hex
-        return web.json_response(
-            {"success": True, "result": {"outTrackId": out_track_id, "deliverResults": [deliver]}})
+        return web.json_response({"success": True, "result": {"outTrackId": out_track_id, "deliverResults": [deliver]}})
 
     async def update_card(self, request: web.Request) -> web.Response:
         if (denied := self._v1_auth(request)) is not None:
@@ -233,8 +232,11 @@ class OpenApi:
         content = json.dumps(msg, sort_keys=True, ensure_ascii=False)
         outcome: dict[str, list[str]] = {"delivered": [], "duplicate": [], "over_cap": [], "invalid": []}
         for uid in users:
-            sent_today = [n for n in self.state.work_notices
-                          if n["userid"] == uid and n["day"] == today and n["status"] == "delivered"]
+            sent_today = [
+                n
+                for n in self.state.work_notices
+                if n["userid"] == uid and n["day"] == today and n["status"] == "delivered"
+            ]
             if self.directory.user(uid) is None:
                 status = "invalid"
             elif any(n["content"] == content for n in sent_today):
@@ -258,15 +260,27 @@ class OpenApi:
         rows = [n for n in self.state.work_notices if n["task_id"] == int(body.get("task_id", -1))]
         if not rows:
             return oapi_error(40035, "task_id 不存在")
-        by = {s: [n["userid"] for n in rows if n["status"] == s] for s in ("delivered", "duplicate", "over_cap",
-                                                                            "invalid")}
+        by = {
+            s: [n["userid"] for n in rows if n["status"] == s]
+            for s in ("delivered", "duplicate", "over_cap", "invalid")
+        }
         forbidden = [{"code": "143106", "count": 1, "userid": u} for u in by["duplicate"]]
         forbidden += [{"code": "143105", "count": 1, "userid": u} for u in by["over_cap"]]
-        return web.json_response({"errcode": 0, "errmsg": "ok", "send_result": {
-            "invalid_user_id_list": by["invalid"], "forbidden_user_id_list": by["duplicate"] + by["over_cap"],
-            "failed_user_id_list": [], "read_user_id_list": [], "unread_user_id_list": by["delivered"],
-            "invalid_dept_id_list": [], "forbidden_list": forbidden,
-        }})
+        return web.json_response(
+            {
+                "errcode": 0,
+                "errmsg": "ok",
+                "send_result": {
+                    "invalid_user_id_list": by["invalid"],
+                    "forbidden_user_id_list": by["duplicate"] + by["over_cap"],
+                    "failed_user_id_list": [],
+                    "read_user_id_list": [],
+                    "unread_user_id_list": by["delivered"],
+                    "invalid_dept_id_list": [],
+                    "forbidden_list": forbidden,
+                },
+            }
+        )
 
     async def robot_batch_send(self, request: web.Request) -> web.Response:
         if (denied := self._v1_auth(request)) is not None:
@@ -288,8 +302,14 @@ class OpenApi:
                 continue
             self.state.robot_messages.append({"userid": uid, "msgKey": body.get("msgKey"), "msgParam": param})
             self.directory.show_robot_message(uid, str(body.get("msgKey")), param, self.clock.now())
-        return web.json_response({"processQueryKey": uuid.uuid4().hex, "invalidStaffIdList": invalid,
-                                  "flowControlledStaffIdList": [], "filteredStaffIdList": []})
+        return web.json_response(
+            {
+                "processQueryKey": uuid.uuid4().hex,
+                "invalidStaffIdList": invalid,
+                "flowControlledStaffIdList": [],
+                "filteredStaffIdList": [],
+            }
+        )
 
     # --- to-do ----------------------------------------------------------------------------------
 
@@ -302,11 +322,21 @@ class OpenApi:
         creator = request.match_info["union_id"]
         task_id = self.state.new_id("task")
         now_ms = int(self.clock.now().timestamp() * 1000)
-        task = {"id": task_id, "subject": body["subject"], "description": body.get("description", ""),
-                "sourceId": body.get("sourceId"), "creatorId": creator, "executorIds": body.get("executorIds", []),
-                "participantIds": body.get("participantIds", []), "detailUrl": body.get("detailUrl"),
-                "dueTime": body.get("dueTime"), "done": False, "createdTime": now_ms, "modifiedTime": now_ms,
-                "requestId": uuid.uuid4().hex}
+        task = {
+            "id": task_id,
+            "subject": body["subject"],
+            "description": body.get("description", ""),
+            "sourceId": body.get("sourceId"),
+            "creatorId": creator,
+            "executorIds": body.get("executorIds", []),
+            "participantIds": body.get("participantIds", []),
+            "detailUrl": body.get("detailUrl"),
+            "dueTime": body.get("dueTime"),
+            "done": False,
+            "createdTime": now_ms,
+            "modifiedTime": now_ms,
+            "requestId": uuid.uuid4().hex,
+        }
         self.state.todos[task_id] = task
         for union_id in task["executorIds"]:
             self.directory.show_todo(union_id, task, self.clock.now())
@@ -338,8 +368,17 @@ class OpenApi:
         user = self.directory.user(entry[0])
         if user is None:
             return oapi_error(60121, "找不到该用户")
-        return _ok({"userid": user.userid, "unionid": user.unionid, "name": user.name, "device_id": uuid.uuid4().hex,
-                    "sys": False, "sys_level": 0, "associated_unionid": ""})
+        return _ok(
+            {
+                "userid": user.userid,
+                "unionid": user.unionid,
+                "name": user.name,
+                "device_id": uuid.uuid4().hex,
+                "sys": False,
+                "sys_level": 0,
+                "associated_unionid": "",
+            }
+        )
 
     async def user_get(self, request: web.Request) -> web.Response:
         if (denied := self._oapi_auth(request)) is not None:
@@ -347,9 +386,21 @@ class OpenApi:
         user = self.directory.user(str((await _json(request)).get("userid", "")))
         if user is None:
             return oapi_error(60121, "找不到该用户")
-        return _ok({"userid": user.userid, "unionid": user.unionid, "name": user.name, "mobile": user.mobile,
-                    "state_code": "86", "dept_id_list": user.dept_ids, "title": user.title, "active": user.active,
-                    "admin": False, "boss": False, "email": ""})
+        return _ok(
+            {
+                "userid": user.userid,
+                "unionid": user.unionid,
+                "name": user.name,
+                "mobile": user.mobile,
+                "state_code": "86",
+                "dept_id_list": user.dept_ids,
+                "title": user.title,
+                "active": user.active,
+                "admin": False,
+                "boss": False,
+                "email": "",
+            }
+        )
 
     async def getbymobile(self, request: web.Request) -> web.Response:
         if (denied := self._oapi_auth(request)) is not None:
@@ -373,8 +424,13 @@ class OpenApi:
             return oapi_error(40104, "无效的手机号")
         if self.directory.by_mobile(mobile) is not None:
             return oapi_error(60104, "手机号码在公司中已注册")
-        user = self.directory.create(name=name, mobile=mobile, userid=body.get("userid"), title=str(
-            body.get("title", "")), dept_ids=[int(d) for d in str(body["dept_id_list"]).split(",") if d])
+        user = self.directory.create(
+            name=name,
+            mobile=mobile,
+            userid=body.get("userid"),
+            title=str(body.get("title", "")),
+            dept_ids=[int(d) for d in str(body["dept_id_list"]).split(",") if d],
+        )
         self.directory.invite(user, self.clock.now())
         return _ok({"userid": user.userid, "unionId": user.unionid})
 

@@ -55,9 +55,7 @@ class StreamConnection:
     subscriptions: list[dict[str, str]]
 
     def subscribed(self, frame_type: str, topic: str) -> bool:
-        return any(
-            s.get("type") == frame_type and s.get("topic") in (topic, "*") for s in self.subscriptions
-        )
+        return any(s.get("type") == frame_type and s.get("topic") in (topic, "*") for s in self.subscriptions)
 
 
 @dataclass

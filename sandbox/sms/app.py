@@ -50,8 +50,9 @@ def expected_signature(params: dict[str, str], secret: str, method: str) -> str:
 def expected_v3_signature(request: web.Request, body: bytes, signed_headers: list[str], secret: str) -> str:
     """ACS3-HMAC-SHA256, what Aliyun's current SDKs send: a canonical request over the signed headers."""
     query = "&".join(f"{k}={_percent(request.query[k])}" for k in sorted(request.query))
-    headers = "".join(f"{name}:{','.join(sorted(v.strip() for v in request.headers.getall(name, [])))}\n"
-                      for name in signed_headers)
+    headers = "".join(
+        f"{name}:{','.join(sorted(v.strip() for v in request.headers.getall(name, [])))}\n" for name in signed_headers
+    )
     payload = hashlib.sha256(body).hexdigest()
     canonical = f"{request.method}\n{request.path or '/'}\n{query}\n{headers}\n{';'.join(signed_headers)}\n{payload}"
     to_sign = f"ACS3-HMAC-SHA256\n{hashlib.sha256(canonical.encode()).hexdigest()}"
@@ -73,21 +74,24 @@ class SmsSandboxState:
     per_day: int = 10
     notice_per_day: int = 50
     # Which templates were approved as verification-code templates (验证码); the others are notifications.
-    code_templates: frozenset[str] = frozenset({"SMS_CODE", "SMS_LOGIN_CODE", "SMS_RESET_CODE",
-                                                "SMS_CHANGE_MOBILE_CODE"})
-    templates: dict[str, str] = field(default_factory=lambda: {
-        "SMS_INVITE": "${name}您好，${institution}邀请您加入科转专家库，请关注公众号完成绑定。",
-        "SMS_CODE": "您的验证码为${code}，5分钟内有效。",
-        # The codes sign-in sends (bot.settings.AuthSettings names them).
-        "SMS_LOGIN_CODE": "您的登录验证码为${code}，5分钟内有效，请勿泄露。",
-        "SMS_RESET_CODE": "您正在重置密码，验证码为${code}，5分钟内有效。",
-        "SMS_CHANGE_MOBILE_CODE": "您正在更换科转账号绑定的手机号，验证码为${code}，5分钟内有效。",
-        "SMS_NOTICE": "${text}",
-        "SMS_DEMAND_STATUS": "您的需求「${title}」${status}，可在科转小程序查看详情。",
-        # The approved template holds our own domain as fixed text; {origin} stands for it in the sandbox.
-        "SMS_EXPERT_INVITE": "${name}您好，${institution}邀请您加入科转专家库。请在微信中打开 {origin}/i/${code} "
-                             "识别二维码关注公众号，完成专家信息绑定。",
-    })
+    code_templates: frozenset[str] = frozenset(
+        {"SMS_CODE", "SMS_LOGIN_CODE", "SMS_RESET_CODE", "SMS_CHANGE_MOBILE_CODE"}
+    )
+    templates: dict[str, str] = field(
+        default_factory=lambda: {
+            "SMS_INVITE": "${name}您好，${institution}邀请您加入科转专家库，请关注公众号完成绑定。",
+            "SMS_CODE": "您的验证码为${code}，5分钟内有效。",
+            # The codes sign-in sends (bot.settings.AuthSettings names them).
+            "SMS_LOGIN_CODE": "您的登录验证码为${code}，5分钟内有效，请勿泄露。",
+            "SMS_RESET_CODE": "您正在重置密码，验证码为${code}，5分钟内有效。",
+            "SMS_CHANGE_MOBILE_CODE": "您正在更换科转账号绑定的手机号，验证码为${code}，5分钟内有效。",
+            "SMS_NOTICE": "${text}",
+            "SMS_DEMAND_STATUS": "您的需求「${title}」${status}，可在科转小程序查看详情。",
+            # The approved template holds our own domain as fixed text; {origin} stands for it in the sandbox.
+            "SMS_EXPERT_INVITE": "${name}您好，${institution}邀请您加入科转专家库。请在微信中打开 {origin}/i/${code} "
+            "识别二维码关注公众号，完成专家信息绑定。",
+        }
+    )
     sent: list[dict[str, Any]] = field(default_factory=list)
     nonces: set[str] = field(default_factory=set)
     requests: int = 0
@@ -95,8 +99,9 @@ class SmsSandboxState:
 
 
 class SmsSandbox:
-    def __init__(self, state: SmsSandboxState, sandbox: SandboxState, clock: Clock,
-                 receipt_url: str | None = None) -> None:
+    def __init__(
+        self, state: SmsSandboxState, sandbox: SandboxState, clock: Clock, receipt_url: str | None = None
+    ) -> None:
         self.state = state
         self.sandbox = sandbox
         self.clock = clock
@@ -105,8 +110,9 @@ class SmsSandbox:
         self._background = BackgroundTasks()
 
     def _answer(self, code: str, message: str, status: int = 200, **extra: Any) -> web.Response:
-        return web.json_response({"RequestId": secrets.token_hex(8).upper(), "Code": code, "Message": message,
-                                  **extra}, status=status)
+        return web.json_response(
+            {"RequestId": secrets.token_hex(8).upper(), "Code": code, "Message": message, **extra}, status=status
+        )
 
     def _flow_control(self, phone: str, template: str, now: datetime) -> str | None:
         """Aliyun's per-number flow control: the windows end `now` and reach back (rolling, not calendar)."""
@@ -114,9 +120,11 @@ class SmsSandbox:
         windows: tuple[tuple[timedelta, int, str], ...]
         if template in codes:
             times = [s["at"] for s in self.state.sent if s["phone"] == phone and s["template"] in codes]
-            windows = ((timedelta(minutes=1), self.state.per_minute, "分钟"),
-                       (timedelta(hours=1), self.state.per_hour, "小时"),
-                       (timedelta(days=1), self.state.per_day, "天"))
+            windows = (
+                (timedelta(minutes=1), self.state.per_minute, "分钟"),
+                (timedelta(hours=1), self.state.per_hour, "小时"),
+                (timedelta(days=1), self.state.per_day, "天"),
+            )
         else:
             times = [s["at"] for s in self.state.sent if s["phone"] == phone and s["template"] == template]
             windows = ((timedelta(days=1), self.state.notice_per_day, "天"),)
@@ -143,8 +151,9 @@ class SmsSandbox:
         if key_id != account.access_key_id:
             return self._answer("InvalidAccessKeyId.NotFound", "Specified access key is not found.", 404)
         if not valid:
-            return self._answer("SignatureDoesNotMatch", "Specified signature is not matched with our calculation.",
-                                400)
+            return self._answer(
+                "SignatureDoesNotMatch", "Specified signature is not matched with our calculation.", 400
+            )
         if not nonce or nonce in self.state.nonces:
             return self._answer("SignatureNonceUsed", "Specified signature nonce was used already.", 400)
         self.state.nonces.add(nonce)
@@ -176,21 +185,44 @@ class SmsSandbox:
         if too_long:
             return self._answer("isv.PARAM_LENGTH_LIMIT", f"参数超出长度限制: {too_long[0]}")
         text = re.sub(r"\$\{(\w+)\}", lambda m: str(values[m.group(1)]), template).replace("{origin}", origin)
-        self.state.sent.append({"phone": phone, "at": now, "biz_id": biz_id, "text": text,
-                                "out_id": params.get("OutId"), "template": params.get("TemplateCode")})
+        self.state.sent.append(
+            {
+                "phone": phone,
+                "at": now,
+                "biz_id": biz_id,
+                "text": text,
+                "out_id": params.get("OutId"),
+                "template": params.get("TemplateCode"),
+            }
+        )
         # An invitation names its addressee: their new phone is labelled with it.
         person = self.sandbox.ensure_person(phone[-11:], str(values.get("name") or "") or None)
-        self.sandbox.deliver(person.id, channel="sms", title=f"短信 · 【{self.state.account.sign_name}】",
-                             body=f"【{self.state.account.sign_name}】{text}", at=now,
-                             actions=url_actions(person.id, text))
+        self.sandbox.deliver(
+            person.id,
+            channel="sms",
+            title=f"短信 · 【{self.state.account.sign_name}】",
+            body=f"【{self.state.account.sign_name}】{text}",
+            at=now,
+            actions=url_actions(person.id, text),
+        )
         self._later(self._receipt(origin, phone, biz_id, params.get("OutId", ""), now))
         return self._answer("OK", "OK", BizId=biz_id)
 
     async def _receipt(self, origin: str, phone: str, biz_id: str, out_id: str, at: datetime) -> None:
         stamp = at.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")  # Aliyun words times in Beijing time
-        report = [{"phone_number": phone, "send_time": stamp, "report_time": stamp, "success": True,
-                   "err_code": "DELIVERED", "err_msg": "用户接收成功", "sms_size": "1", "biz_id": biz_id,
-                   "out_id": out_id}]
+        report = [
+            {
+                "phone_number": phone,
+                "send_time": stamp,
+                "report_time": stamp,
+                "success": True,
+                "err_code": "DELIVERED",
+                "err_msg": "用户接收成功",
+                "sms_size": "1",
+                "biz_id": biz_id,
+                "out_id": out_id,
+            }
+        ]
         if self._http is None or self._http.closed:
             self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5), trust_env=False)
         url = self.receipt_url or f"{origin}/sms/receipts/{self.state.account.receipt_token}"
@@ -231,8 +263,14 @@ def create_sms_sandbox(sb: SmsSandbox) -> web.Application:
         return web.json_response({"ok": True})
 
     async def sent(_request: web.Request) -> web.Response:
-        return web.json_response({"requests": sb.state.requests, "sent": [
-            {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in s.items()} for s in sb.state.sent]})
+        return web.json_response(
+            {
+                "requests": sb.state.requests,
+                "sent": [
+                    {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in s.items()} for s in sb.state.sent
+                ],
+            }
+        )
 
     async def close(_app: web.Application) -> None:
         await sb.close()

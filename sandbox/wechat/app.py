@@ -60,8 +60,9 @@ async def _json(request: web.Request) -> dict[str, Any] | None:
 
 
 class WeChatSandbox:
-    def __init__(self, state: WeChatSandboxState, sandbox: SandboxState, clock: Clock,
-                 callback_url: str | None = None) -> None:
+    def __init__(
+        self, state: WeChatSandboxState, sandbox: SandboxState, clock: Clock, callback_url: str | None = None
+    ) -> None:
         self.state = state
         self.sandbox = sandbox
         self.clock = clock
@@ -191,10 +192,17 @@ class WeChatSandbox:
             shown = declared.render(data) if declared else [(name, str(v["value"])) for name, v in data.items()]
             lines = [f"{label}：{value[:TEMPLATE_VALUE_SHOWN]}" for label, value in shown]
             title = declared.title if declared else template_id
-            self.sandbox.deliver(openid, channel="wechat.template", title=f"公众号模板消息 · {title}",
-                                 body="\n".join(lines), at=now, data={"msgid": msgid, **body})
-        report = self.push_with_retries(str(request.url.origin()), openid, "event", Event="TEMPLATESENDJOBFINISH",
-                                        MsgID=msgid, Status=status)
+            self.sandbox.deliver(
+                openid,
+                channel="wechat.template",
+                title=f"公众号模板消息 · {title}",
+                body="\n".join(lines),
+                at=now,
+                data={"msgid": msgid, **body},
+            )
+        report = self.push_with_retries(
+            str(request.url.origin()), openid, "event", Event="TEMPLATESENDJOBFINISH", MsgID=msgid, Status=status
+        )
         if self.state.report_before_answer:
             await report
         else:
@@ -218,8 +226,9 @@ class WeChatSandbox:
         text = body.get("text", {}).get("content", "") if body.get("msgtype") == "text" else json.dumps(body)
         person = self.sandbox.find(user.openid)
         actions = miniprogram_actions(person.id, str(text)) if person is not None else []
-        self.sandbox.deliver(user.openid, channel="wechat.custom", title="公众号客服消息", body=str(text), at=now,
-                             actions=actions)
+        self.sandbox.deliver(
+            user.openid, channel="wechat.custom", title="公众号客服消息", body=str(text), at=now, actions=actions
+        )
         return _ok()
 
     async def user_info(self, request: web.Request) -> web.Response:
@@ -230,12 +239,21 @@ class WeChatSandbox:
             return _error(40003)
         if not user.subscribed:
             return web.json_response({"subscribe": 0, "openid": user.openid})
-        return web.json_response({
-            "subscribe": 1, "openid": user.openid, "unionid": user.unionid, "language": "zh_CN",
-            "subscribe_time": int(user.subscribe_time.timestamp()) if user.subscribe_time else 0,
-            "subscribe_scene": "ADD_SCENE_QR_CODE" if user.scene else "ADD_SCENE_SEARCH",
-            "qr_scene": 0, "qr_scene_str": user.scene or "", "remark": "", "groupid": 0, "tagid_list": [],
-        })
+        return web.json_response(
+            {
+                "subscribe": 1,
+                "openid": user.openid,
+                "unionid": user.unionid,
+                "language": "zh_CN",
+                "subscribe_time": int(user.subscribe_time.timestamp()) if user.subscribe_time else 0,
+                "subscribe_scene": "ADD_SCENE_QR_CODE" if user.scene else "ADD_SCENE_SEARCH",
+                "qr_scene": 0,
+                "qr_scene_str": user.scene or "",
+                "remark": "",
+                "groupid": 0,
+                "tagid_list": [],
+            }
+        )
 
     async def qrcode_create(self, request: web.Request) -> web.Response:
         if code := self._auth(request):
@@ -248,16 +266,19 @@ class WeChatSandbox:
         ticket = secrets.token_urlsafe(24)
         self.state.qrcodes[ticket] = value
         expire = min(int(body.get("expire_seconds", 60)), 2_592_000)
-        return web.json_response({"ticket": ticket, "expire_seconds": expire,
-                                  "url": f"http://weixin.qq.com/q/{ticket[:22]}"})
+        return web.json_response(
+            {"ticket": ticket, "expire_seconds": expire, "url": f"http://weixin.qq.com/q/{ticket[:22]}"}
+        )
 
     async def showqrcode(self, request: web.Request) -> web.Response:
         """mp.weixin.qq.com/cgi-bin/showqrcode: the QR image of a ticket (no token needed); here a drawing."""
         scene = self.state.qrcodes.get(request.query.get("ticket", ""))
         if scene is None:
             return web.Response(status=404, text="invalid ticket")
-        svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="240" height="240"><rect width="240" height="240" '
-               'fill="#fff" stroke="#000"/><text x="20" y="125" font-size="14">沙箱二维码</text></svg>')
+        svg = (
+            '<svg xmlns="http://www.w3.org/2000/svg" width="240" height="240"><rect width="240" height="240" '
+            'fill="#fff" stroke="#000"/><text x="20" y="125" font-size="14">沙箱二维码</text></svg>'
+        )
         return web.Response(text=svg, content_type="image/svg+xml")
 
     async def menu_create(self, request: web.Request) -> web.Response:
@@ -284,8 +305,9 @@ class WeChatSandbox:
             return _error(used)
         user = self.state.user(used)
         # A successful answer carries no errcode at all.
-        return web.json_response({"openid": f"mini-{user.openid}", "session_key": secrets.token_urlsafe(16),
-                                  "unionid": user.unionid})
+        return web.json_response(
+            {"openid": f"mini-{user.openid}", "session_key": secrets.token_urlsafe(16), "unionid": user.unionid}
+        )
 
     async def phone_number(self, request: web.Request) -> web.Response:
         fault = self.state.take_fault(api_path(request.path))
@@ -297,10 +319,14 @@ class WeChatSandbox:
         used = self.state.use_code(self.state.phone_codes, str(body.get("code", "")), self.clock.now())
         if isinstance(used, int):
             return _error(used)
-        return _ok(phone_info={
-            "phoneNumber": used, "purePhoneNumber": used, "countryCode": "86",
-            "watermark": {"timestamp": int(self.clock.now().timestamp()), "appid": self.state.account.mini_app_id},
-        })
+        return _ok(
+            phone_info={
+                "phoneNumber": used,
+                "purePhoneNumber": used,
+                "countryCode": "86",
+                "watermark": {"timestamp": int(self.clock.now().timestamp()), "appid": self.state.account.mini_app_id},
+            }
+        )
 
 
 def _bytes(value: Any) -> int:

@@ -19,12 +19,22 @@ QR_SCENE_PREFIX = "qrscene_"
 
 def _actions(person_id: str, menu: dict[str, Any] | None) -> list[dict[str, Any]]:
     """The phone shows the menu the platform holds (as created through menu/create) and its click buttons."""
-    clicks = [b for top in (menu or {}).get("button", []) for b in (top.get("sub_button") or [top])
-              if b.get("type") == "click"]
+    clicks = [
+        b
+        for top in (menu or {}).get("button", [])
+        for b in (top.get("sub_button") or [top])
+        if b.get("type") == "click"
+    ]
     return [
         {"label": "发送「帮助」", "url": "/wechat/console/text", "body": {"person_id": person_id, "content": "帮助"}},
-        *({"label": f"点击菜单 · {b['name']}", "url": "/wechat/console/click",
-           "body": {"person_id": person_id, "key": b["key"]}} for b in clicks),
+        *(
+            {
+                "label": f"点击菜单 · {b['name']}",
+                "url": "/wechat/console/click",
+                "body": {"person_id": person_id, "key": b["key"]},
+            }
+            for b in clicks
+        ),
         {"label": "取消关注", "url": "/wechat/console/unfollow", "body": {"person_id": person_id}},
     ]
 
@@ -49,8 +59,14 @@ def add_console_routes(app: web.Application, sb: WeChatSandbox) -> None:
         persona, openid, _ = await person(request)
         reply = await sb.push(str(request.url.origin()), openid, msg_type, **fields)
         if reply and reply.get("Content"):
-            sb.sandbox.deliver(openid, channel="wechat.reply", title="公众号回复",
-                               body=reply["Content"], at=sb.clock.now(), actions=_actions(persona.id, sb.state.menu))
+            sb.sandbox.deliver(
+                openid,
+                channel="wechat.reply",
+                title="公众号回复",
+                body=reply["Content"],
+                at=sb.clock.now(),
+                actions=_actions(persona.id, sb.state.menu),
+            )
         return web.json_response({"reply": reply})
 
     async def follow(request: web.Request) -> web.Response:
@@ -96,8 +112,7 @@ def add_console_routes(app: web.Application, sb: WeChatSandbox) -> None:
     async def login_code(request: web.Request) -> web.Response:
         persona, openid, _ = await person(request)
         sb.state.user(openid, persona.id)
-        return web.json_response({"code": sb.state.new_code(sb.state.js_codes, openid,
-                                                             sb.clock.now())})
+        return web.json_response({"code": sb.state.new_code(sb.state.js_codes, openid, sb.clock.now())})
 
     async def phone_code(request: web.Request) -> web.Response:
         """`mobile`: the number the person's WeChat is registered with, when it is not the one on record."""
@@ -126,14 +141,21 @@ def add_console_routes(app: web.Application, sb: WeChatSandbox) -> None:
         if status == 200 and not session.get("bound"):
             mobile = str(body.get("mobile") or persona.mobile)
             phone = sb.state.new_code(sb.state.phone_codes, mobile, sb.clock.now())
-            status, session = await sb.call_api(origin, "/api/v1/auth/mini-program-bind", {"code": phone},
-                                                token=str(session.get("token", "")))
+            status, session = await sb.call_api(
+                origin, "/api/v1/auth/mini-program-bind", {"code": phone}, token=str(session.get("token", ""))
+            )
         if status == 200:
             text = str(session.get("greeting") or "绑定成功。") if session.get("bound") else "登录未完成。"
         else:
             text = str(session.get("error", {}).get("message", f"请求失败（{status}）"))
-        sb.sandbox.deliver(persona.id, channel="mini_program", title="小程序 · 绑定信息", body=text,
-                           at=sb.clock.now(), data={"path": body.get("path"), "status": status})
+        sb.sandbox.deliver(
+            persona.id,
+            channel="mini_program",
+            title="小程序 · 绑定信息",
+            body=text,
+            at=sb.clock.now(),
+            data={"path": body.get("path"), "status": status},
+        )
         return web.json_response({"status": status, "result": session})
 
     app.router.add_post("/console/follow", follow)
@@ -199,8 +221,11 @@ def offer_follow(sb: WeChatSandbox) -> None:
             continue
         body = {"person_id": persona.id}
         sb.sandbox.deliver(
-            persona.wechat_openid, channel="wechat.official_account", title="科转公众号",
-            body="关注「科转」公众号，接收与您领域匹配的需求推送。", at=sb.clock.now(),
+            persona.wechat_openid,
+            channel="wechat.official_account",
+            title="科转公众号",
+            body="关注「科转」公众号，接收与您领域匹配的需求推送。",
+            at=sb.clock.now(),
             actions=[
                 {"label": "关注公众号", "url": "/wechat/console/follow", "body": body},
                 {"label": "扫邀请二维码关注", "url": "/wechat/console/follow", "body": {**body, "scene": "inv:demo"}},

@@ -42,8 +42,11 @@ class Envelope:
         """Query parameters and body of a safe-mode push, as WeChat sends them."""
         encrypted = self.encrypt(xml)
         params = {
-            "signature": sha1_sorted(self.token, timestamp, nonce), "timestamp": timestamp, "nonce": nonce,
-            "encrypt_type": "aes", "msg_signature": sha1_sorted(self.token, timestamp, nonce, encrypted),
+            "signature": sha1_sorted(self.token, timestamp, nonce),
+            "timestamp": timestamp,
+            "nonce": nonce,
+            "encrypt_type": "aes",
+            "msg_signature": sha1_sorted(self.token, timestamp, nonce, encrypted),
         }
         body = f"<xml><ToUserName><![CDATA[gh]]></ToUserName><Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>"
         return params, body

@@ -38,8 +38,7 @@ class WeChatSandboxState:
     # the sender: when set, it is pushed before the answer (else in the background after it).
     report_before_answer: bool = False
     # The account's templates (我的模板) by id, from the declarations our builders use.
-    templates: dict[str, TemplateMessage] = field(
-        default_factory=lambda: {t.default_id: t for t in TEMPLATE_MESSAGES})
+    templates: dict[str, TemplateMessage] = field(default_factory=lambda: {t.default_id: t for t in TEMPLATE_MESSAGES})
     token: str | None = None
     token_expires: datetime | None = None
     token_fetches: int = 0

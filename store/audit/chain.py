@@ -30,7 +30,9 @@ def _heads(chains: int) -> CompoundSelect[Any]:
     latest = [
         select(_ENTRIES.c.aggregate_type, _ENTRIES.c.aggregate_id, _ENTRIES.c.seq, _ENTRIES.c.hash)
         .where(_ENTRIES.c.aggregate_type == bindparam(f"type_{n}"), _ENTRIES.c.aggregate_id == bindparam(f"id_{n}"))
-        .order_by(_ENTRIES.c.seq.desc()).limit(1).subquery(f"head_{n}")
+        .order_by(_ENTRIES.c.seq.desc())
+        .limit(1)
+        .subquery(f"head_{n}")
         for n in range(chains)
     ]
     return union_all(*(select(head) for head in latest))
@@ -62,11 +64,14 @@ async def append_entries(session: AsyncSession, entries: Sequence[PendingEntry])
     heads: dict[tuple[str, str], tuple[int, str]] = {}
     # A bulk import touches hundreds of chains: SQLite allows 500 terms in a compound SELECT.
     for start in range(0, len(chains), HEADS_PER_STATEMENT):
-        some = chains[start:start + HEADS_PER_STATEMENT]
-        params = {key: value for n, (kind, name) in enumerate(some)
-                  for key, value in ((f"type_{n}", kind), (f"id_{n}", name))}
-        heads.update(((row.aggregate_type, row.aggregate_id), (row.seq, row.hash))
-                     for row in (await session.execute(_heads(len(some)), params)).all())
+        some = chains[start : start + HEADS_PER_STATEMENT]
+        params = {
+            key: value for n, (kind, name) in enumerate(some) for key, value in ((f"type_{n}", kind), (f"id_{n}", name))
+        }
+        heads.update(
+            ((row.aggregate_type, row.aggregate_id), (row.seq, row.hash))
+            for row in (await session.execute(_heads(len(some)), params)).all()
+        )
     # Written in the order recorded (ids follow it): runs of entries without personal fields in one INSERT each,
     # an entry with them on its own, for the id its personal rows refer to.
     plain: list[dict[str, Any]] = []
@@ -81,8 +86,9 @@ async def append_entries(session: AsyncSession, entries: Sequence[PendingEntry])
             "action": entry.action,
             "actor": entry.actor,
             "data": canonical(entry.data),
-            "personal_digests": canonical({field: personal_digest(salts[field], value)
-                                           for field, (_subject, value) in entry.personal.items()}),
+            "personal_digests": canonical(
+                {field: personal_digest(salts[field], value) for field, (_subject, value) in entry.personal.items()}
+            ),
             "occurred_at": entry.occurred_at,
             "prev_hash": prev_hash,
         }
@@ -95,8 +101,12 @@ async def append_entries(session: AsyncSession, entries: Sequence[PendingEntry])
             await session.execute(_INSERT, plain)
             plain = []
         entry_id = (await session.execute(_INSERT_ONE, fields)).scalar_one()
-        await session.execute(_INSERT_PERSONAL, [
-            {"entry_id": entry_id, "subject": subject, "field": field, "value": value, "salt": salts[field]}
-            for field, (subject, value) in entry.personal.items()])
+        await session.execute(
+            _INSERT_PERSONAL,
+            [
+                {"entry_id": entry_id, "subject": subject, "field": field, "value": value, "salt": salts[field]}
+                for field, (subject, value) in entry.personal.items()
+            ],
+        )
     if plain:
         await session.execute(_INSERT, plain)

@@ -29,7 +29,14 @@ def personal_digest(salt: str, value: str) -> str:
 
 # The columns of an entry that its hash covers, in hashing order.
 ENTRY_FIELDS = (
-    "aggregate_type", "aggregate_id", "seq", "action", "actor", "data", "personal_digests", "occurred_at",
+    "aggregate_type",
+    "aggregate_id",
+    "seq",
+    "action",
+    "actor",
+    "data",
+    "personal_digests",
+    "occurred_at",
     "prev_hash",
 )
 

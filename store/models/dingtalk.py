@@ -14,9 +14,7 @@ from store.base import Base
 class DingTalkInbound(Base):
     __tablename__ = "dingtalk_inbound"
 
-    id: Mapped[int] = mapped_column(
-        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
-    )
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
     # A business key (card, presser, action, params; or the event id), not the frame's messageId:
     # a press repeated from the phone arrives with a new messageId and must still have no second effect.
     key: Mapped[str] = mapped_column(String(64), unique=True)
@@ -36,9 +34,7 @@ class DingTalkContactEvent(Base):
     __tablename__ = "dingtalk_contact_events"
     __table_args__ = (Index("ix_dingtalk_contact_events_status", "status"),)
 
-    id: Mapped[int] = mapped_column(
-        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
-    )
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
     event_type: Mapped[str] = mapped_column(String(64))
     event_id: Mapped[str] = mapped_column(String(128))
     message_id: Mapped[str] = mapped_column(String(128))

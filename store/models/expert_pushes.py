@@ -36,9 +36,7 @@ class ExpertPush(Base):
     score: Mapped[float] = mapped_column(Float)
     reasons: Mapped[list[Any]] = mapped_column(JSON)
     status: Mapped[ExpertPushStatus] = mapped_column(String(16))
-    outbox_message_id: Mapped[int | None] = mapped_column(
-        BigInteger().with_variant(Integer, "sqlite"), unique=True
-    )
+    outbox_message_id: Mapped[int | None] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), unique=True)
     msg_id: Mapped[str | None] = mapped_column(String(64))  # WeChat's msgid once accepted
     error: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime]

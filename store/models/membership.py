@@ -33,8 +33,13 @@ class MembershipInvitation(Base):
     __tablename__ = "membership_invitations"
     # One open invitation per person: a second role while one is pending rides on the same invitation.
     __table_args__ = (
-        Index("uq_membership_invitations_pending_account", "account_id", unique=True,
-              sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'")),
+        Index(
+            "uq_membership_invitations_pending_account",
+            "account_id",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)

@@ -28,9 +28,7 @@ class OutboxMessage(Base):
         Index("ix_outbox_provider_message_id", "provider_message_id"),
     )
 
-    id: Mapped[int] = mapped_column(
-        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
-    )
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
     channel: Mapped[str] = mapped_column(String(64))
     recipient: Mapped[str] = mapped_column(String(128))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -28,8 +28,15 @@ class PublicationAudience(StrEnum):
 class DemandPublication(Base):
     __tablename__ = "demand_publications"
     # One live publication per demand; withdrawn ones stay as history.
-    __table_args__ = (Index("uq_demand_publications_live", "demand_id", unique=True,
-                            postgresql_where=text(LIVE), sqlite_where=text(LIVE)),)
+    __table_args__ = (
+        Index(
+            "uq_demand_publications_live",
+            "demand_id",
+            unique=True,
+            postgresql_where=text(LIVE),
+            sqlite_where=text(LIVE),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
     demand_id: Mapped[int] = mapped_column(ForeignKey("demands.id"), index=True)

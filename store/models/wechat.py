@@ -16,9 +16,7 @@ class WeChatFollower(Base):
     __tablename__ = "wechat_followers"
     __table_args__ = (UniqueConstraint("app_id", "openid"),)
 
-    id: Mapped[int] = mapped_column(
-        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
-    )
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
     app_id: Mapped[str] = mapped_column(String(64))
     openid: Mapped[str] = mapped_column(String(64))
     unionid: Mapped[str | None] = mapped_column(String(64))
@@ -44,9 +42,7 @@ class WeChatInbox(Base):
 
     __tablename__ = "wechat_inbox"
 
-    id: Mapped[int] = mapped_column(
-        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
-    )
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
     key: Mapped[str] = mapped_column(String(191), unique=True)
     kind: Mapped[str] = mapped_column(String(32))
     received_at: Mapped[datetime]

@@ -43,8 +43,16 @@ from tests.expert_digest.world import digest_ids
 from tests.organisation.conftest import Org, org, regions, registry  # noqa: F401  (fixtures)
 
 ROLES = (
-    "anonymous", "pending", "system_admin", "institution_admin", "centre_admin", "staff", "official", "expert",
-    "enterprise_contact", "technology_manager",
+    "anonymous",
+    "pending",
+    "system_admin",
+    "institution_admin",
+    "centre_admin",
+    "staff",
+    "official",
+    "expert",
+    "enterprise_contact",
+    "technology_manager",
 )
 HEADERS = [c.title for c in COLUMNS]
 
@@ -123,12 +131,11 @@ class World:
         return account.id
 
 
-async def build_institution(
-    base: Org, n: int, *, region: str, enterprise_name: str, phone_prefix: str
-) -> Institution:
+async def build_institution(base: Org, n: int, *, region: str, enterprise_name: str, phone_prefix: str) -> Institution:
     """Institution number n; mobiles are phone_prefix + 4 digits so two institutions never clash."""
-    inst, admin = await base.institution(f"测试技术转移中心{n}", credit_code(n), mobile=f"{phone_prefix}0001",
-                                        region=region)
+    inst, admin = await base.institution(
+        f"测试技术转移中心{n}", credit_code(n), mobile=f"{phone_prefix}0001", region=region
+    )
     uow = base.uow
     centre = (await create_centre(CreateCentre(admin, inst, f"分中心{n}", region), uow, base.regions)).centre_id
     staff = await add_staff(AddStaff(admin, centre, f"技转{n}", f"{phone_prefix}0002", "技术经理"), uow)
@@ -143,17 +150,35 @@ async def build_institution(
         AddEnterpriseContact(admin, enterprise.enterprise_id, f"联系人{n}", "总经理", f"{phone_prefix}0005"), uow
     )
     return Institution(
-        inst, admin, centre, staff.account_id, staff.staff_member_id, cadmin.account_id, cadmin.staff_member_id,
-        expert.expert_id, expert.account_id, expert.link_id, enterprise.enterprise_id, region,
+        inst,
+        admin,
+        centre,
+        staff.account_id,
+        staff.staff_member_id,
+        cadmin.account_id,
+        cadmin.staff_member_id,
+        expert.expert_id,
+        expert.account_id,
+        expert.link_id,
+        enterprise.enterprise_id,
+        region,
     )
 
 
 async def manual_enterprise(base: Org, admin: int, institution: int) -> int:
     """An enterprise X entered by hand (未核验), which X's members may still correct."""
     entered = await enter_enterprise(
-        EnterEnterprise(admin, institution, "杭州手工录入科技有限公司", credit_code(900), "330106",
-                        "浙江省杭州市西湖区文一西路1号", "王手工"),
-        base.uow, base.regions,
+        EnterEnterprise(
+            admin,
+            institution,
+            "杭州手工录入科技有限公司",
+            credit_code(900),
+            "330106",
+            "浙江省杭州市西湖区文一西路1号",
+            "王手工",
+        ),
+        base.uow,
+        base.regions,
     )
     return entered.enterprise_id
 
@@ -161,10 +186,12 @@ async def manual_enterprise(base: Org, admin: int, institution: int) -> int:
 async def build_world(base: Org) -> tuple[World, Institution, dict[str, str | None]]:
     """Institution X in 西湖区 with one actor per role, and each role's token (None for anonymous)."""
     world = World(base)
-    x = await build_institution(base, 1, region="330106", enterprise_name="杭州云栖智能传感科技有限公司",
-                                phone_prefix="1371111")
-    official = await create_official(CreateOfficial(base.admin_id, "赵局长", "13722220001", "330106"), base.uow,
-                                     base.regions)
+    x = await build_institution(
+        base, 1, region="330106", enterprise_name="杭州云栖智能传感科技有限公司", phone_prefix="1371111"
+    )
+    official = await create_official(
+        CreateOfficial(base.admin_id, "赵局长", "13722220001", "330106"), base.uow, base.regions
+    )
     uow = base.uow
     expires = base.container.clock.now() + timedelta(days=30)
     code = await create_invitation_code(CreateInvitationCode(x.admin, x.id, expires, 50), uow)
@@ -176,9 +203,14 @@ async def build_world(base: Org) -> tuple[World, Institution, dict[str, str | No
         ImportExperts(x.id, x.admin, xlsx([["坏行", "010-12345678"]]), "专家.xlsx"), uow, base.container.files
     )
     world.accounts = {
-        "system_admin": base.admin_id, "institution_admin": x.admin, "centre_admin": x.centre_admin_account,
-        "staff": x.staff_account, "official": official.account_id, "expert": x.expert_account,
-        "enterprise_contact": contact, "technology_manager": manager,
+        "system_admin": base.admin_id,
+        "institution_admin": x.admin,
+        "centre_admin": x.centre_admin_account,
+        "staff": x.staff_account,
+        "official": official.account_id,
+        "expert": x.expert_account,
+        "enterprise_contact": contact,
+        "technology_manager": manager,
     }
     # More staff of X's centre: two to leave (one per admin allowed to record it), one whose password and
     # number the admins set; their DingTalk invitations are the ones revoked (one per admin) and resent.
@@ -186,12 +218,26 @@ async def build_world(base: Org) -> tuple[World, Institution, dict[str, str | No
     leaver_2 = await add_staff(AddStaff(x.admin, x.centre, "离职者二", "13722220006", "技术经理"), uow)
     spare_staff = await add_staff(AddStaff(x.admin, x.centre, "备用者", "13722220005", "技术经理"), uow)
     async with base.container.sessionmaker() as session:
-        invitations = dict((await session.execute(select(MembershipInvitation.account_id, MembershipInvitation.id)
-                                                  .where(MembershipInvitation.institution_id == x.id))).all())
+        invitations = dict(
+            (
+                await session.execute(
+                    select(MembershipInvitation.account_id, MembershipInvitation.id).where(
+                        MembershipInvitation.institution_id == x.id
+                    )
+                )
+            ).all()
+        )
     world.ids = {
-        "institution_id": x.id, "centre_id": x.centre, "staff_member_id": x.staff_member, "expert_id": x.expert,
-        "link_id": x.link, "enterprise_id": x.enterprise, "invitation_code_id": spare.invitation_code_id,
-        "import_id": report.import_id, "code": "330106", "redeem_code": code.code,
+        "institution_id": x.id,
+        "centre_id": x.centre,
+        "staff_member_id": x.staff_member,
+        "expert_id": x.expert,
+        "link_id": x.link,
+        "enterprise_id": x.enterprise,
+        "invitation_code_id": spare.invitation_code_id,
+        "import_id": report.import_id,
+        "code": "330106",
+        "redeem_code": code.code,
         "account_id": spare_staff.account_id,
         "leaver_staff_member_id:institution_admin": leaver.staff_member_id,
         "leaver_staff_member_id:centre_admin": leaver_2.staff_member_id,

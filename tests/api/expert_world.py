@@ -12,9 +12,15 @@ TECHNOLOGY = TechnologyFields("柔性压力传感薄膜", ("0101",), "可用于�
 
 
 def technology_body() -> dict[str, Any]:
-    return {"json": {"title": TECHNOLOGY.title, "field_codes": list(TECHNOLOGY.field_codes),
-                     "summary": TECHNOLOGY.summary, "maturity": TECHNOLOGY.maturity,
-                     "cooperation_mode": TECHNOLOGY.cooperation_mode}}
+    return {
+        "json": {
+            "title": TECHNOLOGY.title,
+            "field_codes": list(TECHNOLOGY.field_codes),
+            "summary": TECHNOLOGY.summary,
+            "maturity": TECHNOLOGY.maturity,
+            "cooperation_mode": TECHNOLOGY.cooperation_mode,
+        }
+    }
 
 
 async def expert_ids(base: Org, expert_account: int) -> dict[str, int]:

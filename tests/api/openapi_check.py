@@ -8,7 +8,11 @@ from typing import Any, cast
 from miniapp_api.app import OPENAPI
 
 _TYPES: dict[str, tuple[type, ...]] = {
-    "object": (dict,), "array": (list,), "string": (str,), "integer": (int,), "boolean": (bool,),
+    "object": (dict,),
+    "array": (list,),
+    "string": (str,),
+    "integer": (int,),
+    "boolean": (bool,),
     "null": (type(None),),
 }
 

@@ -27,9 +27,18 @@ def today(base: Org) -> date:
 
 
 def project_body(contract_file_id: int, signed_on: date) -> dict[str, object]:
-    return {"name": "传感器封装联合开发", "category": "development", "amount_fen": 10_000_000,
-            "signed_on": signed_on.isoformat(), "leader": "刘教授", "members": ["王工"], "undertaking_unit": "浙江大学",
-            "entity_type": "university", "cooperation_mode": "joint", "contract_file_id": contract_file_id}
+    return {
+        "name": "传感器封装联合开发",
+        "category": "development",
+        "amount_fen": 10_000_000,
+        "signed_on": signed_on.isoformat(),
+        "leader": "刘教授",
+        "members": ["王工"],
+        "undertaking_unit": "浙江大学",
+        "entity_type": "university",
+        "cooperation_mode": "joint",
+        "contract_file_id": contract_file_id,
+    }
 
 
 async def upload(base: Org, account: int, text: str) -> int:
@@ -50,8 +59,18 @@ async def docking_demand(base: Org, admin: int, staff: int, enterprise: int) -> 
 
 async def registered_demand(base: Org, admin: int, staff: int, enterprise: int) -> int:
     demand = await docking_demand(base, admin, staff, enterprise)
-    fields = ProjectFields("传感器封装联合开发", "development", 10_000_000, today(base), "刘教授", ("王工",),
-                           "浙江大学", "university", "joint", await upload(base, staff, f"contract-{demand}"))
+    fields = ProjectFields(
+        "传感器封装联合开发",
+        "development",
+        10_000_000,
+        today(base),
+        "刘教授",
+        ("王工",),
+        "浙江大学",
+        "university",
+        "joint",
+        await upload(base, staff, f"contract-{demand}"),
+    )
     await register_project(RegisterProject(staff, demand, fields), base.uow)
     return demand
 
@@ -60,8 +79,9 @@ async def project_ids(base: Org, accounts: dict[str, int], enterprise: int) -> d
     admin, staff = accounts["institution_admin"], accounts["staff"]
     registered = await registered_demand(base, admin, staff, enterprise)
     async with base.container.sessionmaker() as session:
-        contract = await session.scalar(select(ProjectRegistration.contract_file_id)
-                                        .where(ProjectRegistration.demand_id == registered))
+        contract = await session.scalar(
+            select(ProjectRegistration.contract_file_id).where(ProjectRegistration.demand_id == registered)
+        )
     assert contract is not None
     ids = {"registered_demand_id": registered, "registered_contract_file_id": contract}
     for role in WRITERS:

@@ -18,20 +18,31 @@ LISTS = ("institutions", "centres", "staff", "experts", "enterprises")
 
 def _details(i: Institution) -> list[str]:
     return [
-        f"/institutions/{i.id}", f"/centres/{i.centre}", f"/staff/{i.staff_member}", f"/experts/{i.expert}",
+        f"/institutions/{i.id}",
+        f"/centres/{i.centre}",
+        f"/staff/{i.staff_member}",
+        f"/experts/{i.expert}",
         f"/enterprises/{i.enterprise}",
     ]
 
 
 def _ids(i: Institution) -> dict[str, set[int]]:
     return {
-        "institutions": {i.id}, "centres": {i.centre}, "staff": {i.staff_member, i.centre_admin_member},
-        "experts": {i.expert}, "enterprises": {i.enterprise},
+        "institutions": {i.id},
+        "centres": {i.centre},
+        "staff": {i.staff_member, i.centre_admin_member},
+        "experts": {i.expert},
+        "enterprises": {i.enterprise},
     }
 
 
-_KEY = {"institutions": "institution_id", "centres": "centre_id", "staff": "staff_member_id",
-        "experts": "expert_id", "enterprises": "enterprise_id"}
+_KEY = {
+    "institutions": "institution_id",
+    "centres": "centre_id",
+    "staff": "staff_member_id",
+    "experts": "expert_id",
+    "enterprises": "enterprise_id",
+}
 
 
 async def _seen(api: TestClient[Any, Any], token: str) -> dict[str, set[int]]:
@@ -46,16 +57,23 @@ async def _seen(api: TestClient[Any, Any], token: str) -> dict[str, set[int]]:
 async def _two_districts(org: Org) -> tuple[World, Institution, Institution, dict[str, str]]:
     """Institution X with everything in 西湖区, Y in 钱塘区; a district official for each."""
     world = World(org)
-    x = await build_institution(org, 1, region="330106", enterprise_name="杭州云栖智能传感科技有限公司",
-                                phone_prefix="1371111")
-    y = await build_institution(org, 2, region="330114", enterprise_name="杭州钱塘半导体装备有限公司",
-                                phone_prefix="1372222")
+    x = await build_institution(
+        org, 1, region="330106", enterprise_name="杭州云栖智能传感科技有限公司", phone_prefix="1371111"
+    )
+    y = await build_institution(
+        org, 2, region="330114", enterprise_name="杭州钱塘半导体装备有限公司", phone_prefix="1372222"
+    )
     tokens = {}
     for key, mobile, region in (("xihu", "13733330001", "330106"), ("qiantang", "13733330002", "330114")):
         official = await create_official(CreateOfficial(org.admin_id, key, mobile, region), org.uow, org.regions)
         tokens[key] = await world.token(official.account_id)
-    for key, account in (("x_admin", x.admin), ("y_admin", y.admin), ("x_staff", x.staff_account),
-                         ("x_centre_admin", x.centre_admin_account), ("y_expert", y.expert_account)):
+    for key, account in (
+        ("x_admin", x.admin),
+        ("y_admin", y.admin),
+        ("x_staff", x.staff_account),
+        ("x_centre_admin", x.centre_admin_account),
+        ("y_expert", y.expert_account),
+    ):
         kind = SessionKind.MINI_PROGRAM if key.endswith("expert") else SessionKind.MICRO_APP
         tokens[key] = await world.token(account, kind)
     return world, x, y, tokens
@@ -95,8 +113,9 @@ async def test_institutions_see_only_their_own(api: TestClient[Any, Any], org: O
         response = await api.post("/api/v1" + path, json=body, headers=x_admin)
         assert response.status == 404 and (await response.json())["error"]["code"] == "not_found", path
     follow_up = {"kind": "visit", "occurred_at": "2026-11-22T08:00:00+00:00", "content": "越权"}
-    response = await api.post(f"/api/v1/expert-links/{y.link}/follow-ups", json=follow_up,
-                              headers=bearer(tokens["x_staff"]))
+    response = await api.post(
+        f"/api/v1/expert-links/{y.link}/follow-ups", json=follow_up, headers=bearer(tokens["x_staff"])
+    )
     assert response.status == 404
 
 
@@ -117,8 +136,11 @@ async def test_an_expert_page_shows_follow_ups_only_to_the_links_institution(
 async def test_a_shared_expert_shows_each_institution_only_its_own_link(api: TestClient[Any, Any], org: Org) -> None:
     _world, x, y, tokens = await _two_districts(org)
     # X adds Y's expert by the same mobile: one person, a second link.
-    added = await api.post(f"/api/v1/institutions/{x.id}/experts", headers=bearer(tokens["x_admin"]),
-                           json={"name": "专家2", "mobile": "13722220004"})
+    added = await api.post(
+        f"/api/v1/institutions/{x.id}/experts",
+        headers=bearer(tokens["x_admin"]),
+        json={"name": "专家2", "mobile": "13722220004"},
+    )
     assert added.status == 201 and (await added.json())["new_person"] is False
     for token, own in ((tokens["x_admin"], x), (tokens["y_admin"], y)):
         page = await (await api.get(f"/api/v1/experts/{y.expert}", headers=bearer(token))).json()

@@ -21,10 +21,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 async def _admin(org: Org) -> tuple[World, Institution, dict[str, dict[str, str]]]:
     world = World(org)
-    x = await build_institution(org, 1, region="330106", enterprise_name="杭州云栖智能传感科技有限公司",
-                                phone_prefix="1371111")
-    tokens = {"admin": bearer(await world.token(x.admin)), "staff": bearer(await world.token(x.staff_account)),
-              "system": bearer(await world.token(org.admin_id))}
+    x = await build_institution(
+        org, 1, region="330106", enterprise_name="杭州云栖智能传感科技有限公司", phone_prefix="1371111"
+    )
+    tokens = {
+        "admin": bearer(await world.token(x.admin)),
+        "staff": bearer(await world.token(x.staff_account)),
+        "system": bearer(await world.token(org.admin_id)),
+    }
     return world, x, tokens
 
 
@@ -54,8 +58,14 @@ def _matches(template: str, path: str) -> bool:
 async def test_lists_are_paginated(api: TestClient[Any, Any], org: Org) -> None:
     _world, x, tokens = await _admin(org)
     for n in range(3):
-        await _ok(await api.post(f"/api/v1/institutions/{x.id}/experts", headers=tokens["admin"],
-                                 json={"name": f"分页专家{n}", "mobile": f"1378888000{n}"}), 201)
+        await _ok(
+            await api.post(
+                f"/api/v1/institutions/{x.id}/experts",
+                headers=tokens["admin"],
+                json={"name": f"分页专家{n}", "mobile": f"1378888000{n}"},
+            ),
+            201,
+        )
     first = await _ok(await api.get("/api/v1/experts?page=1&page_size=3", headers=tokens["admin"]))
     second = await _ok(await api.get("/api/v1/experts?page=2&page_size=3", headers=tokens["admin"]))
     assert (first["total"], first["page"], first["page_size"], len(first["items"])) == (4, 1, 3, 3)
@@ -66,18 +76,33 @@ async def test_lists_are_paginated(api: TestClient[Any, Any], org: Org) -> None:
 
 async def test_organisation_pages(api: TestClient[Any, Any], org: Org) -> None:
     _world, x, tokens = await _admin(org)
-    edited = await _ok(await api.patch(f"/api/v1/institutions/{x.id}", headers=tokens["admin"],
-                                       json={"introduction": "专注新材料成果转化", "service_types": ["incubation"]}))
+    edited = await _ok(
+        await api.patch(
+            f"/api/v1/institutions/{x.id}",
+            headers=tokens["admin"],
+            json={"introduction": "专注新材料成果转化", "service_types": ["incubation"]},
+        )
+    )
     assert edited["changed"] == ["introduction", "service_types"]
     page = await _ok(await api.get(f"/api/v1/institutions/{x.id}", headers=tokens["staff"]))
     assert (page["introduction"], page["admin_name"], page["centres"], page["staff"]) == (
-        "专注新材料成果转化", "林管理", 1, 2)
+        "专注新材料成果转化",
+        "林管理",
+        1,
+        2,
+    )
     centre = await _ok(await api.get(f"/api/v1/centres/{x.centre}", headers=tokens["admin"]))
     assert centre["centre"]["admins"] == ["主任1"] and centre["staff"] == 2
     member = await _ok(await api.get(f"/api/v1/staff/{x.staff_member}", headers=tokens["staff"]))
     assert (member["name"], member["centre_name"], member["centre_admin"]) == ("技转1", "分中心1", False)
-    created = await _ok(await api.post("/api/v1/officials", headers=tokens["system"],
-                                       json={"name": "赵局长", "mobile": "13766660001", "region_code": "330100"}), 201)
+    created = await _ok(
+        await api.post(
+            "/api/v1/officials",
+            headers=tokens["system"],
+            json={"name": "赵局长", "mobile": "13766660001", "region_code": "330100"},
+        ),
+        201,
+    )
     assert created["level"] == "city"
     officials = await _ok(await api.get("/api/v1/officials", headers=tokens["system"]))
     assert [(o["name"], o["region_code"]) for o in officials["items"]] == [("赵局长", "330100")]
@@ -88,28 +113,60 @@ async def test_organisation_pages(api: TestClient[Any, Any], org: Org) -> None:
 async def test_staff_add_to_an_expert_page(api: TestClient[Any, Any], org: Org) -> None:
     _world, x, tokens = await _admin(org)
     staff = tokens["staff"]
-    await _ok(await api.post(f"/api/v1/experts/{x.expert}/research-results", headers=staff,
-                             json={"title": "高强度铝合金制备工艺", "summary": "已授权发明专利"}), 201)
-    await _ok(await api.post(f"/api/v1/experts/{x.expert}/technical-solutions", headers=tokens["admin"],
-                             json={"title": "轻量化车身解决方案"}), 201)
-    await _ok(await api.post(f"/api/v1/expert-links/{x.link}/follow-ups", headers=staff, json={
-        "kind": "phone", "occurred_at": "2026-11-23T07:00:00+00:00", "content": "约定下周到企业交流"}), 201)
+    await _ok(
+        await api.post(
+            f"/api/v1/experts/{x.expert}/research-results",
+            headers=staff,
+            json={"title": "高强度铝合金制备工艺", "summary": "已授权发明专利"},
+        ),
+        201,
+    )
+    await _ok(
+        await api.post(
+            f"/api/v1/experts/{x.expert}/technical-solutions",
+            headers=tokens["admin"],
+            json={"title": "轻量化车身解决方案"},
+        ),
+        201,
+    )
+    await _ok(
+        await api.post(
+            f"/api/v1/expert-links/{x.link}/follow-ups",
+            headers=staff,
+            json={"kind": "phone", "occurred_at": "2026-11-23T07:00:00+00:00", "content": "约定下周到企业交流"},
+        ),
+        201,
+    )
     page = await _ok(await api.get(f"/api/v1/experts/{x.expert}", headers=staff))
     assert [r["title"] for r in page["research_results"]] == ["高强度铝合金制备工艺"]
     assert [s["title"] for s in page["technical_solutions"]] == ["轻量化车身解决方案"]
     [link] = page["links"]
     assert [(f["kind"], f["content"], f["staff_name"]) for f in link["follow_ups"]] == [
-        ("phone", "约定下周到企业交流", "技转1"), ("visit", "机构1的拜访记录", "技转1")]
+        ("phone", "约定下周到企业交流", "技转1"),
+        ("visit", "机构1的拜访记录", "技转1"),
+    ]
     empty = await api.post(f"/api/v1/experts/{x.expert}/research-results", headers=staff, json={"title": " "})
     assert empty.status == 422 and (await empty.json())["error"]["message"] == "请填写科研成果名称"
 
 
 async def test_enterprise_page_with_contacts(api: TestClient[Any, Any], org: Org) -> None:
     _world, x, tokens = await _admin(org)
-    added = await _ok(await api.post(f"/api/v1/institutions/{x.id}/enterprises", headers=tokens["staff"],
-                                     json={"full_name": "杭州西溪新材料有限公司"}), 201)
-    await _ok(await api.post(f"/api/v1/enterprises/{added['enterprise_id']}/contacts", headers=tokens["staff"],
-                             json={"name": "刘经理", "position": "技术总监", "phone": "0571-87654321"}), 201)
+    added = await _ok(
+        await api.post(
+            f"/api/v1/institutions/{x.id}/enterprises",
+            headers=tokens["staff"],
+            json={"full_name": "杭州西溪新材料有限公司"},
+        ),
+        201,
+    )
+    await _ok(
+        await api.post(
+            f"/api/v1/enterprises/{added['enterprise_id']}/contacts",
+            headers=tokens["staff"],
+            json={"name": "刘经理", "position": "技术总监", "phone": "0571-87654321"},
+        ),
+        201,
+    )
     page = await _ok(await api.get(f"/api/v1/enterprises/{added['enterprise_id']}", headers=tokens["admin"]))
     assert (page["name"], page["region_code"]) == ("杭州西溪新材料有限公司", "330106")
     assert page["established_on"] == "2012-03-02"
@@ -129,16 +186,19 @@ async def test_expert_import_over_http(api: TestClient[Any, Any], org: Org) -> N
     admin = tokens["admin"]
     template = await api.get("/api/v1/expert-imports/template", headers=admin)
     assert template.status == 200 and template.content_type == XLSX
-    assert "filename*=UTF-8''%E4%B8%93%E5%AE%B6%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx" in \
-        template.headers["Content-Disposition"]  # 专家导入模板.xlsx
+    assert (
+        "filename*=UTF-8''%E4%B8%93%E5%AE%B6%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+        in template.headers["Content-Disposition"]
+    )  # 专家导入模板.xlsx
     sheet = load_workbook(io.BytesIO(await template.read()))[SHEET_NAME]
     assert [c.value for c in sheet[1]] == HEADERS
 
     rows: list[list[object]] = [[f"导入专家{n}", f"1399999{n:04d}"] for n in range(20)]
     rows[3][1] = "0571-8888"  # a landline
     rows[7][0] = None  # no name
-    report = await _ok(await api.post(f"/api/v1/institutions/{x.id}/expert-imports", headers=admin,
-                                      data=_upload(xlsx(rows))))
+    report = await _ok(
+        await api.post(f"/api/v1/institutions/{x.id}/expert-imports", headers=admin, data=_upload(xlsx(rows)))
+    )
     assert (report["imported"], report["failed"]) == (18, 2)
     assert report["errors"] == [
         {"row": 5, "column": "手机号", "reason": "请输入正确的手机号码"},
@@ -156,8 +216,13 @@ async def test_expert_import_over_http(api: TestClient[Any, Any], org: Org) -> N
     fixed[SHEET_NAME]["A3"] = "导入专家7"
     buffer = io.BytesIO()
     fixed.save(buffer)
-    again = await _ok(await api.post(f"/api/v1/institutions/{x.id}/expert-imports", headers=admin,
-                                     data=_upload(buffer.getvalue(), "专家名单_错误行.xlsx")))
+    again = await _ok(
+        await api.post(
+            f"/api/v1/institutions/{x.id}/expert-imports",
+            headers=admin,
+            data=_upload(buffer.getvalue(), "专家名单_错误行.xlsx"),
+        )
+    )
     assert (again["imported"], again["failed"], again["error_file_url"]) == (2, 0, None)
     listed = await _ok(await api.get("/api/v1/experts?page_size=100", headers=admin))
     assert listed["total"] == 21
@@ -179,8 +244,9 @@ async def test_expert_import_refuses_bad_files(api: TestClient[Any, Any], org: O
     assert no_body.status == 422 and (await no_body.json())["error"]["code"] == "file_missing"
     # Another institution's admin cannot fetch this institution's error file, even with its id.
     report = await _ok(await api.post(path, headers=admin, data=_upload(xlsx([["坏", "123"]]))))
-    y = await build_institution(org, 2, region="330114", enterprise_name="杭州钱塘半导体装备有限公司",
-                                phone_prefix="1372222")
+    y = await build_institution(
+        org, 2, region="330114", enterprise_name="杭州钱塘半导体装备有限公司", phone_prefix="1372222"
+    )
     other = bearer(await world.token(y.admin))
     stolen = await api.get(report["error_file_url"], headers=other)
     assert stolen.status == 403
@@ -190,12 +256,25 @@ async def test_expert_import_refuses_bad_files(api: TestClient[Any, Any], org: O
 
 async def test_filters_narrow_the_scope_and_never_widen_it(api: TestClient[Any, Any], org: Org) -> None:
     _world, x, tokens = await _admin(org)
-    y = await build_institution(org, 2, region="330114", enterprise_name="杭州钱塘半导体装备有限公司",
-                                phone_prefix="1372222")
-    second = await _ok(await api.post(f"/api/v1/institutions/{x.id}/centres", headers=tokens["admin"],
-                                      json={"name": "第二中心", "region_code": "330114"}), 201)
-    await _ok(await api.post(f"/api/v1/centres/{second['centre_id']}/staff", headers=tokens["admin"],
-                             json={"name": "新人", "mobile": "13788880101", "position": "技术经理"}), 201)
+    y = await build_institution(
+        org, 2, region="330114", enterprise_name="杭州钱塘半导体装备有限公司", phone_prefix="1372222"
+    )
+    second = await _ok(
+        await api.post(
+            f"/api/v1/institutions/{x.id}/centres",
+            headers=tokens["admin"],
+            json={"name": "第二中心", "region_code": "330114"},
+        ),
+        201,
+    )
+    await _ok(
+        await api.post(
+            f"/api/v1/centres/{second['centre_id']}/staff",
+            headers=tokens["admin"],
+            json={"name": "新人", "mobile": "13788880101", "position": "技术经理"},
+        ),
+        201,
+    )
     by_centre = await _ok(await api.get(f"/api/v1/staff?centre_id={second['centre_id']}", headers=tokens["admin"]))
     assert [s["name"] for s in by_centre["items"]] == ["新人"]
     system = await _ok(await api.get(f"/api/v1/centres?institution_id={y.id}", headers=tokens["system"]))

@@ -77,8 +77,11 @@ async def test_a_minimum_fee_ratio_below_the_floor_is_refused_over_http(api: Tes
     response = await api.patch(f"/api/v1/institutions/{x.id}", json={"min_fee_ratio_bp": 300}, headers=bearer(admin))
     assert response.status == 422
     assert await response.json() == {
-        "error": {"code": "min_fee_ratio_below_floor", "message": "最低中介服务费比例不能低于平台下限5%",
-                  "field": "min_fee_ratio_bp"}
+        "error": {
+            "code": "min_fee_ratio_below_floor",
+            "message": "最低中介服务费比例不能低于平台下限5%",
+            "field": "min_fee_ratio_bp",
+        }
     }
     assert await snapshot(org.container) == before
     response = await api.patch(f"/api/v1/institutions/{x.id}", json={"min_fee_ratio_bp": 600}, headers=bearer(admin))

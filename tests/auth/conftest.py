@@ -23,8 +23,14 @@ def policy() -> AuthPolicy:
 
 
 async def make_account(
-    uow: UnitOfWork, mobile: str = "13800000004", *, name: str = "张三", password: str | None = PASSWORD,
-    status: AccountStatus = AccountStatus.ACTIVE, role: Role | None = Role.STAFF, must_change: bool = False,
+    uow: UnitOfWork,
+    mobile: str = "13800000004",
+    *,
+    name: str = "张三",
+    password: str | None = PASSWORD,
+    status: AccountStatus = AccountStatus.ACTIVE,
+    role: Role | None = Role.STAFF,
+    must_change: bool = False,
 ) -> int:
     async with uow:
         now = uow.clock.now()
@@ -34,8 +40,9 @@ async def make_account(
         if role is not None:
             uow.session.add(AccountRole(account_id=account.id, role=role, scope_key="", created_at=now))
         if password is not None:
-            await store_password(uow, account.id, password, must_change=must_change, event=PasswordEvent.SET_BY_ADMIN,
-                                 actor="test")
+            await store_password(
+                uow, account.id, password, must_change=must_change, event=PasswordEvent.SET_BY_ADMIN, actor="test"
+            )
         await uow.commit()
     return account.id
 
@@ -44,7 +51,8 @@ async def sms_sent(container: Container, mobile: str) -> list[str]:
     """The codes sent to a number, oldest first."""
     async with container.sessionmaker() as session:
         rows = await session.scalars(
-            select(OutboxMessage).where(OutboxMessage.channel == "sms", OutboxMessage.recipient == mobile)
+            select(OutboxMessage)
+            .where(OutboxMessage.channel == "sms", OutboxMessage.recipient == mobile)
             .order_by(OutboxMessage.id)
         )
         return [str(row.payload["params"]["code"]) for row in rows]

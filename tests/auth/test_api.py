@@ -37,8 +37,9 @@ def bearer(token: str) -> dict[str, str]:
 
 
 async def _login(api: TestClient[Any, Any], password: str = PASSWORD) -> dict[str, Any]:
-    response = await api.post("/api/v1/auth/password-login",
-                              json={"mobile": "13800000004", "password": password, "kind": "micro_app"})
+    response = await api.post(
+        "/api/v1/auth/password-login", json={"mobile": "13800000004", "password": password, "kind": "micro_app"}
+    )
     assert response.status == 200, await response.text()
     body: dict[str, Any] = await response.json()
     return body
@@ -101,11 +102,17 @@ async def test_a_forced_change_over_rest(api: TestClient[Any, Any], container: C
     assert session["must_change_password"] is True
     me = await (await api.get("/api/v1/me", headers=bearer(session["token"]))).json()
     assert me["must_change_password"] is True
-    weak = await api.post("/api/v1/auth/password", headers=bearer(session["token"]),
-                          json={"old_password": PASSWORD, "new_password": "short"})
+    weak = await api.post(
+        "/api/v1/auth/password",
+        headers=bearer(session["token"]),
+        json={"old_password": PASSWORD, "new_password": "short"},
+    )
     assert weak.status == 422
-    done = await api.post("/api/v1/auth/password", headers=bearer(session["token"]),
-                          json={"old_password": PASSWORD, "new_password": "wode2026mima"})
+    done = await api.post(
+        "/api/v1/auth/password",
+        headers=bearer(session["token"]),
+        json={"old_password": PASSWORD, "new_password": "wode2026mima"},
+    )
     assert done.status == 204
     me = await (await api.get("/api/v1/me", headers=bearer(session["token"]))).json()
     assert me["must_change_password"] is False
@@ -120,8 +127,11 @@ async def test_sms_code_and_login_over_rest(
     clock.advance(20)
     again = await api.post("/api/v1/auth/sms-codes", json={"mobile": "13800000004"})
     assert again.status == 429 and again.headers["Retry-After"] == "40"
-    assert (await again.json())["error"] == {"code": "sms_too_frequent", "message": "验证码发送过于频繁，请40秒后再试",
-                                             "retry_after": 40}
+    assert (await again.json())["error"] == {
+        "code": "sms_too_frequent",
+        "message": "验证码发送过于频繁，请40秒后再试",
+        "retry_after": 40,
+    }
     stranger = await api.post("/api/v1/auth/sms-codes", json={"mobile": "13900009999"})
     assert stranger.status == 202  # the same answer for a number without an account
     [code] = await sms_sent(container, "13800000004")
@@ -138,7 +148,9 @@ async def _login_free_code(api: TestClient[Any, Any], world: DingTalkWorld, user
 
 
 async def test_dingtalk_login_free_end_to_end(
-    api: TestClient[Any, Any], container: Container, world: DingTalkWorld  # noqa: F811
+    api: TestClient[Any, Any],
+    container: Container,
+    world: DingTalkWorld,  # noqa: F811
 ) -> None:
     account_id = await make_account(container.uow(), password=None)  # 张三, dt-zhang in the sandbox directory
     code = await _login_free_code(api, world, "dt-zhang")
@@ -152,13 +164,15 @@ async def test_dingtalk_login_free_end_to_end(
     reused = await api.post("/api/v1/auth/dingtalk-login", json={"authCode": code})
     assert reused.status == 401 and (await reused.json())["error"]["code"] == "invalid_auth_code"
     # The second sign-in goes through the binding.
-    second = await api.post("/api/v1/auth/dingtalk-login",
-                            json={"authCode": await _login_free_code(api, world, "dt-zhang")})
+    second = await api.post(
+        "/api/v1/auth/dingtalk-login", json={"authCode": await _login_free_code(api, world, "dt-zhang")}
+    )
     assert (await second.json())["account_id"] == account_id
 
 
 async def test_dingtalk_member_without_an_account(
-    api: TestClient[Any, Any], world: DingTalkWorld  # noqa: F811
+    api: TestClient[Any, Any],
+    world: DingTalkWorld,  # noqa: F811
 ) -> None:
     code = await _login_free_code(api, world, "dt-li")
     response = await api.post("/api/v1/auth/dingtalk-login", json={"authCode": code})
@@ -187,7 +201,10 @@ async def test_a_new_route_is_private_and_waits_for_a_forced_change(container: C
         blocked = await client.get("/api/v1/demands", headers=bearer(session["token"]))
         assert blocked.status == 403
         assert (await blocked.json())["error"] == {"code": "password_change_required", "message": "请先修改初始密码"}
-        changed = await client.post("/api/v1/auth/password", headers=bearer(session["token"]),
-                                    json={"old_password": PASSWORD, "new_password": "wode2026mima"})
+        changed = await client.post(
+            "/api/v1/auth/password",
+            headers=bearer(session["token"]),
+            json={"old_password": PASSWORD, "new_password": "wode2026mima"},
+        )
         assert changed.status == 204
         assert (await client.get("/api/v1/demands", headers=bearer(session["token"]))).status == 200

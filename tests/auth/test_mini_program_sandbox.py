@@ -31,8 +31,9 @@ async def test_mini_program_login_pending_then_bound(service: Service) -> None: 
     assert openid
     account_id = await make_account(service.container.uow(), "13800000005", name="陈专家", role=None)
     async with service.container.uow() as uow:
-        uow.session.add(MiniProgramBinding(account_id=account_id, openid=openid, unionid=None,
-                                           created_at=uow.clock.now()))
+        uow.session.add(
+            MiniProgramBinding(account_id=account_id, openid=openid, unionid=None, created_at=uow.clock.now())
+        )
         await uow.commit()
 
     code = await _code(service)

@@ -30,8 +30,9 @@ async def _credential(container: Container, account_id: int) -> PasswordCredenti
 
 async def test_login_gives_a_token_that_authenticates_with_roles(container: Container, policy: AuthPolicy) -> None:
     account_id = await make_account(container.uow())
-    issued = await login_with_password(LoginWithPassword(" 138 0000 0004", PASSWORD, SessionKind.MICRO_APP),
-                                       container.uow(), policy)
+    issued = await login_with_password(
+        LoginWithPassword(" 138 0000 0004", PASSWORD, SessionKind.MICRO_APP), container.uow(), policy
+    )
     assert issued.account_id == account_id and not issued.must_change_password
     auth = await authenticate(issued.token, container.uow(), policy)
     assert auth.actor.account_id == account_id and auth.actor.has(Role.STAFF)
@@ -40,14 +41,20 @@ async def test_login_gives_a_token_that_authenticates_with_roles(container: Cont
     assert stored is not None and issued.token not in stored and len(stored) == 64  # only the digest
 
 
-async def test_wrong_password_and_unknown_number_get_the_same_answer(
-    container: Container, policy: AuthPolicy
-) -> None:
+async def test_wrong_password_and_unknown_number_get_the_same_answer(container: Container, policy: AuthPolicy) -> None:
     account_id = await make_account(container.uow())
-    unknown = await refused(container, login_with_password(LoginWithPassword("13900009999", PASSWORD),
-                                                            container.uow(), policy), LoginFailed, "login_failed")
-    garbage = await refused(container, login_with_password(LoginWithPassword("not a number", PASSWORD),
-                                                            container.uow(), policy), LoginFailed, "login_failed")
+    unknown = await refused(
+        container,
+        login_with_password(LoginWithPassword("13900009999", PASSWORD), container.uow(), policy),
+        LoginFailed,
+        "login_failed",
+    )
+    garbage = await refused(
+        container,
+        login_with_password(LoginWithPassword("not a number", PASSWORD), container.uow(), policy),
+        LoginFailed,
+        "login_failed",
+    )
     before = await snapshot(container)
     with pytest.raises(LoginFailed) as wrong:
         await login_with_password(LoginWithPassword("13800000004", "wrong-pass1"), container.uow(), policy)
@@ -69,8 +76,12 @@ async def test_five_failures_lock_for_fifteen_minutes(
     assert locked.value.message == "登录失败次数过多，请15分钟后再试" and locked.value.status == 429
     # Even the right password waits out the lockout.
     clock.advance(14 * 60 + 59)
-    await refused(container, login_with_password(LoginWithPassword("13800000004", PASSWORD), container.uow(), policy),
-                  TooManyAttempts, "too_many_attempts")
+    await refused(
+        container,
+        login_with_password(LoginWithPassword("13800000004", PASSWORD), container.uow(), policy),
+        TooManyAttempts,
+        "too_many_attempts",
+    )
     clock.advance(1)
     issued = await login_with_password(LoginWithPassword("13800000004", PASSWORD), container.uow(), policy)
     assert issued.token
@@ -89,9 +100,12 @@ async def test_a_success_resets_the_failure_count(container: Container, policy: 
 
 async def test_a_disabled_account_is_refused(container: Container, policy: AuthPolicy) -> None:
     await make_account(container.uow(), status=AccountStatus.DISABLED)
-    error = await refused(container, login_with_password(LoginWithPassword("13800000004", PASSWORD),
-                                                          container.uow(), policy), AccountDisabled,
-                          "account_disabled")
+    error = await refused(
+        container,
+        login_with_password(LoginWithPassword("13800000004", PASSWORD), container.uow(), policy),
+        AccountDisabled,
+        "account_disabled",
+    )
     assert error.status == 403
 
 
@@ -105,8 +119,9 @@ async def test_an_admin_set_password_must_be_changed(container: Container, polic
     assert auth.must_change_password
     other = await login_with_password(LoginWithPassword("13800000004", "chushi123"), container.uow(), policy)
 
-    await change_password(ChangePassword(account_id, "chushi123", "wode2026mima", session_id=auth.session_id),
-                          container.uow())
+    await change_password(
+        ChangePassword(account_id, "chushi123", "wode2026mima", session_id=auth.session_id), container.uow()
+    )
     assert not (await authenticate(issued.token, container.uow(), policy)).must_change_password
     with pytest.raises(Unauthenticated):  # the other device signs in again
         await authenticate(other.token, container.uow(), policy)
@@ -119,29 +134,45 @@ async def test_bad_password_changes_are_refused(container: Container, policy: Au
     admin_id = await make_account(container.uow(), "13900000000", role=Role.SYSTEM_ADMIN)
     staff_id = await make_account(container.uow())
     uow = container.uow
-    await refused(container, set_initial_password(SetInitialPassword(staff_id, admin_id, "chushi123"), uow()),
-                  Forbidden, "forbidden")
+    await refused(
+        container,
+        set_initial_password(SetInitialPassword(staff_id, admin_id, "chushi123"), uow()),
+        Forbidden,
+        "forbidden",
+    )
     for weak in ("short1", "onlyletters", "12345678"):
-        await refused(container, set_initial_password(SetInitialPassword(admin_id, staff_id, weak), uow()),
-                      InvalidInput, "weak_password")
-        await refused(container, change_password(ChangePassword(staff_id, PASSWORD, weak), uow()),
-                      InvalidInput, "weak_password")
-    await refused(container, change_password(ChangePassword(staff_id, "wrong-pass1", "wode2026mima"), uow()),
-                  LoginFailed, "wrong_password")
-    await refused(container, change_password(ChangePassword(staff_id, PASSWORD, PASSWORD), uow()),
-                  InvalidInput, "same_password")
+        await refused(
+            container,
+            set_initial_password(SetInitialPassword(admin_id, staff_id, weak), uow()),
+            InvalidInput,
+            "weak_password",
+        )
+        await refused(
+            container, change_password(ChangePassword(staff_id, PASSWORD, weak), uow()), InvalidInput, "weak_password"
+        )
+    await refused(
+        container,
+        change_password(ChangePassword(staff_id, "wrong-pass1", "wode2026mima"), uow()),
+        LoginFailed,
+        "wrong_password",
+    )
+    await refused(
+        container, change_password(ChangePassword(staff_id, PASSWORD, PASSWORD), uow()), InvalidInput, "same_password"
+    )
 
 
 async def test_sessions_slide_then_expire(container: Container, policy: AuthPolicy, clock: ManualClock) -> None:
     await make_account(container.uow())
-    issued = await login_with_password(LoginWithPassword("13800000004", PASSWORD, SessionKind.MINI_PROGRAM),
-                                       container.uow(), policy)
+    issued = await login_with_password(
+        LoginWithPassword("13800000004", PASSWORD, SessionKind.MINI_PROGRAM), container.uow(), policy
+    )
     for _ in range(3):  # used every 6 days, a 7-day session lives on
         clock.advance(6 * 86400)
         await authenticate(issued.token, container.uow(), policy)
     clock.advance(7 * 86400)
-    error = await refused(container, authenticate(issued.token, container.uow(), policy),
-                          Unauthenticated, "unauthenticated")
+    error = await refused(
+        container, authenticate(issued.token, container.uow(), policy), Unauthenticated, "unauthenticated"
+    )
     assert error.status == 401 and error.message == "登录已失效，请重新登录"
 
 

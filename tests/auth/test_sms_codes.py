@@ -35,18 +35,24 @@ async def test_sms_login_works_once(container: Container, policy: AuthPolicy) ->
     assert len(code) == 6 and code.isdigit()
     issued = await login_with_sms_code(LoginWithSmsCode(MOBILE, code), container.uow(), policy)
     assert (await authenticate(issued.token, container.uow(), policy)).actor.account_id == account_id
-    await refused(container, login_with_sms_code(LoginWithSmsCode(MOBILE, code), container.uow(), policy),
-                  InvalidSmsCode, "invalid_sms_code")
+    await refused(
+        container,
+        login_with_sms_code(LoginWithSmsCode(MOBILE, code), container.uow(), policy),
+        InvalidSmsCode,
+        "invalid_sms_code",
+    )
 
 
-async def test_a_code_expires_after_five_minutes(
-    container: Container, policy: AuthPolicy, clock: ManualClock
-) -> None:
+async def test_a_code_expires_after_five_minutes(container: Container, policy: AuthPolicy, clock: ManualClock) -> None:
     await make_account(container.uow())
     code = await _code(container, policy)
     clock.advance(300)
-    error = await refused(container, login_with_sms_code(LoginWithSmsCode(MOBILE, code), container.uow(), policy),
-                          InvalidSmsCode, "invalid_sms_code")
+    error = await refused(
+        container,
+        login_with_sms_code(LoginWithSmsCode(MOBILE, code), container.uow(), policy),
+        InvalidSmsCode,
+        "invalid_sms_code",
+    )
     assert error.message == "验证码错误或已失效"
 
 
@@ -68,8 +74,12 @@ async def test_five_wrong_tries_burn_the_code(container: Container, policy: Auth
     for _ in range(5):
         with pytest.raises(InvalidSmsCode):
             await login_with_sms_code(LoginWithSmsCode(MOBILE, wrong), container.uow(), policy)
-    await refused(container, login_with_sms_code(LoginWithSmsCode(MOBILE, code), container.uow(), policy),
-                  InvalidSmsCode, "invalid_sms_code")
+    await refused(
+        container,
+        login_with_sms_code(LoginWithSmsCode(MOBILE, code), container.uow(), policy),
+        InvalidSmsCode,
+        "invalid_sms_code",
+    )
 
 
 def _ask(container: Container, policy: AuthPolicy, purpose: str = "login", mobile: str = MOBILE) -> Awaitable[None]:
@@ -136,8 +146,12 @@ async def test_unknown_or_disabled_numbers_get_no_sms_and_bad_input_is_refused(
     assert await snapshot(container) == before
     await refused(container, _ask(container, policy, mobile="12345"), InvalidInput, "invalid_mobile")
     await refused(container, _ask(container, policy, "register"), InvalidInput, "invalid_purpose")
-    await refused(container, login_with_sms_code(LoginWithSmsCode("13800000005", "123456"), container.uow(), policy),
-                  AccountDisabled, "account_disabled")
+    await refused(
+        container,
+        login_with_sms_code(LoginWithSmsCode("13800000005", "123456"), container.uow(), policy),
+        AccountDisabled,
+        "account_disabled",
+    )
 
 
 async def test_reset_password_with_a_code(container: Container, policy: AuthPolicy, clock: ManualClock) -> None:
@@ -145,13 +159,22 @@ async def test_reset_password_with_a_code(container: Container, policy: AuthPoli
     session = await login_with_password(LoginWithPassword(MOBILE, PASSWORD), container.uow(), policy)
     login_code = await _code(container, policy)
     # A login code does not reset a password.
-    await refused(container, reset_password_with_sms_code(
-        ResetPasswordWithSmsCode(MOBILE, login_code, "xinmima2026"), container.uow(), policy),
-        InvalidSmsCode, "invalid_sms_code")
+    await refused(
+        container,
+        reset_password_with_sms_code(
+            ResetPasswordWithSmsCode(MOBILE, login_code, "xinmima2026"), container.uow(), policy
+        ),
+        InvalidSmsCode,
+        "invalid_sms_code",
+    )
     clock.advance(61)
     code = await _code(container, policy, "reset")
-    await refused(container, reset_password_with_sms_code(
-        ResetPasswordWithSmsCode(MOBILE, code, "weak"), container.uow(), policy), InvalidInput, "weak_password")
+    await refused(
+        container,
+        reset_password_with_sms_code(ResetPasswordWithSmsCode(MOBILE, code, "weak"), container.uow(), policy),
+        InvalidInput,
+        "weak_password",
+    )
     await reset_password_with_sms_code(ResetPasswordWithSmsCode(MOBILE, code, "xinmima2026"), container.uow(), policy)
     with pytest.raises(Unauthenticated):
         await authenticate(session.token, container.uow(), policy)

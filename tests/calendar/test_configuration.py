@@ -22,9 +22,7 @@ def test_defaults_are_nine_to_six_beijing_time_three_then_two_working_days() -> 
     assert (policy.remind_after_working_days, policy.escalate_after_working_days) == (3, 2)
 
 
-def test_environment_configures_hours_overrides_and_periods(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_environment_configures_hours_overrides_and_periods(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     overrides = tmp_path / "holidays-2027.json"
     overrides.write_text('{"holidays": ["2027-01-01"], "workdays": []}', encoding="utf-8")
     monkeypatch.setenv("KEZHUAN_CALENDAR__OFFICE_OPENS", "08:30")

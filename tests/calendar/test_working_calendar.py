@@ -88,9 +88,7 @@ def test_beyond_the_data_weekdays_work_and_a_warning_is_given_once_per_year(
 
 def test_overrides_supply_a_new_year_and_win_over_the_package(tmp_path: Path) -> None:
     path = tmp_path / "holidays.json"
-    path.write_text(
-        '{"holidays": ["2027-01-01", "2026-11-23"], "workdays": ["2027-02-07"]}', encoding="utf-8"
-    )
+    path.write_text('{"holidays": ["2027-01-01", "2026-11-23"], "workdays": ["2027-02-07"]}', encoding="utf-8")
     overrides = load_overrides(path).merged(CalendarOverrides.of(workdays=[date(2026, 10, 1)]))
     reported: list[int] = []
     calendar = ChineseWorkingCalendar(overrides, on_uncovered_year=reported.append)
@@ -140,12 +138,20 @@ def test_a_loaded_schedule_covers_its_year_and_wins_over_a_shipped_one() -> None
     reported: list[int] = []
     calendar = ChineseWorkingCalendar(on_uncovered_year=reported.append)
     source = {"title": "国务院办公厅关于2027年部分节假日安排的通知", "url": "https://example.invalid/test-only"}
-    calendar.install([
-        parse_schedule({"year": 2027, "source": source, "holidays": ["2027-01-01"], "workdays": []}),
-        # A correction of a shipped year: 23 November 2026 declared a day off (test data).
-        parse_schedule({"year": 2026, "source": {**source, "title": "国务院办公厅关于2026年部分节假日安排的通知"},
-                        "holidays": ["2026-11-23"], "workdays": []}),
-    ])
+    calendar.install(
+        [
+            parse_schedule({"year": 2027, "source": source, "holidays": ["2027-01-01"], "workdays": []}),
+            # A correction of a shipped year: 23 November 2026 declared a day off (test data).
+            parse_schedule(
+                {
+                    "year": 2026,
+                    "source": {**source, "title": "国务院办公厅关于2026年部分节假日安排的通知"},
+                    "holidays": ["2026-11-23"],
+                    "workdays": [],
+                }
+            ),
+        ]
+    )
     assert calendar.covers(2027) and not calendar.is_working_day(date(2027, 1, 1))
     assert not calendar.is_working_day(date(2026, 11, 23))
     assert calendar.is_working_day(date(2026, 2, 16))  # the replaced year's shipped dates no longer count

@@ -23,8 +23,13 @@ from store.models.outbox import OutboxMessage
 from tests.organisation.conftest import Org, org, regions, registry  # noqa: F401
 
 FIELDS = DemandFields(
-    title="高精度MEMS压力传感器封装工艺改进", tech_fields=("0101",), description="现有封装良率偏低，需要工艺改进方案。",
-    region_code="330106", expected_result="良率提升到95%以上", fee_ratio_bp=800, budget_fen=50_000_000,
+    title="高精度MEMS压力传感器封装工艺改进",
+    tech_fields=("0101",),
+    description="现有封装良率偏低，需要工艺改进方案。",
+    region_code="330106",
+    expected_result="良率提升到95%以上",
+    fee_ratio_bp=800,
+    budget_fen=50_000_000,
     deadline=date(2027, 6, 30),
 )
 ENTERPRISE = "杭州云栖智能传感科技有限公司"
@@ -45,20 +50,27 @@ class Bench:
         return self.org.container
 
     async def submit(self, *, draft: bool = False, **changes: Any) -> DemandSubmitted:
-        return await submit_demand(SubmitDemand(self.staff_id, self.enterprise_id, replace(FIELDS, **changes), draft),
-                                   self.org.uow)
+        return await submit_demand(
+            SubmitDemand(self.staff_id, self.enterprise_id, replace(FIELDS, **changes), draft), self.org.uow
+        )
 
 
-async def build_bench(org: Org, membership: MembershipPolicy | None = None,  # noqa: F811
-                      admin_mobile: str = "13800000001", staff_mobile: str = "13800000004") -> Bench:
+async def build_bench(
+    org: Org,
+    membership: MembershipPolicy | None = None,  # noqa: F811
+    admin_mobile: str = "13800000001",
+    staff_mobile: str = "13800000004",
+) -> Bench:
     inst, admin = await org.institution(mobile=admin_mobile)
-    centre = (await create_centre(CreateCentre(admin, inst, "杭州西湖分中心", "330106"), org.uow,
-                                  org.regions)).centre_id
+    centre = (
+        await create_centre(CreateCentre(admin, inst, "杭州西湖分中心", "330106"), org.uow, org.regions)
+    ).centre_id
     kwargs = {"membership": membership} if membership is not None else {}
     staff = await add_staff(AddStaff(admin, centre, "张三", staff_mobile, "技术经纪人"), org.uow, **kwargs)
     enterprise = await add_enterprise(AddEnterprise(admin, inst, ENTERPRISE), org.uow, org.registry, org.regions)
-    await add_enterprise_contact(AddEnterpriseContact(admin, enterprise.enterprise_id, "陈经理", "总经理",
-                                                      CONTACT_MOBILE), org.uow)
+    await add_enterprise_contact(
+        AddEnterpriseContact(admin, enterprise.enterprise_id, "陈经理", "总经理", CONTACT_MOBILE), org.uow
+    )
     return Bench(org, inst, admin, centre, staff.account_id, enterprise.enterprise_id)
 
 
@@ -84,8 +96,9 @@ async def demand_of(container: Container, demand_id: int) -> Demand:
 
 async def timeline(container: Container, demand_id: int) -> list[tuple[str, str, str]]:
     async with container.sessionmaker() as session:
-        rows = await session.scalars(select(DemandEvent).where(DemandEvent.demand_id == demand_id)
-                                     .order_by(DemandEvent.id))
+        rows = await session.scalars(
+            select(DemandEvent).where(DemandEvent.demand_id == demand_id).order_by(DemandEvent.id)
+        )
         return [(r.action, r.to_status, r.actor_name) for r in rows]
 
 
@@ -96,8 +109,9 @@ async def reviews_of(container: Container, demand_id: int) -> list[Review]:
 
 async def tasks_of(container: Container, review_id: int) -> list[ReviewTask]:
     async with container.sessionmaker() as session:
-        return list(await session.scalars(select(ReviewTask).where(ReviewTask.review_id == review_id)
-                                          .order_by(ReviewTask.id)))
+        return list(
+            await session.scalars(select(ReviewTask).where(ReviewTask.review_id == review_id).order_by(ReviewTask.id))
+        )
 
 
 async def outbox(container: Container, channel: str, recipient: str | None = None) -> list[OutboxMessage]:

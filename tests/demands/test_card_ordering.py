@@ -58,9 +58,17 @@ def dingtalk_relay(container: Container, relay_id: str = "relay-test") -> Relay:
 
 async def waiting_rows(container: Container) -> int:
     async with container.sessionmaker() as session:
-        return int(await session.scalar(select(func.count()).select_from(OutboxMessage).where(
-            OutboxMessage.channel.startswith("dingtalk."),
-            OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]))) or 0)
+        return int(
+            await session.scalar(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(
+                    OutboxMessage.channel.startswith("dingtalk."),
+                    OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
+                )
+            )
+            or 0
+        )
 
 
 async def drain(relay: Relay, clock: ManualClock) -> None:
@@ -84,8 +92,9 @@ def relay_of(container: Container, relay_id: str = "relay-test") -> Relay:
 
 async def bench_of(org: Org, container: Container, world: DingTalkWorld, clock: ManualClock) -> Bench:  # noqa: F811
     world.sandbox.add_person(Persona("admin", "林管理", "法人机构管理员", ADMIN, dingtalk_userid="dt-li"))
-    bench = await build_bench(org, membership_policy(container.settings.dingtalk), admin_mobile=ADMIN,
-                              staff_mobile=STAFF)
+    bench = await build_bench(
+        org, membership_policy(container.settings.dingtalk), admin_mobile=ADMIN, staff_mobile=STAFF
+    )
     await drain(relay_of(container), clock)
     return bench
 
@@ -110,8 +119,10 @@ async def decide(container: Container, review_id: int, n: int = 0) -> ReviewDeci
 
 async def dead_letters(container: Container) -> list[tuple[str, str | None]]:
     async with container.sessionmaker() as session:
-        return [(r.channel, r.dead_reason) for r in await session.scalars(
-            select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.DEAD))]
+        return [
+            (r.channel, r.dead_reason)
+            for r in await session.scalars(select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.DEAD))
+        ]
 
 
 def card_of(world: DingTalkWorld, task: ReviewTask) -> dict[str, str]:  # noqa: F811
@@ -127,7 +138,10 @@ def card_updates(world: DingTalkWorld) -> list[dict[str, Any]]:  # noqa: F811
 
 
 async def test_a_decision_while_the_card_is_being_created_reaches_the_card_after_it_exists(
-    org: Org, container: Container, world: DingTalkWorld, clock: ManualClock,  # noqa: F811
+    org: Org,
+    container: Container,
+    world: DingTalkWorld,
+    clock: ManualClock,  # noqa: F811
 ) -> None:
     bench = await bench_of(org, container, world, clock)
     relay = relay_of(container)
@@ -152,7 +166,10 @@ async def test_a_decision_while_the_card_is_being_created_reaches_the_card_after
 
 
 async def test_a_decision_while_the_todo_is_being_created_completes_it_once_it_exists(
-    org: Org, container: Container, world: DingTalkWorld, clock: ManualClock,  # noqa: F811
+    org: Org,
+    container: Container,
+    world: DingTalkWorld,
+    clock: ManualClock,  # noqa: F811
 ) -> None:
     bench = await bench_of(org, container, world, clock)
     relay = relay_of(container)
@@ -176,15 +193,19 @@ async def test_a_decision_while_the_todo_is_being_created_completes_it_once_it_e
 
 
 async def test_a_review_decided_before_anything_went_out_shows_its_decision_at_once_and_has_no_todo(
-    org: Org, container: Container, world: DingTalkWorld, clock: ManualClock,  # noqa: F811
+    org: Org,
+    container: Container,
+    world: DingTalkWorld,
+    clock: ManualClock,  # noqa: F811
 ) -> None:
     bench = await bench_of(org, container, world, clock)
     review_id, task, _ = await submit(bench)
     decided = await decide(container, review_id, 1)
     await drain(relay_of(container), clock)
 
-    [create] = [b for m, p, b in world.state.bodies if p.endswith("createAndDeliver")
-                and b["outTrackId"] == task.out_track_id]
+    [create] = [
+        b for m, p, b in world.state.bodies if p.endswith("createAndDeliver") and b["outTrackId"] == task.out_track_id
+    ]
     assert create["cardData"]["cardParamMap"]["status"] == decided.status  # never showed 待审核
     assert card_of(world, task)["status"] == decided.status and card_of(world, task)["open"] == "false"
     assert todos_of(world, task) == []  # a to-do nobody needs is not created …
@@ -192,7 +213,10 @@ async def test_a_review_decided_before_anything_went_out_shows_its_decision_at_o
 
 
 async def test_replaying_dead_card_letters_sends_the_decided_card_never_the_open_one(
-    org: Org, container: Container, world: DingTalkWorld, clock: ManualClock,  # noqa: F811
+    org: Org,
+    container: Container,
+    world: DingTalkWorld,
+    clock: ManualClock,  # noqa: F811
 ) -> None:
     bench = await bench_of(org, container, world, clock)
     world.state.users["dt-li"].active = False  # DingTalk answers success: false, the card is a dead letter
@@ -212,7 +236,10 @@ async def test_replaying_dead_card_letters_sends_the_decided_card_never_the_open
 
 
 async def test_reviews_decided_right_after_submission_with_the_relay_running_end_decided_with_todos_completed(
-    org: Org, container: Container, world: DingTalkWorld, clock: ManualClock,  # noqa: F811
+    org: Org,
+    container: Container,
+    world: DingTalkWorld,
+    clock: ManualClock,  # noqa: F811
 ) -> None:
     """Issue 13's acceptance: 100 reviews (on PostgreSQL; fewer on SQLite unless CI), each decided within
     milliseconds of its submission while two relays run: every card ends decided, every to-do completed,
@@ -244,8 +271,11 @@ async def test_reviews_decided_right_after_submission_with_the_relay_running_end
     assert statistics.median(delays) < 0.05, delays  # a machine shared with other work may stall a few
 
     assert await dead_letters(container) == []
-    stale = [(task.out_track_id, card_of(world, task)) for task, decided in reviews
-             if (card_of(world, task)["status"], card_of(world, task)["open"]) != (decided.status, "false")]
+    stale = [
+        (task.out_track_id, card_of(world, task))
+        for task, decided in reviews
+        if (card_of(world, task)["status"], card_of(world, task)["open"]) != (decided.status, "false")
+    ]
     assert stale == []
     assert all(t["done"] for task, _ in reviews for t in todos_of(world, task))
     assert await replay_dead_letters(ReplayDeadLetters(everything=True), container.uow()) == []

@@ -47,8 +47,9 @@ async def test_an_approval_over_rest_tells_the_enterprise_with_the_configured_te
     submitted = await bench.submit()
     [review] = await reviews_of(bench.container, submitted.demand_id)
     token = await token_of(bench, bench.admin_id)
-    response = await api.post(f"/api/v1/reviews/{review.id}/decision", json={"stage": 0, "decision": "approve"},
-                              headers=bearer(token))
+    response = await api.post(
+        f"/api/v1/reviews/{review.id}/decision", json={"stage": 0, "decision": "approve"}, headers=bearer(token)
+    )
     assert response.status == 200, await response.text()
     [sms] = await outbox(bench.container, "sms", CONTACT_MOBILE)
     assert sms.payload["template_code"] == TEMPLATE
@@ -59,13 +60,15 @@ async def test_over_rest_only_who_sees_the_demand_learns_the_review_exists(
 ) -> None:
     submitted = await bench.submit()
     [review] = await reviews_of(bench.container, submitted.demand_id)
-    _other, other_admin = await bench.org.institution("宁波技术转移中心", credit_code(2), mobile="13800000011",
-                                                      region="330203")
+    _other, other_admin = await bench.org.institution(
+        "宁波技术转移中心", credit_code(2), mobile="13800000011", region="330203"
+    )
     await bind(bench.container, other_admin, "dt-nb")
     approve = {"stage": 0, "decision": "approve"}
     # The staff member who submitted it sees the demand: told they are not its reviewer.
-    staff = await api.post(f"/api/v1/reviews/{review.id}/decision", json=approve,
-                           headers=bearer(await token_of(bench, bench.staff_id)))
+    staff = await api.post(
+        f"/api/v1/reviews/{review.id}/decision", json=approve, headers=bearer(await token_of(bench, bench.staff_id))
+    )
     assert staff.status == 403 and (await staff.json())["error"]["message"] == "您不是该环节的审核人"
     # Another institution's admin (the stage's role, not its institution) learns nothing: the same answer,
     # status and body, as for a review that does not exist.

@@ -46,6 +46,7 @@ class Counts:
 
 async def counts(container: Container, demand_id: int, staff_userid: str = "dt-zhang") -> Counts:
     async with container.sessionmaker() as session:
+
         async def count(query: Any) -> int:
             return int(await session.scalar(query) or 0)
 
@@ -53,15 +54,28 @@ async def counts(container: Container, demand_id: int, staff_userid: str = "dt-z
         return Counts(
             await count(steps.where(DemandEvent.action == "approve")),
             await count(steps.where(DemandEvent.action.in_(["approve", "reject"]))),
-            await count(select(func.count()).select_from(PointEntry).join(
-                PointEvent, PointEvent.id == PointEntry.event_id).where(PointEvent.demand_id == demand_id)),
-            await count(select(func.count()).select_from(OutboxMessage).where(
-                OutboxMessage.channel == "dingtalk.work_notice", OutboxMessage.recipient == staff_userid)),
+            await count(
+                select(func.count())
+                .select_from(PointEntry)
+                .join(PointEvent, PointEvent.id == PointEntry.event_id)
+                .where(PointEvent.demand_id == demand_id)
+            ),
+            await count(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(OutboxMessage.channel == "dingtalk.work_notice", OutboxMessage.recipient == staff_userid)
+            ),
         )
 
 
-async def press(api: TestClient[Any, Any], world: DingTalkWorld, item: InboxItem, label: str,  # noqa: F811
-                user_id: str, **inputs: str) -> dict[str, Any]:
+async def press(
+    api: TestClient[Any, Any],
+    world: DingTalkWorld,
+    item: InboxItem,
+    label: str,  # noqa: F811
+    user_id: str,
+    **inputs: str,
+) -> dict[str, Any]:
     """One device presses a button on `user_id`'s card: the sandbox pushes a CALLBACK frame and waits for the ack."""
     action = button(item, label)
     url = world.base_url + str(action["url"]).removeprefix("/dingtalk")
@@ -92,18 +106,24 @@ def cards_of(world: DingTalkWorld, mobile: str) -> list[InboxItem]:  # noqa: F81
     return [i for i in phone(world, mobile, "dingtalk.card") if i.title.startswith("需求审核")]
 
 
-async def submitted_bench(org: Org, container: Container, world: DingTalkWorld, clock: ManualClock,  # noqa: F811
-                          *, deputy: bool = False) -> tuple[Bench, int]:
+async def submitted_bench(
+    org: Org,
+    container: Container,
+    world: DingTalkWorld,
+    clock: ManualClock,  # noqa: F811
+    *,
+    deputy: bool = False,
+) -> tuple[Bench, int]:
     """林管理's institution (and its second admin 王副主任 when asked), 张三's submitted demand, the cards delivered."""
     world.sandbox.add_person(Persona("admin", "林管理", "法人机构管理员", ADMIN, dingtalk_userid="dt-li"))
-    bench = await build_bench(org, membership_policy(container.settings.dingtalk), admin_mobile=ADMIN,
-                              staff_mobile=STAFF)
+    bench = await build_bench(
+        org, membership_policy(container.settings.dingtalk), admin_mobile=ADMIN, staff_mobile=STAFF
+    )
     if deputy:
         world.sandbox.add_person(Persona("deputy", "王副主任", "法人机构管理员", DEPUTY, dingtalk_userid="dt-wang"))
         async with container.uow() as uow:
             account, _ = await find_or_create_account(uow, "王副主任", DEPUTY, actor="test")
-            await grant_role(uow, account.id, Role.INSTITUTION_ADMIN, actor="test",
-                             institution_id=bench.institution_id)
+            await grant_role(uow, account.id, Role.INSTITUTION_ADMIN, actor="test", institution_id=bench.institution_id)
             await uow.commit()
         await bind(container, account.id, "dt-wang")
     await drain(relay_for(container), clock)
@@ -113,16 +133,21 @@ async def submitted_bench(org: Org, container: Container, world: DingTalkWorld, 
 
 
 async def test_the_same_card_pressed_on_phone_and_pc_at_once_decides_once_and_a_redelivery_changes_nothing(
-    org: Org, container: Container, world: DingTalkWorld, stream: StreamRunner,  # noqa: F811
-    api: TestClient[Any, Any], clock: ManualClock,  # noqa: F811
+    org: Org,
+    container: Container,
+    world: DingTalkWorld,
+    stream: StreamRunner,  # noqa: F811
+    api: TestClient[Any, Any],
+    clock: ManualClock,  # noqa: F811
 ) -> None:
     _, demand_id = await submitted_bench(org, container, world, clock)
     [card] = cards_of(world, ADMIN)
     before = await counts(container, demand_id)
 
     # 林管理 presses 通过 on their phone and on their PC at the same moment: two frames, two messageIds.
-    phone_press, pc_press = await asyncio.gather(press(api, world, card, "通过", "dt-li"),
-                                                 press(api, world, card, "通过", "dt-li"))
+    phone_press, pc_press = await asyncio.gather(
+        press(api, world, card, "通过", "dt-li"), press(api, world, card, "通过", "dt-li")
+    )
     ids = {phone_press["ack"]["headers"]["messageId"], pc_press["ack"]["headers"]["messageId"]}
     assert len(ids) == 2
     # Both acks succeeded: the first press's answer updates the card, the second's tells 林管理 who approved.
@@ -155,8 +180,12 @@ async def test_the_same_card_pressed_on_phone_and_pc_at_once_decides_once_and_a_
 
 
 async def test_two_reviewers_of_one_stage_pressing_together_record_one_decision_and_the_loser_sees_who(
-    org: Org, container: Container, world: DingTalkWorld, stream: StreamRunner,  # noqa: F811
-    api: TestClient[Any, Any], clock: ManualClock,  # noqa: F811
+    org: Org,
+    container: Container,
+    world: DingTalkWorld,
+    stream: StreamRunner,  # noqa: F811
+    api: TestClient[Any, Any],
+    clock: ManualClock,  # noqa: F811
 ) -> None:
     _, demand_id = await submitted_bench(org, container, world, clock, deputy=True)
     [li_card], [wang_card] = cards_of(world, ADMIN), cards_of(world, DEPUTY)
@@ -165,7 +194,8 @@ async def test_two_reviewers_of_one_stage_pressing_together_record_one_decision_
     # 林管理 presses 通过 and 王副主任 presses 驳回 (with a reason) at the same moment.
     approved, rejected = await asyncio.gather(
         press(api, world, li_card, "通过", "dt-li"),
-        press(api, world, wang_card, "驳回", "dt-wang", reason="预算依据不足"))
+        press(api, world, wang_card, "驳回", "dt-wang", reason="预算依据不足"),
+    )
 
     [review] = await reviews_of(container, demand_id)
     assert review.status in (ReviewStatus.APPROVED, ReviewStatus.REJECTED)

@@ -53,12 +53,17 @@ async def test_pool_take_up_and_review(bench: Bench) -> None:
     assert (await list_demand_pool(ListDemandPool(nb_admin), bench.org.uow)).items == ()
     assert [r.status_label for r in (await list_demands(ListDemands(contact), bench.org.uow)).items] == ["待揭榜"]
     await refused(bench.container, list_demand_pool(ListDemandPool(contact), bench.org.uow), Forbidden, "forbidden")
-    await refused(bench.container, take_up_demand(TakeUpDemand(nb_admin, posted.demand_id, nb_staff), bench.org.uow),
-                  NotFound, "not_found")
+    await refused(
+        bench.container,
+        take_up_demand(TakeUpDemand(nb_admin, posted.demand_id, nb_staff), bench.org.uow),
+        NotFound,
+        "not_found",
+    )
 
     # The bench institution's minimum is 5 %, the other Hangzhou institution's 8 %: its take-up is refused.
     async with bench.container.sessionmaker() as session, session.begin():
         from store.models.organisation import Institution, StaffMember
+
         hz_inst = await session.scalar(select(StaffMember.institution_id).where(StaffMember.account_id == hz_staff))
         institution = await session.get(Institution, hz_inst)
         assert institution is not None
@@ -75,8 +80,12 @@ async def test_pool_take_up_and_review(bench: Bench) -> None:
         assert (e.code, e.message) == ("fee_ratio_below_institution", listed.take_up_refusal)
     else:
         raise AssertionError("the take-up below the institution's minimum went through")
-    await refused(bench.container, take_up_demand(TakeUpDemand(hz_admin, posted.demand_id, hz_staff), bench.org.uow),
-                  InvalidInput, "fee_ratio_below_institution")
+    await refused(
+        bench.container,
+        take_up_demand(TakeUpDemand(hz_admin, posted.demand_id, hz_staff), bench.org.uow),
+        InvalidInput,
+        "fee_ratio_below_institution",
+    )
     async with bench.container.sessionmaker() as session, session.begin():
         institution = await session.get(Institution, hz_inst)
         assert institution is not None
@@ -108,8 +117,15 @@ async def test_pool_take_up_and_review(bench: Bench) -> None:
 
 
 async def test_only_enterprise_contacts_post_to_the_pool(bench: Bench) -> None:
-    await refused(bench.container, submit_pool_demand(SubmitPoolDemand(bench.staff_id, FIELDS), bench.org.uow),
-                  Forbidden, "forbidden")
-    await refused(bench.container, submit_pool_demand(SubmitPoolDemand(await contact_id(bench),
-                                                                       replace(FIELDS, fee_ratio_bp=300)),
-                                                      bench.org.uow), InvalidInput, "fee_ratio_below_floor")
+    await refused(
+        bench.container,
+        submit_pool_demand(SubmitPoolDemand(bench.staff_id, FIELDS), bench.org.uow),
+        Forbidden,
+        "forbidden",
+    )
+    await refused(
+        bench.container,
+        submit_pool_demand(SubmitPoolDemand(await contact_id(bench), replace(FIELDS, fee_ratio_bp=300)), bench.org.uow),
+        InvalidInput,
+        "fee_ratio_below_floor",
+    )

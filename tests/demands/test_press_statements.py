@@ -34,8 +34,12 @@ REPEAT_BUDGET = 3
 
 
 async def test_one_press_of_approve_costs_a_bounded_number_of_statements_in_one_transaction(
-    org: Org, container: Container, world: DingTalkWorld, stream: StreamRunner,  # noqa: F811
-    api: TestClient[Any, Any], clock: ManualClock,  # noqa: F811
+    org: Org,
+    container: Container,
+    world: DingTalkWorld,
+    stream: StreamRunner,  # noqa: F811
+    api: TestClient[Any, Any],
+    clock: ManualClock,  # noqa: F811
 ) -> None:
     _, demand_id = await submitted_bench(org, container, world, clock)
     [card] = cards_of(world, ADMIN)
@@ -46,8 +50,9 @@ async def test_one_press_of_approve_costs_a_bounded_number_of_statements_in_one_
     sys.stdout.write(f"\npress: {pressed.report()}\n")
     assert answer["card"]["cardParamMap"]["status"] == "已由林管理通过"
     assert (await demand_of(container, demand_id)).status == DemandStatus.DOCKING
-    assert await counts(container, demand_id) == Counts(before.approvals + 1, before.decisions + 1,
-                                                        before.points + 1, before.notices + 1)
+    assert await counts(container, demand_id) == Counts(
+        before.approvals + 1, before.decisions + 1, before.points + 1, before.notices + 1
+    )
     assert pressed.transactions == 1  # the inbox claim and the effect commit together
     assert pressed.total <= PRESS_BUDGET, pressed.report()
 
@@ -60,7 +65,8 @@ async def test_one_press_of_approve_costs_a_bounded_number_of_statements_in_one_
         again = await redeliver(api, world, answer["ack"]["headers"]["messageId"])
     sys.stdout.write(f"redelivery elsewhere: {elsewhere.report()}\n")
     assert json.loads(again["ack"]["data"])["response"]["userPrivateData"]["cardParamMap"]["tip"] == "已由林管理通过"
-    assert await counts(container, demand_id) == Counts(before.approvals + 1, before.decisions + 1,
-                                                        before.points + 1, before.notices + 1)
+    assert await counts(container, demand_id) == Counts(
+        before.approvals + 1, before.decisions + 1, before.points + 1, before.notices + 1
+    )
     assert elsewhere.total <= REPEAT_BUDGET, elsewhere.report()
     assert elsewhere.transactions == 1  # the repeat reads the first reply in the claim's own transaction

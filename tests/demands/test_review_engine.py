@@ -113,12 +113,16 @@ async def test_return_edit_and_resubmit_opens_a_new_round(bench: Bench) -> None:
     await decide(bench, DecideReview(first.id, 0, Decision.RETURN, "请补充预算依据", userid="dt-admin"))
     assert (await demand_of(bench.container, submitted.demand_id)).status == DemandStatus.RETURNED
     _received, notice = await outbox(bench.container, "dingtalk.work_notice", "dt-zhang")
-    assert "被退回修改" in notice.payload["msg"]["text"]["content"] and "请补充预算依据" in \
-        notice.payload["msg"]["text"]["content"]
+    assert (
+        "被退回修改" in notice.payload["msg"]["text"]["content"]
+        and "请补充预算依据" in notice.payload["msg"]["text"]["content"]
+    )
 
     from dataclasses import replace
-    await update_demand(UpdateDemand(bench.staff_id, submitted.demand_id,
-                                     replace(FIELDS, budget_fen=80_000_000)), bench.org.uow)
+
+    await update_demand(
+        UpdateDemand(bench.staff_id, submitted.demand_id, replace(FIELDS, budget_fen=80_000_000)), bench.org.uow
+    )
     second_id = await resubmit_demand(ResubmitDemand(bench.staff_id, submitted.demand_id), bench.org.uow)
     first_again, second = await reviews_of(bench.container, submitted.demand_id)
     assert second.id == second_id and second.round == 2 and first_again.status == ReviewStatus.RETURNED
@@ -127,13 +131,22 @@ async def test_return_edit_and_resubmit_opens_a_new_round(bench: Bench) -> None:
     demand = await demand_of(bench.container, submitted.demand_id)
     assert demand.status == DemandStatus.DOCKING and demand.budget_fen == 80_000_000
     assert [a for a, _, _ in await timeline(bench.container, submitted.demand_id)] == [
-        "submit", "return", "edit", "submit", "approve"]
+        "submit",
+        "return",
+        "edit",
+        "submit",
+        "approve",
+    ]
 
 
 async def test_editing_is_refused_under_review(bench: Bench) -> None:
     submitted = await bench.submit()
-    error = await refused(bench.container, update_demand(UpdateDemand(bench.staff_id, submitted.demand_id, FIELDS),
-                                                         bench.org.uow), Conflict, "illegal_transition")
+    error = await refused(
+        bench.container,
+        update_demand(UpdateDemand(bench.staff_id, submitted.demand_id, FIELDS), bench.org.uow),
+        Conflict,
+        "illegal_transition",
+    )
     assert error.message == "需求当前为「待审核」，不能修改"
 
 
@@ -161,13 +174,16 @@ async def test_two_presses_at_once_record_exactly_one_decision(bench: Bench) -> 
     assert len(won) == 1, results
     [decided] = await reviews_of(bench.container, submitted.demand_id)
     status = (await demand_of(bench.container, submitted.demand_id)).status
-    assert (decided.status, status) in {(ReviewStatus.APPROVED, DemandStatus.DOCKING),
-                                        (ReviewStatus.RETURNED, DemandStatus.RETURNED)}
+    assert (decided.status, status) in {
+        (ReviewStatus.APPROVED, DemandStatus.DOCKING),
+        (ReviewStatus.RETURNED, DemandStatus.RETURNED),
+    }
     assert len(await outbox(bench.container, "dingtalk.card_update")) == 1
 
 
 async def _delivered(bench: Bench, outbox_id: int, provider_id: str) -> None:
     from store.models.outbox import OutboxMessage
+
     async with bench.container.sessionmaker() as session, session.begin():
         row = await session.get(OutboxMessage, outbox_id)
         assert row is not None

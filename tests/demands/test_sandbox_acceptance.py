@@ -33,8 +33,12 @@ from tests.test_outbox_relay import drain, relay_for
 ADMIN, STAFF = "13800000002", "13800000004"  # 林管理 (dt-li) and 张三 (dt-zhang), both DingTalk members
 
 
-async def press(api: TestClient[Any, Any], world: DingTalkWorld, action: dict[str, Any],  # noqa: F811
-                **inputs: str) -> Any:
+async def press(
+    api: TestClient[Any, Any],
+    world: DingTalkWorld,
+    action: dict[str, Any],  # noqa: F811
+    **inputs: str,
+) -> Any:
     """A button press from the console; `inputs` are what the person typed into the card's input fields."""
     url = world.base_url + str(action["url"]).removeprefix("/dingtalk")
     body = {**action["body"], "params": {**action["body"].get("params", {}), **inputs}}
@@ -63,12 +67,17 @@ def button(item: InboxItem, label: str) -> dict[str, Any]:
 
 
 async def test_submit_review_on_the_card_return_resubmit_and_approve(
-    org: Org, container: Container, world: DingTalkWorld, stream: StreamRunner,  # noqa: F811
-    api: TestClient[Any, Any], clock: ManualClock,  # noqa: F811
+    org: Org,
+    container: Container,
+    world: DingTalkWorld,
+    stream: StreamRunner,  # noqa: F811
+    api: TestClient[Any, Any],
+    clock: ManualClock,  # noqa: F811
 ) -> None:
     world.sandbox.add_person(Persona("admin", "林管理", "法人机构管理员", ADMIN, dingtalk_userid="dt-li"))
-    bench = await build_bench(org, membership_policy(container.settings.dingtalk), admin_mobile=ADMIN,
-                              staff_mobile=STAFF)
+    bench = await build_bench(
+        org, membership_policy(container.settings.dingtalk), admin_mobile=ADMIN, staff_mobile=STAFF
+    )
     await drain(relay_for(container), clock)
 
     # 张三 uploads an attachment and submits from the micro-app; 林管理's DingTalk shows the review card and a to-do.
@@ -80,9 +89,17 @@ async def test_submit_review_on_the_card_return_resubmit_and_approve(
     assert upload.status == 201, await upload.text()
     file_id = (await upload.json())["id"]
     fields = body(bench.enterprise_id)["json"]
-    response = await api.post("/api/v1/demands", headers=headers, json={
-        **fields, "title": FIELDS.title, "description": FIELDS.description, "fee_ratio_bp": 800,
-        "attachment_ids": [file_id]})
+    response = await api.post(
+        "/api/v1/demands",
+        headers=headers,
+        json={
+            **fields,
+            "title": FIELDS.title,
+            "description": FIELDS.description,
+            "fee_ratio_bp": 800,
+            "attachment_ids": [file_id],
+        },
+    )
     assert response.status == 201, await response.text()
     submitted = SimpleNamespace(**await response.json())
     assert submitted.status == "pending_review"
@@ -113,9 +130,18 @@ async def test_submit_review_on_the_card_return_resubmit_and_approve(
     assert "需求审核被退回修改（审核人：林管理）" in returned.body and "请补充预算依据" in returned.body
 
     # 张三 edits and resubmits: a fresh card and to-do for the second round.
-    edited = await api.put(f"/api/v1/demands/{submitted.demand_id}", headers=headers, json={
-        **fields, "title": FIELDS.title, "description": FIELDS.description, "fee_ratio_bp": 800,
-        "budget_fen": 80_000_000, "attachment_ids": [file_id]})
+    edited = await api.put(
+        f"/api/v1/demands/{submitted.demand_id}",
+        headers=headers,
+        json={
+            **fields,
+            "title": FIELDS.title,
+            "description": FIELDS.description,
+            "fee_ratio_bp": 800,
+            "budget_fen": 80_000_000,
+            "attachment_ids": [file_id],
+        },
+    )
     assert edited.status == 200, await edited.text()
     assert (await edited.json())["changed"] == ["budget_fen"]
     again = await api.post(f"/api/v1/demands/{submitted.demand_id}/submit", headers=headers)
@@ -134,11 +160,19 @@ async def test_submit_review_on_the_card_return_resubmit_and_approve(
     assert demand.attachment_ids == [file_id]
 
     # A redelivered frame or a second press changes nothing.
-    repeat = await press(api, world, {**button(second, "查看详情"), "url": f"/dingtalk/_fake/cards/"
-                                     f"{second.data['outTrackId']}/press", "body": {
-                                         "userId": "dt-li", "actionId": "review.approve",
-                                         "params": {"review_id": answer["card"]["cardParamMap"]["review_id"],
-                                                    "stage": "0"}}})
+    repeat = await press(
+        api,
+        world,
+        {
+            **button(second, "查看详情"),
+            "url": f"/dingtalk/_fake/cards/{second.data['outTrackId']}/press",
+            "body": {
+                "userId": "dt-li",
+                "actionId": "review.approve",
+                "params": {"review_id": answer["card"]["cardParamMap"]["review_id"], "stage": "0"},
+            },
+        },
+    )
     assert repeat["card"]["privateData"]["dt-li"]["tip"] == "已由林管理通过"
 
     await drain_dingtalk(container, clock)
@@ -148,14 +182,23 @@ async def test_submit_review_on_the_card_return_resubmit_and_approve(
     [sms] = await outbox(container, "sms", CONTACT_MOBILE)
     assert sms.payload["params"] == {"title": f"XQ2026-000001 {FIELDS.title}", "status": "已通过审核，进入对接"}
     assert [a for a, _, _ in await timeline(container, submitted.demand_id)] == [
-        "submit", "return", "edit", "submit", "approve"]
+        "submit",
+        "return",
+        "edit",
+        "submit",
+        "approve",
+    ]
     # Every step is in the evidence chain, and the chain verifies.
     report = await verify_audit_chain(container.uow(), container.anchors)
     assert not report.findings
     async with container.sessionmaker() as session:
-        actions = list(await session.scalars(select(AuditEntry.action).where(
-            AuditEntry.aggregate_type == "demand", AuditEntry.aggregate_id == str(submitted.demand_id))
-            .order_by(AuditEntry.seq)))
+        actions = list(
+            await session.scalars(
+                select(AuditEntry.action)
+                .where(AuditEntry.aggregate_type == "demand", AuditEntry.aggregate_id == str(submitted.demand_id))
+                .order_by(AuditEntry.seq)
+            )
+        )
     assert actions == ["submit", "return", "edit", "submit", "approve"]
     # +2 contribution points to the staff member whose demand passed review, explained by its entry.
     mine = await get_my_points(GetMyPoints(demand.staff_account_id or 0), container.uow())

@@ -19,10 +19,14 @@ from tests.api.conftest import credit_code
 from tests.demands.conftest import bind, outbox, tasks_of
 from tests.organisation.conftest import Org
 
-REGISTRATION = Chain("registration", "机构登记审核", (
-    Stage("机构审核", Role.INSTITUTION_ADMIN, Reach.INSTITUTION),
-    Stage("市级审核", Role.OFFICIAL, Reach.CITY),
-))
+REGISTRATION = Chain(
+    "registration",
+    "机构登记审核",
+    (
+        Stage("机构审核", Role.INSTITUTION_ADMIN, Reach.INSTITUTION),
+        Stage("市级审核", Role.OFFICIAL, Reach.CITY),
+    ),
+)
 
 
 @dataclass
@@ -54,11 +58,12 @@ class Place:
 @pytest.fixture
 async def places(org: Org) -> dict[str, Place]:
     hz_inst, hz_admin = await org.institution(region="330106")
-    nb_inst, nb_admin = await org.institution("宁波技术转移中心", credit_code(2),
-                                              mobile="13800000011", region="330203")
-    for mobile, name, region, userid in [("13800000006", "赵局长", "330100", "dt-zhao"),
-                                         ("13800000007", "钱处长", "330100", "dt-qian"),
-                                         ("13800000008", "孙科长", "330200", "dt-sun")]:
+    nb_inst, nb_admin = await org.institution("宁波技术转移中心", credit_code(2), mobile="13800000011", region="330203")
+    for mobile, name, region, userid in [
+        ("13800000006", "赵局长", "330100", "dt-zhao"),
+        ("13800000007", "钱处长", "330100", "dt-qian"),
+        ("13800000008", "孙科长", "330200", "dt-sun"),
+    ]:
         created = await create_official(CreateOfficial(org.admin_id, name, mobile, region), org.uow, org.regions)
         await bind(org.container, created.account_id, userid)
     await bind(org.container, hz_admin, "dt-hz")
@@ -68,17 +73,29 @@ async def places(org: Org) -> dict[str, Place]:
 
 async def start(org: Org, place: Place, subject_id: int) -> Review:
     async with org.uow as uow:
-        review = await start_review(uow, REGISTRATION, ReviewSubject(
-            "registration", subject_id, f"登记{subject_id}", "年度登记", "https://example.com/r", place.institution_id,
-            place.region, place.admin_id))
+        review = await start_review(
+            uow,
+            REGISTRATION,
+            ReviewSubject(
+                "registration",
+                subject_id,
+                f"登记{subject_id}",
+                "年度登记",
+                "https://example.com/r",
+                place.institution_id,
+                place.region,
+                place.admin_id,
+            ),
+        )
         await uow.commit()
         return review
 
 
 async def decide(org: Org, hooks: SubjectHooks, cmd: DecideReview) -> ReviewDecided:
     async with org.uow as uow:
-        decided = await decide_review(cmd, uow, chains={REGISTRATION.name: REGISTRATION},
-                                      subjects={"registration": hooks})
+        decided = await decide_review(
+            cmd, uow, chains={REGISTRATION.name: REGISTRATION}, subjects={"registration": hooks}
+        )
         await uow.commit()
         return decided
 
@@ -88,7 +105,8 @@ async def reviewers(org: Org, review_id: int, stage: int) -> list[str]:
 
 
 async def test_approval_return_and_resubmission_through_two_stages_in_two_regions(
-    org: Org, places: dict[str, Place],
+    org: Org,
+    places: dict[str, Place],
 ) -> None:
     hooks = Recorder()
     hz = await start(org, places["hz"], 1)
@@ -126,14 +144,20 @@ async def test_approval_return_and_resubmission_through_two_stages_in_two_region
     [winner] = [r for r in decided if r.won]
     [loser] = [r for r in decided if not r.won]
     assert loser.status == winner.status and winner.status.startswith(("已由赵局长通过", "已由钱处长驳回"))
-    assert [s for s in hooks.seen if s[1] == 1] in ([("approved", 1, "赵局长", "")],
-                                                    [("rejected", 1, "钱处长", "材料不全")])
+    assert [s for s in hooks.seen if s[1] == 1] in (
+        [("approved", 1, "赵局长", "")],
+        [("rejected", 1, "钱处长", "材料不全")],
+    )
     async with org.container.sessionmaker() as session:
         row = await session.get(Review, hz.id)
         assert row is not None and row.status in (ReviewStatus.APPROVED, ReviewStatus.REJECTED)
     # Both officials' cards say who decided; the Ningbo official never heard of Hangzhou's subject.
-    updates = [m for m in await outbox(org.container, "dingtalk.card_update")
-               if m.payload["out_track_id"].startswith(f"review-{hz.id}-1-")]
+    updates = [
+        m
+        for m in await outbox(org.container, "dingtalk.card_update")
+        if m.payload["out_track_id"].startswith(f"review-{hz.id}-1-")
+    ]
     assert len(updates) == 2 and {u.payload["card_data"]["status"] for u in updates} == {winner.status}
-    assert all(m.payload["card_data"]["title"] != "登记1" for m in await outbox(org.container, "dingtalk.card",
-                                                                                "dt-sun"))
+    assert all(
+        m.payload["card_data"]["title"] != "登记1" for m in await outbox(org.container, "dingtalk.card", "dt-sun")
+    )

@@ -29,9 +29,11 @@ ALLOWED: dict[tuple[Step, S | None], S] = {
     (Step.COMPLETE, S.DOCKING): S.COMPLETED,
     (Step.COMPLETE, S.PUBLISHED): S.COMPLETED,
     **{(Step.CLOSE, s): S.CLOSED for s in (S.DRAFT, S.POOLED, S.RETURNED, S.REJECTED, S.DOCKING, S.PUBLISHED)},
-    **{(step, s): s for step in (Step.FOLLOW_UP, Step.CHANGE_STAFF, Step.PUSH_EXPERTS, Step.EXPERT_DOCK,
-                                  Step.EXPERT_UNDOCK)
-       for s in (S.DOCKING, S.PUBLISHED)},
+    **{
+        (step, s): s
+        for step in (Step.FOLLOW_UP, Step.CHANGE_STAFF, Step.PUSH_EXPERTS, Step.EXPERT_DOCK, Step.EXPERT_UNDOCK)
+        for s in (S.DOCKING, S.PUBLISHED)
+    },
     (Step.RECORD_FEE_PROOF, S.COMPLETED): S.COMPLETED,
 }
 

@@ -38,8 +38,12 @@ class DingTalkWorld:
 
     def settings(self) -> DingTalkSettings:
         return DingTalkSettings(
-            api_base_url=self.base_url, oapi_base_url=self.base_url, client_id=self.state.client_id,
-            client_secret=self.state.client_secret, agent_id=self.state.agent_id, corp_id=self.state.corp_id,
+            api_base_url=self.base_url,
+            oapi_base_url=self.base_url,
+            client_id=self.state.client_id,
+            client_secret=self.state.client_secret,
+            agent_id=self.state.agent_id,
+            corp_id=self.state.corp_id,
             retry_base_seconds=0.5,
         )
 
@@ -63,8 +67,9 @@ def client(world: DingTalkWorld, container: Container, clock: ManualClock) -> Di
         world.slept.append(seconds)
         clock.advance(seconds)
 
-    return DingTalkClient(container.http, world.settings(), container.coordination, clock,
-                          sleep=record_sleep, jitter=lambda: 1.0)
+    return DingTalkClient(
+        container.http, world.settings(), container.coordination, clock, sleep=record_sleep, jitter=lambda: 1.0
+    )
 
 
 async def eventually(check: Callable[[], bool | Awaitable[bool]], *, within: float = 5.0) -> None:
@@ -79,9 +84,13 @@ async def eventually(check: Callable[[], bool | Awaitable[bool]], *, within: flo
 
 @pytest.fixture
 async def runner(world: DingTalkWorld, client: DingTalkClient, container: Container) -> AsyncIterator[StreamRunner]:
-    built = StreamRunner(world.settings(), build_router(container, client),
-                         ContactEvents(container.uow, container.clock), reconnect_base_seconds=0.05,
-                         watchdog_interval_seconds=0.05)
+    built = StreamRunner(
+        world.settings(),
+        build_router(container, client),
+        ContactEvents(container.uow, container.clock),
+        reconnect_base_seconds=0.05,
+        watchdog_interval_seconds=0.05,
+    )
     await built.start()
     await eventually(lambda: len(world.state.connections) == 1)
     yield built

@@ -30,9 +30,14 @@ def card_payload(notice_id: str) -> dict[str, Any]:
 def relay(container: Container, world: DingTalkWorld, clock: ManualClock) -> Relay:
     container.settings.dingtalk = world.settings()
     wire_dingtalk(container)
-    return Relay(sessionmaker=container.sessionmaker, channels=container.channels,
-                 coordination=container.coordination, clock=clock, settings=container.settings.outbox,
-                 timezone=container.timezone)
+    return Relay(
+        sessionmaker=container.sessionmaker,
+        channels=container.channels,
+        coordination=container.coordination,
+        clock=clock,
+        settings=container.settings.outbox,
+        timezone=container.timezone,
+    )
 
 
 async def rows(container: Container) -> list[OutboxMessage]:
@@ -49,13 +54,19 @@ async def drain(relay: Relay, clock: ManualClock) -> None:
 
 
 @pytest.mark.parametrize("shape", DELIVER_SHAPES)
-async def test_the_sdk_model_reads_each_answer_shape_and_so_do_we(shape: str, world: DingTalkWorld,
-                                                                   client: DingTalkClient) -> None:
+async def test_the_sdk_model_reads_each_answer_shape_and_so_do_we(
+    shape: str, world: DingTalkWorld, client: DingTalkClient
+) -> None:
     world.state.deliver_shape = shape
-    body = {"cardTemplateId": ACKNOWLEDGE_CARD.id, "outTrackId": f"ack:{shape}:dt-zhang", "callbackType": "STREAM",
-            "cardData": {"cardParamMap": acknowledge_card(NoticeView("n1", "t", "c"))},
-            "openSpaceId": "dtv1.card//IM_ROBOT.dt-zhang", "userIdType": 1,
-            "imRobotOpenDeliverModel": {"spaceType": "IM_ROBOT", "robotCode": world.state.client_id}}
+    body = {
+        "cardTemplateId": ACKNOWLEDGE_CARD.id,
+        "outTrackId": f"ack:{shape}:dt-zhang",
+        "callbackType": "STREAM",
+        "cardData": {"cardParamMap": acknowledge_card(NoticeView("n1", "t", "c"))},
+        "openSpaceId": "dtv1.card//IM_ROBOT.dt-zhang",
+        "userIdType": 1,
+        "imRobotOpenDeliverModel": {"spaceType": "IM_ROBOT", "robotCode": world.state.client_id},
+    }
     answer = await client.call("POST", "api", "/v1.0/card/instances/createAndDeliver", body=body)
     parsed = card.CreateAndDeliverResponseBody().from_map(answer)
     assert parsed.to_map() == answer  # the official model knows every field the sandbox answers with
@@ -71,7 +82,8 @@ def test_each_delivery_is_judged_on_its_own_success_and_matched_to_its_recipient
         entry = {"spaceType": "IM_ROBOT", "success": True, "carrierId": "c1"} | ({"spaceId": space} if space else {})
         assert delivery_for("dt-zhang", [entry])["carrierId"] == "c1"
         failed = {"spaceType": "IM_ROBOT", "success": False, "errorMsg": "用户不存在"} | (
-            {"spaceId": space} if space else {})
+            {"spaceId": space} if space else {}
+        )
         assert delivery_for("dt-zhang", [failed]) == failed
     # Another space's entry is not ours; ours is found among others in either form.
     other = {"spaceId": "dtv1.card//IM_ROBOT.dt-zhao", "success": True}
@@ -88,12 +100,18 @@ async def test_every_card_is_sent_whatever_shape_dingtalk_answers_in(
     async with container.uow() as uow:
         for n in range(6):
             out_track_id = f"ack:n{n}:dt-zhang"
-            await uow.send("dingtalk.card", "dt-zhang", card_payload(f"n{n}"), platform_key=out_track_id,
-                           key=card_key(out_track_id))
+            await uow.send(
+                "dingtalk.card",
+                "dt-zhang",
+                card_payload(f"n{n}"),
+                platform_key=out_track_id,
+                key=card_key(out_track_id),
+            )
         await uow.commit()
     await drain(relay(container, world, clock), clock)
     assert [(r.status, r.provider_message_id) for r in await rows(container)] == [
-        (OutboxStatus.SENT, f"ack:n{n}:dt-zhang") for n in range(6)]
+        (OutboxStatus.SENT, f"ack:n{n}:dt-zhang") for n in range(6)
+    ]
     assert len(world.state.cards) == 6
 
 
@@ -108,13 +126,17 @@ async def test_an_update_waits_for_its_create_and_a_late_create_carries_the_late
 ) -> None:
     out_track_id = "ack:n1:dt-zhang"
     async with container.uow() as uow:
-        await uow.send("dingtalk.card", "dt-zhang", card_payload("n1"), platform_key=out_track_id,
-                       key=card_key(out_track_id))
+        await uow.send(
+            "dingtalk.card", "dt-zhang", card_payload("n1"), platform_key=out_track_id, key=card_key(out_track_id)
+        )
         await uow.commit()
     async with container.uow() as uow:  # queued before the create went out
-        await uow.send("dingtalk.card_update", "dt-zhang", {"out_track_id": out_track_id,
-                                                            "card_data": {"status": "已确认"}},
-                       key=card_key(out_track_id))
+        await uow.send(
+            "dingtalk.card_update",
+            "dt-zhang",
+            {"out_track_id": out_track_id, "card_data": {"status": "已确认"}},
+            key=card_key(out_track_id),
+        )
         await uow.commit()
     the_relay = relay(container, world, clock)
     assert await the_relay.run_once() == 1  # the create only: its update waits
@@ -133,16 +155,20 @@ async def test_an_update_of_a_card_never_created_is_a_dead_letter_logged_once_an
     out_track_id = "ack:n1:dt-zhang"
     world.state.departed.add("dt-zhang")  # gone from the organisation: DingTalk answers success: false
     async with container.uow() as uow:
-        await uow.send("dingtalk.card", "dt-zhang", card_payload("n1"), platform_key=out_track_id,
-                       key=card_key(out_track_id))
+        await uow.send(
+            "dingtalk.card", "dt-zhang", card_payload("n1"), platform_key=out_track_id, key=card_key(out_track_id)
+        )
         await uow.commit()
     the_relay = relay(container, world, clock)
     caplog.set_level(logging.WARNING, logger="bot.relay")
     await drain(the_relay, clock)
     async with container.uow() as uow:
-        await uow.send("dingtalk.card_update", "dt-zhang", {"out_track_id": out_track_id,
-                                                            "card_data": {"status": "已确认"}},
-                       key=card_key(out_track_id))
+        await uow.send(
+            "dingtalk.card_update",
+            "dt-zhang",
+            {"out_track_id": out_track_id, "card_data": {"status": "已确认"}},
+            key=card_key(out_track_id),
+        )
         await uow.commit()
     await drain(the_relay, clock)
     create, update = await rows(container)
@@ -150,8 +176,10 @@ async def test_an_update_of_a_card_never_created_is_a_dead_letter_logged_once_an
     assert "never created" in (update.dead_reason or "")
     assert not any(p == "/v1.0/card/instances" for _, p, _ in world.state.bodies)  # not asked of DingTalk
     lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("dead letter")]
-    assert lines == [f"dead letter: dingtalk.card #{create.id}: {create.dead_reason}",
-                     f"dead letter: dingtalk.card_update #{update.id}: {update.dead_reason}"]
+    assert lines == [
+        f"dead letter: dingtalk.card #{create.id}: {create.dead_reason}",
+        f"dead letter: dingtalk.card_update #{update.id}: {update.dead_reason}",
+    ]
 
     world.state.departed.discard("dt-zhang")  # back (the cause is fixed); the operator replays every channel
     assert await replay_dead_letters(ReplayDeadLetters(everything=True), container.uow()) == [create.id, update.id]
@@ -178,5 +206,8 @@ async def test_a_completion_finds_its_todo_and_a_todo_completed_before_it_went_o
     [todo] = world.state.todos.values()
     assert todo["sourceId"] == "t1" and todo["done"] is True
     assert [(r.status, r.delivery_status) for r in await rows(container)] == [
-        (OutboxStatus.SENT, "accepted"), (OutboxStatus.SENT, "accepted"),
-        (OutboxStatus.SENT, "not_needed"), (OutboxStatus.SENT, "no_todo")]
+        (OutboxStatus.SENT, "accepted"),
+        (OutboxStatus.SENT, "accepted"),
+        (OutboxStatus.SENT, "not_needed"),
+        (OutboxStatus.SENT, "no_todo"),
+    ]

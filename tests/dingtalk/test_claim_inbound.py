@@ -13,14 +13,19 @@ from store.models.dingtalk import DingTalkInbound
 
 async def test_a_key_is_claimed_once_and_keeps_the_reply(container: Container) -> None:
     async with container.uow() as uow:
-        claim = await claim_inbound(uow.session, key="card:k1", kind="card_action", message_id="m1",
-                                    now=container.clock.now())
+        claim = await claim_inbound(
+            uow.session, key="card:k1", kind="card_action", message_id="m1", now=container.clock.now()
+        )
         assert claim is not None
         await settle_inbound(uow.session, claim, {"ok": True})
         await uow.commit()
     async with container.uow() as uow:
-        assert await claim_inbound(uow.session, key="card:k1", kind="card_action", message_id="m2",
-                                   now=container.clock.now()) is None
+        assert (
+            await claim_inbound(
+                uow.session, key="card:k1", kind="card_action", message_id="m2", now=container.clock.now()
+            )
+            is None
+        )
         assert await first_reply(uow.session, "card:k1") == {"ok": True}
     async with container.sessionmaker() as session:
         [stored] = (await session.execute(select(DingTalkInbound))).scalars().all()

@@ -74,7 +74,8 @@ async def test_calls_are_paced_to_the_app_budget(world: DingTalkWorld, client: D
 async def test_card_is_created_delivered_and_updated(world: DingTalkWorld, client: DingTalkClient) -> None:
     data = acknowledge_card(NoticeView("n1", "会议通知", "周五下午三点开会"))
     result = await client.create_and_deliver_card(
-        template_id=ACKNOWLEDGE_CARD.id, out_track_id="ack:n1:dt-zhang", user_id="dt-zhang", card_data=data)
+        template_id=ACKNOWLEDGE_CARD.id, out_track_id="ack:n1:dt-zhang", user_id="dt-zhang", card_data=data
+    )
     assert result.success and result.space_id == "dtv1.card//IM_ROBOT.dt-zhang"
     card = world.state.cards["ack:n1:dt-zhang"]
     assert card.callback_type == "STREAM"
@@ -90,7 +91,11 @@ async def test_card_with_a_non_string_variable_is_rejected(world: DingTalkWorld,
     data: dict[str, object] = {**acknowledge_card(NoticeView("n1", "t", "c")), "notice_id": 1}
     with pytest.raises(DingTalkError) as raised:
         await client.create_and_deliver_card(
-            template_id=ACKNOWLEDGE_CARD.id, out_track_id="x", user_id="dt-zhang", card_data=data)  # type: ignore[arg-type]
+            template_id=ACKNOWLEDGE_CARD.id,
+            out_track_id="x",
+            user_id="dt-zhang",
+            card_data=data,  # type: ignore[arg-type]
+        )
     assert raised.value.status == 400 and "notice_id" in raised.value.message
     assert world.state.cards == {}
 
@@ -116,8 +121,9 @@ async def test_robot_messages_go_in_chunks_of_twenty(world: DingTalkWorld, clien
 
 async def test_todo_is_created_and_completed(world: DingTalkWorld, client: DingTalkClient) -> None:
     union_id = (await client.user("dt-zhang"))["unionid"]
-    task_id = await client.create_todo(union_id=union_id, subject="审核需求 #12", source_id="demand:12",
-                                       description="请在两个工作日内审核")
+    task_id = await client.create_todo(
+        union_id=union_id, subject="审核需求 #12", source_id="demand:12", description="请在两个工作日内审核"
+    )
     [item] = world.sandbox.inbox["staff"]
     assert item.title == "待办 · 审核需求 #12" and "未完成" in item.body
     await client.complete_todo(union_id=union_id, task_id=task_id)
@@ -125,9 +131,7 @@ async def test_todo_is_created_and_completed(world: DingTalkWorld, client: DingT
 
 
 async def test_login_free_code_works_once(world: DingTalkWorld, client: DingTalkClient) -> None:
-    async with client.http.post(
-        f"{world.base_url}/_fake/authcodes", json={"userId": "dt-zhang"}
-    ) as response:
+    async with client.http.post(f"{world.base_url}/_fake/authcodes", json={"userId": "dt-zhang"}) as response:
         code = (await response.json())["code"]
     assert (await client.user_by_auth_code(code))["userid"] == "dt-zhang"
     with pytest.raises(DingTalkError) as raised:
@@ -163,8 +167,14 @@ async def test_sandbox_enforces_the_per_api_rate_and_our_pacing_stays_under_it(
         await client.user("dt-zhang")  # paced: 20 per second of our clock
     assert backoffs(world) == []
 
-    unpaced = DingTalkClient(container.http, world.settings().model_copy(update={"app_calls_per_second": 1e9}),
-                             container.coordination, client.clock, sleep=client.sleep, jitter=lambda: 1.0)
+    unpaced = DingTalkClient(
+        container.http,
+        world.settings().model_copy(update={"app_calls_per_second": 1e9}),
+        container.coordination,
+        client.clock,
+        sleep=client.sleep,
+        jitter=lambda: 1.0,
+    )
     world.state.recent_calls.clear()
     for _ in range(20):
         await unpaced.user("dt-zhang")

@@ -21,7 +21,9 @@ def lookups(world: DingTalkWorld) -> int:
 
 
 async def test_presses_arriving_together_ask_dingtalk_once(
-    world: DingTalkWorld, client: DingTalkClient, container: Container,
+    world: DingTalkWorld,
+    client: DingTalkClient,
+    container: Container,
 ) -> None:
     names = PresserNames(client, container.coordination)
     assert await asyncio.gather(*(names("dt-zhang") for _ in range(10))) == ["张三"] * 10
@@ -32,7 +34,9 @@ async def test_presses_arriving_together_ask_dingtalk_once(
 
 
 async def test_a_failed_lookup_fails_for_all_who_waited_and_is_asked_again_later(
-    world: DingTalkWorld, client: DingTalkClient, container: Container,
+    world: DingTalkWorld,
+    client: DingTalkClient,
+    container: Container,
 ) -> None:
     names = PresserNames(client, container.coordination)
     results = await asyncio.gather(*(names("dt-nobody") for _ in range(5)), return_exceptions=True)
@@ -55,8 +59,9 @@ class HeldClient:
         return await self.inner.user(user_id)
 
 
-async def first_asking(client: DingTalkClient, container: Container) -> tuple[HeldClient, PresserNames,
-                                                                             asyncio.Future[str]]:
+async def first_asking(
+    client: DingTalkClient, container: Container
+) -> tuple[HeldClient, PresserNames, asyncio.Future[str]]:
     """A press asking DingTalk for 赵局长's name, held at the door."""
     held = HeldClient(client)
     names = PresserNames(held, container.coordination)
@@ -66,7 +71,9 @@ async def first_asking(client: DingTalkClient, container: Container) -> tuple[He
 
 
 async def test_a_waiter_whose_time_runs_out_leaves_the_lookup_to_the_others(
-    world: DingTalkWorld, client: DingTalkClient, container: Container,
+    world: DingTalkWorld,
+    client: DingTalkClient,
+    container: Container,
 ) -> None:
     held, names, first = await first_asking(client, container)
     with pytest.raises(TimeoutError):
@@ -77,7 +84,9 @@ async def test_a_waiter_whose_time_runs_out_leaves_the_lookup_to_the_others(
 
 
 async def test_when_the_asking_press_gives_up_the_waiters_fall_back_instead_of_being_cancelled(
-    world: DingTalkWorld, client: DingTalkClient, container: Container,
+    world: DingTalkWorld,
+    client: DingTalkClient,
+    container: Container,
 ) -> None:
     _, names, first = await first_asking(client, container)
     second = asyncio.ensure_future(names("dt-zhao"))

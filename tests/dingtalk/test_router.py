@@ -18,8 +18,12 @@ from store.models.dingtalk import DingTalkInbound
 
 
 def press(action: str = CardAction.ACKNOWLEDGE, *, message_id: str = "m1", **params: str) -> CardPress:
-    data = {"outTrackId": "ack:n1:dt-zhang", "userId": "dt-zhang", "corpId": "ding1",
-            "content": json.dumps({"cardPrivateData": {"actionIds": [action], "params": params}})}
+    data = {
+        "outTrackId": "ack:n1:dt-zhang",
+        "userId": "dt-zhang",
+        "corpId": "ding1",
+        "content": json.dumps({"cardPrivateData": {"actionIds": [action], "params": params}}),
+    }
     return CardPress.from_callback(message_id, data)
 
 
@@ -49,8 +53,10 @@ async def test_repeated_press_or_redelivered_frame_has_no_second_effect(containe
     first = await r.dispatch(press(notice_id="n1", message_id="m1"))
     assert "cardData" in first
     # The repeat tells the presser what the first press did, and leaves the shared card alone.
-    repeat = {"cardUpdateOptions": first["cardUpdateOptions"],
-              "userPrivateData": {"cardParamMap": {"tip": "已由张三确认收到"}}}
+    repeat = {
+        "cardUpdateOptions": first["cardUpdateOptions"],
+        "userPrivateData": {"cardParamMap": {"tip": "已由张三确认收到"}},
+    }
     assert await r.dispatch(press(notice_id="n1", message_id="m1")) == repeat  # redelivered frame
     assert await r.dispatch(press(notice_id="n1", message_id="m2")) == repeat  # pressed again on the phone
     assert await count(container, AuditEntry) == 1
@@ -99,13 +105,16 @@ async def test_slow_name_lookup_does_not_hold_up_the_ack(container: Container, m
     assert reply["cardData"]["cardParamMap"]["status"] == "已由dt-zhang确认收到"
 
 
-@pytest.mark.parametrize("data", [
-    {"outTrackId": "ack:n1:dt-zhang", "userId": "dt-zhang", "content": "not json"},
-    {"outTrackId": "ack:n1:dt-zhang", "userId": "dt-zhang", "content": "null"},
-    {"outTrackId": "ack:n1:dt-zhang", "userId": "dt-zhang", "content": "[1]"},
-    {"outTrackId": "ack:n1:dt-zhang", "content": json.dumps({"cardPrivateData": {"actionIds": "x", "params": 1}})},
-    None,
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"outTrackId": "ack:n1:dt-zhang", "userId": "dt-zhang", "content": "not json"},
+        {"outTrackId": "ack:n1:dt-zhang", "userId": "dt-zhang", "content": "null"},
+        {"outTrackId": "ack:n1:dt-zhang", "userId": "dt-zhang", "content": "[1]"},
+        {"outTrackId": "ack:n1:dt-zhang", "content": json.dumps({"cardPrivateData": {"actionIds": "x", "params": 1}})},
+        None,
+    ],
+)
 async def test_malformed_callback_gets_a_polite_answer(container: Container, data: object) -> None:
     reply = await router(container).dispatch_callback("m1", data)
     assert reply["userPrivateData"]["cardParamMap"] == {"tip": INVALID}

@@ -19,8 +19,13 @@ from tests.dingtalk.conftest import DingTalkWorld, eventually
 
 
 async def open_connection(world: DingTalkWorld, http: aiohttp.ClientSession, secret: str) -> aiohttp.ClientResponse:
-    body = {"clientId": world.state.client_id, "clientSecret": secret, "ua": "test", "localIp": "",
-            "subscriptions": [{"type": "CALLBACK", "topic": "/v1.0/card/instances/callback"}]}
+    body = {
+        "clientId": world.state.client_id,
+        "clientSecret": secret,
+        "ua": "test",
+        "localIp": "",
+        "subscriptions": [{"type": "CALLBACK", "topic": "/v1.0/card/instances/callback"}],
+    }
     return await http.post(f"{world.base_url}/v1.0/gateway/connections/open", json=body)
 
 
@@ -29,8 +34,9 @@ async def test_wrong_secret_gets_no_ticket(world: DingTalkWorld, client: DingTal
     assert response.status == 401
 
 
-async def test_ticket_opens_one_connection_within_90_seconds(world: DingTalkWorld, client: DingTalkClient,
-                                                             clock: ManualClock) -> None:
+async def test_ticket_opens_one_connection_within_90_seconds(
+    world: DingTalkWorld, client: DingTalkClient, clock: ManualClock
+) -> None:
     opened = await (await open_connection(world, client.http, world.state.client_secret)).json()
     assert opened["endpoint"] == f"{world.base_url.replace('http', 'ws', 1)}/connect"
     url = f"{opened['endpoint']}?ticket={opened['ticket']}"
@@ -56,15 +62,22 @@ async def test_ping_frames_are_answered_by_the_sdk(world: DingTalkWorld, runner:
     await eventually(lambda: len(pongs()) >= 2)
 
 
-async def test_card_without_stream_callbacks_never_reaches_the_stream(world: DingTalkWorld,
-                                                                       client: DingTalkClient) -> None:
-    body = {"cardTemplateId": ACKNOWLEDGE_CARD.id, "outTrackId": "http-card", "callbackType": "HTTP",
-            "cardData": {"cardParamMap": acknowledge_card(NoticeView("n1", "t", "c"))},
-            "openSpaceId": "dtv1.card//IM_ROBOT.dt-zhang", "imRobotOpenDeliverModel": {"spaceType": "IM_ROBOT"}}
+async def test_card_without_stream_callbacks_never_reaches_the_stream(
+    world: DingTalkWorld, client: DingTalkClient
+) -> None:
+    body = {
+        "cardTemplateId": ACKNOWLEDGE_CARD.id,
+        "outTrackId": "http-card",
+        "callbackType": "HTTP",
+        "cardData": {"cardParamMap": acknowledge_card(NoticeView("n1", "t", "c"))},
+        "openSpaceId": "dtv1.card//IM_ROBOT.dt-zhang",
+        "imRobotOpenDeliverModel": {"spaceType": "IM_ROBOT"},
+    }
     await client.call("POST", "api", "/v1.0/card/instances/createAndDeliver", body=body)
     [action] = world.sandbox.inbox["staff"][0].actions
-    async with client.http.post(f"{world.base_url}{action['url'].removeprefix('/dingtalk')}",
-                                json=action["body"]) as response:
+    async with client.http.post(
+        f"{world.base_url}{action['url'].removeprefix('/dingtalk')}", json=action["body"]
+    ) as response:
         assert response.status == 409
 
 
@@ -78,8 +91,16 @@ async def test_spread_pushes_reach_both_connections_each_delivery_acked_once(wor
         async for msg in ws:
             headers = json.loads(msg.data)["headers"]
             seen.append(headers["messageId"])
-            await ws.send_str(json.dumps({"code": 200, "headers": {"messageId": headers["messageId"]},
-                                          "message": "OK", "data": json.dumps({"response": {}})}))
+            await ws.send_str(
+                json.dumps(
+                    {
+                        "code": 200,
+                        "headers": {"messageId": headers["messageId"]},
+                        "message": "OK",
+                        "data": json.dumps({"response": {}}),
+                    }
+                )
+            )
 
     async with aiohttp.ClientSession() as http:
         sockets = []

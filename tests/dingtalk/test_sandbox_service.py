@@ -36,8 +36,9 @@ async def poll(http: aiohttp.ClientSession, url: str, ready: Any, *, within: flo
 async def test_console_press_on_the_demo_card_round_trips(settings: Settings) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    settings = settings.model_copy(update={"sandbox": True, "port": port, "test_channel_url":
-                                           f"{base}/sandbox/test-provider"})
+    settings = settings.model_copy(
+        update={"sandbox": True, "port": port, "test_channel_url": f"{base}/sandbox/test-provider"}
+    )
     stop, started = asyncio.Event(), asyncio.Event()
     service = asyncio.create_task(serve(settings, ROLES, demo=True, stop=stop, started=started))
     try:
@@ -45,15 +46,21 @@ async def test_console_press_on_the_demo_card_round_trips(settings: Settings) ->
         assert gc.get_freeze_count() > 0  # the start-up heap is left out of full collections while serving
         async with aiohttp.ClientSession() as http:
             await poll(http, f"{base}/readyz", lambda b: b["checks"].get("dingtalk_stream") == "ok")
-            card = await poll(http, f"{base}/sandbox/api/people/staff/inbox", lambda b: next(
-                (i for i in b["items"] if i["channel"] == "dingtalk.card"), None))
+            card = await poll(
+                http,
+                f"{base}/sandbox/api/people/staff/inbox",
+                lambda b: next((i for i in b["items"] if i["channel"] == "dingtalk.card"), None),
+            )
             assert card["title"] == "科转 · 钉钉通道已接通" and "待确认" in card["body"]
             [button] = card["actions"]
             assert button["label"] == "确认收到"
             async with http.post(f"{base}/sandbox{button['url']}", json=button["body"]) as response:
                 assert response.status == 200, await response.text()
-            after = await poll(http, f"{base}/sandbox/api/people/staff/inbox", lambda b: next(
-                (i for i in b["items"] if i["id"] == card["id"]), None))
+            after = await poll(
+                http,
+                f"{base}/sandbox/api/people/staff/inbox",
+                lambda b: next((i for i in b["items"] if i["id"] == card["id"]), None),
+            )
             assert "已由张三确认收到" in after["body"] and after["actions"] == []
     finally:
         stop.set()

@@ -38,16 +38,22 @@ async def test_token_request_and_answer(world: DingTalkWorld, client: DingTalkCl
 
 async def test_card_requests_and_answers(world: DingTalkWorld, client: DingTalkClient) -> None:
     await client.create_and_deliver_card(
-        template_id=ACKNOWLEDGE_CARD.id, out_track_id="ack:n1:dt-zhang", user_id="dt-zhang",
-        card_data=acknowledge_card(NoticeView("n1", "t", "c")), private_data={"dt-zhang": {"tip": ""}})
+        template_id=ACKNOWLEDGE_CARD.id,
+        out_track_id="ack:n1:dt-zhang",
+        user_id="dt-zhang",
+        card_data=acknowledge_card(NoticeView("n1", "t", "c")),
+        private_data={"dt-zhang": {"tip": ""}},
+    )
     create = sent(world, "POST", "/v1.0/card/instances/createAndDeliver")
     assert roundtrip(card.CreateAndDeliverRequest, create) == create
-    answer = await client.call("POST", "api", "/v1.0/card/instances/createAndDeliver",
-                               body={**create, "outTrackId": "ack:n2:dt-zhang"})  # a reused one is refused
+    answer = await client.call(
+        "POST", "api", "/v1.0/card/instances/createAndDeliver", body={**create, "outTrackId": "ack:n2:dt-zhang"}
+    )  # a reused one is refused
     assert roundtrip(card.CreateAndDeliverResponseBody, answer) == answer
 
-    await client.update_card(out_track_id="ack:n1:dt-zhang", card_data={"status": "x"},
-                             private_data={"dt-zhang": {"tip": "y"}})
+    await client.update_card(
+        out_track_id="ack:n1:dt-zhang", card_data={"status": "x"}, private_data={"dt-zhang": {"tip": "y"}}
+    )
     update = sent(world, "PUT", "/v1.0/card/instances")
     assert roundtrip(card.UpdateCardRequest, update) == update
     answer = await client.call("PUT", "api", "/v1.0/card/instances", body=update)
@@ -64,17 +70,20 @@ async def test_robot_batch_send(world: DingTalkWorld, client: DingTalkClient) ->
 
 async def test_todo_create_and_complete(world: DingTalkWorld, client: DingTalkClient) -> None:
     union_id = (await client.user("dt-zhang"))["unionid"]
-    task_id = await client.create_todo(union_id=union_id, subject="审核", source_id="demand:1",
-                                       detail_url="https://example.invalid/d/1", due_time_ms=1)
+    task_id = await client.create_todo(
+        union_id=union_id, subject="审核", source_id="demand:1", detail_url="https://example.invalid/d/1", due_time_ms=1
+    )
     create = sent(world, "POST", "/tasks")
     assert roundtrip(todo.CreateTodoTaskRequest, create) == create
-    answer = await client.call("POST", "api", f"/v1.0/todo/users/{union_id}/tasks", body=create,
-                               params={"operatorId": union_id})
+    answer = await client.call(
+        "POST", "api", f"/v1.0/todo/users/{union_id}/tasks", body=create, params={"operatorId": union_id}
+    )
     assert roundtrip(todo.CreateTodoTaskResponseBody, answer) == answer
 
     await client.complete_todo(union_id=union_id, task_id=task_id)
     update = sent(world, "PUT", f"/tasks/{task_id}")
     assert roundtrip(todo.UpdateTodoTaskRequest, update) == update
-    answer = await client.call("PUT", "api", f"/v1.0/todo/users/{union_id}/tasks/{task_id}", body=update,
-                               params={"operatorId": union_id})
+    answer = await client.call(
+        "PUT", "api", f"/v1.0/todo/users/{union_id}/tasks/{task_id}", body=update, params={"operatorId": union_id}
+    )
     assert roundtrip(todo.UpdateTodoTaskResponseBody, answer) == answer

@@ -35,8 +35,11 @@ async def post(world: DingTalkWorld, client: DingTalkClient, path: str, body: di
 async def deliver_card(client: DingTalkClient, notice_id: str, user_id: str = "dt-zhang") -> str:
     out_track_id = f"ack:{notice_id}:{user_id}"
     await client.create_and_deliver_card(
-        template_id=ACKNOWLEDGE_CARD.id, out_track_id=out_track_id, user_id=user_id,
-        card_data=acknowledge_card(NoticeView(notice_id, "会议通知", "周五开会")))
+        template_id=ACKNOWLEDGE_CARD.id,
+        out_track_id=out_track_id,
+        user_id=user_id,
+        card_data=acknowledge_card(NoticeView(notice_id, "会议通知", "周五开会")),
+    )
     return out_track_id
 
 
@@ -53,11 +56,15 @@ async def acknowledgements(container: Container) -> int:
         return int(await session.scalar(query) or 0)
 
 
-async def test_open_connection_subscribes_cards_bot_messages_and_events(world: DingTalkWorld,
-                                                                        runner: StreamRunner) -> None:
+async def test_open_connection_subscribes_cards_bot_messages_and_events(
+    world: DingTalkWorld, runner: StreamRunner
+) -> None:
     [conn] = world.state.connections.values()
     assert {(s["type"], s["topic"]) for s in conn.subscriptions} == {
-        ("EVENT", "*"), ("CALLBACK", "/v1.0/card/instances/callback"), ("CALLBACK", "/v1.0/im/bot/messages/get")}
+        ("EVENT", "*"),
+        ("CALLBACK", "/v1.0/card/instances/callback"),
+        ("CALLBACK", "/v1.0/im/bot/messages/get"),
+    }
     assert world.state.tickets == {}  # the ticket was used up
 
 
@@ -83,15 +90,20 @@ async def test_press_is_acked_within_a_second_with_the_committed_state(
     again = await post(world, client, f"/frames/{message_id}/redeliver", {})
     assert "cardData" not in json.loads(again["ack"]["data"])["response"]
     # The person presses again from a stale view: a new frame, still no second effect.
-    repeat = await post(world, client, f"/cards/{out_track_id}/press",
-                        {"userId": "dt-zhang", "actionId": "notice.acknowledge", "params": {"notice_id": "n1"}})
+    repeat = await post(
+        world,
+        client,
+        f"/cards/{out_track_id}/press",
+        {"userId": "dt-zhang", "actionId": "notice.acknowledge", "params": {"notice_id": "n1"}},
+    )
     assert "cardData" not in json.loads(repeat["ack"]["data"])["response"]
     assert repeat["card"]["cardParamMap"]["status"] == "已归档"
     assert await acknowledgements(container) == 1
 
 
-async def test_unacked_frame_is_redelivered_until_acked(world: DingTalkWorld, client: DingTalkClient,
-                                                        container: Container, runner: StreamRunner) -> None:
+async def test_unacked_frame_is_redelivered_until_acked(
+    world: DingTalkWorld, client: DingTalkClient, container: Container, runner: StreamRunner
+) -> None:
     out_track_id = await deliver_card(client, "n2")
     [conn] = world.state.connections.values()
     original = conn.ws.send_str
@@ -106,7 +118,8 @@ async def test_unacked_frame_is_redelivered_until_acked(world: DingTalkWorld, cl
     conn.ws.send_str = lose_first  # type: ignore[method-assign]
     answer = await press(world, client, out_track_id)
     assert dropped and json.loads(answer["ack"]["data"])["response"]["cardData"]["cardParamMap"]["acknowledged"] == (
-        "true")
+        "true"
+    )
     assert await acknowledgements(container) == 1
 
 
@@ -121,9 +134,7 @@ async def test_after_disconnect_it_reconnects_and_the_next_press_works(
     assert await acknowledgements(container) == 1
 
 
-async def test_silent_connection_that_still_answers_pings_is_kept(
-    world: DingTalkWorld, runner: StreamRunner
-) -> None:
+async def test_silent_connection_that_still_answers_pings_is_kept(world: DingTalkWorld, runner: StreamRunner) -> None:
     runner.settings = runner.settings.model_copy(update={"stream_watchdog_seconds": 0.1})
     [conn] = list(world.state.connections)
     await asyncio.sleep(0.5)  # several watchdog rounds, each probe answered by a pong
@@ -135,7 +146,8 @@ async def test_half_open_connection_is_closed_by_the_watchdog_and_reopened(
 ) -> None:
     world.state.answer_pings = False
     runner.settings = runner.settings.model_copy(
-        update={"stream_watchdog_seconds": 0.1, "stream_ping_timeout_seconds": 0.1})
+        update={"stream_watchdog_seconds": 0.1, "stream_ping_timeout_seconds": 0.1}
+    )
     [old] = list(world.state.connections)
     await eventually(lambda: len(world.state.connections) == 1 and old not in world.state.connections)
     world.state.answer_pings = True
@@ -159,10 +171,17 @@ async def test_contact_events_are_acked_with_success_and_recorded_once(
     assert all(json.loads(a["data"]) == {"status": "SUCCESS", "message": "success"} for a in event_acks())
     await runner.contacts.flush()  # applied in the background, after the ack
     async with container.sessionmaker() as session:
-        actions = (await session.execute(
-            select(AuditEntry.action).where(AuditEntry.aggregate_type == "dingtalk_member",
-                                            AuditEntry.aggregate_id == userid).order_by(AuditEntry.seq)
-        )).scalars().all()
+        actions = (
+            (
+                await session.execute(
+                    select(AuditEntry.action)
+                    .where(AuditEntry.aggregate_type == "dingtalk_member", AuditEntry.aggregate_id == userid)
+                    .order_by(AuditEntry.seq)
+                )
+            )
+            .scalars()
+            .all()
+        )
     # Frames are handled concurrently and DingTalk promises no order: both are recorded, each once.
     assert sorted(actions) == ["user_active_org", "user_add_org"]
 
@@ -180,8 +199,9 @@ async def test_failing_listener_gets_a_polite_ack_and_the_card_keeps_its_state(
         ctx.uow.record("notice", params.notice_id, "acknowledged", actor=ctx.press.user_id)
         raise RuntimeError("database went away mid-way")
 
-    failing = StreamRunner(world.settings(), router, ContactEvents(container.uow, container.clock),
-                           reconnect_base_seconds=0.05)
+    failing = StreamRunner(
+        world.settings(), router, ContactEvents(container.uow, container.clock), reconnect_base_seconds=0.05
+    )
     await failing.start()
     try:
         await eventually(lambda: len(world.state.connections) == 1)
@@ -197,8 +217,12 @@ async def test_failing_listener_gets_a_polite_ack_and_the_card_keeps_its_state(
 
     # Once the fault is gone, pressing again works and the failure notice disappears.
     await eventually(lambda: not world.state.connections)
-    working = StreamRunner(world.settings(), build_router(container, client),
-                           ContactEvents(container.uow, container.clock), reconnect_base_seconds=0.05)
+    working = StreamRunner(
+        world.settings(),
+        build_router(container, client),
+        ContactEvents(container.uow, container.clock),
+        reconnect_base_seconds=0.05,
+    )
     await working.start()
     try:
         await eventually(lambda: len(world.state.connections) == 1)
@@ -234,13 +258,23 @@ async def test_event_that_fails_is_acked_later_and_handled_on_redelivery(
     assert statuses()[0] == (500, "LATER") and set(statuses()[1:]) == {(200, "SUCCESS")}, statuses()
     await runner.contacts.flush()  # applied in the background, after the ack
     async with container.sessionmaker() as session:
-        recorded = (await session.execute(select(AuditEntry.action).where(
-            AuditEntry.aggregate_type == "dingtalk_member", AuditEntry.aggregate_id == userid))).scalars().all()
+        recorded = (
+            (
+                await session.execute(
+                    select(AuditEntry.action).where(
+                        AuditEntry.aggregate_type == "dingtalk_member", AuditEntry.aggregate_id == userid
+                    )
+                )
+            )
+            .scalars()
+            .all()
+        )
     assert recorded == ["user_add_org"]
 
 
-async def test_readyz_reports_the_stream_connection(world: DingTalkWorld, client: DingTalkClient,
-                                                    container: Container, runner: StreamRunner) -> None:
+async def test_readyz_reports_the_stream_connection(
+    world: DingTalkWorld, client: DingTalkClient, container: Container, runner: StreamRunner
+) -> None:
     container.readiness["dingtalk_stream"] = runner.ready
     async with TestClient(TestServer(create_web_app(container))) as web:
         body = await (await web.get("/readyz")).json()
@@ -258,9 +292,12 @@ async def test_malformed_card_callback_is_still_acked(world: DingTalkWorld, runn
     gateway = world.server.app[gateway_key]
     for content in ("not json", "null"):
         # Without an ack DingTalk would redeliver the frame and the phone would show an error.
-        ack = await gateway.push("CALLBACK", "/v1.0/card/instances/callback",
-                                 {"outTrackId": "ack:n1:dt-zhang", "userId": "dt-zhang", "content": content},
-                                 timeout=5.0)
+        ack = await gateway.push(
+            "CALLBACK",
+            "/v1.0/card/instances/callback",
+            {"outTrackId": "ack:n1:dt-zhang", "userId": "dt-zhang", "content": content},
+            timeout=5.0,
+        )
         assert ack["code"] == 200
         assert json.loads(ack["data"])["response"]["userPrivateData"]["cardParamMap"] == {"tip": INVALID}
 
@@ -272,13 +309,21 @@ async def test_events_without_an_event_id_header_are_each_recorded(
 
     gateway = world.server.app[gateway_key]
     for user_id in ("u1", "u2"):
-        ack = await gateway.push("EVENT", "user_leave_org", {"userId": [user_id]}, eventType="user_leave_org",
-                                 timeout=5.0)
+        ack = await gateway.push(
+            "EVENT", "user_leave_org", {"userId": [user_id]}, eventType="user_leave_org", timeout=5.0
+        )
         assert json.loads(ack["data"])["status"] == "SUCCESS"
     await runner.contacts.flush()
     async with container.sessionmaker() as session:
-        left = (await session.execute(select(AuditEntry.aggregate_id).where(
-            AuditEntry.aggregate_type == "dingtalk_member"))).scalars().all()
+        left = (
+            (
+                await session.execute(
+                    select(AuditEntry.aggregate_id).where(AuditEntry.aggregate_type == "dingtalk_member")
+                )
+            )
+            .scalars()
+            .all()
+        )
     assert sorted(left) == ["u1", "u2"]
 
 
@@ -289,8 +334,12 @@ async def test_a_frame_redelivered_to_another_instance_has_no_second_effect(
     database key can stop the second run."""
     answer = await press(world, client, await deliver_card(client, "n6"))
     assert await acknowledgements(container) == 1
-    other = StreamRunner(world.settings(), build_router(container, client),
-                         ContactEvents(container.uow, container.clock), reconnect_base_seconds=0.05)
+    other = StreamRunner(
+        world.settings(),
+        build_router(container, client),
+        ContactEvents(container.uow, container.clock),
+        reconnect_base_seconds=0.05,
+    )
     await other.start()
     try:
         await eventually(lambda: len(world.state.connections) == 2)

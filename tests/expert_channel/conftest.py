@@ -40,8 +40,9 @@ async def approved(bench: Bench, **changes: Any) -> int:
     """A demand of the bench's institution, submitted and approved: 对接中."""
     demand_id = (await bench.submit(**changes)).demand_id
     async with bench.container.sessionmaker() as session:
-        review = await session.scalar(select(Review.id).where(Review.subject_type == "demand",
-                                                              Review.subject_id == demand_id))
+        review = await session.scalar(
+            select(Review.id).where(Review.subject_type == "demand", Review.subject_id == demand_id)
+        )
     assert review is not None
     async with bench.org.uow as uow:
         await decide_review(DecideReview(review, 0, Decision.APPROVE, "", account_id=bench.admin_id), uow)
@@ -53,11 +54,13 @@ async def build_expert_world(org: Org, staff_mobile: str = "13800000004") -> Exp
     a = await build_bench(org, staff_mobile=staff_mobile)
     b = await _second_bench(org, 2, "13811110001", "13811110002")
     c = await _second_bench(org, 3, "13822220001", "13822220002")
-    first = await add_expert(AddExpert(a.admin_id, a.institution_id, "王教授", EXPERT_MOBILE, "教授", "浙江大学"),
-                             org.uow)
+    first = await add_expert(
+        AddExpert(a.admin_id, a.institution_id, "王教授", EXPERT_MOBILE, "教授", "浙江大学"), org.uow
+    )
     await add_expert(AddExpert(b.admin_id, b.institution_id, "王教授", EXPERT_MOBILE, "教授", "浙江大学"), org.uow)
-    other = await add_expert(AddExpert(c.admin_id, c.institution_id, "李研究员", "13900000102", "研究员", "中科院"),
-                             org.uow)
+    other = await add_expert(
+        AddExpert(c.admin_id, c.institution_id, "李研究员", "13900000102", "研究员", "中科院"), org.uow
+    )
     return ExpertWorld(a, b, c, first.expert_id, first.account_id, other.account_id)
 
 
@@ -70,15 +73,15 @@ async def _second_bench(org: Org, n: int, admin_mobile: str, staff_mobile: str) 
     inst, admin = await org.institution(f"第{n}技术转移中心", credit_code(900 + n), mobile=admin_mobile)
     centre = (await create_centre(CreateCentre(admin, inst, f"分中心{n}", "330106"), org.uow, org.regions)).centre_id
     staff = await add_staff(AddStaff(admin, centre, f"技转{n}", staff_mobile, "技术经纪人"), org.uow)
-    enterprise = await add_enterprise(AddEnterprise(admin, inst, RECORDS[n].name), org.uow, org.registry,
-                                      org.regions)
+    enterprise = await add_enterprise(AddEnterprise(admin, inst, RECORDS[n].name), org.uow, org.registry, org.regions)
     return Bench(org, inst, admin, centre, staff.account_id, enterprise.enterprise_id)
 
 
 async def token(container: Container, account_id: int | None) -> str:
     async with container.uow() as uow:
-        issued = await issue_session(uow, container.auth_policy, account_id, SessionKind.MINI_PROGRAM,
-                                     openid=None if account_id else "o-unbound")
+        issued = await issue_session(
+            uow, container.auth_policy, account_id, SessionKind.MINI_PROGRAM, openid=None if account_id else "o-unbound"
+        )
         await uow.commit()
     return issued.token
 
@@ -90,4 +93,3 @@ async def count(container: Container, model: type[Any]) -> int:
 
 def fields(**changes: Any) -> DemandFields:
     return replace(FIELDS, **changes)
-

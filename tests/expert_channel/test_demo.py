@@ -23,8 +23,9 @@ async def test_the_demo_expert_has_a_technology_and_a_docking(settings: Settings
     container = await build_container(settings.model_copy(update={"sandbox": True}), clock=clock)
     try:
         assert container.sandbox is not None
-        context = DemoContext(sandbox=container.sandbox, clock=clock, uow=container.uow,
-                              membership=container.membership_policy)
+        context = DemoContext(
+            sandbox=container.sandbox, clock=clock, uow=container.uow, membership=container.membership_policy
+        )
         assert "expert_pages" in await load_demo(context)
         before = await snapshot(container)
         await load_demo(context)
@@ -34,6 +35,7 @@ async def test_the_demo_expert_has_a_technology_and_a_docking(settings: Settings
             account = await session.scalar(select(Account.id).where(Account.mobile == EXPERT_MOBILE))
         headers = bearer(await token(container, account))
         async with TestClient(TestServer(create_web_app(container))) as api:
+
             async def get(path: str) -> Any:
                 response = await api.get("/api/v1" + path, headers=headers)
                 assert response.status == 200, await response.text()

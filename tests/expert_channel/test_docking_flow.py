@@ -39,8 +39,12 @@ def docking_cards(world: DingTalkWorld) -> list[InboxItem]:  # noqa: F811
 
 
 async def test_dock_card_mark_communicated_cancel_and_dock_again(
-    org: Org, container: Container, world: DingTalkWorld, stream: StreamRunner,  # noqa: F811
-    api: TestClient[Any, Any], clock: ManualClock,  # noqa: F811
+    org: Org,
+    container: Container,
+    world: DingTalkWorld,
+    stream: StreamRunner,  # noqa: F811
+    api: TestClient[Any, Any],
+    clock: ManualClock,  # noqa: F811
 ) -> None:
     w = await build_expert_world(org, staff_mobile=STAFF)
     await bind(container, w.a.staff_id, "dt-zhang")
@@ -109,8 +113,9 @@ async def test_dock_card_mark_communicated_cancel_and_dock_again(
     # Someone who is not the demand's docking staff member is refused, to them only; nothing is recorded.
     url = f"{world.base_url}/_fake/cards/{new.data['outTrackId']}/press"
     params = {"docking_id": str(reopened["docking_id"]), "round": "2"}
-    async with api.session.post(url, json={"userId": "dt-li", "actionId": "expert_docking.communicated",
-                                           "params": params}) as response:
+    async with api.session.post(
+        url, json={"userId": "dt-li", "actionId": "expert_docking.communicated", "params": params}
+    ) as response:
         answer = await response.json()
     assert answer["card"]["privateData"]["dt-li"]["tip"] == "只有该需求的对接人员可以标记已沟通"
     assert "状态：待沟通" in new.body
@@ -118,8 +123,13 @@ async def test_dock_card_mark_communicated_cancel_and_dock_again(
 
 @pytest.mark.parametrize("how", ["change_of_staff", "departure"])
 async def test_a_waiting_experts_card_moves_to_the_new_docking_staff_member(
-    org: Org, container: Container, world: DingTalkWorld, stream: StreamRunner,  # noqa: F811
-    api: TestClient[Any, Any], clock: ManualClock, how: str,  # noqa: F811
+    org: Org,
+    container: Container,
+    world: DingTalkWorld,
+    stream: StreamRunner,  # noqa: F811
+    api: TestClient[Any, Any],
+    clock: ManualClock,
+    how: str,  # noqa: F811
 ) -> None:
     from handlers.follow_ups.change_docking_staff import ChangeDockingStaff, change_docking_staff
     from handlers.organisation.add_staff import AddStaff, add_staff
@@ -127,8 +137,9 @@ async def test_a_waiting_experts_card_moves_to_the_new_docking_staff_member(
 
     w = await build_expert_world(org, staff_mobile=STAFF)
     await bind(container, w.a.staff_id, "dt-zhang")
-    zhao = await add_staff(AddStaff(w.a.admin_id, w.a.centre_id, "赵六", "13800000006", "分中心主任",
-                                    centre_admin=True), org.uow)
+    zhao = await add_staff(
+        AddStaff(w.a.admin_id, w.a.centre_id, "赵六", "13800000006", "分中心主任", centre_admin=True), org.uow
+    )
     await bind(container, zhao.account_id, "dt-zhao")
     demand = await approved(w.a, title="MEMS压力传感器封装")
     expert = bearer(await token(container, w.expert_account))
@@ -144,8 +155,9 @@ async def test_a_waiting_experts_card_moves_to_the_new_docking_staff_member(
         async with container.sessionmaker() as session:
             leaver = await session.scalar(select(StaffMember.id).where(StaffMember.account_id == w.a.staff_id))
         assert leaver is not None
-        await record_staff_departure(RecordStaffDeparture(zhao.account_id, leaver, zhao.staff_member_id, "调岗"),
-                                     org.uow)
+        await record_staff_departure(
+            RecordStaffDeparture(zhao.account_id, leaver, zhao.staff_member_id, "调岗"), org.uow
+        )
     await drain_dingtalk(container, clock)
     assert "状态：已转交赵六对接" in old.body and old.actions == []
     [new] = [i for i in phone(world, "13800000006", "dingtalk.card") if i.title.startswith("专家对接")]

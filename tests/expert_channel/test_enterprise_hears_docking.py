@@ -19,9 +19,15 @@ async def test_the_first_docking_tells_the_enterprise(org: Org) -> None:  # noqa
 
     async def statuses() -> list[str]:
         async with w.container.sessionmaker() as session:
-            rows = await session.scalars(select(OutboxMessage).where(
-                OutboxMessage.channel == "sms", OutboxMessage.recipient == CONTACT_MOBILE,
-                OutboxMessage.source == f"demand:{demand}").order_by(OutboxMessage.id))
+            rows = await session.scalars(
+                select(OutboxMessage)
+                .where(
+                    OutboxMessage.channel == "sms",
+                    OutboxMessage.recipient == CONTACT_MOBILE,
+                    OutboxMessage.source == f"demand:{demand}",
+                )
+                .order_by(OutboxMessage.id)
+            )
             return [str(r.payload["params"]["status"]) for r in rows]
 
     assert await statuses() == ["已通过审核，进入对接"]

@@ -27,12 +27,16 @@ async def _followed_and_bound(org: Org) -> ExpertWorld:  # noqa: F811
     c = w.container
     now = c.clock.now()
     async with c.sessionmaker() as session, session.begin():  # followed, and bound with the same unionid
-        session.add(WeChatFollower(app_id=APP, openid="o-wang", unionid="u-wang", subscribed=True, followed_at=now,
-                                   updated_at=now))
+        session.add(
+            WeChatFollower(
+                app_id=APP, openid="o-wang", unionid="u-wang", subscribed=True, followed_at=now, updated_at=now
+            )
+        )
         session.add(WeChatFollower(app_id=APP, openid="o-stranger", subscribed=True, followed_at=now, updated_at=now))
     async with c.sessionmaker() as session, session.begin():
-        session.add(MiniProgramBinding(account_id=w.expert_account, openid="mini-wang", unionid="u-wang",
-                                       created_at=now))
+        session.add(
+            MiniProgramBinding(account_id=w.expert_account, openid="mini-wang", unionid="u-wang", created_at=now)
+        )
     return w
 
 
@@ -80,14 +84,18 @@ async def test_a_bound_enterprise_contact_is_answered_as_a_contact(org: Org) -> 
     「绑定」 names them a contact and says what a contact can do; the expert-only replies say they are for experts."""
     w = await _followed_and_bound(org)
     c = w.container
-    await add_enterprise_contact(AddEnterpriseContact(w.a.admin_id, w.a.enterprise_id, "陈经理", "总经理",
-                                                      "13900000077"), org.uow)
+    await add_enterprise_contact(
+        AddEnterpriseContact(w.a.admin_id, w.a.enterprise_id, "陈经理", "总经理", "13900000077"), org.uow
+    )
     now = c.clock.now()
     async with c.sessionmaker() as session, session.begin():
         contact = await session.scalar(select(EnterpriseContact.account_id).where(EnterpriseContact.name == "陈经理"))
         assert contact is not None
-        session.add(WeChatFollower(app_id=APP, openid="o-chen", unionid="u-chen", subscribed=True, followed_at=now,
-                                   updated_at=now))
+        session.add(
+            WeChatFollower(
+                app_id=APP, openid="o-chen", unionid="u-chen", subscribed=True, followed_at=now, updated_at=now
+            )
+        )
         session.add(MiniProgramBinding(account_id=contact, openid="mini-chen", unionid="u-chen", created_at=now))
     router = build_router(c.uow)
     bound = await router.dispatch(_message("o-chen", msg_type="text", content="绑定", msg_id="7")) or ""

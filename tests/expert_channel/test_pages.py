@@ -17,8 +17,13 @@ from tests.demands.conftest import timeline
 from tests.expert_channel.conftest import ExpertWorld, approved, build_expert_world, count, token
 from tests.organisation.conftest import Org, snapshot
 
-TECH = {"title": "柔性压力传感薄膜", "field_codes": ["0101"], "summary": "可穿戴设备用柔性压力传感。",
-        "maturity": "pilot", "cooperation_mode": "licence"}
+TECH = {
+    "title": "柔性压力传感薄膜",
+    "field_codes": ["0101"],
+    "summary": "可穿戴设备用柔性压力传感。",
+    "maturity": "pilot",
+    "cooperation_mode": "licence",
+}
 
 
 async def _world(org: Org) -> tuple[ExpertWorld, dict[str, str]]:
@@ -33,7 +38,8 @@ async def _hall(api: TestClient[Any, Any], headers: dict[str, str], **query: str
 
 
 async def test_the_expert_sees_approved_open_demands_of_both_maintaining_institutions(
-        org: Org, api: TestClient[Any, Any]) -> None:  # noqa: F811
+    org: Org, api: TestClient[Any, Any]
+) -> None:  # noqa: F811
     w, headers = await _world(org)
     of_a = await approved(w.a, title="A机构的需求")
     of_b = await approved(w.b, title="B机构的需求")
@@ -45,8 +51,7 @@ async def test_the_expert_sees_approved_open_demands_of_both_maintaining_institu
     hall = await _hall(api, headers)
     assert {i["title"] for i in hall["items"]} == {"A机构的需求", "B机构的需求"}
     assert hall["total"] == 2 and {i["demand_id"] for i in hall["items"]} == {of_a, of_b}
-    assert all(i["enterprise_name"] and i["status_label"] == "对接中" and i["docked"] is False
-               for i in hall["items"])
+    assert all(i["enterprise_name"] and i["status_label"] == "对接中" and i["docked"] is False for i in hall["items"])
     detail = await api.get(f"/api/v1/expert/demands/{of_b}", headers=headers)
     assert detail.status == 200
     body = await detail.json()
@@ -59,10 +64,12 @@ def titles(page: dict[str, Any]) -> list[str]:
 
 
 async def test_hall_filters_by_field_subtree_region_and_keyword_a_page_at_a_time(
-        org: Org, api: TestClient[Any, Any]) -> None:  # noqa: F811
+    org: Org, api: TestClient[Any, Any]
+) -> None:  # noqa: F811
     w, headers = await _world(org)
-    await approved(w.a, title="传感器封装", tech_fields=("010101",), region_code="330106",
-                   description="MEMS 封装良率偏低")
+    await approved(
+        w.a, title="传感器封装", tech_fields=("010101",), region_code="330106", description="MEMS 封装良率偏低"
+    )
     await approved(w.a, title="电池回收", tech_fields=("0701",), region_code="330106", description="锂电池回收工艺")
     await approved(w.b, title="余杭的传感器", tech_fields=("0102",), region_code="330110", description="需要100%检测")
 
@@ -79,9 +86,13 @@ async def test_hall_filters_by_field_subtree_region_and_keyword_a_page_at_a_time
     assert first["total"] == 3 and len(first["items"]) == 2 and len(second["items"]) == 1
     assert not {i["demand_id"] for i in first["items"]} & {i["demand_id"] for i in second["items"]}
 
-    for query, code in (({"field": "99"}, "invalid_tech_field"), ({"region": "123"}, "invalid_region"),
-                        ({"keyword": "长" * 51}, "keyword_too_long"), ({"page": "0"}, "invalid_page"),
-                        ({"page_size": "x"}, "invalid_page")):
+    for query, code in (
+        ({"field": "99"}, "invalid_tech_field"),
+        ({"region": "123"}, "invalid_region"),
+        ({"keyword": "长" * 51}, "keyword_too_long"),
+        ({"page": "0"}, "invalid_page"),
+        ({"page_size": "x"}, "invalid_page"),
+    ):
         response = await api.get("/api/v1/expert/hall", headers=headers, params=query)
         assert response.status == 422 and (await response.json())["error"]["code"] == code, query
 
@@ -91,8 +102,11 @@ async def test_profile_and_technologies_are_the_experts_own(org: Org, api: TestC
     other = bearer(await token(w.container, w.other_expert_account))
     profile = await (await api.get("/api/v1/expert/profile", headers=headers)).json()
     assert profile["name"] == "王教授" and len(profile["institutions"]) == 2
-    changed = await api.put("/api/v1/expert/profile", headers=headers, json={
-        "title": "研究员", "employer": "浙江大学", "introduction": "长期从事传感器研究。"})
+    changed = await api.put(
+        "/api/v1/expert/profile",
+        headers=headers,
+        json={"title": "研究员", "employer": "浙江大学", "introduction": "长期从事传感器研究。"},
+    )
     assert changed.status == 200 and (await changed.json())["introduction"] == "长期从事传感器研究。"
 
     created = await api.post("/api/v1/expert/technologies", headers=headers, json=TECH)
@@ -101,14 +115,17 @@ async def test_profile_and_technologies_are_the_experts_own(org: Org, api: TestC
     assert tech["status"] == "published" and tech["maturity_label"] == "小试阶段"
     tech_id = tech["technology_id"]
     # Another expert's technology is not found, whatever is asked of it, and stays untouched.
-    for method, path, body in (("PUT", f"/api/v1/expert/technologies/{tech_id}", TECH),
-                               ("POST", f"/api/v1/expert/technologies/{tech_id}/withdraw", None)):
+    for method, path, body in (
+        ("PUT", f"/api/v1/expert/technologies/{tech_id}", TECH),
+        ("POST", f"/api/v1/expert/technologies/{tech_id}/withdraw", None),
+    ):
         response = await api.request(method, path, headers=other, json=body)
         assert response.status == 404 and (await response.json())["error"]["code"] == "technology_not_found"
     assert (await (await api.get("/api/v1/expert/technologies", headers=other)).json())["items"] == []
 
-    edited = await api.put(f"/api/v1/expert/technologies/{tech_id}", headers=headers,
-                           json={**TECH, "title": "柔性压力传感薄膜（第二代）"})
+    edited = await api.put(
+        f"/api/v1/expert/technologies/{tech_id}", headers=headers, json={**TECH, "title": "柔性压力传感薄膜（第二代）"}
+    )
     assert (await edited.json())["title"] == "柔性压力传感薄膜（第二代）"
     withdrawn = await api.post(f"/api/v1/expert/technologies/{tech_id}/withdraw", headers=headers)
     assert (await withdrawn.json())["status"] == "withdrawn"
@@ -122,12 +139,15 @@ async def test_bad_input_is_refused_clearly_and_writes_nothing(org: Org, api: Te
     w, headers = await _world(org)
     before = await snapshot(w.container)
     cases = (
-        ({**TECH, "title": " "}, "missing_field"), ({**TECH, "field_codes": []}, "missing_field"),
-        ({**TECH, "field_codes": ["9999"]}, "invalid_tech_field"), ({**TECH, "field_codes": "0101"}, "invalid_field"),
+        ({**TECH, "title": " "}, "missing_field"),
+        ({**TECH, "field_codes": []}, "missing_field"),
+        ({**TECH, "field_codes": ["9999"]}, "invalid_tech_field"),
+        ({**TECH, "field_codes": "0101"}, "invalid_field"),
         ({**TECH, "field_codes": ["01", "02", "03", "04", "05", "06"]}, "too_many_tech_fields"),
-        ({**TECH, "maturity": "mass"}, "invalid_maturity"), ({**TECH, "cooperation_mode": ""},
-                                                              "invalid_cooperation_mode"),
-        ({**TECH, "summary": "长" * 2001}, "field_too_long"), ({**TECH, "title": 5}, "invalid_field"),
+        ({**TECH, "maturity": "mass"}, "invalid_maturity"),
+        ({**TECH, "cooperation_mode": ""}, "invalid_cooperation_mode"),
+        ({**TECH, "summary": "长" * 2001}, "field_too_long"),
+        ({**TECH, "title": 5}, "invalid_field"),
     )
     for body, code in cases:
         response = await api.post("/api/v1/expert/technologies", headers=headers, json=body)
@@ -140,14 +160,14 @@ async def test_bad_input_is_refused_clearly_and_writes_nothing(org: Org, api: Te
     assert response.status == 422 and (await response.json())["error"]["code"] == "invalid_json"
     response = await api.put("/api/v1/expert/profile", headers=headers, json={"employer": "", "title": "教授"})
     assert response.status == 422 and (await response.json())["error"]["code"] == "missing_field"
-    response = await api.put("/api/v1/expert/profile", headers=headers,
-                             json={"employer": "浙大", "introduction": "长" * 301})
+    response = await api.put(
+        "/api/v1/expert/profile", headers=headers, json={"employer": "浙大", "introduction": "长" * 301}
+    )
     assert response.status == 422 and (await response.json())["error"]["code"] == "introduction_too_long"
     assert await snapshot(w.container) == before
 
 
-async def test_other_roles_unbound_users_and_unseen_demands_are_refused(
-        org: Org, api: TestClient[Any, Any]) -> None:  # noqa: F811
+async def test_other_roles_unbound_users_and_unseen_demands_are_refused(org: Org, api: TestClient[Any, Any]) -> None:  # noqa: F811
     w, headers = await _world(org)
     unseen = await approved(w.c, title="C机构的需求")
     pending = (await w.a.submit(title="待审核的需求")).demand_id
@@ -174,7 +194,8 @@ async def test_other_roles_unbound_users_and_unseen_demands_are_refused(
 
 
 async def test_concurrent_presses_make_one_docking_and_another_expert_cannot_touch_it(
-        org: Org, api: TestClient[Any, Any]) -> None:  # noqa: F811
+    org: Org, api: TestClient[Any, Any]
+) -> None:  # noqa: F811
     w, headers = await _world(org)
     demand = await approved(w.a)
     path = f"/api/v1/expert/demands/{demand}/docking"
@@ -220,7 +241,8 @@ async def test_every_answer_matches_its_documented_schema(org: Org, api: TestCli
 
 
 async def test_a_docked_demand_once_closed_stays_readable_but_leaves_the_hall(
-        org: Org, api: TestClient[Any, Any]) -> None:  # noqa: F811
+    org: Org, api: TestClient[Any, Any]
+) -> None:  # noqa: F811
     w, headers = await _world(org)
     demand = await approved(w.a, title="将被关闭的需求")
     path = f"/api/v1/expert/demands/{demand}"
@@ -247,4 +269,6 @@ async def test_docking_a_closed_demand_after_cancelling_is_a_conflict(org: Org, 
     await close_demand(CloseDemand(w.a.staff_id, demand, "企业已自行解决"), org.uow)
     refused = await api.post(path, headers=headers)
     assert refused.status == 409 and (await refused.json())["error"] == {
-        "code": "illegal_transition", "message": "需求当前为「已关闭」，不能对接"}
+        "code": "illegal_transition",
+        "message": "需求当前为「已关闭」，不能对接",
+    }

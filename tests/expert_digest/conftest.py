@@ -68,13 +68,19 @@ class World:
     async def _retrying_soon(self) -> bool:
         soon = self.clock.now() + timedelta(seconds=1)
         async with self.container.sessionmaker() as session:
-            return bool(await session.scalar(select(func.count()).select_from(OutboxMessage).where(
-                OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= soon)))
+            return bool(
+                await session.scalar(
+                    select(func.count())
+                    .select_from(OutboxMessage)
+                    .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= soon)
+                )
+            )
 
     async def expert(self, name: str, mobile: str) -> Expert:
         """Added by the institution admin, follows the official account with the invitation's QR, binds."""
-        added = await add_expert(AddExpert(self.bench.admin_id, self.bench.institution_id, name, mobile),
-                                 self.container.uow())
+        added = await add_expert(
+            AddExpert(self.bench.admin_id, self.bench.institution_id, name, mobile), self.container.uow()
+        )
         await self.drain()  # the QR code, then the SMS
         persona = self.container.sandbox.find(mobile)
         assert persona is not None
@@ -82,17 +88,20 @@ class World:
         await self.service.call("POST", f"/sandbox{sms['actions'][0]['url']}", sms["actions"][0]["body"])
         await self.drain()  # the 「前往绑定信息」 message
         code = (await self.service.call("POST", f"{WX}/console/login-code", {"person_id": persona.id}))["code"]
-        token = (await (await self.service.client.post("/api/v1/auth/mini-program-login", json={"code": code}))
-                 .json())["token"]
+        token = (await (await self.service.client.post("/api/v1/auth/mini-program-login", json={"code": code})).json())[
+            "token"
+        ]
         phone = (await self.service.call("POST", f"{WX}/console/phone-code", {"person_id": persona.id}))["code"]
-        bound = await self.service.client.post("/api/v1/auth/mini-program-bind", json={"code": phone},
-                                               headers={"Authorization": f"Bearer {token}"})
+        bound = await self.service.client.post(
+            "/api/v1/auth/mini-program-bind", json={"code": phone}, headers={"Authorization": f"Bearer {token}"}
+        )
         assert bound.status == 200, await bound.text()
         return Expert(added.account_id, added.expert_id, persona, token)
 
     async def subscribe(self, expert: Expert, *codes: str) -> Any:
-        response = await self.service.client.put("/api/v1/expert/subscriptions", json={"field_codes": list(codes)},
-                                                 headers=expert.auth)
+        response = await self.service.client.put(
+            "/api/v1/expert/subscriptions", json={"field_codes": list(codes)}, headers=expert.auth
+        )
         assert response.status == 200, await response.text()
         return await response.json()
 
@@ -104,8 +113,9 @@ class World:
             await uow.commit()
         return submitted.demand_id
 
-    async def run(self, at: datetime, *, trigger: str = "schedule", day: date | None = None,
-                  instance: str = "test-1") -> DigestRunResult:
+    async def run(
+        self, at: datetime, *, trigger: str = "schedule", day: date | None = None, instance: str = "test-1"
+    ) -> DigestRunResult:
         self.clock.set(at)
         return await run_expert_digest(self.container, day=day, trigger=trigger, instance=instance)
 
@@ -115,9 +125,16 @@ class World:
 
     async def templates(self, expert: Expert) -> list[OutboxMessage]:
         async with self.container.sessionmaker() as session:
-            return list(await session.scalars(select(OutboxMessage).where(
-                OutboxMessage.channel == "wechat.template", OutboxMessage.recipient == expert.persona.wechat_openid)
-                .order_by(OutboxMessage.id)))
+            return list(
+                await session.scalars(
+                    select(OutboxMessage)
+                    .where(
+                        OutboxMessage.channel == "wechat.template",
+                        OutboxMessage.recipient == expert.persona.wechat_openid,
+                    )
+                    .order_by(OutboxMessage.id)
+                )
+            )
 
     async def digests(self) -> list[DigestMessage]:
         async with self.container.sessionmaker() as session:

@@ -50,20 +50,20 @@ async def test_one_message_for_the_two_matching_demands_then_nothing_then_only_n
     second = await world.run(beijing(DAY + timedelta(days=1), 16))
     assert (second.messages, second.pairs) == (1, 1)
     await world.drain()
-    latest = (await world.inbox(qian.persona, "wechat.template"))
+    latest = await world.inbox(qian.persona, "wechat.template")
     assert len(latest) == 2
     assert {m["data"]["data"]["thing1"]["value"] for m in latest} >= {"肿瘤早筛试剂盒临床验证合作"}
-    assert await world.pairs() == {(qian.expert_id, in_software), (qian.expert_id, in_bio),
-                                   (qian.expert_id, newer)}
+    assert await world.pairs() == {(qian.expert_id, in_software), (qian.expert_id, in_bio), (qian.expert_id, newer)}
     async with world.container.sessionmaker() as session:
         runs = list(await session.scalars(select(DigestRun).order_by(DigestRun.business_date)))
     assert [(r.business_date, r.status, r.attempts, r.experts) for r in runs] == [
-        (DAY, "finished", 2, 1), (DAY + timedelta(days=1), "finished", 1, 1)]
+        (DAY, "finished", 2, 1),
+        (DAY + timedelta(days=1), "finished", 1, 1),
+    ]
     assert (await verify_audit_chain(world.container.uow(), world.container.anchors)).ok
 
 
-async def test_an_approval_committed_after_the_run_but_stamped_before_it_arrives_the_next_day(
-        world: World) -> None:
+async def test_an_approval_committed_after_the_run_but_stamped_before_it_arrives_the_next_day(world: World) -> None:
     qian = await world.expert("钱学者", "13912340001")
     await world.subscribe(qian, "01")
     assert (await world.run(beijing(DAY, 16))).messages == 0
@@ -102,16 +102,18 @@ async def test_43004_marks_the_expert_unfollowed_and_later_digests_skip_them(wor
     qian = await world.expert("钱学者", "13912340001")
     await world.subscribe(qian, "01")
     # The platform lost the unsubscribe push: we still believe they follow.
-    await world.service.call("POST", f"{WX}/__sandbox__/user",
-                             {"openid": qian.persona.wechat_openid, "subscribed": False})
+    await world.service.call(
+        "POST", f"{WX}/__sandbox__/user", {"openid": qian.persona.wechat_openid, "subscribed": False}
+    )
     first = await world.approved("工业软件国产化适配方案征集", "0101")
     assert (await world.run(beijing(DAY, 16))).messages == 1
     await world.drain()
     [row] = await world.templates(qian)
     assert row.status == "dead" and "43004" in (row.dead_reason or row.last_error or "")
     async with world.container.sessionmaker() as session:
-        follower = (await session.scalars(select(WeChatFollower).where(
-            WeChatFollower.openid == qian.persona.wechat_openid))).one()
+        follower = (
+            await session.scalars(select(WeChatFollower).where(WeChatFollower.openid == qian.persona.wechat_openid))
+        ).one()
     assert follower.subscribed is False and follower.unfollow_reason == "43004"
     # They never saw that demand: it is not kept out of a later digest.
     assert await world.pairs() == set()
@@ -165,7 +167,8 @@ async def test_the_quota_pause_stops_the_run_and_a_rerun_after_it_sends(world: W
 
 async def test_the_daily_cap_sends_to_the_first_experts_and_the_rest_next_time(world: World) -> None:
     world.container.digest_policy = type(world.container.digest_policy)(
-        **{**world.container.digest_policy.__dict__, "daily_cap": 1})
+        **{**world.container.digest_policy.__dict__, "daily_cap": 1}
+    )
     qian = await world.expert("钱学者", "13912340001")
     sun = await world.expert("孙学者", "13912340002")
     await world.subscribe(qian, "01")

@@ -17,14 +17,17 @@ from tests.wechat.sandboxed import free_port
 
 async def test_the_console_trigger_sends_the_demo_expert_his_digest(settings: Settings, clock: ManualClock) -> None:
     port = free_port()
-    container = await build_container(settings.model_copy(update={"sandbox": True, "host": "127.0.0.1",
-                                                                  "port": port}), clock=clock)
+    container = await build_container(
+        settings.model_copy(update={"sandbox": True, "host": "127.0.0.1", "port": port}), clock=clock
+    )
     assert container.sandbox is not None
-    await load_demo(DemoContext(sandbox=container.sandbox, clock=clock, uow=container.uow,
-                                membership=container.membership_policy))
+    await load_demo(
+        DemoContext(sandbox=container.sandbox, clock=clock, uow=container.uow, membership=container.membership_policy)
+    )
     client = TestClient(TestServer(create_web_app(container), host="127.0.0.1", port=port))
     await client.start_server()
     try:
+
         async def post(path: str) -> Any:
             response = await client.post(path)
             assert response.status == 200, await response.text()
@@ -35,9 +38,14 @@ async def test_the_console_trigger_sends_the_demo_expert_his_digest(settings: Se
         done = await post("/sandbox/api/triggers/digest")
         # Every demo demand in 软件 he can see (docking, or published to all institutions) is new to him.
         assert (done["status"], done["messages"], done["pairs"]) == ("finished", 1, 3)
-        relay = Relay(sessionmaker=container.sessionmaker, channels=container.channels,
-                      coordination=container.coordination, clock=clock, settings=container.settings.outbox,
-                      timezone=container.timezone)
+        relay = Relay(
+            sessionmaker=container.sessionmaker,
+            channels=container.channels,
+            coordination=container.coordination,
+            clock=clock,
+            settings=container.settings.outbox,
+            timezone=container.timezone,
+        )
         for _ in range(5):
             clock.advance(0.001)
             await relay.run_once()

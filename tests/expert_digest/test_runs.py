@@ -53,8 +53,10 @@ async def test_two_scheduler_instances_on_one_database_and_redis_send_once(world
     other = await build_container(world.container.settings, clock=world.clock)
     try:
         world.clock.set(beijing(DAY, 16))
-        jobs = [leased(c.coordination, "expert-digest", partial(scheduled_digest, c), ttl_seconds=1800)
-                for c in (world.container, other)]
+        jobs = [
+            leased(c.coordination, "expert-digest", partial(scheduled_digest, c), ttl_seconds=1800)
+            for c in (world.container, other)
+        ]
         await asyncio.gather(*(job() for job in jobs))
         # Even without the lease (its key expired, a clock skewed), the date's rows keep it at one.
         await asyncio.gather(scheduled_digest(world.container), scheduled_digest(other))
@@ -96,14 +98,18 @@ async def test_a_start_at_22_30_or_before_16_does_not_catch_up(world: World) -> 
 def test_the_catch_up_decision() -> None:
     at = datetime(2026, 3, 10, 8, tzinfo=UTC)  # 16:00 in Shanghai
     until = time(22)
-    assert should_catch_up(now=at + timedelta(hours=2), scheduled_today=at, until=until, timezone=SHANGHAI,
-                           ran_today=False)
-    assert not should_catch_up(now=at + timedelta(hours=2), scheduled_today=at, until=until, timezone=SHANGHAI,
-                               ran_today=True)
-    assert not should_catch_up(now=at + timedelta(hours=6, minutes=30), scheduled_today=at, until=until,
-                               timezone=SHANGHAI, ran_today=False)
-    assert not should_catch_up(now=at - timedelta(minutes=1), scheduled_today=None, until=until, timezone=SHANGHAI,
-                               ran_today=False)
+    assert should_catch_up(
+        now=at + timedelta(hours=2), scheduled_today=at, until=until, timezone=SHANGHAI, ran_today=False
+    )
+    assert not should_catch_up(
+        now=at + timedelta(hours=2), scheduled_today=at, until=until, timezone=SHANGHAI, ran_today=True
+    )
+    assert not should_catch_up(
+        now=at + timedelta(hours=6, minutes=30), scheduled_today=at, until=until, timezone=SHANGHAI, ran_today=False
+    )
+    assert not should_catch_up(
+        now=at - timedelta(minutes=1), scheduled_today=None, until=until, timezone=SHANGHAI, ran_today=False
+    )
 
 
 async def test_the_schedule_follows_the_configured_cron(world: World) -> None:

@@ -21,8 +21,11 @@ async def _put(world: World, expert: Expert, body: Any) -> tuple[int, Any]:
 
 async def _codes(world: World, expert: Expert) -> list[str]:
     async with world.container.sessionmaker() as session:
-        return sorted(await session.scalars(select(ExpertSubscription.field_code).where(
-            ExpertSubscription.expert_id == expert.expert_id)))
+        return sorted(
+            await session.scalars(
+                select(ExpertSubscription.field_code).where(ExpertSubscription.expert_id == expert.expert_id)
+            )
+        )
 
 
 async def test_the_expert_sees_and_replaces_their_fields(world: World) -> None:

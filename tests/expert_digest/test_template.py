@@ -9,15 +9,21 @@ from cards.expert_digest import digest_template
 
 
 def _data(title: str, count: int) -> dict[str, str]:
-    payload = digest_template(template_id="T", first_title=title, count=count, business_date=date(2026, 3, 10),
-                              miniapp_app_id="wx-mini", page="pages/expert/digest/index", digest_id=7)
+    payload = digest_template(
+        template_id="T",
+        first_title=title,
+        count=count,
+        business_date=date(2026, 3, 10),
+        miniapp_app_id="wx-mini",
+        page="pages/expert/digest/index",
+        digest_id=7,
+    )
     assert payload["miniprogram"] == {"appid": "wx-mini", "pagepath": "pages/expert/digest/index?digest=7"}
     return {key: value["value"] for key, value in payload["data"].items()}
 
 
 def test_a_short_single_title_is_shown_as_it_is() -> None:
-    assert _data("芯片封装测试软件", 1) == {"thing1": "芯片封装测试软件", "number2": "1",
-                                            "date3": "2026年03月10日"}
+    assert _data("芯片封装测试软件", 1) == {"thing1": "芯片封装测试软件", "number2": "1", "date3": "2026年03月10日"}
 
 
 def test_a_long_title_is_cut_to_twenty_characters_with_the_count_hint() -> None:

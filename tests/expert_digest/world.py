@@ -12,13 +12,30 @@ async def digest_ids(base: Org, expert_id: int) -> dict[str, int]:
     async with base.uow as uow:
         now = uow.clock.now()
         day = now.date()
-        run = DigestRun(business_date=day, status=DigestRunStatus.FINISHED, trigger="schedule", instance="test",
-                        attempts=1, experts=1, demands=0, started_at=now, finished_at=now)
+        run = DigestRun(
+            business_date=day,
+            status=DigestRunStatus.FINISHED,
+            trigger="schedule",
+            instance="test",
+            attempts=1,
+            experts=1,
+            demands=0,
+            started_at=now,
+            finished_at=now,
+        )
         uow.session.add(run)
         await uow.session.flush()
-        message = DigestMessage(expert_id=expert_id, business_date=day, run_id=run.id, outbox_id=None,
-                                openid="o-world", demand_count=0, first_title="", window_start=now - timedelta(days=7),
-                                created_at=now)
+        message = DigestMessage(
+            expert_id=expert_id,
+            business_date=day,
+            run_id=run.id,
+            outbox_id=None,
+            openid="o-world",
+            demand_count=0,
+            first_title="",
+            window_start=now - timedelta(days=7),
+            created_at=now,
+        )
         uow.session.add(message)
         await uow.session.flush()
         await uow.commit()

@@ -37,8 +37,9 @@ class Phones:
 
 async def _pending(org: Org, openid: str = "mini-o-qian") -> str:
     async with org.uow as uow:
-        issued = await issue_session(uow, org.container.auth_policy, None, SessionKind.MINI_PROGRAM,
-                                     openid=openid, unionid="u-qian")
+        issued = await issue_session(
+            uow, org.container.auth_policy, None, SessionKind.MINI_PROGRAM, openid=openid, unionid="u-qian"
+        )
         await uow.commit()
     return issued.token
 
@@ -72,36 +73,51 @@ async def test_the_matching_phone_binds_the_session_the_account_and_the_invitati
 async def test_a_different_phone_is_refused_with_the_seed_words_and_nothing_written(org: Org) -> None:
     await _expert(org)
     token = await _pending(org)
-    error = await refused(org.container, bind_mini_program(BindMiniProgram(token, "p1"), org.uow,
-                                                           Phones({"p1": "13700000000"})),
-                          AccountNotFound, "account_not_found")
+    error = await refused(
+        org.container,
+        bind_mini_program(BindMiniProgram(token, "p1"), org.uow, Phones({"p1": "13700000000"})),
+        AccountNotFound,
+        "account_not_found",
+    )
     assert error.message == BIND_ACCOUNT_NOT_FOUND == "账号不存在，请联系法人机构管理员确认信息是否已加入系统"
 
 
 async def test_a_phone_of_someone_who_is_neither_expert_nor_contact_is_refused(org: Org) -> None:
     await make_account(org.uow, "13600000001")  # a staff member
     token = await _pending(org)
-    await refused(org.container, bind_mini_program(BindMiniProgram(token, "p1"), org.uow,
-                                                   Phones({"p1": "13600000001"})),
-                  AccountNotFound, "account_not_found")
+    await refused(
+        org.container,
+        bind_mini_program(BindMiniProgram(token, "p1"), org.uow, Phones({"p1": "13600000001"})),
+        AccountNotFound,
+        "account_not_found",
+    )
 
 
 async def test_an_expert_bound_to_another_wechat_is_refused(org: Org) -> None:
     account_id = await _expert(org)
     async with org.uow as uow:
-        uow.session.add(MiniProgramBinding(account_id=account_id, openid="mini-o-first", unionid=None,
-                                           created_at=uow.clock.now()))
+        uow.session.add(
+            MiniProgramBinding(account_id=account_id, openid="mini-o-first", unionid=None, created_at=uow.clock.now())
+        )
         await uow.commit()
     token = await _pending(org, "mini-o-second")
-    await refused(org.container, bind_mini_program(BindMiniProgram(token, "p1"), org.uow, Phones({"p1": MOBILE})),
-                  Conflict, "bound_elsewhere")
+    await refused(
+        org.container,
+        bind_mini_program(BindMiniProgram(token, "p1"), org.uow, Phones({"p1": MOBILE})),
+        Conflict,
+        "bound_elsewhere",
+    )
 
 
 async def test_an_invalid_phone_code_is_a_clear_error(org: Org) -> None:
     await _expert(org)
     token = await _pending(org)
-    await refused(org.container, bind_mini_program(BindMiniProgram(token, "spent"), org.uow, Phones()),
-                  InvalidPhoneCode, "invalid_phone_code")
+    await refused(
+        org.container,
+        bind_mini_program(BindMiniProgram(token, "spent"), org.uow, Phones()),
+        InvalidPhoneCode,
+        "invalid_phone_code",
+    )
 
 
 async def test_no_paid_phone_lookup_without_a_live_pending_session(org: Org, clock: ManualClock) -> None:
@@ -129,10 +145,12 @@ async def test_an_enterprise_contact_binds_and_is_greeted_as_a_contact(org: Org)
     from handlers.organisation.add_enterprise_contact import AddEnterpriseContact, add_enterprise_contact
 
     inst, admin = await org.institution()
-    enterprise = await add_enterprise(AddEnterprise(admin, inst, "杭州云栖智能传感科技有限公司"), org.uow,
-                                      org.registry, org.regions)
-    await add_enterprise_contact(AddEnterpriseContact(admin, enterprise.enterprise_id, "陈经理", "总经理", MOBILE),
-                                 org.uow)
+    enterprise = await add_enterprise(
+        AddEnterprise(admin, inst, "杭州云栖智能传感科技有限公司"), org.uow, org.registry, org.regions
+    )
+    await add_enterprise_contact(
+        AddEnterpriseContact(admin, enterprise.enterprise_id, "陈经理", "总经理", MOBILE), org.uow
+    )
     issued = await bind_mini_program(BindMiniProgram(await _pending(org), "p1"), org.uow, Phones({"p1": MOBILE}))
     assert issued.roles == ("enterprise_contact",)
     assert issued.greeting.startswith("陈经理，欢迎您以企业联系人身份使用科转小程序！作为企业联系人，您可以")

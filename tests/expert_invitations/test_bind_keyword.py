@@ -21,12 +21,15 @@ async def test_bind_keyword_sends_the_link_until_bound_then_says_as_whom(service
 
     token = await _pending_session(service, persona)
     phone = (await service.call("POST", f"{WX}/console/phone-code", {"person_id": persona.id}))["code"]
-    bound = await service.client.post("/api/v1/auth/mini-program-bind", json={"code": phone},
-                                      headers={"Authorization": f"Bearer {token}"})
+    bound = await service.client.post(
+        "/api/v1/auth/mini-program-bind", json={"code": phone}, headers={"Authorization": f"Bearer {token}"}
+    )
     assert bound.status == 200, await bound.text()
 
-    for url, body in ((f"{WX}/console/text", {"person_id": persona.id, "content": "绑定"}),
-                      (f"{WX}/console/click", {"person_id": persona.id, "key": "bind"})):
+    for url, body in (
+        (f"{WX}/console/text", {"person_id": persona.id, "content": "绑定"}),
+        (f"{WX}/console/click", {"person_id": persona.id, "key": "bind"}),
+    ):
         answer = await service.call("POST", url, body)
         assert answer["reply"]["Content"] == bound_text("周学者", WeChatRoles(expert=True, contact=False))
     assert await service.relay_once() == 0  # nothing more to send once bound

@@ -35,8 +35,11 @@ async def _state(org: Org) -> tuple[ExpertInvitation, list[OutboxMessage], int]:
     async with org.container.sessionmaker() as session:
         invitation = (await session.scalars(select(ExpertInvitation))).one()
         custom = list(await session.scalars(select(OutboxMessage).where(OutboxMessage.channel == "wechat.custom")))
-        followed = await session.scalar(select(func.count()).select_from(AuditEntry).where(
-            AuditEntry.aggregate_type == "expert_invitation", AuditEntry.action == "followed"))
+        followed = await session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.aggregate_type == "expert_invitation", AuditEntry.action == "followed")
+        )
     return invitation, custom, int(followed or 0)
 
 
@@ -74,7 +77,8 @@ async def test_a_subscribe_without_the_prefix_or_without_a_scene_is_a_plain_foll
 
 
 async def test_a_retried_push_changes_nothing_and_a_second_scan_repeats_the_message(
-    org: Org, clock: ManualClock) -> None:
+    org: Org, clock: ManualClock
+) -> None:
     invitation = await _invited(org)
     router = build_router(org.container.uow, bind_link=LINK)
     push = _push("subscribe", f"qrscene_{invitation.scene}")

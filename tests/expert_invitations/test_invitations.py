@@ -66,16 +66,16 @@ async def test_once_per_person_across_institutions_and_never_once_bound(org: Org
     assert len(await _invitations(org)) == 1 and len(await _outbox(org, QRCODE_CHANNEL)) == 1
 
     async with org.uow as uow:
-        uow.session.add(MiniProgramBinding(account_id=account_id, openid="mini-o-x", unionid=None,
-                                           created_at=uow.clock.now()))
+        uow.session.add(
+            MiniProgramBinding(account_id=account_id, openid="mini-o-x", unionid=None, created_at=uow.clock.now())
+        )
         await uow.commit()
     clock.advance(31 * 86400)  # the first invitation lapsed, but the person is bound now
     await _add(org, inst_c, admin_c)
     assert len(await _invitations(org)) == 1 and len(await _outbox(org, QRCODE_CHANNEL)) == 1
 
 
-async def test_a_lapsed_invitation_is_renewed_when_another_institution_adds_them(
-    org: Org, clock: ManualClock) -> None:
+async def test_a_lapsed_invitation_is_renewed_when_another_institution_adds_them(org: Org, clock: ManualClock) -> None:
     inst_a, admin_a = await org.institution()
     inst_b, admin_b = await org.institution("杭州钱塘技术转移中心", CODE_B, mobile="13800000002")
     await _add(org, inst_a, admin_a)
@@ -107,12 +107,18 @@ async def test_the_qr_result_sends_the_sms_once(org: Org) -> None:
     [sms] = await _outbox(org, "sms")
     token = invitation.scene.removeprefix(SCENE_PREFIX)
     assert sms.recipient == MOBILE
-    assert sms.payload == {"template_code": "SMS_EXPERT_INVITE",
-                           "params": {"name": "钱学者", "institution": "浙江大学技术转移中心", "code": token}}
+    assert sms.payload == {
+        "template_code": "SMS_EXPERT_INVITE",
+        "params": {"name": "钱学者", "institution": "浙江大学技术转移中心", "code": token},
+    }
     assert all(len(v) <= 35 for v in sms.payload["params"].values())  # Aliyun's variable limit
     [invitation] = await _invitations(org)
     assert invitation.qr_ticket == "TICKET" and invitation.qr_url == "http://weixin.qq.com/q/abc"
     async with org.container.sessionmaker() as session:
         # The QR request and one SMS (the institution admin's DingTalk invitation is the other flow's).
-        assert await session.scalar(select(func.count()).select_from(OutboxMessage).where(
-            OutboxMessage.channel != "dingtalk.membership")) == 2
+        assert (
+            await session.scalar(
+                select(func.count()).select_from(OutboxMessage).where(OutboxMessage.channel != "dingtalk.membership")
+            )
+            == 2
+        )

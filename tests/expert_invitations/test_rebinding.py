@@ -24,18 +24,22 @@ async def test_an_enterprise_contact_with_a_mobile_binds_a_landline_contact_has_
     inst, admin = await org.institution()
     ent = await add_enterprise(AddEnterprise(admin, inst, CLOUD), org.uow, org.registry, org.regions)
     mobile = await add_enterprise_contact(
-        AddEnterpriseContact(admin, ent.enterprise_id, "刘经理", "总经理", "13912340001"), org.uow)
+        AddEnterpriseContact(admin, ent.enterprise_id, "刘经理", "总经理", "13912340001"), org.uow
+    )
     landline = await add_enterprise_contact(
-        AddEnterpriseContact(admin, ent.enterprise_id, "前台", "行政", "0571-87654321"), org.uow)
+        AddEnterpriseContact(admin, ent.enterprise_id, "前台", "行政", "0571-87654321"), org.uow
+    )
     async with org.container.sessionmaker() as s:
         with_mobile = await s.get_one(EnterpriseContact, mobile.contact_id)
         assert (await s.get_one(EnterpriseContact, landline.contact_id)).account_id is None
-        roles = (await s.execute(select(AccountRole.role, AccountRole.scope_key)
-                                 .where(AccountRole.account_id == with_mobile.account_id))).all()
+        roles = (
+            await s.execute(
+                select(AccountRole.role, AccountRole.scope_key).where(AccountRole.account_id == with_mobile.account_id)
+            )
+        ).all()
     assert roles == [(Role.ENTERPRISE_CONTACT, f"enterprise:{ent.enterprise_id}")]
 
-    issued = await bind_mini_program(BindMiniProgram(await _pending(org), "p1"), org.uow,
-                                     Phones({"p1": "13912340001"}))
+    issued = await bind_mini_program(BindMiniProgram(await _pending(org), "p1"), org.uow, Phones({"p1": "13912340001"}))
     assert issued.account_id == with_mobile.account_id
 
 
@@ -48,8 +52,15 @@ async def test_an_expert_whose_number_was_corrected_binds_again_with_the_new_one
     async with org.container.sessionmaker() as s:
         assert await s.scalar(select(MiniProgramBinding.id)) is None  # proven against the old number
     # WeChat still authorises the old number: refused, nothing bound.
-    await refused(org.container, bind_mini_program(BindMiniProgram(await _pending(org, "mini-o-2"), "p2"), org.uow,
-                                                   Phones({"p2": "13912345678"})), AccountNotFound, "account_not_found")
-    again = await bind_mini_program(BindMiniProgram(await _pending(org, "mini-o-3"), "p3"), org.uow,
-                                    Phones({"p3": "13912349999"}))
+    await refused(
+        org.container,
+        bind_mini_program(
+            BindMiniProgram(await _pending(org, "mini-o-2"), "p2"), org.uow, Phones({"p2": "13912345678"})
+        ),
+        AccountNotFound,
+        "account_not_found",
+    )
+    again = await bind_mini_program(
+        BindMiniProgram(await _pending(org, "mini-o-3"), "p3"), org.uow, Phones({"p3": "13912349999"})
+    )
     assert again.account_id == expert.account_id

@@ -28,9 +28,17 @@ async def _add_expert(service: Service, mobile: str, name: str) -> int:  # noqa:
     uow = service.container.uow
     system_admin = await make_system_admin(uow(), mobile="13900000000")
     created = await create_institution(
-        CreateInstitution(actor_id=system_admin, name=INSTITUTION, credit_code="12330000470003281H",
-                          type="university", region_code="330106", admin_name="林管理", admin_mobile="13900000001"),
-        uow(), Regions.load(),
+        CreateInstitution(
+            actor_id=system_admin,
+            name=INSTITUTION,
+            credit_code="12330000470003281H",
+            type="university",
+            region_code="330106",
+            admin_name="林管理",
+            admin_mobile="13900000001",
+        ),
+        uow(),
+        Regions.load(),
     )
     added = await add_expert(AddExpert(created.admin_account_id, created.institution_id, name, mobile), uow())
     return added.account_id
@@ -120,8 +128,9 @@ async def test_a_different_phone_is_refused_and_nothing_is_bound(service: Servic
     token = await _pending_session(service, persona)
     auth = {"Authorization": f"Bearer {token}"}
 
-    phone = (await service.call("POST", f"{WX}/console/phone-code",
-                                {"person_id": persona.id, "mobile": "13700000000"}))["code"]
+    phone = (
+        await service.call("POST", f"{WX}/console/phone-code", {"person_id": persona.id, "mobile": "13700000000"})
+    )["code"]
     response = await service.client.post("/api/v1/auth/mini-program-bind", json={"code": phone}, headers=auth)
     assert response.status == 404
     error = (await response.json())["error"]
@@ -160,8 +169,9 @@ async def test_a_failed_qr_call_is_retried_and_sends_no_sms_until_it_works(servi
     # The institution admin's DingTalk invitation goes; the QR platform was busy: retried later, nothing recorded.
     assert await service.relay_once() == 2
     async with service.container.sessionmaker() as session:
-        work = (await session.scalars(select(OutboxMessage).where(
-            OutboxMessage.channel == "wechat.invite_qrcode"))).one()
+        work = (
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.channel == "wechat.invite_qrcode"))
+        ).one()
         invitation = (await session.scalars(select(ExpertInvitation))).one()
     assert work.status == OutboxStatus.PENDING and work.attempts == 1 and invitation.qr_ticket is None
     assert service.container.sandbox is not None and service.container.sandbox.find("13912345671") is None

@@ -13,8 +13,12 @@ def test_sms_parameters_stay_within_the_provider_variable_limit() -> None:
 
 
 def test_the_bind_message_links_the_mini_program_page_with_escaped_attributes() -> None:
-    text = bind_message(mini_app_id="wxmini", page_path=bind_page_path("/pages/bind/index", "a-b_c"),
-                        fallback_url="https://kz.example.cn/?a=1&b=2", institution_name="浙大技转中心")
+    text = bind_message(
+        mini_app_id="wxmini",
+        page_path=bind_page_path("/pages/bind/index", "a-b_c"),
+        fallback_url="https://kz.example.cn/?a=1&b=2",
+        institution_name="浙大技转中心",
+    )
     assert 'data-miniprogram-appid="wxmini"' in text
     assert 'data-miniprogram-path="pages/bind/index?invitation=a-b_c"' in text
     assert 'href="https://kz.example.cn/?a=1&amp;b=2"' in text and ">前往绑定信息</a>" in text

@@ -23,28 +23,47 @@ APP_ID = "wx-test-official"
 POLICY = ExpertPushPolicy(app_id=APP_ID, template_id="TPL_EXPERT_PUSH", mini_app_id="wx-test-mini")
 
 PUSH_FIELDS: DemandFields = replace(
-    FIELDS, title="芯片封装良率提升", tech_fields=("010203",),
+    FIELDS,
+    title="芯片封装良率提升",
+    tech_fields=("010203",),
     description="现有集成电路封装工艺良率偏低，需要先进封装方案，提升封装良率。",
 )
 
 
-async def make_reachable(container: Container, account_id: int, openid: str, *, app_id: str = APP_ID,
-                         bound: bool = True, following: bool = True) -> None:
+async def make_reachable(
+    container: Container,
+    account_id: int,
+    openid: str,
+    *,
+    app_id: str = APP_ID,
+    bound: bool = True,
+    following: bool = True,
+) -> None:
     """What the invitation flow leaves behind: the follow noted on the invitation, the follower, the binding."""
     now = container.clock.now()
     status = ExpertInvitationStatus.BOUND if bound else ExpertInvitationStatus.FOLLOWED
     async with container.sessionmaker() as session, session.begin():
-        await session.execute(update(ExpertInvitation).where(ExpertInvitation.account_id == account_id).values(
-            status=status, official_openid=openid, followed_at=now, bound_at=now if bound else None, updated_at=now))
-        found = await session.scalar(select(WeChatFollower).where(
-            WeChatFollower.app_id == app_id, WeChatFollower.openid == openid))
+        await session.execute(
+            update(ExpertInvitation)
+            .where(ExpertInvitation.account_id == account_id)
+            .values(
+                status=status, official_openid=openid, followed_at=now, bound_at=now if bound else None, updated_at=now
+            )
+        )
+        found = await session.scalar(
+            select(WeChatFollower).where(WeChatFollower.app_id == app_id, WeChatFollower.openid == openid)
+        )
         if found is None:
-            session.add(WeChatFollower(app_id=app_id, openid=openid, subscribed=following, followed_at=now,
-                                       updated_at=now))
+            session.add(
+                WeChatFollower(app_id=app_id, openid=openid, subscribed=following, followed_at=now, updated_at=now)
+            )
         else:
             found.subscribed = following
-        if bound and await session.scalar(select(MiniProgramBinding.id).where(
-                MiniProgramBinding.account_id == account_id)) is None:
+        if (
+            bound
+            and await session.scalar(select(MiniProgramBinding.id).where(MiniProgramBinding.account_id == account_id))
+            is None
+        ):
             session.add(MiniProgramBinding(account_id=account_id, openid=f"mini-{openid}", created_at=now))
 
 
@@ -59,15 +78,39 @@ class Desk:
     def container(self) -> Container:
         return self.bench.container
 
-    async def expert(self, name: str, mobile: str, *, fields: tuple[str, ...] = (), region: str | None = None,
-                     intro: str = "", employer: str = "", openid: str | None = None, bound: bool = True,
-                     following: bool = True, admin: int | None = None, institution: int | None = None) -> int:
-        added = await add_expert(AddExpert(
-            admin or self.bench.admin_id, institution or self.bench.institution_id, name, mobile, "教授", employer,
-            intro, research_fields=fields, region_code=region), self.bench.org.uow)
+    async def expert(
+        self,
+        name: str,
+        mobile: str,
+        *,
+        fields: tuple[str, ...] = (),
+        region: str | None = None,
+        intro: str = "",
+        employer: str = "",
+        openid: str | None = None,
+        bound: bool = True,
+        following: bool = True,
+        admin: int | None = None,
+        institution: int | None = None,
+    ) -> int:
+        added = await add_expert(
+            AddExpert(
+                admin or self.bench.admin_id,
+                institution or self.bench.institution_id,
+                name,
+                mobile,
+                "教授",
+                employer,
+                intro,
+                research_fields=fields,
+                region_code=region,
+            ),
+            self.bench.org.uow,
+        )
         if openid is not None:
-            await make_reachable(self.container, added.account_id, openid, app_id=self.app_id, bound=bound,
-                                 following=following)
+            await make_reachable(
+                self.container, added.account_id, openid, app_id=self.app_id, bound=bound, following=following
+            )
         return added.expert_id
 
 

@@ -12,8 +12,13 @@ from tests.expert_push.support import Desk
 from tests.organisation.conftest import snapshot
 
 
-async def _call(api: TestClient[Any, Any], method: str, path: str, token: str,  # noqa: F811
-                json: Any = None) -> tuple[int, Any]:
+async def _call(
+    api: TestClient[Any, Any],
+    method: str,
+    path: str,
+    token: str,  # noqa: F811
+    json: Any = None,
+) -> tuple[int, Any]:
     response = await api.request(method, "/api/v1" + path, headers=bearer(token), json=json)
     return response.status, await response.json()
 
@@ -27,7 +32,8 @@ async def test_suggest_push_and_list_through_the_pages(api: TestClient[Any, Any]
     status, suggested = await _call(api, "GET", f"{base}/expert-suggestions?field=0102&region=330100", staff)
     assert status == 200
     assert [(s["expert_id"], s["name"], s["reasons"]) for s in suggested["items"]] == [
-        (li, "李封装", ["研究领域匹配：集成电路封装技术", "同一地区"])]
+        (li, "李封装", ["研究领域匹配：集成电路封装技术", "同一地区"])
+    ]
 
     status, pushed = await _call(api, "POST", f"{base}/expert-pushes", staff, {"expert_ids": [li]})
     assert status == 201 and pushed["items"][0]["expert_id"] == li and pushed["items"][0]["repeat"] is False
@@ -39,8 +45,10 @@ async def test_suggest_push_and_list_through_the_pages(api: TestClient[Any, Any]
     assert row["reasons"] == ["研究领域匹配：集成电路封装技术", "同一地区"] and row["sent_at"] is None
 
 
-async def test_bad_input_is_refused_with_a_code_and_nothing_written(api: TestClient[Any, Any],  # noqa: F811
-                                                                    desk: Desk) -> None:
+async def test_bad_input_is_refused_with_a_code_and_nothing_written(
+    api: TestClient[Any, Any],  # noqa: F811
+    desk: Desk,
+) -> None:
     gone = await desk.expert("钱未关注", "13900000103", openid="o-qian", following=False)
     staff = await World(desk.bench.org).token(desk.bench.staff_id)
     base = f"/demands/{desk.demand_id}"
@@ -65,8 +73,10 @@ async def test_bad_input_is_refused_with_a_code_and_nothing_written(api: TestCli
     assert await snapshot(desk.container) == before
 
 
-async def test_without_an_official_account_pushing_is_unavailable(api: TestClient[Any, Any],  # noqa: F811
-                                                                  desk: Desk) -> None:
+async def test_without_an_official_account_pushing_is_unavailable(
+    api: TestClient[Any, Any],  # noqa: F811
+    desk: Desk,
+) -> None:
     desk.container.expert_push_policy = None
     staff = await World(desk.bench.org).token(desk.bench.staff_id)
     status, answer = await _call(api, "GET", f"/demands/{desk.demand_id}/expert-suggestions", staff)

@@ -38,8 +38,11 @@ async def _pushes(desk: Desk) -> list[ExpertPush]:
 
 async def _messages(desk: Desk) -> list[OutboxMessage]:
     async with desk.container.sessionmaker() as session:
-        return list(await session.scalars(select(OutboxMessage).where(OutboxMessage.channel == PUSH_CHANNEL)
-                                          .order_by(OutboxMessage.id)))
+        return list(
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.channel == PUSH_CHANNEL).order_by(OutboxMessage.id)
+            )
+        )
 
 
 async def _points(desk: Desk, account_id: int) -> int:
@@ -57,21 +60,28 @@ async def _refused(desk: Desk, actor: int, expert_ids: tuple[int, ...]) -> Domai
 async def test_a_push_writes_one_row_and_one_template_message_per_expert_and_a_timeline_step(desk: Desk) -> None:
     li = await desk.expert("李封装", "13900000101", fields=("010203",), region="330106", openid="o-li")
     zhao = await desk.expert("赵良率", "13900000102", intro="研究先进封装与良率提升", openid="o-zhao")
-    pushed = await push_experts(PushExperts(desk.bench.staff_id, desk.demand_id, (li, zhao, li)),
-                                desk.bench.org.uow, POLICY)
+    pushed = await push_experts(
+        PushExperts(desk.bench.staff_id, desk.demand_id, (li, zhao, li)), desk.bench.org.uow, POLICY
+    )
     assert [(i.expert_id, i.name, i.repeat) for i in pushed.items] == [(li, "李封装", False), (zhao, "赵良率", False)]
     rows = await _pushes(desk)
     assert [(r.expert_id, r.openid, r.status, r.batch) for r in rows] == [
-        (li, "o-li", ExpertPushStatus.SENDING, pushed.batch), (zhao, "o-zhao", ExpertPushStatus.SENDING, pushed.batch)]
+        (li, "o-li", ExpertPushStatus.SENDING, pushed.batch),
+        (zhao, "o-zhao", ExpertPushStatus.SENDING, pushed.batch),
+    ]
     assert rows[0].reasons == ["研究领域匹配：集成电路封装技术", "同一地区"] and rows[0].score == 4.0
     assert rows[1].reasons[0].startswith("关键词：") and 0 < rows[1].score < rows[0].score
     messages = await _messages(desk)
-    assert [(m.recipient, m.id) for m in messages] == [("o-li", rows[0].outbox_message_id),
-                                                      ("o-zhao", rows[1].outbox_message_id)]
+    assert [(m.recipient, m.id) for m in messages] == [
+        ("o-li", rows[0].outbox_message_id),
+        ("o-zhao", rows[1].outbox_message_id),
+    ]
     payload: dict[str, Any] = messages[0].payload
     assert payload["template_id"] == POLICY.template_id
-    assert payload["miniprogram"] == {"appid": POLICY.mini_app_id,
-                                      "pagepath": f"pages/demand/detail?id={desk.demand_id}"}
+    assert payload["miniprogram"] == {
+        "appid": POLICY.mini_app_id,
+        "pagepath": f"pages/demand/detail?id={desk.demand_id}",
+    }
     assert payload["data"]["thing1"]["value"] == "芯片封装良率提升"
     assert payload["data"]["thing2"]["value"] == "集成电路封装技术"
     assert all(len(v["value"]) <= 20 for v in payload["data"].values())
@@ -83,9 +93,15 @@ async def test_a_push_writes_one_row_and_one_template_message_per_expert_and_a_t
 def test_template_values_are_clipped_to_twenty_characters_on_one_line() -> None:
     assert clip("一二三四五六七八九十一二三四五六七八九十二") == "一二三四五六七八九十一二三四五六七八九…"
     assert clip("两行\n标题") == "两行 标题" and clip("  ") == "-"
-    payload = push_template(template_id="T", mini_app_id="M", page_path="p?id=1", demand_title="标" * 40,
-                            field_name="", institution_name="浙江大学技术转移中心",
-                            pushed_at=datetime(2026, 11, 22, 9, 5, tzinfo=SHANGHAI))
+    payload = push_template(
+        template_id="T",
+        mini_app_id="M",
+        page_path="p?id=1",
+        demand_title="标" * 40,
+        field_name="",
+        institution_name="浙江大学技术转移中心",
+        pushed_at=datetime(2026, 11, 22, 9, 5, tzinfo=SHANGHAI),
+    )
     assert payload["data"]["thing1"]["value"] == "标" * 19 + "…"
     assert payload["data"]["thing2"]["value"] == "-" and payload["data"]["time4"]["value"] == "2026年11月22日 09:05"
 
@@ -100,8 +116,9 @@ async def test_the_centre_admin_may_push_an_institution_admin_may_not(desk: Desk
 
 async def test_another_institutions_expert_is_not_found_and_nothing_is_written(desk: Desk) -> None:
     other_inst, other_admin = await desk.bench.org.institution("另一机构", credit_code(7), mobile="13800000091")
-    theirs = await desk.expert("吴他院", "13900000106", fields=("010203",), openid="o-wu", admin=other_admin,
-                               institution=other_inst)
+    theirs = await desk.expert(
+        "吴他院", "13900000106", fields=("010203",), openid="o-wu", admin=other_admin, institution=other_inst
+    )
     ours = await desk.expert("李封装", "13900000101", fields=("010203",), openid="o-li")
     refused = await _refused(desk, desk.bench.staff_id, (ours, theirs))
     assert (refused.status, refused.code, refused.message) == (404, "expert_not_found", "未找到该专家")
@@ -158,12 +175,17 @@ async def test_a_permanent_refusal_marks_the_push_unfollowed_only_when_the_follo
     await push_experts(PushExperts(desk.bench.staff_id, desk.demand_id, (li, zhao)), uow, POLICY)
     first, second = await _pushes(desk)
     from tests.expert_push.support import make_reachable
+
     await make_reachable(desk.container, (await _account_of(desk, li)), "o-li", following=False)
     assert first.outbox_message_id is not None and second.outbox_message_id is not None
-    assert await record_push_failed(RecordPushFailed(first.outbox_message_id, APP_ID, "wechat 43004"), uow) \
+    assert (
+        await record_push_failed(RecordPushFailed(first.outbox_message_id, APP_ID, "wechat 43004"), uow)
         == ExpertPushStatus.UNFOLLOWED
-    assert await record_push_failed(RecordPushFailed(second.outbox_message_id, APP_ID, "wechat 40037"), uow) \
+    )
+    assert (
+        await record_push_failed(RecordPushFailed(second.outbox_message_id, APP_ID, "wechat 40037"), uow)
         == ExpertPushStatus.FAILED
+    )
     assert await _points(desk, desk.bench.staff_id) == 2  # the approval only
 
 

@@ -49,8 +49,9 @@ async def test_suggestions_list_only_reachable_experts_of_the_institution_best_f
     await desk.expert("孙未绑定", "13900000104", fields=("010203",), openid="o-sun", bound=False)
     await desk.expert("周无微信", "13900000105", fields=("010203",))
     other_inst, other_admin = await desk.bench.org.institution("另一机构", credit_code(7), mobile="13800000091")
-    await desk.expert("吴他院", "13900000106", fields=("010203",), openid="o-wu", admin=other_admin,
-                      institution=other_inst)
+    await desk.expert(
+        "吴他院", "13900000106", fields=("010203",), openid="o-wu", admin=other_admin, institution=other_inst
+    )
     listed = await suggest_experts(SuggestExperts(desk.bench.staff_id, desk.demand_id), desk.bench.org.uow, POLICY)
     assert [(s.expert_id, s.name) for s in listed] == [(field, "李封装"), (words, "赵良率")]
     assert listed[0].reasons == ["研究领域匹配：集成电路封装技术"]
@@ -58,10 +59,12 @@ async def test_suggestions_list_only_reachable_experts_of_the_institution_best_f
 
 
 async def test_filters_by_field_subtree_region_and_employer(desk: Desk) -> None:
-    chip = await desk.expert("李封装", "13900000101", fields=("010203",), region="330106", employer="浙江大学",
-                             openid="o-li")
-    soft = await desk.expert("赵软件", "13900000102", fields=("010101",), region="110101", employer="北京大学",
-                             openid="o-zhao")
+    chip = await desk.expert(
+        "李封装", "13900000101", fields=("010203",), region="330106", employer="浙江大学", openid="o-li"
+    )
+    soft = await desk.expert(
+        "赵软件", "13900000102", fields=("010101",), region="110101", employer="北京大学", openid="o-zhao"
+    )
     uow, staff = desk.bench.org.uow, desk.bench.staff_id
 
     async def ids(**filters: str) -> list[int]:
@@ -104,9 +107,11 @@ async def test_staff_set_an_existing_experts_fields_and_region_and_the_ranking_f
     assert (done.research_fields, done.region_code) == (["010203"], "330108")
     [after] = await suggest_experts(SuggestExperts(staff, desk.demand_id), uow, POLICY)
     assert after.reasons == ["研究领域匹配：集成电路封装技术", "同一地区"]
-    for fields, region, code in ((("0x",), None, "invalid_tech_field"), ((), "999999", "invalid_region"),
-                                 (tuple(f"0{i}" for i in range(1, 9)) + ("0101", "0102", "0103"), None,
-                                  "too_many_research_fields")):
+    for fields, region, code in (
+        (("0x",), None, "invalid_tech_field"),
+        ((), "999999", "invalid_region"),
+        (tuple(f"0{i}" for i in range(1, 9)) + ("0101", "0102", "0103"), None, "too_many_research_fields"),
+    ):
         with pytest.raises(DomainError) as bad:
             await set_expert_expertise(SetExpertExpertise(staff, plain, fields, region), uow)
         assert bad.value.code == code

@@ -22,8 +22,11 @@ from tests.organisation.conftest import Org, make_system_admin
 from tests.wechat.sandboxed import Service, service  # noqa: F401  (a fixture)
 
 WX = "/sandbox/wechat"
-EXPERTS = (("p-wang", "王封装", "13900000201", "o-wang"), ("p-li", "李测试", "13900000202", "o-li"),
-           ("p-zhou", "周已走", "13900000203", "o-zhou"))
+EXPERTS = (
+    ("p-wang", "王封装", "13900000201", "o-wang"),
+    ("p-li", "李测试", "13900000202", "o-li"),
+    ("p-zhou", "周已走", "13900000203", "o-zhou"),
+)
 
 
 async def _drain(service: Service) -> None:  # noqa: F811
@@ -79,11 +82,16 @@ async def test_a_push_to_three_experts_through_the_sandbox(service: Service) -> 
     pushes = await _pushes(service)
     [wang], [li], [zhou] = pushes[ids["p-wang"]], pushes[ids["p-li"]], pushes[ids["p-zhou"]]
     assert (wang.status, li.status, zhou.status) == (
-        ExpertPushStatus.DELIVERED, ExpertPushStatus.BLOCKED, ExpertPushStatus.UNFOLLOWED)
+        ExpertPushStatus.DELIVERED,
+        ExpertPushStatus.BLOCKED,
+        ExpertPushStatus.UNFOLLOWED,
+    )
     assert wang.msg_id and li.msg_id and wang.sent_at is not None and zhou.msg_id is None
     async with container.sessionmaker() as session:
-        messages = {m.recipient: m for m in await session.scalars(
-            select(OutboxMessage).where(OutboxMessage.channel == "wechat.expert_push"))}
+        messages = {
+            m.recipient: m
+            for m in await session.scalars(select(OutboxMessage).where(OutboxMessage.channel == "wechat.expert_push"))
+        }
         follower = await session.scalar(select(WeChatFollower).where(WeChatFollower.openid == "o-zhou"))
     assert len(messages) == 3
     assert messages["o-wang"].status == messages["o-li"].status == OutboxStatus.SENT

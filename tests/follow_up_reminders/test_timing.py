@@ -100,8 +100,12 @@ def sweep(
     now = start
     while now < end:
         decision = decide(
-            anchor_at=state.anchor_at, now=now, reminded_at=state.reminded_at, escalated_at=state.escalated_at,
-            policy=policy, hours=HOURS,
+            anchor_at=state.anchor_at,
+            now=now,
+            reminded_at=state.reminded_at,
+            escalated_at=state.escalated_at,
+            policy=policy,
+            hours=HOURS,
         )
         if decision.action is ReminderAction.REMIND_STAFF:
             state.reminded_at = now

@@ -58,5 +58,12 @@ async def docking(org: Org, clock: ManualClock) -> Docking:  # noqa: F811
     async with org.uow as uow:
         await decide_review(DecideReview(review.id, 0, Decision.APPROVE, userid="dt-admin"), uow)
         await uow.commit()
-    return Docking(bench, clock, submitted.demand_id, boss.account_id, boss.staff_member_id, other.account_id,
-                   other.staff_member_id)
+    return Docking(
+        bench,
+        clock,
+        submitted.demand_id,
+        boss.account_id,
+        boss.staff_member_id,
+        other.account_id,
+        other.staff_member_id,
+    )

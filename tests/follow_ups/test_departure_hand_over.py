@@ -20,12 +20,17 @@ async def test_a_leavers_open_demands_go_to_the_successor(docking: Docking) -> N
         leaver = await s.scalar(select(StaffMember.id).where(StaffMember.account_id == bench.staff_id))
     assert leaver is not None
 
-    await refused(bench.container, record_staff_departure(
-        RecordStaffDeparture(docking.centre_admin_id, leaver, None), bench.org.uow), InvalidInput, "successor_required")
+    await refused(
+        bench.container,
+        record_staff_departure(RecordStaffDeparture(docking.centre_admin_id, leaver, None), bench.org.uow),
+        InvalidInput,
+        "successor_required",
+    )
 
     docking.clock.set(beijing(2025, 10, 9, 10))
-    await record_staff_departure(RecordStaffDeparture(docking.centre_admin_id, leaver, docking.other_staff_member_id,
-                                                      "调往总部"), bench.org.uow)
+    await record_staff_departure(
+        RecordStaffDeparture(docking.centre_admin_id, leaver, docking.other_staff_member_id, "调往总部"), bench.org.uow
+    )
     for demand_id in (docking.demand_id, draft.demand_id):
         demand = await demand_of(bench.container, demand_id)
         assert demand.staff_account_id == docking.other_staff_id

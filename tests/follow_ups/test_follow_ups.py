@@ -25,13 +25,19 @@ async def test_the_staff_member_and_the_centre_admin_record_follow_ups_seen_on_t
     docking.clock.set(beijing(2025, 10, 9, 15))
     uow = docking.bench.org
     await add_demand_follow_up(visit(docking, docking.bench.staff_id), uow.uow)
-    await add_demand_follow_up(AddDemandFollowUp(docking.centre_admin_id, docking.demand_id, "phone",
-                                                 beijing(2025, 10, 9, 14), "电话确认进度"), uow.uow)
+    await add_demand_follow_up(
+        AddDemandFollowUp(
+            docking.centre_admin_id, docking.demand_id, "phone", beijing(2025, 10, 9, 14), "电话确认进度"
+        ),
+        uow.uow,
+    )
     steps = await timeline(docking.bench.container, docking.demand_id)
     assert steps[-2:] == [("follow_up", "docking", "张三"), ("follow_up", "docking", "王主任")]
     listed = await list_demand_follow_ups(ListDemandFollowUps(docking.bench.admin_id, docking.demand_id), uow.uow)
     assert [(f.kind, f.content, f.recorded_by) for f in listed] == [
-        ("phone", "电话确认进度", "王主任"), ("visit", "上门走访企业", "张三")]
+        ("phone", "电话确认进度", "王主任"),
+        ("visit", "上门走访企业", "张三"),
+    ]
 
 
 async def test_bad_follow_ups_are_refused_and_change_nothing(docking: Docking) -> None:
@@ -39,16 +45,28 @@ async def test_bad_follow_ups_are_refused_and_change_nothing(docking: Docking) -
     c, staff = docking.bench.container, docking.bench.staff_id
     await refused(c, add_demand_follow_up(visit(docking, staff), docking.bench.org.uow), InvalidInput, "invalid_time")
     docking.clock.set(beijing(2025, 10, 9, 15))
-    await refused(c, add_demand_follow_up(AddDemandFollowUp(staff, docking.demand_id, "email", c.clock.now(), "x"),
-                                          docking.bench.org.uow), InvalidInput, "invalid_follow_up_kind")
-    await refused(c, add_demand_follow_up(visit(docking, staff, "  "), docking.bench.org.uow), InvalidInput,
-                  "missing_field")
+    await refused(
+        c,
+        add_demand_follow_up(
+            AddDemandFollowUp(staff, docking.demand_id, "email", c.clock.now(), "x"), docking.bench.org.uow
+        ),
+        InvalidInput,
+        "invalid_follow_up_kind",
+    )
+    await refused(
+        c, add_demand_follow_up(visit(docking, staff, "  "), docking.bench.org.uow), InvalidInput, "missing_field"
+    )
     # Another staff member of the centre sees the demand but does not dock it.
-    await refused(c, add_demand_follow_up(visit(docking, docking.other_staff_id), docking.bench.org.uow), Forbidden,
-                  "forbidden")
+    await refused(
+        c, add_demand_follow_up(visit(docking, docking.other_staff_id), docking.bench.org.uow), Forbidden, "forbidden"
+    )
     draft = (await docking.bench.submit(draft=True)).demand_id
-    await refused(c, add_demand_follow_up(AddDemandFollowUp(staff, draft, "visit", c.clock.now(), "走访"),
-                                          docking.bench.org.uow), Conflict, "illegal_transition")
+    await refused(
+        c,
+        add_demand_follow_up(AddDemandFollowUp(staff, draft, "visit", c.clock.now(), "走访"), docking.bench.org.uow),
+        Conflict,
+        "illegal_transition",
+    )
 
 
 async def test_the_centre_admin_hands_the_demand_to_another_staff_member(docking: Docking) -> None:
@@ -70,8 +88,12 @@ async def test_the_centre_admin_hands_the_demand_to_another_staff_member(docking
     assert await docking.notices("dt-boss") == []
     docking.clock.set(beijing(2025, 10, 16, 15))
     await add_demand_follow_up(visit(docking, docking.other_staff_id), docking.bench.org.uow)
-    await refused(docking.bench.container, add_demand_follow_up(visit(docking, docking.bench.staff_id),
-                                                                docking.bench.org.uow), Forbidden, "forbidden")
+    await refused(
+        docking.bench.container,
+        add_demand_follow_up(visit(docking, docking.bench.staff_id), docking.bench.org.uow),
+        Forbidden,
+        "forbidden",
+    )
 
 
 async def test_changing_the_docking_staff_is_refused_when_wrong(docking: Docking) -> None:
@@ -82,8 +104,10 @@ async def test_changing_the_docking_staff_is_refused_when_wrong(docking: Docking
     await refused(c, change_docking_staff(by_staff, docking.bench.org.uow), Forbidden, "forbidden")
     by_inst_admin = ChangeDockingStaff(docking.bench.admin_id, docking.demand_id, docking.other_staff_member_id)
     await refused(c, change_docking_staff(by_inst_admin, docking.bench.org.uow), Forbidden, "forbidden")
-    await change_docking_staff(ChangeDockingStaff(docking.centre_admin_id, docking.demand_id,
-                                                  docking.other_staff_member_id), docking.bench.org.uow)
+    await change_docking_staff(
+        ChangeDockingStaff(docking.centre_admin_id, docking.demand_id, docking.other_staff_member_id),
+        docking.bench.org.uow,
+    )
     again = ChangeDockingStaff(docking.centre_admin_id, docking.demand_id, docking.other_staff_member_id)
     await refused(c, change_docking_staff(again, docking.bench.org.uow), Conflict, "same_staff")
 
@@ -92,14 +116,21 @@ async def test_a_follow_up_carries_the_recorders_own_uploaded_attachments(dockin
     docking.clock.set(beijing(2025, 10, 9, 15))
     c, org = docking.bench.container, docking.bench.org
     pdf = b"%PDF-1.4\n%1\n1 0 obj\n<<>>\nendobj\nstartxref\n0\n%%EOF\n"
-    mine = await upload_demand_attachment(UploadDemandAttachment(docking.bench.staff_id, "纪要.pdf", pdf), org.uow,
-                                          c.files)
-    theirs = await upload_demand_attachment(UploadDemandAttachment(docking.other_staff_id, "别人的.pdf", pdf),
-                                            org.uow, c.files)
-    borrowed = AddDemandFollowUp(docking.bench.staff_id, docking.demand_id, "online", beijing(2025, 10, 9, 14),
-                                 "线上会议", (theirs.id,))
+    mine = await upload_demand_attachment(
+        UploadDemandAttachment(docking.bench.staff_id, "纪要.pdf", pdf), org.uow, c.files
+    )
+    theirs = await upload_demand_attachment(
+        UploadDemandAttachment(docking.other_staff_id, "别人的.pdf", pdf), org.uow, c.files
+    )
+    borrowed = AddDemandFollowUp(
+        docking.bench.staff_id, docking.demand_id, "online", beijing(2025, 10, 9, 14), "线上会议", (theirs.id,)
+    )
     await refused(c, add_demand_follow_up(borrowed, org.uow), NotFound, "attachment_not_found")
-    await add_demand_follow_up(AddDemandFollowUp(docking.bench.staff_id, docking.demand_id, "online",
-                                                 beijing(2025, 10, 9, 14), "线上会议", (mine.id,)), org.uow)
+    await add_demand_follow_up(
+        AddDemandFollowUp(
+            docking.bench.staff_id, docking.demand_id, "online", beijing(2025, 10, 9, 14), "线上会议", (mine.id,)
+        ),
+        org.uow,
+    )
     [listed] = await list_demand_follow_ups(ListDemandFollowUps(docking.centre_admin_id, docking.demand_id), org.uow)
     assert listed.attachment_ids == (mine.id,) and listed.kind == "online"

@@ -50,9 +50,12 @@ async def test_docked_before_the_holiday_reminds_once_then_escalates_once(dockin
 async def test_a_follow_up_restarts_the_count(docking: Docking) -> None:
     assert await docking.run_job(beijing(2025, 10, 13, 9, 5)) == RemindersSent(1, 0)
     docking.clock.set(beijing(2025, 10, 14, 15))
-    await add_demand_follow_up(AddDemandFollowUp(docking.bench.staff_id, docking.demand_id, "visit",
-                                                 beijing(2025, 10, 14, 10), "上门走访企业，确认技术指标"),
-                               docking.bench.org.uow)
+    await add_demand_follow_up(
+        AddDemandFollowUp(
+            docking.bench.staff_id, docking.demand_id, "visit", beijing(2025, 10, 14, 10), "上门走访企业，确认技术指标"
+        ),
+        docking.bench.org.uow,
+    )
     # No escalation on the 16th: the silence it belonged to has ended.
     assert await docking.run_job(beijing(2025, 10, 16, 9, 1)) == RemindersSent(0, 0)
     # 15, 16, 17 October are the new silence's three working days: reminded again on Monday 20th.

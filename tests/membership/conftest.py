@@ -24,17 +24,18 @@ class Institution:
     admin_id: int
     centre_id: int
 
-    async def add_staff(self, name: str = "孙丽", mobile: str = "13800000009", position: str = "技术经纪人",
-                        **kwargs: Any) -> StaffAdded:
-        return await add_staff(AddStaff(self.admin_id, self.centre_id, name, mobile, position), self.org.uow,
-                               **kwargs)
+    async def add_staff(
+        self, name: str = "孙丽", mobile: str = "13800000009", position: str = "技术经纪人", **kwargs: Any
+    ) -> StaffAdded:
+        return await add_staff(AddStaff(self.admin_id, self.centre_id, name, mobile, position), self.org.uow, **kwargs)
 
 
 @pytest.fixture
 async def inst(org: Org) -> Institution:  # noqa: F811
     institution_id, admin_id = await org.institution()
-    centre = await create_centre(CreateCentre(admin_id, institution_id, "杭州钱塘分中心", "330114"), org.uow,
-                                 org.regions)
+    centre = await create_centre(
+        CreateCentre(admin_id, institution_id, "杭州钱塘分中心", "330114"), org.uow, org.regions
+    )
     return Institution(org, institution_id, admin_id, centre.centre_id)
 
 
@@ -48,5 +49,10 @@ async def outbox(container: Container, channel: str, recipient: str | None = Non
 
 async def invitations_of(container: Container, account_id: int) -> list[MembershipInvitation]:
     async with container.sessionmaker() as session:
-        return list(await session.scalars(select(MembershipInvitation).where(
-            MembershipInvitation.account_id == account_id).order_by(MembershipInvitation.id)))
+        return list(
+            await session.scalars(
+                select(MembershipInvitation)
+                .where(MembershipInvitation.account_id == account_id)
+                .order_by(MembershipInvitation.id)
+            )
+        )

@@ -37,7 +37,9 @@ async def test_list_revoke_and_resend(
     admin = await bearer(container, policy, inst.admin_id)
     listed = await (await api.get("/api/v1/membership-invitations?status=pending", headers=admin)).json()
     assert [(i["name"], i["role"], i["status"], i["platform_state"]) for i in listed["items"]] == [
-        ("孙丽", "staff", "pending", "queued"), ("林管理", "institution_admin", "pending", "queued")]
+        ("孙丽", "staff", "pending", "queued"),
+        ("林管理", "institution_admin", "pending", "queued"),
+    ]
     assert listed["total"] == 2
 
     url = f"/api/v1/membership-invitations/{invitation.id}"
@@ -79,5 +81,8 @@ async def test_who_may_use_the_routes(
     assert (await api.post(f"{url}/resend", headers=staff)).status == 403
     assert (await api.post(f"{url}/revoke", json={"reason": "系统管理员撤销"}, headers=system)).status == 204
     document = await (await api.get("/api/v1/openapi.json")).json()
-    assert {"/membership-invitations", "/membership-invitations/{invitation_id}/revoke",
-            "/membership-invitations/{invitation_id}/resend"} <= set(document["paths"])
+    assert {
+        "/membership-invitations",
+        "/membership-invitations/{invitation_id}/revoke",
+        "/membership-invitations/{invitation_id}/resend",
+    } <= set(document["paths"])

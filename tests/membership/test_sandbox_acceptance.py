@@ -68,17 +68,37 @@ async def account(container: Container, mobile: str) -> Account:
 
 
 async def test_add_staff_join_welcome_and_login_free_then_leave(
-    org: Org, container: Container, world: DingTalkWorld, stream: StreamRunner,  # noqa: F811
-    api: TestClient[Any, Any], clock: ManualClock, policy: MembershipPolicy,  # noqa: F811
+    org: Org,
+    container: Container,
+    world: DingTalkWorld,
+    stream: StreamRunner,  # noqa: F811
+    api: TestClient[Any, Any],
+    clock: ManualClock,
+    policy: MembershipPolicy,  # noqa: F811
 ) -> None:
     # The institution's admin 李强 is a DingTalk member already (dt-li): taken in without a join invitation.
-    created = await create_institution(CreateInstitution(
-        org.admin_id, "浙江大学技术转移中心", "12330000470003281H", "university", "330106", "李强", "13800000002",
-    ), org.uow, org.regions, membership=policy)
-    centre = await create_centre(CreateCentre(created.admin_account_id, created.institution_id, "杭州钱塘分中心",
-                                              "330114"), org.uow, org.regions)
-    staff = await add_staff(AddStaff(created.admin_account_id, centre.centre_id, "钱七", NEW_MOBILE, "技术经纪人"),
-                            org.uow, membership=policy)
+    created = await create_institution(
+        CreateInstitution(
+            org.admin_id,
+            "浙江大学技术转移中心",
+            "12330000470003281H",
+            "university",
+            "330106",
+            "李强",
+            "13800000002",
+        ),
+        org.uow,
+        org.regions,
+        membership=policy,
+    )
+    centre = await create_centre(
+        CreateCentre(created.admin_account_id, created.institution_id, "杭州钱塘分中心", "330114"), org.uow, org.regions
+    )
+    staff = await add_staff(
+        AddStaff(created.admin_account_id, centre.centre_id, "钱七", NEW_MOBILE, "技术经纪人"),
+        org.uow,
+        membership=policy,
+    )
     await drain(relay_for(container), clock)
     assert (await account(container, "13800000002")).status == AccountStatus.ACTIVE
 
@@ -93,8 +113,10 @@ async def test_add_staff_join_welcome_and_login_free_then_leave(
     await press(api, world, join.actions[0])
     await eventually(lambda: _status(container, NEW_MOBILE, AccountStatus.ACTIVE))
     async with container.sessionmaker() as session:
-        assert await session.scalar(select(DingTalkBinding.userid).where(
-            DingTalkBinding.account_id == staff.account_id)) == userid
+        assert (
+            await session.scalar(select(DingTalkBinding.userid).where(DingTalkBinding.account_id == staff.account_id))
+            == userid
+        )
     assert join.actions == []  # 同意 pressed once, gone from the invitation
 
     # The welcome card travels the outbox to the person's DingTalk, with the workbench entry.
@@ -105,8 +127,10 @@ async def test_add_staff_join_welcome_and_login_free_then_leave(
     [enter] = welcome.actions
     assert enter["label"] == "进入工作台"
     link = enter["body"]["link"]
-    assert link.startswith("dingtalk://dingtalkclient/action/openapp?corpid=ding-sandbox-corp"
-                           "&container_type=work_platform&app_id=0_10001&redirect_type=jump&redirect_url=https%3A")
+    assert link.startswith(
+        "dingtalk://dingtalkclient/action/openapp?corpid=ding-sandbox-corp"
+        "&container_type=work_platform&app_id=0_10001&redirect_type=jump&redirect_url=https%3A"
+    )
 
     # Opening the workbench: the micro-app asks for a 免登 code, our API turns it into a session.
     opened = await press(api, world, enter)
@@ -128,14 +152,21 @@ async def test_add_staff_join_welcome_and_login_free_then_leave(
 
 
 async def test_a_revoked_invitation_accepted_in_dingtalk_tells_the_person_why(
-    org: Org, container: Container, world: DingTalkWorld, stream: StreamRunner,  # noqa: F811
-    api: TestClient[Any, Any], clock: ManualClock, policy: MembershipPolicy,  # noqa: F811
+    org: Org,
+    container: Container,
+    world: DingTalkWorld,
+    stream: StreamRunner,  # noqa: F811
+    api: TestClient[Any, Any],
+    clock: ManualClock,
+    policy: MembershipPolicy,  # noqa: F811
 ) -> None:
     institution_id, admin_id = await org.institution(mobile="13800000002")
-    centre = await create_centre(CreateCentre(admin_id, institution_id, "杭州钱塘分中心", "330114"), org.uow,
-                                 org.regions)
-    staff = await add_staff(AddStaff(admin_id, centre.centre_id, "钱七", NEW_MOBILE, "技术经纪人"), org.uow,
-                            membership=policy)
+    centre = await create_centre(
+        CreateCentre(admin_id, institution_id, "杭州钱塘分中心", "330114"), org.uow, org.regions
+    )
+    staff = await add_staff(
+        AddStaff(admin_id, centre.centre_id, "钱七", NEW_MOBILE, "技术经纪人"), org.uow, membership=policy
+    )
     await drain(relay_for(container), clock)
     # DingTalk's user_add_org is applied (kept, then applied after its ack) long before anyone accepts.
     await eventually(lambda: _contact_events_applied(container, 1))
@@ -158,7 +189,10 @@ async def test_a_revoked_invitation_accepted_in_dingtalk_tells_the_person_why(
 
 
 async def test_an_invitation_revoked_before_the_relay_sends_nothing_to_dingtalk(
-    org: Org, container: Container, world: DingTalkWorld, clock: ManualClock,  # noqa: F811
+    org: Org,
+    container: Container,
+    world: DingTalkWorld,
+    clock: ManualClock,  # noqa: F811
 ) -> None:
     _, admin_id = await org.institution(mobile="13800000002")
     [invitation] = await invitations_of(container, admin_id)
@@ -188,22 +222,31 @@ async def _login_free_code(api: TestClient[Any, Any], world: DingTalkWorld, user
 
 
 async def test_the_channel_maps_platform_errors(
-    org: Org, container: Container, world: DingTalkWorld, clock: ManualClock,  # noqa: F811
+    org: Org,
+    container: Container,
+    world: DingTalkWorld,
+    clock: ManualClock,  # noqa: F811
 ) -> None:
     channel = container.channels["dingtalk.membership"]
     _, admin_id = await org.institution(mobile="13800000031")
     [invitation] = await invitations_of(container, admin_id)
-    message = OutboundMessage(1, "dingtalk.membership", "13800000031", {
-        "invitation_id": invitation.id, "name": "林管理", "mobile": "13800000031", "title": "法人机构管理员"},
-        f"membership:{invitation.id}", attempt=1)
+    message = OutboundMessage(
+        1,
+        "dingtalk.membership",
+        "13800000031",
+        {"invitation_id": invitation.id, "name": "林管理", "mobile": "13800000031", "title": "法人机构管理员"},
+        f"membership:{invitation.id}",
+        attempt=1,
+    )
     # Throttled at the door (90018) on every retry: try later; nothing recorded.
     world.state.faults.append(Fault("90018", 10, "/topapi/v2/user/getbymobile"))
     with pytest.raises(TransientError):
         await channel.send(message)
     world.state.faults.clear()
     # A mobile DingTalk refuses (40104): a dead letter, and the admins' list says why.
-    bad = OutboundMessage(2, message.channel, "1380000003x", {**message.payload, "mobile": "1380000003x"},
-                          message.platform_key, attempt=1)
+    bad = OutboundMessage(
+        2, message.channel, "1380000003x", {**message.payload, "mobile": "1380000003x"}, message.platform_key, attempt=1
+    )
     with pytest.raises(PermanentError):
         await channel.send(bad)
     [invitation] = await invitations_of(container, admin_id)
@@ -214,8 +257,9 @@ async def test_the_channel_maps_platform_errors(
     world.state.faults.append(Fault("500_after_acting", 1, "/topapi/v2/user/create"))
     with pytest.raises(TransientError):
         await channel.send(message)
-    await channel.send(OutboundMessage(1, message.channel, message.recipient, message.payload,
-                                       message.platform_key, attempt=2))
+    await channel.send(
+        OutboundMessage(1, message.channel, message.recipient, message.payload, message.platform_key, attempt=2)
+    )
     assert [u.userid for u in world.state.users.values() if u.mobile == "13800000031"] != []
     assert len([u for u in world.state.users.values() if u.mobile == "13800000031"]) == 1
     [invitation] = await invitations_of(container, admin_id)

@@ -53,8 +53,9 @@ def events(container: Container, members: FakeMembers | None = None) -> ContactE
     return ContactEvents(container.uow, container.clock, members=members or FakeMembers(), policy=POLICY)
 
 
-async def event(container: Container, kind: str, userid: str, *, event_id: str,
-                members: FakeMembers | None = None) -> None:
+async def event(
+    container: Container, kind: str, userid: str, *, event_id: str, members: FakeMembers | None = None
+) -> None:
     handler = events(container, members)
     await handler.handle(message_id=f"m-{event_id}", event_type=kind, event_id=event_id, data={"userId": [userid]})
     await handler.flush()  # applied in the background, after the ack
@@ -80,18 +81,28 @@ async def test_adding_staff_invites_and_the_join_event_activates_once(inst: Inst
     assert invitation.expires_at == c.clock.now() + timedelta(days=7)
     [message] = await outbox(c, "dingtalk.membership", "13800000009")
     assert message.recipient == "13800000009"
-    assert message.payload == {"invitation_id": invitation.id, "name": "孙丽", "mobile": "13800000009",
-                               "title": "技术经纪人"}
+    assert message.payload == {
+        "invitation_id": invitation.id,
+        "name": "孙丽",
+        "mobile": "13800000009",
+        "title": "技术经纪人",
+    }
     assert (await account(c, added.account_id)).status == AccountStatus.INVITED
 
     # The relay reached DingTalk: user/create made dt-sun, who has not accepted yet.
-    assert not await record_dingtalk_member(RecordDingTalkMember(invitation.id, "dt-sun", active=False), c.uow(),
-                                            POLICY)
+    assert not await record_dingtalk_member(
+        RecordDingTalkMember(invitation.id, "dt-sun", active=False), c.uow(), POLICY
+    )
     [invitation] = await invitations_of(c, added.account_id)
     assert (invitation.platform_state, invitation.dingtalk_userid) == (PlatformState.JOIN_REQUESTED, "dt-sun")
     # user_add_org for a member who has not accepted changes nothing.
-    await event(c, "user_add_org", "dt-sun", event_id="e0",
-                members=FakeMembers({"dt-sun": MemberFacts("dt-sun", "13800000009", active=False)}))
+    await event(
+        c,
+        "user_add_org",
+        "dt-sun",
+        event_id="e0",
+        members=FakeMembers({"dt-sun": MemberFacts("dt-sun", "13800000009", active=False)}),
+    )
     assert (await account(c, added.account_id)).status == AccountStatus.INVITED
 
     # 同意: user_active_org, delivered twice (same eventId), activates once and welcomes once.
@@ -103,14 +114,23 @@ async def test_adding_staff_invites_and_the_join_event_activates_once(inst: Inst
     assert (invitation.status, invitation.platform_state) == (InvitationStatus.ACCEPTED, PlatformState.MEMBER)
     [card] = await outbox(c, "dingtalk.card", "dt-sun")
     assert card.platform_key == f"welcome:{invitation.id}"
-    assert card.payload["card_data"] == {"name": "孙丽", "role": "技转人员",
-                                         "scope": "（浙江大学技术转移中心）", "workbench_url": POLICY.workbench_link}
+    assert card.payload["card_data"] == {
+        "name": "孙丽",
+        "role": "技转人员",
+        "scope": "（浙江大学技术转移中心）",
+        "workbench_url": POLICY.workbench_link,
+    }
     # A second genuine activation event (another eventId) is a no-op too.
     await event(c, "user_active_org", "dt-sun", event_id="e2")
     assert len(await outbox(c, "dingtalk.card", "dt-sun")) == 1
     async with c.sessionmaker() as session:
-        actions = list(await session.scalars(select(AuditEntry.action).where(
-            AuditEntry.aggregate_type == "account", AuditEntry.aggregate_id == str(added.account_id))))
+        actions = list(
+            await session.scalars(
+                select(AuditEntry.action).where(
+                    AuditEntry.aggregate_type == "account", AuditEntry.aggregate_id == str(added.account_id)
+                )
+            )
+        )
     assert actions[-3:] == ["dingtalk_invited", "dingtalk_join_requested", "dingtalk_joined"]
 
 
@@ -123,8 +143,7 @@ async def test_an_active_member_found_by_mobile_is_taken_in_at_once(inst: Instit
     assert await binding(c, added.account_id) == "dt-sun"
     assert len(await outbox(c, "dingtalk.card", "dt-sun")) == 1
     # The same answer again (a relay retry after a lost settle) changes nothing.
-    assert not await record_dingtalk_member(RecordDingTalkMember(invitation.id, "dt-sun", active=True), c.uow(),
-                                            POLICY)
+    assert not await record_dingtalk_member(RecordDingTalkMember(invitation.id, "dt-sun", active=True), c.uow(), POLICY)
     assert len(await outbox(c, "dingtalk.card", "dt-sun")) == 1
 
 
@@ -134,8 +153,12 @@ async def test_user_add_org_of_an_active_member_and_an_event_before_the_relay(in
     second = await inst.add_staff("周八", "13800000010", membership=POLICY)
     # Already active in DingTalk: user_add_org is the only event there is. The relay has recorded no userid
     # yet, so the mobile from the user detail finds the invitation.
-    members = FakeMembers({"dt-a": MemberFacts("dt-a", "13800000009", active=True),
-                           "dt-b": MemberFacts("dt-b", "13800000010", active=True)})
+    members = FakeMembers(
+        {
+            "dt-a": MemberFacts("dt-a", "13800000009", active=True),
+            "dt-b": MemberFacts("dt-b", "13800000010", active=True),
+        }
+    )
     await event(c, "user_add_org", "dt-a", event_id="a", members=members)
     await event(c, "user_active_org", "dt-b", event_id="b", members=members)
     assert await binding(c, first.account_id) == "dt-a"
@@ -159,14 +182,20 @@ async def test_an_expired_invitation_does_not_activate_and_says_why(inst: Instit
     assert await outbox(c, "dingtalk.card", "dt-sun") == []
 
     # The admin invites again: a new invitation and a new request to DingTalk, which finds the member active.
-    resent = await resend_membership_invitation(ResendMembershipInvitation(inst.admin_id, invitation.id), c.uow(),
-                                                POLICY)
+    resent = await resend_membership_invitation(
+        ResendMembershipInvitation(inst.admin_id, invitation.id), c.uow(), POLICY
+    )
     assert resent.invitation_id is not None and resent.invitation_id != invitation.id
     assert len(await outbox(c, "dingtalk.membership", "13800000009")) == 2
-    await refused(c, resend_membership_invitation(ResendMembershipInvitation(inst.admin_id, resent.invitation_id),
-                                                  c.uow(), POLICY), Conflict, "invitation_still_pending")
-    assert await record_dingtalk_member(RecordDingTalkMember(resent.invitation_id, "dt-sun", active=True), c.uow(),
-                                        POLICY)
+    await refused(
+        c,
+        resend_membership_invitation(ResendMembershipInvitation(inst.admin_id, resent.invitation_id), c.uow(), POLICY),
+        Conflict,
+        "invitation_still_pending",
+    )
+    assert await record_dingtalk_member(
+        RecordDingTalkMember(resent.invitation_id, "dt-sun", active=True), c.uow(), POLICY
+    )
     assert (await account(c, added.account_id)).status == AccountStatus.ACTIVE
 
 
@@ -193,14 +222,26 @@ async def test_revocation_with_a_reason_the_person_is_told(inst: Institution) ->
     added = await inst.add_staff(membership=POLICY)
     [invitation] = await invitations_of(c, added.account_id)
     await record_dingtalk_member(RecordDingTalkMember(invitation.id, "dt-sun", active=False), c.uow(), POLICY)
-    await refused(c, revoke_membership_invitation(RevokeMembershipInvitation(inst.admin_id, invitation.id, " "),
-                                                  c.uow()), InvalidInput, "missing_field")
+    await refused(
+        c,
+        revoke_membership_invitation(RevokeMembershipInvitation(inst.admin_id, invitation.id, " "), c.uow()),
+        InvalidInput,
+        "missing_field",
+    )
     other_inst, other_admin = await inst.org.institution("第二家机构", "52330106MJ8765432T", mobile="13800000020")
-    await refused(c, revoke_membership_invitation(RevokeMembershipInvitation(other_admin, invitation.id, "不是我的"),
-                                                  c.uow()), NotFound, "invitation_not_found")
+    await refused(
+        c,
+        revoke_membership_invitation(RevokeMembershipInvitation(other_admin, invitation.id, "不是我的"), c.uow()),
+        NotFound,
+        "invitation_not_found",
+    )
     await revoke_membership_invitation(RevokeMembershipInvitation(inst.admin_id, invitation.id, "岗位调整"), c.uow())
-    await refused(c, revoke_membership_invitation(RevokeMembershipInvitation(inst.admin_id, invitation.id, "再撤"),
-                                                  c.uow()), Conflict, "invitation_not_pending")
+    await refused(
+        c,
+        revoke_membership_invitation(RevokeMembershipInvitation(inst.admin_id, invitation.id, "再撤"), c.uow()),
+        Conflict,
+        "invitation_not_pending",
+    )
     # The person still accepts DingTalk's invitation (it is DingTalk's, not ours): nothing is activated.
     await event(c, "user_active_org", "dt-sun", event_id="after-revoke")
     assert (await account(c, added.account_id)).status == AccountStatus.INVITED
@@ -226,8 +267,10 @@ async def test_leaving_the_organisation_deactivates_and_ends_sessions(inst: Inst
     assert (await account(c, added.account_id)).status == AccountStatus.LEFT
     assert await binding(c, added.account_id) is None
     async with c.sessionmaker() as session:
-        assert [s.revoked_at is not None for s in await session.scalars(
-            select(AuthSession).where(AuthSession.account_id == added.account_id))] == [True]
+        assert [
+            s.revoked_at is not None
+            for s in await session.scalars(select(AuthSession).where(AuthSession.account_id == added.account_id))
+        ] == [True]
         left = list(await session.scalars(select(AuditEntry).where(AuditEntry.action == "dingtalk_left")))
     assert len(left) == 1 and '"dt-sun"' in left[0].data and '"staff"' in left[0].data
 
@@ -261,8 +304,12 @@ async def test_a_closed_invitation_is_no_way_in_by_login_free(inst: Institution,
         async def mobile_of(self, userid: str) -> str | None:
             return "13800000009"
 
-    error = await refused(c, login_with_dingtalk(LoginWithDingTalk("code"), c.uow(), policy, Directory()),
-                          InvitationClosed, "invitation_closed")
+    error = await refused(
+        c,
+        login_with_dingtalk(LoginWithDingTalk("code"), c.uow(), policy, Directory()),
+        InvitationClosed,
+        "invitation_closed",
+    )
     assert error.message == "您的邀请已过期或已撤销，请联系管理员重新邀请"
 
 
@@ -272,16 +319,25 @@ async def test_officials_are_invited_too_and_a_bound_member_is_not_invited_again
     [invitation] = await invitations_of(c, added.account_id)
     await record_dingtalk_member(RecordDingTalkMember(invitation.id, "dt-sun", active=True), c.uow(), POLICY)
     # The same person, already our bound member, becomes an official: no second invitation.
-    await create_official(CreateOfficial(inst.org.admin_id, "孙丽", "13800000009", "330114"), c.uow(), inst.org.regions,
-                          membership=POLICY)
+    await create_official(
+        CreateOfficial(inst.org.admin_id, "孙丽", "13800000009", "330114"), c.uow(), inst.org.regions, membership=POLICY
+    )
     assert len(await invitations_of(c, added.account_id)) == 1
     # A new official is invited; only the system admin manages that invitation.
-    official = await create_official(CreateOfficial(inst.org.admin_id, "赵局长", "13800000006", "330100"), c.uow(),
-                                     inst.org.regions, membership=POLICY)
+    official = await create_official(
+        CreateOfficial(inst.org.admin_id, "赵局长", "13800000006", "330100"),
+        c.uow(),
+        inst.org.regions,
+        membership=POLICY,
+    )
     [theirs] = await invitations_of(c, official.account_id)
     assert (theirs.role, theirs.institution_id, theirs.title) == ("official", None, "科技管理人员")
-    await refused(c, revoke_membership_invitation(RevokeMembershipInvitation(inst.admin_id, theirs.id, "不归我管"),
-                                                  c.uow()), NotFound, "invitation_not_found")
+    await refused(
+        c,
+        revoke_membership_invitation(RevokeMembershipInvitation(inst.admin_id, theirs.id, "不归我管"), c.uow()),
+        NotFound,
+        "invitation_not_found",
+    )
     await revoke_membership_invitation(RevokeMembershipInvitation(inst.org.admin_id, theirs.id, "任命撤回"), c.uow())
 
 
@@ -298,5 +354,7 @@ async def test_an_event_overtaking_the_relay_after_a_resend_finds_the_open_invit
     await event(c, "user_active_org", "dt-sun", event_id="x")
     assert (await account(c, added.account_id)).status == AccountStatus.ACTIVE
     assert [(i.id, i.status) for i in await invitations_of(c, added.account_id)] == [
-        (old.id, InvitationStatus.EXPIRED), (resent.invitation_id, InvitationStatus.ACCEPTED)]
+        (old.id, InvitationStatus.EXPIRED),
+        (resent.invitation_id, InvitationStatus.ACCEPTED),
+    ]
     assert await outbox(c, "dingtalk.work_notice", "dt-sun") == []

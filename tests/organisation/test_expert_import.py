@@ -86,8 +86,17 @@ async def test_template_has_the_columns_rules_and_imports_nothing_as_it_is(org: 
     workbook = load_workbook(io.BytesIO(template))
     assert workbook.sheetnames == [SHEET_NAME, GUIDE_SHEET_NAME, FIELDS_SHEET_NAME]
     data = workbook[SHEET_NAME]
-    assert [c.value for c in data[1]] == ["姓名*", "手机号*", "工作单位", "职称", "个人简介", "科研成果", "技术方案",
-                                          "研究领域", "所在地区"]
+    assert [c.value for c in data[1]] == [
+        "姓名*",
+        "手机号*",
+        "工作单位",
+        "职称",
+        "个人简介",
+        "科研成果",
+        "技术方案",
+        "研究领域",
+        "所在地区",
+    ]
     # The taxonomy the 研究领域 column takes, by name or code.
     fields = [[c.value for c in row] for row in workbook[FIELDS_SHEET_NAME].iter_rows(min_row=2)]
     assert ["010101", "基础软件", "电子信息 › 软件 › 基础软件"] in fields and len(fields) == 314
@@ -134,9 +143,9 @@ async def test_a_thousand_rows_with_ten_faulty_ones(org: Org) -> None:
     async with org.container.sessionmaker() as s:
         assert await s.scalar(select(func.count()).select_from(ExpertResearchResult)) == 2 * 990
         linked = await s.scalar(
-            select(func.count()).select_from(AuditEntry).where(
-                AuditEntry.aggregate_type == "expert", AuditEntry.action == "linked"
-            )
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.aggregate_type == "expert", AuditEntry.action == "linked")
         )
         assert linked == 990
 
@@ -294,7 +303,8 @@ async def test_workbooks_that_inflate_beyond_the_limits_are_refused_unparsed(
             b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="' + strings_type + b'" /></Types>'
         ),
         "xl/sharedStrings.xml": b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        + b"<si><t>x</t></si>" * (sheet.MAX_SHARED_STRINGS + 1) + b"</sst>",
+        + b"<si><t>x</t></si>" * (sheet.MAX_SHARED_STRINGS + 1)
+        + b"</sst>",
     }
     parsed: list[bytes] = []
 
@@ -314,8 +324,9 @@ async def test_workbooks_that_inflate_beyond_the_limits_are_refused_unparsed(
     assert parsed == []
     # Within the zip's limits, the cells walked are bounded too (blank ones included).
     monkeypatch.setattr(sheet, "MAX_SCANNED_CELLS", 10)
-    await refused(c, run(org, inst, admin, xlsx([good_row(i) for i in range(6)])), InvalidInput,
-                  "spreadsheet_too_large")
+    await refused(
+        c, run(org, inst, admin, xlsx([good_row(i) for i in range(6)])), InvalidInput, "spreadsheet_too_large"
+    )
     assert parsed != []
     monkeypatch.setattr(sheet, "MAX_SCANNED_CELLS", 6 * len(COLUMNS))
     assert (await run(org, inst, admin, xlsx([good_row(i) for i in range(6)]))).imported == 6
@@ -378,9 +389,9 @@ async def test_research_fields_and_region_by_name_or_code_so_pushes_can_find_the
     assert reasons["研究领域"] == "未知的研究领域「炼金术」，请填写技术领域名称或代码"
     assert reasons["所在地区"].startswith("有2个地区名为「西湖区」")
     async with org.container.sessionmaker() as s:
-        experts = dict((await s.execute(select(Account.mobile, Expert).join(
-            Expert, Expert.account_id == Account.id))).all())
-    assert (experts["13500000001"].research_fields, experts["13500000001"].region_code) == (["04", "010101"],
-                                                                                             "330106")
+        experts = dict(
+            (await s.execute(select(Account.mobile, Expert).join(Expert, Expert.account_id == Account.id))).all()
+        )
+    assert (experts["13500000001"].research_fields, experts["13500000001"].region_code) == (["04", "010101"], "330106")
     assert (experts["13500000002"].research_fields, experts["13500000002"].region_code) == (["0101", "01"], "330106")
     assert (experts["13500000004"].research_fields, experts["13500000004"].region_code) == ([], "330100")

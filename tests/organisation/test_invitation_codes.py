@@ -321,30 +321,48 @@ async def test_a_code_is_refused_to_those_it_is_not_meant_for(org: Org) -> None:
     other, other_admin = await org.institution("杭州市技术转移中心", CODE_B, mobile="13800000002", region="330100")
     code_id, code = await _code(org, admin, inst)
     _, other_code = await _code(org, other_admin, other)
-    official = (await create_official(CreateOfficial(org.admin_id, "赵局长", "13700000010", "330106"), org.uow,
-                                      org.regions)).account_id
+    official = (
+        await create_official(CreateOfficial(org.admin_id, "赵局长", "13700000010", "330106"), org.uow, org.regions)
+    ).account_id
     expert = (await add_expert(AddExpert(admin, inst, "陈教授", "13700000011"), org.uow)).account_id
-    enterprise = await add_enterprise(AddEnterprise(admin, inst, "杭州云栖智能传感科技有限公司"), org.uow,
-                                      org.registry, org.regions)
-    await add_enterprise_contact(AddEnterpriseContact(admin, enterprise.enterprise_id, "刘经理", "总经理",
-                                                      "13700000012"), org.uow)
+    enterprise = await add_enterprise(
+        AddEnterprise(admin, inst, "杭州云栖智能传感科技有限公司"), org.uow, org.registry, org.regions
+    )
+    await add_enterprise_contact(
+        AddEnterpriseContact(admin, enterprise.enterprise_id, "刘经理", "总经理", "13700000012"), org.uow
+    )
     async with org.container.sessionmaker() as s:
         contact = await s.scalar(select(Account.id).where(Account.mobile == "13700000012"))
     assert contact is not None
     centre = (await create_centre(CreateCentre(admin, inst, "西湖分中心", "330106"), org.uow, org.regions)).centre_id
     own_staff = (await add_staff(AddStaff(admin, centre, "张三", "13700000013", "技术经理人"), org.uow)).account_id
-    other_centre = (await create_centre(CreateCentre(other_admin, other, "上城分中心", "330102"), org.uow,
-                                        org.regions)).centre_id
-    other_staff = (await add_staff(AddStaff(other_admin, other_centre, "李四", "13700000014", "技术经理人"),
-                                   org.uow)).account_id
+    other_centre = (
+        await create_centre(CreateCentre(other_admin, other, "上城分中心", "330102"), org.uow, org.regions)
+    ).centre_id
+    other_staff = (
+        await add_staff(AddStaff(other_admin, other_centre, "李四", "13700000014", "技术经理人"), org.uow)
+    ).account_id
 
-    for who, label in ((official, "科技管理人员"), (org.admin_id, "系统管理员"), (admin, "法人机构管理员"),
-                       (expert, "专家"), (contact, "企业联系人")):
-        error = await refused(org.container, redeem_invitation_code(RedeemInvitationCode(who, code), org.uow),
-                              Forbidden, "invitation_not_for_role")
+    for who, label in (
+        (official, "科技管理人员"),
+        (org.admin_id, "系统管理员"),
+        (admin, "法人机构管理员"),
+        (expert, "专家"),
+        (contact, "企业联系人"),
+    ):
+        error = await refused(
+            org.container,
+            redeem_invitation_code(RedeemInvitationCode(who, code), org.uow),
+            Forbidden,
+            "invitation_not_for_role",
+        )
         assert error.message == f"邀请码供技术经理人绑定所在机构使用，{label}不能使用"
-    await refused(org.container, redeem_invitation_code(RedeemInvitationCode(other_staff, code), org.uow),
-                  Forbidden, "invitation_other_institution")
+    await refused(
+        org.container,
+        redeem_invitation_code(RedeemInvitationCode(other_staff, code), org.uow),
+        Forbidden,
+        "invitation_other_institution",
+    )
     assert await _uses(org, code_id) == (0, 0)
 
     # The institution's own staff member becomes its technology manager too.
@@ -353,8 +371,12 @@ async def test_a_code_is_refused_to_those_it_is_not_meant_for(org: Org) -> None:
     # A manager works for one institution: another institution's code is refused.
     manager = await _person(org, "13700000015")
     await redeem_invitation_code(RedeemInvitationCode(manager, code), org.uow)
-    await refused(org.container, redeem_invitation_code(RedeemInvitationCode(manager, other_code), org.uow),
-                  Conflict, "manager_bound_elsewhere")
+    await refused(
+        org.container,
+        redeem_invitation_code(RedeemInvitationCode(manager, other_code), org.uow),
+        Conflict,
+        "manager_bound_elsewhere",
+    )
     assert await _uses(org, code_id) == (2, 2)
 
 
@@ -370,8 +392,9 @@ async def test_a_manager_sees_their_institution_and_its_admin_lists_them(org: Or
     _, code = await _code(org, admin, inst)
     manager = await _person(org, "13700000001")
     assert (await list_technology_managers(ListTechnologyManagers(admin, inst), org.uow)).items == ()
-    with_nothing = await refused(org.container, get_institution(GetInstitution(manager, inst), org.uow),
-                                 Forbidden, "forbidden")
+    with_nothing = await refused(
+        org.container, get_institution(GetInstitution(manager, inst), org.uow), Forbidden, "forbidden"
+    )
     assert with_nothing.message == "您没有权限查看法人机构信息"
 
     await redeem_invitation_code(RedeemInvitationCode(manager, code), org.uow)
@@ -385,6 +408,10 @@ async def test_a_manager_sees_their_institution_and_its_admin_lists_them(org: Or
     listed = await list_technology_managers(ListTechnologyManagers(admin, inst), org.uow)
     assert [(m.account_id, m.name, m.invitation_code) for m in listed.items] == [(manager, "经理人", code)]
     assert listed.total == 1
-    await refused(org.container, list_technology_managers(ListTechnologyManagers(other_admin, inst), org.uow),
-                  Forbidden, "forbidden")
+    await refused(
+        org.container,
+        list_technology_managers(ListTechnologyManagers(other_admin, inst), org.uow),
+        Forbidden,
+        "forbidden",
+    )
     assert (await list_technology_managers(ListTechnologyManagers(other_admin, other), org.uow)).items == ()

@@ -67,8 +67,10 @@ async def test_a_person_changes_their_number_from_the_phone(org: Org, api: TestC
     wang = await _token(org, api, c.wang, "13600000002")
     response = await api.post("/api/v1/me/mobile-codes", json={"mobile": "13600000003"}, headers=wang)
     body = await response.json()
-    assert response.status == 409 and body["error"] == {"code": "mobile_taken",
-                                                        "message": "该手机号码已被其他账号使用，请联系管理员"}
+    assert response.status == 409 and body["error"] == {
+        "code": "mobile_taken",
+        "message": "该手机号码已被其他账号使用，请联系管理员",
+    }
     assert (await api.post("/api/v1/me/mobile-codes", json={"mobile": "13700000099"}, headers=wang)).status == 202
     again = await api.post("/api/v1/me/mobile-codes", json={"mobile": "13700000099"}, headers=wang)
     assert again.status == 429  # one a minute
@@ -86,19 +88,19 @@ async def test_an_institution_admin_sets_a_starting_password_and_corrects_a_numb
 ) -> None:
     c = await _centre(org)
     admin = await _token(org, api, c.admin, "13800000001")
-    response = await api.post(f"/api/v1/accounts/{c.wang}/initial-password", json={"password": "short"},
-                              headers=admin)
+    response = await api.post(f"/api/v1/accounts/{c.wang}/initial-password", json={"password": "short"}, headers=admin)
     assert (response.status, (await response.json())["error"]["code"]) == (422, "weak_password")
-    response = await api.post(f"/api/v1/accounts/{c.wang}/initial-password", json={"password": START},
-                              headers=admin)
+    response = await api.post(f"/api/v1/accounts/{c.wang}/initial-password", json={"password": START}, headers=admin)
     assert response.status == 204
     login = await api.post("/api/v1/auth/password-login", json={"mobile": "13600000002", "password": START})
     assert (await login.json())["must_change_password"] is True
-    response = await api.post(f"/api/v1/accounts/{org.admin_id}/mobile",
-                              json={"mobile": "13700000098", "reason": "换号"}, headers=admin)
+    response = await api.post(
+        f"/api/v1/accounts/{org.admin_id}/mobile", json={"mobile": "13700000098", "reason": "换号"}, headers=admin
+    )
     assert response.status == 403
-    response = await api.post(f"/api/v1/accounts/{c.wang}/mobile", json={"mobile": "13700000098", "reason": "换号"},
-                              headers=admin)
+    response = await api.post(
+        f"/api/v1/accounts/{c.wang}/mobile", json={"mobile": "13700000098", "reason": "换号"}, headers=admin
+    )
     assert response.status == 204
     async with org.container.sessionmaker() as s:
         assert await s.scalar(select(Account.mobile).where(Account.id == c.wang)) == "13700000098"

@@ -34,8 +34,11 @@ class Points:
         """Sums per staff account, centre and institution, straight from the ledger."""
         out: dict[str, dict[int, int]] = {}
         async with self.org.container.sessionmaker() as session:
-            for name, column in (("staff", PointEntry.account_id), ("centre", PointEntry.centre_id),
-                                 ("institution", PointEntry.institution_id)):
+            for name, column in (
+                ("staff", PointEntry.account_id),
+                ("centre", PointEntry.centre_id),
+                ("institution", PointEntry.institution_id),
+            ):
                 rows = await session.execute(select(column, func.sum(PointEntry.points)).group_by(column))
                 out[name] = {k: int(v) for k, v in rows}
         return out
@@ -43,10 +46,13 @@ class Points:
 
 @pytest.fixture
 async def points(org: Org) -> Points:  # noqa: F811  (the imported fixture)
-    x = await build_institution(org, 1, region="330106", enterprise_name="杭州云栖智能传感科技有限公司",
-                                phone_prefix="1371111")
-    y = await build_institution(org, 2, region="330114", enterprise_name="杭州钱塘半导体装备有限公司",
-                                phone_prefix="1372222")
-    more = [await add_expert(AddExpert(x.admin, x.id, f"推送专家{n}", f"1373333000{n}", "研究员"), org.uow)
-            for n in (1, 2)]
+    x = await build_institution(
+        org, 1, region="330106", enterprise_name="杭州云栖智能传感科技有限公司", phone_prefix="1371111"
+    )
+    y = await build_institution(
+        org, 2, region="330114", enterprise_name="杭州钱塘半导体装备有限公司", phone_prefix="1372222"
+    )
+    more = [
+        await add_expert(AddExpert(x.admin, x.id, f"推送专家{n}", f"1373333000{n}", "研究员"), org.uow) for n in (1, 2)
+    ]
     return Points(org, x, y, (x.expert, *(e.expert_id for e in more)))

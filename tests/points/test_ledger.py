@@ -26,8 +26,9 @@ from tests.outbox_support import cli
 from tests.points.conftest import Points
 
 # Pushing pays double under this version; everything else as before.
-V2 = RuleSet(version=2, points={**V1.points, Kind.EXPERT_PUSH_ACCEPTED: 2}, once_per=V1.once_per,
-             compensates=V1.compensates)
+V2 = RuleSet(
+    version=2, points={**V1.points, Kind.EXPERT_PUSH_ACCEPTED: 2}, once_per=V1.once_per, compensates=V1.compensates
+)
 
 
 async def history(p: Points) -> None:
@@ -69,8 +70,13 @@ def expected(p: Points) -> dict[str, dict[int, int]]:
 async def entries(p: Points) -> list[tuple[int, int, int, str, int]]:
     async with p.org.container.sessionmaker() as session:
         rows = await session.execute(
-            select(PointEntry.event_id, PointEntry.account_id, PointEntry.points, PointEntry.reason,
-                   PointEntry.rule_set_version).order_by(PointEntry.event_id)
+            select(
+                PointEntry.event_id,
+                PointEntry.account_id,
+                PointEntry.points,
+                PointEntry.reason,
+                PointEntry.rule_set_version,
+            ).order_by(PointEntry.event_id)
         )
         return [tuple(r) for r in rows]  # type: ignore[misc]
 
@@ -111,8 +117,9 @@ async def test_a_new_rule_set_changes_totals_only_when_replayed_with(points: Poi
     assert {e[4] for e in await entries(points)} == {2}
     # …and a fact recorded under v2 earns by v2.
     e0 = points.experts[0]
-    recorded = await points.record(PointFact(Kind.EXPERT_PUSH_ACCEPTED, points.x.staff_account, demand_id=3,
-                                             expert_id=e0, push_id=9), both)
+    recorded = await points.record(
+        PointFact(Kind.EXPERT_PUSH_ACCEPTED, points.x.staff_account, demand_id=3, expert_id=e0, push_id=9), both
+    )
     assert (recorded.points, recorded.rule_set_version) == (2, 2)
     # Replaying the chosen older version gives the old totals back plus the new push's one point.
     await rebuild_points(RebuildPoints(rule_set_version=1), points.org.uow, both)
@@ -126,8 +133,9 @@ async def test_a_new_rule_set_changes_totals_only_when_replayed_with(points: Poi
 async def test_a_departed_staff_member_keeps_their_points_where_they_earned_them(points: Points) -> None:
     await history(points)
     x = points.x
-    await record_staff_departure(RecordStaffDeparture(x.admin, x.staff_member, x.centre_admin_member, "离职"),
-                                 points.org.uow)
+    await record_staff_departure(
+        RecordStaffDeparture(x.admin, x.staff_member, x.centre_admin_member, "离职"), points.org.uow
+    )
     # A push accepted after they left is still theirs (the report comes from WeChat, later).
     late = PointFact(Kind.EXPERT_PUSH_ACCEPTED, x.staff_account, demand_id=4, expert_id=points.experts[0], push_id=10)
     assert (await points.record(late)).points == 1
@@ -166,9 +174,11 @@ async def test_every_fact_and_every_rebuild_is_on_the_audit_chain_which_verifies
     await history(points)
     await rebuild_points(RebuildPoints(), points.org.uow)
     async with points.org.container.sessionmaker() as session:
-        actions = (await session.scalars(
-            select(AuditEntry.action).where(AuditEntry.aggregate_type.in_(["points_account", "points_ledger"]))
-        )).all()
+        actions = (
+            await session.scalars(
+                select(AuditEntry.action).where(AuditEntry.aggregate_type.in_(["points_account", "points_ledger"]))
+            )
+        ).all()
     assert len(actions) == 11 + 1 and "points.rebuilt" in actions
     report = await verify_audit_chain(points.org.uow, points.org.container.anchors)
     assert report.ok, report.findings
@@ -212,8 +222,10 @@ async def test_the_database_refuses_to_rewrite_the_log_or_the_ledger(points: Poi
 async def test_facts_recorded_during_a_rebuild_are_scored_once(points: Points) -> None:
     await history(points)
     staff, experts = points.x.staff_account, points.experts
-    late = [PointFact(Kind.EXPERT_PUSH_ACCEPTED, staff, demand_id=5, expert_id=e, push_id=20 + n)
-            for n, e in enumerate(experts)]
+    late = [
+        PointFact(Kind.EXPERT_PUSH_ACCEPTED, staff, demand_id=5, expert_id=e, push_id=20 + n)
+        for n, e in enumerate(experts)
+    ]
     await asyncio.gather(rebuild_points(RebuildPoints(), points.org.uow), *(points.record(f) for f in late))
     live = await points.totals()
     assert live["staff"][staff] == 4 + 3

@@ -14,11 +14,16 @@ from tests.points.test_ledger import history
 
 async def tokens(p: Points) -> dict[str, str]:
     world = World(p.org)
-    official = await create_official(CreateOfficial(p.org.admin_id, "赵局长", "13744440001", "330106"), p.org.uow,
-                                     p.org.regions)
+    official = await create_official(
+        CreateOfficial(p.org.admin_id, "赵局长", "13744440001", "330106"), p.org.uow, p.org.regions
+    )
     accounts = {
-        "x_staff": p.x.staff_account, "x_centre_admin": p.x.centre_admin_account, "x_admin": p.x.admin,
-        "y_admin": p.y.admin, "xihu_official": official.account_id, "system_admin": p.org.admin_id,
+        "x_staff": p.x.staff_account,
+        "x_centre_admin": p.x.centre_admin_account,
+        "x_admin": p.x.admin,
+        "y_admin": p.y.admin,
+        "xihu_official": official.account_id,
+        "system_admin": p.org.admin_id,
         "expert": p.x.expert_account,
     }
     return {name: await world.token(account) for name, account in accounts.items()}
@@ -57,8 +62,11 @@ async def test_rankings_are_scoped_like_every_listing(api: TestClient[Any, Any],
         return [(row["rank"], row["id"], row["points"]) for row in page["items"]]
 
     assert await ranked("system_admin", "institution") == [(1, x.id, 6), (2, y.id, 5)]
-    assert await ranked("system_admin", "staff") == [(1, y.staff_account, 5), (2, x.staff_account, 4),
-                                                     (3, x.centre_admin_account, 2)]
+    assert await ranked("system_admin", "staff") == [
+        (1, y.staff_account, 5),
+        (2, x.staff_account, 4),
+        (3, x.centre_admin_account, 2),
+    ]
     assert await ranked("x_admin", "staff") == [(1, x.staff_account, 4), (2, x.centre_admin_account, 2)]
     assert await ranked("y_admin", "centre") == [(1, y.centre, 5)]
     assert await ranked("x_centre_admin", "centre") == [(1, x.centre, 6)]

@@ -17,15 +17,23 @@ from tests.follow_ups.conftest import Docking, docking  # noqa: F401
 from tests.organisation.conftest import org, regions, registry  # noqa: F401
 
 FIELDS = ProjectFields(
-    name="MEMS压力传感器封装工艺联合开发", category="development", amount_fen=30_000_000, signed_on=date(2025, 9, 28),
-    leader="刘教授", members=("王工", "赵博士"), undertaking_unit="浙江大学", entity_type="university",
-    cooperation_mode="commissioned", contract_file_id=0,
+    name="MEMS压力传感器封装工艺联合开发",
+    category="development",
+    amount_fen=30_000_000,
+    signed_on=date(2025, 9, 28),
+    leader="刘教授",
+    members=("王工", "赵博士"),
+    undertaking_unit="浙江大学",
+    entity_type="university",
+    cooperation_mode="commissioned",
+    contract_file_id=0,
 )
 
 
 async def upload(d: Docking, actor: int, text: str = "contract") -> int:
-    stored = await upload_project_file(UploadProjectFile(actor, "合同.pdf", make_pdf(text)), d.bench.org.uow,
-                                       d.bench.container.files)
+    stored = await upload_project_file(
+        UploadProjectFile(actor, "合同.pdf", make_pdf(text)), d.bench.org.uow, d.bench.container.files
+    )
     return stored.id
 
 
@@ -41,6 +49,7 @@ async def register(d: Docking, actor: int | None = None, **changes: Any) -> Proj
 
 async def points_of(d: Docking) -> dict[int, int]:
     async with d.bench.container.sessionmaker() as session:
-        rows = await session.execute(select(PointEntry.account_id, func.sum(PointEntry.points))
-                                     .group_by(PointEntry.account_id))
+        rows = await session.execute(
+            select(PointEntry.account_id, func.sum(PointEntry.points)).group_by(PointEntry.account_id)
+        )
         return {account: int(total) for account, total in rows}

@@ -22,11 +22,21 @@ from tests.projects.conftest import register, upload
 EXPECTED = 2_400_000  # 8 % of 300 000.00 yuan
 
 
-async def proof(docking: Docking, paid_fen: int, actor: int | None = None, paid_on: date = date(2025, 9, 29),
-                demand_id: int | None = None) -> RecordFeeProof:
+async def proof(
+    docking: Docking,
+    paid_fen: int,
+    actor: int | None = None,
+    paid_on: date = date(2025, 9, 29),
+    demand_id: int | None = None,
+) -> RecordFeeProof:
     actor = docking.bench.staff_id if actor is None else actor
-    return RecordFeeProof(actor, docking.demand_id if demand_id is None else demand_id,
-                          await upload(docking, actor, "proof"), paid_fen, paid_on)
+    return RecordFeeProof(
+        actor,
+        docking.demand_id if demand_id is None else demand_id,
+        await upload(docking, actor, "proof"),
+        paid_fen,
+        paid_on,
+    )
 
 
 async def flagged(docking: Docking, actor: int) -> list[int]:
@@ -52,8 +62,9 @@ async def test_a_fee_at_or_above_the_agreed_ratio_is_not_flagged(docking: Dockin
     assert await outbox(docking.bench.container, "dingtalk.work_notice", "dt-admin") == []
     assert await flagged(docking, docking.bench.admin_id) == []
     again = await proof(docking, EXPECTED * 2)
-    await refused(docking.bench.container, record_fee_proof(again, docking.bench.org.uow), Conflict,
-                  "fee_proof_recorded")
+    await refused(
+        docking.bench.container, record_fee_proof(again, docking.bench.org.uow), Conflict, "fee_proof_recorded"
+    )
 
 
 async def test_bad_fee_proofs_are_refused_and_change_nothing(docking: Docking) -> None:
@@ -61,12 +72,13 @@ async def test_bad_fee_proofs_are_refused_and_change_nothing(docking: Docking) -
     await refused(c, record_fee_proof(await proof(docking, 100), uow), NotFound, "project_not_found")
     await register(docking)
     await refused(c, record_fee_proof(await proof(docking, -1), uow), InvalidInput, "invalid_amount")
-    await refused(c, record_fee_proof(await proof(docking, 100, paid_on=date(2025, 10, 1)), uow), InvalidInput,
-                  "invalid_date")
-    await refused(c, record_fee_proof(await proof(docking, 100, paid_on=date(2025, 9, 1)), uow), InvalidInput,
-                  "invalid_date")  # before the contract was signed
-    await refused(c, record_fee_proof(await proof(docking, 100, docking.other_staff_id), uow), Forbidden,
-                  "forbidden")
+    await refused(
+        c, record_fee_proof(await proof(docking, 100, paid_on=date(2025, 10, 1)), uow), InvalidInput, "invalid_date"
+    )
+    await refused(
+        c, record_fee_proof(await proof(docking, 100, paid_on=date(2025, 9, 1)), uow), InvalidInput, "invalid_date"
+    )  # before the contract was signed
+    await refused(c, record_fee_proof(await proof(docking, 100, docking.other_staff_id), uow), Forbidden, "forbidden")
     borrowed = await proof(docking, 100, docking.centre_admin_id)
     mine = RecordFeeProof(docking.bench.staff_id, docking.demand_id, borrowed.file_id, 100, date(2025, 9, 29))
     await refused(c, record_fee_proof(mine, uow), NotFound, "file_not_found")
@@ -75,11 +87,11 @@ async def test_bad_fee_proofs_are_refused_and_change_nothing(docking: Docking) -
 async def test_flagged_lists_are_scoped_to_the_institution(docking: Docking) -> None:
     await register(docking)
     await record_fee_proof(await proof(docking, 0), docking.bench.org.uow)
-    _, stranger = await docking.bench.org.institution("宁波大学技术转移中心", "12330200470003281U",
-                                                      mobile="13800000031")
+    _, stranger = await docking.bench.org.institution(
+        "宁波大学技术转移中心", "12330200470003281U", mobile="13800000031"
+    )
     assert await flagged(docking, stranger) == []
     assert await flagged(docking, docking.bench.admin_id) == [docking.demand_id]
-
 
 
 async def test_a_wrong_proof_is_corrected_with_a_reason_and_the_timeline_keeps_what_it_replaced(
@@ -101,12 +113,25 @@ async def test_a_wrong_proof_is_corrected_with_a_reason_and_the_timeline_keeps_w
     assert await flagged(docking, docking.bench.admin_id) == []  # no longer below the agreed ratio
 
     async with c.sessionmaker() as session:
-        notes = list(await session.scalars(select(DemandEvent.note).where(
-            DemandEvent.demand_id == docking.demand_id, DemandEvent.action == "record_fee_proof")
-            .order_by(DemandEvent.id)))
-        [audit] = (await session.scalars(select(AuditEntry).where(
-            AuditEntry.aggregate_type == "demand", AuditEntry.aggregate_id == str(docking.demand_id),
-            AuditEntry.action == "record_fee_proof").order_by(AuditEntry.seq.desc()).limit(1))).all()
+        notes = list(
+            await session.scalars(
+                select(DemandEvent.note)
+                .where(DemandEvent.demand_id == docking.demand_id, DemandEvent.action == "record_fee_proof")
+                .order_by(DemandEvent.id)
+            )
+        )
+        [audit] = (
+            await session.scalars(
+                select(AuditEntry)
+                .where(
+                    AuditEntry.aggregate_type == "demand",
+                    AuditEntry.aggregate_id == str(docking.demand_id),
+                    AuditEntry.action == "record_fee_proof",
+                )
+                .order_by(AuditEntry.seq.desc())
+                .limit(1)
+            )
+        ).all()
     assert len(notes) == 2 and notes[1].startswith("更正兑付凭证（金额录入有误）：兑付金额 24,000.00元")
     replaced = json.loads(audit.data)["replaced"]
     assert (replaced["paid_fen"], replaced["fee_flag"]) == (EXPECTED - 100_000, "below_agreed")

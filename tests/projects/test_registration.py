@@ -34,7 +34,11 @@ async def test_registration_completes_the_demand_and_adds_five_points(docking: D
     assert sms[-1].payload["params"]["status"] == "已完成"
     shown = await get_project(GetProject(docking.bench.admin_id, docking.demand_id), docking.bench.org.uow)
     assert (shown.name, shown.category_label, shown.members, shown.fee_ratio_bp) == (
-        FIELDS.name, "技术开发", ("王工", "赵博士"), 800)
+        FIELDS.name,
+        "技术开发",
+        ("王工", "赵博士"),
+        800,
+    )
     totals = await points_of(docking)
     await rebuild_points(RebuildPoints(), docking.bench.org.uow)
     assert await points_of(docking) == totals
@@ -57,8 +61,7 @@ async def test_a_demand_not_in_docking_cannot_be_registered(docking: Docking) ->
     staff = docking.bench.staff_id
     draft = (await docking.bench.submit(draft=True)).demand_id
     cmd = RegisterProject(staff, draft, await fields_for(docking, staff))
-    await refused(docking.bench.container, register_project(cmd, docking.bench.org.uow), Conflict,
-                  "illegal_transition")
+    await refused(docking.bench.container, register_project(cmd, docking.bench.org.uow), Conflict, "illegal_transition")
 
 
 async def test_bad_fields_and_wrong_people_are_refused_and_change_nothing(docking: Docking) -> None:
@@ -80,19 +83,25 @@ async def test_bad_fields_and_wrong_people_are_refused_and_change_nothing(dockin
         await refused(c, register_project(cmd, uow), error, code)
     # Another person's upload cannot be borrowed as the contract.
     borrowed = await fields_for(docking, docking.centre_admin_id)
-    await refused(c, register_project(RegisterProject(staff, docking.demand_id, borrowed), uow), NotFound,
-                  "file_not_found")
+    await refused(
+        c, register_project(RegisterProject(staff, docking.demand_id, borrowed), uow), NotFound, "file_not_found"
+    )
     # Another staff member of the centre sees the demand but does not dock it.
     mine = await fields_for(docking, docking.other_staff_id)
-    await refused(c, register_project(RegisterProject(docking.other_staff_id, docking.demand_id, mine), uow),
-                  Forbidden, "forbidden")
+    await refused(
+        c,
+        register_project(RegisterProject(docking.other_staff_id, docking.demand_id, mine), uow),
+        Forbidden,
+        "forbidden",
+    )
     assert (await demand_of(c, docking.demand_id)).status == DemandStatus.DOCKING
 
 
 async def test_another_institution_learns_nothing(docking: Docking) -> None:
     c, uow = docking.bench.container, docking.bench.org.uow
-    _, stranger = await docking.bench.org.institution("宁波大学技术转移中心", "12330200470003281U",
-                                                      mobile="13800000031")
+    _, stranger = await docking.bench.org.institution(
+        "宁波大学技术转移中心", "12330200470003281U", mobile="13800000031"
+    )
     cmd = RegisterProject(stranger, docking.demand_id, await fields_for(docking, stranger))
     await refused(c, register_project(cmd, uow), NotFound, "not_found")
     await register(docking)

@@ -43,14 +43,14 @@ class Market:
     def demand_id(self) -> int:
         return self.docking.demand_id
 
-    async def publish(self, audience: str = "all", fee_ratio_bp: int = 1000,
-                      institution_ids: tuple[int, ...] = ()) -> int:
+    async def publish(
+        self, audience: str = "all", fee_ratio_bp: int = 1000, institution_ids: tuple[int, ...] = ()
+    ) -> int:
         cmd = PublishDemand(self.publisher_admin, self.demand_id, audience, fee_ratio_bp, institution_ids)
         return (await publish_demand(cmd, self.docking.bench.org.uow)).publication_id
 
     async def letter(self, actor: int, publication_id: int) -> CommitmentLetter:
-        return await render_commitment_letter(RenderCommitmentLetter(actor, publication_id),
-                                              self.docking.bench.org.uow)
+        return await render_commitment_letter(RenderCommitmentLetter(actor, publication_id), self.docking.bench.org.uow)
 
     async def accept(self, side: Other, publication_id: int) -> PublicationAccepted:
         letter = await self.letter(side.admin, publication_id)
@@ -60,14 +60,19 @@ class Market:
 
 async def other(docking: Docking, n: int) -> Other:  # noqa: F811
     base = docking.bench.org
-    inst, admin = await base.institution(f"第{n}技术转移中心", credit_code(n), mobile=f"1380000{n:04d}",
-                                         region="330114")
-    centre = (await create_centre(CreateCentre(admin, inst, f"第{n}分中心", "330114"), base.uow,
-                                  base.regions)).centre_id
+    inst, admin = await base.institution(
+        f"第{n}技术转移中心", credit_code(n), mobile=f"1380000{n:04d}", region="330114"
+    )
+    centre = (
+        await create_centre(CreateCentre(admin, inst, f"第{n}分中心", "330114"), base.uow, base.regions)
+    ).centre_id
     staff = await add_staff(AddStaff(admin, centre, f"技转{n}", f"1381000{n:04d}", "技术经纪人"), base.uow)
     boss = await add_staff(AddStaff(admin, centre, f"主任{n}", f"1382000{n:04d}", "主任", True), base.uow)
-    for account, userid in ((admin, f"dt-admin-{n}"), (staff.account_id, f"dt-staff-{n}"),
-                            (boss.account_id, f"dt-boss-{n}")):
+    for account, userid in (
+        (admin, f"dt-admin-{n}"),
+        (staff.account_id, f"dt-staff-{n}"),
+        (boss.account_id, f"dt-boss-{n}"),
+    ):
         await bind(docking.bench.container, account, userid)
     return Other(inst, admin, centre, boss.account_id, staff.account_id, staff.staff_member_id, boss.staff_member_id)
 

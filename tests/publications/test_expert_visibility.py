@@ -19,8 +19,9 @@ async def _expert_of(market: Market, side: Other, mobile: str) -> int:
 
 async def _sees(market: Market, expert_id: int) -> bool:
     async with market.docking.bench.container.sessionmaker() as session:
-        found = await session.scalar(select(Demand.id).where(Demand.id == market.demand_id,
-                                                             visible_to_expert(expert_id)))
+        found = await session.scalar(
+            select(Demand.id).where(Demand.id == market.demand_id, visible_to_expert(expert_id))
+        )
     return found is not None
 
 
@@ -30,8 +31,9 @@ async def test_what_experts_of_other_institutions_see_of_a_publication(market: M
 
     await market.publish("chosen", 1000, (market.a.id,))
     assert await _sees(market, of_a) and not await _sees(market, of_b)
-    await withdraw_publication(WithdrawPublication(market.publisher_admin, market.demand_id),
-                               market.docking.bench.org.uow)
+    await withdraw_publication(
+        WithdrawPublication(market.publisher_admin, market.demand_id), market.docking.bench.org.uow
+    )
     assert not await _sees(market, of_a)
 
     publication_id = await market.publish("all", 1000)

@@ -15,8 +15,13 @@ from tests.organisation.conftest import snapshot
 from tests.publications.conftest import Market
 
 
-async def call(client: TestClient[Any, Any], method: str, path: str, token: str, body: Any = None,
-               ) -> tuple[int, Any]:
+async def call(
+    client: TestClient[Any, Any],
+    method: str,
+    path: str,
+    token: str,
+    body: Any = None,
+) -> tuple[int, Any]:
     response = await client.request(method, "/api/v1" + path, json=body, headers=bearer(token))
     return response.status, await response.json()
 
@@ -30,32 +35,57 @@ async def test_publication_over_http(api: TestClient[Any, Any], market: Market) 
 
     for body, status, code, message in (
         ({"audience": "all", "fee_ratio_bp": 400}, 422, "fee_ratio_too_low", "中介服务费比例不能低于5%"),
-        ({"audience": "chosen", "fee_ratio_bp": 1000, "institution_ids": []}, 422, "missing_targets",
-         "指定机构公开时请至少选择一家机构"),
-        ({"audience": "chosen", "fee_ratio_bp": 1000, "institution_ids": [a.id, 999_999]}, 422, "unknown_target",
-         "未找到机构 999999"),
-        ({"audience": "chosen", "fee_ratio_bp": 1000, "institution_ids": [d.bench.institution_id]}, 422,
-         "own_institution_target", "不能向本机构公开需求"),
-        ({"audience": "chosen", "fee_ratio_bp": 1000, "institution_ids": ["x"]}, 422, "invalid_field",
-         "字段 institution_ids 的格式有误"),
+        (
+            {"audience": "chosen", "fee_ratio_bp": 1000, "institution_ids": []},
+            422,
+            "missing_targets",
+            "指定机构公开时请至少选择一家机构",
+        ),
+        (
+            {"audience": "chosen", "fee_ratio_bp": 1000, "institution_ids": [a.id, 999_999]},
+            422,
+            "unknown_target",
+            "未找到机构 999999",
+        ),
+        (
+            {"audience": "chosen", "fee_ratio_bp": 1000, "institution_ids": [d.bench.institution_id]},
+            422,
+            "own_institution_target",
+            "不能向本机构公开需求",
+        ),
+        (
+            {"audience": "chosen", "fee_ratio_bp": 1000, "institution_ids": ["x"]},
+            422,
+            "invalid_field",
+            "字段 institution_ids 的格式有误",
+        ),
     ):
         before = await snapshot(d.bench.container)
-        assert await call(api, "POST", path, publisher, body) == (status, {"error": {"code": code,
-                                                                                      "message": message}})
+        assert await call(api, "POST", path, publisher, body) == (status, {"error": {"code": code, "message": message}})
         assert await snapshot(d.bench.container) == before
-    status, published = await call(api, "POST", path, publisher, {"audience": "chosen", "fee_ratio_bp": 1000,
-                                                                  "institution_ids": [a.id]})
-    assert status == 201 and problems(response_schema("POST", "/demands/{demand_id}/publication", "201"),
-                                      published) == []
+    status, published = await call(
+        api, "POST", path, publisher, {"audience": "chosen", "fee_ratio_bp": 1000, "institution_ids": [a.id]}
+    )
+    assert (
+        status == 201 and problems(response_schema("POST", "/demands/{demand_id}/publication", "201"), published) == []
+    )
     publication = published["publication_id"]
 
     # 第32 was not chosen: nothing listed, and the publication's routes answer 404 as for a missing one.
     assert await call(api, "GET", "/publications", b_admin) == (200, {"items": []})
-    for method, route in (("GET", f"/publications/{publication}/letter"), ("POST", f"/publications/{publication}"
-                                                                                   "/accept"),
-                          ("GET", f"/demands/{d.demand_id}"), ("GET", "/publications/999999/letter")):
-        status, body = await call(api, method, route, b_admin, {"letter_version": "x", "letter_sha256": "y",
-                                                                "staff_member_id": b.staff_member})
+    for method, route in (
+        ("GET", f"/publications/{publication}/letter"),
+        ("POST", f"/publications/{publication}/accept"),
+        ("GET", f"/demands/{d.demand_id}"),
+        ("GET", "/publications/999999/letter"),
+    ):
+        status, body = await call(
+            api,
+            method,
+            route,
+            b_admin,
+            {"letter_version": "x", "letter_sha256": "y", "staff_member_id": b.staff_member},
+        )
         assert (status, body["error"]["code"]) == (404, "not_found"), (route, body)
 
     status, listed = await call(api, "GET", "/publications?side=offered", a_admin)

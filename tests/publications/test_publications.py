@@ -48,29 +48,41 @@ async def test_published_accepted_with_the_letter_then_docked_by_the_accepting_s
     for side in (a, b):
         [offered] = await list_publications(ListPublications(side.admin), uow)
         assert (offered.side, offered.demand_title, offered.publisher_institution, offered.fee_ratio_bp) == (
-            "offered", TITLE, "浙江大学技术转移中心", 1000)
+            "offered",
+            TITLE,
+            "浙江大学技术转移中心",
+            1000,
+        )
         assert (await get_demand(GetDemand(side.admin, d.demand_id), uow)).title == TITLE
     [mine] = await list_publications(ListPublications(market.publisher_admin, "published"), uow)
     assert (mine.id, mine.status, mine.audience) == (publication_id, "open", "all")
     assert await list_publications(ListPublications(market.publisher_admin, "offered"), uow) == []
 
     letter = await market.letter(a.admin, publication_id)
-    for part in ("致浙江大学技术转移中心", "我单位第31技术转移中心", f"「{TITLE}」（需求编号 XQ2025-000001）",
-                 "合同金额的10%"):
+    for part in (
+        "致浙江大学技术转移中心",
+        "我单位第31技术转移中心",
+        f"「{TITLE}」（需求编号 XQ2025-000001）",
+        "合同金额的10%",
+    ):
         assert part in letter.text
     assert letter.letter_version == "2026.2"
     d.clock.set(beijing(2025, 10, 9, 10))
-    accepted = await accept_publication(AcceptPublication(a.admin, publication_id, letter.letter_version,
-                                                          letter.sha256, a.staff_member), uow)
+    accepted = await accept_publication(
+        AcceptPublication(a.admin, publication_id, letter.letter_version, letter.sha256, a.staff_member), uow
+    )
     assert accepted == PublicationAccepted(publication_id, d.demand_id, a.staff, letter.sha256)
     demand = await demand_of(c, d.demand_id)
     assert (demand.status, demand.staff_account_id) == (DemandStatus.PUBLISHED, a.staff)
     assert (await timeline(c, d.demand_id))[-1] == ("accept_publication", "published", "林管理")
     async with c.sessionmaker() as session:
         row = await session.get(DemandPublication, publication_id)
-    assert row is not None and (row.status, row.accepted_institution_id, row.previous_staff_account_id,
-                                row.letter_sha256) == (PublicationStatus.ACCEPTED, a.id, d.bench.staff_id,
-                                                       letter.sha256)
+    assert row is not None and (
+        row.status,
+        row.accepted_institution_id,
+        row.previous_staff_account_id,
+        row.letter_sha256,
+    ) == (PublicationStatus.ACCEPTED, a.id, d.bench.staff_id, letter.sha256)
 
     # The publisher's admin and former staff member hear of it; the new docking staff member is told to dock.
     for userid in ("dt-admin", "dt-zhang"):
@@ -91,17 +103,34 @@ async def test_published_accepted_with_the_letter_then_docked_by_the_accepting_s
     # The institution that lost the chance no longer sees it; it cannot be withdrawn or accepted again.
     await refused(c, get_demand(GetDemand(b.admin, d.demand_id), uow), NotFound, "not_found")
     assert await list_publications(ListPublications(b.admin), uow) == []
-    lost = await refused(c, accept_publication(AcceptPublication(b.admin, publication_id, letter.letter_version,
-                                                                 letter.sha256, b.staff_member), uow),
-                         Conflict, "already_accepted")
+    lost = await refused(
+        c,
+        accept_publication(
+            AcceptPublication(b.admin, publication_id, letter.letter_version, letter.sha256, b.staff_member), uow
+        ),
+        Conflict,
+        "already_accepted",
+    )
     assert lost.message == "该需求已由「第31技术转移中心」受理"
-    await refused(c, withdraw_publication(WithdrawPublication(market.publisher_admin, d.demand_id), uow),
-                  Conflict, "already_accepted")
+    await refused(
+        c,
+        withdraw_publication(WithdrawPublication(market.publisher_admin, d.demand_id), uow),
+        Conflict,
+        "already_accepted",
+    )
     # Handing the docking on is the accepting side's too: not the publisher's centre admin, but 第31's.
-    await refused(c, change_docking_staff(ChangeDockingStaff(d.centre_admin_id, d.demand_id,
-                                                             d.other_staff_member_id), uow), Forbidden, "forbidden")
-    await refused(c, change_docking_staff(ChangeDockingStaff(a.centre_admin, d.demand_id, d.other_staff_member_id),
-                                          uow), NotFound, "staff_not_found")
+    await refused(
+        c,
+        change_docking_staff(ChangeDockingStaff(d.centre_admin_id, d.demand_id, d.other_staff_member_id), uow),
+        Forbidden,
+        "forbidden",
+    )
+    await refused(
+        c,
+        change_docking_staff(ChangeDockingStaff(a.centre_admin, d.demand_id, d.other_staff_member_id), uow),
+        NotFound,
+        "staff_not_found",
+    )
     changed = await change_docking_staff(ChangeDockingStaff(a.centre_admin, d.demand_id, a.centre_admin_member), uow)
     assert changed.staff_account_id == a.centre_admin
     [taken] = await list_publications(ListPublications(a.admin), uow)
@@ -109,11 +138,19 @@ async def test_published_accepted_with_the_letter_then_docked_by_the_accepting_s
 
     # The audit chain holds the signed letter (version, signer, time, hash) and verifies.
     async with c.sessionmaker() as session:
-        [signed] = (await session.scalars(select(AuditEntry).where(
-            AuditEntry.aggregate_type == "demand_publication", AuditEntry.aggregate_id == str(publication_id)))).all()
+        [signed] = (
+            await session.scalars(
+                select(AuditEntry).where(
+                    AuditEntry.aggregate_type == "demand_publication", AuditEntry.aggregate_id == str(publication_id)
+                )
+            )
+        ).all()
     evidence = json.loads(signed.data)
     assert (evidence["letter_sha256"], evidence["letter_version"], evidence["signer_account_id"]) == (
-        letter.sha256, letter.letter_version, a.admin)
+        letter.sha256,
+        letter.letter_version,
+        a.admin,
+    )
     assert evidence["signed_at"].startswith("2025-10-09T02:00")  # 10:00 in Beijing
     assert "signer_name" in json.loads(signed.personal_digests)  # the name as an erasable digest
     report = await verify_audit_chain(c.uow(), c.anchors)
@@ -146,12 +183,21 @@ async def test_withdrawn_until_accepted_and_chosen_institutions_only(market: Mar
     demand = await demand_of(c, d.demand_id)
     assert (demand.status, demand.staff_account_id) == (DemandStatus.DOCKING, d.bench.staff_id)
     assert (await timeline(c, d.demand_id))[-1] == ("unpublish", "docking", "林管理")
-    await refused(c, accept_publication(AcceptPublication(a.admin, publication_id, letter.letter_version,
-                                                          letter.sha256, a.staff_member), uow),
-                  Conflict, "publication_withdrawn")
+    await refused(
+        c,
+        accept_publication(
+            AcceptPublication(a.admin, publication_id, letter.letter_version, letter.sha256, a.staff_member), uow
+        ),
+        Conflict,
+        "publication_withdrawn",
+    )
     await refused(c, get_demand(GetDemand(a.admin, d.demand_id), uow), NotFound, "not_found")
-    await refused(c, withdraw_publication(WithdrawPublication(market.publisher_admin, d.demand_id), uow),
-                  Conflict, "not_published")
+    await refused(
+        c,
+        withdraw_publication(WithdrawPublication(market.publisher_admin, d.demand_id), uow),
+        Conflict,
+        "not_published",
+    )
 
     # Published again, to everyone: a new live publication; the old one stays withdrawn.
     again = await market.publish("all", 1000)
@@ -185,9 +231,14 @@ async def test_bad_publications_are_refused_and_change_nothing(market: Market) -
     # The accepting admin must name one of its own active staff members.
     publication_id = (await list_publications(ListPublications(a.admin), uow))[0].id
     letter = await market.letter(a.admin, publication_id)
-    await refused(c, accept_publication(AcceptPublication(a.admin, publication_id, letter.letter_version,
-                                                          letter.sha256, market.b.staff_member), uow),
-                  NotFound, "staff_not_found")
+    await refused(
+        c,
+        accept_publication(
+            AcceptPublication(a.admin, publication_id, letter.letter_version, letter.sha256, market.b.staff_member), uow
+        ),
+        NotFound,
+        "staff_not_found",
+    )
     await refused(c, list_publications(ListPublications(d.bench.staff_id), uow), Forbidden, "forbidden")
 
 
@@ -199,8 +250,12 @@ async def test_a_stale_letter_is_refused(market: Market) -> None:
     other = await market.letter(market.b.admin, publication_id)  # names the other institution: another hash
     assert other.sha256 != letter.sha256
     for version, sha in ((letter.letter_version, other.sha256), ("2020.1", letter.sha256)):
-        await refused(c, accept_publication(AcceptPublication(a.admin, publication_id, version, sha, a.staff_member),
-                                            uow), Conflict, "stale_letter")
+        await refused(
+            c,
+            accept_publication(AcceptPublication(a.admin, publication_id, version, sha, a.staff_member), uow),
+            Conflict,
+            "stale_letter",
+        )
     assert (await demand_of(c, d.demand_id)).staff_account_id == d.bench.staff_id
 
 
@@ -209,10 +264,16 @@ async def test_two_institutions_accept_at_once_and_exactly_one_wins(market: Mark
     c = d.bench.container
     publication_id = await market.publish()
     letters = [await market.letter(side.admin, publication_id) for side in (a, b)]
-    results = await asyncio.gather(*(
-        accept_publication(AcceptPublication(side.admin, publication_id, letter.letter_version, letter.sha256,
-                                             side.staff_member), d.bench.org.uow)  # a unit of work each
-        for side, letter in zip((a, b), letters, strict=True)), return_exceptions=True)
+    results = await asyncio.gather(
+        *(
+            accept_publication(
+                AcceptPublication(side.admin, publication_id, letter.letter_version, letter.sha256, side.staff_member),
+                d.bench.org.uow,
+            )  # a unit of work each
+            for side, letter in zip((a, b), letters, strict=True)
+        ),
+        return_exceptions=True,
+    )
     [won] = [r for r in results if isinstance(r, PublicationAccepted)]
     [lost] = [r for r in results if not isinstance(r, PublicationAccepted)]
     winner = a if won.staff_account_id == a.staff else b
@@ -220,8 +281,13 @@ async def test_two_institutions_accept_at_once_and_exactly_one_wins(market: Mark
     assert f"「第{31 if winner is a else 32}技术转移中心」" in lost.message
     assert (await demand_of(c, d.demand_id)).staff_account_id == winner.staff
     async with c.sessionmaker() as session:
-        accepts = (await session.scalars(select(AuditEntry).where(
-            AuditEntry.aggregate_type == "demand_publication", AuditEntry.action == "accept"))).all()
+        accepts = (
+            await session.scalars(
+                select(AuditEntry).where(
+                    AuditEntry.aggregate_type == "demand_publication", AuditEntry.action == "accept"
+                )
+            )
+        ).all()
     assert len(accepts) == 1
     assert (await verify_audit_chain(c.uow(), c.anchors)).ok
 

@@ -20,8 +20,12 @@ from tests.wechat.sandboxed import service  # noqa: F401  (a fixture)
 @pytest.fixture
 def wechat_settings(settings: Settings) -> Settings:
     wechat = WeChatSettings(
-        api_base_url="http://127.0.0.1:9/not-used", app_id=APP_ID, app_secret=SecretStr("app-secret"),
-        token=SecretStr(TOKEN), encoding_aes_key=SecretStr(AES_KEY), previous_encoding_aes_key=SecretStr(OLD_AES_KEY),
+        api_base_url="http://127.0.0.1:9/not-used",
+        app_id=APP_ID,
+        app_secret=SecretStr("app-secret"),
+        token=SecretStr(TOKEN),
+        encoding_aes_key=SecretStr(AES_KEY),
+        previous_encoding_aes_key=SecretStr(OLD_AES_KEY),
     )
     return settings.model_copy(update={"wechat": wechat})
 
@@ -55,5 +59,3 @@ async def wx_container(wechat_settings: Settings, clock: ManualClock) -> AsyncIt
 async def wx_client(wx_container: Container) -> AsyncIterator[TestClient[web.Request, web.Application]]:
     async with TestClient(TestServer(create_web_app(wx_container))) as client:
         yield client
-
-

@@ -59,12 +59,23 @@ class Push:
     body: str
 
 
-def safe_push(xml: str, *, key: str = AES_KEY, token: str = TOKEN, timestamp: str = str(NOW),
-              nonce: str = "1514711492", encrypted: str | None = None) -> Push:
+def safe_push(
+    xml: str,
+    *,
+    key: str = AES_KEY,
+    token: str = TOKEN,
+    timestamp: str = str(NOW),
+    nonce: str = "1514711492",
+    encrypted: str | None = None,
+) -> Push:
     encrypted = encrypted or independent_encrypt(xml, key=key)
     params = {
-        "signature": sign(token, timestamp, nonce), "timestamp": timestamp, "nonce": nonce,
-        "openid": "o-any", "encrypt_type": "aes", "msg_signature": sign(token, timestamp, nonce, encrypted),
+        "signature": sign(token, timestamp, nonce),
+        "timestamp": timestamp,
+        "nonce": nonce,
+        "openid": "o-any",
+        "encrypt_type": "aes",
+        "msg_signature": sign(token, timestamp, nonce, encrypted),
     }
     body = f"<xml><ToUserName><![CDATA[{GH_ID}]]></ToUserName><Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>"
     return Push(params, body)

@@ -39,9 +39,12 @@ class Service:
 
     async def relay_once(self) -> int:
         relay = Relay(
-            sessionmaker=self.container.sessionmaker, channels=self.container.channels,
-            coordination=self.container.coordination, clock=self.container.clock,
-            settings=self.container.settings.outbox, timezone=self.container.timezone,
+            sessionmaker=self.container.sessionmaker,
+            channels=self.container.channels,
+            coordination=self.container.coordination,
+            clock=self.container.clock,
+            settings=self.container.settings.outbox,
+            timezone=self.container.timezone,
         )
         return await relay.run_once()
 

@@ -34,8 +34,13 @@ async def _follower(service: Service, openid: str) -> WeChatFollower | None:
 def _client(service: Service) -> WeChatClient:
     config = resolve_wechat_config(service.container.settings)
     assert config is not None
-    return WeChatClient(service.container.http, service.container.coordination, base_url=config.api_base_url,
-                        app_id=config.app_id, app_secret=config.app_secret)
+    return WeChatClient(
+        service.container.http,
+        service.container.coordination,
+        base_url=config.api_base_url,
+        app_id=config.app_id,
+        app_secret=config.app_secret,
+    )
 
 
 def _mini(service: Service) -> MiniProgramClient:
@@ -68,13 +73,23 @@ async def test_follow_with_scene_then_template_delivered_and_reported(service: S
 
 
 async def test_the_digest_passes_the_keyword_checks_and_chinese_in_a_character_string_is_refused(
-        service: Service) -> None:
+    service: Service,
+) -> None:
     await service.call("POST", f"{WX}/console/follow", {"person_id": "expert"})
-    digest = digest_template(template_id=EXPERT_DIGEST.default_id, first_title="芯片封装测试软件", count=1,
-                             business_date=date(2026, 11, 23), miniapp_app_id="wx-mini", page="pages/d", digest_id=1)
+    digest = digest_template(
+        template_id=EXPERT_DIGEST.default_id,
+        first_title="芯片封装测试软件",
+        count=1,
+        business_date=date(2026, 11, 23),
+        miniapp_app_id="wx-mini",
+        page="pages/d",
+        digest_id=1,
+    )
     good = await service.enqueue("wechat.template", "o-chen", digest, key="digest-1")
-    wrong = {"template_id": "TPL_OTHER",
-             "data": {"thing1": {"value": "芯片"}, "character_string2": {"value": "1条新需求"}}}
+    wrong = {
+        "template_id": "TPL_OTHER",
+        "data": {"thing1": {"value": "芯片"}, "character_string2": {"value": "1条新需求"}},
+    }
     refused = await service.enqueue("wechat.template", "o-chen", wrong, key="digest-2")
     assert await service.relay_once() == 2
     assert (await service.message(good)).status == OutboxStatus.SENT
@@ -90,7 +105,8 @@ async def test_the_digest_passes_the_keyword_checks_and_chinese_in_a_character_s
 
 @pytest.mark.parametrize("report_first", [False, True], ids=["report-after-answer", "report-before-answer"])
 async def test_a_job_report_is_applied_whether_it_comes_before_or_after_the_relay_records_the_msgid(
-        service: Service, report_first: bool) -> None:
+    service: Service, report_first: bool
+) -> None:
     await service.call("POST", f"{WX}/console/follow", {"person_id": "expert"})
     await service.call("POST", f"{WX}/console/block-templates", {"person_id": "expert"})
     await service.call("POST", f"{WX}/__sandbox__/reports", {"before_answer": report_first})
@@ -235,8 +251,13 @@ async def test_client_user_info_qrcode_menu_and_one_shot_codes(service: Service)
 async def test_mini_program_calls_refuse_the_official_accounts_credentials(service: Service) -> None:
     official = _client(service)
     # The official account's appid and secret, or its token, dressed up as the mini-program's.
-    posing = MiniProgramClient(service.container.http, service.container.coordination,
-                               base_url=official.base_url, app_id=official.app_id, app_secret=official._secret)
+    posing = MiniProgramClient(
+        service.container.http,
+        service.container.coordination,
+        base_url=official.base_url,
+        app_id=official.app_id,
+        app_secret=official._secret,
+    )
     code = (await service.call("POST", f"{WX}/console/login-code", {"person_id": "expert"}))["code"]
     with pytest.raises(WeChatError) as wrong_app:
         await posing.jscode2session(code)

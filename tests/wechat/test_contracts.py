@@ -36,8 +36,9 @@ def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-def wechatpy_client(base: str, *, appid: str = SANDBOX_ACCOUNT.app_id,
-                    secret: str = SANDBOX_ACCOUNT.app_secret) -> WeChatClient:
+def wechatpy_client(
+    base: str, *, appid: str = SANDBOX_ACCOUNT.app_id, secret: str = SANDBOX_ACCOUNT.app_secret
+) -> WeChatClient:
     class SandboxWeChatClient(WeChatClient):  # type: ignore[misc]
         API_BASE_URL = f"{base}/cgi-bin/"
 
@@ -54,14 +55,17 @@ def wechatpy_client(base: str, *, appid: str = SANDBOX_ACCOUNT.app_id,
 async def test_wechatpy_client_against_the_sandbox(service: Service) -> None:
     base = str(service.client.make_url(WX))
     client = wechatpy_client(base)
-    qr = await asyncio.to_thread(client.qrcode.create, {
-        "expire_seconds": 3600, "action_name": "QR_STR_SCENE", "action_info": {"scene": {"scene_str": "inv:9"}}})
+    qr = await asyncio.to_thread(
+        client.qrcode.create,
+        {"expire_seconds": 3600, "action_name": "QR_STR_SCENE", "action_info": {"scene": {"scene_str": "inv:9"}}},
+    )
     await service.call("POST", f"{WX}/console/follow", {"person_id": "expert", "ticket": qr["ticket"]})
     user = await asyncio.to_thread(client.user.get, "o-chen")
     assert user["subscribe"] == 1 and user["qr_scene_str"] == "inv:9"
     await service.call("POST", f"{WX}/__sandbox__/faults", {"/cgi-bin/message/template/send": [40001]})
     sent = await asyncio.to_thread(
-        client.message.send_template, "o-chen", "TPL_DIGEST", {"thing1": {"value": "今日新增 1 条匹配需求"}})
+        client.message.send_template, "o-chen", "TPL_DIGEST", {"thing1": {"value": "今日新增 1 条匹配需求"}}
+    )
     assert sent["errcode"] == 0 and sent["msgid"]  # wechatpy refetched the token and retried
     menu = await asyncio.to_thread(client.menu.create, {"button": [{"type": "click", "name": "帮助", "key": "help"}]})
     assert menu["errcode"] == 0
@@ -108,11 +112,23 @@ async def test_aliyun_sdk_against_the_sms_sandbox(sms_sandbox: tuple[str, list[A
     endpoint, received, people = sms_sandbox
 
     def client(secret: str) -> DysmsClient:
-        return DysmsClient(Config(access_key_id=SANDBOX_SMS.access_key_id, access_key_secret=secret,
-                                  endpoint=endpoint, protocol="http", region_id="cn-hangzhou"))
+        return DysmsClient(
+            Config(
+                access_key_id=SANDBOX_SMS.access_key_id,
+                access_key_secret=secret,
+                endpoint=endpoint,
+                protocol="http",
+                region_id="cn-hangzhou",
+            )
+        )
 
-    request = SendSmsRequest(phone_numbers="13800000005", sign_name=SANDBOX_SMS.sign_name,
-                             template_code="SMS_CODE", template_param='{"code":"123456"}', out_id="42")
+    request = SendSmsRequest(
+        phone_numbers="13800000005",
+        sign_name=SANDBOX_SMS.sign_name,
+        template_code="SMS_CODE",
+        template_param='{"code":"123456"}',
+        out_id="42",
+    )
     response = await asyncio.to_thread(client(SANDBOX_SMS.access_key_secret).send_sms, request)
     assert response.body.code == "OK" and response.body.biz_id
     assert any("123456" in item.body for item in people.inbox["expert"])

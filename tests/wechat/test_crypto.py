@@ -54,12 +54,13 @@ def test_werobot_envelope_opens_with_ours_and_ours_with_werobot() -> None:
 def test_previous_key_opens_and_reply_uses_it() -> None:
     ours = MessageCrypto(TOKEN, [AES_KEY, OLD_AES_KEY], APP_ID)
     push = safe_push(PLAIN, key=OLD_AES_KEY)
-    opened = ours.open(push.body.encode(), push.params["msg_signature"], push.params["timestamp"],
-                       push.params["nonce"])
+    opened = ours.open(push.body.encode(), push.params["msg_signature"], push.params["timestamp"], push.params["nonce"])
     assert opened.key_index == 1
     sealed = parse_xml(ours.seal("<xml/>", "1", "2", key_index=opened.key_index))
-    assert MessageCrypt(TOKEN, OLD_AES_KEY, APP_ID).decrypt_message("1", "2", sealed["MsgSignature"],
-                                                                    sealed["Encrypt"]) == b"<xml/>"
+    assert (
+        MessageCrypt(TOKEN, OLD_AES_KEY, APP_ID).decrypt_message("1", "2", sealed["MsgSignature"], sealed["Encrypt"])
+        == b"<xml/>"
+    )
 
 
 def test_wrong_signature_other_app_and_unknown_key_are_refused() -> None:
@@ -70,8 +71,9 @@ def test_wrong_signature_other_app_and_unknown_key_are_refused() -> None:
     for encrypted in (independent_encrypt(PLAIN, app_id="wxother"), independent_encrypt(PLAIN, key=OLD_AES_KEY)):
         forged = safe_push(PLAIN, encrypted=encrypted)
         with pytest.raises(DecryptError):
-            ours.open(forged.body.encode(), forged.params["msg_signature"], forged.params["timestamp"],
-                      forged.params["nonce"])
+            ours.open(
+                forged.body.encode(), forged.params["msg_signature"], forged.params["timestamp"], forged.params["nonce"]
+            )
     assert sign("a", "b") == signature("b", "a")
 
 

@@ -18,23 +18,45 @@ APP = "wx-oa"
 async def _people(container: Container, institution_id: int) -> tuple[int, int, int]:
     now = container.clock.now()
     async with container.sessionmaker() as session, session.begin():
-        accounts = [Account(name=n, mobile=m, status=AccountStatus.ACTIVE, created_at=now, updated_at=now)
-                    for n, m in (("陈教授", "13700000001"), ("吴研究员", "13700000002"), ("王工", "13700000003"))]
+        accounts = [
+            Account(name=n, mobile=m, status=AccountStatus.ACTIVE, created_at=now, updated_at=now)
+            for n, m in (("陈教授", "13700000001"), ("吴研究员", "13700000002"), ("王工", "13700000003"))
+        ]
         session.add_all(accounts)
         await session.flush()
         chen, wu, wang = (a.id for a in accounts)
-        session.add(ExpertInvitation(
-            account_id=chen, institution_id=institution_id, scene="s-chen", status=ExpertInvitationStatus.BOUND,
-            official_openid="o-chen", created_at=now, expires_at=now + timedelta(days=30), followed_at=now,
-            bound_at=now, updated_at=now))
+        session.add(
+            ExpertInvitation(
+                account_id=chen,
+                institution_id=institution_id,
+                scene="s-chen",
+                status=ExpertInvitationStatus.BOUND,
+                official_openid="o-chen",
+                created_at=now,
+                expires_at=now + timedelta(days=30),
+                followed_at=now,
+                bound_at=now,
+                updated_at=now,
+            )
+        )
         session.add(MiniProgramBinding(account_id=wu, openid="mini-wu", unionid="u-wu", created_at=now))
-        session.add_all([
-            WeChatFollower(app_id=APP, openid="o-chen", subscribed=False, followed_at=now,
-                           unfollowed_at=now + timedelta(hours=1), unfollow_reason="unsubscribe", updated_at=now),
-            WeChatFollower(app_id=APP, openid="o-wu", unionid="u-wu", subscribed=True, followed_at=now,
-                           updated_at=now),
-            WeChatFollower(app_id="wx-other", openid="o-wang", unionid=None, subscribed=True, updated_at=now),
-        ])
+        session.add_all(
+            [
+                WeChatFollower(
+                    app_id=APP,
+                    openid="o-chen",
+                    subscribed=False,
+                    followed_at=now,
+                    unfollowed_at=now + timedelta(hours=1),
+                    unfollow_reason="unsubscribe",
+                    updated_at=now,
+                ),
+                WeChatFollower(
+                    app_id=APP, openid="o-wu", unionid="u-wu", subscribed=True, followed_at=now, updated_at=now
+                ),
+                WeChatFollower(app_id="wx-other", openid="o-wang", unionid=None, subscribed=True, updated_at=now),
+            ]
+        )
     return chen, wu, wang
 
 

@@ -23,8 +23,13 @@ def test_a_menu_the_platform_would_refuse_stops_the_settings() -> None:
     with pytest.raises(ValidationError, match="needs a key"):
         Settings(wechat={"menu": [{"name": "帮助", "type": "click"}]})
     with pytest.raises(ValidationError, match="sub-buttons"):
-        Settings(wechat={"menu": [{"name": "我的", "sub_buttons": [{"name": f"子{i}", "type": "click", "key": "k"}
-                                                                  for i in range(6)]}]})
+        Settings(
+            wechat={
+                "menu": [
+                    {"name": "我的", "sub_buttons": [{"name": f"子{i}", "type": "click", "key": "k"} for i in range(6)]}
+                ]
+            }
+        )
 
 
 async def test_the_menu_is_created_once_per_change_and_shown_on_the_phone(service: Service) -> None:  # noqa: F811
@@ -43,14 +48,18 @@ async def test_the_menu_is_created_once_per_change_and_shown_on_the_phone(servic
     await service.call("POST", f"{WX}/console/follow", {"person_id": "expert"})
     answer = await service.call("POST", f"{WX}/console/text", {"person_id": "expert", "content": "你好"})
     assert "帮助" in answer["reply"]["Content"]
-    [reply] = [i for i in (await service.call("GET", "/sandbox/api/people/expert/inbox"))["items"]
-               if i["channel"] == "wechat.reply" and "帮助" in i["body"]][-1:]
+    [reply] = [
+        i
+        for i in (await service.call("GET", "/sandbox/api/people/expert/inbox"))["items"]
+        if i["channel"] == "wechat.reply" and "帮助" in i["body"]
+    ][-1:]
     labels = [a["label"] for a in reply["actions"]]
     assert {"点击菜单 · 我的订阅", "点击菜单 · 绑定信息", "点击菜单 · 帮助"} <= set(labels)
 
     # An operator changes the menu: the next start queues it again.
     changed = service.container.settings.wechat.model_copy(
-        update={"menu": [MenuButton(name="帮助", type="click", key="help")]})
+        update={"menu": [MenuButton(name="帮助", type="click", key="help")]}
+    )
     service.container.settings = service.container.settings.model_copy(update={"wechat": changed})
     third = await publish_configured_menu(service.container)
     assert third is not None and third.queued and third.digest != first.digest

@@ -35,9 +35,14 @@ async def roomy_sms(settings: Settings, clock: ManualClock) -> AsyncIterator[Ser
 def test_rpc_signature_matches_the_documented_example() -> None:
     # Aliyun's signature guide example (DescribeRegions, secret "testsecret").
     params = {
-        "AccessKeyId": "testid", "Action": "DescribeRegions", "Format": "XML", "SignatureMethod": "HMAC-SHA1",
-        "SignatureNonce": "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf", "SignatureVersion": "1.0",
-        "Timestamp": "2016-02-23T12:46:24Z", "Version": "2014-05-26",
+        "AccessKeyId": "testid",
+        "Action": "DescribeRegions",
+        "Format": "XML",
+        "SignatureMethod": "HMAC-SHA1",
+        "SignatureNonce": "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf",
+        "SignatureVersion": "1.0",
+        "Timestamp": "2016-02-23T12:46:24Z",
+        "Version": "2014-05-26",
     }
     assert rpc_signature(params, "testsecret", "GET") == "OLeaidS1JvxuMvnyHOwuJ+uX5qY="
 
@@ -198,8 +203,17 @@ async def test_receipts_for_unknown_ids_are_retried_while_young_then_acknowledge
     def receipt(minutes_ago: int) -> list[dict[str, object]]:
         at = (clock.now() - timedelta(minutes=minutes_ago)).astimezone(ZoneInfo("Asia/Shanghai"))
         stamp = at.strftime("%Y-%m-%d %H:%M:%S")
-        return [{"phone_number": "13800000005", "send_time": stamp, "report_time": stamp, "success": True,
-                 "err_code": "DELIVERED", "biz_id": "900^0", "out_id": ""}]
+        return [
+            {
+                "phone_number": "13800000005",
+                "send_time": stamp,
+                "report_time": stamp,
+                "success": True,
+                "err_code": "DELIVERED",
+                "biz_id": "900^0",
+                "out_id": "",
+            }
+        ]
 
     young = await sms_service.client.post(url, json=receipt(2))
     assert young.status == 503  # may have overtaken the relay's bookkeeping: ask again

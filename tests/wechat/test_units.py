@@ -19,10 +19,22 @@ from tests.wechat.pushes import AES_KEY, APP_ID, TOKEN, plain_push, text_xml
 
 @pytest.mark.parametrize(
     ("code", "kind"),
-    [(40001, wx.TokenInvalid), (42001, wx.TokenInvalid), (43004, wx.NotFollowing), (40003, wx.InvalidOpenid),
-     (40037, wx.InvalidTemplate), (47003, wx.InvalidArgument), (45009, wx.DailyQuotaExceeded),
-     (45015, wx.OutOfWindow), (43101, wx.UserRefused), (40029, wx.InvalidCode), (40163, wx.InvalidCode),
-     (40226, wx.RiskBlocked), (-1, wx.Busy), (99999, wx.WeChatError)],
+    [
+        (40001, wx.TokenInvalid),
+        (42001, wx.TokenInvalid),
+        (43004, wx.NotFollowing),
+        (40003, wx.InvalidOpenid),
+        (40037, wx.InvalidTemplate),
+        (47003, wx.InvalidArgument),
+        (45009, wx.DailyQuotaExceeded),
+        (45015, wx.OutOfWindow),
+        (43101, wx.UserRefused),
+        (40029, wx.InvalidCode),
+        (40163, wx.InvalidCode),
+        (40226, wx.RiskBlocked),
+        (-1, wx.Busy),
+        (99999, wx.WeChatError),
+    ],
 )
 def test_errcodes_map_to_typed_errors(code: int, kind: type[wx.WeChatError]) -> None:
     error = wx.error_for(code, "msg rid: 1")
@@ -82,8 +94,9 @@ async def test_a_slow_listener_gets_success_in_time_and_still_finishes() -> None
         finished.set()
         return "too late"
 
-    config = WeChatConfig("http://127.0.0.1:9", APP_ID, "s", TOKEN, (AES_KEY,), reply_deadline_seconds=0.05,
-                          message_mode="compatible")
+    config = WeChatConfig(
+        "http://127.0.0.1:9", APP_ID, "s", TOKEN, (AES_KEY,), reply_deadline_seconds=0.05, message_mode="compatible"
+    )
     webhook = WeChatWebhook(config, router, ManualClock())
     app = web.Application()
     app.router.add_post("/cb", webhook.handle)

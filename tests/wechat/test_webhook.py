@@ -72,8 +72,12 @@ def _open_reply(body: str, params: dict[str, str], key: str = AES_KEY) -> dict[s
 
 
 async def test_handshake_returns_echostr_verbatim(wx_client: Client) -> None:
-    params = {"signature": sign(TOKEN, "1714036504", "1514711492"), "timestamp": "1714036504",
-              "nonce": "1514711492", "echostr": "7523411212345678901"}
+    params = {
+        "signature": sign(TOKEN, "1714036504", "1514711492"),
+        "timestamp": "1714036504",
+        "nonce": "1514711492",
+        "echostr": "7523411212345678901",
+    }
     response = await wx_client.get(URL, params=params)
     assert response.status == 200
     assert await response.text() == "7523411212345678901"
@@ -96,8 +100,11 @@ async def test_safe_mode_subscribe_encrypted_independently_is_recorded_and_welco
 
 
 async def test_werobot_encrypted_push_is_accepted(wx_client: Client, wx_container: Container) -> None:
-    envelope = parse_xml(MessageCrypt(TOKEN, AES_KEY, APP_ID).encrypt_message(
-        event_xml("o-liu", "subscribe", at=NOW - 60), str(NOW - 60), "werobot1"))
+    envelope = parse_xml(
+        MessageCrypt(TOKEN, AES_KEY, APP_ID).encrypt_message(
+            event_xml("o-liu", "subscribe", at=NOW - 60), str(NOW - 60), "werobot1"
+        )
+    )
     push = safe_push("", encrypted=envelope["Encrypt"], timestamp=str(NOW - 60), nonce="werobot1")
     response = await wx_client.post(URL, params=push.params, data=push.body)
     assert _open_reply(await response.text(), push.params)["Content"] == WELCOME_TEXT
@@ -132,9 +139,7 @@ async def test_side_effect_pushed_three_times_has_one_effect(wx_client: Client, 
     assert await _count(wx_container, AuditEntry) == 1
 
 
-async def test_help_keyword_gets_an_encrypted_reply_without_writing(
-    wx_client: Client, wx_container: Container
-) -> None:
+async def test_help_keyword_gets_an_encrypted_reply_without_writing(wx_client: Client, wx_container: Container) -> None:
     push = safe_push(text_xml("o-chen", " 帮助 ", at=NOW, msg_id=6054768590064713728))
     response = await wx_client.post(URL, params=push.params, data=push.body)
     assert response.headers["Content-Type"].startswith("application/xml")
@@ -209,9 +214,7 @@ async def test_unsubscribe_marks_the_follower_and_a_later_follow_restores(
     assert await _count(wx_container, AuditEntry) == 3
 
 
-async def test_a_follow_arriving_after_a_later_unfollow_is_ignored(
-    wx_client: Client, wx_container: Container
-) -> None:
+async def test_a_follow_arriving_after_a_later_unfollow_is_ignored(wx_client: Client, wx_container: Container) -> None:
     # Arrival order is not event order: another instance, or a listener past the deadline, may lag.
     await _subscribe(wx_client, "o-chen", at=NOW - 100)
     unfollow = safe_push(event_xml("o-chen", "unsubscribe", at=NOW - 10), nonce="u")
@@ -233,9 +236,7 @@ async def test_a_follow_arriving_after_a_later_unfollow_is_ignored(
     assert follower is not None and follower.subscribed
 
 
-async def test_template_job_finish_updates_the_message_it_reports(
-    wx_client: Client, wx_container: Container
-) -> None:
+async def test_template_job_finish_updates_the_message_it_reports(wx_client: Client, wx_container: Container) -> None:
     async with wx_container.uow() as uow:
         for _ in range(2):
             await uow.send("wechat.template", "o-chen", {"template_id": "TPL", "data": {}})
@@ -247,9 +248,11 @@ async def test_template_job_finish_updates_the_message_it_reports(
         push = safe_push(event_xml("o-chen", "TEMPLATESENDJOBFINISH", at=NOW, MsgID=msgid, Status=status))
         assert await (await wx_client.post(URL, params=push.params, data=push.body)).text() == "success"
     async with wx_container.sessionmaker() as session:
-        statuses = (await session.execute(
-            select(OutboxMessage.provider_message_id, OutboxMessage.delivery_status).order_by(OutboxMessage.id)
-        )).all()
+        statuses = (
+            await session.execute(
+                select(OutboxMessage.provider_message_id, OutboxMessage.delivery_status).order_by(OutboxMessage.id)
+            )
+        ).all()
     assert [tuple(r) for r in statuses] == [("200001", "delivered"), ("200002", "user_block")]
 
 
@@ -306,13 +309,18 @@ async def test_reports_and_msgid_records_racing_each_other_are_each_applied_once
     # Each side writes, commits, then looks for the other: whatever the interleaving, one of them finds it.
     rows = [await _template_row(wx_container) for _ in range(12)]
     report_statuses = ["success", "failed:user block"] * 6
-    await asyncio.gather(*(
-        step for i, row in enumerate(rows) for step in (
-            record_template_delivery(RecordTemplateDelivery(f"40{i:04d}", report_statuses[i], f"race-{i}"),
-                                     wx_container.uow()),
-            record_template_sent(RecordTemplateSent(row, f"40{i:04d}"), wx_container.uow()),
+    await asyncio.gather(
+        *(
+            step
+            for i, row in enumerate(rows)
+            for step in (
+                record_template_delivery(
+                    RecordTemplateDelivery(f"40{i:04d}", report_statuses[i], f"race-{i}"), wx_container.uow()
+                ),
+                record_template_sent(RecordTemplateSent(row, f"40{i:04d}"), wx_container.uow()),
+            )
         )
-    ))
+    )
     expected = [(f"40{i:04d}", "delivered" if i % 2 == 0 else "user_block") for i in range(12)]
     assert [await _delivery(wx_container, row) for row in rows] == expected
     assert await _count(wx_container, WeChatTemplateReport) == 0

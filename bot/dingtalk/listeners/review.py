@@ -22,8 +22,11 @@ class ReviewParams(BaseModel):
     reason: str = ""
 
 
-_DECISIONS = {CardAction.REVIEW_APPROVE: Decision.APPROVE, CardAction.REVIEW_REJECT: Decision.REJECT,
-              CardAction.REVIEW_RETURN: Decision.RETURN}
+_DECISIONS = {
+    CardAction.REVIEW_APPROVE: Decision.APPROVE,
+    CardAction.REVIEW_REJECT: Decision.REJECT,
+    CardAction.REVIEW_RETURN: Decision.RETURN,
+}
 
 
 def register(router: CardActionRouter, subjects: Mapping[str, SubjectHooks] | None = None) -> None:
@@ -33,8 +36,9 @@ def register(router: CardActionRouter, subjects: Mapping[str, SubjectHooks] | No
         router.action(action, ReviewParams, named=False)(_listener(decision, subjects))
 
 
-def _listener(decision: Decision, subjects: Mapping[str, SubjectHooks] | None) -> Callable[
-        [CardContext, ReviewParams], Awaitable[CardReply]]:
+def _listener(
+    decision: Decision, subjects: Mapping[str, SubjectHooks] | None
+) -> Callable[[CardContext, ReviewParams], Awaitable[CardReply]]:
     async def on_press(ctx: CardContext, params: ReviewParams) -> CardReply:
         # A refusal (no reason given, not a reviewer) raises a DomainError: the router tells the presser.
         cmd = DecideReview(params.review_id, params.stage, decision, params.reason, userid=ctx.press.user_id)

@@ -43,8 +43,14 @@ COLUMNS: tuple[Column, ...] = (
     Column("introduction", "个人简介", False, INTRODUCTION_MAX, 40, f"选填，不超过{INTRODUCTION_MAX}个字"),
     Column("research_results", "科研成果", False, 200, 30, f"选填，每项填写成果名称（不超过200个字），{_MANY}"),
     Column("technical_solutions", "技术方案", False, 200, 30, f"选填，每项填写方案名称（不超过200个字），{_MANY}"),
-    Column("research_fields", "研究领域", False, None, 30,
-           f"选填，填写「{FIELDS_SHEET_NAME}」工作表中的领域名称或代码，最多10个，{_MANY}；专家推送按研究领域推荐专家"),
+    Column(
+        "research_fields",
+        "研究领域",
+        False,
+        None,
+        30,
+        f"选填，填写「{FIELDS_SHEET_NAME}」工作表中的领域名称或代码，最多10个，{_MANY}；专家推送按研究领域推荐专家",
+    ),
     Column("region", "所在地区", False, None, 24, "选填，行政区划代码或完整名称，如：330106 或 浙江省杭州市西湖区"),
 )
 BY_HEADER = {c.header: c for c in COLUMNS}

@@ -93,9 +93,7 @@ async def authorise_import(uow: UnitOfWork, actor_id: int, institution_id: int) 
     return actor
 
 
-async def import_experts(
-    cmd: ImportExperts, uow: UnitOfWork, storage: FileStorage | None = None
-) -> ExpertsImported:
+async def import_experts(cmd: ImportExperts, uow: UnitOfWork, storage: FileStorage | None = None) -> ExpertsImported:
     actor = await authorise_import(uow, cmd.actor_id, cmd.institution_id)
     try:
         check_content(PURPOSES["spreadsheet"], cmd.content)
@@ -256,13 +254,21 @@ async def _link(uow: UnitOfWork, actor: Actor, institution_id: int, e: _Expert) 
     )
     if expert is None:
         profile = ExpertProfile(
-            e.title, e.employer, e.introduction,
-            [Work(t) for t in e.research_results], [Work(t) for t in e.technical_solutions], e.research_fields,
+            e.title,
+            e.employer,
+            e.introduction,
+            [Work(t) for t in e.research_results],
+            [Work(t) for t in e.technical_solutions],
+            e.research_fields,
             e.region_code,
         )
         expert = await create_expert(uow, account, profile, actor.label)
     await link_expert(
-        uow, expert, institution_id=institution_id, added_by=actor.account_id, actor=actor.label,
-        source="excel_import", new_account=new_account,
+        uow,
+        expert,
+        institution_id=institution_id,
+        added_by=actor.account_id,
+        actor=actor.label,
+        source="excel_import",
+        new_account=new_account,
     )
-

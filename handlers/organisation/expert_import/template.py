@@ -130,8 +130,17 @@ def _guide(sheet: Worksheet) -> None:
         sheet.cell(row=row, column=1, value=f"{column.title}：{column.note}")
     row += 2
     sheet.cell(row=row, column=1, value="填写示例（请勿复制到「专家信息」工作表之外的位置）").font = HEADER_FONT
-    example = ("张三", "13812345678", "浙江大学", "教授", "长期从事新材料研究。", "石墨烯改性涂料\n高强度复合材料", "",
-               "新材料", "浙江省杭州市西湖区")
+    example = (
+        "张三",
+        "13812345678",
+        "浙江大学",
+        "教授",
+        "长期从事新材料研究。",
+        "石墨烯改性涂料\n高强度复合材料",
+        "",
+        "新材料",
+        "浙江省杭州市西湖区",
+    )
     for index, (column, value) in enumerate(zip(COLUMNS, example, strict=True), start=1):
         sheet.cell(row=row + 1, column=index, value=column.title).font = HEADER_FONT
         sheet.cell(row=row + 2, column=index, value=value)
