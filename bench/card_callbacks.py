@@ -58,12 +58,12 @@ from bot.settings import DingTalkSettings, Settings
 from handlers.clock import SystemClock
 from handlers.demands.fields import DemandFields
 from handlers.demands.submit_demand import SubmitDemand, submit_demand
-from handlers.organisation.add_enterprise import AddEnterprise, add_enterprise
-from handlers.organisation.add_enterprise_contact import AddEnterpriseContact, add_enterprise_contact
-from handlers.organisation.add_staff import AddStaff, add_staff
-from handlers.organisation.create_centre import CreateCentre, create_centre
-from handlers.organisation.create_institution import CreateInstitution, create_institution
+from handlers.enterprises.add_enterprise import AddEnterprise, add_enterprise
+from handlers.enterprises.add_enterprise_contact import AddEnterpriseContact, add_enterprise_contact
+from handlers.institutions.create_centre import CreateCentre, create_centre
+from handlers.institutions.create_institution import CreateInstitution, create_institution
 from handlers.reference.regions import Regions
+from handlers.staff.add_staff import AddStaff, add_staff
 from sandbox.registry import SandboxBusinessRegistry
 from store.db import is_sqlite, warm_pool
 from store.models.auth import DingTalkBinding

@@ -30,12 +30,12 @@ from handlers.auth.policy import AuthPolicy
 from handlers.calendar.office_hours import OfficeHours
 from handlers.clock import Clock, OffsetClock, SystemClock
 from handlers.demands.policy import DemandPolicy
+from handlers.enterprises.ports import BusinessRegistry
 from handlers.expert_digest.policy import DigestPolicy
 from handlers.expert_push.policy import ExpertPushPolicy
 from handlers.files.ports import FileStorage
 from handlers.follow_up_reminders.policy import FollowUpReminderPolicy
 from handlers.membership.policy import MembershipPolicy
-from handlers.organisation.ports import BusinessRegistry
 from handlers.reviews.deadlines import configure_review_deadlines
 from store.db import create_engine, create_sessionmaker
 from store.filestore import LocalFileStorage

@@ -8,8 +8,8 @@ import click
 
 from bot.bootstrap import build_container
 from bot.settings import Settings
+from handlers.auth.bootstrap_system_admin import BootstrapSystemAdmin, bootstrap_system_admin
 from handlers.errors import DomainError
-from handlers.organisation.bootstrap_system_admin import BootstrapSystemAdmin, bootstrap_system_admin
 
 
 @click.group()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from handlers.organisation.create_centre import CentreCreated, CreateCentre, create_centre
-from handlers.organisation.get_centre import CentreDetail, GetCentre, get_centre
-from handlers.organisation.list_centres import CentreView, ListCentres, list_centres
+from handlers.institutions.create_centre import CentreCreated, CreateCentre, create_centre
+from handlers.institutions.get_centre import CentreDetail, GetCentre, get_centre
+from handlers.institutions.list_centres import CentreView, ListCentres, list_centres
 from miniapp_api import rest
 from miniapp_api.reference import REGIONS
 from miniapp_api.schemas import STR, obj, operation, page_of, schema_of

@@ -11,18 +11,18 @@ from typing import Any
 
 from aiohttp import web
 
-from handlers.organisation.add_enterprise import AddEnterprise, EnterpriseAdded, add_enterprise
-from handlers.organisation.add_enterprise_contact import (
+from handlers.enterprises.add_enterprise import AddEnterprise, EnterpriseAdded, add_enterprise
+from handlers.enterprises.add_enterprise_contact import (
     AddEnterpriseContact,
     EnterpriseContactAdded,
     add_enterprise_contact,
 )
-from handlers.organisation.enter_enterprise import EnterEnterprise, enter_enterprise
-from handlers.organisation.enterprise_registry import RegistryStatus, registry_status
-from handlers.organisation.get_enterprise import EnterpriseDetail, GetEnterprise, get_enterprise
-from handlers.organisation.list_enterprises import EnterpriseView, ListEnterprises, list_enterprises
-from handlers.organisation.update_enterprise import EnterpriseUpdated, UpdateEnterprise, update_enterprise
-from handlers.organisation.verify_enterprise import EnterpriseVerified, VerifyEnterprise, verify_enterprise
+from handlers.enterprises.enter_enterprise import EnterEnterprise, enter_enterprise
+from handlers.enterprises.enterprise_registry import RegistryStatus, registry_status
+from handlers.enterprises.get_enterprise import EnterpriseDetail, GetEnterprise, get_enterprise
+from handlers.enterprises.list_enterprises import EnterpriseView, ListEnterprises, list_enterprises
+from handlers.enterprises.update_enterprise import EnterpriseUpdated, UpdateEnterprise, update_enterprise
+from handlers.enterprises.verify_enterprise import EnterpriseVerified, VerifyEnterprise, verify_enterprise
 from miniapp_api import rest
 from miniapp_api.reference import REGIONS
 from miniapp_api.schemas import STR, obj, operation, page_of, schema_of

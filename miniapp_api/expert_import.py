@@ -6,10 +6,10 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from handlers.organisation.expert_import.get_error_file import GetImportErrorFile, get_import_error_file
-from handlers.organisation.expert_import.get_template import get_expert_template
-from handlers.organisation.expert_import.import_experts import ImportExperts, authorise_import
-from handlers.organisation.expert_import.upload_experts import upload_experts
+from handlers.experts.expert_import.get_error_file import GetImportErrorFile, get_import_error_file
+from handlers.experts.expert_import.get_template import get_expert_template
+from handlers.experts.expert_import.import_experts import ImportExperts, authorise_import
+from handlers.experts.expert_import.upload_experts import upload_experts
 from miniapp_api import rest
 from miniapp_api.auth import PREFIX
 from miniapp_api.schemas import INT, STR, obj, operation

@@ -6,14 +6,14 @@ from typing import Any
 
 from aiohttp import web
 
-from handlers.organisation.add_expert import AddExpert, ExpertAdded, add_expert
-from handlers.organisation.add_expert_follow_up import AddExpertFollowUp, ExpertFollowUpAdded, add_expert_follow_up
-from handlers.organisation.add_research_result import AddResearchResult, add_research_result
-from handlers.organisation.add_technical_solution import AddTechnicalSolution, add_technical_solution
-from handlers.organisation.expert_profiles import Work
-from handlers.organisation.get_expert_page import ExpertPage, GetExpertPage, get_expert_page
-from handlers.organisation.list_experts import ExpertView, ListExperts, list_experts
-from handlers.organisation.set_expert_expertise import ExpertExpertise, SetExpertExpertise, set_expert_expertise
+from handlers.experts.add_expert import AddExpert, ExpertAdded, add_expert
+from handlers.experts.add_expert_follow_up import AddExpertFollowUp, ExpertFollowUpAdded, add_expert_follow_up
+from handlers.experts.add_research_result import AddResearchResult, add_research_result
+from handlers.experts.add_technical_solution import AddTechnicalSolution, add_technical_solution
+from handlers.experts.expert_profiles import Work
+from handlers.experts.get_expert_page import ExpertPage, GetExpertPage, get_expert_page
+from handlers.experts.list_experts import ExpertView, ListExperts, list_experts
+from handlers.experts.set_expert_expertise import ExpertExpertise, SetExpertExpertise, set_expert_expertise
 from miniapp_api import rest
 from miniapp_api.schemas import INT, STR, obj, operation, page_of, schema_of
 from store.models.organisation_people import FollowUpKind

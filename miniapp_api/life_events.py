@@ -5,10 +5,10 @@ from __future__ import annotations
 from aiohttp import web
 
 from handlers.auth.change_mobile import ChangeMobile, change_mobile
+from handlers.auth.correct_mobile import CorrectMobile, correct_mobile
 from handlers.auth.request_mobile_change_code import RequestMobileChangeCode, request_mobile_change_code
 from handlers.auth.set_initial_password import SetInitialPassword, set_initial_password
-from handlers.organisation.correct_mobile import CorrectMobile, correct_mobile
-from handlers.organisation.record_staff_departure import RecordStaffDeparture, StaffDeparted, record_staff_departure
+from handlers.staff.record_staff_departure import RecordStaffDeparture, StaffDeparted, record_staff_departure
 from miniapp_api import rest
 from miniapp_api.schemas import STR, obj, operation, schema_of
 

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from handlers.organisation.create_institution import (
+from handlers.institutions.create_institution import (
     CreateInstitution,
     InstitutionCreated,
     InstitutionType,
     ServiceType,
     create_institution,
 )
-from handlers.organisation.create_official import CreateOfficial, OfficialCreated, create_official
-from handlers.organisation.get_institution import GetInstitution, InstitutionDetail, get_institution
-from handlers.organisation.list_institutions import InstitutionSummary, ListInstitutions, list_institutions
-from handlers.organisation.list_officials import ListOfficials, OfficialView, list_officials
-from handlers.organisation.update_institution import InstitutionUpdated, UpdateInstitution, update_institution
+from handlers.institutions.get_institution import GetInstitution, InstitutionDetail, get_institution
+from handlers.institutions.list_institutions import InstitutionSummary, ListInstitutions, list_institutions
+from handlers.institutions.update_institution import InstitutionUpdated, UpdateInstitution, update_institution
+from handlers.officials.create_official import CreateOfficial, OfficialCreated, create_official
+from handlers.officials.list_officials import ListOfficials, OfficialView, list_officials
 from miniapp_api import rest
 from miniapp_api.reference import REGIONS
 from miniapp_api.schemas import STR, obj, operation, page_of, schema_of

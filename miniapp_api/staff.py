@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from handlers.organisation.add_staff import AddStaff, StaffAdded, add_staff
-from handlers.organisation.get_staff_member import GetStaffMember, get_staff_member
-from handlers.organisation.list_staff import ListStaff, StaffView, list_staff
+from handlers.staff.add_staff import AddStaff, StaffAdded, add_staff
+from handlers.staff.get_staff_member import GetStaffMember, get_staff_member
+from handlers.staff.list_staff import ListStaff, StaffView, list_staff
 from miniapp_api import rest
 from miniapp_api.schemas import BOOL, STR, obj, operation, page_of, schema_of
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from aiohttp import web
 
-from handlers.organisation.ports import RegistryRecord
+from handlers.enterprises.ports import RegistryRecord
 from sandbox.registry import RECORDS
 
 MESSAGES = {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from handlers.organisation.ports import RegistryRecord
+from handlers.enterprises.ports import RegistryRecord
 
 
 def _record(

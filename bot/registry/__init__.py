@@ -1,1 +1,1 @@
-"""Business-registry (工商信息) adapters behind handlers.organisation.ports.BusinessRegistry."""
+"""Business-registry (工商信息) adapters behind handlers.enterprises.ports.BusinessRegistry."""

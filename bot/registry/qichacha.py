@@ -34,8 +34,8 @@ from typing import Any
 import aiohttp
 
 from bot import metrics
+from handlers.enterprises.ports import RegistryRecord, RegistryUnavailable
 from handlers.organisation import credit_code as cc
-from handlers.organisation.ports import RegistryRecord, RegistryUnavailable
 
 log = logging.getLogger(__name__)
 

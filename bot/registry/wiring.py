@@ -7,7 +7,7 @@ import aiohttp
 
 from bot.registry.qichacha import QichachaRegistry
 from bot.settings import Settings
-from handlers.organisation.ports import BusinessRegistry
+from handlers.enterprises.ports import BusinessRegistry
 
 
 def build_registry(settings: Settings, http: aiohttp.ClientSession) -> BusinessRegistry | None:

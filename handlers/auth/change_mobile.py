@@ -2,7 +2,7 @@
 
 Their DingTalk and WeChat bindings stay: the session proves the same person holds them. Other devices
 sign in again. (When the person cannot sign in — a lost phone — an admin corrects the number instead,
-and the platform identities are bound again at the next sign-in: handlers/organisation/correct_mobile.py.)
+and the platform identities are bound again at the next sign-in: handlers/auth/correct_mobile.py.)
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ lookup or our retries, and no event is acknowledged as done with its eventId use
 
 keep_contact_event   stores the event with its raw payload under its dedupe key (a redelivery keeps nothing).
 apply_contact_event  reads it back, asks DingTalk about the members (outside any transaction), applies it
-                     (handlers.organisation.record_membership_event + apply_membership_event) and marks it done.
+                     (handlers.membership.record_membership_event + apply_membership_event) and marks it done.
                      A payload of a shape we do not know is marked unreadable; a lookup that fails counts an
                      attempt, and after MAX_ATTEMPTS the event is marked failed. Both stay, to be replayed.
 replay_contact_events puts unreadable and failed events (or the ones named) back to pending.
@@ -27,7 +27,7 @@ from handlers.membership.apply_membership_event import (
 )
 from handlers.membership.policy import MembershipPolicy
 from handlers.membership.ports import MemberDirectory
-from handlers.organisation.record_membership_event import RecordMembershipEvent, record_membership_event
+from handlers.membership.record_membership_event import RecordMembershipEvent, record_membership_event
 from store.models.dingtalk import DingTalkContactEvent
 from store.uow import UnitOfWork
 

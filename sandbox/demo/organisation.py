@@ -8,18 +8,18 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from handlers.auth.bootstrap_system_admin import BootstrapSystemAdmin, bootstrap_system_admin
+from handlers.enterprises.add_enterprise import AddEnterprise, add_enterprise
+from handlers.enterprises.add_enterprise_contact import AddEnterpriseContact, add_enterprise_contact
+from handlers.experts.add_expert import AddExpert, add_expert
+from handlers.experts.add_expert_follow_up import AddExpertFollowUp, add_expert_follow_up
+from handlers.experts.expert_profiles import Work
+from handlers.institutions.create_centre import CreateCentre, create_centre
+from handlers.institutions.create_institution import CreateInstitution, create_institution
 from handlers.invitations.create_invitation_code import CreateInvitationCode, create_invitation_code
-from handlers.organisation.add_enterprise import AddEnterprise, add_enterprise
-from handlers.organisation.add_enterprise_contact import AddEnterpriseContact, add_enterprise_contact
-from handlers.organisation.add_expert import AddExpert, add_expert
-from handlers.organisation.add_expert_follow_up import AddExpertFollowUp, add_expert_follow_up
-from handlers.organisation.add_staff import AddStaff, add_staff
-from handlers.organisation.bootstrap_system_admin import BootstrapSystemAdmin, bootstrap_system_admin
-from handlers.organisation.create_centre import CreateCentre, create_centre
-from handlers.organisation.create_institution import CreateInstitution, create_institution
-from handlers.organisation.create_official import CreateOfficial, create_official
-from handlers.organisation.expert_profiles import Work
+from handlers.officials.create_official import CreateOfficial, create_official
 from handlers.reference.regions import Regions
+from handlers.staff.add_staff import AddStaff, add_staff
 from sandbox.demo import DemoContext, demo_seed
 from sandbox.registry import SandboxBusinessRegistry
 from store.models.organisation import AccountRole, Institution, Role

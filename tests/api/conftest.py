@@ -17,20 +17,20 @@ from sqlalchemy import select
 from bot.bootstrap import Container
 from bot.web import create_web_app
 from handlers.auth.sessions import issue_session
+from handlers.enterprises.add_enterprise import AddEnterprise, add_enterprise
+from handlers.enterprises.add_enterprise_contact import AddEnterpriseContact, add_enterprise_contact
+from handlers.enterprises.enter_enterprise import EnterEnterprise, enter_enterprise
+from handlers.experts.add_expert import AddExpert, add_expert
+from handlers.experts.add_expert_follow_up import AddExpertFollowUp, add_expert_follow_up
+from handlers.experts.expert_import.columns import COLUMNS, SHEET_NAME
+from handlers.experts.expert_import.import_experts import ImportExperts
+from handlers.experts.expert_import.upload_experts import upload_experts
+from handlers.institutions.create_centre import CreateCentre, create_centre
 from handlers.invitations.create_invitation_code import CreateInvitationCode, create_invitation_code
 from handlers.invitations.redeem_invitation_code import RedeemInvitationCode, redeem_invitation_code
-from handlers.organisation.add_enterprise import AddEnterprise, add_enterprise
-from handlers.organisation.add_enterprise_contact import AddEnterpriseContact, add_enterprise_contact
-from handlers.organisation.add_expert import AddExpert, add_expert
-from handlers.organisation.add_expert_follow_up import AddExpertFollowUp, add_expert_follow_up
-from handlers.organisation.add_staff import AddStaff, add_staff
-from handlers.organisation.create_centre import CreateCentre, create_centre
-from handlers.organisation.create_official import CreateOfficial, create_official
-from handlers.organisation.enter_enterprise import EnterEnterprise, enter_enterprise
-from handlers.organisation.expert_import.columns import COLUMNS, SHEET_NAME
-from handlers.organisation.expert_import.import_experts import ImportExperts
-from handlers.organisation.expert_import.upload_experts import upload_experts
+from handlers.officials.create_official import CreateOfficial, create_official
 from handlers.organisation.validation import credit_code_check_char
+from handlers.staff.add_staff import AddStaff, add_staff
 from sandbox.registry import SandboxBusinessRegistry
 from store.models.auth import SessionKind
 from store.models.membership import MembershipInvitation

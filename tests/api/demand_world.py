@@ -93,11 +93,11 @@ async def publication_ids(
 ) -> dict[str, Any]:
     """需求公开: two docking demands of X (one to publish, one published to withdraw), and a demand of a second
     institution Y published to all, whose letter X's admin has read (its version and hash)."""
-    from handlers.organisation.add_enterprise import AddEnterprise, add_enterprise
-    from handlers.organisation.add_staff import AddStaff, add_staff
-    from handlers.organisation.create_centre import CreateCentre, create_centre
+    from handlers.enterprises.add_enterprise import AddEnterprise, add_enterprise
+    from handlers.institutions.create_centre import CreateCentre, create_centre
     from handlers.publications.publish_demand import PublishDemand, publish_demand
     from handlers.publications.render_letter import RenderCommitmentLetter, render_commitment_letter
+    from handlers.staff.add_staff import AddStaff, add_staff
     from tests.api.conftest import credit_code
 
     x_docking = await docking_ids(base, x_admin, x_staff, enterprise)

@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from handlers.demands.submit_demand import SubmitDemand, submit_demand
 from handlers.demands.submit_pool_demand import SubmitPoolDemand, submit_pool_demand
+from handlers.enterprises.enter_enterprise import EnterEnterprise, enter_enterprise
 from handlers.expert_channel.publish_technology import PublishTechnology, publish_technology
 from handlers.invitations.create_invitation_code import CreateInvitationCode, create_invitation_code
-from handlers.organisation.enter_enterprise import EnterEnterprise, enter_enterprise
 from handlers.projects.fields import ProjectFields
 from handlers.projects.register_project import RegisterProject, register_project
 from handlers.publications.publish_demand import PublishDemand, publish_demand

@@ -8,8 +8,8 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from handlers.clock import ManualClock
+from handlers.institutions.create_institution import ADMIN_IS_STAFF
 from handlers.invitations.create_invitation_code import CreateInvitationCode, create_invitation_code
-from handlers.organisation.create_institution import ADMIN_IS_STAFF
 from store.models.auth import SessionKind
 from tests.api.conftest import Institution, World, bearer, build_institution, build_world, credit_code
 from tests.organisation.conftest import Org, snapshot

@@ -14,9 +14,9 @@ from aiohttp.test_utils import TestClient
 from handlers.auth.sessions import issue_session
 from handlers.clock import ManualClock
 from handlers.demands.get_demand import GetDemand, get_demand
+from handlers.experts.add_expert import AddExpert, add_expert
 from handlers.follow_ups.add_follow_up import AddDemandFollowUp, add_demand_follow_up
-from handlers.organisation.add_expert import AddExpert, add_expert
-from handlers.organisation.create_official import CreateOfficial, create_official
+from handlers.officials.create_official import CreateOfficial, create_official
 from miniapp_api.rest import ascii_filename
 from sandbox.documents import make_pdf
 from store.models.auth import SessionKind

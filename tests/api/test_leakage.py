@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from handlers.organisation.create_official import CreateOfficial, create_official
+from handlers.officials.create_official import CreateOfficial, create_official
 from store.models.auth import SessionKind
 from tests.api.conftest import Institution, World, bearer, build_institution
 from tests.organisation.conftest import Org

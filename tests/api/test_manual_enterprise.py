@@ -11,8 +11,8 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.bootstrap import Container
 from bot.web import create_web_app
-from handlers.organisation.add_staff import AddStaff, add_staff
-from handlers.organisation.create_centre import CreateCentre, create_centre
+from handlers.institutions.create_centre import CreateCentre, create_centre
+from handlers.staff.add_staff import AddStaff, add_staff
 from tests.api.conftest import World, bearer, credit_code
 from tests.api.demand_world import body as demand_body
 from tests.organisation.conftest import Org

@@ -10,7 +10,7 @@ from aiohttp import FormData
 from aiohttp.test_utils import TestClient
 from openpyxl import load_workbook
 
-from handlers.organisation.expert_import.columns import ERROR_HEADER, SHEET_NAME
+from handlers.experts.expert_import.columns import ERROR_HEADER, SHEET_NAME
 from miniapp_api.app import OPENAPI
 from tests.api.conftest import HEADERS, Institution, World, bearer, build_institution, xlsx
 from tests.api.openapi_check import problems, response_schema

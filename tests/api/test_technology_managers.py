@@ -10,7 +10,7 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from handlers.invitations.create_invitation_code import CreateInvitationCode, create_invitation_code
-from handlers.organisation.create_official import CreateOfficial, create_official
+from handlers.officials.create_official import CreateOfficial, create_official
 from tests.api.conftest import World, bearer, build_institution
 from tests.organisation.conftest import Org, snapshot
 

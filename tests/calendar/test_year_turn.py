@@ -24,8 +24,8 @@ from handlers.calendar.load_holiday_schedule import LoadHolidaySchedule, load_ho
 from handlers.clock import ManualClock
 from handlers.errors import Forbidden, InvalidInput
 from handlers.follow_up_reminders.send_due_reminders import RemindersSent, send_due_reminders
-from handlers.organisation.add_staff import AddStaff, add_staff
 from handlers.reviews.decide_review import DecideReview, Decision, decide_review
+from handlers.staff.add_staff import AddStaff, add_staff
 from store.models.audit import AuditEntry
 from tests.api.conftest import World, bearer
 from tests.api.openapi_check import problems, response_schema

@@ -12,11 +12,11 @@ from sqlalchemy import select
 from bot.bootstrap import Container
 from handlers.demands.fields import DemandFields
 from handlers.demands.submit_demand import DemandSubmitted, SubmitDemand, submit_demand
+from handlers.enterprises.add_enterprise import AddEnterprise, add_enterprise
+from handlers.enterprises.add_enterprise_contact import AddEnterpriseContact, add_enterprise_contact
+from handlers.institutions.create_centre import CreateCentre, create_centre
 from handlers.membership.policy import MembershipPolicy
-from handlers.organisation.add_enterprise import AddEnterprise, add_enterprise
-from handlers.organisation.add_enterprise_contact import AddEnterpriseContact, add_enterprise_contact
-from handlers.organisation.add_staff import AddStaff, add_staff
-from handlers.organisation.create_centre import CreateCentre, create_centre
+from handlers.staff.add_staff import AddStaff, add_staff
 from store.models.auth import DingTalkBinding
 from store.models.demands import Demand, DemandEvent, Review, ReviewTask
 from store.models.outbox import OutboxMessage

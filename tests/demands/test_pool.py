@@ -14,8 +14,8 @@ from handlers.demands.list_demands import ListDemands, list_demands
 from handlers.demands.submit_pool_demand import SubmitPoolDemand, submit_pool_demand
 from handlers.demands.take_up_demand import DemandTakenUp, TakeUpDemand, take_up_demand
 from handlers.errors import Conflict, Forbidden, InvalidInput, NotFound
-from handlers.organisation.add_staff import AddStaff, add_staff
-from handlers.organisation.create_centre import CreateCentre, create_centre
+from handlers.institutions.create_centre import CreateCentre, create_centre
+from handlers.staff.add_staff import AddStaff, add_staff
 from store.models.demands import DemandStatus
 from store.models.organisation import Account
 from tests.api.conftest import credit_code

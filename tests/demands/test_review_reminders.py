@@ -13,7 +13,7 @@ import pytest
 from bot.bootstrap import build_container
 from handlers.clock import ManualClock
 from handlers.demands.resubmit_demand import ResubmitDemand, resubmit_demand
-from handlers.organisation.create_official import CreateOfficial, create_official
+from handlers.officials.create_official import CreateOfficial, create_official
 from handlers.reviews.decide_review import DecideReview, Decision, decide_review
 from handlers.reviews.send_review_reminders import ReviewRemindersSent, send_review_reminders
 from store.models.outbox import OutboxMessage

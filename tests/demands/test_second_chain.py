@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from handlers.organisation.create_official import CreateOfficial, create_official
+from handlers.officials.create_official import CreateOfficial, create_official
 from handlers.reviews.chains import Chain, Reach, Stage
 from handlers.reviews.decide_review import DecideReview, Decision, ReviewDecided, decide_review
 from handlers.reviews.start_review import ReviewSubject, start_review

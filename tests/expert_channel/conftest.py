@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from bot.bootstrap import Container
 from handlers.auth.sessions import issue_session
 from handlers.demands.fields import DemandFields
-from handlers.organisation.add_expert import AddExpert, add_expert
+from handlers.experts.add_expert import AddExpert, add_expert
 from handlers.reviews.decide_review import DecideReview, Decision, decide_review
 from store.models.auth import SessionKind
 from store.models.demands import Review
@@ -65,9 +65,9 @@ async def build_expert_world(org: Org, staff_mobile: str = "13800000004") -> Exp
 
 
 async def _second_bench(org: Org, n: int, admin_mobile: str, staff_mobile: str) -> Bench:  # noqa: F811
-    from handlers.organisation.add_enterprise import AddEnterprise, add_enterprise
-    from handlers.organisation.add_staff import AddStaff, add_staff
-    from handlers.organisation.create_centre import CreateCentre, create_centre
+    from handlers.enterprises.add_enterprise import AddEnterprise, add_enterprise
+    from handlers.institutions.create_centre import CreateCentre, create_centre
+    from handlers.staff.add_staff import AddStaff, add_staff
     from sandbox.registry import RECORDS
 
     inst, admin = await org.institution(f"第{n}技术转移中心", credit_code(900 + n), mobile=admin_mobile)

@@ -132,8 +132,8 @@ async def test_a_waiting_experts_card_moves_to_the_new_docking_staff_member(
     how: str,  # noqa: F811
 ) -> None:
     from handlers.follow_ups.change_docking_staff import ChangeDockingStaff, change_docking_staff
-    from handlers.organisation.add_staff import AddStaff, add_staff
-    from handlers.organisation.record_staff_departure import RecordStaffDeparture, record_staff_departure
+    from handlers.staff.add_staff import AddStaff, add_staff
+    from handlers.staff.record_staff_departure import RecordStaffDeparture, record_staff_departure
 
     w = await build_expert_world(org, staff_mobile=STAFF)
     await bind(container, w.a.staff_id, "dt-zhang")

@@ -8,11 +8,11 @@ from sqlalchemy import select
 from bot.wechat.listeners import build_router
 from bot.wechat.router import InboundMessage
 from cards.official_account import CONTACT_NOT_EXPERT_TEXT, NOT_BOUND_TEXT
+from handlers.enterprises.add_enterprise_contact import AddEnterpriseContact, add_enterprise_contact
 from handlers.expert_channel.answer_my_dockings import AnswerMyDockings, answer_my_dockings
 from handlers.expert_channel.dock_demand import DockDemand, dock_demand
 from handlers.expert_channel.undock_demand import UndockDemand, undock_demand
 from handlers.expert_digest.subscriptions import ReplaceSubscriptions, replace_subscriptions
-from handlers.organisation.add_enterprise_contact import AddEnterpriseContact, add_enterprise_contact
 from store.models.auth import MiniProgramBinding
 from store.models.organisation_people import EnterpriseContact
 from store.models.wechat import WeChatFollower

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from bot.digest import run_expert_digest
 from handlers.clock import ManualClock
 from handlers.expert_digest.run_digest import DigestRunResult
-from handlers.organisation.add_expert import AddExpert, add_expert
+from handlers.experts.add_expert import AddExpert, add_expert
 from handlers.reference.regions import Regions
 from handlers.reviews.decide_review import DecideReview, Decision, decide_review
 from sandbox.registry import SandboxBusinessRegistry

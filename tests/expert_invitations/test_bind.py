@@ -13,7 +13,7 @@ from handlers.auth.errors import BIND_ACCOUNT_NOT_FOUND, AccountNotFound, Invali
 from handlers.auth.sessions import issue_session
 from handlers.clock import ManualClock
 from handlers.errors import Conflict, Forbidden
-from handlers.organisation.add_expert import AddExpert, add_expert
+from handlers.experts.add_expert import AddExpert, add_expert
 from store.models.audit import AuditEntry
 from store.models.auth import AuthSession, MiniProgramBinding, SessionKind
 from store.models.expert_invitations import ExpertInvitation, ExpertInvitationStatus
@@ -141,8 +141,8 @@ async def test_no_paid_phone_lookup_without_a_live_pending_session(org: Org, clo
 async def test_an_enterprise_contact_binds_and_is_greeted_as_a_contact(org: Org) -> None:
     from handlers.auth.login_mini_program import LoginMiniProgram, login_mini_program
     from handlers.auth.ports import MiniProgramIdentity
-    from handlers.organisation.add_enterprise import AddEnterprise, add_enterprise
-    from handlers.organisation.add_enterprise_contact import AddEnterpriseContact, add_enterprise_contact
+    from handlers.enterprises.add_enterprise import AddEnterprise, add_enterprise
+    from handlers.enterprises.add_enterprise_contact import AddEnterpriseContact, add_enterprise_contact
 
     inst, admin = await org.institution()
     enterprise = await add_enterprise(

@@ -9,7 +9,7 @@ from bot.wechat.router import InboundMessage
 from cards.expert_invitation import ALREADY_BOUND_TEXT, INVITATION_EXPIRED_TEXT
 from handlers.clock import ManualClock
 from handlers.expert_invitations.accept_expert_invitation import BindLink
-from handlers.organisation.add_expert import AddExpert, add_expert
+from handlers.experts.add_expert import AddExpert, add_expert
 from store.models.audit import AuditEntry
 from store.models.expert_invitations import ExpertInvitation, ExpertInvitationStatus
 from store.models.outbox import OutboxMessage

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 from handlers.clock import ManualClock
 from handlers.expert_invitations.invite import QRCODE_CHANNEL, SCENE_PREFIX
 from handlers.expert_invitations.record_invitation_qrcode import RecordInvitationQrcode, record_invitation_qrcode
-from handlers.organisation.add_expert import AddExpert, add_expert
-from handlers.organisation.expert_import.import_experts import ImportExperts, import_experts
+from handlers.experts.add_expert import AddExpert, add_expert
+from handlers.experts.expert_import.import_experts import ImportExperts, import_experts
 from store.models.auth import MiniProgramBinding
 from store.models.expert_invitations import ExpertInvitation, ExpertInvitationStatus
 from store.models.outbox import OutboxMessage

@@ -6,11 +6,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from handlers.auth.bind_mini_program import BindMiniProgram, bind_mini_program
+from handlers.auth.correct_mobile import CorrectMobile, correct_mobile
 from handlers.auth.errors import AccountNotFound
-from handlers.organisation.add_enterprise import AddEnterprise, add_enterprise
-from handlers.organisation.add_enterprise_contact import AddEnterpriseContact, add_enterprise_contact
-from handlers.organisation.add_expert import AddExpert, add_expert
-from handlers.organisation.correct_mobile import CorrectMobile, correct_mobile
+from handlers.enterprises.add_enterprise import AddEnterprise, add_enterprise
+from handlers.enterprises.add_enterprise_contact import AddEnterpriseContact, add_enterprise_contact
+from handlers.experts.add_expert import AddExpert, add_expert
 from store.models.auth import MiniProgramBinding
 from store.models.organisation import AccountRole, Role
 from store.models.organisation_people import EnterpriseContact

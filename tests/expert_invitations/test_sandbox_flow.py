@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from handlers.auth.errors import BIND_ACCOUNT_NOT_FOUND
-from handlers.organisation.add_expert import AddExpert, add_expert
-from handlers.organisation.create_institution import CreateInstitution, create_institution
+from handlers.experts.add_expert import AddExpert, add_expert
+from handlers.institutions.create_institution import CreateInstitution, create_institution
 from handlers.reference.regions import Regions
 from sandbox.state import Persona
 from store.models.auth import AuthSession, MiniProgramBinding

@@ -9,9 +9,9 @@ from sqlalchemy import select, update
 from bot.bootstrap import Container
 from handlers.demands.fields import DemandFields
 from handlers.expert_push.policy import ExpertPushPolicy
-from handlers.organisation.add_expert import AddExpert, add_expert
-from handlers.organisation.add_staff import AddStaff, add_staff
+from handlers.experts.add_expert import AddExpert, add_expert
 from handlers.reviews.decide_review import DecideReview, Decision, decide_review
+from handlers.staff.add_staff import AddStaff, add_staff
 from store.models.auth import MiniProgramBinding
 from store.models.demands import Review
 from store.models.expert_invitations import ExpertInvitation, ExpertInvitationStatus

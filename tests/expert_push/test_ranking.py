@@ -97,7 +97,7 @@ async def test_only_the_docking_staff_and_the_centre_admin_get_suggestions(desk:
 
 
 async def test_staff_set_an_existing_experts_fields_and_region_and_the_ranking_follows(desk: Desk) -> None:
-    from handlers.organisation.set_expert_expertise import SetExpertExpertise, set_expert_expertise
+    from handlers.experts.set_expert_expertise import SetExpertExpertise, set_expert_expertise
 
     plain = await desk.expert("郑普通", "13900000107", openid="o-zheng")
     uow, staff = desk.bench.org.uow, desk.bench.staff_id

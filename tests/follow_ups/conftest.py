@@ -10,8 +10,8 @@ import pytest
 
 from handlers.clock import ManualClock
 from handlers.follow_up_reminders.send_due_reminders import RemindersSent, send_due_reminders
-from handlers.organisation.add_staff import AddStaff, add_staff
 from handlers.reviews.decide_review import DecideReview, Decision, decide_review
+from handlers.staff.add_staff import AddStaff, add_staff
 from store.models.outbox import OutboxMessage
 from tests.demands.conftest import Bench, bind, build_bench, outbox, reviews_of
 from tests.organisation.conftest import Org, org, regions, registry  # noqa: F401

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from handlers.errors import InvalidInput
-from handlers.organisation.record_staff_departure import RecordStaffDeparture, record_staff_departure
+from handlers.staff.record_staff_departure import RecordStaffDeparture, record_staff_departure
 from store.models.organisation import StaffMember
 from tests.demands.conftest import demand_of, timeline
 from tests.follow_ups.conftest import Docking, beijing

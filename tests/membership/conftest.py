@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.bootstrap import Container
-from handlers.organisation.add_staff import AddStaff, StaffAdded, add_staff
-from handlers.organisation.create_centre import CreateCentre, create_centre
+from handlers.institutions.create_centre import CreateCentre, create_centre
+from handlers.staff.add_staff import AddStaff, StaffAdded, add_staff
 from store.models.membership import MembershipInvitation
 from store.models.outbox import OutboxMessage
 from tests.auth.conftest import policy  # noqa: F401  (fixture)

@@ -17,14 +17,14 @@ from bot.dingtalk.membership import membership_policy
 from bot.dingtalk.stream import StreamRunner
 from bot.settings import Settings
 from handlers.clock import ManualClock
+from handlers.institutions.create_centre import CreateCentre, create_centre
+from handlers.institutions.create_institution import CreateInstitution, create_institution
 from handlers.membership.policy import MembershipPolicy
 from handlers.membership.revoke_membership_invitation import (
     RevokeMembershipInvitation,
     revoke_membership_invitation,
 )
-from handlers.organisation.add_staff import AddStaff, add_staff
-from handlers.organisation.create_centre import CreateCentre, create_centre
-from handlers.organisation.create_institution import CreateInstitution, create_institution
+from handlers.staff.add_staff import AddStaff, add_staff
 from sandbox.dingtalk.state import Fault
 from store.models.auth import DingTalkBinding
 from store.models.dingtalk import DingTalkContactEvent

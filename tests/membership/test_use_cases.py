@@ -28,7 +28,7 @@ from handlers.membership.revoke_membership_invitation import (
     RevokeMembershipInvitation,
     revoke_membership_invitation,
 )
-from handlers.organisation.create_official import CreateOfficial, create_official
+from handlers.officials.create_official import CreateOfficial, create_official
 from store.models.audit import AuditEntry
 from store.models.auth import AuthSession, DingTalkBinding, SessionKind
 from store.models.membership import InvitationStatus, PlatformState

@@ -14,7 +14,7 @@ import store.models  # noqa: F401  (every table in the metadata)
 from bot.bootstrap import Container
 from bot.coordination import Coordination
 from handlers.errors import DomainError
-from handlers.organisation.create_institution import CreateInstitution, create_institution
+from handlers.institutions.create_institution import CreateInstitution, create_institution
 from handlers.reference.regions import Regions
 from sandbox.registry import SandboxBusinessRegistry
 from store.base import Base

@@ -15,20 +15,20 @@ from sqlalchemy import func, select
 
 from handlers.audit.verify_audit_chain import verify_audit_chain
 from handlers.errors import Forbidden, InvalidInput, UnsupportedFileType
-from handlers.files.detect import detect
-from handlers.organisation.add_expert import AddExpert, add_expert
-from handlers.organisation.expert_import import import_experts as importer
-from handlers.organisation.expert_import import sheet
-from handlers.organisation.expert_import.columns import (
+from handlers.experts.add_expert import AddExpert, add_expert
+from handlers.experts.expert_import import import_experts as importer
+from handlers.experts.expert_import import sheet
+from handlers.experts.expert_import.columns import (
     COLUMNS,
     ERROR_HEADER,
     FIELDS_SHEET_NAME,
     GUIDE_SHEET_NAME,
     SHEET_NAME,
 )
-from handlers.organisation.expert_import.error_file import FailedRow, build_error_file
-from handlers.organisation.expert_import.import_experts import ExpertsImported, ImportExperts, import_experts
-from handlers.organisation.expert_import.template import build_template
+from handlers.experts.expert_import.error_file import FailedRow, build_error_file
+from handlers.experts.expert_import.import_experts import ExpertsImported, ImportExperts, import_experts
+from handlers.experts.expert_import.template import build_template
+from handlers.files.detect import detect
 from sandbox.documents import make_pdf
 from store.filestore import LocalFileStorage
 from store.models.audit import AuditEntry

@@ -8,11 +8,11 @@ from sqlalchemy import select
 
 from handlers.audit.verify_audit_chain import verify_audit_chain
 from handlers.errors import Conflict, Forbidden, InvalidInput, NotFound
-from handlers.organisation.add_staff import AddStaff, add_staff
-from handlers.organisation.create_centre import CreateCentre, create_centre
-from handlers.organisation.create_institution import CreateInstitution, create_institution
-from handlers.organisation.create_official import CreateOfficial, create_official
-from handlers.organisation.update_institution import UpdateInstitution, update_institution
+from handlers.institutions.create_centre import CreateCentre, create_centre
+from handlers.institutions.create_institution import CreateInstitution, create_institution
+from handlers.institutions.update_institution import UpdateInstitution, update_institution
+from handlers.officials.create_official import CreateOfficial, create_official
+from handlers.staff.add_staff import AddStaff, add_staff
 from store.models.audit import AuditEntry, AuditPersonalField
 from store.models.organisation import Account, AccountRole, Institution, Official, RegionLevel, Role
 from tests.organisation.conftest import Org, refused

@@ -310,12 +310,12 @@ async def test_a_code_is_refused_to_those_it_is_not_meant_for(org: Org) -> None:
     """A code binds a technology manager to the institution they work for: officials, admins, experts and
     enterprise contacts are refused before any use is taken; so is a member of another institution, and a
     manager already bound elsewhere. The institution's own staff may bind themselves."""
-    from handlers.organisation.add_enterprise import AddEnterprise, add_enterprise
-    from handlers.organisation.add_enterprise_contact import AddEnterpriseContact, add_enterprise_contact
-    from handlers.organisation.add_expert import AddExpert, add_expert
-    from handlers.organisation.add_staff import AddStaff, add_staff
-    from handlers.organisation.create_centre import CreateCentre, create_centre
-    from handlers.organisation.create_official import CreateOfficial, create_official
+    from handlers.enterprises.add_enterprise import AddEnterprise, add_enterprise
+    from handlers.enterprises.add_enterprise_contact import AddEnterpriseContact, add_enterprise_contact
+    from handlers.experts.add_expert import AddExpert, add_expert
+    from handlers.institutions.create_centre import CreateCentre, create_centre
+    from handlers.officials.create_official import CreateOfficial, create_official
+    from handlers.staff.add_staff import AddStaff, add_staff
 
     inst, admin = await org.institution()
     other, other_admin = await org.institution("杭州市技术转移中心", CODE_B, mobile="13800000002", region="330100")
@@ -383,9 +383,9 @@ async def test_a_code_is_refused_to_those_it_is_not_meant_for(org: Org) -> None:
 async def test_a_manager_sees_their_institution_and_its_admin_lists_them(org: Org) -> None:
     """The granted role means something: the manager's grant is scoped to the institution (it is what /me lists),
     they see that institution's page and no other, and the institution's admin lists its managers."""
+    from handlers.institutions.get_institution import GetInstitution, get_institution
     from handlers.invitations.list_technology_managers import ListTechnologyManagers, list_technology_managers
     from handlers.organisation.actors import load_actor
-    from handlers.organisation.get_institution import GetInstitution, get_institution
 
     inst, admin = await org.institution()
     other, other_admin = await org.institution("杭州市技术转移中心", CODE_B, mobile="13800000002", region="330100")

@@ -15,6 +15,7 @@ from handlers.audit.verify_audit_chain import verify_audit_chain
 from handlers.auth.authenticate import authenticate
 from handlers.auth.change_mobile import ChangeMobile, change_mobile
 from handlers.auth.change_password import ChangePassword, change_password
+from handlers.auth.correct_mobile import CorrectMobile, correct_mobile
 from handlers.auth.errors import AccountDisabled, AccountNotFound, InvalidSmsCode, SmsTooFrequent, Unauthenticated
 from handlers.auth.login_with_dingtalk import LoginWithDingTalk, login_with_dingtalk
 from handlers.auth.login_with_password import LoginWithPassword, login_with_password
@@ -24,19 +25,18 @@ from handlers.auth.request_sms_code import RequestSmsCode, request_sms_code
 from handlers.auth.reset_password_with_sms_code import ResetPasswordWithSmsCode, reset_password_with_sms_code
 from handlers.auth.set_initial_password import SetInitialPassword, set_initial_password
 from handlers.errors import Conflict, Forbidden, InvalidInput, NotFound
+from handlers.experts.add_expert import AddExpert, add_expert
+from handlers.institutions.create_centre import CreateCentre, create_centre
 from handlers.invitations.create_invitation_code import CreateInvitationCode, create_invitation_code
 from handlers.invitations.redeem_invitation_code import RedeemInvitationCode, redeem_invitation_code
 from handlers.membership.policy import DEFAULT_POLICY
 from handlers.membership.record_dingtalk_member import RecordDingTalkMember, record_dingtalk_member
 from handlers.membership.resend_membership_invitation import ResendMembershipInvitation, resend_membership_invitation
-from handlers.organisation.add_expert import AddExpert, add_expert
-from handlers.organisation.add_staff import AddStaff, add_staff
-from handlers.organisation.correct_mobile import CorrectMobile, correct_mobile
-from handlers.organisation.create_centre import CreateCentre, create_centre
-from handlers.organisation.create_official import CreateOfficial, create_official
-from handlers.organisation.list_staff import ListStaff, list_staff
+from handlers.officials.create_official import CreateOfficial, create_official
 from handlers.organisation.pages import PageRequest
-from handlers.organisation.record_staff_departure import RecordStaffDeparture, record_staff_departure
+from handlers.staff.add_staff import AddStaff, add_staff
+from handlers.staff.list_staff import ListStaff, list_staff
+from handlers.staff.record_staff_departure import RecordStaffDeparture, record_staff_departure
 from store.models.audit import AuditEntry
 from store.models.auth import DingTalkBinding, SessionKind
 from store.models.membership import InvitationStatus, MembershipInvitation

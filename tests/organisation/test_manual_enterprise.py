@@ -6,13 +6,13 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from handlers.audit.verify_audit_chain import verify_audit_chain
+from handlers.enterprises.add_enterprise import AddEnterprise, add_enterprise
+from handlers.enterprises.enter_enterprise import EnterEnterprise, enter_enterprise
+from handlers.enterprises.get_enterprise import GetEnterprise, get_enterprise
+from handlers.enterprises.ports import RegistryUnavailable
+from handlers.enterprises.update_enterprise import UpdateEnterprise, update_enterprise
+from handlers.enterprises.verify_enterprise import VerifyEnterprise, verify_enterprise
 from handlers.errors import Conflict, Forbidden, InvalidInput, NotFound
-from handlers.organisation.add_enterprise import AddEnterprise, add_enterprise
-from handlers.organisation.enter_enterprise import EnterEnterprise, enter_enterprise
-from handlers.organisation.get_enterprise import GetEnterprise, get_enterprise
-from handlers.organisation.ports import RegistryUnavailable
-from handlers.organisation.update_enterprise import UpdateEnterprise, update_enterprise
-from handlers.organisation.verify_enterprise import VerifyEnterprise, verify_enterprise
 from store.models.audit import AuditEntry
 from store.models.organisation_people import Enterprise, EnterpriseVerification
 from tests.organisation.conftest import Org, refused

@@ -6,15 +6,15 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from handlers.enterprises.add_enterprise import AddEnterprise, add_enterprise
+from handlers.enterprises.add_enterprise_contact import AddEnterpriseContact, add_enterprise_contact
 from handlers.errors import Conflict, Forbidden, InvalidInput, NotFound
-from handlers.organisation.add_enterprise import AddEnterprise, add_enterprise
-from handlers.organisation.add_enterprise_contact import AddEnterpriseContact, add_enterprise_contact
-from handlers.organisation.add_expert import AddExpert, add_expert
-from handlers.organisation.add_expert_follow_up import AddExpertFollowUp, add_expert_follow_up
-from handlers.organisation.add_staff import STAFF_IS_ADMIN, AddStaff, add_staff
-from handlers.organisation.create_centre import CreateCentre, create_centre
-from handlers.organisation.create_institution import ADMIN_IS_STAFF
-from handlers.organisation.expert_profiles import Work
+from handlers.experts.add_expert import AddExpert, add_expert
+from handlers.experts.add_expert_follow_up import AddExpertFollowUp, add_expert_follow_up
+from handlers.experts.expert_profiles import Work
+from handlers.institutions.create_centre import CreateCentre, create_centre
+from handlers.institutions.create_institution import ADMIN_IS_STAFF
+from handlers.staff.add_staff import STAFF_IS_ADMIN, AddStaff, add_staff
 from store.models.audit import AuditEntry, AuditPersonalField
 from store.models.organisation import Account, AccountRole, Role, StaffMember
 from store.models.organisation_people import (

@@ -8,11 +8,11 @@ import asyncio
 from sqlalchemy import func, select, update
 
 from handlers.audit.verify_audit_chain import verify_audit_chain
+from handlers.enterprises.add_enterprise import AddEnterprise, add_enterprise
 from handlers.errors import Conflict, Forbidden
-from handlers.organisation.add_enterprise import AddEnterprise, add_enterprise
-from handlers.organisation.add_expert import AddExpert, add_expert
-from handlers.organisation.add_staff import AddStaff, add_staff
-from handlers.organisation.create_centre import CreateCentre, create_centre
+from handlers.experts.add_expert import AddExpert, add_expert
+from handlers.institutions.create_centre import CreateCentre, create_centre
+from handlers.staff.add_staff import AddStaff, add_staff
 from store.models.organisation import Account, AccountStatus
 from store.models.organisation_people import Enterprise, EnterpriseLink, Expert, ExpertLink
 from tests.organisation.conftest import Org, refused

@@ -13,9 +13,9 @@ from sqlalchemy.engine import Connection
 
 from handlers.audit.erase_personal_data import ErasePersonalData, erase_personal_data
 from handlers.audit.verify_audit_chain import verify_audit_chain
-from handlers.organisation.add_staff import AddStaff, add_staff
-from handlers.organisation.create_centre import CreateCentre, create_centre
+from handlers.institutions.create_centre import CreateCentre, create_centre
 from handlers.organisation.people import subject_of
+from handlers.staff.add_staff import AddStaff, add_staff
 from store.base import Base
 from store.db import create_engine
 from store.migrate import alembic_config, upgrade

@@ -7,18 +7,18 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
+from handlers.enterprises.add_enterprise import AddEnterprise, add_enterprise
+from handlers.enterprises.list_enterprises import ListEnterprises, list_enterprises
 from handlers.errors import Forbidden, InvalidInput
+from handlers.experts.add_expert import AddExpert, add_expert
+from handlers.experts.list_experts import ListExperts, list_experts
+from handlers.institutions.create_centre import CreateCentre, create_centre
+from handlers.officials.create_official import CreateOfficial, create_official
 from handlers.organisation.actors import load_actor
-from handlers.organisation.add_enterprise import AddEnterprise, add_enterprise
-from handlers.organisation.add_expert import AddExpert, add_expert
-from handlers.organisation.add_staff import AddStaff, add_staff
-from handlers.organisation.create_centre import CreateCentre, create_centre
-from handlers.organisation.create_official import CreateOfficial, create_official
-from handlers.organisation.list_enterprises import ListEnterprises, list_enterprises
-from handlers.organisation.list_experts import ListExperts, list_experts
-from handlers.organisation.list_staff import ListStaff, list_staff
 from handlers.organisation.pages import PageRequest
 from handlers.organisation.scope import Listing, visible
+from handlers.staff.add_staff import AddStaff, add_staff
+from handlers.staff.list_staff import ListStaff, list_staff
 from store.models.organisation import Centre, Institution
 from tests.organisation.conftest import Org
 

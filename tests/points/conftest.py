@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import func, select
 
-from handlers.organisation.add_expert import AddExpert, add_expert
+from handlers.experts.add_expert import AddExpert, add_expert
 from handlers.points.record_point_event import PointFact, PointsRecorded, record_point_event
 from handlers.points.rules import RULE_SETS, RuleSet
 from store.models.points import PointEntry

@@ -13,11 +13,11 @@ from sqlalchemy.exc import DBAPIError
 from handlers.audit.verify_audit_chain import verify_audit_chain
 from handlers.clock import ManualClock
 from handlers.errors import InvalidInput
-from handlers.organisation.record_staff_departure import RecordStaffDeparture, record_staff_departure
 from handlers.points.rank_points import RankBy, RankPoints, rank_points
 from handlers.points.rebuild_points import RebuildPoints, rebuild_points
 from handlers.points.record_point_event import PointFact
 from handlers.points.rules import V1, RuleSet
+from handlers.staff.record_staff_departure import RecordStaffDeparture, record_staff_departure
 from store.models.audit import AuditEntry
 from store.models.points import PointEntry, PointEvent
 from store.models.points import PointEventKind as Kind

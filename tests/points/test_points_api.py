@@ -6,7 +6,7 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from handlers.organisation.create_official import CreateOfficial, create_official
+from handlers.officials.create_official import CreateOfficial, create_official
 from tests.api.conftest import World, bearer
 from tests.points.conftest import Points
 from tests.points.test_ledger import history

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 import pytest
 
-from handlers.organisation.add_staff import AddStaff, add_staff
-from handlers.organisation.create_centre import CreateCentre, create_centre
+from handlers.institutions.create_centre import CreateCentre, create_centre
 from handlers.publications.accept_publication import AcceptPublication, PublicationAccepted, accept_publication
 from handlers.publications.publish_demand import PublishDemand, publish_demand
 from handlers.publications.render_letter import CommitmentLetter, RenderCommitmentLetter, render_commitment_letter
+from handlers.staff.add_staff import AddStaff, add_staff
 from tests.api.conftest import credit_code
 from tests.demands.conftest import bind
 from tests.follow_ups.conftest import Docking, beijing, docking  # noqa: F401  (fixture)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from handlers.expert_channel.visibility import visible_to_expert
-from handlers.organisation.add_expert import AddExpert, add_expert
+from handlers.experts.add_expert import AddExpert, add_expert
 from handlers.publications.withdraw_publication import WithdrawPublication, withdraw_publication
 from store.models.demands import Demand
 from tests.publications.conftest import Market, Other

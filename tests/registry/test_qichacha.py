@@ -13,7 +13,7 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from bot.registry.qichacha import QichachaRegistry, capital_fen, start_date, token
-from handlers.organisation.ports import RegistryUnavailable
+from handlers.enterprises.ports import RegistryUnavailable
 from sandbox.qichacha import SANDBOX_QICHACHA, QichachaSandboxState, qichacha_sandbox_app
 
 XIXI = "杭州西溪新材料有限公司"

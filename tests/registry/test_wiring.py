@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from bot.registry.qichacha import QichachaRegistry
 from bot.registry.wiring import build_registry
 from bot.settings import Settings
-from handlers.organisation.enterprise_registry import registry_status
+from handlers.enterprises.enterprise_registry import registry_status
 from sandbox.qichacha import SANDBOX_QICHACHA
 
 

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from handlers.enterprises.add_enterprise import EnterpriseAdded
+from handlers.enterprises.enterprise_registry import audit_data
 from handlers.errors import Conflict
 from handlers.organisation import credit_code as cc
 from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor, require_institution_member
-from handlers.organisation.add_enterprise import EnterpriseAdded
 from handlers.organisation.clashes import retry_on_clash
-from handlers.organisation.enterprise_registry import audit_data
 from handlers.reference.ports import RegionDirectory
 from store.models.organisation_people import Enterprise, EnterpriseLink, EnterpriseVerification
 from store.uow import UnitOfWork

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from handlers.institutions.list_centres import CentreView, centre_admins
 from handlers.organisation.actors import load_actor
-from handlers.organisation.list_centres import CentreView, centre_admins
 from handlers.organisation.scope import Listing, not_found, require_listing, visible
 from store.models.organisation import Centre, Institution, StaffMember
 from store.uow import UnitOfWork

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from handlers.enterprises.enter_enterprise import name_clash
+from handlers.enterprises.enterprise_registry import audit_data
 from handlers.errors import Conflict, Forbidden
 from handlers.organisation import credit_code as cc
 from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor
 from handlers.organisation.clashes import retry_on_clash
-from handlers.organisation.enter_enterprise import name_clash
-from handlers.organisation.enterprise_registry import audit_data
 from handlers.organisation.scope import Listing, not_found, require_listing, visible
 from handlers.reference.ports import RegionDirectory
 from store.models.organisation import Role

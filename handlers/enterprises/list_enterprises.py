@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from handlers.enterprises.enterprise_registry import VERIFICATION_LABELS
 from handlers.organisation.actors import load_actor
-from handlers.organisation.enterprise_registry import VERIFICATION_LABELS
 from handlers.organisation.pages import Page, PageRequest
 from handlers.organisation.scope import Listing, require_listing, visible
 from store.models.organisation_people import Enterprise, EnterpriseVerification

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from handlers.organisation.expert_works import add_work
+from handlers.experts.expert_works import add_work
 from store.models.organisation_people import ExpertResearchResult
 from store.uow import UnitOfWork
 

@@ -1,4 +1,4 @@
-"""Ports the organisation use cases need: the business registry (the region directory is in handlers.reference)."""
+"""Ports the enterprise use cases need: the business registry (the region directory is in handlers.reference)."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from handlers.organisation.expert_import.columns import (
+from handlers.experts.expert_import.columns import (
     COLUMNS,
     FIELDS_SHEET_NAME,
     GUIDE_SHEET_NAME,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from handlers.errors import Forbidden
+from handlers.experts.expert_import.template import TEMPLATE_FILENAME, build_template
 from handlers.organisation.actors import load_actor
-from handlers.organisation.expert_import.template import TEMPLATE_FILENAME, build_template
 from store.models.organisation import Role
 from store.uow import UnitOfWork
 

@@ -11,11 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from handlers.errors import Conflict, NotFound
-from handlers.organisation import validation as v
-from handlers.organisation.actors import load_actor, require_institution_member
-from handlers.organisation.clashes import retry_on_clash
-from handlers.organisation.enterprise_registry import (
+from handlers.enterprises.enterprise_registry import (
     audit_data,
     confirm,
     record_region,
@@ -23,7 +19,11 @@ from handlers.organisation.enterprise_registry import (
     registry_details,
     require_registry,
 )
-from handlers.organisation.ports import MANUAL_ENTRY_HINT, BusinessRegistry
+from handlers.enterprises.ports import MANUAL_ENTRY_HINT, BusinessRegistry
+from handlers.errors import Conflict, NotFound
+from handlers.organisation import validation as v
+from handlers.organisation.actors import load_actor, require_institution_member
+from handlers.organisation.clashes import retry_on_clash
 from handlers.reference.ports import RegionDirectory
 from store.models.organisation_people import Enterprise, EnterpriseLink, EnterpriseVerification
 from store.uow import UnitOfWork

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from handlers.errors import Conflict
+from handlers.experts.expert_profiles import ExpertProfile, Work, create_expert, link_expert
+from handlers.experts.expertise import expert_region, research_fields
 from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor, require_institution_admin
 from handlers.organisation.clashes import retry_on_clash
-from handlers.organisation.expert_profiles import ExpertProfile, Work, create_expert, link_expert
-from handlers.organisation.expertise import expert_region, research_fields
 from handlers.organisation.people import find_or_create_account
 from store.models.organisation_people import Expert, ExpertLink
 from store.uow import UnitOfWork

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from handlers.organisation.actors import load_actor
-from handlers.organisation.list_staff import StaffView
 from handlers.organisation.scope import Listing, not_found, require_listing, visible
+from handlers.staff.list_staff import StaffView
 from store.models.organisation import Account, AccountRole, Centre, Role, StaffMember
 from store.uow import UnitOfWork
 

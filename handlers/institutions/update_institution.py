@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from handlers.demands.policy import DEFAULT_POLICY
 from handlers.errors import NotFound
+from handlers.institutions.create_institution import institution_type, service_types
 from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor, require_institution_admin
-from handlers.organisation.create_institution import institution_type, service_types
 from store.models.organisation import Institution
 from store.uow import UnitOfWork
 

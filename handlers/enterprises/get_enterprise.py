@@ -7,8 +7,8 @@ from datetime import date
 
 from sqlalchemy import select
 
+from handlers.enterprises.enterprise_registry import VERIFICATION_LABELS
 from handlers.organisation.actors import load_actor
-from handlers.organisation.enterprise_registry import VERIFICATION_LABELS
 from handlers.organisation.scope import Listing, not_found, require_listing, visible
 from store.models.organisation import Role
 from store.models.organisation_people import Enterprise, EnterpriseContact, EnterpriseVerification

@@ -16,8 +16,8 @@ from time import monotonic
 from openpyxl import Workbook, load_workbook
 
 from handlers.errors import DomainError, InvalidInput
-from handlers.organisation.expert_import.columns import BY_HEADER, COLUMNS, SHEET_NAME, Column, header_key
-from handlers.organisation.expert_import.template import MAX_IMPORT_ROWS
+from handlers.experts.expert_import.columns import BY_HEADER, COLUMNS, SHEET_NAME, Column, header_key
+from handlers.experts.expert_import.template import MAX_IMPORT_ROWS
 
 # openpyxl warns about workbook features it drops (extensions, odd styles); none matter here. A filter
 # for its own module, set once: catch_warnings() would swap the process-wide filters from a worker thread.

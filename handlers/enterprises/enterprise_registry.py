@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from handlers.enterprises.ports import BusinessRegistry, RegistryNotConfigured, RegistryRecord
 from handlers.errors import NotFound
 from handlers.organisation import credit_code as cc
-from handlers.organisation.ports import BusinessRegistry, RegistryNotConfigured, RegistryRecord
 from handlers.reference.ports import RegionDirectory
 from store.models.organisation_people import Enterprise, EnterpriseVerification
 from store.uow import UnitOfWork

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from handlers.files.ports import FileStorage
-from handlers.organisation.expert_import.import_experts import (
+from handlers.experts.expert_import.import_experts import (
     ExpertsImported,
     ImportExperts,
     import_experts,
 )
+from handlers.files.ports import FileStorage
 from store.models.expert_imports import ExpertImport
 from store.uow import UnitOfWork
 

@@ -23,17 +23,17 @@ from typing import TypeVar
 from sqlalchemy import select
 
 from handlers.errors import Conflict, InvalidInput, UnsupportedFileType
+from handlers.experts.expert_import.columns import BY_HEADER, COLUMNS, WORK_SEPARATORS
+from handlers.experts.expert_import.error_file import FailedRow, build_error_file
+from handlers.experts.expert_import.sheet import SheetRow, read_rows
+from handlers.experts.expert_profiles import ExpertProfile, Work, create_expert, link_expert
+from handlers.experts.expertise import region_named, research_fields_named
 from handlers.files.policy import PURPOSES, check_content
 from handlers.files.ports import FileStorage
 from handlers.files.store_file import StoreFile, store_file
 from handlers.organisation import validation as v
 from handlers.organisation.actors import Actor, load_actor, require_institution_admin
 from handlers.organisation.clashes import retry_on_clash
-from handlers.organisation.expert_import.columns import BY_HEADER, COLUMNS, WORK_SEPARATORS
-from handlers.organisation.expert_import.error_file import FailedRow, build_error_file
-from handlers.organisation.expert_import.sheet import SheetRow, read_rows
-from handlers.organisation.expert_profiles import ExpertProfile, Work, create_expert, link_expert
-from handlers.organisation.expertise import region_named, research_fields_named
 from handlers.organisation.people import find_or_create_account
 from store.models.organisation import Account
 from store.models.organisation_people import Expert, ExpertLink

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from handlers.errors import Forbidden
+from handlers.experts.expertise import expert_region, research_fields
 from handlers.organisation.actors import load_actor
-from handlers.organisation.expertise import expert_region, research_fields
 from handlers.organisation.scope import Listing, not_found, require_listing, visible
 from store.models.organisation import Role
 from store.models.organisation_people import Expert, ExpertLink

@@ -10,17 +10,17 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from handlers.errors import Conflict, Forbidden, NotFound
-from handlers.organisation.actors import load_actor
-from handlers.organisation.add_enterprise import UNKNOWN_ENTERPRISE
-from handlers.organisation.enterprise_registry import (
+from handlers.enterprises.add_enterprise import UNKNOWN_ENTERPRISE
+from handlers.enterprises.enterprise_registry import (
     confirm,
     record_region,
     record_verified,
     registry_details,
     require_registry,
 )
-from handlers.organisation.ports import BusinessRegistry
+from handlers.enterprises.ports import BusinessRegistry
+from handlers.errors import Conflict, Forbidden, NotFound
+from handlers.organisation.actors import load_actor
 from handlers.organisation.scope import Listing, not_found, require_listing, visible
 from handlers.reference.ports import RegionDirectory
 from store.models.organisation import Role

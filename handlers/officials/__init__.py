@@ -1,0 +1,2 @@
+"""Bureau officials (seed 004 §二): created by the system admin for a province, city or district, and listed by
+region."""
