@@ -92,7 +92,11 @@ async def test_console_lists_the_demo_people_with_their_inboxes(settings: Settin
         assert container.sandbox is not None
         loaded = await load_demo(
             DemoContext(
-                sandbox=container.sandbox, clock=clock, uow=container.uow, membership=container.membership_policy
+                sandbox=container.sandbox,
+                clock=clock,
+                uow=container.uow,
+                membership=container.membership_policy,
+                demands=container.demand_policy,
             )
         )
         assert "people" in loaded
@@ -122,7 +126,11 @@ async def test_console_lists_the_demo_people_with_their_inboxes(settings: Settin
         # Loading again (a restart of `make run`) does not queue the welcome messages twice.
         await load_demo(
             DemoContext(
-                sandbox=container.sandbox, clock=clock, uow=container.uow, membership=container.membership_policy
+                sandbox=container.sandbox,
+                clock=clock,
+                uow=container.uow,
+                membership=container.membership_policy,
+                demands=container.demand_policy,
             )
         )
         async with container.sessionmaker() as session:
