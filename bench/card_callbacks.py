@@ -295,6 +295,8 @@ async def organisation(container: Container, staff_count: int) -> tuple[list[int
         ),
         container.uow(),
         regions,
+        membership=container.membership_policy,
+        fee_floor_bp=container.demand_policy.fee_floor_bp,
     )
     admin = inst.admin_account_id
     centre = (
@@ -304,7 +306,10 @@ async def organisation(container: Container, staff_count: int) -> tuple[list[int
     ).centre_id
     people = [("张三", STAFF_MOBILE)] + [(f"技转{n}", f"137{n:08d}") for n in range(1, staff_count)]
     staff = [
-        await add_staff(AddStaff(admin, centre, name, mobile, "技术经纪人"), container.uow()) for name, mobile in people
+        await add_staff(
+            AddStaff(admin, centre, name, mobile, "技术经纪人"), container.uow(), membership=container.membership_policy
+        )
+        for name, mobile in people
     ]
     enterprise = await add_enterprise(
         AddEnterprise(admin, inst.institution_id, "杭州云栖智能传感科技有限公司"), container.uow(), registry, regions
@@ -327,7 +332,9 @@ async def seed(w: World, count: int, batch: int) -> tuple[list[int], int]:
     ids = []
     for n in range(count):
         staff_id = w.staff_ids[n % len(w.staff_ids)]
-        submitted = await submit_demand(SubmitDemand(staff_id, w.enterprise_id, FIELDS, False), w.container.uow())
+        submitted = await submit_demand(
+            SubmitDemand(staff_id, w.enterprise_id, FIELDS, False), w.container.uow(), w.container.demand_policy
+        )
         ids.append(submitted.demand_id)
     before = await cards(w)
     relay = Relay(

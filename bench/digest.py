@@ -38,6 +38,7 @@ from sqlalchemy import text
 from sqlalchemy.dialects import postgresql
 
 from bench.outbox_relay import emit, peak_rss_mb, scratch_database
+from bot.settings import DigestSettings
 from handlers.clock import ManualClock
 from handlers.expert_digest.matching import matches
 from handlers.expert_digest.policy import DigestPolicy
@@ -66,7 +67,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
     parser.add_argument("--quick", action="store_true", help="10,000 experts")
     parser.add_argument("--experts", type=int, default=100_000)
     parser.add_argument("--demands", type=int, default=DEMANDS)
-    parser.add_argument("--chunk-size", type=int, default=DigestPolicy().chunk_size)
+    parser.add_argument("--chunk-size", type=int, default=DigestSettings().chunk_size)
     parser.add_argument(
         "--database-url",
         default="postgresql+asyncpg://postgres@127.0.0.1:5432/test",
@@ -208,7 +209,8 @@ async def floor(url: str, policy: DigestPolicy, now: datetime, experts: int, run
 
 async def run(options: Options) -> dict[str, Any]:
     now = datetime(2026, 3, 10, 8, tzinfo=UTC)  # 16:00 in Shanghai
-    policy = DigestPolicy(app_id=APP_ID, miniapp_app_id="wx-mini", daily_cap=10**9, chunk_size=options.chunk_size)
+    settings = DigestSettings(daily_cap=10**9, chunk_size=options.chunk_size)
+    policy = DigestPolicy(app_id=APP_ID, miniapp_app_id="wx-mini", **settings.model_dump())
     async with scratch_database(options.database_url) as url:
         seed_seconds = await seed(url, options, now)
         floor_seconds, floor_pairs = await floor(url, policy, now, options.experts, options.floor_runs)

@@ -24,6 +24,7 @@ from bot.dingtalk.wiring import dingtalk_settings, wire_dingtalk
 from bot.registry.wiring import build_registry
 from bot.settings import Settings
 from bot.wechat.config import resolve_wechat_config
+from bot.wechat.wiring import expert_push_policy as wechat_expert_push_policy
 from bot.wechat.wiring import wire_wechat
 from handlers.audit.anchors import AuditAnchors
 from handlers.auth.policy import AuthPolicy
@@ -51,8 +52,12 @@ ReadinessCheck = Callable[[], Awaitable[bool]]
 log = logging.getLogger(__name__)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Container:
+    """Built once by build_container and never reassigned: every policy here is made from settings there, and
+    use cases get the one they need passed in (none of them has a default). Only the channel and readiness
+    tables are filled after construction, by the wiring in build_container (and the stream role's readiness)."""
+
     settings: Settings
     clock: Clock
     engine: AsyncEngine
@@ -107,8 +112,18 @@ def auth_policy(settings: Settings) -> AuthPolicy:
 
 
 def membership_policy(settings: Settings) -> MembershipPolicy:
-    """How long DingTalk invitations stay open and where the welcome card leads; built once per process."""
-    return dingtalk_membership_policy(dingtalk_settings(settings))
+    """How long DingTalk invitations stay open and where the welcome card leads (nowhere without a DingTalk
+    app); built once per process."""
+    dingtalk = dingtalk_settings(settings)
+    if dingtalk is None:
+        return MembershipPolicy(invitation_days=settings.dingtalk.invitation_days, workbench_link="")
+    return dingtalk_membership_policy(dingtalk)
+
+
+def expert_push_policy(settings: Settings) -> ExpertPushPolicy | None:
+    """Set when an official account is configured (or the sandbox's): pushing experts needs one."""
+    config = resolve_wechat_config(settings)
+    return None if config is None else wechat_expert_push_policy(settings, config)
 
 
 def working_calendar(settings: Settings, clock: Clock | None = None) -> ChineseWorkingCalendar:
@@ -164,6 +179,15 @@ def settings_clock(settings: Settings) -> Clock:
     return OffsetClock(settings.clock_start)
 
 
+def _sandbox_states(settings: Settings) -> tuple[SandboxState | None, TestProviderState | None]:
+    if not settings.sandbox:
+        return None, None
+    from sandbox.state import SandboxState
+    from sandbox.test_provider import TestProviderState
+
+    return SandboxState(), TestProviderState()
+
+
 async def build_container(settings: Settings, *, clock: Clock | None = None) -> Container:
     export_library_environment(settings)
     engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
@@ -176,6 +200,10 @@ async def build_container(settings: Settings, *, clock: Clock | None = None) -> 
     hours = office_hours(settings, calendar)
     # Review clocks count on this calendar; the demand review's limit is a setting.
     configure_review_deadlines(hours, demand_review_days=settings.reviews.demand_review_days)
+    sandbox, test_provider = _sandbox_states(settings)
+    channels: dict[str, Channel] = {}
+    if settings.test_channel_url:
+        channels["test"] = TestChannel(http, settings.test_channel_url)
     container = Container(
         settings=settings,
         clock=clock,
@@ -192,16 +220,12 @@ async def build_container(settings: Settings, *, clock: Clock | None = None) -> 
         calendar=calendar,
         follow_up_policy=follow_up_policy(settings),
         digest_policy=digest_policy(settings),
+        channels=channels,
+        sandbox=sandbox,
+        test_provider=test_provider,
+        registry=build_registry(settings, http),
+        expert_push_policy=expert_push_policy(settings),
     )
-    if settings.sandbox:
-        from sandbox.state import SandboxState
-        from sandbox.test_provider import TestProviderState
-
-        container.sandbox = SandboxState()
-        container.test_provider = TestProviderState()
-    container.registry = build_registry(settings, container.http)
-    if settings.test_channel_url:
-        container.channels["test"] = TestChannel(container.http, settings.test_channel_url)
     wire_wechat(container)
 
     async def database_ready() -> bool:

@@ -98,6 +98,7 @@ async def _load_demo(container: Container) -> None:
             clock=container.clock,
             uow=container.uow,
             membership=container.membership_policy,
+            demands=container.demand_policy,
             files=container.files,
             expert_push=container.expert_push_policy,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 from pathlib import Path
 
 from aiohttp.test_utils import TestClient, TestServer
@@ -92,7 +93,11 @@ async def test_console_lists_the_demo_people_with_their_inboxes(settings: Settin
         assert container.sandbox is not None
         loaded = await load_demo(
             DemoContext(
-                sandbox=container.sandbox, clock=clock, uow=container.uow, membership=container.membership_policy
+                sandbox=container.sandbox,
+                clock=clock,
+                uow=container.uow,
+                membership=container.membership_policy,
+                demands=container.demand_policy,
             )
         )
         assert "people" in loaded
@@ -122,7 +127,11 @@ async def test_console_lists_the_demo_people_with_their_inboxes(settings: Settin
         # Loading again (a restart of `make run`) does not queue the welcome messages twice.
         await load_demo(
             DemoContext(
-                sandbox=container.sandbox, clock=clock, uow=container.uow, membership=container.membership_policy
+                sandbox=container.sandbox,
+                clock=clock,
+                uow=container.uow,
+                membership=container.membership_policy,
+                demands=container.demand_policy,
             )
         )
         async with container.sessionmaker() as session:
@@ -150,3 +159,44 @@ async def test_scheduler_declares_its_jobs_in_shanghai_time(container: Container
     }
     assert str(scheduler.timezone) == "Asia/Shanghai"
     assert "hour='3'" in str(jobs["wechat-inbox-prune"].trigger)
+
+
+def _when(trigger: object) -> str:
+    """A trigger's schedule (`interval[0:05:00]`, `cron[hour='3', minute='30']`); a one-off's is its instant,
+    the moment the table was made, so only its kind counts."""
+    return re.sub(r"^date\[.*\]$", "date", str(trigger))
+
+
+async def test_the_job_table_names_each_job_once_and_every_row_is_registered_under_its_lease(
+    settings: Settings, clock: ManualClock
+) -> None:
+    from scheduler.jobs import job_table
+    from scheduler.runner import build_scheduler
+
+    # Sandbox mode wires DingTalk, so the one row that depends on it is enabled as well.
+    container = await build_container(settings.model_copy(update={"sandbox": True}), clock=clock)
+    try:
+        table = job_table(container)
+        ids = [spec.id for spec in table]
+        assert len(ids) == len(set(ids)) == 8
+        assert all(spec.enabled for spec in table)
+        jobs = {job.id: job for job in build_scheduler(container).get_jobs()}
+        assert set(jobs) == set(ids)
+        for spec in table:
+            job = jobs[spec.id]
+            assert (_when(job.trigger), job.misfire_grace_time, job.coalesce, job.max_instances) == (
+                _when(spec.trigger),
+                spec.misfire_grace_seconds,
+                True,
+                1,
+            )
+        assert jobs["expert-digest"].misfire_grace_time == 600
+        # A run takes the lease named by the row's id: another instance finds it held and skips the job.
+        await jobs["membership-invitations-expire"].func()
+        holder = "another-instance"
+        assert not await container.coordination.acquire_lease(
+            "job:membership-invitations-expire", holder, ttl_seconds=60
+        )
+        assert await container.coordination.acquire_lease("job:follow-up-reminders", holder, ttl_seconds=60)
+    finally:
+        await container.aclose()

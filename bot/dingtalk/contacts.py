@@ -24,7 +24,7 @@ from handlers.membership.contact_events import (
     keep_contact_event,
     pending_contact_events,
 )
-from handlers.membership.policy import DEFAULT_POLICY, MembershipPolicy
+from handlers.membership.policy import MembershipPolicy
 from handlers.membership.ports import MemberDirectory
 from store.uow import UnitOfWork
 
@@ -48,7 +48,7 @@ class ContactEvents:
         clock: Clock,
         *,
         members: MemberDirectory | None = None,
-        policy: MembershipPolicy = DEFAULT_POLICY,
+        policy: MembershipPolicy,
     ) -> None:
         self._uow = uow
         self._clock = clock

@@ -39,9 +39,8 @@ def workbench_link(settings: DingTalkSettings) -> str:
     return "dingtalk://dingtalkclient/action/openapp?" + urlencode(query, quote_via=quote)
 
 
-def membership_policy(settings: DingTalkSettings | None) -> MembershipPolicy:
-    if settings is None:
-        return MembershipPolicy()
+def membership_policy(settings: DingTalkSettings) -> MembershipPolicy:
+    """The policy with a DingTalk app to invite into: its invitation days and its workbench link."""
     return MembershipPolicy(invitation_days=settings.invitation_days, workbench_link=workbench_link(settings))
 
 

@@ -39,7 +39,6 @@ def wire_wechat(container: Container) -> None:
             ExpertPushChannel(template, container.uow),
         ):
             container.channels[channel.name] = channel
-        container.expert_push_policy = expert_push_policy(container.settings, config)
         invites = InviteQrcodeChannel(client, container.uow, sms_template=container.settings.sms.expert_invite_template)
         container.channels[invites.name] = invites
         menu = MenuChannel(client)

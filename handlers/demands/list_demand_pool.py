@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from handlers.demands.policy import DEFAULT_POLICY, DemandPolicy
+from handlers.demands.policy import DemandPolicy
 from handlers.demands.pool import MEMBERS, TakeUpRefusal, minimums_of, pool_visible, take_up_refusal
 from handlers.demands.views import DemandRow, row
 from handlers.errors import Forbidden
@@ -39,9 +39,7 @@ def _pool_row(d: Demand, minimums: dict[int, int], floor_bp: int) -> PoolRow:
     return PoolRow(**shown, can_take_up=refusal is None, take_up_refusal=refusal.message if refusal else None)
 
 
-async def list_demand_pool(
-    cmd: ListDemandPool, uow: UnitOfWork, policy: DemandPolicy = DEFAULT_POLICY
-) -> Page[PoolRow]:
+async def list_demand_pool(cmd: ListDemandPool, uow: UnitOfWork, policy: DemandPolicy) -> Page[PoolRow]:
     req = cmd.page.checked()
     async with uow:
         actor = await load_actor(uow, cmd.actor_id)

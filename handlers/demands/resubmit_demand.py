@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from handlers.demands.access import locked, require_owner
-from handlers.demands.policy import DEFAULT_POLICY, DemandPolicy
+from handlers.demands.policy import DemandPolicy
 from handlers.demands.review import enter_review
 from handlers.demands.states import Step, next_status
 from handlers.demands.timeline import step
@@ -19,7 +19,7 @@ class ResubmitDemand:
     demand_id: int
 
 
-async def resubmit_demand(cmd: ResubmitDemand, uow: UnitOfWork, policy: DemandPolicy = DEFAULT_POLICY) -> int:
+async def resubmit_demand(cmd: ResubmitDemand, uow: UnitOfWork, policy: DemandPolicy) -> int:
     """The new review's id."""
     async with uow:
         actor = await load_actor(uow, cmd.actor_id)

@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, update
 
 from handlers.demands.access import locked
 from handlers.demands.notify_enterprise import notify_enterprise
-from handlers.demands.policy import DEFAULT_POLICY, DemandPolicy
+from handlers.demands.policy import DemandPolicy
 from handlers.demands.scope import sees_demand
 from handlers.demands.states import Step, next_status
 from handlers.demands.timeline import step
@@ -29,7 +29,7 @@ _MOVE = (
 
 
 class DemandReviewHooks:
-    def __init__(self, policy: DemandPolicy = DEFAULT_POLICY) -> None:
+    def __init__(self, policy: DemandPolicy) -> None:
         self.policy = policy
 
     async def seen_by(self, uow: UnitOfWork, review: Review, account_id: int) -> bool:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from handlers.demands import fields as f
 from handlers.demands.access import staff_post
 from handlers.demands.numbering import next_number
-from handlers.demands.policy import DEFAULT_POLICY, DemandPolicy
+from handlers.demands.policy import DemandPolicy
 from handlers.demands.review import enter_review
 from handlers.demands.states import Step, next_status
 from handlers.demands.timeline import step
@@ -36,7 +36,7 @@ class DemandSubmitted:
     review_id: int | None
 
 
-async def submit_demand(cmd: SubmitDemand, uow: UnitOfWork, policy: DemandPolicy = DEFAULT_POLICY) -> DemandSubmitted:
+async def submit_demand(cmd: SubmitDemand, uow: UnitOfWork, policy: DemandPolicy) -> DemandSubmitted:
     async with uow:
         actor = await load_actor(uow, cmd.actor_id)
         post = await staff_post(uow, cmd.actor_id)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from handlers.demands import fields as f
 from handlers.demands.numbering import next_number
-from handlers.demands.policy import DEFAULT_POLICY, DemandPolicy
+from handlers.demands.policy import DemandPolicy
 from handlers.demands.scope import enterprises_of
 from handlers.demands.states import Step, next_status
 from handlers.demands.timeline import step
@@ -30,9 +30,7 @@ class PoolDemandSubmitted:
     status: str
 
 
-async def submit_pool_demand(
-    cmd: SubmitPoolDemand, uow: UnitOfWork, policy: DemandPolicy = DEFAULT_POLICY
-) -> PoolDemandSubmitted:
+async def submit_pool_demand(cmd: SubmitPoolDemand, uow: UnitOfWork, policy: DemandPolicy) -> PoolDemandSubmitted:
     async with uow:
         actor = await load_actor(uow, cmd.actor_id)
         if not actor.has(Role.ENTERPRISE_CONTACT):

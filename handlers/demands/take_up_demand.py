@@ -10,7 +10,7 @@ from sqlalchemy import CursorResult, select, update
 
 from handlers.demands.access import locked, staff_post
 from handlers.demands.notify_enterprise import notify_enterprise
-from handlers.demands.policy import DEFAULT_POLICY, DemandPolicy
+from handlers.demands.policy import DemandPolicy
 from handlers.demands.pool import cities_of, minimums_of, take_up_refusal
 from handlers.demands.review import enter_review
 from handlers.demands.states import Step
@@ -37,7 +37,7 @@ class DemandTakenUp:
     review_id: int
 
 
-async def take_up_demand(cmd: TakeUpDemand, uow: UnitOfWork, policy: DemandPolicy = DEFAULT_POLICY) -> DemandTakenUp:
+async def take_up_demand(cmd: TakeUpDemand, uow: UnitOfWork, policy: DemandPolicy) -> DemandTakenUp:
     async with uow:
         actor = await load_actor(uow, cmd.actor_id)
         post = await staff_post(uow, cmd.staff_account_id)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from handlers.demands import fields as f
 from handlers.demands.access import locked, require_owner
 from handlers.demands.changes import audit_data, changes, note
-from handlers.demands.policy import DEFAULT_POLICY, DemandPolicy
+from handlers.demands.policy import DemandPolicy
 from handlers.demands.scope import require_visible_demand
 from handlers.demands.states import Step, next_status
 from handlers.demands.timeline import step
@@ -36,7 +36,7 @@ class DemandUpdated:
     changed: tuple[str, ...]  # the fields that changed; empty when the edit changed nothing
 
 
-async def update_demand(cmd: UpdateDemand, uow: UnitOfWork, policy: DemandPolicy = DEFAULT_POLICY) -> DemandUpdated:
+async def update_demand(cmd: UpdateDemand, uow: UnitOfWork, policy: DemandPolicy) -> DemandUpdated:
     async with uow:
         actor = await load_actor(uow, cmd.actor_id)
         demand = await locked(uow, cmd.demand_id)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from handlers.demands.access import locked
 from handlers.demands.notify_enterprise import notify_enterprise
-from handlers.demands.policy import DEFAULT_POLICY, DemandPolicy
+from handlers.demands.policy import DemandPolicy
 from handlers.demands.states import Step, next_status
 from handlers.demands.timeline import step
 from handlers.errors import NotFound
@@ -26,7 +26,7 @@ class DockDemand:
     demand_id: int
 
 
-async def dock_demand(cmd: DockDemand, uow: UnitOfWork, policy: DemandPolicy = DEFAULT_POLICY) -> DockingView:
+async def dock_demand(cmd: DockDemand, uow: UnitOfWork, policy: DemandPolicy) -> DockingView:
     async with uow:
         expert = await require_expert(uow, cmd.actor_id)
         # The demand's row lock orders concurrent presses; the unique (expert, demand) key backs it up.

@@ -15,7 +15,7 @@ from sqlalchemy import func, or_, select
 from cards.follow_up import SilentDemand, escalation_card, reminder_card
 from handlers.calendar.office_hours import OfficeHours
 from handlers.demands.access import locked
-from handlers.demands.policy import DEFAULT_POLICY, DemandPolicy
+from handlers.demands.policy import DemandPolicy
 from handlers.follow_up_reminders.policy import FollowUpReminderPolicy
 from handlers.follow_up_reminders.timing import ReminderAction, decide
 from handlers.follow_ups.access import docking_centre_id
@@ -40,7 +40,7 @@ async def send_due_reminders(
     new_uow: Callable[[], UnitOfWork],
     policy: FollowUpReminderPolicy,
     hours: OfficeHours,
-    demands: DemandPolicy = DEFAULT_POLICY,
+    demands: DemandPolicy,
 ) -> RemindersSent:
     async with new_uow() as uow:
         now = uow.clock.now()

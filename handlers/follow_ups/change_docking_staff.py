@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from handlers.demands.access import locked
-from handlers.demands.policy import DEFAULT_POLICY, DemandPolicy
+from handlers.demands.policy import DemandPolicy
 from handlers.demands.scope import require_demand_in_scope
 from handlers.demands.states import Step, next_status
 from handlers.demands.timeline import step
@@ -37,9 +37,7 @@ class DockingStaffChanged:
     staff_account_id: int
 
 
-async def change_docking_staff(
-    cmd: ChangeDockingStaff, uow: UnitOfWork, policy: DemandPolicy = DEFAULT_POLICY
-) -> DockingStaffChanged:
+async def change_docking_staff(cmd: ChangeDockingStaff, uow: UnitOfWork, policy: DemandPolicy) -> DockingStaffChanged:
     async with uow:
         actor = await load_actor(uow, cmd.actor_id)
         demand = await locked(uow, cmd.demand_id)

@@ -7,10 +7,9 @@ from enum import StrEnum
 
 from sqlalchemy import select
 
-from handlers.demands.policy import DEFAULT_POLICY as DEFAULT_DEMAND_POLICY
 from handlers.errors import Conflict, InvalidInput
 from handlers.membership.invitations import invite_member
-from handlers.membership.policy import DEFAULT_POLICY, MembershipPolicy
+from handlers.membership.policy import MembershipPolicy
 from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor, require_system_admin
 from handlers.organisation.clashes import retry_on_clash
@@ -81,8 +80,8 @@ async def create_institution(
     uow: UnitOfWork,
     regions: RegionDirectory,
     *,
-    membership: MembershipPolicy = DEFAULT_POLICY,
-    fee_floor_bp: int = DEFAULT_DEMAND_POLICY.fee_floor_bp,
+    membership: MembershipPolicy,
+    fee_floor_bp: int,
 ) -> InstitutionCreated:
     name = v.required_text(cmd.name, "机构名称", 128)
     code = v.credit_code(cmd.credit_code)

@@ -7,7 +7,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from handlers.demands.policy import DEFAULT_POLICY
 from handlers.errors import NotFound
 from handlers.institutions.create_institution import institution_type, service_types
 from handlers.organisation import validation as v
@@ -35,9 +34,7 @@ class InstitutionUpdated:
     changed: tuple[str, ...]
 
 
-async def update_institution(
-    cmd: UpdateInstitution, uow: UnitOfWork, *, fee_floor_bp: int = DEFAULT_POLICY.fee_floor_bp
-) -> InstitutionUpdated:
+async def update_institution(cmd: UpdateInstitution, uow: UnitOfWork, *, fee_floor_bp: int) -> InstitutionUpdated:
     wanted: dict[str, Any] = {}
     if cmd.type is not None:
         wanted["type"] = institution_type(cmd.type).value

@@ -8,13 +8,12 @@ from datetime import timedelta
 
 @dataclass(frozen=True)
 class MembershipPolicy:
-    invitation_days: float = 7.0
-    # The link the welcome card's button opens (dingtalk://dingtalkclient/action/openapp?…).
-    workbench_link: str = ""
+    """Built from settings by bot.bootstrap; no field has a default, so no caller gets one unknowingly."""
+
+    invitation_days: float
+    # The link the welcome card's button opens (dingtalk://dingtalkclient/action/openapp?…); "" without DingTalk.
+    workbench_link: str
 
     @property
     def invitation_ttl(self) -> timedelta:
         return timedelta(days=self.invitation_days)
-
-
-DEFAULT_POLICY = MembershipPolicy()

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from handlers.errors import Conflict
 from handlers.membership.access import managed_invitation
 from handlers.membership.invitations import invite_member, is_overdue, lock_account, mark_expired
-from handlers.membership.policy import DEFAULT_POLICY, MembershipPolicy
+from handlers.membership.policy import MembershipPolicy
 from handlers.organisation.actors import load_actor
 from store.models.membership import InvitationStatus
 from store.models.organisation import AccountRole, AccountStatus, Role
@@ -28,7 +28,7 @@ class InvitationResent:
 
 
 async def resend_membership_invitation(
-    cmd: ResendMembershipInvitation, uow: UnitOfWork, policy: MembershipPolicy = DEFAULT_POLICY
+    cmd: ResendMembershipInvitation, uow: UnitOfWork, policy: MembershipPolicy
 ) -> InvitationResent:
     async with uow:
         actor = await load_actor(uow, cmd.actor_id)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from handlers.errors import Conflict
 from handlers.membership.invitations import invite_member
-from handlers.membership.policy import DEFAULT_POLICY, MembershipPolicy
+from handlers.membership.policy import MembershipPolicy
 from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor, require_system_admin
 from handlers.organisation.clashes import retry_on_clash
@@ -33,7 +33,7 @@ class OfficialCreated:
 
 
 async def create_official(
-    cmd: CreateOfficial, uow: UnitOfWork, regions: RegionDirectory, *, membership: MembershipPolicy = DEFAULT_POLICY
+    cmd: CreateOfficial, uow: UnitOfWork, regions: RegionDirectory, *, membership: MembershipPolicy
 ) -> OfficialCreated:
     name = v.required_text(cmd.name, "姓名", 64)
     mobile = v.mobile(cmd.mobile)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from cards.project import LowFee, low_fee_card
 from handlers.demands.access import locked
-from handlers.demands.policy import DEFAULT_POLICY, DemandPolicy
+from handlers.demands.policy import DemandPolicy
 from handlers.demands.states import Step, next_status
 from handlers.demands.timeline import step
 from handlers.errors import Conflict, InvalidInput, NotFound
@@ -51,9 +51,7 @@ class FeeProofRecorded:
     corrected: bool = False  # True: it replaced an earlier proof
 
 
-async def record_fee_proof(
-    cmd: RecordFeeProof, uow: UnitOfWork, policy: DemandPolicy = DEFAULT_POLICY
-) -> FeeProofRecorded:
+async def record_fee_proof(cmd: RecordFeeProof, uow: UnitOfWork, policy: DemandPolicy) -> FeeProofRecorded:
     async with uow:
         actor = await load_actor(uow, cmd.actor_id)
         demand = await locked(uow, cmd.demand_id)

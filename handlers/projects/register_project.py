@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from handlers.demands.access import locked
 from handlers.demands.notify_enterprise import notify_enterprise
-from handlers.demands.policy import DEFAULT_POLICY, DemandPolicy
+from handlers.demands.policy import DemandPolicy
 from handlers.demands.states import Step, next_status
 from handlers.demands.timeline import step
 from handlers.errors import Conflict
@@ -54,9 +54,7 @@ async def agreed_fee_ratio_bp(uow: UnitOfWork, demand: Demand) -> int:
     return demand.fee_ratio_bp if accepted is None else accepted
 
 
-async def register_project(
-    cmd: RegisterProject, uow: UnitOfWork, policy: DemandPolicy = DEFAULT_POLICY
-) -> ProjectRegistered:
+async def register_project(cmd: RegisterProject, uow: UnitOfWork, policy: DemandPolicy) -> ProjectRegistered:
     async with uow:
         actor = await load_actor(uow, cmd.actor_id)
         demand = await locked(uow, cmd.demand_id)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 
 from handlers.demands.access import locked
-from handlers.demands.policy import DEFAULT_POLICY, DemandPolicy
+from handlers.demands.policy import DemandPolicy
 from handlers.demands.states import Step, next_status
 from handlers.demands.timeline import step
 from handlers.errors import Conflict, NotFound
@@ -41,9 +41,7 @@ class PublicationAccepted:
     letter_sha256: str
 
 
-async def accept_publication(
-    cmd: AcceptPublication, uow: UnitOfWork, policy: DemandPolicy = DEFAULT_POLICY
-) -> PublicationAccepted:
+async def accept_publication(cmd: AcceptPublication, uow: UnitOfWork, policy: DemandPolicy) -> PublicationAccepted:
     async with uow:
         actor = await load_actor(uow, cmd.actor_id)
         publication, institution_id = await load_offer(uow, actor, cmd.publication_id)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from handlers.demands.policy import DEFAULT_POLICY, DemandPolicy
+from handlers.demands.policy import DemandPolicy
 from handlers.demands.states import Step, next_status
 from handlers.demands.timeline import step
 from handlers.errors import InvalidInput
@@ -59,7 +59,7 @@ def _check(cmd: PublishDemand, policy: DemandPolicy) -> tuple[PublicationAudienc
     return audience, targets
 
 
-async def publish_demand(cmd: PublishDemand, uow: UnitOfWork, policy: DemandPolicy = DEFAULT_POLICY) -> DemandPublished:
+async def publish_demand(cmd: PublishDemand, uow: UnitOfWork, policy: DemandPolicy) -> DemandPublished:
     async with uow:
         actor = await load_actor(uow, cmd.actor_id)
         demand = await publishers_demand(uow, actor, cmd.demand_id, "只有需求所属机构的法人机构管理员可以公开需求")

@@ -17,7 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from cards.review import decided_status
 from handlers.errors import Forbidden, InvalidInput, NotFound
 from handlers.reviews.chains import CHAINS, Chain
-from handlers.reviews.subjects import Decider, SubjectHooks, default_subjects
+from handlers.reviews.subjects import Decider, SubjectHooks
 from handlers.reviews.tasks import close_stage, open_stage
 from store.base import table_of
 from store.models.auth import DingTalkBinding
@@ -122,7 +122,7 @@ async def decide_review(
     uow: UnitOfWork,
     *,
     chains: Mapping[str, Chain] = CHAINS,
-    subjects: Mapping[str, SubjectHooks] | None = None,
+    subjects: Mapping[str, SubjectHooks],
 ) -> ReviewDecided:
     """Runs inside the caller's unit of work (the card router's, with its press key); the caller commits."""
     loaded = await _load(uow, cmd)
@@ -132,7 +132,7 @@ async def decide_review(
     if by is None:
         # A REST caller who does not see the subject learns nothing: the same answer as for no such review.
         # (A card press comes from the presser's own card: it keeps its answer.)
-        hooks = (subjects if subjects is not None else default_subjects())[review.subject_type]
+        hooks = subjects[review.subject_type]
         if cmd.account_id is not None and not await hooks.seen_by(uow, review, cmd.account_id):
             raise NotFound("未找到该审核")
         raise Forbidden("您不是该环节的审核人")
@@ -177,7 +177,7 @@ async def decide_review(
     # The submitter's notice before the subject's hooks: a hook may end on a lock held until the commit
     # (the points chain of the staff member credited), which nothing else should wait behind.
     await _tell_submitter(uow, chain, review, submitter_userid, outcome, by.name, reason)
-    hooks = (subjects if subjects is not None else default_subjects())[review.subject_type]
+    hooks = subjects[review.subject_type]
     if cmd.decision == Decision.APPROVE:
         await hooks.approved(uow, review, by)
     elif cmd.decision == Decision.REJECT:

@@ -35,8 +35,8 @@ class SubjectHooks(Protocol):
     async def returned(self, uow: UnitOfWork, review: Review, by: Decider, reason: str) -> None: ...
 
 
-def default_subjects(demand_policy: DemandPolicy | None = None) -> dict[str, SubjectHooks]:
-    """What each kind of subject does on a final decision; adapters pass the configured demand policy."""
+def default_subjects(demand_policy: DemandPolicy) -> dict[str, SubjectHooks]:
+    """What each kind of subject does on a final decision, with the configured demand policy."""
     from handlers.demands.review_hooks import DemandReviewHooks  # the demand flow depends on the engine
 
-    return {"demand": DemandReviewHooks() if demand_policy is None else DemandReviewHooks(demand_policy)}
+    return {"demand": DemandReviewHooks(demand_policy)}

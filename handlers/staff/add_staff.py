@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from handlers.errors import Conflict, NotFound
 from handlers.membership.invitations import invite_member
-from handlers.membership.policy import DEFAULT_POLICY, MembershipPolicy
+from handlers.membership.policy import MembershipPolicy
 from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor, require_institution_admin
 from handlers.organisation.clashes import retry_on_clash
@@ -40,7 +40,7 @@ class StaffAdded:
     account_created: bool
 
 
-async def add_staff(cmd: AddStaff, uow: UnitOfWork, *, membership: MembershipPolicy = DEFAULT_POLICY) -> StaffAdded:
+async def add_staff(cmd: AddStaff, uow: UnitOfWork, *, membership: MembershipPolicy) -> StaffAdded:
     name = v.required_text(cmd.name, "姓名", 64)
     mobile = v.mobile(cmd.mobile)
     position = v.required_text(cmd.position, "职位", 64)

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from handlers.clock import Clock
+from handlers.demands.policy import DemandPolicy
 from handlers.expert_push.policy import ExpertPushPolicy
 from handlers.files.ports import FileStorage
 from handlers.membership.policy import MembershipPolicy
@@ -23,6 +24,7 @@ class DemoContext:
     clock: Clock
     uow: Callable[[], UnitOfWork]
     membership: MembershipPolicy
+    demands: DemandPolicy
     files: FileStorage | None = None  # seeds that upload (a project's contract) need it
     expert_push: ExpertPushPolicy | None = None  # the official account's push settings, when one is configured
 

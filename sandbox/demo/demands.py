@@ -19,6 +19,7 @@ from handlers.projects.register_project import RegisterProject, register_project
 from handlers.projects.upload_project_file import UploadProjectFile, upload_project_file
 from handlers.publications.publish_demand import PublishDemand, publish_demand
 from handlers.reviews.decide_review import DecideReview, Decision, decide_review
+from handlers.reviews.subjects import default_subjects
 from sandbox.demo import DemoContext, demo_seed
 from sandbox.documents import make_pdf
 from store.models.demands import Demand
@@ -108,7 +109,7 @@ async def _register_project(ctx: DemoContext, staff: int, demand_id: int) -> Non
         "commissioned",
         contract.id,
     )
-    await register_project(RegisterProject(staff, demand_id, fields), ctx.uow())
+    await register_project(RegisterProject(staff, demand_id, fields), ctx.uow(), ctx.demands)
 
 
 @demo_seed("demands", order=10)
@@ -120,10 +121,13 @@ async def seed_demands(ctx: DemoContext) -> None:
     staff, admin, contact = [await _account(ctx, m) for m in ("13800000004", "13800000002", "13800000007")]
     if staff is None or admin is None:
         return
+    subjects = default_subjects(ctx.demands)
     for enterprise, title, description, expected, outcome in DEMANDS:
         fields = replace(BASE, title=title, description=description, expected_result=expected)
         draft = outcome in ("draft", "close")
-        submitted = await submit_demand(SubmitDemand(staff, enterprises[enterprise], fields, draft), ctx.uow())
+        submitted = await submit_demand(
+            SubmitDemand(staff, enterprises[enterprise], fields, draft), ctx.uow(), ctx.demands
+        )
         if outcome == "close":
             await close_demand(CloseDemand(staff, submitted.demand_id, "企业已自行解决"), ctx.uow())
         if submitted.review_id is None or outcome == "pending":
@@ -137,12 +141,14 @@ async def seed_demands(ctx: DemoContext) -> None:
         }[outcome]
         reason = {"return": "请补充现有工艺参数和预算依据", "reject": "该需求不属于本机构服务领域"}.get(outcome, "")
         async with ctx.uow() as uow:
-            await decide_review(DecideReview(submitted.review_id, 0, decision, reason, account_id=admin), uow)
+            await decide_review(
+                DecideReview(submitted.review_id, 0, decision, reason, account_id=admin), uow, subjects=subjects
+            )
             await uow.commit()
         if outcome == "complete":
             await _register_project(ctx, staff, submitted.demand_id)
         if outcome == "publish":
-            await publish_demand(PublishDemand(admin, submitted.demand_id, "all", 1000), ctx.uow())
+            await publish_demand(PublishDemand(admin, submitted.demand_id, "all", 1000), ctx.uow(), ctx.demands)
     if contact is not None:
         await submit_pool_demand(
             SubmitPoolDemand(
@@ -156,4 +162,5 @@ async def seed_demands(ctx: DemoContext) -> None:
                 ),
             ),
             ctx.uow(),
+            ctx.demands,
         )

@@ -31,4 +31,4 @@ async def seed_expert_pages(ctx: DemoContext) -> None:
     if expert is None or demand is None:
         return
     await publish_technology(PublishTechnology(expert, TECHNOLOGY), ctx.uow())
-    await dock_demand(DockDemand(expert, demand), ctx.uow())
+    await dock_demand(DockDemand(expert, demand), ctx.uow(), ctx.demands)

@@ -64,6 +64,7 @@ async def seed_organisation(ctx: DemoContext) -> None:
         ctx.uow(),
         regions,
         membership=ctx.membership,
+        fee_floor_bp=ctx.demands.fee_floor_bp,
     )
     admin, institution = inst.admin_account_id, inst.institution_id
     xihu = await create_centre(CreateCentre(admin, institution, "杭州西湖分中心", "330106"), ctx.uow(), regions)

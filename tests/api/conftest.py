@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
@@ -40,7 +40,9 @@ from tests.api.expert_push_world import reachable_expert
 from tests.api.expert_world import expert_ids
 from tests.api.project_world import project_ids
 from tests.expert_digest.world import digest_ids
+from tests.expert_push.support import POLICY as PUSH_POLICY
 from tests.organisation.conftest import Org, org, regions, registry  # noqa: F401  (fixtures)
+from tests.policies import MEMBERSHIP
 
 ROLES = (
     "anonymous",
@@ -80,8 +82,10 @@ def bearer(token: str | None) -> dict[str, str]:
 
 @pytest.fixture
 async def api(container: Container) -> AsyncIterator[TestClient[Any, Any]]:
-    container.registry = SandboxBusinessRegistry()
-    async with TestClient(TestServer(create_web_app(container))) as client:
+    # The pages as deployed with the sandbox's business registry and an official account to push experts through
+    # (the test settings configure neither); the same engine, clock and channels as `container`.
+    served = replace(container, registry=SandboxBusinessRegistry(), expert_push_policy=PUSH_POLICY)
+    async with TestClient(TestServer(create_web_app(served))) as client:
         yield client
 
 
@@ -138,8 +142,12 @@ async def build_institution(base: Org, n: int, *, region: str, enterprise_name: 
     )
     uow = base.uow
     centre = (await create_centre(CreateCentre(admin, inst, f"分中心{n}", region), uow, base.regions)).centre_id
-    staff = await add_staff(AddStaff(admin, centre, f"技转{n}", f"{phone_prefix}0002", "技术经理"), uow)
-    cadmin = await add_staff(AddStaff(admin, centre, f"主任{n}", f"{phone_prefix}0003", "主任", True), uow)
+    staff = await add_staff(
+        AddStaff(admin, centre, f"技转{n}", f"{phone_prefix}0002", "技术经理"), uow, membership=MEMBERSHIP
+    )
+    cadmin = await add_staff(
+        AddStaff(admin, centre, f"主任{n}", f"{phone_prefix}0003", "主任", True), uow, membership=MEMBERSHIP
+    )
     expert = await add_expert(AddExpert(admin, inst, f"专家{n}", f"{phone_prefix}0004", "教授", "浙江大学"), uow)
     now = base.container.clock.now()
     await add_expert_follow_up(
@@ -190,7 +198,7 @@ async def build_world(base: Org) -> tuple[World, Institution, dict[str, str | No
         base, 1, region="330106", enterprise_name="杭州云栖智能传感科技有限公司", phone_prefix="1371111"
     )
     official = await create_official(
-        CreateOfficial(base.admin_id, "赵局长", "13722220001", "330106"), base.uow, base.regions
+        CreateOfficial(base.admin_id, "赵局长", "13722220001", "330106"), base.uow, base.regions, membership=MEMBERSHIP
     )
     uow = base.uow
     expires = base.container.clock.now() + timedelta(days=30)
@@ -214,9 +222,15 @@ async def build_world(base: Org) -> tuple[World, Institution, dict[str, str | No
     }
     # More staff of X's centre: two to leave (one per admin allowed to record it), one whose password and
     # number the admins set; their DingTalk invitations are the ones revoked (one per admin) and resent.
-    leaver = await add_staff(AddStaff(x.admin, x.centre, "离职者", "13722220004", "技术经理"), uow)
-    leaver_2 = await add_staff(AddStaff(x.admin, x.centre, "离职者二", "13722220006", "技术经理"), uow)
-    spare_staff = await add_staff(AddStaff(x.admin, x.centre, "备用者", "13722220005", "技术经理"), uow)
+    leaver = await add_staff(
+        AddStaff(x.admin, x.centre, "离职者", "13722220004", "技术经理"), uow, membership=MEMBERSHIP
+    )
+    leaver_2 = await add_staff(
+        AddStaff(x.admin, x.centre, "离职者二", "13722220006", "技术经理"), uow, membership=MEMBERSHIP
+    )
+    spare_staff = await add_staff(
+        AddStaff(x.admin, x.centre, "备用者", "13722220005", "技术经理"), uow, membership=MEMBERSHIP
+    )
     async with base.container.sessionmaker() as session:
         invitations = dict(
             (

@@ -13,6 +13,7 @@ from handlers.demands.submit_demand import SubmitDemand, submit_demand
 from handlers.demands.submit_pool_demand import SubmitPoolDemand, submit_pool_demand
 from store.models.demands import Review
 from tests.organisation.conftest import Org
+from tests.policies import DEMANDS, MEMBERSHIP, SUBJECTS
 
 FIELDS = DemandFields(
     title="传感器封装工艺改进",
@@ -49,10 +50,10 @@ def body(enterprise_id: int | None = None) -> dict[str, Any]:
 
 async def demand_ids(base: Org, staff: int, enterprise: int, contact: int) -> dict[str, int]:
     async def by_staff(draft: bool) -> int:
-        return (await submit_demand(SubmitDemand(staff, enterprise, FIELDS, draft), base.uow)).demand_id
+        return (await submit_demand(SubmitDemand(staff, enterprise, FIELDS, draft), base.uow, DEMANDS)).demand_id
 
     async def pooled() -> int:
-        return (await submit_pool_demand(SubmitPoolDemand(contact, FIELDS), base.uow)).demand_id
+        return (await submit_pool_demand(SubmitPoolDemand(contact, FIELDS), base.uow, DEMANDS)).demand_id
 
     pending = await by_staff(False)
     async with base.container.sessionmaker() as session:
@@ -76,12 +77,12 @@ async def docking_ids(base: Org, admin: int, staff: int, enterprise: int) -> dic
     from handlers.reviews.decide_review import DecideReview, Decision, decide_review
 
     async def docking() -> int:
-        demand = (await submit_demand(SubmitDemand(staff, enterprise, FIELDS, False), base.uow)).demand_id
+        demand = (await submit_demand(SubmitDemand(staff, enterprise, FIELDS, False), base.uow, DEMANDS)).demand_id
         async with base.container.sessionmaker() as session:
             review = await session.scalar(select(Review.id).where(Review.subject_id == demand))
         assert review is not None
         async with base.uow as uow:
-            await decide_review(DecideReview(review, 0, Decision.APPROVE, "", account_id=admin), uow)
+            await decide_review(DecideReview(review, 0, Decision.APPROVE, "", account_id=admin), uow, subjects=SUBJECTS)
             await uow.commit()
         return demand
 
@@ -101,17 +102,21 @@ async def publication_ids(
     from tests.api.conftest import credit_code
 
     x_docking = await docking_ids(base, x_admin, x_staff, enterprise)
-    await publish_demand(PublishDemand(x_admin, x_docking["staff_change_demand_id"], "all", 1000), base.uow)
+    await publish_demand(PublishDemand(x_admin, x_docking["staff_change_demand_id"], "all", 1000), base.uow, DEMANDS)
     y, y_admin = await base.institution("测试技术转移中心9", credit_code(9), mobile="13799990001", region="330106")
     centre = (await create_centre(CreateCentre(y_admin, y, "分中心9", "330106"), base.uow, base.regions)).centre_id
-    y_staff = (await add_staff(AddStaff(y_admin, centre, "技转9", "13799990002", "技术经理"), base.uow)).account_id
+    y_staff = (
+        await add_staff(AddStaff(y_admin, centre, "技转9", "13799990002", "技术经理"), base.uow, membership=MEMBERSHIP)
+    ).account_id
     served = (
         await add_enterprise(
             AddEnterprise(y_admin, y, "杭州云栖智能传感科技有限公司"), base.uow, base.registry, base.regions
         )
     ).enterprise_id
     y_demand = (await docking_ids(base, y_admin, y_staff, served))["docking_demand_id"]
-    publication = (await publish_demand(PublishDemand(y_admin, y_demand, "all", 1000), base.uow)).publication_id
+    publication = (
+        await publish_demand(PublishDemand(y_admin, y_demand, "all", 1000), base.uow, DEMANDS)
+    ).publication_id
     letter = await render_commitment_letter(RenderCommitmentLetter(x_admin, publication), base.uow)
     return {
         "publish_demand_id": x_docking["docking_demand_id"],

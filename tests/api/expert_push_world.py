@@ -8,8 +8,4 @@ from tests.organisation.conftest import Org
 
 
 async def reachable_expert(base: Org, expert_account: int) -> None:
-    if base.container.expert_push_policy is None:
-        base.container.expert_push_policy = POLICY
-    await make_reachable(
-        base.container, expert_account, "o-world-expert", app_id=base.container.expert_push_policy.app_id
-    )
+    await make_reachable(base.container, expert_account, "o-world-expert", app_id=POLICY.app_id)

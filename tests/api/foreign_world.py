@@ -28,6 +28,7 @@ from tests.api.demand_world import FIELDS
 from tests.api.expert_world import TECHNOLOGY
 from tests.api.project_world import today, upload
 from tests.organisation.conftest import Org
+from tests.policies import DEMANDS, SUBJECTS
 
 REGION = "330203"
 DEMAND = replace(FIELDS, region_code=REGION)
@@ -43,7 +44,7 @@ async def foreign_ids(base: Org, world: World) -> dict[str, Any]:
     w, _w_admin = await base.institution("测试技术转移中心32", credit_code(32), mobile="13755560001", region=REGION)
 
     async def demand(draft: bool = False) -> int:
-        return (await submit_demand(SubmitDemand(z.staff_account, z.enterprise, DEMAND, draft), uow)).demand_id
+        return (await submit_demand(SubmitDemand(z.staff_account, z.enterprise, DEMAND, draft), uow, DEMANDS)).demand_id
 
     async def review_of(demand_id: int) -> int:
         async with base.container.sessionmaker() as session:
@@ -55,7 +56,9 @@ async def foreign_ids(base: Org, world: World) -> dict[str, Any]:
         demand_id = await demand()
         async with base.uow as unit:
             await decide_review(
-                DecideReview(await review_of(demand_id), 0, Decision.APPROVE, "", account_id=z.admin), unit
+                DecideReview(await review_of(demand_id), 0, Decision.APPROVE, "", account_id=z.admin),
+                unit,
+                subjects=SUBJECTS,
             )
             await unit.commit()
         return demand_id
@@ -76,13 +79,13 @@ async def foreign_ids(base: Org, world: World) -> dict[str, Any]:
             "joint",
             contract,
         )
-        await register_project(RegisterProject(z.staff_account, demand_id, fields), uow)
+        await register_project(RegisterProject(z.staff_account, demand_id, fields), uow, DEMANDS)
         return demand_id, contract
 
     pending = await demand()
     registered_demand, registered_contract = await registered()
     published = await docking()
-    publication = await publish_demand(PublishDemand(z.admin, published, "chosen", 1000, (w,)), uow)
+    publication = await publish_demand(PublishDemand(z.admin, published, "chosen", 1000, (w,)), uow, DEMANDS)
     code = await create_invitation_code(
         CreateInvitationCode(z.admin, z.id, base.container.clock.now() + timedelta(days=7), 5), uow
     )
@@ -122,7 +125,7 @@ async def foreign_ids(base: Org, world: World) -> dict[str, Any]:
         "submit_demand_id": await demand(True),
         "withdraw_demand_id": await demand(),
         "close_demand_id": await demand(True),
-        "pool_demand_id": (await submit_pool_demand(SubmitPoolDemand(contact, DEMAND), uow)).demand_id,
+        "pool_demand_id": (await submit_pool_demand(SubmitPoolDemand(contact, DEMAND), uow, DEMANDS)).demand_id,
         "docking_demand_id": await docking(),
         "staff_change_demand_id": await docking(),
         "project_demand_id": await docking(),

@@ -18,6 +18,7 @@ from store.models.demands import Review
 from store.models.projects import ProjectRegistration
 from tests.api.demand_world import FIELDS
 from tests.organisation.conftest import Org
+from tests.policies import DEMANDS, SUBJECTS
 
 WRITERS = ("institution_admin", "centre_admin", "staff")
 
@@ -47,12 +48,12 @@ async def upload(base: Org, account: int, text: str) -> int:
 
 
 async def docking_demand(base: Org, admin: int, staff: int, enterprise: int) -> int:
-    demand = (await submit_demand(SubmitDemand(staff, enterprise, FIELDS, False), base.uow)).demand_id
+    demand = (await submit_demand(SubmitDemand(staff, enterprise, FIELDS, False), base.uow, DEMANDS)).demand_id
     async with base.container.sessionmaker() as session:
         review = await session.scalar(select(Review.id).where(Review.subject_id == demand))
     assert review is not None
     async with base.uow as uow:
-        await decide_review(DecideReview(review, 0, Decision.APPROVE, "", account_id=admin), uow)
+        await decide_review(DecideReview(review, 0, Decision.APPROVE, "", account_id=admin), uow, subjects=SUBJECTS)
         await uow.commit()
     return demand
 
@@ -71,7 +72,7 @@ async def registered_demand(base: Org, admin: int, staff: int, enterprise: int) 
         "joint",
         await upload(base, staff, f"contract-{demand}"),
     )
-    await register_project(RegisterProject(staff, demand, fields), base.uow)
+    await register_project(RegisterProject(staff, demand, fields), base.uow, DEMANDS)
     return demand
 
 

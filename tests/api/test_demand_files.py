@@ -25,6 +25,7 @@ from tests.api.project_world import docking_demand, registered_demand
 from tests.demands.conftest import Bench, build_bench
 from tests.demands.test_pool import contact_id, other_institution
 from tests.organisation.conftest import Org
+from tests.policies import MEMBERSHIP
 
 NAME = "需求说明（第二版）.pdf"
 
@@ -153,7 +154,7 @@ async def test_the_detail_names_the_enterprise_staff_fields_and_region(org: Org)
     by_admin = await get_demand(GetDemand(bench.admin_id, submitted.demand_id), org.uow)
     assert [c.name for c in by_admin.enterprise_contacts] == ["陈经理"]
     official = await create_official(
-        CreateOfficial(org.admin_id, "赵局长", "13722220001", "330106"), org.uow, org.regions
+        CreateOfficial(org.admin_id, "赵局长", "13722220001", "330106"), org.uow, org.regions, membership=MEMBERSHIP
     )
     by_official = await get_demand(GetDemand(official.account_id, submitted.demand_id), org.uow)
     assert by_official.enterprise_name == detail.enterprise_name and by_official.staff_name == "张三"

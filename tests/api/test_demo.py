@@ -24,7 +24,11 @@ async def test_the_demo_organisation(settings: Settings, clock: ManualClock) -> 
     try:
         assert container.sandbox is not None
         context = DemoContext(
-            sandbox=container.sandbox, clock=clock, uow=container.uow, membership=container.membership_policy
+            sandbox=container.sandbox,
+            clock=clock,
+            uow=container.uow,
+            membership=container.membership_policy,
+            demands=container.demand_policy,
         )
         assert "organisation" in await load_demo(context)
         before = await snapshot(container)

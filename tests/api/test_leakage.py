@@ -12,6 +12,7 @@ from handlers.officials.create_official import CreateOfficial, create_official
 from store.models.auth import SessionKind
 from tests.api.conftest import Institution, World, bearer, build_institution
 from tests.organisation.conftest import Org
+from tests.policies import MEMBERSHIP
 
 LISTS = ("institutions", "centres", "staff", "experts", "enterprises")
 
@@ -65,7 +66,9 @@ async def _two_districts(org: Org) -> tuple[World, Institution, Institution, dic
     )
     tokens = {}
     for key, mobile, region in (("xihu", "13733330001", "330106"), ("qiantang", "13733330002", "330114")):
-        official = await create_official(CreateOfficial(org.admin_id, key, mobile, region), org.uow, org.regions)
+        official = await create_official(
+            CreateOfficial(org.admin_id, key, mobile, region), org.uow, org.regions, membership=MEMBERSHIP
+        )
         tokens[key] = await world.token(official.account_id)
     for key, account in (
         ("x_admin", x.admin),

@@ -16,6 +16,7 @@ from handlers.staff.add_staff import AddStaff, add_staff
 from tests.api.conftest import World, bearer, credit_code
 from tests.api.demand_world import body as demand_body
 from tests.organisation.conftest import Org
+from tests.policies import MEMBERSHIP
 
 ENTERPRISE = {
     "full_name": "杭州良渚智造科技有限公司",
@@ -38,7 +39,9 @@ async def production(container: Container) -> AsyncIterator[TestClient[Any, Any]
 async def _staff(org: Org) -> tuple[int, str, str]:
     institution, admin = await org.institution()
     centre = await create_centre(CreateCentre(admin, institution, "余杭分中心", "330110"), org.uow, org.regions)
-    staff = await add_staff(AddStaff(admin, centre.centre_id, "周技转", "13611110002", "技术经理"), org.uow)
+    staff = await add_staff(
+        AddStaff(admin, centre.centre_id, "周技转", "13611110002", "技术经理"), org.uow, membership=MEMBERSHIP
+    )
     world = World(org)
     return institution, await world.token(staff.account_id), await world.token(admin)
 

@@ -13,6 +13,7 @@ from handlers.invitations.create_invitation_code import CreateInvitationCode, cr
 from handlers.officials.create_official import CreateOfficial, create_official
 from tests.api.conftest import World, bearer, build_institution
 from tests.organisation.conftest import Org, snapshot
+from tests.policies import MEMBERSHIP
 
 
 async def test_a_code_makes_a_technology_manager_and_refuses_an_official(api: TestClient[Any, Any], org: Org) -> None:
@@ -29,7 +30,7 @@ async def test_a_code_makes_a_technology_manager_and_refuses_an_official(api: Te
         )
     ).code
     official = await create_official(
-        CreateOfficial(org.admin_id, "赵局长", "13755550009", "330106"), org.uow, org.regions
+        CreateOfficial(org.admin_id, "赵局长", "13755550009", "330106"), org.uow, org.regions, membership=MEMBERSHIP
     )
     manager = await world.account("钱经理", "13755550001")
     tokens = {

@@ -32,6 +32,7 @@ from tests.api.openapi_check import problems, response_schema
 from tests.demands.conftest import bind, build_bench, reviews_of
 from tests.follow_ups.conftest import Docking, beijing
 from tests.organisation.conftest import Org, org, regions, registry  # noqa: F401
+from tests.policies import DEMANDS, MEMBERSHIP, SUBJECTS
 
 # Test data, not the State Council's 2027 notice (not published when this was written): only New Year's Day,
 # which the holiday law fixes, as a day off.
@@ -50,14 +51,18 @@ async def year_end(org: Org, clock: ManualClock) -> Docking:  # noqa: F811
     bench = await build_bench(org)
     await bind(bench.container, bench.admin_id, "dt-admin")
     await bind(bench.container, bench.staff_id, "dt-zhang")
-    boss = await add_staff(AddStaff(bench.admin_id, bench.centre_id, "王主任", "13800000006", "主任", True), org.uow)
-    other = await add_staff(AddStaff(bench.admin_id, bench.centre_id, "李四", "13800000007", "技术经纪人"), org.uow)
+    boss = await add_staff(
+        AddStaff(bench.admin_id, bench.centre_id, "王主任", "13800000006", "主任", True), org.uow, membership=MEMBERSHIP
+    )
+    other = await add_staff(
+        AddStaff(bench.admin_id, bench.centre_id, "李四", "13800000007", "技术经纪人"), org.uow, membership=MEMBERSHIP
+    )
     await bind(bench.container, boss.account_id, "dt-boss")
     submitted = await bench.submit()
     [review] = await reviews_of(bench.container, submitted.demand_id)
     clock.set(beijing(2026, 12, 29, 10))
     async with org.uow as uow:
-        await decide_review(DecideReview(review.id, 0, Decision.APPROVE, userid="dt-admin"), uow)
+        await decide_review(DecideReview(review.id, 0, Decision.APPROVE, userid="dt-admin"), uow, subjects=SUBJECTS)
         await uow.commit()
     return Docking(
         bench,
@@ -120,9 +125,13 @@ async def test_a_2027_schedule_loaded_by_the_system_admin_counts_on_every_instan
         assert await other.calendar.refresh(other.sessionmaker)
         assert not other.calendar.is_working_day(date(2027, 1, 1))
         year_end.clock.set(beijing(2027, 1, 4, 9, 5))
-        assert await send_due_reminders(other.uow, other.follow_up_policy, other.office_hours) == RemindersSent(0, 0)
+        assert await send_due_reminders(
+            other.uow, other.follow_up_policy, other.office_hours, DEMANDS
+        ) == RemindersSent(0, 0)
         year_end.clock.set(beijing(2027, 1, 5, 9, 5))  # 30, 31 December and 4 January
-        assert await send_due_reminders(other.uow, other.follow_up_policy, other.office_hours) == RemindersSent(1, 0)
+        assert await send_due_reminders(
+            other.uow, other.follow_up_policy, other.office_hours, DEMANDS
+        ) == RemindersSent(1, 0)
     finally:
         await other.aclose()
 

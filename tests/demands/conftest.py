@@ -21,6 +21,7 @@ from store.models.auth import DingTalkBinding
 from store.models.demands import Demand, DemandEvent, Review, ReviewTask
 from store.models.outbox import OutboxMessage
 from tests.organisation.conftest import Org, org, regions, registry  # noqa: F401
+from tests.policies import DEMANDS, MEMBERSHIP
 
 FIELDS = DemandFields(
     title="高精度MEMS压力传感器封装工艺改进",
@@ -51,13 +52,13 @@ class Bench:
 
     async def submit(self, *, draft: bool = False, **changes: Any) -> DemandSubmitted:
         return await submit_demand(
-            SubmitDemand(self.staff_id, self.enterprise_id, replace(FIELDS, **changes), draft), self.org.uow
+            SubmitDemand(self.staff_id, self.enterprise_id, replace(FIELDS, **changes), draft), self.org.uow, DEMANDS
         )
 
 
 async def build_bench(
     org: Org,
-    membership: MembershipPolicy | None = None,  # noqa: F811
+    membership: MembershipPolicy = MEMBERSHIP,  # noqa: F811
     admin_mobile: str = "13800000001",
     staff_mobile: str = "13800000004",
 ) -> Bench:
@@ -65,8 +66,7 @@ async def build_bench(
     centre = (
         await create_centre(CreateCentre(admin, inst, "杭州西湖分中心", "330106"), org.uow, org.regions)
     ).centre_id
-    kwargs = {"membership": membership} if membership is not None else {}
-    staff = await add_staff(AddStaff(admin, centre, "张三", staff_mobile, "技术经纪人"), org.uow, **kwargs)
+    staff = await add_staff(AddStaff(admin, centre, "张三", staff_mobile, "技术经纪人"), org.uow, membership=membership)
     enterprise = await add_enterprise(AddEnterprise(admin, inst, ENTERPRISE), org.uow, org.registry, org.regions)
     await add_enterprise_contact(
         AddEnterpriseContact(admin, enterprise.enterprise_id, "陈经理", "总经理", CONTACT_MOBILE), org.uow

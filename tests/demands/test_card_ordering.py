@@ -30,6 +30,7 @@ from tests.demands.test_sandbox_acceptance import ADMIN, STAFF
 from tests.dingtalk.conftest import DingTalkWorld, world  # noqa: F401  (the sandbox DingTalk)
 from tests.dingtalk.sandbox_flow import settings  # noqa: F401  (the container talks to the sandbox)
 from tests.organisation.conftest import Org
+from tests.policies import SUBJECTS
 from tests.test_outbox_relay import relay_for
 
 WAITING = "待审核"
@@ -111,7 +112,9 @@ async def submit(bench: Bench, n: int = 0) -> tuple[int, ReviewTask, float]:
 async def decide(container: Container, review_id: int, n: int = 0) -> ReviewDecided:
     decision, reason = (Decision.APPROVE, "") if n % 2 == 0 else (Decision.REJECT, "不属于本机构服务范围")
     async with container.uow() as uow:
-        decided = await decide_review(DecideReview(review_id, 0, decision, reason, userid="dt-li"), uow)
+        decided = await decide_review(
+            DecideReview(review_id, 0, decision, reason, userid="dt-li"), uow, subjects=SUBJECTS
+        )
         await uow.commit()
     assert decided.won
     return decided

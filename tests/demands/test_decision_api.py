@@ -19,6 +19,7 @@ from store.models.auth import SessionKind
 from store.models.demands import DemandStatus
 from tests.api.conftest import bearer, credit_code
 from tests.demands.conftest import CONTACT_MOBILE, Bench, bind, demand_of, outbox, reviews_of
+from tests.policies import SUBJECTS
 
 TEMPLATE = "SMS_DEMAND_CONFIGURED"
 
@@ -82,4 +83,4 @@ async def test_over_rest_only_who_sees_the_demand_learns_the_review_exists(
     # A press on a DingTalk card by the same person keeps its answer: not a reviewer of this stage.
     with pytest.raises(Forbidden, match="您不是该环节的审核人"):
         async with bench.container.uow() as uow:
-            await decide_review(DecideReview(review.id, 0, Decision.APPROVE, userid="dt-nb"), uow)
+            await decide_review(DecideReview(review.id, 0, Decision.APPROVE, userid="dt-nb"), uow, subjects=SUBJECTS)

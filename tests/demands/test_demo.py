@@ -29,6 +29,7 @@ async def test_the_demo_demands(settings: Settings, clock: ManualClock) -> None:
             uow=container.uow,
             membership=container.membership_policy,
             files=container.files,
+            demands=container.demand_policy,
         )
         assert "demands" in await load_demo(context)
         before = await snapshot(container)

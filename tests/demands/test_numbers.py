@@ -13,7 +13,6 @@ from handlers.clock import ManualClock
 from handlers.demands.get_demand import GetDemand, get_demand
 from handlers.demands.list_demands import ListDemands, list_demands
 from handlers.demands.numbering import next_number
-from handlers.demands.policy import DEFAULT_POLICY
 from handlers.demands.submit_pool_demand import SubmitPoolDemand, submit_pool_demand
 from handlers.publications.letter import CURRENT_VERSION, render
 from store.db import create_engine
@@ -21,6 +20,7 @@ from store.migrate import alembic_config, upgrade
 from store.models.demands import Demand
 from tests.demands.conftest import FIELDS, Bench, demand_of, outbox
 from tests.demands.test_pool import contact_id
+from tests.policies import DEMANDS
 
 
 async def _numbers(bench: Bench) -> list[str]:
@@ -51,7 +51,7 @@ async def test_the_year_is_the_business_year_in_shanghai(bench: Bench, clock: Ma
 
 async def test_a_rolled_back_creation_gives_its_number_back(bench: Bench) -> None:
     async with bench.org.uow as uow:
-        assert await next_number(uow, DEFAULT_POLICY.zone) == "XQ2026-000001"
+        assert await next_number(uow, DEMANDS.zone) == "XQ2026-000001"
         # no commit: the transaction rolls back, the number with it
     submitted = await bench.submit()
     assert (await demand_of(bench.container, submitted.demand_id)).number == "XQ2026-000001"
@@ -59,7 +59,7 @@ async def test_a_rolled_back_creation_gives_its_number_back(bench: Bench) -> Non
 
 async def test_pool_demands_share_the_sequence(bench: Bench) -> None:
     await bench.submit()
-    pooled = await submit_pool_demand(SubmitPoolDemand(await contact_id(bench), FIELDS), bench.org.uow)
+    pooled = await submit_pool_demand(SubmitPoolDemand(await contact_id(bench), FIELDS), bench.org.uow, DEMANDS)
     assert (await demand_of(bench.container, pooled.demand_id)).number == "XQ2026-000002"
 
 

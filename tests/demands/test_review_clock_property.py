@@ -18,6 +18,7 @@ from handlers.reviews.deadlines import pause_clock, rebuild_clock, resume_clock,
 from handlers.reviews.decide_review import DecideReview, Decision, decide_review
 from store.models.demands import Review, ReviewStatus
 from tests.demands.conftest import Bench
+from tests.policies import DEMANDS, SUBJECTS
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 STARTS = [
@@ -49,7 +50,7 @@ async def _apply(bench: Bench, clock: ManualClock, demand_id: int, op: str, hour
         return
     if op == "withdraw":  # back to a draft, then sent again: a new round
         await withdraw_demand(WithdrawDemand(bench.staff_id, demand_id), bench.org.uow)
-        await resubmit_demand(ResubmitDemand(bench.staff_id, demand_id), bench.org.uow)
+        await resubmit_demand(ResubmitDemand(bench.staff_id, demand_id), bench.org.uow, DEMANDS)
         return
     async with bench.org.uow as uow:
         review = await uow.session.scalar(select(Review).where(Review.id == review_id).with_for_update())
@@ -60,10 +61,12 @@ async def _apply(bench: Bench, clock: ManualClock, demand_id: int, op: str, hour
             await resume_clock(uow, review, "专家评审完成")
         else:
             decision = Decision.RETURN if op == "return" else Decision.APPROVE
-            await decide_review(DecideReview(review_id, 0, decision, "请补正", userid="dt-admin"), uow)
+            await decide_review(
+                DecideReview(review_id, 0, decision, "请补正", userid="dt-admin"), uow, subjects=SUBJECTS
+            )
         await uow.commit()
     if op == "return":
-        await resubmit_demand(ResubmitDemand(bench.staff_id, demand_id), bench.org.uow)
+        await resubmit_demand(ResubmitDemand(bench.staff_id, demand_id), bench.org.uow, DEMANDS)
 
 
 @settings(max_examples=25, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

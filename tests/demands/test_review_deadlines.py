@@ -19,6 +19,7 @@ from store.models.demands import Review, ReviewStatus
 from store.working_calendar import ChineseWorkingCalendar
 from tests.demands.conftest import Bench, outbox, reviews_of
 from tests.outbox_support import cli
+from tests.policies import DEMANDS, SUBJECTS
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CALENDAR = ChineseWorkingCalendar()
@@ -121,10 +122,12 @@ async def test_a_return_for_update_stops_the_clock_and_the_resubmission_starts_a
 
     clock.set(beijing(2025, 10, 9))
     async with bench.org.uow as uow:
-        await decide_review(DecideReview(first.id, 0, Decision.RETURN, "请补充预算明细", userid="dt-admin"), uow)
+        await decide_review(
+            DecideReview(first.id, 0, Decision.RETURN, "请补充预算明细", userid="dt-admin"), uow, subjects=SUBJECTS
+        )
         await uow.commit()
     clock.set(beijing(2025, 10, 13))
-    await resubmit_demand(ResubmitDemand(bench.staff_id, submitted.demand_id), bench.org.uow)
+    await resubmit_demand(ResubmitDemand(bench.staff_id, submitted.demand_id), bench.org.uow, DEMANDS)
 
     first, second = await reviews_of(bench.container, submitted.demand_id)
     assert first.status == ReviewStatus.RETURNED and first.due_on is None

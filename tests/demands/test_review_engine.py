@@ -15,11 +15,12 @@ from store.models.demands import DemandStatus, ReviewStatus
 from store.models.outbox import OutboxStatus
 from tests.demands.conftest import CONTACT_MOBILE, FIELDS, Bench, demand_of, outbox, reviews_of, tasks_of, timeline
 from tests.organisation.conftest import refused
+from tests.policies import DEMANDS, SUBJECTS
 
 
 async def decide(bench: Bench, cmd: DecideReview) -> ReviewDecided:
     async with bench.org.uow as uow:
-        decided = await decide_review(cmd, uow)
+        decided = await decide_review(cmd, uow, subjects=SUBJECTS)
         await uow.commit()
         return decided
 
@@ -95,7 +96,7 @@ async def test_reject_needs_a_reason(bench: Bench) -> None:
     assert decided.status == "已由林管理驳回（不属于本机构服务范围）"
     assert (await demand_of(bench.container, submitted.demand_id)).status == DemandStatus.REJECTED
     with pytest.raises(Conflict):
-        await resubmit_demand(ResubmitDemand(bench.staff_id, submitted.demand_id), bench.org.uow)
+        await resubmit_demand(ResubmitDemand(bench.staff_id, submitted.demand_id), bench.org.uow, DEMANDS)
 
 
 async def test_only_the_stage_reviewers_decide(bench: Bench) -> None:
@@ -121,9 +122,11 @@ async def test_return_edit_and_resubmit_opens_a_new_round(bench: Bench) -> None:
     from dataclasses import replace
 
     await update_demand(
-        UpdateDemand(bench.staff_id, submitted.demand_id, replace(FIELDS, budget_fen=80_000_000)), bench.org.uow
+        UpdateDemand(bench.staff_id, submitted.demand_id, replace(FIELDS, budget_fen=80_000_000)),
+        bench.org.uow,
+        DEMANDS,
     )
-    second_id = await resubmit_demand(ResubmitDemand(bench.staff_id, submitted.demand_id), bench.org.uow)
+    second_id = await resubmit_demand(ResubmitDemand(bench.staff_id, submitted.demand_id), bench.org.uow, DEMANDS)
     first_again, second = await reviews_of(bench.container, submitted.demand_id)
     assert second.id == second_id and second.round == 2 and first_again.status == ReviewStatus.RETURNED
     assert len(await outbox(bench.container, "dingtalk.card", "dt-admin")) == 2
@@ -143,7 +146,7 @@ async def test_editing_is_refused_under_review(bench: Bench) -> None:
     submitted = await bench.submit()
     error = await refused(
         bench.container,
-        update_demand(UpdateDemand(bench.staff_id, submitted.demand_id, FIELDS), bench.org.uow),
+        update_demand(UpdateDemand(bench.staff_id, submitted.demand_id, FIELDS), bench.org.uow, DEMANDS),
         Conflict,
         "illegal_transition",
     )

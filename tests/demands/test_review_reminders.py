@@ -18,6 +18,7 @@ from handlers.reviews.decide_review import DecideReview, Decision, decide_review
 from handlers.reviews.send_review_reminders import ReviewRemindersSent, send_review_reminders
 from store.models.outbox import OutboxMessage
 from tests.demands.conftest import Bench, bind, outbox, reviews_of
+from tests.policies import DEMANDS, MEMBERSHIP, SUBJECTS
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOTHING = ReviewRemindersSent(0, 0, 0)
@@ -35,7 +36,9 @@ async def officials(bench: Bench) -> None:
         ("赵局长", "13800000016", "330100", "dt-zhao"),
         ("孙科长", "13800000018", "330200", "dt-sun"),
     ]:
-        created = await create_official(CreateOfficial(org.admin_id, name, mobile, region), org.uow, org.regions)
+        created = await create_official(
+            CreateOfficial(org.admin_id, name, mobile, region), org.uow, org.regions, membership=MEMBERSHIP
+        )
         await bind(org.container, created.account_id, userid)
 
 
@@ -111,10 +114,12 @@ async def test_over_spring_festival_a_missed_run_sends_late_once_and_a_resubmiss
 
     # 补正: returned on the 26th, resubmitted on the 27th: three fresh working days (28 is a make-up day, 2, 3).
     async with bench.org.uow as uow:
-        await decide_review(DecideReview(first.id, 0, Decision.RETURN, "请补充预算明细", userid="dt-admin"), uow)
+        await decide_review(
+            DecideReview(first.id, 0, Decision.RETURN, "请补充预算明细", userid="dt-admin"), uow, subjects=SUBJECTS
+        )
         await uow.commit()
     clock.set(beijing(2026, 2, 27))
-    await resubmit_demand(ResubmitDemand(bench.staff_id, submitted.demand_id), bench.org.uow)
+    await resubmit_demand(ResubmitDemand(bench.staff_id, submitted.demand_id), bench.org.uow, DEMANDS)
     _, second = await reviews_of(bench.container, submitted.demand_id)
     assert second.due_on is not None and f"{second.due_on}" == "2026-03-03"
     assert await run(bench, clock, beijing(2026, 2, 27, 15)) == NOTHING

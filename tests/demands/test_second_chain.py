@@ -18,6 +18,7 @@ from store.models.organisation import Role
 from tests.api.conftest import credit_code
 from tests.demands.conftest import bind, outbox, tasks_of
 from tests.organisation.conftest import Org
+from tests.policies import MEMBERSHIP
 
 REGISTRATION = Chain(
     "registration",
@@ -64,7 +65,9 @@ async def places(org: Org) -> dict[str, Place]:
         ("13800000007", "钱处长", "330100", "dt-qian"),
         ("13800000008", "孙科长", "330200", "dt-sun"),
     ]:
-        created = await create_official(CreateOfficial(org.admin_id, name, mobile, region), org.uow, org.regions)
+        created = await create_official(
+            CreateOfficial(org.admin_id, name, mobile, region), org.uow, org.regions, membership=MEMBERSHIP
+        )
         await bind(org.container, created.account_id, userid)
     await bind(org.container, hz_admin, "dt-hz")
     await bind(org.container, nb_admin, "dt-nb")

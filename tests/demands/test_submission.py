@@ -13,6 +13,7 @@ from store.models.demands import DemandStatus
 from store.models.files import StoredFile
 from tests.demands.conftest import FIELDS, Bench, demand_of, outbox, reviews_of, timeline
 from tests.organisation.conftest import refused
+from tests.policies import DEMANDS
 
 
 async def test_fee_ratio_below_the_platform_floor_is_refused(bench: Bench) -> None:
@@ -36,13 +37,13 @@ async def test_fee_ratio_below_the_institution_minimum_is_refused(bench: Bench) 
 async def test_only_staff_submit_and_only_for_an_enterprise_they_serve(bench: Bench) -> None:
     await refused(
         bench.container,
-        submit_demand(SubmitDemand(bench.admin_id, bench.enterprise_id, FIELDS), bench.org.uow),
+        submit_demand(SubmitDemand(bench.admin_id, bench.enterprise_id, FIELDS), bench.org.uow, DEMANDS),
         Forbidden,
         "forbidden",
     )
     await refused(
         bench.container,
-        submit_demand(SubmitDemand(bench.staff_id, 999, FIELDS), bench.org.uow),
+        submit_demand(SubmitDemand(bench.staff_id, 999, FIELDS), bench.org.uow, DEMANDS),
         NotFound,
         "enterprise_not_found",
     )
@@ -83,7 +84,7 @@ async def test_a_draft_waits_without_a_review_and_is_submitted_later(bench: Benc
     assert draft.status == DemandStatus.DRAFT and draft.review_id is None
     assert await outbox(bench.container, "dingtalk.card") == []
     assert (await demand_of(bench.container, draft.demand_id)).attachment_ids == [file_id]
-    await resubmit_demand(ResubmitDemand(bench.staff_id, draft.demand_id), bench.org.uow)
+    await resubmit_demand(ResubmitDemand(bench.staff_id, draft.demand_id), bench.org.uow, DEMANDS)
     assert len(await reviews_of(bench.container, draft.demand_id)) == 1
     assert [a for a, _, _ in await timeline(bench.container, draft.demand_id)] == ["save_draft", "submit"]
 
@@ -100,7 +101,7 @@ async def test_closing_needs_a_reason_and_a_closed_demand_stays_closed(bench: Be
     assert (await demand_of(bench.container, draft.demand_id)).status == DemandStatus.CLOSED
     await refused(
         bench.container,
-        resubmit_demand(ResubmitDemand(bench.staff_id, draft.demand_id), bench.org.uow),
+        resubmit_demand(ResubmitDemand(bench.staff_id, draft.demand_id), bench.org.uow, DEMANDS),
         Conflict,
         "illegal_transition",
     )

@@ -9,6 +9,7 @@ from handlers.reviews.decide_review import DecideReview, Decision, decide_review
 from tests.auth.test_platform_logins import FakeDingTalk
 from tests.demands.conftest import bind, build_bench, outbox, reviews_of, tasks_of
 from tests.organisation.conftest import Org
+from tests.policies import SUBJECTS
 
 
 async def test_a_reviewer_who_joins_dingtalk_later_gets_the_waiting_cards(org: Org) -> None:
@@ -23,7 +24,9 @@ async def test_a_reviewer_who_joins_dingtalk_later_gets_the_waiting_cards(org: O
     # One review is decided from the micro-app before the admin ever opens DingTalk.
     [other] = await reviews_of(bench.container, decided.demand_id)
     async with org.uow as uow:
-        await decide_review(DecideReview(other.id, 0, Decision.APPROVE, "", account_id=bench.admin_id), uow)
+        await decide_review(
+            DecideReview(other.id, 0, Decision.APPROVE, "", account_id=bench.admin_id), uow, subjects=SUBJECTS
+        )
         await uow.commit()
 
     dingtalk = FakeDingTalk({"c1": "dt-admin"}, {"dt-admin": "13800000001"})

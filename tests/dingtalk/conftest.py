@@ -20,6 +20,7 @@ from handlers.clock import ManualClock
 from sandbox.dingtalk import create_dingtalk_sandbox
 from sandbox.dingtalk.state import DingTalkSandboxState, OrgUser
 from sandbox.state import Persona, SandboxState
+from tests.policies import MEMBERSHIP
 
 PEOPLE = [
     Persona("staff", "张三", "技转人员", "13800000004", dingtalk_userid="dt-zhang"),
@@ -87,7 +88,7 @@ async def runner(world: DingTalkWorld, client: DingTalkClient, container: Contai
     built = StreamRunner(
         world.settings(),
         build_router(container, client),
-        ContactEvents(container.uow, container.clock),
+        ContactEvents(container.uow, container.clock, policy=MEMBERSHIP),
         reconnect_base_seconds=0.05,
         watchdog_interval_seconds=0.05,
     )

@@ -33,6 +33,7 @@ from store.models.audit import AuditEntry
 from store.models.dingtalk import DingTalkContactEvent
 from tests.dingtalk.conftest import DingTalkWorld, eventually
 from tests.outbox_support import cli
+from tests.policies import MEMBERSHIP
 
 
 async def recorded(container: Container) -> list[str]:
@@ -51,7 +52,7 @@ async def kept(container: Container) -> list[DingTalkContactEvent]:
 
 
 async def test_events_without_an_event_id_header_are_not_taken_for_one_another(container: Container) -> None:
-    events = ContactEvents(container.uow, container.clock)
+    events = ContactEvents(container.uow, container.clock, policy=MEMBERSHIP)
     # The payload's eventId stands in for the header; failing that, the frame's messageId.
     await events.handle(
         message_id="m1", event_type="user_add_org", event_id=None, data={"eventId": "e1", "userId": ["u1"]}
@@ -101,7 +102,7 @@ async def stream(
     built = StreamRunner(
         world.settings(),
         build_router(container, client),
-        ContactEvents(container.uow, container.clock, members=directory),
+        ContactEvents(container.uow, container.clock, members=directory, policy=MEMBERSHIP),
         reconnect_base_seconds=0.05,
         watchdog_interval_seconds=0.05,
     )
@@ -202,7 +203,7 @@ async def test_a_pending_event_left_by_a_stopped_instance_is_applied_at_the_next
     restarted = StreamRunner(
         world.settings(),
         build_router(container, client),
-        ContactEvents(container.uow, container.clock, members=directory),
+        ContactEvents(container.uow, container.clock, members=directory, policy=MEMBERSHIP),
         reconnect_base_seconds=0.05,
         watchdog_interval_seconds=0.05,
     )
@@ -219,7 +220,7 @@ async def recorded_is(container: Container, expected: list[str]) -> bool:
 
 
 async def test_two_instances_applying_one_kept_event_apply_it_once(container: Container) -> None:
-    first, second = (ContactEvents(container.uow, container.clock) for _ in range(2))
+    first, second = (ContactEvents(container.uow, container.clock, policy=MEMBERSHIP) for _ in range(2))
     row_id = await keep_contact_event(
         KeepContactEvent("event:ev-6", "user_leave_org", "ev-6", "m-6", {"userId": ["dt-zhang"]}), container.uow()
     )

@@ -33,6 +33,7 @@ async def _check(service: Service, clock: ManualClock) -> None:
             membership=c.membership_policy,
             files=c.files,
             expert_push=c.expert_push_policy,
+            demands=c.demand_policy,
         )
     )
     relay = Relay(

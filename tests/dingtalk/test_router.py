@@ -15,6 +15,7 @@ from cards.actions import CardAction
 from cards.replies import FAILED, INVALID, UNKNOWN
 from store.models.audit import AuditEntry
 from store.models.dingtalk import DingTalkInbound
+from tests.policies import SUBJECTS
 
 
 def press(action: str = CardAction.ACKNOWLEDGE, *, message_id: str = "m1", **params: str) -> CardPress:
@@ -32,7 +33,7 @@ def router(container: Container) -> CardActionRouter:
         return {"dt-zhang": "张三"}[user_id]
 
     built = CardActionRouter(container.uow, container.clock, names=names)
-    register_all(built)
+    register_all(built, review_subjects=SUBJECTS)
     return built
 
 
@@ -100,7 +101,7 @@ async def test_slow_name_lookup_does_not_hold_up_the_ack(container: Container, m
         return "never"
 
     r = CardActionRouter(container.uow, container.clock, names=stuck)
-    register_all(r)
+    register_all(r, review_subjects=SUBJECTS)
     reply = await asyncio.wait_for(r.dispatch(press(notice_id="n1")), 1.0)
     assert reply["cardData"]["cardParamMap"]["status"] == "已由dt-zhang确认收到"
 

@@ -23,6 +23,7 @@ from cards.actions import CardAction
 from cards.replies import FAILED
 from store.models.audit import AuditEntry
 from tests.dingtalk.conftest import DingTalkWorld, eventually
+from tests.policies import MEMBERSHIP
 
 
 async def post(world: DingTalkWorld, client: DingTalkClient, path: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -200,7 +201,10 @@ async def test_failing_listener_gets_a_polite_ack_and_the_card_keeps_its_state(
         raise RuntimeError("database went away mid-way")
 
     failing = StreamRunner(
-        world.settings(), router, ContactEvents(container.uow, container.clock), reconnect_base_seconds=0.05
+        world.settings(),
+        router,
+        ContactEvents(container.uow, container.clock, policy=MEMBERSHIP),
+        reconnect_base_seconds=0.05,
     )
     await failing.start()
     try:
@@ -220,7 +224,7 @@ async def test_failing_listener_gets_a_polite_ack_and_the_card_keeps_its_state(
     working = StreamRunner(
         world.settings(),
         build_router(container, client),
-        ContactEvents(container.uow, container.clock),
+        ContactEvents(container.uow, container.clock, policy=MEMBERSHIP),
         reconnect_base_seconds=0.05,
     )
     await working.start()
@@ -337,7 +341,7 @@ async def test_a_frame_redelivered_to_another_instance_has_no_second_effect(
     other = StreamRunner(
         world.settings(),
         build_router(container, client),
-        ContactEvents(container.uow, container.clock),
+        ContactEvents(container.uow, container.clock, policy=MEMBERSHIP),
         reconnect_base_seconds=0.05,
     )
     await other.start()

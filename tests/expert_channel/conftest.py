@@ -18,6 +18,7 @@ from store.models.demands import Review
 from tests.api.conftest import credit_code
 from tests.demands.conftest import FIELDS, Bench, build_bench
 from tests.organisation.conftest import Org, org, regions, registry  # noqa: F401  (fixtures)
+from tests.policies import MEMBERSHIP, SUBJECTS
 
 EXPERT_MOBILE = "13900000101"
 
@@ -45,7 +46,9 @@ async def approved(bench: Bench, **changes: Any) -> int:
         )
     assert review is not None
     async with bench.org.uow as uow:
-        await decide_review(DecideReview(review, 0, Decision.APPROVE, "", account_id=bench.admin_id), uow)
+        await decide_review(
+            DecideReview(review, 0, Decision.APPROVE, "", account_id=bench.admin_id), uow, subjects=SUBJECTS
+        )
         await uow.commit()
     return demand_id
 
@@ -72,7 +75,9 @@ async def _second_bench(org: Org, n: int, admin_mobile: str, staff_mobile: str) 
 
     inst, admin = await org.institution(f"第{n}技术转移中心", credit_code(900 + n), mobile=admin_mobile)
     centre = (await create_centre(CreateCentre(admin, inst, f"分中心{n}", "330106"), org.uow, org.regions)).centre_id
-    staff = await add_staff(AddStaff(admin, centre, f"技转{n}", staff_mobile, "技术经纪人"), org.uow)
+    staff = await add_staff(
+        AddStaff(admin, centre, f"技转{n}", staff_mobile, "技术经纪人"), org.uow, membership=MEMBERSHIP
+    )
     enterprise = await add_enterprise(AddEnterprise(admin, inst, RECORDS[n].name), org.uow, org.registry, org.regions)
     return Bench(org, inst, admin, centre, staff.account_id, enterprise.enterprise_id)
 

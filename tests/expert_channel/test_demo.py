@@ -24,7 +24,11 @@ async def test_the_demo_expert_has_a_technology_and_a_docking(settings: Settings
     try:
         assert container.sandbox is not None
         context = DemoContext(
-            sandbox=container.sandbox, clock=clock, uow=container.uow, membership=container.membership_policy
+            sandbox=container.sandbox,
+            clock=clock,
+            uow=container.uow,
+            membership=container.membership_policy,
+            demands=container.demand_policy,
         )
         assert "expert_pages" in await load_demo(context)
         before = await snapshot(container)

@@ -22,6 +22,7 @@ from tests.dingtalk.conftest import DingTalkWorld, world  # noqa: F401  (the san
 from tests.dingtalk.sandbox_flow import api, phone, settings, stream  # noqa: F401  (fixtures)
 from tests.expert_channel.conftest import EXPERT_MOBILE, approved, build_expert_world, token
 from tests.organisation.conftest import Org
+from tests.policies import DEMANDS, MEMBERSHIP
 
 STAFF = "13800000004"  # 张三 (dt-zhang), a DingTalk member in the sandbox
 
@@ -138,7 +139,9 @@ async def test_a_waiting_experts_card_moves_to_the_new_docking_staff_member(
     w = await build_expert_world(org, staff_mobile=STAFF)
     await bind(container, w.a.staff_id, "dt-zhang")
     zhao = await add_staff(
-        AddStaff(w.a.admin_id, w.a.centre_id, "赵六", "13800000006", "分中心主任", centre_admin=True), org.uow
+        AddStaff(w.a.admin_id, w.a.centre_id, "赵六", "13800000006", "分中心主任", centre_admin=True),
+        org.uow,
+        membership=MEMBERSHIP,
     )
     await bind(container, zhao.account_id, "dt-zhao")
     demand = await approved(w.a, title="MEMS压力传感器封装")
@@ -150,7 +153,7 @@ async def test_a_waiting_experts_card_moves_to_the_new_docking_staff_member(
     # The centre admin 赵六 takes the demand over, or takes over from 张三 who leaves: 张三's card says so and loses
     # its buttons; 赵六 gets one.
     if how == "change_of_staff":
-        await change_docking_staff(ChangeDockingStaff(zhao.account_id, demand, zhao.staff_member_id), org.uow)
+        await change_docking_staff(ChangeDockingStaff(zhao.account_id, demand, zhao.staff_member_id), org.uow, DEMANDS)
     else:
         async with container.sessionmaker() as session:
             leaver = await session.scalar(select(StaffMember.id).where(StaffMember.account_id == w.a.staff_id))

@@ -11,6 +11,7 @@ from store.models.outbox import OutboxMessage
 from tests.demands.conftest import CONTACT_MOBILE
 from tests.expert_channel.conftest import approved, build_expert_world
 from tests.organisation.conftest import Org, org, regions, registry  # noqa: F401  (fixtures)
+from tests.policies import DEMANDS
 
 
 async def test_the_first_docking_tells_the_enterprise(org: Org) -> None:  # noqa: F811
@@ -31,8 +32,8 @@ async def test_the_first_docking_tells_the_enterprise(org: Org) -> None:  # noqa
             return [str(r.payload["params"]["status"]) for r in rows]
 
     assert await statuses() == ["已通过审核，进入对接"]
-    await dock_demand(DockDemand(w.expert_account, demand), org.uow)
+    await dock_demand(DockDemand(w.expert_account, demand), org.uow, DEMANDS)
     assert await statuses() == ["已通过审核，进入对接", "已有专家对接"]
     await undock_demand(UndockDemand(w.expert_account, demand), org.uow)
-    await dock_demand(DockDemand(w.expert_account, demand), org.uow)
+    await dock_demand(DockDemand(w.expert_account, demand), org.uow, DEMANDS)
     assert await statuses() == ["已通过审核，进入对接", "已有专家对接"]

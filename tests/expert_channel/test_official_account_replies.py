@@ -18,6 +18,7 @@ from store.models.organisation_people import EnterpriseContact
 from store.models.wechat import WeChatFollower
 from tests.expert_channel.conftest import ExpertWorld, approved, build_expert_world
 from tests.organisation.conftest import Org, org, regions, registry  # noqa: F401  (fixtures)
+from tests.policies import DEMANDS
 
 APP = "wx-oa"
 
@@ -49,7 +50,7 @@ async def test_my_dockings_reply(org: Org) -> None:  # noqa: F811
     first = await approved(w.a, title="晶圆键合工艺优化")
     second = await approved(w.b, title="柔性传感器封装")
     for demand in (first, second):
-        await dock_demand(DockDemand(w.expert_account, demand), uow)
+        await dock_demand(DockDemand(w.expert_account, demand), uow, DEMANDS)
     reply = await answer_my_dockings(ask, uow)
     assert "您正在对接 2 条需求" in reply and "晶圆键合工艺优化" in reply and "柔性传感器封装" in reply
     await undock_demand(UndockDemand(w.expert_account, first), uow)

@@ -25,6 +25,7 @@ from store.models.expert_digest import DigestMessage, DigestPair
 from store.models.outbox import OutboxMessage, OutboxStatus
 from tests.demands.conftest import Bench, build_bench, reviews_of
 from tests.organisation.conftest import Org, make_system_admin
+from tests.policies import SUBJECTS
 from tests.wechat.sandboxed import Service, service  # noqa: F401  (a fixture)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -109,7 +110,9 @@ class World:
         submitted = await self.bench.submit(title=title, tech_fields=fields)
         [review] = await reviews_of(self.container, submitted.demand_id)
         async with self.container.uow() as uow:
-            await decide_review(DecideReview(review.id, 0, Decision.APPROVE, account_id=self.bench.admin_id), uow)
+            await decide_review(
+                DecideReview(review.id, 0, Decision.APPROVE, account_id=self.bench.admin_id), uow, subjects=SUBJECTS
+            )
             await uow.commit()
         return submitted.demand_id
 

@@ -4,6 +4,7 @@ two; a rerun sends nothing more; the next day only new demands count; an unfollo
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -166,9 +167,9 @@ async def test_the_quota_pause_stops_the_run_and_a_rerun_after_it_sends(world: W
 
 
 async def test_the_daily_cap_sends_to_the_first_experts_and_the_rest_next_time(world: World) -> None:
-    world.container.digest_policy = type(world.container.digest_policy)(
-        **{**world.container.digest_policy.__dict__, "daily_cap": 1}
-    )
+    # The same service with a daily cap of one message (the digest runs read the service's container).
+    policy = replace(world.container.digest_policy, daily_cap=1)
+    world.service.container = replace(world.container, digest_policy=policy)
     qian = await world.expert("钱学者", "13912340001")
     sun = await world.expert("孙学者", "13912340002")
     await world.subscribe(qian, "01")

@@ -22,7 +22,13 @@ async def test_the_console_trigger_sends_the_demo_expert_his_digest(settings: Se
     )
     assert container.sandbox is not None
     await load_demo(
-        DemoContext(sandbox=container.sandbox, clock=clock, uow=container.uow, membership=container.membership_policy)
+        DemoContext(
+            sandbox=container.sandbox,
+            clock=clock,
+            uow=container.uow,
+            membership=container.membership_policy,
+            demands=container.demand_policy,
+        )
     )
     client = TestClient(TestServer(create_web_app(container), host="127.0.0.1", port=port))
     await client.start_server()

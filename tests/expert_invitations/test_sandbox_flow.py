@@ -18,6 +18,7 @@ from store.models.auth import AuthSession, MiniProgramBinding
 from store.models.expert_invitations import ExpertInvitation, ExpertInvitationStatus
 from store.models.outbox import OutboxMessage, OutboxStatus
 from tests.organisation.conftest import make_system_admin
+from tests.policies import DEMANDS, MEMBERSHIP
 from tests.wechat.sandboxed import Service, service  # noqa: F401  (a fixture)
 
 WX = "/sandbox/wechat"
@@ -39,6 +40,8 @@ async def _add_expert(service: Service, mobile: str, name: str) -> int:  # noqa:
         ),
         uow(),
         Regions.load(),
+        fee_floor_bp=DEMANDS.fee_floor_bp,
+        membership=MEMBERSHIP,
     )
     added = await add_expert(AddExpert(created.admin_account_id, created.institution_id, name, mobile), uow())
     return added.account_id

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.expert_push.support import POLICY, Desk, build_desk
+from tests.expert_push.support import Desk, build_desk
 from tests.organisation.conftest import Org, org, regions, registry  # noqa: F401
 
 
 @pytest.fixture
 async def desk(org: Org) -> Desk:  # noqa: F811
-    org.container.expert_push_policy = POLICY
     return await build_desk(org)

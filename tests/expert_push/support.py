@@ -18,9 +18,16 @@ from store.models.expert_invitations import ExpertInvitation, ExpertInvitationSt
 from store.models.wechat import WeChatFollower
 from tests.demands.conftest import FIELDS, Bench, build_bench
 from tests.organisation.conftest import Org
+from tests.policies import MEMBERSHIP, SUBJECTS, default_settings
 
 APP_ID = "wx-test-official"
-POLICY = ExpertPushPolicy(app_id=APP_ID, template_id="TPL_EXPERT_PUSH", mini_app_id="wx-test-mini")
+POLICY = ExpertPushPolicy(
+    app_id=APP_ID,
+    template_id="TPL_EXPERT_PUSH",
+    mini_app_id="wx-test-mini",
+    demand_page=default_settings().wechat.miniapp_demand_page,
+    timezone=default_settings().timezone,
+)
 
 PUSH_FIELDS: DemandFields = replace(
     FIELDS,
@@ -120,12 +127,16 @@ async def docking_demand(bench: Bench, fields: DemandFields = PUSH_FIELDS) -> in
         review = await session.scalar(select(Review.id).where(Review.subject_id == submitted.demand_id))
     assert review is not None
     async with bench.org.uow as uow:
-        await decide_review(DecideReview(review, 0, Decision.APPROVE, account_id=bench.admin_id), uow)
+        await decide_review(
+            DecideReview(review, 0, Decision.APPROVE, account_id=bench.admin_id), uow, subjects=SUBJECTS
+        )
         await uow.commit()
     return submitted.demand_id
 
 
 async def build_desk(org: Org, app_id: str = APP_ID) -> Desk:
     bench = await build_bench(org)
-    boss = await add_staff(AddStaff(bench.admin_id, bench.centre_id, "王主任", "13800000006", "主任", True), org.uow)
+    boss = await add_staff(
+        AddStaff(bench.admin_id, bench.centre_id, "王主任", "13800000006", "主任", True), org.uow, membership=MEMBERSHIP
+    )
     return Desk(bench, await docking_demand(bench), boss.account_id, app_id)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestClient, TestServer
 
+from bot.web import create_web_app
 from tests.api.conftest import World, api, bearer  # noqa: F401  (a fixture)
 from tests.expert_push.support import Desk
 from tests.organisation.conftest import snapshot
@@ -73,11 +74,10 @@ async def test_bad_input_is_refused_with_a_code_and_nothing_written(
     assert await snapshot(desk.container) == before
 
 
-async def test_without_an_official_account_pushing_is_unavailable(
-    api: TestClient[Any, Any],  # noqa: F811
-    desk: Desk,
-) -> None:
-    desk.container.expert_push_policy = None
+async def test_without_an_official_account_pushing_is_unavailable(desk: Desk) -> None:
+    # The test settings configure no official account (the api fixture lends its pages one).
+    assert desk.container.expert_push_policy is None
     staff = await World(desk.bench.org).token(desk.bench.staff_id)
-    status, answer = await _call(api, "GET", f"/demands/{desk.demand_id}/expert-suggestions", staff)
+    async with TestClient(TestServer(create_web_app(desk.container))) as unconfigured:
+        status, answer = await _call(unconfigured, "GET", f"/demands/{desk.demand_id}/expert-suggestions", staff)
     assert (status, answer["error"]["code"]) == (503, "wechat_not_configured")

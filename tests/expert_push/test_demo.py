@@ -30,6 +30,7 @@ async def test_the_demo_push_reaches_chen(settings: Settings, clock: ManualClock
         membership=container.membership_policy,
         files=container.files,
         expert_push=container.expert_push_policy,
+        demands=container.demand_policy,
     )
     await load_demo(context)
     client = TestClient(TestServer(create_web_app(container), host="127.0.0.1", port=port))

@@ -15,6 +15,7 @@ from handlers.staff.add_staff import AddStaff, add_staff
 from store.models.outbox import OutboxMessage
 from tests.demands.conftest import Bench, bind, build_bench, outbox, reviews_of
 from tests.organisation.conftest import Org, org, regions, registry  # noqa: F401
+from tests.policies import DEMANDS, MEMBERSHIP, SUBJECTS
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -36,7 +37,7 @@ class Docking:
     async def run_job(self, at: datetime) -> RemindersSent:
         self.clock.set(at)
         container = self.bench.container
-        return await send_due_reminders(container.uow, container.follow_up_policy, container.office_hours)
+        return await send_due_reminders(container.uow, container.follow_up_policy, container.office_hours, DEMANDS)
 
     async def notices(self, userid: str) -> list[OutboxMessage]:
         return await outbox(self.bench.container, "dingtalk.work_notice", userid)
@@ -48,15 +49,19 @@ async def docking(org: Org, clock: ManualClock) -> Docking:  # noqa: F811
     bench = await build_bench(org)
     await bind(bench.container, bench.admin_id, "dt-admin")
     await bind(bench.container, bench.staff_id, "dt-zhang")
-    boss = await add_staff(AddStaff(bench.admin_id, bench.centre_id, "王主任", "13800000006", "主任", True), org.uow)
-    other = await add_staff(AddStaff(bench.admin_id, bench.centre_id, "李四", "13800000007", "技术经纪人"), org.uow)
+    boss = await add_staff(
+        AddStaff(bench.admin_id, bench.centre_id, "王主任", "13800000006", "主任", True), org.uow, membership=MEMBERSHIP
+    )
+    other = await add_staff(
+        AddStaff(bench.admin_id, bench.centre_id, "李四", "13800000007", "技术经纪人"), org.uow, membership=MEMBERSHIP
+    )
     await bind(bench.container, boss.account_id, "dt-boss")
     await bind(bench.container, other.account_id, "dt-li")
     submitted = await bench.submit()
     [review] = await reviews_of(bench.container, submitted.demand_id)
     clock.set(beijing(2025, 9, 30, 10))  # the last working day before 国庆 + 中秋 (1–8 October 2025)
     async with org.uow as uow:
-        await decide_review(DecideReview(review.id, 0, Decision.APPROVE, userid="dt-admin"), uow)
+        await decide_review(DecideReview(review.id, 0, Decision.APPROVE, userid="dt-admin"), uow, subjects=SUBJECTS)
         await uow.commit()
     return Docking(
         bench,

@@ -15,6 +15,7 @@ from store.models.follow_ups import FollowUpReminder
 from tests.demands.conftest import demand_of, timeline
 from tests.follow_ups.conftest import Docking, beijing
 from tests.organisation.conftest import refused
+from tests.policies import DEMANDS
 
 
 def visit(docking: Docking, actor: int, content: str = "上门走访企业") -> AddDemandFollowUp:
@@ -73,7 +74,7 @@ async def test_the_centre_admin_hands_the_demand_to_another_staff_member(docking
     assert (await docking.run_job(beijing(2025, 10, 13, 9, 5))).reminded == 1
     docking.clock.set(beijing(2025, 10, 14, 10))
     cmd = ChangeDockingStaff(docking.centre_admin_id, docking.demand_id, docking.other_staff_member_id)
-    changed = await change_docking_staff(cmd, docking.bench.org.uow)
+    changed = await change_docking_staff(cmd, docking.bench.org.uow, DEMANDS)
     assert changed.staff_account_id == docking.other_staff_id
     demand = await demand_of(docking.bench.container, docking.demand_id)
     assert demand.staff_account_id == docking.other_staff_id and demand.status == DemandStatus.DOCKING
@@ -99,17 +100,18 @@ async def test_the_centre_admin_hands_the_demand_to_another_staff_member(docking
 async def test_changing_the_docking_staff_is_refused_when_wrong(docking: Docking) -> None:
     c = docking.bench.container
     same = ChangeDockingStaff(docking.centre_admin_id, docking.demand_id, docking.centre_admin_member_id + 99)
-    await refused(c, change_docking_staff(same, docking.bench.org.uow), NotFound, "staff_not_found")
+    await refused(c, change_docking_staff(same, docking.bench.org.uow, DEMANDS), NotFound, "staff_not_found")
     by_staff = ChangeDockingStaff(docking.bench.staff_id, docking.demand_id, docking.other_staff_member_id)
-    await refused(c, change_docking_staff(by_staff, docking.bench.org.uow), Forbidden, "forbidden")
+    await refused(c, change_docking_staff(by_staff, docking.bench.org.uow, DEMANDS), Forbidden, "forbidden")
     by_inst_admin = ChangeDockingStaff(docking.bench.admin_id, docking.demand_id, docking.other_staff_member_id)
-    await refused(c, change_docking_staff(by_inst_admin, docking.bench.org.uow), Forbidden, "forbidden")
+    await refused(c, change_docking_staff(by_inst_admin, docking.bench.org.uow, DEMANDS), Forbidden, "forbidden")
     await change_docking_staff(
         ChangeDockingStaff(docking.centre_admin_id, docking.demand_id, docking.other_staff_member_id),
         docking.bench.org.uow,
+        DEMANDS,
     )
     again = ChangeDockingStaff(docking.centre_admin_id, docking.demand_id, docking.other_staff_member_id)
-    await refused(c, change_docking_staff(again, docking.bench.org.uow), Conflict, "same_staff")
+    await refused(c, change_docking_staff(again, docking.bench.org.uow, DEMANDS), Conflict, "same_staff")
 
 
 async def test_a_follow_up_carries_the_recorders_own_uploaded_attachments(docking: Docking) -> None:

@@ -8,6 +8,7 @@ from handlers.follow_up_reminders.send_due_reminders import RemindersSent, send_
 from handlers.follow_ups.add_follow_up import AddDemandFollowUp, add_demand_follow_up
 from store.models.outbox import OutboxMessage
 from tests.follow_ups.conftest import Docking, beijing
+from tests.policies import DEMANDS
 
 
 async def reminders(docking: Docking) -> list[OutboxMessage]:
@@ -30,7 +31,7 @@ async def test_docked_before_the_holiday_reminds_once_then_escalates_once(dockin
     assert await docking.run_job(beijing(2025, 10, 13, 9, 10)) == RemindersSent(0, 0)
     restarted = await build_container(docking.bench.container.settings, clock=docking.clock)
     try:
-        again = await send_due_reminders(restarted.uow, restarted.follow_up_policy, restarted.office_hours)
+        again = await send_due_reminders(restarted.uow, restarted.follow_up_policy, restarted.office_hours, DEMANDS)
         assert again == RemindersSent(0, 0)
     finally:
         await restarted.aclose()

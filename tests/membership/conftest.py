@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from bot.bootstrap import Container
 from handlers.institutions.create_centre import CreateCentre, create_centre
+from handlers.membership.policy import MembershipPolicy
 from handlers.staff.add_staff import AddStaff, StaffAdded, add_staff
 from store.models.membership import MembershipInvitation
 from store.models.outbox import OutboxMessage
@@ -25,9 +25,15 @@ class Institution:
     centre_id: int
 
     async def add_staff(
-        self, name: str = "孙丽", mobile: str = "13800000009", position: str = "技术经纪人", **kwargs: Any
+        self,
+        name: str = "孙丽",
+        mobile: str = "13800000009",
+        position: str = "技术经纪人",
+        *,
+        membership: MembershipPolicy,
     ) -> StaffAdded:
-        return await add_staff(AddStaff(self.admin_id, self.centre_id, name, mobile, position), self.org.uow, **kwargs)
+        cmd = AddStaff(self.admin_id, self.centre_id, name, mobile, position)
+        return await add_staff(cmd, self.org.uow, membership=membership)
 
 
 @pytest.fixture

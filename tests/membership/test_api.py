@@ -14,6 +14,7 @@ from handlers.auth.policy import AuthPolicy
 from handlers.auth.sessions import issue_session
 from store.models.auth import SessionKind
 from tests.membership.conftest import Institution, invitations_of
+from tests.policies import MEMBERSHIP
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ async def bearer(container: Container, policy: AuthPolicy, account_id: int) -> d
 async def test_list_revoke_and_resend(
     api: TestClient[Any, Any], inst: Institution, container: Container, policy: AuthPolicy
 ) -> None:
-    added = await inst.add_staff()
+    added = await inst.add_staff(membership=MEMBERSHIP)
     [invitation] = await invitations_of(container, added.account_id)
     admin = await bearer(container, policy, inst.admin_id)
     listed = await (await api.get("/api/v1/membership-invitations?status=pending", headers=admin)).json()
@@ -62,7 +63,7 @@ async def test_list_revoke_and_resend(
 async def test_who_may_use_the_routes(
     api: TestClient[Any, Any], inst: Institution, container: Container, policy: AuthPolicy
 ) -> None:
-    added = await inst.add_staff()
+    added = await inst.add_staff(membership=MEMBERSHIP)
     [invitation] = await invitations_of(container, added.account_id)
     _, other_admin = await inst.org.institution("第二家机构", "52330106MJ8765432T", mobile="13800000020")
     system = await bearer(container, policy, inst.org.admin_id)

@@ -35,6 +35,7 @@ from tests.dingtalk.conftest import DingTalkWorld, eventually, world  # noqa: F4
 from tests.dingtalk.sandbox_flow import api, phone, stream  # noqa: F401  (fixtures)
 from tests.membership.conftest import invitations_of
 from tests.organisation.conftest import Org
+from tests.policies import DEMANDS
 from tests.test_outbox_relay import drain, relay_for
 
 NEW_MOBILE = "13800000019"  # nobody's phone in the sandbox yet
@@ -90,6 +91,7 @@ async def test_add_staff_join_welcome_and_login_free_then_leave(
         org.uow,
         org.regions,
         membership=policy,
+        fee_floor_bp=DEMANDS.fee_floor_bp,
     )
     centre = await create_centre(
         CreateCentre(created.admin_account_id, created.institution_id, "杭州钱塘分中心", "330114"), org.uow, org.regions

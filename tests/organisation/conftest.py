@@ -20,6 +20,7 @@ from sandbox.registry import SandboxBusinessRegistry
 from store.base import Base
 from store.models.organisation import Account, AccountRole, AccountStatus, Role
 from store.uow import UnitOfWork
+from tests.policies import DEMANDS, MEMBERSHIP
 
 ZHEJIANG = {
     "330000": "浙江省",
@@ -93,6 +94,8 @@ class Org:
             ),
             self.uow,
             self.regions,
+            fee_floor_bp=DEMANDS.fee_floor_bp,
+            membership=MEMBERSHIP,
         )
         return created.institution_id, created.admin_account_id
 

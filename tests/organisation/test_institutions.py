@@ -16,6 +16,7 @@ from handlers.staff.add_staff import AddStaff, add_staff
 from store.models.audit import AuditEntry, AuditPersonalField
 from store.models.organisation import Account, AccountRole, Institution, Official, RegionLevel, Role
 from tests.organisation.conftest import Org, refused
+from tests.policies import DEMANDS, MEMBERSHIP
 
 CODE_B = "12330100MB0123456R"
 
@@ -39,7 +40,9 @@ def _cmd(org: Org, **overrides: object) -> CreateInstitution:
 
 
 async def test_system_admin_creates_an_institution_with_its_admin(org: Org) -> None:
-    created = await create_institution(_cmd(org), org.uow, org.regions)
+    created = await create_institution(
+        _cmd(org), org.uow, org.regions, fee_floor_bp=DEMANDS.fee_floor_bp, membership=MEMBERSHIP
+    )
     assert created.admin_account_created
     async with org.container.sessionmaker() as s:
         inst = await s.get(Institution, created.institution_id)
@@ -74,48 +77,101 @@ async def test_create_institution_bad_inputs_change_nothing(org: Org) -> None:
     c = org.container
     await refused(
         c,
-        create_institution(_cmd(org, credit_code="12330100MB0123456X"), org.uow, org.regions),
+        create_institution(
+            _cmd(org, credit_code="12330100MB0123456X"),
+            org.uow,
+            org.regions,
+            fee_floor_bp=DEMANDS.fee_floor_bp,
+            membership=MEMBERSHIP,
+        ),
         InvalidInput,
         "invalid_credit_code",
     )
     await refused(
         c,
-        create_institution(_cmd(org, introduction="字" * 301, credit_code=CODE_B), org.uow, org.regions),
+        create_institution(
+            _cmd(org, introduction="字" * 301, credit_code=CODE_B),
+            org.uow,
+            org.regions,
+            fee_floor_bp=DEMANDS.fee_floor_bp,
+            membership=MEMBERSHIP,
+        ),
         InvalidInput,
         "introduction_too_long",
     )
     await refused(
         c,
-        create_institution(_cmd(org, admin_mobile="0571-87654321", credit_code=CODE_B), org.uow, org.regions),
+        create_institution(
+            _cmd(org, admin_mobile="0571-87654321", credit_code=CODE_B),
+            org.uow,
+            org.regions,
+            fee_floor_bp=DEMANDS.fee_floor_bp,
+            membership=MEMBERSHIP,
+        ),
         InvalidInput,
         "invalid_mobile",
     )
     await refused(
         c,
-        create_institution(_cmd(org, min_fee_ratio_bp=10_001, credit_code=CODE_B), org.uow, org.regions),
+        create_institution(
+            _cmd(org, min_fee_ratio_bp=10_001, credit_code=CODE_B),
+            org.uow,
+            org.regions,
+            fee_floor_bp=DEMANDS.fee_floor_bp,
+            membership=MEMBERSHIP,
+        ),
         InvalidInput,
         "invalid_fee_ratio",
     )
     await refused(
         c,
-        create_institution(_cmd(org, region_code="330199", credit_code=CODE_B), org.uow, org.regions),
+        create_institution(
+            _cmd(org, region_code="330199", credit_code=CODE_B),
+            org.uow,
+            org.regions,
+            fee_floor_bp=DEMANDS.fee_floor_bp,
+            membership=MEMBERSHIP,
+        ),
         InvalidInput,
         "invalid_region",
     )
     await refused(
         c,
-        create_institution(_cmd(org, type="bank", credit_code=CODE_B), org.uow, org.regions),
+        create_institution(
+            _cmd(org, type="bank", credit_code=CODE_B),
+            org.uow,
+            org.regions,
+            fee_floor_bp=DEMANDS.fee_floor_bp,
+            membership=MEMBERSHIP,
+        ),
         InvalidInput,
         "invalid_institution_type",
     )
     # The same credit code twice; the same admin for a second institution.
     await refused(
         c,
-        create_institution(_cmd(org, admin_mobile="13800000009"), org.uow, org.regions),
+        create_institution(
+            _cmd(org, admin_mobile="13800000009"),
+            org.uow,
+            org.regions,
+            fee_floor_bp=DEMANDS.fee_floor_bp,
+            membership=MEMBERSHIP,
+        ),
         Conflict,
         "institution_exists",
     )
-    await refused(c, create_institution(_cmd(org, credit_code=CODE_B), org.uow, org.regions), Conflict, "admin_taken")
+    await refused(
+        c,
+        create_institution(
+            _cmd(org, credit_code=CODE_B),
+            org.uow,
+            org.regions,
+            fee_floor_bp=DEMANDS.fee_floor_bp,
+            membership=MEMBERSHIP,
+        ),
+        Conflict,
+        "admin_taken",
+    )
 
 
 async def test_only_the_system_admin_creates_institutions_and_officials(org: Org) -> None:
@@ -124,20 +180,32 @@ async def test_only_the_system_admin_creates_institutions_and_officials(org: Org
     await refused(
         c,
         create_institution(
-            _cmd(org, actor_id=inst_admin, credit_code=CODE_B, admin_mobile="13800000002"), org.uow, org.regions
+            _cmd(org, actor_id=inst_admin, credit_code=CODE_B, admin_mobile="13800000002"),
+            org.uow,
+            org.regions,
+            fee_floor_bp=DEMANDS.fee_floor_bp,
+            membership=MEMBERSHIP,
         ),
         Forbidden,
         "forbidden",
     )
     await refused(
         c,
-        create_official(CreateOfficial(inst_admin, "钱科长", "13700000001", "330106"), org.uow, org.regions),
+        create_official(
+            CreateOfficial(inst_admin, "钱科长", "13700000001", "330106"), org.uow, org.regions, membership=MEMBERSHIP
+        ),
         Forbidden,
         "forbidden",
     )
     await refused(
         c,
-        create_institution(_cmd(org, actor_id=9999, credit_code=CODE_B), org.uow, org.regions),
+        create_institution(
+            _cmd(org, actor_id=9999, credit_code=CODE_B),
+            org.uow,
+            org.regions,
+            fee_floor_bp=DEMANDS.fee_floor_bp,
+            membership=MEMBERSHIP,
+        ),
         Forbidden,
         "forbidden",
     )
@@ -146,25 +214,36 @@ async def test_only_the_system_admin_creates_institutions_and_officials(org: Org
 async def test_officials_at_three_levels(org: Org) -> None:
     levels = []
     for mobile, code in [("13700000001", "330000"), ("13700000002", "330100"), ("13700000003", "330114")]:
-        created = await create_official(CreateOfficial(org.admin_id, "科技局", mobile, code), org.uow, org.regions)
+        created = await create_official(
+            CreateOfficial(org.admin_id, "科技局", mobile, code), org.uow, org.regions, membership=MEMBERSHIP
+        )
         levels.append(created.level)
     assert levels == [RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.DISTRICT]
     c = org.container
     await refused(
         c,
-        create_official(CreateOfficial(org.admin_id, "科技局", "13700000003", "330106"), org.uow, org.regions),
+        create_official(
+            CreateOfficial(org.admin_id, "科技局", "13700000003", "330106"), org.uow, org.regions, membership=MEMBERSHIP
+        ),
         Conflict,
         "official_exists",
     )
     await refused(
         c,
-        create_official(CreateOfficial(org.admin_id, "科技局", "057187654321", "330106"), org.uow, org.regions),
+        create_official(
+            CreateOfficial(org.admin_id, "科技局", "057187654321", "330106"),
+            org.uow,
+            org.regions,
+            membership=MEMBERSHIP,
+        ),
         InvalidInput,
         "invalid_mobile",
     )
     await refused(
         c,
-        create_official(CreateOfficial(org.admin_id, "科技局", "13700000004", "330199"), org.uow, org.regions),
+        create_official(
+            CreateOfficial(org.admin_id, "科技局", "13700000004", "330199"), org.uow, org.regions, membership=MEMBERSHIP
+        ),
         InvalidInput,
         "invalid_region",
     )
@@ -175,7 +254,7 @@ async def test_officials_at_three_levels(org: Org) -> None:
 async def test_an_official_who_is_also_an_institution_admin_keeps_one_account(org: Org) -> None:
     _, inst_admin = await org.institution(mobile="13800000001")
     created = await create_official(
-        CreateOfficial(org.admin_id, "另一个名字", "13800000001", "330100"), org.uow, org.regions
+        CreateOfficial(org.admin_id, "另一个名字", "13800000001", "330100"), org.uow, org.regions, membership=MEMBERSHIP
     )
     assert created.account_id == inst_admin and not created.account_created
     async with org.container.sessionmaker() as s:
@@ -196,9 +275,12 @@ async def test_the_institution_admin_updates_their_institution(org: Org) -> None
             head="新负责人",
         ),
         org.uow,
+        fee_floor_bp=DEMANDS.fee_floor_bp,
     )
     assert updated.changed == ("head", "introduction", "min_fee_ratio_bp", "service_types", "type")
-    unchanged = await update_institution(UpdateInstitution(admin, inst, min_fee_ratio_bp=700), org.uow)
+    unchanged = await update_institution(
+        UpdateInstitution(admin, inst, min_fee_ratio_bp=700), org.uow, fee_floor_bp=DEMANDS.fee_floor_bp
+    )
     assert unchanged.changed == ()
     async with org.container.sessionmaker() as s:
         row = await s.get(Institution, inst)
@@ -220,34 +302,52 @@ async def test_update_institution_refusals(org: Org) -> None:
     c = org.container
     await refused(
         c,
-        update_institution(UpdateInstitution(admin, inst, introduction="长" * 301), org.uow),
+        update_institution(
+            UpdateInstitution(admin, inst, introduction="长" * 301), org.uow, fee_floor_bp=DEMANDS.fee_floor_bp
+        ),
         InvalidInput,
         "introduction_too_long",
     )
     await refused(
         c,
-        update_institution(UpdateInstitution(admin, inst, min_fee_ratio_bp=-1), org.uow),
+        update_institution(
+            UpdateInstitution(admin, inst, min_fee_ratio_bp=-1), org.uow, fee_floor_bp=DEMANDS.fee_floor_bp
+        ),
         InvalidInput,
         "invalid_fee_ratio",
     )
     await refused(
         c,
-        update_institution(UpdateInstitution(admin, inst, min_fee_ratio_bp=300), org.uow),
+        update_institution(
+            UpdateInstitution(admin, inst, min_fee_ratio_bp=300), org.uow, fee_floor_bp=DEMANDS.fee_floor_bp
+        ),
         InvalidInput,
         "min_fee_ratio_below_floor",
     )
     await refused(
         c,
-        update_institution(UpdateInstitution(admin, inst, service_types=("banking",)), org.uow),
+        update_institution(
+            UpdateInstitution(admin, inst, service_types=("banking",)), org.uow, fee_floor_bp=DEMANDS.fee_floor_bp
+        ),
         InvalidInput,
         "invalid_service_type",
     )
     # Another institution's admin, and the system admin, may not edit it.
     await refused(
-        c, update_institution(UpdateInstitution(other_admin, inst, head="某人"), org.uow), Forbidden, "forbidden"
+        c,
+        update_institution(
+            UpdateInstitution(other_admin, inst, head="某人"), org.uow, fee_floor_bp=DEMANDS.fee_floor_bp
+        ),
+        Forbidden,
+        "forbidden",
     )
     await refused(
-        c, update_institution(UpdateInstitution(org.admin_id, other, head="某人"), org.uow), Forbidden, "forbidden"
+        c,
+        update_institution(
+            UpdateInstitution(org.admin_id, other, head="某人"), org.uow, fee_floor_bp=DEMANDS.fee_floor_bp
+        ),
+        Forbidden,
+        "forbidden",
     )
 
 
@@ -276,17 +376,26 @@ async def test_centres(org: Org) -> None:
         "forbidden",
     )
     await refused(
-        c, add_staff(AddStaff(admin, 999, "小王", "13600000001", "技术经纪人"), org.uow), NotFound, "not_found"
+        c,
+        add_staff(AddStaff(admin, 999, "小王", "13600000001", "技术经纪人"), org.uow, membership=MEMBERSHIP),
+        NotFound,
+        "not_found",
     )
 
 
 async def test_a_minimum_fee_ratio_below_the_platform_floor_is_refused(org: Org) -> None:
     """Every demand needs at least the platform floor (5 %), so an institution minimum of 3 % would promise
     what no demand can carry: refused, naming the field and the floor; absent, the institution takes the floor."""
-    with_floor = await create_institution(_cmd(org, min_fee_ratio_bp=None), org.uow, org.regions)
+    with_floor = await create_institution(
+        _cmd(org, min_fee_ratio_bp=None), org.uow, org.regions, fee_floor_bp=DEMANDS.fee_floor_bp, membership=MEMBERSHIP
+    )
     try:
         await create_institution(
-            _cmd(org, min_fee_ratio_bp=300, credit_code=CODE_B, admin_mobile="13800000002"), org.uow, org.regions
+            _cmd(org, min_fee_ratio_bp=300, credit_code=CODE_B, admin_mobile="13800000002"),
+            org.uow,
+            org.regions,
+            fee_floor_bp=DEMANDS.fee_floor_bp,
+            membership=MEMBERSHIP,
         )
     except InvalidInput as e:
         assert (e.status, e.code) == (422, "min_fee_ratio_below_floor")
@@ -299,6 +408,7 @@ async def test_a_minimum_fee_ratio_below_the_platform_floor_is_refused(org: Org)
         org.uow,
         org.regions,
         fee_floor_bp=600,
+        membership=MEMBERSHIP,
     )
     admin = with_floor.admin_account_id
     try:

@@ -20,6 +20,7 @@ from store.models.audit import AuditEntry
 from store.models.invitations import InvitationCode, InvitationPurpose, InvitationRedemption
 from store.models.organisation import Account, AccountRole, AccountStatus, Role
 from tests.organisation.conftest import Org, refused
+from tests.policies import MEMBERSHIP
 
 CODE_B = "12330100MB0123456R"
 DAY = timedelta(days=1)
@@ -322,7 +323,9 @@ async def test_a_code_is_refused_to_those_it_is_not_meant_for(org: Org) -> None:
     code_id, code = await _code(org, admin, inst)
     _, other_code = await _code(org, other_admin, other)
     official = (
-        await create_official(CreateOfficial(org.admin_id, "赵局长", "13700000010", "330106"), org.uow, org.regions)
+        await create_official(
+            CreateOfficial(org.admin_id, "赵局长", "13700000010", "330106"), org.uow, org.regions, membership=MEMBERSHIP
+        )
     ).account_id
     expert = (await add_expert(AddExpert(admin, inst, "陈教授", "13700000011"), org.uow)).account_id
     enterprise = await add_enterprise(
@@ -335,12 +338,16 @@ async def test_a_code_is_refused_to_those_it_is_not_meant_for(org: Org) -> None:
         contact = await s.scalar(select(Account.id).where(Account.mobile == "13700000012"))
     assert contact is not None
     centre = (await create_centre(CreateCentre(admin, inst, "西湖分中心", "330106"), org.uow, org.regions)).centre_id
-    own_staff = (await add_staff(AddStaff(admin, centre, "张三", "13700000013", "技术经理人"), org.uow)).account_id
+    own_staff = (
+        await add_staff(AddStaff(admin, centre, "张三", "13700000013", "技术经理人"), org.uow, membership=MEMBERSHIP)
+    ).account_id
     other_centre = (
         await create_centre(CreateCentre(other_admin, other, "上城分中心", "330102"), org.uow, org.regions)
     ).centre_id
     other_staff = (
-        await add_staff(AddStaff(other_admin, other_centre, "李四", "13700000014", "技术经理人"), org.uow)
+        await add_staff(
+            AddStaff(other_admin, other_centre, "李四", "13700000014", "技术经理人"), org.uow, membership=MEMBERSHIP
+        )
     ).account_id
 
     for who, label in (

@@ -29,7 +29,6 @@ from handlers.experts.add_expert import AddExpert, add_expert
 from handlers.institutions.create_centre import CreateCentre, create_centre
 from handlers.invitations.create_invitation_code import CreateInvitationCode, create_invitation_code
 from handlers.invitations.redeem_invitation_code import RedeemInvitationCode, redeem_invitation_code
-from handlers.membership.policy import DEFAULT_POLICY
 from handlers.membership.record_dingtalk_member import RecordDingTalkMember, record_dingtalk_member
 from handlers.membership.resend_membership_invitation import ResendMembershipInvitation, resend_membership_invitation
 from handlers.officials.create_official import CreateOfficial, create_official
@@ -44,6 +43,7 @@ from store.models.organisation import CLOSED_STATUSES, Account, AccountRole, Acc
 from tests.auth.conftest import sms_sent
 from tests.auth.test_platform_logins import FakeDingTalk
 from tests.organisation.conftest import Org, refused
+from tests.policies import MEMBERSHIP
 
 START = "chushi2026"
 
@@ -76,9 +76,15 @@ async def _centre(
 ) -> Centre:
     inst, admin = await org.institution(code=code, mobile=admin_mobile)
     centre = (await create_centre(CreateCentre(admin, inst, name, "330114"), org.uow, org.regions)).centre_id
-    boss = await add_staff(AddStaff(admin, centre, "赵主任", prefix + "0001", "主任", centre_admin=True), org.uow)
-    wang = await add_staff(AddStaff(admin, centre, "王技转", prefix + "0002", "技术经纪人"), org.uow)
-    li = await add_staff(AddStaff(admin, centre, "李技转", prefix + "0003", "技术经纪人"), org.uow)
+    boss = await add_staff(
+        AddStaff(admin, centre, "赵主任", prefix + "0001", "主任", centre_admin=True), org.uow, membership=MEMBERSHIP
+    )
+    wang = await add_staff(
+        AddStaff(admin, centre, "王技转", prefix + "0002", "技术经纪人"), org.uow, membership=MEMBERSHIP
+    )
+    li = await add_staff(
+        AddStaff(admin, centre, "李技转", prefix + "0003", "技术经纪人"), org.uow, membership=MEMBERSHIP
+    )
     return Centre(
         inst,
         admin,
@@ -195,7 +201,9 @@ async def test_a_leaver_who_is_also_an_expert_keeps_that_role(org: Org) -> None:
 async def test_a_leaver_can_be_added_again(org: Org) -> None:
     c = await _centre(org)
     await record_staff_departure(RecordStaffDeparture(c.boss, c.wang_member, None), org.uow)
-    again = await add_staff(AddStaff(c.admin, c.centre, "王技转", "13600000002", "高级经纪人"), org.uow)
+    again = await add_staff(
+        AddStaff(c.admin, c.centre, "王技转", "13600000002", "高级经纪人"), org.uow, membership=MEMBERSHIP
+    )
     assert (again.account_id, again.staff_member_id, again.account_created) == (c.wang, c.wang_member, False)
     async with org.container.sessionmaker() as s:
         member = await s.get_one(StaffMember, c.wang_member)
@@ -209,7 +217,7 @@ async def test_institution_admins_set_starting_passwords_for_their_staff_only(or
     c = await _centre(org)
     other = await _centre(org, "宁波分中心", code="12330100MB0123456R", admin_mobile="13800000011", prefix="1370000")
     official = await create_official(
-        CreateOfficial(org.admin_id, "钱局长", "13900000009", "330114"), org.uow, org.regions
+        CreateOfficial(org.admin_id, "钱局长", "13900000009", "330114"), org.uow, org.regions, membership=MEMBERSHIP
     )
     expert = await add_expert(AddExpert(c.admin, c.inst, "陈教授", "13500000001", "教授", "浙江大学"), org.uow)
     await set_initial_password(SetInitialPassword(c.admin, c.wang, START), org.uow)
@@ -312,7 +320,7 @@ async def test_a_number_taken_meanwhile_is_refused_and_nothing_changes(org: Org,
     c = await _centre(org)
     await request_mobile_change_code(RequestMobileChangeCode(c.wang, "13700000099"), org.uow, policy, org.quota)
     code = (await sms_sent(org.container, "13700000099"))[-1]
-    await add_staff(AddStaff(c.admin, c.centre, "孙技转", "13700000099", "技术经纪人"), org.uow)
+    await add_staff(AddStaff(c.admin, c.centre, "孙技转", "13700000099", "技术经纪人"), org.uow, membership=MEMBERSHIP)
     await refused(
         org.container,
         change_mobile(ChangeMobile(c.wang, "13700000099", code), org.uow, policy),
@@ -425,12 +433,12 @@ async def test_a_leaver_is_not_let_back_in_by_dingtalk_or_by_their_old_roles(org
         assert not list(await s.scalars(select(AccountRole).where(AccountRole.account_id == c.wang)))
         assert (await s.get_one(MembershipInvitation, invitation.id)).status == InvitationStatus.REVOKED
     # The person accepts DingTalk's join invitation afterwards: nothing reopens.
-    await record_dingtalk_member(RecordDingTalkMember(invitation.id, "dt-wang", active=True), org.uow, DEFAULT_POLICY)
+    await record_dingtalk_member(RecordDingTalkMember(invitation.id, "dt-wang", active=True), org.uow, MEMBERSHIP)
     async with org.container.sessionmaker() as s:
         assert (await s.get_one(Account, c.wang)).status == AccountStatus.LEFT
     await refused(
         org.container,
-        resend_membership_invitation(ResendMembershipInvitation(c.admin, invitation.id), org.uow),
+        resend_membership_invitation(ResendMembershipInvitation(c.admin, invitation.id), org.uow, MEMBERSHIP),
         Conflict,
         "role_ended",
     )

@@ -26,6 +26,7 @@ from store.models.organisation_people import (
     ExpertResearchResult,
 )
 from tests.organisation.conftest import Org, refused
+from tests.policies import MEMBERSHIP
 
 CODE_B = "12330100MB0123456R"
 CLOUD = "杭州云栖智能传感科技有限公司"
@@ -39,8 +40,12 @@ async def _inst_with_centre(org: Org) -> tuple[int, int, int]:
 
 async def test_add_staff_and_a_centre_admin(org: Org) -> None:
     inst, admin, centre = await _inst_with_centre(org)
-    staff = await add_staff(AddStaff(admin, centre, "王技转", "13600000001", "技术经纪人"), org.uow)
-    boss = await add_staff(AddStaff(admin, centre, "赵主任", "13600000002", "主任", centre_admin=True), org.uow)
+    staff = await add_staff(
+        AddStaff(admin, centre, "王技转", "13600000001", "技术经纪人"), org.uow, membership=MEMBERSHIP
+    )
+    boss = await add_staff(
+        AddStaff(admin, centre, "赵主任", "13600000002", "主任", centre_admin=True), org.uow, membership=MEMBERSHIP
+    )
     async with org.container.sessionmaker() as s:
         roles = {
             (r.account_id, r.role, r.centre_id, r.institution_id)
@@ -62,36 +67,46 @@ async def test_add_staff_and_a_centre_admin(org: Org) -> None:
 
 async def test_add_staff_refusals(org: Org) -> None:
     inst, admin, centre = await _inst_with_centre(org)
-    await add_staff(AddStaff(admin, centre, "王技转", "13600000001", "技术经纪人"), org.uow)
+    await add_staff(AddStaff(admin, centre, "王技转", "13600000001", "技术经纪人"), org.uow, membership=MEMBERSHIP)
     other_inst, other_admin = await org.institution("杭州市技术转移中心", CODE_B, mobile="13800000002", region="330100")
     c = org.container
     await refused(
         c,
-        add_staff(AddStaff(admin, centre, "李四", "0571-87654321", "经纪人"), org.uow),
+        add_staff(AddStaff(admin, centre, "李四", "0571-87654321", "经纪人"), org.uow, membership=MEMBERSHIP),
         InvalidInput,
         "invalid_mobile",
     )
     # The same person twice as staff, even through another institution.
     await refused(
-        c, add_staff(AddStaff(admin, centre, "王技转", "13600000001", "经纪人"), org.uow), Conflict, "staff_exists"
+        c,
+        add_staff(AddStaff(admin, centre, "王技转", "13600000001", "经纪人"), org.uow, membership=MEMBERSHIP),
+        Conflict,
+        "staff_exists",
     )
     other_centre = await create_centre(
         CreateCentre(other_admin, other_inst, "宁波分中心", "330203"), org.uow, org.regions
     )
     await refused(
         c,
-        add_staff(AddStaff(other_admin, other_centre.centre_id, "王技转", "13600000001", "经纪人"), org.uow),
+        add_staff(
+            AddStaff(other_admin, other_centre.centre_id, "王技转", "13600000001", "经纪人"),
+            org.uow,
+            membership=MEMBERSHIP,
+        ),
         Conflict,
         "staff_exists",
     )
     # Seed 004 §一.3: an institution admin's mobile is never a staff member's, either way round.
     error = await refused(
-        c, add_staff(AddStaff(admin, centre, "林管理", "13800000001", "经纪人"), org.uow), Conflict, "staff_is_admin"
+        c,
+        add_staff(AddStaff(admin, centre, "林管理", "13800000001", "经纪人"), org.uow, membership=MEMBERSHIP),
+        Conflict,
+        "staff_is_admin",
     )
     assert error.message == STAFF_IS_ADMIN
     await refused(
         c,
-        add_staff(AddStaff(admin, centre, "别的机构管理员", "13800000002", "经纪人"), org.uow),
+        add_staff(AddStaff(admin, centre, "别的机构管理员", "13800000002", "经纪人"), org.uow, membership=MEMBERSHIP),
         Conflict,
         "staff_is_admin",
     )
@@ -102,10 +117,16 @@ async def test_add_staff_refusals(org: Org) -> None:
     # Only the centre's own institution admin adds staff; another institution's admin is not even told the
     # centre exists, and the system admin, who sees it, may not add to it.
     await refused(
-        c, add_staff(AddStaff(other_admin, centre, "张三", "13600000003", "经纪人"), org.uow), NotFound, "not_found"
+        c,
+        add_staff(AddStaff(other_admin, centre, "张三", "13600000003", "经纪人"), org.uow, membership=MEMBERSHIP),
+        NotFound,
+        "not_found",
     )
     await refused(
-        c, add_staff(AddStaff(org.admin_id, centre, "张三", "13600000003", "经纪人"), org.uow), Forbidden, "forbidden"
+        c,
+        add_staff(AddStaff(org.admin_id, centre, "张三", "13600000003", "经纪人"), org.uow, membership=MEMBERSHIP),
+        Forbidden,
+        "forbidden",
     )
     assert inst != other_inst
 
@@ -181,7 +202,9 @@ async def test_an_expert_of_two_institutions_is_one_person_with_two_links(org: O
 
 async def test_follow_ups_belong_to_the_link(org: Org) -> None:
     inst_a, admin_a, centre = await _inst_with_centre(org)
-    staff = await add_staff(AddStaff(admin_a, centre, "王技转", "13600000001", "技术经纪人"), org.uow)
+    staff = await add_staff(
+        AddStaff(admin_a, centre, "王技转", "13600000001", "技术经纪人"), org.uow, membership=MEMBERSHIP
+    )
     inst_b, admin_b = await org.institution("杭州市技术转移中心", CODE_B, mobile="13800000002", region="330100")
     link_a = await add_expert(AddExpert(admin_a, inst_a, "钱教授", "13500000001"), org.uow)
     link_b = await add_expert(AddExpert(admin_b, inst_b, "钱教授", "13500000001"), org.uow)
@@ -241,7 +264,9 @@ async def test_follow_ups_belong_to_the_link(org: Org) -> None:
 
 async def test_enterprises_come_from_the_registry(org: Org) -> None:
     inst_a, admin_a, centre = await _inst_with_centre(org)
-    staff = await add_staff(AddStaff(admin_a, centre, "王技转", "13600000001", "技术经纪人"), org.uow)
+    staff = await add_staff(
+        AddStaff(admin_a, centre, "王技转", "13600000001", "技术经纪人"), org.uow, membership=MEMBERSHIP
+    )
     inst_b, admin_b = await org.institution("杭州市技术转移中心", CODE_B, mobile="13800000002", region="330100")
     added = await add_enterprise(AddEnterprise(staff.account_id, inst_a, CLOUD), org.uow, org.registry, org.regions)
     assert added.new_enterprise and added.credit_code == "91330106MAPBRNYT66"

@@ -16,6 +16,7 @@ from handlers.staff.add_staff import AddStaff, add_staff
 from store.models.organisation import Account, AccountStatus
 from store.models.organisation_people import Enterprise, EnterpriseLink, Expert, ExpertLink
 from tests.organisation.conftest import Org, refused
+from tests.policies import MEMBERSHIP
 
 CODE_B = "12330100MB0123456R"
 
@@ -45,7 +46,10 @@ async def test_the_same_staff_member_added_twice_at_once(org: Org) -> None:
     (inst, admin), _ = await _two_institutions(org)
     centre = (await create_centre(CreateCentre(admin, inst, "钱塘分中心", "330114"), org.uow, org.regions)).centre_id
     results = await asyncio.gather(
-        *(add_staff(AddStaff(admin, centre, "王技转", "13600000001", "经纪人"), org.uow) for _ in range(3)),
+        *(
+            add_staff(AddStaff(admin, centre, "王技转", "13600000001", "经纪人"), org.uow, membership=MEMBERSHIP)
+            for _ in range(3)
+        ),
         return_exceptions=True,
     )
     winners = [r for r in results if not isinstance(r, BaseException)]
@@ -75,7 +79,7 @@ async def test_a_disabled_account_is_not_given_new_roles_and_acts_as_nobody(org:
     centre = (await create_centre(CreateCentre(admin, inst, "钱塘分中心", "330114"), org.uow, org.regions)).centre_id
     await refused(
         org.container,
-        add_staff(AddStaff(admin, centre, "钱教授", "13500000001", "经纪人"), org.uow),
+        add_staff(AddStaff(admin, centre, "钱教授", "13500000001", "经纪人"), org.uow, membership=MEMBERSHIP),
         Conflict,
         "account_disabled",
     )

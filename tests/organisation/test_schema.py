@@ -21,6 +21,7 @@ from store.db import create_engine
 from store.migrate import alembic_config, upgrade
 from store.models.audit import AuditPersonalField
 from tests.organisation.conftest import Org
+from tests.policies import MEMBERSHIP
 
 ORGANISATION_TABLES = {
     "accounts",
@@ -71,7 +72,9 @@ async def test_migration_matches_models_and_round_trips(tmp_path: Path) -> None:
 async def test_erasing_a_staff_member_keeps_the_chains_verifiable(org: Org) -> None:
     inst, admin = await org.institution()
     centre = await create_centre(CreateCentre(admin, inst, "钱塘分中心", "330114"), org.uow, org.regions)
-    staff = await add_staff(AddStaff(admin, centre.centre_id, "王技转", "13600000001", "经纪人"), org.uow)
+    staff = await add_staff(
+        AddStaff(admin, centre.centre_id, "王技转", "13600000001", "经纪人"), org.uow, membership=MEMBERSHIP
+    )
     erased = await erase_personal_data(ErasePersonalData(subject_of(staff.account_id), "account:1"), org.uow)
     assert erased == 2  # name and mobile
     async with org.container.sessionmaker() as s:

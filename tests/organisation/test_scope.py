@@ -21,6 +21,7 @@ from handlers.staff.add_staff import AddStaff, add_staff
 from handlers.staff.list_staff import ListStaff, list_staff
 from store.models.organisation import Centre, Institution
 from tests.organisation.conftest import Org
+from tests.policies import MEMBERSHIP
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,9 @@ async def _world(org: Org) -> World:
         ("a3", "admin_a", haishu, "13600000003", False),
         ("b1", "admin_b", linping, "13600000004", False),
     ]:
-        added = await add_staff(AddStaff(p[admin], where, key, mobile, "技术经纪人", centre_admin=boss), org.uow)
+        added = await add_staff(
+            AddStaff(p[admin], where, key, mobile, "技术经纪人", centre_admin=boss), org.uow, membership=MEMBERSHIP
+        )
         p[key] = added.account_id
     await add_expert(AddExpert(p["admin_a"], inst_a, "e1", "13500000001"), org.uow)
     await add_expert(AddExpert(p["admin_b"], inst_b, "e2", "13500000002"), org.uow)
@@ -69,7 +72,9 @@ async def _world(org: Org) -> World:
         ("qiantang", "13700000005", "330114"),
     ]:
         p[key] = (
-            await create_official(CreateOfficial(org.admin_id, key, mobile, region), org.uow, org.regions)
+            await create_official(
+                CreateOfficial(org.admin_id, key, mobile, region), org.uow, org.regions, membership=MEMBERSHIP
+            )
         ).account_id
     return World(p)
 

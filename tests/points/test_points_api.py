@@ -10,12 +10,16 @@ from handlers.officials.create_official import CreateOfficial, create_official
 from tests.api.conftest import World, bearer
 from tests.points.conftest import Points
 from tests.points.test_ledger import history
+from tests.policies import MEMBERSHIP
 
 
 async def tokens(p: Points) -> dict[str, str]:
     world = World(p.org)
     official = await create_official(
-        CreateOfficial(p.org.admin_id, "赵局长", "13744440001", "330106"), p.org.uow, p.org.regions
+        CreateOfficial(p.org.admin_id, "赵局长", "13744440001", "330106"),
+        p.org.uow,
+        p.org.regions,
+        membership=MEMBERSHIP,
     )
     accounts = {
         "x_staff": p.x.staff_account,

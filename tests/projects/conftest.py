@@ -15,6 +15,7 @@ from sandbox.documents import make_pdf
 from store.models.points import PointEntry
 from tests.follow_ups.conftest import Docking, docking  # noqa: F401
 from tests.organisation.conftest import org, regions, registry  # noqa: F401
+from tests.policies import DEMANDS
 
 FIELDS = ProjectFields(
     name="MEMS压力传感器封装工艺联合开发",
@@ -44,7 +45,7 @@ async def fields_for(d: Docking, actor: int, **changes: Any) -> ProjectFields:
 async def register(d: Docking, actor: int | None = None, **changes: Any) -> ProjectRegistered:
     actor = d.bench.staff_id if actor is None else actor
     cmd = RegisterProject(actor, d.demand_id, await fields_for(d, actor, **changes))
-    return await register_project(cmd, d.bench.org.uow)
+    return await register_project(cmd, d.bench.org.uow, DEMANDS)
 
 
 async def points_of(d: Docking) -> dict[int, int]:

@@ -17,6 +17,7 @@ from store.models.demands import DemandEvent
 from tests.demands.conftest import outbox
 from tests.follow_ups.conftest import Docking
 from tests.organisation.conftest import refused
+from tests.policies import DEMANDS
 from tests.projects.conftest import register, upload
 
 EXPECTED = 2_400_000  # 8 % of 300 000.00 yuan
@@ -46,7 +47,7 @@ async def flagged(docking: Docking, actor: int) -> list[int]:
 
 async def test_a_fee_below_the_agreed_ratio_is_recorded_flagged_and_told_to_the_admin(docking: Docking) -> None:
     await register(docking)
-    done = await record_fee_proof(await proof(docking, EXPECTED - 1), docking.bench.org.uow)
+    done = await record_fee_proof(await proof(docking, EXPECTED - 1), docking.bench.org.uow, DEMANDS)
     assert (done.paid_fen, done.expected_fee_fen, done.fee_flag) == (EXPECTED - 1, EXPECTED, "below_agreed")
     [notice] = await outbox(docking.bench.container, "dingtalk.work_notice", "dt-admin")
     assert "低于按约定比例 8% 计算的 24,000.00元" in notice.payload["msg"]["markdown"]["text"]
@@ -57,36 +58,46 @@ async def test_a_fee_below_the_agreed_ratio_is_recorded_flagged_and_told_to_the_
 
 async def test_a_fee_at_or_above_the_agreed_ratio_is_not_flagged(docking: Docking) -> None:
     await register(docking)
-    done = await record_fee_proof(await proof(docking, EXPECTED, docking.bench.admin_id), docking.bench.org.uow)
+    done = await record_fee_proof(
+        await proof(docking, EXPECTED, docking.bench.admin_id), docking.bench.org.uow, DEMANDS
+    )
     assert done.fee_flag is None
     assert await outbox(docking.bench.container, "dingtalk.work_notice", "dt-admin") == []
     assert await flagged(docking, docking.bench.admin_id) == []
     again = await proof(docking, EXPECTED * 2)
     await refused(
-        docking.bench.container, record_fee_proof(again, docking.bench.org.uow), Conflict, "fee_proof_recorded"
+        docking.bench.container, record_fee_proof(again, docking.bench.org.uow, DEMANDS), Conflict, "fee_proof_recorded"
     )
 
 
 async def test_bad_fee_proofs_are_refused_and_change_nothing(docking: Docking) -> None:
     c, uow = docking.bench.container, docking.bench.org.uow
-    await refused(c, record_fee_proof(await proof(docking, 100), uow), NotFound, "project_not_found")
+    await refused(c, record_fee_proof(await proof(docking, 100), uow, DEMANDS), NotFound, "project_not_found")
     await register(docking)
-    await refused(c, record_fee_proof(await proof(docking, -1), uow), InvalidInput, "invalid_amount")
+    await refused(c, record_fee_proof(await proof(docking, -1), uow, DEMANDS), InvalidInput, "invalid_amount")
     await refused(
-        c, record_fee_proof(await proof(docking, 100, paid_on=date(2025, 10, 1)), uow), InvalidInput, "invalid_date"
+        c,
+        record_fee_proof(await proof(docking, 100, paid_on=date(2025, 10, 1)), uow, DEMANDS),
+        InvalidInput,
+        "invalid_date",
     )
     await refused(
-        c, record_fee_proof(await proof(docking, 100, paid_on=date(2025, 9, 1)), uow), InvalidInput, "invalid_date"
+        c,
+        record_fee_proof(await proof(docking, 100, paid_on=date(2025, 9, 1)), uow, DEMANDS),
+        InvalidInput,
+        "invalid_date",
     )  # before the contract was signed
-    await refused(c, record_fee_proof(await proof(docking, 100, docking.other_staff_id), uow), Forbidden, "forbidden")
+    await refused(
+        c, record_fee_proof(await proof(docking, 100, docking.other_staff_id), uow, DEMANDS), Forbidden, "forbidden"
+    )
     borrowed = await proof(docking, 100, docking.centre_admin_id)
     mine = RecordFeeProof(docking.bench.staff_id, docking.demand_id, borrowed.file_id, 100, date(2025, 9, 29))
-    await refused(c, record_fee_proof(mine, uow), NotFound, "file_not_found")
+    await refused(c, record_fee_proof(mine, uow, DEMANDS), NotFound, "file_not_found")
 
 
 async def test_flagged_lists_are_scoped_to_the_institution(docking: Docking) -> None:
     await register(docking)
-    await record_fee_proof(await proof(docking, 0), docking.bench.org.uow)
+    await record_fee_proof(await proof(docking, 0), docking.bench.org.uow, DEMANDS)
     _, stranger = await docking.bench.org.institution(
         "宁波大学技术转移中心", "12330200470003281U", mobile="13800000031"
     )
@@ -100,15 +111,17 @@ async def test_a_wrong_proof_is_corrected_with_a_reason_and_the_timeline_keeps_w
     c, uow = docking.bench.container, docking.bench.org.uow
     await register(docking)
     nothing_yet = replace(await proof(docking, EXPECTED), correction="金额录入有误")
-    await refused(c, record_fee_proof(nothing_yet, uow), Conflict, "no_fee_proof")
-    first = await record_fee_proof(await proof(docking, EXPECTED - 100_000), uow)
+    await refused(c, record_fee_proof(nothing_yet, uow, DEMANDS), Conflict, "no_fee_proof")
+    first = await record_fee_proof(await proof(docking, EXPECTED - 100_000), uow, DEMANDS)
     assert first.fee_flag == "below_agreed" and not first.corrected
 
     # The same form sent again without a reason is a slip, not a correction.
     again = await proof(docking, EXPECTED)
-    await refused(c, record_fee_proof(again, uow), Conflict, "fee_proof_recorded")
-    await refused(c, record_fee_proof(replace(again, correction="长" * 201), uow), InvalidInput, "field_too_long")
-    corrected = await record_fee_proof(replace(again, correction="金额录入有误"), uow)
+    await refused(c, record_fee_proof(again, uow, DEMANDS), Conflict, "fee_proof_recorded")
+    await refused(
+        c, record_fee_proof(replace(again, correction="长" * 201), uow, DEMANDS), InvalidInput, "field_too_long"
+    )
+    corrected = await record_fee_proof(replace(again, correction="金额录入有误"), uow, DEMANDS)
     assert (corrected.paid_fen, corrected.fee_flag, corrected.corrected) == (EXPECTED, None, True)
     assert await flagged(docking, docking.bench.admin_id) == []  # no longer below the agreed ratio
 

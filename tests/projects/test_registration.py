@@ -18,6 +18,7 @@ from store.models.outbox import OutboxMessage
 from tests.demands.conftest import CONTACT_MOBILE, demand_of, outbox, timeline
 from tests.follow_ups.conftest import Docking
 from tests.organisation.conftest import refused
+from tests.policies import DEMANDS
 from tests.projects.conftest import FIELDS, fields_for, points_of, register, upload
 
 
@@ -54,14 +55,18 @@ async def test_an_admin_registers_for_the_docking_staff_member_who_is_credited(d
 async def test_a_second_registration_is_refused_and_changes_nothing(docking: Docking) -> None:
     await register(docking)
     cmd = RegisterProject(docking.bench.staff_id, docking.demand_id, await fields_for(docking, docking.bench.staff_id))
-    await refused(docking.bench.container, register_project(cmd, docking.bench.org.uow), Conflict, "already_registered")
+    await refused(
+        docking.bench.container, register_project(cmd, docking.bench.org.uow, DEMANDS), Conflict, "already_registered"
+    )
 
 
 async def test_a_demand_not_in_docking_cannot_be_registered(docking: Docking) -> None:
     staff = docking.bench.staff_id
     draft = (await docking.bench.submit(draft=True)).demand_id
     cmd = RegisterProject(staff, draft, await fields_for(docking, staff))
-    await refused(docking.bench.container, register_project(cmd, docking.bench.org.uow), Conflict, "illegal_transition")
+    await refused(
+        docking.bench.container, register_project(cmd, docking.bench.org.uow, DEMANDS), Conflict, "illegal_transition"
+    )
 
 
 async def test_bad_fields_and_wrong_people_are_refused_and_change_nothing(docking: Docking) -> None:
@@ -80,17 +85,20 @@ async def test_bad_fields_and_wrong_people_are_refused_and_change_nothing(dockin
     ]
     for changes, error, code in cases:
         cmd = RegisterProject(staff, docking.demand_id, await fields_for(docking, staff, **changes))
-        await refused(c, register_project(cmd, uow), error, code)
+        await refused(c, register_project(cmd, uow, DEMANDS), error, code)
     # Another person's upload cannot be borrowed as the contract.
     borrowed = await fields_for(docking, docking.centre_admin_id)
     await refused(
-        c, register_project(RegisterProject(staff, docking.demand_id, borrowed), uow), NotFound, "file_not_found"
+        c,
+        register_project(RegisterProject(staff, docking.demand_id, borrowed), uow, DEMANDS),
+        NotFound,
+        "file_not_found",
     )
     # Another staff member of the centre sees the demand but does not dock it.
     mine = await fields_for(docking, docking.other_staff_id)
     await refused(
         c,
-        register_project(RegisterProject(docking.other_staff_id, docking.demand_id, mine), uow),
+        register_project(RegisterProject(docking.other_staff_id, docking.demand_id, mine), uow, DEMANDS),
         Forbidden,
         "forbidden",
     )
@@ -103,7 +111,7 @@ async def test_another_institution_learns_nothing(docking: Docking) -> None:
         "宁波大学技术转移中心", "12330200470003281U", mobile="13800000031"
     )
     cmd = RegisterProject(stranger, docking.demand_id, await fields_for(docking, stranger))
-    await refused(c, register_project(cmd, uow), NotFound, "not_found")
+    await refused(c, register_project(cmd, uow, DEMANDS), NotFound, "not_found")
     await register(docking)
     await refused(c, get_project(GetProject(stranger, docking.demand_id), uow), NotFound, "not_found")
 

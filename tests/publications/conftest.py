@@ -16,6 +16,7 @@ from tests.api.conftest import credit_code
 from tests.demands.conftest import bind
 from tests.follow_ups.conftest import Docking, beijing, docking  # noqa: F401  (fixture)
 from tests.organisation.conftest import org, regions, registry  # noqa: F401  (fixtures)
+from tests.policies import DEMANDS, MEMBERSHIP
 
 
 @dataclass
@@ -47,7 +48,7 @@ class Market:
         self, audience: str = "all", fee_ratio_bp: int = 1000, institution_ids: tuple[int, ...] = ()
     ) -> int:
         cmd = PublishDemand(self.publisher_admin, self.demand_id, audience, fee_ratio_bp, institution_ids)
-        return (await publish_demand(cmd, self.docking.bench.org.uow)).publication_id
+        return (await publish_demand(cmd, self.docking.bench.org.uow, DEMANDS)).publication_id
 
     async def letter(self, actor: int, publication_id: int) -> CommitmentLetter:
         return await render_commitment_letter(RenderCommitmentLetter(actor, publication_id), self.docking.bench.org.uow)
@@ -55,7 +56,7 @@ class Market:
     async def accept(self, side: Other, publication_id: int) -> PublicationAccepted:
         letter = await self.letter(side.admin, publication_id)
         cmd = AcceptPublication(side.admin, publication_id, letter.letter_version, letter.sha256, side.staff_member)
-        return await accept_publication(cmd, self.docking.bench.org.uow)
+        return await accept_publication(cmd, self.docking.bench.org.uow, DEMANDS)
 
 
 async def other(docking: Docking, n: int) -> Other:  # noqa: F811
@@ -66,8 +67,12 @@ async def other(docking: Docking, n: int) -> Other:  # noqa: F811
     centre = (
         await create_centre(CreateCentre(admin, inst, f"第{n}分中心", "330114"), base.uow, base.regions)
     ).centre_id
-    staff = await add_staff(AddStaff(admin, centre, f"技转{n}", f"1381000{n:04d}", "技术经纪人"), base.uow)
-    boss = await add_staff(AddStaff(admin, centre, f"主任{n}", f"1382000{n:04d}", "主任", True), base.uow)
+    staff = await add_staff(
+        AddStaff(admin, centre, f"技转{n}", f"1381000{n:04d}", "技术经纪人"), base.uow, membership=MEMBERSHIP
+    )
+    boss = await add_staff(
+        AddStaff(admin, centre, f"主任{n}", f"1382000{n:04d}", "主任", True), base.uow, membership=MEMBERSHIP
+    )
     for account, userid in (
         (admin, f"dt-admin-{n}"),
         (staff.account_id, f"dt-staff-{n}"),

@@ -17,6 +17,7 @@ from store.models.demands import DemandEvent
 from tests.demands.conftest import FIELDS, demand_of
 from tests.follow_ups.conftest import Docking
 from tests.organisation.conftest import refused
+from tests.policies import DEMANDS
 from tests.publications.conftest import Market
 
 NEW_TITLE = "MEMS压力传感器晶圆级封装工艺"
@@ -49,7 +50,7 @@ async def _last_entry(docking: Docking) -> AuditEntry:
 async def test_the_docking_staff_edits_and_the_timeline_says_what_changed(docking: Docking) -> None:
     bench, uow = docking.bench, docking.bench.org.uow
     fields = replace(FIELDS, title=NEW_TITLE, budget_fen=80_000_000, tech_fields=("0101", "0102"))
-    updated = await update_demand(UpdateDemand(bench.staff_id, docking.demand_id, fields), uow)
+    updated = await update_demand(UpdateDemand(bench.staff_id, docking.demand_id, fields), uow, DEMANDS)
     assert updated.changed == ("title", "tech_fields", "budget_fen")
     demand = await demand_of(bench.container, docking.demand_id)
     assert (demand.status, demand.title, demand.budget_fen) == ("docking", NEW_TITLE, 80_000_000)
@@ -65,12 +66,13 @@ async def test_the_docking_staff_edits_and_the_timeline_says_what_changed(dockin
     assert (await verify_audit_chain(uow, bench.container.anchors)).ok
 
     # The same fields again change nothing: no step.
-    again = await update_demand(UpdateDemand(bench.staff_id, docking.demand_id, fields), uow)
+    again = await update_demand(UpdateDemand(bench.staff_id, docking.demand_id, fields), uow, DEMANDS)
     assert again.changed == () and (await _last_step(docking)).id == last.id
     # The docking centre's admin edits too.
     await update_demand(
         UpdateDemand(docking.centre_admin_id, docking.demand_id, replace(fields, expected_result="良率提升到98%以上")),
         uow,
+        DEMANDS,
     )
     assert (await _last_step(docking)).note == "预期效果：良率提升到95%以上 → 良率提升到98%以上"
 
@@ -79,7 +81,9 @@ async def test_the_fee_ratio_stays_and_others_may_not_edit(docking: Docking, mar
     bench, uow = docking.bench, docking.bench.org.uow
     error = await refused(
         bench.container,
-        update_demand(UpdateDemand(bench.staff_id, docking.demand_id, replace(FIELDS, fee_ratio_bp=1200)), uow),
+        update_demand(
+            UpdateDemand(bench.staff_id, docking.demand_id, replace(FIELDS, fee_ratio_bp=1200)), uow, DEMANDS
+        ),
         Conflict,
         "fee_ratio_locked",
     )
@@ -87,13 +91,13 @@ async def test_the_fee_ratio_stays_and_others_may_not_edit(docking: Docking, mar
     # A colleague of the centre who does not dock it is refused; another institution's staff learns nothing.
     await refused(
         bench.container,
-        update_demand(UpdateDemand(docking.other_staff_id, docking.demand_id, FIELDS), uow),
+        update_demand(UpdateDemand(docking.other_staff_id, docking.demand_id, FIELDS), uow, DEMANDS),
         Forbidden,
         "forbidden",
     )
     await refused(
         bench.container,
-        update_demand(UpdateDemand(market.a.staff, docking.demand_id, FIELDS), uow),
+        update_demand(UpdateDemand(market.a.staff, docking.demand_id, FIELDS), uow, DEMANDS),
         NotFound,
         "not_found",
     )
@@ -105,16 +109,16 @@ async def test_after_acceptance_the_accepting_side_edits_and_the_publisher_reads
     bench, uow = docking.bench, docking.bench.org.uow
     publication = await market.publish()
     # Published and still offered: the publisher's docking staff edits.
-    await update_demand(UpdateDemand(bench.staff_id, docking.demand_id, replace(FIELDS, title=NEW_TITLE)), uow)
+    await update_demand(UpdateDemand(bench.staff_id, docking.demand_id, replace(FIELDS, title=NEW_TITLE)), uow, DEMANDS)
     assert (await _last_step(docking)).from_status == "published"
     await market.accept(market.a, publication)
     edited = replace(FIELDS, title=NEW_TITLE, description="需要晶圆级封装方案。")
     await refused(
         bench.container,
-        update_demand(UpdateDemand(bench.staff_id, docking.demand_id, edited), uow),
+        update_demand(UpdateDemand(bench.staff_id, docking.demand_id, edited), uow, DEMANDS),
         Forbidden,
         "forbidden",
     )
-    await update_demand(UpdateDemand(market.a.staff, docking.demand_id, edited), uow)
+    await update_demand(UpdateDemand(market.a.staff, docking.demand_id, edited), uow, DEMANDS)
     last = await _last_step(docking)
     assert (last.actor_name, last.note) == ("技转31", f"需求描述：{FIELDS.description} → 需要晶圆级封装方案。")

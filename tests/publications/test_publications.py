@@ -24,6 +24,7 @@ from store.models.publications import DemandPublication, PublicationStatus
 from tests.demands.conftest import demand_of, timeline
 from tests.follow_ups.conftest import beijing
 from tests.organisation.conftest import refused
+from tests.policies import DEMANDS
 from tests.publications.conftest import Market
 
 TITLE = "高精度MEMS压力传感器封装工艺改进"
@@ -69,7 +70,7 @@ async def test_published_accepted_with_the_letter_then_docked_by_the_accepting_s
     assert letter.letter_version == "2026.2"
     d.clock.set(beijing(2025, 10, 9, 10))
     accepted = await accept_publication(
-        AcceptPublication(a.admin, publication_id, letter.letter_version, letter.sha256, a.staff_member), uow
+        AcceptPublication(a.admin, publication_id, letter.letter_version, letter.sha256, a.staff_member), uow, DEMANDS
     )
     assert accepted == PublicationAccepted(publication_id, d.demand_id, a.staff, letter.sha256)
     demand = await demand_of(c, d.demand_id)
@@ -106,7 +107,9 @@ async def test_published_accepted_with_the_letter_then_docked_by_the_accepting_s
     lost = await refused(
         c,
         accept_publication(
-            AcceptPublication(b.admin, publication_id, letter.letter_version, letter.sha256, b.staff_member), uow
+            AcceptPublication(b.admin, publication_id, letter.letter_version, letter.sha256, b.staff_member),
+            uow,
+            DEMANDS,
         ),
         Conflict,
         "already_accepted",
@@ -121,17 +124,19 @@ async def test_published_accepted_with_the_letter_then_docked_by_the_accepting_s
     # Handing the docking on is the accepting side's too: not the publisher's centre admin, but 第31's.
     await refused(
         c,
-        change_docking_staff(ChangeDockingStaff(d.centre_admin_id, d.demand_id, d.other_staff_member_id), uow),
+        change_docking_staff(ChangeDockingStaff(d.centre_admin_id, d.demand_id, d.other_staff_member_id), uow, DEMANDS),
         Forbidden,
         "forbidden",
     )
     await refused(
         c,
-        change_docking_staff(ChangeDockingStaff(a.centre_admin, d.demand_id, d.other_staff_member_id), uow),
+        change_docking_staff(ChangeDockingStaff(a.centre_admin, d.demand_id, d.other_staff_member_id), uow, DEMANDS),
         NotFound,
         "staff_not_found",
     )
-    changed = await change_docking_staff(ChangeDockingStaff(a.centre_admin, d.demand_id, a.centre_admin_member), uow)
+    changed = await change_docking_staff(
+        ChangeDockingStaff(a.centre_admin, d.demand_id, a.centre_admin_member), uow, DEMANDS
+    )
     assert changed.staff_account_id == a.centre_admin
     [taken] = await list_publications(ListPublications(a.admin), uow)
     assert (taken.status, taken.accepted_institution) == ("accepted", "第31技术转移中心")
@@ -186,7 +191,9 @@ async def test_withdrawn_until_accepted_and_chosen_institutions_only(market: Mar
     await refused(
         c,
         accept_publication(
-            AcceptPublication(a.admin, publication_id, letter.letter_version, letter.sha256, a.staff_member), uow
+            AcceptPublication(a.admin, publication_id, letter.letter_version, letter.sha256, a.staff_member),
+            uow,
+            DEMANDS,
         ),
         Conflict,
         "publication_withdrawn",
@@ -214,7 +221,7 @@ async def test_bad_publications_are_refused_and_change_nothing(market: Market) -
         from handlers.publications.publish_demand import PublishDemand, publish_demand
 
         cmd = PublishDemand(actor or market.publisher_admin, d.demand_id, audience, fee, targets)
-        await refused(c, publish_demand(cmd, uow), error, code)
+        await refused(c, publish_demand(cmd, uow, DEMANDS), error, code)
 
     await bad("all", 400, (), InvalidInput, "fee_ratio_too_low")
     await bad("all", 10_001, (), InvalidInput, "fee_ratio_too_high")
@@ -234,7 +241,9 @@ async def test_bad_publications_are_refused_and_change_nothing(market: Market) -
     await refused(
         c,
         accept_publication(
-            AcceptPublication(a.admin, publication_id, letter.letter_version, letter.sha256, market.b.staff_member), uow
+            AcceptPublication(a.admin, publication_id, letter.letter_version, letter.sha256, market.b.staff_member),
+            uow,
+            DEMANDS,
         ),
         NotFound,
         "staff_not_found",
@@ -252,7 +261,7 @@ async def test_a_stale_letter_is_refused(market: Market) -> None:
     for version, sha in ((letter.letter_version, other.sha256), ("2020.1", letter.sha256)):
         await refused(
             c,
-            accept_publication(AcceptPublication(a.admin, publication_id, version, sha, a.staff_member), uow),
+            accept_publication(AcceptPublication(a.admin, publication_id, version, sha, a.staff_member), uow, DEMANDS),
             Conflict,
             "stale_letter",
         )
@@ -269,6 +278,7 @@ async def test_two_institutions_accept_at_once_and_exactly_one_wins(market: Mark
             accept_publication(
                 AcceptPublication(side.admin, publication_id, letter.letter_version, letter.sha256, side.staff_member),
                 d.bench.org.uow,
+                DEMANDS,
             )  # a unit of work each
             for side, letter in zip((a, b), letters, strict=True)
         ),

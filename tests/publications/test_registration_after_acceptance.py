@@ -10,6 +10,7 @@ from handlers.publications.list_publications import ListPublications, list_publi
 from store.models.demands import DemandStatus
 from tests.demands.conftest import demand_of
 from tests.organisation.conftest import refused
+from tests.policies import DEMANDS
 from tests.projects.conftest import fields_for, points_of, register
 from tests.publications.conftest import Market
 
@@ -22,7 +23,7 @@ async def test_the_accepting_staff_member_registers_and_earns_the_points(market:
 
     for publisher_side in (d.bench.staff_id, d.centre_admin_id, market.publisher_admin):
         cmd = RegisterProject(publisher_side, d.demand_id, await fields_for(d, publisher_side))
-        await refused(c, register_project(cmd, uow), Forbidden, "forbidden")
+        await refused(c, register_project(cmd, uow, DEMANDS), Forbidden, "forbidden")
     assert (await demand_of(c, d.demand_id)).status == DemandStatus.PUBLISHED
 
     registered = await register(d, a.staff, amount_fen=30_000_000)

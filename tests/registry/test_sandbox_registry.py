@@ -35,7 +35,11 @@ async def test_the_sandbox_looks_enterprises_up_through_the_adapter(settings: Se
         fake = container.sandbox.qichacha
         await load_demo(
             DemoContext(
-                sandbox=container.sandbox, clock=clock, uow=container.uow, membership=container.membership_policy
+                sandbox=container.sandbox,
+                clock=clock,
+                uow=container.uow,
+                membership=container.membership_policy,
+                demands=container.demand_policy,
             )
         )
         uow = container.uow()

@@ -3,6 +3,8 @@ through menu/create by the relay, and shown on the sandbox phone."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from pydantic import ValidationError
 
@@ -60,8 +62,8 @@ async def test_the_menu_is_created_once_per_change_and_shown_on_the_phone(servic
     changed = service.container.settings.wechat.model_copy(
         update={"menu": [MenuButton(name="帮助", type="click", key="help")]}
     )
-    service.container.settings = service.container.settings.model_copy(update={"wechat": changed})
-    third = await publish_configured_menu(service.container)
+    restarted = replace(service.container, settings=service.container.settings.model_copy(update={"wechat": changed}))
+    third = await publish_configured_menu(restarted)
     assert third is not None and third.queued and third.digest != first.digest
     assert await service.relay_once() == 1
     assert [b["name"] for b in (await service.call("GET", f"{WX}/__sandbox__/menu"))["menu"]["button"]] == ["帮助"]

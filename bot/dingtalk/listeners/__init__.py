@@ -9,7 +9,7 @@ from bot.dingtalk.router import CardActionRouter
 from handlers.reviews.subjects import SubjectHooks
 
 
-def register_all(router: CardActionRouter, *, review_subjects: Mapping[str, SubjectHooks] | None = None) -> None:
+def register_all(router: CardActionRouter, *, review_subjects: Mapping[str, SubjectHooks]) -> None:
     acknowledge.register(router)
     review.register(router, review_subjects)
     expert_docking.register(router)

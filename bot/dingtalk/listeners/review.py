@@ -29,15 +29,15 @@ _DECISIONS = {
 }
 
 
-def register(router: CardActionRouter, subjects: Mapping[str, SubjectHooks] | None = None) -> None:
-    """`subjects`: the hooks built with the configured policies (the defaults otherwise)."""
+def register(router: CardActionRouter, subjects: Mapping[str, SubjectHooks]) -> None:
+    """`subjects`: the hooks built with the configured policies."""
     for action, decision in _DECISIONS.items():
         # The card names the decider from our own records, not the presser's DingTalk name.
         router.action(action, ReviewParams, named=False)(_listener(decision, subjects))
 
 
 def _listener(
-    decision: Decision, subjects: Mapping[str, SubjectHooks] | None
+    decision: Decision, subjects: Mapping[str, SubjectHooks]
 ) -> Callable[[CardContext, ReviewParams], Awaitable[CardReply]]:
     async def on_press(ctx: CardContext, params: ReviewParams) -> CardReply:
         # A refusal (no reason given, not a reviewer) raises a DomainError: the router tells the presser.
