@@ -14,7 +14,7 @@ from typing import Any, Literal
 from sqlalchemy import CursorResult, Select, bindparam, false, select, true, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from cards.review import decided_status
+from cards.review import decided_notice, decided_status
 from handlers.errors import Forbidden, InvalidInput, NotFound
 from handlers.reviews.chains import CHAINS, Chain
 from handlers.reviews.subjects import Decider, SubjectHooks, default_subjects
@@ -232,12 +232,7 @@ async def _tell_submitter(
 ) -> None:
     if userid is None:
         return
-    verdict = {"approved": "已通过", "rejected": "未通过", "returned": "被退回修改"}[outcome]
-    text = f"您提交的「{review.title}」{chain.label}{verdict}（审核人：{by}）。"
-    if reason:
-        text += f"\n原因：{reason}"
-    if review.link:
-        text += f"\n详情：{review.link}"
+    text = decided_notice(review.title, chain.label, outcome, by, reason, review.link)
     tx.send_later(
         "dingtalk.work_notice",
         userid,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from bot.wechat.listeners import WELCOME_TEXT, build_router
+from bot.wechat.listeners import build_router
 from bot.wechat.router import InboundMessage
 from cards.expert_invitation import ALREADY_BOUND_TEXT, INVITATION_EXPIRED_TEXT
+from cards.official_account import WELCOME_TEXT
 from handlers.clock import ManualClock
 from handlers.expert_invitations.accept_expert_invitation import BindLink
 from handlers.organisation.add_expert import AddExpert, add_expert

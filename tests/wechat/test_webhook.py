@@ -14,7 +14,7 @@ from werobot.crypto import MessageCrypt
 
 from bot.bootstrap import Container
 from bot.wechat.crypto import parse_xml
-from bot.wechat.listeners import HELP_TEXT, WELCOME_TEXT
+from cards.official_account import HELP_TEXT, WELCOME_TEXT
 from handlers.audit.verify_audit_chain import verify_audit_chain
 from handlers.clock import ManualClock
 from handlers.wechat.prune_inbox import prune_inbox
