@@ -45,7 +45,8 @@ def werobot_app() -> Any:
     """gunicorn -w 2 'bench.wechat_callback:werobot_app()' — the same replies as ours."""
     import werobot
 
-    from bot.wechat.listeners import FALLBACK_TEXT, HELP_KEYWORDS, HELP_TEXT
+    from bot.wechat.listeners.help_menu import HELP_KEYWORDS
+    from cards.official_account import FALLBACK_TEXT, HELP_TEXT
 
     robot = werobot.WeRoBot(token=TOKEN, app_id=APP_ID, encoding_aes_key=AES_KEY, SESSION_STORAGE=False)
 
@@ -242,7 +243,7 @@ def check(result: Result, requests: list[Prepared]) -> int:
     """Decrypts every reply with wechatpy and checks it answers the right follower with the help text."""
     from wechatpy.crypto import WeChatCrypto
 
-    from bot.wechat.listeners import HELP_TEXT
+    from cards.official_account import HELP_TEXT
 
     crypto = WeChatCrypto(TOKEN, AES_KEY, APP_ID)
     bad = 0

@@ -7,6 +7,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+HELP_TEXT = (
+    "科转公众号服务专家和企业联系人，请先在小程序中用机构为您登记的手机号完成绑定：\n"
+    "专家：\n"
+    "· 每天 16:00 推送与您订阅领域匹配的新需求，点击消息进入小程序查看详情、对接需求；\n"
+    "· 在小程序「我的」中维护个人信息与订阅领域；\n"
+    "· 回复「我的订阅」「我的对接」查看订阅领域与正在对接的需求。\n"
+    "企业联系人：\n"
+    "· 在小程序中为本企业发布需求，查看需求的审核与对接进展；\n"
+    "· 需求审核通过、开始对接和完成时会收到短信通知。\n"
+    "回复「绑定」查看或完成身份绑定，回复「帮助」可再次查看本说明。"
+)
+WELCOME_TEXT = (
+    "欢迎关注科转！专家可接收与专业领域匹配的需求推送并在小程序中对接；企业联系人可在小程序中发布需求、查看进展。"
+    "回复「帮助」了解更多。"
+)
+FALLBACK_TEXT = "消息已收到。回复「帮助」查看可用功能。"
 NOT_BOUND_TEXT = "您还没有绑定身份，请回复「绑定」完成绑定后再查看。"
 LISTED = 3  # titles named in a reply; the mini-program has the rest
 

@@ -142,6 +142,19 @@ def escalation_notice(
     return f"{text}\n详情：{link}" if link else text
 
 
+_VERDICTS = {"approved": "已通过", "rejected": "未通过", "returned": "被退回修改"}
+
+
+def decided_notice(title: str, chain_label: str, outcome: str, by: str, reason: str, link: str | None) -> str:
+    """The work notice telling the submitter how their review ended (approved, rejected or returned)."""
+    text = f"您提交的「{title}」{chain_label}{_VERDICTS[outcome]}（审核人：{by}）。"
+    if reason:
+        text += f"\n原因：{reason}"
+    if link:
+        text += f"\n详情：{link}"
+    return text
+
+
 def decided_status(outcome: str, by: str, reason: str | None = None) -> str:
     """「已由张三通过」, with the reason of a rejection or return."""
     if outcome == "withdrawn":

@@ -25,11 +25,13 @@ from handlers.demands.views import DemandDetail, DemandRow
 from handlers.demands.withdraw_demand import WithdrawDemand, withdraw_demand
 from handlers.errors import InvalidInput
 from handlers.files.store_file import StoredFileView
-from handlers.reviews.decide_review import DecideReview, Decision, ReviewDecided, decide_review
+from handlers.reviews.decide_review import DecideReview, Decision, ReviewDecided, decide_review, repeated_decision
 from handlers.reviews.list_my_reviews import ListMyReviews, MyReviews, list_my_reviews
 from handlers.reviews.subjects import default_subjects
+from handlers.transactions import Claim, transact
 from miniapp_api import rest
 from miniapp_api.schemas import BOOL, INT, STR, obj, operation, page_of, schema_of
+from store.inbox import Inbound
 
 _FIELDS = {
     "title": STR,
@@ -175,10 +177,14 @@ async def decision(request: web.Request) -> web.Response:
         rest.text(body, "reason"),
         account_id=rest.actor_id(request),
     )
-    async with rest.container(request).uow() as uow:
-        # The configured policy, as the card press uses: the detail link and the enterprise's SMS template.
-        decided = await decide_review(cmd, uow, subjects=default_subjects(policy(request)))
-        await uow.commit()
+    # The configured policy, as the card press uses: the detail link and the enterprise's SMS template.
+    subjects = default_subjects(policy(request))
+    # A retried request (the same reviewer's same decision on the stage) has no second effect.
+    key = f"review:{cmd.review_id}:{cmd.stage}:{cmd.account_id}:{kind}"
+    claim = Claim(key, Inbound.REVIEW_DECISION, lambda tx: repeated_decision(cmd, tx))
+    decided = await transact(
+        rest.container(request).uow(), lambda tx: decide_review(cmd, tx, subjects=subjects), claim=claim, clash=None
+    )
     return rest.json(decided)
 
 

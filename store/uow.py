@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.clock import Clock
 from store.audit.chain import PendingEntry, append_entries
+from store.inbox import Inbound
+from store.inbox import claim as claim_key
 from store.outbox import Outgoing, enqueue, enqueue_many
 
 
@@ -86,6 +88,13 @@ class UnitOfWork:
         """Write the messages `send_later` holds."""
         later, self._later = self._later, []
         await enqueue_many(self.session, later, now=self.clock.now())
+
+    async def claim(self, key: str, kind: Inbound, *, message_id: str = "") -> bool:
+        """True the first time the inbound event named `key` is seen: its key is written in this transaction, so
+        the effect and the key commit together. False for a repeat or a redelivery of an event already acted
+        upon (the other transaction's claim is waited for); this transaction stays usable, for reading the first
+        answer, and writes nothing else. Call it first, before the effect (handlers.transactions.transact does)."""
+        return await claim_key(self.session, key, kind, now=self.clock.now(), message_id=message_id)
 
     async def send(
         self,

@@ -26,6 +26,9 @@ from handlers.membership.contact_events import (
 )
 from handlers.membership.policy import MembershipPolicy
 from handlers.membership.ports import MemberDirectory
+from handlers.transactions import Claim, transact
+from store.inbox import Inbound
+from store.transaction import Transaction
 from store.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -36,6 +39,10 @@ RETRY_BASE_SECONDS = 1.0
 def event_key(event_id: str) -> str:
     short = event_id if len(event_id) <= 58 else hashlib.sha256(event_id.encode()).hexdigest()[:58]
     return f"event:{short}"
+
+
+async def _kept_before(_tx: Transaction) -> None:
+    """A redelivered event: kept already, nothing to wake."""
 
 
 class ContactEvents:
@@ -66,9 +73,15 @@ class ContactEvents:
         if event_type not in CONTACT_EVENTS:
             log.info("dingtalk event ignored", extra={"event_type": event_type, "event_id": event_id})
             return
-        row_id = await keep_contact_event(
-            KeepContactEvent(event_key(event_id), event_type, event_id, message_id, data), self._uow()
+        event = KeepContactEvent(event_type, event_id, message_id, data)
+        claim: Claim[int | None] = Claim(
+            event_key(event_id),
+            Inbound.CONTACT_EVENT,
+            _kept_before,
+            reply=lambda _: {"status": "SUCCESS"},
+            message_id=message_id,
         )
+        row_id = await transact(self._uow(), lambda tx: keep_contact_event(event, tx), claim=claim, clash=None)
         if row_id is not None:
             self.resume()
 

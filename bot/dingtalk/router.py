@@ -17,20 +17,20 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy.exc import IntegrityError
 
 from bot import metrics
 from bot.availability import dependency_unavailable
 from cards.actions import CardAction
 from cards.replies import DUPLICATE, FAILED, INVALID, UNKNOWN, tip
 from handlers.clock import Clock
-from handlers.dingtalk.claim_inbound import claim_inbound, first_reply, settle_inbound
 from handlers.errors import DomainError
+from handlers.transactions import Claim, transact
+from store.inbox import Inbound, first_reply
+from store.transaction import Transaction
 from store.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 P = TypeVar("P", bound=BaseModel)
-CONFLICT_ATTEMPTS = 3
 NAME_LOOKUP_SECONDS = 1.0
 # Presses this process answered lately: a redelivered frame or a repeat from the phone (which DingTalk
 # mostly sends back over the same connection) is answered without a transaction. The database's claim stays
@@ -99,7 +99,7 @@ class CardReply:
 @dataclass
 class CardContext:
     press: CardPress
-    uow: UnitOfWork
+    tx: Transaction  # the press's open transaction, with its key claimed: the router commits it
     presser_name: str  # the userid when the route asked for no name
 
 
@@ -186,34 +186,24 @@ class CardActionRouter:
             return _repeat(answered)
         # Only a listener that shows the presser's DingTalk name waits for it (a cache round trip, or DingTalk).
         name = await self._name(press.user_id) if route.named else press.user_id
-        for attempt in range(CONFLICT_ATTEMPTS):
-            try:
-                async with self._uow() as uow:
-                    claimed = await claim_inbound(
-                        uow.session,
-                        key=press.key,
-                        kind="card_action",
-                        message_id=press.message_id,
-                        now=self._clock.now(),
-                    )
-                    if claimed is None:
-                        return _repeat(await first_reply(uow.session, press.key))
-                    try:
-                        reply = (await route.listener(CardContext(press, uow, name), params)).to_response()
-                        await settle_inbound(uow.session, claimed, reply)
-                        await uow.commit()
-                    except DomainError as exc:
-                        # Refused: only the presser is told, and nothing is kept (the press key neither),
-                        # so the same press made right (a reason typed in) counts.
-                        return CardReply(private_data=tip(exc.message)).to_response()
-                    self._remember(press.key, reply)
-                    return reply
-            except IntegrityError:
-                # A concurrent change to the same record won its audit sequence number: run again on the
-                # new state (the claim then also tells a press that committed meanwhile).
-                if attempt == CONFLICT_ATTEMPTS - 1:
-                    raise
-        raise AssertionError("unreachable")
+
+        async def first(tx: Transaction) -> tuple[dict[str, Any], bool]:
+            return (await route.listener(CardContext(press, tx, name), params)).to_response(), True
+
+        async def again(tx: Transaction) -> tuple[dict[str, Any], bool]:
+            return _repeat(await first_reply(tx.session, press.key)), False
+
+        claim = Claim(press.key, Inbound.CARD_ACTION, again, reply=lambda done: done[0], message_id=press.message_id)
+        try:
+            # A clash that outlives the attempts (the same record changed concurrently each time) is a failure.
+            reply, acted = await transact(self._uow(), first, claim=claim, clash=None)
+        except DomainError as exc:
+            # Refused: only the presser is told, and nothing is kept (the press key neither), so the same press
+            # made right (a reason typed in) counts.
+            return CardReply(private_data=tip(exc.message)).to_response()
+        if acted:
+            self._remember(press.key, reply)
+        return reply
 
     def forget_answers(self) -> None:
         """What a restart does: later repeats are answered from the database's claim, as on another instance."""

@@ -25,6 +25,7 @@ from bot.wechat.client import (
     WeChatError,
 )
 from handlers.clock import Clock
+from handlers.transactions import transact
 from handlers.wechat.follow_status import push_refusal
 from handlers.wechat.mark_openid_invalid import MarkOpenidInvalid, mark_openid_invalid
 from handlers.wechat.record_template_sent import RecordTemplateSent, record_template_sent
@@ -44,7 +45,8 @@ class FollowerGate:
             raise PermanentError(refusal)
 
     async def mark_unfollowed(self, openid: str, reason: str) -> None:
-        await record_unfollow(RecordUnfollow(self.app_id, openid, reason), self.uow())
+        cmd = RecordUnfollow(self.app_id, openid, reason)
+        await transact(self.uow(), lambda tx: record_unfollow(cmd, tx), clash=None)
 
     async def mark_invalid(self, openid: str, reason: str) -> None:
         await mark_openid_invalid(MarkOpenidInvalid(self.app_id, openid, reason), self.uow())

@@ -10,10 +10,11 @@ from handlers.auth.errors import AccountDisabled
 from handlers.auth.passwords import hash_password
 from store.models.auth import PasswordCredential
 from store.models.organisation import CLOSED_STATUSES, Account
+from store.transaction import Transaction
 from store.uow import UnitOfWork
 
 
-async def account_by_mobile(uow: UnitOfWork, mobile: str, *, lock: bool = False) -> Account | None:
+async def account_by_mobile(uow: Transaction, mobile: str, *, lock: bool = False) -> Account | None:
     query = select(Account).where(Account.mobile == mobile)
     return await uow.session.scalar(query.with_for_update() if lock else query)
 

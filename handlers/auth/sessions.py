@@ -10,6 +10,7 @@ from sqlalchemy import update
 
 from handlers.auth.policy import AuthPolicy
 from store.models.auth import AuthSession, SessionKind
+from store.transaction import Transaction
 from store.uow import UnitOfWork
 
 
@@ -54,7 +55,7 @@ async def issue_session(
     return IssuedSession(token, account_id, kind, must_change_password)
 
 
-async def revoke_sessions(uow: UnitOfWork, account_id: int, *, keep_session_id: int | None = None) -> None:
+async def revoke_sessions(uow: Transaction, account_id: int, *, keep_session_id: int | None = None) -> None:
     """After a password change or reset, other devices sign in again."""
     query = (
         update(AuthSession)

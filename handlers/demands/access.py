@@ -9,10 +9,11 @@ from handlers.errors import Forbidden, NotFound
 from handlers.organisation.actors import Actor
 from store.models.demands import Demand
 from store.models.organisation import Role, StaffMember
+from store.transaction import Transaction
 from store.uow import UnitOfWork
 
 
-async def locked(uow: UnitOfWork, demand_id: int) -> Demand:
+async def locked(uow: Transaction, demand_id: int) -> Demand:
     demand = await uow.session.scalar(select(Demand).where(Demand.id == demand_id).with_for_update())
     if demand is None:
         raise NotFound("未找到该需求")

@@ -9,7 +9,7 @@ from handlers.organisation.validation import is_mobile
 from store.base import table_of
 from store.models.demands import Demand
 from store.models.organisation_people import EnterpriseContact
-from store.uow import UnitOfWork
+from store.transaction import Transaction
 
 SMS_VARIABLE_MAX = 35
 # Built once: an approval on the card's ack path runs it.
@@ -19,7 +19,7 @@ _PHONES = (
 )
 
 
-async def notify_enterprise(uow: UnitOfWork, demand: Demand, status_text: str, policy: DemandPolicy) -> None:
+async def notify_enterprise(uow: Transaction, demand: Demand, status_text: str, policy: DemandPolicy) -> None:
     phones = await uow.session.scalars(_PHONES, {"enterprise_id": demand.enterprise_id})
     # The approved template has no place of its own for the number: it leads the title variable (≤35 characters).
     title = f"{demand.number} {demand.title}"

@@ -17,7 +17,7 @@ from handlers.points.record_point_event import PointFact, record_point_event
 from handlers.reviews.subjects import Decider
 from store.models.demands import Demand, DemandStatus, Review
 from store.models.points import PointEventKind
-from store.uow import UnitOfWork
+from store.transaction import Transaction
 
 # Built once: a decision moves its demand on the card's ack path.
 _MOVE = (
@@ -32,10 +32,10 @@ class DemandReviewHooks:
     def __init__(self, policy: DemandPolicy) -> None:
         self.policy = policy
 
-    async def seen_by(self, uow: UnitOfWork, review: Review, account_id: int) -> bool:
+    async def seen_by(self, uow: Transaction, review: Review, account_id: int) -> bool:
         return await sees_demand(uow, await load_actor(uow, account_id), review.subject_id)
 
-    async def approved(self, uow: UnitOfWork, review: Review, by: Decider) -> None:
+    async def approved(self, uow: Transaction, review: Review, by: Decider) -> None:
         demand = await self._move(uow, review, Step.APPROVE, by, "")
         await notify_enterprise(uow, demand, "已通过审核，进入对接", self.policy)
         # At the commit, after all else (the card's answer included): it locks the staff member's points chain
@@ -50,13 +50,13 @@ class DemandReviewHooks:
                 )
             )
 
-    async def rejected(self, uow: UnitOfWork, review: Review, by: Decider, reason: str) -> None:
+    async def rejected(self, uow: Transaction, review: Review, by: Decider, reason: str) -> None:
         await self._move(uow, review, Step.REJECT, by, reason)
 
-    async def returned(self, uow: UnitOfWork, review: Review, by: Decider, reason: str) -> None:
+    async def returned(self, uow: Transaction, review: Review, by: Decider, reason: str) -> None:
         await self._move(uow, review, Step.RETURN, by, reason)
 
-    async def _move(self, uow: UnitOfWork, review: Review, action: Step, by: Decider, reason: str) -> Demand:
+    async def _move(self, uow: Transaction, review: Review, action: Step, by: Decider, reason: str) -> Demand:
         # A decided review moves its demand out of 待审核: one conditional UPDATE, which also takes the row lock.
         before = DemandStatus.PENDING_REVIEW
         demand = await uow.session.scalar(

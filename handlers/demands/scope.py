@@ -17,6 +17,7 @@ from handlers.publications.access import offered_to
 from store.models.demands import Demand, DemandStatus
 from store.models.organisation import AccountRole, Role, StaffMember
 from store.models.publications import DemandPublication, PublicationStatus
+from store.transaction import Transaction
 from store.uow import UnitOfWork
 
 SEES = frozenset({Role.INSTITUTION_ADMIN, Role.CENTRE_ADMIN, Role.STAFF, Role.OFFICIAL, Role.ENTERPRISE_CONTACT})
@@ -31,7 +32,7 @@ def require_demands(actor: Actor) -> None:
         raise Forbidden("您没有权限查看需求信息")
 
 
-async def enterprises_of(uow: UnitOfWork, actor: Actor) -> list[int]:
+async def enterprises_of(uow: Transaction, actor: Actor) -> list[int]:
     """The enterprises an enterprise contact speaks for (role scope key enterprise:<id>)."""
     keys = await uow.session.scalars(
         select(AccountRole.scope_key).where(
@@ -41,7 +42,7 @@ async def enterprises_of(uow: UnitOfWork, actor: Actor) -> list[int]:
     return [int(k.split(":", 1)[1]) for k in keys if k.startswith("enterprise:")]
 
 
-async def visible_demands(uow: UnitOfWork, actor: Actor) -> ColumnElement[bool]:
+async def visible_demands(uow: Transaction, actor: Actor) -> ColumnElement[bool]:
     if actor.has(Role.SYSTEM_ADMIN):
         return true()
     clauses: list[ColumnElement[bool]] = []
@@ -77,7 +78,7 @@ def _publications(condition: ColumnElement[bool]) -> Select[int]:
     return select(DemandPublication.demand_id).where(condition)
 
 
-async def sees_demand(uow: UnitOfWork, actor: Actor, demand_id: int) -> bool:
+async def sees_demand(uow: Transaction, actor: Actor, demand_id: int) -> bool:
     """Whether the demand is in the actor's scope (a role that never sees demands sees none)."""
     found = await uow.session.scalar(select(Demand.id).where(Demand.id == demand_id, await visible_demands(uow, actor)))
     return found is not None

@@ -10,14 +10,14 @@ from handlers.demands.states import Step
 from store.base import table_of
 from store.models.demands import Demand, DemandEvent, DemandStatus
 from store.models.organisation import Account
-from store.uow import UnitOfWork
+from store.transaction import Transaction
 
 # Core, built once: a review decision writes its step on the card's ack path.
 _INSERT_EVENT = insert(table_of(DemandEvent))
 
 
 async def step(
-    uow: UnitOfWork,
+    uow: Transaction,
     demand: Demand,
     action: Step,
     before: DemandStatus | None,
@@ -51,7 +51,7 @@ async def step(
     )
 
 
-async def _name(uow: UnitOfWork, actor: str) -> str:
+async def _name(uow: Transaction, actor: str) -> str:
     if actor.startswith("account:"):
         name = await uow.session.scalar(select(Account.name).where(Account.id == int(actor.split(":", 1)[1])))
         return name or actor

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from handlers.expert_channel.dockings import deliver_waiting_dockings
 from handlers.reviews.tasks import deliver_waiting_tasks
-from store.uow import UnitOfWork
+from store.transaction import Transaction
 
 
-async def deliver_waiting_cards(uow: UnitOfWork, account_id: int, userid: str) -> int:
+async def deliver_waiting_cards(uow: Transaction, account_id: int, userid: str) -> int:
     """Sends the cards waiting for the account, now bound as `userid`; returns how many went."""
     return await deliver_waiting_tasks(uow, account_id, userid) + await deliver_waiting_dockings(uow, account_id)

@@ -23,9 +23,10 @@ from handlers.enterprises.ports import MANUAL_ENTRY_HINT, BusinessRegistry
 from handlers.errors import Conflict, NotFound
 from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor, require_institution_member
-from handlers.organisation.clashes import retry_on_clash
 from handlers.reference.ports import RegionDirectory
+from handlers.transactions import transact
 from store.models.organisation_people import Enterprise, EnterpriseLink, EnterpriseVerification
+from store.transaction import Transaction
 from store.uow import UnitOfWork
 
 UNKNOWN_ENTERPRISE = f"未查询到该企业的工商信息，请核对企业全称，或{MANUAL_ENTRY_HINT}"
@@ -62,65 +63,60 @@ async def add_enterprise(
     code = v.credit_code(record.credit_code)
     details = registry_details(record, record_region(record, regions))
 
-    async def attempt() -> EnterpriseAdded:
-        async with uow:
-            actor = await load_actor(uow, cmd.actor_id)
-            require_institution_member(actor, cmd.institution_id)
-            enterprise = await uow.session.scalar(
-                select(Enterprise).where(Enterprise.credit_code == code).with_for_update()
-            )
-            now = uow.clock.now()
-            new = enterprise is None
-            if enterprise is None:
-                enterprise = Enterprise(credit_code=code, created_at=now, **details)
-                confirm(enterprise, details, found_registry.provider, now)
-                uow.session.add(enterprise)
-                await uow.session.flush()
-            else:
-                linked = await uow.session.scalar(
-                    select(EnterpriseLink.id).where(
-                        EnterpriseLink.enterprise_id == enterprise.id,
-                        EnterpriseLink.institution_id == cmd.institution_id,
-                    )
+    async def run(tx: Transaction) -> EnterpriseAdded:
+        actor = await load_actor(tx, cmd.actor_id)
+        require_institution_member(actor, cmd.institution_id)
+        enterprise = await tx.session.scalar(select(Enterprise).where(Enterprise.credit_code == code).with_for_update())
+        now = tx.clock.now()
+        new = enterprise is None
+        if enterprise is None:
+            enterprise = Enterprise(credit_code=code, created_at=now, **details)
+            confirm(enterprise, details, found_registry.provider, now)
+            tx.session.add(enterprise)
+            await tx.session.flush()
+        else:
+            linked = await tx.session.scalar(
+                select(EnterpriseLink.id).where(
+                    EnterpriseLink.enterprise_id == enterprise.id,
+                    EnterpriseLink.institution_id == cmd.institution_id,
                 )
-                if linked is not None and enterprise.verification == EnterpriseVerification.VERIFIED:
-                    raise Conflict("该企业已在本机构的企业库中", code="enterprise_exists")
-                # The registry is the authority: a later lookup refreshes the details (and confirms a hand entry).
-                confirm(enterprise, details, found_registry.provider, now)
-                if linked is not None:
-                    await uow.session.flush()
-                    record_verified(uow, enterprise.id, code, found_registry.provider, details, actor.label)
-                    await uow.commit()
-                    return EnterpriseAdded(enterprise.id, linked, code, False)
-            link = EnterpriseLink(
-                enterprise_id=enterprise.id,
-                institution_id=cmd.institution_id,
-                added_by=actor.account_id,
-                created_at=now,
             )
-            uow.session.add(link)
-            await uow.session.flush()
-            # The registry record is public, but the legal representative is still a person's name.
-            uow.record(
-                "enterprise",
-                enterprise.id,
-                "created" if new else "linked",
-                actor=actor.label,
-                data={
-                    "credit_code": code,
-                    "institution_id": cmd.institution_id,
-                    "link_id": link.id,
-                    "provider": found_registry.provider,
-                    **audit_data(details),
-                },
-                personal={
-                    "legal_representative": (
-                        f"enterprise:{enterprise.id}:legal_representative",
-                        str(details["legal_representative"]),
-                    )
-                },
-            )
-            await uow.commit()
+            if linked is not None and enterprise.verification == EnterpriseVerification.VERIFIED:
+                raise Conflict("该企业已在本机构的企业库中", code="enterprise_exists")
+            # The registry is the authority: a later lookup refreshes the details (and confirms a hand entry).
+            confirm(enterprise, details, found_registry.provider, now)
+            if linked is not None:
+                await tx.session.flush()
+                record_verified(tx, enterprise.id, code, found_registry.provider, details, actor.label)
+                return EnterpriseAdded(enterprise.id, linked, code, False)
+        link = EnterpriseLink(
+            enterprise_id=enterprise.id,
+            institution_id=cmd.institution_id,
+            added_by=actor.account_id,
+            created_at=now,
+        )
+        tx.session.add(link)
+        await tx.session.flush()
+        # The registry record is public, but the legal representative is still a person's name.
+        tx.record(
+            "enterprise",
+            enterprise.id,
+            "created" if new else "linked",
+            actor=actor.label,
+            data={
+                "credit_code": code,
+                "institution_id": cmd.institution_id,
+                "link_id": link.id,
+                "provider": found_registry.provider,
+                **audit_data(details),
+            },
+            personal={
+                "legal_representative": (
+                    f"enterprise:{enterprise.id}:legal_representative",
+                    str(details["legal_representative"]),
+                )
+            },
+        )
         return EnterpriseAdded(enterprise.id, link.id, code, new)
 
-    return await retry_on_clash(attempt, "该企业已在本机构的企业库中")
+    return await transact(uow, run, clash="该企业已在本机构的企业库中")

@@ -18,9 +18,10 @@ from handlers.errors import Conflict
 from handlers.organisation import credit_code as cc
 from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor, require_institution_member
-from handlers.organisation.clashes import retry_on_clash
 from handlers.reference.ports import RegionDirectory
+from handlers.transactions import transact
 from store.models.organisation_people import Enterprise, EnterpriseLink, EnterpriseVerification
+from store.transaction import Transaction
 from store.uow import UnitOfWork
 
 
@@ -72,82 +73,80 @@ async def enter_enterprise(cmd: EnterEnterprise, uow: UnitOfWork, regions: Regio
         regions, cmd.full_name, cmd.credit_code, cmd.region_code, cmd.address, cmd.legal_representative
     )
 
-    async def attempt() -> EnterpriseAdded:
-        async with uow:
-            actor = await load_actor(uow, cmd.actor_id)
-            require_institution_member(actor, cmd.institution_id)
-            enterprise = await uow.session.scalar(
-                select(Enterprise).where(Enterprise.credit_code == fields.credit_code).with_for_update()
-            )
-            now = uow.clock.now()
-            new = enterprise is None
-            if enterprise is None:
-                enterprise = Enterprise(
-                    credit_code=fields.credit_code,
-                    name=fields.name,
-                    region_code=fields.region_code,
-                    legal_representative=fields.legal_representative,
-                    address=fields.address,
-                    registered_capital_fen=None,
-                    established_on=None,
-                    verification=EnterpriseVerification.UNVERIFIED,
-                    verified_by=None,
-                    verified_at=None,
-                    entered_by_institution_id=cmd.institution_id,
-                    created_at=now,
-                    updated_at=now,
-                )
-                uow.session.add(enterprise)
-                await uow.session.flush()
-            else:
-                linked = await uow.session.scalar(
-                    select(EnterpriseLink.id).where(
-                        EnterpriseLink.enterprise_id == enterprise.id,
-                        EnterpriseLink.institution_id == cmd.institution_id,
-                    )
-                )
-                if linked is not None:
-                    raise Conflict("该企业已在本机构的企业库中", code="enterprise_exists")
-                if enterprise.name != fields.name:
-                    raise name_clash(enterprise.name)
-            link = EnterpriseLink(
-                enterprise_id=enterprise.id,
-                institution_id=cmd.institution_id,
-                added_by=actor.account_id,
+    async def run(tx: Transaction) -> EnterpriseAdded:
+        actor = await load_actor(tx, cmd.actor_id)
+        require_institution_member(actor, cmd.institution_id)
+        enterprise = await tx.session.scalar(
+            select(Enterprise).where(Enterprise.credit_code == fields.credit_code).with_for_update()
+        )
+        now = tx.clock.now()
+        new = enterprise is None
+        if enterprise is None:
+            enterprise = Enterprise(
+                credit_code=fields.credit_code,
+                name=fields.name,
+                region_code=fields.region_code,
+                legal_representative=fields.legal_representative,
+                address=fields.address,
+                registered_capital_fen=None,
+                established_on=None,
+                verification=EnterpriseVerification.UNVERIFIED,
+                verified_by=None,
+                verified_at=None,
+                entered_by_institution_id=cmd.institution_id,
                 created_at=now,
+                updated_at=now,
             )
-            uow.session.add(link)
-            await uow.session.flush()
-            details = {
-                "name": fields.name,
-                "region_code": fields.region_code,
-                "address": fields.address,
-                "legal_representative": fields.legal_representative,
+            tx.session.add(enterprise)
+            await tx.session.flush()
+        else:
+            linked = await tx.session.scalar(
+                select(EnterpriseLink.id).where(
+                    EnterpriseLink.enterprise_id == enterprise.id,
+                    EnterpriseLink.institution_id == cmd.institution_id,
+                )
+            )
+            if linked is not None:
+                raise Conflict("该企业已在本机构的企业库中", code="enterprise_exists")
+            if enterprise.name != fields.name:
+                raise name_clash(enterprise.name)
+        link = EnterpriseLink(
+            enterprise_id=enterprise.id,
+            institution_id=cmd.institution_id,
+            added_by=actor.account_id,
+            created_at=now,
+        )
+        tx.session.add(link)
+        await tx.session.flush()
+        details = {
+            "name": fields.name,
+            "region_code": fields.region_code,
+            "address": fields.address,
+            "legal_representative": fields.legal_representative,
+        }
+        tx.record(
+            "enterprise",
+            enterprise.id,
+            "entered" if new else "linked",
+            actor=actor.label,
+            data={
+                "credit_code": fields.credit_code,
+                "institution_id": cmd.institution_id,
+                "link_id": link.id,
+                "verification": str(enterprise.verification),
+                **(audit_data(details) if new else {}),
+            },
+            personal={
+                "legal_representative": (
+                    f"enterprise:{enterprise.id}:legal_representative",
+                    fields.legal_representative,
+                )
             }
-            uow.record(
-                "enterprise",
-                enterprise.id,
-                "entered" if new else "linked",
-                actor=actor.label,
-                data={
-                    "credit_code": fields.credit_code,
-                    "institution_id": cmd.institution_id,
-                    "link_id": link.id,
-                    "verification": str(enterprise.verification),
-                    **(audit_data(details) if new else {}),
-                },
-                personal={
-                    "legal_representative": (
-                        f"enterprise:{enterprise.id}:legal_representative",
-                        fields.legal_representative,
-                    )
-                }
-                if new
-                else None,
-            )
-            await uow.commit()
-            return EnterpriseAdded(
-                enterprise.id, link.id, fields.credit_code, new, EnterpriseVerification(enterprise.verification)
-            )
+            if new
+            else None,
+        )
+        return EnterpriseAdded(
+            enterprise.id, link.id, fields.credit_code, new, EnterpriseVerification(enterprise.verification)
+        )
 
-    return await retry_on_clash(attempt, "该企业已在本机构的企业库中")
+    return await transact(uow, run, clash="该企业已在本机构的企业库中")

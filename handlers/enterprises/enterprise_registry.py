@@ -12,7 +12,7 @@ from handlers.errors import NotFound
 from handlers.organisation import credit_code as cc
 from handlers.reference.ports import RegionDirectory
 from store.models.organisation_people import Enterprise, EnterpriseVerification
-from store.uow import UnitOfWork
+from store.transaction import Transaction
 
 VERIFICATION_LABELS = {EnterpriseVerification.UNVERIFIED: "未核验", EnterpriseVerification.VERIFIED: "已核验"}
 
@@ -77,7 +77,7 @@ def audit_data(details: dict[str, Any]) -> dict[str, Any]:
 
 
 def record_verified(
-    uow: UnitOfWork, enterprise_id: int, credit_code: str, provider: str, details: dict[str, Any], actor: str
+    uow: Transaction, enterprise_id: int, credit_code: str, provider: str, details: dict[str, Any], actor: str
 ) -> None:
     """The audit entry of a registry confirming an enterprise; the legal representative kept erasable."""
     uow.record(

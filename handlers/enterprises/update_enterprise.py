@@ -16,11 +16,12 @@ from handlers.errors import Conflict, Forbidden
 from handlers.organisation import credit_code as cc
 from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor
-from handlers.organisation.clashes import retry_on_clash
 from handlers.organisation.scope import Listing, not_found, require_listing, visible
 from handlers.reference.ports import RegionDirectory
+from handlers.transactions import transact
 from store.models.organisation import Role
 from store.models.organisation_people import Enterprise, EnterpriseVerification
+from store.transaction import Transaction
 from store.uow import UnitOfWork
 
 
@@ -56,41 +57,39 @@ async def update_enterprise(cmd: UpdateEnterprise, uow: UnitOfWork, regions: Reg
             cmd.legal_representative, "法定代表人", 64, field="legal_representative"
         )
 
-    async def attempt() -> EnterpriseUpdated:
-        async with uow:
-            actor = await load_actor(uow, cmd.actor_id)
-            require_listing(actor, Listing.ENTERPRISES)
-            e = await uow.session.scalar(
-                select(Enterprise)
-                .where(Enterprise.id == cmd.enterprise_id, visible(actor, Listing.ENTERPRISES))
-                .with_for_update()
+    async def run(tx: Transaction) -> EnterpriseUpdated:
+        actor = await load_actor(tx, cmd.actor_id)
+        require_listing(actor, Listing.ENTERPRISES)
+        e = await tx.session.scalar(
+            select(Enterprise)
+            .where(Enterprise.id == cmd.enterprise_id, visible(actor, Listing.ENTERPRISES))
+            .with_for_update()
+        )
+        if e is None:
+            raise not_found(Listing.ENTERPRISES)
+        if e.verification == EnterpriseVerification.VERIFIED:
+            raise Conflict("该企业的信息已经工商登记核验，不能手工修改", code="enterprise_verified")
+        if e.entered_by_institution_id not in actor.institutions(Role.INSTITUTION_ADMIN, Role.STAFF):
+            raise Forbidden("只有录入该企业的机构可以修改企业信息")
+        if "credit_code" in wanted and wanted["credit_code"] != e.credit_code:
+            taken = await tx.session.scalar(
+                select(Enterprise.name).where(Enterprise.credit_code == wanted["credit_code"])
             )
-            if e is None:
-                raise not_found(Listing.ENTERPRISES)
-            if e.verification == EnterpriseVerification.VERIFIED:
-                raise Conflict("该企业的信息已经工商登记核验，不能手工修改", code="enterprise_verified")
-            if e.entered_by_institution_id not in actor.institutions(Role.INSTITUTION_ADMIN, Role.STAFF):
-                raise Forbidden("只有录入该企业的机构可以修改企业信息")
-            if "credit_code" in wanted and wanted["credit_code"] != e.credit_code:
-                taken = await uow.session.scalar(
-                    select(Enterprise.name).where(Enterprise.credit_code == wanted["credit_code"])
-                )
-                if taken is not None:
-                    raise name_clash(taken)
-            changed = {k: val for k, val in wanted.items() if getattr(e, k) != val}
-            if not changed:
-                return EnterpriseUpdated(e.id, ())
-            for key, val in changed.items():
-                setattr(e, key, val)
-            e.updated_at = uow.clock.now()
-            await uow.session.flush()
-            personal = (
-                {"legal_representative": (f"enterprise:{e.id}:legal_representative", changed["legal_representative"])}
-                if "legal_representative" in changed
-                else None
-            )
-            uow.record("enterprise", e.id, "corrected", actor=actor.label, data=audit_data(changed), personal=personal)
-            await uow.commit()
-            return EnterpriseUpdated(e.id, tuple(sorted(changed)))
+            if taken is not None:
+                raise name_clash(taken)
+        changed = {k: val for k, val in wanted.items() if getattr(e, k) != val}
+        if not changed:
+            return EnterpriseUpdated(e.id, ())
+        for key, val in changed.items():
+            setattr(e, key, val)
+        e.updated_at = tx.clock.now()
+        await tx.session.flush()
+        personal = (
+            {"legal_representative": (f"enterprise:{e.id}:legal_representative", changed["legal_representative"])}
+            if "legal_representative" in changed
+            else None
+        )
+        tx.record("enterprise", e.id, "corrected", actor=actor.label, data=audit_data(changed), personal=personal)
+        return EnterpriseUpdated(e.id, tuple(sorted(changed)))
 
-    return await retry_on_clash(attempt, "该统一社会信用代码已被其他企业使用")
+    return await transact(uow, run, clash="该统一社会信用代码已被其他企业使用")

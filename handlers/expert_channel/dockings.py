@@ -16,6 +16,7 @@ from store.models.demands import Demand
 from store.models.expert_pages import DockingStatus, ExpertDocking
 from store.models.organisation import Account
 from store.models.organisation_people import Expert
+from store.transaction import Transaction
 from store.uow import UnitOfWork
 
 
@@ -51,7 +52,7 @@ async def expert_name(uow: UnitOfWork, expert: Expert) -> str:
     return await uow.session.scalar(select(Account.name).where(Account.id == expert.account_id)) or "专家"
 
 
-async def send_card(uow: UnitOfWork, row: ExpertDocking, demand: Demand, expert: Expert, key: str = "") -> None:
+async def send_card(uow: Transaction, row: ExpertDocking, demand: Demand, expert: Expert, key: str = "") -> None:
     """A fresh card for this round to the docking staff member, if they have DingTalk. `key` tells apart the
     cards of one round that a handover sends (DingTalk wants a new outTrackId for each card)."""
     row.card_out_track_id = row.card_userid = None
@@ -81,7 +82,7 @@ async def send_card(uow: UnitOfWork, row: ExpertDocking, demand: Demand, expert:
     )
 
 
-async def deliver_waiting_dockings(uow: UnitOfWork, account_id: int) -> int:
+async def deliver_waiting_dockings(uow: Transaction, account_id: int) -> int:
     """The staff member has just been bound to DingTalk: each expert still waiting for their call on a demand
     they dock, whose card could not go while they were not there, gets it now. Returns how many."""
     rows = (

@@ -23,7 +23,7 @@ from store.models.expert_pages import DockingStatus, ExpertDocking
 from store.models.follow_ups import DemandFollowUp
 from store.models.organisation import Account
 from store.models.organisation_people import Expert, FollowUpKind
-from store.uow import UnitOfWork
+from store.transaction import Transaction
 
 
 @dataclass(frozen=True)
@@ -40,21 +40,21 @@ class Communicated:
     card_data: dict[str, str]
 
 
-async def mark_communicated(cmd: MarkCommunicated, uow: UnitOfWork) -> Communicated:
-    docking = await uow.session.get(ExpertDocking, cmd.docking_id)
+async def mark_communicated(cmd: MarkCommunicated, tx: Transaction) -> Communicated:
+    docking = await tx.session.get(ExpertDocking, cmd.docking_id)
     if docking is None:
         raise NotFound("未找到该对接记录")
-    demand = await locked(uow, docking.demand_id)
-    account_id = await account_of_userid(uow, cmd.userid)
-    actor = await load_actor(uow, account_id) if account_id is not None else None
+    demand = await locked(tx, docking.demand_id)
+    account_id = await account_of_userid(tx, cmd.userid)
+    actor = await load_actor(tx, account_id) if account_id is not None else None
     if actor is None or not (is_docking_staff(actor, demand) or is_centre_admin(actor, demand)):
         raise Forbidden(f"只有该需求的对接人员可以{MARK_COMMUNICATED}")
     if docking.status != DockingStatus.DOCKED or docking.rounds != cmd.round:
         raise Conflict("专家已取消对接", code="docking_cancelled")
     next_status(Step.FOLLOW_UP, demand.status)
-    now = uow.clock.now()
+    now = tx.clock.now()
     # The conditional update decides between two presses (two devices, a redelivered frame).
-    marked = await uow.session.execute(
+    marked = await tx.session.execute(
         update(ExpertDocking)
         .where(
             ExpertDocking.id == docking.id, ExpertDocking.rounds == cmd.round, ExpertDocking.communicated_at.is_(None)
@@ -65,7 +65,7 @@ async def mark_communicated(cmd: MarkCommunicated, uow: UnitOfWork) -> Communica
     if marked.rowcount == 0:  # type: ignore[attr-defined]
         return Communicated(False, {})
     name = (
-        await uow.session.scalar(
+        await tx.session.scalar(
             select(Account.name).join(Expert, Expert.account_id == Account.id).where(Expert.id == docking.expert_id)
         )
         or "专家"
@@ -80,10 +80,10 @@ async def mark_communicated(cmd: MarkCommunicated, uow: UnitOfWork) -> Communica
         attachment_ids=[],
         created_at=now,
     )
-    uow.session.add(row)
-    await uow.session.flush()
+    tx.session.add(row)
+    await tx.session.flush()
     await step(
-        uow,
+        tx,
         demand,
         Step.FOLLOW_UP,
         demand.status,
@@ -96,5 +96,5 @@ async def mark_communicated(cmd: MarkCommunicated, uow: UnitOfWork) -> Communica
             "docking_id": docking.id,
         },
     )
-    await restart_silence(uow, demand.id, now)
+    await restart_silence(tx, demand.id, now)
     return Communicated(True, communicated_update(cmd.presser_name))

@@ -17,17 +17,15 @@ from sqlalchemy import select
 from cards.expert_invitation import bind_message, bind_page_path
 from handlers.expert_invitations.invite import SCENE_PREFIX, token_of
 from handlers.wechat.followers import personal
-from handlers.wechat.inbox import claim_inbox
 from store.models.expert_invitations import ExpertInvitation, ExpertInvitationStatus
 from store.models.organisation import Institution
-from store.uow import UnitOfWork
+from store.transaction import Transaction
 
 CUSTOM_CHANNEL = "wechat.custom"
 
 
 class InvitationOutcome(StrEnum):
     NOT_AN_INVITATION = "not_an_invitation"  # no scene, or a scene of something else
-    DUPLICATE = "duplicate"  # a retried push: already handled
     UNKNOWN = "unknown"  # an invitation scene we never issued
     EXPIRED = "expired"
     ALREADY_BOUND = "already_bound"
@@ -46,7 +44,6 @@ class AcceptExpertInvitation:
     app_id: str
     openid: str  # the official account's openid
     scene: str | None
-    inbox_key: str
     link: BindLink
     event_at: datetime | None = None
 
@@ -55,57 +52,50 @@ def is_invitation_scene(scene: str | None) -> bool:
     return bool(scene) and str(scene).startswith(SCENE_PREFIX)
 
 
-async def accept_expert_invitation(cmd: AcceptExpertInvitation, uow: UnitOfWork) -> InvitationOutcome:
+async def accept_expert_invitation(cmd: AcceptExpertInvitation, tx: Transaction) -> InvitationOutcome:
+    """Runs in the follow's transaction, which claimed the push's key (and records the follow itself)."""
     if cmd.scene is None or not is_invitation_scene(cmd.scene):
         return InvitationOutcome.NOT_AN_INVITATION
-    async with uow:
-        now = uow.clock.now()
-        # Its own inbox key: the follow itself is recorded under the push's key by record_follow.
-        if not await claim_inbox(uow.session, key=f"{cmd.inbox_key}:invitation", kind="invitation", now=now):
-            return InvitationOutcome.DUPLICATE
-        invitation = await uow.session.scalar(
-            select(ExpertInvitation).where(ExpertInvitation.scene == cmd.scene).with_for_update()
-        )
-        if invitation is None:
-            await uow.commit()
-            return InvitationOutcome.UNKNOWN
-        if invitation.status == ExpertInvitationStatus.BOUND:
-            await uow.commit()
-            return InvitationOutcome.ALREADY_BOUND
-        if invitation.status == ExpertInvitationStatus.EXPIRED or invitation.expires_at <= now:
-            if invitation.status != ExpertInvitationStatus.EXPIRED:
-                invitation.status = ExpertInvitationStatus.EXPIRED
-                invitation.updated_at = now
-                uow.record("expert_invitation", invitation.id, "expired")
-            await uow.commit()
-            return InvitationOutcome.EXPIRED
-        if invitation.status != ExpertInvitationStatus.FOLLOWED or invitation.official_openid != cmd.openid:
-            # A second scan by the same person changes nothing but gets the message again.
-            invitation.status = ExpertInvitationStatus.FOLLOWED
-            invitation.followed_at = invitation.followed_at or now
-            invitation.official_openid = cmd.openid
+    now = tx.clock.now()
+    invitation = await tx.session.scalar(
+        select(ExpertInvitation).where(ExpertInvitation.scene == cmd.scene).with_for_update()
+    )
+    if invitation is None:
+        return InvitationOutcome.UNKNOWN
+    if invitation.status == ExpertInvitationStatus.BOUND:
+        return InvitationOutcome.ALREADY_BOUND
+    if invitation.status == ExpertInvitationStatus.EXPIRED or invitation.expires_at <= now:
+        if invitation.status != ExpertInvitationStatus.EXPIRED:
+            invitation.status = ExpertInvitationStatus.EXPIRED
             invitation.updated_at = now
-            uow.record(
-                "expert_invitation",
-                invitation.id,
-                "followed",
-                data={"app_id": cmd.app_id},
-                personal=personal(cmd.openid),
-            )
-        institution_name = await uow.session.scalar(
-            select(Institution.name).where(Institution.id == invitation.institution_id)
+            tx.record("expert_invitation", invitation.id, "expired")
+        return InvitationOutcome.EXPIRED
+    if invitation.status != ExpertInvitationStatus.FOLLOWED or invitation.official_openid != cmd.openid:
+        # A second scan by the same person changes nothing but gets the message again.
+        invitation.status = ExpertInvitationStatus.FOLLOWED
+        invitation.followed_at = invitation.followed_at or now
+        invitation.official_openid = cmd.openid
+        invitation.updated_at = now
+        tx.record(
+            "expert_invitation",
+            invitation.id,
+            "followed",
+            data={"app_id": cmd.app_id},
+            personal=personal(cmd.openid),
         )
-        text = bind_message(
-            mini_app_id=cmd.link.mini_app_id,
-            page_path=bind_page_path(cmd.link.page, token_of(invitation.scene)),
-            fallback_url=cmd.link.fallback_url,
-            institution_name=institution_name or "",
-        )
-        await uow.send(
-            CUSTOM_CHANNEL,
-            cmd.openid,
-            {"msgtype": "text", "text": {"content": text}},
-            source=f"expert_invitation:{invitation.id}",
-        )
-        await uow.commit()
-        return InvitationOutcome.FOLLOWED
+    institution_name = await tx.session.scalar(
+        select(Institution.name).where(Institution.id == invitation.institution_id)
+    )
+    text = bind_message(
+        mini_app_id=cmd.link.mini_app_id,
+        page_path=bind_page_path(cmd.link.page, token_of(invitation.scene)),
+        fallback_url=cmd.link.fallback_url,
+        institution_name=institution_name or "",
+    )
+    await tx.send(
+        CUSTOM_CHANNEL,
+        cmd.openid,
+        {"msgtype": "text", "text": {"content": text}},
+        source=f"expert_invitation:{invitation.id}",
+    )
+    return InvitationOutcome.FOLLOWED

@@ -16,7 +16,7 @@ from sqlalchemy import literal, select, union_all
 
 from store.models.auth import MiniProgramBinding
 from store.models.expert_invitations import ExpertInvitation, ExpertInvitationStatus
-from store.uow import UnitOfWork
+from store.transaction import Transaction
 
 QRCODE_CHANNEL = "wechat.invite_qrcode"
 SCENE_PREFIX = "inv:"
@@ -35,7 +35,7 @@ def token_of(scene: str) -> str:
     return scene.removeprefix(SCENE_PREFIX)
 
 
-async def needs_invitation(uow: UnitOfWork, account_id: int) -> bool:
+async def needs_invitation(uow: Transaction, account_id: int) -> bool:
     """Once per person: not when the mini-program is bound, nor while an earlier invitation is still open."""
     now = uow.clock.now()
     found = await uow.session.scalar(
@@ -54,7 +54,7 @@ async def needs_invitation(uow: UnitOfWork, account_id: int) -> bool:
 
 
 async def invite_expert(
-    uow: UnitOfWork, account_id: int, institution_id: int, actor: str, *, new_account: bool = False
+    uow: Transaction, account_id: int, institution_id: int, actor: str, *, new_account: bool = False
 ) -> ExpertInvitation | None:
     """Called under the account's row lock by whatever adds the expert; None when no invitation is due.
 

@@ -14,6 +14,7 @@ from handlers.points.record_point_event import PointFact, record_point_event
 from store.models.expert_pushes import ExpertPush, ExpertPushStatus
 from store.models.points import PointEventKind
 from store.models.wechat import WeChatFollower
+from store.transaction import Transaction
 from store.uow import UnitOfWork
 
 AUDIT_AGGREGATE = "expert_push"
@@ -86,7 +87,7 @@ async def record_push_failed(cmd: RecordPushFailed, uow: UnitOfWork) -> ExpertPu
         return status
 
 
-async def record_push_report(uow: UnitOfWork, msg_id: str, delivery_status: str) -> None:
+async def record_push_report(uow: Transaction, msg_id: str, delivery_status: str) -> None:
     """A hook of the TEMPLATESENDJOBFINISH use case, inside its transaction: `delivered` → delivered; a user
     block → blocked, and the point withdrawn (a compensating entry on the pusher's ledger)."""
     push = await uow.session.scalar(select(ExpertPush).where(ExpertPush.msg_id == msg_id).with_for_update())

@@ -15,9 +15,10 @@ from handlers.experts.expert_profiles import ExpertProfile, Work, create_expert,
 from handlers.experts.expertise import expert_region, research_fields
 from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor, require_institution_admin
-from handlers.organisation.clashes import retry_on_clash
 from handlers.organisation.people import find_or_create_account
+from handlers.transactions import transact
 from store.models.organisation_people import Expert, ExpertLink
+from store.transaction import Transaction
 from store.uow import UnitOfWork
 
 
@@ -62,33 +63,31 @@ async def add_expert(cmd: AddExpert, uow: UnitOfWork) -> ExpertAdded:
     fields = research_fields(cmd.research_fields)
     region = expert_region(cmd.region_code)
 
-    async def attempt() -> ExpertAdded:
-        async with uow:
-            actor = await load_actor(uow, cmd.actor_id)
-            require_institution_admin(actor, cmd.institution_id)
-            account, created = await find_or_create_account(uow, name, mobile, actor.label)
-            expert = await uow.session.scalar(select(Expert).where(Expert.account_id == account.id).with_for_update())
-            new_person = expert is None
-            if expert is None:
-                profile = ExpertProfile(title, employer, intro, results, solutions, fields, region)
-                expert = await create_expert(uow, account, profile, actor.label)
-            else:
-                linked = await uow.session.scalar(
-                    select(ExpertLink.id).where(
-                        ExpertLink.expert_id == expert.id, ExpertLink.institution_id == cmd.institution_id
-                    )
+    async def run(tx: Transaction) -> ExpertAdded:
+        actor = await load_actor(tx, cmd.actor_id)
+        require_institution_admin(actor, cmd.institution_id)
+        account, created = await find_or_create_account(tx, name, mobile, actor.label)
+        expert = await tx.session.scalar(select(Expert).where(Expert.account_id == account.id).with_for_update())
+        new_person = expert is None
+        if expert is None:
+            profile = ExpertProfile(title, employer, intro, results, solutions, fields, region)
+            expert = await create_expert(tx, account, profile, actor.label)
+        else:
+            linked = await tx.session.scalar(
+                select(ExpertLink.id).where(
+                    ExpertLink.expert_id == expert.id, ExpertLink.institution_id == cmd.institution_id
                 )
-                if linked is not None:
-                    raise Conflict("该专家已由本机构维护", code="expert_exists")
-            link = await link_expert(
-                uow,
-                expert,
-                institution_id=cmd.institution_id,
-                added_by=actor.account_id,
-                actor=actor.label,
-                new_account=created,
             )
-            await uow.commit()
+            if linked is not None:
+                raise Conflict("该专家已由本机构维护", code="expert_exists")
+        link = await link_expert(
+            tx,
+            expert,
+            institution_id=cmd.institution_id,
+            added_by=actor.account_id,
+            actor=actor.label,
+            new_account=created,
+        )
         return ExpertAdded(expert.id, link.id, account.id, new_person)
 
-    return await retry_on_clash(attempt, "该专家已由本机构维护")
+    return await transact(uow, run, clash="该专家已由本机构维护")

@@ -9,7 +9,7 @@ from handlers.expert_invitations.invite import invite_expert
 from handlers.organisation.people import grant_role, subject_of
 from store.models.organisation import Account, Role
 from store.models.organisation_people import Expert, ExpertLink, ExpertResearchResult, ExpertTechnicalSolution
-from store.uow import UnitOfWork
+from store.transaction import Transaction
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class ExpertProfile:
     region_code: str | None = None
 
 
-async def create_expert(uow: UnitOfWork, account: Account, profile: ExpertProfile, actor: str) -> Expert:
+async def create_expert(uow: Transaction, account: Account, profile: ExpertProfile, actor: str) -> Expert:
     """The person's profile: it belongs to the person, not to the institutions that keep them."""
     now = uow.clock.now()
     expert = Expert(
@@ -72,7 +72,7 @@ async def create_expert(uow: UnitOfWork, account: Account, profile: ExpertProfil
 
 
 async def link_expert(
-    uow: UnitOfWork,
+    uow: Transaction,
     expert: Expert,
     *,
     institution_id: int,

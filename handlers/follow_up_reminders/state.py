@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from store.models.follow_ups import FollowUpReminder
-from store.uow import UnitOfWork
+from store.transaction import Transaction
 
 
-async def restart_silence(uow: UnitOfWork, demand_id: int, at: datetime) -> None:
+async def restart_silence(uow: Transaction, demand_id: int, at: datetime) -> None:
     """The count starts again from `at`; nothing sent for the previous silence counts any more.
 
     Call it holding the demand's row lock (the reminder job takes the same lock)."""

@@ -9,9 +9,10 @@ from sqlalchemy import select
 from handlers.errors import Conflict
 from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor, require_institution_admin
-from handlers.organisation.clashes import retry_on_clash
 from handlers.reference.ports import RegionDirectory
+from handlers.transactions import transact
 from store.models.organisation import Centre
+from store.transaction import Transaction
 from store.uow import UnitOfWork
 
 
@@ -32,29 +33,27 @@ async def create_centre(cmd: CreateCentre, uow: UnitOfWork, regions: RegionDirec
     name = v.required_text(cmd.name, "地方转移中心名称", 128)
     region = v.region_code(cmd.region_code, regions)
 
-    async def attempt() -> CentreCreated:
-        async with uow:
-            actor = await load_actor(uow, cmd.actor_id)
-            require_institution_admin(actor, cmd.institution_id)
-            taken = await uow.session.scalar(
-                select(Centre.id).where(Centre.institution_id == cmd.institution_id, Centre.name == name)
-            )
-            if taken is not None:
-                raise Conflict("本机构已有同名的地方转移中心", code="centre_exists")
-            now = uow.clock.now()
-            centre = Centre(
-                institution_id=cmd.institution_id, name=name, region_code=region, created_at=now, updated_at=now
-            )
-            uow.session.add(centre)
-            await uow.session.flush()
-            uow.record(
-                "centre",
-                centre.id,
-                "created",
-                actor=actor.label,
-                data={"institution_id": cmd.institution_id, "name": name, "region_code": region},
-            )
-            await uow.commit()
+    async def run(tx: Transaction) -> CentreCreated:
+        actor = await load_actor(tx, cmd.actor_id)
+        require_institution_admin(actor, cmd.institution_id)
+        taken = await tx.session.scalar(
+            select(Centre.id).where(Centre.institution_id == cmd.institution_id, Centre.name == name)
+        )
+        if taken is not None:
+            raise Conflict("本机构已有同名的地方转移中心", code="centre_exists")
+        now = tx.clock.now()
+        centre = Centre(
+            institution_id=cmd.institution_id, name=name, region_code=region, created_at=now, updated_at=now
+        )
+        tx.session.add(centre)
+        await tx.session.flush()
+        tx.record(
+            "centre",
+            centre.id,
+            "created",
+            actor=actor.label,
+            data={"institution_id": cmd.institution_id, "name": name, "region_code": region},
+        )
         return CentreCreated(centre.id)
 
-    return await retry_on_clash(attempt, "本机构已有同名的地方转移中心")
+    return await transact(uow, run, clash="本机构已有同名的地方转移中心")

@@ -12,10 +12,11 @@ from handlers.membership.invitations import invite_member
 from handlers.membership.policy import MembershipPolicy
 from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor, require_system_admin
-from handlers.organisation.clashes import retry_on_clash
 from handlers.organisation.people import find_or_create_account, grant_role, roles_of
 from handlers.reference.ports import RegionDirectory
+from handlers.transactions import transact
 from store.models.organisation import Institution, Role
+from store.transaction import Transaction
 from store.uow import UnitOfWork
 
 
@@ -94,63 +95,61 @@ async def create_institution(
     intro = v.introduction(cmd.introduction)
     head = v.required_text(cmd.head, "机构负责人", 64) if cmd.head else None
 
-    async def attempt() -> InstitutionCreated:
-        async with uow:
-            actor = await load_actor(uow, cmd.actor_id)
-            require_system_admin(actor)
-            if await uow.session.scalar(select(Institution.id).where(Institution.credit_code == code)):
-                raise Conflict("该统一社会信用代码的法人机构已存在", code="institution_exists")
-            account, created = await find_or_create_account(uow, admin_name, admin_mobile, actor.label)
-            roles = await roles_of(uow, account.id)
-            if Role.STAFF in roles:
-                raise Conflict(ADMIN_IS_STAFF, code="admin_is_staff")
-            if Role.INSTITUTION_ADMIN in roles:
-                raise Conflict("该手机号码已是其他法人机构的管理员", code="admin_taken")
-            now = uow.clock.now()
-            institution = Institution(
-                name=name,
-                credit_code=code,
-                type=kind,
-                service_types=services,
-                min_fee_ratio_bp=ratio,
-                introduction=intro,
-                head=head,
-                region_code=region,
-                admin_account_id=account.id,
-                created_at=now,
-                updated_at=now,
-            )
-            uow.session.add(institution)
-            await uow.session.flush()
-            await grant_role(uow, account.id, Role.INSTITUTION_ADMIN, actor.label, institution_id=institution.id)
-            uow.record(
-                "institution",
-                institution.id,
-                "created",
-                actor=actor.label,
-                data={
-                    "name": name,
-                    "credit_code": code,
-                    "type": kind,
-                    "region_code": region,
-                    "service_types": services,
-                    "min_fee_ratio_bp": ratio,
-                    "introduction": intro,
-                    "admin_account_id": account.id,
-                },
-                personal={"head": (f"institution:{institution.id}:head", head)} if head else None,
-            )
-            await invite_member(
-                uow,
-                account,
-                Role.INSTITUTION_ADMIN,
-                "法人机构管理员",
-                actor.label,
-                invited_by=actor.account_id,
-                institution_id=institution.id,
-                policy=membership,
-            )
-            await uow.commit()
+    async def run(tx: Transaction) -> InstitutionCreated:
+        actor = await load_actor(tx, cmd.actor_id)
+        require_system_admin(actor)
+        if await tx.session.scalar(select(Institution.id).where(Institution.credit_code == code)):
+            raise Conflict("该统一社会信用代码的法人机构已存在", code="institution_exists")
+        account, created = await find_or_create_account(tx, admin_name, admin_mobile, actor.label)
+        roles = await roles_of(tx, account.id)
+        if Role.STAFF in roles:
+            raise Conflict(ADMIN_IS_STAFF, code="admin_is_staff")
+        if Role.INSTITUTION_ADMIN in roles:
+            raise Conflict("该手机号码已是其他法人机构的管理员", code="admin_taken")
+        now = tx.clock.now()
+        institution = Institution(
+            name=name,
+            credit_code=code,
+            type=kind,
+            service_types=services,
+            min_fee_ratio_bp=ratio,
+            introduction=intro,
+            head=head,
+            region_code=region,
+            admin_account_id=account.id,
+            created_at=now,
+            updated_at=now,
+        )
+        tx.session.add(institution)
+        await tx.session.flush()
+        await grant_role(tx, account.id, Role.INSTITUTION_ADMIN, actor.label, institution_id=institution.id)
+        tx.record(
+            "institution",
+            institution.id,
+            "created",
+            actor=actor.label,
+            data={
+                "name": name,
+                "credit_code": code,
+                "type": kind,
+                "region_code": region,
+                "service_types": services,
+                "min_fee_ratio_bp": ratio,
+                "introduction": intro,
+                "admin_account_id": account.id,
+            },
+            personal={"head": (f"institution:{institution.id}:head", head)} if head else None,
+        )
+        await invite_member(
+            tx,
+            account,
+            Role.INSTITUTION_ADMIN,
+            "法人机构管理员",
+            actor.label,
+            invited_by=actor.account_id,
+            institution_id=institution.id,
+            policy=membership,
+        )
         return InstitutionCreated(institution.id, account.id, created)
 
-    return await retry_on_clash(attempt, "该法人机构或其管理员已存在")
+    return await transact(uow, run, clash="该法人机构或其管理员已存在")

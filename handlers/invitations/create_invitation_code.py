@@ -11,9 +11,10 @@ from sqlalchemy import select
 from handlers.errors import InvalidInput, NotFound
 from handlers.invitations import codes
 from handlers.organisation.actors import load_actor, require_institution_admin
-from handlers.organisation.clashes import retry_on_clash
+from handlers.transactions import transact
 from store.models.invitations import InvitationCode, InvitationPurpose
 from store.models.organisation import Institution
+from store.transaction import Transaction
 from store.uow import UnitOfWork
 
 MAX_USES_LIMIT = 1000
@@ -66,43 +67,41 @@ async def create_invitation_code(
     max_uses = _max_uses(cmd.max_uses)
     purpose = _purpose(cmd.purpose)
 
-    async def attempt() -> InvitationCodeCreated:
-        async with uow:
-            now = uow.clock.now()
-            expires_at = _expires_at(cmd.expires_at, now)
-            actor = await load_actor(uow, cmd.actor_id)
-            # Authority first: whether an institution exists is no answer for someone who is not its admin.
-            require_institution_admin(actor, cmd.institution_id)
-            institution = await uow.session.scalar(select(Institution.id).where(Institution.id == cmd.institution_id))
-            if institution is None:
-                raise NotFound("未找到该法人机构")
-            # A fresh code on every attempt: a clash with an existing code is retried with another one.
-            row = InvitationCode(
-                code=generate(),
-                institution_id=institution,
-                purpose=purpose,
-                created_by=actor.account_id,
-                created_at=now,
-                expires_at=expires_at,
-                max_uses=max_uses,
-                uses=0,
-            )
-            uow.session.add(row)
-            await uow.session.flush()
-            uow.record(
-                "invitation_code",
-                row.id,
-                "created",
-                actor=actor.label,
-                data={
-                    "institution_id": institution,
-                    "code": row.code,
-                    "purpose": purpose,
-                    "expires_at": expires_at.isoformat(),
-                    "max_uses": max_uses,
-                },
-            )
-            await uow.commit()
+    async def run(tx: Transaction) -> InvitationCodeCreated:
+        now = tx.clock.now()
+        expires_at = _expires_at(cmd.expires_at, now)
+        actor = await load_actor(tx, cmd.actor_id)
+        # Authority first: whether an institution exists is no answer for someone who is not its admin.
+        require_institution_admin(actor, cmd.institution_id)
+        institution = await tx.session.scalar(select(Institution.id).where(Institution.id == cmd.institution_id))
+        if institution is None:
+            raise NotFound("未找到该法人机构")
+        # A fresh code on every attempt: a clash with an existing code is retried with another one.
+        row = InvitationCode(
+            code=generate(),
+            institution_id=institution,
+            purpose=purpose,
+            created_by=actor.account_id,
+            created_at=now,
+            expires_at=expires_at,
+            max_uses=max_uses,
+            uses=0,
+        )
+        tx.session.add(row)
+        await tx.session.flush()
+        tx.record(
+            "invitation_code",
+            row.id,
+            "created",
+            actor=actor.label,
+            data={
+                "institution_id": institution,
+                "code": row.code,
+                "purpose": purpose,
+                "expires_at": expires_at.isoformat(),
+                "max_uses": max_uses,
+            },
+        )
         return InvitationCodeCreated(row.id, row.code, row.expires_at, row.max_uses)
 
-    return await retry_on_clash(attempt, "邀请码生成失败，请重试")
+    return await transact(uow, run, clash="邀请码生成失败，请重试")

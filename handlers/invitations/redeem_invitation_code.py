@@ -23,10 +23,11 @@ from sqlalchemy import select, update
 from handlers.errors import Conflict, DomainError, Forbidden, InvalidInput
 from handlers.invitations import codes
 from handlers.invitations.codes import CodeStatus
-from handlers.organisation.clashes import retry_on_clash
 from handlers.organisation.people import grant_role
+from handlers.transactions import transact
 from store.models.invitations import InvitationCode, InvitationPurpose, InvitationRedemption
 from store.models.organisation import CLOSED_STATUSES, Account, AccountRole, Role
+from store.transaction import Transaction
 from store.uow import UnitOfWork
 
 
@@ -56,7 +57,7 @@ NOT_MEANT_FOR = {
 MEMBERS = (Role.STAFF, Role.CENTRE_ADMIN)
 
 
-async def _meant_for(uow: UnitOfWork, account_id: int, institution_id: int) -> None:
+async def _meant_for(uow: Transaction, account_id: int, institution_id: int) -> None:
     """Refuses a person the code is not meant for, before any use is taken."""
     grants = (
         await uow.session.execute(
@@ -91,66 +92,64 @@ async def redeem_invitation_code(cmd: RedeemInvitationCode, uow: UnitOfWork) -> 
     if text is None:
         raise InvalidInput(codes.INVALID, code="invalid_invitation_code")
 
-    async def attempt() -> InvitationCodeRedeemed:
-        async with uow:
-            now = uow.clock.now()
-            # The account's row lock serialises one person's redemptions (and their audit chain).
-            account = await uow.session.scalar(select(Account).where(Account.id == cmd.account_id).with_for_update())
-            if account is None or account.status in CLOSED_STATUSES:
-                raise Forbidden("账号不存在或已停用", code="account_disabled")
-            code = await uow.session.scalar(select(InvitationCode).where(InvitationCode.code == text))
-            if code is None:
-                raise InvalidInput(codes.INVALID, code="invalid_invitation_code")
-            earlier = await uow.session.scalar(
-                select(InvitationRedemption).where(
-                    InvitationRedemption.account_id == account.id,
-                    InvitationRedemption.institution_id == code.institution_id,
-                    InvitationRedemption.purpose == code.purpose,
-                )
+    async def run(tx: Transaction) -> InvitationCodeRedeemed:
+        now = tx.clock.now()
+        # The account's row lock serialises one person's redemptions (and their audit chain).
+        account = await tx.session.scalar(select(Account).where(Account.id == cmd.account_id).with_for_update())
+        if account is None or account.status in CLOSED_STATUSES:
+            raise Forbidden("账号不存在或已停用", code="account_disabled")
+        code = await tx.session.scalar(select(InvitationCode).where(InvitationCode.code == text))
+        if code is None:
+            raise InvalidInput(codes.INVALID, code="invalid_invitation_code")
+        earlier = await tx.session.scalar(
+            select(InvitationRedemption).where(
+                InvitationRedemption.account_id == account.id,
+                InvitationRedemption.institution_id == code.institution_id,
+                InvitationRedemption.purpose == code.purpose,
             )
-            if earlier is not None:
-                return InvitationCodeRedeemed(
-                    earlier.institution_id, InvitationPurpose(earlier.purpose), earlier.used_at, first_time=False
-                )
-            await _meant_for(uow, account.id, code.institution_id)
-            uses = await uow.session.scalar(
-                update(InvitationCode)
-                .where(
-                    InvitationCode.id == code.id,
-                    InvitationCode.uses < InvitationCode.max_uses,
-                    InvitationCode.revoked_at.is_(None),
-                    InvitationCode.expires_at > now,
-                )
-                .values(uses=InvitationCode.uses + 1)
-                .returning(InvitationCode.uses)
-                .execution_options(synchronize_session=False)
+        )
+        if earlier is not None:
+            return InvitationCodeRedeemed(
+                earlier.institution_id, InvitationPurpose(earlier.purpose), earlier.used_at, first_time=False
             )
-            if uses is None:
-                await uow.session.refresh(code)
-                raise _refusal(code, now)
-            purpose = InvitationPurpose(code.purpose)
-            uow.session.add(
-                InvitationRedemption(
-                    invitation_code_id=code.id,
-                    account_id=account.id,
-                    institution_id=code.institution_id,
-                    purpose=purpose,
-                    used_at=now,
-                )
+        await _meant_for(tx, account.id, code.institution_id)
+        uses = await tx.session.scalar(
+            update(InvitationCode)
+            .where(
+                InvitationCode.id == code.id,
+                InvitationCode.uses < InvitationCode.max_uses,
+                InvitationCode.revoked_at.is_(None),
+                InvitationCode.expires_at > now,
             )
-            await uow.session.flush()
-            # The UPDATE holds the code's row lock, which keeps its chain linear.
-            uow.record(
-                "invitation_code",
-                code.id,
-                "redeemed",
-                actor=f"account:{account.id}",
-                data={"account_id": account.id, "uses": uses},
+            .values(uses=InvitationCode.uses + 1)
+            .returning(InvitationCode.uses)
+            .execution_options(synchronize_session=False)
+        )
+        if uses is None:
+            await tx.session.refresh(code)
+            raise _refusal(code, now)
+        purpose = InvitationPurpose(code.purpose)
+        tx.session.add(
+            InvitationRedemption(
+                invitation_code_id=code.id,
+                account_id=account.id,
+                institution_id=code.institution_id,
+                purpose=purpose,
+                used_at=now,
             )
-            await grant_role(
-                uow, account.id, Role.TECHNOLOGY_MANAGER, f"account:{account.id}", institution_id=code.institution_id
-            )
-            await uow.commit()
+        )
+        await tx.session.flush()
+        # The UPDATE holds the code's row lock, which keeps its chain linear.
+        tx.record(
+            "invitation_code",
+            code.id,
+            "redeemed",
+            actor=f"account:{account.id}",
+            data={"account_id": account.id, "uses": uses},
+        )
+        await grant_role(
+            tx, account.id, Role.TECHNOLOGY_MANAGER, f"account:{account.id}", institution_id=code.institution_id
+        )
         return InvitationCodeRedeemed(code.institution_id, purpose, now, first_time=True)
 
-    return await retry_on_clash(attempt, "邀请码使用冲突，请重试")
+    return await transact(uow, run, clash="邀请码使用冲突，请重试")

@@ -23,7 +23,7 @@ from handlers.membership.policy import MembershipPolicy
 from store.models.auth import AuthSession, DingTalkBinding
 from store.models.membership import InvitationStatus, MembershipInvitation, PlatformState
 from store.models.organisation import Account, AccountRole, AccountStatus
-from store.uow import UnitOfWork
+from store.transaction import Transaction
 
 ACTOR = "dingtalk"
 JOINED = "user_active_org"
@@ -47,52 +47,52 @@ class ApplyMembershipEvent:
     members: tuple[MemberFacts, ...]
 
 
-async def apply_membership_event(cmd: ApplyMembershipEvent, uow: UnitOfWork, policy: MembershipPolicy) -> None:
+async def apply_membership_event(cmd: ApplyMembershipEvent, tx: Transaction, policy: MembershipPolicy) -> None:
     for member in cmd.members:
         if cmd.event_type == LEFT:
-            await _left(uow, member.userid)
+            await _left(tx, member.userid)
         elif cmd.event_type == JOINED or (cmd.event_type == ADDED and member.active):
-            await _joined(uow, member, policy)
+            await _joined(tx, member, policy)
         elif cmd.event_type == ADDED:
-            await _added(uow, member)
+            await _added(tx, member)
 
 
-async def _invitation_for(uow: UnitOfWork, member: MemberFacts) -> MembershipInvitation | None:
+async def _invitation_for(tx: Transaction, member: MemberFacts) -> MembershipInvitation | None:
     """The person's open invitation, else their latest. The person is known by the userid the channel
     recorded, else by their mobile (the event can overtake the relay's record of the userid, e.g. after a
     resend, while an older closed invitation already carries the userid)."""
-    account_id = await uow.session.scalar(
+    account_id = await tx.session.scalar(
         select(MembershipInvitation.account_id)
         .where(MembershipInvitation.dingtalk_userid == member.userid)
         .order_by(MembershipInvitation.id.desc())
         .limit(1)
     )
     if account_id is None and member.mobile:
-        account_id = await uow.session.scalar(select(Account.id).where(Account.mobile == member.mobile))
+        account_id = await tx.session.scalar(select(Account.id).where(Account.mobile == member.mobile))
     if account_id is None:
         return None
-    await lock_account(uow, account_id)
+    await lock_account(tx, account_id)
     mine = (MembershipInvitation.account_id == account_id) & (
         MembershipInvitation.dingtalk_userid.is_(None) | (MembershipInvitation.dingtalk_userid == member.userid)
     )
-    found = await pending_invitation(uow, account_id) or await uow.session.scalar(
+    found = await pending_invitation(tx, account_id) or await tx.session.scalar(
         select(MembershipInvitation).where(mine).order_by(MembershipInvitation.id.desc()).limit(1)
     )
     if found is None or found.dingtalk_userid not in (None, member.userid):
         return None
-    return await lock_invitation(uow, found.id)
+    return await lock_invitation(tx, found.id)
 
 
-async def _joined(uow: UnitOfWork, member: MemberFacts, policy: MembershipPolicy) -> None:
-    invitation = await _invitation_for(uow, member)
+async def _joined(tx: Transaction, member: MemberFacts, policy: MembershipPolicy) -> None:
+    invitation = await _invitation_for(tx, member)
     if invitation is None:
         return  # not someone we invited (or a member who only uses other apps of the organisation)
-    account = await lock_account(uow, invitation.account_id)
-    await settle_acceptance(uow, invitation, account, member.userid, policy, actor=ACTOR)
+    account = await lock_account(tx, invitation.account_id)
+    await settle_acceptance(tx, invitation, account, member.userid, policy, actor=ACTOR)
 
 
-async def _added(uow: UnitOfWork, member: MemberFacts) -> None:
-    invitation = await _invitation_for(uow, member)
+async def _added(tx: Transaction, member: MemberFacts) -> None:
+    invitation = await _invitation_for(tx, member)
     if invitation is None or invitation.status != InvitationStatus.PENDING:
         return
     if invitation.dingtalk_userid is None:
@@ -101,25 +101,25 @@ async def _added(uow: UnitOfWork, member: MemberFacts) -> None:
         invitation.platform_state = PlatformState.JOIN_REQUESTED
 
 
-async def _left(uow: UnitOfWork, userid: str) -> None:
-    binding = await uow.session.scalar(select(DingTalkBinding).where(DingTalkBinding.userid == userid))
-    now = uow.clock.now()
+async def _left(tx: Transaction, userid: str) -> None:
+    binding = await tx.session.scalar(select(DingTalkBinding).where(DingTalkBinding.userid == userid))
+    now = tx.clock.now()
     if binding is not None:
-        account = await lock_account(uow, binding.account_id)
+        account = await lock_account(tx, binding.account_id)
         roles = sorted(
             str(r)
-            for r in await uow.session.scalars(select(AccountRole.role).where(AccountRole.account_id == account.id))
+            for r in await tx.session.scalars(select(AccountRole.role).where(AccountRole.account_id == account.id))
         )
         account.status = AccountStatus.LEFT
         account.updated_at = now
-        revoked = await uow.session.execute(
+        revoked = await tx.session.execute(
             update(AuthSession)
             .where(AuthSession.account_id == account.id, AuthSession.revoked_at.is_(None))
             .values(revoked_at=now)
         )
         # The userid dies with the membership (a rejoin gets a new one); the chain keeps who it was.
-        await uow.session.delete(binding)
-        uow.record(
+        await tx.session.delete(binding)
+        tx.record(
             "account",
             account.id,
             "dingtalk_left",
@@ -131,21 +131,21 @@ async def _left(uow: UnitOfWork, userid: str) -> None:
                 "sessions_revoked": int(getattr(revoked, "rowcount", 0) or 0),
             },
         )
-    pending = await uow.session.execute(
+    pending = await tx.session.execute(
         select(MembershipInvitation.id, MembershipInvitation.account_id).where(
             MembershipInvitation.dingtalk_userid == userid, MembershipInvitation.status == InvitationStatus.PENDING
         )
     )
     for invitation_id, account_id in list(pending):
-        await lock_account(uow, account_id)
-        invitation = await lock_invitation(uow, invitation_id)
+        await lock_account(tx, account_id)
+        invitation = await lock_invitation(tx, invitation_id)
         assert invitation is not None
         revoke(invitation, now, LEFT_REASON, None)
-        uow.record(
+        tx.record(
             "account",
             invitation.account_id,
             "dingtalk_invitation_revoked",
             actor=ACTOR,
             data={"invitation_id": invitation.id, "reason": LEFT_REASON},
         )
-    await uow.session.flush()
+    await tx.session.flush()

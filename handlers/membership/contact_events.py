@@ -1,7 +1,8 @@
 """DingTalk contact events, kept first and applied after: the Stream ack waits on one INSERT, never on a member
 lookup or our retries, and no event is acknowledged as done with its eventId used up unless it was applied.
 
-keep_contact_event   stores the event with its raw payload under its dedupe key (a redelivery keeps nothing).
+keep_contact_event   stores the event with its raw payload, in the transaction that claimed its dedupe key
+                     (bot.dingtalk.contacts, through handlers.transactions.transact: a redelivery keeps nothing).
 apply_contact_event  reads it back, asks DingTalk about the members (outside any transaction), applies it
                      (handlers.membership.record_membership_event + apply_membership_event) and marks it done.
                      A payload of a shape we do not know is marked unreadable; a lookup that fails counts an
@@ -15,9 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 
-from handlers.dingtalk.claim_inbound import claim_inbound
 from handlers.membership.apply_membership_event import (
     ADDED,
     JOINED,
@@ -28,47 +27,38 @@ from handlers.membership.apply_membership_event import (
 from handlers.membership.policy import MembershipPolicy
 from handlers.membership.ports import MemberDirectory
 from handlers.membership.record_membership_event import RecordMembershipEvent, record_membership_event
+from handlers.transactions import transact
 from store.models.dingtalk import DingTalkContactEvent
+from store.transaction import Transaction
 from store.uow import UnitOfWork
 
 PENDING, DONE, UNREADABLE, FAILED = "pending", "done", "unreadable", "failed"
 MAX_ATTEMPTS = 5
-CONFLICT_ATTEMPTS = 3
 ERROR_MAX = 2000
 
 
 @dataclass(frozen=True)
 class KeepContactEvent:
-    key: str  # the dedupe key (from the eventId)
     event_type: str
     event_id: str
     message_id: str
     payload: dict[str, Any]
 
 
-async def keep_contact_event(cmd: KeepContactEvent, uow: UnitOfWork) -> int | None:
-    """The kept event's id; None for a redelivery of an event kept already."""
-    async with uow:
-        now = uow.clock.now()
-        claimed = await claim_inbound(
-            uow.session, key=cmd.key, kind="event", message_id=cmd.message_id, now=now, reply={"status": "SUCCESS"}
-        )
-        if claimed is None:
-            return None
-        event = DingTalkContactEvent(
-            event_type=cmd.event_type[:64],
-            event_id=cmd.event_id[:128],
-            message_id=cmd.message_id[:128],
-            payload=cmd.payload,
-            status=PENDING,
-            attempts=0,
-            received_at=now,
-        )
-        uow.session.add(event)
-        await uow.session.flush()
-        event_id = event.id
-        await uow.commit()
-        return event_id
+async def keep_contact_event(cmd: KeepContactEvent, tx: Transaction) -> int:
+    """The kept event's id; runs in the transaction that claimed the event's key."""
+    event = DingTalkContactEvent(
+        event_type=cmd.event_type[:64],
+        event_id=cmd.event_id[:128],
+        message_id=cmd.message_id[:128],
+        payload=cmd.payload,
+        status=PENDING,
+        attempts=0,
+        received_at=tx.clock.now(),
+    )
+    tx.session.add(event)
+    await tx.session.flush()
+    return event.id
 
 
 def member_ids(payload: dict[str, Any]) -> tuple[str, ...] | None:
@@ -99,15 +89,11 @@ async def apply_contact_event(
         return UNREADABLE
     try:
         facts = await _facts(members, event_type, user_ids)
-        for attempt in range(CONFLICT_ATTEMPTS):
-            try:
-                return await _apply(uow, cmd.event_row_id, event_type, event_id, user_ids, facts, policy)
-            except IntegrityError:
-                # Another event for the same member took the next audit sequence number first: again, on the
-                # new head.
-                if attempt == CONFLICT_ATTEMPTS - 1:
-                    raise
-        raise AssertionError("unreachable")
+        # Another event for the same member may take the next audit sequence number first: then again, on the
+        # new head.
+        return await transact(
+            uow, lambda tx: _apply(tx, cmd.event_row_id, event_type, event_id, user_ids, facts, policy), clash=None
+        )
     except Exception as exc:
         attempts = await _settle(uow, cmd.event_row_id, PENDING, f"{type(exc).__name__}: {exc}")
         if attempts >= MAX_ATTEMPTS:
@@ -127,7 +113,7 @@ async def _facts(
 
 
 async def _apply(
-    uow: UnitOfWork,
+    tx: Transaction,
     row_id: int,
     event_type: str,
     event_id: str,
@@ -135,26 +121,20 @@ async def _apply(
     facts: tuple[MemberFacts, ...],
     policy: MembershipPolicy,
 ) -> str:
-    async with uow:
-        # The claim is the transaction's first statement, a conditional write: of two workers applying the
-        # same event (another instance, a replay) the second waits for the first and then finds it done.
-        claimed = await uow.session.execute(
-            update(DingTalkContactEvent)
-            .where(DingTalkContactEvent.id == row_id, DingTalkContactEvent.status == PENDING)
-            .values(
-                status=DONE, processed_at=uow.clock.now(), last_error=None, attempts=DingTalkContactEvent.attempts + 1
-            )
-            .execution_options(synchronize_session=False)
-        )
-        if not getattr(claimed, "rowcount", 0):
-            status = await uow.session.scalar(
-                select(DingTalkContactEvent.status).where(DingTalkContactEvent.id == row_id)
-            )
-            return status or DONE
-        await record_membership_event(RecordMembershipEvent(event_type, event_id, user_ids), uow)
-        await apply_membership_event(ApplyMembershipEvent(event_type, facts), uow, policy)
-        await uow.commit()
-        return DONE
+    # The claim is the transaction's first statement, a conditional write: of two workers applying the
+    # same event (another instance, a replay) the second waits for the first and then finds it done.
+    claimed = await tx.session.execute(
+        update(DingTalkContactEvent)
+        .where(DingTalkContactEvent.id == row_id, DingTalkContactEvent.status == PENDING)
+        .values(status=DONE, processed_at=tx.clock.now(), last_error=None, attempts=DingTalkContactEvent.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if not getattr(claimed, "rowcount", 0):
+        status = await tx.session.scalar(select(DingTalkContactEvent.status).where(DingTalkContactEvent.id == row_id))
+        return status or DONE
+    await record_membership_event(RecordMembershipEvent(event_type, event_id, user_ids), tx)
+    await apply_membership_event(ApplyMembershipEvent(event_type, facts), tx, policy)
+    return DONE
 
 
 async def _settle(uow: UnitOfWork, row_id: int, status: str, error: str | None, *, count: bool = True) -> int:

@@ -24,18 +24,19 @@ from handlers.organisation.actors import Actor
 from store.models.auth import DingTalkBinding
 from store.models.membership import InvitationStatus, MembershipInvitation, PlatformState
 from store.models.organisation import CLOSED_STATUSES, Account, AccountStatus, Institution, Role
+from store.transaction import Transaction
 from store.uow import UnitOfWork
 
 CHANNEL = "dingtalk.membership"
 
 
-async def lock_account(uow: UnitOfWork, account_id: int) -> Account:
+async def lock_account(uow: Transaction, account_id: int) -> Account:
     account = await uow.session.scalar(select(Account).where(Account.id == account_id).with_for_update())
     assert account is not None, account_id  # invitations reference accounts by foreign key
     return account
 
 
-async def lock_invitation(uow: UnitOfWork, invitation_id: int) -> MembershipInvitation | None:
+async def lock_invitation(uow: Transaction, invitation_id: int) -> MembershipInvitation | None:
     return await uow.session.scalar(
         select(MembershipInvitation)
         .where(MembershipInvitation.id == invitation_id)
@@ -44,7 +45,7 @@ async def lock_invitation(uow: UnitOfWork, invitation_id: int) -> MembershipInvi
     )
 
 
-async def pending_invitation(uow: UnitOfWork, account_id: int) -> MembershipInvitation | None:
+async def pending_invitation(uow: Transaction, account_id: int) -> MembershipInvitation | None:
     return await uow.session.scalar(
         select(MembershipInvitation).where(
             MembershipInvitation.account_id == account_id, MembershipInvitation.status == InvitationStatus.PENDING
@@ -52,12 +53,12 @@ async def pending_invitation(uow: UnitOfWork, account_id: int) -> MembershipInvi
     )
 
 
-async def binding_of(uow: UnitOfWork, account_id: int) -> DingTalkBinding | None:
+async def binding_of(uow: Transaction, account_id: int) -> DingTalkBinding | None:
     return await uow.session.scalar(select(DingTalkBinding).where(DingTalkBinding.account_id == account_id))
 
 
 async def invite_member(
-    uow: UnitOfWork,
+    uow: Transaction,
     account: Account,
     role: Role,
     title: str,
@@ -135,11 +136,11 @@ async def refuse_closed_invitation(uow: UnitOfWork, account: Account) -> None:
         raise InvitationClosed()
 
 
-def is_overdue(invitation: MembershipInvitation, uow: UnitOfWork) -> bool:
+def is_overdue(invitation: MembershipInvitation, uow: Transaction) -> bool:
     return invitation.status == InvitationStatus.PENDING and invitation.expires_at <= uow.clock.now()
 
 
-async def mark_expired(uow: UnitOfWork, invitation: MembershipInvitation, actor: str) -> None:
+async def mark_expired(uow: Transaction, invitation: MembershipInvitation, actor: str) -> None:
     invitation.status = InvitationStatus.EXPIRED
     invitation.expired_at = uow.clock.now()
     uow.record(
@@ -181,7 +182,7 @@ async def revoke_pending_of(uow: UnitOfWork, account_id: int, institution_id: in
 
 
 async def settle_acceptance(
-    uow: UnitOfWork,
+    uow: Transaction,
     invitation: MembershipInvitation,
     account: Account,
     userid: str,
@@ -250,7 +251,7 @@ async def settle_acceptance(
     return True
 
 
-async def _scope(uow: UnitOfWork, invitation: MembershipInvitation) -> str:
+async def _scope(uow: Transaction, invitation: MembershipInvitation) -> str:
     if invitation.institution_id is not None:
         return (
             await uow.session.scalar(select(Institution.name).where(Institution.id == invitation.institution_id)) or ""
@@ -258,7 +259,7 @@ async def _scope(uow: UnitOfWork, invitation: MembershipInvitation) -> str:
     return ""
 
 
-async def _tell(uow: UnitOfWork, invitation: MembershipInvitation, userid: str, msg: dict[str, object]) -> None:
+async def _tell(uow: Transaction, invitation: MembershipInvitation, userid: str, msg: dict[str, object]) -> None:
     await uow.send(
         "dingtalk.work_notice",
         userid,

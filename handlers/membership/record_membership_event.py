@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from store.uow import UnitOfWork
+from store.transaction import Transaction
 
 
 @dataclass(frozen=True)
@@ -18,8 +18,8 @@ class RecordMembershipEvent:
     user_ids: tuple[str, ...]
 
 
-async def record_membership_event(cmd: RecordMembershipEvent, uow: UnitOfWork) -> None:
+async def record_membership_event(cmd: RecordMembershipEvent, tx: Transaction) -> None:
     """Runs inside the caller's open unit of work, which also claims the kept event (contact_events), so a
     redelivered or replayed event has no second effect."""
     for user_id in cmd.user_ids:
-        uow.record("dingtalk_member", user_id, cmd.event_type, data={"event_id": cmd.event_id})
+        tx.record("dingtalk_member", user_id, cmd.event_type, data={"event_id": cmd.event_id})

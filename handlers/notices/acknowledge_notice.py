@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from store.uow import UnitOfWork
+from store.transaction import Transaction
 
 
 @dataclass(frozen=True)
@@ -15,9 +15,9 @@ class AcknowledgeNotice:
     out_track_id: str
 
 
-async def acknowledge_notice(cmd: AcknowledgeNotice, uow: UnitOfWork) -> None:
+async def acknowledge_notice(cmd: AcknowledgeNotice, tx: Transaction) -> None:
     """Runs inside the caller's open unit of work, which also records the press's dedupe key."""
-    uow.record(
+    tx.record(
         "notice",
         cmd.notice_id,
         "acknowledged",

@@ -9,10 +9,11 @@ from handlers.membership.invitations import invite_member
 from handlers.membership.policy import MembershipPolicy
 from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor, require_system_admin
-from handlers.organisation.clashes import retry_on_clash
 from handlers.organisation.people import find_or_create_account, grant_role, roles_of
 from handlers.reference.ports import RegionDirectory
+from handlers.transactions import transact
 from store.models.organisation import Official, RegionLevel, Role
+from store.transaction import Transaction
 from store.uow import UnitOfWork
 
 
@@ -40,28 +41,26 @@ async def create_official(
     region = v.region_code(cmd.region_code, regions)
     level = v.region_level(region)
 
-    async def attempt() -> OfficialCreated:
-        async with uow:
-            actor = await load_actor(uow, cmd.actor_id)
-            require_system_admin(actor)
-            account, created = await find_or_create_account(uow, name, mobile, actor.label)
-            if Role.OFFICIAL in await roles_of(uow, account.id):
-                raise Conflict("该手机号码已是科技管理人员", code="official_exists")
-            official = Official(account_id=account.id, region_code=region, level=level, created_at=uow.clock.now())
-            uow.session.add(official)
-            await uow.session.flush()
-            await grant_role(uow, account.id, Role.OFFICIAL, actor.label, region_code=region)
-            uow.record(
-                "official",
-                official.id,
-                "created",
-                actor=actor.label,
-                data={"account_id": account.id, "region_code": region, "level": level},
-            )
-            await invite_member(
-                uow, account, Role.OFFICIAL, "科技管理人员", actor.label, invited_by=actor.account_id, policy=membership
-            )
-            await uow.commit()
+    async def run(tx: Transaction) -> OfficialCreated:
+        actor = await load_actor(tx, cmd.actor_id)
+        require_system_admin(actor)
+        account, created = await find_or_create_account(tx, name, mobile, actor.label)
+        if Role.OFFICIAL in await roles_of(tx, account.id):
+            raise Conflict("该手机号码已是科技管理人员", code="official_exists")
+        official = Official(account_id=account.id, region_code=region, level=level, created_at=tx.clock.now())
+        tx.session.add(official)
+        await tx.session.flush()
+        await grant_role(tx, account.id, Role.OFFICIAL, actor.label, region_code=region)
+        tx.record(
+            "official",
+            official.id,
+            "created",
+            actor=actor.label,
+            data={"account_id": account.id, "region_code": region, "level": level},
+        )
+        await invite_member(
+            tx, account, Role.OFFICIAL, "科技管理人员", actor.label, invited_by=actor.account_id, policy=membership
+        )
         return OfficialCreated(official.id, account.id, level, created)
 
-    return await retry_on_clash(attempt, "该手机号码已是科技管理人员")
+    return await transact(uow, run, clash="该手机号码已是科技管理人员")

@@ -15,13 +15,13 @@ from handlers.errors import Forbidden
 from handlers.organisation.actors import Actor
 from store.models.organisation import AccountRole, Role
 from store.models.organisation_people import Expert, ExpertLink
-from store.uow import UnitOfWork
+from store.transaction import Transaction
 
 SYSTEM_ADMIN_ONLY = frozenset({Role.SYSTEM_ADMIN, Role.INSTITUTION_ADMIN, Role.OFFICIAL, Role.ENTERPRISE_CONTACT})
 
 
 async def require_account_authority(
-    uow: UnitOfWork, actor: Actor, account_id: int, *, refusal: str, experts_too: bool = False
+    uow: Transaction, actor: Actor, account_id: int, *, refusal: str, experts_too: bool = False
 ) -> None:
     if actor.has(Role.SYSTEM_ADMIN):
         return

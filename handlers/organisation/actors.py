@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from handlers.errors import Forbidden
 from store.models.organisation import CLOSED_STATUSES, Account, AccountRole, Role
-from store.uow import UnitOfWork
+from store.transaction import Transaction
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Actor:
         return f"account:{self.account_id}"
 
 
-async def load_actor(uow: UnitOfWork, account_id: int) -> Actor:
+async def load_actor(uow: Transaction, account_id: int) -> Actor:
     """A disabled or unknown account acts as nobody: every check then refuses."""
     status = await uow.session.scalar(select(Account.status).where(Account.id == account_id))
     if status is None or status in CLOSED_STATUSES:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from handlers.auth.accounts import account_by_mobile
 from handlers.errors import Conflict
 from store.models.organisation import Account, AccountRole, AccountStatus, Role
-from store.uow import UnitOfWork
+from store.transaction import Transaction
 
 
 def subject_of(account_id: int) -> str:
@@ -15,7 +15,7 @@ def subject_of(account_id: int) -> str:
     return f"account:{account_id}"
 
 
-async def find_or_create_account(uow: UnitOfWork, name: str, mobile: str, actor: str) -> tuple[Account, bool]:
+async def find_or_create_account(uow: Transaction, name: str, mobile: str, actor: str) -> tuple[Account, bool]:
     """An existing account keeps its name: the person maintains it, not whoever adds them in a new role."""
     # The row lock serialises role changes to one person (and appends to their audit chain).
     existing = await account_by_mobile(uow, mobile, lock=True)
@@ -47,13 +47,13 @@ async def find_or_create_account(uow: UnitOfWork, name: str, mobile: str, actor:
     return account, True
 
 
-async def roles_of(uow: UnitOfWork, account_id: int) -> set[Role]:
+async def roles_of(uow: Transaction, account_id: int) -> set[Role]:
     rows = await uow.session.scalars(select(AccountRole.role).where(AccountRole.account_id == account_id))
     return {Role(r) for r in rows}
 
 
 async def grant_role(
-    uow: UnitOfWork,
+    uow: Transaction,
     account_id: int,
     role: Role,
     actor: str,
@@ -92,7 +92,7 @@ MOBILE_TAKEN = "该手机号码已被其他账号使用，请联系管理员"
 
 
 async def move_mobile(
-    uow: UnitOfWork, account: Account, number: str, *, actor: str, action: str, reason: str = ""
+    uow: Transaction, account: Account, number: str, *, actor: str, action: str, reason: str = ""
 ) -> None:
     """Give the locked account its new number; another account holding it is a clash, not a merge."""
     taken = await uow.session.scalar(select(Account.id).where(Account.mobile == number, Account.id != account.id))

@@ -21,7 +21,7 @@ from handlers.organisation.actors import Actor, Grant
 from handlers.organisation.validation import region_prefix
 from store.models.organisation import Centre, Institution, Official, Role, StaffMember
 from store.models.organisation_people import Enterprise, EnterpriseLink, Expert, ExpertLink
-from store.uow import UnitOfWork
+from store.transaction import Transaction
 
 
 class Listing(StrEnum):
@@ -79,7 +79,7 @@ _TABLES: dict[Listing, Any] = {
 
 
 async def require_visible(
-    uow: UnitOfWork, actor: Actor, listing: Listing, record_id: int, missing: NotFound | None = None
+    uow: Transaction, actor: Actor, listing: Listing, record_id: int, missing: NotFound | None = None
 ) -> None:
     """For a write naming a record: a record outside the actor's scope is not_found, exactly as an id that
     does not exist, so a write never confirms what a read would hide — also for a role that never sees its

@@ -23,7 +23,7 @@ from store.db import insert_new
 from store.models.organisation import StaffMember
 from store.models.points import PointEntry, PointEvent
 from store.models.points import PointEventKind as Kind
-from store.uow import UnitOfWork
+from store.transaction import Transaction
 
 AUDIT_AGGREGATE = "points_account"
 # Built once: an approval on the card's ack path runs it.
@@ -73,7 +73,7 @@ class PointsRecorded:
 
 
 async def record_point_event(
-    uow: UnitOfWork, fact: PointFact, rule_sets: Mapping[int, RuleSet] = RULE_SETS
+    uow: Transaction, fact: PointFact, rule_sets: Mapping[int, RuleSet] = RULE_SETS
 ) -> PointsRecorded:
     """Call inside the caller's `async with uow`; the caller commits."""
     rules = current(rule_sets)
@@ -124,7 +124,7 @@ async def record_point_event(
     return PointsRecorded(event.id, points, rules.version)
 
 
-async def _insert_new(uow: UnitOfWork, row: PointEvent | PointEntry) -> int | None:
+async def _insert_new(uow: Transaction, row: PointEvent | PointEntry) -> int | None:
     """The new row's id, or None when a unique key (a fact already recorded, an entry already earned) says it
     exists: one INSERT … ON CONFLICT DO NOTHING, which leaves the caller's transaction usable without a
     savepoint. The row object stays out of the session: what it holds is what was written."""

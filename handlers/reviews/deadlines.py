@@ -20,6 +20,7 @@ from handlers.calendar.office_hours import OfficeHours
 from handlers.reviews.chains import CHAINS, Chain, demand_review, register_chain
 from handlers.reviews.clock import ClockEvent, ClockState, RecordedEvent, explain, overdue_working_days, rebuild, step
 from store.models.demands import Review, ReviewEvent, ReviewTask
+from store.transaction import Transaction
 from store.uow import UnitOfWork
 
 
@@ -66,7 +67,7 @@ def state_of(review: Review) -> ClockState:
 
 
 async def record_clock_event(
-    uow: UnitOfWork,
+    uow: Transaction,
     chain: Chain,
     review: Review,
     kind: ClockEvent,

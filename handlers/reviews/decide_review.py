@@ -14,7 +14,7 @@ from typing import Any, Literal
 from sqlalchemy import CursorResult, Select, bindparam, false, select, true, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from cards.review import decided_status
+from cards.review import decided_notice, decided_status
 from handlers.errors import Forbidden, InvalidInput, NotFound
 from handlers.reviews.chains import CHAINS, Chain
 from handlers.reviews.subjects import Decider, SubjectHooks
@@ -23,7 +23,7 @@ from store.base import table_of
 from store.models.auth import DingTalkBinding
 from store.models.demands import Review, ReviewStatus, ReviewTask
 from store.models.organisation import Account
-from store.uow import UnitOfWork
+from store.transaction import Transaction
 
 
 class Decision(StrEnum):
@@ -119,13 +119,14 @@ class ReviewDecided:
 
 async def decide_review(
     cmd: DecideReview,
-    uow: UnitOfWork,
+    tx: Transaction,
     *,
     chains: Mapping[str, Chain] = CHAINS,
     subjects: Mapping[str, SubjectHooks],
 ) -> ReviewDecided:
-    """Runs inside the caller's unit of work (the card router's, with its press key); the caller commits."""
-    loaded = await _load(uow, cmd)
+    """Runs in the transaction that claimed the decision's key (a card press's, a REST request's); the caller
+    commits."""
+    loaded = await _load(tx, cmd)
     if loaded is None:
         raise NotFound("未找到该审核")
     review, by, submitter_userid = loaded
@@ -133,7 +134,7 @@ async def decide_review(
         # A REST caller who does not see the subject learns nothing: the same answer as for no such review.
         # (A card press comes from the presser's own card: it keeps its answer.)
         hooks = subjects[review.subject_type]
-        if cmd.account_id is not None and not await hooks.seen_by(uow, review, cmd.account_id):
+        if cmd.account_id is not None and not await hooks.seen_by(tx, review, cmd.account_id):
             raise NotFound("未找到该审核")
         raise Forbidden("您不是该环节的审核人")
     reason = cmd.reason.strip()
@@ -141,7 +142,7 @@ async def decide_review(
         raise InvalidInput("驳回或退回修改时请填写原因", code="reason_required")
     chain = chains[review.chain]
     advance = cmd.decision == Decision.APPROVE and not chain.is_last(cmd.stage)
-    now = uow.clock.now()
+    now = tx.clock.now()
     values: dict[str, object] = (
         {"stage": cmd.stage + 1}
         if advance
@@ -153,41 +154,50 @@ async def decide_review(
             "decided_at": now,
         }
     )
-    result = await uow.session.execute(
+    result = await tx.session.execute(
         _ADVANCE if advance else _DECIDE,
         {"review_id": review.id, "at_stage": cmd.stage, **{f"new_{column}": value for column, value in values.items()}},
     )
     if not isinstance(result, CursorResult) or result.rowcount != 1:
-        return await _already(uow, review, cmd.stage)
+        return await _already(tx, review, cmd.stage)
     # The row now holds what was just written: no need to read it back.
     for column, value in (values if advance else {**values, **_CLOCK_STOPPED}).items():
         set_committed_value(review, column, value)
     outcome = "advanced" if advance else str(_FINAL[cmd.decision])
-    uow.record(
+    tx.record(
         "review",
         review.id,
         f"stage_{cmd.decision}d" if advance else outcome,
         actor=by.label,
         data={"stage": cmd.stage, "by": by.name, "reason": reason or None},
     )
-    await close_stage(uow, review, cmd.stage, str(_FINAL[cmd.decision]), by.name, reason or None)
+    await close_stage(tx, review, cmd.stage, str(_FINAL[cmd.decision]), by.name, reason or None)
     if advance:
-        await open_stage(uow, chain, review)
+        await open_stage(tx, chain, review)
         return ReviewDecided(True, outcome, decided_status("approved", by.name))
     # The submitter's notice before the subject's hooks: a hook may end on a lock held until the commit
     # (the points chain of the staff member credited), which nothing else should wait behind.
-    await _tell_submitter(uow, chain, review, submitter_userid, outcome, by.name, reason)
+    await _tell_submitter(tx, chain, review, submitter_userid, outcome, by.name, reason)
     hooks = subjects[review.subject_type]
     if cmd.decision == Decision.APPROVE:
-        await hooks.approved(uow, review, by)
+        await hooks.approved(tx, review, by)
     elif cmd.decision == Decision.REJECT:
-        await hooks.rejected(uow, review, by, reason)
+        await hooks.rejected(tx, review, by, reason)
     else:
-        await hooks.returned(uow, review, by, reason)
+        await hooks.returned(tx, review, by, reason)
     return ReviewDecided(True, outcome, decided_status(outcome, by.name, reason or None))
 
 
-async def _load(uow: UnitOfWork, cmd: DecideReview) -> tuple[Review, Decider | None, str | None] | None:
+async def repeated_decision(cmd: DecideReview, tx: Transaction) -> ReviewDecided:
+    """The answer to a decision acted upon before (a client retrying its request): who decided the stage, as
+    the loser of a race is told."""
+    loaded = await _load(tx, cmd)
+    if loaded is None:
+        raise NotFound("未找到该审核")
+    return await _already(tx, loaded[0], cmd.stage)
+
+
+async def _load(tx: Transaction, cmd: DecideReview) -> tuple[Review, Decider | None, str | None] | None:
     """In one query: the review, the presser as a reviewer of the stage with their name (None when they are
     not one), and the submitter's DingTalk userid for the notice. None when there is no such review."""
     params: dict[str, object] = {"review_id": cmd.review_id, "stage": cmd.stage}
@@ -197,7 +207,7 @@ async def _load(uow: UnitOfWork, cmd: DecideReview) -> tuple[Review, Decider | N
         statement, params["userid"] = _LOAD_BY_USERID, cmd.userid
     else:
         statement = _LOAD_NOBODY
-    row = (await uow.session.execute(statement, params)).first()
+    row = (await tx.session.execute(statement, params)).first()
     if row is None:
         return None
     review, account_id, name, submitter_userid = row
@@ -205,10 +215,10 @@ async def _load(uow: UnitOfWork, cmd: DecideReview) -> tuple[Review, Decider | N
     return review, by, submitter_userid
 
 
-async def _already(uow: UnitOfWork, review: Review, stage: int) -> ReviewDecided:
+async def _already(tx: Transaction, review: Review, stage: int) -> ReviewDecided:
     """The stage was decided before: its cards carry the note of who decided it."""
-    await uow.session.refresh(review)
-    note = await uow.session.scalar(
+    await tx.session.refresh(review)
+    note = await tx.session.scalar(
         select(ReviewTask.note)
         .where(ReviewTask.review_id == review.id, ReviewTask.stage == stage, ReviewTask.note.is_not(None))
         .limit(1)
@@ -218,17 +228,12 @@ async def _already(uow: UnitOfWork, review: Review, stage: int) -> ReviewDecided
 
 
 async def _tell_submitter(
-    uow: UnitOfWork, chain: Chain, review: Review, userid: str | None, outcome: str, by: str, reason: str
+    tx: Transaction, chain: Chain, review: Review, userid: str | None, outcome: str, by: str, reason: str
 ) -> None:
     if userid is None:
         return
-    verdict = {"approved": "已通过", "rejected": "未通过", "returned": "被退回修改"}[outcome]
-    text = f"您提交的「{review.title}」{chain.label}{verdict}（审核人：{by}）。"
-    if reason:
-        text += f"\n原因：{reason}"
-    if review.link:
-        text += f"\n详情：{review.link}"
-    uow.send_later(
+    text = decided_notice(review.title, chain.label, outcome, by, reason, review.link)
+    tx.send_later(
         "dingtalk.work_notice",
         userid,
         {"msg": {"msgtype": "text", "text": {"content": text}}, "record": f"审核 {review.id}"},

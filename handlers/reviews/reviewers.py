@@ -7,12 +7,12 @@ from sqlalchemy import select
 from handlers.reviews.chains import Reach, Stage
 from store.models.auth import DingTalkBinding
 from store.models.organisation import CLOSED_STATUSES, Account, AccountRole
-from store.uow import UnitOfWork
+from store.transaction import Transaction
 
 _PREFIX = {Reach.PROVINCE: 2, Reach.CITY: 4, Reach.DISTRICT: 6}
 
 
-async def reviewers(uow: UnitOfWork, stage: Stage, *, institution_id: int | None, region_code: str) -> list[int]:
+async def reviewers(uow: Transaction, stage: Stage, *, institution_id: int | None, region_code: str) -> list[int]:
     """Account ids, in a stable order; officials match the region code of exactly the reach's level."""
     query = (
         select(AccountRole.account_id)
@@ -29,13 +29,13 @@ async def reviewers(uow: UnitOfWork, stage: Stage, *, institution_id: int | None
     return sorted(set(await uow.session.scalars(query)))
 
 
-async def userid_of(uow: UnitOfWork, account_id: int) -> str | None:
+async def userid_of(uow: Transaction, account_id: int) -> str | None:
     return await uow.session.scalar(select(DingTalkBinding.userid).where(DingTalkBinding.account_id == account_id))
 
 
-async def account_of_userid(uow: UnitOfWork, userid: str) -> int | None:
+async def account_of_userid(uow: Transaction, userid: str) -> int | None:
     return await uow.session.scalar(select(DingTalkBinding.account_id).where(DingTalkBinding.userid == userid))
 
 
-async def name_of(uow: UnitOfWork, account_id: int) -> str:
+async def name_of(uow: Transaction, account_id: int) -> str:
     return await uow.session.scalar(select(Account.name).where(Account.id == account_id)) or f"账号{account_id}"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from store.models.demands import Review
-from store.uow import UnitOfWork
+from store.transaction import Transaction
 
 if TYPE_CHECKING:
     from handlers.demands.policy import DemandPolicy
@@ -23,16 +23,16 @@ class Decider:
 
 
 class SubjectHooks(Protocol):
-    async def seen_by(self, uow: UnitOfWork, review: Review, account_id: int) -> bool:
+    async def seen_by(self, uow: Transaction, review: Review, account_id: int) -> bool:
         """Whether the account sees the review's subject (its read scope): a REST caller who does not is told
         the review does not exist rather than that they are not its reviewer."""
         ...
 
-    async def approved(self, uow: UnitOfWork, review: Review, by: Decider) -> None: ...
+    async def approved(self, uow: Transaction, review: Review, by: Decider) -> None: ...
 
-    async def rejected(self, uow: UnitOfWork, review: Review, by: Decider, reason: str) -> None: ...
+    async def rejected(self, uow: Transaction, review: Review, by: Decider, reason: str) -> None: ...
 
-    async def returned(self, uow: UnitOfWork, review: Review, by: Decider, reason: str) -> None: ...
+    async def returned(self, uow: Transaction, review: Review, by: Decider, reason: str) -> None: ...
 
 
 def default_subjects(demand_policy: DemandPolicy) -> dict[str, SubjectHooks]:

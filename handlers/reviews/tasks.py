@@ -14,7 +14,7 @@ from handlers.reviews.reviewers import name_of, reviewers, userid_of
 from store.base import table_of
 from store.models.demands import Review, ReviewTask
 from store.models.outbox import OutboxMessage
-from store.uow import UnitOfWork
+from store.transaction import Transaction
 
 TEMPLATE_ID = "kezhuan.review.schema"
 
@@ -42,7 +42,7 @@ _CLOSE_STAGE = (
 )
 
 
-async def open_stage(uow: UnitOfWork, chain: Chain, review: Review) -> list[ReviewTask]:
+async def open_stage(uow: Transaction, chain: Chain, review: Review) -> list[ReviewTask]:
     """One card and one to-do per reviewer of the review's current stage. A reviewer not yet in DingTalk gets a
     task without them; `deliver_waiting_tasks` sends both once they join."""
     stage = chain.stage(review.stage)
@@ -71,7 +71,7 @@ async def open_stage(uow: UnitOfWork, chain: Chain, review: Review) -> list[Revi
     return tasks
 
 
-async def _card_view(uow: UnitOfWork, chain: Chain, review: Review) -> ReviewCardView:
+async def _card_view(uow: Transaction, chain: Chain, review: Review) -> ReviewCardView:
     submitter = await name_of(uow, review.submitter_account_id)
     due = due_text(review.due_on, overdue_days(review.due_on, uow.clock.now()) if review.due_on else 0)
     return ReviewCardView(
@@ -88,7 +88,7 @@ async def _card_view(uow: UnitOfWork, chain: Chain, review: Review) -> ReviewCar
 
 
 async def _deliver(
-    uow: UnitOfWork, chain: Chain, review: Review, view: ReviewCardView, task: ReviewTask, userid: str
+    uow: Transaction, chain: Chain, review: Review, view: ReviewCardView, task: ReviewTask, userid: str
 ) -> None:
     source = f"review_task:{task.id}"
     await uow.send(
@@ -112,7 +112,7 @@ async def _deliver(
     task.todo_outbox_id = await uow.send("dingtalk.todo", userid, todo, source=source, key=todo_key(task.out_track_id))
 
 
-async def deliver_waiting_tasks(uow: UnitOfWork, account_id: int, userid: str) -> int:
+async def deliver_waiting_tasks(uow: Transaction, account_id: int, userid: str) -> int:
     """A reviewer has just been bound to DingTalk as `userid`: each open task opened while they were not there
     gets its card and to-do now, so a review assigned before they joined is not lost. Under the caller's lock on
     the account; returns how many tasks were delivered."""
@@ -138,7 +138,7 @@ async def deliver_waiting_tasks(uow: UnitOfWork, account_id: int, userid: str) -
     return delivered
 
 
-async def close_stage(uow: UnitOfWork, review: Review, stage: int, outcome: str, by: str, reason: str | None) -> None:
+async def close_stage(uow: Transaction, review: Review, stage: int, outcome: str, by: str, reason: str | None) -> None:
     """Every card of the stage says who decided; every to-do is completed.
 
     One statement whatever the number of reviewers closes the open tasks; the card updates and to-do

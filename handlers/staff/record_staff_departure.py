@@ -21,6 +21,7 @@ from handlers.organisation import validation as v
 from handlers.organisation.actors import Actor, load_actor
 from handlers.organisation.people import roles_of
 from store.models.organisation import Account, AccountRole, AccountStatus, Centre, Role, StaffMember
+from store.transaction import Transaction
 from store.uow import UnitOfWork
 
 WORK_ROLES = (Role.STAFF, Role.CENTRE_ADMIN, Role.TECHNOLOGY_MANAGER)
@@ -130,7 +131,7 @@ async def _successor(uow: UnitOfWork, leaver: StaffMember, successor_id: int | N
     return successor.account_id
 
 
-async def _name(uow: UnitOfWork, account_id: int | None) -> str:
+async def _name(uow: Transaction, account_id: int | None) -> str:
     if account_id is None:
         return ""
     return str(await uow.session.scalar(select(Account.name).where(Account.id == account_id)) or "")

@@ -7,7 +7,9 @@ such a report is kept (wechat_template_reports) and applied when the msgid is re
 
 Both sides write first and look for the other after their commit — the report keeps itself, then looks for
 the message; the sender records the msgid, then looks for a kept report — so at least one of them finds the
-other, whatever the interleaving. Whoever deletes the kept report applies it, so it is applied once.
+other, whatever the interleaving. Whoever deletes the kept report applies it, so it is applied once. So the
+report runs in two transactions: `record_template_delivery` in the one that claimed the push's key (which keeps
+the report when it names no message yet), then, after its commit, `apply_kept_report`.
 """
 
 from __future__ import annotations
@@ -19,9 +21,9 @@ from datetime import timedelta
 from sqlalchemy import delete, select
 
 from handlers.expert_push.record_push_outcome import record_push_report
-from handlers.wechat.inbox import claim_inbox
 from store.models.wechat import WeChatTemplateReport
 from store.outbox import update_delivery_status
+from store.transaction import Transaction
 from store.uow import UnitOfWork
 
 TEMPLATE_CHANNEL = "wechat.template"
@@ -29,7 +31,7 @@ TEMPLATE_CHANNEL = "wechat.template"
 TEMPLATE_CHANNELS = (TEMPLATE_CHANNEL, "wechat.expert_push")
 
 # Run in the report's transaction once it matched a message: (uow, msgid, our delivery status).
-ReportHook = Callable[[UnitOfWork, str, str], Awaitable[None]]
+ReportHook = Callable[[Transaction, str, str], Awaitable[None]]
 REPORT_HOOKS: tuple[ReportHook, ...] = (record_push_report,)
 
 # A kept report whose message never shows up (a send from the platform's console) is dropped after this.
@@ -52,7 +54,6 @@ def delivery_status(platform_status: str) -> str:
 class RecordTemplateDelivery:
     msg_id: str
     status: str  # as WeChat words it
-    inbox_key: str
     hooks: tuple[ReportHook, ...] = REPORT_HOOKS
 
 
@@ -64,28 +65,20 @@ class TemplateDeliveryRecorded:
     kept: bool = False  # names no message of ours yet: kept until its msgid is recorded
 
 
-async def record_template_delivery(cmd: RecordTemplateDelivery, uow: UnitOfWork) -> TemplateDeliveryRecorded:
+async def record_template_delivery(cmd: RecordTemplateDelivery, tx: Transaction) -> TemplateDeliveryRecorded:
     """Sets the delivery status of the outbox message whose provider id is the reported msgid; a report for
-    a msgid not recorded yet is kept, and applied when it is."""
-    async with uow:
-        now = uow.clock.now()
-        if not await claim_inbox(uow.session, key=cmd.inbox_key, kind="template_finish", now=now):
-            return TemplateDeliveryRecorded(duplicate=True)
-        status = delivery_status(cmd.status)
-        if await _apply(uow, cmd.msg_id, status, cmd.hooks):
-            await uow.commit()
-            return TemplateDeliveryRecorded(duplicate=False, matched=True, delivery_status=status)
-        kept = await uow.session.get(WeChatTemplateReport, cmd.msg_id)
-        if kept is None:
-            uow.session.add(WeChatTemplateReport(msg_id=cmd.msg_id, delivery_status=status, reported_at=now))
-        else:  # a second report on one msgid (not seen from WeChat): the later one stands
-            kept.delivery_status, kept.reported_at = status, now
-        await uow.commit()
-    # The msgid may have been recorded while we kept the report, after the sender looked for it.
-    matched = await apply_kept_report(cmd.msg_id, uow, cmd.hooks)
-    return TemplateDeliveryRecorded(
-        duplicate=False, matched=matched is not None, delivery_status=status, kept=matched is None
-    )
+    a msgid not recorded yet is kept (`kept`): after the commit, `apply_kept_report` looks for the message again
+    (its msgid may have been recorded meanwhile, after the sender looked for the report)."""
+    now = tx.clock.now()
+    status = delivery_status(cmd.status)
+    if await _apply(tx, cmd.msg_id, status, cmd.hooks):
+        return TemplateDeliveryRecorded(duplicate=False, matched=True, delivery_status=status)
+    kept = await tx.session.get(WeChatTemplateReport, cmd.msg_id)
+    if kept is None:
+        tx.session.add(WeChatTemplateReport(msg_id=cmd.msg_id, delivery_status=status, reported_at=now))
+    else:  # a second report on one msgid (not seen from WeChat): the later one stands
+        kept.delivery_status, kept.reported_at = status, now
+    return TemplateDeliveryRecorded(duplicate=False, delivery_status=status, kept=True)
 
 
 async def apply_kept_report(msg_id: str, uow: UnitOfWork, hooks: tuple[ReportHook, ...] = REPORT_HOOKS) -> str | None:
@@ -116,7 +109,7 @@ async def prune_kept_reports(uow: UnitOfWork, *, keep: timedelta = REPORT_KEEP) 
         return dropped
 
 
-async def _apply(uow: UnitOfWork, msg_id: str, status: str, hooks: tuple[ReportHook, ...]) -> bool:
+async def _apply(uow: Transaction, msg_id: str, status: str, hooks: tuple[ReportHook, ...]) -> bool:
     matched = False
     for channel in TEMPLATE_CHANNELS:
         matched = (

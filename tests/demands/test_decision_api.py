@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import func, select
 
 from bot.bootstrap import Container
 from bot.settings import Settings
@@ -15,8 +16,10 @@ from bot.web import create_web_app
 from handlers.auth.sessions import issue_session
 from handlers.errors import Forbidden
 from handlers.reviews.decide_review import DecideReview, Decision, decide_review
+from store.models.audit import AuditEntry
 from store.models.auth import SessionKind
 from store.models.demands import DemandStatus
+from store.models.dingtalk import DingTalkInbound
 from tests.api.conftest import bearer, credit_code
 from tests.demands.conftest import CONTACT_MOBILE, Bench, bind, demand_of, outbox, reviews_of
 from tests.policies import SUBJECTS
@@ -84,3 +87,23 @@ async def test_over_rest_only_who_sees_the_demand_learns_the_review_exists(
     with pytest.raises(Forbidden, match="您不是该环节的审核人"):
         async with bench.container.uow() as uow:
             await decide_review(DecideReview(review.id, 0, Decision.APPROVE, userid="dt-nb"), uow, subjects=SUBJECTS)
+
+
+async def test_a_retried_decision_request_has_no_second_effect(bench: Bench, api: TestClient[Any, Any]) -> None:
+    submitted = await bench.submit()
+    [review] = await reviews_of(bench.container, submitted.demand_id)
+    url, headers = f"/api/v1/reviews/{review.id}/decision", bearer(await token_of(bench, bench.admin_id))
+    first = await api.post(url, json={"stage": 0, "decision": "approve"}, headers=headers)
+    again = await api.post(url, json={"stage": 0, "decision": "approve"}, headers=headers)  # the client retries
+    assert first.status == again.status == 200, await again.text()
+    won, repeat = await first.json(), await again.json()
+    assert won["won"] is True and repeat["won"] is False and repeat["status"] == won["status"]
+    assert len(await outbox(bench.container, "sms", CONTACT_MOBILE)) == 1  # the enterprise is told once
+    async with bench.container.sessionmaker() as session:
+        decided = await session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.aggregate_type == "review", AuditEntry.action == "approved")
+        )
+        claims = list(await session.scalars(select(DingTalkInbound.kind)))
+    assert decided == 1 and claims == ["review_decision"]

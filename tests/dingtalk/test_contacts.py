@@ -215,15 +215,21 @@ async def test_a_pending_event_left_by_a_stopped_instance_is_applied_at_the_next
     assert [e.status for e in await kept(container)] == ["done"]
 
 
+async def keep(container: Container, event: KeepContactEvent) -> int:
+    """What the Stream adapter does before the ack, without the adapter."""
+    async with container.uow() as uow:
+        row_id = await keep_contact_event(event, uow)
+        await uow.commit()
+    return row_id
+
+
 async def recorded_is(container: Container, expected: list[str]) -> bool:
     return await recorded(container) == expected
 
 
 async def test_two_instances_applying_one_kept_event_apply_it_once(container: Container) -> None:
     first, second = (ContactEvents(container.uow, container.clock, policy=MEMBERSHIP) for _ in range(2))
-    row_id = await keep_contact_event(
-        KeepContactEvent("event:ev-6", "user_leave_org", "ev-6", "m-6", {"userId": ["dt-zhang"]}), container.uow()
-    )
+    row_id = await keep(container, KeepContactEvent("user_leave_org", "ev-6", "m-6", {"userId": ["dt-zhang"]}))
     assert row_id is not None
     assert sorted(await asyncio.gather(first.apply(row_id), second.apply(row_id))) == ["done", "done"]
     assert await recorded(container) == ["dt-zhang"]
@@ -234,9 +240,7 @@ async def test_two_instances_applying_one_kept_event_apply_it_once(container: Co
 async def test_the_scheduler_applies_what_a_stream_instance_left_pending(
     world: DingTalkWorld, container: Container, clock: ManualClock
 ) -> None:
-    row_id = await keep_contact_event(
-        KeepContactEvent("event:ev-7", "user_leave_org", "ev-7", "m-7", {"userId": ["dt-zhao"]}), container.uow()
-    )
+    row_id = await keep(container, KeepContactEvent("user_leave_org", "ev-7", "m-7", {"userId": ["dt-zhao"]}))
     assert row_id is not None  # kept, then the instance stopped before applying it
     scheduling = await build_container(
         container.settings.model_copy(update={"dingtalk": world.settings()}), clock=clock

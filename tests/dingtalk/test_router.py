@@ -79,7 +79,7 @@ async def test_failing_handler_gets_a_polite_ack_and_commits_nothing(container: 
 
     @r.action(CardAction.ACKNOWLEDGE, Params)
     async def half_done(ctx: CardContext, params: Params) -> CardReply:
-        ctx.uow.record("notice", params.notice_id, "acknowledged", actor=ctx.press.user_id)
+        ctx.tx.record("notice", params.notice_id, "acknowledged", actor=ctx.press.user_id)
         raise RuntimeError("the use case broke after its first write")
 
     reply = await r.dispatch(press(notice_id="n1"))

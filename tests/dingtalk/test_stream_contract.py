@@ -197,7 +197,7 @@ async def test_failing_listener_gets_a_polite_ack_and_the_card_keeps_its_state(
 
     @router.action(CardAction.ACKNOWLEDGE, Params)
     async def broken(ctx: CardContext, params: Params) -> CardReply:
-        ctx.uow.record("notice", params.notice_id, "acknowledged", actor=ctx.press.user_id)
+        ctx.tx.record("notice", params.notice_id, "acknowledged", actor=ctx.press.user_id)
         raise RuntimeError("database went away mid-way")
 
     failing = StreamRunner(

@@ -13,8 +13,10 @@ from handlers.expert_channel.answer_my_dockings import AnswerMyDockings, answer_
 from handlers.expert_channel.dock_demand import DockDemand, dock_demand
 from handlers.expert_channel.undock_demand import UndockDemand, undock_demand
 from handlers.expert_digest.subscriptions import ReplaceSubscriptions, replace_subscriptions
+from handlers.expert_invitations.accept_expert_invitation import BindLink
 from store.models.auth import MiniProgramBinding
 from store.models.organisation_people import EnterpriseContact
+from store.models.outbox import OutboxMessage
 from store.models.wechat import WeChatFollower
 from tests.expert_channel.conftest import ExpertWorld, approved, build_expert_world
 from tests.organisation.conftest import Org, org, regions, registry  # noqa: F401  (fixtures)
@@ -107,6 +109,21 @@ async def test_a_bound_enterprise_contact_is_answered_as_a_contact(org: Org) -> 
     # The expert still hears as an expert.
     expert = await router.dispatch(_message("o-wang", msg_type="text", content="绑定", msg_id="8")) or ""
     assert expert.startswith("您已绑定专家身份：") and "对接需求" in expert and "企业联系人" not in expert, expert
+
+
+async def test_a_retried_bind_push_sends_the_link_once_and_is_answered_alike(org: Org) -> None:  # noqa: F811
+    w = await _followed_and_bound(org)
+    c = w.container
+    router = build_router(c.uow, bind_link=BindLink("wx-mini", "pages/bind/index", "https://kz.example.cn"))
+    ask = _message("o-stranger", msg_type="text", content="绑定", msg_id="9")
+    assert await router.dispatch(ask) is None and await router.dispatch(ask) is None  # WeChat's retry
+    async with c.sessionmaker() as session:
+        links = list(await session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == "o-stranger")))
+    assert [m.channel for m in links] == ["wechat.custom"]
+    # A bound person's retried push is answered as the first time.
+    bound = _message("o-wang", msg_type="event", event="click", event_key="bind")
+    first = await router.dispatch(bound) or ""
+    assert first.startswith("您已绑定专家身份：") and await router.dispatch(bound) == first
 
 
 def test_the_texts_name_each_role_and_what_it_can_do() -> None:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from bot.wechat.listeners import WELCOME_TEXT, build_router
+from bot.wechat.listeners import build_router
 from bot.wechat.router import InboundMessage
 from cards.expert_invitation import ALREADY_BOUND_TEXT, INVITATION_EXPIRED_TEXT
+from cards.official_account import WELCOME_TEXT
 from handlers.clock import ManualClock
 from handlers.expert_invitations.accept_expert_invitation import BindLink
 from handlers.experts.add_expert import AddExpert, add_expert
 from store.models.audit import AuditEntry
 from store.models.expert_invitations import ExpertInvitation, ExpertInvitationStatus
 from store.models.outbox import OutboxMessage
+from store.models.wechat import WeChatInbox
 from tests.organisation.conftest import Org
 
 APP = "wx-oa"
@@ -86,6 +88,8 @@ async def test_a_retried_push_changes_nothing_and_a_second_scan_repeats_the_mess
     await router.dispatch(push)  # WeChat's retry of the same push
     first, custom, followed = await _state(org)
     assert len(custom) == 1 and followed == 1
+    async with org.container.sessionmaker() as session:  # the follow and the invitation: one push, one key
+        assert list(await session.scalars(select(WeChatInbox.key))) == [push.inbox_key]
     clock.advance(60)
     await router.dispatch(_push("scan", invitation.scene, at=T0 + 60))  # they scan again later
     again, custom, followed = await _state(org)

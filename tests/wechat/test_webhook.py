@@ -14,16 +14,11 @@ from werobot.crypto import MessageCrypt
 
 from bot.bootstrap import Container
 from bot.wechat.crypto import parse_xml
-from bot.wechat.listeners import HELP_TEXT, WELCOME_TEXT
+from cards.official_account import HELP_TEXT, WELCOME_TEXT
 from handlers.audit.verify_audit_chain import verify_audit_chain
 from handlers.clock import ManualClock
 from handlers.wechat.prune_inbox import prune_inbox
-from handlers.wechat.record_template_delivery import (
-    REPORT_KEEP,
-    RecordTemplateDelivery,
-    prune_kept_reports,
-    record_template_delivery,
-)
+from handlers.wechat.record_template_delivery import REPORT_KEEP, prune_kept_reports
 from handlers.wechat.record_template_sent import RecordTemplateSent, record_template_sent
 from store.models.audit import AuditEntry, AuditPersonalField
 from store.models.outbox import OutboxMessage
@@ -305,7 +300,9 @@ async def test_a_report_that_comes_after_its_msgid_is_recorded_is_applied_at_onc
     assert await _count(wx_container, WeChatTemplateReport) == 0
 
 
-async def test_reports_and_msgid_records_racing_each_other_are_each_applied_once(wx_container: Container) -> None:
+async def test_reports_and_msgid_records_racing_each_other_are_each_applied_once(
+    wx_client: Client, wx_container: Container
+) -> None:
     # Each side writes, commits, then looks for the other: whatever the interleaving, one of them finds it.
     rows = [await _template_row(wx_container) for _ in range(12)]
     report_statuses = ["success", "failed:user block"] * 6
@@ -314,9 +311,7 @@ async def test_reports_and_msgid_records_racing_each_other_are_each_applied_once
             step
             for i, row in enumerate(rows)
             for step in (
-                record_template_delivery(
-                    RecordTemplateDelivery(f"40{i:04d}", report_statuses[i], f"race-{i}"), wx_container.uow()
-                ),
+                _report(wx_client, f"40{i:04d}", report_statuses[i], nonce=f"race-{i}"),
                 record_template_sent(RecordTemplateSent(row, f"40{i:04d}"), wx_container.uow()),
             )
         )

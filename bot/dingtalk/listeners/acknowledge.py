@@ -19,6 +19,6 @@ def register(router: CardActionRouter) -> None:
     async def on_acknowledge(ctx: CardContext, params: AcknowledgeParams) -> CardReply:
         await acknowledge_notice(
             AcknowledgeNotice(params.notice_id, ctx.press.user_id, ctx.presser_name, ctx.press.out_track_id),
-            ctx.uow,
+            ctx.tx,
         )
         return CardReply(card_data=acknowledged_update(ctx.presser_name))

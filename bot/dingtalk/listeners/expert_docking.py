@@ -20,7 +20,7 @@ def register(router: CardActionRouter) -> None:
     async def on_communicated(ctx: CardContext, params: CommunicatedParams) -> CardReply:
         # A refusal (not the docking staff, the expert cancelled) raises: the router tells the presser.
         done = await mark_communicated(
-            MarkCommunicated(params.docking_id, params.round, ctx.press.user_id, ctx.presser_name), ctx.uow
+            MarkCommunicated(params.docking_id, params.round, ctx.press.user_id, ctx.presser_name), ctx.tx
         )
         if not done.won:
             return CardReply(private_data=tip(DUPLICATE))

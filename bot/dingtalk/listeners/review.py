@@ -42,7 +42,7 @@ def _listener(
     async def on_press(ctx: CardContext, params: ReviewParams) -> CardReply:
         # A refusal (no reason given, not a reviewer) raises a DomainError: the router tells the presser.
         cmd = DecideReview(params.review_id, params.stage, decision, params.reason, userid=ctx.press.user_id)
-        decided = await decide_review(cmd, ctx.uow, subjects=subjects)
+        decided = await decide_review(cmd, ctx.tx, subjects=subjects)
         if not decided.won:
             return CardReply(private_data=tip(decided.status))
         return CardReply(card_data={"status": decided.status, "open": "false"})
