@@ -169,7 +169,10 @@ def Day(message: str, *, required: bool = False, optional: bool = False, **doc: 
 @dataclasses.dataclass(frozen=True)
 class Fields(Generic[T]):
     """A `Body` from a frozen dataclass whose fields are `Annotated[type, Field(...)]`: read in declaration order
-    (the first wrong field is the error), documented as an object of their schemas."""
+    (the first wrong field is the error), documented as an object of their schemas.
+
+    The annotations are evaluated in the class's namespace first: name a module-level reader in a `Field`, never a
+    lambda (its body would not see the module's names)."""
 
     cls: type[T]
 
