@@ -28,9 +28,8 @@ from miniapp_api import (
     rest,
     staff,
 )
-from miniapp_api.auth_openapi import AUTH_PATHS, SECURITY_SCHEMES, SESSION_SCHEMA
 from miniapp_api.errors import error_middleware
-from miniapp_api.schemas import with_common_responses
+from miniapp_api.schemas import operation, with_common_responses
 
 # The REST pages: each area declares its routes with their OpenAPI operations (miniapp_api.rest.Route).
 PAGE_AREAS = (
@@ -55,11 +54,22 @@ PAGE_AREAS = (
     file_links,
 )
 
-_CODE_PARAM = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
-_ERROR_404 = {
-    "description": "未知的代码",
-    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-}
+
+async def openapi(_request: web.Request) -> web.Response:
+    return web.json_response(OPENAPI)
+
+
+ROUTES = [
+    rest.route(
+        "GET",
+        "/openapi.json",
+        openapi,
+        operation("This document", ("200", {}), ok_description="the OpenAPI document"),
+        access=rest.Access.PUBLIC,
+    )
+]
+# Every route under /api/v1, each declared once with its operation, body and access (miniapp_api.rest.route).
+AREAS = (ROUTES, reference.ROUTES, auth.ROUTES, *(area.ROUTES for area in PAGE_AREAS))
 
 OPENAPI = {
     "openapi": "3.1.0",
@@ -67,144 +77,11 @@ OPENAPI = {
     "servers": [{"url": "/api/v1"}],
     # Every operation needs a bearer token unless it says `security: []`.
     "security": [{"bearer": []}],
-    "paths": with_common_responses(
-        {
-            "/openapi.json": {
-                "get": {
-                    "summary": "This document",
-                    "security": [],
-                    "responses": {"200": {"description": "the OpenAPI document", "content": {"application/json": {}}}},
-                }
-            },
-            "/regions": {
-                "get": {
-                    "summary": "Regions (GB/T 2260) for pickers: a region's children, a name search, or the provinces",
-                    "security": [],
-                    "parameters": [
-                        {
-                            "name": "parent",
-                            "in": "query",
-                            "required": False,
-                            "schema": {"type": "string"},
-                            "description": "6-digit code; its current children (abolished codes left out)",
-                        },
-                        {
-                            "name": "q",
-                            "in": "query",
-                            "required": False,
-                            "schema": {"type": "string"},
-                            "description": "name search over current regions, best matches first",
-                        },
-                    ],
-                    "responses": {
-                        "200": {
-                            "description": "regions",
-                            "content": {
-                                "application/json": {
-                                    "schema": {
-                                        "type": "object",
-                                        "required": ["items"],
-                                        "properties": {
-                                            "items": {"type": "array", "items": {"$ref": "#/components/schemas/Region"}}
-                                        },
-                                    }
-                                }
-                            },
-                        },
-                        "404": _ERROR_404,
-                    },
-                }
-            },
-            "/regions/{code}": {
-                "get": {
-                    "summary": "One region, abolished codes included, with its ancestors and current children",
-                    "security": [],
-                    "parameters": [_CODE_PARAM],
-                    "responses": {
-                        "200": {
-                            "description": "the region",
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RegionDetail"}}},
-                        },
-                        "404": _ERROR_404,
-                    },
-                }
-            },
-            "/tech-fields": {
-                "get": {
-                    "summary": "Technical fields (高新技术领域 2016): a field's children, or the eight domains",
-                    "security": [],
-                    "parameters": [{"name": "parent", "in": "query", "required": False, "schema": {"type": "string"}}],
-                    "responses": {
-                        "200": {
-                            "description": "fields",
-                            "content": {
-                                "application/json": {
-                                    "schema": {
-                                        "type": "object",
-                                        "required": ["items"],
-                                        "properties": {
-                                            "items": {
-                                                "type": "array",
-                                                "items": {"$ref": "#/components/schemas/TechField"},
-                                            }
-                                        },
-                                    }
-                                }
-                            },
-                        },
-                        "404": _ERROR_404,
-                    },
-                }
-            },
-            "/tech-fields/tree": {
-                "get": {
-                    "summary": "The whole technical-field taxonomy nested, for a cascading picker",
-                    "security": [],
-                    "responses": {
-                        "200": {
-                            "description": "the tree",
-                            "content": {
-                                "application/json": {
-                                    "schema": {
-                                        "type": "object",
-                                        "required": ["items"],
-                                        "properties": {
-                                            "items": {
-                                                "type": "array",
-                                                "items": {"$ref": "#/components/schemas/TechFieldNode"},
-                                            }
-                                        },
-                                    }
-                                }
-                            },
-                        },
-                    },
-                }
-            },
-            "/tech-fields/{code}": {
-                "get": {
-                    "summary": "One technical field with its path and children",
-                    "security": [],
-                    "parameters": [_CODE_PARAM],
-                    "responses": {
-                        "200": {
-                            "description": "the field",
-                            "content": {
-                                "application/json": {"schema": {"$ref": "#/components/schemas/TechFieldDetail"}}
-                            },
-                        },
-                        "404": _ERROR_404,
-                    },
-                }
-            },
-            **AUTH_PATHS,
-            **rest.paths(*(area.ROUTES for area in PAGE_AREAS)),
-        }
-    ),
+    "paths": with_common_responses(rest.paths(*AREAS)),
     "components": {
-        "securitySchemes": SECURITY_SCHEMES,
+        "securitySchemes": auth.SECURITY_SCHEMES,
         "schemas": {
-            "Session": SESSION_SCHEMA,
+            "Session": auth.SESSION_SCHEMA,
             "Error": {
                 "type": "object",
                 "required": ["error"],
@@ -298,11 +175,7 @@ OPENAPI = {
 
 def create_api_app() -> web.Application:
     app = web.Application(middlewares=[error_middleware, auth.auth_middleware, rest.text_middleware])
-
-    async def openapi(_request: web.Request) -> web.Response:
-        return web.json_response(OPENAPI)
-
-    app.router.add_get("/openapi.json", openapi)
+    rest.add_routes(app, ROUTES)
     reference.register(app)
     auth.register(app)
     for area in PAGE_AREAS:

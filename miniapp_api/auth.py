@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
@@ -23,34 +24,17 @@ from handlers.auth.request_sms_code import RequestSmsCode, request_sms_code
 from handlers.auth.reset_password_with_sms_code import ResetPasswordWithSmsCode, reset_password_with_sms_code
 from handlers.auth.sessions import IssuedSession
 from handlers.errors import InvalidInput
+from miniapp_api import rest
+from miniapp_api.body import Field, Text, fields, text
 from miniapp_api.platforms import MiniProgramPhonesOnDemand, dingtalk_login, mini_program_login
-from miniapp_api.rest import AUTH_KEY, json_body, text
+from miniapp_api.rest import AUTH_KEY, Access
+from miniapp_api.schemas import STR, obj, operation
 from store.models.auth import SessionKind
 
 if TYPE_CHECKING:
     from bot.bootstrap import Container
 
 PREFIX = "/api/v1"
-
-# Reachable without a token. Everything else under /api/v1 needs one: a new route is private by default.
-PUBLIC_PATHS = frozenset(
-    {
-        "/openapi.json",
-        "/auth/password-login",
-        "/auth/sms-codes",
-        "/auth/sms-login",
-        "/auth/password-reset",
-        "/auth/dingtalk-login",
-        "/auth/mini-program-login",
-    }
-)
-# /file-links/{token}: a short-lived signed download link, for a phone's viewer that sends no bearer token; the
-# token names the account that asked for it, whose right to the file is checked again when it is opened.
-PUBLIC_TREES = ("/regions", "/tech-fields", "/file-links")
-# Usable with a pending mini-program session (which authenticate() refuses): the use case checks the token.
-PENDING_SESSION_PATHS = frozenset({"/auth/mini-program-bind"})
-# While an admin-set password awaits its change, only these work.
-DURING_FORCED_CHANGE = frozenset({"/me", "/auth/password", "/auth/logout"})
 
 
 def _container(request: web.Request) -> Container:
@@ -62,10 +46,6 @@ def auth_policy(container: Container) -> AuthPolicy:
     return container.auth_policy
 
 
-def _is_public(path: str) -> bool:
-    return path in PUBLIC_PATHS or any(path == tree or path.startswith(tree + "/") for tree in PUBLIC_TREES)
-
-
 def bearer_token(request: web.Request) -> str:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -75,23 +55,30 @@ def bearer_token(request: web.Request) -> str:
 
 @web.middleware
 async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    path = request.path.removeprefix(PREFIX)
     # No route matched (404/405): there is nothing to guard, and the caller gets the clear error.
-    if _is_public(path) or path in PENDING_SESSION_PATHS or request.match_info.http_exception is not None:
+    if request.match_info.http_exception is not None:
+        return await handler(request)
+    # Each route declares who may call it (miniapp_api.rest.route); one not declared is private.
+    route = rest.declared_route(request)
+    if route is not None and route.access is not Access.SIGNED_IN:
         return await handler(request)
     container = _container(request)
     auth = await authenticate(bearer_token(request), container.uow(), auth_policy(container))
-    if auth.must_change_password and path not in DURING_FORCED_CHANGE:
+    if auth.must_change_password and not (route is not None and route.while_password_change_due):
         raise PasswordChangeRequired()
     request[AUTH_KEY] = auth
     return await handler(request)
 
 
-def _kind(body: dict[str, Any]) -> SessionKind:
+def _kind(body: dict[str, Any], name: str) -> SessionKind:
     try:
-        return SessionKind(body.get("kind") or SessionKind.WEB)
+        return SessionKind(body.get(name) or SessionKind.WEB)
     except ValueError:
         raise InvalidInput("登录端类型有误", code="invalid_kind") from None
+
+
+_KIND_SCHEMA = {"type": "string", "enum": ["micro_app", "mini_program", "web"], "default": "web"}
+Kind = Annotated[SessionKind, Field(_kind, _KIND_SCHEMA)]
 
 
 def _session_body(issued: IssuedSession) -> dict[str, Any]:
@@ -105,91 +92,119 @@ def _session_body(issued: IssuedSession) -> dict[str, Any]:
     }
 
 
-async def password_login(request: web.Request) -> web.Response:
-    body = await json_body(request)
+@dataclass(frozen=True)
+class PasswordLoginBody:
+    mobile: Annotated[str, Text(required=True)]
+    password: Annotated[str, Text(required=True)]
+    kind: Kind
+
+
+async def password_login(request: web.Request, body: PasswordLoginBody) -> web.Response:
     container = _container(request)
     issued = await login_with_password(
-        LoginWithPassword(text(body, "mobile"), text(body, "password"), _kind(body)),
-        container.uow(),
-        auth_policy(container),
+        LoginWithPassword(body.mobile, body.password, body.kind), container.uow(), auth_policy(container)
     )
     return web.json_response(_session_body(issued))
 
 
-async def sms_codes(request: web.Request) -> web.Response:
-    body = await json_body(request)
+def _purpose(body: dict[str, Any], name: str) -> str:
+    return text(body, name) or "login"
+
+
+@dataclass(frozen=True)
+class SmsCodeBody:
+    mobile: Annotated[str, Text(required=True)]
+    purpose: Annotated[str, Field(_purpose, {"type": "string", "enum": ["login", "reset"], "default": "login"})]
+
+
+async def sms_codes(request: web.Request, body: SmsCodeBody) -> web.Response:
     container = _container(request)
     await request_sms_code(
-        RequestSmsCode(text(body, "mobile"), text(body, "purpose") or "login"),
-        container.uow(),
-        auth_policy(container),
-        container.coordination,
+        RequestSmsCode(body.mobile, body.purpose), container.uow(), auth_policy(container), container.coordination
     )
     # The same answer for every number: the page must not reveal who is registered.
     return web.json_response({"status": "accepted"}, status=202)
 
 
-async def sms_login(request: web.Request) -> web.Response:
-    body = await json_body(request)
+@dataclass(frozen=True)
+class SmsLoginBody:
+    mobile: Annotated[str, Text(required=True)]
+    code: Annotated[str, Text(required=True)]
+    kind: Kind
+
+
+async def sms_login(request: web.Request, body: SmsLoginBody) -> web.Response:
     container = _container(request)
     issued = await login_with_sms_code(
-        LoginWithSmsCode(text(body, "mobile"), text(body, "code"), _kind(body)),
-        container.uow(),
-        auth_policy(container),
+        LoginWithSmsCode(body.mobile, body.code, body.kind), container.uow(), auth_policy(container)
     )
     return web.json_response(_session_body(issued))
 
 
-async def password_reset(request: web.Request) -> web.Response:
-    body = await json_body(request)
+@dataclass(frozen=True)
+class PasswordResetBody:
+    mobile: Annotated[str, Text(required=True)]
+    code: Annotated[str, Text(required=True)]
+    new_password: Annotated[str, Text(required=True)]
+
+
+async def password_reset(request: web.Request, body: PasswordResetBody) -> web.Response:
     container = _container(request)
     await reset_password_with_sms_code(
-        ResetPasswordWithSmsCode(text(body, "mobile"), text(body, "code"), text(body, "new_password")),
-        container.uow(),
-        auth_policy(container),
+        ResetPasswordWithSmsCode(body.mobile, body.code, body.new_password), container.uow(), auth_policy(container)
     )
     return web.Response(status=204)
 
 
-async def dingtalk(request: web.Request) -> web.Response:
-    body = await json_body(request)
+def _auth_code(body: dict[str, Any], name: str) -> str:
+    # `authCode`, as dd.getAuthCode names it, is taken too.
+    return text(body, name) or text(body, "authCode")
+
+
+@dataclass(frozen=True)
+class DingTalkLoginBody:
+    auth_code: Annotated[str, Field(_auth_code, {"type": "string"}, required=True)]
+
+
+async def dingtalk(request: web.Request, body: DingTalkLoginBody) -> web.Response:
     container = _container(request)
     issued = await login_with_dingtalk(
-        LoginWithDingTalk(text(body, "auth_code") or text(body, "authCode")),
-        container.uow(),
-        auth_policy(container),
-        dingtalk_login(container),
+        LoginWithDingTalk(body.auth_code), container.uow(), auth_policy(container), dingtalk_login(container)
     )
     return web.json_response(_session_body(issued))
 
 
-async def mini_program(request: web.Request) -> web.Response:
-    body = await json_body(request)
+@dataclass(frozen=True)
+class CodeBody:
+    code: Annotated[str, Text(required=True)]
+
+
+async def mini_program(request: web.Request, body: CodeBody) -> web.Response:
     container = _container(request)
     issued = await login_mini_program(
-        LoginMiniProgram(text(body, "code")), container.uow(), auth_policy(container), mini_program_login(container)
+        LoginMiniProgram(body.code), container.uow(), auth_policy(container), mini_program_login(container)
     )
     return web.json_response({**_session_body(issued), "roles": list(issued.roles), "greeting": issued.greeting})
 
 
-async def mini_program_bind(request: web.Request) -> web.Response:
-    body = await json_body(request)
+async def mini_program_bind(request: web.Request, body: CodeBody) -> web.Response:
     container = _container(request)
     issued = await bind_mini_program(
-        BindMiniProgram(bearer_token(request), text(body, "code")),
-        container.uow(),
-        MiniProgramPhonesOnDemand(container),
+        BindMiniProgram(bearer_token(request), body.code), container.uow(), MiniProgramPhonesOnDemand(container)
     )
     return web.json_response({**_session_body(issued), "roles": list(issued.roles), "greeting": issued.greeting})
 
 
-async def password_change(request: web.Request) -> web.Response:
-    body = await json_body(request)
+@dataclass(frozen=True)
+class PasswordChangeBody:
+    old_password: Annotated[str, Text(required=True)]
+    new_password: Annotated[str, Text(required=True)]
+
+
+async def password_change(request: web.Request, body: PasswordChangeBody) -> web.Response:
     auth = request[AUTH_KEY]
     await change_password(
-        ChangePassword(
-            auth.actor.account_id, text(body, "old_password"), text(body, "new_password"), session_id=auth.session_id
-        ),
+        ChangePassword(auth.actor.account_id, body.old_password, body.new_password, session_id=auth.session_id),
         _container(request).uow(),
     )
     return web.Response(status=204)
@@ -221,14 +236,187 @@ async def me(request: web.Request) -> web.Response:
     )
 
 
+SESSION_SCHEMA: dict[str, Any] = obj(
+    ["token", "token_type", "kind", "account_id", "bound", "must_change_password"],
+    token={"type": "string", "description": "send as `Authorization: Bearer <token>`"},
+    token_type={"type": "string", "enum": ["Bearer"]},
+    kind=_KIND_SCHEMA,
+    account_id={"type": ["integer", "null"]},
+    bound={"type": "boolean", "description": "false: a pending mini-program session awaiting binding"},
+    must_change_password={"type": "boolean"},
+    roles={
+        "type": "array",
+        "items": {"type": "string", "enum": ["expert", "enterprise_contact"]},
+        "description": "mini-program sessions only: whom the bound account is (empty while pending)",
+    },
+    greeting={
+        "type": "string",
+        "description": "mini-program sessions only: the welcome to show, naming the "
+        "role (专家 / 企业联系人) and what it can do; empty while pending",
+    },
+)
+SECURITY_SCHEMES: dict[str, Any] = {"bearer": {"type": "http", "scheme": "bearer"}}
+_SESSION = ("200", {"$ref": "#/components/schemas/Session"})
+_ME = obj(
+    ["account", "roles", "must_change_password"],
+    account=obj(["id", "name", "mobile", "status"], id={"type": "integer"}, name=STR, mobile=STR, status=STR),
+    roles={
+        "type": "array",
+        "items": obj(
+            ["role"],
+            role=STR,
+            institution_id={"type": ["integer", "null"]},
+            centre_id={"type": ["integer", "null"]},
+            region_code={"type": ["string", "null"]},
+        ),
+    },
+    session_kind=STR,
+    must_change_password={"type": "boolean"},
+)
+
+ROUTES = [
+    rest.route(
+        "POST",
+        "/auth/password-login",
+        password_login,
+        operation(
+            "手机号 + 密码 sign-in; 5 failures lock the account for 15 minutes",
+            _SESSION,
+            ok_description="a session",
+            errors={"401": "login_failed: 手机号或密码错误", "403": "account_disabled", "429": "too_many_attempts"},
+        ),
+        body=fields(PasswordLoginBody),
+        access=Access.PUBLIC,
+    ),
+    rest.route(
+        "POST",
+        "/auth/sms-codes",
+        sms_codes,
+        operation(
+            "Send a 6-digit code (purpose login or reset); one per 60 s and 10 per day per number",
+            ("202", None),
+            ok_description="accepted (the same answer for unregistered numbers)",
+            errors={
+                "422": "invalid_mobile",
+                "429": "sms_too_frequent: the number's code windows (1/min, 5/h, 10/24 h) are "
+                "full; error.retry_after and the Retry-After header give the seconds to wait",
+            },
+        ),
+        body=fields(SmsCodeBody),
+        access=Access.PUBLIC,
+    ),
+    rest.route(
+        "POST",
+        "/auth/sms-login",
+        sms_login,
+        operation(
+            "手机号 + 验证码 sign-in; a code works once, 5 wrong tries burn it",
+            _SESSION,
+            ok_description="a session",
+            errors={"401": "invalid_sms_code", "403": "account_disabled"},
+        ),
+        body=fields(SmsLoginBody),
+        access=Access.PUBLIC,
+    ),
+    rest.route(
+        "POST",
+        "/auth/password-reset",
+        password_reset,
+        operation(
+            "Set a new password with a reset code; every session of the account ends",
+            ("204", None),
+            ok_description="done",
+            errors={"401": "invalid_sms_code", "422": "weak_password"},
+        ),
+        body=fields(PasswordResetBody),
+        access=Access.PUBLIC,
+    ),
+    rest.route(
+        "POST",
+        "/auth/dingtalk-login",
+        dingtalk,
+        operation(
+            "DingTalk 免登: the micro-app's authCode (dd.getAuthCode) for a session",
+            _SESSION,
+            ok_description="a session",
+            errors={
+                "401": "invalid_auth_code",
+                "404": "account_not_found: 未找到您的账号，请联系管理员",
+                "503": "platform_unavailable",
+            },
+        ),
+        body=fields(DingTalkLoginBody),
+        access=Access.PUBLIC,
+    ),
+    rest.route(
+        "POST",
+        "/auth/mini-program-login",
+        mini_program,
+        operation(
+            "Mini-program login with a wx.login code: the bound account's session, or a pending one (bound=false)",
+            _SESSION,
+            ok_description="a session",
+            errors={"401": "invalid_login_code", "503": "platform_unavailable"},
+        ),
+        body=fields(CodeBody),
+        access=Access.PUBLIC,
+    ),
+    rest.route(
+        "POST",
+        "/auth/mini-program-bind",
+        mini_program_bind,
+        operation(
+            "Bind the pending mini-program session (its bearer token) by phone authorization: `code` from "
+            "getPhoneNumber. Binds only when the phone equals an expert's or enterprise contact's mobile; "
+            "the same token then carries the account",
+            _SESSION,
+            ok_description="the session, now bound",
+            errors={
+                "401": "invalid_phone_code: 手机号授权已失效，请重新授权 / unauthenticated",
+                "403": "not_mini_program / already_bound: only a pending mini-program session binds",
+                "404": "account_not_found: 账号不存在，请联系法人机构管理员确认信息是否已加入系统",
+                "409": "bound_elsewhere: 该账号已绑定其他微信 / already_bound (a concurrent bind won)",
+                "422": "missing_code",
+                "503": "platform_unavailable",
+            },
+        ),
+        body=fields(CodeBody),
+        access=Access.PENDING,
+    ),
+    rest.route(
+        "POST",
+        "/auth/password",
+        password_change,
+        operation(
+            "Change one's password (min 8 characters with letters and digits); other sessions end",
+            ("204", None),
+            ok_description="done",
+            errors={"401": "wrong_password / unauthenticated", "422": "weak_password"},
+        ),
+        body=fields(PasswordChangeBody),
+        while_password_change_due=True,
+    ),
+    rest.route(
+        "POST",
+        "/auth/logout",
+        logout_view,
+        operation("End this session", ("204", None), ok_description="done", errors={"401": "unauthenticated"}),
+        while_password_change_due=True,
+    ),
+    rest.route(
+        "GET",
+        "/me",
+        me,
+        operation(
+            "The signed-in account, its roles and whether a password change is due",
+            ("200", _ME),
+            ok_description="me",
+            errors={"401": "unauthenticated"},
+        ),
+        while_password_change_due=True,
+    ),
+]
+
+
 def register(app: web.Application) -> None:
-    app.router.add_post("/auth/password-login", password_login)
-    app.router.add_post("/auth/sms-codes", sms_codes)
-    app.router.add_post("/auth/sms-login", sms_login)
-    app.router.add_post("/auth/password-reset", password_reset)
-    app.router.add_post("/auth/dingtalk-login", dingtalk)
-    app.router.add_post("/auth/mini-program-login", mini_program)
-    app.router.add_post("/auth/mini-program-bind", mini_program_bind)
-    app.router.add_post("/auth/password", password_change)
-    app.router.add_post("/auth/logout", logout_view)
-    app.router.add_get("/me", me)
+    rest.add_routes(app, ROUTES)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
 
 from handlers.calendar.load_holiday_schedule import HolidayScheduleLoaded, LoadHolidaySchedule, load_holiday_schedule
 from miniapp_api import rest
+from miniapp_api.body import Document, JsonBody
 from miniapp_api.schemas import INT, STR, obj, operation, schema_of
 
 
-async def new_holiday_schedule(request: web.Request) -> web.Response:
-    body = await rest.json_body(request)
+async def new_holiday_schedule(request: web.Request, body: dict[str, Any]) -> web.Response:
     container = rest.container(request)
     loaded = await load_holiday_schedule(LoadHolidaySchedule(body, rest.actor_id(request)), container.uow())
     await container.calendar.refresh(container.sessionmaker)  # this instance at once; the others on their refresh
@@ -33,16 +35,16 @@ _SCHEDULE = obj(
 )
 
 ROUTES = [
-    rest.Route(
+    rest.route(
         "POST",
         "/calendar/holiday-schedules",
         new_holiday_schedule,
         operation(
             "The system admin loads (or replaces) a year's holiday schedule for every instance; audited",
             ("201", schema_of(HolidayScheduleLoaded)),
-            body=_SCHEDULE,
             errors={"422": "invalid_holiday_schedule (the message says what is wrong)"},
         ),
+        body=JsonBody(Document(_SCHEDULE)),
     ),
 ]
 

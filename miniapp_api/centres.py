@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Annotated
+
 from aiohttp import web
 
 from handlers.institutions.create_centre import CentreCreated, CreateCentre, create_centre
 from handlers.institutions.get_centre import CentreDetail, GetCentre, get_centre
 from handlers.institutions.list_centres import CentreView, ListCentres, list_centres
 from miniapp_api import rest
+from miniapp_api.body import Text, fields
 from miniapp_api.reference import REGIONS
-from miniapp_api.schemas import STR, obj, operation, page_of, schema_of
+from miniapp_api.schemas import operation, page_of, schema_of
 
 
 async def centres(request: web.Request) -> web.Response:
@@ -17,14 +21,14 @@ async def centres(request: web.Request) -> web.Response:
     return rest.page_json(await list_centres(cmd, rest.container(request).uow()))
 
 
-async def new_centre(request: web.Request) -> web.Response:
-    body = await rest.json_body(request)
-    cmd = CreateCentre(
-        rest.actor_id(request),
-        rest.path_id(request, "institution_id"),
-        rest.text(body, "name"),
-        rest.text(body, "region_code"),
-    )
+@dataclass(frozen=True)
+class NewCentre:
+    name: Annotated[str, Text(required=True)]
+    region_code: Annotated[str, Text(required=True)]
+
+
+async def new_centre(request: web.Request, body: NewCentre) -> web.Response:
+    cmd = CreateCentre(rest.actor_id(request), rest.path_id(request, "institution_id"), body.name, body.region_code)
     return rest.json(await create_centre(cmd, rest.container(request).uow(), request.app[REGIONS]), status=201)
 
 
@@ -34,7 +38,7 @@ async def centre(request: web.Request) -> web.Response:
 
 
 ROUTES = [
-    rest.Route(
+    rest.route(
         "GET",
         "/centres",
         centres,
@@ -45,18 +49,18 @@ ROUTES = [
             filters={"institution_id": "only this institution's centres"},
         ),
     ),
-    rest.Route(
+    rest.route(
         "POST",
         "/institutions/{institution_id}/centres",
         new_centre,
         operation(
             "The institution admin sets up a local centre",
             ("201", schema_of(CentreCreated)),
-            body=obj(["name", "region_code"], name=STR, region_code=STR),
             errors={"422": "missing_field / invalid_region", "409": "centre_exists"},
         ),
+        body=fields(NewCentre),
     ),
-    rest.Route(
+    rest.route(
         "GET",
         "/centres/{centre_id}",
         centre,

@@ -3,8 +3,9 @@ enterprise pool with 揭榜, and a reviewer's decision from the micro-app (the s
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from aiohttp import web
 
@@ -30,21 +31,24 @@ from handlers.reviews.list_my_reviews import ListMyReviews, MyReviews, list_my_r
 from handlers.reviews.subjects import default_subjects
 from handlers.transactions import Claim, transact
 from miniapp_api import rest
+from miniapp_api.body import (
+    Boolean,
+    Field,
+    Ids,
+    Int32,
+    Integer,
+    OptionalInteger,
+    Text,
+    TextList,
+    Upload,
+    UploadedFile,
+    fields,
+    optional_text,
+    text,
+)
 from miniapp_api.schemas import BOOL, INT, STR, obj, operation, page_of, schema_of
 from store.inbox import Inbound
 
-_FIELDS = {
-    "title": STR,
-    "tech_fields": {"type": "array", "items": STR, "maxItems": 3},
-    "description": STR,
-    "region_code": STR,
-    "expected_result": STR,
-    "fee_ratio_bp": {**INT, "description": "basis points (500 = 5 %)"},
-    "budget_fen": {"type": ["integer", "null"]},
-    "deadline": {"type": ["string", "null"], "format": "date"},
-    "attachment_ids": {"type": "array", "items": INT},
-}
-_REQUIRED = ["title", "tech_fields", "description", "region_code", "expected_result", "fee_ratio_bp"]
 _FIELD_ERRORS = {
     "422": "missing_field / invalid_tech_field / fee_ratio_below_floor / fee_ratio_below_institution",
     "404": "not_found / attachment_not_found",
@@ -56,33 +60,55 @@ def policy(request: web.Request) -> DemandPolicy:
     return rest.container(request).demand_policy
 
 
-def _fields(body: dict[str, Any]) -> DemandFields:
-    deadline = rest.optional_text(body, "deadline")
+def _deadline(body: dict[str, Any], name: str) -> date | None:
+    deadline = optional_text(body, name)
     try:
-        day = date.fromisoformat(deadline) if deadline else None
+        return date.fromisoformat(deadline) if deadline else None
     except ValueError:
         raise InvalidInput("截止日期格式有误", code="invalid_field") from None
-    budget = body.get("budget_fen")
-    ids = body.get("attachment_ids") or []
-    if not isinstance(ids, list) or not all(rest.is_id(i) for i in ids):
-        raise InvalidInput("字段 attachment_ids 的格式有误", code="invalid_field")
-    return DemandFields(
-        title=rest.text(body, "title"),
-        tech_fields=rest.texts(body, "tech_fields") or (),
-        description=rest.text(body, "description"),
-        region_code=rest.text(body, "region_code"),
-        expected_result=rest.text(body, "expected_result"),
-        fee_ratio_bp=rest.int32(body, "fee_ratio_bp"),
-        budget_fen=None if budget is None else rest.integer(body, "budget_fen"),
-        deadline=day,
-        attachment_ids=tuple(ids),
-    )
 
 
-async def new_attachment(request: web.Request) -> web.Response:
-    filename, content = await rest.uploaded_file(
-        request, ATTACHMENT_PURPOSE, "附件", "请以 multipart/form-data 上传文件（字段名 file）"
-    )
+@dataclass(frozen=True)
+class DemandForm:
+    """A demand's fields, as staff, the docking side and an enterprise fill them in."""
+
+    deadline: Annotated[date | None, Field(_deadline, {"type": ["string", "null"], "format": "date"})]
+    attachment_ids: Annotated[tuple[int, ...], Ids()]
+    title: Annotated[str, Text(required=True)]
+    tech_fields: Annotated[tuple[str, ...], TextList(required=True, maxItems=3)]
+    description: Annotated[str, Text(required=True)]
+    region_code: Annotated[str, Text(required=True)]
+    expected_result: Annotated[str, Text(required=True)]
+    fee_ratio_bp: Annotated[int, Int32(required=True, description="basis points (500 = 5 %)")]
+    budget_fen: Annotated[int | None, OptionalInteger()]
+
+    def fields(self) -> DemandFields:
+        return DemandFields(
+            title=self.title,
+            tech_fields=self.tech_fields,
+            description=self.description,
+            region_code=self.region_code,
+            expected_result=self.expected_result,
+            fee_ratio_bp=self.fee_ratio_bp,
+            budget_fen=self.budget_fen,
+            deadline=self.deadline,
+            attachment_ids=self.attachment_ids,
+        )
+
+
+@dataclass(frozen=True)
+class NewDemand(DemandForm):
+    enterprise_id: Annotated[int, Integer(required=True)]
+    draft: Annotated[bool, Boolean()]
+
+
+@dataclass(frozen=True)
+class PoolDemand(DemandForm):
+    enterprise_id: Annotated[int | None, OptionalInteger()]
+
+
+async def new_attachment(request: web.Request, file: UploadedFile) -> web.Response:
+    filename, content = await file.read()
     container = rest.container(request)
     cmd = UploadDemandAttachment(rest.actor_id(request), filename, content)
     return rest.json(await upload_demand_attachment(cmd, container.uow(), container.files), status=201)
@@ -93,11 +119,8 @@ async def demands(request: web.Request) -> web.Response:
     return rest.page_json(await list_demands(cmd, rest.container(request).uow()))
 
 
-async def new_demand(request: web.Request) -> web.Response:
-    body = await rest.json_body(request)
-    cmd = SubmitDemand(
-        rest.actor_id(request), rest.integer(body, "enterprise_id"), _fields(body), rest.boolean(body, "draft")
-    )
+async def new_demand(request: web.Request, body: NewDemand) -> web.Response:
+    cmd = SubmitDemand(rest.actor_id(request), body.enterprise_id, body.fields(), body.draft)
     return rest.json(await submit_demand(cmd, rest.container(request).uow(), policy(request)), status=201)
 
 
@@ -112,9 +135,8 @@ async def demand_file(request: web.Request) -> web.Response:
     return rest.download(request, await open_demand_file(cmd, container.uow(), container.files))
 
 
-async def edit_demand(request: web.Request) -> web.Response:
-    body = await rest.json_body(request)
-    cmd = UpdateDemand(rest.actor_id(request), rest.path_id(request, "demand_id"), _fields(body))
+async def edit_demand(request: web.Request, body: DemandForm) -> web.Response:
+    cmd = UpdateDemand(rest.actor_id(request), rest.path_id(request, "demand_id"), body.fields())
     updated = await update_demand(cmd, rest.container(request).uow(), policy(request))
     return rest.json({"ok": True, "changed": updated.changed})
 
@@ -131,9 +153,13 @@ async def withdraw(request: web.Request) -> web.Response:
     return rest.json({"ok": True})
 
 
-async def close(request: web.Request) -> web.Response:
-    body = await rest.json_body(request)
-    cmd = CloseDemand(rest.actor_id(request), rest.path_id(request, "demand_id"), rest.text(body, "reason"))
+@dataclass(frozen=True)
+class Closing:
+    reason: Annotated[str, Text(required=True)]
+
+
+async def close(request: web.Request, body: Closing) -> web.Response:
+    cmd = CloseDemand(rest.actor_id(request), rest.path_id(request, "demand_id"), body.reason)
     await close_demand(cmd, rest.container(request).uow())
     return rest.json({"ok": True})
 
@@ -143,20 +169,18 @@ async def pool(request: web.Request) -> web.Response:
     return rest.page_json(await list_demand_pool(cmd, rest.container(request).uow(), policy(request)))
 
 
-async def post_to_pool(request: web.Request) -> web.Response:
-    body = await rest.json_body(request)
-    enterprise = body.get("enterprise_id")
-    cmd = SubmitPoolDemand(
-        rest.actor_id(request), _fields(body), None if enterprise is None else rest.integer(body, "enterprise_id")
-    )
+async def post_to_pool(request: web.Request, body: PoolDemand) -> web.Response:
+    cmd = SubmitPoolDemand(rest.actor_id(request), body.fields(), body.enterprise_id)
     return rest.json(await submit_pool_demand(cmd, rest.container(request).uow(), policy(request)), status=201)
 
 
-async def take_up(request: web.Request) -> web.Response:
-    body = await rest.json_body(request)
-    cmd = TakeUpDemand(
-        rest.actor_id(request), rest.path_id(request, "demand_id"), rest.integer(body, "staff_account_id")
-    )
+@dataclass(frozen=True)
+class TakingUp:
+    staff_account_id: Annotated[int, Integer(required=True)]
+
+
+async def take_up(request: web.Request, body: TakingUp) -> web.Response:
+    cmd = TakeUpDemand(rest.actor_id(request), rest.path_id(request, "demand_id"), body.staff_account_id)
     return rest.json(await take_up_demand(cmd, rest.container(request).uow(), policy(request)))
 
 
@@ -164,18 +188,25 @@ async def my_reviews(request: web.Request) -> web.Response:
     return rest.json(await list_my_reviews(ListMyReviews(rest.actor_id(request)), rest.container(request).uow()))
 
 
-async def decision(request: web.Request) -> web.Response:
-    body = await rest.json_body(request)
+def _decision(body: dict[str, Any], name: str) -> Decision:
     try:
-        kind = Decision(rest.text(body, "decision"))
+        return Decision(text(body, name))
     except ValueError:
         raise InvalidInput("decision 应为 approve、reject 或 return", code="invalid_field") from None
+
+
+@dataclass(frozen=True)
+class Deciding:
+    decision: Annotated[
+        Decision, Field(_decision, {"type": "string", "enum": [d.value for d in Decision]}, required=True)
+    ]
+    stage: Annotated[int, Int32(required=True)]
+    reason: Annotated[str, Text()]
+
+
+async def decision(request: web.Request, body: Deciding) -> web.Response:
     cmd = DecideReview(
-        rest.path_id(request, "review_id"),
-        rest.int32(body, "stage"),
-        kind,
-        rest.text(body, "reason"),
-        account_id=rest.actor_id(request),
+        rest.path_id(request, "review_id"), body.stage, body.decision, body.reason, account_id=rest.actor_id(request)
     )
     # The configured policy, as the card press uses: the detail link and the enterprise's SMS template.
     subjects = default_subjects(policy(request))
@@ -193,10 +224,6 @@ _upload_doc = operation(
     ("201", schema_of(StoredFileView)),
     errors={"413": "file_too_large", "415": "unsupported_file_type", "422": "file_missing"},
 )
-_upload_doc["requestBody"] = {
-    "required": True,
-    "content": {"multipart/form-data": {"schema": obj(["file"], file={"type": "string", "format": "binary"})}},
-}
 
 _download_doc = operation(
     "A file of the demand — an attachment, a follow-up's attachment, the project's contract or fee-payment proof — "
@@ -208,8 +235,14 @@ _download_doc = operation(
 )
 
 ROUTES = [
-    rest.Route("POST", "/demand-attachments", new_attachment, _upload_doc),
-    rest.Route(
+    rest.route(
+        "POST",
+        "/demand-attachments",
+        new_attachment,
+        _upload_doc,
+        body=Upload(ATTACHMENT_PURPOSE, "附件", "请以 multipart/form-data 上传文件（字段名 file）"),
+    ),
+    rest.route(
         "GET",
         "/demands",
         demands,
@@ -217,25 +250,25 @@ ROUTES = [
             "Demands in the caller's scope, most recently changed first", ("200", page_of(DemandRow)), paged=True
         ),
     ),
-    rest.Route(
+    rest.route(
         "POST",
         "/demands",
         new_demand,
         operation(
             "A staff member records a demand for an enterprise their institution serves (draft or to review)",
             ("201", schema_of(DemandSubmitted)),
-            body=obj(["enterprise_id", *_REQUIRED], enterprise_id=INT, draft=BOOL, **_FIELDS),
             errors=_FIELD_ERRORS,
         ),
+        body=fields(NewDemand),
     ),
-    rest.Route(
+    rest.route(
         "GET",
         "/demands/{demand_id}",
         demand,
         operation("One demand with its timeline", ("200", schema_of(DemandDetail)), errors={"404": "not_found"}),
     ),
-    rest.Route("GET", "/demands/{demand_id}/files/{file_id}", demand_file, _download_doc),
-    rest.Route(
+    rest.route("GET", "/demands/{demand_id}/files/{file_id}", demand_file, _download_doc),
+    rest.route(
         "PUT",
         "/demands/{demand_id}",
         edit_demand,
@@ -243,11 +276,11 @@ ROUTES = [
             "The owner edits a draft or a demand returned for update; the docking side edits a demand in docking or "
             "published (its fee ratio stays as approved). Each change is a timeline step, old → new",
             ("200", obj(["ok", "changed"], ok=BOOL, changed={"type": "array", "items": STR})),
-            body=obj(_REQUIRED, **_FIELDS),
             errors={**_FIELD_ERRORS, "409": "illegal_transition / fee_ratio_locked"},
         ),
+        body=fields(DemandForm),
     ),
-    rest.Route(
+    rest.route(
         "POST",
         "/demands/{demand_id}/submit",
         submit,
@@ -257,7 +290,7 @@ ROUTES = [
             errors={"404": "not_found", "409": "illegal_transition"},
         ),
     ),
-    rest.Route(
+    rest.route(
         "POST",
         "/demands/{demand_id}/withdraw",
         withdraw,
@@ -267,18 +300,18 @@ ROUTES = [
             errors={"404": "not_found", "409": "illegal_transition / review_decided"},
         ),
     ),
-    rest.Route(
+    rest.route(
         "POST",
         "/demands/{demand_id}/close",
         close,
         operation(
             "The owner or the institution's admin closes a demand, with a reason",
             ("200", _OK),
-            body=obj(["reason"], reason=STR),
             errors={"404": "not_found", "409": "illegal_transition", "422": "reason_required"},
         ),
+        body=fields(Closing),
     ),
-    rest.Route(
+    rest.route(
         "GET",
         "/demand-pool",
         pool,
@@ -290,29 +323,29 @@ ROUTES = [
             paged=True,
         ),
     ),
-    rest.Route(
+    rest.route(
         "POST",
         "/demand-pool",
         post_to_pool,
         operation(
             "An enterprise contact posts their enterprise's demand to the pool",
             ("201", schema_of(PoolDemandSubmitted)),
-            body=obj(_REQUIRED, enterprise_id=INT, **_FIELDS),
             errors=_FIELD_ERRORS,
         ),
+        body=fields(PoolDemand),
     ),
-    rest.Route(
+    rest.route(
         "POST",
         "/demands/{demand_id}/take-up",
         take_up,
         operation(
             "揭榜: an institution or centre admin takes up a pooled demand and names the docking staff member",
             ("200", schema_of(DemandTakenUp)),
-            body=obj(["staff_account_id"], staff_account_id=INT),
             errors={"404": "not_found / staff_not_found", "409": "already_taken", "422": "fee_ratio_below_institution"},
         ),
+        body=fields(TakingUp),
     ),
-    rest.Route(
+    rest.route(
         "GET",
         "/reviews/mine",
         my_reviews,
@@ -322,21 +355,16 @@ ROUTES = [
             ("200", schema_of(MyReviews)),
         ),
     ),
-    rest.Route(
+    rest.route(
         "POST",
         "/reviews/{review_id}/decision",
         decision,
         operation(
             "A reviewer of the stage decides (as the card's buttons do); a decided stage answers won=false",
             ("200", schema_of(ReviewDecided)),
-            body=obj(
-                ["stage", "decision"],
-                stage=INT,
-                decision={"type": "string", "enum": [d.value for d in Decision]},
-                reason=STR,
-            ),
             errors={"404": "not_found", "422": "reason_required"},
         ),
+        body=fields(Deciding),
     ),
 ]
 

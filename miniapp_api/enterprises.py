@@ -7,7 +7,8 @@ confirms it (POST …/verify).
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 from aiohttp import web
 
@@ -24,8 +25,9 @@ from handlers.enterprises.list_enterprises import EnterpriseView, ListEnterprise
 from handlers.enterprises.update_enterprise import EnterpriseUpdated, UpdateEnterprise, update_enterprise
 from handlers.enterprises.verify_enterprise import EnterpriseVerified, VerifyEnterprise, verify_enterprise
 from miniapp_api import rest
+from miniapp_api.body import OptionalText, Text, fields
 from miniapp_api.reference import REGIONS
-from miniapp_api.schemas import STR, obj, operation, page_of, schema_of
+from miniapp_api.schemas import operation, page_of, schema_of
 
 
 async def registry(request: web.Request) -> web.Response:
@@ -37,35 +39,77 @@ async def enterprises(request: web.Request) -> web.Response:
     return rest.page_json(await list_enterprises(cmd, rest.container(request).uow()))
 
 
-async def new_enterprise(request: web.Request) -> web.Response:
-    body = await rest.json_body(request)
-    cmd = AddEnterprise(rest.actor_id(request), rest.path_id(request, "institution_id"), rest.text(body, "full_name"))
+_FULL_NAME: dict[str, Any] = {"maxLength": 128, "description": "企业全称"}
+_CREDIT_CODE: dict[str, Any] = {
+    "description": "统一社会信用代码: 18 characters, GB 32100 check character, characters 3–8 a GB/T 2260 region"
+}
+_REGION_CODE: dict[str, Any] = {"pattern": "^[0-9]{6}$", "description": "the enterprise's region (GB/T 2260)"}
+_ADDRESS: dict[str, Any] = {"maxLength": 255, "description": "企业地址"}
+_LEGAL_REPRESENTATIVE: dict[str, Any] = {"maxLength": 64, "description": "法定代表人"}
+
+
+@dataclass(frozen=True)
+class NamedEnterprise:
+    full_name: Annotated[str, Text(required=True)]
+
+
+@dataclass(frozen=True)
+class EnteredEnterprise:
+    full_name: Annotated[str, Text(required=True, **_FULL_NAME)]
+    credit_code: Annotated[str, Text(required=True, **_CREDIT_CODE)]
+    region_code: Annotated[str, Text(required=True, **_REGION_CODE)]
+    address: Annotated[str, Text(required=True, **_ADDRESS)]
+    legal_representative: Annotated[str, Text(required=True, **_LEGAL_REPRESENTATIVE)]
+
+
+@dataclass(frozen=True)
+class EnterpriseChanges:
+    """Only what is sent changes."""
+
+    full_name: Annotated[str | None, OptionalText(**_FULL_NAME)]
+    credit_code: Annotated[str | None, OptionalText(**_CREDIT_CODE)]
+    region_code: Annotated[str | None, OptionalText(**_REGION_CODE)]
+    address: Annotated[str | None, OptionalText(**_ADDRESS)]
+    legal_representative: Annotated[str | None, OptionalText(**_LEGAL_REPRESENTATIVE)]
+
+
+@dataclass(frozen=True)
+class NewContact:
+    name: Annotated[str, Text(required=True)]
+    position: Annotated[str, Text(required=True)]
+    phone: Annotated[str, Text(required=True)]
+
+
+async def new_enterprise(request: web.Request, body: NamedEnterprise) -> web.Response:
+    cmd = AddEnterprise(rest.actor_id(request), rest.path_id(request, "institution_id"), body.full_name)
     container = rest.container(request)
     added = await add_enterprise(cmd, container.uow(), container.registry, request.app[REGIONS])
     return rest.json(added, status=201)
 
 
-async def entered_enterprise(request: web.Request) -> web.Response:
-    body = await rest.json_body(request)
+async def entered_enterprise(request: web.Request, body: EnteredEnterprise) -> web.Response:
     cmd = EnterEnterprise(
         rest.actor_id(request),
         rest.path_id(request, "institution_id"),
-        rest.text(body, "full_name"),
-        rest.text(body, "credit_code"),
-        rest.text(body, "region_code"),
-        rest.text(body, "address"),
-        rest.text(body, "legal_representative"),
+        body.full_name,
+        body.credit_code,
+        body.region_code,
+        body.address,
+        body.legal_representative,
     )
     added = await enter_enterprise(cmd, rest.container(request).uow(), request.app[REGIONS])
     return rest.json(added, status=201)
 
 
-async def edit_enterprise(request: web.Request) -> web.Response:
-    body = await rest.json_body(request)
+async def edit_enterprise(request: web.Request, body: EnterpriseChanges) -> web.Response:
     cmd = UpdateEnterprise(
         rest.actor_id(request),
         rest.path_id(request, "enterprise_id"),
-        **{name: rest.optional_text(body, name) for name in _EDITABLE},
+        full_name=body.full_name,
+        credit_code=body.credit_code,
+        region_code=body.region_code,
+        address=body.address,
+        legal_representative=body.legal_representative,
     )
     return rest.json(await update_enterprise(cmd, rest.container(request).uow(), request.app[REGIONS]))
 
@@ -81,29 +125,13 @@ async def enterprise(request: web.Request) -> web.Response:
     return rest.json(await get_enterprise(cmd, rest.container(request).uow()))
 
 
-async def new_contact(request: web.Request) -> web.Response:
-    body = await rest.json_body(request)
+async def new_contact(request: web.Request, body: NewContact) -> web.Response:
     cmd = AddEnterpriseContact(
-        rest.actor_id(request),
-        rest.path_id(request, "enterprise_id"),
-        rest.text(body, "name"),
-        rest.text(body, "position"),
-        rest.text(body, "phone"),
+        rest.actor_id(request), rest.path_id(request, "enterprise_id"), body.name, body.position, body.phone
     )
     return rest.json(await add_enterprise_contact(cmd, rest.container(request).uow()), status=201)
 
 
-_EDITABLE = ("full_name", "credit_code", "region_code", "address", "legal_representative")
-_FIELDS: dict[str, dict[str, Any]] = {
-    "full_name": {"type": "string", "maxLength": 128, "description": "企业全称"},
-    "credit_code": {
-        "type": "string",
-        "description": "统一社会信用代码: 18 characters, GB 32100 check character, characters 3–8 a GB/T 2260 region",
-    },
-    "region_code": {"type": "string", "pattern": "^[0-9]{6}$", "description": "the enterprise's region (GB/T 2260)"},
-    "address": {"type": "string", "maxLength": 255, "description": "企业地址"},
-    "legal_representative": {"type": "string", "maxLength": 64, "description": "法定代表人"},
-}
 _FIELD_ERRORS = (
     "missing_field / field_too_long / credit_code_length / credit_code_character / credit_code_check / "
     "credit_code_region / invalid_region / abolished_region; error.field names the field"
@@ -114,7 +142,7 @@ _UNAVAILABLE = (
 )
 
 ROUTES = [
-    rest.Route(
+    rest.route(
         "GET",
         "/enterprise-registry",
         registry,
@@ -123,13 +151,13 @@ ROUTES = [
             ("200", schema_of(RegistryStatus)),
         ),
     ),
-    rest.Route(
+    rest.route(
         "GET",
         "/enterprises",
         enterprises,
         operation("Enterprises in the caller's scope", ("200", page_of(EnterpriseView)), paged=True),
     ),
-    rest.Route(
+    rest.route(
         "POST",
         "/institutions/{institution_id}/enterprises",
         new_enterprise,
@@ -137,26 +165,26 @@ ROUTES = [
             "An institution member adds an enterprise by its full registered name (business-registry lookup; "
             "confirms an enterprise entered by hand before)",
             ("201", schema_of(EnterpriseAdded)),
-            body=obj(["full_name"], full_name=STR),
             errors={
                 "404": "enterprise_not_registered: 未查询到该企业的工商信息 (enter it by hand)",
                 "409": "enterprise_exists",
                 "503": _UNAVAILABLE,
             },
         ),
+        body=fields(NamedEnterprise),
     ),
-    rest.Route(
+    rest.route(
         "POST",
         "/institutions/{institution_id}/enterprises/manual",
         entered_enterprise,
         operation(
             "An institution member enters an enterprise by hand; it is 未核验 until a registry confirms it",
             ("201", schema_of(EnterpriseAdded)),
-            body=obj(list(_EDITABLE), **_FIELDS),
             errors={"422": _FIELD_ERRORS, "409": "enterprise_exists / credit_code_taken (another name has the code)"},
         ),
+        body=fields(EnteredEnterprise),
     ),
-    rest.Route(
+    rest.route(
         "GET",
         "/enterprises/{enterprise_id}",
         enterprise,
@@ -166,14 +194,13 @@ ROUTES = [
             errors={"404": "not_found"},
         ),
     ),
-    rest.Route(
+    rest.route(
         "PATCH",
         "/enterprises/{enterprise_id}",
         edit_enterprise,
         operation(
             "The institution that entered an unverified enterprise corrects it (only the fields given)",
             ("200", schema_of(EnterpriseUpdated)),
-            body=obj([], **_FIELDS),
             errors={
                 "404": "not_found",
                 "403": "not_entering_institution",
@@ -181,8 +208,9 @@ ROUTES = [
                 "409": "enterprise_verified (a registry confirmed it) / credit_code_taken",
             },
         ),
+        body=fields(EnterpriseChanges),
     ),
-    rest.Route(
+    rest.route(
         "POST",
         "/enterprises/{enterprise_id}/verify",
         verify,
@@ -192,16 +220,16 @@ ROUTES = [
             errors={"404": "not_found / enterprise_not_registered", "409": "credit_code_mismatch", "503": _UNAVAILABLE},
         ),
     ),
-    rest.Route(
+    rest.route(
         "POST",
         "/enterprises/{enterprise_id}/contacts",
         new_contact,
         operation(
             "A member of a keeping institution adds a contact (mobile or landline with area code)",
             ("201", schema_of(EnterpriseContactAdded)),
-            body=obj(["name", "position", "phone"], name=STR, position=STR, phone=STR),
             errors={"404": "not_found", "422": "invalid_phone", "409": "contact_exists"},
         ),
+        body=fields(NewContact),
     ),
 ]
 

@@ -12,6 +12,7 @@ from handlers.experts.expert_import.import_experts import ImportExperts, authori
 from handlers.experts.expert_import.upload_experts import upload_experts
 from miniapp_api import rest
 from miniapp_api.auth import PREFIX
+from miniapp_api.body import Upload, UploadedFile
 from miniapp_api.schemas import INT, STR, obj, operation
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -28,13 +29,11 @@ async def template(request: web.Request) -> web.Response:
     return _download(got.filename, got.content)
 
 
-async def upload(request: web.Request) -> web.Response:
+async def upload(request: web.Request, file: UploadedFile) -> web.Response:
     institution_id = rest.path_id(request, "institution_id")
     container = rest.container(request)
     await authorise_import(container.uow(), rest.actor_id(request), institution_id)  # before the body is read
-    filename, content = await rest.uploaded_file(
-        request, "spreadsheet", "专家导入.xlsx", "请选择要上传的Excel文件（字段名 file）"
-    )
+    filename, content = await file.read()
     report = await upload_experts(
         ImportExperts(institution_id, rest.actor_id(request), content, filename), container.uow(), container.files
     )
@@ -84,19 +83,21 @@ _upload_doc = operation(
         "422": "file_missing / empty_spreadsheet / missing column",
     },
 )
-_upload_doc["requestBody"] = {
-    "required": True,
-    "content": {"multipart/form-data": {"schema": obj(["file"], file={"type": "string", "format": "binary"})}},
-}
 _template_doc = operation("The import template (xlsx)", ("200", None))
 _template_doc["responses"]["200"] = _FILE
 _error_doc = operation("The failed rows of one import, with 错误原因", ("200", None), errors={"404": "not_found"})
 _error_doc["responses"]["200"] = _FILE
 
 ROUTES = [
-    rest.Route("GET", "/expert-imports/template", template, _template_doc),
-    rest.Route("POST", "/institutions/{institution_id}/expert-imports", upload, _upload_doc),
-    rest.Route("GET", "/institutions/{institution_id}/expert-imports/{import_id}/error-file", error_file, _error_doc),
+    rest.route("GET", "/expert-imports/template", template, _template_doc),
+    rest.route(
+        "POST",
+        "/institutions/{institution_id}/expert-imports",
+        upload,
+        _upload_doc,
+        body=Upload("spreadsheet", "专家导入.xlsx", "请选择要上传的Excel文件（字段名 file）"),
+    ),
+    rest.route("GET", "/institutions/{institution_id}/expert-imports/{import_id}/error-file", error_file, _error_doc),
 ]
 
 

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 from aiohttp import web
 
@@ -23,6 +24,7 @@ from handlers.expert_channel.undock_demand import UndockDemand, undock_demand
 from handlers.expert_channel.update_profile import UpdateProfile, update_profile
 from handlers.expert_channel.withdraw_technology import WithdrawTechnology, withdraw_technology
 from miniapp_api import rest
+from miniapp_api.body import Text, TextList, fields
 from miniapp_api.schemas import STR, obj, operation, page_of, schema_of
 
 _NOT_EXPERT = "forbidden: only an expert (其他角色 403)"
@@ -32,22 +34,32 @@ async def profile(request: web.Request) -> web.Response:
     return rest.json(await get_profile(GetProfile(rest.actor_id(request)), rest.container(request).uow()))
 
 
-async def edit_profile(request: web.Request) -> web.Response:
-    body = await rest.json_body(request)
-    cmd = UpdateProfile(
-        rest.actor_id(request), rest.text(body, "title"), rest.text(body, "employer"), rest.text(body, "introduction")
-    )
+@dataclass(frozen=True)
+class Profile:
+    title: Annotated[str, Text(maxLength=64)]
+    employer: Annotated[str, Text(required=True, maxLength=128)]
+    introduction: Annotated[str, Text(maxLength=300)]
+
+
+async def edit_profile(request: web.Request, body: Profile) -> web.Response:
+    cmd = UpdateProfile(rest.actor_id(request), body.title, body.employer, body.introduction)
     return rest.json(await update_profile(cmd, rest.container(request).uow()))
 
 
-def _technology(body: dict[str, Any]) -> TechnologyFields:
-    return TechnologyFields(
-        rest.text(body, "title"),
-        rest.texts(body, "field_codes") or (),
-        rest.text(body, "summary"),
-        rest.text(body, "maturity"),
-        rest.text(body, "cooperation_mode"),
-    )
+@dataclass(frozen=True)
+class Technology:
+    title: Annotated[str, Text(required=True, maxLength=100)]
+    field_codes: Annotated[
+        tuple[str, ...], TextList(required=True, minItems=1, maxItems=5, description="codes of /tech-fields")
+    ]
+    summary: Annotated[str, Text(required=True, maxLength=2000)]
+    maturity: Annotated[str, Text(required=True, enum=list(MATURITIES), description="、".join(MATURITIES.values()))]
+    cooperation_mode: Annotated[
+        str, Text(required=True, enum=list(COOPERATION_MODES), description="、".join(COOPERATION_MODES.values()))
+    ]
+
+    def fields(self) -> TechnologyFields:
+        return TechnologyFields(self.title, self.field_codes, self.summary, self.maturity, self.cooperation_mode)
 
 
 async def technologies(request: web.Request) -> web.Response:
@@ -55,15 +67,13 @@ async def technologies(request: web.Request) -> web.Response:
     return rest.json({"items": rest.plain(items)})
 
 
-async def new_technology(request: web.Request) -> web.Response:
-    cmd = PublishTechnology(rest.actor_id(request), _technology(await rest.json_body(request)))
+async def new_technology(request: web.Request, body: Technology) -> web.Response:
+    cmd = PublishTechnology(rest.actor_id(request), body.fields())
     return rest.json(await publish_technology(cmd, rest.container(request).uow()), status=201)
 
 
-async def change_technology(request: web.Request) -> web.Response:
-    cmd = EditTechnology(
-        rest.actor_id(request), rest.path_id(request, "technology_id"), _technology(await rest.json_body(request))
-    )
+async def change_technology(request: web.Request, body: Technology) -> web.Response:
+    cmd = EditTechnology(rest.actor_id(request), rest.path_id(request, "technology_id"), body.fields())
     return rest.json(await edit_technology(cmd, rest.container(request).uow()))
 
 
@@ -110,24 +120,6 @@ async def dockings(request: web.Request) -> web.Response:
     return rest.page_json(await list_my_dockings(cmd, rest.container(request).uow()))
 
 
-_PROFILE = obj(
-    ["employer"],
-    title={"type": "string", "maxLength": 64},
-    employer={"type": "string", "maxLength": 128},
-    introduction={"type": "string", "maxLength": 300},
-)
-_TECHNOLOGY = obj(
-    ["title", "field_codes", "summary", "maturity", "cooperation_mode"],
-    title={"type": "string", "maxLength": 100},
-    field_codes={"type": "array", "items": STR, "minItems": 1, "maxItems": 5, "description": "codes of /tech-fields"},
-    summary={"type": "string", "maxLength": 2000},
-    maturity={"type": "string", "enum": list(MATURITIES), "description": "、".join(MATURITIES.values())},
-    cooperation_mode={
-        "type": "string",
-        "enum": list(COOPERATION_MODES),
-        "description": "、".join(COOPERATION_MODES.values()),
-    },
-)
 _TECH_ERRORS = {
     "403": _NOT_EXPERT,
     "422": "missing_field / field_too_long / invalid_tech_field / "
@@ -165,7 +157,7 @@ def _with_filters(op: dict[str, Any]) -> dict[str, Any]:
 
 
 ROUTES = [
-    rest.Route(
+    rest.route(
         "GET",
         "/expert/profile",
         profile,
@@ -175,18 +167,18 @@ ROUTES = [
             errors={"403": _NOT_EXPERT},
         ),
     ),
-    rest.Route(
+    rest.route(
         "PUT",
         "/expert/profile",
         edit_profile,
         operation(
             "信息维护: the expert edits title, employer and introduction",
             ("200", schema_of(ExpertProfileView)),
-            body=_PROFILE,
             errors={"403": _NOT_EXPERT, "422": "missing_field / field_too_long / introduction_too_long"},
         ),
+        body=fields(Profile),
     ),
-    rest.Route(
+    rest.route(
         "GET",
         "/expert/technologies",
         technologies,
@@ -196,26 +188,25 @@ ROUTES = [
             errors={"403": _NOT_EXPERT},
         ),
     ),
-    rest.Route(
+    rest.route(
         "POST",
         "/expert/technologies",
         new_technology,
-        operation(
-            "技术发布: publish a technology", ("201", schema_of(TechnologyView)), body=_TECHNOLOGY, errors=_TECH_ERRORS
-        ),
+        operation("技术发布: publish a technology", ("201", schema_of(TechnologyView)), errors=_TECH_ERRORS),
+        body=fields(Technology),
     ),
-    rest.Route(
+    rest.route(
         "PUT",
         "/expert/technologies/{technology_id}",
         change_technology,
         operation(
             "技术发布: edit one's own technology (a withdrawn one is published again)",
             ("200", schema_of(TechnologyView)),
-            body=_TECHNOLOGY,
             errors={**_TECH_ERRORS, "404": "technology_not_found"},
         ),
+        body=fields(Technology),
     ),
-    rest.Route(
+    rest.route(
         "POST",
         "/expert/technologies/{technology_id}/withdraw",
         withdraw,
@@ -225,7 +216,7 @@ ROUTES = [
             errors={"403": _NOT_EXPERT, "404": "technology_not_found", "409": "already_withdrawn"},
         ),
     ),
-    rest.Route(
+    rest.route(
         "GET",
         "/expert/hall",
         hall,
@@ -242,7 +233,7 @@ ROUTES = [
             )
         ),
     ),
-    rest.Route(
+    rest.route(
         "GET",
         "/expert/demands/{demand_id}",
         demand,
@@ -252,7 +243,7 @@ ROUTES = [
             errors=_DEMAND_404,
         ),
     ),
-    rest.Route(
+    rest.route(
         "POST",
         "/expert/demands/{demand_id}/docking",
         dock,
@@ -262,7 +253,7 @@ ROUTES = [
             errors={**_DEMAND_404, "409": "illegal_transition"},
         ),
     ),
-    rest.Route(
+    rest.route(
         "DELETE",
         "/expert/demands/{demand_id}/docking",
         undock,
@@ -272,7 +263,7 @@ ROUTES = [
             errors={**_DEMAND_404, "409": "not_docked / illegal_transition"},
         ),
     ),
-    rest.Route(
+    rest.route(
         "GET",
         "/expert/demands/{demand_id}/broker",
         broker,
@@ -282,7 +273,7 @@ ROUTES = [
             errors={**_DEMAND_404, "404": "not_found / no_broker", "409": "not_docked"},
         ),
     ),
-    rest.Route(
+    rest.route(
         "GET",
         "/expert/dockings",
         dockings,

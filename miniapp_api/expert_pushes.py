@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Annotated, Any
+
 from aiohttp import web
 
 from handlers.errors import InvalidInput
@@ -10,7 +13,8 @@ from handlers.expert_push.policy import ExpertPushPolicy, PushUnavailable
 from handlers.expert_push.push_experts import ExpertsPushed, PushExperts, push_experts
 from handlers.expert_push.suggest_experts import ExpertSuggestion, SuggestExperts, suggest_experts
 from miniapp_api import rest
-from miniapp_api.schemas import INT, obj, operation, schema_of
+from miniapp_api.body import Field, fields, is_id
+from miniapp_api.schemas import obj, operation, schema_of
 
 
 def _policy(request: web.Request) -> ExpertPushPolicy:
@@ -33,12 +37,23 @@ async def suggestions(request: web.Request) -> web.Response:
     return rest.json({"items": rest.plain(items)})
 
 
-async def push(request: web.Request) -> web.Response:
-    body = await rest.json_body(request)
-    ids = body.get("expert_ids")
-    if not isinstance(ids, list) or not all(rest.is_id(i) for i in ids):
+def _expert_ids(body: dict[str, Any], name: str) -> tuple[int, ...]:
+    ids = body.get(name)
+    if not isinstance(ids, list) or not all(is_id(i) for i in ids):
         raise InvalidInput("字段 expert_ids 应为专家编号的列表", code="invalid_field")
-    cmd = PushExperts(rest.actor_id(request), rest.path_id(request, "demand_id"), tuple(ids))
+    return tuple(ids)
+
+
+@dataclass(frozen=True)
+class Push:
+    expert_ids: Annotated[
+        tuple[int, ...],
+        Field(_expert_ids, {"type": "array", "items": {"type": "integer"}, "minItems": 1, "maxItems": 20}, True),
+    ]
+
+
+async def push(request: web.Request, body: Push) -> web.Response:
+    cmd = PushExperts(rest.actor_id(request), rest.path_id(request, "demand_id"), body.expert_ids)
     return rest.json(await push_experts(cmd, rest.container(request).uow(), _policy(request)), status=201)
 
 
@@ -69,8 +84,8 @@ _SUGGEST.setdefault("parameters", []).extend(
 )
 
 ROUTES = [
-    rest.Route("GET", "/demands/{demand_id}/expert-suggestions", suggestions, _SUGGEST),
-    rest.Route(
+    rest.route("GET", "/demands/{demand_id}/expert-suggestions", suggestions, _SUGGEST),
+    rest.route(
         "POST",
         "/demands/{demand_id}/expert-pushes",
         push,
@@ -79,7 +94,6 @@ ROUTES = [
             "experts: one WeChat template message each; a repeat push to an expert is sent again but earns no "
             "second point",
             ("201", schema_of(ExpertsPushed)),
-            body=obj(["expert_ids"], expert_ids={"type": "array", "items": INT, "minItems": 1, "maxItems": 20}),
             errors={
                 "404": "not_found / expert_not_found",
                 "409": "illegal_transition / expert_not_following / expert_not_bound",
@@ -87,8 +101,9 @@ ROUTES = [
                 "503": "wechat_not_configured",
             },
         ),
+        body=fields(Push),
     ),
-    rest.Route(
+    rest.route(
         "GET",
         "/demands/{demand_id}/expert-pushes",
         pushes,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Annotated, Any
+
 from aiohttp import web
 
 from handlers.errors import InvalidInput
@@ -14,19 +17,35 @@ from handlers.expert_digest.subscriptions import (
     show_subscriptions,
 )
 from miniapp_api import rest
-from miniapp_api.schemas import obj, operation, schema_of
+from miniapp_api.body import Field, fields, texts
+from miniapp_api.schemas import operation, schema_of
 
 
 async def subscriptions(request: web.Request) -> web.Response:
     return rest.json(await show_subscriptions(ShowSubscriptions(rest.actor_id(request)), rest.container(request).uow()))
 
 
-async def replace(request: web.Request) -> web.Response:
-    body = await rest.json_body(request)
-    codes = rest.texts(body, "field_codes")
+def _field_codes(body: dict[str, Any], name: str) -> tuple[str, ...]:
+    codes = texts(body, name)
     if codes is None:  # an empty list unsubscribes from everything; a missing one is a mistake
         raise InvalidInput("缺少字段 field_codes", code="missing_field")
-    cmd = ReplaceSubscriptions(rest.actor_id(request), codes)
+    return codes
+
+
+@dataclass(frozen=True)
+class NewSubscriptions:
+    field_codes: Annotated[
+        tuple[str, ...],
+        Field(
+            _field_codes,
+            {"type": "array", "maxItems": 5, "items": {"type": "string", "pattern": "^[0-9]{2,6}$"}},
+            required=True,
+        ),
+    ]
+
+
+async def replace(request: web.Request, body: NewSubscriptions) -> web.Response:
+    cmd = ReplaceSubscriptions(rest.actor_id(request), body.field_codes)
     return rest.json(await replace_subscriptions(cmd, rest.container(request).uow()))
 
 
@@ -36,7 +55,7 @@ async def digest(request: web.Request) -> web.Response:
 
 
 ROUTES = [
-    rest.Route(
+    rest.route(
         "GET",
         "/expert/subscriptions",
         subscriptions,
@@ -46,7 +65,7 @@ ROUTES = [
             errors={"403": "forbidden (not an expert)"},
         ),
     ),
-    rest.Route(
+    rest.route(
         "PUT",
         "/expert/subscriptions",
         replace,
@@ -54,17 +73,14 @@ ROUTES = [
             "Replace the expert's subscribed fields with the given set (empty: none); the daily 16:00 digest "
             "sends new demands in them",
             ("200", schema_of(Subscriptions)),
-            body=obj(
-                ["field_codes"],
-                field_codes={"type": "array", "maxItems": 5, "items": {"type": "string", "pattern": "^[0-9]{2,6}$"}},
-            ),
             errors={
                 "403": "forbidden (not an expert)",
                 "422": "missing_field / invalid_field / too_many_subscriptions / unknown_tech_field",
             },
         ),
+        body=fields(NewSubscriptions),
     ),
-    rest.Route(
+    rest.route(
         "GET",
         "/expert/digests/{digest_id}",
         digest,

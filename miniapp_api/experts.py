@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated
 
 from aiohttp import web
 
@@ -15,12 +17,50 @@ from handlers.experts.get_expert_page import ExpertPage, GetExpertPage, get_expe
 from handlers.experts.list_experts import ExpertView, ListExperts, list_experts
 from handlers.experts.set_expert_expertise import ExpertExpertise, SetExpertExpertise, set_expert_expertise
 from miniapp_api import rest
-from miniapp_api.schemas import INT, STR, obj, operation, page_of, schema_of
+from miniapp_api.body import OptionalText, Text, TextList, Timestamp, fields, nested
+from miniapp_api.schemas import INT, obj, operation, page_of, schema_of
 from store.models.organisation_people import FollowUpKind
 
 
-def _works(body: dict[str, Any], name: str) -> tuple[Work, ...]:
-    return tuple(Work(rest.text(w, "title"), rest.text(w, "summary")) for w in rest.objects(body, name))
+@dataclass(frozen=True)
+class WorkForm:
+    """A research result or a technical solution."""
+
+    title: Annotated[str, Text(required=True, maxLength=200)]
+    summary: Annotated[str, Text(maxLength=2000)]
+
+
+def _works(forms: tuple[WorkForm, ...]) -> tuple[Work, ...]:
+    return tuple(Work(w.title, w.summary) for w in forms)
+
+
+_RESEARCH_FIELDS = {"maxItems": 10, "description": "technical-field codes"}
+
+
+@dataclass(frozen=True)
+class NewExpert:
+    name: Annotated[str, Text(required=True)]
+    mobile: Annotated[str, Text(required=True)]
+    title: Annotated[str, Text()]
+    employer: Annotated[str, Text()]
+    introduction: Annotated[str, Text(maxLength=300)]
+    research_results: Annotated[tuple[WorkForm, ...], nested(WorkForm)]
+    technical_solutions: Annotated[tuple[WorkForm, ...], nested(WorkForm)]
+    research_fields: Annotated[tuple[str, ...], TextList(**_RESEARCH_FIELDS)]
+    region_code: Annotated[str | None, OptionalText(description="6-digit region code where the expert works")]
+
+
+@dataclass(frozen=True)
+class Expertise:
+    research_fields: Annotated[tuple[str, ...], TextList(required=True, **_RESEARCH_FIELDS)]
+    region_code: Annotated[str | None, OptionalText(type=["string", "null"])]
+
+
+@dataclass(frozen=True)
+class NewFollowUp:
+    kind: Annotated[str, Text(required=True, enum=[k.value for k in FollowUpKind])]
+    occurred_at: Annotated[datetime, Timestamp(required=True)]
+    content: Annotated[str, Text(required=True, maxLength=2000)]
 
 
 async def experts(request: web.Request) -> web.Response:
@@ -28,20 +68,19 @@ async def experts(request: web.Request) -> web.Response:
     return rest.page_json(await list_experts(cmd, rest.container(request).uow()))
 
 
-async def new_expert(request: web.Request) -> web.Response:
-    body = await rest.json_body(request)
+async def new_expert(request: web.Request, body: NewExpert) -> web.Response:
     cmd = AddExpert(
         actor_id=rest.actor_id(request),
         institution_id=rest.path_id(request, "institution_id"),
-        name=rest.text(body, "name"),
-        mobile=rest.text(body, "mobile"),
-        title=rest.text(body, "title"),
-        employer=rest.text(body, "employer"),
-        introduction=rest.text(body, "introduction"),
-        research_results=_works(body, "research_results"),
-        technical_solutions=_works(body, "technical_solutions"),
-        research_fields=rest.texts(body, "research_fields") or (),
-        region_code=rest.optional_text(body, "region_code"),
+        name=body.name,
+        mobile=body.mobile,
+        title=body.title,
+        employer=body.employer,
+        introduction=body.introduction,
+        research_results=_works(body.research_results),
+        technical_solutions=_works(body.technical_solutions),
+        research_fields=body.research_fields,
+        region_code=body.region_code,
     )
     return rest.json(await add_expert(cmd, rest.container(request).uow()), status=201)
 
@@ -51,85 +90,54 @@ async def expert_page(request: web.Request) -> web.Response:
     return rest.json(await get_expert_page(cmd, rest.container(request).uow()))
 
 
-async def expertise(request: web.Request) -> web.Response:
-    body = await rest.json_body(request)
+async def expertise(request: web.Request, body: Expertise) -> web.Response:
     cmd = SetExpertExpertise(
         rest.actor_id(request),
         rest.path_id(request, "expert_id"),
-        rest.texts(body, "research_fields") or (),
-        rest.optional_text(body, "region_code"),
+        body.research_fields,
+        body.region_code,
     )
     return rest.json(await set_expert_expertise(cmd, rest.container(request).uow()))
 
 
-async def new_research_result(request: web.Request) -> web.Response:
-    body = await rest.json_body(request)
-    cmd = AddResearchResult(
-        rest.actor_id(request), rest.path_id(request, "expert_id"), rest.text(body, "title"), rest.text(body, "summary")
-    )
+async def new_research_result(request: web.Request, body: WorkForm) -> web.Response:
+    cmd = AddResearchResult(rest.actor_id(request), rest.path_id(request, "expert_id"), body.title, body.summary)
     return rest.json({"id": await add_research_result(cmd, rest.container(request).uow())}, status=201)
 
 
-async def new_technical_solution(request: web.Request) -> web.Response:
-    body = await rest.json_body(request)
-    cmd = AddTechnicalSolution(
-        rest.actor_id(request), rest.path_id(request, "expert_id"), rest.text(body, "title"), rest.text(body, "summary")
-    )
+async def new_technical_solution(request: web.Request, body: WorkForm) -> web.Response:
+    cmd = AddTechnicalSolution(rest.actor_id(request), rest.path_id(request, "expert_id"), body.title, body.summary)
     return rest.json({"id": await add_technical_solution(cmd, rest.container(request).uow())}, status=201)
 
 
-async def new_follow_up(request: web.Request) -> web.Response:
-    body = await rest.json_body(request)
+async def new_follow_up(request: web.Request, body: NewFollowUp) -> web.Response:
     cmd = AddExpertFollowUp(
-        rest.actor_id(request),
-        rest.path_id(request, "link_id"),
-        rest.text(body, "kind"),
-        rest.timestamp(body, "occurred_at"),
-        rest.text(body, "content"),
+        rest.actor_id(request), rest.path_id(request, "link_id"), body.kind, body.occurred_at, body.content
     )
     return rest.json(await add_expert_follow_up(cmd, rest.container(request).uow()), status=201)
 
 
-_WORK = obj(["title"], title={"type": "string", "maxLength": 200}, summary={"type": "string", "maxLength": 2000})
-_NEW_EXPERT = obj(
-    ["name", "mobile"],
-    name=STR,
-    mobile=STR,
-    title=STR,
-    employer=STR,
-    introduction={"type": "string", "maxLength": 300},
-    research_results={"type": "array", "items": _WORK},
-    technical_solutions={"type": "array", "items": _WORK},
-    research_fields={"type": "array", "items": STR, "maxItems": 10, "description": "technical-field codes"},
-    region_code={"type": "string", "description": "6-digit region code where the expert works"},
-)
-_FOLLOW_UP = obj(
-    ["kind", "occurred_at", "content"],
-    kind={"type": "string", "enum": [k.value for k in FollowUpKind]},
-    occurred_at={"type": "string", "format": "date-time"},
-    content={"type": "string", "maxLength": 2000},
-)
 _ID = obj(["id"], id=INT)
 
 ROUTES = [
-    rest.Route(
+    rest.route(
         "GET",
         "/experts",
         experts,
         operation("Experts in the caller's scope (an expert sees themself)", ("200", page_of(ExpertView)), paged=True),
     ),
-    rest.Route(
+    rest.route(
         "POST",
         "/institutions/{institution_id}/experts",
         new_expert,
         operation(
             "The institution admin adds an expert it maintains (an existing expert gains a link)",
             ("201", schema_of(ExpertAdded)),
-            body=_NEW_EXPERT,
             errors={"422": "invalid_mobile / introduction_too_long", "409": "expert_exists"},
         ),
+        body=fields(NewExpert),
     ),
-    rest.Route(
+    rest.route(
         "GET",
         "/experts/{expert_id}",
         expert_page,
@@ -140,7 +148,7 @@ ROUTES = [
             errors={"404": "not_found"},
         ),
     ),
-    rest.Route(
+    rest.route(
         "PUT",
         "/experts/{expert_id}/expertise",
         expertise,
@@ -148,46 +156,42 @@ ROUTES = [
             "A maintaining institution's admin or staff sets the expert's research fields and region (what expert "
             "pushes rank by)",
             ("200", schema_of(ExpertExpertise)),
-            body=obj(
-                ["research_fields"],
-                research_fields=_NEW_EXPERT["properties"]["research_fields"],
-                region_code={"type": ["string", "null"]},
-            ),
             errors={"404": "not_found", "422": "invalid_tech_field / too_many_research_fields / invalid_region"},
         ),
+        body=fields(Expertise),
     ),
-    rest.Route(
+    rest.route(
         "POST",
         "/experts/{expert_id}/research-results",
         new_research_result,
         operation(
             "A maintaining institution's admin or staff adds a research result",
             ("201", _ID),
-            body=_WORK,
             errors={"404": "not_found", "422": "missing_field / field_too_long"},
         ),
+        body=fields(WorkForm),
     ),
-    rest.Route(
+    rest.route(
         "POST",
         "/experts/{expert_id}/technical-solutions",
         new_technical_solution,
         operation(
             "A maintaining institution's admin or staff adds a technical solution",
             ("201", _ID),
-            body=_WORK,
             errors={"404": "not_found", "422": "missing_field / field_too_long"},
         ),
+        body=fields(WorkForm),
     ),
-    rest.Route(
+    rest.route(
         "POST",
         "/expert-links/{link_id}/follow-ups",
         new_follow_up,
         operation(
             "A staff member of the link's institution records a follow-up",
             ("201", schema_of(ExpertFollowUpAdded)),
-            body=_FOLLOW_UP,
             errors={"404": "not_found", "422": "invalid_follow_up_kind / invalid_time"},
         ),
+        body=fields(NewFollowUp),
     ),
 ]
 

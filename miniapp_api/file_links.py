@@ -68,12 +68,11 @@ _open_doc = operation(
     errors={"404": "file_link_expired / file_not_found"},
     content_type="application/octet-stream",
 )
-_open_doc["security"] = []  # the token is the authorisation
-_open_doc["parameters"] = [{"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}]
 
 ROUTES = [
-    rest.Route("POST", "/demands/{demand_id}/files/{file_id}/link", new_link, _link_doc),
-    rest.Route("GET", "/file-links/{token}", open_link, _open_doc),
+    rest.route("POST", "/demands/{demand_id}/files/{file_id}/link", new_link, _link_doc),
+    # The token is the authorisation.
+    rest.route("GET", "/file-links/{token}", open_link, _open_doc, access=rest.Access.PUBLIC),
 ]
 
 

@@ -2,30 +2,45 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated
+
 from aiohttp import web
 
-from handlers.errors import InvalidInput
 from handlers.follow_ups.add_follow_up import AddDemandFollowUp, DemandFollowUpAdded, add_demand_follow_up
 from handlers.follow_ups.change_docking_staff import ChangeDockingStaff, DockingStaffChanged, change_docking_staff
 from handlers.follow_ups.list_follow_ups import DemandFollowUpView, ListDemandFollowUps, list_demand_follow_ups
 from miniapp_api import rest
+from miniapp_api.body import Ids, Integer, Text, Timestamp, fields
 from miniapp_api.demands import policy
-from miniapp_api.schemas import INT, obj, operation, schema_of
+from miniapp_api.schemas import obj, operation, schema_of
 from store.models.organisation_people import FollowUpKind
 
 
-async def new_follow_up(request: web.Request) -> web.Response:
-    body = await rest.json_body(request)
-    ids = body.get("attachment_ids") or []
-    if not isinstance(ids, list) or not all(rest.is_id(i) for i in ids):
-        raise InvalidInput("字段 attachment_ids 的格式有误", code="invalid_field")
+@dataclass(frozen=True)
+class NewFollowUp:
+    attachment_ids: Annotated[tuple[int, ...], Ids(description="ids from POST /demand-attachments")]
+    kind: Annotated[
+        str,
+        Text(
+            required=True,
+            enum=[k.value for k in FollowUpKind],
+            description="visit 走访, phone, online, other",
+        ),
+    ]
+    occurred_at: Annotated[datetime, Timestamp(required=True)]
+    content: Annotated[str, Text(required=True, maxLength=2000)]
+
+
+async def new_follow_up(request: web.Request, body: NewFollowUp) -> web.Response:
     cmd = AddDemandFollowUp(
         rest.actor_id(request),
         rest.path_id(request, "demand_id"),
-        rest.text(body, "kind"),
-        rest.timestamp(body, "occurred_at"),
-        rest.text(body, "content"),
-        tuple(ids),
+        body.kind,
+        body.occurred_at,
+        body.content,
+        body.attachment_ids,
     )
     return rest.json(await add_demand_follow_up(cmd, rest.container(request).uow()), status=201)
 
@@ -35,24 +50,18 @@ async def follow_ups(request: web.Request) -> web.Response:
     return rest.json({"items": rest.plain(await list_demand_follow_ups(cmd, rest.container(request).uow()))})
 
 
-async def docking_staff(request: web.Request) -> web.Response:
-    body = await rest.json_body(request)
-    cmd = ChangeDockingStaff(
-        rest.actor_id(request), rest.path_id(request, "demand_id"), rest.integer(body, "staff_member_id")
-    )
+@dataclass(frozen=True)
+class NewDockingStaff:
+    staff_member_id: Annotated[int, Integer(required=True)]
+
+
+async def docking_staff(request: web.Request, body: NewDockingStaff) -> web.Response:
+    cmd = ChangeDockingStaff(rest.actor_id(request), rest.path_id(request, "demand_id"), body.staff_member_id)
     return rest.json(await change_docking_staff(cmd, rest.container(request).uow(), policy(request)))
 
 
-_FOLLOW_UP = obj(
-    ["kind", "occurred_at", "content"],
-    kind={"type": "string", "enum": [k.value for k in FollowUpKind], "description": "visit 走访, phone, online, other"},
-    occurred_at={"type": "string", "format": "date-time"},
-    content={"type": "string", "maxLength": 2000},
-    attachment_ids={"type": "array", "items": INT, "description": "ids from POST /demand-attachments"},
-)
-
 ROUTES = [
-    rest.Route(
+    rest.route(
         "POST",
         "/demands/{demand_id}/follow-ups",
         new_follow_up,
@@ -60,15 +69,15 @@ ROUTES = [
             "The docking staff member (or the centre's admin) records a follow-up on a demand in docking; it joins "
             "the timeline and restarts the reminder count",
             ("201", schema_of(DemandFollowUpAdded)),
-            body=_FOLLOW_UP,
             errors={
                 "404": "not_found / attachment_not_found",
                 "409": "illegal_transition",
                 "422": "invalid_follow_up_kind / invalid_time / missing_field / too_many_attachments",
             },
         ),
+        body=fields(NewFollowUp),
     ),
-    rest.Route(
+    rest.route(
         "GET",
         "/demands/{demand_id}/follow-ups",
         follow_ups,
@@ -78,7 +87,7 @@ ROUTES = [
             errors={"404": "not_found"},
         ),
     ),
-    rest.Route(
+    rest.route(
         "POST",
         "/demands/{demand_id}/docking-staff",
         docking_staff,
@@ -86,9 +95,9 @@ ROUTES = [
             "The centre admin hands a demand in docking to another active staff member of the centre, who is "
             "told by work notice",
             ("200", schema_of(DockingStaffChanged)),
-            body=obj(["staff_member_id"], staff_member_id=INT),
             errors={"404": "not_found / staff_not_found", "409": "illegal_transition / same_staff"},
         ),
+        body=fields(NewDockingStaff),
     ),
 ]
 

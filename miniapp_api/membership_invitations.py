@@ -6,6 +6,9 @@ decisions are the use cases'.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Annotated
+
 from aiohttp import web
 
 from handlers.membership.list_membership_invitations import (
@@ -23,7 +26,8 @@ from handlers.membership.revoke_membership_invitation import (
     revoke_membership_invitation,
 )
 from miniapp_api import rest
-from miniapp_api.schemas import STR, obj, operation, page_of, schema_of
+from miniapp_api.body import Text, fields
+from miniapp_api.schemas import operation, page_of, schema_of
 
 
 async def invitations(request: web.Request) -> web.Response:
@@ -33,11 +37,13 @@ async def invitations(request: web.Request) -> web.Response:
     return rest.page_json(await list_membership_invitations(cmd, rest.container(request).uow()))
 
 
-async def revoke(request: web.Request) -> web.Response:
-    body = await rest.json_body(request)
-    cmd = RevokeMembershipInvitation(
-        rest.actor_id(request), rest.path_id(request, "invitation_id"), rest.text(body, "reason")
-    )
+@dataclass(frozen=True)
+class Reason:
+    reason: Annotated[str, Text(required=True)]
+
+
+async def revoke(request: web.Request, body: Reason) -> web.Response:
+    cmd = RevokeMembershipInvitation(rest.actor_id(request), rest.path_id(request, "invitation_id"), body.reason)
     await revoke_membership_invitation(cmd, rest.container(request).uow())
     return web.Response(status=204)
 
@@ -66,8 +72,8 @@ _LIST["parameters"].append(
 )
 
 ROUTES = [
-    rest.Route("GET", "/membership-invitations", invitations, _LIST),
-    rest.Route(
+    rest.route("GET", "/membership-invitations", invitations, _LIST),
+    rest.route(
         "POST",
         "/membership-invitations/{invitation_id}/revoke",
         revoke,
@@ -75,15 +81,15 @@ ROUTES = [
             "Revoke a pending invitation with a reason; if the person accepts DingTalk's invitation later they are "
             "told 「邀请已撤销：<原因>」 and nothing is activated",
             ("204", None),
-            body=obj(["reason"], reason=STR),
             errors={
                 "404": "invitation_not_found",
                 "409": "invitation_not_pending / invitation_expired",
                 "422": "missing_field",
             },
         ),
+        body=fields(Reason),
     ),
-    rest.Route(
+    rest.route(
         "POST",
         "/membership-invitations/{invitation_id}/resend",
         resend,

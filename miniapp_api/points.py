@@ -43,7 +43,7 @@ _RANKING = operation(
 _RANKING["parameters"].append(_BY)
 
 ROUTES = [
-    rest.Route(
+    rest.route(
         "GET",
         "/points/me",
         my_points,
@@ -54,7 +54,7 @@ ROUTES = [
             errors={"422": "invalid_page"},
         ),
     ),
-    rest.Route("GET", "/points/ranking", ranking, _RANKING),
+    rest.route("GET", "/points/ranking", ranking, _RANKING),
 ]
 
 

@@ -3,9 +3,11 @@ commitment letter and its acceptance."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Annotated
+
 from aiohttp import web
 
-from handlers.errors import InvalidInput
 from handlers.publications.accept_publication import AcceptPublication, PublicationAccepted, accept_publication
 from handlers.publications.list_publications import SIDES, ListPublications, PublicationView, list_publications
 from handlers.publications.publish_demand import DemandPublished, PublishDemand, publish_demand
@@ -16,22 +18,33 @@ from handlers.publications.withdraw_publication import (
     withdraw_publication,
 )
 from miniapp_api import rest
+from miniapp_api.body import Ids, Int32, Integer, Text, fields
 from miniapp_api.demands import policy
-from miniapp_api.schemas import INT, obj, operation, schema_of
+from miniapp_api.schemas import obj, operation, schema_of
 from store.models.publications import PublicationAudience
 
 
-async def publish(request: web.Request) -> web.Response:
-    body = await rest.json_body(request)
-    ids = body.get("institution_ids") or []
-    if not isinstance(ids, list) or not all(rest.is_id(i) for i in ids):
-        raise InvalidInput("字段 institution_ids 的格式有误", code="invalid_field")
+@dataclass(frozen=True)
+class Publishing:
+    institution_ids: Annotated[tuple[int, ...], Ids(description="for chosen: the institutions")]
+    audience: Annotated[
+        str,
+        Text(
+            required=True,
+            enum=[a.value for a in PublicationAudience],
+            description="all 全公开, chosen 指定机构公开",
+        ),
+    ]
+    fee_ratio_bp: Annotated[int, Int32(required=True, description="basis points, at least the platform floor")]
+
+
+async def publish(request: web.Request, body: Publishing) -> web.Response:
     cmd = PublishDemand(
         rest.actor_id(request),
         rest.path_id(request, "demand_id"),
-        rest.text(body, "audience"),
-        rest.int32(body, "fee_ratio_bp"),
-        tuple(ids),
+        body.audience,
+        body.fee_ratio_bp,
+        body.institution_ids,
     )
     return rest.json(await publish_demand(cmd, rest.container(request).uow(), policy(request)), status=201)
 
@@ -51,14 +64,20 @@ async def letter(request: web.Request) -> web.Response:
     return rest.json(await render_commitment_letter(cmd, rest.container(request).uow()))
 
 
-async def accept(request: web.Request) -> web.Response:
-    body = await rest.json_body(request)
+@dataclass(frozen=True)
+class Acceptance:
+    letter_version: Annotated[str, Text(required=True)]
+    letter_sha256: Annotated[str, Text(required=True, pattern="^[0-9a-f]{64}$")]
+    staff_member_id: Annotated[int, Integer(required=True)]
+
+
+async def accept(request: web.Request, body: Acceptance) -> web.Response:
     cmd = AcceptPublication(
         rest.actor_id(request),
         rest.path_id(request, "publication_id"),
-        rest.text(body, "letter_version"),
-        rest.text(body, "letter_sha256"),
-        rest.integer(body, "staff_member_id"),
+        body.letter_version,
+        body.letter_sha256,
+        body.staff_member_id,
     )
     return rest.json(await accept_publication(cmd, rest.container(request).uow(), policy(request)))
 
@@ -80,7 +99,7 @@ _LIST.setdefault("parameters", []).append(
 )
 
 ROUTES = [
-    rest.Route(
+    rest.route(
         "POST",
         "/demands/{demand_id}/publication",
         publish,
@@ -88,16 +107,6 @@ ROUTES = [
             "The demand's institution admin publishes a demand in docking (对接中 → 已公开) to all institutions or "
             "chosen ones, with the fee ratio the accepting institution commits to",
             ("201", schema_of(DemandPublished)),
-            body=obj(
-                ["audience", "fee_ratio_bp"],
-                audience={
-                    "type": "string",
-                    "enum": [a.value for a in PublicationAudience],
-                    "description": "all 全公开, chosen 指定机构公开",
-                },
-                fee_ratio_bp={**INT, "description": "basis points, at least the platform floor"},
-                institution_ids={"type": "array", "items": INT, "description": "for chosen: the institutions"},
-            ),
             errors={
                 "404": "not_found",
                 "409": "illegal_transition",
@@ -105,8 +114,9 @@ ROUTES = [
                 "targets_not_allowed / too_many_targets / own_institution_target / unknown_target",
             },
         ),
+        body=fields(Publishing),
     ),
-    rest.Route(
+    rest.route(
         "POST",
         "/demands/{demand_id}/publication/withdraw",
         withdraw,
@@ -116,8 +126,8 @@ ROUTES = [
             errors={"404": "not_found", "409": "not_published / already_accepted"},
         ),
     ),
-    rest.Route("GET", "/publications", publications, _LIST),
-    rest.Route(
+    rest.route("GET", "/publications", publications, _LIST),
+    rest.route(
         "GET",
         "/publications/{publication_id}/letter",
         letter,
@@ -127,7 +137,7 @@ ROUTES = [
             errors={"404": "not_found", "409": "already_accepted / publication_withdrawn"},
         ),
     ),
-    rest.Route(
+    rest.route(
         "POST",
         "/publications/{publication_id}/accept",
         accept,
@@ -135,17 +145,12 @@ ROUTES = [
             "Accept an offered publication by confirming the letter seen (version and sha256) and naming the docking "
             "staff member; the first acceptance wins",
             ("200", schema_of(PublicationAccepted)),
-            body=obj(
-                ["letter_version", "letter_sha256", "staff_member_id"],
-                letter_version={"type": "string"},
-                letter_sha256={"type": "string", "pattern": "^[0-9a-f]{64}$"},
-                staff_member_id=INT,
-            ),
             errors={
                 "404": "not_found / staff_not_found",
                 "409": "already_accepted / publication_withdrawn / stale_letter / illegal_transition",
             },
         ),
+        body=fields(Acceptance),
     ),
 ]
 

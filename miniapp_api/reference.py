@@ -8,6 +8,8 @@ from aiohttp import web
 
 from handlers.reference.regions import Region, RegionNotFound, Regions
 from handlers.reference.tech_fields import TechField, TechFieldNotFound, TechFields
+from miniapp_api import rest
+from miniapp_api.schemas import obj, operation
 
 REGIONS = web.AppKey("regions", Regions)
 TECH_FIELDS = web.AppKey("tech_fields", TechFields)
@@ -19,11 +21,7 @@ _CACHE_HEADERS = {"Cache-Control": "public, max-age=3600"}
 def register(app: web.Application) -> None:
     app[REGIONS] = Regions.load()
     app[TECH_FIELDS] = TechFields.load()
-    app.router.add_get("/regions", list_regions)
-    app.router.add_get("/regions/{code}", get_region)
-    app.router.add_get("/tech-fields", list_tech_fields)
-    app.router.add_get("/tech-fields/tree", tech_field_tree)
-    app.router.add_get("/tech-fields/{code}", get_tech_field)
+    rest.add_routes(app, ROUTES)
 
 
 def _region_body(regions: Regions, region: Region) -> dict[str, Any]:
@@ -100,3 +98,82 @@ async def get_tech_field(request: web.Request) -> web.Response:
     body = _field_body(fields, field)
     body["children"] = [_field_body(fields, child) for child in fields.children(field.code)]
     return _json(body)
+
+
+def _items(ref: str) -> dict[str, Any]:
+    return obj(["items"], items={"type": "array", "items": {"$ref": f"#/components/schemas/{ref}"}})
+
+
+def _query(name: str, description: str | None = None) -> dict[str, Any]:
+    param = {"name": name, "in": "query", "required": False, "schema": {"type": "string"}}
+    return {**param, "description": description} if description else param
+
+
+_UNKNOWN = {"404": "未知的代码"}
+
+ROUTES = [
+    rest.route(
+        "GET",
+        "/regions",
+        list_regions,
+        operation(
+            "Regions (GB/T 2260) for pickers: a region's children, a name search, or the provinces",
+            ("200", _items("Region")),
+            ok_description="regions",
+            errors=_UNKNOWN,
+            parameters=[
+                _query("parent", "6-digit code; its current children (abolished codes left out)"),
+                _query("q", "name search over current regions, best matches first"),
+            ],
+        ),
+        access=rest.Access.PUBLIC,
+    ),
+    rest.route(
+        "GET",
+        "/regions/{code}",
+        get_region,
+        operation(
+            "One region, abolished codes included, with its ancestors and current children",
+            ("200", {"$ref": "#/components/schemas/RegionDetail"}),
+            ok_description="the region",
+            errors=_UNKNOWN,
+        ),
+        access=rest.Access.PUBLIC,
+    ),
+    rest.route(
+        "GET",
+        "/tech-fields",
+        list_tech_fields,
+        operation(
+            "Technical fields (高新技术领域 2016): a field's children, or the eight domains",
+            ("200", _items("TechField")),
+            ok_description="fields",
+            errors=_UNKNOWN,
+            parameters=[_query("parent")],
+        ),
+        access=rest.Access.PUBLIC,
+    ),
+    rest.route(
+        "GET",
+        "/tech-fields/tree",
+        tech_field_tree,
+        operation(
+            "The whole technical-field taxonomy nested, for a cascading picker",
+            ("200", _items("TechFieldNode")),
+            ok_description="the tree",
+        ),
+        access=rest.Access.PUBLIC,
+    ),
+    rest.route(
+        "GET",
+        "/tech-fields/{code}",
+        get_tech_field,
+        operation(
+            "One technical field with its path and children",
+            ("200", {"$ref": "#/components/schemas/TechFieldDetail"}),
+            ok_description="the field",
+            errors=_UNKNOWN,
+        ),
+        access=rest.Access.PUBLIC,
+    ),
+]

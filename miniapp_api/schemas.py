@@ -47,9 +47,15 @@ ID_SCHEMA: dict[str, Any] = {"type": "integer", "minimum": 1, "maximum": 2**63 -
 
 
 def with_path_params(path: str, op: dict[str, Any]) -> dict[str, Any]:
-    """The operation with its path's `{…}` ids declared as integer parameters."""
-    ids = [{"name": n, "in": "path", "required": True, "schema": ID_SCHEMA} for n in _ID.findall(path)]
-    return {**op, "parameters": ids + op.get("parameters", [])} if ids else op
+    """The operation with its path's segments declared: `{…_id}` as ids (routes match digits only), any other
+    (a code, a token) as a string."""
+    declared = {p["name"] for p in op.get("parameters", []) if p.get("in") == "path"}
+    segments = [
+        {"name": n, "in": "path", "required": True, "schema": ID_SCHEMA if n.endswith("_id") else {"type": "string"}}
+        for n in _ID.findall(path)
+        if n not in declared
+    ]
+    return {**op, "parameters": segments + op.get("parameters", [])} if segments else op
 
 
 def page_of(item: Any) -> dict[str, Any]:
@@ -86,10 +92,13 @@ PAGE_PARAMS = [
         "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
     },
 ]
-# Every private route can answer these; out-of-scope records are not_found, never forbidden.
-_COMMON = {
-    "401": "unauthenticated / binding_required: 请先登录",
-    "403": "forbidden: the role never has this right",
+# Every route behind a token can answer these; out-of-scope records are not_found, never forbidden.
+COMMON_RESPONSES: dict[str, Any] = {
+    code: {"description": text, "content": {"application/json": {"schema": ERROR_REF}}}
+    for code, text in {
+        "401": "unauthenticated / binding_required: 请先登录",
+        "403": "forbidden: the role never has this right",
+    }.items()
 }
 
 
@@ -97,14 +106,18 @@ def operation(
     summary: str,
     ok: tuple[str, dict[str, Any] | None],
     *,
-    body: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
     paged: bool = False,
     filters: dict[str, str] | None = None,
+    parameters: list[dict[str, Any]] | None = None,
     content_type: str = "application/json",
+    ok_description: str = "ok",
 ) -> dict[str, Any]:
+    """A route's doc (miniapp_api.rest.route adds its body, its access and the answers common to its kind):
+    the summary, the success status with its schema, the errors it can answer (status → "code: meaning"), and
+    its query parameters (paging, id filters, any other)."""
     status, schema = ok
-    response: dict[str, Any] = {"description": "ok"}
+    response: dict[str, Any] = {"description": ok_description}
     if schema is not None:
         response["content"] = {content_type: {"schema": schema}}
     op: dict[str, Any] = {
@@ -113,7 +126,7 @@ def operation(
             status: response,
             **{
                 code: {"description": text, "content": {"application/json": {"schema": ERROR_REF}}}
-                for code, text in {**_COMMON, **(errors or {})}.items()
+                for code, text in (errors or {}).items()
             },
         },
     }
@@ -123,8 +136,8 @@ def operation(
         op.setdefault("parameters", []).append(
             {"name": name, "in": "query", "required": False, "schema": ID_SCHEMA, "description": description}
         )
-    if body is not None:
-        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+    if parameters:
+        op.setdefault("parameters", []).extend(parameters)
     return op
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Annotated
+
 from aiohttp import web
 
 from handlers.staff.add_staff import AddStaff, StaffAdded, add_staff
 from handlers.staff.get_staff_member import GetStaffMember, get_staff_member
 from handlers.staff.list_staff import ListStaff, StaffView, list_staff
 from miniapp_api import rest
-from miniapp_api.schemas import BOOL, STR, obj, operation, page_of, schema_of
+from miniapp_api.body import Boolean, Text, fields
+from miniapp_api.schemas import operation, page_of, schema_of
 
 
 async def staff(request: web.Request) -> web.Response:
@@ -16,15 +20,22 @@ async def staff(request: web.Request) -> web.Response:
     return rest.page_json(await list_staff(cmd, rest.container(request).uow()))
 
 
-async def new_staff(request: web.Request) -> web.Response:
-    body = await rest.json_body(request)
+@dataclass(frozen=True)
+class NewStaff:
+    name: Annotated[str, Text(required=True)]
+    mobile: Annotated[str, Text(required=True)]
+    position: Annotated[str, Text(required=True)]
+    centre_admin: Annotated[bool, Boolean()]
+
+
+async def new_staff(request: web.Request, body: NewStaff) -> web.Response:
     cmd = AddStaff(
         actor_id=rest.actor_id(request),
         centre_id=rest.path_id(request, "centre_id"),
-        name=rest.text(body, "name"),
-        mobile=rest.text(body, "mobile"),
-        position=rest.text(body, "position"),
-        centre_admin=rest.boolean(body, "centre_admin"),
+        name=body.name,
+        mobile=body.mobile,
+        position=body.position,
+        centre_admin=body.centre_admin,
     )
     container = rest.container(request)
     return rest.json(await add_staff(cmd, container.uow(), membership=container.membership_policy), status=201)
@@ -36,7 +47,7 @@ async def staff_member(request: web.Request) -> web.Response:
 
 
 ROUTES = [
-    rest.Route(
+    rest.route(
         "GET",
         "/staff",
         staff,
@@ -47,22 +58,22 @@ ROUTES = [
             filters={"centre_id": "only this centre's staff"},
         ),
     ),
-    rest.Route(
+    rest.route(
         "POST",
         "/centres/{centre_id}/staff",
         new_staff,
         operation(
             "The institution admin adds a staff member (optionally the centre's admin)",
             ("201", schema_of(StaffAdded)),
-            body=obj(["name", "mobile", "position"], name=STR, mobile=STR, position=STR, centre_admin=BOOL),
             errors={
                 "404": "not_found",
                 "422": "invalid_mobile / missing_field",
                 "409": "staff_exists / staff_is_admin",
             },
         ),
+        body=fields(NewStaff),
     ),
-    rest.Route(
+    rest.route(
         "GET",
         "/staff/{staff_member_id}",
         staff_member,
