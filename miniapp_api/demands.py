@@ -211,7 +211,7 @@ async def decision(request: web.Request, body: Deciding) -> web.Response:
     # The configured policy, as the card press uses: the detail link and the enterprise's SMS template.
     subjects = default_subjects(policy(request))
     # A retried request (the same reviewer's same decision on the stage) has no second effect.
-    key = f"review:{cmd.review_id}:{cmd.stage}:{cmd.account_id}:{kind}"
+    key = f"review:{cmd.review_id}:{cmd.stage}:{cmd.account_id}:{body.decision}"
     claim = Claim(key, Inbound.REVIEW_DECISION, lambda tx: repeated_decision(cmd, tx))
     decided = await transact(
         rest.container(request).uow(), lambda tx: decide_review(cmd, tx, subjects=subjects), claim=claim, clash=None
