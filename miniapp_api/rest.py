@@ -230,7 +230,10 @@ def add_routes(app: web.Application, routes: list[Route]) -> None:
     """Each route under its path, remembered so the auth middleware knows who may call it."""
     known = app.setdefault(ROUTE_ACCESS, {})
     for r in routes:
-        known[app.router.add_route(r.method, _ID_SEGMENT.sub(r"{\1:\\d+}", r.path), r.handler)] = r
+        path = _ID_SEGMENT.sub(r"{\1:\\d+}", r.path)
+        if r.method == "GET":  # HEAD answers like GET without the body, as aiohttp's add_get would
+            known[app.router.add_route("HEAD", path, r.handler)] = r
+        known[app.router.add_route(r.method, path, r.handler)] = r
 
 
 def declared_route(request: web.Request) -> Route | None:

@@ -123,3 +123,17 @@ def test_a_declared_body_lists_its_fields_in_order() -> None:
     # The first wrong field in declaration order is the one named.
     with pytest.raises(InvalidInput, match="字段 first"):
         Fields(Pair).parse({"first": 1, "second": "x"})
+
+
+async def test_a_get_route_answers_head_without_a_body() -> None:
+    async def hello(_request: web.Request) -> web.Response:
+        return web.json_response({"名称": "科转"})
+
+    route = rest.route(
+        "GET", "/hello", hello, operation("hello", ("200", {"type": "object"})), access=rest.Access.PUBLIC
+    )
+    async with TestClient(TestServer(_app(route))) as client:
+        got, head = await client.get("/hello"), await client.head("/hello")
+        assert got.status == head.status == 200
+        assert await head.read() == b"" and head.headers["Content-Type"] == got.headers["Content-Type"]
+        assert (await client.post("/hello")).status == 405
