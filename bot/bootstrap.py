@@ -201,7 +201,7 @@ async def build_container(settings: Settings, *, clock: Clock | None = None) -> 
         container.test_provider = TestProviderState()
     container.registry = build_registry(settings, container.http)
     if settings.test_channel_url:
-        container.channels["test"] = TestChannel(container.http, settings.test_channel_url)
+        container.channels[TestChannel.name] = TestChannel(container.http, settings.test_channel_url)
     wire_wechat(container)
 
     async def database_ready() -> bool:

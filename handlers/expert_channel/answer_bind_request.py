@@ -13,8 +13,9 @@ from sqlalchemy import select
 
 from cards.expert_invitation import BIND_IN_MINI_PROGRAM_TEXT, bind_page_path, bind_request_message
 from cards.official_account import bound_text
+from cards.outbound import custom_text
 from handlers.expert_channel.official_account import bound_account_of_follower, wechat_roles
-from handlers.expert_invitations.accept_expert_invitation import CUSTOM_CHANNEL, BindLink
+from handlers.expert_invitations.accept_expert_invitation import BindLink
 from handlers.expert_invitations.invite import token_of
 from handlers.wechat.inbox import claim_inbox
 from store.models.expert_invitations import ExpertInvitation, ExpertInvitationStatus
@@ -55,8 +56,6 @@ async def answer_bind_request(cmd: AnswerBindRequest, uow: UnitOfWork) -> str | 
         text = bind_request_message(
             mini_app_id=cmd.link.mini_app_id, page_path=page, fallback_url=cmd.link.fallback_url
         )
-        await uow.send(
-            CUSTOM_CHANNEL, cmd.openid, {"msgtype": "text", "text": {"content": text}}, source="bind_request"
-        )
+        await uow.send(custom_text(cmd.openid, text, source="bind_request"))
         await uow.commit()
         return None

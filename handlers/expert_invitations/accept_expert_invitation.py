@@ -15,14 +15,13 @@ from enum import StrEnum
 from sqlalchemy import select
 
 from cards.expert_invitation import bind_message, bind_page_path
+from cards.outbound import custom_text
 from handlers.expert_invitations.invite import SCENE_PREFIX, token_of
 from handlers.wechat.followers import personal
 from handlers.wechat.inbox import claim_inbox
 from store.models.expert_invitations import ExpertInvitation, ExpertInvitationStatus
 from store.models.organisation import Institution
 from store.uow import UnitOfWork
-
-CUSTOM_CHANNEL = "wechat.custom"
 
 
 class InvitationOutcome(StrEnum):
@@ -101,11 +100,6 @@ async def accept_expert_invitation(cmd: AcceptExpertInvitation, uow: UnitOfWork)
             fallback_url=cmd.link.fallback_url,
             institution_name=institution_name or "",
         )
-        await uow.send(
-            CUSTOM_CHANNEL,
-            cmd.openid,
-            {"msgtype": "text", "text": {"content": text}},
-            source=f"expert_invitation:{invitation.id}",
-        )
+        await uow.send(custom_text(cmd.openid, text, source=f"expert_invitation:{invitation.id}"))
         await uow.commit()
         return InvitationOutcome.FOLLOWED

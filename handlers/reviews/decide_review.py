@@ -14,6 +14,7 @@ from typing import Any, Literal
 from sqlalchemy import CursorResult, Select, bindparam, false, select, true, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from cards.outbound import text_notice
 from cards.review import decided_status
 from handlers.errors import Forbidden, InvalidInput, NotFound
 from handlers.reviews.chains import CHAINS, Chain
@@ -228,9 +229,4 @@ async def _tell_submitter(
         text += f"\n原因：{reason}"
     if review.link:
         text += f"\n详情：{review.link}"
-    uow.send_later(
-        "dingtalk.work_notice",
-        userid,
-        {"msg": {"msgtype": "text", "text": {"content": text}}, "record": f"审核 {review.id}"},
-        source=f"review:{review.id}",
-    )
+    uow.send_later(text_notice(userid, text, record=f"审核 {review.id}", source=f"review:{review.id}"))
