@@ -19,6 +19,7 @@ from bot.channels.base import (
     Delivered,
     OutboundMessage,
     PermanentError,
+    Related,
     TransientError,
     read,
 )
@@ -87,8 +88,13 @@ class _DingTalkChannel:
 def card_state(message: OutboundMessage, own: CardMessage) -> tuple[dict[str, str], PrivateData]:
     """The card as its messages leave it (`cards.outbound.dingtalk.current_card`): this message's create and every
     update of its ordering key, each read with the class its use case wrote it with."""
-    rows = [read_card(r, r.channel) for r in message.related if r.channel in CARD_CHANNELS]
+    rows = [read_card(_with_track_id(r), r.channel) for r in message.related if r.channel in CARD_CHANNELS]
     return current_card(rows or [own])
+
+
+def _with_track_id(row: Related) -> Related:
+    """A create's row names its card by its platform key; a row written without one used its outbox id."""
+    return row if row.platform_key else replace(row, platform_key=f"outbox:{row.id}")
 
 
 class CardChannel(_DingTalkChannel):
