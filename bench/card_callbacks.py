@@ -55,6 +55,7 @@ from bot.dingtalk.wiring import build_stream
 from bot.heap import freeze_startup_heap
 from bot.relay import Relay
 from bot.settings import DingTalkSettings, Settings
+from cards.outbound import Channel
 from handlers.clock import SystemClock
 from handlers.demands.fields import DemandFields
 from handlers.demands.submit_demand import SubmitDemand, submit_demand
@@ -348,7 +349,9 @@ async def seed(w: World, count: int, batch: int) -> tuple[list[int], int]:
     )
     # The cards and the to-dos, as the relay delivers them within seconds of a submission: a press then
     # completes each to-do DingTalk holds. Notices wait in the outbox; they play no part in a press.
-    relay.channels = {name: c for name, c in relay.channels.items() if name in ("dingtalk.card", "dingtalk.todo")}
+    relay.channels = {
+        name: c for name, c in relay.channels.items() if name in (Channel.DINGTALK_CARD, Channel.DINGTALK_TODO)
+    }
     while await relay.run_once() > 0 or await cards(w) - before < count:
         await asyncio.sleep(0.01)
     return ids, before
@@ -387,7 +390,8 @@ async def notices(w: World) -> int:
                 select(func.count())
                 .select_from(OutboxMessage)
                 .where(
-                    OutboxMessage.channel == "dingtalk.work_notice", OutboxMessage.recipient.startswith(STAFF_USERID)
+                    OutboxMessage.channel == Channel.DINGTALK_WORK_NOTICE,
+                    OutboxMessage.recipient.startswith(STAFF_USERID),
                 )
             )
             or 0

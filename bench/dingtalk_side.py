@@ -21,6 +21,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from cards.outbound import Channel
 from handlers.clock import SystemClock
 from sandbox.dingtalk import create_dingtalk_sandbox
 from sandbox.dingtalk.state import DingTalkSandboxState, OrgUser
@@ -33,7 +34,9 @@ STAFF_MOBILE, STAFF_USERID = "13800000004", "dt-zhang"
 def review_cards(sandbox: SandboxState) -> list[InboxItem]:
     persona = sandbox.find(ADMIN_MOBILE)
     assert persona is not None
-    return [i for i in sandbox.inbox[persona.id] if i.channel == "dingtalk.card" and i.title.startswith("需求审核")]
+    return [
+        i for i in sandbox.inbox[persona.id] if i.channel == Channel.DINGTALK_CARD and i.title.startswith("需求审核")
+    ]
 
 
 async def press_all(base_url: str, items: list[InboxItem], concurrency: int) -> dict[str, Any]:

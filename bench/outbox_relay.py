@@ -47,6 +47,7 @@ from sqlalchemy.engine import make_url
 from bot.bootstrap import Container, build_container
 from bot.relay import Relay
 from bot.settings import ChannelLimits, Settings
+from cards.outbound import Channel, TestMessage
 from handlers.clock import Clock, SystemClock
 from sandbox.test_provider import TestProviderState, create_test_provider
 from store.db import create_engine, is_sqlite
@@ -179,7 +180,9 @@ def build_settings(options: Options, database_url: str, provider_url: str, data_
             "batch_size": options.batch_size,
             "concurrency": options.concurrency,
             "poll_interval_seconds": options.poll_interval,
-            "limits": {"test": ChannelLimits(per_second=options.per_second, daily_cap=10 * options.messages + 1000)},
+            "limits": {
+                Channel.TEST: ChannelLimits(per_second=options.per_second, daily_cap=10 * options.messages + 1000)
+            },
         },
     )
 
@@ -193,7 +196,11 @@ async def produce(container: Container, options: Options) -> float:
             async with container.uow() as uow:
                 for n in batch:
                     await uow.send(
-                        "test", f"user-{n % 200}", {"title": "基准消息", "text": f"第 {n} 条"}, source=f"bench:{n}"
+                        TestMessage(
+                            recipient=f"user-{n % 200}",
+                            body={"title": "基准消息", "text": f"第 {n} 条"},
+                            source=f"bench:{n}",
+                        )
                     )
                 await uow.commit()
 

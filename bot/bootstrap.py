@@ -203,7 +203,7 @@ async def build_container(settings: Settings, *, clock: Clock | None = None) -> 
     sandbox, test_provider = _sandbox_states(settings)
     channels: dict[str, Channel] = {}
     if settings.test_channel_url:
-        channels["test"] = TestChannel(http, settings.test_channel_url)
+        channels[TestChannel.name] = TestChannel(http, settings.test_channel_url)
     container = Container(
         settings=settings,
         clock=clock,

@@ -6,7 +6,8 @@ from datetime import date, datetime
 
 from bot import metrics
 from bot.bootstrap import Container
-from handlers.expert_digest.run_digest import TEMPLATE_CHANNEL, DigestRunResult, RunDigest, run_digest
+from cards.outbound import Channel
+from handlers.expert_digest.run_digest import DigestRunResult, RunDigest, run_digest
 from store.models.expert_digest import DigestRunStatus
 
 
@@ -17,7 +18,7 @@ def business_date(container: Container) -> date:
 async def run_expert_digest(container: Container, *, day: date | None, trigger: str, instance: str) -> DigestRunResult:
     async def paused() -> bool:
         # The relay shares a pause when the platform answers 45009 (bot.relay): sending more only fails.
-        until = await container.coordination.get(f"paused:{TEMPLATE_CHANNEL}")
+        until = await container.coordination.get(f"paused:{Channel.WECHAT_TEMPLATE}")
         return until is not None and datetime.fromisoformat(until) > container.clock.now()
 
     result = await run_digest(

@@ -140,7 +140,22 @@ class Relay:
             payload=row.payload,
             platform_key=row.platform_key,
             attempt=row.attempts,
-            related=tuple(Related(k.id, k.channel, k.payload, str(k.status), k.provider_message_id) for k in row.keyed),
+            related=tuple(
+                Related(
+                    k.id,
+                    k.channel,
+                    k.payload,
+                    str(k.status),
+                    k.provider_message_id,
+                    k.recipient,
+                    k.platform_key,
+                    row.ordering_key,
+                    k.source,
+                )
+                for k in row.keyed
+            ),
+            ordering_key=row.ordering_key,
+            source=row.source,
         )
         try:
             async with asyncio.timeout(self.settings.send_timeout_seconds):

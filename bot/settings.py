@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from cards.outbound import Channel
 from store.db import DEFAULT_POOL_SIZE
 
 DEFAULT_SQLITE_URL = "sqlite+aiosqlite:///var/kezhuan.db"
@@ -26,14 +27,14 @@ class ChannelLimits(BaseModel):
 
 # Defaults per channel; settings override single fields without losing the rest.
 DEFAULT_LIMITS: dict[str, ChannelLimits] = {
-    "test": ChannelLimits(per_second=200.0, daily_cap=1_000_000),
-    "dingtalk.card": ChannelLimits(per_second=20.0, daily_cap=1_000_000),
-    "dingtalk.work_notice": ChannelLimits(per_second=20.0, daily_cap=1_000_000),
-    "wechat.template": ChannelLimits(per_second=50.0, daily_cap=100_000),
-    "wechat.custom": ChannelLimits(per_second=50.0, daily_cap=500_000),
-    "sms": ChannelLimits(per_second=10.0, daily_cap=10_000),
+    Channel.TEST: ChannelLimits(per_second=200.0, daily_cap=1_000_000),
+    Channel.DINGTALK_CARD: ChannelLimits(per_second=20.0, daily_cap=1_000_000),
+    Channel.DINGTALK_WORK_NOTICE: ChannelLimits(per_second=20.0, daily_cap=1_000_000),
+    Channel.WECHAT_TEMPLATE: ChannelLimits(per_second=50.0, daily_cap=100_000),
+    Channel.WECHAT_CUSTOM: ChannelLimits(per_second=50.0, daily_cap=500_000),
+    Channel.SMS: ChannelLimits(per_second=10.0, daily_cap=10_000),
     # qrcode/create allows 100,000 calls a day.
-    "wechat.invite_qrcode": ChannelLimits(per_second=20.0, daily_cap=100_000),
+    Channel.WECHAT_INVITE_QRCODE: ChannelLimits(per_second=20.0, daily_cap=100_000),
 }
 
 

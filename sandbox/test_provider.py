@@ -15,6 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
+from cards.outbound import Channel
 from handlers.clock import Clock
 from sandbox.state import SandboxState
 
@@ -61,7 +62,7 @@ def create_test_provider(
         if sandbox is not None:
             sandbox.deliver(
                 recipient,
-                channel="test",
+                channel=Channel.TEST,
                 title=str(payload.get("title", "测试消息")),
                 body=str(payload.get("text", "")),
                 at=clock.now(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import exists, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -15,24 +15,53 @@ from store.base import table_of
 from store.models.outbox import OutboxMessage, OutboxStatus
 
 
-async def enqueue(
-    session: AsyncSession,
-    *,
-    channel: str,
-    recipient: str,
-    payload: dict[str, Any],
-    platform_key: str | None,
-    source: str | None,
-    now: datetime,
-    key: str | None = None,
-) -> int:
+class Message(Protocol):
+    """What `uow.send` takes: a message of `cards.outbound` (the store knows no channel, only this shape)."""
+
+    @property
+    def channel(self) -> str: ...
+    @property
+    def recipient(self) -> str: ...
+    @property
+    def platform_key(self) -> str | None: ...
+    @property
+    def ordering_key(self) -> str | None: ...
+    @property
+    def source(self) -> str | None: ...
+    def to_payload(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message as its outbox row holds it (what the channel adapter reads back)."""
+
+    channel: str
+    recipient: str
+    payload: dict[str, Any]
+    source: str | None = None
+    ordering_key: str | None = None
+    platform_key: str | None = None
+
+    @classmethod
+    def of(cls, message: Message) -> Outgoing:
+        return cls(
+            str(message.channel),
+            message.recipient,
+            message.to_payload(),
+            message.source,
+            message.ordering_key,
+            message.platform_key,
+        )
+
+
+async def enqueue(session: AsyncSession, message: Outgoing, *, now: datetime) -> int:
     row = OutboxMessage(
-        channel=channel,
-        recipient=recipient,
-        payload=payload,
-        platform_key=platform_key,
-        ordering_key=key,
-        source=source,
+        channel=message.channel,
+        recipient=message.recipient,
+        payload=message.payload,
+        platform_key=message.platform_key,
+        ordering_key=message.ordering_key,
+        source=message.source,
         status=OutboxStatus.PENDING,
         attempts=0,
         next_attempt_at=now,
@@ -42,17 +71,6 @@ async def enqueue(
     session.add(row)
     await session.flush()
     return row.id
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    """A message whose row id nobody needs: written with others of its transaction in one INSERT."""
-
-    channel: str
-    recipient: str
-    payload: dict[str, Any]
-    source: str | None
-    key: str | None = None
 
 
 # A Core INSERT built once: the parameters of every message go with one execution (one statement on the wire).
@@ -70,8 +88,8 @@ async def enqueue_many(session: AsyncSession, messages: Sequence[Outgoing], *, n
                 "channel": m.channel,
                 "recipient": m.recipient,
                 "payload": m.payload,
-                "platform_key": None,
-                "ordering_key": m.key,
+                "platform_key": m.platform_key,
+                "ordering_key": m.ordering_key,
                 "source": m.source,
                 "status": OutboxStatus.PENDING,
                 "attempts": 0,
@@ -93,6 +111,9 @@ class Keyed:
     payload: dict[str, Any]
     status: OutboxStatus
     provider_message_id: str | None
+    recipient: str = ""
+    platform_key: str | None = None
+    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -109,6 +130,7 @@ class Claimed:
     ordering_key: str | None = None
     # Every message with the same ordering key, this one included, oldest first.
     keyed: tuple[Keyed, ...] = ()
+    source: str | None = None
 
 
 _due = or_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.status == OutboxStatus.SENDING)
@@ -162,13 +184,25 @@ async def claim_due(
                         OutboxMessage.payload,
                         OutboxMessage.status,
                         OutboxMessage.provider_message_id,
+                        OutboxMessage.recipient,
+                        OutboxMessage.platform_key,
+                        OutboxMessage.source,
                     )
                     .where(OutboxMessage.ordering_key.in_(keys))
                     .order_by(OutboxMessage.id)
                 )
             ).all():
                 keyed.setdefault(k.ordering_key, []).append(
-                    Keyed(k.id, k.channel, k.payload, OutboxStatus(k.status), k.provider_message_id)
+                    Keyed(
+                        k.id,
+                        k.channel,
+                        k.payload,
+                        OutboxStatus(k.status),
+                        k.provider_message_id,
+                        k.recipient,
+                        k.platform_key,
+                        k.source,
+                    )
                 )
         claimed = [
             Claimed(
@@ -182,6 +216,7 @@ async def claim_due(
                 reclaimed=r.status == OutboxStatus.SENDING,
                 ordering_key=r.ordering_key,
                 keyed=tuple(keyed.get(r.ordering_key, ())) if r.ordering_key is not None else (),
+                source=r.source,
             )
             for r in rows
         ]

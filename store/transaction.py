@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.clock import Clock
 from store.inbox import Inbound
+from store.outbox import Message
 
 
 class Transaction(Protocol):
@@ -24,26 +25,9 @@ class Transaction(Protocol):
 
     def at_commit(self, step: Callable[[], Awaitable[object]]) -> None: ...
 
-    def send_later(
-        self,
-        channel: str,
-        recipient: str,
-        payload: dict[str, Any],
-        *,
-        source: str | None = None,
-        key: str | None = None,
-    ) -> None: ...
+    def send_later(self, message: Message) -> None: ...
 
-    async def send(
-        self,
-        channel: str,
-        recipient: str,
-        payload: dict[str, Any],
-        *,
-        platform_key: str | None = None,
-        source: str | None = None,
-        key: str | None = None,
-    ) -> int: ...
+    async def send(self, message: Message) -> int: ...
 
     def record(
         self,

@@ -12,7 +12,7 @@ from handlers.clock import Clock
 from store.audit.chain import PendingEntry, append_entries
 from store.inbox import Inbound
 from store.inbox import claim as claim_key
-from store.outbox import Outgoing, enqueue, enqueue_many
+from store.outbox import Message, Outgoing, enqueue, enqueue_many
 
 
 class UnitOfWork:
@@ -71,18 +71,10 @@ class UnitOfWork:
         await append_entries(self.session, audit)
         await self.session.commit()
 
-    def send_later(
-        self,
-        channel: str,
-        recipient: str,
-        payload: dict[str, Any],
-        *,
-        source: str | None = None,
-        key: str | None = None,
-    ) -> None:
+    def send_later(self, message: Message) -> None:
         """Like `send` for a message whose row id nobody needs: the messages of the transaction are written
         together, in one INSERT, at the commit (before any `at_commit` step takes its lock)."""
-        self._later.append(Outgoing(channel, recipient, payload, source, key))
+        self._later.append(Outgoing.of(message))
 
     async def _send_pending(self) -> None:
         """Write the messages `send_later` holds."""
@@ -96,30 +88,11 @@ class UnitOfWork:
         answer, and writes nothing else. Call it first, before the effect (handlers.transactions.transact does)."""
         return await claim_key(self.session, key, kind, now=self.clock.now(), message_id=message_id)
 
-    async def send(
-        self,
-        channel: str,
-        recipient: str,
-        payload: dict[str, Any],
-        *,
-        platform_key: str | None = None,
-        source: str | None = None,
-        key: str | None = None,
-    ) -> int:
-        """Write an outbound message into this transaction; it leaves only if the commit does.
-
-        `key` orders the messages about one thing at the provider (a DingTalk card, a to-do): the relay sends
-        none of them before the earlier ones of its key are sent or dead, and hands each the others of its key."""
-        return await enqueue(
-            self.session,
-            channel=channel,
-            recipient=recipient,
-            payload=payload,
-            platform_key=platform_key,
-            source=source,
-            now=self.clock.now(),
-            key=key,
-        )
+    async def send(self, message: Message) -> int:
+        """Write an outbound message (a `cards.outbound` class) into this transaction; it leaves only if the commit
+        does. The message names its channel and derives its row keys: the platform's idempotency key and the
+        ordering key that makes the relay send the messages about one card or to-do in order."""
+        return await enqueue(self.session, Outgoing.of(message), now=self.clock.now())
 
     def record(
         self,

@@ -17,6 +17,7 @@ from bot.logs import MaskingFilter, mask
 from bot.relay import Relay
 from bot.settings import Settings
 from bot.web import create_web_app
+from cards.outbound import SmsMessage, TestMessage
 from handlers.clock import ManualClock
 from sandbox.demo import DemoContext, load_demo
 from sandbox.demo.people import PEOPLE
@@ -54,8 +55,8 @@ def test_json_log_lines_mask_extra_fields_too() -> None:
 
 async def test_metrics_expose_outbox_depth_by_channel_and_request_counts(container: Container) -> None:
     async with container.uow() as uow:
-        await uow.send("test", "13800000004", {"text": "a"})
-        await uow.send("sms", "13800000004", {"text": "b"})
+        await uow.send(TestMessage(recipient="13800000004", body={"text": "a"}))
+        await uow.send(SmsMessage(recipient="13800000004", template_code="SMS_NOTICE", params={"text": "b"}))
         await uow.commit()
     async with TestClient(TestServer(create_web_app(container))) as client:
         await client.get("/healthz")

@@ -15,6 +15,7 @@ from bot.channels.base import ChannelPaused, Deferred, Delivered, OutboundMessag
 from bot.channels.test_channel import TestChannel
 from bot.relay import Relay
 from bot.settings import ChannelLimits
+from cards.outbound import TestMessage
 from handlers.clock import ManualClock
 from sandbox.test_provider import TestProviderState
 from store.models.outbox import OutboxMessage, OutboxStatus
@@ -36,7 +37,9 @@ def relay_for(container: Container, relay_id: str = "relay-test") -> Relay:
 async def enqueue(container: Container, count: int, *, recipient: str = "13800000004", start: int = 0) -> None:
     async with container.uow() as uow:
         for n in range(start, start + count):
-            await uow.send("test", recipient, {"title": "通知", "text": f"第{n}条", "n": n}, source=f"test:{n}")
+            await uow.send(
+                TestMessage(recipient=recipient, body={"title": "通知", "text": f"第{n}条", "n": n}, source=f"test:{n}")
+            )
         await uow.commit()
 
 
@@ -71,7 +74,7 @@ def metric(name: str, **labels: str) -> float:
 
 async def test_nothing_is_queued_when_the_transaction_rolls_back(container: Container) -> None:
     async with container.uow() as uow:
-        await uow.send("test", "13800000004", {"text": "不会发出"})
+        await uow.send(TestMessage(recipient="13800000004", body={"text": "不会发出"}))
         # no commit: leaving the block rolls back
     assert await statuses(container) == {}
 
@@ -198,7 +201,7 @@ async def test_a_claim_that_lapsed_without_a_result_is_counted_as_a_possible_dup
         container.channels["test"] = TestChannel(container.http, url)
         await enqueue(container, 1)
         async with container.uow() as uow:  # a keyed message is protected by the platform
-            await uow.send("test", "13800000004", {"n": 1}, platform_key="card-1")
+            await uow.send(TestMessage(recipient="13800000004", body={"n": 1}, idempotency_key="card-1"))
             await uow.commit()
         # A relay claimed both and died before settling.
         async with container.sessionmaker() as session, session.begin():
@@ -321,7 +324,7 @@ async def test_a_keyed_message_sent_again_after_a_crash_arrives_once(container: 
     async with served_provider(provider, clock) as url:
         container.channels["test"] = TestChannel(container.http, url)
         async with container.uow() as uow:
-            await uow.send("test", "13800000004", {"n": 7}, platform_key="out-track-7")
+            await uow.send(TestMessage(recipient="13800000004", body={"n": 7}, idempotency_key="out-track-7"))
             await uow.commit()
         await drain(relay_for(container), clock)
         # The relay died after the provider accepted but before it settled: the row is claimable again.

@@ -1,10 +1,18 @@
-"""The one small interface every outbound channel adapter implements for the relay."""
+"""The one small interface every outbound channel adapter implements for the relay.
+
+An adapter reads a row (`OutboundMessage`, and each of its `related`) with the `cards.outbound` class of its
+channel, `Message.from_payload(row)`: the class the use case wrote it with. A row the class cannot read is a dead
+letter (`malformed`), never a retry."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
+
+from cards.outbound import Outbound
+
+M = TypeVar("M", bound=Outbound)
 
 
 @dataclass(frozen=True)
@@ -16,6 +24,10 @@ class Related:
     payload: dict[str, Any]
     status: str  # pending, sending, sent, dead
     provider_message_id: str | None
+    recipient: str = ""
+    platform_key: str | None = None
+    ordering_key: str | None = None
+    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -31,6 +43,8 @@ class OutboundMessage:
     # earlier one of its key is sent or dead, and gives it all of them, oldest first, itself included: what
     # came before (a to-do's id) and what was queued since (a card's newer data).
     related: tuple[Related, ...] = ()
+    ordering_key: str | None = None
+    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +88,16 @@ class ChannelPaused(DeliveryError):
 
 
 class Channel(Protocol):
-    name: str
+    @property
+    def name(self) -> str:
+        """Its `cards.outbound.Channel`: the relay routes the rows of that channel here."""
 
     async def send(self, message: OutboundMessage) -> Delivered: ...
+
+
+def read(message_class: type[M], row: OutboundMessage) -> M:
+    """The row as the message class its use case wrote; a row it cannot read is a dead letter."""
+    try:
+        return message_class.from_payload(row)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise PermanentError(f"malformed {row.channel} payload: {exc}") from exc

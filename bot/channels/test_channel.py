@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import aiohttp
 
-from bot.channels.base import Delivered, OutboundMessage, PermanentError, TransientError
+from bot.channels.base import Delivered, OutboundMessage, PermanentError, TransientError, read
+from cards.outbound import Channel, TestMessage
 
 
 class TestChannel:
-    name = "test"
+    name = Channel.TEST
     __test__ = False  # not a pytest class
 
     def __init__(self, http: aiohttp.ClientSession, base_url: str) -> None:
@@ -20,7 +21,8 @@ class TestChannel:
         self.base_url = base_url.rstrip("/")
 
     async def send(self, message: OutboundMessage) -> Delivered:
-        body = {"recipient": message.recipient, "payload": message.payload, "key": message.platform_key}
+        test = read(TestMessage, message)
+        body = {"recipient": test.recipient, "payload": test.to_payload(), "key": test.idempotency_key}
         try:
             async with self.http.post(f"{self.base_url}/send", json=body) as response:
                 data = await response.json(content_type=None)

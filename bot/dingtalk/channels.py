@@ -1,12 +1,14 @@
-"""Relay channel adapters for DingTalk: translate an outbox row into one OpenAPI call, map the outcome.
+"""Relay channel adapters for DingTalk: read an outbox row with its `cards.outbound.dingtalk` class, make one
+OpenAPI call, map the outcome.
 
-Channels: dingtalk.card (create and deliver), dingtalk.card_update, dingtalk.work_notice, dingtalk.robot,
-dingtalk.todo. Rates per channel are the relay's; the per-app budget is the client's.
+Channels: card (create and deliver), card update, work notice, robot message, to-do. Rates per channel are the
+relay's; the per-app budget is the client's.
 """
 
 from __future__ import annotations
 
 import calendar
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
@@ -19,6 +21,7 @@ from bot.channels.base import (
     PermanentError,
     Related,
     TransientError,
+    read,
 )
 from bot.coordination import Coordination
 from bot.dingtalk.client import DingTalkClient
@@ -29,6 +32,21 @@ from bot.dingtalk.errors import (
     DingTalkServerError,
     DingTalkThrottled,
     DingTalkUnreachable,
+)
+from cards.outbound import Channel
+from cards.outbound.dingtalk import (
+    CARD_CHANNELS,
+    CardCreate,
+    CardMessage,
+    CardUpdate,
+    PrivateData,
+    RobotMessage,
+    TodoComplete,
+    TodoCreate,
+    WorkNotice,
+    current_card,
+    read_card,
+    read_todo,
 )
 from handlers.clock import Clock
 
@@ -67,41 +85,33 @@ class _DingTalkChannel:
         raise NotImplementedError
 
 
-CARD, CARD_UPDATE = "dingtalk.card", "dingtalk.card_update"
+def card_state(message: OutboundMessage, own: CardMessage) -> tuple[dict[str, str], PrivateData]:
+    """The card as its messages leave it (`cards.outbound.dingtalk.current_card`): this message's create and every
+    update of its ordering key, each read with the class its use case wrote it with."""
+    rows = [read_card(_with_track_id(r), r.channel) for r in message.related if r.channel in CARD_CHANNELS]
+    return current_card(rows or [own])
 
 
-def card_state(message: OutboundMessage) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
-    """The card as its messages leave it, newest data last: the create's data merged key by key with every update
-    written so far (DingTalk merges an update the same way). Sending this, rather than the message's own data,
-    means a create sent after an update was queued, a late update and a replayed dead letter all show the card as
-    it is now, never as it was."""
-    rows = [r for r in message.related if r.channel in (CARD, CARD_UPDATE)] or [
-        Related(message.id, message.channel, message.payload, "sending", None)
-    ]
-    card_data: dict[str, str] = {}
-    private: dict[str, dict[str, str]] = {}
-    for row in rows:
-        card_data.update(row.payload.get("card_data") or {})
-        for uid, params in (row.payload.get("private_data") or {}).items():
-            private[uid] = {**private.get(uid, {}), **params}
-    return card_data, private
+def _with_track_id(row: Related) -> Related:
+    """A create's row names its card by its platform key; a row written without one used its outbox id."""
+    return row if row.platform_key else replace(row, platform_key=f"outbox:{row.id}")
 
 
 class CardChannel(_DingTalkChannel):
-    """payload: {template_id, card_data, private_data?}; the outbox row's platform_key is the outTrackId and its
-    ordering key `cards.keys.card_key(outTrackId)`, shared with the card's updates."""
+    """A `CardCreate`: the outbox row's platform key is the outTrackId, its ordering key shared with the card's
+    updates."""
 
-    name = CARD
+    name = Channel.DINGTALK_CARD
 
     async def _send(self, message: OutboundMessage) -> Delivered:
-        payload = message.payload
-        out_track_id = message.platform_key or f"outbox:{message.id}"
-        card_data, private_data = card_state(message)
+        card = read(CardCreate, replace(message, platform_key=message.platform_key or f"outbox:{message.id}"))
+        out_track_id = card.out_track_id
+        card_data, private_data = card_state(message, card)
         try:
             result = await self.client.create_and_deliver_card(
-                template_id=str(payload["template_id"]),
+                template_id=card.template_id,
                 out_track_id=out_track_id,
-                user_id=message.recipient,
+                user_id=card.recipient,
                 card_data=card_data,
                 private_data=private_data or None,
             )
@@ -115,43 +125,41 @@ class CardChannel(_DingTalkChannel):
             )
             return Delivered(provider_message_id=out_track_id)
         if not result.success:
-            raise PermanentError(f"card not delivered to {message.recipient}: {result.error}")
+            raise PermanentError(f"card not delivered to {card.recipient}: {result.error}")
         return Delivered(provider_message_id=result.out_track_id)
 
 
 class CardUpdateChannel(_DingTalkChannel):
-    """payload: {out_track_id, card_data?, private_data?}; ordering key `cards.keys.card_key(out_track_id)`.
+    """A `CardUpdate`, sent only after the card's create (the relay holds it until then); it sets the card's
+    current data."""
 
-    Sent only after the card's create (the relay holds it until then); it sets the card's current data."""
-
-    name = CARD_UPDATE
+    name = Channel.DINGTALK_CARD_UPDATE
 
     async def _send(self, message: OutboundMessage) -> Delivered:
-        out_track_id = str(message.payload["out_track_id"])
-        creates = [r for r in message.related if r.channel == CARD]
+        update = read(CardUpdate, message)
+        creates = [r for r in message.related if r.channel == Channel.DINGTALK_CARD]
         if creates and not any(r.status == "sent" for r in creates):
             # DingTalk would answer param.outTrackIdNotExist. Replaying the create sends the card as it is now.
             raise PermanentError(
-                f"card {out_track_id} was never created: its create, outbox #{creates[0].id}, is {creates[0].status}"
+                f"card {update.out_track_id} was never created: its create, outbox #{creates[0].id}, "
+                f"is {creates[0].status}"
             )
-        card_data, private_data = card_state(message)
+        card_data, private_data = card_state(message, update)
         await self.client.update_card(
-            out_track_id=out_track_id,
+            out_track_id=update.out_track_id,
             card_data=card_data or None,
             private_data=private_data or None,
         )
-        return Delivered(provider_message_id=out_track_id)
+        return Delivered(provider_message_id=update.out_track_id)
 
 
 class WorkNoticeChannel(_DingTalkChannel):
-    """payload: {msg: {msgtype: text|markdown|action_card, …}, record?, created_at? (ISO 8601)}.
-
-    DingTalk delivers the same content to a user once a day and drops anything past 500 a day, both
+    """A `WorkNotice`. DingTalk delivers the same content to a user once a day and drops anything past 500 a day, both
     silently, so each notice carries its record and outbox numbers (and creation time, if given), and
     we stop at the cap ourselves.
     """
 
-    name = "dingtalk.work_notice"
+    name = Channel.DINGTALK_WORK_NOTICE
 
     def __init__(
         self,
@@ -169,7 +177,8 @@ class WorkNoticeChannel(_DingTalkChannel):
     async def _send(self, message: OutboundMessage) -> Delivered:
         # The stamp depends on the message only, never on the attempt: a retry after a timeout (DingTalk
         # may have acted) sends the very same content, which DingTalk's same-content rule then suppresses.
-        msg = stamp(message.payload["msg"], self._stamp_line(message))
+        notice = read(WorkNotice, message)
+        msg = stamp(notice.msg, self._stamp_line(message.id, notice))
         local = self.clock.now().astimezone(self.timezone)
         counter, period = f"dingtalk:work_notice:{message.recipient}", local.date().isoformat()
         if not await self.coordination.count_within(counter, period=period, cap=self.daily_per_user):
@@ -187,11 +196,11 @@ class WorkNoticeChannel(_DingTalkChannel):
             raise
         return Delivered(provider_message_id=task_id)
 
-    def _stamp_line(self, message: OutboundMessage) -> str:
-        parts = [f"编号 {message.payload['record']}"] if message.payload.get("record") else []
-        parts.append(f"通知 #{message.id}")
-        if created := message.payload.get("created_at"):
-            at = datetime.fromisoformat(str(created))
+    def _stamp_line(self, outbox_id: int, notice: WorkNotice) -> str:
+        parts = [f"编号 {notice.record}"] if notice.record else []
+        parts.append(f"通知 #{outbox_id}")
+        if created := notice.created_at:
+            at = datetime.fromisoformat(created)
             at = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
             parts.append(f"{at.astimezone(self.timezone):%Y-%m-%d %H:%M}")
         return " · ".join(parts)
@@ -210,14 +219,13 @@ def stamp(msg: dict[str, Any], line: str) -> dict[str, Any]:
 
 
 class RobotChannel(_DingTalkChannel):
-    """payload: {msg_key, msg_param} sent 1:1 by our robot."""
+    """A `RobotMessage`, sent 1:1 by our robot."""
 
-    name = "dingtalk.robot"
+    name = Channel.DINGTALK_ROBOT
 
     async def _send(self, message: OutboundMessage) -> Delivered:
-        [result] = await self.client.send_robot_messages(
-            [message.recipient], str(message.payload["msg_key"]), dict(message.payload["msg_param"])
-        )
+        robot = read(RobotMessage, message)
+        [result] = await self.client.send_robot_messages([robot.recipient], robot.msg_key, robot.msg_param)
         if message.recipient in result.invalid:
             raise PermanentError(f"not a member the robot can reach: {message.recipient}")
         if message.recipient in result.flow_controlled:
@@ -226,39 +234,38 @@ class RobotChannel(_DingTalkChannel):
 
 
 class TodoChannel(_DingTalkChannel):
-    """payload: {op: create, subject, source_id, description?, detail_url?, due_ms?} or {op: complete, task_id?};
-    both with the ordering key `cards.keys.todo_key(source_id)`, so a completion goes out after its create succeeded and
-    reads the to-do's id from it."""
+    """A `TodoCreate` or a `TodoComplete`, both with the ordering key `cards.keys.todo_key(source_id)`, so a
+    completion goes out after its create succeeded and reads the to-do's id from it."""
 
-    name = "dingtalk.todo"
+    name = Channel.DINGTALK_TODO
 
     async def _send(self, message: OutboundMessage) -> Delivered:
-        payload = message.payload
-        if payload.get("op") == "complete":
-            task_id = payload.get("task_id") or next(
+        todo = read_todo(message)  # a row it cannot read is a dead letter (see send)
+        if isinstance(todo, TodoComplete):
+            task_id = todo.task_id or next(
                 (
                     r.provider_message_id
                     for r in message.related
-                    if r.payload.get("op") == "create" and r.status == "sent" and r.provider_message_id
+                    if r.payload.get("op") == TodoCreate.op and r.status == "sent" and r.provider_message_id
                 ),
                 None,
             )
             if task_id is None:
                 # Its create was not needed (decided first) or is dead: there is no to-do to complete.
                 return Delivered(provider_message_id=None, delivery_status="no_todo")
-            union_id = str((await self.client.user(message.recipient))["unionid"])
-            await self.client.complete_todo(union_id=union_id, task_id=str(task_id))
-            return Delivered(provider_message_id=str(task_id))
-        if any(r.id > message.id and r.payload.get("op") == "complete" for r in message.related):
+            union_id = str((await self.client.user(todo.recipient))["unionid"])
+            await self.client.complete_todo(union_id=union_id, task_id=task_id)
+            return Delivered(provider_message_id=task_id)
+        if any(r.id > message.id and r.payload.get("op") == TodoComplete.op for r in message.related):
             # Completed before it was created (a review decided at once): a to-do nobody needs is not created.
             return Delivered(provider_message_id=None, delivery_status="not_needed")
-        union_id = str((await self.client.user(message.recipient))["unionid"])
+        union_id = str((await self.client.user(todo.recipient))["unionid"])
         task_id = await self.client.create_todo(
             union_id=union_id,
-            subject=str(payload["subject"]),
-            source_id=str(payload["source_id"]),
-            description=str(payload.get("description", "")),
-            detail_url=payload.get("detail_url"),
-            due_time_ms=payload.get("due_ms"),
+            subject=todo.subject,
+            source_id=todo.source_id,
+            description=todo.description,
+            detail_url=todo.detail_url,
+            due_time_ms=todo.due_ms,
         )
         return Delivered(provider_message_id=task_id)

@@ -1,4 +1,4 @@
-"""The dingtalk.membership relay channel: find the invited person in our DingTalk organisation by mobile,
+"""The membership relay channel: find the invited person in our DingTalk organisation by mobile,
 or add them (DingTalk then sends its own join invitation); report the answer to the use case, which decides.
 Also the member-detail lookup the contact events use, and the policy built from settings."""
 
@@ -8,14 +8,14 @@ from collections.abc import Callable
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
-from bot.channels.base import Delivered, OutboundMessage
+from bot.channels.base import Delivered, OutboundMessage, read
 from bot.dingtalk.channels import _DingTalkChannel
 from bot.dingtalk.client import DingTalkClient
 from bot.dingtalk.errors import USER_NOT_FOUND, DingTalkError
 from bot.settings import DingTalkSettings
+from cards.outbound import Channel, MembershipRequest
 from handlers.clock import Clock
 from handlers.membership.apply_membership_event import MemberFacts
-from handlers.membership.invitations import CHANNEL
 from handlers.membership.policy import MembershipPolicy
 from handlers.membership.record_dingtalk_member import (
     RecordDingTalkMember,
@@ -45,9 +45,9 @@ def membership_policy(settings: DingTalkSettings) -> MembershipPolicy:
 
 
 class MembershipChannel(_DingTalkChannel):
-    """payload: {invitation_id, name, mobile, title}; recipient is the mobile."""
+    """A `MembershipRequest`; the recipient is the mobile."""
 
-    name = CHANNEL
+    name = Channel.DINGTALK_MEMBERSHIP
 
     def __init__(
         self,
@@ -64,9 +64,8 @@ class MembershipChannel(_DingTalkChannel):
         self.policy = policy
 
     async def _send(self, message: OutboundMessage) -> Delivered:
-        payload = message.payload
-        invitation_id = int(payload["invitation_id"])
-        mobile = str(payload["mobile"])
+        request = read(MembershipRequest, message)
+        invitation_id, mobile = request.invitation_id, request.mobile
         if not await invitation_still_open(invitation_id, self.uow()):
             return Delivered(provider_message_id=None, delivery_status=WITHDRAWN)
         try:
@@ -74,10 +73,10 @@ class MembershipChannel(_DingTalkChannel):
             if userid is None:
                 # Not in the organisation: add them; DingTalk invites them to join (同意 in their DingTalk).
                 userid = await self.client.create_user(
-                    name=str(payload["name"]),
+                    name=request.name,
                     mobile=mobile,
                     dept_ids=(self.settings.member_dept_id,),
-                    title=str(payload.get("title") or "") or None,
+                    title=request.title or None,
                 )
             detail = await self.client.user(userid)
         except DingTalkError as exc:

@@ -1,4 +1,4 @@
-"""The relay channel `sms`: the provider's per-number flow control kept on our side, before the provider.
+"""The SMS relay channel: the provider's per-number flow control kept on our side, before the provider.
 
 Codes (payloads with `expires_at`) were counted against the number's windows when they were requested; here a
 code goes out only while enough of its validity is left, else it is dead-lettered with the reason: a code is
@@ -11,9 +11,18 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.channels.base import ChannelPaused, Deferred, Delivered, OutboundMessage, PermanentError, TransientError
+from bot.channels.base import (
+    ChannelPaused,
+    Deferred,
+    Delivered,
+    OutboundMessage,
+    PermanentError,
+    TransientError,
+    read,
+)
 from bot.coordination import Coordination
 from bot.sms.port import SmsAccountBlocked, SmsRejected, SmsSender, SmsThrottled, SmsUnavailable
+from cards.outbound import Channel, SmsMessage
 from handlers.clock import Clock
 
 # After the provider's own flow control refused a code, it is tried again this much later (if still in time).
@@ -25,9 +34,9 @@ def mask(phone: str) -> str:
 
 
 class SmsChannel:
-    """payload: {template_code, params[, expires_at]}; the recipient is the mobile number."""
+    """An `SmsMessage`; the recipient is the mobile number."""
 
-    name = "sms"
+    name = Channel.SMS
 
     def __init__(
         self,
@@ -50,24 +59,15 @@ class SmsChannel:
         self.notice_spacing_seconds = notice_spacing_seconds
         self.notice_daily_per_template = notice_daily_per_template
 
-    def _send_by(self, message: OutboundMessage) -> datetime | None:
+    def _send_by(self, sms: SmsMessage) -> datetime | None:
         """For a code: the last moment it may still be sent; None for a notification."""
-        raw = message.payload.get("expires_at")
-        if raw is None:
-            return None
-        try:
-            expires_at = datetime.fromisoformat(str(raw))
-        except ValueError as exc:
-            raise PermanentError(f"payload expires_at is not a timestamp: {raw!r}") from exc
-        return expires_at - self.code_min_validity
+        return sms.expires_at - self.code_min_validity if sms.expires_at is not None else None
 
     async def send(self, message: OutboundMessage) -> Delivered:
-        payload = message.payload
-        template_code = str(payload.get("template_code") or "")
-        if not template_code:
-            raise PermanentError("payload has no template_code")
+        sms = read(SmsMessage, message)
+        template_code = sms.template_code
         now = self.clock.now()
-        send_by = self._send_by(message)
+        send_by = self._send_by(sms)
         if send_by is not None and now >= send_by:
             raise PermanentError(
                 f"code not sent: it could not go out before {send_by.isoformat()} (its validity less "
@@ -93,9 +93,8 @@ class SmsChannel:
                 f"per-number limit reached: at most {self.per_number_daily_cap} SMS per number per day "
                 f"({mask(message.recipient)} on {today}); refused before the provider"
             )
-        params = {str(k): str(v) for k, v in dict(payload.get("params") or {}).items()}
         try:
-            biz_id = await self.sender.send(message.recipient, template_code, params, out_id=str(message.id))
+            biz_id = await self.sender.send(sms.recipient, template_code, sms.params, out_id=str(message.id))
         except SmsRejected as exc:
             raise PermanentError(f"sms rejected {exc.code}: {exc.message}") from exc
         except SmsThrottled as exc:

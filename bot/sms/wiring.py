@@ -39,7 +39,7 @@ def build_sender(container: Container) -> AliyunSms | None:
 def wire_sms(container: Container) -> None:
     sender = build_sender(container)
     if sender is not None:
-        container.channels["sms"] = SmsChannel(
+        container.channels[SmsChannel.name] = SmsChannel(
             sender,
             container.coordination,
             container.clock,

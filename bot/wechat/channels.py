@@ -1,4 +1,4 @@
-"""Relay channels for template (wechat.template) and customer-service (wechat.custom) messages.
+"""Relay channels for template and customer-service messages (`cards.outbound.wechat`).
 
 They translate the platform's answers for the relay: unfollowed recipients are permanent and marked,
 the daily quota pauses the whole channel until the next local midnight, the rest retries.
@@ -8,10 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.channels.base import ChannelPaused, Delivered, DeliveryError, OutboundMessage, PermanentError, TransientError
+from bot.channels.base import (
+    ChannelPaused,
+    Delivered,
+    DeliveryError,
+    OutboundMessage,
+    PermanentError,
+    TransientError,
+    read,
+)
 from bot.wechat.client import (
     Busy,
     DailyQuotaExceeded,
@@ -24,6 +31,7 @@ from bot.wechat.client import (
     WeChatClient,
     WeChatError,
 )
+from cards.outbound import Channel, CustomMessage, ExpertPushTemplate, WeChatTemplate
 from handlers.clock import Clock
 from handlers.transactions import transact
 from handlers.wechat.follow_status import push_refusal
@@ -93,19 +101,18 @@ class _WeChatChannel:
         raise NotImplementedError
 
 
-def _require(payload: dict[str, Any], field: str) -> Any:
-    if not payload.get(field):
-        raise PermanentError(f"payload has no {field}")
-    return payload[field]
+# The template channel reads the expert push's rows too (the same payload, a channel of its own).
+TEMPLATES: dict[str, type[WeChatTemplate]] = {c.channel: c for c in (WeChatTemplate, ExpertPushTemplate)}
 
 
 class WeChatTemplateChannel(_WeChatChannel):
-    """payload: {template_id, data, url?, miniprogram?}; the outbox platform key becomes client_msg_id.
+    """A `WeChatTemplate` (or an `ExpertPushTemplate`, for the push channel); its client_msg_id is the row's
+    platform key.
 
     The msgid WeChat answers with is recorded on the message before the relay settles it, so that a job
     report (TEMPLATESENDJOBFINISH) that came first, and was kept, is applied now."""
 
-    name = "wechat.template"
+    name = Channel.WECHAT_TEMPLATE
 
     async def send(self, message: OutboundMessage) -> Delivered:
         return await self.recorded(message, await self.deliver(message))
@@ -123,26 +130,23 @@ class WeChatTemplateChannel(_WeChatChannel):
         return Delivered(delivered.provider_message_id, status or delivered.delivery_status)
 
     async def _send(self, message: OutboundMessage) -> str | None:
-        payload = message.payload
+        template = read(TEMPLATES.get(message.channel, WeChatTemplate), message)
         return await self.client.send_template(
-            message.recipient,
-            str(_require(payload, "template_id")),
-            dict(payload.get("data") or {}),
-            url=payload.get("url"),
-            miniprogram=payload.get("miniprogram"),
-            client_msg_id=message.platform_key,
+            template.recipient,
+            template.template_id,
+            template.data,
+            url=template.url,
+            miniprogram=template.miniprogram,
+            client_msg_id=template.client_msg_id,
         )
 
 
 class WeChatCustomChannel(_WeChatChannel):
-    """payload: {text} or a full {msgtype, …}; only within the 48-hour customer-service window."""
+    """A `CustomMessage`; only within the 48-hour customer-service window."""
 
-    name = "wechat.custom"
+    name = Channel.WECHAT_CUSTOM
 
     async def _send(self, message: OutboundMessage) -> str | None:
-        payload = message.payload
-        if "msgtype" in payload:
-            await self.client.send_custom(message.recipient, payload)
-        else:
-            await self.client.send_custom_text(message.recipient, str(_require(payload, "text")))
+        custom = read(CustomMessage, message)
+        await self.client.send_custom(custom.recipient, custom.msg)
         return None

@@ -1,4 +1,4 @@
-"""wechat.expert_push: a template message whose push hears how the send went.
+"""The expert push channel: a template message (`ExpertPushTemplate`) whose push hears how the send went.
 
 The send itself is the template channel's (the same translation of the platform's answers: 43004 marks the
 follower and is permanent); afterwards the push's use case records the outcome. If recording fails after
@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from bot.channels.base import Delivered, OutboundMessage, PermanentError
 from bot.wechat.channels import WeChatTemplateChannel
-from handlers.expert_push.push_experts import PUSH_CHANNEL
+from cards.outbound import Channel
 from handlers.expert_push.record_push_outcome import (
     RecordPushFailed,
     RecordPushSent,
@@ -23,7 +23,7 @@ from store.uow import UnitOfWork
 
 
 class ExpertPushChannel:
-    name = PUSH_CHANNEL
+    name = Channel.WECHAT_EXPERT_PUSH
 
     def __init__(self, template: WeChatTemplateChannel, uow: Callable[[], UnitOfWork]) -> None:
         self.template = template

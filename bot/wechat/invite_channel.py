@@ -1,12 +1,13 @@
-"""The relay channel `wechat.invite_qrcode`: makes an expert invitation's temporary QR code, then hands
+"""The invitation QR code relay channel: makes an expert invitation's temporary QR code, then hands
 the ticket to a use case that keeps it and enqueues the SMS (see handlers/expert_invitations/invite.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.channels.base import Delivered, OutboundMessage, PermanentError, TransientError
+from bot.channels.base import Delivered, OutboundMessage, PermanentError, TransientError, read
 from bot.wechat.client import Busy, InvalidArgument, WeChatClient, WeChatError
+from cards.outbound import Channel, InviteQrcode
 from handlers.expert_invitations.record_invitation_qrcode import RecordInvitationQrcode, record_invitation_qrcode
 from store.uow import UnitOfWork
 
@@ -15,9 +16,9 @@ MAX_EXPIRE_SECONDS = 2_592_000  # 30 days
 
 
 class InviteQrcodeChannel:
-    """payload: {invitation_id, scene, expire_seconds}."""
+    """An `InviteQrcode`."""
 
-    name = "wechat.invite_qrcode"
+    name = Channel.WECHAT_INVITE_QRCODE
 
     def __init__(self, client: WeChatClient, uow: Callable[[], UnitOfWork], *, sms_template: str) -> None:
         self.client = client
@@ -25,12 +26,11 @@ class InviteQrcodeChannel:
         self.sms_template = sms_template
 
     async def send(self, message: OutboundMessage) -> Delivered:
-        payload = message.payload
-        scene = str(payload.get("scene") or "")
-        invitation_id = payload.get("invitation_id")
-        if not scene or len(scene) > MAX_SCENE or not isinstance(invitation_id, int):
+        qrcode = read(InviteQrcode, message)
+        scene, invitation_id = qrcode.scene, qrcode.invitation_id
+        if len(scene) > MAX_SCENE:
             raise PermanentError("payload needs an invitation_id and a scene of 1–64 characters")
-        expire = max(60, min(int(payload.get("expire_seconds") or MAX_EXPIRE_SECONDS), MAX_EXPIRE_SECONDS))
+        expire = max(60, min(qrcode.expire_seconds or MAX_EXPIRE_SECONDS, MAX_EXPIRE_SECONDS))
         try:
             result = await self.client.create_temporary_qrcode(scene, expire_seconds=expire)
         except WeChatError as exc:

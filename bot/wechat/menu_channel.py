@@ -1,23 +1,22 @@
-"""The relay channel `wechat.menu`: sends the official account's menu (the payload is the menu/create body)."""
+"""The menu relay channel: sends the official account's menu (a `MenuMessage`, the menu/create body)."""
 
 from __future__ import annotations
 
-from bot.channels.base import Delivered, OutboundMessage, PermanentError, TransientError
+from bot.channels.base import Delivered, OutboundMessage, PermanentError, TransientError, read
 from bot.wechat.client import Busy, InvalidArgument, InvalidMenu, WeChatClient, WeChatError
-from handlers.wechat.publish_menu import MENU_CHANNEL
+from cards.outbound import Channel, MenuMessage
 
 
 class MenuChannel:
-    name = MENU_CHANNEL
+    name = Channel.WECHAT_MENU
 
     def __init__(self, client: WeChatClient) -> None:
         self.client = client
 
     async def send(self, message: OutboundMessage) -> Delivered:
-        if not isinstance(message.payload.get("button"), list):
-            raise PermanentError("payload is not a menu/create body")
+        menu = read(MenuMessage, message)
         try:
-            await self.client.create_menu(message.payload)
+            await self.client.create_menu(menu.body)
         except WeChatError as exc:
             reason = f"wechat {exc.errcode}: {exc.errmsg}"
             if isinstance(exc, InvalidMenu | InvalidArgument):  # this menu is refused: sending it again cannot help

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from cards.audit import anchor_notice_text
+from cards.outbound import text_notice
 from store.audit.anchor import Anchor
 from store.uow import UnitOfWork
 
@@ -47,10 +48,9 @@ class WorkNoticeAnchorSink:
     async def stage(self, uow: UnitOfWork, anchor: Anchor) -> None:
         text = anchor_notice_text(seq=anchor.seq, digest=anchor.hash, created_at=anchor.created_at)
         await uow.send(
-            "dingtalk.work_notice",
-            self.auditor_userid,
-            {"msg": {"msgtype": "text", "text": {"content": text}}, "record": f"审计锚点 {anchor.seq}"},
-            source=f"audit_checkpoint:{anchor.seq}",
+            text_notice(
+                self.auditor_userid, text, record=f"审计锚点 {anchor.seq}", source=f"audit_checkpoint:{anchor.seq}"
+            )
         )
 
     async def write(self, anchor: Anchor) -> None:

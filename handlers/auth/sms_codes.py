@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 
+from cards.outbound import SmsMessage
 from handlers.auth.errors import InvalidSmsCode, SmsTooFrequent
 from handlers.auth.policy import AuthPolicy
 from handlers.auth.ports import SendQuota
@@ -110,10 +111,13 @@ async def issue_code(
     )
     # The channel never sends a code after `expires_at` (minus a margin): a late code is dead-lettered.
     await uow.send(
-        "sms",
-        mobile,
-        {"template_code": policy.sms_template(purpose), "params": {"code": code}, "expires_at": expires_at.isoformat()},
-        source=f"auth.sms_code.{purpose.value}",
+        SmsMessage(
+            recipient=mobile,
+            template_code=policy.sms_template(purpose),
+            params={"code": code},
+            expires_at=expires_at,
+            source=f"auth.sms_code.{purpose.value}",
+        )
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, select
 
+from cards.outbound import SmsMessage
 from handlers.demands.policy import DemandPolicy
 from handlers.organisation.validation import is_mobile
 from store.base import table_of
@@ -30,8 +31,10 @@ async def notify_enterprise(uow: Transaction, demand: Demand, status_text: str, 
             continue
         sent.add(phone)
         uow.send_later(
-            "sms",
-            phone,
-            {"template_code": policy.sms_template, "params": {"title": title, "status": status_text}},
-            source=f"demand:{demand.id}",
+            SmsMessage(
+                recipient=phone,
+                template_code=policy.sms_template,
+                params={"title": title, "status": status_text},
+                source=f"demand:{demand.id}",
+            )
         )

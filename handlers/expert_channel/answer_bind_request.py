@@ -14,8 +14,9 @@ from sqlalchemy import select
 
 from cards.expert_invitation import BIND_IN_MINI_PROGRAM_TEXT, bind_page_path, bind_request_message
 from cards.official_account import bound_text
+from cards.outbound import custom_text
 from handlers.expert_channel.official_account import bound_account_of_follower, wechat_roles
-from handlers.expert_invitations.accept_expert_invitation import CUSTOM_CHANNEL, BindLink
+from handlers.expert_invitations.accept_expert_invitation import BindLink
 from handlers.expert_invitations.invite import token_of
 from store.models.expert_invitations import ExpertInvitation, ExpertInvitationStatus
 from store.models.organisation import Account
@@ -45,7 +46,7 @@ async def answer_bind_request(cmd: AnswerBindRequest, tx: Transaction) -> str | 
     )
     page = bind_page_path(cmd.link.page, token_of(scene)) if scene is not None else cmd.link.page
     text = bind_request_message(mini_app_id=cmd.link.mini_app_id, page_path=page, fallback_url=cmd.link.fallback_url)
-    await tx.send(CUSTOM_CHANNEL, cmd.openid, {"msgtype": "text", "text": {"content": text}}, source="bind_request")
+    await tx.send(custom_text(cmd.openid, text, source="bind_request"))
     return None
 
 

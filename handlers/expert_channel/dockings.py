@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from cards.expert_docking import DOCKING_CARD, DockingCardView, docking_card, handed_over_update
-from cards.keys import card_key
+from cards.outbound import CardCreate, CardUpdate
 from handlers.errors import Conflict, DomainError, NotFound
 from handlers.expert_channel.access import is_visible
 from handlers.reviews.reviewers import userid_of
@@ -73,12 +73,13 @@ async def send_card(uow: Transaction, row: ExpertDocking, demand: Demand, expert
     )
     row.card_out_track_id, row.card_userid = f"expert-docking-{row.id}-{row.rounds}{key}", userid
     await uow.send(
-        "dingtalk.card",
-        userid,
-        {"template_id": DOCKING_CARD.id, "card_data": docking_card(view)},
-        platform_key=row.card_out_track_id,
-        source=f"expert_docking:{row.id}",
-        key=card_key(row.card_out_track_id),
+        CardCreate(
+            recipient=userid,
+            out_track_id=row.card_out_track_id,
+            template_id=DOCKING_CARD.id,
+            card_data=docking_card(view),
+            source=f"expert_docking:{row.id}",
+        )
     )
 
 
@@ -124,11 +125,12 @@ async def hand_over_cards(uow: UnitOfWork, demand: Demand, to_name: str) -> None
     for row in waiting:
         if row.card_out_track_id is not None and row.card_userid is not None:
             await uow.send(
-                "dingtalk.card_update",
-                row.card_userid,
-                {"out_track_id": row.card_out_track_id, "card_data": handed_over_update(to_name)},
-                source=f"expert_docking:{row.id}",
-                key=card_key(row.card_out_track_id),
+                CardUpdate(
+                    recipient=row.card_userid,
+                    out_track_id=row.card_out_track_id,
+                    card_data=handed_over_update(to_name),
+                    source=f"expert_docking:{row.id}",
+                )
             )
         expert = await uow.session.get(Expert, row.expert_id)
         assert expert is not None

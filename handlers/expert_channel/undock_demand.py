@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cards.expert_docking import cancelled_update
-from cards.keys import card_key
+from cards.outbound import CardUpdate
 from handlers.demands.access import locked
 from handlers.demands.states import Step, next_status
 from handlers.demands.timeline import step
@@ -36,11 +36,12 @@ async def undock_demand(cmd: UndockDemand, uow: UnitOfWork) -> DockingView:
         row.status, row.cancelled_at, row.updated_at = DockingStatus.CANCELLED, now, now
         if row.card_out_track_id is not None and row.card_userid is not None:
             await uow.send(
-                "dingtalk.card_update",
-                row.card_userid,
-                {"out_track_id": row.card_out_track_id, "card_data": cancelled_update()},
-                source=f"expert_docking:{row.id}",
-                key=card_key(row.card_out_track_id),
+                CardUpdate(
+                    recipient=row.card_userid,
+                    out_track_id=row.card_out_track_id,
+                    card_data=cancelled_update(),
+                    source=f"expert_docking:{row.id}",
+                )
             )
         name = await expert_name(uow, expert)
         await step(

@@ -21,6 +21,7 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import IntegrityError
 
 from cards.expert_digest import digest_template
+from cards.outbound import WeChatTemplate
 from handlers.expert_digest.matching import matches
 from handlers.expert_digest.policy import DigestPolicy
 from store.models.expert_digest import DigestMessage, DigestPair, DigestRun, DigestRunStatus, ExpertSubscription
@@ -29,7 +30,6 @@ from store.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-TEMPLATE_CHANNEL = "wechat.template"
 # A run row left "running" longer than this belongs to an instance that died; the next run takes over.
 STALE_RUN = timedelta(hours=2)
 
@@ -133,23 +133,24 @@ async def _send_chunk(
     sent = [d for d in digests if d.expert_id in message_of]
     if not sent:
         return 0, 0
+    messages = [_message(d, message_of[d.expert_id], run, policy) for d in sent]
     outbox_ids = (
         await uow.session.scalars(
             insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True),
             [
                 {
-                    "channel": TEMPLATE_CHANNEL,
-                    "recipient": d.openid,
-                    "payload": _payload(d, message_of[d.expert_id], run, policy),
-                    "platform_key": _key(message_of[d.expert_id]),
-                    "source": f"digest:{message_of[d.expert_id]}",
+                    "channel": str(m.channel),
+                    "recipient": m.recipient,
+                    "payload": m.to_payload(),
+                    "platform_key": m.platform_key,
+                    "source": m.source,
                     "status": OutboxStatus.PENDING,
                     "attempts": 0,
                     "next_attempt_at": now,
                     "created_at": now,
                     "updated_at": now,
                 }
-                for d in sent
+                for m in messages
             ],
         )
     ).all()
@@ -169,8 +170,9 @@ async def _send_chunk(
     return len(sent), len(pairs)
 
 
-def _payload(digest: _Digest, message_id: int, run: DigestRun, policy: DigestPolicy) -> dict[str, Any]:
-    return digest_template(
+def _message(digest: _Digest, message_id: int, run: DigestRun, policy: DigestPolicy) -> WeChatTemplate:
+    """Written in bulk rather than through `uow.send` (a run sends thousands), with the same row fields."""
+    content = digest_template(
         template_id=policy.template_id,
         first_title=digest.demands[0][1],
         count=len(digest.demands),
@@ -179,11 +181,10 @@ def _payload(digest: _Digest, message_id: int, run: DigestRun, policy: DigestPol
         page=policy.page,
         digest_id=message_id,
     )
-
-
-def _key(message_id: int) -> str:
-    # Becomes client_msg_id: WeChat drops a repeat to the same openid for 10 minutes.
-    return f"digest-{message_id}"
+    # The client_msg_id: WeChat drops a repeat to the same openid for 10 minutes.
+    return WeChatTemplate.of(
+        content, recipient=digest.openid, client_msg_id=f"digest-{message_id}", source=f"digest:{message_id}"
+    )
 
 
 async def _send_chunk_pg(
@@ -211,17 +212,16 @@ async def _send_chunk_pg(
     if not sent:
         return 0, 0
     ids = [message_of[d.expert_id] for d in sent]
+    messages = [_message(d, i, run, policy) for d, i in zip(sent, ids, strict=True)]
     outbox = (
         await uow.session.execute(
             _PG_OUTBOX,
             {
-                "channel": TEMPLATE_CHANNEL,
-                "recipients": [d.openid for d in sent],
-                "payloads": [
-                    json.dumps(_payload(d, i, run, policy), ensure_ascii=False) for d, i in zip(sent, ids, strict=True)
-                ],
-                "keys": [_key(i) for i in ids],
-                "sources": [f"digest:{i}" for i in ids],
+                "channel": str(WeChatTemplate.channel),
+                "recipients": [m.recipient for m in messages],
+                "payloads": [json.dumps(m.to_payload(), ensure_ascii=False) for m in messages],
+                "keys": [m.platform_key for m in messages],
+                "sources": [m.source for m in messages],
                 "now": now,
             },
         )

@@ -15,13 +15,12 @@ from enum import StrEnum
 from sqlalchemy import select
 
 from cards.expert_invitation import bind_message, bind_page_path
+from cards.outbound import custom_text
 from handlers.expert_invitations.invite import SCENE_PREFIX, token_of
 from handlers.wechat.followers import personal
 from store.models.expert_invitations import ExpertInvitation, ExpertInvitationStatus
 from store.models.organisation import Institution
 from store.transaction import Transaction
-
-CUSTOM_CHANNEL = "wechat.custom"
 
 
 class InvitationOutcome(StrEnum):
@@ -92,10 +91,5 @@ async def accept_expert_invitation(cmd: AcceptExpertInvitation, tx: Transaction)
         fallback_url=cmd.link.fallback_url,
         institution_name=institution_name or "",
     )
-    await tx.send(
-        CUSTOM_CHANNEL,
-        cmd.openid,
-        {"msgtype": "text", "text": {"content": text}},
-        source=f"expert_invitation:{invitation.id}",
-    )
+    await tx.send(custom_text(cmd.openid, text, source=f"expert_invitation:{invitation.id}"))
     return InvitationOutcome.FOLLOWED

@@ -14,11 +14,11 @@ from datetime import timedelta
 
 from sqlalchemy import literal, select, union_all
 
+from cards.outbound import InviteQrcode
 from store.models.auth import MiniProgramBinding
 from store.models.expert_invitations import ExpertInvitation, ExpertInvitationStatus
 from store.transaction import Transaction
 
-QRCODE_CHANNEL = "wechat.invite_qrcode"
 SCENE_PREFIX = "inv:"
 # A temporary QR code lives at most 30 days (2,592,000 s); the invitation lasts as long as its QR code.
 QR_SECONDS = 2_592_000
@@ -82,9 +82,11 @@ async def invite_expert(
         data={"account_id": account_id, "institution_id": institution_id},
     )
     await uow.send(
-        QRCODE_CHANNEL,
-        invitation.scene,
-        {"invitation_id": invitation.id, "scene": invitation.scene, "expire_seconds": QR_SECONDS},
-        source=f"expert_invitation:{invitation.id}",
+        InviteQrcode(
+            invitation_id=invitation.id,
+            scene=invitation.scene,
+            expire_seconds=QR_SECONDS,
+            source=f"expert_invitation:{invitation.id}",
+        )
     )
     return invitation

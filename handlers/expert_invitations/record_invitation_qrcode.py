@@ -8,12 +8,11 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from cards.expert_invitation import invitation_sms_params
+from cards.outbound import SmsMessage
 from handlers.expert_invitations.invite import token_of
 from store.models.expert_invitations import ExpertInvitation, ExpertInvitationStatus
 from store.models.organisation import Account, Institution
 from store.uow import UnitOfWork
-
-SMS_CHANNEL = "sms"
 
 
 @dataclass(frozen=True)
@@ -54,13 +53,12 @@ async def record_invitation_qrcode(cmd: RecordInvitationQrcode, uow: UnitOfWork)
             "expert_invitation", invitation.id, "qrcode_created", data={"expires_at": invitation.expires_at.isoformat()}
         )
         await uow.send(
-            SMS_CHANNEL,
-            account.mobile,
-            {
-                "template_code": cmd.sms_template,
-                "params": invitation_sms_params(account.name, institution.name, token_of(invitation.scene)),
-            },
-            source=f"expert_invitation:{invitation.id}",
+            SmsMessage(
+                recipient=account.mobile,
+                template_code=cmd.sms_template,
+                params=invitation_sms_params(account.name, institution.name, token_of(invitation.scene)),
+                source=f"expert_invitation:{invitation.id}",
+            )
         )
         await uow.commit()
         return InvitationQrcodeRecorded(sms_sent=True)

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from cards.expert_push import push_template
+from cards.outbound import ExpertPushTemplate
 from handlers.demands.states import Step
 from handlers.demands.timeline import step
 from handlers.errors import Conflict, InvalidInput, NotFound
@@ -24,8 +25,6 @@ from store.models.demands import Demand
 from store.models.expert_pushes import ExpertPush, ExpertPushStatus
 from store.models.organisation import Institution
 from store.uow import UnitOfWork
-
-PUSH_CHANNEL = "wechat.expert_push"
 
 
 @dataclass(frozen=True)
@@ -110,11 +109,12 @@ async def push_experts(cmd: PushExperts, uow: UnitOfWork, policy: ExpertPushPoli
             await uow.session.flush()
             # The push id is the WeChat client_msg_id: a resend after a lost answer is dropped by the platform.
             push.outbox_message_id = await uow.send(
-                PUSH_CHANNEL,
-                target.openid,
-                payload,
-                platform_key=f"expert_push:{push.id}",
-                source=f"expert_push:{push.id}",
+                ExpertPushTemplate.of(
+                    payload,
+                    recipient=target.openid,
+                    client_msg_id=f"expert_push:{push.id}",
+                    source=f"expert_push:{push.id}",
+                )
             )
             items.append(
                 PushedExpert(

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 
 from cards.follow_up import SilentDemand, escalation_card, reminder_card
+from cards.outbound import WorkNotice
 from handlers.calendar.office_hours import OfficeHours
 from handlers.demands.access import locked
 from handlers.demands.policy import DemandPolicy
@@ -114,7 +115,7 @@ async def _check(
         recipients = await _centre_admins(uow, demand)
         msg, record = escalation_card(view), f"需求 {demand.number} 跟进督办"
     for userid in recipients:
-        await uow.send("dingtalk.work_notice", userid, {"msg": msg, "record": record}, source=source)
+        await uow.send(WorkNotice(recipient=userid, msg=msg, record=record, source=source))
     uow.record(
         "demand",
         demand.id,

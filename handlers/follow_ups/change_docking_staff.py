@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from cards.outbound import text_notice
 from handlers.demands.access import locked
 from handlers.demands.policy import DemandPolicy
 from handlers.demands.scope import require_demand_in_scope
@@ -88,10 +89,7 @@ async def change_docking_staff(cmd: ChangeDockingStaff, uow: UnitOfWork, policy:
             if link := policy.link(demand.id):
                 text += f"\n详情：{link}"
             await uow.send(
-                "dingtalk.work_notice",
-                userid,
-                {"msg": {"msgtype": "text", "text": {"content": text}}, "record": f"需求 {demand.number} 更换对接人员"},
-                source=f"demand:{demand.id}",
+                text_notice(userid, text, record=f"需求 {demand.number} 更换对接人员", source=f"demand:{demand.id}")
             )
         await uow.commit()
         return DockingStaffChanged(demand.id, account_id)

@@ -17,6 +17,7 @@ from cards.membership import (
     invitation_revoked_notice,
     welcome_card,
 )
+from cards.outbound import CardCreate, MembershipRequest, WorkNotice
 from handlers.dingtalk.waiting_cards import deliver_waiting_cards
 from handlers.errors import Forbidden
 from handlers.membership.policy import MembershipPolicy
@@ -26,8 +27,6 @@ from store.models.membership import InvitationStatus, MembershipInvitation, Plat
 from store.models.organisation import CLOSED_STATUSES, Account, AccountStatus, Institution, Role
 from store.transaction import Transaction
 from store.uow import UnitOfWork
-
-CHANNEL = "dingtalk.membership"
 
 
 async def lock_account(uow: Transaction, account_id: int) -> Account:
@@ -92,11 +91,13 @@ async def invite_member(
     uow.session.add(invitation)
     await uow.session.flush()
     await uow.send(
-        CHANNEL,
-        account.mobile,
-        {"invitation_id": invitation.id, "name": account.name, "mobile": account.mobile, "title": invitation.title},
-        platform_key=f"membership:{invitation.id}",
-        source=f"membership_invitation:{invitation.id}",
+        MembershipRequest(
+            invitation_id=invitation.id,
+            name=account.name,
+            mobile=account.mobile,
+            title=invitation.title,
+            source=f"membership_invitation:{invitation.id}",
+        )
     )
     uow.record(
         "account",
@@ -241,11 +242,13 @@ async def settle_acceptance(
     )
     view = WelcomeView(account.name, invitation.role, await _scope(uow, invitation), policy.workbench_link)
     await uow.send(
-        "dingtalk.card",
-        userid,
-        {"template_id": WELCOME_CARD.id, "card_data": welcome_card(view)},
-        platform_key=f"welcome:{invitation.id}",
-        source=f"membership_invitation:{invitation.id}",
+        CardCreate(
+            recipient=userid,
+            out_track_id=f"welcome:{invitation.id}",
+            template_id=WELCOME_CARD.id,
+            card_data=welcome_card(view),
+            source=f"membership_invitation:{invitation.id}",
+        )
     )
     await deliver_waiting_cards(uow, account.id, userid)  # reviews and dockings assigned before they joined
     return True
@@ -261,8 +264,7 @@ async def _scope(uow: Transaction, invitation: MembershipInvitation) -> str:
 
 async def _tell(uow: Transaction, invitation: MembershipInvitation, userid: str, msg: dict[str, object]) -> None:
     await uow.send(
-        "dingtalk.work_notice",
-        userid,
-        {"msg": msg, "record": f"邀请 {invitation.id}"},
-        source=f"membership_invitation:{invitation.id}",
+        WorkNotice(
+            recipient=userid, msg=msg, record=f"邀请 {invitation.id}", source=f"membership_invitation:{invitation.id}"
+        )
     )

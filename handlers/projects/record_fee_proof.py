@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from cards.outbound import WorkNotice
 from cards.project import LowFee, low_fee_card
 from handlers.demands.access import locked
 from handlers.demands.policy import DemandPolicy
@@ -134,10 +135,12 @@ async def _tell_admins(uow: UnitOfWork, demand: Demand, project: ProjectRegistra
     )
     for userid in await _institution_admins(uow, demand.institution_id):
         await uow.send(
-            "dingtalk.work_notice",
-            userid,
-            {"msg": low_fee_card(view), "record": f"项目 {project.id} 中介费偏低"},
-            source=f"demand:{demand.id}",
+            WorkNotice(
+                recipient=userid,
+                msg=low_fee_card(view),
+                record=f"项目 {project.id} 中介费偏低",
+                source=f"demand:{demand.id}",
+            )
         )
 
 

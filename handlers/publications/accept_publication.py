@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
+from cards.outbound import text_notice
 from handlers.demands.access import locked
 from handlers.demands.policy import DemandPolicy
 from handlers.demands.states import Step, next_status
@@ -154,9 +155,4 @@ async def _notify(
 
 async def _notice(uow: UnitOfWork, demand: Demand, account_id: int, text: str) -> None:
     if (userid := await userid_of(uow, account_id)) is not None:
-        await uow.send(
-            "dingtalk.work_notice",
-            userid,
-            {"msg": {"msgtype": "text", "text": {"content": text}}, "record": f"需求 {demand.number} 公开受理"},
-            source=f"demand:{demand.id}",
-        )
+        await uow.send(text_notice(userid, text, record=f"需求 {demand.number} 公开受理", source=f"demand:{demand.id}"))

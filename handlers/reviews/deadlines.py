@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from cards.keys import card_key
+from cards.outbound import CardUpdate
 from cards.review import due_text, due_update, paused_text
 from handlers.calendar.office_hours import OfficeHours
 from handlers.reviews.chains import CHAINS, Chain, demand_review, register_chain
@@ -157,9 +157,10 @@ def send_due_update(uow: UnitOfWork, task: ReviewTask, text: str) -> None:
     """The task's card shows the due line `text` (after its create, in order with its other updates)."""
     assert task.userid is not None
     uow.send_later(
-        "dingtalk.card_update",
-        task.userid,
-        {"out_track_id": task.out_track_id, "card_data": due_update(text)},
-        source=f"review_task:{task.id}",
-        key=card_key(task.out_track_id),
+        CardUpdate(
+            recipient=task.userid,
+            out_track_id=task.out_track_id,
+            card_data=due_update(text),
+            source=f"review_task:{task.id}",
+        )
     )

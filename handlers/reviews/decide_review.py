@@ -14,6 +14,7 @@ from typing import Any, Literal
 from sqlalchemy import CursorResult, Select, bindparam, false, select, true, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from cards.outbound import text_notice
 from cards.review import decided_notice, decided_status
 from handlers.errors import Forbidden, InvalidInput, NotFound
 from handlers.reviews.chains import CHAINS, Chain
@@ -233,9 +234,4 @@ async def _tell_submitter(
     if userid is None:
         return
     text = decided_notice(review.title, chain.label, outcome, by, reason, review.link)
-    tx.send_later(
-        "dingtalk.work_notice",
-        userid,
-        {"msg": {"msgtype": "text", "text": {"content": text}}, "record": f"审核 {review.id}"},
-        source=f"review:{review.id}",
-    )
+    tx.send_later(text_notice(userid, text, record=f"审核 {review.id}", source=f"review:{review.id}"))

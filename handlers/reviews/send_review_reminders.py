@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from cards.outbound import text_notice
 from cards.review import escalation_notice, overdue_text, reminder_notice, reminder_text
 from handlers.calendar.office_hours import OfficeHours
 from handlers.reviews.chains import CHAINS, Chain, Deadline, Stage
@@ -126,10 +127,9 @@ async def _check(uow: UnitOfWork, review_id: int, hours: OfficeHours, chains: Ma
             if kind == REMIND:
                 notice = reminder_notice(chain.label, review.title, due_on, review.link)
                 uow.send_later(
-                    "dingtalk.work_notice",
-                    task.userid,
-                    {"msg": {"msgtype": "text", "text": {"content": notice}}, "record": f"审核 {review.id} 到期提醒"},
-                    source=f"review_task:{task.id}",
+                    text_notice(
+                        task.userid, notice, record=f"审核 {review.id} 到期提醒", source=f"review_task:{task.id}"
+                    )
                 )
     if sent:
         await uow.session.flush()  # a racing writer's duplicate mark fails here, before anything is committed
@@ -165,9 +165,4 @@ async def _escalate(
     for account_id in accounts:
         userid = await userid_of(uow, account_id)
         if userid is not None:
-            uow.send_later(
-                "dingtalk.work_notice",
-                userid,
-                {"msg": {"msgtype": "text", "text": {"content": text}}, "record": f"审核 {review.id} 逾期督办"},
-                source=f"review:{review.id}",
-            )
+            uow.send_later(text_notice(userid, text, record=f"审核 {review.id} 逾期督办", source=f"review:{review.id}"))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from cards.outbound import text_notice
 from cards.review import submitted_notice
 from handlers.reviews.chains import Chain
 from handlers.reviews.deadlines import receipt_number
@@ -67,10 +68,5 @@ async def start_review(uow: UnitOfWork, chain: Chain, subject: ReviewSubject) ->
     userid = await userid_of(uow, subject.submitter_account_id)
     if userid is not None:
         text = submitted_notice(chain.label, review.title, receipt_number(review), review.due_on, review.link)
-        uow.send_later(
-            "dingtalk.work_notice",
-            userid,
-            {"msg": {"msgtype": "text", "text": {"content": text}}, "record": f"审核 {review.id} 受理"},
-            source=f"review:{review.id}",
-        )
+        uow.send_later(text_notice(userid, text, record=f"审核 {review.id} 受理", source=f"review:{review.id}"))
     return review

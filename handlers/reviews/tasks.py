@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, select, update
 
-from cards.keys import card_key, todo_key
+from cards.outbound import CardCreate, CardUpdate, TodoComplete, TodoCreate
 from cards.review import ReviewCardView, decided_status, decided_update, due_text, review_card
 from handlers.errors import Conflict
 from handlers.reviews.chains import CHAINS, Chain
@@ -92,24 +92,25 @@ async def _deliver(
 ) -> None:
     source = f"review_task:{task.id}"
     await uow.send(
-        "dingtalk.card",
-        userid,
-        {"template_id": TEMPLATE_ID, "card_data": review_card(view)},
-        platform_key=task.out_track_id,
-        source=source,
-        key=card_key(task.out_track_id),
+        CardCreate(
+            recipient=userid,
+            out_track_id=task.out_track_id,
+            template_id=TEMPLATE_ID,
+            card_data=review_card(view),
+            source=source,
+        )
     )
-    todo: dict[str, object] = {
-        "op": "create",
-        "subject": f"{chain.label}：{review.title}",
-        "source_id": task.out_track_id,
-        "description": f"{view.stage_name} · 提交人：{view.submitter}",
-        "detail_url": review.link or None,
-    }
-    if review.due_on is not None:
+    todo = TodoCreate(
+        recipient=userid,
+        source_id=task.out_track_id,
+        subject=f"{chain.label}：{review.title}",
+        description=f"{view.stage_name} · 提交人：{view.submitter}",
+        detail_url=review.link or None,
         # The to-do's dueTime (ms epoch): the close of office hours on the due day.
-        todo["due_ms"] = int(due_moment(review.due_on).timestamp() * 1000)
-    task.todo_outbox_id = await uow.send("dingtalk.todo", userid, todo, source=source, key=todo_key(task.out_track_id))
+        due_ms=int(due_moment(review.due_on).timestamp() * 1000) if review.due_on is not None else None,
+        source=source,
+    )
+    task.todo_outbox_id = await uow.send(todo)
 
 
 async def deliver_waiting_tasks(uow: Transaction, account_id: int, userid: str) -> int:
@@ -162,16 +163,14 @@ async def close_stage(uow: Transaction, review: Review, stage: int, outcome: str
         # after the submission still reaches a card that exists, and completes a to-do created meanwhile; a to-do
         # not yet created when its completion is queued is never created.
         uow.send_later(
-            "dingtalk.card_update",
-            task.userid,
-            {"out_track_id": task.out_track_id, "card_data": card_data},
-            source=source,
-            key=card_key(task.out_track_id),
+            CardUpdate(recipient=task.userid, out_track_id=task.out_track_id, card_data=card_data, source=source)
         )
         if task.todo_outbox_id is not None:
-            complete = (
-                {"op": "complete", "task_id": task.provider_message_id}
-                if task.provider_message_id
-                else {"op": "complete"}
+            uow.send_later(
+                TodoComplete(
+                    recipient=task.userid,
+                    source_id=task.out_track_id,
+                    task_id=task.provider_message_id or None,
+                    source=source,
+                )
             )
-            uow.send_later("dingtalk.todo", task.userid, complete, source=source, key=todo_key(task.out_track_id))

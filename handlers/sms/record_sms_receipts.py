@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from cards.outbound import Channel
 from handlers.errors import NotFound
 from store.outbox import update_delivery_status
 from store.uow import UnitOfWork
 
-SMS_CHANNEL = "sms"
 # A receipt may overtake the relay's own bookkeeping for a moment; one still unknown after this is an
 # orphan (a shared account's other sender, a console send, a pruned row) that no retry will match.
 RECEIPT_RETRY_WINDOW = timedelta(minutes=10)
@@ -51,7 +51,7 @@ async def record_sms_receipts(
             status = "delivered" if receipt.delivered else f"failed:{receipt.error_code}"[:32]
             if await update_delivery_status(
                 uow.session,
-                channel=SMS_CHANNEL,
+                channel=Channel.SMS,
                 provider_message_id=receipt.provider_message_id,
                 delivery_status=status,
                 now=now,

@@ -12,10 +12,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from cards.outbound import Channel, MenuMessage
 from store.models.outbox import OutboxMessage, OutboxStatus
 from store.uow import UnitOfWork
-
-MENU_CHANNEL = "wechat.menu"
 
 
 @dataclass(frozen=True)
@@ -43,13 +42,13 @@ async def publish_menu(cmd: PublishMenu, uow: UnitOfWork) -> MenuPublished:
         latest = (
             await uow.session.execute(
                 select(OutboxMessage.source, OutboxMessage.status)
-                .where(OutboxMessage.channel == MENU_CHANNEL)
+                .where(OutboxMessage.channel == Channel.WECHAT_MENU)
                 .order_by(OutboxMessage.id.desc())
                 .limit(1)
             )
         ).one_or_none()
         if not cmd.force and latest is not None and latest.source == source and latest.status != OutboxStatus.DEAD:
             return MenuPublished(queued=False, digest=digest)
-        await uow.send(MENU_CHANNEL, cmd.app_id, cmd.body, source=source)
+        await uow.send(MenuMessage(app_id=cmd.app_id, body=cmd.body, source=source))
         await uow.commit()
         return MenuPublished(queued=True, digest=digest)

@@ -20,15 +20,15 @@ from datetime import timedelta
 
 from sqlalchemy import delete, select
 
+from cards.outbound import Channel
 from handlers.expert_push.record_push_outcome import record_push_report
 from store.models.wechat import WeChatTemplateReport
 from store.outbox import update_delivery_status
 from store.transaction import Transaction
 from store.uow import UnitOfWork
 
-TEMPLATE_CHANNEL = "wechat.template"
 # Template messages sent through their own channel so that their sender hears how each send went.
-TEMPLATE_CHANNELS = (TEMPLATE_CHANNEL, "wechat.expert_push")
+TEMPLATE_CHANNELS = (Channel.WECHAT_TEMPLATE, Channel.WECHAT_EXPERT_PUSH)
 
 # Run in the report's transaction once it matched a message: (uow, msgid, our delivery status).
 ReportHook = Callable[[Transaction, str, str], Awaitable[None]]

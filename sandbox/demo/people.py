@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from cards.outbound import TestMessage
 from sandbox.demo import DemoContext, demo_seed
 from sandbox.state import Persona
 from store.models.outbox import OutboxMessage
@@ -33,9 +34,10 @@ async def seed_people(ctx: DemoContext) -> None:
             if persona.mobile in sent:
                 continue
             await uow.send(
-                "test",
-                persona.mobile,
-                {"title": "欢迎使用科转沙箱", "text": f"{persona.name}，您好！这是您在沙箱中的模拟手机。"},
-                source="demo:welcome",
+                TestMessage(
+                    recipient=persona.mobile,
+                    body={"title": "欢迎使用科转沙箱", "text": f"{persona.name}，您好！这是您在沙箱中的模拟手机。"},
+                    source="demo:welcome",
+                )
             )
         await uow.commit()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from cards.acknowledge import ACKNOWLEDGE_CARD, NoticeView, acknowledge_card
+from cards.outbound import CardCreate
 from sandbox.demo import DemoContext, demo_seed
 from store.models.outbox import OutboxMessage
 
@@ -22,10 +23,12 @@ async def seed_acknowledge_cards(ctx: DemoContext) -> None:
                 continue
             notice = NoticeView("welcome", "科转 · 钉钉通道已接通", f"{persona.name}，请点击下方按钮确认收到。")
             await uow.send(
-                "dingtalk.card",
-                persona.dingtalk_userid,
-                {"template_id": ACKNOWLEDGE_CARD.id, "card_data": acknowledge_card(notice)},
-                platform_key=f"ack:welcome:{persona.dingtalk_userid}",
-                source=SOURCE,
+                CardCreate(
+                    recipient=persona.dingtalk_userid,
+                    out_track_id=f"ack:welcome:{persona.dingtalk_userid}",
+                    template_id=ACKNOWLEDGE_CARD.id,
+                    card_data=acknowledge_card(notice),
+                    source=SOURCE,
+                )
             )
         await uow.commit()

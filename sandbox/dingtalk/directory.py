@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from cards.outbound import Channel, PlatformInbox
 from cards.templates import template
 from sandbox.dingtalk.state import Card, DingTalkSandboxState, OrgUser
 from sandbox.state import InboxItem, SandboxState
@@ -69,7 +70,7 @@ class Directory:
         """DingTalk's own SMS/app invitation to join the organisation, with 同意 (accept)."""
         item = self._deliver(
             user,
-            "dingtalk.invitation",
+            PlatformInbox.DINGTALK_INVITATION,
             "钉钉 · 邀请你加入组织",
             f"{user.name}，「{self.state.corp_name}」邀请你加入组织，请确认加入。",
             at,
@@ -87,7 +88,7 @@ class Directory:
             item.body, item.actions = f"{item.body}\n已同意加入。", []
         self._deliver(
             user,
-            "dingtalk.org",
+            PlatformInbox.DINGTALK_ORG,
             f"钉钉 · 已加入「{self.state.corp_name}」",
             "你已是组织成员，可在工作台使用组织的应用。",
             at,
@@ -100,7 +101,12 @@ class Directory:
         self.state.users.pop(user.userid, None)
         self.state.departed.add(user.userid)
         self._deliver(
-            user, "dingtalk.org", f"钉钉 · 已退出「{self.state.corp_name}」", "你已不是该组织的成员。", at, []
+            user,
+            PlatformInbox.DINGTALK_ORG,
+            f"钉钉 · 已退出「{self.state.corp_name}」",
+            "你已不是该组织的成员。",
+            at,
+            [],
         )
         self.emit_event("user_leave_org", {"userId": [user.userid]})
 
@@ -110,7 +116,7 @@ class Directory:
         """The micro-app opened in the workbench: the console says so (the page itself is not simulated)."""
         self._deliver(
             user,
-            "dingtalk.workbench",
+            PlatformInbox.DINGTALK_WORKBENCH,
             "钉钉工作台 · 已打开应用",
             f"页面：{page or '应用首页'}\n页面已取得免登授权码（5分钟内有效，仅可使用一次）。",
             at,
@@ -142,7 +148,7 @@ class Directory:
         ]
         if card.item is None:
             card.item = self._deliver(
-                user, "dingtalk.card", title, body, at, actions, {"outTrackId": card.out_track_id}
+                user, Channel.DINGTALK_CARD, title, body, at, actions, {"outTrackId": card.out_track_id}
             )
         else:  # an update changes the card in place, as in the DingTalk chat
             card.item.title, card.item.body, card.item.actions = title, body, actions
@@ -160,18 +166,20 @@ class Directory:
             or content.get("markdown")
             or json.dumps(content, ensure_ascii=False)
         )
-        self._deliver(user, "dingtalk.work_notice", title, body, at, [])
+        self._deliver(user, Channel.DINGTALK_WORK_NOTICE, title, body, at, [])
 
     def show_robot_message(self, userid: str, msg_key: str, param: dict[str, Any], at: datetime) -> None:
         user = self.user(userid)
         if user is not None:
             title = str(param.get("title") or "机器人消息")
-            self._deliver(user, "dingtalk.robot", title, str(param.get("content") or param.get("text") or ""), at, [])
+            self._deliver(
+                user, Channel.DINGTALK_ROBOT, title, str(param.get("content") or param.get("text") or ""), at, []
+            )
 
     def show_todo(self, union_id: str, task: dict[str, Any], at: datetime) -> None:
         user = self.by_union_id(union_id)
         if user is not None:
-            item = self._deliver(user, "dingtalk.todo", f"待办 · {task['subject']}", _todo_body(task), at, [])
+            item = self._deliver(user, Channel.DINGTALK_TODO, f"待办 · {task['subject']}", _todo_body(task), at, [])
             if item is not None:
                 self._todo_items.setdefault(str(task["id"]), []).append(item)
 

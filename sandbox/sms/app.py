@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 import aiohttp
 from aiohttp import web
 
+from cards.outbound import Channel
 from handlers.clock import Clock
 from sandbox.links import url_actions
 from sandbox.sms.credentials import SANDBOX_SMS, SandboxSmsAccount
@@ -199,7 +200,7 @@ class SmsSandbox:
         person = self.sandbox.ensure_person(phone[-11:], str(values.get("name") or "") or None)
         self.sandbox.deliver(
             person.id,
-            channel="sms",
+            channel=Channel.SMS,
             title=f"短信 · 【{self.state.account.sign_name}】",
             body=f"【{self.state.account.sign_name}】{text}",
             at=now,

@@ -15,6 +15,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from cards.outbound import Channel
 from cards.template_messages import invalid_keyword
 from handlers.clock import Clock
 from sandbox.links import miniprogram_actions
@@ -194,7 +195,7 @@ class WeChatSandbox:
             title = declared.title if declared else template_id
             self.sandbox.deliver(
                 openid,
-                channel="wechat.template",
+                channel=Channel.WECHAT_TEMPLATE,
                 title=f"公众号模板消息 · {title}",
                 body="\n".join(lines),
                 at=now,
@@ -227,7 +228,7 @@ class WeChatSandbox:
         person = self.sandbox.find(user.openid)
         actions = miniprogram_actions(person.id, str(text)) if person is not None else []
         self.sandbox.deliver(
-            user.openid, channel="wechat.custom", title="公众号客服消息", body=str(text), at=now, actions=actions
+            user.openid, channel=Channel.WECHAT_CUSTOM, title="公众号客服消息", body=str(text), at=now, actions=actions
         )
         return _ok()
 

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from aiohttp import web
 
+from cards.outbound import PlatformInbox
 from handlers.clock import Clock
 from sandbox.state import Persona, SandboxState
 from sandbox.wechat.app import WeChatSandbox, add_api_routes
@@ -61,7 +62,7 @@ def add_console_routes(app: web.Application, sb: WeChatSandbox) -> None:
         if reply and reply.get("Content"):
             sb.sandbox.deliver(
                 openid,
-                channel="wechat.reply",
+                channel=PlatformInbox.WECHAT_REPLY,
                 title="公众号回复",
                 body=reply["Content"],
                 at=sb.clock.now(),
@@ -150,7 +151,7 @@ def add_console_routes(app: web.Application, sb: WeChatSandbox) -> None:
             text = str(session.get("error", {}).get("message", f"请求失败（{status}）"))
         sb.sandbox.deliver(
             persona.id,
-            channel="mini_program",
+            channel=PlatformInbox.MINI_PROGRAM,
             title="小程序 · 绑定信息",
             body=text,
             at=sb.clock.now(),
@@ -222,7 +223,7 @@ def offer_follow(sb: WeChatSandbox) -> None:
         body = {"person_id": persona.id}
         sb.sandbox.deliver(
             persona.wechat_openid,
-            channel="wechat.official_account",
+            channel=PlatformInbox.WECHAT_OFFICIAL_ACCOUNT,
             title="科转公众号",
             body="关注「科转」公众号，接收与您领域匹配的需求推送。",
             at=sb.clock.now(),

@@ -4,7 +4,7 @@ messages about one card or one to-do leave in order, each carrying the latest da
 from __future__ import annotations
 
 import logging
-from typing import Any
+from dataclasses import replace
 
 import pytest
 from alibabacloud_dingtalk.card_1_0 import models as card  # type: ignore[import-untyped]
@@ -16,15 +16,20 @@ from bot.dingtalk.errors import DingTalkError
 from bot.dingtalk.wiring import wire_dingtalk
 from bot.relay import Relay
 from cards.acknowledge import ACKNOWLEDGE_CARD, NoticeView, acknowledge_card
-from cards.keys import card_key, todo_key
+from cards.outbound import CardCreate, CardUpdate, TodoComplete, TodoCreate
 from handlers.clock import ManualClock
 from sandbox.dingtalk.openapi import DELIVER_SHAPES
 from store.models.outbox import OutboxMessage, OutboxStatus
 from tests.dingtalk.conftest import DingTalkWorld
 
 
-def card_payload(notice_id: str) -> dict[str, Any]:
-    return {"template_id": ACKNOWLEDGE_CARD.id, "card_data": acknowledge_card(NoticeView(notice_id, "通知", "内容"))}
+def ack_card(out_track_id: str, notice_id: str) -> CardCreate:
+    return CardCreate(
+        recipient="dt-zhang",
+        out_track_id=out_track_id,
+        template_id=ACKNOWLEDGE_CARD.id,
+        card_data=acknowledge_card(NoticeView(notice_id, "通知", "内容")),
+    )
 
 
 def relay(container: Container, world: DingTalkWorld, clock: ManualClock) -> Relay:
@@ -100,13 +105,7 @@ async def test_every_card_is_sent_whatever_shape_dingtalk_answers_in(
     async with container.uow() as uow:
         for n in range(6):
             out_track_id = f"ack:n{n}:dt-zhang"
-            await uow.send(
-                "dingtalk.card",
-                "dt-zhang",
-                card_payload(f"n{n}"),
-                platform_key=out_track_id,
-                key=card_key(out_track_id),
-            )
+            await uow.send(ack_card(out_track_id, f"n{n}"))
         await uow.commit()
     await drain(relay(container, world, clock), clock)
     assert [(r.status, r.provider_message_id) for r in await rows(container)] == [
@@ -126,17 +125,10 @@ async def test_an_update_waits_for_its_create_and_a_late_create_carries_the_late
 ) -> None:
     out_track_id = "ack:n1:dt-zhang"
     async with container.uow() as uow:
-        await uow.send(
-            "dingtalk.card", "dt-zhang", card_payload("n1"), platform_key=out_track_id, key=card_key(out_track_id)
-        )
+        await uow.send(ack_card(out_track_id, "n1"))
         await uow.commit()
     async with container.uow() as uow:  # queued before the create went out
-        await uow.send(
-            "dingtalk.card_update",
-            "dt-zhang",
-            {"out_track_id": out_track_id, "card_data": {"status": "已确认"}},
-            key=card_key(out_track_id),
-        )
+        await uow.send(CardUpdate(recipient="dt-zhang", out_track_id=out_track_id, card_data={"status": "已确认"}))
         await uow.commit()
     the_relay = relay(container, world, clock)
     assert await the_relay.run_once() == 1  # the create only: its update waits
@@ -155,20 +147,13 @@ async def test_an_update_of_a_card_never_created_is_a_dead_letter_logged_once_an
     out_track_id = "ack:n1:dt-zhang"
     world.state.departed.add("dt-zhang")  # gone from the organisation: DingTalk answers success: false
     async with container.uow() as uow:
-        await uow.send(
-            "dingtalk.card", "dt-zhang", card_payload("n1"), platform_key=out_track_id, key=card_key(out_track_id)
-        )
+        await uow.send(ack_card(out_track_id, "n1"))
         await uow.commit()
     the_relay = relay(container, world, clock)
     caplog.set_level(logging.WARNING, logger="bot.relay")
     await drain(the_relay, clock)
     async with container.uow() as uow:
-        await uow.send(
-            "dingtalk.card_update",
-            "dt-zhang",
-            {"out_track_id": out_track_id, "card_data": {"status": "已确认"}},
-            key=card_key(out_track_id),
-        )
+        await uow.send(CardUpdate(recipient="dt-zhang", out_track_id=out_track_id, card_data={"status": "已确认"}))
         await uow.commit()
     await drain(the_relay, clock)
     create, update = await rows(container)
@@ -191,16 +176,16 @@ async def test_an_update_of_a_card_never_created_is_a_dead_letter_logged_once_an
 async def test_a_completion_finds_its_todo_and_a_todo_completed_before_it_went_out_is_never_created(
     world: DingTalkWorld, container: Container, clock: ManualClock
 ) -> None:
-    create = {"op": "create", "subject": "审核需求", "source_id": "t1"}
+    create = TodoCreate(recipient="dt-zhang", source_id="t1", subject="审核需求")
     async with container.uow() as uow:
-        await uow.send("dingtalk.todo", "dt-zhang", create, key=todo_key("t1"))
+        await uow.send(create)
         await uow.commit()
     the_relay = relay(container, world, clock)
     assert await the_relay.run_once() == 1
     async with container.uow() as uow:  # t1's completion without its id; t2 completed before it was created
-        await uow.send("dingtalk.todo", "dt-zhang", {"op": "complete"}, key=todo_key("t1"))
-        await uow.send("dingtalk.todo", "dt-zhang", {**create, "source_id": "t2"}, key=todo_key("t2"))
-        await uow.send("dingtalk.todo", "dt-zhang", {"op": "complete"}, key=todo_key("t2"))
+        await uow.send(TodoComplete(recipient="dt-zhang", source_id="t1"))
+        await uow.send(replace(create, source_id="t2"))
+        await uow.send(TodoComplete(recipient="dt-zhang", source_id="t2"))
         await uow.commit()
     await drain(the_relay, clock)
     [todo] = world.state.todos.values()

@@ -11,9 +11,11 @@ from bot.dingtalk.client import DingTalkClient
 from bot.dingtalk.wiring import wire_dingtalk
 from bot.relay import Relay
 from cards.acknowledge import ACKNOWLEDGE_CARD, NoticeView, acknowledge_card
+from cards.outbound import CardCreate, Channel
 from handlers.clock import ManualClock
 from sandbox.dingtalk.state import Fault
 from store.models.outbox import OutboxMessage, OutboxStatus
+from store.outbox import Outgoing
 from tests.dingtalk.conftest import DingTalkWorld
 
 
@@ -170,7 +172,11 @@ async def test_relay_delivers_a_card_row_end_to_end(
         container.channels
     )
     async with container.uow() as uow:
-        await uow.send("dingtalk.card", "dt-zhao", card_payload("n9"), platform_key="ack:n9:dt-zhao")
+        await uow.send(
+            CardCreate.from_payload(
+                Outgoing(Channel.DINGTALK_CARD, "dt-zhao", card_payload("n9"), platform_key="ack:n9:dt-zhao")
+            )
+        )
         await uow.commit()
     relay = Relay(
         sessionmaker=container.sessionmaker,

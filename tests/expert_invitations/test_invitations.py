@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from cards.outbound import Channel
 from handlers.clock import ManualClock
-from handlers.expert_invitations.invite import QRCODE_CHANNEL, SCENE_PREFIX
+from handlers.expert_invitations.invite import SCENE_PREFIX
 from handlers.expert_invitations.record_invitation_qrcode import RecordInvitationQrcode, record_invitation_qrcode
 from handlers.experts.add_expert import AddExpert, add_expert
 from handlers.experts.expert_import.import_experts import ImportExperts, import_experts
@@ -43,7 +44,7 @@ async def test_adding_an_expert_writes_the_invitation_and_its_qr_work(org: Org) 
     assert invitation.status == ExpertInvitationStatus.PENDING and invitation.qr_ticket is None
     assert invitation.scene.startswith(SCENE_PREFIX) and len(invitation.scene) <= 64
     assert (invitation.expires_at - invitation.created_at).total_seconds() == 2_592_000
-    [work] = await _outbox(org, QRCODE_CHANNEL)
+    [work] = await _outbox(org, Channel.WECHAT_INVITE_QRCODE)
     assert work.payload == {"invitation_id": invitation.id, "scene": invitation.scene, "expire_seconds": 2_592_000}
     assert await _outbox(org, "sms") == []  # the SMS needs the QR code's link first
 
@@ -63,7 +64,7 @@ async def test_once_per_person_across_institutions_and_never_once_bound(org: Org
     inst_c, admin_c = await org.institution("之江技术转移中心", CODE_C, mobile="13800000003")
     account_id = await _add(org, inst_a, admin_a)
     await _add(org, inst_b, admin_b)  # still invited (open invitation): no second SMS
-    assert len(await _invitations(org)) == 1 and len(await _outbox(org, QRCODE_CHANNEL)) == 1
+    assert len(await _invitations(org)) == 1 and len(await _outbox(org, Channel.WECHAT_INVITE_QRCODE)) == 1
 
     async with org.uow as uow:
         uow.session.add(
@@ -72,7 +73,7 @@ async def test_once_per_person_across_institutions_and_never_once_bound(org: Org
         await uow.commit()
     clock.advance(31 * 86400)  # the first invitation lapsed, but the person is bound now
     await _add(org, inst_c, admin_c)
-    assert len(await _invitations(org)) == 1 and len(await _outbox(org, QRCODE_CHANNEL)) == 1
+    assert len(await _invitations(org)) == 1 and len(await _outbox(org, Channel.WECHAT_INVITE_QRCODE)) == 1
 
 
 async def test_a_lapsed_invitation_is_renewed_when_another_institution_adds_them(org: Org, clock: ManualClock) -> None:
@@ -83,7 +84,7 @@ async def test_a_lapsed_invitation_is_renewed_when_another_institution_adds_them
     await _add(org, inst_b, admin_b)
     first, second = await _invitations(org)
     assert second.institution_id == inst_b and second.scene != first.scene
-    assert len(await _outbox(org, QRCODE_CHANNEL)) == 2
+    assert len(await _outbox(org, Channel.WECHAT_INVITE_QRCODE)) == 2
 
 
 async def test_each_imported_expert_is_invited_once_and_a_reupload_invites_nobody(org: Org) -> None:
@@ -91,10 +92,10 @@ async def test_each_imported_expert_is_invited_once_and_a_reupload_invites_nobod
     content = xlsx([good_row(i) for i in range(1, 6)])
     imported = await import_experts(ImportExperts(inst, admin, content, "专家.xlsx"), org.uow)
     assert imported.imported == 5
-    assert len(await _invitations(org)) == 5 and len(await _outbox(org, QRCODE_CHANNEL)) == 5
+    assert len(await _invitations(org)) == 5 and len(await _outbox(org, Channel.WECHAT_INVITE_QRCODE)) == 5
     again = await import_experts(ImportExperts(inst, admin, content, "专家.xlsx"), org.uow)
     assert again.already_present == 5
-    assert len(await _invitations(org)) == 5 and len(await _outbox(org, QRCODE_CHANNEL)) == 5
+    assert len(await _invitations(org)) == 5 and len(await _outbox(org, Channel.WECHAT_INVITE_QRCODE)) == 5
 
 
 async def test_the_qr_result_sends_the_sms_once(org: Org) -> None:

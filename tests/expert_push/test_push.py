@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from cards.expert_push import push_template
+from cards.outbound import Channel
 from cards.template_messages import clip
 from handlers.errors import DomainError
-from handlers.expert_push.push_experts import PUSH_CHANNEL, PushExperts, push_experts
+from handlers.expert_push.push_experts import PushExperts, push_experts
 from handlers.expert_push.record_push_outcome import (
     RecordPushFailed,
     RecordPushSent,
@@ -40,7 +41,9 @@ async def _messages(desk: Desk) -> list[OutboxMessage]:
     async with desk.container.sessionmaker() as session:
         return list(
             await session.scalars(
-                select(OutboxMessage).where(OutboxMessage.channel == PUSH_CHANNEL).order_by(OutboxMessage.id)
+                select(OutboxMessage)
+                .where(OutboxMessage.channel == Channel.WECHAT_EXPERT_PUSH)
+                .order_by(OutboxMessage.id)
             )
         )
 

@@ -19,6 +19,7 @@ from bot.web import create_web_app
 from handlers.clock import ManualClock
 from sandbox.demo.people import PEOPLE
 from store.models.outbox import OutboxMessage
+from store.outbox import Outgoing, enqueue
 
 
 def free_port() -> int:
@@ -49,8 +50,11 @@ class Service:
         return await relay.run_once()
 
     async def enqueue(self, channel: str, recipient: str, payload: dict[str, Any], key: str | None = None) -> int:
+        """A row as stored, written raw: also one no message class writes (the channel must dead-letter it)."""
         async with self.container.uow() as uow:
-            row_id = await uow.send(channel, recipient, payload, platform_key=key)
+            row_id = await enqueue(
+                uow.session, Outgoing(channel, recipient, payload, platform_key=key), now=uow.clock.now()
+            )
             await uow.commit()
         return row_id
 

@@ -15,6 +15,7 @@ from werobot.crypto import MessageCrypt
 from bot.bootstrap import Container
 from bot.wechat.crypto import parse_xml
 from cards.official_account import HELP_TEXT, WELCOME_TEXT
+from cards.outbound import WeChatTemplate
 from handlers.audit.verify_audit_chain import verify_audit_chain
 from handlers.clock import ManualClock
 from handlers.wechat.prune_inbox import prune_inbox
@@ -234,7 +235,7 @@ async def test_a_follow_arriving_after_a_later_unfollow_is_ignored(wx_client: Cl
 async def test_template_job_finish_updates_the_message_it_reports(wx_client: Client, wx_container: Container) -> None:
     async with wx_container.uow() as uow:
         for _ in range(2):
-            await uow.send("wechat.template", "o-chen", {"template_id": "TPL", "data": {}})
+            await uow.send(WeChatTemplate(recipient="o-chen", template_id="TPL", data={}))
         await uow.commit()
     async with wx_container.sessionmaker() as session, session.begin():
         rows = (await session.execute(select(OutboxMessage).order_by(OutboxMessage.id))).scalars().all()
@@ -259,7 +260,7 @@ async def _report(client: Client, msgid: str, status: str = "success", *, nonce:
 
 async def _template_row(container: Container) -> int:
     async with container.uow() as uow:
-        row_id = await uow.send("wechat.template", "o-chen", {"template_id": "TPL", "data": {}})
+        row_id = await uow.send(WeChatTemplate(recipient="o-chen", template_id="TPL", data={}))
         await uow.commit()
     return row_id
 
