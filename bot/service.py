@@ -100,6 +100,7 @@ async def _load_demo(container: Container) -> None:
             membership=container.membership_policy,
             files=container.files,
             expert_push=container.expert_push_policy,
+            demands=container.demand_policy,
         )
     )
     log.info("demo data loaded", extra={"seeds": loaded})

@@ -27,6 +27,7 @@ from miniapp_api import (
     reference,
     rest,
     staff,
+    workbench,
 )
 from miniapp_api.auth_openapi import AUTH_PATHS, SECURITY_SCHEMES, SESSION_SCHEMA
 from miniapp_api.errors import error_middleware
@@ -53,6 +54,7 @@ PAGE_AREAS = (
     expert_subscriptions,
     calendar,
     file_links,
+    workbench,
 )
 
 _CODE_PARAM = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from handlers.clock import Clock
+from handlers.demands.policy import DEFAULT_POLICY, DemandPolicy
 from handlers.expert_push.policy import ExpertPushPolicy
 from handlers.files.ports import FileStorage
 from handlers.membership.policy import MembershipPolicy
@@ -25,6 +26,7 @@ class DemoContext:
     membership: MembershipPolicy
     files: FileStorage | None = None  # seeds that upload (a project's contract) need it
     expert_push: ExpertPushPolicy | None = None  # the official account's push settings, when one is configured
+    demands: DemandPolicy = DEFAULT_POLICY  # the review cards' 查看详情 link (the hosted workbench in sandbox mode)
 
 
 DemoSeed = Callable[[DemoContext], Awaitable[None]]

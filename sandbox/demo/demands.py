@@ -123,7 +123,9 @@ async def seed_demands(ctx: DemoContext) -> None:
     for enterprise, title, description, expected, outcome in DEMANDS:
         fields = replace(BASE, title=title, description=description, expected_result=expected)
         draft = outcome in ("draft", "close")
-        submitted = await submit_demand(SubmitDemand(staff, enterprises[enterprise], fields, draft), ctx.uow())
+        submitted = await submit_demand(
+            SubmitDemand(staff, enterprises[enterprise], fields, draft), ctx.uow(), ctx.demands
+        )
         if outcome == "close":
             await close_demand(CloseDemand(staff, submitted.demand_id, "企业已自行解决"), ctx.uow())
         if submitted.review_id is None or outcome == "pending":
