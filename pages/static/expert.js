@@ -50,15 +50,19 @@
     data() { return { stage: "loading", me: null, route: KZ.route() }; },
     async created() {
       addEventListener("hashchange", () => { this.route = KZ.route(); window.scrollTo(0, 0); });
-      await this.enter();
+      const { results } = await KZ.boot;  // started by kz.js while the libraries loaded
+      if (!results) { this.stage = "signin"; return; }
+      this.show(results[0]);
     },
     methods: {
       async enter() {
         if (!KZ.token()) { this.stage = "signin"; return; }
-        try { this.me = await KZ.api("/me"); this.stage = "ready"; } catch (err) {
-          if (err.status === 401) { this.stage = "signin"; return; }
-          KZ.fail(err);
-        }
+        this.show(await KZ.api("/me").catch((err) => err));
+      },
+      show(me) {
+        if (!(me instanceof Error)) { this.me = me; this.stage = "ready"; return; }
+        if (me.status === 401) { this.stage = "signin"; return; }
+        KZ.fail(me);
       },
     },
     template: `

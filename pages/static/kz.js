@@ -148,5 +148,23 @@
     return { path, parts: path.split("/").filter(Boolean) };
   };
 
+  // The first requests start as soon as this script runs, while Vue and Vant are still loading: 免登 inside
+  // DingTalk (the workbench), then who I am and the page's own first data, side by side. The page awaits KZ.boot.
+  KZ.start = async function (paths, dingtalk) {
+    let notice = "";
+    if (!KZ.token() && dingtalk && KZ.inDingTalk()) {
+      try {
+        const code = await KZ.authCode();
+        const session = await KZ.api("/auth/dingtalk-login", { method: "POST", body: { auth_code: code } });
+        KZ.keep(session.token);
+      } catch (err) {
+        notice = "钉钉免登未成功：" + err.message + "。请用手机号登录。";
+      }
+    }
+    if (!KZ.token()) return { notice, results: null };
+    return { notice, results: await Promise.all(paths.map((p) => KZ.api(p).catch((err) => err))) };
+  };
+  KZ.boot = C.page === "workbench" ? KZ.start(["/me", "/workbench"], true) : KZ.start(["/me"], false);
+
   window.KZ = KZ;
 })();

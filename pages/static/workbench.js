@@ -213,16 +213,10 @@
     data() { return { stage: "loading", notice: "", me: null, counts: null, route: KZ.route() }; },
     async created() {
       addEventListener("hashchange", () => { this.route = KZ.route(); window.scrollTo(0, 0); });
-      if (!KZ.token() && KZ.inDingTalk()) {
-        try {
-          const code = await KZ.authCode();
-          const session = await KZ.api("/auth/dingtalk-login", { method: "POST", body: { auth_code: code } });
-          KZ.keep(session.token);
-        } catch (err) {
-          this.notice = "钉钉免登未成功：" + err.message + "。请用手机号登录。";
-        }
-      }
-      await this.enter();
+      const { notice, results } = await KZ.boot;  // started by kz.js while the libraries loaded
+      this.notice = notice;
+      if (!results) { this.stage = "signin"; return; }
+      try { this.show(...results); } catch (err) { this.failed(err); }
     },
     computed: {
       view() {
@@ -239,15 +233,19 @@
     methods: {
       async enter() {
         if (!KZ.token()) { this.stage = "signin"; return; }
-        try { await this.load(); } catch (err) {
-          if (err.status === 401) { this.stage = "signin"; return; }
-          if (err.code === "password_change_required") { this.stage = "password"; return; }
-          KZ.fail(err);
-        }
+        try { await this.load(); } catch (err) { this.failed(err); }
+      },
+      failed(err) {
+        if (err.status === 401) { this.stage = "signin"; return; }
+        if (err.code === "password_change_required") { this.stage = "password"; return; }
+        KZ.fail(err);
       },
       // The home in two requests, side by side: who I am (roles → entries) and my counts.
       async load() {
-        const [me, counts] = await Promise.all([KZ.api("/me"), KZ.api("/workbench").catch((err) => err)]);
+        this.show(...(await Promise.all([KZ.api("/me").catch((err) => err), KZ.api("/workbench").catch((err) => err)])));
+      },
+      show(me, counts) {
+        if (me instanceof Error) throw me;
         this.me = me;
         if (me.must_change_password) { this.stage = "password"; return; }
         if (counts instanceof Error) throw counts;
