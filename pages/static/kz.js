@@ -3,7 +3,8 @@
 (function () {
   "use strict";
   const C = window.KZ_CONFIG;
-  const KEY = "kz.session." + location.pathname;
+  // One session per page; in the sandbox also per simulated DingTalk person (the console's phones share a tab).
+  const KEY = "kz.session." + location.pathname + (window.dd && dd.sandboxUser ? "#" + dd.sandboxUser : "");
 
   class ApiError extends Error {
     constructor(status, body) {

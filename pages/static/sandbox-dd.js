@@ -1,13 +1,13 @@
 // Sandbox only (never served otherwise): a stand-in for DingTalk's JSAPI `dd`, wired to the sandbox DingTalk.
 // The simulated phone opens the page with ?dd_user=<DingTalk userid>; without one the page is outside DingTalk.
+// Each such person's session is kept apart (kz.js names its storage key after them).
 // requestAuthCode asks the sandbox for a 免登 code for that person, as the DingTalk client would, and the page
 // then signs in through POST /api/v1/auth/dingtalk-login exactly as it does in DingTalk.
 (function () {
   "use strict";
-  const KEY = "kz.sandbox.dd_user";
-  const given = new URLSearchParams(location.search).get("dd_user");
-  if (given) sessionStorage.setItem(KEY, given);
-  const user = given || sessionStorage.getItem(KEY);
+  // Read from the URL only (it survives reloads and #/… navigation): the console shows several people's phones as
+  // frames of one tab, which share sessionStorage.
+  const user = new URLSearchParams(location.search).get("dd_user");
 
   async function code(corpId) {
     if (!corpId) throw { errorCode: "7", errorMessage: "缺少 corpId" };
@@ -21,6 +21,7 @@
 
   window.dd = {
     sandbox: true,
+    sandboxUser: user,
     env: { platform: user ? "android" : "notInDingTalk" },
     // The bridge is ready at once (a microtask, so the code is asked for before Vue and Vant start executing).
     ready(callback) { Promise.resolve().then(callback); },

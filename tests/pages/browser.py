@@ -103,10 +103,14 @@ async def phone(browser: Any) -> Any:
     return await context.new_page()
 
 
-async def keep_screenshot(page: Any, name: str) -> Path:
+async def keep_screenshot(page: Any, name: str, part: Any = None) -> Path:
+    """The whole page, or only `part` (a locator), as var/screenshots/<name>.png."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    await page.screenshot(path=str(path), full_page=True)
+    if part is None:
+        await page.screenshot(path=str(path), full_page=True)
+    else:
+        await part.screenshot(path=str(path))
     return path
 
 

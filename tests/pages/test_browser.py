@@ -16,7 +16,7 @@ from tests.pages.browser import (  # noqa: F401  (fixtures)
 )
 
 ZHANG_USERID, ZHANG_MOBILE = "dt-zhang", "13800000004"
-TOKEN_KEY = "kz.session./m/workbench/"
+TOKEN_KEY = "kz.session./m/workbench/"  # outside DingTalk; inside the sandbox's, "#<userid>" is appended
 
 
 def api_calls(page: Any) -> list[str]:
@@ -64,7 +64,7 @@ async def test_zhang_opens_the_workbench_in_dingtalk_and_sees_his_counts(browser
     counts = await (await answered.value).json()
     expected = {key: value for key, value in counts.items() if key != "overdue_reviews" and value is not None}
     assert shown == expected
-    token = await page.evaluate(f"sessionStorage.getItem('{TOKEN_KEY}')")
+    token = await page.evaluate(f"sessionStorage.getItem('{TOKEN_KEY}#{ZHANG_USERID}')")
     assert (await api_json(demo_site, "GET", "/api/v1/workbench", token))["docking_demands"] == shown["docking_demands"]
     assert set(shown) == {"pending_reviews", "follow_ups_due", "docking_demands", "points"}  # staff sees all four
     # Entries for his role; the pages not built yet are marked, not hidden.
@@ -163,3 +163,22 @@ async def test_an_expert_signs_in_by_sms_code_and_browses_the_hall(browser: Any,
     shown = await page.inner_text(".van-list")
     assert all(item["title"] in shown for item in hall["items"])
     await keep_screenshot(page, "expert-hall")
+
+
+async def test_the_console_opens_the_workbench_inside_zhangs_phone(browser: Any, demo_site: str) -> None:
+    page = await phone(browser)
+    await page.set_viewport_size({"width": 1280, "height": 900})  # the console itself is a desktop page
+    await page.goto(f"{demo_site}/sandbox")
+    zhang = page.locator("section.phone[data-person=staff]")
+    enter = zhang.locator("button", has_text="进入工作台")
+    await enter.wait_for()
+    # The console updates in place: the same message element survives the 3-second poll (no jump to the top).
+    await page.evaluate("document.querySelector('section[data-person=staff] .item').dataset.marked = '1'")
+    await page.wait_for_timeout(3500)
+    assert await page.evaluate("document.querySelector('section[data-person=staff] .item').dataset.marked") == "1"
+
+    await enter.click()  # the welcome card's 「进入工作台」: the micro-app opens inside his phone, signed in by 免登
+    frame = page.frame_locator("section[data-person=staff] iframe.screen")
+    await frame.locator("[data-count=points]").wait_for()
+    assert await frame.locator(".kz-hello h1").inner_text() == "张三"
+    await keep_screenshot(page, "console-zhang-workbench", zhang)
