@@ -70,13 +70,20 @@ async def demo_site(settings: Settings) -> AsyncIterator[str]:
         yield base
     finally:
         stop.set()
-        await asyncio.wait_for(service, 30)
+        await asyncio.wait_for(service, 60)  # generous: CI machines share their cores
 
 
 @pytest.fixture
-async def browser() -> AsyncIterator[Any]:
+async def browser(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Any]:
     executable = chromium_or_skip()
     from playwright.async_api import async_playwright
+
+    # CI's year-ahead run preloads libfaketime into this process; Playwright's driver and Chromium inherit the
+    # environment, and neither works under it. They need no shifted clock: the service's clock starts at
+    # DEMO_START whatever the system says.
+    monkeypatch.delenv("LD_PRELOAD", raising=False)
+    for name in [n for n in os.environ if n.startswith("FAKETIME")]:
+        monkeypatch.delenv(name)
 
     async with async_playwright() as playwright:
         launched = await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
