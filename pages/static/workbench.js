@@ -94,7 +94,7 @@
     },
     template: `
       <van-nav-bar title="需求" left-text="工作台" left-arrow @click-left="location.hash = '#/'" />
-      <van-tabs v-model:active="active" scrollspy="false" swipeable>
+      <van-tabs v-model:active="active">
         <van-tab v-for="[value, name] in TABS" :key="value" :name="value" :title="name" />
       </van-tabs>
       <van-list v-model:loading="loading" :finished="finished" v-model:error="error" finished-text="没有更多了" error-text="加载失败，点击重试" @load="load">
