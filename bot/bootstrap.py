@@ -103,7 +103,11 @@ container_key = aiohttp.web.AppKey("container", Container)
 def demand_policy(settings: Settings) -> DemandPolicy:
     """The fee floor, the detail page, the enterprise SMS template and the business timezone; built once per
     process."""
-    return DemandPolicy(**settings.demands.model_dump(), timezone=settings.timezone)
+    demands = settings.demands.model_dump()
+    if settings.sandbox and not demands["detail_page"]:
+        # The sandbox's cards open the workbench this service hosts (pages.web): 查看详情 → the demand's page.
+        demands["detail_page"] = f"{settings.base_url}/m/workbench/#/demands/"
+    return DemandPolicy(**demands, timezone=settings.timezone)
 
 
 def auth_policy(settings: Settings) -> AuthPolicy:

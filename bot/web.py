@@ -15,6 +15,7 @@ from bot.bootstrap import Container, container_key
 from bot.wechat.wiring import add_channel_routes  # wechat and sms
 from miniapp_api.app import create_api_app
 from miniapp_api.errors import error_middleware
+from pages.web import add_page_routes
 from store.outbox import depth_by_channel
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,7 @@ def create_web_app(container: Container) -> web.Application:
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics_view)
     app.add_subapp("/api/v1/", create_api_app())
+    add_page_routes(app, container)  # /m/workbench/ and /m/expert/
     add_channel_routes(app, container)  # wechat callback and sms receipts
     if container.settings.sandbox and container.sandbox is not None and container.test_provider is not None:
         from bot.digest import console_digest

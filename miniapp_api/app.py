@@ -27,6 +27,7 @@ from miniapp_api import (
     reference,
     rest,
     staff,
+    workbench,
 )
 from miniapp_api.errors import error_middleware
 from miniapp_api.schemas import operation, with_common_responses
@@ -52,6 +53,7 @@ PAGE_AREAS = (
     expert_subscriptions,
     calendar,
     file_links,
+    workbench,
 )
 
 

@@ -24,7 +24,7 @@ class DemoContext:
     clock: Clock
     uow: Callable[[], UnitOfWork]
     membership: MembershipPolicy
-    demands: DemandPolicy
+    demands: DemandPolicy  # the review cards' 查看详情 link (the hosted workbench in sandbox mode)
     files: FileStorage | None = None  # seeds that upload (a project's contract) need it
     expert_push: ExpertPushPolicy | None = None  # the official account's push settings, when one is configured
 

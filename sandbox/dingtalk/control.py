@@ -144,7 +144,8 @@ class Control:
 
     async def open_link(self, request: web.Request) -> web.Response:
         """A person taps a link button. A workbench link opens our micro-app, whose page asks DingTalk for a
-        免登 authCode (dd.requestAuthCode): the answer carries that code, as the page would receive it."""
+        免登 authCode (dd.requestAuthCode): the answer carries that code, as the page would receive it. `page`:
+        the web page the phone now shows (the console opens it inside the phone), if it is one."""
         body = await _json(request)
         user = self.directory.user(str(body.get("userId", "")))
         if user is None or not user.active:
@@ -156,12 +157,14 @@ class Control:
             or query.get("corpid") != [self.state.corp_id]
             or query.get("app_id") != [f"0_{self.state.agent_id}"]
         ):
-            return web.json_response({"opened": link, "authCode": None})
+            # Any other web link opens in DingTalk's own browser, where our pages sign in by 免登 all the same.
+            page = link if link.startswith(("http://", "https://")) else None
+            return web.json_response({"opened": link, "authCode": None, "page": page})
         code = uuid.uuid4().hex
         self.state.auth_codes[code] = (user.userid, self.clock.now() + timedelta(seconds=AUTH_CODE_SECONDS))
         page = (query.get("redirect_url") or [""])[0]
         self.directory.show_workbench(user, page, self.clock.now())
-        return web.json_response({"opened": link, "authCode": code, "redirect": page})
+        return web.json_response({"opened": link, "authCode": code, "redirect": page, "page": page or None})
 
     async def add_user(self, request: web.Request) -> web.Response:
         body = await _json(request)

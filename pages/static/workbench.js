@@ -1,0 +1,269 @@
+// 供需荟工作台: the DingTalk workbench micro-app. Home (counts and entries), demands by status, a demand's detail
+// with its timeline, reviews waiting, points. Sign-in by DingTalk 免登 inside DingTalk, by phone outside it.
+(function () {
+  "use strict";
+  const { createApp } = Vue;
+
+  const STATUS = {
+    draft: "草稿", pooled: "待揭榜", pending_review: "待审核", returned: "退回修改", rejected: "审核不通过",
+    docking: "对接中", published: "已公开", completed: "已完成", closed: "已关闭",
+  };
+  const STEPS = {
+    save_draft: "保存草稿", pool: "企业发布", take_up: "揭榜", submit: "提交审核", edit: "编辑需求", approve: "审核通过",
+    reject: "审核不通过", return: "退回修改", withdraw: "撤回", publish: "公开需求", unpublish: "撤回公开",
+    accept_publication: "受理公开需求", complete: "项目登记，需求完成", close: "关闭需求", follow_up: "跟进记录",
+    change_staff: "变更对接人员", record_fee_proof: "上传中介费凭证", push_experts: "推送专家",
+    expert_dock: "专家对接", expert_undock: "专家取消对接",
+  };
+  const TABS = [["", "全部"], ["pending_review", "待审核"], ["docking", "对接中"], ["published", "已公开"],
+    ["completed", "已完成"], ["returned", "退回修改"], ["draft", "草稿"]];
+  const COUNTS = [
+    ["pending_reviews", "待我审核", "#/reviews"], ["follow_ups_due", "待跟进需求", "#/demands?status=docking"],
+    ["docking_demands", "对接中需求", "#/demands?status=docking"], ["points", "贡献积分", "#/points"],
+  ];
+  // What each role may do (seed 004 §四–§九). `to` is a page here; none yet: shown, and says it is coming.
+  const ENTRIES = {
+    staff: [["new-demand", "新增需求", "add-o"], ["demands", "我的需求", "orders-o", "#/demands"],
+      ["points", "我的积分", "medal-o", "#/points"], ["experts", "专家推送", "friends-o"],
+      ["projects", "项目登记", "certificate"], ["enterprises", "需求企业", "shop-o"]],
+    centre_admin: [["demands", "中心需求", "orders-o", "#/demands"], ["docking-staff", "变更对接人员", "exchange"],
+      ["departures", "人员离岗", "user-o"]],
+    institution_admin: [["reviews", "需求审核", "passed", "#/reviews"], ["demands", "机构需求", "orders-o", "#/demands"],
+      ["pool", "需求池", "apps-o"], ["institution", "机构信息", "info-o"], ["centres", "地方转移中心", "cluster-o"],
+      ["staff", "技转人员", "manager-o"], ["experts-admin", "服务专家", "friends-o"], ["import", "专家导入", "description"],
+      ["publications", "需求公开", "share-o"]],
+    official: [["demands", "区域需求", "orders-o", "#/demands"], ["ranking", "积分排名", "bar-chart-o", "#/ranking"]],
+    system_admin: [["demands", "全部需求", "orders-o", "#/demands"], ["ranking", "积分排名", "bar-chart-o", "#/ranking"]],
+  };
+
+  const Home = {
+    props: ["me", "counts"],
+    emits: ["refresh"],
+    data() { return { refreshing: false }; },
+    computed: {
+      roles() { return [...new Set(this.me.roles.map((g) => KZ.ROLES[g.role] || g.role))].join("、"); },
+      shown() {
+        return COUNTS.filter(([key]) => this.counts[key] !== null && this.counts[key] !== undefined)
+          .map(([key, label, to]) => ({ key, label, to, value: this.counts[key],
+            warn: key === "pending_reviews" ? this.counts.overdue_reviews > 0 : key === "follow_ups_due" && this.counts[key] > 0 }));
+      },
+      entries() {
+        const seen = new Map();
+        for (const grant of this.me.roles) {
+          for (const [key, label, icon, to] of ENTRIES[grant.role] || []) if (!seen.has(key)) seen.set(key, { key, label, icon, to });
+        }
+        return [...seen.values()];
+      },
+    },
+    methods: {
+      open(entry) { if (entry.to) location.hash = entry.to; else vant.showToast(entry.label + "即将开放"); },
+      async refresh() { this.$emit("refresh"); this.refreshing = false; },
+    },
+    template: `
+      <van-pull-refresh v-model="refreshing" @refresh="refresh">
+        <div class="kz-hello"><h1>{{ me.account.name }}</h1><p>{{ roles }}</p></div>
+        <div class="kz-counts" data-testid="counts">
+          <a v-for="c in shown" :key="c.key" class="kz-count" :class="{ 'kz-warn': c.warn }" :data-count="c.key" :href="c.to">
+            <b>{{ c.value }}</b><span>{{ c.label }}<template v-if="c.key === 'pending_reviews' && counts.overdue_reviews">（逾期 {{ counts.overdue_reviews }}）</template></span>
+          </a>
+        </div>
+        <div class="kz-section">我的工作</div>
+        <van-grid :column-num="3" clickable>
+          <van-grid-item v-for="e in entries" :key="e.key" :icon="e.icon" :text="e.label" :class="{ 'kz-soon': !e.to }" @click="open(e)" />
+        </van-grid>
+      </van-pull-refresh>`,
+  };
+
+  const Demands = {
+    props: ["status"],
+    data() { return { active: this.status || "", items: [], page: 0, loading: false, finished: false, error: false }; },
+    watch: { active() { this.items = []; this.page = 0; this.finished = false; this.load(); } },
+    methods: {
+      async load() {
+        this.loading = true;
+        try {
+          const query = new URLSearchParams({ page: String(this.page + 1), page_size: "20" });
+          if (this.active) query.set("status", this.active);
+          const data = await KZ.api("/demands?" + query);
+          this.items.push(...data.items);
+          this.page = data.page;
+          this.finished = this.items.length >= data.total;
+        } catch (err) { this.error = true; KZ.fail(err); } finally { this.loading = false; }
+      },
+      label(item) { return `${item.number} · ${KZ.time(item.updated_at)}`; },
+    },
+    template: `
+      <van-nav-bar title="需求" left-text="工作台" left-arrow @click-left="location.hash = '#/'" />
+      <van-tabs v-model:active="active">
+        <van-tab v-for="[value, name] in TABS" :key="value" :name="value" :title="name" />
+      </van-tabs>
+      <van-list v-model:loading="loading" :finished="finished" v-model:error="error" finished-text="没有更多了" error-text="加载失败，点击重试" @load="load">
+        <van-cell v-for="d in items" :key="d.demand_id" :title="d.title" :label="label(d)" is-link :url="'#/demands/' + d.demand_id" :data-demand="d.demand_id">
+          <template #value><van-tag :type="d.status === 'docking' ? 'primary' : d.status === 'pending_review' ? 'warning' : 'default'">{{ d.status_label }}</van-tag></template>
+        </van-cell>
+      </van-list>
+      <van-empty v-if="finished && !items.length" description="暂无需求" />`,
+    setup() { return { TABS, location }; },
+  };
+
+  const Demand = {
+    props: ["id"],
+    data() { return { d: null }; },
+    async created() {
+      try { this.d = await KZ.api("/demands/" + this.id); } catch (err) { KZ.fail(err); }
+    },
+    computed: {
+      fields() { return this.d.tech_field_names.map((f) => f.path || f.name).join("；"); },
+      steps() { return [...this.d.timeline].reverse(); },
+    },
+    methods: {
+      stepTitle(s) {
+        const moved = s.from_status !== s.to_status && s.from_status ? `（${STATUS[s.from_status] || ""} → ${STATUS[s.to_status] || ""}）` : "";
+        return (STEPS[s.action] || s.action) + moved;
+      },
+      time: KZ.time, percent: KZ.percent, yuan: KZ.yuan,
+    },
+    template: `
+      <van-nav-bar title="需求详情" left-text="返回" left-arrow @click-left="history.length > 1 ? history.back() : (location.hash = '#/demands')" />
+      <van-loading v-if="!d" class="kz-boot" />
+      <template v-else>
+        <van-cell-group inset class="kz-form" :title="d.title">
+          <van-cell title="需求编号" :value="d.number" />
+          <van-cell title="状态"><template #value><van-tag type="primary" data-testid="status">{{ d.status_label }}</van-tag></template></van-cell>
+          <van-cell title="需求企业" :value="d.enterprise_name" />
+          <van-cell title="技术领域" :label="fields" />
+          <van-cell title="所在地区" :value="d.region_name" />
+          <van-cell v-if="d.budget_fen !== null" title="预算" :value="yuan(d.budget_fen)" />
+          <van-cell title="中介服务费比例" :value="percent(d.fee_ratio_bp)" />
+          <van-cell v-if="d.deadline" title="期望完成日期" :value="d.deadline" />
+          <van-cell v-if="d.institution_name" title="法人机构" :value="d.institution_name" />
+          <van-cell v-if="d.centre_name" title="地方转移中心" :value="d.centre_name" />
+          <van-cell v-if="d.staff_name" title="对接技转人员" :value="d.staff_name" />
+        </van-cell-group>
+        <van-cell-group inset class="kz-form" title="需求描述"><van-cell><div class="kz-text">{{ d.description }}</div></van-cell></van-cell-group>
+        <van-cell-group inset class="kz-form" title="预期成果"><van-cell><div class="kz-text">{{ d.expected_result }}</div></van-cell></van-cell-group>
+        <van-cell-group v-if="d.enterprise_contacts.length" inset class="kz-form" title="需求提出方联系人">
+          <van-cell v-for="c in d.enterprise_contacts" :key="c.phone" :title="c.name + (c.position ? ' · ' + c.position : '')" :value="c.phone" :url="'tel:' + c.phone" />
+        </van-cell-group>
+        <van-cell-group v-if="d.attachments.length" inset class="kz-form" title="附件">
+          <van-cell v-for="f in d.attachments" :key="f.id" :title="f.name" icon="description" />
+        </van-cell-group>
+        <div class="kz-section">需求进展</div>
+        <van-steps direction="vertical" :active="0" data-testid="timeline">
+          <van-step v-for="(s, i) in steps" :key="i">
+            <div>{{ stepTitle(s) }}</div>
+            <div class="kz-muted">{{ s.actor_name }} · {{ time(s.at) }}</div>
+            <div v-if="s.note" class="kz-text">{{ s.note }}</div>
+          </van-step>
+        </van-steps>
+      </template>`,
+    setup() { return { history, location }; },
+  };
+
+  const Reviews = {
+    data() { return { r: null }; },
+    async created() { try { this.r = await KZ.api("/reviews/mine"); } catch (err) { KZ.fail(err); } },
+    methods: {
+      // A review's link is the subject's page (the demand's detail here, when the service knows that page).
+      target(item) {
+        const hash = (item.link || "").split("#")[1];
+        return hash ? "#" + hash : undefined;
+      },
+    },
+    template: `
+      <van-nav-bar title="待我审核" left-text="工作台" left-arrow @click-left="location.hash = '#/'" />
+      <van-loading v-if="!r" class="kz-boot" />
+      <template v-else>
+        <van-cell v-for="item in r.items" :key="item.review_id" :title="item.title" :label="item.chain_name + ' · ' + item.stage_name + (item.due_text ? ' · ' + item.due_text : '')" :url="target(item)" is-link />
+        <van-empty v-if="!r.items.length" description="没有待审核的事项" />
+      </template>`,
+    setup() { return { location }; },
+  };
+
+  const Points = {
+    data() { return { p: null }; },
+    async created() { try { this.p = await KZ.api("/points/me?page_size=50"); } catch (err) { KZ.fail(err); } },
+    methods: { time: KZ.time },
+    template: `
+      <van-nav-bar title="我的积分" left-text="工作台" left-arrow @click-left="location.hash = '#/'" />
+      <van-loading v-if="!p" class="kz-boot" />
+      <template v-else>
+        <div class="kz-hello"><h1>{{ p.total_points }} 分</h1><p>提交需求通过审核得2分，推送专家得1分，促成合作得5分</p></div>
+        <van-cell v-for="e in p.entries" :key="e.entry_id" :title="e.explanation" :label="time(e.occurred_at)" :value="(e.points > 0 ? '+' : '') + e.points" />
+        <van-empty v-if="!p.entries.length" description="暂无积分记录" />
+      </template>`,
+    setup() { return { location }; },
+  };
+
+  const Ranking = {
+    data() { return { r: null }; },
+    async created() { try { this.r = await KZ.api("/points/ranking?page_size=50"); } catch (err) { KZ.fail(err); } },
+    template: `
+      <van-nav-bar title="积分排名" left-text="工作台" left-arrow @click-left="location.hash = '#/'" />
+      <van-loading v-if="!r" class="kz-boot" />
+      <template v-else>
+        <van-cell v-for="(t, i) in r.items" :key="i" :title="t.rank + '. ' + t.name" :value="t.points + ' 分'" />
+        <van-empty v-if="!r.items.length" description="暂无积分" />
+      </template>`,
+    setup() { return { location }; },
+  };
+
+  const App = {
+    components: { Home, Demands, Demand, Reviews, Points, Ranking, SignIn: KZ.SignIn, ChangePassword: KZ.ChangePassword },
+    data() { return { stage: "loading", notice: "", me: null, counts: null, route: KZ.route() }; },
+    async created() {
+      addEventListener("hashchange", () => { this.route = KZ.route(); window.scrollTo(0, 0); });
+      const { notice, results } = await KZ.boot;  // started by kz.js while the libraries loaded
+      this.notice = notice;
+      if (!results) { this.stage = "signin"; return; }
+      try { this.show(...results); } catch (err) { this.failed(err); }
+    },
+    computed: {
+      view() {
+        const [first, second] = this.route.parts;
+        const query = new URLSearchParams(location.hash.split("?")[1] || "");
+        if (first === "demands" && second) return { is: "Demand", props: { id: second, key: second } };
+        if (first === "demands") return { is: "Demands", props: { status: query.get("status") || "", key: location.hash } };
+        if (first === "reviews") return { is: "Reviews", props: {} };
+        if (first === "points") return { is: "Points", props: {} };
+        if (first === "ranking") return { is: "Ranking", props: {} };
+        return { is: "Home", props: { me: this.me, counts: this.counts, onRefresh: this.load } };
+      },
+    },
+    methods: {
+      async enter() {
+        if (!KZ.token()) { this.stage = "signin"; return; }
+        try { await this.load(); } catch (err) { this.failed(err); }
+      },
+      failed(err) {
+        if (err.status === 401) { this.stage = "signin"; return; }
+        if (err.code === "password_change_required") { this.stage = "password"; return; }
+        KZ.fail(err);
+      },
+      // The home in two requests, side by side: who I am (roles → entries) and my counts.
+      async load() {
+        this.show(...(await Promise.all([KZ.api("/me").catch((err) => err), KZ.api("/workbench").catch((err) => err)])));
+      },
+      show(me, counts) {
+        if (me instanceof Error) throw me;
+        this.me = me;
+        if (me.must_change_password) { this.stage = "password"; return; }
+        if (counts instanceof Error) throw counts;
+        this.counts = counts;
+        this.stage = "ready";
+      },
+      async signedIn(session) {
+        if (session.must_change_password) { this.stage = "password"; return; }
+        this.stage = "loading";
+        await this.enter();
+      },
+    },
+    template: `
+      <div v-if="stage === 'loading'" class="kz-boot">正在打开供需荟工作台…</div>
+      <SignIn v-else-if="stage === 'signin'" kind="micro_app" :notice="notice" @signed-in="signedIn" />
+      <ChangePassword v-else-if="stage === 'password'" @changed="enter" />
+      <component v-else :is="view.is" v-bind="view.props" />`,
+  };
+
+  createApp(App).use(vant).mount("#app");
+})();
