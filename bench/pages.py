@@ -37,17 +37,13 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-# Run as `python bench/pages.py`, this file's directory comes first on sys.path and its name would shadow the
-# `pages` package (the pages this bench measures).
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-
-from bench.outbox_relay import emit  # noqa: E402
-from bot.bootstrap import build_container  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from bot.web import create_web_app  # noqa: E402
-from pages.web import PREFIX, VANT, VUE  # noqa: E402
-from sandbox.demo import DemoContext, load_demo  # noqa: E402
-from store.migrate import upgrade  # noqa: E402
+from bench.outbox_relay import emit
+from bot.bootstrap import build_container
+from bot.settings import Settings
+from bot.web import create_web_app
+from sandbox.demo import DemoContext, load_demo
+from store.migrate import upgrade
+from webapp.web import PREFIX, VANT, VUE
 
 CHROMIUM = os.environ.get("KEZHUAN_CHROMIUM", "/usr/bin/chromium")
 TARGETS = {"transferred_kb": 200, "api_requests": 4, "ratio": 1.5}

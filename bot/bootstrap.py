@@ -105,7 +105,7 @@ def demand_policy(settings: Settings) -> DemandPolicy:
     process."""
     demands = settings.demands.model_dump()
     if settings.sandbox and not demands["detail_page"]:
-        # The sandbox's cards open the workbench this service hosts (pages.web): 查看详情 → the demand's page.
+        # The sandbox's cards open the workbench this service hosts (webapp.web): 查看详情 → the demand's page.
         demands["detail_page"] = f"{settings.base_url}/m/workbench/#/demands/"
     return DemandPolicy(**demands, timezone=settings.timezone)
 

@@ -15,8 +15,8 @@ from bot.bootstrap import Container, container_key
 from bot.wechat.wiring import add_channel_routes  # wechat and sms
 from miniapp_api.app import create_api_app
 from miniapp_api.errors import error_middleware
-from pages.web import add_page_routes
 from store.outbox import depth_by_channel
+from webapp.web import add_page_routes
 
 log = logging.getLogger(__name__)
 

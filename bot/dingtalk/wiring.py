@@ -42,7 +42,7 @@ def dingtalk_settings(settings: Settings) -> DingTalkSettings | None:
             "client_secret": SecretStr(app.client_secret),
             "agent_id": app.agent_id,
             "corp_id": app.corp_id,
-            # The pages this service hosts (pages.web), unless another page is configured.
+            # The pages this service hosts (webapp.web), unless another page is configured.
             "workbench_page_url": settings.dingtalk.workbench_page_url or f"{settings.base_url}/m/workbench/",
         }
     )

@@ -16,9 +16,9 @@ from bot.bootstrap import Container, build_container
 from bot.settings import Settings
 from bot.web import create_web_app
 from handlers.clock import ManualClock
-from pages.web import DINGTALK_JSAPI
+from webapp.web import DINGTALK_JSAPI
 
-VENDOR = Path(__file__).parents[2] / "pages" / "vendor"
+VENDOR = Path(__file__).parents[2] / "webapp" / "vendor"
 
 
 @pytest.fixture(params=["sandbox", "production"])

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-VENDOR = Path(__file__).parents[2] / "pages" / "vendor"
+VENDOR = Path(__file__).parents[2] / "webapp" / "vendor"
 
 
 def _manifest() -> list[dict[str, object]]:

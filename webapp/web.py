@@ -3,7 +3,7 @@
 /m/workbench/  the DingTalk workbench micro-app (staff, admins, officials)
 /m/expert/     the experts' pages (the mini-program's pages as mobile web)
 /m/static/…    our scripts and styles; the shells name them with `?v=<hash>`, so a browser may keep them a year
-/m/vendor/…    Vue and Vant (pages/vendor/manifest.json), the version in the path: kept a year as well
+/m/vendor/…    Vue and Vant (webapp/vendor/manifest.json), the version in the path: kept a year as well
 
 The shells carry the little configuration a page needs (the DingTalk corpId, whether this is the sandbox), written
 in when the app is built. In sandbox mode the workbench loads a stand-in `dd` (static/sandbox-dd.js) wired to the
