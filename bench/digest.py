@@ -119,12 +119,13 @@ def _seed_sql(experts: int, demands: int, now: datetime) -> list[tuple[str, dict
            JOIN bench_fields f ON f.idx = p.idx""",
         """INSERT INTO demands (title, enterprise_id, origin, institution_id, centre_id, staff_account_id, created_by,
                tech_fields, description, region_code, expected_result, fee_ratio_bp, attachment_ids, status,
-               created_at, updated_at)
+               created_at, updated_at, number)
            SELECT '需求' || i || '：某领域关键技术攻关与工艺改进', 1 + (i % {K}), 'staff', 1 + (i % {K}), NULL, NULL,
                {K} + {N} + 1,
                CASE WHEN random() < 0.3
                     THEN json_build_array(l1.code, l2.code) ELSE json_build_array(l1.code) END,
-               '描述', '330106', '成果', 800, '[]', 'docking', :now, :now
+               '描述', '330106', '成果', 800, '[]', 'docking', :now, :now,
+               'XQ2026-' || left(md5(random()::text || i), 9)
            FROM generate_series(1, {D}) i
            JOIN LATERAL (SELECT code FROM bench_leaves WHERE idx = floor(random() * (SELECT count(*) FROM bench_leaves)
                          + i * 0)::int) l1 ON true
