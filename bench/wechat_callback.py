@@ -502,7 +502,7 @@ def _median(runs: list[dict[str, Any]], key: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="a short run, under a minute")
-    parser.add_argument("--requests", type=int, help="per measured run (default 30000, --quick 5000)")
+    parser.add_argument("--requests", type=int, help="per measured run (default 20000, --quick 3000)")
     parser.add_argument("--rounds", type=int, help="interleaved rounds per server, medians reported (default 3)")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--sample", type=int, default=5000, help="replies decrypted and checked per run")
@@ -518,8 +518,8 @@ def main() -> None:
         sys.exit(WRK_MISSING)
     if shutil.which("taskset") is None or (os.cpu_count() or 1) < 2:
         sys.exit("this benchmark pins servers and wrk to separate CPUs: it needs taskset and 2 CPUs")
-    count = args.requests or (5000 if args.quick else 30000)
-    warmup = 1000 if args.quick else 3000
+    count = args.requests or (3000 if args.quick else 20000)
+    warmup = 500 if args.quick else 3000
     rounds = args.rounds or (1 if args.quick else 3)
     prepare_database()
     work = Path(tempfile.mkdtemp(prefix="kz-wxbench-"))

@@ -4,9 +4,10 @@ Order of work: authenticate (403 on any bad signature, before anything is parsed
 open and parse, dispatch to a listener under a deadline, then answer — an encrypted reply when
 there is something to say, plain `success` otherwise.
 
-The listener runs in the request's own task: no task, shield or timeout object per push (they were a
-sixth of the CPU a push cost, bench/wechat_callback.py). Only a listener still busy at the deadline
-makes the answer go out early, from a timer, while it finishes where it is.
+The listener runs in the request's own task: no task, shield or timeout object per push (with the two
+event-loop trips they cost, the largest part of what a push spent beyond its crypto; docs/benchmarks.md).
+Only a listener still busy at the deadline makes the answer go out early, from a timer, while it
+finishes where it is.
 """
 
 from __future__ import annotations
