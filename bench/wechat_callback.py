@@ -340,6 +340,18 @@ class Server:
     name: str
     port: int
     proc: subprocess.Popen[bytes]
+    ready_path: str  # answers 200 once the server is up
+
+
+def started(servers: list[Server]) -> list[Server]:
+    """Waits for servers spawned together (their start-ups overlap); stops them all if one fails."""
+    try:
+        for server in servers:
+            wait_ready(server.port, server.ready_path, server.proc)
+    except BaseException:
+        stop(servers)
+        raise
+    return servers
 
 
 def pinned(cpus: str | None, argv: list[str]) -> list[str]:
@@ -370,8 +382,7 @@ def start_ours(port: int, workers: int, cpus: str | None, logs: Path) -> Server:
         stdout=subprocess.DEVNULL,
         stderr=(logs / f"ours-{port}.log").open("wb"),
     )
-    wait_ready(port, "/healthz", proc)
-    return Server("ours", port, proc)
+    return Server("ours", port, proc, "/healthz")
 
 
 def start_werobot(port: int, workers: int, cpus: str | None, logs: Path) -> Server:
@@ -382,8 +393,7 @@ def start_werobot(port: int, workers: int, cpus: str | None, logs: Path) -> Serv
         pinned(cpus, argv), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=(logs / f"werobot-{port}.log").open("wb")
     )
     params = urlencode({"signature": _sha1(TOKEN, "1", "2"), "timestamp": "1", "nonce": "2", "echostr": "ok"})
-    wait_ready(port, f"/?{params}", proc)
-    return Server("werobot", port, proc)
+    return Server("werobot", port, proc, f"/?{params}")
 
 
 def start_bare(kind: str, port: int, cpus: str | None, logs: Path) -> Server:
@@ -391,8 +401,7 @@ def start_bare(kind: str, port: int, cpus: str | None, logs: Path) -> Server:
     proc = subprocess.Popen(
         pinned(cpus, argv), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=(logs / f"bare-{kind}.log").open("wb")
     )
-    wait_ready(port, "/healthz", proc)
-    return Server(f"bare_{kind}", port, proc)
+    return Server(f"bare_{kind}", port, proc, "/healthz")
 
 
 def stop(servers: list[Server]) -> None:
@@ -519,7 +528,7 @@ def main() -> None:
     if shutil.which("taskset") is None or (os.cpu_count() or 1) < 2:
         sys.exit("this benchmark pins servers and wrk to separate CPUs: it needs taskset and 2 CPUs")
     count = args.requests or (3000 if args.quick else 20000)
-    warmup = 500 if args.quick else 3000
+    warmup = 300 if args.quick else 3000
     rounds = args.rounds or (1 if args.quick else 3)
     prepare_database()
     work = Path(tempfile.mkdtemp(prefix="kz-wxbench-"))
@@ -529,12 +538,14 @@ def main() -> None:
     runs: dict[str, list[dict[str, Any]]] = {}
     two_cores: dict[str, list[dict[str, Any]]] = {}
     try:
-        servers = [
-            start_ours(free_port(), 1, SERVER_CPU, work),
-            start_werobot(free_port(), 1, SERVER_CPU, work),
-            start_bare("wechatpy", free_port(), SERVER_CPU, work),
-            start_bare("primitives", free_port(), SERVER_CPU, work),
-        ]
+        servers = started(
+            [
+                start_ours(free_port(), 1, SERVER_CPU, work),
+                start_werobot(free_port(), 1, SERVER_CPU, work),
+                start_bare("wechatpy", free_port(), SERVER_CPU, work),
+                start_bare("primitives", free_port(), SERVER_CPU, work),
+            ]
+        )
         for server in servers:
             bench.run(server, warmup, load_cpus=LOAD_CPU, measured=False)
         # Interleaved rounds, medians reported: the shared machine's noise hits all alike.
@@ -545,7 +556,7 @@ def main() -> None:
         servers = []
         if not args.no_two_cores:
             # Both cores for the servers; wrk shares them (nothing is left to pin it to).
-            servers = [start_ours(free_port(), 2, None, work), start_werobot(free_port(), 2, None, work)]
+            servers = started([start_ours(free_port(), 2, None, work), start_werobot(free_port(), 2, None, work)])
             for server in servers:
                 bench.run(server, warmup, load_cpus=None, measured=False)
             for _ in range(rounds):
