@@ -4,15 +4,15 @@ Order of work: authenticate (403 on any bad signature, before anything is parsed
 open and parse, dispatch to a listener under a deadline, then answer — an encrypted reply when
 there is something to say, plain `success` otherwise.
 
-The listener runs in the request's own task: no task, shield or timeout object per push (with the two
-event-loop trips they cost, the largest part of what a push spent beyond its crypto; docs/benchmarks.md).
-Only a listener still busy at the deadline makes the answer go out early, from a timer, while it
-finishes where it is.
+The listener runs in a task of its own, so that it finishes (and its effect commits) even when the
+answer went out at the deadline or the connection closed; the request waits for it on one future that
+the task or a timer completes, without the shield and timeout objects per push (docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -65,15 +65,12 @@ class WeChatWebhook:
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         started = time.perf_counter()
-        response: web.StreamResponse | None = None
         try:
-            response = await self._handle(request, started)
-            return response
+            return await self._handle(request)
         finally:
-            if response is None or not response.prepared:  # an early answer observed its own latency
-                self._latency.observe(time.perf_counter() - started)
+            self._latency.observe(time.perf_counter() - started)
 
-    async def _handle(self, request: web.Request, started: float) -> web.StreamResponse:
+    async def _handle(self, request: web.Request) -> web.Response:
         query = request.query
         timestamp, nonce = query.get("timestamp", ""), query.get("nonce", "")
         if not check_signature(self.config.token, query.get("signature", ""), timestamp, nonce):
@@ -103,27 +100,17 @@ class WeChatWebhook:
             log.warning("unreadable wechat push", extra={"error": str(exc)})
             return web.Response(status=400, text="unreadable message")
         message = InboundMessage.from_fields(self.config.app_id, fields)
-        deadline = _Deadline(self, request, message, started)
-        timer = asyncio.get_running_loop().call_later(self.config.reply_deadline_seconds, deadline.expire)
         try:
-            reply = await self.router.dispatch(message)
+            reply = await self._dispatch(message)
         except RetryLater as exc:
-            if deadline.answered is not None:
-                return await deadline.finish(exc)
             log.info("wechat push deferred to a retry", extra={"reason": str(exc)})
             return web.Response(status=503, text="retry later")
         except Exception as exc:
-            if deadline.answered is not None:
-                return await deadline.finish(exc)
             # The database or Redis unreachable: nothing was recorded; without `success` WeChat pushes it again.
             if (unavailable := dependency_unavailable(exc)) is None:
                 raise
             count_unavailable(unavailable, "wechat", exc, msg_type=message.msg_type, event=message.event)
             return web.Response(status=503, text="retry later", headers={"Retry-After": str(unavailable.retry_after)})
-        finally:
-            timer.cancel()
-        if deadline.answered is not None:
-            return await deadline.finish(None)
         if not reply:
             return web.Response(text=SUCCESS)
         xml = reply_xml(message.from_user, message.to_user, int(self.clock.now().timestamp()), reply)
@@ -138,6 +125,34 @@ class WeChatWebhook:
             return False
         return abs(self.clock.now().timestamp() - sent) <= self.config.timestamp_window_seconds
 
+    async def _dispatch(self, message: InboundMessage) -> str | None:
+        loop = asyncio.get_running_loop()
+        task = loop.create_task(self.router.dispatch(message))
+        # One future the listener's end or the deadline completes: cheaper than shield() and asyncio.timeout().
+        waiter: asyncio.Future[None] = loop.create_future()
+        wake = functools.partial(_wake, waiter)
+        task.add_done_callback(wake)
+        timer = loop.call_later(self.config.reply_deadline_seconds, wake, None)
+        try:
+            await waiter  # cancelled with the request (a closed connection, shutdown); the listener goes on
+        except asyncio.CancelledError:
+            self._keep(task)
+            raise
+        finally:
+            timer.cancel()
+        if task.done():
+            return task.result()
+        # Answering `success` stops WeChat's retries; the effect still commits in the background.
+        log.warning(
+            "wechat listener missed the reply deadline", extra={"msg_type": message.msg_type, "event": message.event}
+        )
+        self._keep(task)
+        return None
+
+    def _keep(self, task: asyncio.Future[Any]) -> None:
+        self._late.add(task)
+        task.add_done_callback(self._settle_late)
+
     def _settle_late(self, task: asyncio.Future[Any]) -> None:
         self._late.discard(task)
         if not task.cancelled() and (exc := task.exception()) is not None:
@@ -145,54 +160,16 @@ class WeChatWebhook:
 
     def background(self, work: Awaitable[None]) -> None:
         """Work that must not delay the answer; kept, and failures logged."""
-        task: asyncio.Future[Any] = asyncio.ensure_future(work)
-        self._late.add(task)
-        task.add_done_callback(self._settle_late)
+        self._keep(asyncio.ensure_future(work))
 
     async def drain(self) -> None:
         while self._late:
             await asyncio.gather(*list(self._late), return_exceptions=True)
 
 
-class _Deadline:
-    """A listener still busy at the reply deadline: `success` goes out at once (it stops WeChat's retries)
-    from a task of its own, and the listener finishes in the request's task; its effect still commits."""
-
-    def __init__(self, webhook: WeChatWebhook, request: web.Request, message: InboundMessage, started: float):
-        self.webhook = webhook
-        self.request = request
-        self.message = message
-        self.started = started
-        self.answered: asyncio.Task[web.StreamResponse] | None = None
-        self.finished: asyncio.Future[None] | None = None
-
-    def expire(self) -> None:
-        log.warning(
-            "wechat listener missed the reply deadline",
-            extra={"msg_type": self.message.msg_type, "event": self.message.event},
-        )
-        self.answered = asyncio.ensure_future(self._answer())
-        # drain() waits for the listener as for any late work.
-        self.finished = asyncio.get_running_loop().create_future()
-        self.webhook._late.add(self.finished)
-        self.finished.add_done_callback(self.webhook._settle_late)
-
-    async def _answer(self) -> web.StreamResponse:
-        response = web.Response(text=SUCCESS)
-        await response.prepare(self.request)
-        await response.write_eof()
-        self.webhook._latency.observe(time.perf_counter() - self.started)
-        return response
-
-    async def finish(self, error: BaseException | None) -> web.StreamResponse:
-        """The listener is done: its reply comes too late to send. Already answered `success`, WeChat will not push
-        again, so a failure loses the push (logged with its cause by _settle_late)."""
-        assert self.answered is not None and self.finished is not None
-        if error is None:
-            self.finished.set_result(None)
-        else:
-            self.finished.set_exception(error)
-        return await self.answered
+def _wake(waiter: asyncio.Future[None], _done: object) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
 
 
 def reply_xml(to_user: str, from_user: str, create_time: int, content: str) -> str:

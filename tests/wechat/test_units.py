@@ -107,6 +107,15 @@ async def test_a_slow_listener_gets_success_in_time_and_still_finishes() -> None
         assert not finished.is_set()
         await webhook.drain()
         assert finished.is_set()
+        # A client that closes the connection once answered (aiohttp then cancels the request) does not stop it.
+        finished.clear()
+        push = plain_push(text_xml("o1", "hi", at=1, msg_id=2))
+        response = await client.post("/cb", params=push.params, data=push.body, headers={"Connection": "close"})
+        assert await response.text() == "success"
+        await asyncio.sleep(0.05)  # the server sees the connection go
+        assert not finished.is_set()
+        await webhook.drain()
+        assert finished.is_set()
 
 
 async def test_a_listener_failing_after_the_deadline_is_answered_success_and_its_failure_logged(
