@@ -1,21 +1,34 @@
-"""Safe-mode callback throughput: our webhook in production configuration vs WeRoBot 1.13.1.
+"""Safe-mode callback cost: our webhook in production configuration vs WeRoBot 1.13.1 and bare handlers.
 
-Ours: the real web app (metrics middleware, JSON logging, Redis and PostgreSQL when reachable) in
-2 worker processes sharing the port. Peer: WeRoBot under gunicorn with 2 sync workers. The same
-load generator drives both with pre-built safe-mode text pushes (unique MsgIds, the keyword 帮助),
-then decrypts every encrypted reply with wechatpy and checks it. The last line is JSON.
+Servers, all started in the same run and loaded one at a time, each pinned to CPU 0 (`taskset`):
 
-    python bench/wechat_callback.py [--quick] [--requests N] [--concurrency C]
+- ours: `kezhuan serve --role web` with PostgreSQL and Redis on 127.0.0.1, JSON logs, production settings;
+- werobot: WeRoBot 1.13.1 under gunicorn with one sync worker, answering the same text;
+- bare-wechatpy: a bare aiohttp handler doing the same checks and crypto with wechatpy;
+- bare-primitives: the same handler on the `cryptography` primitives directly (the limit).
+
+The load generator is `wrk` (Debian's package) pinned to CPU 1 with a Lua script that sends each
+pre-generated request exactly once: distinct signed safe-mode text pushes (帮助), each MsgId and openid
+unique. The figure to trust on a shared machine is server CPU per request, read from /proc for the whole
+process tree (utime + stime, children included) around each run; throughput is reported beside it.
+Every reply is written out by wrk; a sample (all of them with --quick) is decrypted and checked with
+wechatpy: status 200, a valid MsgSignature, the help text, from our account to an openid that asked.
+A second phase runs ours with `--workers 2` against gunicorn with 2 workers on both cores.
+
+    python bench/wechat_callback.py [--quick] [--close] [--rounds N] [--requests N] [--connections C]
+
+The last line is one JSON object with the figures and their ratios against the targets of issue #19.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
 import os
-import secrets
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -24,252 +37,273 @@ import tempfile
 import time
 import urllib.request
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
+LUA = Path(__file__).resolve().with_suffix(".lua")
 TOKEN = "benchtoken"
 AES_KEY = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR"
 APP_ID = "wxbench0000000001"
 GH_ID = "gh_bench"
-PG_ADMIN = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+PG_HOST = "postgresql+asyncpg://postgres@127.0.0.1:5432"
+BENCH_DB = "kz_bench"
 REDIS_URL = "redis://127.0.0.1:6379/15"
+SERVER_CPU, LOAD_CPU = "0", "1"
+# Issue #19: our CPU per request at most 1.15x the bare handler's and 0.4x WeRoBot's; 2.5x WeRoBot on 2 cores.
+TARGET_VS_BARE, TARGET_VS_WEROBOT, TARGET_TWO_CORES = 1.15, 0.4, 2.5
+WRK_MISSING = (
+    "wrk is not installed: it is the load generator of this benchmark (outside Python, pinned to its own CPU).\n"
+    "Install Debian's package:  apt-get install -y wrk   (or put a wrk 4.x binary on PATH)."
+)
 
 
-# --- the peer ------------------------------------------------------------------------------------
+def help_text() -> str:
+    """The reply to 帮助 (every server answers with it, so every reply can be checked)."""
+    from cards.official_account import HELP_TEXT
+
+    return HELP_TEXT
+
+
+# --- the peers -----------------------------------------------------------------------------------
 
 
 def werobot_app() -> Any:
-    """gunicorn -w 2 'bench.wechat_callback:werobot_app()' — the same replies as ours."""
+    """gunicorn 'bench.wechat_callback:werobot_app()' — the same reply as ours."""
     import werobot
 
-    from bot.wechat.listeners.help_menu import HELP_KEYWORDS
-    from cards.official_account import FALLBACK_TEXT, HELP_TEXT
-
+    text = help_text()
     robot = werobot.WeRoBot(token=TOKEN, app_id=APP_ID, encoding_aes_key=AES_KEY, SESSION_STORAGE=False)
 
     @robot.text  # type: ignore[untyped-decorator]
     def reply(message: Any) -> str:
-        return HELP_TEXT if message.content.strip().lower() in HELP_KEYWORDS else FALLBACK_TEXT
+        return text
 
     return robot.wsgi
 
 
-# --- ours ----------------------------------------------------------------------------------------
-
-
-async def serve_ours(port: int, database_url: str, redis_url: str | None) -> None:
-    from aiohttp import web
-    from pydantic import SecretStr
-
-    from bot.bootstrap import build_container
-    from bot.logs import configure_logging
-    from bot.settings import Settings, WeChatSettings
-    from bot.web import create_web_app
-
-    configure_logging(level="INFO", json_output=True)
-    settings = Settings(
-        environment="bench",
-        database_url=database_url,
-        redis_url=redis_url,
-        host="127.0.0.1",
-        port=port,
-        data_dir=Path(tempfile.gettempdir()) / "kz-bench",
-        # Pushes are signed once before the run; a wide window keeps long runs from going stale.
-        wechat=WeChatSettings(
-            app_id=APP_ID,
-            app_secret=SecretStr("bench-secret"),
-            token=SecretStr(TOKEN),
-            encoding_aes_key=SecretStr(AES_KEY),
-            timestamp_window_seconds=86400.0,
-        ),
-    )
-    container = await build_container(settings)
-    runner = web.AppRunner(create_web_app(container), access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", port, reuse_port=True, backlog=2048).start()
-    await asyncio.Event().wait()
-
-
-async def _prepare_backends() -> tuple[str, str | None, dict[str, Any]]:
-    """PostgreSQL and Redis when they answer (production configuration), else the embedded ones."""
-    from bot.settings import DEFAULT_SQLITE_URL
-
-    info: dict[str, Any] = {}
-    redis_url: str | None = None
-    try:
-        import redis
-
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-        redis_url = REDIS_URL
-    except Exception:
-        pass
-    database_url = DEFAULT_SQLITE_URL.replace("var/kezhuan.db", f"{tempfile.gettempdir()}/kz-bench/bench.db")
-    try:
-        from sqlalchemy import text
-
-        from store.db import create_engine
-
-        admin = create_engine(PG_ADMIN)
-        async with admin.connect() as conn:
-            await conn.execution_options(isolation_level="AUTOCOMMIT")
-            exists = (await conn.execute(text("SELECT 1 FROM pg_database WHERE datname = 'kz_bench'"))).first()
-            if not exists:
-                await conn.execute(text('CREATE DATABASE "kz_bench"'))
-        await admin.dispose()
-        database_url = PG_ADMIN.rsplit("/", 1)[0] + "/kz_bench"
-    except Exception:
-        pass
-    from store.db import create_engine
-    from store.migrate import upgrade
-
-    engine = create_engine(database_url)
-    await upgrade(engine)
-    await engine.dispose()
-    info["database"] = database_url.split("+", 1)[0]
-    info["redis"] = redis_url is not None
-    return database_url, redis_url, info
-
-
-# --- load ----------------------------------------------------------------------------------------
-
-
-@dataclass
-class Prepared:
-    raw: bytes
-    openid: str
-    nonce: str
-    timestamp: str
-
-
-@dataclass
-class Result:
-    latencies: list[float] = field(default_factory=list)
-    replies: list[tuple[int, int, bytes]] = field(default_factory=list)  # (index, status, body)
-    errors: int = 0
-    elapsed: float = 0.0
-
-
-def sign(*parts: str) -> str:
-    import hashlib
-
+def _sha1(*parts: str) -> str:
     return hashlib.sha1("".join(sorted(parts)).encode()).hexdigest()
 
 
-def prepare(count: int, port: int, msg_base: int, *, close: bool = False) -> list[Prepared]:
-    from wechatpy.crypto import WeChatCrypto
+def bare_app(kind: str) -> Any:
+    """The same work as our webhook with nothing else: signature and timestamp checks, open, parse, seal."""
+    import base64
+    import hmac
+    import struct
 
-    crypto = WeChatCrypto(TOKEN, AES_KEY, APP_ID)
-    prepared = []
-    timestamp = str(int(time.time()))
-    for i in range(count):
-        openid, nonce = f"oBench{i % 5000:05d}", secrets.token_hex(5)
-        plain = (
-            f"<xml><ToUserName><![CDATA[{GH_ID}]]></ToUserName><FromUserName><![CDATA[{openid}]]>"
-            f"</FromUserName><CreateTime>{timestamp}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
-            f"<Content><![CDATA[帮助]]></Content><MsgId>{msg_base + i}</MsgId></xml>"
+    from aiohttp import web
+
+    text = help_text()
+    window = 300
+
+    def refuse(status: int) -> web.Response:
+        return web.Response(status=status)
+
+    def reply_xml(fields: dict[str, str], now: int) -> str:
+        return (
+            f"<xml><ToUserName><![CDATA[{fields['FromUserName']}]]></ToUserName>"
+            f"<FromUserName><![CDATA[{fields['ToUserName']}]]></FromUserName><CreateTime>{now}</CreateTime>"
+            f"<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[{text}]]></Content></xml>"
         )
-        envelope = crypto.encrypt_message(plain, nonce, timestamp)
-        encrypted = envelope.split("<Encrypt><![CDATA[", 1)[1].split("]]>", 1)[0]
-        query = urlencode(
-            {
-                "signature": sign(TOKEN, timestamp, nonce),
-                "timestamp": timestamp,
-                "nonce": nonce,
-                "openid": openid,
-                "encrypt_type": "aes",
-                "msg_signature": sign(TOKEN, timestamp, nonce, encrypted),
-            }
-        )
-        body = (
-            f"<xml><ToUserName><![CDATA[{GH_ID}]]></ToUserName><Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>"
-        ).encode()
-        connection = "Connection: close\r\n" if close else ""
-        head = (
-            f"POST /wechat/callback?{query} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{connection}"
-            f"Content-Type: text/xml\r\nContent-Length: {len(body)}\r\n\r\n"
-        ).encode()
-        prepared.append(Prepared(head + body, openid, nonce, timestamp))
-    return prepared
 
+    if kind == "wechatpy":
+        from wechatpy.crypto import WeChatCrypto
+        from wechatpy.exceptions import InvalidSignatureException
 
-async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
-    head = await reader.readuntil(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    status = int(lines[0].split(" ", 2)[1])
-    headers = {k.strip().lower(): v.strip() for k, v in (line.split(":", 1) for line in lines[1:] if ":" in line)}
-    body = await reader.readexactly(int(headers.get("content-length", "0")))
-    return status, body, headers.get("connection", "").lower() == "close"
+        crypto = WeChatCrypto(TOKEN, AES_KEY, APP_ID)
 
-
-async def drive(port: int, requests: list[Prepared], concurrency: int) -> Result:
-    """Keep-alive where the server allows it, a fresh connection where it closes (gunicorn sync)."""
-    result = Result()
-    queue = iter(range(len(requests)))
-
-    async def worker() -> None:
-        reader = writer = None
-        for index in queue:
-            started = time.perf_counter()
+        async def handle(request: web.Request) -> web.Response:
+            q = request.query
+            timestamp, nonce = q.get("timestamp", ""), q.get("nonce", "")
+            if not hmac.compare_digest(_sha1(TOKEN, timestamp, nonce), q.get("signature", "")):
+                return refuse(403)
+            now = int(time.time())
+            if not timestamp.isdigit() or abs(now - int(timestamp)) > window:
+                return refuse(403)
             try:
-                if writer is None:
-                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-                assert reader is not None
-                writer.write(requests[index].raw)
-                status, body, close = await _read_response(reader)
-            except (OSError, asyncio.IncompleteReadError, ValueError):
-                result.errors += 1
-                if writer is not None:
-                    writer.close()
-                reader = writer = None
-                continue
-            result.latencies.append(time.perf_counter() - started)
-            result.replies.append((index, status, body))
-            if close:
-                writer.close()
-                reader = writer = None
-        if writer is not None:
-            writer.close()
+                plain = crypto.decrypt_message(await request.read(), q.get("msg_signature", ""), timestamp, nonce)
+            except InvalidSignatureException:
+                return refuse(403)
+            fields = {child.tag: child.text or "" for child in ET.fromstring(plain)}
+            sealed = crypto.encrypt_message(reply_xml(fields, now), nonce, timestamp)
+            return web.Response(text=sealed, content_type="application/xml")
 
-    started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    result.elapsed = time.perf_counter() - started
-    return result
+    else:
+        from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+        key = base64.b64decode(AES_KEY + "=")
+        cipher = Cipher(algorithms.AES(key), modes.CBC(key[:16]))
+        app_id = APP_ID.encode()
+
+        async def handle(request: web.Request) -> web.Response:
+            q = request.query
+            timestamp, nonce = q.get("timestamp", ""), q.get("nonce", "")
+            if not hmac.compare_digest(_sha1(TOKEN, timestamp, nonce), q.get("signature", "")):
+                return refuse(403)
+            now = int(time.time())
+            if not timestamp.isdigit() or abs(now - int(timestamp)) > window:
+                return refuse(403)
+            encrypted = ET.fromstring(await request.read()).findtext("Encrypt") or ""
+            if not hmac.compare_digest(_sha1(TOKEN, timestamp, nonce, encrypted), q.get("msg_signature", "")):
+                return refuse(403)
+            decryptor = cipher.decryptor()
+            plain = decryptor.update(base64.b64decode(encrypted)) + decryptor.finalize()
+            plain = plain[: -plain[-1]]
+            (length,) = struct.unpack(">I", plain[16:20])
+            if plain[20 + length :] != app_id:
+                return refuse(400)
+            fields = {child.tag: child.text or "" for child in ET.fromstring(plain[20 : 20 + length])}
+            body = reply_xml(fields, now).encode()
+            padded = os.urandom(16) + struct.pack(">I", len(body)) + body + app_id
+            pad = 32 - len(padded) % 32
+            encryptor = cipher.encryptor()
+            sealed = base64.b64encode(encryptor.update(padded + bytes([pad]) * pad) + encryptor.finalize()).decode()
+            envelope = (
+                f"<xml><Encrypt><![CDATA[{sealed}]]></Encrypt>"
+                f"<MsgSignature><![CDATA[{_sha1(TOKEN, timestamp, nonce, sealed)}]]></MsgSignature>"
+                f"<TimeStamp>{timestamp}</TimeStamp><Nonce><![CDATA[{nonce}]]></Nonce></xml>"
+            )
+            return web.Response(text=envelope, content_type="application/xml")
+
+    async def healthz(_request: web.Request) -> web.Response:
+        return web.Response(text="ok")
+
+    app = web.Application()
+    app.router.add_post("/wechat/callback", handle)
+    app.router.add_get("/healthz", healthz)
+    return app
 
 
-def check(result: Result, requests: list[Prepared]) -> int:
-    """Decrypts every reply with wechatpy and checks it answers the right follower with the help text."""
+def serve_bare(kind: str, port: int) -> None:
+    from aiohttp import web
+
+    from bot.service import event_loop_factory
+
+    async def main() -> None:
+        runner = web.AppRunner(bare_app(kind), access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", port, backlog=2048).start()
+        await asyncio.Event().wait()
+
+    with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
+        runner.run(main())
+
+
+# --- requests and replies ------------------------------------------------------------------------
+
+
+@dataclass
+class Batch:
+    path: Path
+    count: int  # the responses to wait for; the file holds spares beyond them
+    openids: set[str]  # one per request: a reply must answer one of them
+
+
+def generate(path: Path, count: int, spares: int, port: int, msg_base: int, *, close: bool) -> Batch:
+    """Signed, encrypted safe-mode text pushes, each with its own MsgId, openid and nonce."""
+    from bot.wechat.crypto import aes_key, encrypt
+
+    key = aes_key(AES_KEY)
+    timestamp = str(int(time.time()))
+    openids: set[str] = set()
+    connection = "Connection: close\r\n" if close else ""
+    with path.open("wb") as out:
+        for i in range(count + spares):
+            openid, nonce = f"oBench{msg_base + i:022d}", os.urandom(5).hex()
+            openids.add(openid)
+            plain = (
+                f"<xml><ToUserName><![CDATA[{GH_ID}]]></ToUserName><FromUserName><![CDATA[{openid}]]>"
+                f"</FromUserName><CreateTime>{timestamp}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+                f"<Content><![CDATA[帮助]]></Content><MsgId>{msg_base + i}</MsgId></xml>"
+            )
+            encrypted = encrypt(key, APP_ID, plain)
+            query = urlencode(
+                {
+                    "signature": _sha1(TOKEN, timestamp, nonce),
+                    "timestamp": timestamp,
+                    "nonce": nonce,
+                    "openid": openid,
+                    "encrypt_type": "aes",
+                    "msg_signature": _sha1(TOKEN, timestamp, nonce, encrypted),
+                }
+            )
+            body = f"<xml><ToUserName><![CDATA[{GH_ID}]]></ToUserName><Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>"
+            raw = (
+                f"POST /wechat/callback?{query} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{connection}"
+                f"Content-Type: text/xml\r\nContent-Length: {len(body)}\r\n\r\n{body}"
+            ).encode()
+            out.write(b"%d\n" % len(raw) + raw)
+    return Batch(path, count, openids)
+
+
+def read_replies(path: Path) -> list[tuple[int, bytes]]:
+    data, replies, at = path.read_bytes(), [], 0
+    while at < len(data):
+        end = data.index(b"\n", at)
+        status, length = (int(x) for x in data[at:end].split())
+        replies.append((status, data[end + 1 : end + 1 + length]))
+        at = end + 1 + length
+    return replies
+
+
+def check(replies: list[tuple[int, bytes]], batch: Batch, expected: str, sample: int) -> tuple[int, int]:
+    """(checked, bad): decrypted with wechatpy, an implementation independent of ours."""
     from wechatpy.crypto import WeChatCrypto
 
-    from cards.official_account import HELP_TEXT
-
     crypto = WeChatCrypto(TOKEN, AES_KEY, APP_ID)
-    bad = 0
-    for index, status, body in result.replies:
-        sent = requests[index]
+    step = max(1, len(replies) // sample) if sample else 1
+    chosen = replies[::step]
+    # Statuses are checked on all of them, the rest on the sample.
+    bad = sum(status != 200 for status, _ in replies) - sum(status != 200 for status, _ in chosen)
+    for status, body in chosen:
         try:
             envelope = _fields(body)
             plain = crypto.decrypt_message(body, envelope["MsgSignature"], envelope["TimeStamp"], envelope["Nonce"])
             reply = _fields(plain)
-            ok = status == 200 and reply["Content"] == HELP_TEXT and reply["ToUserName"] == sent.openid
+            ok = (
+                status == 200
+                and reply["Content"] == expected
+                and reply["FromUserName"] == GH_ID
+                and reply["ToUserName"] in batch.openids
+            )
         except Exception:
             ok = False
         bad += not ok
-    return bad
+    return len(chosen), bad
 
 
 def _fields(xml: bytes | str) -> dict[str, str]:
     return {child.tag: child.text or "" for child in ET.fromstring(xml)}
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else 0.0
+# --- processes and CPU ---------------------------------------------------------------------------
 
 
-# --- orchestration -------------------------------------------------------------------------------
+def tree_cpu_seconds(root: int) -> float:
+    """utime + stime of a process and all its descendants (and of children they reaped), from /proc."""
+    parents: dict[int, int] = {}
+    ticks: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        parents[int(entry)] = int(fields[1])
+        ticks[int(entry)] = sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+    tree, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        for child, parent in parents.items():
+            if parent == pid and child not in tree:
+                tree.add(child)
+                frontier.append(child)
+    return sum(ticks.get(pid, 0) for pid in tree) / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -278,146 +312,286 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_ready(port: int, path: str, timeout: float = 30.0) -> None:
+def wait_ready(port: int, path: str, proc: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server for port {port} exited with {proc.returncode}")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=1):
                 return
         except Exception:
-            time.sleep(0.1)
+            time.sleep(0.2)
     raise RuntimeError(f"server on {port} never became ready")
 
 
-def start_ours(port: int, database_url: str, redis_url: str | None, workers: int) -> list[subprocess.Popen[bytes]]:
-    args = [sys.executable, __file__, "--serve-ours", str(port), "--database-url", database_url]
-    if redis_url:
-        args += ["--redis-url", redis_url]
-    logs = Path(tempfile.gettempdir()) / "kz-bench"
-    logs.mkdir(parents=True, exist_ok=True)
-    procs = [
-        subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=(logs / f"ours-{n}.log").open("wb"))
-        for n in range(workers)
-    ]
-    wait_ready(port, "/healthz")
-    return procs
+@dataclass
+class Server:
+    name: str
+    port: int
+    proc: subprocess.Popen[bytes]
+    ready_path: str  # answers 200 once the server is up
 
 
-def start_peer(port: int, workers: int) -> list[subprocess.Popen[bytes]]:
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-    proc = subprocess.Popen(
-        [
-            gunicorn,
-            "-w",
-            str(workers),
-            "-k",
-            "sync",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "--backlog",
-            "2048",
-            "bench.wechat_callback:werobot_app()",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    params = urlencode({"signature": sign(TOKEN, "1", "2"), "timestamp": "1", "nonce": "2", "echostr": "ok"})
-    wait_ready(port, f"/?{params}")
-    return [proc]
+def started(servers: list[Server]) -> list[Server]:
+    """Waits for servers spawned together (their start-ups overlap); stops them all if one fails."""
+    try:
+        for server in servers:
+            wait_ready(server.port, server.ready_path, server.proc)
+    except BaseException:
+        stop(servers)
+        raise
+    return servers
 
 
-def stop(procs: list[subprocess.Popen[bytes]]) -> None:
-    for proc in procs:
-        proc.terminate()
-    for proc in procs:
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+def pinned(cpus: str | None, argv: list[str]) -> list[str]:
+    return ["taskset", "-c", cpus, *argv] if cpus else argv
 
 
-async def measure(name: str, port: int, count: int, concurrency: int, warmup: int, close: bool) -> dict[str, Any]:
-    base = time.time_ns() // 1000  # MsgIds never repeat across runs: no dedup fast path for anyone
-    warm = prepare(warmup, port, base, close=close)
-    requests = prepare(count, port, base + warmup, close=close)
-    await drive(port, warm, concurrency)
-    result = await drive(port, requests, concurrency)
-    bad = check(result, requests)
-    errors = result.errors + bad + (count - len(result.replies) - result.errors)
-    return {
-        "name": name,
-        "requests": count,
-        "errors": errors,
-        "rps": round(len(result.replies) / result.elapsed, 1),
-        "p50_ms": round(percentile(result.latencies, 0.50), 2),
-        "p99_ms": round(percentile(result.latencies, 0.99), 2),
+def start_ours(port: int, workers: int, cpus: str | None, logs: Path) -> Server:
+    kezhuan = str(Path(sys.executable).parent / "kezhuan")
+    env = {
+        **os.environ,
+        "KEZHUAN_ENVIRONMENT": "bench",
+        "KEZHUAN_DATABASE_URL": f"{PG_HOST}/{BENCH_DB}",
+        "KEZHUAN_REDIS_URL": REDIS_URL,
+        "KEZHUAN_HOST": "127.0.0.1",
+        "KEZHUAN_PORT": str(port),
+        "KEZHUAN_LOG_JSON": "true",
+        "KEZHUAN_DATA_DIR": str(logs / "data"),
+        "KEZHUAN_WECHAT__APP_ID": APP_ID,
+        "KEZHUAN_WECHAT__APP_SECRET": "bench-secret",
+        "KEZHUAN_WECHAT__TOKEN": TOKEN,
+        "KEZHUAN_WECHAT__ENCODING_AES_KEY": AES_KEY,
     }
+    argv = [kezhuan, "serve", "--role", "web"] + (["--workers", str(workers)] if workers > 1 else [])
+    proc = subprocess.Popen(
+        pinned(cpus, argv),
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=(logs / f"ours-{port}.log").open("wb"),
+    )
+    return Server("ours", port, proc, "/healthz")
 
 
-def _median(runs: list[dict[str, Any]]) -> dict[str, float]:
-    return {key: statistics.median(r[key] for r in runs) for key in ("rps", "p50_ms", "p99_ms")}
+def start_werobot(port: int, workers: int, cpus: str | None, logs: Path) -> Server:
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    argv = [gunicorn, "-w", str(workers), "-k", "sync", "-b", f"127.0.0.1:{port}", "--backlog", "2048"]
+    argv += ["--log-level", "warning", "bench.wechat_callback:werobot_app()"]
+    proc = subprocess.Popen(
+        pinned(cpus, argv), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=(logs / f"werobot-{port}.log").open("wb")
+    )
+    params = urlencode({"signature": _sha1(TOKEN, "1", "2"), "timestamp": "1", "nonce": "2", "echostr": "ok"})
+    return Server("werobot", port, proc, f"/?{params}")
+
+
+def start_bare(kind: str, port: int, cpus: str | None, logs: Path) -> Server:
+    argv = [sys.executable, str(Path(__file__).resolve()), "--serve-bare", kind, "--port", str(port)]
+    proc = subprocess.Popen(
+        pinned(cpus, argv), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=(logs / f"bare-{kind}.log").open("wb")
+    )
+    return Server(f"bare_{kind}", port, proc, "/healthz")
+
+
+def stop(servers: list[Server]) -> None:
+    for server in servers:
+        server.proc.terminate()
+    for server in servers:
+        try:
+            server.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.proc.kill()
+
+
+def prepare_database() -> None:
+    """The bench database on the local PostgreSQL (ours migrates it at start, as in production)."""
+
+    async def create() -> None:
+        from sqlalchemy import text
+
+        from store.db import create_engine
+
+        admin = create_engine(f"{PG_HOST}/postgres")
+        try:
+            async with admin.connect() as conn:
+                await conn.execution_options(isolation_level="AUTOCOMMIT")
+                query = text("SELECT 1 FROM pg_database WHERE datname = :name")
+                if not (await conn.execute(query, {"name": BENCH_DB})).first():
+                    await conn.execute(text(f'CREATE DATABASE "{BENCH_DB}"'))
+        finally:
+            await admin.dispose()
+
+    asyncio.run(create())
+
+
+# --- one measured run ----------------------------------------------------------------------------
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace, work: Path) -> None:
+        self.args = args
+        self.work = work
+        self.expected = help_text()
+        self.msg_base = time.time_ns() // 1000  # MsgIds never repeat across runs: no de-dup shortcut for anyone
+        self.errors = 0
+        self.checked = 0
+
+    def run(self, server: Server, count: int, *, load_cpus: str | None, measured: bool = True) -> dict[str, Any]:
+        spares = 2 * self.args.connections + 64
+        batch = generate(self.work / "requests", count, spares, server.port, self.msg_base, close=self.args.close)
+        self.msg_base += count + spares
+        replies_path, done_path = self.work / "replies", self.work / "done"
+        done_path.unlink(missing_ok=True)
+        env = {
+            **os.environ,
+            "WRK_REQUESTS": str(batch.path),
+            "WRK_COUNT": str(count),
+            "WRK_REPLIES": str(replies_path),
+            "WRK_DONE": str(done_path),
+        }
+        argv = ["wrk", "-t1", f"-c{self.args.connections}", "-d3600s", "--timeout", "10s", "-s", str(LUA)]
+        argv.append(f"http://127.0.0.1:{server.port}/wechat/callback")
+        cpu_before = tree_cpu_seconds(server.proc.pid)
+        wrk_proc = subprocess.Popen(pinned(load_cpus, argv), env=env, stdout=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 600
+        while not done_path.exists() and wrk_proc.poll() is None:
+            if time.monotonic() > deadline:
+                wrk_proc.kill()
+                raise RuntimeError(f"{server.name}: wrk did not finish in 10 minutes")
+            time.sleep(0.005)
+        wrk_proc.send_signal(signal.SIGINT)
+        stdout, _ = wrk_proc.communicate(timeout=60)
+        exited = time.time_ns()
+        time.sleep(0.3)  # the requests still in flight when wrk stopped are served (and counted as sent)
+        cpu = tree_cpu_seconds(server.proc.pid) - cpu_before
+        line = next((x for x in stdout.splitlines() if x.startswith("WRK ")), None)
+        if line is None or not done_path.exists():
+            raise RuntimeError(f"{server.name}: wrk stopped early:\n{stdout}")
+        # wrk's duration runs to its exit; the last counted response came at the marker's mtime.
+        lag_us = (exited - done_path.stat().st_mtime_ns) / 1000
+        wrk = json.loads(line[4:])
+        replies = read_replies(replies_path)
+        checked, bad = check(replies, batch, self.expected, 0 if self.args.quick else self.args.sample)
+        errors = bad + wrk["overrun"] + sum(wrk[k] for k in wrk if k.endswith("errors") or k == "timeouts")
+        errors += max(0, count - len(replies))
+        result = {
+            "server": server.name,
+            "requests": count,
+            "sent": wrk["sent"],
+            "cpu_us": round(cpu / wrk["sent"] * 1e6, 1),
+            "rps": round(count / ((wrk["duration_us"] - lag_us) / 1e6), 1),
+            "p50_ms": round(wrk["p50_us"] / 1000, 2),
+            "p99_ms": round(wrk["p99_us"] / 1000, 2),
+            "checked": checked,
+            "errors": errors,
+            "load": os.getloadavg()[0],
+        }
+        if measured:
+            self.errors += errors
+            self.checked += checked
+            sys.stderr.write(json.dumps(result) + "\n")
+        return result
+
+
+def _median(runs: list[dict[str, Any]], key: str) -> float:
+    return round(float(statistics.median(r[key] for r in runs)), 2)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="a short run, under a minute")
-    parser.add_argument("--requests", type=int)
-    parser.add_argument("--concurrency", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument(
-        "--close",
-        action="store_true",
-        help="a new connection per request for both (gunicorn's sync workers never keep one alive)",
-    )
-    parser.add_argument("--rounds", type=int, help="interleaved rounds per server (medians reported)")
-    parser.add_argument("--serve-ours", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--database-url", help=argparse.SUPPRESS)
-    parser.add_argument("--redis-url", help=argparse.SUPPRESS)
+    parser.add_argument("--requests", type=int, help="per measured run (default 20000, --quick 3000)")
+    parser.add_argument("--rounds", type=int, help="interleaved rounds per server, medians reported (default 3)")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--sample", type=int, default=5000, help="replies decrypted and checked per run")
+    parser.add_argument("--close", action="store_true", help="Connection: close on every request, for all")
+    parser.add_argument("--no-two-cores", action="store_true", help="skip the --workers 2 phase")
+    parser.add_argument("--serve-bare", choices=("wechatpy", "primitives"), help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.serve_ours:
-        asyncio.run(serve_ours(args.serve_ours, args.database_url, args.redis_url))
+    if args.serve_bare:
+        serve_bare(args.serve_bare, args.port)
         return
-    count = args.requests or (4000 if args.quick else 20000)
-    warmup = 500 if args.quick else 2000
+    if shutil.which("wrk") is None:
+        sys.exit(WRK_MISSING)
+    if shutil.which("taskset") is None or (os.cpu_count() or 1) < 2:
+        sys.exit("this benchmark pins servers and wrk to separate CPUs: it needs taskset and 2 CPUs")
+    count = args.requests or (3000 if args.quick else 20000)
+    warmup = 300 if args.quick else 3000
     rounds = args.rounds or (1 if args.quick else 3)
-    database_url, redis_url, backends = asyncio.run(_prepare_backends())
-    ports = {"ours": free_port(), "werobot": free_port()}
-    procs: list[subprocess.Popen[bytes]] = []
-    runs: dict[str, list[dict[str, Any]]] = {"ours": [], "werobot": []}
+    prepare_database()
+    work = Path(tempfile.mkdtemp(prefix="kz-wxbench-"))
+    bench = Bench(args, work)
+    load_start = os.getloadavg()[0]
+    servers: list[Server] = []
+    runs: dict[str, list[dict[str, Any]]] = {}
+    two_cores: dict[str, list[dict[str, Any]]] = {}
     try:
-        procs += start_ours(ports["ours"], database_url, redis_url, args.workers)
-        procs += start_peer(ports["werobot"], args.workers)
-        # Interleaved rounds, medians reported: a shared machine's noise hits both alike.
+        servers = started(
+            [
+                start_ours(free_port(), 1, SERVER_CPU, work),
+                start_werobot(free_port(), 1, SERVER_CPU, work),
+                start_bare("wechatpy", free_port(), SERVER_CPU, work),
+                start_bare("primitives", free_port(), SERVER_CPU, work),
+            ]
+        )
+        for server in servers:
+            bench.run(server, warmup, load_cpus=LOAD_CPU, measured=False)
+        # Interleaved rounds, medians reported: the shared machine's noise hits all alike.
         for _ in range(rounds):
-            for name, port in ports.items():
-                run = asyncio.run(measure(name, port, count, args.concurrency, warmup, args.close))
-                runs[name].append(run)
-                sys.stderr.write(json.dumps(run, ensure_ascii=False) + "\n")
+            for server in servers:
+                runs.setdefault(server.name, []).append(bench.run(server, count, load_cpus=LOAD_CPU))
+        stop(servers)
+        servers = []
+        if not args.no_two_cores:
+            # Both cores for the servers; wrk shares them (nothing is left to pin it to).
+            servers = started([start_ours(free_port(), 2, None, work), start_werobot(free_port(), 2, None, work)])
+            for server in servers:
+                bench.run(server, warmup, load_cpus=None, measured=False)
+            for _ in range(rounds):
+                for server in servers:
+                    two_cores.setdefault(server.name, []).append(bench.run(server, count, load_cpus=None))
     finally:
-        stop(procs)
-    ours, peer = (_median(runs["ours"]), _median(runs["werobot"]))
-    summary = {
-        "ours_rps": ours["rps"],
-        "peer_rps": peer["rps"],
-        "ratio": round(ours["rps"] / peer["rps"], 2) if peer["rps"] else None,
-        "ours_p99_ms": ours["p99_ms"],
-        "peer_p99_ms": peer["p99_ms"],
-        "ours_p50_ms": ours["p50_ms"],
-        "peer_p50_ms": peer["p50_ms"],
-        "errors": sum(r["errors"] for rs in runs.values() for r in rs),
+        stop(servers)
+        shutil.rmtree(work, ignore_errors=True)
+    cpu = {name: _median(r, "cpu_us") for name, r in runs.items()}
+    summary: dict[str, Any] = {
+        "cpu_us_per_request": cpu,
+        "rps_one_core": {name: _median(r, "rps") for name, r in runs.items()},
+        "p99_ms": {name: _median(r, "p99_ms") for name, r in runs.items()},
+        "ours_vs_bare_primitives": round(cpu["ours"] / cpu["bare_primitives"], 3),
+        "target_vs_bare": TARGET_VS_BARE,
+        "ours_vs_bare_wechatpy": round(cpu["ours"] / cpu["bare_wechatpy"], 3),
+        "ours_vs_werobot": round(cpu["ours"] / cpu["werobot"], 3),
+        "target_vs_werobot": TARGET_VS_WEROBOT,
+        "werobot_over_ours_per_core": round(cpu["werobot"] / cpu["ours"], 2),
+    }
+    if two_cores:
+        ours_rps, peer_rps = _median(two_cores["ours"], "rps"), _median(two_cores["werobot"], "rps")
+        summary["two_cores"] = {
+            "ours_rps": ours_rps,
+            "werobot_rps": peer_rps,
+            "ratio": round(ours_rps / peer_rps, 2),
+            "target": TARGET_TWO_CORES,
+            "cpu_us_per_request": {name: _median(r, "cpu_us") for name, r in two_cores.items()},
+        }
+    summary["targets_met"] = {
+        "vs_bare": summary["ours_vs_bare_primitives"] <= TARGET_VS_BARE,
+        "vs_werobot": summary["ours_vs_werobot"] <= TARGET_VS_WEROBOT,
+        **({"two_cores": summary["two_cores"]["ratio"] >= TARGET_TWO_CORES} if two_cores else {}),
+    }
+    summary |= {
         "requests_each": count * rounds,
         "rounds": rounds,
-        "concurrency": args.concurrency,
-        "workers_each": args.workers,
+        "connections": args.connections,
         "keep_alive": not args.close,
-        "cpus": os.cpu_count(),
-        **backends,
+        "replies_checked": bench.checked,
+        "errors": bench.errors,
+        "load_average": [round(load_start, 2), round(os.getloadavg()[0], 2)],
     }
     sys.stdout.write(json.dumps(summary) + "\n")
-    if summary["errors"]:
+    if bench.errors:
         sys.exit(1)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from bot.logs import configure_logging
-from bot.service import ROLES, serve
+from bot.service import ROLES, run, serve, serve_workers
 from bot.settings import Settings
 
 
@@ -29,10 +29,23 @@ def main(ctx: click.Context) -> None:
 
 @main.command("serve")
 @click.option("--role", "roles", multiple=True, type=click.Choice(ROLES), help="Roles to run (default: all).")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Web processes on the one port (SO_REUSEPORT); the first also runs the other roles.",
+)
 @click.pass_obj
-def serve_command(settings: Settings, roles: tuple[str, ...]) -> None:
+def serve_command(settings: Settings, roles: tuple[str, ...], workers: int) -> None:
     """Run the service with PostgreSQL and Redis as configured."""
-    _run(serve(settings, roles or ROLES))
+    roles = roles or ROLES
+    if workers == 1:
+        run(serve(settings, roles))
+        return
+    if "web" not in roles:
+        raise click.UsageError("--workers is for the web role")
+    sys.exit(serve_workers(settings, roles, workers))
 
 
 @main.command("demo")

@@ -1,12 +1,19 @@
-"""Running the service: any of the roles web, stream, relay and scheduler in one process."""
+"""Running the service: any of the roles web, stream, relay and scheduler in one process, or the web role
+in several processes on one port."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import multiprocessing
+import multiprocessing.connection
+import os
 import signal
-from collections.abc import Iterable
+from collections.abc import Callable, Coroutine, Iterable
+from multiprocessing.synchronize import Event as ProcessEvent
+from types import FrameType
+from typing import Any, TypeVar
 
 from aiohttp import web
 
@@ -22,6 +29,22 @@ from store.migrate import upgrade
 
 log = logging.getLogger(__name__)
 ROLES = ("web", "stream", "relay", "scheduler")
+T = TypeVar("T")
+
+
+def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop where it is installed (a WeChat push costs about 6 % less CPU on it, see docs/benchmarks.md);
+    None leaves asyncio's own loop."""
+    try:
+        import uvloop
+    except ImportError:  # not built for this platform
+        return None
+    return uvloop.new_event_loop
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
+    with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
+        return runner.run(coro)
 
 
 async def serve(
@@ -31,7 +54,11 @@ async def serve(
     demo: bool = False,
     stop: asyncio.Event | None = None,
     started: asyncio.Event | None = None,
+    prepare: bool = True,
+    reuse_port: bool = False,
 ) -> None:
+    """`prepare`: the start-up work done once per deployment (migrations, the menu); False in the extra web
+    workers, which start once the first one has done it. `reuse_port`: share the port with other workers."""
     roles = tuple(roles)
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -44,17 +71,19 @@ async def serve(
     runner: web.AppRunner | None = None
     scheduler = None
     try:
-        await upgrade(container.engine)
+        if prepare:
+            await upgrade(container.engine)
         await warm_pool(container.engine, settings.database_pool_size)
         await container.calendar.refresh(container.sessionmaker)  # the holiday schedules an admin loaded
-        await publish_configured_menu(container)  # queued when changed; the relay sends it
+        if prepare:
+            await publish_configured_menu(container)  # queued when changed; the relay sends it
         if demo:
             await _load_demo(container)
         if "web" in roles:
             runner = web.AppRunner(create_web_app(container), access_log=None)
             await runner.setup()
-            await web.TCPSite(runner, settings.host, settings.port).start()
-            log.info("web listening", extra={"url": settings.base_url})
+            await web.TCPSite(runner, settings.host, settings.port, reuse_port=reuse_port or None).start()
+            log.info("web listening", extra={"url": settings.base_url, "pid": os.getpid()})
         if "relay" in roles:
             relay = Relay(
                 sessionmaker=container.sessionmaker,
@@ -104,3 +133,75 @@ async def _load_demo(container: Container) -> None:
         )
     )
     log.info("demo data loaded", extra={"seeds": loaded})
+
+
+def serve_workers(settings: Settings, roles: Iterable[str], workers: int) -> int:
+    """`workers` processes, each with its own event loop, on one port (SO_REUSEPORT: the kernel spreads the
+    connections). The first runs every role asked for and the once-per-start work (migrations, the menu); the
+    others start when it is up and serve the web role only. SIGTERM or SIGINT stops them all gracefully. If one
+    dies, the others are stopped and its exit code returned, for the supervisor to restart the whole unit.
+    Returns the exit code."""
+    roles = tuple(roles)
+    # Forked before any event loop or thread exists: the children share the imported modules' pages.
+    context = multiprocessing.get_context("fork")
+    children: list[multiprocessing.process.BaseProcess] = []  # started in order; the first runs all roles
+    stopping = False
+
+    def stop_all(_signum: int = signal.SIGTERM, _frame: FrameType | None = None) -> None:
+        nonlocal stopping
+        stopping = True
+        for child in children:
+            if child.pid is not None and child.exitcode is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(child.pid, signal.SIGTERM)
+
+    previous = {signum: signal.signal(signum, stop_all) for signum in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        ready = context.Event()
+        first = context.Process(target=_worker, args=(settings, roles, True, ready), name="kezhuan-web-0")
+        children.append(first)
+        first.start()
+        while not stopping and first.exitcode is None and not ready.wait(0.2):
+            pass
+        for index in range(1, workers):
+            if stopping or first.exitcode is not None:
+                break
+            extra = context.Process(target=_worker, args=(settings, ("web",), False, None), name=f"kezhuan-web-{index}")
+            children.append(extra)
+            extra.start()
+        code = 0
+        while running := [child for child in children if child.exitcode is None]:
+            multiprocessing.connection.wait([child.sentinel for child in running], timeout=1.0)
+            for child in children:
+                if child.exitcode is not None and not stopping:
+                    log.error(
+                        "web worker exited; stopping the others", extra={"pid": child.pid, "code": child.exitcode}
+                    )
+                    code = child.exitcode or 1
+                    stop_all()
+        failed = [child.exitcode for child in children if child.exitcode]
+        return code or (failed[0] if failed else 0)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _worker(settings: Settings, roles: tuple[str, ...], prepare: bool, ready: ProcessEvent | None) -> None:
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, signal.SIG_DFL)  # the parent's forwarding handler; serve() installs its own
+
+    async def main() -> None:
+        started = asyncio.Event()
+
+        async def report() -> None:
+            await started.wait()
+            if ready is not None:
+                ready.set()
+
+        reporter = asyncio.create_task(report())
+        try:
+            await serve(settings, roles, started=started, prepare=prepare, reuse_port=True)
+        finally:
+            reporter.cancel()
+
+    run(main())

@@ -15,6 +15,7 @@ import os
 import struct
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -62,10 +63,16 @@ def _unpad(data: bytes) -> bytes:
     return data[:-n]
 
 
+@lru_cache(maxsize=16)
+def _cipher(key: bytes) -> Cipher[modes.CBC]:
+    # Built once per key: the construction checks cost as much as decrypting a push.
+    return Cipher(algorithms.AES(key), modes.CBC(key[:16]))
+
+
 def encrypt(key: bytes, app_id: str, xml: str, *, random16: bytes | None = None) -> str:
     body = xml.encode()
     plain = (random16 or os.urandom(16)) + struct.pack(">I", len(body)) + body + app_id.encode()
-    encryptor = Cipher(algorithms.AES(key), modes.CBC(key[:16])).encryptor()
+    encryptor = _cipher(key).encryptor()
     return base64.b64encode(encryptor.update(_pad(plain)) + encryptor.finalize()).decode()
 
 
@@ -76,7 +83,7 @@ def decrypt(key: bytes, app_id: str, encrypted: str) -> str:
         raise DecryptError("not base64") from exc
     if not raw or len(raw) % 16:
         raise DecryptError("ciphertext is not whole AES blocks")
-    decryptor = Cipher(algorithms.AES(key), modes.CBC(key[:16])).decryptor()
+    decryptor = _cipher(key).decryptor()
     plain = _unpad(decryptor.update(raw) + decryptor.finalize())
     if len(plain) < 20:
         raise DecryptError("plaintext too short")
@@ -103,14 +110,14 @@ def parse_xml(body: bytes | str) -> dict[str, str]:
     return {child.tag: (child.text or "") for child in root}
 
 
-def _cdata(value: str) -> str:
+def cdata(value: str) -> str:
     # "]]>" cannot appear inside CDATA; fall back to escaped text then.
     return escape(value) if "]]>" in value else f"<![CDATA[{value}]]>"
 
 
 def render_xml(fields: dict[str, str | int]) -> str:
     inner = "".join(
-        f"<{name}>{value if isinstance(value, int) else _cdata(value)}</{name}>" for name, value in fields.items()
+        f"<{name}>{value if isinstance(value, int) else cdata(value)}</{name}>" for name, value in fields.items()
     )
     return f"<xml>{inner}</xml>"
 
@@ -147,11 +154,10 @@ class MessageCrypto:
 
     def seal(self, xml: str, timestamp: str, nonce: str, *, key_index: int = 0) -> str:
         encrypted = encrypt(self.keys[key_index], self.app_id, xml)
-        return render_xml(
-            {
-                "Encrypt": encrypted,
-                "MsgSignature": signature(self.token, timestamp, nonce, encrypted),
-                "TimeStamp": int(timestamp) if timestamp.isdigit() else timestamp,
-                "Nonce": nonce,
-            }
+        # render_xml's output for these four fields, in one format (base64 and hex need no CDATA fallback).
+        stamp = timestamp if timestamp.isdigit() else cdata(timestamp)
+        return (
+            f"<xml><Encrypt><![CDATA[{encrypted}]]></Encrypt>"
+            f"<MsgSignature><![CDATA[{signature(self.token, timestamp, nonce, encrypted)}]]></MsgSignature>"
+            f"<TimeStamp>{stamp}</TimeStamp><Nonce>{cdata(nonce)}</Nonce></xml>"
         )

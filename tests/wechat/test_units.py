@@ -107,6 +107,48 @@ async def test_a_slow_listener_gets_success_in_time_and_still_finishes() -> None
         assert not finished.is_set()
         await webhook.drain()
         assert finished.is_set()
+        # A client that closes the connection once answered (aiohttp then cancels the request) does not stop it.
+        finished.clear()
+        push = plain_push(text_xml("o1", "hi", at=1, msg_id=2))
+        response = await client.post("/cb", params=push.params, data=push.body, headers={"Connection": "close"})
+        assert await response.text() == "success"
+        await asyncio.sleep(0.05)  # the server sees the connection go
+        assert not finished.is_set()
+        await webhook.drain()
+        assert finished.is_set()
+
+
+async def test_a_listener_failing_after_the_deadline_is_answered_success_and_its_failure_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    router = MessageRouter()
+
+    @router.text
+    async def slow_then_broken(_m: InboundMessage) -> str | None:
+        await asyncio.sleep(0.2)
+        raise RuntimeError("listener broke after the answer")
+
+    @router.keyword("帮助")
+    async def instant(_m: InboundMessage) -> str | None:
+        return "help"
+
+    config = WeChatConfig(
+        "http://127.0.0.1:9", APP_ID, "s", TOKEN, (AES_KEY,), reply_deadline_seconds=0.05, message_mode="compatible"
+    )
+    webhook = WeChatWebhook(config, router, ManualClock())
+    app = web.Application()
+    app.router.add_post("/cb", webhook.handle)
+    async with TestClient(TestServer(app)) as client:
+        push = plain_push(text_xml("o1", "hi", at=1, msg_id=1))
+        response = await client.post("/cb", params=push.params, data=push.body)
+        assert (response.status, await response.text()) == (200, "success")
+        await webhook.drain()
+        assert "late wechat work failed" in caplog.text
+        assert "listener broke after the answer" in caplog.text
+        # The connection goes on serving: the next push is answered by its listener.
+        push = plain_push(text_xml("o1", "帮助", at=1, msg_id=2))
+        response = await client.post("/cb", params=push.params, data=push.body)
+        assert "<Content><![CDATA[help]]></Content>" in await response.text()
 
 
 def test_message_mode_is_safe_whenever_a_key_is_configured() -> None:
