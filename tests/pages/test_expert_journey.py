@@ -1,0 +1,125 @@
+"""The expert's journey in a real browser at a phone's size (375×667), in the sandbox console on a phone-sized
+screen: 陈教授 follows the official account, binds, signs in on the experts' pages inside his simulated phone,
+subscribes, gets the 16:00 digest (run now by the console's trigger on the service's injected clock), opens it
+from its template message, docks a demand, and finds it under 我的对接."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any
+
+from tests.pages.browser import (  # noqa: F401  (fixtures)
+    DEMO_START,
+    api_json,
+    browser,
+    demo_site,
+    keep_screenshot,
+    phone,
+)
+from tests.pages.test_browser import sms_code
+
+
+async def inbox_item(base: str, person: str, channel: str, after: int = 0) -> Any:
+    """The newest message of `channel` (or of any channel starting so) on the person's phone with an id above
+    `after`, once delivered."""
+    for _ in range(300):
+        for item in (await api_json(base, "GET", f"/sandbox/api/people/{person}/inbox"))["items"]:
+            if item["channel"].startswith(channel) and item["id"] > after:
+                return item
+        await asyncio.sleep(0.1)
+    items = (await api_json(base, "GET", f"/sandbox/api/people/{person}/inbox"))["items"]
+    raise AssertionError(
+        f"no {channel} message reached {person}'s phone: {[(i['id'], i['channel'], i['title']) for i in items]}"
+    )
+
+
+async def newest_id(base: str, person: str) -> int:
+    items = (await api_json(base, "GET", f"/sandbox/api/people/{person}/inbox"))["items"]
+    return max((i["id"] for i in items), default=0)
+
+
+async def test_the_expert_subscribes_opens_his_digest_and_docks_a_demand(browser: Any, demo_site: str) -> None:
+    page = await phone(browser)  # 375×667: the console shows one phone at a time, with a switcher
+    await page.goto(f"{demo_site}/sandbox")
+    await page.select_option("#switcher", "expert")
+    chen = page.locator("section.phone[data-person=expert]")
+    assert await chen.is_visible()
+    assert not await page.locator("section.phone[data-person=staff]").is_visible()
+
+    # The demo has him following already: he unfollows, follows the official account again, then asks the
+    # menu's 绑定信息 (unbound, its answer carries the mini-program link, shown as a link).
+    await chen.locator("button", has_text="取消关注").first.click()
+    before = await newest_id(demo_site, "expert")
+    await chen.locator("button", has_text="关注公众号").first.click()
+    await inbox_item(demo_site, "expert", "wechat.", before)
+    before = await newest_id(demo_site, "expert")
+    await chen.locator("button", has_text="点击菜单 · 绑定信息").first.click()
+    reply = await inbox_item(demo_site, "expert", "wechat.", before)
+    if "data-miniprogram-path" in reply["body"]:  # not bound yet: the link opens the mini-program's bind page
+        assert "<a" not in await chen.locator(".item").first.inner_text()  # a link, not markup
+        await chen.locator(".item .b a").first.click()
+        bound = await inbox_item(demo_site, "expert", "mini_program", reply["id"])
+        assert bound["data"]["status"] == 200, bound
+    else:  # the demo's 陈教授 was bound by his invitation; the account says so
+        assert "您已绑定专家身份：陈教授" in reply["body"]
+
+    # The menu's 需求大厅 opens the experts' pages inside his phone; he signs in with the SMS code it receives.
+    await chen.locator("button", has_text="点击菜单 · 需求大厅").first.click()
+    screen = page.frame_locator("section[data-person=expert] iframe.screen")
+    await screen.locator("input[name=mobile]").fill("13800000005")
+    await screen.locator("button", has_text="获取验证码").click()
+    await screen.locator("input[name=code]").fill(await sms_code(demo_site, "expert"))
+    await screen.locator("button[type=submit]").click()
+    await screen.locator(".van-nav-bar__title", has_text="需求大厅").wait_for()  # the page the menu named
+    await screen.locator(".van-list .van-cell").first.wait_for()
+    await screen.locator(".van-nav-bar__left", has_text="首页").click()
+    await screen.locator(".kz-hello h1", has_text="陈教授").wait_for()
+
+    # 需求订阅: he adds a technical field, picked by name, to the ones he has.
+    await screen.locator(".van-grid-item", has_text="需求订阅").click()
+    await screen.locator(".kz-subscribed").first.wait_for()
+    had = await screen.locator(".kz-subscribed").count()
+    await screen.locator(".van-cell", has_text="添加技术领域").click()
+    picker = screen.locator(".van-popup")
+    await picker.locator(".van-cell", has_text="电子信息").first.click()
+    await picker.locator(".kz-pick-level").click()
+    await screen.locator(".van-button", has_text="保存订阅").click()
+    await screen.locator(".van-toast", has_text="订阅已保存").wait_for()
+    shown = await screen.locator(".kz-subscribed").all_inner_texts()
+    assert len(shown) == had + 1 and any(t.startswith("电子信息") for t in shown)
+    assert not any(re.search(r"\d{2,}", t) for t in shown)  # names, never codes
+
+    # The 16:00 digest, run by the console's trigger on the service's clock (the demo's Monday, not today).
+    before = await newest_id(demo_site, "expert")
+    await page.locator("#digest").click()
+    template = await inbox_item(demo_site, "expert", "wechat.template", before)
+    await chen.locator("button.back").click()  # 返回消息: the phone shows its messages again
+    card = chen.locator(".tpl", has_text="新需求提醒").first
+    await card.wait_for()
+    text = await card.inner_text()
+    assert "新需求提醒" in text and "需求名称" in text and "需求数量" in text and "推送日期" in text
+    assert f"{DEMO_START:%Y年%m月%d日}" in text
+    assert "thing1" not in text and "DIGEST_TEMPLATE" not in text
+    digest_id = template["data"]["template"]["page"].rsplit("/", 1)[1]
+    await card.locator("button", has_text="进入小程序查看").click()
+    await screen.locator(".kz-digest .van-cell").first.wait_for()
+    assert (
+        await screen.locator(".kz-hello h1").inner_text() == f"{template['data']['data']['number2']['value']} 条新需求"
+    )
+
+    # He opens a demand from the digest and docks it; 我的对接 lists it.
+    token = await page.evaluate("sessionStorage.getItem('kz.session./m/expert/#expert')")
+    digest = await api_json(demo_site, "GET", f"/api/v1/expert/digests/{digest_id}", token)
+    demand = next(d for d in digest["demands"] if d["open"])
+    await screen.locator(".kz-digest .van-cell", has_text=demand["title"]).click()
+    await screen.locator("button", has_text="对接该需求").click()
+    await screen.locator("button", has_text="联系技术经纪人").wait_for()
+    assert (await api_json(demo_site, "GET", f"/api/v1/expert/demands/{demand['id']}", token))["docking"] == "docked"
+    await screen.locator(".van-nav-bar__left").click()  # back to the digest
+    await screen.locator(".van-nav-bar__left", has_text="首页").click()
+    await screen.locator(".van-grid-item", has_text="我的对接").click()
+    docked = screen.locator(".van-list .van-cell", has_text=demand["title"])
+    await docked.wait_for()
+    assert "已对接" in await docked.inner_text()
+    await keep_screenshot(page, "expert-journey-dockings")
