@@ -123,3 +123,79 @@ async def test_the_expert_subscribes_opens_his_digest_and_docks_a_demand(browser
     await docked.wait_for()
     assert "已对接" in await docked.inner_text()
     await keep_screenshot(page, "expert-journey-dockings")
+
+
+async def signed_in_expert(page: Any, base: str) -> None:
+    await page.goto(f"{base}/m/expert/")
+    await page.fill("input[name=mobile]", "13800000005")
+    await page.click("text=获取验证码")
+    await page.fill("input[name=code]", await sms_code(base, "expert"))
+    await page.click("button[type=submit]")
+    await page.wait_for_selector(".kz-hello")
+
+
+async def test_the_hall_filters_by_field_and_region_names(browser: Any, demo_site: str) -> None:
+    page = await phone(browser)
+    await signed_in_expert(page, demo_site)
+    await page.click("text=需求大厅")
+    await page.wait_for_selector(".van-list .van-cell")
+    rows = await page.inner_text(".van-list")
+    assert not re.search(r"\b\d{6}\b", rows)  # region and field names, never their codes
+    assert "浙江省" in rows
+
+    await page.click("[data-filter=field]")
+    popup = page.locator(".van-popup:visible")
+    await popup.locator(".van-cell", has_text="电子信息").first.click()
+    await popup.locator(".van-cell").get_by_text("软件", exact=True).click()  # it has children: down a level
+    await popup.locator(".kz-pick-level", has_text="软件").click()  # 选择「软件」
+    token = await page.evaluate("sessionStorage.getItem('kz.session./m/expert/')")
+    expected = await api_json(demo_site, "GET", "/api/v1/expert/hall?field=0101", token)
+    assert expected["total"] > 0
+    await page.wait_for_selector("[data-filter=field] >> text=软件")
+    await page.wait_for_function(
+        "n => document.querySelectorAll('.van-list .van-cell').length === n", arg=len(expected["items"])
+    )
+    shown = await page.inner_text(".van-list")
+    assert all(item["title"] in shown for item in expected["items"])
+
+    await page.click("[data-filter=region]")
+    popup = page.locator(".van-popup:visible")
+    await popup.locator(".van-cell", has_text="北京市").first.click()
+    await popup.locator(".kz-pick-level").click()  # 选择「北京市」
+    await page.wait_for_selector("text=没有更多了")
+    assert await page.locator(".van-list .van-cell").count() == 0  # the demo's demands are in Zhejiang
+    await page.locator(".van-popup").last.wait_for(state="hidden")  # the picker closes on a choice
+    await keep_screenshot(page, "expert-hall-filtered")
+
+
+async def test_the_expert_edits_his_profile_and_publishes_a_technology(browser: Any, demo_site: str) -> None:
+    page = await phone(browser)
+    await signed_in_expert(page, demo_site)
+    await page.click("text=信息维护")
+    await page.fill("input[name=title]", "研究员")
+    await page.click("button:has-text('保存')")
+    await page.wait_for_selector(".van-toast >> text=已保存")
+    token = await page.evaluate("sessionStorage.getItem('kz.session./m/expert/')")
+    assert (await api_json(demo_site, "GET", "/api/v1/expert/profile", token))["title"] == "研究员"
+
+    await page.click(".van-nav-bar__left")
+    await page.click("text=技术发布")
+    await page.click(".van-nav-bar__right")  # 发布
+    await page.fill("input[name=title]", "低温等离子体表面改性")
+    await page.click("[data-filter=fields]")
+    popup = page.locator(".van-popup:visible")
+    await popup.locator(".van-cell", has_text="新材料").first.click()
+    await popup.locator(".kz-pick-level").click()
+    await page.click("input[name=maturity]")
+    await page.click(".van-picker__confirm")
+    await page.click("input[name=cooperation_mode]")
+    await page.click(".van-picker__confirm")
+    await page.fill("textarea[name=summary]", "用于碳纤维表面处理，提高界面结合强度。")
+    await page.click("button[type=submit]")
+    await page.wait_for_selector(".kz-technology >> text=低温等离子体表面改性")
+    techs = (await api_json(demo_site, "GET", "/api/v1/expert/technologies", token))["items"]
+    [tech] = [t for t in techs if t["title"] == "低温等离子体表面改性"]
+    assert tech["field_codes"] == ["04"]
+    label = await page.locator(".kz-technology", has_text="低温等离子体表面改性").inner_text()
+    assert "新材料" in label and tech["maturity_label"] in label and tech["cooperation_mode_label"] in label
+    await keep_screenshot(page, "expert-technologies")
