@@ -178,6 +178,18 @@ async def test_the_expert_edits_his_profile_and_publishes_a_technology(browser: 
     token = await page.evaluate("sessionStorage.getItem('kz.session./m/expert/')")
     assert (await api_json(demo_site, "GET", "/api/v1/expert/profile", token))["title"] == "研究员"
 
+    # His own research fields, picked by name.
+    await page.click("text=添加研究领域")
+    popup = page.locator(".van-popup:visible")
+    await popup.locator(".van-cell", has_text="生物与新医药").first.click()
+    await popup.locator(".kz-pick-level").click()
+    await page.click("button:has-text('保存研究领域')")
+    await page.wait_for_selector(".van-toast >> text=研究领域已保存")
+    profile = await api_json(demo_site, "GET", "/api/v1/expert/profile", token)
+    assert profile["research_fields"][-1] == "02"
+    shown = await page.locator(".kz-research").all_inner_texts()
+    assert shown[-1].strip() == "生物与新医药" and not any(re.search(r"\d{2}", t) for t in shown)
+
     await page.click(".van-nav-bar__left")
     await page.click("text=技术发布")
     await page.click(".van-nav-bar__right")  # 发布

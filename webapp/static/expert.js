@@ -242,12 +242,24 @@
   };
 
   const Profile = {
-    data() { return { p: null, title: "", employer: "", introduction: "", busy: false }; },
+    components: { TreePick },
+    data() { return { p: null, title: "", employer: "", introduction: "", busy: false, fields: [], picking: false }; },
     async created() {
       try { this.show(await KZ.api("/expert/profile")); } catch (err) { KZ.fail(err); }
     },
     methods: {
-      show(p) { this.p = p; this.title = p.title; this.employer = p.employer; this.introduction = p.introduction; },
+      show(p) {
+        Object.assign(this, { p, title: p.title, employer: p.employer, introduction: p.introduction });
+        this.fields = p.research_fields.map((code) => ({ code }));
+      },
+      add(node) { if (!this.fields.some((f) => f.code === node.code)) this.fields.push({ code: node.code }); },
+      async saveFields() {
+        try {
+          const body = { field_codes: this.fields.map((f) => f.code) };
+          this.show(await KZ.api("/expert/research-fields", { method: "PUT", body }));
+          vant.showToast("研究领域已保存");
+        } catch (err) { KZ.fail(err); }
+      },
       async save() {
         this.busy = true;
         try {
@@ -270,6 +282,15 @@
           <van-field v-model="introduction" name="introduction" label="个人简介" type="textarea" rows="3" maxlength="300" show-word-limit autosize />
         </van-cell-group>
         <div class="kz-actions"><van-button round block type="primary" native-type="submit" :loading="busy">保存</van-button></div>
+        <div class="kz-section">研究领域（专家推送按此匹配）</div>
+        <van-cell-group inset>
+          <van-cell v-for="(f, i) in fields" :key="f.code" :title="fieldNames([f.code])" class="kz-research">
+            <template #right-icon><van-icon name="cross" class="kz-remove" @click="fields.splice(i, 1)" /></template>
+          </van-cell>
+          <van-cell title="添加研究领域" icon="plus" is-link @click="picking = true" />
+        </van-cell-group>
+        <div class="kz-actions"><van-button round block plain type="primary" native-type="button" @click="saveFields">保存研究领域</van-button></div>
+        <TreePick kind="tech-fields" title="研究领域" v-model:show="picking" @pick="add" />
         <div class="kz-section">所属机构</div>
         <van-cell-group inset><van-cell v-for="i in p.institutions" :key="i" :title="i" /><van-cell v-if="!p.institutions.length" title="暂无" class="kz-muted" /></van-cell-group>
         <div class="kz-section">研究成果</div>
