@@ -11,7 +11,7 @@ from aiohttp import web
 
 from cards.outbound import PlatformInbox
 from handlers.clock import Clock
-from sandbox.links import hosted_page
+from sandbox.links import hosted_page, miniprogram_actions
 from sandbox.state import Persona, SandboxState
 from sandbox.wechat.app import WeChatSandbox, add_api_routes
 from sandbox.wechat.state import WeChatSandboxState
@@ -70,7 +70,8 @@ def add_console_routes(app: web.Application, sb: WeChatSandbox) -> None:
                 title="公众号回复",
                 body=reply["Content"],
                 at=sb.clock.now(),
-                actions=_actions(persona.id, sb.state.menu),
+                # A link in the reply (「前往绑定信息」) works like one in a customer-service message.
+                actions=[*miniprogram_actions(persona.id, reply["Content"]), *_actions(persona.id, sb.state.menu)],
             )
         return web.json_response({"reply": reply})
 

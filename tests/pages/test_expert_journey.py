@@ -211,3 +211,27 @@ async def test_the_expert_edits_his_profile_and_publishes_a_technology(browser: 
     label = await page.locator(".kz-technology", has_text="低温等离子体表面改性").inner_text()
     assert "新材料" in label and tech["maturity_label"] in label and tech["cooperation_mode_label"] in label
     await keep_screenshot(page, "expert-technologies")
+
+
+async def test_a_reply_with_the_bind_link_shows_a_link_that_opens_the_mini_program(
+    browser: Any,
+    demo_site: str,  # noqa: F811
+) -> None:
+    page = await phone(browser)
+    await page.goto(f"{demo_site}/sandbox")
+    await page.select_option("#switcher", "contact")  # 刘经理: following, not bound
+    liu = page.locator("section.phone[data-person=contact]")
+    before = await newest_id(demo_site, "contact")
+    await liu.locator("button", has_text="关注公众号").first.click()
+    await inbox_item(demo_site, "contact", "wechat.", before)
+    before = await newest_id(demo_site, "contact")
+    await liu.locator("button", has_text="点击菜单 · 绑定信息").first.click()
+    reply = await inbox_item(demo_site, "contact", "wechat.", before)
+    assert "data-miniprogram-path" in reply["body"]
+    message = liu.locator(".item").first
+    link = message.locator(".b a")
+    await link.wait_for()
+    assert "<a" not in await message.inner_text()  # the markup is a link, not text
+    await link.click()  # the mini-program's bind on this phone: its outcome lands in the inbox
+    await inbox_item(demo_site, "contact", "mini_program", reply["id"])
+    await keep_screenshot(page, "console-bind-link", liu)
