@@ -101,6 +101,7 @@ async def test_the_expert_subscribes_opens_his_digest_and_docks_a_demand(browser
     assert "新需求提醒" in text and "需求名称" in text and "需求数量" in text and "推送日期" in text
     assert f"{DEMO_START:%Y年%m月%d日}" in text
     assert "thing1" not in text and "DIGEST_TEMPLATE" not in text
+    await keep_screenshot(page, "console-digest-message", card)
     digest_id = template["data"]["template"]["page"].rsplit("/", 1)[1]
     await card.locator("button", has_text="进入小程序查看").click()
     await screen.locator(".kz-digest .van-cell").first.wait_for()
