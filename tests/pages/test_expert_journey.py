@@ -211,6 +211,22 @@ async def test_the_expert_edits_his_profile_and_publishes_a_technology(browser: 
     assert tech["field_codes"] == ["04"]
     label = await page.locator(".kz-technology", has_text="低温等离子体表面改性").inner_text()
     assert "新材料" in label and tech["maturity_label"] in label and tech["cooperation_mode_label"] in label
+
+    # He edits it (the form opens filled in, fields by name), then withdraws it.
+    await page.click(".kz-technology >> text=低温等离子体表面改性")
+    await page.wait_for_function("document.querySelector('input[name=title]')?.value === '低温等离子体表面改性'")
+    assert await page.locator(".kz-subscribed").inner_text() == "新材料"
+    await page.fill("input[name=title]", "低温等离子体表面改性（第二代）")
+    await page.click("button[type=submit]")
+    edited = page.locator(".kz-technology", has_text="低温等离子体表面改性（第二代）")
+    await edited.wait_for()
+    await edited.locator("button", has_text="撤回").click()
+    await page.click(".van-dialog__confirm")
+    await edited.locator(".van-tag", has_text="已撤回").wait_for()
+    techs = (await api_json(demo_site, "GET", "/api/v1/expert/technologies", token))["items"]
+    [tech] = [t for t in techs if t["technology_id"] == tech["technology_id"]]
+    assert (tech["title"], tech["status"]) == ("低温等离子体表面改性（第二代）", "withdrawn")
+    await page.locator(".van-dialog").wait_for(state="hidden")
     await keep_screenshot(page, "expert-technologies")
 
 

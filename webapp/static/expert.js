@@ -335,7 +335,8 @@
         <van-button round type="primary" @click="go('#/technologies/new')">发布技术</van-button>
       </van-empty>
       <van-cell-group v-else inset class="kz-form">
-        <van-cell v-for="t in items" :key="t.technology_id" :title="t.title" class="kz-technology"
+        <van-cell v-for="t in items" :key="t.technology_id" :title="t.title" class="kz-technology" clickable
+          @click="go('#/technologies/' + t.technology_id)"
           :label="[fieldNames(t.field_codes), t.maturity_label, t.cooperation_mode_label].filter(Boolean).join(' · ')">
           <template #value>
             <van-tag v-if="t.status !== 'published'" type="default">已撤回</van-tag>
@@ -345,42 +346,55 @@
       </van-cell-group>`,
   };
 
+  // A new technology, or (with an id) one of his own edited; saving a withdrawn one publishes it again.
   const NewTechnology = {
     components: { TreePick },
+    props: ["id"],
     data() {
       return { title: "", fields: [], summary: "", maturity: null, mode: null, choices: null, picking: "", busy: false };
     },
-    async created() { try { this.choices = await technologyChoices(); } catch (err) { KZ.fail(err); } },
+    async created() {
+      try {
+        this.choices = await technologyChoices();
+        if (!this.id) return;
+        const t = (await KZ.api("/expert/technologies")).items.find((x) => String(x.technology_id) === this.id);
+        if (!t) { vant.showToast("未找到该技术"); return; }
+        Object.assign(this, { title: t.title, summary: t.summary, fields: t.field_codes.map((code) => ({ code })) });
+        this.maturity = this.choices.maturity.find((c) => c.value === t.maturity) || null;
+        this.mode = this.choices.cooperation_mode.find((c) => c.value === t.cooperation_mode) || null;
+      } catch (err) { KZ.fail(err); }
+    },
     methods: {
-      add(node) { if (!this.fields.some((f) => f.code === node.code)) this.fields.push(node); },
+      add(node) { if (!this.fields.some((f) => f.code === node.code)) this.fields.push({ code: node.code }); },
       chose(kind, { selectedOptions }) { this[kind] = selectedOptions[0]; this.picking = ""; },
       async submit() {
         this.busy = true;
         try {
-          await KZ.api("/expert/technologies", { method: "POST", body: {
+          const path = this.id ? "/expert/technologies/" + this.id : "/expert/technologies";
+          await KZ.api(path, { method: this.id ? "PUT" : "POST", body: {
             title: this.title, field_codes: this.fields.map((f) => f.code), summary: this.summary,
             maturity: this.maturity ? this.maturity.value : "", cooperation_mode: this.mode ? this.mode.value : "",
           } });
-          vant.showToast("技术已发布");
+          vant.showToast(this.id ? "已保存" : "技术已发布");
           go("#/technologies");
         } catch (err) { KZ.fail(err); } finally { this.busy = false; }
       },
       ...shared,
     },
     template: `
-      <van-nav-bar title="发布技术" left-text="返回" left-arrow @click-left="go('#/technologies')" />
+      <van-nav-bar :title="id ? '编辑技术' : '发布技术'" left-text="返回" left-arrow @click-left="go('#/technologies')" />
       <van-form class="kz-form" @submit="submit">
         <van-cell-group inset>
           <van-field v-model="title" name="title" label="技术名称" maxlength="100" required placeholder="请输入技术名称" />
           <van-cell title="技术领域" required is-link :value="fields.length ? '' : '请选择（最多 5 个）'" @click="picking = 'fields'" data-filter="fields" />
-          <van-cell v-for="(f, i) in fields" :key="f.code" :title="f.path || f.name" class="kz-subscribed">
+          <van-cell v-for="(f, i) in fields" :key="f.code" :title="fieldNames([f.code])" class="kz-subscribed">
             <template #right-icon><van-icon name="cross" class="kz-remove" @click="fields.splice(i, 1)" /></template>
           </van-cell>
           <van-field :model-value="maturity ? maturity.text : ''" name="maturity" label="成熟度" readonly is-link required placeholder="请选择" @click="picking = 'maturity'" />
           <van-field :model-value="mode ? mode.text : ''" name="cooperation_mode" label="合作方式" readonly is-link required placeholder="请选择" @click="picking = 'mode'" />
           <van-field v-model="summary" name="summary" label="技术简介" type="textarea" rows="4" maxlength="2000" show-word-limit autosize required />
         </van-cell-group>
-        <div class="kz-actions"><van-button round block type="primary" native-type="submit" :loading="busy">发布</van-button></div>
+        <div class="kz-actions"><van-button round block type="primary" native-type="submit" :loading="busy">{{ id ? "保存" : "发布" }}</van-button></div>
       </van-form>
       <TreePick kind="tech-fields" title="技术领域" :show="picking === 'fields'" @update:show="picking = ''" @pick="add" />
       <van-popup :show="picking === 'maturity' || picking === 'mode'" @update:show="picking = ''" position="bottom" round>
@@ -424,7 +438,7 @@
         const [name, id] = this.route.parts;
         if (name === "demands" && id) return ["Demand", { id }];
         if (name === "digest" && id) return ["Digest", { id }];
-        if (name === "technologies" && id === "new") return ["NewTechnology", {}];
+        if (name === "technologies" && id) return ["NewTechnology", id === "new" ? {} : { id }];
         const known = { hall: "Hall", dockings: "Dockings", subscriptions: "Subscriptions", profile: "Profile", technologies: "Technologies" };
         return known[name] ? [known[name], {}] : ["Home", { me: this.me }];
       },
