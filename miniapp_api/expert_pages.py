@@ -19,6 +19,7 @@ from handlers.expert_channel.list_hall import ListHall, list_hall
 from handlers.expert_channel.list_my_dockings import ListMyDockings, MyDocking, list_my_dockings
 from handlers.expert_channel.list_technologies import ListTechnologies, list_technologies
 from handlers.expert_channel.publish_technology import PublishTechnology, publish_technology
+from handlers.expert_channel.set_research_fields import SetResearchFields, set_research_fields
 from handlers.expert_channel.technologies import COOPERATION_MODES, MATURITIES, TechnologyFields, TechnologyView
 from handlers.expert_channel.undock_demand import UndockDemand, undock_demand
 from handlers.expert_channel.update_profile import UpdateProfile, update_profile
@@ -44,6 +45,16 @@ class Profile:
 async def edit_profile(request: web.Request, body: Profile) -> web.Response:
     cmd = UpdateProfile(rest.actor_id(request), body.title, body.employer, body.introduction)
     return rest.json(await update_profile(cmd, rest.container(request).uow()))
+
+
+@dataclass(frozen=True)
+class ResearchFields:
+    field_codes: Annotated[tuple[str, ...], TextList(required=True, maxItems=10, description="codes of /tech-fields")]
+
+
+async def edit_research_fields(request: web.Request, body: ResearchFields) -> web.Response:
+    cmd = SetResearchFields(rest.actor_id(request), body.field_codes)
+    return rest.json(await set_research_fields(cmd, rest.container(request).uow()))
 
 
 @dataclass(frozen=True)
@@ -177,6 +188,17 @@ ROUTES = [
             errors={"403": _NOT_EXPERT, "422": "missing_field / field_too_long / introduction_too_long"},
         ),
         body=fields(Profile),
+    ),
+    rest.route(
+        "PUT",
+        "/expert/research-fields",
+        edit_research_fields,
+        operation(
+            "信息维护: the expert sets their own research fields (what expert pushes rank by); empty clears them",
+            ("200", schema_of(ExpertProfileView)),
+            errors={"403": _NOT_EXPERT, "422": "missing_field / invalid_tech_field / too_many_research_fields"},
+        ),
+        body=fields(ResearchFields),
     ),
     rest.route(
         "GET",

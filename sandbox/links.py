@@ -6,9 +6,29 @@ from __future__ import annotations
 import re
 from html import unescape
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 _URL = re.compile(r"https?://[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]+")
 _MINIPROGRAM = re.compile(r'<a [^>]*data-miniprogram-path="([^"]*)"[^>]*>([^<]*)</a>')
+
+
+EXPERT_PAGES = "/m/expert/"
+
+
+def hosted_page(pagepath: str) -> str | None:
+    """The experts' hosted page standing in for a mini-program page (bot settings' default paths), or None.
+
+    The sandbox has no mini-program runtime: a template message's or a menu's mini-program page opens the same
+    view of the hosted pages inside the simulated phone."""
+    parts = urlsplit(pagepath)
+    path, query = parts.path.strip("/"), parse_qs(parts.query)
+    if path == "pages/expert/digest/index" and query.get("digest"):
+        return f"{EXPERT_PAGES}#/digest/{query['digest'][0]}"
+    if path == "pages/demand/detail" and query.get("id"):
+        return f"{EXPERT_PAGES}#/demands/{query['id'][0]}"
+    if path == "pages/hall/index":
+        return f"{EXPERT_PAGES}#/hall"
+    return None
 
 
 def url_actions(person_id: str, text: str) -> list[dict[str, Any]]:

@@ -31,6 +31,7 @@ class ExpertProfileView:
     title: str
     employer: str
     introduction: str
+    research_fields: tuple[str, ...]  # technical-field codes (/tech-fields names them)
     institutions: tuple[str, ...]
     research_results: tuple[WorkView, ...]
     technical_solutions: tuple[WorkView, ...]
@@ -63,6 +64,7 @@ async def profile_view(uow: UnitOfWork, actor_id: int) -> ExpertProfileView:
         expert.title,
         expert.employer,
         expert.introduction,
+        tuple(expert.research_fields or ()),
         tuple(institutions),
         tuple(WorkView(r.title, r.summary) for r in results),
         tuple(WorkView(s.title, s.summary) for s in solutions),

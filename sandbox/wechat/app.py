@@ -18,7 +18,7 @@ from aiohttp import web
 from cards.outbound import Channel
 from cards.template_messages import invalid_keyword
 from handlers.clock import Clock
-from sandbox.links import miniprogram_actions
+from sandbox.links import hosted_page, miniprogram_actions
 from sandbox.state import SandboxState
 from sandbox.tasks import BackgroundTasks
 from sandbox.wechat.envelope import Envelope, event_xml
@@ -193,13 +193,21 @@ class WeChatSandbox:
             shown = declared.render(data) if declared else [(name, str(v["value"])) for name, v in data.items()]
             lines = [f"{label}：{value[:TEMPLATE_VALUE_SHOWN]}" for label, value in shown]
             title = declared.title if declared else template_id
+            # What WeChat shows: the title, each keyword's label and value, and 「进入小程序查看」 when it links.
+            page = _linked_page(body)
+            card = {
+                "title": title,
+                "keywords": [[label, value[:TEMPLATE_VALUE_SHOWN]] for label, value in shown],
+                "page": page,
+            }
             self.sandbox.deliver(
                 openid,
                 channel=Channel.WECHAT_TEMPLATE,
                 title=f"公众号模板消息 · {title}",
                 body="\n".join(lines),
                 at=now,
-                data={"msgid": msgid, **body},
+                actions=[{"label": "进入小程序查看", "page": page}] if page else [],
+                data={"msgid": msgid, **body, "template": card},
             )
         report = self.push_with_retries(
             str(request.url.origin()), openid, "event", Event="TEMPLATESENDJOBFINISH", MsgID=msgid, Status=status
@@ -388,3 +396,12 @@ def api_path(path: str) -> str:
         if (index := path.find(prefix)) >= 0:
             return path[index:]
     return path
+
+
+def _linked_page(body: dict[str, Any]) -> str | None:
+    """The hosted page a template message opens: its mini-program page's stand-in, or its own url."""
+    mini = body.get("miniprogram")
+    if isinstance(mini, dict) and (page := hosted_page(str(mini.get("pagepath", "")))):
+        return page
+    url = body.get("url")
+    return url if isinstance(url, str) and url else None

@@ -11,6 +11,7 @@ from aiohttp import web
 
 from cards.outbound import PlatformInbox
 from handlers.clock import Clock
+from sandbox.links import hosted_page, miniprogram_actions
 from sandbox.state import Persona, SandboxState
 from sandbox.wechat.app import WeChatSandbox, add_api_routes
 from sandbox.wechat.state import WeChatSandboxState
@@ -19,14 +20,17 @@ QR_SCENE_PREFIX = "qrscene_"
 
 
 def _actions(person_id: str, menu: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """The phone shows the menu the platform holds (as created through menu/create) and its click buttons."""
-    clicks = [
-        b
-        for top in (menu or {}).get("button", [])
-        for b in (top.get("sub_button") or [top])
-        if b.get("type") == "click"
+    """The phone shows the menu the platform holds (as created through menu/create): its click buttons, and its
+    mini-program buttons, which open the experts' hosted pages standing in for the mini-program's."""
+    leaves = [b for top in (menu or {}).get("button", []) for b in (top.get("sub_button") or [top])]
+    clicks = [b for b in leaves if b.get("type") == "click"]
+    pages = [
+        (b["name"], page)
+        for b in leaves
+        if b.get("type") == "miniprogram" and (page := hosted_page(str(b.get("pagepath", ""))))
     ]
     return [
+        *({"label": f"点击菜单 · {name}", "page": page} for name, page in pages),
         {"label": "发送「帮助」", "url": "/wechat/console/text", "body": {"person_id": person_id, "content": "帮助"}},
         *(
             {
@@ -66,7 +70,8 @@ def add_console_routes(app: web.Application, sb: WeChatSandbox) -> None:
                 title="公众号回复",
                 body=reply["Content"],
                 at=sb.clock.now(),
-                actions=_actions(persona.id, sb.state.menu),
+                # A link in the reply (「前往绑定信息」) works like one in a customer-service message.
+                actions=[*miniprogram_actions(persona.id, reply["Content"]), *_actions(persona.id, sb.state.menu)],
             )
         return web.json_response({"reply": reply})
 

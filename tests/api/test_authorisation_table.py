@@ -135,6 +135,7 @@ TABLE: dict[str, str] = {
     "GET /projects": "-    -    Y   Y    Y    Y    Y    -    -    -",
     "GET /expert/profile": "-    -    -   -    -    -    -    Y    -    -",
     "PUT /expert/profile": "-    -    -   -    -    -    -    Y    -    -",
+    "PUT /expert/research-fields": "-    -    -   -    -    -    -    Y    -    -",
     "GET /expert/technologies": "-    -    -   -    -    -    -    Y    -    -",
     "POST /expert/technologies": "-    -    -   -    -    -    -    Y    -    -",
     "PUT /expert/technologies/{technology_id}": "-    -    -   -    -    -    -    Y    -    -",
@@ -336,6 +337,7 @@ BODIES: dict[str, Body] = {
     "PUT /expert/profile": lambda w, r, n: {
         "json": {"title": "研究员", "employer": "浙江大学", "introduction": f"简介{n}"}
     },
+    "PUT /expert/research-fields": lambda w, r, n: {"json": {"field_codes": ["0101"]}},
     "POST /expert/technologies": lambda w, r, n: expert_world.technology_body(),
     "PUT /expert/technologies/{technology_id}": lambda w, r, n: expert_world.technology_body(),
     "PUT /expert/subscriptions": lambda w, r, n: {"json": {"field_codes": ["01", "0201"]}},

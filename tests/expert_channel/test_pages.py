@@ -214,6 +214,34 @@ async def test_concurrent_presses_make_one_docking_and_another_expert_cannot_tou
     assert [d["status"] for d in mine["items"]] == ["docked"]
 
 
+async def test_the_expert_sets_his_own_research_fields(org: Org, api: TestClient[Any, Any]) -> None:  # noqa: F811
+    w, headers = await _world(org)
+    other = bearer(await token(w.container, w.other_expert_account))
+    path = "/api/v1/expert/research-fields"
+    changed = await api.put(path, headers=headers, json={"field_codes": ["0101", "04", "0101"]})
+    assert changed.status == 200, await changed.text()
+    assert (await changed.json())["research_fields"] == ["0101", "04"]  # each once, in his order
+    profile = await (await api.get("/api/v1/expert/profile", headers=headers)).json()
+    assert profile["research_fields"] == ["0101", "04"]
+    # The other expert's stay his own.
+    assert (await (await api.get("/api/v1/expert/profile", headers=other)).json())["research_fields"] != ["0101", "04"]
+
+    before = await snapshot(w.container)
+    unknown = await api.put(path, headers=headers, json={"field_codes": ["9999"]})
+    assert unknown.status == 422 and (await unknown.json())["error"]["code"] == "invalid_tech_field"
+    many = await api.put(
+        path, headers=headers, json={"field_codes": [f"0{i}" for i in range(1, 9)] + ["0101", "0102", "0103"]}
+    )
+    assert many.status == 422 and (await many.json())["error"]["code"] == "too_many_research_fields"
+    assert await snapshot(w.container) == before
+    staff = bearer(await token(w.container, w.a.staff_id))
+    refused = await api.put(path, headers=staff, json={"field_codes": ["0101"]})
+    assert refused.status == 403
+
+    cleared = await api.put(path, headers=headers, json={"field_codes": []})
+    assert (await cleared.json())["research_fields"] == []
+
+
 async def test_every_answer_matches_its_documented_schema(org: Org, api: TestClient[Any, Any]) -> None:  # noqa: F811
     w, headers = await _world(org)
     demand = await approved(w.a)
@@ -222,6 +250,7 @@ async def test_every_answer_matches_its_documented_schema(org: Org, api: TestCli
     calls = [
         ("GET", "/expert/profile", None, "200"),
         ("PUT", "/expert/profile", {"title": "教授", "employer": "浙江大学", "introduction": "简介"}, "200"),
+        ("PUT", "/expert/research-fields", {"field_codes": ["0101", "04"]}, "200"),
         ("GET", "/expert/technologies", None, "200"),
         ("POST", "/expert/technologies", TECH, "201"),
         ("PUT", "/expert/technologies/{technology_id}", TECH, "200"),

@@ -4,7 +4,9 @@
   "use strict";
   const C = window.KZ_CONFIG;
   // One session per page; in the sandbox also per simulated DingTalk person (the console's phones share a tab).
-  const KEY = "kz.session." + location.pathname + (window.dd && dd.sandboxUser ? "#" + dd.sandboxUser : "");
+  // The sandbox console's WeChat phones open the experts' pages with ?wx_user=<person>: one session per person too.
+  const WX_USER = C.sandbox ? new URLSearchParams(location.search).get("wx_user") : null;
+  const KEY = "kz.session." + location.pathname + (window.dd && dd.sandboxUser ? "#" + dd.sandboxUser : WX_USER ? "#" + WX_USER : "");
 
   class ApiError extends Error {
     constructor(status, body) {
