@@ -54,8 +54,11 @@ async def test_the_workbench_shell_names_each_script_by_its_hash(site: Any) -> N
     else:
         assert DINGTALK_JSAPI in html and "sandbox-dd.js" not in html
     scripts = re.findall(r'(?:src|href)="(/m/[^"]+)"', html)
-    # our two scripts and one style, Vue, Vant and its style, and in the sandbox the stand-in `dd`
-    assert len(scripts) == (7 if site.sandbox else 6)
+    # our four scripts (kz, the form renderer, the working pages, the workbench) and one style, Vue, Vant and its
+    # style, and in the sandbox the stand-in `dd`
+    assert len(scripts) == (9 if site.sandbox else 8)
+    for ours in ("kz.js", "kz-form.js", "workbench-staff.js", "workbench.js", "pages.css"):
+        assert any(url.startswith(f"/m/static/{ours}?v=") for url in scripts), ours
     for url in scripts:
         fetched = await site.get(url)
         assert fetched.status == 200, url
