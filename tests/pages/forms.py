@@ -211,3 +211,38 @@ async def serve_forms(page: Any, forms: dict[str, dict[str, Any]] | None = None)
 
     await page.route("**/api/v1/forms/*", answer)
     return asked
+
+
+# A form of every kind the renderer draws that the demand form has not: a condition, a bounded multiple choice and
+# a repeated group (the renderer's own test posts it to a stand-in route, never to the API).
+PROBE = form(
+    "demand",
+    "新增需求",
+    "/api/v1/probe/{id}",
+    [
+        field(
+            "nature", "choice", "机构性质", required=True, choices=choices({"legal": "独立法人", "inner": "内设机构"})
+        ),
+        field(
+            "parent_name", "text", "上级单位", required=True, max_length=50, when={"field": "nature", "in": ["inner"]}
+        ),
+        field(
+            "areas",
+            "multi_choice",
+            "服务领域",
+            max_items=2,
+            choices=choices({"ai": "人工智能", "bio": "生物医药", "new_material": "新材料"}),
+        ),
+        field(
+            "members",
+            "group",
+            "团队成员",
+            required=True,
+            min_items=1,
+            max_items=2,
+            fields=[field("name", "text", "姓名", required=True), field("phone", "mobile", "电话")],
+        ),
+        field("open", "boolean", "是否公开"),
+    ],
+    draft=True,
+)
