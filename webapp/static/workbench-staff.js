@@ -29,7 +29,8 @@
         } catch (err) { KZ.fail(err); }
       },
     },
-    methods: { confirm({ selectedOptions }) { this.$emit("update:show", false); this.$emit("pick", selectedOptions[0]); } },
+    // The pick first: a page may forget what the picker was for once it closes.
+    methods: { confirm({ selectedOptions }) { this.$emit("pick", selectedOptions[0]); this.$emit("update:show", false); } },
     template: `
       <van-popup :show="show" position="bottom" round teleport="body" @update:show="$emit('update:show', $event)">
         <van-picker :title="title" :columns="columns" @confirm="confirm" @cancel="$emit('update:show', false)" />
@@ -319,17 +320,18 @@
         } catch (err) { this.error = true; KZ.fail(err); } finally { this.loading = false; }
       },
       async takeUp(staff) {
+        const demand = this.picking;
         try {
-          await KZ.api(`/demands/${this.picking.demand_id}/take-up`, { method: "POST", body: { staff_account_id: staff.account } });
+          await KZ.api(`/demands/${demand.demand_id}/take-up`, { method: "POST", body: { staff_account_id: staff.account } });
           vant.showToast("已承接");
-          go("#/demands/" + this.picking.demand_id);
+          go("#/demands/" + demand.demand_id);
         } catch (err) { KZ.fail(err); }
       },
       percent: KZ.percent,
     },
     template: nav("需求池", "#/") + `
       <van-list v-model:loading="loading" :finished="finished" v-model:error="error" finished-text="没有更多了" @load="load">
-        <van-cell v-for="d in items" :key="d.demand_id" :title="d.title" :label="(d.enterprise_name || '') + ' · 中介服务费比例 ' + percent(d.fee_ratio_bp) + (d.take_up_refusal ? ' · ' + d.take_up_refusal : '')">
+        <van-cell v-for="d in items" :key="d.demand_id" :title="d.title" :label="d.number + ' · 中介服务费比例 ' + percent(d.fee_ratio_bp) + (d.take_up_refusal ? ' · ' + d.take_up_refusal : '')">
           <template #value><van-button size="small" type="primary" :disabled="!d.can_take_up" @click="picking = d">承接</van-button></template>
         </van-cell>
       </van-list>
@@ -424,7 +426,7 @@
     },
     template: nav("变更对接人员", "#/") + `
       <template v-if="items">
-        <van-cell v-for="d in items" :key="d.demand_id" :title="d.title" :label="d.number + (d.staff_name ? ' · ' + d.staff_name : '')" is-link @click="choose(d)" />
+        <van-cell v-for="d in items" :key="d.demand_id" :title="d.title" :label="d.number + ' · ' + d.status_label" is-link :data-demand="d.demand_id" @click="choose(d)" />
         <van-empty v-if="!items.length" description="没有对接中的需求" />
       </template>
       <StaffPicker title="选择新的对接技转人员" v-model:show="picking" @pick="change" />`,
