@@ -246,3 +246,22 @@ PROBE = form(
     ],
     draft=True,
 )
+
+
+ENTERPRISE = form(
+    "enterprise",
+    "新增企业",
+    "/api/v1/institutions/{institution_id}/enterprises",
+    [field("full_name", "text", "企业全称", required=True, max_length=100, help="按企业全称查询工商信息")],
+)
+ENTERPRISE_CONTACT = form(
+    "enterprise_contact",
+    "添加联系人",
+    "/api/v1/enterprises/{enterprise_id}/contacts",
+    [
+        field("name", "text", "姓名", required=True, max_length=32),
+        field("position", "text", "职务", required=True, max_length=32),
+        field("phone", "mobile", "联系方式", required=True),
+    ],
+)
+FORMS.update({f["name"]: f for f in (ENTERPRISE, ENTERPRISE_CONTACT)})
