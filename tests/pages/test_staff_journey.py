@@ -148,6 +148,10 @@ async def test_staff_submits_a_demand_the_admin_approves_and_staff_follow_it_to_
     await zhang.go_back()
     await zhang.go_back()
     await zhang.click("[data-action=experts]")
+    await zhang.fill("[data-testid=push-filters] [data-field=employer] input", "浙江大学")  # 专家所属机构
+    async with zhang.expect_response(lambda r: "expert-suggestions?employer=" in r.url) as filtered:
+        await zhang.click("[data-testid=filter]")
+    assert (await filtered.value).ok
     first = zhang.locator("[data-expert]").first
     await first.wait_for()
     expert = (await first.inner_text()).split()[0]

@@ -249,6 +249,8 @@
       </div>`,
   };
 
+  KZ.FormField = KzField; // one field alone, for a page's own filters (same pickers, same look)
+
   // <kz-form name="demand" :params="{id}" @done="…">: loads the declaration, renders it, submits it.
   KZ.Form = {
     components: { KzField },

@@ -97,14 +97,30 @@
   };
 
   // 专家推送: the suggestions, best first, each with the reasons behind its score; pick and push.
+  // Narrowing the suggestions (seed 004 §五.4): research field, the region they work in, their employer.
+  const PUSH_FILTERS = [
+    { name: "field", type: "tech_fields", label: "研究领域", max_items: 1, choices_source: KZ.config.api + "/tech-fields" },
+    { name: "region", type: "region", label: "推送范围", choices_source: KZ.config.api + "/regions" },
+    { name: "employer", type: "text", label: "所属机构" },
+  ];
   const ExpertPush = {
+    components: { KzField: KZ.FormField },
     props: ["id"],
-    data() { return { items: null, chosen: [], pushes: [], busy: false, failure: "" }; },
+    data() {
+      return { items: null, chosen: [], pushes: [], busy: false, failure: "", filter: Vue.reactive({ field: [], region: "", employer: "" }) };
+    },
     async created() { await this.load(); },
     methods: {
       async load() {
+        const query = new URLSearchParams();
+        if (this.filter.field.length) query.set("field", this.filter.field[0].value);
+        if (this.filter.region) query.set("region", this.filter.region.value);
+        if (this.filter.employer.trim()) query.set("employer", this.filter.employer.trim());
         try {
-          const [suggested, pushed] = await Promise.all([KZ.api(`/demands/${this.id}/expert-suggestions`), KZ.api(`/demands/${this.id}/expert-pushes`)]);
+          const [suggested, pushed] = await Promise.all([
+            KZ.api(`/demands/${this.id}/expert-suggestions` + (String(query) ? "?" + query : "")), KZ.api(`/demands/${this.id}/expert-pushes`),
+          ]);
+          this.failure = "";
           this.items = suggested.items;
           this.pushes = pushed.items;
         } catch (err) { this.failure = err.message; this.items = []; }
@@ -125,6 +141,10 @@
       <van-loading v-if="!items" class="kz-boot" />
       <template v-else>
         <van-notice-bar v-if="failure" :text="failure" wrapable />
+        <van-cell-group inset class="kz-form" data-testid="push-filters">
+          <KzField v-for="f in PUSH_FILTERS" :key="f.name" :field="f" :model="filter" :errors="{}" />
+          <div class="kz-actions"><van-button size="small" block plain type="primary" data-testid="filter" @click="load">筛选专家</van-button></div>
+        </van-cell-group>
         <div class="kz-section">推荐专家（按匹配度）</div>
         <van-checkbox-group v-model="chosen">
           <van-cell-group inset data-testid="suggestions">
@@ -144,7 +164,7 @@
           </van-cell-group>
         </template>
       </template>`,
-    setup() { return { back }; },
+    setup() { return { back, PUSH_FILTERS }; },
   };
 
   const NewProject = {
