@@ -265,3 +265,42 @@ ENTERPRISE_CONTACT = form(
     ],
 )
 FORMS.update({f["name"]: f for f in (ENTERPRISE, ENTERPRISE_CONTACT)})
+
+
+FEE_PROOF = form(
+    "fee_proof",
+    "上传中介费凭证",
+    "/api/v1/demands/{demand_id}/project/fee-proof",
+    [
+        files("file_id", "兑付凭证", "project_file", "/api/v1/project-files", 1, [".jpg", ".png", ".pdf"]),
+        field("paid_fen", "money", "兑付金额", required=True, minimum=0, unit="元", scale=100),
+        field("paid_on", "date", "兑付日期", required=True),
+        field("correction", "textarea", "更正原因", max_length=200, help="更正已上传的凭证时填写"),
+    ],
+)
+PUBLICATION = form(
+    "publication",
+    "公开需求",
+    "/api/v1/demands/{demand_id}/publication",
+    [
+        field(
+            "audience",
+            "choice",
+            "公开范围",
+            required=True,
+            choices=choices({"all": "全公开", "chosen": "指定机构公开"}),
+        ),
+        field(
+            "institution_ids",
+            "multi_choice",
+            "指定机构",
+            required=True,
+            choices=[],
+            when={"field": "audience", "in": ["chosen"]},
+        ),
+        field(
+            "fee_ratio_bp", "percent", "中介服务费比例", required=True, unit="%", scale=100, minimum=0, maximum=10000
+        ),
+    ],
+)
+FORMS.update({f["name"]: f for f in (FEE_PROOF, PUBLICATION)})

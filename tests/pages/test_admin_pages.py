@@ -7,11 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from tests.pages.browser import api_json, browser, demo_site, keep_screenshot, phone  # noqa: F401  (fixtures)
+from tests.pages.forms import serve_forms
 
 
 async def workbench(browser: Any, base: str, userid: str, errors: list[str]) -> Any:
     page = await phone(browser)
     page.on("pageerror", lambda e: errors.append(str(e)))
+    await serve_forms(page)
     await page.goto(f"{base}/m/workbench/?dd_user={userid}")
     await page.wait_for_selector("[data-count]")
     return page
@@ -23,6 +25,10 @@ async def choose(page: Any, option: str) -> None:
     await popup.locator(".van-picker-column__item", has_text=option).first.click()
     await page.wait_for_timeout(400)
     await popup.locator(".van-picker__confirm").click()
+
+
+async def li_token(page: Any) -> str:
+    return str(await page.evaluate("sessionStorage.getItem('kz.session./m/workbench/#dt-li')"))
 
 
 async def entry(page: Any, label: str) -> None:
@@ -59,11 +65,26 @@ async def test_institution_and_centre_admins_act_from_their_pages(browser: Any, 
     assert await li.inner_text("[data-testid=status]") == "退回修改"
     assert "请补充企业现有设备参数" in await li.inner_text("[data-testid=timeline]")
 
+    # 公开需求 from a docking demand's detail (the served form `publication`): 全公开 at 12 %.
+    docking = await api_json(demo_site, "GET", "/api/v1/demands?status=docking", token := await li_token(li))
+    published = docking["items"][0]
+    await li.goto(f"{demo_site}/m/workbench/?dd_user=dt-li#/demands/{published['demand_id']}")
+    await li.click("[data-action=publish]")
+    await li.wait_for_selector("[data-form=publication] [data-field=audience]")
+    await li.click("[data-field=audience] .van-field")
+    await choose(li, "全公开")
+    assert await li.locator("[data-field=institution_ids]").count() == 0  # only for 指定机构公开
+    await li.fill("[data-field=fee_ratio_bp] input", "12")
+    await li.click("[data-testid=submit]")
+    await li.wait_for_selector("[data-testid=timeline]")
+    assert await li.inner_text("[data-testid=status]") == "已公开"
+
     # 需求公开: what the institution published, by name and fee ratio.
     await li.goto(f"{demo_site}/m/workbench/?dd_user=dt-li#/")
     await entry(li, "需求公开")
     await li.wait_for_selector("text=本机构公开的需求")
-    assert "全公开 · 10%" in await li.inner_text("#app")
+    shown = await li.inner_text("#app")
+    assert "全公开 · 10%" in shown and "全公开 · 12%" in shown and published["title"] in shown
 
     # 人员离岗: 孙丽 leaves, her demands to the centre's admin.
     await li.goto(f"{demo_site}/m/workbench/?dd_user=dt-li#/")
@@ -72,7 +93,6 @@ async def test_institution_and_centre_admins_act_from_their_pages(browser: Any, 
     await li.fill("[name=reason]", "调往其他单位")
     await li.click("button:has-text('确认离岗')")
     await li.wait_for_selector(".van-toast >> text=已登记离岗")
-    token = await li.evaluate("sessionStorage.getItem('kz.session./m/workbench/#dt-li')")
     staff = await api_json(demo_site, "GET", "/api/v1/staff?page_size=100", token)
     assert "孙丽" not in [s["name"] for s in staff["items"]]
 

@@ -180,5 +180,16 @@ async def test_staff_submits_a_demand_the_admin_approves_and_staff_follow_it_to_
     token = await zhang.evaluate("sessionStorage.getItem('kz.session./m/workbench/#dt-zhang')")
     demand_id = demand_url.rsplit("/", 1)[1]
     assert (await api_json(demo_site, "GET", f"/api/v1/demands/{demand_id}", token))["status"] == "completed"
+
+    # 中介费凭证 on the completed demand's project.
+    await zhang.click("button:has-text('上传中介费凭证')")
+    await zhang.wait_for_selector("[data-form=fee_proof] [data-field=paid_fen]")
+    await zhang.set_input_files("[data-field=file_id] input[type=file]", str(contract))
+    await uploaded(zhang, "file_id")
+    await zhang.fill("[data-field=paid_fen] input", "64000")
+    await pick(zhang, "paid_on")
+    await zhang.click("[data-testid=submit]")
+    await zhang.wait_for_selector("[data-testid=timeline]")
+    assert "上传中介费凭证" in await zhang.inner_text("[data-testid=timeline]")
     await keep_screenshot(zhang, "workbench-staff-journey")
     assert not errors, errors

@@ -432,7 +432,11 @@
     data() { return { items: null, target: this.id || null, picking: !!this.id }; },
     async created() {
       if (this.id) return;
-      try { this.items = (await KZ.api("/demands?status=docking&page_size=50")).items; } catch (err) { KZ.fail(err); }
+      // Those a change applies to: in docking, or published and not yet accepted elsewhere.
+      try {
+        const lists = await Promise.all(["docking", "published"].map((s) => KZ.api(`/demands?status=${s}&page_size=50`)));
+        this.items = lists.flatMap((l) => l.items);
+      } catch (err) { KZ.fail(err); }
     },
     methods: {
       choose(d) { this.target = d.demand_id; this.picking = true; },
