@@ -83,6 +83,9 @@ async def test_staff_submits_a_demand_the_admin_approves_and_staff_follow_it_to_
     errors: list[str] = []
     zhang = await workbench(browser, demo_site, "dt-zhang", errors=errors)
     await zhang.wait_for_selector("[data-count]")
+    loaded = await zhang.evaluate("[...document.scripts].map((s) => s.src)")
+    assert any("/m/static/workbench.js" in u for u in loaded)
+    assert not [u for u in loaded if "kz-form.js" in u or "workbench-staff.js" in u]  # the home stays small
     await zhang.click(".van-grid-item:has-text('新增需求')")
     await zhang.wait_for_selector("[data-form=demand] [data-field=title]")
     assert "基本信息" in await zhang.inner_text("[data-form=demand]")  # sections as declared

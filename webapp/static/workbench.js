@@ -37,6 +37,25 @@
     system_admin: [["demands", "全部需求", "orders-o", "#/demands"], ["ranking", "积分排名", "bar-chart-o", "#/ranking"]],
   };
 
+  // The working pages (workbench-staff.js, on the form renderer kz-form.js), loaded in order on first use.
+  let later = null;
+  function loadLater() {
+    later = later || (window.KZ_LATER || []).reduce((done, src) => done.then(() => new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = src;
+      script.onload = resolve;
+      script.onerror = () => { later = null; reject(new Error("页面加载失败，请检查网络后重试")); };
+      document.head.appendChild(script);
+    })), Promise.resolve());
+    return later;
+  }
+  // The views this file has itself; any other route is a working page.
+  function builtIn([first, second, third]) {
+    return !first || first === "points" || first === "ranking" || (first === "reviews" && !second)
+      || (first === "demands" && (!second || (second !== "new" && !third)));
+  }
+  const Loading = { template: `<van-loading class="kz-boot" />` };
+
   const Home = {
     props: ["me", "counts"],
     emits: ["refresh"],
@@ -108,10 +127,11 @@
   };
 
   const Demand = {
-    components: { DemandActions: KZ.workbench.DemandActions },
     props: ["id"],
-    data() { return { d: null }; },
+    data() { return { d: null, actions: null }; },
     async created() {
+      // What may be done next comes with the working pages, loaded beside the demand.
+      loadLater().then(() => { this.actions = Vue.markRaw(KZ.workbench.DemandActions); }, () => {});
       try { this.d = await KZ.api("/demands/" + this.id); } catch (err) { KZ.fail(err); }
     },
     computed: {
@@ -150,7 +170,7 @@
         <van-cell-group v-if="d.attachments.length" inset class="kz-form" title="附件">
           <van-cell v-for="f in d.attachments" :key="f.id" :title="f.name" icon="description" />
         </van-cell-group>
-        <DemandActions :d="d" />
+        <component :is="actions" v-if="actions" :d="d" />
         <div class="kz-section">需求进展</div>
         <van-steps direction="vertical" :active="0" data-testid="timeline">
           <van-step v-for="(s, i) in steps" :key="i">
@@ -210,10 +230,18 @@
 
   const App = {
     components: {
-      Home, Demands, Demand, Reviews, Points, Ranking, SignIn: KZ.SignIn, ChangePassword: KZ.ChangePassword,
-      ...KZ.workbench.components, // the working pages (workbench-staff.js)
+      Home, Demands, Demand, Reviews, Points, Ranking, Loading, SignIn: KZ.SignIn, ChangePassword: KZ.ChangePassword,
     },
-    data() { return { stage: "loading", notice: "", me: null, counts: null, route: KZ.route() }; },
+    data() { return { stage: "loading", notice: "", me: null, counts: null, route: KZ.route(), working: false }; },
+    watch: {
+      route: {
+        immediate: true,
+        handler(route) {
+          if (this.working || builtIn(route.parts)) return;
+          loadLater().then(() => { this.working = true; }, (err) => KZ.fail(err));
+        },
+      },
+    },
     async created() {
       addEventListener("hashchange", () => { this.route = KZ.route(); window.scrollTo(0, 0); });
       const { notice, results } = await KZ.boot;  // started by kz.js while the libraries loaded
@@ -225,8 +253,11 @@
       view() {
         const [first, second] = this.route.parts;
         const query = new URLSearchParams(location.hash.split("?")[1] || "");
-        const working = KZ.workbench.route(this.route.parts, query);
-        if (working) return { ...working, props: { ...working.props, key: location.hash } };
+        if (!builtIn(this.route.parts)) {
+          if (!this.working) return { is: "Loading", props: {} };
+          const working = KZ.workbench.route(this.route.parts, query);
+          if (working) return { is: KZ.workbench.components[working.is], props: { ...working.props, key: location.hash } };
+        }
         if (first === "demands" && second) return { is: "Demand", props: { id: second, key: second } };
         if (first === "demands") return { is: "Demands", props: { status: query.get("status") || "", key: location.hash } };
         if (first === "reviews") return { is: "Reviews", props: {} };
