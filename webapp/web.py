@@ -16,6 +16,7 @@ import gzip
 import hashlib
 import json
 import mimetypes
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -112,6 +113,8 @@ class Pages:
             "EXPERT_JS": self._url("expert.js"),
         }.items():
             html = html.replace("{{" + key + "}}", value)
+        # Any other script of ours by name, `{{static:kz-form.js}}`, with its hash.
+        html = re.sub(r"\{\{static:([\w.-]+)\}\}", lambda m: self._url(m.group(1)), html)
         return Asset.of(html.encode("utf-8"), "text/html")
 
     async def workbench(self, request: web.Request) -> web.Response:

@@ -56,6 +56,12 @@ async def test_the_workbench_shell_names_each_script_by_its_hash(site: Any) -> N
     scripts = re.findall(r'(?:src|href)="(/m/[^"]+)"', html)
     # our two scripts and one style, Vue, Vant and its style, and in the sandbox the stand-in `dd`
     assert len(scripts) == (7 if site.sandbox else 6)
+    # loaded when a working page is first opened: the form renderer, then the working pages
+    listed = re.search(r"window\.KZ_LATER = (\[[^\]]*\]);", html)
+    assert listed is not None
+    later = json.loads(listed.group(1))
+    assert [url.split("?v=")[0] for url in later] == ["/m/static/kz-form.js", "/m/static/workbench-staff.js"]
+    scripts += later
     for url in scripts:
         fetched = await site.get(url)
         assert fetched.status == 200, url

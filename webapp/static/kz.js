@@ -14,6 +14,8 @@
       super(error.message || "请求失败（" + status + "）");
       this.status = status;
       this.code = error.code || "";
+      this.field = error.field || ""; // the field a form's error names, if any
+      this.fields = error.fields || []; // invalid_form: every field with its own message
     }
   }
 

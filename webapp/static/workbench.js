@@ -22,19 +22,39 @@
     ["docking_demands", "对接中需求", "#/demands?status=docking"], ["points", "贡献积分", "#/points"],
   ];
   // What each role may do (seed 004 §四–§九). `to` is a page here; none yet: shown, and says it is coming.
+  // Expert push and project registration act on one demand in docking: their entries open those demands.
   const ENTRIES = {
-    staff: [["new-demand", "新增需求", "add-o"], ["demands", "我的需求", "orders-o", "#/demands"],
-      ["points", "我的积分", "medal-o", "#/points"], ["experts", "专家推送", "friends-o"],
-      ["projects", "项目登记", "certificate"], ["enterprises", "需求企业", "shop-o"]],
-    centre_admin: [["demands", "中心需求", "orders-o", "#/demands"], ["docking-staff", "变更对接人员", "exchange"],
-      ["departures", "人员离岗", "user-o"]],
+    staff: [["new-demand", "新增需求", "add-o", "#/demands/new"], ["demands", "我的需求", "orders-o", "#/demands"],
+      ["points", "我的积分", "medal-o", "#/points"], ["experts", "专家推送", "friends-o", "#/demands?status=docking"],
+      ["projects", "项目登记", "certificate", "#/demands?status=docking"], ["enterprises", "需求企业", "shop-o", "#/enterprises"]],
+    centre_admin: [["demands", "中心需求", "orders-o", "#/demands"], ["docking-staff", "变更对接人员", "exchange", "#/docking-staff"],
+      ["departures", "人员离岗", "user-o", "#/departures"]],
     institution_admin: [["reviews", "需求审核", "passed", "#/reviews"], ["demands", "机构需求", "orders-o", "#/demands"],
-      ["pool", "需求池", "apps-o"], ["institution", "机构信息", "info-o"], ["centres", "地方转移中心", "cluster-o"],
+      ["pool", "需求池", "apps-o", "#/pool"], ["institution", "机构信息", "info-o"], ["centres", "地方转移中心", "cluster-o"],
       ["staff", "技转人员", "manager-o"], ["experts-admin", "服务专家", "friends-o"], ["import", "专家导入", "description"],
-      ["publications", "需求公开", "share-o"]],
+      ["publications", "需求公开", "share-o", "#/publications"], ["departures", "人员离岗", "user-o", "#/departures"]],
     official: [["demands", "区域需求", "orders-o", "#/demands"], ["ranking", "积分排名", "bar-chart-o", "#/ranking"]],
     system_admin: [["demands", "全部需求", "orders-o", "#/demands"], ["ranking", "积分排名", "bar-chart-o", "#/ranking"]],
   };
+
+  // The working pages (workbench-staff.js, on the form renderer kz-form.js), loaded in order on first use.
+  let later = null;
+  function loadLater() {
+    later = later || (window.KZ_LATER || []).reduce((done, src) => done.then(() => new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = src;
+      script.onload = resolve;
+      script.onerror = () => { later = null; reject(new Error("页面加载失败，请检查网络后重试")); };
+      document.head.appendChild(script);
+    })), Promise.resolve());
+    return later;
+  }
+  // The views this file has itself; any other route is a working page.
+  function builtIn([first, second, third]) {
+    return !first || first === "points" || first === "ranking" || (first === "reviews" && !second)
+      || (first === "demands" && (!second || (second !== "new" && !third)));
+  }
+  const Loading = { template: `<van-loading class="kz-boot" />` };
 
   const Home = {
     props: ["me", "counts"],
@@ -108,8 +128,10 @@
 
   const Demand = {
     props: ["id"],
-    data() { return { d: null }; },
+    data() { return { d: null, actions: null }; },
     async created() {
+      // What may be done next comes with the working pages, loaded beside the demand.
+      loadLater().then(() => { this.actions = Vue.markRaw(KZ.workbench.DemandActions); }, () => {});
       try { this.d = await KZ.api("/demands/" + this.id); } catch (err) { KZ.fail(err); }
     },
     computed: {
@@ -148,6 +170,7 @@
         <van-cell-group v-if="d.attachments.length" inset class="kz-form" title="附件">
           <van-cell v-for="f in d.attachments" :key="f.id" :title="f.name" icon="description" />
         </van-cell-group>
+        <component :is="actions" v-if="actions" :d="d" />
         <div class="kz-section">需求进展</div>
         <van-steps direction="vertical" :active="0" data-testid="timeline">
           <van-step v-for="(s, i) in steps" :key="i">
@@ -164,17 +187,14 @@
     data() { return { r: null }; },
     async created() { try { this.r = await KZ.api("/reviews/mine"); } catch (err) { KZ.fail(err); } },
     methods: {
-      // A review's link is the subject's page (the demand's detail here, when the service knows that page).
-      target(item) {
-        const hash = (item.link || "").split("#")[1];
-        return hash ? "#" + hash : undefined;
-      },
+      // A review opens its own page: the subject as submitted and the decision buttons.
+      target(item) { return "#/reviews/" + item.review_id; },
     },
     template: `
       <van-nav-bar title="待我审核" left-text="工作台" left-arrow @click-left="location.hash = '#/'" />
       <van-loading v-if="!r" class="kz-boot" />
       <template v-else>
-        <van-cell v-for="item in r.items" :key="item.review_id" :title="item.title" :label="item.chain_name + ' · ' + item.stage_name + (item.due_text ? ' · ' + item.due_text : '')" :url="target(item)" is-link />
+        <van-cell v-for="item in r.items" :key="item.review_id" :data-review="item.review_id" :title="item.title" :label="item.chain_name + ' · ' + item.stage_name + (item.due_text ? ' · ' + item.due_text : '')" :url="target(item)" is-link />
         <van-empty v-if="!r.items.length" description="没有待审核的事项" />
       </template>`,
     setup() { return { location }; },
@@ -209,8 +229,19 @@
   };
 
   const App = {
-    components: { Home, Demands, Demand, Reviews, Points, Ranking, SignIn: KZ.SignIn, ChangePassword: KZ.ChangePassword },
-    data() { return { stage: "loading", notice: "", me: null, counts: null, route: KZ.route() }; },
+    components: {
+      Home, Demands, Demand, Reviews, Points, Ranking, Loading, SignIn: KZ.SignIn, ChangePassword: KZ.ChangePassword,
+    },
+    data() { return { stage: "loading", notice: "", me: null, counts: null, route: KZ.route(), working: false }; },
+    watch: {
+      route: {
+        immediate: true,
+        handler(route) {
+          if (this.working || builtIn(route.parts)) return;
+          loadLater().then(() => { this.working = true; }, (err) => KZ.fail(err));
+        },
+      },
+    },
     async created() {
       addEventListener("hashchange", () => { this.route = KZ.route(); window.scrollTo(0, 0); });
       const { notice, results } = await KZ.boot;  // started by kz.js while the libraries loaded
@@ -222,6 +253,11 @@
       view() {
         const [first, second] = this.route.parts;
         const query = new URLSearchParams(location.hash.split("?")[1] || "");
+        if (!builtIn(this.route.parts)) {
+          if (!this.working) return { is: "Loading", props: {} };
+          const working = KZ.workbench.route(this.route.parts, query);
+          if (working) return { is: KZ.workbench.components[working.is], props: { ...working.props, key: location.hash } };
+        }
         if (first === "demands" && second) return { is: "Demand", props: { id: second, key: second } };
         if (first === "demands") return { is: "Demands", props: { status: query.get("status") || "", key: location.hash } };
         if (first === "reviews") return { is: "Reviews", props: {} };
@@ -247,6 +283,7 @@
       show(me, counts) {
         if (me instanceof Error) throw me;
         this.me = me;
+        KZ.me = me; // the working pages read the caller's roles (which buttons to offer; the API still decides)
         if (me.must_change_password) { this.stage = "password"; return; }
         if (counts instanceof Error) throw counts;
         this.counts = counts;
