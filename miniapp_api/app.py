@@ -17,6 +17,7 @@ from miniapp_api import (
     experts,
     file_links,
     follow_ups,
+    forms,
     invitation_codes,
     life_events,
     membership_invitations,
@@ -52,6 +53,7 @@ PAGE_AREAS = (
     expert_subscriptions,
     calendar,
     file_links,
+    forms,
 )
 
 

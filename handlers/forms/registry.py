@@ -1,0 +1,8 @@
+"""Every declared form by name: what GET /api/v1/forms/{name} serves."""
+
+from __future__ import annotations
+
+from handlers.demands.form import DEMAND, DEMAND_EDIT, POOL_DEMAND
+from handlers.forms.declaration import Form
+
+FORMS: dict[str, Form] = {form.name: form for form in (DEMAND, DEMAND_EDIT, POOL_DEMAND)}
