@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from handlers.errors import InvalidInput
@@ -73,6 +73,17 @@ def _read(f: Field, value: Any) -> Any:  # noqa: PLR0911 - one branch per kind o
         except ValueError:
             code, message = f.error("format")
             raise InvalidInput(message, code=code) from None
+    if f.type == "datetime":
+        if value is None and f.nullable:
+            return None
+        try:
+            parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            parsed = None
+        # Years outside 1900–2999 are no one's (and converting such a time between zones may overflow).
+        if parsed is None or not 1900 <= parsed.year <= 2999:
+            raise _fail(f, "datetime_format")
+        return parsed
     if f.type == "files":
         items = [] if value is None else value
         if not isinstance(items, list) or not all(_is_int(i) and 1 <= i <= 2**63 - 1 for i in items):
@@ -134,6 +145,8 @@ def _check_fields(
             continue
         try:
             clean[f.name] = _check(f, value, draft, f"{prefix}{f.name}", errors)
+            if f.rule is not None and not draft and clean[f.name] not in (None, "", ()):
+                clean[f.name] = f.rule(clean[f.name])
         except InvalidInput as exc:
             errors.append(FieldError(f"{prefix}{f.name}", exc.code, exc.message))
             clean[f.name] = value
@@ -143,7 +156,7 @@ def _check_fields(
 def _empty(f: Field) -> Any:
     if f.type in LIST_TYPES:
         return ()
-    if f.type in NUMBER_TYPES or f.type == "date" or f.nullable:
+    if f.type in NUMBER_TYPES or f.type in ("date", "datetime") or f.nullable:
         return None
     return False if f.type == "boolean" else ""
 
@@ -190,9 +203,11 @@ def _check(f: Field, value: Any, draft: bool, key: str, errors: list[FieldError]
         if f.maximum is not None and value > f.maximum:
             raise _fail(f, "maximum")
         return value
-    if f.type in ("date", "boolean"):
+    if f.type in ("date", "datetime", "boolean"):
         if value is None and f.required and not draft:
             raise _fail(f, "required")
+        if f.type == "datetime" and value is not None and value.tzinfo is None:
+            raise _fail(f, "datetime_zone")
         return value
     text = (value or "").strip()
     if not text:

@@ -15,6 +15,7 @@ FieldType = Literal[
     "money",
     "percent",
     "date",
+    "datetime",
     "choice",
     "multi_choice",
     "tech_fields",
@@ -46,6 +47,8 @@ DEFAULT_MESSAGES: Mapping[str, tuple[str, str]] = {
     "min_items": ("too_few_items", "{label}至少{min_items}项"),
     "max_items": ("too_many_items", "{label}最多{max_items}项"),
     "format": ("invalid_field", "{label}格式有误"),
+    "datetime_format": ("invalid_time", "字段 {name} 应为带时区的时间（ISO 8601）"),
+    "datetime_zone": ("invalid_time", "请填写正确的{label}"),
 }
 
 
@@ -100,6 +103,9 @@ class Field:
     limit: int = ID_MAX  # integers: what the JSON may carry at all (±limit), before any rule
     messages: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     column: Column | None = None  # in the bulk-import spreadsheet
+    # A rule of this one field that data cannot say (a time's zone, a shared check): the value → the clean value,
+    # or InvalidInput. Run after the declared checks, on submission only.
+    rule: Callable[[Any], Any] | None = None
 
     def error(self, check: str, **extra: Any) -> tuple[str, str]:
         """(code, Chinese message) of a failed check, the field's own wording first."""

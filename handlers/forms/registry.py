@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers.demands.form import DEMAND, DEMAND_EDIT, POOL_DEMAND
+from handlers.follow_ups.form import FOLLOW_UP
 from handlers.forms.declaration import Form
 
-FORMS: dict[str, Form] = {form.name: form for form in (DEMAND, DEMAND_EDIT, POOL_DEMAND)}
+FORMS: dict[str, Form] = {form.name: form for form in (DEMAND, DEMAND_EDIT, POOL_DEMAND, FOLLOW_UP)}

@@ -25,7 +25,7 @@ def describe(form: Form) -> dict[str, Any]:
 
 
 def _field(f: Field) -> dict[str, Any]:
-    text = f.type not in NUMBER_TYPES and f.type not in LIST_TYPES and f.type not in ("date", "boolean")
+    text = f.type not in NUMBER_TYPES and f.type not in LIST_TYPES and f.type not in ("date", "datetime", "boolean")
     return {
         "name": f.name,
         "type": f.type,
@@ -87,6 +87,9 @@ def _property(f: Field) -> dict[str, Any]:  # noqa: C901 - one branch per type
     elif f.type == "date":
         out["type"] = ["string", "null"]
         out["format"] = "date"
+    elif f.type == "datetime":
+        out["type"] = ["string", "null"] if f.nullable else "string"
+        out["format"] = "date-time"
     elif f.type == "group":
         out["type"] = "array"
         out["items"] = _object(f.fields or ())
