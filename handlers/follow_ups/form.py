@@ -7,7 +7,7 @@ from datetime import datetime
 
 from handlers.demands.form import DEMAND_EDIT
 from handlers.errors import InvalidInput
-from handlers.forms.declaration import Field, Form, Rule
+from handlers.forms.declaration import Context, Field, Form, Rule
 from handlers.organisation.validation import EARLIEST_FOLLOW_UP
 from store.models.organisation_people import FollowUpKind
 
@@ -20,7 +20,7 @@ KIND_LABELS = {
 _KIND = ("invalid_follow_up_kind", "请选择正确的跟进类型")
 
 
-def _not_before_the_platform(occurred_at: datetime) -> datetime:
+def _not_before_the_platform(occurred_at: datetime, _context: Context) -> datetime:
     if occurred_at < EARLIEST_FOLLOW_UP:
         raise InvalidInput("跟进时间不能早于2000年1月1日", code="invalid_time")
     return occurred_at

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from handlers.errors import InvalidInput
-from handlers.forms.declaration import INT32_MAX, LIST_TYPES, NUMBER_TYPES, Context, Field, Form
+from handlers.forms.declaration import ID_TYPES, INT32_MAX, LIST_TYPES, Context, Field, Form
 from handlers.organisation import validation as v
 from handlers.reference.regions import Regions
 from handlers.reference.tech_fields import TechFields
@@ -29,10 +29,6 @@ class FieldError:
     field: str  # the JSON key; a group's item is `group[0].name`
     code: str
     message: str
-
-
-def wrong(name: str) -> InvalidInput:
-    return InvalidInput(f"字段 {name} 的格式有误", code="invalid_field")
 
 
 # --- the JSON's shape ---
@@ -51,23 +47,23 @@ def _is_int(value: Any) -> bool:
 
 
 def _read(f: Field, value: Any) -> Any:  # noqa: PLR0911 - one branch per kind of value
-    if f.type in NUMBER_TYPES:
+    if f.type in ID_TYPES:
         if value is None:
             return None if f.nullable else 0
         if not _is_int(value) or not -f.limit <= value <= f.limit:
-            raise wrong(f.name)
+            raise _fail(f, "shape")
         return value
     if f.type == "boolean":
         if value is None and f.nullable:
             return None
         if not isinstance(value, bool | None):
-            raise wrong(f.name)
+            raise _fail(f, "shape")
         return bool(value)
     if f.type == "date":
         if value is None or value == "":
             return None
         if not isinstance(value, str):
-            raise wrong(f.name)
+            raise _fail(f, "shape")
         try:
             return date.fromisoformat(value)
         except ValueError:
@@ -87,22 +83,22 @@ def _read(f: Field, value: Any) -> Any:  # noqa: PLR0911 - one branch per kind o
     if f.type == "files":
         items = [] if value is None else value
         if not isinstance(items, list) or not all(_is_int(i) and 1 <= i <= 2**63 - 1 for i in items):
-            raise wrong(f.name)
+            raise _fail(f, "shape")
         return tuple(items)
     if f.type == "group":
         items = [] if value is None else value
         if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-            raise wrong(f.name)
+            raise _fail(f, "shape")
         return tuple(_read_fields(f.fields or (), item) for item in items)
     if f.type in LIST_TYPES:
         items = [] if value is None else value
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
-            raise wrong(f.name)
+            raise _fail(f, "shape")
         return tuple(items)
     if value is None:
         return None if f.nullable else ""
     if not isinstance(value, str):
-        raise wrong(f.name)
+        raise _fail(f, "shape")
     return value
 
 
@@ -117,7 +113,7 @@ def check(
     form: Form, values: dict[str, Any], context: Context, *, draft: bool = False
 ) -> tuple[dict[str, Any], list[FieldError]]:
     """The cleaned values (text stripped, lists without repeats, hidden sections emptied) and every error."""
-    clean, errors = _check_fields(form.fields, values, draft, prefix="")
+    clean, errors = _check_fields(form.fields, values, draft, "", context)
     if not draft and not errors:
         for rule in form.rules:
             if rule.holds is not None and not rule.holds(clean, context):
@@ -133,8 +129,15 @@ def validate(form: Form, values: dict[str, Any], context: Context, *, draft: boo
     return clean
 
 
+def validate_field(form: Form, name: str, value: Any, context: Context) -> Any:
+    """One field of a form checked where its use case needs it (after a state check that comes first)."""
+    f = form.field(name)
+    one = Form(form.name, form.title, form.submit, (f,))
+    return validate(one, {name: value}, context)[name]
+
+
 def _check_fields(
-    fields: tuple[Field, ...], values: dict[str, Any], draft: bool, prefix: str
+    fields: tuple[Field, ...], values: dict[str, Any], draft: bool, prefix: str, context: Context
 ) -> tuple[dict[str, Any], list[FieldError]]:
     clean: dict[str, Any] = {}
     errors: list[FieldError] = []
@@ -144,9 +147,9 @@ def _check_fields(
             clean[f.name] = _empty(f)  # a hidden section keeps nothing
             continue
         try:
-            clean[f.name] = _check(f, value, draft, f"{prefix}{f.name}", errors)
+            clean[f.name] = _check(f, value, draft, f"{prefix}{f.name}", errors, context)
             if f.rule is not None and not draft and clean[f.name] not in (None, "", ()):
-                clean[f.name] = f.rule(clean[f.name])
+                clean[f.name] = f.rule(clean[f.name], context)
         except InvalidInput as exc:
             errors.append(FieldError(f"{prefix}{f.name}", exc.code, exc.message))
             clean[f.name] = value
@@ -156,7 +159,7 @@ def _check_fields(
 def _empty(f: Field) -> Any:
     if f.type in LIST_TYPES:
         return ()
-    if f.type in NUMBER_TYPES or f.type in ("date", "datetime") or f.nullable:
+    if f.type in ID_TYPES or f.type in ("date", "datetime") or f.nullable:
         return None
     return False if f.type == "boolean" else ""
 
@@ -166,11 +169,13 @@ def _fail(f: Field, check_name: str, **extra: Any) -> InvalidInput:
     return InvalidInput(message, code=code)
 
 
-def _check(f: Field, value: Any, draft: bool, key: str, errors: list[FieldError]) -> Any:  # noqa: C901, PLR0912
+def _check(f: Field, value: Any, draft: bool, key: str, errors: list[FieldError], context: Context) -> Any:  # noqa: C901, PLR0912
     if f.type in LIST_TYPES:
         items = tuple(value or ())
         if f.type != "group":
             items = tuple(dict.fromkeys(i.strip() if isinstance(i, str) else i for i in items))
+            if f.type == "texts":
+                items = tuple(i for i in items if i)  # a blank line is no item
         if not items and f.required and not draft:
             raise _fail(f, "required_choice")
         if f.max_items is not None and len(items) > f.max_items:
@@ -188,12 +193,12 @@ def _check(f: Field, value: Any, draft: bool, key: str, errors: list[FieldError]
         if f.type == "group":
             cleaned = []
             for index, item in enumerate(items):
-                one, problems = _check_fields(f.fields or (), item, draft, prefix=f"{key}[{index}].")
+                one, problems = _check_fields(f.fields or (), item, draft, f"{key}[{index}].", context)
                 errors.extend(problems)
                 cleaned.append(one)
             return tuple(cleaned)
         return items
-    if f.type in NUMBER_TYPES:
+    if f.type in ID_TYPES:
         if value is None:
             if f.required and not draft:
                 raise _fail(f, "required")

@@ -18,9 +18,11 @@ FieldType = Literal[
     "datetime",
     "choice",
     "multi_choice",
+    "texts",
     "tech_fields",
     "region",
     "files",
+    "file",
     "mobile",
     "email",
     "boolean",
@@ -28,7 +30,9 @@ FieldType = Literal[
 ]
 TEXT_TYPES = frozenset({"text", "textarea", "mobile", "email", "choice", "region"})
 NUMBER_TYPES = frozenset({"integer", "money", "percent"})
-LIST_TYPES = frozenset({"multi_choice", "tech_fields", "files", "group"})
+# A single uploaded file: the body carries its id.
+ID_TYPES = frozenset({*NUMBER_TYPES, "file"})
+LIST_TYPES = frozenset({"multi_choice", "texts", "tech_fields", "files", "group"})
 
 # Every id is a positive BIGINT; an INTEGER column takes INT32.
 ID_MAX = 2**63 - 1
@@ -37,6 +41,7 @@ INT32_MAX = 2**31 - 1
 # The default code and Chinese message of each check; a field may override any ({label} and the limits are
 # filled in, so changing a limit changes the message).
 DEFAULT_MESSAGES: Mapping[str, tuple[str, str]] = {
+    "shape": ("invalid_field", "字段 {name} 的格式有误"),  # not the JSON type the field takes
     "required": ("missing_field", "请填写{label}"),
     "required_choice": ("missing_field", "请选择{label}"),
     "min_length": ("field_too_short", "{label}不能少于{min_length}个字"),
@@ -103,9 +108,9 @@ class Field:
     limit: int = ID_MAX  # integers: what the JSON may carry at all (±limit), before any rule
     messages: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     column: Column | None = None  # in the bulk-import spreadsheet
-    # A rule of this one field that data cannot say (a time's zone, a shared check): the value → the clean value,
-    # or InvalidInput. Run after the declared checks, on submission only.
-    rule: Callable[[Any], Any] | None = None
+    # A rule of this one field that data cannot say (a date against today, each name's length): (value, context)
+    # → the clean value, or InvalidInput. Run after the declared checks, on submission only, when not empty.
+    rule: Callable[[Any, Context], Any] | None = None
 
     def error(self, check: str, **extra: Any) -> tuple[str, str]:
         """(code, Chinese message) of a failed check, the field's own wording first."""

@@ -5,5 +5,6 @@ from __future__ import annotations
 from handlers.demands.form import DEMAND, DEMAND_EDIT, POOL_DEMAND
 from handlers.follow_ups.form import FOLLOW_UP
 from handlers.forms.declaration import Form
+from handlers.projects.form import FEE_PROOF, PROJECT
 
-FORMS: dict[str, Form] = {form.name: form for form in (DEMAND, DEMAND_EDIT, POOL_DEMAND, FOLLOW_UP)}
+FORMS: dict[str, Form] = {form.name: form for form in (DEMAND, DEMAND_EDIT, POOL_DEMAND, FOLLOW_UP, PROJECT, FEE_PROOF)}

@@ -7,7 +7,7 @@ import hashlib
 import json
 from typing import Any
 
-from handlers.forms.declaration import LIST_TYPES, NUMBER_TYPES, Field, Form
+from handlers.forms.declaration import ID_TYPES, LIST_TYPES, Field, Form
 
 
 def describe(form: Form) -> dict[str, Any]:
@@ -25,7 +25,7 @@ def describe(form: Form) -> dict[str, Any]:
 
 
 def _field(f: Field) -> dict[str, Any]:
-    text = f.type not in NUMBER_TYPES and f.type not in LIST_TYPES and f.type not in ("date", "datetime", "boolean")
+    text = f.type not in ID_TYPES and f.type not in LIST_TYPES and f.type not in ("date", "datetime", "boolean")
     return {
         "name": f.name,
         "type": f.type,
@@ -76,7 +76,7 @@ def _property(f: Field) -> dict[str, Any]:  # noqa: C901 - one branch per type
     out: dict[str, Any] = {"title": f.label}
     if f.help:
         out["description"] = f.help
-    if f.type in NUMBER_TYPES:
+    if f.type in ID_TYPES:
         out["type"] = ["integer", "null"] if f.nullable else "integer"
         # The JSON may carry any integer within ±limit; the declared bounds are the use case's (and the page's).
         out["minimum"], out["maximum"] = -f.limit, f.limit
@@ -109,6 +109,6 @@ def _property(f: Field) -> dict[str, Any]:  # noqa: C901 - one branch per type
     if f.type in LIST_TYPES:
         if f.max_items is not None:
             out["maxItems"] = f.max_items
-    elif f.max_length is not None and f.type not in NUMBER_TYPES:
+    elif f.max_length is not None and f.type not in ID_TYPES:
         out["maxLength"] = f.max_length
     return out

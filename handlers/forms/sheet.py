@@ -21,7 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from handlers.forms.check import check
-from handlers.forms.declaration import LIST_TYPES, NUMBER_TYPES, Context, Field, Form
+from handlers.forms.declaration import ID_TYPES, LIST_TYPES, Context, Field, Form
 
 REQUIRED_MARK = "*"
 
@@ -125,10 +125,10 @@ def cell_rule(f: Field, column: SheetColumn) -> DataValidation | None:
     elif f.choices is not None:
         rule = DataValidation(type="list", formula1='"' + ",".join(v for v, _ in f.choices) + '"')
         error = f.error("choice")[1]
-    elif f.type in NUMBER_TYPES and f.minimum is not None and f.maximum is not None:
+    elif f.type in ID_TYPES and f.minimum is not None and f.maximum is not None:
         rule = DataValidation(type="whole", operator="between", formula1=str(f.minimum), formula2=str(f.maximum))
         error = f"{column.header}应在{f.minimum}到{f.maximum}之间"
-    elif f.max_length is not None and f.type not in LIST_TYPES and f.type not in NUMBER_TYPES:
+    elif f.max_length is not None and f.type not in LIST_TYPES and f.type not in ID_TYPES:
         rule = DataValidation(type="textLength", operator="lessThanOrEqual", formula1=str(f.max_length))
         error = f.error("max_length")[1]
     else:
