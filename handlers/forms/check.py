@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -125,14 +126,14 @@ def validate(form: Form, values: dict[str, Any], context: Context, *, draft: boo
     """The cleaned values, or InvalidInput of the first error (the house error body)."""
     clean, errors = check(form, values, context, draft=draft)
     if errors:
-        raise InvalidInput(errors[0].message, code=errors[0].code)
+        first = errors[0]
+        raise InvalidInput(first.message, code=first.code, field=first.field if form.field_in_error else None)
     return clean
 
 
 def validate_field(form: Form, name: str, value: Any, context: Context) -> Any:
     """One field of a form checked where its use case needs it (after a state check that comes first)."""
-    f = form.field(name)
-    one = Form(form.name, form.title, form.submit, (f,))
+    one = dataclasses.replace(form, fields=(form.field(name),), rules=())
     return validate(one, {name: value}, context)[name]
 
 
@@ -174,8 +175,7 @@ def _check(f: Field, value: Any, draft: bool, key: str, errors: list[FieldError]
         items = tuple(value or ())
         if f.type != "group":
             items = tuple(dict.fromkeys(i.strip() if isinstance(i, str) else i for i in items))
-            if f.type == "texts":
-                items = tuple(i for i in items if i)  # a blank line is no item
+            items = tuple(i for i in items if i != "")  # a blank entry is no item
         if not items and f.required and not draft:
             raise _fail(f, "required_choice")
         if f.max_items is not None and len(items) > f.max_items:
@@ -228,7 +228,7 @@ def _check(f: Field, value: Any, draft: bool, key: str, errors: list[FieldError]
     if f.type == "email" and not _EMAIL.fullmatch(text):
         raise _fail(f, "format")
     if f.type == "region":
-        return v.region_code(text, Regions.load())
+        return v.region_code(text, context.regions or Regions.load())
     if f.type == "choice" and f.choices is not None and text not in {c for c, _ in f.choices}:
         raise _fail(f, "choice")
     return text

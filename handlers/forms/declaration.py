@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+from handlers.reference.ports import RegionDirectory
+
 FieldType = Literal[
     "text",
     "textarea",
@@ -121,9 +123,11 @@ class Field:
 
 @dataclass(frozen=True)
 class Context:
-    """What a rule may compare against besides the values: the business day."""
+    """What a rule may compare against besides the values: the business day, and the region directory the use
+    case was given (the bundled GB/T 2260 data when None)."""
 
     today: date
+    regions: RegionDirectory | None = None
 
 
 @dataclass(frozen=True)
@@ -153,6 +157,8 @@ class Form:
     rules: tuple[Rule, ...] = ()
     draft: bool = False  # whether a draft may be saved (validated fully only when submitted)
     sheet: Sheet | None = None
+    # The house error names its field ("field": "title"); forms whose answers never did keep them as they were.
+    field_in_error: bool = False
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)

@@ -3,8 +3,21 @@
 from __future__ import annotations
 
 from handlers.demands.form import DEMAND, DEMAND_EDIT, POOL_DEMAND
+from handlers.enterprises.form import ENTERPRISE, ENTERPRISE_ENTRY
+from handlers.experts.form import EXPERT
 from handlers.follow_ups.form import FOLLOW_UP
 from handlers.forms.declaration import Form
 from handlers.projects.form import FEE_PROOF, PROJECT
 
-FORMS: dict[str, Form] = {form.name: form for form in (DEMAND, DEMAND_EDIT, POOL_DEMAND, FOLLOW_UP, PROJECT, FEE_PROOF)}
+DECLARED: tuple[Form, ...] = (
+    DEMAND,
+    DEMAND_EDIT,
+    POOL_DEMAND,
+    FOLLOW_UP,
+    PROJECT,
+    FEE_PROOF,
+    EXPERT,
+    ENTERPRISE,
+    ENTERPRISE_ENTRY,
+)
+FORMS: dict[str, Form] = {form.name: form for form in DECLARED}

@@ -8,6 +8,7 @@ column at once, each problem named by its header.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from dataclasses import dataclass
 from datetime import date
@@ -58,7 +59,7 @@ def check_row(
 ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """The text cells named by `fields`, checked with the form's rules: (clean values, [(header, message)])."""
     chosen: tuple[Field, ...] = tuple(f for f in form.fields if f.name in fields)
-    sub = Form(form.name, form.title, form.submit, chosen)
+    sub = dataclasses.replace(form, fields=chosen, rules=())
     clean, errors = check(sub, {name: cells.get(name, "") for name in fields}, Context(today))
     headers = {f.name: (f.column.header if f.column else f.label) for f in chosen}
     return clean, [(headers[e.field], e.message) for e in errors]
@@ -130,7 +131,7 @@ def cell_rule(f: Field, column: SheetColumn) -> DataValidation | None:
         error = f"{column.header}应在{f.minimum}到{f.maximum}之间"
     elif f.max_length is not None and f.type not in LIST_TYPES and f.type not in ID_TYPES:
         rule = DataValidation(type="textLength", operator="lessThanOrEqual", formula1=str(f.max_length))
-        error = f.error("max_length")[1]
+        error = f"{column.header}不能超过{f.max_length}个字"
     else:
         return None  # list cells: the limit is per item, which a cell rule cannot express
     rule.allow_blank = True
