@@ -7,6 +7,7 @@ from handlers.enterprises.form import ENTERPRISE, ENTERPRISE_ENTRY
 from handlers.experts.form import EXPERT
 from handlers.follow_ups.form import FOLLOW_UP
 from handlers.forms.declaration import Form
+from handlers.institutions.form import CENTRE, INSTITUTION
 from handlers.projects.form import FEE_PROOF, PROJECT
 
 DECLARED: tuple[Form, ...] = (
@@ -19,5 +20,7 @@ DECLARED: tuple[Form, ...] = (
     EXPERT,
     ENTERPRISE,
     ENTERPRISE_ENTRY,
+    INSTITUTION,
+    CENTRE,
 )
 FORMS: dict[str, Form] = {form.name: form for form in DECLARED}
