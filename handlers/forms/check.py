@@ -40,26 +40,30 @@ def read(form: Form, raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def _read_fields(fields: tuple[Field, ...], raw: dict[str, Any]) -> dict[str, Any]:
-    return {f.name: _read(f, raw.get(f.name)) for f in fields}
+    return {f.name: _read(f, raw.get(f.name, _MISSING)) for f in fields}
+
+
+_MISSING = object()  # a key not sent (null is sent, and a boolean refuses it)
 
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _read(f: Field, value: Any) -> Any:  # noqa: PLR0911 - one branch per kind of value
+def _read(f: Field, sent: Any) -> Any:  # noqa: PLR0911 - one branch per kind of value
+    if f.type == "boolean":
+        if sent is _MISSING or (sent is None and f.nullable):
+            return None if f.nullable else False
+        if not isinstance(sent, bool):
+            raise _fail(f, "shape")
+        return sent
+    value = None if sent is _MISSING else sent
     if f.type in ID_TYPES:
         if value is None:
             return None if f.nullable else 0
         if not _is_int(value) or not -f.limit <= value <= f.limit:
             raise _fail(f, "shape")
         return value
-    if f.type == "boolean":
-        if value is None and f.nullable:
-            return None
-        if not isinstance(value, bool | None):
-            raise _fail(f, "shape")
-        return bool(value)
     if f.type == "date":
         if value is None or value == "":
             return None

@@ -9,6 +9,7 @@ from handlers.follow_ups.form import FOLLOW_UP
 from handlers.forms.declaration import Form
 from handlers.institutions.form import CENTRE, INSTITUTION
 from handlers.projects.form import FEE_PROOF, PROJECT
+from handlers.staff.form import STAFF
 
 DECLARED: tuple[Form, ...] = (
     DEMAND,
@@ -22,5 +23,6 @@ DECLARED: tuple[Form, ...] = (
     ENTERPRISE_ENTRY,
     INSTITUTION,
     CENTRE,
+    STAFF,
 )
 FORMS: dict[str, Form] = {form.name: form for form in DECLARED}
