@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers.demands.form import DEMAND, DEMAND_EDIT, POOL_DEMAND
 from handlers.enterprises.form import ENTERPRISE, ENTERPRISE_ENTRY
+from handlers.expert_channel.form import EXPERT_PROFILE, TECHNOLOGY, TECHNOLOGY_EDIT
 from handlers.experts.form import EXPERT
 from handlers.follow_ups.form import FOLLOW_UP
 from handlers.forms.declaration import Form
@@ -24,5 +25,8 @@ DECLARED: tuple[Form, ...] = (
     INSTITUTION,
     CENTRE,
     STAFF,
+    EXPERT_PROFILE,
+    TECHNOLOGY,
+    TECHNOLOGY_EDIT,
 )
 FORMS: dict[str, Form] = {form.name: form for form in DECLARED}
