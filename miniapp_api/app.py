@@ -17,6 +17,7 @@ from miniapp_api import (
     experts,
     file_links,
     follow_ups,
+    forms,
     invitation_codes,
     life_events,
     membership_invitations,
@@ -54,6 +55,7 @@ PAGE_AREAS = (
     calendar,
     file_links,
     workbench,
+    forms,
 )
 
 

@@ -25,6 +25,9 @@ from aiohttp.http_exceptions import HttpProcessingError
 
 from handlers.errors import FileTooLarge, InvalidInput
 from handlers.files.policy import PURPOSES
+from handlers.forms.check import read as read_form
+from handlers.forms.declaration import Form
+from handlers.forms.served import json_schema as form_schema
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -403,3 +406,30 @@ def _sent_name(name: str | None) -> str | None:
         return unquote(name, errors="strict")
     except UnicodeDecodeError:
         return name
+
+
+# --- a declared form (handlers.forms) is a Body ---
+
+
+@dataclasses.dataclass(frozen=True)
+class FormBody(Generic[T]):
+    """A `Body` from a declared form: the JSON read field by field as the form declares (a wrong type refused by
+    name), handed to `cls` by keyword (the form's fields, and `draft` when the form saves drafts); the schema is
+    the form's. Every other rule is the use case's, through the same form, after it has checked the caller."""
+
+    form: Form
+    cls: Callable[..., T]
+
+    def parse(self, raw: dict[str, Any]) -> T:
+        values = read_form(self.form, raw)
+        if self.form.draft:
+            values["draft"] = boolean(raw, "draft")
+        return self.cls(**values)
+
+    def schema(self) -> dict[str, Any]:
+        return form_schema(self.form)
+
+
+def form(declared: Form, cls: Callable[..., T]) -> JsonBody[T]:
+    """The JSON request body of a declared form, read into `cls` (see FormBody)."""
+    return JsonBody(FormBody(declared, cls))

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
 
 from aiohttp import web
 
 from handlers.institutions.create_centre import CentreCreated, CreateCentre, create_centre
+from handlers.institutions.form import CENTRE
 from handlers.institutions.get_centre import CentreDetail, GetCentre, get_centre
 from handlers.institutions.list_centres import CentreView, ListCentres, list_centres
 from miniapp_api import rest
-from miniapp_api.body import Text, fields
+from miniapp_api.body import form
 from miniapp_api.reference import REGIONS
 from miniapp_api.schemas import operation, page_of, schema_of
 
@@ -23,8 +23,10 @@ async def centres(request: web.Request) -> web.Response:
 
 @dataclass(frozen=True)
 class NewCentre:
-    name: Annotated[str, Text(required=True)]
-    region_code: Annotated[str, Text(required=True)]
+    """The centre form (handlers.institutions.form)."""
+
+    name: str
+    region_code: str
 
 
 async def new_centre(request: web.Request, body: NewCentre) -> web.Response:
@@ -58,7 +60,7 @@ ROUTES = [
             ("201", schema_of(CentreCreated)),
             errors={"422": "missing_field / invalid_region", "409": "centre_exists"},
         ),
-        body=fields(NewCentre),
+        body=form(CENTRE, NewCentre),
     ),
     rest.route(
         "GET",

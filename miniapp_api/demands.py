@@ -11,6 +11,7 @@ from aiohttp import web
 
 from handlers.demands.close_demand import CloseDemand, close_demand
 from handlers.demands.fields import ATTACHMENT_PURPOSE, DemandFields
+from handlers.demands.form import DEMAND, DEMAND_EDIT, POOL_DEMAND
 from handlers.demands.get_demand import GetDemand, get_demand
 from handlers.demands.list_demand_pool import ListDemandPool, PoolRow, list_demand_pool
 from handlers.demands.list_demands import ListDemands, list_demands
@@ -32,18 +33,14 @@ from handlers.reviews.subjects import default_subjects
 from handlers.transactions import Claim, transact
 from miniapp_api import rest
 from miniapp_api.body import (
-    Boolean,
     Field,
-    Ids,
     Int32,
     Integer,
-    OptionalInteger,
     Text,
-    TextList,
     Upload,
     UploadedFile,
     fields,
-    optional_text,
+    form,
     text,
 )
 from miniapp_api.schemas import BOOL, INT, STR, obj, operation, page_of, schema_of
@@ -60,27 +57,19 @@ def policy(request: web.Request) -> DemandPolicy:
     return rest.container(request).demand_policy
 
 
-def _deadline(body: dict[str, Any], name: str) -> date | None:
-    deadline = optional_text(body, name)
-    try:
-        return date.fromisoformat(deadline) if deadline else None
-    except ValueError:
-        raise InvalidInput("截止日期格式有误", code="invalid_field") from None
-
-
 @dataclass(frozen=True)
 class DemandForm:
-    """A demand's fields, as staff, the docking side and an enterprise fill them in."""
+    """A demand's fields, as staff, the docking side and an enterprise fill them in (handlers.demands.form)."""
 
-    deadline: Annotated[date | None, Field(_deadline, {"type": ["string", "null"], "format": "date"})]
-    attachment_ids: Annotated[tuple[int, ...], Ids()]
-    title: Annotated[str, Text(required=True)]
-    tech_fields: Annotated[tuple[str, ...], TextList(required=True, maxItems=3)]
-    description: Annotated[str, Text(required=True)]
-    region_code: Annotated[str, Text(required=True)]
-    expected_result: Annotated[str, Text(required=True)]
-    fee_ratio_bp: Annotated[int, Int32(required=True, description="basis points (500 = 5 %)")]
-    budget_fen: Annotated[int | None, OptionalInteger()]
+    title: str
+    tech_fields: tuple[str, ...]
+    description: str
+    region_code: str
+    expected_result: str
+    fee_ratio_bp: int
+    budget_fen: int | None
+    deadline: date | None
+    attachment_ids: tuple[int, ...]
 
     def fields(self) -> DemandFields:
         return DemandFields(
@@ -98,13 +87,13 @@ class DemandForm:
 
 @dataclass(frozen=True)
 class NewDemand(DemandForm):
-    enterprise_id: Annotated[int, Integer(required=True)]
-    draft: Annotated[bool, Boolean()]
+    enterprise_id: int
+    draft: bool
 
 
 @dataclass(frozen=True)
 class PoolDemand(DemandForm):
-    enterprise_id: Annotated[int | None, OptionalInteger()]
+    enterprise_id: int | None
 
 
 async def new_attachment(request: web.Request, file: UploadedFile) -> web.Response:
@@ -259,7 +248,7 @@ ROUTES = [
             ("201", schema_of(DemandSubmitted)),
             errors=_FIELD_ERRORS,
         ),
-        body=fields(NewDemand),
+        body=form(DEMAND, NewDemand),
     ),
     rest.route(
         "GET",
@@ -278,7 +267,7 @@ ROUTES = [
             ("200", obj(["ok", "changed"], ok=BOOL, changed={"type": "array", "items": STR})),
             errors={**_FIELD_ERRORS, "409": "illegal_transition / fee_ratio_locked"},
         ),
-        body=fields(DemandForm),
+        body=form(DEMAND_EDIT, DemandForm),
     ),
     rest.route(
         "POST",
@@ -332,7 +321,7 @@ ROUTES = [
             ("201", schema_of(PoolDemandSubmitted)),
             errors=_FIELD_ERRORS,
         ),
-        body=fields(PoolDemand),
+        body=form(POOL_DEMAND, PoolDemand),
     ),
     rest.route(
         "POST",

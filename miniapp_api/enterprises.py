@@ -20,12 +20,13 @@ from handlers.enterprises.add_enterprise_contact import (
 )
 from handlers.enterprises.enter_enterprise import EnterEnterprise, enter_enterprise
 from handlers.enterprises.enterprise_registry import RegistryStatus, registry_status
+from handlers.enterprises.form import ENTERPRISE, ENTERPRISE_ENTRY
 from handlers.enterprises.get_enterprise import EnterpriseDetail, GetEnterprise, get_enterprise
 from handlers.enterprises.list_enterprises import EnterpriseView, ListEnterprises, list_enterprises
 from handlers.enterprises.update_enterprise import EnterpriseUpdated, UpdateEnterprise, update_enterprise
 from handlers.enterprises.verify_enterprise import EnterpriseVerified, VerifyEnterprise, verify_enterprise
 from miniapp_api import rest
-from miniapp_api.body import OptionalText, Text, fields
+from miniapp_api.body import OptionalText, Text, fields, form
 from miniapp_api.reference import REGIONS
 from miniapp_api.schemas import operation, page_of, schema_of
 
@@ -50,16 +51,20 @@ _LEGAL_REPRESENTATIVE: dict[str, Any] = {"maxLength": 64, "description": "法定
 
 @dataclass(frozen=True)
 class NamedEnterprise:
-    full_name: Annotated[str, Text(required=True)]
+    """The enterprise form (handlers.enterprises.form)."""
+
+    full_name: str
 
 
 @dataclass(frozen=True)
 class EnteredEnterprise:
-    full_name: Annotated[str, Text(required=True, **_FULL_NAME)]
-    credit_code: Annotated[str, Text(required=True, **_CREDIT_CODE)]
-    region_code: Annotated[str, Text(required=True, **_REGION_CODE)]
-    address: Annotated[str, Text(required=True, **_ADDRESS)]
-    legal_representative: Annotated[str, Text(required=True, **_LEGAL_REPRESENTATIVE)]
+    """The manual-entry form (handlers.enterprises.form)."""
+
+    full_name: str
+    credit_code: str
+    region_code: str
+    address: str
+    legal_representative: str
 
 
 @dataclass(frozen=True)
@@ -171,7 +176,7 @@ ROUTES = [
                 "503": _UNAVAILABLE,
             },
         ),
-        body=fields(NamedEnterprise),
+        body=form(ENTERPRISE, NamedEnterprise),
     ),
     rest.route(
         "POST",
@@ -182,7 +187,7 @@ ROUTES = [
             ("201", schema_of(EnterpriseAdded)),
             errors={"422": _FIELD_ERRORS, "409": "enterprise_exists / credit_code_taken (another name has the code)"},
         ),
-        body=fields(EnteredEnterprise),
+        body=form(ENTERPRISE_ENTRY, EnteredEnterprise),
     ),
     rest.route(
         "GET",

@@ -13,6 +13,7 @@ from handlers.expert_channel.demand_views import ExpertDemandDetail, HallRow
 from handlers.expert_channel.dock_demand import DockDemand, dock_demand
 from handlers.expert_channel.dockings import DockingView
 from handlers.expert_channel.edit_technology import EditTechnology, edit_technology
+from handlers.expert_channel.form import EXPERT_PROFILE, TECHNOLOGY, TECHNOLOGY_EDIT
 from handlers.expert_channel.get_demand_for_expert import GetDemandForExpert, get_demand_for_expert
 from handlers.expert_channel.get_profile import ExpertProfileView, GetProfile, get_profile
 from handlers.expert_channel.list_hall import ListHall, list_hall
@@ -20,12 +21,12 @@ from handlers.expert_channel.list_my_dockings import ListMyDockings, MyDocking, 
 from handlers.expert_channel.list_technologies import ListTechnologies, list_technologies
 from handlers.expert_channel.publish_technology import PublishTechnology, publish_technology
 from handlers.expert_channel.set_research_fields import SetResearchFields, set_research_fields
-from handlers.expert_channel.technologies import COOPERATION_MODES, MATURITIES, TechnologyFields, TechnologyView
+from handlers.expert_channel.technologies import TechnologyFields, TechnologyView
 from handlers.expert_channel.undock_demand import UndockDemand, undock_demand
 from handlers.expert_channel.update_profile import UpdateProfile, update_profile
 from handlers.expert_channel.withdraw_technology import WithdrawTechnology, withdraw_technology
 from miniapp_api import rest
-from miniapp_api.body import Text, TextList, fields
+from miniapp_api.body import TextList, fields, form
 from miniapp_api.schemas import STR, obj, operation, page_of, schema_of
 
 _NOT_EXPERT = "forbidden: only an expert (其他角色 403)"
@@ -37,9 +38,11 @@ async def profile(request: web.Request) -> web.Response:
 
 @dataclass(frozen=True)
 class Profile:
-    title: Annotated[str, Text(maxLength=64)]
-    employer: Annotated[str, Text(required=True, maxLength=128)]
-    introduction: Annotated[str, Text(maxLength=300)]
+    """信息维护 (handlers.expert_channel.form)."""
+
+    title: str
+    employer: str
+    introduction: str
 
 
 async def edit_profile(request: web.Request, body: Profile) -> web.Response:
@@ -59,15 +62,13 @@ async def edit_research_fields(request: web.Request, body: ResearchFields) -> we
 
 @dataclass(frozen=True)
 class Technology:
-    title: Annotated[str, Text(required=True, maxLength=100)]
-    field_codes: Annotated[
-        tuple[str, ...], TextList(required=True, minItems=1, maxItems=5, description="codes of /tech-fields")
-    ]
-    summary: Annotated[str, Text(required=True, maxLength=2000)]
-    maturity: Annotated[str, Text(required=True, enum=list(MATURITIES), description="、".join(MATURITIES.values()))]
-    cooperation_mode: Annotated[
-        str, Text(required=True, enum=list(COOPERATION_MODES), description="、".join(COOPERATION_MODES.values()))
-    ]
+    """技术发布 (handlers.expert_channel.form)."""
+
+    title: str
+    field_codes: tuple[str, ...]
+    summary: str
+    maturity: str
+    cooperation_mode: str
 
     def fields(self) -> TechnologyFields:
         return TechnologyFields(self.title, self.field_codes, self.summary, self.maturity, self.cooperation_mode)
@@ -187,7 +188,7 @@ ROUTES = [
             ("200", schema_of(ExpertProfileView)),
             errors={"403": _NOT_EXPERT, "422": "missing_field / field_too_long / introduction_too_long"},
         ),
-        body=fields(Profile),
+        body=form(EXPERT_PROFILE, Profile),
     ),
     rest.route(
         "PUT",
@@ -215,7 +216,7 @@ ROUTES = [
         "/expert/technologies",
         new_technology,
         operation("技术发布: publish a technology", ("201", schema_of(TechnologyView)), errors=_TECH_ERRORS),
-        body=fields(Technology),
+        body=form(TECHNOLOGY, Technology),
     ),
     rest.route(
         "PUT",
@@ -226,7 +227,7 @@ ROUTES = [
             ("200", schema_of(TechnologyView)),
             errors={**_TECH_ERRORS, "404": "technology_not_found"},
         ),
-        body=fields(Technology),
+        body=form(TECHNOLOGY_EDIT, Technology),
     ),
     rest.route(
         "POST",

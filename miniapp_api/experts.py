@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from aiohttp import web
 
@@ -13,11 +13,12 @@ from handlers.experts.add_expert_follow_up import AddExpertFollowUp, ExpertFollo
 from handlers.experts.add_research_result import AddResearchResult, add_research_result
 from handlers.experts.add_technical_solution import AddTechnicalSolution, add_technical_solution
 from handlers.experts.expert_profiles import Work
+from handlers.experts.form import EXPERT
 from handlers.experts.get_expert_page import ExpertPage, GetExpertPage, get_expert_page
 from handlers.experts.list_experts import ExpertView, ListExperts, list_experts
 from handlers.experts.set_expert_expertise import ExpertExpertise, SetExpertExpertise, set_expert_expertise
 from miniapp_api import rest
-from miniapp_api.body import OptionalText, Text, TextList, Timestamp, fields, nested
+from miniapp_api.body import OptionalText, Text, TextList, Timestamp, fields, form
 from miniapp_api.schemas import INT, obj, operation, page_of, schema_of
 from store.models.organisation_people import FollowUpKind
 
@@ -39,15 +40,21 @@ _RESEARCH_FIELDS = {"maxItems": 10, "description": "technical-field codes"}
 
 @dataclass(frozen=True)
 class NewExpert:
-    name: Annotated[str, Text(required=True)]
-    mobile: Annotated[str, Text(required=True)]
-    title: Annotated[str, Text()]
-    employer: Annotated[str, Text()]
-    introduction: Annotated[str, Text(maxLength=300)]
-    research_results: Annotated[tuple[WorkForm, ...], nested(WorkForm)]
-    technical_solutions: Annotated[tuple[WorkForm, ...], nested(WorkForm)]
-    research_fields: Annotated[tuple[str, ...], TextList(**_RESEARCH_FIELDS)]
-    region_code: Annotated[str | None, OptionalText(description="6-digit region code where the expert works")]
+    """The expert form (handlers.experts.form)."""
+
+    name: str
+    mobile: str
+    employer: str
+    title: str
+    introduction: str
+    research_results: tuple[dict[str, Any], ...]
+    technical_solutions: tuple[dict[str, Any], ...]
+    research_fields: tuple[str, ...]
+    region_code: str | None
+
+
+def _items(works: tuple[dict[str, Any], ...]) -> tuple[Work, ...]:
+    return tuple(Work(w["title"], w["summary"]) for w in works)
 
 
 @dataclass(frozen=True)
@@ -77,8 +84,8 @@ async def new_expert(request: web.Request, body: NewExpert) -> web.Response:
         title=body.title,
         employer=body.employer,
         introduction=body.introduction,
-        research_results=_works(body.research_results),
-        technical_solutions=_works(body.technical_solutions),
+        research_results=_items(body.research_results),
+        technical_solutions=_items(body.technical_solutions),
         research_fields=body.research_fields,
         region_code=body.region_code,
     )
@@ -135,7 +142,7 @@ ROUTES = [
             ("201", schema_of(ExpertAdded)),
             errors={"422": "invalid_mobile / introduction_too_long", "409": "expert_exists"},
         ),
-        body=fields(NewExpert),
+        body=form(EXPERT, NewExpert),
     ),
     rest.route(
         "GET",

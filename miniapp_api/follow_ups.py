@@ -10,27 +10,22 @@ from aiohttp import web
 
 from handlers.follow_ups.add_follow_up import AddDemandFollowUp, DemandFollowUpAdded, add_demand_follow_up
 from handlers.follow_ups.change_docking_staff import ChangeDockingStaff, DockingStaffChanged, change_docking_staff
+from handlers.follow_ups.form import FOLLOW_UP
 from handlers.follow_ups.list_follow_ups import DemandFollowUpView, ListDemandFollowUps, list_demand_follow_ups
 from miniapp_api import rest
-from miniapp_api.body import Ids, Integer, Text, Timestamp, fields
+from miniapp_api.body import Integer, fields, form
 from miniapp_api.demands import policy
 from miniapp_api.schemas import obj, operation, schema_of
-from store.models.organisation_people import FollowUpKind
 
 
 @dataclass(frozen=True)
 class NewFollowUp:
-    attachment_ids: Annotated[tuple[int, ...], Ids(description="ids from POST /demand-attachments")]
-    kind: Annotated[
-        str,
-        Text(
-            required=True,
-            enum=[k.value for k in FollowUpKind],
-            description="visit 走访, phone, online, other",
-        ),
-    ]
-    occurred_at: Annotated[datetime, Timestamp(required=True)]
-    content: Annotated[str, Text(required=True, maxLength=2000)]
+    """The follow-up form (handlers.follow_ups.form)."""
+
+    kind: str
+    occurred_at: datetime
+    content: str
+    attachment_ids: tuple[int, ...]
 
 
 async def new_follow_up(request: web.Request, body: NewFollowUp) -> web.Response:
@@ -75,7 +70,7 @@ ROUTES = [
                 "422": "invalid_follow_up_kind / invalid_time / missing_field / too_many_attachments",
             },
         ),
-        body=fields(NewFollowUp),
+        body=form(FOLLOW_UP, NewFollowUp),
     ),
     rest.route(
         "GET",

@@ -14,13 +14,14 @@ from handlers.institutions.create_institution import (
     ServiceType,
     create_institution,
 )
+from handlers.institutions.form import INSTITUTION
 from handlers.institutions.get_institution import GetInstitution, InstitutionDetail, get_institution
 from handlers.institutions.list_institutions import InstitutionSummary, ListInstitutions, list_institutions
 from handlers.institutions.update_institution import InstitutionUpdated, UpdateInstitution, update_institution
 from handlers.officials.create_official import CreateOfficial, OfficialCreated, create_official
 from handlers.officials.list_officials import ListOfficials, OfficialView, list_officials
 from miniapp_api import rest
-from miniapp_api.body import INT32_MAX, OptionalInteger, OptionalText, Text, TextList, Texts, fields
+from miniapp_api.body import INT32_MAX, OptionalInteger, OptionalText, Text, Texts, fields, form
 from miniapp_api.reference import REGIONS
 from miniapp_api.schemas import operation, page_of, schema_of
 
@@ -43,16 +44,18 @@ _MIN_FEE = {
 
 @dataclass(frozen=True)
 class NewInstitution:
-    name: Annotated[str, Text(required=True)]
-    credit_code: Annotated[str, Text(required=True, description="统一社会信用代码 (GB 32100 check character)")]
-    type: Annotated[str, Text(required=True, **_TYPE)]
-    region_code: Annotated[str, Text(required=True, pattern="^[0-9]{6}$")]
-    admin_name: Annotated[str, Text(required=True)]
-    admin_mobile: Annotated[str, Text(required=True, description="mainland mobile; never a staff member's")]
-    service_types: Annotated[tuple[str, ...], TextList(**_SERVICES)]
-    min_fee_ratio_bp: Annotated[int | None, OptionalInteger(limit=INT32_MAX, **_MIN_FEE)]
-    introduction: Annotated[str, Text(maxLength=300)]
-    head: Annotated[str | None, OptionalText()]
+    """The institution form (handlers.institutions.form)."""
+
+    name: str
+    credit_code: str
+    type: str
+    region_code: str
+    admin_name: str
+    admin_mobile: str
+    service_types: tuple[str, ...]
+    min_fee_ratio_bp: int | None
+    introduction: str
+    head: str | None
 
 
 async def new_institution(request: web.Request, body: NewInstitution) -> web.Response:
@@ -150,7 +153,7 @@ ROUTES = [
             ("201", schema_of(InstitutionCreated)),
             errors=_BAD,
         ),
-        body=fields(NewInstitution),
+        body=form(INSTITUTION, NewInstitution),
     ),
     rest.route(
         "GET",

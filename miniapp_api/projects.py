@@ -6,15 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any
 
 from aiohttp import web
 
 from handlers.errors import InvalidInput
 from handlers.files.store_file import StoredFileView
 from handlers.projects.access import PROJECT_FILE_PURPOSE
-from handlers.projects.choices import CATEGORIES, COOPERATION_MODES, ENTITY_TYPES
 from handlers.projects.fields import ProjectFields
+from handlers.projects.form import FEE_PROOF, PROJECT
 from handlers.projects.get_project import GetProject, get_project
 from handlers.projects.list_projects import ListProjects, list_projects
 from handlers.projects.record_fee_proof import FeeProofRecorded, RecordFeeProof, record_fee_proof
@@ -22,39 +21,25 @@ from handlers.projects.register_project import ProjectRegistered, RegisterProjec
 from handlers.projects.upload_project_file import UploadProjectFile, upload_project_file
 from handlers.projects.views import ProjectView
 from miniapp_api import rest
-from miniapp_api.body import Day, Field, Integer, Text, Upload, UploadedFile, fields
+from miniapp_api.body import Upload, UploadedFile, form
 from miniapp_api.demands import policy
 from miniapp_api.schemas import operation, page_of, schema_of
 
 
-def _names(body: dict[str, Any], name: str) -> tuple[str, ...]:
-    value = body.get(name) or []
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise InvalidInput(f"字段 {name} 应为姓名列表", code="invalid_field")
-    return tuple(value)
-
-
 @dataclass(frozen=True)
 class NewProject:
-    name: Annotated[str, Text(required=True, maxLength=100, description="项目名称")]
-    category: Annotated[
-        str,
-        Text(required=True, enum=list(CATEGORIES), description="项目类别: " + "、".join(CATEGORIES.values())),
-    ]
-    amount_fen: Annotated[int, Integer(required=True, minimum=1, description="项目金额 in fen")]
-    signed_on: Annotated[
-        date, Day("合同签订日期格式有误（YYYY-MM-DD）", required=True, description="合同签订日期, not after today")
-    ]
-    leader: Annotated[str, Text(required=True, maxLength=32)]
-    members: Annotated[tuple[str, ...], Field(_names, {"type": "array", "items": {"type": "string"}})]
-    undertaking_unit: Annotated[str, Text(required=True, maxLength=100)]
-    entity_type: Annotated[
-        str, Text(required=True, enum=list(ENTITY_TYPES), description="、".join(ENTITY_TYPES.values()))
-    ]
-    cooperation_mode: Annotated[
-        str, Text(required=True, enum=list(COOPERATION_MODES), description="、".join(COOPERATION_MODES.values()))
-    ]
-    contract_file_id: Annotated[int, Integer(required=True, description="the caller's upload from POST /project-files")]
+    """The registration form (handlers.projects.form)."""
+
+    name: str
+    category: str
+    amount_fen: int
+    signed_on: date
+    leader: str
+    members: tuple[str, ...]
+    undertaking_unit: str
+    entity_type: str
+    cooperation_mode: str
+    contract_file_id: int
 
     def fields(self) -> ProjectFields:
         return ProjectFields(
@@ -73,13 +58,12 @@ class NewProject:
 
 @dataclass(frozen=True)
 class FeeProof:
-    file_id: Annotated[int, Integer(required=True, description="from POST /project-files")]
-    paid_fen: Annotated[int, Integer(required=True, minimum=0)]
-    paid_on: Annotated[date, Day("兑付日期格式有误（YYYY-MM-DD）", required=True)]
-    correction: Annotated[
-        str,
-        Text(maxLength=200, description="更正原因: required to replace a proof already recorded (answered 200)"),
-    ]
+    """The fee-proof form (handlers.projects.form)."""
+
+    file_id: int
+    paid_fen: int
+    paid_on: date
+    correction: str
 
 
 async def new_project_file(request: web.Request, file: UploadedFile) -> web.Response:
@@ -177,7 +161,7 @@ ROUTES = [
                 "invalid_entity_type / invalid_cooperation_mode / too_many_members / invalid_field",
             },
         ),
-        body=fields(NewProject),
+        body=form(PROJECT, NewProject),
     ),
     rest.route(
         "GET",
@@ -189,7 +173,9 @@ ROUTES = [
             errors={"404": "not_found / project_not_found"},
         ),
     ),
-    rest.route("POST", "/demands/{demand_id}/project/fee-proof", new_fee_proof, _fee_proof, body=fields(FeeProof)),
+    rest.route(
+        "POST", "/demands/{demand_id}/project/fee-proof", new_fee_proof, _fee_proof, body=form(FEE_PROOF, FeeProof)
+    ),
     rest.route("GET", "/projects", projects, _list),
 ]
 

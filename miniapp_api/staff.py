@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
 
 from aiohttp import web
 
 from handlers.staff.add_staff import AddStaff, StaffAdded, add_staff
+from handlers.staff.form import STAFF
 from handlers.staff.get_staff_member import GetStaffMember, get_staff_member
 from handlers.staff.list_staff import ListStaff, StaffView, list_staff
 from miniapp_api import rest
-from miniapp_api.body import Boolean, Text, fields
+from miniapp_api.body import form
 from miniapp_api.schemas import operation, page_of, schema_of
 
 
@@ -22,10 +22,12 @@ async def staff(request: web.Request) -> web.Response:
 
 @dataclass(frozen=True)
 class NewStaff:
-    name: Annotated[str, Text(required=True)]
-    mobile: Annotated[str, Text(required=True)]
-    position: Annotated[str, Text(required=True)]
-    centre_admin: Annotated[bool, Boolean()]
+    """The staff form (handlers.staff.form)."""
+
+    name: str
+    mobile: str
+    position: str
+    centre_admin: bool
 
 
 async def new_staff(request: web.Request, body: NewStaff) -> web.Response:
@@ -71,7 +73,7 @@ ROUTES = [
                 "409": "staff_exists / staff_is_admin",
             },
         ),
-        body=fields(NewStaff),
+        body=form(STAFF, NewStaff),
     ),
     rest.route(
         "GET",

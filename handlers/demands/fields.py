@@ -7,20 +7,20 @@ from datetime import date
 
 from sqlalchemy import select
 
+from handlers.demands.form import ATTACHMENT_PURPOSE, DEMAND_EDIT
 from handlers.errors import InvalidInput, NotFound
-from handlers.organisation import validation as v
-from handlers.reference.regions import Regions
-from handlers.reference.tech_fields import TechFields
+from handlers.forms.check import validate
+from handlers.forms.declaration import Context
 from store.models.demands import Demand
 from store.models.files import StoredFile
 from store.models.organisation import Institution
 from store.uow import UnitOfWork
 
-TITLE_MAX = 100
-TEXT_MAX = 2000
-TECH_FIELDS_MAX = 3
-ATTACHMENTS_MAX = 10
-ATTACHMENT_PURPOSE = "demand_attachment"
+# The limits are the form's (handlers.demands.form); these names stay for the callers that had them.
+TITLE_MAX = DEMAND_EDIT.field("title").max_length or 0
+TECH_FIELDS_MAX = DEMAND_EDIT.field("tech_fields").max_items or 0
+ATTACHMENTS_MAX = DEMAND_EDIT.field("attachment_ids").max_items or 0
+__all__ = ["ATTACHMENT_PURPOSE", "ATTACHMENTS_MAX", "TECH_FIELDS_MAX", "TITLE_MAX"]
 
 
 @dataclass(frozen=True)
@@ -36,31 +36,24 @@ class DemandFields:
     attachment_ids: tuple[int, ...] = field(default=())
 
 
-def clean(fields: DemandFields, today: date) -> DemandFields:
-    codes = tuple(dict.fromkeys(c.strip() for c in fields.tech_fields))
-    if not codes:
-        raise InvalidInput("请选择技术领域", code="missing_field")
-    if len(codes) > TECH_FIELDS_MAX:
-        raise InvalidInput(f"技术领域最多选择{TECH_FIELDS_MAX}个", code="too_many_tech_fields")
-    taxonomy = TechFields.load()
-    if unknown := [code for code in codes if taxonomy.find(code) is None]:
-        raise InvalidInput(f"技术领域代码无效：{unknown[0]}", code="invalid_tech_field")
-    if fields.budget_fen is not None and (isinstance(fields.budget_fen, bool) or fields.budget_fen < 0):
-        raise InvalidInput("预算金额不能为负数", code="invalid_budget")
-    if fields.deadline is not None and fields.deadline < today:
-        raise InvalidInput("截止日期不能早于今天", code="invalid_deadline")
-    if len(fields.attachment_ids) > ATTACHMENTS_MAX:
-        raise InvalidInput(f"附件最多{ATTACHMENTS_MAX}个", code="too_many_attachments")
+def clean(fields: DemandFields, today: date, *, draft: bool = False) -> DemandFields:
+    """The demand form's rules (handlers.demands.form); a draft is held only to what can be stored."""
+    values = {name: getattr(fields, name) for name in DemandFields.__dataclass_fields__}
+    return DemandFields(**validate(DEMAND_EDIT, values, Context(today), draft=draft))
+
+
+def of(demand: Demand) -> DemandFields:
+    """A stored demand's fields, to be checked again when a draft is sent to review."""
     return DemandFields(
-        title=v.required_text(fields.title, "需求名称", TITLE_MAX),
-        tech_fields=codes,
-        description=v.required_text(fields.description, "需求描述", TEXT_MAX),
-        region_code=v.region_code(fields.region_code, Regions.load()),
-        expected_result=v.required_text(fields.expected_result, "预期效果", TEXT_MAX),
-        fee_ratio_bp=v.fee_ratio_bp(fields.fee_ratio_bp),
-        budget_fen=fields.budget_fen,
-        deadline=fields.deadline,
-        attachment_ids=tuple(dict.fromkeys(fields.attachment_ids)),
+        title=demand.title,
+        tech_fields=tuple(demand.tech_fields),
+        description=demand.description,
+        region_code=demand.region_code,
+        expected_result=demand.expected_result,
+        fee_ratio_bp=demand.fee_ratio_bp,
+        budget_fen=demand.budget_fen,
+        deadline=demand.deadline,
+        attachment_ids=tuple(int(i) for i in demand.attachment_ids),
     )
 
 

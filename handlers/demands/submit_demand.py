@@ -49,8 +49,10 @@ async def submit_demand(cmd: SubmitDemand, uow: UnitOfWork, policy: DemandPolicy
         )
         if linked is None:
             raise NotFound("未找到该企业", code="enterprise_not_found")
-        clean = f.clean(cmd.fields, uow.clock.now().date())
-        await f.check_fee_ratio(uow, clean.fee_ratio_bp, post.institution_id, policy.fee_floor_bp)
+        # A draft saves at any time; it is checked fully when it is sent to review (resubmit_demand).
+        clean = f.clean(cmd.fields, uow.clock.now().date(), draft=cmd.draft)
+        if not cmd.draft:
+            await f.check_fee_ratio(uow, clean.fee_ratio_bp, post.institution_id, policy.fee_floor_bp)
         await f.check_attachments(uow, clean.attachment_ids, actor.label)
         action = Step.SAVE_DRAFT if cmd.draft else Step.SUBMIT
         now = uow.clock.now()

@@ -49,10 +49,12 @@ async def update_demand(cmd: UpdateDemand, uow: UnitOfWork, policy: DemandPolicy
         today = uow.clock.now().astimezone(policy.zone).date()
         if cmd.fields.deadline is not None and cmd.fields.deadline == demand.deadline:
             today = min(today, cmd.fields.deadline)  # a deadline left as it was is no new input
-        clean = f.clean(cmd.fields, today)
+        draft = demand.status == DemandStatus.DRAFT  # checked fully when it is sent to review
+        clean = f.clean(cmd.fields, today, draft=draft)
         if docking and clean.fee_ratio_bp != demand.fee_ratio_bp:
             raise Conflict("对接中的需求不能修改中介服务费比例", code="fee_ratio_locked")
-        await f.check_fee_ratio(uow, clean.fee_ratio_bp, demand.institution_id, policy.fee_floor_bp)
+        if not draft:
+            await f.check_fee_ratio(uow, clean.fee_ratio_bp, demand.institution_id, policy.fee_floor_bp)
         await f.check_attachments(uow, clean.attachment_ids, actor.label, tuple(int(i) for i in demand.attachment_ids))
         found = changes(demand, clean)
         if not found:

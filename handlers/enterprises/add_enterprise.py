@@ -19,8 +19,11 @@ from handlers.enterprises.enterprise_registry import (
     registry_details,
     require_registry,
 )
+from handlers.enterprises.form import ENTERPRISE
 from handlers.enterprises.ports import MANUAL_ENTRY_HINT, BusinessRegistry
 from handlers.errors import Conflict, NotFound
+from handlers.forms.check import validate_field
+from handlers.forms.declaration import Context
 from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor, require_institution_member
 from handlers.reference.ports import RegionDirectory
@@ -51,7 +54,7 @@ class EnterpriseAdded:
 async def add_enterprise(
     cmd: AddEnterprise, uow: UnitOfWork, registry: BusinessRegistry | None, regions: RegionDirectory
 ) -> EnterpriseAdded:
-    full_name = v.required_text(cmd.full_name, "企业全称", 128, field="full_name")
+    full_name = validate_field(ENTERPRISE, "full_name", cmd.full_name, Context(uow.clock.now().date(), regions))
     found_registry = require_registry(registry)
     # Refuse an outsider before spending a registry query on them; the write transaction checks again.
     async with uow:

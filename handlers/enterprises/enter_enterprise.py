@@ -14,9 +14,10 @@ from sqlalchemy import select
 
 from handlers.enterprises.add_enterprise import EnterpriseAdded
 from handlers.enterprises.enterprise_registry import audit_data
+from handlers.enterprises.form import ENTERPRISE_ENTRY
 from handlers.errors import Conflict
-from handlers.organisation import credit_code as cc
-from handlers.organisation import validation as v
+from handlers.forms.check import validate
+from handlers.forms.declaration import Context
 from handlers.organisation.actors import load_actor, require_institution_member
 from handlers.reference.ports import RegionDirectory
 from handlers.transactions import transact
@@ -48,19 +49,27 @@ class EnterpriseFields:
 
 
 def check_fields(
-    regions: RegionDirectory,
+    context: Context,
     full_name: str,
     credit_code: str,
     region_code: str,
     address: str,
     legal_representative: str,
 ) -> EnterpriseFields:
+    values = {
+        "full_name": full_name,
+        "credit_code": credit_code,
+        "region_code": region_code,
+        "address": address,
+        "legal_representative": legal_representative,
+    }
+    clean = validate(ENTERPRISE_ENTRY, values, context)
     return EnterpriseFields(
-        name=v.required_text(full_name, "企业全称", 128, field="full_name"),
-        credit_code=cc.parse(credit_code, regions.exists),
-        region_code=v.region_code(region_code, regions, field="region_code"),
-        address=v.required_text(address, "企业地址", 255, field="address"),
-        legal_representative=v.required_text(legal_representative, "法定代表人", 64, field="legal_representative"),
+        name=clean["full_name"],
+        credit_code=clean["credit_code"],
+        region_code=clean["region_code"],
+        address=clean["address"],
+        legal_representative=clean["legal_representative"],
     )
 
 
@@ -70,7 +79,12 @@ def name_clash(existing: str) -> Conflict:
 
 async def enter_enterprise(cmd: EnterEnterprise, uow: UnitOfWork, regions: RegionDirectory) -> EnterpriseAdded:
     fields = check_fields(
-        regions, cmd.full_name, cmd.credit_code, cmd.region_code, cmd.address, cmd.legal_representative
+        Context(uow.clock.now().date(), regions),
+        cmd.full_name,
+        cmd.credit_code,
+        cmd.region_code,
+        cmd.address,
+        cmd.legal_representative,
     )
 
     async def run(tx: Transaction) -> EnterpriseAdded:

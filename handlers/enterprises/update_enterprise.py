@@ -12,9 +12,10 @@ from sqlalchemy import select
 
 from handlers.enterprises.enter_enterprise import name_clash
 from handlers.enterprises.enterprise_registry import audit_data
+from handlers.enterprises.form import ENTERPRISE_ENTRY
 from handlers.errors import Conflict, Forbidden
-from handlers.organisation import credit_code as cc
-from handlers.organisation import validation as v
+from handlers.forms.check import validate_field
+from handlers.forms.declaration import Context
 from handlers.organisation.actors import load_actor
 from handlers.organisation.scope import Listing, not_found, require_listing, visible
 from handlers.reference.ports import RegionDirectory
@@ -42,20 +43,23 @@ class EnterpriseUpdated:
     changed: tuple[str, ...]
 
 
+_COLUMNS = {  # form field → enterprise column
+    "full_name": "name",
+    "credit_code": "credit_code",
+    "region_code": "region_code",
+    "address": "address",
+    "legal_representative": "legal_representative",
+}
+
+
 async def update_enterprise(cmd: UpdateEnterprise, uow: UnitOfWork, regions: RegionDirectory) -> EnterpriseUpdated:
+    # Only what is sent changes, each field held to the manual-entry form's rules.
+    context = Context(uow.clock.now().date(), regions)
     wanted: dict[str, str] = {}
-    if cmd.full_name is not None:
-        wanted["name"] = v.required_text(cmd.full_name, "企业全称", 128, field="full_name")
-    if cmd.credit_code is not None:
-        wanted["credit_code"] = cc.parse(cmd.credit_code, regions.exists)
-    if cmd.region_code is not None:
-        wanted["region_code"] = v.region_code(cmd.region_code, regions, field="region_code")
-    if cmd.address is not None:
-        wanted["address"] = v.required_text(cmd.address, "企业地址", 255, field="address")
-    if cmd.legal_representative is not None:
-        wanted["legal_representative"] = v.required_text(
-            cmd.legal_representative, "法定代表人", 64, field="legal_representative"
-        )
+    for name, column in _COLUMNS.items():
+        value = getattr(cmd, name)
+        if value is not None:
+            wanted[column] = validate_field(ENTERPRISE_ENTRY, name, value, context)
 
     async def run(tx: Transaction) -> EnterpriseUpdated:
         actor = await load_actor(tx, cmd.actor_id)

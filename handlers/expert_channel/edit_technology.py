@@ -19,7 +19,7 @@ class EditTechnology:
 
 
 async def edit_technology(cmd: EditTechnology, uow: UnitOfWork) -> TechnologyView:
-    fields = clean(cmd.fields)
+    fields = clean(cmd.fields, uow.clock.now().date())
     async with uow:
         expert = await require_expert(uow, cmd.actor_id)
         row = await own_locked(uow, expert.id, cmd.technology_id)

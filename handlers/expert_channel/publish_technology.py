@@ -17,7 +17,7 @@ class PublishTechnology:
 
 
 async def publish_technology(cmd: PublishTechnology, uow: UnitOfWork) -> TechnologyView:
-    fields = clean(cmd.fields)
+    fields = clean(cmd.fields, uow.clock.now().date())
     async with uow:
         expert = await require_expert(uow, cmd.actor_id)
         now = uow.clock.now()

@@ -3,29 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 
-from handlers.errors import InvalidInput, NotFound
-from handlers.organisation import validation as v
-from handlers.reference.tech_fields import TechFields
+from handlers.errors import NotFound
+from handlers.expert_channel.form import COOPERATION_MODES, MATURITIES, TECHNOLOGY
+from handlers.forms.check import validate
+from handlers.forms.declaration import Context
 from store.models.expert_pages import ExpertTechnology
 from store.uow import UnitOfWork
 
-TITLE_MAX = 100
-SUMMARY_MAX = 2000
-FIELDS_MAX = 5
-# 技术成熟度: the stages a tech-transfer platform usually asks for (a guess at the closed list).
-MATURITIES = {"lab": "实验室阶段", "pilot": "小试阶段", "intermediate": "中试阶段", "industrial": "产业化阶段"}
-# 合作方式
-COOPERATION_MODES = {
-    "transfer": "技术转让",
-    "licence": "技术许可",
-    "joint_development": "合作开发",
-    "equity": "作价入股",
-    "service": "技术服务",
-}
+# The limits and closed lists are the form's (handlers.expert_channel.form); these names stay for their callers.
+TITLE_MAX = TECHNOLOGY.field("title").max_length or 0
+SUMMARY_MAX = TECHNOLOGY.field("summary").max_length or 0
+FIELDS_MAX = TECHNOLOGY.field("field_codes").max_items or 0
+__all__ = ["COOPERATION_MODES", "FIELDS_MAX", "MATURITIES", "SUMMARY_MAX", "TITLE_MAX"]
 
 
 @dataclass(frozen=True)
@@ -51,26 +44,9 @@ class TechnologyView:
     updated_at: datetime
 
 
-def clean(fields: TechnologyFields) -> TechnologyFields:
-    codes = tuple(dict.fromkeys(c.strip() for c in fields.field_codes))
-    if not codes:
-        raise InvalidInput("请选择技术领域", code="missing_field")
-    if len(codes) > FIELDS_MAX:
-        raise InvalidInput(f"技术领域最多选择{FIELDS_MAX}个", code="too_many_tech_fields")
-    taxonomy = TechFields.load()
-    if unknown := [code for code in codes if taxonomy.find(code) is None]:
-        raise InvalidInput(f"技术领域代码无效：{unknown[0]}", code="invalid_tech_field")
-    if fields.maturity not in MATURITIES:
-        raise InvalidInput("请选择技术成熟度", code="invalid_maturity")
-    if fields.cooperation_mode not in COOPERATION_MODES:
-        raise InvalidInput("请选择合作方式", code="invalid_cooperation_mode")
-    return TechnologyFields(
-        v.required_text(fields.title, "技术名称", TITLE_MAX),
-        codes,
-        v.required_text(fields.summary, "技术简介", SUMMARY_MAX),
-        fields.maturity,
-        fields.cooperation_mode,
-    )
+def clean(fields: TechnologyFields, today: date) -> TechnologyFields:
+    values = {name: getattr(fields, name) for name in TechnologyFields.__dataclass_fields__}
+    return TechnologyFields(**validate(TECHNOLOGY, values, Context(today)))
 
 
 def view(t: ExpertTechnology) -> TechnologyView:

@@ -6,12 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from handlers.expert_channel.access import require_expert
+from handlers.expert_channel.form import EXPERT_PROFILE
 from handlers.expert_channel.get_profile import ExpertProfileView, profile_view
-from handlers.organisation import validation as v
+from handlers.forms.check import validate
+from handlers.forms.declaration import Context
 from store.uow import UnitOfWork
 
-TITLE_MAX = 64
-EMPLOYER_MAX = 128
+# The limits are the form's (handlers.expert_channel.form).
+TITLE_MAX = EXPERT_PROFILE.field("title").max_length or 0
+EMPLOYER_MAX = EXPERT_PROFILE.field("employer").max_length or 0
 
 
 @dataclass(frozen=True)
@@ -23,9 +26,9 @@ class UpdateProfile:
 
 
 async def update_profile(cmd: UpdateProfile, uow: UnitOfWork) -> ExpertProfileView:
-    title = v.optional_text(cmd.title, "职称", TITLE_MAX)
-    employer = v.required_text(cmd.employer, "工作单位", EMPLOYER_MAX)
-    introduction = v.introduction(cmd.introduction)
+    values = {"title": cmd.title, "employer": cmd.employer, "introduction": cmd.introduction}
+    clean = validate(EXPERT_PROFILE, values, Context(uow.clock.now().date()))
+    title, employer, introduction = clean["title"], clean["employer"], clean["introduction"]
     async with uow:
         expert = await require_expert(uow, cmd.actor_id)
         changed = {

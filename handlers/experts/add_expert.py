@@ -7,13 +7,15 @@ second account or profile; the profile belongs to the person and stays as it is.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 
 from handlers.errors import Conflict
 from handlers.experts.expert_profiles import ExpertProfile, Work, create_expert, link_expert
-from handlers.experts.expertise import expert_region, research_fields
-from handlers.organisation import validation as v
+from handlers.experts.form import EXPERT
+from handlers.forms.check import validate
+from handlers.forms.declaration import Context
 from handlers.organisation.actors import load_actor, require_institution_admin
 from handlers.organisation.people import find_or_create_account
 from handlers.transactions import transact
@@ -45,23 +47,26 @@ class ExpertAdded:
     new_person: bool  # False: another institution already maintained this expert
 
 
-def _works(items: tuple[Work, ...], label: str) -> list[Work]:
-    return [
-        Work(v.required_text(w.title, f"{label}名称", 200), v.optional_text(w.summary, f"{label}简介", 2000))
-        for w in items
-    ]
+def _works(items: tuple[dict[str, Any], ...]) -> list[Work]:
+    return [Work(w["title"], w["summary"]) for w in items]
 
 
 async def add_expert(cmd: AddExpert, uow: UnitOfWork) -> ExpertAdded:
-    name = v.required_text(cmd.name, "专家姓名", 64)
-    mobile = v.mobile(cmd.mobile)
-    title = v.optional_text(cmd.title, "职称", 64)
-    employer = v.optional_text(cmd.employer, "工作单位", 128)
-    intro = v.introduction(cmd.introduction)
-    results = _works(cmd.research_results, "科研成果")
-    solutions = _works(cmd.technical_solutions, "技术方案")
-    fields = research_fields(cmd.research_fields)
-    region = expert_region(cmd.region_code)
+    values: dict[str, Any] = {
+        "name": cmd.name,
+        "mobile": cmd.mobile,
+        "employer": cmd.employer,
+        "title": cmd.title,
+        "introduction": cmd.introduction,
+        "research_results": tuple({"title": w.title, "summary": w.summary} for w in cmd.research_results),
+        "technical_solutions": tuple({"title": w.title, "summary": w.summary} for w in cmd.technical_solutions),
+        "research_fields": cmd.research_fields,
+        "region_code": cmd.region_code,
+    }
+    clean = validate(EXPERT, values, Context(uow.clock.now().date()))
+    name, mobile, title, employer, intro = (clean[k] for k in ("name", "mobile", "title", "employer", "introduction"))
+    results, solutions = _works(clean["research_results"]), _works(clean["technical_solutions"])
+    fields, region = list(clean["research_fields"]), clean["region_code"]
 
     async def run(tx: Transaction) -> ExpertAdded:
         actor = await load_actor(tx, cmd.actor_id)

@@ -8,24 +8,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from handlers.demands.access import locked
-from handlers.demands.fields import ATTACHMENTS_MAX, check_attachments
+from handlers.demands.fields import check_attachments
 from handlers.demands.states import Step, next_status
 from handlers.demands.timeline import step
-from handlers.errors import InvalidInput
 from handlers.follow_up_reminders.state import restart_silence
 from handlers.follow_ups.access import require_follow_up_writer
+from handlers.follow_ups.form import FOLLOW_UP
+from handlers.follow_ups.form import KIND_LABELS as KIND_LABELS  # where callers found it
+from handlers.forms.check import validate
+from handlers.forms.declaration import Context
 from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor
 from store.models.follow_ups import DemandFollowUp
 from store.models.organisation_people import FollowUpKind
 from store.uow import UnitOfWork
-
-KIND_LABELS = {
-    FollowUpKind.VISIT: "走访",
-    FollowUpKind.PHONE: "电话",
-    FollowUpKind.ONLINE: "线上",
-    FollowUpKind.OTHER: "其他",
-}
 
 
 @dataclass(frozen=True)
@@ -44,10 +40,9 @@ class DemandFollowUpAdded:
 
 
 async def add_demand_follow_up(cmd: AddDemandFollowUp, uow: UnitOfWork) -> DemandFollowUpAdded:
-    kind, content = v.follow_up(cmd.kind, cmd.occurred_at, cmd.content)
-    ids = tuple(dict.fromkeys(cmd.attachment_ids))
-    if len(ids) > ATTACHMENTS_MAX:
-        raise InvalidInput(f"附件最多{ATTACHMENTS_MAX}个", code="too_many_attachments")
+    values = {"kind": cmd.kind, "occurred_at": cmd.occurred_at, "content": cmd.content}
+    clean = validate(FOLLOW_UP, {**values, "attachment_ids": cmd.attachment_ids}, Context(uow.clock.now().date()))
+    kind, content, ids = FollowUpKind(clean["kind"]), clean["content"], clean["attachment_ids"]
     async with uow:
         actor = await load_actor(uow, cmd.actor_id)
         demand = await locked(uow, cmd.demand_id)

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from handlers.errors import Conflict
-from handlers.organisation import validation as v
+from handlers.forms.check import validate
+from handlers.forms.declaration import Context
+from handlers.institutions.form import CENTRE
 from handlers.organisation.actors import load_actor, require_institution_admin
 from handlers.reference.ports import RegionDirectory
 from handlers.transactions import transact
@@ -30,8 +32,9 @@ class CentreCreated:
 
 
 async def create_centre(cmd: CreateCentre, uow: UnitOfWork, regions: RegionDirectory) -> CentreCreated:
-    name = v.required_text(cmd.name, "地方转移中心名称", 128)
-    region = v.region_code(cmd.region_code, regions)
+    values = {"name": cmd.name, "region_code": cmd.region_code}
+    clean = validate(CENTRE, values, Context(uow.clock.now().date(), regions))
+    name, region = clean["name"], clean["region_code"]
 
     async def run(tx: Transaction) -> CentreCreated:
         actor = await load_actor(tx, cmd.actor_id)

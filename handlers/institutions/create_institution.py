@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
 from sqlalchemy import select
 
 from handlers.errors import Conflict, InvalidInput
+from handlers.forms.check import validate
+from handlers.forms.declaration import Context
+from handlers.institutions.form import INSTITUTION, INSTITUTION_FIELDS
+from handlers.institutions.form import InstitutionType as InstitutionType
+from handlers.institutions.form import ServiceType as ServiceType
 from handlers.membership.invitations import invite_member
 from handlers.membership.policy import MembershipPolicy
 from handlers.organisation import validation as v
@@ -18,23 +22,6 @@ from handlers.transactions import transact
 from store.models.organisation import Institution, Role
 from store.transaction import Transaction
 from store.uow import UnitOfWork
-
-
-class InstitutionType(StrEnum):
-    UNIVERSITY = "university"  # 高校
-    RESEARCH_INSTITUTE = "research_institute"  # 科研院所
-    TECH_TRANSFER_AGENCY = "tech_transfer_agency"  # 社会化技术转移机构
-    NEW_RD_INSTITUTION = "new_rd_institution"  # 新型研发机构
-    OTHER = "other"
-
-
-class ServiceType(StrEnum):
-    TECHNOLOGY_TRANSFER = "technology_transfer"  # 技术转移
-    TECHNOLOGY_CONSULTING = "technology_consulting"  # 技术咨询
-    TECHNOLOGY_EVALUATION = "technology_evaluation"  # 技术评价
-    INTELLECTUAL_PROPERTY = "intellectual_property"  # 知识产权
-    TECHNOLOGY_FINANCE = "technology_finance"  # 科技金融
-    INCUBATION = "incubation"  # 孵化服务
 
 
 def institution_type(value: str) -> InstitutionType:
@@ -84,16 +71,14 @@ async def create_institution(
     membership: MembershipPolicy,
     fee_floor_bp: int,
 ) -> InstitutionCreated:
-    name = v.required_text(cmd.name, "机构名称", 128)
-    code = v.credit_code(cmd.credit_code)
-    kind = institution_type(cmd.type)
-    region = v.region_code(cmd.region_code, regions)
-    admin_name = v.required_text(cmd.admin_name, "管理员姓名", 64)
-    admin_mobile = v.mobile(cmd.admin_mobile)
-    services = service_types(cmd.service_types)
-    ratio = v.min_fee_ratio_bp(cmd.min_fee_ratio_bp, fee_floor_bp)
-    intro = v.introduction(cmd.introduction)
-    head = v.required_text(cmd.head, "机构负责人", 64) if cmd.head else None
+    values = {name: getattr(cmd, name) for name in INSTITUTION_FIELDS}
+    clean = validate(INSTITUTION, values, Context(uow.clock.now().date(), regions))
+    name, code, region = clean["name"], clean["credit_code"], clean["region_code"]
+    kind, admin_name, admin_mobile = InstitutionType(clean["type"]), clean["admin_name"], clean["admin_mobile"]
+    services = sorted(set(clean["service_types"]))
+    # The platform floor is policy, not data: checked here as before, after the form's range.
+    ratio = v.min_fee_ratio_bp(clean["min_fee_ratio_bp"], fee_floor_bp)
+    intro, head = clean["introduction"], clean["head"] or None
 
     async def run(tx: Transaction) -> InstitutionCreated:
         actor = await load_actor(tx, cmd.actor_id)

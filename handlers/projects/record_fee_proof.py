@@ -19,10 +19,12 @@ from handlers.demands.policy import DemandPolicy
 from handlers.demands.states import Step, next_status
 from handlers.demands.timeline import step
 from handlers.errors import Conflict, InvalidInput, NotFound
+from handlers.forms.check import validate_field
+from handlers.forms.declaration import Context
 from handlers.organisation.actors import load_actor
 from handlers.projects.access import own_project_file, require_project_writer
 from handlers.projects.choices import fee_flag
-from handlers.projects.fields import money
+from handlers.projects.form import FEE_PROOF
 from handlers.reviews.reviewers import name_of
 from store.models.auth import DingTalkBinding
 from store.models.demands import Demand
@@ -30,7 +32,7 @@ from store.models.organisation import CLOSED_STATUSES, Account, AccountRole, Rol
 from store.models.projects import ProjectRegistration
 from store.uow import UnitOfWork
 
-CORRECTION_MAX = 200
+CORRECTION_MAX = FEE_PROOF.field("correction").max_length or 0
 
 
 @dataclass(frozen=True)
@@ -67,14 +69,13 @@ async def record_fee_proof(cmd: RecordFeeProof, uow: UnitOfWork, policy: DemandP
             raise Conflict("该项目已上传中介费兑付凭证；如需更正，请填写更正原因", code="fee_proof_recorded")
         if project.fee_proof_at is None and correction:
             raise Conflict("该项目尚未上传中介费兑付凭证，无需更正", code="no_fee_proof")
-        if len(correction) > CORRECTION_MAX:
-            raise InvalidInput(f"更正原因不能超过{CORRECTION_MAX}个字", code="field_too_long")
+        today = uow.clock.now().astimezone(policy.zone).date()
+        correction = validate_field(FEE_PROOF, "correction", correction, Context(today))
         next_status(Step.RECORD_FEE_PROOF, demand.status)
         replaced = _recorded(project) if correction else None
         now = uow.clock.now()
-        paid = money(cmd.paid_fen, "兑付金额", positive=False)
-        if cmd.paid_on > now.astimezone(policy.zone).date():
-            raise InvalidInput("兑付日期不能晚于今天", code="invalid_date")
+        paid = validate_field(FEE_PROOF, "paid_fen", cmd.paid_fen, Context(today))
+        validate_field(FEE_PROOF, "paid_on", cmd.paid_on, Context(today))
         if cmd.paid_on < project.signed_on:
             raise InvalidInput("兑付日期不能早于合同签订日期", code="invalid_date")
         proof = await own_project_file(uow, cmd.file_id, actor, "兑付凭证")

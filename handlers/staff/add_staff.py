@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from handlers.errors import Conflict, NotFound
+from handlers.forms.check import validate
+from handlers.forms.declaration import Context
 from handlers.membership.invitations import invite_member
 from handlers.membership.policy import MembershipPolicy
-from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor, require_institution_admin
 from handlers.organisation.people import find_or_create_account, grant_role, roles_of
 from handlers.organisation.scope import Listing, require_visible
+from handlers.staff.form import STAFF
 from handlers.transactions import transact
 from store.models.organisation import Centre, Role, StaffMember
 from store.transaction import Transaction
@@ -42,9 +44,9 @@ class StaffAdded:
 
 
 async def add_staff(cmd: AddStaff, uow: UnitOfWork, *, membership: MembershipPolicy) -> StaffAdded:
-    name = v.required_text(cmd.name, "姓名", 64)
-    mobile = v.mobile(cmd.mobile)
-    position = v.required_text(cmd.position, "职位", 64)
+    values = {"name": cmd.name, "mobile": cmd.mobile, "position": cmd.position, "centre_admin": False}
+    clean = validate(STAFF, values, Context(uow.clock.now().date()))
+    name, mobile, position = clean["name"], clean["mobile"], clean["position"]
 
     async def run(tx: Transaction) -> StaffAdded:
         actor = await load_actor(tx, cmd.actor_id)

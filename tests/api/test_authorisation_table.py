@@ -50,6 +50,7 @@ TABLE: dict[str, str] = {
     "POST /auth/password": "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
     "POST /auth/logout": "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
     "GET /me": "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
+    "GET /forms/{name}": "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
     "GET /institutions": "-    -    Y   Y    Y    Y    Y    -    -    Y",
     "POST /institutions": "-    -    Y   -    -    -    -    -    -    -",
     "GET /institutions/{institution_id}": "-    -    Y   Y    Y    Y    Y    -    -    Y",
@@ -166,6 +167,7 @@ LAST = "POST /auth/logout"
 # Path parameters that differ from World.ids for one route.
 PATH_IDS: dict[str, dict[str, Any]] = {
     "GET /tech-fields/{code}": {"code": "01"},
+    "GET /forms/{name}": {"name": "demand"},
     "GET /file-links/{token}": {"token": "not-a-token"},
 }
 # Path parameters taken from another World.ids entry, for routes whose effect would spoil the other actors'

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from handlers.experts.expert_import.columns import COLUMNS, ERROR_HEADER, SHEET_NAME, Column
-from handlers.experts.expert_import.template import HEADER_FILL, save, write_header
+from handlers.forms.sheet import HEADER_FILL, save, write_header
 
 _BAD_CELL = PatternFill("solid", fgColor="FFC7CE")
 _REASON = Column("error", ERROR_HEADER, False, None, 50, "")

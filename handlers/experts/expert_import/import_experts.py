@@ -17,20 +17,23 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from functools import partial
 from typing import TypeVar
 
 from sqlalchemy import select
 
 from handlers.errors import Conflict, InvalidInput, UnsupportedFileType
-from handlers.experts.expert_import.columns import BY_HEADER, COLUMNS, WORK_SEPARATORS
+from handlers.experts.expert_import.columns import COLUMNS, WORK_SEPARATORS
 from handlers.experts.expert_import.error_file import FailedRow, build_error_file
 from handlers.experts.expert_import.sheet import SheetRow, read_rows
 from handlers.experts.expert_profiles import ExpertProfile, Work, create_expert, link_expert
 from handlers.experts.expertise import region_named, research_fields_named
+from handlers.experts.form import EXPERT
 from handlers.files.policy import PURPOSES, check_content
 from handlers.files.ports import FileStorage
 from handlers.files.store_file import StoreFile, store_file
+from handlers.forms.sheet import check_row
 from handlers.organisation import validation as v
 from handlers.organisation.actors import Actor, load_actor, require_institution_admin
 from handlers.organisation.clashes import retry_on_clash
@@ -43,6 +46,8 @@ BATCH_SIZE = 200
 T = TypeVar("T")
 ERROR_SUFFIX = "_错误行"
 _HEADER = {c.field: c.header for c in COLUMNS}
+# Checked by the form as typed; the list and reference columns take names and items split by line (below).
+_TEXT_COLUMNS = ("name", "mobile", "employer", "title", "introduction")
 
 
 @dataclass(frozen=True)
@@ -106,9 +111,10 @@ async def import_experts(cmd: ImportExperts, uow: UnitOfWork, storage: FileStora
 
     failed: dict[int, FailedRow] = {}
     valid: list[_Expert] = []
+    today = uow.clock.now().date()
     first_row_of: dict[str, int] = {}
     for row in rows:
-        expert, problems = _check(row)
+        expert, problems = _check(row, today)
         mobile = _valid_mobile(row.values["mobile"])
         # The first row with a number claims it even if it fails otherwise: two rows naming the same
         # person are for the person to resolve, not for the import to pick one.
@@ -144,10 +150,11 @@ async def import_experts(cmd: ImportExperts, uow: UnitOfWork, storage: FileStora
     return ExpertsImported(imported, present, len(failures), errors, error_file, error_name, sha256)
 
 
-def _check(row: SheetRow) -> tuple[_Expert | None, list[tuple[str, str]]]:
-    """add_expert's rules, every column checked so the person sees all of a row's problems at once."""
+def _check(row: SheetRow, today: date) -> tuple[_Expert | None, list[tuple[str, str]]]:
+    """The expert form's rules (handlers.experts.form), every column checked so the person sees all of a row's
+    problems at once; list and reference columns take names as a spreadsheet gives them."""
     values = row.values
-    problems: list[tuple[str, str]] = []
+    clean, problems = check_row(EXPERT, values, _TEXT_COLUMNS, today)
 
     def field(name: str, rule: Callable[[str], T], failed: T) -> T:
         try:
@@ -156,19 +163,28 @@ def _check(row: SheetRow) -> tuple[_Expert | None, list[tuple[str, str]]]:
             problems.append((_HEADER[name], exc.message))
             return failed
 
-    name = field("name", lambda s: v.required_text(s, "专家姓名", 64), "")
-    mobile = field("mobile", v.mobile, "")
-    employer = field("employer", lambda s: v.optional_text(s, "工作单位", 128), "")
-    title = field("title", lambda s: v.optional_text(s, "职称", 64), "")
-    intro = field("introduction", v.introduction, "")
-    results = _works(values["research_results"], "科研成果", problems)
-    solutions = _works(values["technical_solutions"], "技术方案", problems)
+    results = _works(values["research_results"], "research_results", problems)
+    solutions = _works(values["technical_solutions"], "technical_solutions", problems)
     no_fields: tuple[str, ...] = ()
     fields = field("research_fields", lambda s: tuple(research_fields_named(_items(s))), no_fields)
-    region = field("region", region_named, None)
+    region = field("region_code", region_named, None)
     if problems:
         return None, problems
-    return _Expert(row.number, name, mobile, title, employer, intro, results, solutions, fields, region), problems
+    return (
+        _Expert(
+            row.number,
+            clean["name"],
+            clean["mobile"],
+            clean["title"],
+            clean["employer"],
+            clean["introduction"],
+            results,
+            solutions,
+            fields,
+            region,
+        ),
+        problems,
+    )
 
 
 def _valid_mobile(cell: str) -> str | None:
@@ -186,9 +202,12 @@ def _items(cell: str) -> tuple[str, ...]:
     return tuple(t.strip() for t in text.split(WORK_SEPARATORS[0]) if t.strip())
 
 
-def _works(cell: str, label: str, problems: list[tuple[str, str]]) -> tuple[str, ...]:
+def _works(cell: str, name: str, problems: list[tuple[str, str]]) -> tuple[str, ...]:
+    """Titles only, one per line: the form's per-item limit (the column's)."""
     titles = _items(cell)
-    limit = BY_HEADER[label].max_len or 0
+    label = _HEADER[name]
+    column = EXPERT.field(name).column
+    limit = column.list_item_max or 0 if column is not None else 0
     for t in titles:
         if len(t) > limit:
             problems.append((label, f"{label}名称不能超过{limit}个字（「{t[:10]}…」）"))

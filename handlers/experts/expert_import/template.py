@@ -5,32 +5,18 @@ No sample row in the data sheet: a forgotten example would be imported as a real
 
 from __future__ import annotations
 
-import io
-
 from openpyxl import Workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from handlers.experts.expert_import.columns import (
-    COLUMNS,
-    FIELDS_SHEET_NAME,
-    GUIDE_SHEET_NAME,
-    SHEET_NAME,
-    Column,
-)
+from handlers.experts.expert_import.columns import FIELDS_SHEET_NAME, GUIDE_SHEET_NAME, SHEET_NAME
+from handlers.experts.form import EXPERT
+from handlers.forms.sheet import HEADER_FONT, TEXT_FORMAT, columns, save, write_columns
 from handlers.reference.tech_fields import TechFields
 
 TEMPLATE_FILENAME = "专家导入模板.xlsx"
 MAX_IMPORT_ROWS = 5000  # also enforced by the import
-# Validations cover this many rows: Excel stores a range, so the file stays small.
-_VALIDATED_ROWS = MAX_IMPORT_ROWS + 1
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-REQUIRED_FONT = Font(bold=True, color="C00000")
-HEADER_FONT = Font(bold=True)
-TEXT_FORMAT = "@"  # so Excel keeps a mobile number as typed instead of turning it into 1.38E+10
 
 RULES: tuple[str, ...] = (
     "1. 请在「专家信息」工作表中填写，第一行为表头，请勿修改或删除表头；列的顺序可以调整。",
@@ -52,68 +38,10 @@ def build_template() -> bytes:
     sheet = workbook.active
     assert sheet is not None  # a new workbook always has one sheet
     sheet.title = SHEET_NAME
-    write_header(sheet, COLUMNS)
-    for index, column in enumerate(COLUMNS, start=1):
-        letter = get_column_letter(index)
-        sheet.cell(row=1, column=index).comment = Comment(column.note, "科转")
-        validation = _validation(column)
-        if validation is not None:
-            sheet.add_data_validation(validation)
-            validation.add(f"{letter}2:{letter}{_VALIDATED_ROWS}")
+    write_columns(sheet, EXPERT)  # headers, notes and cell rules from the expert form
     _guide(workbook.create_sheet(GUIDE_SHEET_NAME))
     _fields(workbook.create_sheet(FIELDS_SHEET_NAME))
     return save(workbook)
-
-
-def write_header(sheet: Worksheet, columns: tuple[Column, ...]) -> None:
-    """The header row, widths, text format for every column, and the header frozen while scrolling."""
-    for index, column in enumerate(columns, start=1):
-        cell = sheet.cell(row=1, column=index, value=column.title)
-        cell.font = REQUIRED_FONT if column.required else HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-        dimension = sheet.column_dimensions[get_column_letter(index)]
-        dimension.width = column.width
-        dimension.number_format = TEXT_FORMAT
-    sheet.freeze_panes = "A2"
-
-
-def save(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _validation(column: Column) -> DataValidation | None:
-    """A length check with a prompt; Excel shows it while typing, the import checks again anyway."""
-    if column.field == "mobile":
-        return DataValidation(
-            type="textLength",
-            operator="between",
-            formula1="11",
-            formula2="14",
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="手机号有误",
-            error="请输入11位手机号码",
-            showInputMessage=True,
-            promptTitle=column.header,
-            prompt=column.note[:255],
-        )
-    if column.max_len is None or column.field in ("research_results", "technical_solutions"):
-        return None  # list columns: the limit is per item, which a cell rule cannot express
-    return DataValidation(
-        type="textLength",
-        operator="lessThanOrEqual",
-        formula1=str(column.max_len),
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle=f"{column.header}过长",
-        error=f"{column.header}不能超过{column.max_len}个字",
-        showInputMessage=True,
-        promptTitle=column.header,
-        prompt=column.note[:255],
-    )
 
 
 def _guide(sheet: Worksheet) -> None:
@@ -125,7 +53,7 @@ def _guide(sheet: Worksheet) -> None:
         row += 1
     row += 1
     sheet.cell(row=row, column=1, value="各列说明").font = HEADER_FONT
-    for column in COLUMNS:
+    for column in columns(EXPERT):
         row += 1
         sheet.cell(row=row, column=1, value=f"{column.title}：{column.note}")
     row += 2
@@ -141,7 +69,7 @@ def _guide(sheet: Worksheet) -> None:
         "新材料",
         "浙江省杭州市西湖区",
     )
-    for index, (column, value) in enumerate(zip(COLUMNS, example, strict=True), start=1):
+    for index, (column, value) in enumerate(zip(columns(EXPERT), example, strict=True), start=1):
         sheet.cell(row=row + 1, column=index, value=column.title).font = HEADER_FONT
         sheet.cell(row=row + 2, column=index, value=value)
 
