@@ -20,7 +20,7 @@ from handlers.enterprises.add_enterprise_contact import (
 )
 from handlers.enterprises.enter_enterprise import EnterEnterprise, enter_enterprise
 from handlers.enterprises.enterprise_registry import RegistryStatus, registry_status
-from handlers.enterprises.form import ENTERPRISE, ENTERPRISE_ENTRY
+from handlers.enterprises.form import ENTERPRISE, ENTERPRISE_CONTACT, ENTERPRISE_ENTRY
 from handlers.enterprises.get_enterprise import EnterpriseDetail, GetEnterprise, get_enterprise
 from handlers.enterprises.list_enterprises import EnterpriseView, ListEnterprises, list_enterprises
 from handlers.enterprises.update_enterprise import EnterpriseUpdated, UpdateEnterprise, update_enterprise
@@ -234,7 +234,7 @@ ROUTES = [
             ("201", schema_of(EnterpriseContactAdded)),
             errors={"404": "not_found", "422": "invalid_phone", "409": "contact_exists"},
         ),
-        body=fields(NewContact),
+        body=form(ENTERPRISE_CONTACT, NewContact),
     ),
 ]
 

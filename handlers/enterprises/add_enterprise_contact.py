@@ -6,7 +6,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from handlers.enterprises.form import ENTERPRISE_CONTACT
 from handlers.errors import Conflict, Forbidden, NotFound
+from handlers.forms.check import validate
+from handlers.forms.declaration import Context
 from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor
 from handlers.organisation.people import find_or_create_account, grant_role
@@ -33,9 +36,9 @@ class EnterpriseContactAdded:
 
 
 async def add_enterprise_contact(cmd: AddEnterpriseContact, uow: UnitOfWork) -> EnterpriseContactAdded:
-    name = v.required_text(cmd.name, "联系人姓名", 64)
-    position = v.required_text(cmd.position, "职务", 64)
-    phone = v.phone(cmd.phone)
+    values = {"name": cmd.name, "position": cmd.position, "phone": cmd.phone}
+    clean = validate(ENTERPRISE_CONTACT, values, Context(uow.clock.now().date()))
+    name, position, phone = clean["name"], clean["position"], clean["phone"]
 
     async def run(tx: Transaction) -> EnterpriseContactAdded:
         actor = await load_actor(tx, cmd.actor_id)

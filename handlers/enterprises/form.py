@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from handlers.forms.declaration import Context, Field, Form
 from handlers.organisation import credit_code as cc
+from handlers.organisation import validation as v
 from handlers.reference.regions import Regions
 
 _FULL_NAME = Field("full_name", "text", "企业全称", required=True, max_length=128)
@@ -49,4 +50,29 @@ ENTERPRISE_ENTRY = Form(
         Field("legal_representative", "text", "法定代表人", required=True, max_length=64),
     ),
     field_in_error=True,
+)
+
+
+def _phone(value: str, _context: Context) -> str:
+    """A mobile, or a landline with its area code."""
+    return v.phone(value)
+
+
+ENTERPRISE_CONTACT = Form(
+    "enterprise_contact",
+    "添加联系人",
+    ("POST", "/api/v1/enterprises/{enterprise_id}/contacts"),
+    (
+        Field("name", "text", "联系人姓名", required=True, max_length=64),
+        Field("position", "text", "职务", required=True, max_length=64),
+        Field(
+            "phone",
+            "text",
+            "联系电话",
+            help="手机号码或带区号的固定电话",
+            required=True,
+            messages={"required": ("invalid_phone", "请输入正确的联系电话（手机号码或带区号的固定电话）")},
+            rule=_phone,
+        ),
+    ),
 )

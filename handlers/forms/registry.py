@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers.demands.form import DEMAND, DEMAND_EDIT, POOL_DEMAND
-from handlers.enterprises.form import ENTERPRISE, ENTERPRISE_ENTRY
+from handlers.enterprises.form import ENTERPRISE, ENTERPRISE_CONTACT, ENTERPRISE_ENTRY
 from handlers.expert_channel.form import EXPERT_PROFILE, TECHNOLOGY, TECHNOLOGY_EDIT
 from handlers.experts.form import EXPERT
 from handlers.follow_ups.form import FOLLOW_UP
@@ -22,6 +22,7 @@ DECLARED: tuple[Form, ...] = (
     EXPERT,
     ENTERPRISE,
     ENTERPRISE_ENTRY,
+    ENTERPRISE_CONTACT,
     INSTITUTION,
     CENTRE,
     STAFF,

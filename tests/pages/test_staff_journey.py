@@ -165,12 +165,13 @@ async def test_staff_submits_a_demand_the_admin_approves_and_staff_follow_it_to_
     # 项目登记 with the contract: the demand is 已完成.
     await zhang.go_back()
     await zhang.click("[data-action=project]")
-    await zhang.wait_for_selector("[data-form=project_registration] [data-field=name]")
+    await zhang.wait_for_selector("[data-form=project] [data-field=name]")
     await zhang.fill("[data-field=name] input", "氮化铝陶瓷基板量产工艺开发")
     await pick(zhang, "category", "技术开发")
     await zhang.fill("[data-field=amount_fen] input", "800000")
     await pick(zhang, "signed_on")
     await zhang.fill("[data-field=leader] input", "王工")
+    await zhang.fill("[data-field=members] textarea", "李工\n赵工")  # a list of names, one per line
     await zhang.fill("[data-field=undertaking_unit] input", "浙江大学")
     await pick(zhang, "entity_type", "高校")
     await pick(zhang, "cooperation_mode", "委托开发")
@@ -183,6 +184,8 @@ async def test_staff_submits_a_demand_the_admin_approves_and_staff_follow_it_to_
     token = await zhang.evaluate("sessionStorage.getItem('kz.session./m/workbench/#dt-zhang')")
     demand_id = demand_url.rsplit("/", 1)[1]
     assert (await api_json(demo_site, "GET", f"/api/v1/demands/{demand_id}", token))["status"] == "completed"
+    project = await api_json(demo_site, "GET", f"/api/v1/demands/{demand_id}/project", token)
+    assert project["members"] == ["李工", "赵工"]
 
     # 中介费凭证 on the completed demand's project.
     await zhang.click("button:has-text('上传中介费凭证')")

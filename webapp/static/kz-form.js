@@ -49,6 +49,16 @@
     });
   }
 
+  // The served types the widgets below draw with another's: one file is a files field of one; a reference pick
+  // (an id from a list such as /api/v1/enterprises) is a choice; a list of names is typed one per line.
+  function drawn(field) {
+    const f = { ...field };
+    if (f.type === "file") Object.assign(f, { type: "files", max_items: 1 });
+    else if (f.choices_source && !["tech_fields", "region", "choice", "multi_choice"].includes(f.type)) f.type = "choice";
+    if (f.fields) f.fields = f.fields.map(drawn);
+    return f;
+  }
+
   function blank(field) {
     if (field.type === "group") {
       return Array.from({ length: field.min_items || 0 }, () => blankGroup(field.fields));
@@ -76,6 +86,7 @@
         const ids = v.filter((x) => x.stored).map((x) => x.stored.id);
         v = f.max_items === 1 ? (ids.length ? ids[0] : null) : ids;
       } else if (f.type === "tech_fields") v = v.map((x) => x.value);
+      else if (f.type === "texts") v = String(v || "").split("\n").map((x) => x.trim()).filter(Boolean);
       else if (f.type === "region" || (f.type === "choice" && v && typeof v === "object")) v = v ? v.value : null;
       if (v === "" || v === null || (Array.isArray(v) && !v.length && f.type !== "group")) continue;
       body[f.name] = v;
@@ -106,6 +117,7 @@
       hint() {
         const parts = [];
         if (this.f.help) parts.push(this.f.help);
+        if (this.f.type === "texts") parts.push("每行填写一个");
         if (this.f.max_items && this.f.type !== "group") parts.push(`最多${this.f.max_items}项`);
         if (this.f.file && this.f.file.max_bytes) parts.push(`单个文件不超过${Math.round(this.f.file.max_bytes / 1048576)}MB`);
         return parts.join("；");
@@ -179,10 +191,10 @@
     },
     template: `
       <div class="kz-field" :data-field="f.name">
-        <template v-if="['text', 'textarea', 'mobile', 'email'].includes(f.type)">
+        <template v-if="['text', 'textarea', 'texts', 'mobile', 'email'].includes(f.type)">
           <van-field v-model="model[f.name]" :name="f.name" :label="f.label" :required="f.required"
-            :type="f.type === 'textarea' ? 'textarea' : f.type === 'mobile' ? 'tel' : f.type === 'email' ? 'email' : 'text'"
-            :autosize="f.type === 'textarea'" :rows="f.type === 'textarea' ? 3 : undefined"
+            :type="['textarea', 'texts'].includes(f.type) ? 'textarea' : f.type === 'mobile' ? 'tel' : f.type === 'email' ? 'email' : 'text'"
+            :autosize="['textarea', 'texts'].includes(f.type)" :rows="['textarea', 'texts'].includes(f.type) ? 3 : undefined"
             :maxlength="f.max_length || undefined" :show-word-limit="!!f.max_length" :placeholder="'请输入' + f.label"
             :error-message="error" />
         </template>
@@ -265,7 +277,8 @@
     data() { return { form: null, model: null, errors: {}, busy: false, failure: "" }; },
     async created() {
       try {
-        this.form = await KZ.api("/forms/" + encodeURIComponent(this.name));
+        const served = await KZ.api("/forms/" + encodeURIComponent(this.name));
+        this.form = { ...served, fields: served.fields.map(drawn) };
         const model = {};
         for (const f of this.form.fields) model[f.name] = blank(f);
         Object.assign(model, this.initial);

@@ -171,7 +171,7 @@
     components: { KzForm },
     props: ["id"],
     methods: { done() { location.replace(`#/demands/${this.id}/project`); } },
-    template: nav("项目登记", "#/") + `<KzForm name="project_registration" :params="{ id, demand_id: id }" @done="done" />`,
+    template: nav("项目登记", "#/") + `<KzForm name="project" :params="{ id, demand_id: id }" @done="done" />`,
     setup() { return { back }; },
   };
 
@@ -237,7 +237,7 @@
     props: ["manual"],
     computed: { institution() { const g = anyGrant("staff", "centre_admin", "institution_admin"); return g && g.institution_id; } },
     methods: { done(answer) { location.replace("#/enterprises/" + answer.enterprise_id); } },
-    template: nav("添加企业", "#/enterprises") + `<KzForm :name="manual ? 'enterprise_manual' : 'enterprise'" :params="{ institution_id: institution }" @done="done" />`,
+    template: nav("添加企业", "#/enterprises") + `<KzForm :name="manual ? 'enterprise_entry' : 'enterprise'" :params="{ institution_id: institution }" @done="done" />`,
     setup() { return { back }; },
   };
 
