@@ -46,11 +46,16 @@ _FIRST_REPLY = select(_INBOUND.c.reply).where(_INBOUND.c.key == bindparam("claim
 KEY_MAX = {True: 64, False: 191}  # the key column's width in each table (business keys fit; longer ones are cut)
 
 
+def _stored(key: str, keeps_reply: bool) -> str:
+    """The key as its table keeps it: the claim, the reply kept with it and the lookup of that reply must agree."""
+    return key[: KEY_MAX[keeps_reply]]
+
+
 async def claim(session: AsyncSession, key: str, kind: Inbound, *, now: datetime, message_id: str = "") -> bool:
     """True the first time `key` is seen. One INSERT … ON CONFLICT DO NOTHING: a claim held by a transaction not
     yet committed makes this one wait for its outcome. False means a repeat of an event already acted upon; the
     transaction stays usable (to read what the first answer was) and must write nothing else."""
-    key = key[: KEY_MAX[kind.keeps_reply]]
+    key = _stored(key, kind.keeps_reply)
     if kind.keeps_reply:
         row: dict[str, object] = {
             "key": key,
@@ -69,10 +74,10 @@ async def claim(session: AsyncSession, key: str, kind: Inbound, *, now: datetime
 
 async def keep_reply(session: AsyncSession, key: str, reply: dict[str, Any]) -> None:
     """The answer the claimed event was given, kept with its key (kinds that keep a reply)."""
-    await session.execute(_REPLY, {"claim_key": key, "reply": reply})
+    await session.execute(_REPLY, {"claim_key": _stored(key, True), "reply": reply})
 
 
 async def first_reply(session: AsyncSession, key: str) -> dict[str, object]:
     """The answer given when `key` was first acted upon (empty if unknown)."""
-    reply = await session.scalar(_FIRST_REPLY, {"claim_key": key})
+    reply = await session.scalar(_FIRST_REPLY, {"claim_key": _stored(key, True)})
     return dict(reply) if isinstance(reply, dict) else {}

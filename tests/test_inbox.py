@@ -112,3 +112,14 @@ def test_only_the_one_helper_claims_and_no_use_case_writes_an_inbox_row() -> Non
     # Changing one's mobile commits a wrong SMS code try before refusing (handlers.auth.sms_codes.spend_code): its
     # unit of work is its own, retried by hand.
     assert claims == [] and inbox_rows == [] and attempts == ["handlers/auth/change_mobile.py"]
+
+
+async def test_a_key_longer_than_its_column_keeps_and_finds_its_reply(container: Container) -> None:
+    key = "press:" + "x" * 100  # cut to the column's width when stored
+    async with container.uow() as uow:
+        assert await uow.claim(key, Inbound.CARD_ACTION)
+        await keep_reply(uow.session, key, {"ok": True})
+        await uow.commit()
+    async with container.uow() as uow:
+        assert not await uow.claim(key, Inbound.CARD_ACTION)
+        assert await first_reply(uow.session, key) == {"ok": True}
