@@ -22,7 +22,6 @@ from bot import metrics
 from bot.availability import dependency_unavailable
 from cards.actions import CardAction
 from cards.replies import DUPLICATE, FAILED, INVALID, UNKNOWN, tip
-from handlers.clock import Clock
 from handlers.errors import DomainError
 from handlers.transactions import Claim, transact
 from store.inbox import Inbound, first_reply
@@ -114,11 +113,8 @@ class _Route:
 
 
 class CardActionRouter:
-    def __init__(
-        self, uow: Callable[[], UnitOfWork], clock: Clock, names: Callable[[str], Awaitable[str]] | None = None
-    ) -> None:
+    def __init__(self, uow: Callable[[], UnitOfWork], names: Callable[[str], Awaitable[str]] | None = None) -> None:
         self._uow = uow
-        self._clock = clock
         self._names = names
         self._routes: dict[str, _Route] = {}
         self._recent: OrderedDict[str, dict[str, Any]] = OrderedDict()

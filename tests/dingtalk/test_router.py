@@ -32,7 +32,7 @@ def router(container: Container) -> CardActionRouter:
     async def names(user_id: str) -> str:
         return {"dt-zhang": "张三"}[user_id]
 
-    built = CardActionRouter(container.uow, container.clock, names=names)
+    built = CardActionRouter(container.uow, names=names)
     register_all(built, review_subjects=SUBJECTS)
     return built
 
@@ -75,7 +75,7 @@ async def test_failing_handler_gets_a_polite_ack_and_commits_nothing(container: 
     class Params(BaseModel):
         notice_id: str
 
-    r = CardActionRouter(container.uow, container.clock)
+    r = CardActionRouter(container.uow)
 
     @r.action(CardAction.ACKNOWLEDGE, Params)
     async def half_done(ctx: CardContext, params: Params) -> CardReply:
@@ -100,7 +100,7 @@ async def test_slow_name_lookup_does_not_hold_up_the_ack(container: Container, m
         await asyncio.sleep(10)
         return "never"
 
-    r = CardActionRouter(container.uow, container.clock, names=stuck)
+    r = CardActionRouter(container.uow, names=stuck)
     register_all(r, review_subjects=SUBJECTS)
     reply = await asyncio.wait_for(r.dispatch(press(notice_id="n1")), 1.0)
     assert reply["cardData"]["cardParamMap"]["status"] == "已由dt-zhang确认收到"

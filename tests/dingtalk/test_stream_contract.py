@@ -193,7 +193,7 @@ async def test_failing_listener_gets_a_polite_ack_and_the_card_keeps_its_state(
     class Params(BaseModel):
         notice_id: str
 
-    router = CardActionRouter(container.uow, container.clock)
+    router = CardActionRouter(container.uow)
 
     @router.action(CardAction.ACKNOWLEDGE, Params)
     async def broken(ctx: CardContext, params: Params) -> CardReply:
