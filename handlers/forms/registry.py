@@ -8,6 +8,7 @@ from handlers.expert_channel.form import EXPERT_PROFILE, TECHNOLOGY, TECHNOLOGY_
 from handlers.experts.form import EXPERT
 from handlers.follow_ups.form import FOLLOW_UP
 from handlers.forms.declaration import Form
+from handlers.indicators.form import INDICATOR
 from handlers.institutions.form import CENTRE, INSTITUTION
 from handlers.projects.form import FEE_PROOF, PROJECT
 from handlers.staff.form import STAFF
@@ -29,5 +30,6 @@ DECLARED: tuple[Form, ...] = (
     EXPERT_PROFILE,
     TECHNOLOGY,
     TECHNOLOGY_EDIT,
+    INDICATOR,
 )
 FORMS: dict[str, Form] = {form.name: form for form in DECLARED}

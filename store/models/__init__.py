@@ -20,6 +20,7 @@ from store.models.expert_pages import DockingStatus, ExpertDocking, ExpertTechno
 from store.models.expert_pushes import ExpertPush, ExpertPushStatus
 from store.models.files import StoredFile
 from store.models.follow_ups import DemandFollowUp, FollowUpReminder
+from store.models.indicators import Indicator, IndicatorOwner
 from store.models.invitations import InvitationCode, InvitationPurpose, InvitationRedemption
 from store.models.membership import InvitationStatus, MembershipInvitation, PlatformState
 from store.models.organisation import (
@@ -104,6 +105,8 @@ __all__ = [
     "ExpertResearchResult",
     "ExpertTechnicalSolution",
     "FollowUpKind",
+    "Indicator",
+    "IndicatorOwner",
     "Institution",
     "InvitationCode",
     "InvitationPurpose",

@@ -129,6 +129,8 @@ TABLE: dict[str, str] = {
     "GET /demands/{demand_id}/expert-pushes": "-    -    Y   Y    Y    Y    -    -    -    -",
     "GET /points/me": "-    -    -   -    Y    Y    -    -    -    -",
     "GET /points/ranking": "-    -    Y   Y    Y    Y    Y    -    -    -",
+    "GET /indicators": "-    -    Y   Y    -    -    Y    -    -    -",
+    "POST /indicators": "-    -    Y   Y    -    -    Y    -    -    -",
     "POST /project-files": "-    -    -   Y    Y    Y    -    -    -    -",
     "POST /demands/{demand_id}/project": "-    -    -   Y    Y    Y    -    -    -    -",
     "GET /demands/{demand_id}/project": "-    -    Y   Y    Y    Y    Y    -    -    -",
@@ -222,6 +224,15 @@ def _registry_names() -> list[str]:
 
 
 BODIES: dict[str, Body] = {
+    "POST /indicators": lambda w, r, n: {
+        "json": {
+            "owner": {"system_admin": "platform", "official": "region"}.get(r, "institution"),
+            "key": f"k{n}",
+            "name": "指标",
+            "formula": "deals",
+            "weight": 10,
+        }
+    },
     "POST /auth/password-login": lambda w, r, n: {"json": {"mobile": "13800000009", "password": "wrong-1"}},
     "POST /auth/sms-codes": lambda w, r, n: {"json": {"mobile": _unique_mobile(n, 1)}},
     "POST /auth/sms-login": lambda w, r, n: {"json": {"mobile": _unique_mobile(n, 1), "code": "000000"}},
