@@ -365,6 +365,8 @@ class Settings(BaseSettings):
     clock_start: datetime | None = None
     # The test channel (a provider used by the test suite and the console); unset means not wired.
     test_channel_url: str | None = None
+    # A CJK font file for the monitoring charts; unset: the first installed of bot.charts.CJK_FAMILIES.
+    chart_font: str | None = None
 
     outbox: OutboxSettings = Field(default_factory=OutboxSettings)
     audit: AuditSettings = Field(default_factory=AuditSettings)
