@@ -24,6 +24,7 @@ from tests.pages.test_staff_journey import uploaded, workbench
 
 RETURNED = "高强铝合金薄壁件成形工艺"  # the demo's demand 李强 returned for update
 PENDING = "刻蚀腔体温度场仿真优化"  # the demo's demand waiting for 李强's review
+DRAFT = "MEMS传感器低温漂补偿算法"  # the demo's draft
 COMPLETED = "晶圆传输机械手定位精度提升"  # the demo's demand with a registered project and its contract
 
 
@@ -154,6 +155,25 @@ async def test_a_pending_demand_is_withdrawn_after_a_confirmation_and_a_stale_wi
     refusal = await zhang.wait_for_selector(".van-toast >> text=不能撤回")
     assert "对接中" in await refusal.inner_text()  # 需求当前为「对接中」，不能撤回
     assert (await api_json(demo_site, "GET", f"/api/v1/demands/{pending}", zhang_token))["status"] == "docking"
+    assert not errors, errors
+
+
+async def test_a_draft_is_closed_with_a_reason_the_api_requires(browser: Any, demo_site: str) -> None:
+    zhang_token = await dingtalk_session(demo_site, "dt-zhang")
+    draft = await demand_id(demo_site, zhang_token, "draft", DRAFT)
+    errors: list[str] = []
+    zhang = await workbench(browser, demo_site, "dt-zhang", f"#/demands/{draft}", errors)
+    assert await buttons(zhang) == ["edit", "submit", "close"]
+    await zhang.click("[data-action=close]")
+    dialog = zhang.locator(".van-dialog:visible")
+    await dialog.locator("textarea").wait_for()
+    await dialog.locator(".van-dialog__confirm").click()  # no reason: the API asks for one, the dialog stays
+    await zhang.wait_for_selector(".van-toast >> text=请填写关闭原因")
+    await dialog.locator("textarea").fill("企业已找到合作单位")
+    await dialog.locator(".van-dialog__confirm").click()
+    await zhang.wait_for_function("document.querySelector('[data-testid=status]').innerText === '已关闭'")
+    assert "企业已找到合作单位" in await zhang.inner_text("[data-testid=timeline]")
+    assert await zhang.locator("[data-testid=demand-changes]").count() == 0  # nothing left to change
     assert not errors, errors
 
 
