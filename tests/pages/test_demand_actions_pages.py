@@ -197,6 +197,7 @@ async def test_follow_up_kinds_and_push_statuses_by_name_and_files_downloaded(br
     await zhang.wait_for_selector("[data-testid=follow-ups] >> text=电话确认了产线验证时间。")
     listed = await zhang.inner_text("[data-testid=follow-ups]")
     assert "电话" in listed and "phone" not in listed
+    await keep_screenshot(zhang, "workbench-follow-ups")
     assert (await download(zhang, "[data-testid=files] [data-file]")) == ("通话纪要.pdf", note)
 
     # The demo's push to 陈教授: its status by name, the API's label.

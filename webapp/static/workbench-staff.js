@@ -189,20 +189,26 @@
   };
 
   const FollowUps = {
-    components: { FileList },
     props: ["id"],
     data() { return { items: null } ; },
     async created() { try { this.items = (await KZ.api(`/demands/${this.id}/follow-ups`)).items; } catch (err) { KZ.fail(err); } },
-    methods: { time: KZ.time },
+    methods: {
+      time: KZ.time, size,
+      async open(file) { try { await openFile(this.id, file); } catch (err) { KZ.fail(err); } },
+    },
     template: nav("跟进记录", "#/") + `
       <van-loading v-if="!items" class="kz-boot" />
       <template v-else>
         <van-cell-group inset class="kz-form" data-testid="follow-ups">
           <van-cell v-for="f in items" :key="f.id" :title="f.kind_label || f.kind" :label="f.recorded_by + ' · ' + time(f.occurred_at)">
-            <template #label><div class="kz-text">{{ f.content }}</div><div class="kz-muted">{{ f.recorded_by }} · {{ time(f.occurred_at) }}<template v-if="f.attachments.length"> · 附件{{ f.attachments.length }}个</template></div></template>
+            <template #label>
+              <div class="kz-text">{{ f.content }}</div><div class="kz-muted">{{ f.recorded_by }} · {{ time(f.occurred_at) }}</div>
+              <div v-if="f.attachments.length" data-testid="files">
+                <div v-for="a in f.attachments" :key="a.id" class="kz-file" :data-file="a.id" @click="open(a)"><van-icon name="description" /> {{ a.name }} <span class="kz-muted">{{ size(a.size) }}</span></div>
+              </div>
+            </template>
           </van-cell>
         </van-cell-group>
-        <template v-for="f in items" :key="'files' + f.id"><FileList :demand-id="id" :files="f.attachments" :title="(f.kind_label || f.kind) + ' · ' + time(f.occurred_at) + ' 的附件'" /></template>
         <van-empty v-if="!items.length" description="还没有跟进记录" />
         <div class="kz-actions"><van-button round block type="primary" icon="plus" data-testid="new-follow-up" @click="go('#/demands/' + id + '/follow-ups/new')">新增跟进</van-button></div>
       </template>`,
