@@ -8,7 +8,7 @@ from handlers.expert_channel.form import EXPERT_PROFILE, TECHNOLOGY, TECHNOLOGY_
 from handlers.experts.form import EXPERT
 from handlers.follow_ups.form import FOLLOW_UP
 from handlers.forms.declaration import Form
-from handlers.institutions.form import CENTRE, INSTITUTION
+from handlers.institutions.form import CENTRE, CENTRE_EDIT, INSTITUTION, INSTITUTION_EDIT
 from handlers.projects.form import FEE_PROOF, PROJECT
 from handlers.staff.form import STAFF
 
@@ -24,7 +24,9 @@ DECLARED: tuple[Form, ...] = (
     ENTERPRISE_ENTRY,
     ENTERPRISE_CONTACT,
     INSTITUTION,
+    INSTITUTION_EDIT,
     CENTRE,
+    CENTRE_EDIT,
     STAFF,
     EXPERT_PROFILE,
     TECHNOLOGY,

@@ -61,6 +61,7 @@ TABLE: dict[str, str] = {
     "GET /centres": "-    -    Y   Y    Y    Y    Y    -    -    -",
     "POST /institutions/{institution_id}/centres": "-    -    -   Y    -    -    -    -    -    -",
     "GET /centres/{centre_id}": "-    -    Y   Y    Y    Y    Y    -    -    -",
+    "PATCH /centres/{centre_id}": "-    -    -   Y    -    -    -    -    -    -",
     "GET /staff": "-    -    Y   Y    Y    Y    Y    -    -    -",
     "POST /centres/{centre_id}/staff": "-    -    -   Y    -    -    -    -    -    -",
     "GET /staff/{staff_member_id}": "-    -    Y   Y    Y    Y    Y    -    -    -",
@@ -256,6 +257,7 @@ BODIES: dict[str, Body] = {
     "POST /institutions/{institution_id}/centres": lambda w, r, n: {
         "json": {"name": f"新中心{n}", "region_code": "330114"}
     },
+    "PATCH /centres/{centre_id}": lambda w, r, n: {"json": {"name": f"改名中心{n}", "region_code": "330106"}},
     "POST /centres/{centre_id}/staff": lambda w, r, n: {
         "json": {"name": f"新人{n}", "mobile": _unique_mobile(n, 4), "position": "技术经理"}
     },

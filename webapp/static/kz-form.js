@@ -262,6 +262,7 @@
   };
 
   KZ.FormField = KzField; // one field alone, for a page's own filters (same pickers, same look)
+  KZ.upload = upload; // one file up with its progress, outside a form (the expert import)
 
   // <kz-form name="demand" :params="{id}" @done="…">: loads the declaration, renders it, submits it.
   KZ.Form = {
