@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from handlers.demands.form import DEMAND, DEMAND_EDIT, POOL_DEMAND
-from handlers.enterprises.form import ENTERPRISE, ENTERPRISE_CONTACT, ENTERPRISE_ENTRY
+from handlers.enterprises.form import ENTERPRISE, ENTERPRISE_CONTACT, ENTERPRISE_EDIT, ENTERPRISE_ENTRY
 from handlers.expert_channel.form import EXPERT_PROFILE, TECHNOLOGY, TECHNOLOGY_EDIT
-from handlers.experts.form import EXPERT
+from handlers.experts.form import EXPERT, EXPERT_FOLLOW_UP
 from handlers.follow_ups.form import FOLLOW_UP
 from handlers.forms.declaration import Form
 from handlers.institutions.form import CENTRE, INSTITUTION
@@ -31,5 +31,7 @@ DECLARED: tuple[Form, ...] = (
     TECHNOLOGY,
     TECHNOLOGY_EDIT,
     PUBLICATION,
+    ENTERPRISE_EDIT,
+    EXPERT_FOLLOW_UP,
 )
 FORMS: dict[str, Form] = {form.name: form for form in DECLARED}
