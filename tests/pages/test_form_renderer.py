@@ -1,6 +1,7 @@
 """The form renderer (webapp/static/kz-form.js) in a real browser: a served declaration drawn as Vant fields —
 conditions, a bounded multiple choice, a repeated group within its counts — the body it sends, drafts, and the API's
-errors on the fields they name, in both shapes (the house error's one field, invalid_form's several)."""
+errors on the fields they name, in both shapes (the house error's one field, invalid_form's several, a group
+item's by position); and the real API's invalid_form on the real publication form."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ async def test_the_renderer_draws_a_served_form_sends_its_body_and_marks_the_api
                     "fields": [
                         {"field": "areas", "code": "too_many", "message": "服务领域最多选择1项"},
                         {"field": "nature", "code": "invalid_choice", "message": "机构性质有误"},
+                        {"field": "members[0].phone", "code": "invalid_mobile", "message": "请输入正确的手机号码"},
                     ],
                 }
             },
@@ -91,6 +93,10 @@ async def test_the_renderer_draws_a_served_form_sends_its_body_and_marks_the_api
     await form.locator("[data-field=areas] .van-field__error-message").wait_for()
     assert await form.locator("[data-field=areas] .van-field__error-message").inner_text() == "服务领域最多选择1项"
     assert await form.locator("[data-field=nature] .van-field__error-message").inner_text() == "机构性质有误"
+    # A group item's field, named by position, under that item's own field.
+    item_error = members.nth(0).locator("[data-field=phone] .van-field__error-message")
+    assert await item_error.inner_text() == "请输入正确的手机号码"
+    assert await members.nth(0).locator("[data-field=name] .van-field__error-message").count() == 0
     assert await form.locator("[data-field=parent_name] .van-field__error-message").count() == 0
     assert "draft" not in sent[1]
     assert not errors, errors
