@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from handlers.demands.form import DEMAND, DEMAND_EDIT, POOL_DEMAND
-from handlers.enterprises.form import ENTERPRISE, ENTERPRISE_CONTACT, ENTERPRISE_ENTRY
+from handlers.enterprises.form import ENTERPRISE, ENTERPRISE_CONTACT, ENTERPRISE_EDIT, ENTERPRISE_ENTRY
 from handlers.expert_channel.form import EXPERT_PROFILE, TECHNOLOGY, TECHNOLOGY_EDIT
-from handlers.experts.form import EXPERT
+from handlers.experts.form import EXPERT, EXPERT_FOLLOW_UP
 from handlers.follow_ups.form import FOLLOW_UP
 from handlers.forms.declaration import Form
 from handlers.institutions.form import CENTRE, CENTRE_EDIT, INSTITUTION, INSTITUTION_EDIT
 from handlers.projects.form import FEE_PROOF, PROJECT
+from handlers.publications.form import PUBLICATION
 from handlers.staff.form import STAFF
 
 DECLARED: tuple[Form, ...] = (
@@ -31,5 +32,8 @@ DECLARED: tuple[Form, ...] = (
     EXPERT_PROFILE,
     TECHNOLOGY,
     TECHNOLOGY_EDIT,
+    PUBLICATION,
+    ENTERPRISE_EDIT,
+    EXPERT_FOLLOW_UP,
 )
 FORMS: dict[str, Form] = {form.name: form for form in DECLARED}
