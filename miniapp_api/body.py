@@ -419,11 +419,10 @@ class FormBody(Generic[T]):
 
     form: Form
     cls: Callable[..., T]
-    partial: bool = False  # an edit: a field not sent (or null) reads as None, and the use case keeps it
 
     def parse(self, raw: dict[str, Any]) -> T:
         values = read_form(self.form, raw)
-        if self.partial:
+        if self.form.partial:  # an edit: a field not sent (or null) reads as None, and the use case keeps it
             values = {name: (value if raw.get(name) is not None else None) for name, value in values.items()}
         if self.form.draft:
             values["draft"] = boolean(raw, "draft")
@@ -433,6 +432,6 @@ class FormBody(Generic[T]):
         return form_schema(self.form)
 
 
-def form(declared: Form, cls: Callable[..., T], *, partial: bool = False) -> JsonBody[T]:
+def form(declared: Form, cls: Callable[..., T]) -> JsonBody[T]:
     """The JSON request body of a declared form, read into `cls` (see FormBody)."""
-    return JsonBody(FormBody(declared, cls, partial))
+    return JsonBody(FormBody(declared, cls))

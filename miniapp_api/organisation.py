@@ -161,7 +161,7 @@ ROUTES = [
             ("200", schema_of(InstitutionUpdated)),
             errors={"422": "min_fee_ratio_below_floor / introduction_too_long / …"},
         ),
-        body=form(INSTITUTION_EDIT, InstitutionChanges, partial=True),
+        body=form(INSTITUTION_EDIT, InstitutionChanges),
     ),
     rest.route(
         "GET",

@@ -155,6 +155,7 @@ INSTITUTION_EDIT = Form(
         for name in ("type", "service_types", "min_fee_ratio_bp", "introduction", "head")
     ),
     INSTITUTION.rules,
+    partial=True,  # only what is sent changes
 )
 
 CENTRE_EDIT = Form("centre_edit", "编辑地方转移中心", ("PATCH", "/api/v1/centres/{centre_id}"), CENTRE.fields)
