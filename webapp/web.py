@@ -7,7 +7,9 @@
 
 The shells carry the little configuration a page needs (the DingTalk corpId, whether this is the sandbox), written
 in when the app is built. In sandbox mode the workbench loads a stand-in `dd` (static/sandbox-dd.js) wired to the
-sandbox DingTalk instead of DingTalk's JSAPI, so the same page code signs in offline.
+sandbox DingTalk instead of DingTalk's JSAPI, so the same page code signs in offline, and the experts' pages load a
+stand-in `wx` (static/sandbox-wx.js) playing the mini-program's wx.login and phone-number authorization, so an expert
+binds there as in the mini-program.
 """
 
 from __future__ import annotations
@@ -85,6 +87,7 @@ class Pages:
         self.static = {p.name: Asset.read(p) for p in STATIC.iterdir() if p.suffix in (".js", ".css")}
         if not sandbox:
             self.static.pop("sandbox-dd.js", None)
+            self.static.pop("sandbox-wx.js", None)
         self.vendor = {
             str(p.relative_to(VENDOR)): Asset.read(p) for p in VENDOR.rglob("*") if p.suffix in (".js", ".css")
         }
@@ -93,7 +96,7 @@ class Pages:
         dd = self._url("sandbox-dd.js") if sandbox else DINGTALK_JSAPI
         self.shells = {
             "workbench": self._shell("workbench.html", configs["workbench"], dd),
-            "expert": self._shell("expert.html", configs["expert"], ""),
+            "expert": self._shell("expert.html", configs["expert"], self._url("sandbox-wx.js") if sandbox else ""),
         }
 
     def _url(self, name: str) -> str:

@@ -90,6 +90,7 @@ async def test_what_is_not_there_is_not_found(site: Any) -> None:
     assert (await site.get("/m/vendor/../web.py")).status == 404
     assert (await site.get("/m/static/workbench.html")).status == 404  # shells only at their own paths
     assert (await site.get("/m/static/sandbox-dd.js")).status == (200 if site.sandbox else 404)
+    assert (await site.get("/m/static/sandbox-wx.js")).status == (200 if site.sandbox else 404)
     stale = await site.get("/m/static/kz.js?v=0000")  # an old shell's link: served, but not kept a year
     assert stale.status == 200 and stale.headers["Cache-Control"] == "no-cache"
 
@@ -99,4 +100,7 @@ async def test_short_paths_lead_to_the_pages(site: Any) -> None:
         response = await site.get(path, allow_redirects=False)
         assert response.status == 302 and response.headers["Location"] == target
     expert = await site.get("/m/expert/")
-    assert "<title>供需荟 · 专家</title>" in await expert.text()
+    html = await expert.text()
+    assert "<title>供需荟 · 专家</title>" in html
+    # In the sandbox the stand-in `wx` (the mini-program's login and phone authorization) for the bind page.
+    assert ("/m/static/sandbox-wx.js?v=" in html) is site.sandbox

@@ -18,7 +18,9 @@ def test_mini_program_pages_map_to_the_experts_hosted_views() -> None:
     assert hosted_page("pages/demand/detail?id=7") == "/m/expert/#/demands/7"
     assert hosted_page("pages/hall/index") == "/m/expert/#/hall"
     assert hosted_page("pages/expert/digest/index") is None  # no digest named: nothing to open
-    assert hosted_page("pages/bind/index?token=x") is None  # the bind page is the mini-program's own flow
+    # The bind page: the hosted bind view, with the invitation the link carried (the expert binds there).
+    assert hosted_page("pages/bind/index") == "/m/expert/#/bind"
+    assert hosted_page("pages/bind/index?invitation=a%2Fb") == "/m/expert/#/bind?invitation=a%2Fb"
 
 
 async def test_a_digest_reaches_the_phone_with_its_labels_and_its_page(service: Service) -> None:  # noqa: F811
