@@ -48,14 +48,18 @@ async def test_the_workbench_shell_names_each_script_by_its_hash(site: Any) -> N
     assert "<title>供需荟工作台</title>" in html
     config = _config(html)
     assert config["api"] == "/api/v1" and config["sandbox"] is site.sandbox
-    if site.sandbox:  # the stand-in `dd`, wired to the sandbox DingTalk, never DingTalk's own script
+    # The sign-in starts from the shell itself: kz.js is written into it, and in the sandbox the stand-in `dd`
+    # (wired to the sandbox DingTalk) too, never DingTalk's own script.
+    assert "KZ.boot =" in html and "/m/static/kz.js" not in html
+    if site.sandbox:
         assert config["corpId"] == "ding-sandbox-corp"
-        assert "/m/static/sandbox-dd.js?v=" in html and DINGTALK_JSAPI not in html
+        assert "/sandbox/dingtalk/_fake/authcodes" in html and "sandbox-dd.js" not in html
+        assert DINGTALK_JSAPI not in html
     else:
-        assert DINGTALK_JSAPI in html and "sandbox-dd.js" not in html
+        assert DINGTALK_JSAPI in html and "/sandbox/" not in html
     scripts = re.findall(r'(?:src|href)="(/m/[^"]+)"', html)
-    # our two scripts and one style, Vue, Vant and its style, and in the sandbox the stand-in `dd`
-    assert len(scripts) == (7 if site.sandbox else 6)
+    # our script and style, Vue, Vant and its style
+    assert len(scripts) == 5
     # loaded when a working page is first opened: the form renderer, then the working pages
     listed = re.search(r"window\.KZ_LATER = (\[[^\]]*\]);", html)
     assert listed is not None
