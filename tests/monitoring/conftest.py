@@ -107,19 +107,19 @@ async def write_history(p: Points, seed: int, size: int = 12) -> History:
                 h.approvals.append((demand.id, at, owner, enterprise))
             for _ in range(rng.randrange(0, 3)):
                 at, who = when(rng), rng.choice(h.people)
-                kind = rng.choice((FollowUpKind.VISIT, FollowUpKind.VISIT, FollowUpKind.PHONE))
+                fkind = rng.choice((FollowUpKind.VISIT, FollowUpKind.VISIT, FollowUpKind.PHONE))
                 s.add(
                     DemandFollowUp(
                         demand_id=demand.id,
                         account_id=who.account,
-                        kind=kind,
+                        kind=fkind,
                         occurred_at=at,
                         content="走访",
                         attachment_ids=[],
                         created_at=now,
                     )
                 )
-                h.visits.append((demand.id, at, owner, enterprise, who, str(kind)))
+                h.visits.append((demand.id, at, owner, enterprise, who, str(fkind)))
             for kind in (PointEventKind.DEMAND_APPROVED, PointEventKind.PROJECT_REGISTERED):
                 if rng.random() < 0.5:
                     continue

@@ -177,7 +177,7 @@ async def test_figures_equal_a_recomputation_from_the_raw_rows(points: Points) -
                         if hasattr(u, "region")
                         else centre_of[u.centre_id if hasattr(u, "centre_id") else u.id].region_code
                     )
-                    return code.startswith(prefix)
+                    return bool(code.startswith(prefix))
 
                 expected = e.measure(m, region)
                 assert row.figures[m.value] == expected.get(True, 0), (row.region_code, m)
