@@ -56,11 +56,15 @@ async def test_the_workbench_shell_names_each_script_by_its_hash(site: Any) -> N
     scripts = re.findall(r'(?:src|href)="(/m/[^"]+)"', html)
     # our two scripts and one style, Vue, Vant and its style, and in the sandbox the stand-in `dd`
     assert len(scripts) == (7 if site.sandbox else 6)
-    # loaded when a working page is first opened: the form renderer, then the working pages
+    # loaded when a working page is first opened: the form renderer, then the working pages, then 绩效监测
     listed = re.search(r"window\.KZ_LATER = (\[[^\]]*\]);", html)
     assert listed is not None
     later = json.loads(listed.group(1))
-    assert [url.split("?v=")[0] for url in later] == ["/m/static/kz-form.js", "/m/static/workbench-staff.js"]
+    assert [url.split("?v=")[0] for url in later] == [
+        "/m/static/kz-form.js",
+        "/m/static/workbench-staff.js",
+        "/m/static/workbench-monitoring.js",  # adds its views to the working pages': after them
+    ]
     scripts += later
     for url in scripts:
         fetched = await site.get(url)
