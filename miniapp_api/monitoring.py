@@ -4,6 +4,7 @@ each monitor as an Excel file with Chinese headers, written row by row and strea
 from __future__ import annotations
 
 import tempfile
+from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import quote
 
@@ -12,6 +13,8 @@ from openpyxl import Workbook
 
 from handlers.errors import InvalidInput
 from handlers.monitoring.drill_down import DrillDown, FactRow, drill_down
+from handlers.monitoring.export_facts import export_facts
+from handlers.monitoring.facts import LABELS
 from handlers.monitoring.period import Period, parse_day
 from handlers.monitoring.show_monitor import Monitor, ShowMonitor, show_monitor
 from handlers.monitoring.views import parse_measure, parse_view
@@ -21,6 +24,17 @@ from miniapp_api.schemas import operation, page_of, schema_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _CHUNK = 64 * 1024
+# What a drill-down row is, in the Excel file.
+ROW_LABELS = {
+    "demand": "需求",
+    "project": "项目",
+    "follow_up": "跟进记录",
+    "point_entry": "积分明细",
+    "review": "审核",
+    "staff_member": "技转人员",
+    "expert": "专家",
+    "centre": "地方转移中心",
+}
 
 
 def _period(request: web.Request) -> Period:
@@ -41,21 +55,33 @@ async def monitor(request: web.Request) -> web.StreamResponse:
     found = await show_monitor(cmd, container.uow(), container.demand_policy.zone, request.app[REGIONS])
     if wanted == "json":
         return rest.json(found)
-    return await _send_xlsx(request, found)
+    name = f"{found.title}_{found.start.isoformat()}_{found.end.isoformat()}.xlsx"
+    head = [f"{found.title}（{found.start.isoformat()} 至 {found.end.isoformat()}）"]
+    return await _send_xlsx(request, found.title, name, [head], _listed(_sheet_rows(found)))
 
 
-async def facts(request: web.Request) -> web.Response:
+async def facts(request: web.Request) -> web.StreamResponse:
     container = rest.container(request)
     view = parse_view(request.match_info["view"])
-    cmd = DrillDown(
-        rest.actor_id(request),
-        view,
-        rest.path_id(request, "unit_id"),
-        parse_measure(view, request.match_info["measure"]),
-        _period(request),
-        rest.page_request(request),
-    )
-    return rest.page_json(await drill_down(cmd, container.uow(), container.demand_policy.zone))
+    wanted = _format(request)
+    measure = parse_measure(view, request.match_info["measure"])
+    unit, period = rest.path_id(request, "unit_id"), _period(request)
+    zone = container.demand_policy.zone
+    if wanted == "json":
+        cmd = DrillDown(rest.actor_id(request), view, unit, measure, period, rest.page_request(request))
+        return rest.page_json(await drill_down(cmd, container.uow(), zone))
+    cmd = DrillDown(rest.actor_id(request), view, unit, measure, period)
+    title = f"{LABELS[measure]}明细"
+    head = [f"{title}（{period.start.isoformat()} 至 {period.end.isoformat()}）"]
+    columns = ["类型", "编号", "标识", "名称", "时间", "计数", "计为"]
+
+    async def rows() -> AsyncIterator[list[Any]]:
+        async for r in export_facts(cmd, container.uow(), zone):
+            when = r.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+            yield [ROW_LABELS.get(r.kind, r.kind), r.id, r.code, r.title, when, r.value, r.counted_as]
+
+    name = f"{title}_{unit}_{period.start.isoformat()}_{period.end.isoformat()}.xlsx"
+    return await _send_xlsx(request, title, name, [head, columns], rows())
 
 
 def _sheet_rows(found: Monitor) -> list[list[Any]]:
@@ -66,18 +92,26 @@ def _sheet_rows(found: Monitor) -> list[list[Any]]:
     return rows
 
 
-async def _send_xlsx(request: web.Request, found: Monitor) -> web.StreamResponse:
-    """openpyxl's write-only workbook keeps one row at a time; the finished file is sent in chunks."""
+async def _listed(rows: list[list[Any]]) -> AsyncIterator[list[Any]]:
+    for row in rows:
+        yield row
+
+
+async def _send_xlsx(
+    request: web.Request, title: str, name: str, head: list[list[Any]], rows: AsyncIterator[list[Any]]
+) -> web.StreamResponse:
+    """openpyxl's write-only workbook keeps one row at a time (the rest goes to its temporary XML); the finished
+    file is sent in chunks. Nothing is sent before the last row is written, so a refusal is still an error."""
     with tempfile.TemporaryFile() as out:
         book = Workbook(write_only=True)
-        sheet = book.create_sheet(found.title)
-        sheet.append([f"{found.title}（{found.start.isoformat()} 至 {found.end.isoformat()}）"])
-        for row in _sheet_rows(found):
+        sheet = book.create_sheet(title)
+        for line in head:
+            sheet.append(line)
+        async for row in rows:
             sheet.append(row)
         book.save(out)
         size = out.tell()
         out.seek(0)
-        name = f"{found.title}_{found.start.isoformat()}_{found.end.isoformat()}.xlsx"
         response = web.StreamResponse(
             headers={
                 "Content-Type": XLSX,
@@ -148,7 +182,7 @@ ROUTES = [
             ("200", page_of(FactRow)),
             paged=True,
             errors={"404": "not_found", "422": "invalid_period / invalid_view / invalid_measure / invalid_page"},
-            parameters=_PERIOD_PARAMS,
+            parameters=[*_PERIOD_PARAMS, _FORMAT],
         ),
     ),
 ]

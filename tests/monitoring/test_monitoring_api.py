@@ -117,3 +117,24 @@ async def test_the_excel_file_holds_the_pages_numbers(api: TestClient[Any, Any],
             for r in page["rows"]
         ]
         assert rows[2:] == expected
+
+
+async def test_the_rows_behind_a_figure_export_to_excel(api: TestClient[Any, Any], points: Points) -> None:
+    await write_history(points, 9, size=25)
+    t = await _tokens(points)
+    x, y = points.x, points.y
+    for measure in ("points", "visits", "demands_docked"):
+        path = f"/monitoring/institutions/{x.id}/{measure}?{PERIOD}"
+        status, page = await _get(api, path + "&page_size=100", t["xihu"])
+        assert status == 200 and page["total"] == len(page["items"]) > 0
+        response = await api.get(f"/api/v1{path}&format=xlsx", headers=bearer(t["xihu"]))
+        assert response.status == 200
+        sheet = load_workbook(io.BytesIO(await response.read()), read_only=True).active
+        assert sheet is not None
+        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        assert rows[1] == ["类型", "编号", "标识", "名称", "时间", "计数", "计为"]
+        assert [(r[1], r[5], r[6]) for r in rows[2:]] == [(i["id"], i["value"], i["counted_as"]) for i in page["items"]]
+    response = await api.get(
+        f"/api/v1/monitoring/institutions/{y.id}/points?{PERIOD}&format=xlsx", headers=bearer(t["xihu"])
+    )
+    assert response.status == 404 and (await response.json())["error"]["code"] == "not_found"
