@@ -74,6 +74,9 @@ ROW_KINDS: dict[Measure, str] = {
 
 # Counted distinct (a demand approved twice is one demand docked); POINTS is a sum.
 SUMMED = frozenset({Measure.POINTS})
+# What one region's figures add up to its parent's: each thing counted belongs to one centre (or one review's
+# region). Not visits: one enterprise visited in two districts is one enterprise of the city.
+ADDITIVE = frozenset(Measure) - {Measure.VISITS}
 
 
 def facts(measure: Measure, w: Window) -> Select[Any]:

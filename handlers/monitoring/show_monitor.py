@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.monitoring.facts import LABELS, SUMMED, Measure, facts
+from handlers.monitoring.facts import ADDITIVE, LABELS, SUMMED, Measure, facts
 from handlers.monitoring.period import Period, Window
 from handlers.monitoring.views import (
     GROUP_COLUMN,
@@ -110,13 +110,25 @@ async def _overview(
     for m in measures:
         f = facts(m, w).subquery()
         found: dict[str, int] = {}
-        for level in levels:
-            n = _PREFIX[level]
-            prefix = func.substr(f.c.region_code, 1, n)
+        if m in ADDITIVE:
+            # One GROUP BY the exact code; the parents' figures add up the groups (a hundred, not the rows).
+            column = f.c.region_code
             rows = await session.execute(
-                select(prefix, aggregate(m, f)).where(in_regions(f.c.region_code, scope)).group_by(prefix)
+                select(column, aggregate(m, f)).where(in_regions(column, scope)).group_by(column)
             )
-            found.update({f"{level}:{k}": int(v) for k, v in rows if k is not None})
+            for k, v in rows:
+                if k is None:
+                    continue
+                for level in levels:
+                    key = f"{level}:{k[: _PREFIX[level]]}"
+                    found[key] = found.get(key, 0) + int(v)
+        else:
+            for level in levels:
+                prefix = func.substr(f.c.region_code, 1, _PREFIX[level])
+                rows = await session.execute(
+                    select(prefix, aggregate(m, f)).where(in_regions(f.c.region_code, scope)).group_by(prefix)
+                )
+                found.update({f"{level}:{k}": int(v) for k, v in rows if k is not None})
         figures[m] = found
     out = []
     for code in codes:
