@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import AsyncIterator
-from typing import Any
+from datetime import tzinfo
+from typing import IO, Any
 from urllib.parse import quote
 
 from aiohttp import web
@@ -73,15 +74,19 @@ async def facts(request: web.Request) -> web.StreamResponse:
     cmd = DrillDown(rest.actor_id(request), view, unit, measure, period)
     title = f"{LABELS[measure]}明细"
     head = [f"{title}（{period.start.isoformat()} 至 {period.end.isoformat()}）"]
-    columns = ["类型", "编号", "标识", "名称", "时间", "计数", "计为"]
-
-    async def rows() -> AsyncIterator[list[Any]]:
-        async for r in export_facts(cmd, container.uow(), zone):
-            when = r.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-            yield [ROW_LABELS.get(r.kind, r.kind), r.id, r.code, r.title, when, r.value, r.counted_as]
 
     name = f"{title}_{unit}_{period.start.isoformat()}_{period.end.isoformat()}.xlsx"
-    return await _send_xlsx(request, title, name, [head, columns], rows())
+    rows = fact_lines(export_facts(cmd, container.uow(), zone), zone)
+    return await _send_xlsx(request, title, name, [head, FACT_COLUMNS], rows)
+
+
+FACT_COLUMNS = ["类型", "编号", "标识", "名称", "时间", "计数", "计为"]
+
+
+async def fact_lines(found: AsyncIterator[FactRow], zone: tzinfo) -> AsyncIterator[list[Any]]:
+    async for r in found:
+        when = r.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        yield [ROW_LABELS.get(r.kind, r.kind), r.id, r.code, r.title, when, r.value, r.counted_as]
 
 
 def _sheet_rows(found: Monitor) -> list[list[Any]]:
@@ -97,20 +102,26 @@ async def _listed(rows: list[list[Any]]) -> AsyncIterator[list[Any]]:
         yield row
 
 
+async def write_xlsx(out: IO[bytes], title: str, head: list[list[Any]], rows: AsyncIterator[list[Any]]) -> int:
+    """openpyxl's write-only workbook keeps one row at a time (the rest goes to its temporary XML); returns the
+    file's size. bench/monitoring.py measures this very function."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title)
+    for line in head:
+        sheet.append(line)
+    async for row in rows:
+        sheet.append(row)
+    book.save(out)
+    return out.tell()
+
+
 async def _send_xlsx(
     request: web.Request, title: str, name: str, head: list[list[Any]], rows: AsyncIterator[list[Any]]
 ) -> web.StreamResponse:
-    """openpyxl's write-only workbook keeps one row at a time (the rest goes to its temporary XML); the finished
-    file is sent in chunks. Nothing is sent before the last row is written, so a refusal is still an error."""
+    """The finished file is sent in chunks. Nothing is sent before the last row is written, so a refusal is still
+    an error answer."""
     with tempfile.TemporaryFile() as out:
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(title)
-        for line in head:
-            sheet.append(line)
-        async for row in rows:
-            sheet.append(row)
-        book.save(out)
-        size = out.tell()
+        size = await write_xlsx(out, title, head, rows)
         out.seek(0)
         response = web.StreamResponse(
             headers={
