@@ -168,7 +168,8 @@ async def seed(engine: AsyncEngine, o: Options, regions: Regions) -> int:
                     created_at)
                 SELECT (n * 13) % {o.demands} + 1, (n - 1) % {o.staff} + 1,
                     CASE WHEN n % 5 < 3 THEN 'visit' ELSE 'phone' END,
-                    CAST(:now AS timestamptz) + (n % 365) * interval '1 day' + (n % 24) * interval '1 hour', '走访', '[]', :now
+                    CAST(:now AS timestamptz) + (n % 365) * interval '1 day' + (n % 24) * interval '1 hour',
+                    '走访', '[]', :now
                 FROM generate_series(1, {o.follow_ups}) n""",
             f"""INSERT INTO point_events (kind, fact_key, demand_id, push_id, project_id, account_id, institution_id,
                     centre_id, occurred_at, recorded_at)

@@ -150,7 +150,7 @@ def _experts(w: Window) -> Select[Any]:
                 ExpertLink.created_at,
             )
         )
-        .join(Account, Account.id == ExpertLink.added_by)
+        .outerjoin(Account, Account.id == ExpertLink.added_by)
         .where(ExpertLink.created_at < w.after)
     )
 
@@ -252,7 +252,8 @@ def _points(w: Window) -> Select[Any]:
         .select_from(PointEntry)
         .join(PointEvent, PointEvent.id == PointEntry.event_id)
         .join(Centre, Centre.id == PointEntry.centre_id)
-        .join(Account, Account.id == PointEntry.account_id)
+        # Outer joins for what only the drill-down shows: PostgreSQL drops them from the aggregates.
+        .outerjoin(Account, Account.id == PointEntry.account_id)
         .where(PointEvent.occurred_at >= w.start, PointEvent.occurred_at < w.after)
     )
 
@@ -276,7 +277,7 @@ def _visits(w: Window) -> Select[Any]:
         )
         .select_from(DemandFollowUp)
         .join(Demand, Demand.id == DemandFollowUp.demand_id)
-        .join(Enterprise, Enterprise.id == Demand.enterprise_id)
+        .outerjoin(Enterprise, Enterprise.id == Demand.enterprise_id)
         .outerjoin(Centre, Centre.id == Demand.centre_id)
         .where(
             DemandFollowUp.kind == FollowUpKind.VISIT,
