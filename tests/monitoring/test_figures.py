@@ -154,6 +154,7 @@ async def test_figures_equal_a_recomputation_from_the_raw_rows(points: Points) -
             assert {i: f[m.value] for i, f in by_centre.items()} == {i: expected.get(i, 0) for i in by_centre}, m
 
         by_staff = _figures(await _show(p, p.org.admin_id, View.STAFF, start, end))
+        assert set(by_staff) == {m.account_id for m in staff if m.left_at is None}  # the idle ones too
         for m in (Measure.POINTS, Measure.DEALS, Measure.DEMANDS_FOUND, Measure.VISITS):
             expected = e.measure(m, lambda u: u.account, recorder=True)
             assert {i: f[m.value] for i, f in by_staff.items()} == {i: expected.get(i, 0) for i in by_staff}, m
