@@ -114,17 +114,15 @@
     setup() { return { history, kinds: KINDS }; },
   };
 
-  const base = KZ.workbench;
-  KZ.workbench = {
-    ...base,
-    components: { ...base.components, Monitoring, MonitorRows },
-    route(parts, query) {
-      const [a, view, unit, measure] = parts;
-      if (a !== "monitoring") return base.route(parts, query);
-      const period = periodOf(query);
-      if (view && unit && measure) return { is: "MonitorRows", props: { view, unit, measure, ...period, name: query.get("name") || "" } };
-      const wanted = query.get("view") || view || viewsFor()[0][0];
-      return { is: "Monitoring", props: { view: wanted, ...period } };
-    },
-  };
+  // Added to the working pages' views (as workbench-admin.js does), whatever order the scripts came in.
+  function route(parts, query) {
+    const [, view, unit, measure] = parts;
+    const period = periodOf(query);
+    if (view && unit && measure) return { is: "MonitorRows", props: { view, unit, measure, ...period, name: query.get("name") || "" } };
+    const wanted = query.get("view") || view || viewsFor()[0][0];
+    return { is: "Monitoring", props: { view: wanted, ...period } };
+  }
+  const theirs = KZ.workbench.route;
+  Object.assign(KZ.workbench.components, { Monitoring, MonitorRows });
+  KZ.workbench.route = (parts, query) => (parts[0] === "monitoring" ? route(parts, query) : theirs(parts, query));
 })();
