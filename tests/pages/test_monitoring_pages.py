@@ -22,11 +22,12 @@ async def _workbench(browser: Any, base: str, userid: str, errors: list[str]) ->
 async def _table(page: Any) -> dict[str, dict[str, str]]:
     """unit id → {measure: figure as shown}."""
     await page.wait_for_selector("[data-testid=monitor] tr[data-unit]")
-    return await page.evaluate(
+    shown: dict[str, dict[str, str]] = await page.evaluate(
         """() => Object.fromEntries([...document.querySelectorAll('[data-testid=monitor] tr[data-unit]')].map(tr =>
              [tr.dataset.unit, Object.fromEntries([...tr.querySelectorAll('a[data-measure]')].map(a =>
                [a.dataset.measure, a.textContent.trim()]))]))"""
     )
+    return shown
 
 
 async def test_an_official_monitors_his_city_and_drills_into_a_figure(browser: Any, demo_site: str) -> None:
