@@ -18,7 +18,10 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Select, and_, literal, null, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import cast
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import Integer, String
 
 from handlers.demands.states import Step
@@ -41,6 +44,7 @@ class Measure(StrEnum):
     POINTS = "points"
     VISITS = "visits"
     REVIEWS_DECIDED = "reviews_decided"
+    REVIEW_HOURS = "review_hours"  # average turnaround of the reviews decided, whole hours
     REVIEWS_OVERDUE = "reviews_overdue"
 
 
@@ -55,6 +59,7 @@ LABELS: dict[Measure, str] = {
     Measure.POINTS: "累计积分",
     Measure.VISITS: "走访企业数",
     Measure.REVIEWS_DECIDED: "已审核数",
+    Measure.REVIEW_HOURS: "平均审核用时（小时）",
     Measure.REVIEWS_OVERDUE: "超期未审数",
 }
 
@@ -69,11 +74,14 @@ ROW_KINDS: dict[Measure, str] = {
     Measure.POINTS: "point_entry",
     Measure.VISITS: "follow_up",
     Measure.REVIEWS_DECIDED: "review",
+    Measure.REVIEW_HOURS: "review",
     Measure.REVIEWS_OVERDUE: "review",
 }
 
 # Counted distinct (a demand approved twice is one demand docked); POINTS is a sum.
-SUMMED = frozenset({Measure.POINTS})
+SUMMED = frozenset({Measure.POINTS, Measure.REVIEW_HOURS})
+# Shown as an average: the sum divided by the count of another measure over the same rows (whole hours, floored).
+AVERAGED = {Measure.REVIEW_HOURS: Measure.REVIEWS_DECIDED}
 # What one region's figures add up to its parent's: each thing counted belongs to one centre (or one review's
 # region). Not visits: one enterprise visited in two districts is one enterprise of the city.
 ADDITIVE = frozenset(Measure) - {Measure.VISITS}
@@ -308,6 +316,34 @@ def _reviews_decided(w: Window) -> Select[Any]:
     )
 
 
+def _review_hours(w: Window) -> Select[Any]:
+    # Each decided review adds the whole hours from its submission (the round's start) to its decision.
+    row = _review_row(Review.decided_at)
+    row[1] = hours_between(Review.created_at, Review.decided_at).label("value")
+    return select(*row).where(Review.decided_at.is_not(None), Review.decided_at >= w.start, Review.decided_at < w.after)
+
+
+class hours_between(FunctionElement[int]):  # noqa: N801  (an SQL function's name)
+    """Whole hours from the first timestamp to the second, truncated, on either backend."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "hours_between"
+
+
+@compiles(hours_between, "sqlite")
+def _hours_sqlite(element: hours_between, compiler: SQLCompiler, **kw: Any) -> str:
+    a, b = (compiler.process(c, **kw) for c in element.clauses)
+    # Whole minutes first: julianday's float would make 5 hours 4.999…
+    return f"(CAST(ROUND((julianday({b}) - julianday({a})) * 1440) AS INTEGER) / 60)"
+
+
+@compiles(hours_between, "postgresql")
+def _hours_postgresql(element: hours_between, compiler: SQLCompiler, **kw: Any) -> str:
+    a, b = (compiler.process(c, **kw) for c in element.clauses)
+    return f"CAST(FLOOR(EXTRACT(EPOCH FROM ({b} - {a})) / 3600) AS INTEGER)"
+
+
 def _reviews_overdue(w: Window) -> Select[Any]:
     # Waiting past the deadline the review engine set (a decision clears the deadline, so this is the state
     # now: a past period shows the reviews still overdue today, not those overdue back then).
@@ -328,5 +364,6 @@ _BUILDERS = {
     Measure.POINTS: _points,
     Measure.VISITS: _visits,
     Measure.REVIEWS_DECIDED: _reviews_decided,
+    Measure.REVIEW_HOURS: _review_hours,
     Measure.REVIEWS_OVERDUE: _reviews_overdue,
 }

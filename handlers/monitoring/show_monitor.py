@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.monitoring.facts import ADDITIVE, LABELS, SUMMED, Measure, facts
+from handlers.monitoring.facts import ADDITIVE, AVERAGED, LABELS, SUMMED, Measure, facts
 from handlers.monitoring.period import Period, Window
 from handlers.monitoring.views import (
     GROUP_COLUMN,
@@ -77,6 +77,9 @@ async def show_monitor(cmd: ShowMonitor, uow: UnitOfWork, zone: tzinfo, regions:
             found = (await session.execute(listed)).all()
             ids = listed.order_by(None).with_only_columns(listed.selected_columns[0])
             figures = {m: await figures_by(session, m, w, GROUP_COLUMN[cmd.view], ids) for m in measures}
+            for m, count in AVERAGED.items():
+                if m in figures:  # a sum until here: divided by its count, unit by unit
+                    figures[m] = {u: total // n for u, total in figures[m].items() if (n := figures[count].get(u, 0))}
             rows = [
                 MonitorRow(int(uid), name, parent, code, "", {m.value: figures[m].get(uid, 0) for m in measures})
                 for uid, name, parent, code in found

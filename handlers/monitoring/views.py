@@ -42,6 +42,7 @@ MEASURES: dict[View, tuple[Measure, ...]] = {
         Measure.POINTS,
         Measure.VISITS,
         Measure.REVIEWS_DECIDED,
+        Measure.REVIEW_HOURS,
         Measure.REVIEWS_OVERDUE,
     ),
     View.CENTRES: (Measure.STAFF, Measure.DEMANDS_DOCKED, Measure.DEALS, Measure.POINTS, Measure.VISITS),

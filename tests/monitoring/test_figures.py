@@ -77,6 +77,12 @@ class Expected:
             )
         if m == Measure.REVIEWS_DECIDED:
             return _count((inst, n) for n, (inst, dec, _s, _d, _c) in enumerate(h.reviews) if dec and self.inside(dec))
+        if m == Measure.REVIEW_HOURS:  # the average of whole hours from submission to decision, floored
+            hours: dict[Any, list[int]] = defaultdict(list)
+            for inst, dec, _s, _d, created in h.reviews:
+                if dec and self.inside(dec):
+                    hours[inst].append(int((dec - created).total_seconds() // 3600))
+            return {inst: sum(v) // len(v) for inst, v in hours.items()}
         assert m == Measure.REVIEWS_OVERDUE
         return _count(
             (inst, n)
@@ -141,6 +147,7 @@ async def test_figures_equal_a_recomputation_from_the_raw_rows(points: Points) -
             Measure.POINTS,
             Measure.VISITS,
             Measure.REVIEWS_DECIDED,
+            Measure.REVIEW_HOURS,
             Measure.REVIEWS_OVERDUE,
         ):
             expected = e.measure(m, lambda u: u.institution if hasattr(u, "institution") else u.institution_id)
