@@ -21,6 +21,7 @@ from miniapp_api import (
     invitation_codes,
     life_events,
     membership_invitations,
+    monitoring,
     organisation,
     points,
     projects,
@@ -56,6 +57,7 @@ PAGE_AREAS = (
     file_links,
     workbench,
     forms,
+    monitoring,
 )
 
 

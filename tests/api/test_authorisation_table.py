@@ -130,6 +130,8 @@ TABLE: dict[str, str] = {
     "GET /demands/{demand_id}/expert-pushes": "-    -    Y   Y    Y    Y    -    -    -    -",
     "GET /points/me": "-    -    -   -    Y    Y    -    -    -    -",
     "GET /points/ranking": "-    -    Y   Y    Y    Y    Y    -    -    -",
+    "GET /monitoring/{view}": "-    -    Y   Y    -    -    Y    -    -    -",
+    "GET /monitoring/{view}/{unit_id}/{measure}": "-    -    Y   Y    -    -    Y    -    -    -",
     "POST /project-files": "-    -    -   Y    Y    Y    -    -    -    -",
     "POST /demands/{demand_id}/project": "-    -    -   Y    Y    Y    -    -    -    -",
     "GET /demands/{demand_id}/project": "-    -    Y   Y    Y    Y    Y    -    -    -",
@@ -170,12 +172,16 @@ PATH_IDS: dict[str, dict[str, Any]] = {
     "GET /tech-fields/{code}": {"code": "01"},
     "GET /forms/{name}": {"name": "demand"},
     "GET /file-links/{token}": {"token": "not-a-token"},
+    "GET /monitoring/{view}": {"view": "institutions"},
+    "GET /monitoring/{view}/{unit_id}/{measure}": {"view": "institutions", "measure": "deals"},
 }
 # Path parameters taken from another World.ids entry, for routes whose effect would spoil the other actors'
 # (a departure ends the leaver's sessions) or a later allowed role's call (a revoked invitation cannot be
 # revoked again): "key:role" when present for the calling role, else "key".
 ALIASES: dict[str, dict[str, str]] = {
     "POST /staff/{staff_member_id}/departure": {"staff_member_id": "leaver_staff_member_id"},
+    # Institution X, in the district official's 西湖区.
+    "GET /monitoring/{view}/{unit_id}/{measure}": {"unit_id": "institution_id"},
     "POST /membership-invitations/{invitation_id}/revoke": {"invitation_id": "invitation_id"},
     "PUT /demands/{demand_id}": {"demand_id": "draft_demand_id"},
     "PATCH /enterprises/{enterprise_id}": {"enterprise_id": "manual_enterprise_id"},
@@ -222,7 +228,10 @@ def _registry_names() -> list[str]:
     return [r.name for r in RECORDS if r.name != "杭州云栖智能传感科技有限公司"]
 
 
+_MONITORED = {"params": {"from": "2026-11-01", "to": "2026-11-30"}}
 BODIES: dict[str, Body] = {
+    "GET /monitoring/{view}": lambda w, r, n: _MONITORED,
+    "GET /monitoring/{view}/{unit_id}/{measure}": lambda w, r, n: _MONITORED,
     "POST /auth/password-login": lambda w, r, n: {"json": {"mobile": "13800000009", "password": "wrong-1"}},
     "POST /auth/sms-codes": lambda w, r, n: {"json": {"mobile": _unique_mobile(n, 1)}},
     "POST /auth/sms-login": lambda w, r, n: {"json": {"mobile": _unique_mobile(n, 1), "code": "000000"}},

@@ -33,8 +33,10 @@
       ["pool", "需求池", "apps-o", "#/pool"], ["institution", "机构信息", "info-o", "#/institution"],
       ["centres", "地方转移中心", "cluster-o", "#/centres"], ["staff", "技转人员", "manager-o", "#/staff"],
       ["experts-admin", "服务专家", "friends-o", "#/experts"], ["import", "专家导入", "description", "#/expert-import"],
-      ["publications", "需求公开", "share-o", "#/publications"], ["departures", "人员离岗", "user-o", "#/departures"]],
-    official: [["demands", "区域需求", "orders-o", "#/demands"], ["ranking", "积分排名", "bar-chart-o", "#/ranking"]],
+      ["publications", "需求公开", "share-o", "#/publications"], ["departures", "人员离岗", "user-o", "#/departures"],
+      ["monitoring", "绩效监测", "chart-trending-o", "#/monitoring"]],
+    official: [["demands", "区域需求", "orders-o", "#/demands"], ["ranking", "积分排名", "bar-chart-o", "#/ranking"],
+      ["monitoring", "绩效监测", "chart-trending-o", "#/monitoring"]],
     system_admin: [["demands", "全部需求", "orders-o", "#/demands"], ["ranking", "积分排名", "bar-chart-o", "#/ranking"]],
   };
 
