@@ -104,8 +104,9 @@ def demand_policy(settings: Settings) -> DemandPolicy:
     """The fee floor, the detail page, the enterprise SMS template and the business timezone; built once per
     process."""
     demands = settings.demands.model_dump()
-    if settings.sandbox and not demands["detail_page"]:
-        # The sandbox's cards open the workbench this service hosts (webapp.web): 查看详情 → the demand's page.
+    if not demands["detail_page"]:
+        # Unless told otherwise, the cards open the workbench this service hosts (webapp.web, served in every
+        # mode) at its public base URL: 查看详情 → the demand's page.
         demands["detail_page"] = f"{settings.base_url}/m/workbench/#/demands/"
     return DemandPolicy(**demands, timezone=settings.timezone)
 

@@ -28,6 +28,17 @@ class InvalidInput(DomainError):
     message = "填写的内容有误"
 
 
+class InvalidForm(InvalidInput):
+    """A submitted form with several wrong fields: every field's error (field, code, Chinese message naming the
+    field), the first one's message as the answer's message."""
+
+    code = "invalid_form"
+
+    def __init__(self, errors: tuple[dict[str, str], ...], *, field: str | None = None) -> None:
+        super().__init__(errors[0]["message"], field=field)
+        self.errors = errors
+
+
 class NotFound(DomainError):
     status = 404
     code = "not_found"

@@ -22,6 +22,7 @@ from miniapp_api import (
     invitation_codes,
     life_events,
     membership_invitations,
+    monitoring,
     organisation,
     points,
     projects,
@@ -58,6 +59,7 @@ PAGE_AREAS = (
     file_links,
     workbench,
     forms,
+    monitoring,
 )
 
 
@@ -99,6 +101,20 @@ OPENAPI = {
                             "code": {"type": "string"},
                             "message": {"type": "string"},
                             "field": {"type": "string", "description": "the request field the error is about, if one"},
+                            "fields": {
+                                "type": "array",
+                                "description": "invalid_form: every wrong field's error (a group's item is "
+                                "`group[0].name`); the message above is the first one's",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["field", "code", "message"],
+                                    "properties": {
+                                        "field": {"type": "string"},
+                                        "code": {"type": "string"},
+                                        "message": {"type": "string"},
+                                    },
+                                },
+                            },
                             "retry_after": {
                                 "type": "integer",
                                 "description": "seconds to wait before asking again, if "

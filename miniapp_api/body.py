@@ -422,6 +422,8 @@ class FormBody(Generic[T]):
 
     def parse(self, raw: dict[str, Any]) -> T:
         values = read_form(self.form, raw)
+        if self.form.partial:  # an edit: a field not sent (or null) reads as None, and the use case keeps it
+            values = {name: (value if raw.get(name) is not None else None) for name, value in values.items()}
         if self.form.draft:
             values["draft"] = boolean(raw, "draft")
         return self.cls(**values)

@@ -1,4 +1,4 @@
-"""The centres page: centres in scope; the institution admin adds one."""
+"""The centres page: centres in scope; the institution admin adds one and edits it."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from handlers.institutions.create_centre import CentreCreated, CreateCentre, create_centre
-from handlers.institutions.form import CENTRE
+from handlers.institutions.form import CENTRE, CENTRE_EDIT
 from handlers.institutions.get_centre import CentreDetail, GetCentre, get_centre
 from handlers.institutions.list_centres import CentreView, ListCentres, list_centres
+from handlers.institutions.update_centre import CentreUpdated, UpdateCentre, update_centre
 from miniapp_api import rest
 from miniapp_api.body import form
 from miniapp_api.reference import REGIONS
@@ -37,6 +38,11 @@ async def new_centre(request: web.Request, body: NewCentre) -> web.Response:
 async def centre(request: web.Request) -> web.Response:
     cmd = GetCentre(rest.actor_id(request), rest.path_id(request, "centre_id"))
     return rest.json(await get_centre(cmd, rest.container(request).uow()))
+
+
+async def edit_centre(request: web.Request, body: NewCentre) -> web.Response:
+    cmd = UpdateCentre(rest.actor_id(request), rest.path_id(request, "centre_id"), body.name, body.region_code)
+    return rest.json(await update_centre(cmd, rest.container(request).uow(), request.app[REGIONS]))
 
 
 ROUTES = [
@@ -67,6 +73,17 @@ ROUTES = [
         "/centres/{centre_id}",
         centre,
         operation("One centre with its admins", ("200", schema_of(CentreDetail)), errors={"404": "not_found"}),
+    ),
+    rest.route(
+        "PATCH",
+        "/centres/{centre_id}",
+        edit_centre,
+        operation(
+            "The institution admin renames a centre or corrects its region (the centre_edit form)",
+            ("200", schema_of(CentreUpdated)),
+            errors={"404": "not_found", "422": "missing_field / invalid_region", "409": "centre_exists"},
+        ),
+        body=form(CENTRE_EDIT, NewCentre),
     ),
 ]
 

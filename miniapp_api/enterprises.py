@@ -8,7 +8,7 @@ confirms it (POST …/verify).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 from aiohttp import web
 
@@ -20,13 +20,13 @@ from handlers.enterprises.add_enterprise_contact import (
 )
 from handlers.enterprises.enter_enterprise import EnterEnterprise, enter_enterprise
 from handlers.enterprises.enterprise_registry import RegistryStatus, registry_status
-from handlers.enterprises.form import ENTERPRISE, ENTERPRISE_CONTACT, ENTERPRISE_ENTRY
+from handlers.enterprises.form import ENTERPRISE, ENTERPRISE_CONTACT, ENTERPRISE_EDIT, ENTERPRISE_ENTRY
 from handlers.enterprises.get_enterprise import EnterpriseDetail, GetEnterprise, get_enterprise
 from handlers.enterprises.list_enterprises import EnterpriseView, ListEnterprises, list_enterprises
 from handlers.enterprises.update_enterprise import EnterpriseUpdated, UpdateEnterprise, update_enterprise
 from handlers.enterprises.verify_enterprise import EnterpriseVerified, VerifyEnterprise, verify_enterprise
 from miniapp_api import rest
-from miniapp_api.body import OptionalText, Text, fields, form
+from miniapp_api.body import Text, form
 from miniapp_api.reference import REGIONS
 from miniapp_api.schemas import operation, page_of, schema_of
 
@@ -38,15 +38,6 @@ async def registry(request: web.Request) -> web.Response:
 async def enterprises(request: web.Request) -> web.Response:
     cmd = ListEnterprises(rest.actor_id(request), rest.page_request(request))
     return rest.page_json(await list_enterprises(cmd, rest.container(request).uow()))
-
-
-_FULL_NAME: dict[str, Any] = {"maxLength": 128, "description": "企业全称"}
-_CREDIT_CODE: dict[str, Any] = {
-    "description": "统一社会信用代码: 18 characters, GB 32100 check character, characters 3–8 a GB/T 2260 region"
-}
-_REGION_CODE: dict[str, Any] = {"pattern": "^[0-9]{6}$", "description": "the enterprise's region (GB/T 2260)"}
-_ADDRESS: dict[str, Any] = {"maxLength": 255, "description": "企业地址"}
-_LEGAL_REPRESENTATIVE: dict[str, Any] = {"maxLength": 64, "description": "法定代表人"}
 
 
 @dataclass(frozen=True)
@@ -69,13 +60,13 @@ class EnteredEnterprise:
 
 @dataclass(frozen=True)
 class EnterpriseChanges:
-    """Only what is sent changes."""
+    """The edit form (handlers.enterprises.form): only what is sent changes."""
 
-    full_name: Annotated[str | None, OptionalText(**_FULL_NAME)]
-    credit_code: Annotated[str | None, OptionalText(**_CREDIT_CODE)]
-    region_code: Annotated[str | None, OptionalText(**_REGION_CODE)]
-    address: Annotated[str | None, OptionalText(**_ADDRESS)]
-    legal_representative: Annotated[str | None, OptionalText(**_LEGAL_REPRESENTATIVE)]
+    full_name: str | None
+    credit_code: str | None
+    region_code: str | None
+    address: str | None
+    legal_representative: str | None
 
 
 @dataclass(frozen=True)
@@ -213,7 +204,7 @@ ROUTES = [
                 "409": "enterprise_verified (a registry confirmed it) / credit_code_taken",
             },
         ),
-        body=fields(EnterpriseChanges),
+        body=form(ENTERPRISE_EDIT, EnterpriseChanges),
     ),
     rest.route(
         "POST",

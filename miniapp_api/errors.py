@@ -3,25 +3,34 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from bot.availability import count_unavailable, dependency_unavailable
-from handlers.errors import DomainError
+from handlers.errors import DomainError, InvalidForm
 
 log = logging.getLogger(__name__)
 
 
 def error_body(
-    code: str, message: str, field: str | None = None, *, retry_after: int | None = None
-) -> dict[str, dict[str, str | int]]:
-    """The one error shape: a stable code, a Chinese message, the field it is about and when to ask again."""
-    body: dict[str, str | int] = {"code": code, "message": message}
+    code: str,
+    message: str,
+    field: str | None = None,
+    *,
+    retry_after: int | None = None,
+    fields: tuple[dict[str, str], ...] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """The one error shape: a stable code, a Chinese message, the field it is about and when to ask again; a
+    form with several wrong fields (invalid_form) lists each field's error in `fields`."""
+    body: dict[str, Any] = {"code": code, "message": message}
     if field is not None:
         body["field"] = field
     if retry_after is not None:
         body["retry_after"] = retry_after
+    if fields is not None:
+        body["fields"] = [dict(f) for f in fields]
     return {"error": body}
 
 
@@ -50,5 +59,6 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
 
 def _domain_error(exc: DomainError) -> web.Response:
     headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
-    body = error_body(exc.code, exc.message, exc.field, retry_after=exc.retry_after)
+    fields = exc.errors if isinstance(exc, InvalidForm) else None
+    body = error_body(exc.code, exc.message, exc.field, retry_after=exc.retry_after, fields=fields)
     return web.json_response(body, status=exc.status, headers=headers)

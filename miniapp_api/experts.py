@@ -13,14 +13,13 @@ from handlers.experts.add_expert_follow_up import AddExpertFollowUp, ExpertFollo
 from handlers.experts.add_research_result import AddResearchResult, add_research_result
 from handlers.experts.add_technical_solution import AddTechnicalSolution, add_technical_solution
 from handlers.experts.expert_profiles import Work
-from handlers.experts.form import EXPERT
+from handlers.experts.form import EXPERT, EXPERT_FOLLOW_UP
 from handlers.experts.get_expert_page import ExpertPage, GetExpertPage, get_expert_page
 from handlers.experts.list_experts import ExpertView, ListExperts, list_experts
 from handlers.experts.set_expert_expertise import ExpertExpertise, SetExpertExpertise, set_expert_expertise
 from miniapp_api import rest
-from miniapp_api.body import OptionalText, Text, TextList, Timestamp, fields, form
+from miniapp_api.body import OptionalText, Text, TextList, fields, form
 from miniapp_api.schemas import INT, obj, operation, page_of, schema_of
-from store.models.organisation_people import FollowUpKind
 
 
 @dataclass(frozen=True)
@@ -65,9 +64,11 @@ class Expertise:
 
 @dataclass(frozen=True)
 class NewFollowUp:
-    kind: Annotated[str, Text(required=True, enum=[k.value for k in FollowUpKind])]
-    occurred_at: Annotated[datetime, Timestamp(required=True)]
-    content: Annotated[str, Text(required=True, maxLength=2000)]
+    """The expert follow-up form (handlers.experts.form)."""
+
+    kind: str
+    occurred_at: datetime
+    content: str
 
 
 async def experts(request: web.Request) -> web.Response:
@@ -196,9 +197,12 @@ ROUTES = [
         operation(
             "A staff member of the link's institution records a follow-up",
             ("201", schema_of(ExpertFollowUpAdded)),
-            errors={"404": "not_found", "422": "invalid_follow_up_kind / invalid_time"},
+            errors={
+                "404": "not_found",
+                "422": "invalid_follow_up_kind / invalid_time / missing_field / field_too_long / invalid_form",
+            },
         ),
-        body=fields(NewFollowUp),
+        body=form(EXPERT_FOLLOW_UP, NewFollowUp),
     ),
 ]
 

@@ -10,18 +10,16 @@ from aiohttp import web
 from handlers.institutions.create_institution import (
     CreateInstitution,
     InstitutionCreated,
-    InstitutionType,
-    ServiceType,
     create_institution,
 )
-from handlers.institutions.form import INSTITUTION
+from handlers.institutions.form import INSTITUTION, INSTITUTION_EDIT
 from handlers.institutions.get_institution import GetInstitution, InstitutionDetail, get_institution
 from handlers.institutions.list_institutions import InstitutionSummary, ListInstitutions, list_institutions
 from handlers.institutions.update_institution import InstitutionUpdated, UpdateInstitution, update_institution
 from handlers.officials.create_official import CreateOfficial, OfficialCreated, create_official
 from handlers.officials.list_officials import ListOfficials, OfficialView, list_officials
 from miniapp_api import rest
-from miniapp_api.body import INT32_MAX, OptionalInteger, OptionalText, Text, Texts, fields, form
+from miniapp_api.body import Text, fields, form
 from miniapp_api.reference import REGIONS
 from miniapp_api.schemas import operation, page_of, schema_of
 
@@ -29,17 +27,6 @@ from miniapp_api.schemas import operation, page_of, schema_of
 async def institutions(request: web.Request) -> web.Response:
     cmd = ListInstitutions(rest.actor_id(request), rest.page_request(request))
     return rest.page_json(await list_institutions(cmd, rest.container(request).uow()))
-
-
-_TYPE = {"enum": [t.value for t in InstitutionType]}
-_SERVICES = {"items": {"type": "string", "enum": [t.value for t in ServiceType]}}
-_MIN_FEE = {
-    "type": "integer",
-    "maximum": 10000,
-    "description": "basis points; not below the platform floor "
-    "(setting demands.fee_floor_bp, 500 = 5 %), else 422 min_fee_ratio_below_floor; "
-    "absent on creation: the floor",
-}
 
 
 @dataclass(frozen=True)
@@ -90,13 +77,13 @@ async def institution(request: web.Request) -> web.Response:
 
 @dataclass(frozen=True)
 class InstitutionChanges:
-    """Only what is sent changes."""
+    """The institution_edit form (handlers.institutions.form): only what is sent changes."""
 
-    type: Annotated[str | None, OptionalText(**_TYPE)]
-    service_types: Annotated[tuple[str, ...] | None, Texts(**_SERVICES)]
-    min_fee_ratio_bp: Annotated[int | None, OptionalInteger(limit=INT32_MAX, **_MIN_FEE)]
-    introduction: Annotated[str | None, OptionalText(maxLength=300)]
-    head: Annotated[str | None, OptionalText()]
+    type: str | None
+    service_types: tuple[str, ...] | None
+    min_fee_ratio_bp: int | None
+    introduction: str | None
+    head: str | None
 
 
 async def edit_institution(request: web.Request, body: InstitutionChanges) -> web.Response:
@@ -174,7 +161,7 @@ ROUTES = [
             ("200", schema_of(InstitutionUpdated)),
             errors={"422": "min_fee_ratio_below_floor / introduction_too_long / …"},
         ),
-        body=fields(InstitutionChanges),
+        body=form(INSTITUTION_EDIT, InstitutionChanges),
     ),
     rest.route(
         "GET",

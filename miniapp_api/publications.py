@@ -9,6 +9,7 @@ from typing import Annotated
 from aiohttp import web
 
 from handlers.publications.accept_publication import AcceptPublication, PublicationAccepted, accept_publication
+from handlers.publications.form import PUBLICATION
 from handlers.publications.list_publications import SIDES, ListPublications, PublicationView, list_publications
 from handlers.publications.publish_demand import DemandPublished, PublishDemand, publish_demand
 from handlers.publications.render_letter import CommitmentLetter, RenderCommitmentLetter, render_commitment_letter
@@ -18,24 +19,18 @@ from handlers.publications.withdraw_publication import (
     withdraw_publication,
 )
 from miniapp_api import rest
-from miniapp_api.body import Ids, Int32, Integer, Text, fields
+from miniapp_api.body import Integer, Text, fields, form
 from miniapp_api.demands import policy
 from miniapp_api.schemas import obj, operation, schema_of
-from store.models.publications import PublicationAudience
 
 
 @dataclass(frozen=True)
 class Publishing:
-    institution_ids: Annotated[tuple[int, ...], Ids(description="for chosen: the institutions")]
-    audience: Annotated[
-        str,
-        Text(
-            required=True,
-            enum=[a.value for a in PublicationAudience],
-            description="all 全公开, chosen 指定机构公开",
-        ),
-    ]
-    fee_ratio_bp: Annotated[int, Int32(required=True, description="basis points, at least the platform floor")]
+    """The publication form (handlers.publications.form)."""
+
+    audience: str
+    institution_ids: tuple[int, ...]
+    fee_ratio_bp: int
 
 
 async def publish(request: web.Request, body: Publishing) -> web.Response:
@@ -111,10 +106,11 @@ ROUTES = [
                 "404": "not_found",
                 "409": "illegal_transition",
                 "422": "invalid_audience / fee_ratio_too_low / fee_ratio_too_high / missing_targets / "
-                "targets_not_allowed / too_many_targets / own_institution_target / unknown_target",
+                "targets_not_allowed / too_many_targets / own_institution_target / unknown_target / invalid_form "
+                "(several at once)",
             },
         ),
-        body=fields(Publishing),
+        body=form(PUBLICATION, Publishing),
     ),
     rest.route(
         "POST",

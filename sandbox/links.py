@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from html import unescape
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 _URL = re.compile(r"https?://[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]+")
 _MINIPROGRAM = re.compile(r'<a [^>]*data-miniprogram-path="([^"]*)"[^>]*>([^<]*)</a>')
@@ -28,6 +28,9 @@ def hosted_page(pagepath: str) -> str | None:
         return f"{EXPERT_PAGES}#/demands/{query['id'][0]}"
     if path == "pages/hall/index":
         return f"{EXPERT_PAGES}#/hall"
+    if path == "pages/bind/index":  # 「前往绑定信息」: the bind page, with the invitation it came from
+        invitation = query.get("invitation")
+        return f"{EXPERT_PAGES}#/bind" + (f"?invitation={quote(invitation[0], safe='')}" if invitation else "")
     return None
 
 
@@ -43,11 +46,15 @@ def url_actions(person_id: str, text: str) -> list[dict[str, Any]]:
 
 
 def miniprogram_actions(person_id: str, text: str) -> list[dict[str, Any]]:
+    """A mini-program link in a message: the console opens the hosted page standing in for its page in the phone
+    (`page`: the bind page, where the person binds as in the mini-program); `url` plays the mini-program's whole
+    bind at once (wx.login, then the phone-number authorization) for a script or test that wants only the outcome."""
     return [
         {
-            "label": f"{unescape(label)}（打开小程序，授权本机手机号）",
+            "label": f"{unescape(label)}（打开小程序）",
             "url": "/wechat/console/mini-program-bind",
             "body": {"person_id": person_id, "path": unescape(path)},
+            **({"page": page} if (page := hosted_page(unescape(path))) else {}),
         }
         for path, label in _MINIPROGRAM.findall(text)
     ]

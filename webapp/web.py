@@ -6,8 +6,11 @@
 /m/vendor/…    Vue and Vant (webapp/vendor/manifest.json), the version in the path: kept a year as well
 
 The shells carry the little configuration a page needs (the DingTalk corpId, whether this is the sandbox), written
-in when the app is built. In sandbox mode the workbench loads a stand-in `dd` (static/sandbox-dd.js) wired to the
-sandbox DingTalk instead of DingTalk's JSAPI, so the same page code signs in offline.
+in when the app is built; the workbench's shell also carries kz.js, so its sign-in starts while the HTML is read.
+In sandbox mode the workbench carries a stand-in `dd` (static/sandbox-dd.js, written into the shell) wired to the
+sandbox DingTalk instead of DingTalk's JSAPI, so the same page code signs in offline, and the experts' pages load a
+stand-in `wx` (static/sandbox-wx.js) playing the mini-program's wx.login and phone-number authorization, so an expert
+binds there as in the mini-program.
 """
 
 from __future__ import annotations
@@ -85,25 +88,35 @@ class Pages:
         self.static = {p.name: Asset.read(p) for p in STATIC.iterdir() if p.suffix in (".js", ".css")}
         if not sandbox:
             self.static.pop("sandbox-dd.js", None)
+            self.static.pop("sandbox-wx.js", None)
         self.vendor = {
             str(p.relative_to(VENDOR)): Asset.read(p) for p in VENDOR.rglob("*") if p.suffix in (".js", ".css")
         }
         config = {"api": "/api/v1", "corpId": corp_id, "sandbox": sandbox, "workbench": WORKBENCH, "expert": EXPERT}
         configs = {page: {**config, "page": page} for page in ("workbench", "expert")}
-        dd = self._url("sandbox-dd.js") if sandbox else DINGTALK_JSAPI
+        # The stand-in `dd` is written into the shell, as DingTalk's client has its JSAPI at hand (cached), so the
+        # 免登 code is asked for before the libraries arrive; outside the sandbox, DingTalk's own script.
+        dd = self._inline("sandbox-dd.js") if sandbox else f'<script src="{DINGTALK_JSAPI}"></script>'
+        wx = f'<script src="{self._url("sandbox-wx.js")}"></script>' if sandbox else ""
         self.shells = {
             "workbench": self._shell("workbench.html", configs["workbench"], dd),
-            "expert": self._shell("expert.html", configs["expert"], ""),
+            "expert": self._shell("expert.html", configs["expert"], wx),
         }
 
     def _url(self, name: str) -> str:
         return f"{PREFIX}/static/{name}?v={self.static[name].version()}"
 
+    def _inline(self, name: str) -> str:
+        """One of our scripts written into a shell: no request of its own before the first API call."""
+        source = self.static[name].body.decode("utf-8").replace("</script", "<\\/script")
+        return f"<script>{source}</script>"
+
     def _shell(self, name: str, config: dict[str, object], dd: str) -> Asset:
         html = (STATIC / name).read_text("utf-8")
         for key, value in {
             "CONFIG": json.dumps(config, ensure_ascii=False).replace("</", "<\\/"),
-            "DD": f'<script src="{dd}"></script>' if dd else "",
+            "DD": dd,
+            "KZ_INLINE": self._inline("kz.js"),
             "VUE": f"{PREFIX}/vendor/{VUE}/vue.global.prod.js",
             "VANT_JS": f"{PREFIX}/vendor/{VANT}/vant.min.js",
             "VANT_CSS": f"{PREFIX}/vendor/{VANT}/index.css",

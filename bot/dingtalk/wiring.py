@@ -28,8 +28,12 @@ log = logging.getLogger(__name__)
 def dingtalk_settings(settings: Settings) -> DingTalkSettings | None:
     """The DingTalk app to talk to: the sandbox's in sandbox mode (a demo never reaches real people),
     else the configured one, else none."""
+    # The pages this service hosts (webapp.web), unless another page is configured.
+    workbench = settings.dingtalk.workbench_page_url or f"{settings.base_url}/m/workbench/"
     if not settings.sandbox:
-        return settings.dingtalk if settings.dingtalk.client_id else None
+        if not settings.dingtalk.client_id:
+            return None
+        return settings.dingtalk.model_copy(update={"workbench_page_url": workbench})
     from sandbox.dingtalk.state import DingTalkSandboxState  # sandbox mode only
 
     app = DingTalkSandboxState()
@@ -42,8 +46,7 @@ def dingtalk_settings(settings: Settings) -> DingTalkSettings | None:
             "client_secret": SecretStr(app.client_secret),
             "agent_id": app.agent_id,
             "corp_id": app.corp_id,
-            # The pages this service hosts (webapp.web), unless another page is configured.
-            "workbench_page_url": settings.dingtalk.workbench_page_url or f"{settings.base_url}/m/workbench/",
+            "workbench_page_url": workbench,
         }
     )
 

@@ -54,11 +54,8 @@ async def note(uow: UnitOfWork, found: list[Change]) -> str:
     """「需求名称：旧 → 新；预算：50,000.00元 → 80,000.00元」."""
     files: dict[int, str] = {}
     if ids := {int(i) for c in found if c.field == "attachment_ids" for i in [*c.old, *c.new]}:
-        files = dict(
-            (await uow.session.execute(select(StoredFile.id, StoredFile.original_name).where(StoredFile.id.in_(ids))))
-            .tuples()
-            .all()
-        )
+        rows = await uow.session.execute(select(StoredFile.id, StoredFile.original_name).where(StoredFile.id.in_(ids)))
+        files = {row.id: row.original_name for row in rows}  # Result.tuples() is deprecated in SQLAlchemy 2.1
     return "；".join(
         f"{LABELS[c.field]}：{_shown(c.field, c.old, files)} → {_shown(c.field, c.new, files)}" for c in found
     )

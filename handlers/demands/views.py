@@ -96,6 +96,8 @@ class DemandDetail:
     region_name: str
     enterprise_contacts: tuple[ContactView, ...]
     attachments: tuple[FileLink, ...]
+    # The reader's own changes allowed now (handlers.demands.allowed_changes): edit, submit, withdraw, close.
+    allowed_changes: tuple[str, ...] = ()
 
 
 def row(d: Demand) -> DemandRow:
@@ -115,7 +117,9 @@ def row(d: Demand) -> DemandRow:
     )
 
 
-def detail(d: Demand, events: list[DemandEvent], names: DemandNames) -> DemandDetail:
+def detail(
+    d: Demand, events: list[DemandEvent], names: DemandNames, allowed_changes: tuple[str, ...] = ()
+) -> DemandDetail:
     return DemandDetail(
         d.id,
         d.number,
@@ -144,4 +148,5 @@ def detail(d: Demand, events: list[DemandEvent], names: DemandNames) -> DemandDe
         names.region_name,
         names.contacts,
         names.attachments,
+        allowed_changes,
     )

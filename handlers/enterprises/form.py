@@ -3,6 +3,8 @@ business registry), and entering one by hand (未核验) when no registry knows 
 
 from __future__ import annotations
 
+import dataclasses
+
 from handlers.forms.declaration import Context, Field, Form
 from handlers.organisation import credit_code as cc
 from handlers.organisation import validation as v
@@ -50,6 +52,17 @@ ENTERPRISE_ENTRY = Form(
         Field("legal_representative", "text", "法定代表人", required=True, max_length=64),
     ),
     field_in_error=True,
+)
+
+# The institution that entered an enterprise corrects it while 未核验: the manual entry's fields, each checked as on
+# entry when sent; one left out or null keeps its value.
+ENTERPRISE_EDIT = dataclasses.replace(
+    ENTERPRISE_ENTRY,
+    name="enterprise_edit",
+    title="修改企业信息",
+    submit=("PATCH", "/api/v1/enterprises/{enterprise_id}"),
+    fields=tuple(dataclasses.replace(f, nullable=True) for f in ENTERPRISE_ENTRY.fields),
+    partial=True,
 )
 
 

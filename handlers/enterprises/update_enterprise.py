@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from handlers.enterprises.enter_enterprise import name_clash
 from handlers.enterprises.enterprise_registry import audit_data
-from handlers.enterprises.form import ENTERPRISE_ENTRY
+from handlers.enterprises.form import ENTERPRISE_EDIT
 from handlers.errors import Conflict, Forbidden
-from handlers.forms.check import validate_field
+from handlers.forms.check import validate
 from handlers.forms.declaration import Context
 from handlers.organisation.actors import load_actor
 from handlers.organisation.scope import Listing, not_found, require_listing, visible
@@ -53,13 +53,10 @@ _COLUMNS = {  # form field → enterprise column
 
 
 async def update_enterprise(cmd: UpdateEnterprise, uow: UnitOfWork, regions: RegionDirectory) -> EnterpriseUpdated:
-    # Only what is sent changes, each field held to the manual-entry form's rules.
-    context = Context(uow.clock.now().date(), regions)
-    wanted: dict[str, str] = {}
-    for name, column in _COLUMNS.items():
-        value = getattr(cmd, name)
-        if value is not None:
-            wanted[column] = validate_field(ENTERPRISE_ENTRY, name, value, context)
+    # Only what is sent changes, each field held to the manual-entry form's rules (the edit form is that form).
+    sent = {name: getattr(cmd, name) for name in _COLUMNS}
+    clean = validate(ENTERPRISE_EDIT, sent, Context(uow.clock.now().date(), regions))
+    wanted: dict[str, str] = {column: clean[name] for name, column in _COLUMNS.items() if sent[name] is not None}
 
     async def run(tx: Transaction) -> EnterpriseUpdated:
         actor = await load_actor(tx, cmd.actor_id)

@@ -13,6 +13,7 @@ from store.models.organisation_people import Expert
 from store.uow import UnitOfWork
 
 KIND = "expert_docking"
+KIND_LABEL = "专家对接"  # shown beside the kinds a staff member records (handlers.follow_ups.form)
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from handlers.demands.scope import require_visible_demand
 from handlers.expert_push.access import require_push_viewer
+from handlers.expert_push.status_labels import STATUS_LABELS
 from handlers.organisation.actors import load_actor
-from store.models.expert_pushes import ExpertPush
+from store.models.expert_pushes import ExpertPush, ExpertPushStatus
 from store.models.organisation import Account
 from store.models.organisation_people import Expert
 from store.uow import UnitOfWork
@@ -30,6 +31,7 @@ class ExpertPushView:
     expert_id: int
     expert_name: str
     status: str  # sending, accepted, delivered, unfollowed, blocked, failed
+    status_label: str  # 发送中, 已送达 … (status_labels)
     score: float
     reasons: list[str]
     pushed_by: str
@@ -59,6 +61,7 @@ async def list_expert_pushes(cmd: ListExpertPushes, uow: UnitOfWork) -> list[Exp
                 p.expert_id,
                 name,
                 str(p.status),
+                STATUS_LABELS[ExpertPushStatus(p.status)],
                 p.score,
                 list(p.reasons),
                 pusher_name,

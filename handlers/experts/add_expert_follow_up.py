@@ -8,11 +8,14 @@ from datetime import datetime
 from sqlalchemy import select
 
 from handlers.errors import NotFound
+from handlers.experts.form import EXPERT_FOLLOW_UP
+from handlers.forms.check import validate
+from handlers.forms.declaration import Context
 from handlers.organisation import validation as v
 from handlers.organisation.actors import load_actor, require_staff
 from handlers.organisation.people import subject_of
 from handlers.organisation.scope import Listing, require_visible
-from store.models.organisation_people import Expert, ExpertFollowUp, ExpertLink
+from store.models.organisation_people import Expert, ExpertFollowUp, ExpertLink, FollowUpKind
 from store.uow import UnitOfWork
 
 
@@ -31,7 +34,9 @@ class ExpertFollowUpAdded:
 
 
 async def add_expert_follow_up(cmd: AddExpertFollowUp, uow: UnitOfWork) -> ExpertFollowUpAdded:
-    kind, content = v.follow_up(cmd.kind, cmd.occurred_at, cmd.content)
+    values = {"kind": cmd.kind, "occurred_at": cmd.occurred_at, "content": cmd.content}
+    clean = validate(EXPERT_FOLLOW_UP, values, Context(uow.clock.now().date()))
+    kind, content = FollowUpKind(clean["kind"]), clean["content"]
     async with uow:
         actor = await load_actor(uow, cmd.actor_id)
         link = await uow.session.scalar(select(ExpertLink).where(ExpertLink.id == cmd.link_id).with_for_update())

@@ -4,6 +4,9 @@ row's checks come from here."""
 
 from __future__ import annotations
 
+import dataclasses
+
+from handlers.follow_ups.form import FOLLOW_UP
 from handlers.forms.declaration import Column, Field, Form, Sheet
 from handlers.organisation.validation import INTRODUCTION_MAX
 
@@ -98,4 +101,15 @@ EXPERT = Form(
         ),
     ),
     sheet=Sheet(SHEET_NAME),
+)
+
+
+# A staff member's follow-up with an expert, on that institution's link: a demand's follow-up without attachments
+# (same kinds, time and content rules; the time not after now is the use case's, against the clock).
+EXPERT_FOLLOW_UP = dataclasses.replace(
+    FOLLOW_UP,
+    name="expert_follow_up",
+    title="添加专家跟进记录",
+    submit=("POST", "/api/v1/expert-links/{link_id}/follow-ups"),
+    fields=tuple(f for f in FOLLOW_UP.fields if f.name != "attachment_ids"),
 )

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from handlers.expert_channel.official_account import follow_state
+from handlers.follow_ups.form import KIND_LABELS
 from handlers.organisation.actors import load_actor
 from handlers.organisation.scope import Listing, not_found, require_listing, visible
 from store.models.organisation import Account, Institution, Role
@@ -20,6 +21,7 @@ from store.models.organisation_people import (
     ExpertLink,
     ExpertResearchResult,
     ExpertTechnicalSolution,
+    FollowUpKind,
 )
 from store.uow import UnitOfWork
 
@@ -46,6 +48,7 @@ class FollowUpView:
     content: str
     staff_account_id: int
     staff_name: str
+    kind_label: str  # the follow-up form's label for the kind
 
 
 @dataclass(frozen=True)
@@ -122,7 +125,15 @@ async def get_expert_page(cmd: GetExpertPage, uow: UnitOfWork) -> ExpertPage:
             )
             for f, staff_name in rows:
                 follow_ups[f.link_id].append(
-                    FollowUpView(f.id, f.kind, f.occurred_at, f.content, f.staff_account_id, staff_name)
+                    FollowUpView(
+                        f.id,
+                        f.kind,
+                        f.occurred_at,
+                        f.content,
+                        f.staff_account_id,
+                        staff_name,
+                        KIND_LABELS[FollowUpKind(f.kind)],
+                    )
                 )
         link_views = tuple(
             LinkView(

@@ -14,11 +14,13 @@ from sqlalchemy import select
 
 from handlers.demands.scope import require_visible_demand
 from handlers.errors import Forbidden
-from handlers.expert_channel.follow_up_entries import KIND, docking_entries
+from handlers.expert_channel.follow_up_entries import KIND, KIND_LABEL, docking_entries
 from handlers.files.links import FileLink, demand_file_links, in_order
+from handlers.follow_ups.form import KIND_LABELS
 from handlers.organisation.actors import load_actor
 from store.models.follow_ups import DemandFollowUp
 from store.models.organisation import Account, Role
+from store.models.organisation_people import FollowUpKind
 from store.uow import UnitOfWork
 
 READERS = frozenset({Role.INSTITUTION_ADMIN, Role.CENTRE_ADMIN, Role.STAFF, Role.OFFICIAL})
@@ -40,6 +42,7 @@ class DemandFollowUpView:
     recorded_by: str
     recorded_at: datetime
     attachments: tuple[FileLink, ...] = ()  # with their download links
+    kind_label: str = ""  # 走访, 电话 … : the follow-up form's own choice labels
 
 
 async def list_demand_follow_ups(cmd: ListDemandFollowUps, uow: UnitOfWork) -> list[DemandFollowUpView]:
@@ -67,11 +70,14 @@ async def list_demand_follow_ups(cmd: ListDemandFollowUps, uow: UnitOfWork) -> l
                 name,
                 f.created_at,
                 in_order(links, f.attachment_ids),
+                KIND_LABELS[FollowUpKind(f.kind)],
             )
             for f, name in rows
         ]
         views += [
-            DemandFollowUpView(e.docking_id, KIND, e.docked_at, e.content, (), e.expert_name, e.docked_at)
+            DemandFollowUpView(
+                e.docking_id, KIND, e.docked_at, e.content, (), e.expert_name, e.docked_at, kind_label=KIND_LABEL
+            )
             for e in await docking_entries(uow, cmd.demand_id)
         ]
         return sorted(views, key=lambda view: view.occurred_at, reverse=True)

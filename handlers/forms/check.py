@@ -4,8 +4,11 @@
   use case runs: invalid_field 「字段 x 的格式有误」); missing reads as empty;
 - `check(form, values, context, draft=...)`: every rule, an error per field (code, Chinese message naming the
   field). A draft is held only to what the record can store (lengths, counts, known codes); required fields,
-  conditional sections and cross-field rules wait for the submission. `validate` raises the first error, the
-  house error body (one error per response), after the use case has checked the caller's right.
+  conditional sections and cross-field rules wait for the submission. `validate` raises them after the use case
+  has checked the caller's right: one error as the house error body, several as `invalid_form` with every
+  field's error (`refuse`).
+
+A partial form (a PATCH of changes) checks only the fields sent: one left out or null keeps its value.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from handlers.errors import InvalidInput
+from handlers.errors import InvalidForm, InvalidInput
 from handlers.forms.declaration import ID_TYPES, INT32_MAX, LIST_TYPES, Context, Field, Form
 from handlers.organisation import validation as v
 from handlers.reference.regions import Regions
@@ -85,7 +88,7 @@ def _read(f: Field, sent: Any) -> Any:  # noqa: PLR0911 - one branch per kind of
         if parsed is None or not 1900 <= parsed.year <= 2999:
             raise _fail(f, "datetime_format")
         return parsed
-    if f.type == "files":
+    if f.type in ("files", "ids"):
         items = [] if value is None else value
         if not isinstance(items, list) or not all(_is_int(i) and 1 <= i <= 2**63 - 1 for i in items):
             raise _fail(f, "shape")
@@ -118,8 +121,8 @@ def check(
     form: Form, values: dict[str, Any], context: Context, *, draft: bool = False
 ) -> tuple[dict[str, Any], list[FieldError]]:
     """The cleaned values (text stripped, lists without repeats, hidden sections emptied) and every error."""
-    clean, errors = _check_fields(form.fields, values, draft, "", context)
-    if not draft and not errors:
+    clean, errors = _check_fields(form.fields, values, draft, "", context, partial=form.partial)
+    if not draft and not errors and not form.partial:
         for rule in form.rules:
             if rule.holds is not None and not rule.holds(clean, context):
                 errors.append(FieldError(rule.fields[0], rule.code, rule.message))
@@ -127,12 +130,21 @@ def check(
 
 
 def validate(form: Form, values: dict[str, Any], context: Context, *, draft: bool = False) -> dict[str, Any]:
-    """The cleaned values, or InvalidInput of the first error (the house error body)."""
+    """The cleaned values, or the errors refused (see `refuse`)."""
     clean, errors = check(form, values, context, draft=draft)
     if errors:
-        first = errors[0]
-        raise InvalidInput(first.message, code=first.code, field=first.field if form.field_in_error else None)
+        raise refuse(form, errors)
     return clean
+
+
+def refuse(form: Form, errors: list[FieldError]) -> InvalidInput:
+    """One error: the house error body (its code and message, and its field where the form names it). Several:
+    invalid_form with every field's error, the first one's message on top."""
+    first = errors[0]
+    field = first.field if form.field_in_error else None
+    if len(errors) == 1:
+        return InvalidInput(first.message, code=first.code, field=field)
+    return InvalidForm(tuple({"field": e.field, "code": e.code, "message": e.message} for e in errors), field=field)
 
 
 def validate_field(form: Form, name: str, value: Any, context: Context) -> Any:
@@ -142,14 +154,30 @@ def validate_field(form: Form, name: str, value: Any, context: Context) -> Any:
 
 
 def _check_fields(
-    fields: tuple[Field, ...], values: dict[str, Any], draft: bool, prefix: str, context: Context
+    fields: tuple[Field, ...],
+    values: dict[str, Any],
+    draft: bool,
+    prefix: str,
+    context: Context,
+    *,
+    partial: bool = False,
 ) -> tuple[dict[str, Any], list[FieldError]]:
     clean: dict[str, Any] = {}
     errors: list[FieldError] = []
     for f in fields:
         value = values.get(f.name)
+        if partial and value is None:
+            clean[f.name] = None  # not sent: kept as it is
+            continue
+        if f.when is not None and any(e.field == f"{prefix}{f.when.field}" for e in errors):
+            clean[f.name] = _empty(f)  # the field it hangs on is wrong: whether it is shown is unknown
+            continue
         if not shown(f, values):
             clean[f.name] = _empty(f)  # a hidden section keeps nothing
+            # …unless the field says a value sent while hidden is wrong.
+            if f.hidden_refused and value not in (None, "", ()) and not draft:
+                code, message = f.error("hidden")
+                errors.append(FieldError(f"{prefix}{f.name}", code, message))
             continue
         try:
             clean[f.name] = _check(f, value, draft, f"{prefix}{f.name}", errors, context)
@@ -238,4 +266,4 @@ def _check(f: Field, value: Any, draft: bool, key: str, errors: list[FieldError]
     return text
 
 
-__all__ = ["INT32_MAX", "FieldError", "check", "read", "shown", "validate"]
+__all__ = ["INT32_MAX", "FieldError", "check", "read", "refuse", "shown", "validate"]

@@ -25,6 +25,7 @@ FieldType = Literal[
     "region",
     "files",
     "file",
+    "ids",
     "mobile",
     "email",
     "boolean",
@@ -34,7 +35,8 @@ TEXT_TYPES = frozenset({"text", "textarea", "mobile", "email", "choice", "region
 NUMBER_TYPES = frozenset({"integer", "money", "percent"})
 # A single uploaded file: the body carries its id.
 ID_TYPES = frozenset({*NUMBER_TYPES, "file"})
-LIST_TYPES = frozenset({"multi_choice", "texts", "tech_fields", "files", "group"})
+# `ids`: records picked by their ids (institutions to publish to).
+LIST_TYPES = frozenset({"multi_choice", "texts", "tech_fields", "files", "ids", "group"})
 
 # Every id is a positive BIGINT; an INTEGER column takes INT32.
 ID_MAX = 2**63 - 1
@@ -56,6 +58,8 @@ DEFAULT_MESSAGES: Mapping[str, tuple[str, str]] = {
     "format": ("invalid_field", "{label}格式有误"),
     "datetime_format": ("invalid_time", "字段 {name} 应为带时区的时间（ISO 8601）"),
     "datetime_zone": ("invalid_time", "请填写正确的{label}"),
+    # Only where a field says `hidden_refused`: a value sent while the field is hidden.
+    "hidden": ("field_not_allowed", "此时不能填写{label}"),
 }
 
 
@@ -105,6 +109,7 @@ class Field:
     upload: tuple[str, str] | None = None  # (method, path) where each file goes first
     section: str | None = None
     when: When | None = None
+    hidden_refused: bool = False  # a value sent while `when` hides the field is refused (check `hidden`), not dropped
     fields: tuple[Field, ...] | None = None  # a group's own fields
     nullable: bool = False  # null is a value of its own (an integer or date left out), not the default
     limit: int = ID_MAX  # integers: what the JSON may carry at all (±limit), before any rule
@@ -159,6 +164,9 @@ class Form:
     sheet: Sheet | None = None
     # The house error names its field ("field": "title"); forms whose answers never did keep them as they were.
     field_in_error: bool = False
+    # A form of changes (PATCH): only the fields sent are checked, one left out or null keeps its value; its fields
+    # are nullable and it has no cross-field rule (the values it would compare may not be sent).
+    partial: bool = False
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)

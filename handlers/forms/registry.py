@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from handlers.demands.form import DEMAND, DEMAND_EDIT, POOL_DEMAND
-from handlers.enterprises.form import ENTERPRISE, ENTERPRISE_CONTACT, ENTERPRISE_ENTRY
+from handlers.enterprises.form import ENTERPRISE, ENTERPRISE_CONTACT, ENTERPRISE_EDIT, ENTERPRISE_ENTRY
 from handlers.expert_channel.form import EXPERT_PROFILE, TECHNOLOGY, TECHNOLOGY_EDIT
-from handlers.experts.form import EXPERT
+from handlers.experts.form import EXPERT, EXPERT_FOLLOW_UP
 from handlers.follow_ups.form import FOLLOW_UP
 from handlers.forms.declaration import Form
 from handlers.indicators.form import INDICATOR
-from handlers.institutions.form import CENTRE, INSTITUTION
+from handlers.institutions.form import CENTRE, CENTRE_EDIT, INSTITUTION, INSTITUTION_EDIT
 from handlers.projects.form import FEE_PROOF, PROJECT
+from handlers.publications.form import PUBLICATION
 from handlers.staff.form import STAFF
 
 DECLARED: tuple[Form, ...] = (
@@ -25,11 +26,16 @@ DECLARED: tuple[Form, ...] = (
     ENTERPRISE_ENTRY,
     ENTERPRISE_CONTACT,
     INSTITUTION,
+    INSTITUTION_EDIT,
     CENTRE,
+    CENTRE_EDIT,
     STAFF,
     EXPERT_PROFILE,
     TECHNOLOGY,
     TECHNOLOGY_EDIT,
+    PUBLICATION,
+    ENTERPRISE_EDIT,
+    EXPERT_FOLLOW_UP,
     INDICATOR,
 )
 FORMS: dict[str, Form] = {form.name: form for form in DECLARED}

@@ -16,6 +16,7 @@ def describe(form: Form) -> dict[str, Any]:
         "title": form.title,
         "submit": {"method": form.submit[0], "path": form.submit[1]},
         "draft": form.draft,
+        "partial": form.partial,
         "fields": [_field(f) for f in form.fields],
         "rules": [{"code": r.code, "message": r.message, "fields": list(r.fields)} for r in form.rules],
         "json_schema": {"$schema": "https://json-schema.org/draft/2020-12/schema", **json_schema(form)},
@@ -55,9 +56,12 @@ def _field(f: Field) -> dict[str, Any]:
 
 
 def json_schema(form: Form) -> dict[str, Any]:
-    """JSON Schema 2020-12 of the body, titles in Chinese; a draft form's body may say `draft`."""
+    """JSON Schema 2020-12 of the body, titles in Chinese; a draft form's body may say `draft`; a partial form's
+    body requires nothing."""
     schema = _object(form.fields)
     schema["title"] = form.title
+    if form.partial:
+        schema["required"] = []  # only what is sent changes
     if form.draft:
         schema["properties"]["draft"] = {"type": "boolean", "title": "保存为草稿"}
     return schema
@@ -93,7 +97,7 @@ def _property(f: Field) -> dict[str, Any]:  # noqa: C901 - one branch per type
     elif f.type == "group":
         out["type"] = "array"
         out["items"] = _object(f.fields or ())
-    elif f.type == "files":
+    elif f.type in ("files", "ids"):
         out["type"] = "array"
         out["items"] = {"type": "integer"}
     elif f.type in LIST_TYPES:

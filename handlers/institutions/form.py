@@ -3,6 +3,7 @@ institution with its admin; an institution admin creates a local transfer centre
 
 from __future__ import annotations
 
+import dataclasses
 from enum import StrEnum
 
 from handlers.forms.declaration import Context, Field, Form, Rule
@@ -142,3 +143,19 @@ CENTRE = Form(
         ),
     ),
 )
+
+# What the institution admin may change (seed 004 §四): the institution form's own fields, each sent one replaces
+# what is kept (PATCH /institutions/{id}); the floor is the use case's.
+INSTITUTION_EDIT = Form(
+    "institution_edit",
+    "机构信息",
+    ("PATCH", "/api/v1/institutions/{institution_id}"),
+    tuple(
+        dataclasses.replace(INSTITUTION.field(name), required=False, help=None)
+        for name in ("type", "service_types", "min_fee_ratio_bp", "introduction", "head")
+    ),
+    INSTITUTION.rules,
+    partial=True,  # only what is sent changes
+)
+
+CENTRE_EDIT = Form("centre_edit", "编辑地方转移中心", ("PATCH", "/api/v1/centres/{centre_id}"), CENTRE.fields)

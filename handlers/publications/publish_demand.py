@@ -4,6 +4,7 @@ accepting institution commits to (seed 004 §四.6). The demand becomes 已公�
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import select
 
@@ -11,7 +12,10 @@ from handlers.demands.policy import DemandPolicy
 from handlers.demands.states import Step, next_status
 from handlers.demands.timeline import step
 from handlers.errors import InvalidInput
+from handlers.forms.check import FieldError, check, refuse
+from handlers.forms.declaration import Context
 from handlers.organisation.actors import load_actor
+from handlers.publications.form import PUBLICATION
 from handlers.publications.letter import CURRENT_VERSION, percent
 from handlers.publications.publisher import publishers_demand
 from store.models.organisation import Institution
@@ -22,8 +26,6 @@ from store.models.publications import (
     PublicationStatus,
 )
 from store.uow import UnitOfWork
-
-TARGETS_MAX = 50
 
 
 @dataclass(frozen=True)
@@ -41,29 +43,23 @@ class DemandPublished:
     demand_id: int
 
 
-def _check(cmd: PublishDemand, policy: DemandPolicy) -> tuple[PublicationAudience, tuple[int, ...]]:
-    if cmd.audience not in {a.value for a in PublicationAudience}:
-        raise InvalidInput("公开范围只能是全公开或指定机构公开", code="invalid_audience")
+def _check(cmd: PublishDemand, policy: DemandPolicy, today: date) -> tuple[PublicationAudience, tuple[int, ...]]:
+    """The form's rules and the platform's floor, every error at once."""
+    values = {"audience": cmd.audience, "institution_ids": cmd.institution_ids, "fee_ratio_bp": cmd.fee_ratio_bp}
+    clean, errors = check(PUBLICATION, values, Context(today))
     if cmd.fee_ratio_bp < policy.fee_floor_bp:
-        raise InvalidInput(f"中介服务费比例不能低于{percent(policy.fee_floor_bp)}", code="fee_ratio_too_low")
-    if cmd.fee_ratio_bp > 10_000:
-        raise InvalidInput("中介服务费比例不能超过100%", code="fee_ratio_too_high")
-    targets = tuple(dict.fromkeys(cmd.institution_ids))
-    audience = PublicationAudience(cmd.audience)
-    if audience == PublicationAudience.ALL and targets:
-        raise InvalidInput("全公开时不能指定机构", code="targets_not_allowed")
-    if audience == PublicationAudience.CHOSEN and not targets:
-        raise InvalidInput("指定机构公开时请至少选择一家机构", code="missing_targets")
-    if len(targets) > TARGETS_MAX:
-        raise InvalidInput(f"最多指定{TARGETS_MAX}家机构", code="too_many_targets")
-    return audience, targets
+        message = f"中介服务费比例不能低于{percent(policy.fee_floor_bp)}"
+        errors.append(FieldError("fee_ratio_bp", "fee_ratio_too_low", message))
+    if errors:
+        raise refuse(PUBLICATION, errors)
+    return PublicationAudience(clean["audience"]), clean["institution_ids"]
 
 
 async def publish_demand(cmd: PublishDemand, uow: UnitOfWork, policy: DemandPolicy) -> DemandPublished:
     async with uow:
         actor = await load_actor(uow, cmd.actor_id)
         demand = await publishers_demand(uow, actor, cmd.demand_id, "只有需求所属机构的法人机构管理员可以公开需求")
-        audience, targets = _check(cmd, policy)
+        audience, targets = _check(cmd, policy, uow.clock.now().date())
         if demand.institution_id in targets:
             raise InvalidInput("不能向本机构公开需求", code="own_institution_target")
         known = set(await uow.session.scalars(select(Institution.id).where(Institution.id.in_(targets))))

@@ -15,6 +15,8 @@ PEOPLE = [
     Persona("centre-admin", "周婷", "地方转移中心管理员 · 杭州钱塘分中心", "13800000003", dingtalk_userid="dt-zhou"),
     Persona("staff", "张三", "技转人员 · 杭州钱塘分中心", "13800000004", dingtalk_userid="dt-zhang"),
     Persona("expert", "陈教授", "专家 · 新材料", "13800000005", wechat_openid="o-chen"),
+    # Invited by SMS like 陈教授 but not following the official account nor bound yet: the expert's journey.
+    Persona("expert-wu", "吴研究员", "专家 · 智能感知（未绑定）", "13900000012", wechat_openid="o-wu"),
     Persona("official", "赵局长", "科技管理人员 · 杭州市科技局", "13800000006", dingtalk_userid="dt-zhao"),
     Persona("contact", "刘经理", "企业联系人 · 杭州新远材料有限公司", "13800000007", wechat_openid="o-liu"),
 ]

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from store.base import Base
@@ -72,6 +72,7 @@ class DemandEvent(Base):
     """One step of a demand's timeline: what happened, who did it, when."""
 
     __tablename__ = "demand_events"
+    __table_args__ = (Index("ix_demand_events_action_at", "action", "at"),)  # monitoring: approvals in a period
 
     id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
     demand_id: Mapped[int] = mapped_column(ForeignKey("demands.id"), index=True)
@@ -96,7 +97,10 @@ class Review(Base):
     """One round of a subject through a chain. A resubmission starts a new round (a new row)."""
 
     __tablename__ = "reviews"
-    __table_args__ = (UniqueConstraint("subject_type", "subject_id", "round"),)
+    __table_args__ = (
+        UniqueConstraint("subject_type", "subject_id", "round"),
+        Index("ix_reviews_decided_at", "decided_at"),  # monitoring: reviews decided in a period
+    )
 
     id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
     chain: Mapped[str] = mapped_column(String(64))

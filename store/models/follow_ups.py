@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from store.base import Base
@@ -16,6 +16,7 @@ ID = BigInteger().with_variant(Integer, "sqlite")
 
 class DemandFollowUp(Base):
     __tablename__ = "demand_follow_ups"
+    __table_args__ = (Index("ix_demand_follow_ups_kind_occurred_at", "kind", "occurred_at"),)  # monitoring: visits
 
     id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
     demand_id: Mapped[int] = mapped_column(ForeignKey("demands.id"), index=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from store.base import Base
@@ -30,6 +30,11 @@ class PointEvent(Base):
     report a no-op. The credited account's institution and centre are those at the time of the fact."""
 
     __tablename__ = "point_events"
+    # Monitoring's period scans (migration 0028): facts of a kind in a period, and any fact in a period.
+    __table_args__ = (
+        Index("ix_point_events_kind_occurred_at", "kind", "occurred_at"),
+        Index("ix_point_events_occurred_at", "occurred_at"),
+    )
 
     id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
     kind: Mapped[PointEventKind] = mapped_column(String(32))

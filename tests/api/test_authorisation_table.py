@@ -61,6 +61,7 @@ TABLE: dict[str, str] = {
     "GET /centres": "-    -    Y   Y    Y    Y    Y    -    -    -",
     "POST /institutions/{institution_id}/centres": "-    -    -   Y    -    -    -    -    -    -",
     "GET /centres/{centre_id}": "-    -    Y   Y    Y    Y    Y    -    -    -",
+    "PATCH /centres/{centre_id}": "-    -    -   Y    -    -    -    -    -    -",
     "GET /staff": "-    -    Y   Y    Y    Y    Y    -    -    -",
     "POST /centres/{centre_id}/staff": "-    -    -   Y    -    -    -    -    -    -",
     "GET /staff/{staff_member_id}": "-    -    Y   Y    Y    Y    Y    -    -    -",
@@ -129,6 +130,8 @@ TABLE: dict[str, str] = {
     "GET /demands/{demand_id}/expert-pushes": "-    -    Y   Y    Y    Y    -    -    -    -",
     "GET /points/me": "-    -    -   -    Y    Y    -    -    -    -",
     "GET /points/ranking": "-    -    Y   Y    Y    Y    Y    -    -    -",
+    "GET /monitoring/{view}": "-    -    Y   Y    -    -    Y    -    -    -",
+    "GET /monitoring/{view}/{unit_id}/{measure}": "-    -    Y   Y    -    -    Y    -    -    -",
     "GET /indicators": "-    -    Y   Y    -    -    Y    -    -    -",
     "POST /indicators": "-    -    Y   Y    -    -    Y    -    -    -",
     "POST /project-files": "-    -    -   Y    Y    Y    -    -    -    -",
@@ -171,12 +174,16 @@ PATH_IDS: dict[str, dict[str, Any]] = {
     "GET /tech-fields/{code}": {"code": "01"},
     "GET /forms/{name}": {"name": "demand"},
     "GET /file-links/{token}": {"token": "not-a-token"},
+    "GET /monitoring/{view}": {"view": "institutions"},
+    "GET /monitoring/{view}/{unit_id}/{measure}": {"view": "institutions", "measure": "deals"},
 }
 # Path parameters taken from another World.ids entry, for routes whose effect would spoil the other actors'
 # (a departure ends the leaver's sessions) or a later allowed role's call (a revoked invitation cannot be
 # revoked again): "key:role" when present for the calling role, else "key".
 ALIASES: dict[str, dict[str, str]] = {
     "POST /staff/{staff_member_id}/departure": {"staff_member_id": "leaver_staff_member_id"},
+    # Institution X, in the district official's 西湖区.
+    "GET /monitoring/{view}/{unit_id}/{measure}": {"unit_id": "institution_id"},
     "POST /membership-invitations/{invitation_id}/revoke": {"invitation_id": "invitation_id"},
     "PUT /demands/{demand_id}": {"demand_id": "draft_demand_id"},
     "PATCH /enterprises/{enterprise_id}": {"enterprise_id": "manual_enterprise_id"},
@@ -223,7 +230,10 @@ def _registry_names() -> list[str]:
     return [r.name for r in RECORDS if r.name != "杭州云栖智能传感科技有限公司"]
 
 
+_MONITORED = {"params": {"from": "2026-11-01", "to": "2026-11-30"}}
 BODIES: dict[str, Body] = {
+    "GET /monitoring/{view}": lambda w, r, n: _MONITORED,
+    "GET /monitoring/{view}/{unit_id}/{measure}": lambda w, r, n: _MONITORED,
     "POST /indicators": lambda w, r, n: {
         "json": {
             "owner": {"system_admin": "platform", "official": "region"}.get(r, "institution"),
@@ -267,6 +277,7 @@ BODIES: dict[str, Body] = {
     "POST /institutions/{institution_id}/centres": lambda w, r, n: {
         "json": {"name": f"新中心{n}", "region_code": "330114"}
     },
+    "PATCH /centres/{centre_id}": lambda w, r, n: {"json": {"name": f"改名中心{n}", "region_code": "330106"}},
     "POST /centres/{centre_id}/staff": lambda w, r, n: {
         "json": {"name": f"新人{n}", "mobile": _unique_mobile(n, 4), "position": "技术经理"}
     },

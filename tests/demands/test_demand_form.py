@@ -8,7 +8,7 @@ import pytest
 from handlers.demands import fields as demand_fields
 from handlers.demands.form import DEMAND, DEMAND_EDIT
 from handlers.demands.resubmit_demand import ResubmitDemand, resubmit_demand
-from handlers.errors import InvalidInput
+from handlers.errors import InvalidForm, InvalidInput
 from handlers.forms.served import describe
 from store.models.demands import DemandStatus
 from tests.demands.conftest import Bench, demand_of
@@ -49,7 +49,10 @@ async def test_a_draft_saves_incomplete_and_is_checked_fully_when_sent_to_review
     assert (await demand_of(bench.container, draft.demand_id)).title == ""
 
     sending = resubmit_demand(ResubmitDemand(bench.staff_id, draft.demand_id), bench.org.uow, DEMANDS)
-    error = await refused(bench.container, sending, InvalidInput, "missing_field")
-    assert error.message == "请填写需求名称"
+    # Every empty field at once (invalid_form), the first one's message on top.
+    error = await refused(bench.container, sending, InvalidForm, "invalid_form")
+    assert isinstance(error, InvalidForm) and error.message == "请填写需求名称"
+    found = {(e["field"], e["code"]) for e in error.errors}
+    assert found >= {("title", "missing_field"), ("tech_fields", "missing_field")}
     # What can be stored is held even in a draft.
     await refused(bench.container, bench.submit(draft=True, title="字" * 101), InvalidInput, "field_too_long")

@@ -210,6 +210,15 @@ def test_dingtalk_is_wired_only_when_configured_and_sandbox_mode_never_reaches_t
     assert dingtalk_settings(Settings()) is None
     real = dingtalk_settings(Settings(dingtalk={"client_id": "dingabc", "client_secret": "s"}))
     assert real is not None and real.api_base_url == "https://api.dingtalk.com"
+    # The welcome card's 进入工作台 opens the workbench this service hosts, at its public address, unless set.
+    public = Settings(public_base_url="https://kz.example.cn", dingtalk={"client_id": "dingabc", "client_secret": "s"})
+    assert (hosted := dingtalk_settings(public)) is not None
+    assert hosted.workbench_page_url == "https://kz.example.cn/m/workbench/"
+    elsewhere = public.model_copy(
+        update={"dingtalk": public.dingtalk.model_copy(update={"workbench_page_url": "https://w.example.cn/"})}
+    )
+    assert (configured := dingtalk_settings(elsewhere)) is not None
+    assert configured.workbench_page_url == "https://w.example.cn/"
     sandboxed = dingtalk_settings(Settings(sandbox=True, port=9000, dingtalk={"client_id": "dingabc"}))
     assert sandboxed is not None
     assert sandboxed.api_base_url == sandboxed.oapi_base_url == "http://127.0.0.1:9000/sandbox/dingtalk"

@@ -76,7 +76,9 @@ async def test_dock_card_mark_communicated_cancel_and_dock_again(
 
     # The staff member's follow-up list shows the docking; the expert sees the broker's contact.
     items = (await (await api.get(f"/api/v1/demands/{demand}/follow-ups", headers=staff)).json())["items"]
-    assert [(i["kind"], i["content"]) for i in items] == [("expert_docking", "专家王教授（教授，浙江大学）对接该需求")]
+    assert [(i["kind"], i["kind_label"], i["content"]) for i in items] == [
+        ("expert_docking", "专家对接", "专家王教授（教授，浙江大学）对接该需求")
+    ]
     broker = await api.get(f"{path}/broker", headers=expert)
     assert await broker.json() == {"name": "张三", "mobile": STAFF}
     mine = await (await api.get("/api/v1/expert/dockings", headers=expert)).json()

@@ -43,6 +43,7 @@ async def test_suggest_push_and_list_through_the_pages(api: TestClient[Any, Any]
     assert status == 200
     [row] = listed["items"]
     assert (row["expert_name"], row["status"], row["score"], row["pushed_by"]) == ("李封装", "sending", 4.0, "张三")
+    assert row["status_label"] == "发送中"
     assert row["reasons"] == ["研究领域匹配：集成电路封装技术", "同一地区"] and row["sent_at"] is None
 
 

@@ -236,7 +236,12 @@ async def test_cross_field_rules_are_checked_on_submission_and_served_for_displa
 async def test_a_draft_saves_at_any_time_and_is_checked_fully_when_submitted() -> None:
     incomplete = {"title": "", "nature": "内设机构", "cost": 10, "budget": 11}
     assert (await _answer(SURVEY, {**incomplete, "draft": True}))[0] == 200
-    assert (await _answer(SURVEY, incomplete))[1]["error"]["code"] == "missing_field"
+    submitted = (await _answer(SURVEY, incomplete))[1]["error"]
+    assert [(e["field"], e["code"]) for e in submitted["fields"]] == [
+        ("title", "missing_field"),
+        ("parent", "missing_field"),
+        ("members", "too_few_items"),
+    ]
     # A draft still holds to what can be stored.
     too_long = await _answer(SURVEY, {**incomplete, "title": "字" * 21, "draft": True})
     assert too_long[1]["error"]["code"] == "field_too_long"

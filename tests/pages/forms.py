@@ -1,6 +1,6 @@
 """Served-form fixtures in the contract's JSON (GET /api/v1/forms/{name}, /work/wt/FORMS_CONTRACT.md) for the
-browser tests, until the forms endpoint lands: each matches the body its `submit` route takes today, and the
-page is answered with it by Playwright's `page.route`. Labels are seed 004's (§五)."""
+browser tests that need a form the API does not declare (the renderer's probe): the page is answered with it by
+Playwright's `page.route`. Every declared form reaches the real endpoint. Labels are seed 004's (§五)."""
 
 from __future__ import annotations
 
@@ -195,14 +195,10 @@ PROJECT_REGISTRATION = form(
 FORMS = {f["name"]: f for f in (DEMAND, FOLLOW_UP, PROJECT_REGISTRATION)}
 
 
-# Forms the API does not serve yet: their fixtures stand in; every other name goes to GET /api/v1/forms/<name>.
-NOT_SERVED_YET = ("publication",)
-
-
 async def serve_forms(page: Any, forms: dict[str, dict[str, Any]] | None = None) -> list[str]:
-    """Answer the page's GET /api/v1/forms/<name> with the fixtures given (by default only the forms the API does
-    not serve yet; the rest reach the real endpoint); returns the names asked for."""
-    served = forms if forms is not None else {name: FORMS[name] for name in NOT_SERVED_YET}
+    """Answer the page's GET /api/v1/forms/<name> with the fixtures given (by default none: every name reaches the
+    real endpoint); returns the names asked for."""
+    served = forms or {}
     asked: list[str] = []
 
     async def answer(route: Any) -> None:
@@ -285,29 +281,4 @@ FEE_PROOF = form(
         field("correction", "textarea", "更正原因", max_length=200, help="更正已上传的凭证时填写"),
     ],
 )
-PUBLICATION = form(
-    "publication",
-    "公开需求",
-    "/api/v1/demands/{demand_id}/publication",
-    [
-        field(
-            "audience",
-            "choice",
-            "公开范围",
-            required=True,
-            choices=choices({"all": "全公开", "chosen": "指定机构公开"}),
-        ),
-        field(
-            "institution_ids",
-            "multi_choice",
-            "指定机构",
-            required=True,
-            choices=[],
-            when={"field": "audience", "in": ["chosen"]},
-        ),
-        field(
-            "fee_ratio_bp", "percent", "中介服务费比例", required=True, unit="%", scale=100, minimum=0, maximum=10000
-        ),
-    ],
-)
-FORMS.update({f["name"]: f for f in (FEE_PROOF, PUBLICATION)})
+FORMS.update({f["name"]: f for f in (FEE_PROOF,)})

@@ -48,19 +48,28 @@ async def test_the_workbench_shell_names_each_script_by_its_hash(site: Any) -> N
     assert "<title>供需荟工作台</title>" in html
     config = _config(html)
     assert config["api"] == "/api/v1" and config["sandbox"] is site.sandbox
-    if site.sandbox:  # the stand-in `dd`, wired to the sandbox DingTalk, never DingTalk's own script
+    # The sign-in starts from the shell itself: kz.js is written into it, and in the sandbox the stand-in `dd`
+    # (wired to the sandbox DingTalk) too, never DingTalk's own script.
+    assert "KZ.boot =" in html and "/m/static/kz.js" not in html
+    if site.sandbox:
         assert config["corpId"] == "ding-sandbox-corp"
-        assert "/m/static/sandbox-dd.js?v=" in html and DINGTALK_JSAPI not in html
+        assert "/sandbox/dingtalk/_fake/authcodes" in html and "sandbox-dd.js" not in html
+        assert DINGTALK_JSAPI not in html
     else:
-        assert DINGTALK_JSAPI in html and "sandbox-dd.js" not in html
+        assert DINGTALK_JSAPI in html and "/sandbox/" not in html
     scripts = re.findall(r'(?:src|href)="(/m/[^"]+)"', html)
-    # our two scripts and one style, Vue, Vant and its style, and in the sandbox the stand-in `dd`
-    assert len(scripts) == (7 if site.sandbox else 6)
+    # our script and style, Vue, Vant and its style
+    assert len(scripts) == 5
     # loaded when a working page is first opened: the form renderer, then the working pages
     listed = re.search(r"window\.KZ_LATER = (\[[^\]]*\]);", html)
     assert listed is not None
     later = json.loads(listed.group(1))
-    assert [url.split("?v=")[0] for url in later] == ["/m/static/kz-form.js", "/m/static/workbench-staff.js"]
+    assert [url.split("?v=")[0] for url in later] == [
+        "/m/static/kz-form.js",
+        "/m/static/workbench-staff.js",
+        "/m/static/workbench-admin.js",
+        "/m/static/workbench-monitoring.js",  # adds its views to the working pages': after them
+    ]
     scripts += later
     for url in scripts:
         fetched = await site.get(url)
@@ -90,6 +99,7 @@ async def test_what_is_not_there_is_not_found(site: Any) -> None:
     assert (await site.get("/m/vendor/../web.py")).status == 404
     assert (await site.get("/m/static/workbench.html")).status == 404  # shells only at their own paths
     assert (await site.get("/m/static/sandbox-dd.js")).status == (200 if site.sandbox else 404)
+    assert (await site.get("/m/static/sandbox-wx.js")).status == (200 if site.sandbox else 404)
     stale = await site.get("/m/static/kz.js?v=0000")  # an old shell's link: served, but not kept a year
     assert stale.status == 200 and stale.headers["Cache-Control"] == "no-cache"
 
@@ -99,4 +109,7 @@ async def test_short_paths_lead_to_the_pages(site: Any) -> None:
         response = await site.get(path, allow_redirects=False)
         assert response.status == 302 and response.headers["Location"] == target
     expert = await site.get("/m/expert/")
-    assert "<title>供需荟 · 专家</title>" in await expert.text()
+    html = await expert.text()
+    assert "<title>供需荟 · 专家</title>" in html
+    # In the sandbox the stand-in `wx` (the mini-program's login and phone authorization) for the bind page.
+    assert ("/m/static/sandbox-wx.js?v=" in html) is site.sandbox

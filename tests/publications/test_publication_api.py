@@ -8,6 +8,7 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
+from miniapp_api.app import OPENAPI
 from tests.api.conftest import World, api, bearer  # noqa: F401  (fixture)
 from tests.api.openapi_check import problems, response_schema
 from tests.follow_ups.conftest import beijing
@@ -63,6 +64,26 @@ async def test_publication_over_http(api: TestClient[Any, Any], market: Market) 
         before = await snapshot(d.bench.container)
         assert await call(api, "POST", path, publisher, body) == (status, {"error": {"code": code, "message": message}})
         assert await snapshot(d.bench.container) == before
+    # Two wrong fields at once: invalid_form names both, each with its code and Chinese message, the first on top.
+    before = await snapshot(d.bench.container)
+    status, refused = await call(
+        api, "POST", path, publisher, {"audience": "all", "fee_ratio_bp": 400, "institution_ids": [a.id]}
+    )
+    assert (status, refused) == (
+        422,
+        {
+            "error": {
+                "code": "invalid_form",
+                "message": "全公开时不能指定机构",
+                "fields": [
+                    {"field": "institution_ids", "code": "targets_not_allowed", "message": "全公开时不能指定机构"},
+                    {"field": "fee_ratio_bp", "code": "fee_ratio_too_low", "message": "中介服务费比例不能低于5%"},
+                ],
+            }
+        },
+    )
+    assert problems(OPENAPI["components"]["schemas"]["Error"], refused) == []  # type: ignore[index]
+    assert await snapshot(d.bench.container) == before
     status, published = await call(
         api, "POST", path, publisher, {"audience": "chosen", "fee_ratio_bp": 1000, "institution_ids": [a.id]}
     )

@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 from cards.expert_digest import digest_template
+from cards.expert_invitation import bind_request_message
 from cards.template_messages import EXPERT_DIGEST
-from sandbox.links import hosted_page
+from sandbox.links import hosted_page, miniprogram_actions
 from tests.wechat.sandboxed import Service, service  # noqa: F401  (a fixture)
 
 WX = "/sandbox/wechat"
@@ -18,7 +19,16 @@ def test_mini_program_pages_map_to_the_experts_hosted_views() -> None:
     assert hosted_page("pages/demand/detail?id=7") == "/m/expert/#/demands/7"
     assert hosted_page("pages/hall/index") == "/m/expert/#/hall"
     assert hosted_page("pages/expert/digest/index") is None  # no digest named: nothing to open
-    assert hosted_page("pages/bind/index?token=x") is None  # the bind page is the mini-program's own flow
+    # The bind page: the hosted bind view, with the invitation the link carried (the expert binds there).
+    assert hosted_page("pages/bind/index") == "/m/expert/#/bind"
+    assert hosted_page("pages/bind/index?invitation=a%2Fb") == "/m/expert/#/bind?invitation=a%2Fb"
+
+
+def test_the_bind_link_in_a_message_opens_the_bind_page_in_the_phone() -> None:
+    text = bind_request_message(mini_app_id="wx-mini", page_path="pages/bind/index", fallback_url="https://x.example")
+    [action] = miniprogram_actions("expert-wu", text)
+    assert action["page"] == "/m/expert/#/bind"  # what the link and its button open on the phone
+    assert action["body"] == {"person_id": "expert-wu", "path": "pages/bind/index"}  # how the link finds it
 
 
 async def test_a_digest_reaches_the_phone_with_its_labels_and_its_page(service: Service) -> None:  # noqa: F811

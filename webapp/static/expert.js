@@ -1,6 +1,7 @@
 // 供需荟 for experts: the mini-program's pages as mobile web over the same /api/v1. Sign-in by phone and SMS code
 // (or password). Views: home, 需求大厅 (field, region and keyword filters), a demand (对接该需求 / 取消对接,
-// 联系技术经纪人), 我的对接, 需求订阅, 信息维护, 技术发布 and a daily digest (its template message's link).
+// 联系技术经纪人), 我的对接, 需求订阅, 信息维护, 技术发布, a daily digest (its template message's link) and 绑定信息
+// (the mini-program's bind, where WeChat's runtime — or the sandbox's stand-in `wx` — is there).
 // Codes never show: technical fields and regions are named through the public reference API.
 (function () {
   "use strict";
@@ -423,8 +424,67 @@
       </template>`,
   };
 
+  // 绑定信息: the mini-program's bind page (the official account's 「前往绑定信息」 link opens it). WeChat's login code
+  // opens a session; while it is not bound yet, the person allows the phone-number authorization and the number
+  // registered with WeChat names them (the one their institution registered). The API decides who that is; the
+  // page shows its greeting or its refusal. Outside WeChat (no `wx`) it says where to bind.
+  const Bind = {
+    emits: ["bound"],
+    data() { return { inWeChat: !!window.wx, step: "login", busy: false, greeting: "", error: "", expert: false }; },
+    methods: {
+      wxCall(name) {
+        return new Promise((resolve, reject) => wx[name]({
+          success: (r) => resolve(r.code), fail: (e) => reject(new Error((e && e.errMsg) || "微信未返回授权码")),
+        }));
+      },
+      async step1() {
+        await this.run(async () => {
+          const session = await KZ.api("/auth/mini-program-login", { method: "POST", body: { code: await this.wxCall("login") } });
+          KZ.keep(session.token);  // a pending session until bound; the API refuses it everywhere else
+          if (session.bound) this.done(session); else this.step = "phone";
+        });
+      },
+      async step2() {
+        await this.run(async () => {
+          const session = await KZ.api("/auth/mini-program-bind", { method: "POST", body: { code: await this.wxCall("getPhoneNumber") } });
+          KZ.keep(session.token);
+          this.done(session);
+        });
+      },
+      async run(work) {
+        this.busy = true;
+        this.error = "";
+        try { await work(); } catch (err) { this.error = err.message; } finally { this.busy = false; }
+      },
+      done(session) {
+        this.greeting = session.greeting || "绑定成功。";
+        this.expert = (session.roles || []).includes("expert");  // these pages are the expert's; a contact's are not here
+        this.step = "bound";
+        this.$emit("bound", session);
+      },
+      ...shared,
+    },
+    template: `
+      <van-nav-bar title="绑定信息" />
+      <template v-if="!inWeChat">
+        <van-notice-bar wrapable text="请在微信中打开「科转」小程序，使用机构为您登记的手机号完成绑定。" />
+        <div class="kz-actions"><van-button round block plain type="primary" @click="go('#/')">用手机号登录</van-button></div>
+      </template>
+      <template v-else>
+        <div class="kz-hello"><h1>{{ step === "bound" ? "绑定成功" : "专家绑定" }}</h1>
+          <p>使用机构为您登记的手机号完成绑定</p></div>
+        <van-notice-bar v-if="error" class="kz-bind-error" color="#ee0a24" background="#fff2f0" wrapable :text="error" />
+        <van-notice-bar v-if="greeting" class="kz-bind-greeting" wrapable :text="greeting" />
+        <div class="kz-actions">
+          <van-button v-if="step === 'login'" round block type="primary" :loading="busy" @click="step1">微信授权登录</van-button>
+          <van-button v-else-if="step === 'phone'" round block type="primary" :loading="busy" @click="step2">授权手机号并绑定</van-button>
+          <van-button v-else-if="expert" round block type="primary" @click="go('#/')">进入专家工作台</van-button>
+        </div>
+      </template>`,
+  };
+
   const App = {
-    components: { Home, Hall, Demand, Dockings, Subscriptions, Profile, Technologies, NewTechnology, Digest, SignIn: KZ.SignIn },
+    components: { Home, Hall, Demand, Dockings, Subscriptions, Profile, Technologies, NewTechnology, Digest, Bind, SignIn: KZ.SignIn },
     data() { return { stage: "loading", me: null, route: KZ.route() }; },
     async created() {
       moved = 1;
@@ -456,6 +516,7 @@
     },
     template: `
       <div v-if="stage === 'loading'" class="kz-boot">正在打开供需荟…</div>
+      <Bind v-else-if="route.parts[0] === 'bind'" @bound="enter" />
       <SignIn v-else-if="stage === 'signin'" first="sms" @signed-in="enter" />
       <component v-else :is="view[0]" :key="route.path" v-bind="view[1]" />`,
   };

@@ -54,7 +54,7 @@
   function drawn(field) {
     const f = { ...field };
     if (f.type === "file") Object.assign(f, { type: "files", max_items: 1 });
-    else if (f.choices_source && !["tech_fields", "region", "choice", "multi_choice"].includes(f.type)) f.type = "choice";
+    else if (f.choices_source && !["tech_fields", "region", "choice", "multi_choice", "ids"].includes(f.type)) f.type = "choice";
     if (f.fields) f.fields = f.fields.map(drawn);
     return f;
   }
@@ -63,7 +63,7 @@
     if (field.type === "group") {
       return Array.from({ length: field.min_items || 0 }, () => blankGroup(field.fields));
     }
-    if (["multi_choice", "tech_fields", "files"].includes(field.type)) return [];
+    if (["multi_choice", "tech_fields", "files", "ids"].includes(field.type)) return [];
     if (field.type === "boolean") return false;
     return "";
   }
@@ -109,6 +109,8 @@
         return c ? c.label : "";
       },
       columns() { return (this.f.choices || []).map((c) => ({ text: c.label, value: c.value })); },
+      // Checkboxes: the declared choices, or (records picked by id) the choices_source's items.
+      boxes() { return this.f.choices || this.options.map((o) => ({ value: o.value, label: o.text })); },
       checked: {
         get() { return this.model[this.f.name]; },
         set(v) { this.model[this.f.name] = v; },
@@ -123,7 +125,19 @@
         return parts.join("；");
       },
     },
+    async created() {
+      if (this.f.type === "ids" && this.f.choices_source) {
+        try { this.options = await options(this.f.choices_source); } catch (err) { KZ.fail(err); }
+      }
+    },
     methods: {
+      // A group item's errors, by its own field names (the API names them `group[0].name`).
+      itemErrors(i) {
+        const prefix = `${this.f.name}[${i}].`;
+        const out = {};
+        for (const [key, message] of Object.entries(this.errors)) if (key.startsWith(prefix)) out[key.slice(prefix.length)] = message;
+        return out;
+      },
       async open() {
         if (this.f.type === "date" || this.f.type === "datetime") {
           const d = this.model[this.f.name] ? new Date(this.model[this.f.name]) : new Date();
@@ -206,10 +220,10 @@
         <van-field v-else-if="f.type === 'boolean'" :name="f.name" :label="f.label" :error-message="error">
           <template #input><van-switch v-model="checked" /></template>
         </van-field>
-        <van-field v-else-if="f.type === 'multi_choice'" :name="f.name" :label="f.label" :required="f.required" :error-message="error">
+        <van-field v-else-if="['multi_choice', 'ids'].includes(f.type)" :name="f.name" :label="f.label" :required="f.required" :error-message="error">
           <template #input>
             <van-checkbox-group v-model="checked" :max="f.max_items || 0" direction="horizontal">
-              <van-checkbox v-for="c in f.choices" :key="c.value" :name="c.value" shape="square">{{ c.label }}</van-checkbox>
+              <van-checkbox v-for="c in boxes" :key="c.value" :name="c.value" shape="square">{{ c.label }}</van-checkbox>
             </van-checkbox-group>
           </template>
         </van-field>
@@ -251,7 +265,7 @@
               <van-button v-if="model[f.name].length > (f.min_items || 0)" size="mini" plain type="danger" native-type="button" @click="removeItem(i)">删除</van-button>
             </div>
             <template v-for="sub in f.fields" :key="sub.name">
-              <KzField v-if="!sub.when || sub.when.in.includes(item[sub.when.field])" :field="sub" :model="item" :errors="{}" />
+              <KzField v-if="!sub.when || sub.when.in.includes(item[sub.when.field])" :field="sub" :model="item" :errors="itemErrors(i)" />
             </template>
           </div>
           <van-button v-if="!f.max_items || model[f.name].length < f.max_items" size="small" icon="plus" plain type="primary" native-type="button" class="kz-group-add" @click="addItem">添加{{ f.label }}</van-button>
@@ -262,6 +276,7 @@
   };
 
   KZ.FormField = KzField; // one field alone, for a page's own filters (same pickers, same look)
+  KZ.upload = upload; // one file up with its progress, outside a form (the expert import)
 
   // <kz-form name="demand" :params="{id}" @done="…">: loads the declaration, renders it, submits it.
   KZ.Form = {

@@ -37,10 +37,56 @@
       </van-popup>`,
   };
 
+  // A file of a demand (attachment, follow-up's attachment, contract, fee proof): a tap asks the API for a short-lived
+  // signed link and opens it. A page cannot put the session's token on a plain link (nor can DingTalk's viewer).
+  const size = (n) => (n >= 1048576 ? (n / 1048576).toFixed(1) + " MB" : Math.max(1, Math.round(n / 1024)) + " KB");
+  async function openFile(demandId, file) {
+    const link = await KZ.api(`/demands/${demandId}/files/${file.id}/link`, { method: "POST" });
+    if (window.dd && dd.biz && dd.biz.util && dd.biz.util.openLink && KZ.inDingTalk()) {
+      // Inside DingTalk: its own viewer shows a picture or PDF in place.
+      dd.biz.util.openLink({ url: new URL(link.url + "?inline=1", location.href).href });
+      return;
+    }
+    const a = document.createElement("a");
+    a.href = link.url;
+    a.download = file.name;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  }
+  const FileList = {
+    props: ["demandId", "files", "title"],
+    data() { return { busy: null }; },
+    methods: {
+      size,
+      async open(file) {
+        this.busy = file.id;
+        try { await openFile(this.demandId, file); } catch (err) { KZ.fail(err); } finally { this.busy = null; }
+      },
+    },
+    template: `
+      <van-cell-group v-if="files.length" inset class="kz-form" :title="title" data-testid="files">
+        <van-cell v-for="f in files" :key="f.id" :title="f.name" :value="size(f.size)" icon="description" is-link clickable
+          :data-file="f.id" @click="open(f)">
+          <template v-if="busy === f.id" #right-icon><van-loading size="16" /></template>
+        </van-cell>
+      </van-cell-group>`,
+  };
+
+  // The owner's changes the API lists for this reader now (allowed_changes): 编辑需求, 提交审核, 撤回, 关闭需求.
+  const CHANGES = { edit: "编辑需求", submit: "提交审核", withdraw: "撤回", close: "关闭需求" };
+  const ASK = {
+    submit: ["提交审核", "确定将该需求提交审核吗？"],
+    withdraw: ["撤回需求", "撤回后需求回到草稿，审核人将不再处理。确定撤回吗？"],
+  };
+
   // The buttons under a demand's detail: what may be done next with it. The API refuses what the caller may not do.
   const DemandActions = {
     props: ["d"],
+    emits: ["changed"],
+    data() { return { closing: false, reason: "", busy: false }; },
     computed: {
+      changes() { return (this.d.allowed_changes || []).map((key) => [CHANGES[key] || key, key]); },
       actions() {
         const id = this.d.demand_id, s = this.d.status, list = [];
         const staffSide = anyGrant("staff", "centre_admin", "institution_admin", "system_admin");
@@ -55,11 +101,84 @@
         return list;
       },
     },
+    methods: {
+      async change(key) {
+        const id = this.d.demand_id;
+        if (key === "edit") { go(`#/demands/${id}/edit`); return; }
+        if (key === "close") { this.reason = ""; this.closing = true; return; }
+        const [title, message] = ASK[key];
+        try { await vant.showConfirmDialog({ title, message, teleport: "body" }); } catch (_) { return; } // cancelled
+        await this.send(key, undefined);
+      },
+      // 确定 sends the reason; the dialog stays open until the API has answered (its message shown if refused).
+      beforeClose(action) {
+        if (action !== "confirm") return true;
+        this.send("close", { reason: this.reason });
+        return false;
+      },
+      async send(key, body) {
+        this.busy = true;
+        try {
+          await KZ.api(`/demands/${this.d.demand_id}/${key}`, { method: "POST", body });
+          vant.showToast({ submit: "已提交审核", withdraw: "已撤回", close: "需求已关闭" }[key]);
+          this.closing = false;
+          this.$emit("changed", await KZ.api("/demands/" + this.d.demand_id));
+        } catch (err) { KZ.fail(err); } finally { this.busy = false; }
+      },
+    },
     template: `
+      <div v-if="changes.length" class="kz-buttons" data-testid="demand-changes">
+        <van-button v-for="[label, key] in changes" :key="key" size="small" :type="key === 'close' || key === 'withdraw' ? 'warning' : 'primary'"
+          :plain="key !== 'submit'" :loading="busy && key !== 'edit'" :data-action="key" @click="change(key)">{{ label }}</van-button>
+      </div>
       <div v-if="actions.length" class="kz-buttons" data-testid="demand-actions">
         <van-button v-for="[label, to, key] in actions" :key="key" size="small" type="primary" plain :data-action="key" @click="go(to)">{{ label }}</van-button>
-      </div>`,
+      </div>
+      <van-dialog :show="closing" title="关闭需求" show-cancel-button teleport="body" :before-close="beforeClose" @cancel="closing = false">
+        <van-field v-model="reason" name="reason" type="textarea" rows="3" autosize placeholder="请填写关闭原因" />
+      </van-dialog>`,
     setup() { return { go }; },
+  };
+
+  // 编辑需求: the served form demand_edit, filled with the demand as it is; saving sends the whole form (PUT).
+  // The values go in the renderer's own shapes: names beside codes, numbers in the unit typed, files as uploaded.
+  function prefill(fields, d) {
+    const files = new Map(d.attachments.map((f) => [f.id, f]));
+    const values = {};
+    for (const f of fields) {
+      const v = d[f.name];
+      if (v === undefined || v === null) continue;
+      if (f.type === "tech_fields") {
+        values[f.name] = v.map((code) => {
+          const named = d.tech_field_names.find((t) => t.code === code);
+          return { value: code, text: named ? named.path || named.name : code };
+        });
+      } else if (f.type === "region") values[f.name] = { value: v, text: d.region_name || v };
+      else if (["integer", "money", "percent"].includes(f.type)) values[f.name] = String(v / (f.scale || 1));
+      else if (f.type === "files") {
+        values[f.name] = v.filter((id) => files.has(id)).map((id) => ({
+          file: { name: files.get(id).name, type: "" }, stored: { id }, status: "done", message: "",
+        }));
+      } else values[f.name] = v;
+    }
+    return values;
+  }
+  const EditDemand = {
+    components: { KzForm },
+    props: ["id"],
+    data() { return { d: null }; },
+    async created() { try { this.d = await KZ.api("/demands/" + this.id); } catch (err) { KZ.fail(err); } },
+    methods: {
+      loaded(form) { Object.assign(this.$refs.form.model, prefill(form.fields, this.d)); },
+      done() { location.replace("#/demands/" + this.id); },
+    },
+    template: nav("编辑需求", "#/demands") + `
+      <van-loading v-if="!d" class="kz-boot" />
+      <template v-else>
+        <van-notice-bar v-if="d.status === 'returned' || d.status === 'draft'" wrapable :text="'保存后请在需求详情中点击「提交审核」（' + d.number + '）'" />
+        <KzForm ref="form" name="demand_edit" :params="{ id, demand_id: id }" submit-text="保存修改" @loaded="loaded" @done="done" />
+      </template>`,
+    setup() { return { back }; },
   };
 
   const NewDemand = {
@@ -73,13 +192,21 @@
     props: ["id"],
     data() { return { items: null } ; },
     async created() { try { this.items = (await KZ.api(`/demands/${this.id}/follow-ups`)).items; } catch (err) { KZ.fail(err); } },
-    methods: { time: KZ.time },
+    methods: {
+      time: KZ.time, size,
+      async open(file) { try { await openFile(this.id, file); } catch (err) { KZ.fail(err); } },
+    },
     template: nav("跟进记录", "#/") + `
       <van-loading v-if="!items" class="kz-boot" />
       <template v-else>
         <van-cell-group inset class="kz-form" data-testid="follow-ups">
           <van-cell v-for="f in items" :key="f.id" :title="f.kind_label || f.kind" :label="f.recorded_by + ' · ' + time(f.occurred_at)">
-            <template #label><div class="kz-text">{{ f.content }}</div><div class="kz-muted">{{ f.recorded_by }} · {{ time(f.occurred_at) }}<template v-if="f.attachments.length"> · 附件{{ f.attachments.length }}个</template></div></template>
+            <template #label>
+              <div class="kz-text">{{ f.content }}</div><div class="kz-muted">{{ f.recorded_by }} · {{ time(f.occurred_at) }}</div>
+              <div v-if="f.attachments.length" data-testid="files">
+                <div v-for="a in f.attachments" :key="a.id" class="kz-file" :data-file="a.id" @click="open(a)"><van-icon name="description" /> {{ a.name }} <span class="kz-muted">{{ size(a.size) }}</span></div>
+              </div>
+            </template>
           </van-cell>
         </van-cell-group>
         <van-empty v-if="!items.length" description="还没有跟进记录" />
@@ -176,6 +303,7 @@
   };
 
   const Project = {
+    components: { FileList },
     props: ["id"],
     data() { return { p: null }; },
     async created() { try { this.p = await KZ.api(`/demands/${this.id}/project`); } catch (err) { KZ.fail(err); } },
@@ -194,6 +322,8 @@
           <van-cell title="主体类型" :value="p.entity_type_label" />
           <van-cell v-if="p.cooperation_mode_label" title="合作方式" :value="p.cooperation_mode_label" />
         </van-cell-group>
+        <FileList :demand-id="id" :files="[p.contract_file].filter(Boolean)" title="合同" />
+        <FileList :demand-id="id" :files="[p.fee_proof_file].filter(Boolean)" title="中介费凭证" />
         <div class="kz-actions"><van-button round block plain type="primary" @click="go('#/demands/' + id + '/fee-proof')">上传中介费凭证</van-button></div>
       </template>`,
     setup() { return { back, go }; },
@@ -495,7 +625,7 @@
   };
 
   const components = {
-    NewDemand, FollowUps, NewFollowUp, ExpertPush, NewProject, Project, FeeProof, Enterprises, NewEnterprise, Enterprise,
+    NewDemand, EditDemand, FollowUps, NewFollowUp, ExpertPush, NewProject, Project, FeeProof, Enterprises, NewEnterprise, Enterprise,
     Review, Pool, Publications, Acceptance, Publish, DockingStaff, Departures,
   };
 
@@ -503,6 +633,7 @@
   function route(parts, query) {
     const [a, b, c, d] = parts;
     if (a === "demands" && b === "new") return { is: "NewDemand", props: {} };
+    if (a === "demands" && b && c === "edit") return { is: "EditDemand", props: { id: b } };
     if (a === "demands" && b && c === "follow-ups") return d === "new" ? { is: "NewFollowUp", props: { id: b } } : { is: "FollowUps", props: { id: b } };
     if (a === "demands" && b && c === "experts") return { is: "ExpertPush", props: { id: b } };
     if (a === "demands" && b && c === "project") return d === "new" ? { is: "NewProject", props: { id: b } } : { is: "Project", props: { id: b } };
@@ -521,5 +652,5 @@
     return null;
   }
 
-  KZ.workbench = { components, route, DemandActions };
+  KZ.workbench = { components, route, DemandActions, FileList };
 })();

@@ -30,10 +30,13 @@
     centre_admin: [["demands", "中心需求", "orders-o", "#/demands"], ["docking-staff", "变更对接人员", "exchange", "#/docking-staff"],
       ["departures", "人员离岗", "user-o", "#/departures"]],
     institution_admin: [["reviews", "需求审核", "passed", "#/reviews"], ["demands", "机构需求", "orders-o", "#/demands"],
-      ["pool", "需求池", "apps-o", "#/pool"], ["institution", "机构信息", "info-o"], ["centres", "地方转移中心", "cluster-o"],
-      ["staff", "技转人员", "manager-o"], ["experts-admin", "服务专家", "friends-o"], ["import", "专家导入", "description"],
-      ["publications", "需求公开", "share-o", "#/publications"], ["departures", "人员离岗", "user-o", "#/departures"]],
-    official: [["demands", "区域需求", "orders-o", "#/demands"], ["ranking", "积分排名", "bar-chart-o", "#/ranking"]],
+      ["pool", "需求池", "apps-o", "#/pool"], ["institution", "机构信息", "info-o", "#/institution"],
+      ["centres", "地方转移中心", "cluster-o", "#/centres"], ["staff", "技转人员", "manager-o", "#/staff"],
+      ["experts-admin", "服务专家", "friends-o", "#/experts"], ["import", "专家导入", "description", "#/expert-import"],
+      ["publications", "需求公开", "share-o", "#/publications"], ["departures", "人员离岗", "user-o", "#/departures"],
+      ["monitoring", "绩效监测", "chart-trending-o", "#/monitoring"]],
+    official: [["demands", "区域需求", "orders-o", "#/demands"], ["ranking", "积分排名", "bar-chart-o", "#/ranking"],
+      ["monitoring", "绩效监测", "chart-trending-o", "#/monitoring"]],
     system_admin: [["demands", "全部需求", "orders-o", "#/demands"], ["ranking", "积分排名", "bar-chart-o", "#/ranking"]],
   };
 
@@ -128,10 +131,13 @@
 
   const Demand = {
     props: ["id"],
-    data() { return { d: null, actions: null }; },
+    data() { return { d: null, actions: null, files: null }; },
     async created() {
-      // What may be done next comes with the working pages, loaded beside the demand.
-      loadLater().then(() => { this.actions = Vue.markRaw(KZ.workbench.DemandActions); }, () => {});
+      // What may be done next, and the files' download, come with the working pages, loaded beside the demand.
+      loadLater().then(() => {
+        this.actions = Vue.markRaw(KZ.workbench.DemandActions);
+        this.files = Vue.markRaw(KZ.workbench.FileList);
+      }, () => {});
       try { this.d = await KZ.api("/demands/" + this.id); } catch (err) { KZ.fail(err); }
     },
     computed: {
@@ -167,10 +173,11 @@
         <van-cell-group v-if="d.enterprise_contacts.length" inset class="kz-form" title="需求提出方联系人">
           <van-cell v-for="c in d.enterprise_contacts" :key="c.phone" :title="c.name + (c.position ? ' · ' + c.position : '')" :value="c.phone" :url="'tel:' + c.phone" />
         </van-cell-group>
-        <van-cell-group v-if="d.attachments.length" inset class="kz-form" title="附件">
+        <component :is="files" v-if="files" :demand-id="d.demand_id" :files="d.attachments" title="附件" />
+        <van-cell-group v-else-if="d.attachments.length" inset class="kz-form" title="附件">
           <van-cell v-for="f in d.attachments" :key="f.id" :title="f.name" icon="description" />
         </van-cell-group>
-        <component :is="actions" v-if="actions" :d="d" />
+        <component :is="actions" v-if="actions" :d="d" @changed="d = $event" />
         <div class="kz-section">需求进展</div>
         <van-steps direction="vertical" :active="0" data-testid="timeline">
           <van-step v-for="(s, i) in steps" :key="i">

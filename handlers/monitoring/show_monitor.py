@@ -1,0 +1,187 @@
+"""A monitor for a period: every unit in the caller's scope (zeros included) with its figures, each an SQL
+aggregate (GROUP BY the unit) over the fact rows of handlers/monitoring/facts.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, tzinfo
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, distinct, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.monitoring.facts import ADDITIVE, AVERAGED, LABELS, SUMMED, Measure, facts
+from handlers.monitoring.period import Period, Window
+from handlers.monitoring.views import (
+    GROUP_COLUMN,
+    MEASURES,
+    TITLES,
+    View,
+    in_regions,
+    monitoring_actor,
+    region_scope,
+    units,
+)
+from handlers.organisation.actors import load_actor
+from handlers.reference.regions import Regions
+from store.models.organisation import Centre
+from store.uow import UnitOfWork
+
+_PREFIX = {"province": 2, "city": 4, "district": 6}
+
+
+@dataclass(frozen=True)
+class ShowMonitor:
+    actor_id: int
+    view: View
+    period: Period
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class MonitorRow:
+    unit_id: int  # institution, centre, staff account, or the region code's digits
+    name: str
+    parent: str  # a centre's institution, a staff member's centre, a region's parent region
+    region_code: str
+    level: str  # the overview's province / city / district; "" elsewhere
+    figures: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Monitor:
+    view: View
+    title: str
+    start: date
+    end: date
+    columns: tuple[Column, ...]
+    rows: tuple[MonitorRow, ...]
+
+
+async def show_monitor(cmd: ShowMonitor, uow: UnitOfWork, zone: tzinfo, regions: Regions) -> Monitor:
+    period = cmd.period.checked()
+    w = period.window(zone)
+    measures = MEASURES[cmd.view]
+    async with uow:
+        actor = monitoring_actor(await load_actor(uow, cmd.actor_id), cmd.view)
+        session = uow.session
+        if cmd.view == View.OVERVIEW:
+            rows = await _overview(session, region_scope(actor), measures, w, regions)
+        else:
+            listed = units(actor, cmd.view, w)
+            found = (await session.execute(listed)).all()
+            ids = listed.order_by(None).with_only_columns(listed.selected_columns[0])
+            figures = {m: await figures_by(session, m, w, GROUP_COLUMN[cmd.view], ids) for m in measures}
+            for m, count in AVERAGED.items():
+                if m in figures:  # a sum until here: divided by its count, unit by unit
+                    figures[m] = {u: total // n for u, total in figures[m].items() if (n := figures[count].get(u, 0))}
+            rows = [
+                MonitorRow(int(uid), name, parent, code, "", {m.value: figures[m].get(uid, 0) for m in measures})
+                for uid, name, parent, code in found
+            ]
+    columns = tuple(Column(m.value, LABELS[m]) for m in measures)
+    return Monitor(cmd.view, TITLES[cmd.view], period.start, period.end, columns, tuple(rows))
+
+
+def aggregate(measure: Measure, f: Any) -> ColumnElement[Any]:
+    """A figure over fact rows: a sum of points, else a distinct count of what the measure counts."""
+    if measure in SUMMED:
+        return func.coalesce(func.sum(f.c.value), 0)
+    return func.count(distinct(f.c.key))
+
+
+async def figures_by(
+    session: AsyncSession, measure: Measure, w: Window, group: str, ids: Select[Any]
+) -> dict[Any, int]:
+    f = facts(measure, w).subquery()
+    key = f.c[group]
+    rows = await session.execute(select(key, aggregate(measure, f)).where(key.in_(ids)).group_by(key))
+    return {k: int(v) for k, v in rows}
+
+
+async def _overview(
+    session: AsyncSession, scope: list[str] | None, measures: tuple[Measure, ...], w: Window, regions: Regions
+) -> list[MonitorRow]:
+    codes = _region_rows(scope, regions, await _centre_regions(session, scope))
+    levels = {_level(c, regions) for c in codes}
+    figures: dict[Measure, dict[str, int]] = {}
+    for m in measures:
+        f = facts(m, w).subquery()
+        found: dict[str, int] = {}
+        if m in ADDITIVE:
+            # One GROUP BY the exact code; the parents' figures add up the groups (a hundred, not the rows).
+            column = f.c.region_code
+            rows = await session.execute(
+                select(column, aggregate(m, f)).where(in_regions(column, scope)).group_by(column)
+            )
+            for k, v in rows:
+                if k is None:
+                    continue
+                for level in levels:
+                    key = f"{level}:{k[: _PREFIX[level]]}"
+                    found[key] = found.get(key, 0) + int(v)
+        else:
+            for level in levels:
+                prefix = func.substr(f.c.region_code, 1, _PREFIX[level])
+                rows = await session.execute(
+                    select(prefix, aggregate(m, f)).where(in_regions(f.c.region_code, scope)).group_by(prefix)
+                )
+                found.update({f"{level}:{k}": int(v) for k, v in rows if k is not None})
+        figures[m] = found
+    out = []
+    for code in codes:
+        level = _level(code, regions)
+        key = f"{level}:{code[: _PREFIX[level]]}"
+        region = regions.find(code)
+        parent = regions.find(region.parent) if region is not None and region.parent else None
+        out.append(
+            MonitorRow(
+                int(code),
+                region.name if region is not None else code,
+                parent.name if parent is not None else "",
+                code,
+                level,
+                {m.value: figures[m].get(key, 0) for m in measures},
+            )
+        )
+    return out
+
+
+async def _centre_regions(session: AsyncSession, scope: list[str] | None) -> set[str]:
+    rows = await session.scalars(select(Centre.region_code).distinct().where(in_regions(Centre.region_code, scope)))
+    return set(rows)
+
+
+def _region_rows(scope: list[str] | None, regions: Regions, with_centres: set[str]) -> list[str]:
+    """An official's region and every region beneath it (zeros included); for the system admin the regions
+    that have centres and the regions above them. Ordered by code: a province, its first city, that city's
+    districts, the next city…"""
+    codes: set[str] = set()
+    if scope is None:
+        for code in with_centres:
+            if regions.find(code) is None:
+                codes.add(code)
+            else:
+                codes.update(r.code for r in regions.ancestors(code))
+    else:
+        for top in scope:
+            stack = [top]
+            while stack:
+                code = stack.pop()
+                codes.add(code)
+                if regions.find(code) is not None:
+                    stack.extend(r.code for r in regions.children(code))
+        codes.update(with_centres)  # a centre under a withdrawn code still shows up
+    return sorted(codes)
+
+
+def _level(code: str, regions: Regions) -> str:
+    region = regions.find(code)
+    if region is not None:
+        return str(region.level)
+    return "district" if code[4:] != "00" else "city" if code[2:4] != "00" else "province"

@@ -1,0 +1,83 @@
+"""绩效监测 in a real browser at 375×667 on the sandbox demo: 赵局长 (the 杭州市 official) opens it from his home,
+sees every monitor of his city with the API's figures, taps a figure for the rows behind it; 李强 (institution
+admin) sees his institution but no 区域总览 tab."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.pages.browser import api_json, browser, demo_site, dingtalk_session, phone  # noqa: F401  (fixtures)
+
+PERIOD = "from=2026-11-01&to=2026-11-30"  # the demo's month: the page never reads today's date here
+
+
+async def _workbench(browser: Any, base: str, userid: str, errors: list[str]) -> Any:
+    page = await phone(browser)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    await page.goto(f"{base}/m/workbench/?dd_user={userid}")
+    await page.wait_for_selector("[data-count]")
+    return page
+
+
+async def _table(page: Any) -> dict[str, dict[str, str]]:
+    """unit id → {measure: figure as shown}."""
+    await page.wait_for_selector("[data-testid=monitor] tr[data-unit]")
+    shown: dict[str, dict[str, str]] = await page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('[data-testid=monitor] tr[data-unit]')].map(tr =>
+             [tr.dataset.unit, Object.fromEntries([...tr.querySelectorAll('a[data-measure]')].map(a =>
+               [a.dataset.measure, a.textContent.trim()]))]))"""
+    )
+    return shown
+
+
+async def test_an_official_monitors_his_city_and_drills_into_a_figure(browser: Any, demo_site: str) -> None:
+    errors: list[str] = []
+    zhao = await _workbench(browser, demo_site, "dt-zhao", errors)
+    await zhao.locator(".van-grid-item", has_text="绩效监测").click()
+    await zhao.wait_for_selector("[data-testid=monitor-tabs]")
+    assert [t.strip() for t in await zhao.locator("[data-testid=monitor-tabs] .van-tab").all_inner_texts()] == [
+        "技转机构",
+        "地域",
+        "技转人员",
+        "区域总览",
+    ]
+
+    token = await dingtalk_session(demo_site, "dt-zhao")
+    for view in ("institutions", "centres", "staff", "overview"):
+        await zhao.goto(f"{demo_site}/m/workbench/?dd_user=dt-zhao#/monitoring?view={view}&{PERIOD}")
+        shown = await _table(zhao)
+        api = await api_json(demo_site, "GET", f"/api/v1/monitoring/{view}?{PERIOD}", token)
+        assert shown == {str(r["unit_id"]): {k: str(v) for k, v in r["figures"].items()} for r in api["rows"]}, view
+    # 杭州市's official: the city, then each of its districts (zeros included), never the province above it.
+    assert list(shown)[0] == "330100" and len(shown) > 5 and all(code.startswith("3301") for code in shown)
+
+    # The points of the first institution: the rows behind the figure, as many as the API counts.
+    await zhao.goto(f"{demo_site}/m/workbench/?dd_user=dt-zhao#/monitoring?view=institutions&{PERIOD}")
+    await _table(zhao)
+    first = zhao.locator("[data-testid=monitor] tr[data-unit]").first
+    unit = await first.get_attribute("data-unit")
+    await first.locator("a[data-measure=points]").click()
+    await zhao.wait_for_selector("[data-testid=rows-total]")
+    rows = await api_json(demo_site, "GET", f"/api/v1/monitoring/institutions/{unit}/points?{PERIOD}", token)
+    await zhao.wait_for_function(
+        "n => document.querySelector('[data-testid=rows-total]').textContent.includes('共 ' + n + ' 条')",
+        arg=rows["total"],
+    )
+    assert rows["total"] > 0  # the demo earned points this month: the list is not trivially empty
+    assert await zhao.locator("[data-testid=monitor-rows] .van-cell").count() == min(rows["total"], 20)
+    assert errors == []
+
+
+async def test_an_institution_admin_sees_his_institution_without_the_overview(browser: Any, demo_site: str) -> None:
+    errors: list[str] = []
+    li = await _workbench(browser, demo_site, "dt-li", errors)
+    await li.locator(".van-grid-item", has_text="绩效监测").click()
+    await li.wait_for_selector("[data-testid=monitor-tabs]")
+    assert "区域总览" not in await li.inner_text("[data-testid=monitor-tabs]")
+    await li.goto(f"{demo_site}/m/workbench/?dd_user=dt-li#/monitoring?view=institutions&{PERIOD}")
+    shown = await _table(li)
+    token = await dingtalk_session(demo_site, "dt-li")
+    me = await api_json(demo_site, "GET", "/api/v1/me", token)
+    mine = {str(g["institution_id"]) for g in me["roles"] if g["role"] == "institution_admin"}
+    assert set(shown) == mine
+    assert errors == []
