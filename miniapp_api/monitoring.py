@@ -6,6 +6,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import AsyncIterator
 from datetime import tzinfo
+from decimal import Decimal
 from typing import IO, Any
 from urllib.parse import quote
 
@@ -91,9 +92,20 @@ async def fact_lines(found: AsyncIterator[FactRow], zone: tzinfo) -> AsyncIterat
 
 def _sheet_rows(found: Monitor) -> list[list[Any]]:
     parent = {"institutions": "所在地区", "centres": "所属机构", "staff": "所属中心", "overview": "上级地区"}
-    head = ["名称", parent[found.view.value], "地区代码", *(c.label for c in found.columns)]
+    # Each indicator in force adds its score (named with its version, as the page does), then the total.
+    scored = [f"{i.name}（v{i.version}）得分" for i in found.indicators] + (["综合得分"] if found.indicators else [])
+    head = ["名称", parent[found.view.value], "地区代码", *(c.label for c in found.columns), *scored]
     rows: list[list[Any]] = [head]
-    rows.extend([r.name, r.parent, r.region_code, *(r.figures[c.key] for c in found.columns)] for r in found.rows)
+    rows.extend(
+        [
+            r.name,
+            r.parent,
+            r.region_code,
+            *(r.figures[c.key] for c in found.columns),
+            *(Decimal(r.scores[key]) for key in [*(i.key for i in found.indicators), "total"] if found.indicators),
+        ]
+        for r in found.rows
+    )
     return rows
 
 
@@ -167,6 +179,11 @@ _MONITOR_SCHEMA["properties"]["rows"]["items"]["properties"]["figures"] = {
     "type": "object",
     "additionalProperties": {"type": "integer"},
 }
+for _name in ("values", "scores"):  # per indicator key (scores also "total"), decimal strings
+    _MONITOR_SCHEMA["properties"]["rows"]["items"]["properties"][_name] = {
+        "type": "object",
+        "additionalProperties": {"type": "string", "pattern": r"^-?\d+\.\d{2}$"},
+    }
 
 ROUTES = [
     rest.route(

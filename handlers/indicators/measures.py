@@ -5,14 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-BASE_MEASURES: Mapping[str, str] = {
-    "experts": "专家数量",
-    "staff": "技转人员数量",
-    "demands_found": "摸排需求数",
-    "demands_docked": "对接需求数",
-    "deals": "成交项目数",
-    "points": "累计积分",
-    "enterprises_visited": "走访企业数",
-}
+from handlers.monitoring.facts import LABELS, Measure
+
+BASE_MEASURES: Mapping[str, str] = {m.value: LABELS[m] for m in Measure}
 # The measure a per-100-staff indicator divides by.
-STAFF = "staff"
+STAFF = Measure.STAFF.value

@@ -3,13 +3,16 @@ aggregate (GROUP BY the unit) over the fact rows of handlers/monitoring/facts.py
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, tzinfo
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.indicators.in_force import in_force, owners_of
+from handlers.indicators.score import score
+from handlers.indicators.views import IndicatorView
 from handlers.monitoring.facts import ADDITIVE, AVERAGED, LABELS, SUMMED, Measure, facts
 from handlers.monitoring.period import Period, Window
 from handlers.monitoring.views import (
@@ -51,6 +54,9 @@ class MonitorRow:
     region_code: str
     level: str  # the overview's province / city / district; "" elsewhere
     figures: dict[str, int]
+    # Per indicator in force (handlers/indicators): its value and score as decimal strings; "total" the sum of scores.
+    values: dict[str, str] = field(default_factory=dict)
+    scores: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,8 @@ class Monitor:
     end: date
     columns: tuple[Column, ...]
     rows: tuple[MonitorRow, ...]
+    # The indicator versions the scores used: those in force at the period's end (or now, for a running period).
+    indicators: tuple[IndicatorView, ...] = ()
 
 
 async def show_monitor(cmd: ShowMonitor, uow: UnitOfWork, zone: tzinfo, regions: Regions) -> Monitor:
@@ -84,8 +92,26 @@ async def show_monitor(cmd: ShowMonitor, uow: UnitOfWork, zone: tzinfo, regions:
                 MonitorRow(int(uid), name, parent, code, "", {m.value: figures[m].get(uid, 0) for m in measures})
                 for uid, name, parent, code in found
             ]
+        indicators = await in_force(uow, await owners_of(uow, actor), min(uow.clock.now(), w.after))
     columns = tuple(Column(m.value, LABELS[m]) for m in measures)
-    return Monitor(cmd.view, TITLES[cmd.view], period.start, period.end, columns, tuple(rows))
+    return Monitor(
+        cmd.view, TITLES[cmd.view], period.start, period.end, columns, scored(rows, indicators), tuple(indicators)
+    )
+
+
+def scored(rows: list[MonitorRow], indicators: list[IndicatorView]) -> tuple[MonitorRow, ...]:
+    """The rows with each indicator's value and score, scored against each other (the best gets the weight)."""
+    if not indicators:
+        return tuple(rows)
+    results = score([row.figures for row in rows], indicators)
+    return tuple(
+        replace(
+            row,
+            values={k: str(v) for k, v in result.values.items()},
+            scores={**{k: str(v) for k, v in result.scores.items()}, "total": str(result.total)},
+        )
+        for row, result in zip(rows, results, strict=True)
+    )
 
 
 def aggregate(measure: Measure, f: Any) -> ColumnElement[Any]:

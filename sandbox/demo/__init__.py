@@ -46,6 +46,7 @@ def seeds() -> list[tuple[str, DemoSeed]]:
     import sandbox.demo.digest  # noqa: F401
     import sandbox.demo.expert_pages  # noqa: F401
     import sandbox.demo.expert_push  # noqa: F401
+    import sandbox.demo.indicators  # noqa: F401
     import sandbox.demo.organisation  # noqa: F401
     import sandbox.demo.people  # noqa: F401  (each flow's seed module registers itself on import)
 

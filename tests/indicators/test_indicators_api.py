@@ -38,20 +38,18 @@ async def test_a_region_adds_its_own_dimension_and_overrides_a_platform_one_for_
         api, t["xihu_official"], owner="region", key="results", name="成果转化（西湖）", formula="deals * 2", weight=30
     )
     assert status == 201 and (made["owner_code"], made["version"]) == ("330106", 1)
-    status, _ = await declare(
-        api, t["xihu_official"], owner="region", key="visits", name="走访企业", formula="enterprises_visited"
-    )
+    status, _ = await declare(api, t["xihu_official"], owner="region", key="visits", name="走访企业", formula="visits")
     status, _ = await declare(api, t["x_admin"], owner="institution", key="found", name="摸排", formula="demands_found")
     assert status == 201
 
     assert await in_force(api, t["xihu_official"]) == [
         ("results", "region", 1, "deals * 2"),  # 西湖区's own wins the shared key
-        ("visits", "region", 1, "enterprises_visited"),
+        ("visits", "region", 1, "visits"),
     ]
     # X sits in 西湖区: the district's indicators and its own; Y (钱塘区) keeps the platform's.
     assert await in_force(api, t["x_admin"]) == [
         ("results", "region", 1, "deals * 2"),
-        ("visits", "region", 1, "enterprises_visited"),
+        ("visits", "region", 1, "visits"),
         ("found", "institution", 1, "demands_found"),
     ]
     assert await in_force(api, t["y_admin"]) == [("results", "platform", 1, "deals")]
@@ -105,7 +103,7 @@ async def test_the_form_is_served_with_the_measures_a_formula_may_name(
     served = await response.json()
     assert response.status == 200
     formula = next(f for f in served["fields"] if f["name"] == "formula")
-    assert "走访企业数" in formula["help"] and "enterprises_visited" in formula["help"]
+    assert "走访企业数" in formula["help"] and "visits" in formula["help"]
     response = await api.get("/api/v1/indicators", headers=bearer(t["x_admin"]))
     measures = (await response.json())["measures"]
     assert {"name": "staff", "label": "技转人员数量"} in measures

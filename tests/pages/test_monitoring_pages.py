@@ -48,6 +48,15 @@ async def test_an_official_monitors_his_city_and_drills_into_a_figure(browser: A
         shown = await _table(zhao)
         api = await api_json(demo_site, "GET", f"/api/v1/monitoring/{view}?{PERIOD}", token)
         assert shown == {str(r["unit_id"]): {k: str(v) for k, v in r["figures"].items()} for r in api["rows"]}, view
+        # The demo's provincial indicators score every row; the page shows the API's scores and names the versions.
+        scores = await zhao.evaluate(
+            """() => Object.fromEntries([...document.querySelectorAll('[data-testid=monitor] tr[data-unit]')].map(tr =>
+                 [tr.dataset.unit, Object.fromEntries([...tr.querySelectorAll('td[data-score]')].map(td =>
+                   [td.dataset.score, td.textContent.trim()]))]))"""
+        )
+        assert scores == {str(r["unit_id"]): r["scores"] for r in api["rows"]}, view
+        assert [i["name"] for i in api["indicators"]] == ["基础条件", "转化成效", "服务能力", "规范管理", "社会声誉"]
+        assert "转化成效（第1版" in await zhao.inner_text("[data-testid=indicators]")
     # 杭州市's official: the city, then each of its districts (zeros included), never the province above it.
     assert list(shown)[0] == "330100" and len(shown) > 5 and all(code.startswith("3301") for code in shown)
 

@@ -31,7 +31,7 @@
         this.m = null;
         try {
           this.m = await KZ.api(`/monitoring/${this.view}?from=${this.from}&to=${this.to}`);
-        } catch (err) { this.m = { rows: [], columns: [], failed: err.message }; KZ.fail(err); }
+        } catch (err) { this.m = { rows: [], columns: [], indicators: [], failed: err.message }; KZ.fail(err); }
       },
       apply() { location.hash = hashFor(this.view, this.draft); },
       tab(name) { location.hash = hashFor(name, { from: this.from, to: this.to }); },
@@ -73,14 +73,22 @@
         <van-empty v-if="!m.rows.length" :description="m.failed || '暂无监测对象'" />
         <div class="kz-monitor" data-testid="monitor">
           <table v-if="m.rows.length">
-            <thead><tr><th>名称</th><th v-for="c in m.columns" :key="c.key">{{ c.label }}</th></tr></thead>
+            <thead><tr><th>名称</th><th v-for="c in m.columns" :key="c.key">{{ c.label }}</th>
+              <th v-for="i in m.indicators" :key="'i-' + i.key" :data-indicator="i.key">{{ i.name }}得分</th>
+              <th v-if="m.indicators.length" data-indicator="total">综合得分</th></tr></thead>
             <tbody>
               <tr v-for="r in m.rows" :key="r.unit_id" :data-unit="r.unit_id" :class="'kz-level-' + (r.level || 'unit')">
                 <th>{{ r.name }}<small v-if="r.parent">{{ r.parent }}</small></th>
                 <td v-for="c in m.columns" :key="c.key"><a :data-measure="c.key" @click="drill(r, c.key)">{{ r.figures[c.key] }}</a></td>
+                <td v-for="i in m.indicators" :key="'i-' + i.key" :data-score="i.key">{{ r.scores[i.key] }}</td>
+                <td v-if="m.indicators.length" data-score="total"><b>{{ r.scores.total }}</b></td>
               </tr>
             </tbody>
           </table>
+        </div>
+        <div v-if="m.indicators.length" class="kz-note" data-testid="indicators">
+          评分指标：<span v-for="i in m.indicators" :key="i.key">{{ i.name }}（第{{ i.version }}版，{{ i.formula }}{{ i.per_100_staff ? "，每百名技转人员" : "" }}，权重{{ i.weight }}）</span>
+          ；得分 = 指标值 ÷ 本表最高值 × 权重
         </div>
       </template>`,
     setup() { return { location }; },

@@ -1,7 +1,7 @@
 """indicators: monitoring dimensions declared as versioned data
 
 Revision ID: 0030_indicators
-Revises: 0027_review_deadlines
+Revises: 0028_monitoring
 Create Date: 2026-12-06 21:30:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0030_indicators"
-down_revision: str | None = "0027_review_deadlines"
+down_revision: str | None = "0028_monitoring"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
