@@ -23,6 +23,7 @@ from miniapp_api import (
     life_events,
     membership_invitations,
     monitoring,
+    monitoring_charts,
     organisation,
     points,
     projects,
@@ -60,6 +61,7 @@ PAGE_AREAS = (
     workbench,
     forms,
     monitoring,
+    monitoring_charts,
 )
 
 

@@ -39,7 +39,7 @@ ROW_LABELS = {
 }
 
 
-def _period(request: web.Request) -> Period:
+def period_of(request: web.Request) -> Period:
     return Period(parse_day(request.query.get("from"), "from"), parse_day(request.query.get("to"), "to"))
 
 
@@ -53,7 +53,7 @@ def _format(request: web.Request) -> str:
 async def monitor(request: web.Request) -> web.StreamResponse:
     container = rest.container(request)
     wanted = _format(request)
-    cmd = ShowMonitor(rest.actor_id(request), parse_view(request.match_info["view"]), _period(request))
+    cmd = ShowMonitor(rest.actor_id(request), parse_view(request.match_info["view"]), period_of(request))
     found = await show_monitor(cmd, container.uow(), container.demand_policy.zone, request.app[REGIONS])
     if wanted == "json":
         return rest.json(found)
@@ -67,7 +67,7 @@ async def facts(request: web.Request) -> web.StreamResponse:
     view = parse_view(request.match_info["view"])
     wanted = _format(request)
     measure = parse_measure(view, request.match_info["measure"])
-    unit, period = rest.path_id(request, "unit_id"), _period(request)
+    unit, period = rest.path_id(request, "unit_id"), period_of(request)
     zone = container.demand_policy.zone
     if wanted == "json":
         cmd = DrillDown(rest.actor_id(request), view, unit, measure, period, rest.page_request(request))

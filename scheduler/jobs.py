@@ -21,6 +21,8 @@ from bot.dingtalk.wiring import contact_events, dingtalk_settings
 from handlers.audit.anchor_audit_heads import anchor_audit_heads
 from handlers.follow_up_reminders.send_due_reminders import send_due_reminders
 from handlers.membership.expire_membership_invitations import expire_membership_invitations
+from handlers.monitoring.send_weekly_reports import WeeklyReportPolicy, send_weekly_reports
+from handlers.reference.regions import Regions
 from handlers.reviews.send_review_reminders import send_review_reminders
 from handlers.wechat.prune_inbox import prune_inbox
 from handlers.wechat.record_template_delivery import prune_kept_reports
@@ -77,6 +79,16 @@ async def review_reminders(container: Container) -> None:
     await send_review_reminders(container.uow, container.office_hours)
 
 
+async def weekly_reports(container: Container) -> None:
+    settings = container.settings
+    dingtalk = dingtalk_settings(settings)
+    workbench = dingtalk.workbench_page_url if dingtalk is not None else f"{settings.base_url}/m/workbench/"
+    policy = WeeklyReportPolicy(
+        container.timezone, f"{workbench}#/monitoring", f"{settings.base_url}/api/v1/weekly-reports/"
+    )
+    await send_weekly_reports(container.uow, policy, Regions.load())
+
+
 def job_table(container: Container) -> tuple[JobSpec, ...]:
     """The jobs of this deployment, their intervals and schedules read from its settings."""
     zone = container.timezone
@@ -102,6 +114,16 @@ def job_table(container: Container) -> tuple[JobSpec, ...]:
         ),
         # Two instances: the lease lets one run it; the digest_runs row keeps a catch-up and a run from overlapping.
         JobSpec("expert-digest", digest_trigger(container), 1800, scheduled_digest, misfire_grace_seconds=600),
+        # Monday 09:00: last week's figures to each official and institution admin (a report row per person and week
+        # keeps it to one send); a late start the same morning still sends them.
+        JobSpec(
+            "monitoring-weekly-reports",
+            CronTrigger(day_of_week="mon", hour=9, minute=0, timezone=zone),
+            1800,
+            weekly_reports,
+            misfire_grace_seconds=3 * 3600,
+            enabled=dingtalk_settings(container.settings) is not None,
+        ),
         # Once, at start-up: today's digest if its time passed while the service was down.
         JobSpec("expert-digest-catch-up", DateTrigger(timezone=zone), 1800, catch_up_digest),
     )

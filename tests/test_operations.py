@@ -179,7 +179,7 @@ async def test_the_job_table_names_each_job_once_and_every_row_is_registered_und
     try:
         table = job_table(container)
         ids = [spec.id for spec in table]
-        assert len(ids) == len(set(ids)) == 8
+        assert len(ids) == len(set(ids)) == 9
         assert all(spec.enabled for spec in table)
         jobs = {job.id: job for job in build_scheduler(container).get_jobs()}
         assert set(jobs) == set(ids)
@@ -192,6 +192,7 @@ async def test_the_job_table_names_each_job_once_and_every_row_is_registered_und
                 1,
             )
         assert jobs["expert-digest"].misfire_grace_time == 600
+        assert "day_of_week='mon', hour='9', minute='0'" in str(jobs["monitoring-weekly-reports"].trigger)
         # A run takes the lease named by the row's id: another instance finds it held and skips the job.
         await jobs["membership-invitations-expire"].func()
         holder = "another-instance"

@@ -10,6 +10,7 @@ monitor must list it all the same.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -60,6 +61,15 @@ def parse(text: str, known: Collection[str]) -> Formula:
         elif not isinstance(node, _ALLOWED):
             raise InvalidInput("计算公式只能使用加减乘除和括号", field=FIELD, code="invalid_formula")
     return Formula(text, tree, frozenset(names))
+
+
+def readable(text: str, labels: Mapping[str, str]) -> str:
+    """The formula as a person reads it: measures by their Chinese names, × and ÷ ("deals * 5" → "成交项目数 × 5")."""
+    named = re.sub(r"[A-Za-z_][A-Za-z0-9_]*", lambda m: labels.get(m.group(0), m.group(0)), text)
+    return re.sub(r"\s*([*/+-])\s*", lambda m: f" {_SIGNS.get(m.group(1), m.group(1))} ", named).strip()
+
+
+_SIGNS = {"*": "×", "/": "÷", "-": "−"}
 
 
 def _evaluate(node: ast.expr, measures: Mapping[str, Decimal | int]) -> Decimal:

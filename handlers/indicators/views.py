@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from handlers.indicators.formula import readable
+from handlers.indicators.measures import BASE_MEASURES
 from store.models.indicators import Indicator
 
 
@@ -20,6 +22,7 @@ class IndicatorView:
     weight: int
     effective_at: datetime
     retired: bool
+    readable: str  # the formula with the measures' Chinese names
 
 
 def view(row: Indicator) -> IndicatorView:
@@ -34,4 +37,5 @@ def view(row: Indicator) -> IndicatorView:
         int(row.weight),
         row.effective_at,
         row.retired,
+        readable(row.formula, BASE_MEASURES),
     )

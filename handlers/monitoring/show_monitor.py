@@ -89,7 +89,15 @@ async def show_monitor(cmd: ShowMonitor, uow: UnitOfWork, zone: tzinfo, regions:
                 if m in figures:  # a sum until here: divided by its count, unit by unit
                     figures[m] = {u: total // n for u, total in figures[m].items() if (n := figures[count].get(u, 0))}
             rows = [
-                MonitorRow(int(uid), name, parent, code, "", {m.value: figures[m].get(uid, 0) for m in measures})
+                MonitorRow(
+                    int(uid),
+                    name,
+                    # An institution's parent is its region: named, never its code.
+                    regions.name_of(parent) if cmd.view == View.INSTITUTIONS else parent,
+                    code,
+                    "",
+                    {m.value: figures[m].get(uid, 0) for m in measures},
+                )
                 for uid, name, parent, code in found
             ]
         indicators = await in_force(uow, await owners_of(uow, actor), min(uow.clock.now(), w.after))

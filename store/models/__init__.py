@@ -20,7 +20,7 @@ from store.models.expert_pages import DockingStatus, ExpertDocking, ExpertTechno
 from store.models.expert_pushes import ExpertPush, ExpertPushStatus
 from store.models.files import StoredFile
 from store.models.follow_ups import DemandFollowUp, FollowUpReminder
-from store.models.indicators import Indicator, IndicatorOwner
+from store.models.indicators import Indicator, IndicatorOwner, WeeklyReport
 from store.models.invitations import InvitationCode, InvitationPurpose, InvitationRedemption
 from store.models.membership import InvitationStatus, MembershipInvitation, PlatformState
 from store.models.organisation import (
@@ -106,6 +106,7 @@ __all__ = [
     "ExpertTechnicalSolution",
     "FollowUpKind",
     "Indicator",
+    "WeeklyReport",
     "IndicatorOwner",
     "Institution",
     "InvitationCode",

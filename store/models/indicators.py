@@ -4,11 +4,11 @@ earlier time finds the versions that were in force then."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Boolean, DateTime, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Date, Integer, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from store.base import Base
@@ -36,5 +36,21 @@ class Indicator(Base):
     per_100_staff: Mapped[bool] = mapped_column(Boolean, default=False)
     weight: Mapped[Decimal] = mapped_column(Numeric(6, 2))
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
-    effective_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    effective_at: Mapped[datetime] = mapped_column(index=True)
     declared_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class WeeklyReport(Base):
+    """A weekly monitoring report sent to one person (issue #18): the row is written in the transaction of its work
+    notice, so a second instance or a re-run sends nothing twice; its token opens the report's chart for DingTalk,
+    which fetches an image without our session."""
+
+    __tablename__ = "weekly_reports"
+    __table_args__ = (UniqueConstraint("week_start", "account_id"),)
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    week_start: Mapped[date] = mapped_column(Date)
+    account_id: Mapped[int] = mapped_column(BigInteger)
+    view: Mapped[str] = mapped_column(String(16))
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    sent_at: Mapped[datetime]

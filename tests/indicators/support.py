@@ -9,5 +9,5 @@ from handlers.indicators.views import IndicatorView
 
 def indicator(key: str, formula: str, *, weight: int, per_100_staff: bool = False) -> IndicatorView:
     return IndicatorView(
-        "platform", "", key, 1, key, formula, per_100_staff, weight, datetime(2026, 1, 1, tzinfo=UTC), False
+        "platform", "", key, 1, key, formula, per_100_staff, weight, datetime(2026, 1, 1, tzinfo=UTC), False, formula
     )

@@ -62,3 +62,12 @@ def test_the_best_row_gets_the_full_weight_and_per_100_staff_divides_by_staff() 
 def test_nobody_scores_on_an_indicator_nobody_has() -> None:
     (only,) = score([{"deals": 0}], [indicator("results", "deals", weight=30)])
     assert only.scores == {"results": Decimal("0.00")} and only.total == 0
+
+
+def test_a_formula_reads_with_the_measures_chinese_names() -> None:
+    from handlers.indicators.formula import readable
+
+    assert (
+        readable("(deals*5 + demands_docked) / staff", BASE_MEASURES) == "(成交项目数 × 5 + 对接需求数) ÷ 技转人员数量"
+    )
+    assert readable("reviews_decided - reviews_overdue", BASE_MEASURES) == "已审核数 − 超期未审数"

@@ -6,7 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.pages.browser import api_json, browser, demo_site, dingtalk_session, phone  # noqa: F401  (fixtures)
+from tests.charts.test_charts import font_or_skip
+from tests.pages.browser import (  # noqa: F401  (fixtures)
+    api_json,
+    browser,
+    demo_site,
+    dingtalk_session,
+    keep_screenshot,
+    phone,
+)
 
 PERIOD = "from=2026-11-01&to=2026-11-30"  # the demo's month: the page never reads today's date here
 
@@ -31,6 +39,7 @@ async def _table(page: Any) -> dict[str, dict[str, str]]:
 
 
 async def test_an_official_monitors_his_city_and_drills_into_a_figure(browser: Any, demo_site: str) -> None:
+    font_or_skip()
     errors: list[str] = []
     zhao = await _workbench(browser, demo_site, "dt-zhao", errors)
     await zhao.locator(".van-grid-item", has_text="绩效监测").click()
@@ -59,6 +68,22 @@ async def test_an_official_monitors_his_city_and_drills_into_a_figure(browser: A
         assert "转化成效（第1版" in await zhao.inner_text("[data-testid=indicators]")
     # 杭州市's official: the city, then each of its districts (zeros included), never the province above it.
     assert list(shown)[0] == "330100" and len(shown) > 5 and all(code.startswith("3301") for code in shown)
+
+    # The ranking chart above the table, drawn by the server: its SVG has loaded into the page.
+    await zhao.goto(f"{demo_site}/m/workbench/?dd_user=dt-zhao#/monitoring?view=institutions&{PERIOD}")
+    await _table(zhao)
+    await zhao.wait_for_function(
+        "() => { const i = document.querySelector('[data-testid=chart] img');"
+        " return i && i.complete && i.naturalWidth > 300; }"
+    )
+    drawn = await zhao.get_attribute("[data-testid=chart] img", "src")
+    await zhao.locator("[data-testid=chart] .van-tab", has_text="综合得分").click()
+    await zhao.wait_for_function(
+        "old => { const i = document.querySelector('[data-testid=chart] img');"
+        " return i.src !== old && i.complete && i.naturalWidth > 300; }",
+        arg=drawn,
+    )
+    await keep_screenshot(zhao, "workbench-monitoring")
 
     # The points of the first institution: the rows behind the figure, as many as the API counts.
     await zhao.goto(f"{demo_site}/m/workbench/?dd_user=dt-zhao#/monitoring?view=institutions&{PERIOD}")

@@ -5,8 +5,8 @@
   "use strict";
   const VIEWS = [["institutions", "技转机构"], ["centres", "地域"], ["staff", "技转人员"], ["overview", "区域总览"]];
   const KINDS = { demand: "需求", project: "项目", follow_up: "跟进记录", point_entry: "积分明细", review: "审核", staff_member: "技转人员", expert: "专家", centre: "地方转移中心" };
-  const pad = (n) => String(n).padStart(2, "0");
-  const day = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  // Days are Beijing's whatever the phone's zone: "today" is read in Asia/Shanghai (en-CA writes YYYY-MM-DD).
+  const beijingDay = (d) => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(d);
   const grants = () => ((KZ.me && KZ.me.roles) || []).map((g) => g.role);
   // The views a person's roles monitor: the overview is the bureaus'.
   const viewsFor = () => {
@@ -14,17 +14,15 @@
     return VIEWS.filter(([v]) => v !== "overview" || roles.includes("official") || roles.includes("system_admin"));
   };
   const periodOf = (query) => {
-    const today = new Date();
-    return {
-      from: query.get("from") || day(new Date(today.getFullYear(), today.getMonth(), 1)),
-      to: query.get("to") || day(today),
-    };
+    const today = beijingDay(new Date());
+    return { from: query.get("from") || today.slice(0, 8) + "01", to: query.get("to") || today };
   };
   const hashFor = (view, p) => `#/monitoring?view=${view}&from=${p.from}&to=${p.to}`;
 
   const Monitoring = {
     props: ["view", "from", "to"],
-    data() { return { m: null, draft: { from: this.from, to: this.to }, busy: false, views: viewsFor() }; },
+    data() { return { m: null, draft: { from: this.from, to: this.to }, busy: false, views: viewsFor(), chart: null, chartBy: "points" }; },
+    unmounted() { if (this.chart) URL.revokeObjectURL(this.chart); },
     async created() { await this.load(); },
     methods: {
       async load() {
@@ -32,6 +30,20 @@
         try {
           this.m = await KZ.api(`/monitoring/${this.view}?from=${this.from}&to=${this.to}`);
         } catch (err) { this.m = { rows: [], columns: [], indicators: [], failed: err.message }; KZ.fail(err); }
+        if (this.m.rows.length) await this.draw(this.chartBy);
+      },
+      // The ranking chart, drawn by the server (SVG); fetched with the session's token, shown from a blob. A server
+      // that cannot draw (no CJK font) leaves the table alone.
+      async draw(by) {
+        this.chartBy = by;
+        try {
+          const response = await fetch(`${KZ.config.api}/monitoring/${this.view}/chart?from=${this.from}&to=${this.to}&measure=${by}`, {
+            headers: { Authorization: "Bearer " + KZ.token() },
+          });
+          if (!response.ok) throw new Error(String(response.status));
+          if (this.chart) URL.revokeObjectURL(this.chart);
+          this.chart = URL.createObjectURL(await response.blob());
+        } catch (err) { this.chart = null; }
       },
       apply() { location.hash = hashFor(this.view, this.draft); },
       tab(name) { location.hash = hashFor(name, { from: this.from, to: this.to }); },
@@ -71,6 +83,12 @@
       <template v-else>
         <div class="kz-section">{{ m.title }}（{{ m.start }} 至 {{ m.end }}）</div>
         <van-empty v-if="!m.rows.length" :description="m.failed || '暂无监测对象'" />
+        <div v-if="chart" class="kz-chart" data-testid="chart">
+          <van-tabs v-if="m.indicators.length" :active="chartBy" @click-tab="draw($event.name)" shrink>
+            <van-tab name="points" title="积分排名" /><van-tab name="score" title="综合得分" />
+          </van-tabs>
+          <img :src="chart" :alt="m.title + '排名图'" />
+        </div>
         <div class="kz-monitor" data-testid="monitor">
           <table v-if="m.rows.length">
             <thead><tr><th>名称</th><th v-for="c in m.columns" :key="c.key">{{ c.label }}</th>
@@ -87,7 +105,7 @@
           </table>
         </div>
         <div v-if="m.indicators.length" class="kz-note" data-testid="indicators">
-          评分指标：<span v-for="i in m.indicators" :key="i.key">{{ i.name }}（第{{ i.version }}版，{{ i.formula }}{{ i.per_100_staff ? "，每百名技转人员" : "" }}，权重{{ i.weight }}）</span>
+          评分指标：<span v-for="i in m.indicators" :key="i.key">{{ i.name }}（第{{ i.version }}版，{{ i.readable }}{{ i.per_100_staff ? "，每百名技转人员" : "" }}，权重{{ i.weight }}）</span>
           ；得分 = 指标值 ÷ 本表最高值 × 权重
         </div>
       </template>`,

@@ -1,4 +1,4 @@
-"""indicators: monitoring dimensions declared as versioned data
+"""indicators: monitoring dimensions declared as versioned data; weekly monitoring reports
 
 Revision ID: 0030_indicators
 Revises: 0028_monitoring
@@ -39,8 +39,21 @@ def upgrade() -> None:
         ),
     )
     op.create_index(op.f("ix_indicators_effective_at"), "indicators", ["effective_at"])
+    op.create_table(
+        "weekly_reports",
+        sa.Column("id", ID, autoincrement=True, nullable=False),
+        sa.Column("week_start", sa.Date(), nullable=False),
+        sa.Column("account_id", sa.BigInteger(), nullable=False),
+        sa.Column("view", sa.String(length=16), nullable=False),
+        sa.Column("token", sa.String(length=64), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_weekly_reports")),
+        sa.UniqueConstraint("week_start", "account_id", name=op.f("uq_weekly_reports_week_start_account_id")),
+        sa.UniqueConstraint("token", name=op.f("uq_weekly_reports_token")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("weekly_reports")
     op.drop_index(op.f("ix_indicators_effective_at"), table_name="indicators")
     op.drop_table("indicators")
