@@ -26,6 +26,7 @@ from miniapp_api import (
     projects,
     publications,
     reference,
+    registration,
     rest,
     staff,
     workbench,
@@ -56,6 +57,7 @@ PAGE_AREAS = (
     file_links,
     workbench,
     forms,
+    registration,
 )
 
 

@@ -10,6 +10,7 @@ from handlers.follow_ups.form import FOLLOW_UP
 from handlers.forms.declaration import Form
 from handlers.institutions.form import CENTRE, INSTITUTION
 from handlers.projects.form import FEE_PROOF, PROJECT
+from handlers.registration.form import CERTIFICATION
 from handlers.staff.form import STAFF
 
 DECLARED: tuple[Form, ...] = (
@@ -29,5 +30,6 @@ DECLARED: tuple[Form, ...] = (
     EXPERT_PROFILE,
     TECHNOLOGY,
     TECHNOLOGY_EDIT,
+    CERTIFICATION,
 )
 FORMS: dict[str, Form] = {form.name: form for form in DECLARED}
