@@ -62,6 +62,11 @@ async def register_view(request: web.Request, body: RegisterBody) -> web.Respons
 
 
 @dataclass(frozen=True)
+class MyCertification:
+    certification: CertificationView | None  # None before the first submission
+
+
+@dataclass(frozen=True)
 class NewCertification:
     """The unit-certification form (handlers.registration.form)."""
 
@@ -85,7 +90,7 @@ async def registry_record(request: web.Request) -> web.Response:
 
 async def my_certification(request: web.Request) -> web.Response:
     found = await get_certification(GetCertification(rest.actor_id(request)), rest.container(request).uow())
-    return rest.json({"certification": found})
+    return rest.json(MyCertification(found))
 
 
 async def certify(request: web.Request, body: NewCertification) -> web.Response:
@@ -162,7 +167,7 @@ ROUTES = [
         operation(
             "The caller's unit certification: status, what was submitted, the certified identity, the review's "
             "receipt number and due date; null before the first submission",
-            ("200", {"type": "object", "required": ["certification"], "properties": {"certification": _VIEW}}),
+            ("200", schema_of(MyCertification)),
         ),
     ),
     rest.route(

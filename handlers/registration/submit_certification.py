@@ -74,7 +74,14 @@ async def submit_certification(
         },
         Context(today, regions),
     )
-    check = await _ask_registry(registry, values["name"], values["credit_code"], values["legal_representative"])
+    name, code, legal = str(values["name"]), str(values["credit_code"]), str(values["legal_representative"])
+    # What the record itself refuses comes first (a fixed code is "locked", not a registry mismatch); the
+    # transaction checks it again under the lock.
+    async with uow:
+        earlier = await certification_of(uow, cmd.actor_id)
+        if earlier is not None:
+            _refuse_resubmission(earlier, name, code, legal)
+    check = await _ask_registry(registry, name, code, legal)
     return await transact(uow, lambda tx: _submit(tx, cmd.actor_id, values, check, policy))
 
 

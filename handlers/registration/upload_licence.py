@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from handlers.errors import Forbidden
 from handlers.files.ports import FileStorage
 from handlers.files.store_file import StoredFileView, StoreFile, store_file
@@ -22,9 +24,9 @@ class UploadLicence:
 
 async def upload_licence(cmd: UploadLicence, uow: UnitOfWork, storage: FileStorage) -> StoredFileView:
     async with uow:
-        account = await uow.session.get(Account, cmd.actor_id)
+        status = await uow.session.scalar(select(Account.status).where(Account.id == cmd.actor_id))
         actor = await load_actor(uow, cmd.actor_id)
     # Any account may certify its unit; a closed one acts as nobody.
-    if account is None or account.status in CLOSED_STATUSES:
+    if status is None or status in CLOSED_STATUSES:
         raise Forbidden("账号已停用，不能上传")
     return await store_file(StoreFile(LICENCE_PURPOSE, cmd.filename, cmd.content, actor.label), uow, storage)
