@@ -151,8 +151,8 @@ async def test_certify_on_the_card_then_the_code_is_fixed_and_a_new_legal_repres
     rejected = await mine(api, token)
     assert rejected["status"] == "rejected" and rejected["reason"] == "法定代表人与工商登记不一致"
     assert rejected["certified"]["legal_representative"] == LEGAL and rejected["credit_code"] == CODE
-    told = await sms_to(container, APPLICANT, "SMS_CERTIFICATION_DECIDED")
-    assert told[-1] == {"name": NAME, "status": "未通过审核", "reason": "，原因：法定代表人与工商登记不一致"}
+    notices = await sms_to(container, APPLICANT, "SMS_CERTIFICATION_DECIDED")
+    assert notices[-1] == {"name": NAME, "status": "未通过审核", "reason": "，原因：法定代表人与工商登记不一致"}
 
     # The reviewer's detail page; nobody else's.
     detail = await api.get(f"/api/v1/certifications/{rejected['id']}", headers=bearer(token))

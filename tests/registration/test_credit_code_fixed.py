@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, cast
 
 from aiohttp.test_utils import TestClient
 from sqlalchemy import select
@@ -33,9 +33,10 @@ LAST = "POST /auth/logout"
 
 
 def write_routes() -> list[tuple[str, str, dict[str, Any]]]:
+    paths = cast(dict[str, dict[str, dict[str, Any]]], OPENAPI["paths"])
     return sorted(
         (method.upper(), path, op)
-        for path, ops in OPENAPI["paths"].items()
+        for path, ops in paths.items()
         for method, op in ops.items()
         if method in ("post", "put", "patch", "delete")
     )
