@@ -60,7 +60,11 @@ async def test_the_workbench_shell_names_each_script_by_its_hash(site: Any) -> N
     listed = re.search(r"window\.KZ_LATER = (\[[^\]]*\]);", html)
     assert listed is not None
     later = json.loads(listed.group(1))
-    assert [url.split("?v=")[0] for url in later] == ["/m/static/kz-form.js", "/m/static/workbench-staff.js"]
+    assert [url.split("?v=")[0] for url in later] == [
+        "/m/static/kz-form.js",
+        "/m/static/workbench-staff.js",
+        "/m/static/register.js",
+    ]
     scripts += later
     for url in scripts:
         fetched = await site.get(url)

@@ -35,6 +35,7 @@
       ["publications", "需求公开", "share-o", "#/publications"], ["departures", "人员离岗", "user-o", "#/departures"]],
     official: [["demands", "区域需求", "orders-o", "#/demands"], ["ranking", "积分排名", "bar-chart-o", "#/ranking"]],
     system_admin: [["demands", "全部需求", "orders-o", "#/demands"], ["ranking", "积分排名", "bar-chart-o", "#/ranking"]],
+    everyone: [["certification", "单位认证", "certificate", "#/certification"]],  // register.js
   };
 
   // The working pages (workbench-staff.js, on the form renderer kz-form.js), loaded in order on first use.
@@ -69,7 +70,7 @@
       },
       entries() {
         const seen = new Map();
-        for (const grant of this.me.roles) {
+        for (const grant of [...this.me.roles, { role: "everyone" }]) {
           for (const [key, label, icon, to] of ENTRIES[grant.role] || []) if (!seen.has(key)) seen.set(key, { key, label, icon, to });
         }
         return [...seen.values()];
@@ -255,8 +256,9 @@
         const query = new URLSearchParams(location.hash.split("?")[1] || "");
         if (!builtIn(this.route.parts)) {
           if (!this.working) return { is: "Loading", props: {} };
-          const working = KZ.workbench.route(this.route.parts, query);
-          if (working) return { is: KZ.workbench.components[working.is], props: { ...working.props, key: location.hash } };
+          const working = KZ.workbench.route(this.route.parts, query) || KZ.registration.route(this.route.parts);
+          const components = { ...KZ.workbench.components, ...KZ.registration.components };
+          if (working) return { is: components[working.is], props: { ...working.props, key: location.hash } };
         }
         if (first === "demands" && second) return { is: "Demand", props: { id: second, key: second } };
         if (first === "demands") return { is: "Demands", props: { status: query.get("status") || "", key: location.hash } };

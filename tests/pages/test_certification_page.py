@@ -1,0 +1,59 @@
+"""单位认证 in a real browser at 375×667 on the sandbox demo: 张三 opens 单位认证 from the home, prefills from the
+business registry by the unit's full name, uploads the licence and submits; the page shows 审核中 with the receipt
+number; a second submission is not offered while the platform reviews."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sandbox.documents import make_pdf
+from tests.pages.browser import browser, demo_site, keep_screenshot, phone  # noqa: F401  (fixtures)
+
+NAME, CODE, LEGAL = "杭州西溪新材料有限公司", "91330106MAXG0TEQ2A", "王海燕"  # the sandbox registry's
+
+
+async def test_certify_a_unit_on_the_page(browser: Any, demo_site: str, tmp_path: Path) -> None:  # noqa: F811
+    licence = tmp_path / "营业执照.pdf"
+    licence.write_bytes(make_pdf("licence"))
+    page = await phone(browser)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    await page.goto(f"{demo_site}/m/workbench/?dd_user=dt-zhang")
+    await page.click(".van-grid-item:has-text('单位认证')")
+    await page.wait_for_selector("[data-form=unit_certification] [data-field=credit_code]")
+
+    # A wrong check character is the API's refusal, shown under the field.
+    await page.fill("[data-field=name] input", "某某技术转移有限公司")
+    await page.fill("[data-field=credit_code] input", CODE[:-1] + "B")
+    await page.fill("[data-field=legal_representative] input", LEGAL)
+    await page.set_input_files("[data-field=licence_file_id] input[type=file]", str(licence))
+    await page.wait_for_selector("[data-field=licence_file_id] .van-uploader__preview")
+    await page.wait_for_function(
+        "!document.querySelector('[data-field=licence_file_id] .van-uploader__preview .van-uploader__mask')"
+    )
+    await page.click("[data-testid=submit]")
+    await page.wait_for_selector("[data-field=credit_code] >> text=校验位不正确")
+
+    # The registry fills the name, code and legal representative; the licence is added again on the new form.
+    await page.fill("[data-testid=lookup] input", NAME)
+    await page.click("[data-testid=lookup] button:has-text('查询')")
+    await page.wait_for_function(
+        f"(document.querySelector('[data-field=credit_code] input') || {{}}).value === '{CODE}'"
+    )
+    assert await page.input_value("[data-field=legal_representative] input") == LEGAL
+    assert await page.input_value("[data-field=name] input") == NAME
+    await page.set_input_files("[data-field=licence_file_id] input[type=file]", str(licence))
+    await page.wait_for_selector("[data-field=licence_file_id] .van-uploader__preview")
+    await page.wait_for_function(
+        "!document.querySelector('[data-field=licence_file_id] .van-uploader__preview .van-uploader__mask')"
+    )
+    await page.click("[data-testid=submit]")
+
+    await page.wait_for_selector("[data-testid=status] >> text=审核中")
+    shown = await page.inner_text("[data-testid=certification]")
+    assert CODE in shown and "受理编号" in shown and "与工商登记一致" in shown
+    assert await page.locator("[data-form=unit_certification]").count() == 0
+    assert await page.locator("[data-testid=again]").count() == 0  # nothing to resubmit while under review
+    await keep_screenshot(page, "workbench-certification")
+    assert not errors, errors
