@@ -299,7 +299,7 @@
     },
     template: `
       <div v-if="stage === 'loading'" class="kz-boot">正在打开供需荟工作台…</div>
-      <SignIn v-else-if="stage === 'signin'" kind="micro_app" :notice="notice" @signed-in="signedIn" />
+      <SignIn v-else-if="stage === 'signin'" kind="micro_app" :notice="notice" register @signed-in="signedIn" />
       <ChangePassword v-else-if="stage === 'password'" @changed="enter" />
       <component v-else :is="view.is" v-bind="view.props" />`,
   };
