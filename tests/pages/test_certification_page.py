@@ -1,7 +1,7 @@
 """Registration and 单位认证 in a real browser at 375×667 on the sandbox demo: a newcomer registers outside DingTalk
 with phone and SMS code, opens 单位认证 from the home, prefills from the business registry by the unit's full name,
 uploads the licence and submits; the page shows 审核中 with the receipt number; a second submission is not offered
-while the platform reviews."""
+while the platform reviews; the system admin approves from 待我审核 and the applicant's page shows 已认证."""
 
 from __future__ import annotations
 
@@ -84,4 +84,28 @@ async def test_certify_a_unit_on_the_page(browser: Any, demo_site: str, tmp_path
     assert await page.locator("[data-form=unit_certification]").count() == 0
     assert await page.locator("[data-testid=again]").count() == 0  # nothing to resubmit while under review
     await keep_screenshot(page, "workbench-certification")
+
+    # The platform: 王敏 (system admin) finds it in 待我审核, opens it and approves.
+    admin = await phone(browser)
+    admin.on("pageerror", lambda e: errors.append(str(e)))
+    await admin.goto(f"{demo_site}/m/workbench/?dd_user=dt-sysadmin#/reviews")
+    # The demo's system admin still has the password the operator set: the page asks for a new one first.
+    await admin.wait_for_selector("text=修改初始密码")
+    await admin.fill("input[name=old_password]", "kezhuan2026")
+    await admin.fill("input[name=new_password]", "Platform2026!")
+    await admin.fill("input[name=again]", "Platform2026!")
+    await admin.click("button:has-text('确定')")
+    await admin.click(f".van-cell:has-text('{NAME}')")
+    await admin.wait_for_selector("[data-testid=approve]")
+    assert CODE in await admin.inner_text("[data-testid=certification]")
+    await admin.click("[data-testid=reject]")  # a reason is asked first
+    await admin.wait_for_selector("[name=reason]")
+    await admin.click("[data-testid=approve]")
+    await admin.wait_for_selector("[data-testid=status] >> text=已认证")
+    await keep_screenshot(admin, "workbench-certification-review")
+
+    await page.reload()
+    await page.wait_for_selector("[data-testid=status] >> text=已认证")
+    assert "认证通过后不能修改" in await page.inner_text("[data-testid=certification]")
+    assert await page.locator("[data-testid=again]").count() == 1  # 变更信息并重新认证
     assert not errors, errors

@@ -70,7 +70,62 @@
     setup() { return { back }; },
   };
 
-  function route([first]) { return first === "certification" ? { is: "Certification", props: {} } : null; }
+  // The platform's reviewer (the card's 查看详情, 待我审核): the certification as submitted, and the decision. The
+  // one-stage chain's stage is 0; the API refuses whoever is not its reviewer.
+  const CertificationReview = {
+    props: ["id"],
+    data() { return { c: null, asking: "", reason: "", busy: false }; },
+    async created() { await this.load(); },
+    computed: {
+      reviewer() { return ((KZ.me && KZ.me.roles) || []).some((g) => g.role === "system_admin"); },
+    },
+    methods: {
+      async load() { try { this.c = await KZ.api("/certifications/" + this.id); } catch (err) { KZ.fail(err); } },
+      async decide(decision) {
+        if (decision !== "approve" && !this.reason.trim()) { this.asking = decision; return; }
+        this.busy = true;
+        try {
+          const decided = await KZ.api(`/reviews/${this.c.review_id}/decision`, {
+            method: "POST", body: { decision, stage: 0, reason: this.reason },
+          });
+          vant.showToast(decided.status || "已处理");
+          this.asking = "";
+          await this.load();
+        } catch (err) { KZ.fail(err); } finally { this.busy = false; }
+      },
+    },
+    template: `
+      <van-nav-bar title="单位认证审核" left-text="返回" left-arrow @click-left="back" />
+      <van-loading v-if="!c" class="kz-boot" />
+      <template v-else>
+        <van-cell-group inset class="kz-form" :title="c.name" data-testid="certification">
+          <van-cell title="认证状态" :value="c.status_label" data-testid="status" />
+          <van-cell v-if="c.receipt_number" title="受理编号" :value="c.receipt_number" />
+          <van-cell v-if="c.due_on && c.status === 'pending'" title="审核期限" :value="c.due_on" />
+          <van-cell title="统一社会信用代码" :value="c.credit_code" />
+          <van-cell title="法定代表人" :value="c.legal_representative" />
+          <van-cell title="工商核验" :label="c.registry_label" />
+          <van-cell v-if="c.certified" title="已认证信息" :label="c.certified.name + ' · ' + c.certified.legal_representative" />
+          <van-cell v-if="c.reason" title="审核意见" :label="c.reason" />
+        </van-cell-group>
+        <template v-if="reviewer && c.status === 'pending'">
+          <van-cell-group v-if="asking" inset class="kz-form">
+            <van-field v-model="reason" name="reason" label="原因" type="textarea" rows="2" autosize required placeholder="驳回或退回修改时请填写原因" />
+          </van-cell-group>
+          <div class="kz-buttons">
+            <van-button type="primary" :loading="busy" data-testid="approve" @click="decide('approve')">通过</van-button>
+            <van-button type="warning" :disabled="busy" data-testid="return" @click="decide('return')">退回修改</van-button>
+            <van-button type="danger" :disabled="busy" data-testid="reject" @click="decide('reject')">驳回</van-button>
+          </div>
+        </template>
+      </template>`,
+    setup() { return { back }; },
+  };
 
-  KZ.registration = { components: { Certification }, route };
+  function route([first, second]) {
+    if (first !== "certification") return null;
+    return second ? { is: "CertificationReview", props: { id: second } } : { is: "Certification", props: {} };
+  }
+
+  KZ.registration = { components: { Certification, CertificationReview }, route };
 })();

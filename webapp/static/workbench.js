@@ -188,8 +188,12 @@
     data() { return { r: null }; },
     async created() { try { this.r = await KZ.api("/reviews/mine"); } catch (err) { KZ.fail(err); } },
     methods: {
-      // A review opens its own page: the subject as submitted and the decision buttons.
-      target(item) { return "#/reviews/" + item.review_id; },
+      // A review opens its own page: the subject as submitted and the decision buttons (a demand's here; another
+      // subject's, such as a unit certification, on the page its link names).
+      target(item) {
+        const hash = (item.link || "").split("#")[1] || "";
+        return hash && !hash.startsWith("/demands/") ? "#" + hash : "#/reviews/" + item.review_id;
+      },
     },
     template: `
       <van-nav-bar title="待我审核" left-text="工作台" left-arrow @click-left="location.hash = '#/'" />
