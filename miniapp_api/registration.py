@@ -23,6 +23,7 @@ from handlers.registration.look_up_certification import (
     LookUpCertification,
     look_up_certification,
 )
+from handlers.registration.open_licence import OpenLicence, open_licence
 from handlers.registration.register_account import RegisterAccount, register_account
 from handlers.registration.submit_certification import SubmitCertification, submit_certification
 from handlers.registration.upload_licence import UploadLicence, upload_licence
@@ -102,6 +103,12 @@ async def certify(request: web.Request, body: NewCertification) -> web.Response:
         cmd, container.uow(), container.registration_policy, container.registry, Regions.load()
     )
     return rest.json(view, status=201)
+
+
+async def licence_file(request: web.Request) -> web.Response:
+    container = rest.container(request)
+    cmd = OpenLicence(rest.actor_id(request), rest.path_id(request, "certification_id"))
+    return rest.download(request, await open_licence(cmd, container.uow(), container.files))
 
 
 async def certification(request: web.Request) -> web.Response:
@@ -196,6 +203,18 @@ ROUTES = [
             "One unit certification, for the platform's reviewers (the card's 查看详情) and its applicant",
             ("200", _VIEW),
             errors={"404": "certification_not_found"},
+        ),
+    ),
+    rest.route(
+        "GET",
+        "/certifications/{certification_id}/licence",
+        licence_file,
+        operation(
+            "The certification's licence scan, for the platform's reviewers and the applicant, under its original "
+            "name; ?inline=1 to show it in place",
+            ("200", {"type": "string", "format": "binary"}),
+            errors={"404": "file_not_found"},
+            content_type="application/octet-stream",
         ),
     ),
 ]

@@ -158,6 +158,7 @@ TABLE: dict[str, str] = {
     "POST /certification": "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
     # The platform's reviewers and the applicant (no role of this table) only; to anyone else it does not exist.
     "GET /certifications/{certification_id}": "-    -    Y   0    0    0    0    0    0    0",
+    "GET /certifications/{certification_id}/licence": "-    -    Y   0    0    0    0    0    0    0",
 }
 # not_mini_program and already_bound: the bind route takes only a pending mini-program session.
 # invitation_not_for_role: an invitation code is for technology managers, not for officials, admins, experts…

@@ -19,7 +19,7 @@ from handlers.audit.verify_audit_chain import verify_audit_chain
 from handlers.clock import ManualClock
 from store.models.auth import DingTalkBinding
 from store.models.outbox import OutboxMessage
-from tests.api.conftest import bearer, credit_code
+from tests.api.conftest import World, bearer, credit_code
 from tests.organisation.conftest import Org
 from tests.policies import SUBJECTS
 from tests.registration.conftest import register, sms_to, upload_licence
@@ -154,12 +154,18 @@ async def test_certify_on_the_card_then_the_code_is_fixed_and_a_new_legal_repres
     notices = await sms_to(container, APPLICANT, "SMS_CERTIFICATION_DECIDED")
     assert notices[-1] == {"name": NAME, "status": "未通过审核", "reason": "，原因：法定代表人与工商登记不一致"}
 
-    # The reviewer's detail page; nobody else's.
+    # The reviewer's detail page and the licence scan; nobody else's.
     detail = await api.get(f"/api/v1/certifications/{rejected['id']}", headers=bearer(token))
     assert detail.status == 200
+    admin_token = await World(org).token(org.admin_id)
+    scan = await api.get(f"/api/v1/certifications/{rejected['id']}/licence", headers=bearer(admin_token))
+    assert scan.status == 200 and scan.content_type == "application/pdf"
+    assert (await scan.read()).startswith(b"%PDF")
     stranger = (await register(api, container, "13700000012", "路人"))["token"]
     hidden = await api.get(f"/api/v1/certifications/{rejected['id']}", headers=bearer(stranger))
     assert hidden.status == 404
+    hidden_scan = await api.get(f"/api/v1/certifications/{rejected['id']}/licence", headers=bearer(stranger))
+    assert hidden_scan.status == 404
 
     # Another account cannot certify the same code.
     licence2 = await upload_licence(api, stranger, 2)

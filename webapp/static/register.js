@@ -81,6 +81,14 @@
     },
     methods: {
       async load() { try { this.c = await KZ.api("/certifications/" + this.id); } catch (err) { KZ.fail(err); } },
+      // The scan opens in place (a picture or PDF), fetched with the session like every API call.
+      async openLicence() {
+        try {
+          const response = await fetch(KZ.config.api + `/certifications/${this.id}/licence?inline=1`, { headers: { Authorization: "Bearer " + KZ.token() } });
+          if (!response.ok) throw new Error("未找到营业执照文件");
+          window.open(URL.createObjectURL(await response.blob()), "_blank");
+        } catch (err) { KZ.fail(err); }
+      },
       async decide(decision) {
         if (decision !== "approve" && !this.reason.trim()) { this.asking = decision; return; }
         this.busy = true;
@@ -105,6 +113,7 @@
           <van-cell title="统一社会信用代码" :value="c.credit_code" />
           <van-cell title="法定代表人" :value="c.legal_representative" />
           <van-cell title="工商核验" :label="c.registry_label" />
+          <van-cell title="营业执照" is-link data-testid="licence" @click="openLicence" />
           <van-cell v-if="c.certified" title="已认证信息" :label="c.certified.name + ' · ' + c.certified.legal_representative" />
           <van-cell v-if="c.reason" title="审核意见" :label="c.reason" />
         </van-cell-group>
