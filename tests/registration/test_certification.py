@@ -11,12 +11,15 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
-from bot.bootstrap import Container
+from bot.bootstrap import Container, build_container
 from bot.dingtalk.listeners import register_all
 from bot.dingtalk.router import CardActionRouter, CardPress
+from bot.settings import Settings
 from cards.actions import CardAction
 from handlers.audit.verify_audit_chain import verify_audit_chain
 from handlers.clock import ManualClock
+from handlers.registration.chains import certification_review
+from handlers.reviews.chains import register_chain
 from store.models.auth import DingTalkBinding
 from store.models.outbox import OutboxMessage
 from tests.api.conftest import World, bearer, credit_code
@@ -98,7 +101,8 @@ async def test_certify_on_the_card_then_the_code_is_fixed_and_a_new_legal_repres
     view = await response.json()
     assert view["status"] == "pending" and view["credit_code"] == CODE  # normalised
     assert view["registry_check"] == "confirmed" and view["certified"] is None
-    assert view["receipt_number"] and view["due_on"]
+    # Submitted Monday 23 November 2026 (the test clock): five working days, Tuesday 24 … Monday 30 November.
+    assert view["receipt_number"] == f"20261123-{view['review_id']:06d}" and view["due_on"] == "2026-11-30"
     again = await submit(api, token, name=NAME, credit_code=CODE, legal_representative=LEGAL, licence_file_id=licence)
     assert again.status == 409 and (await again.json())["error"]["code"] == "certification_pending"
 
@@ -212,3 +216,29 @@ async def test_the_form_refuses_bad_codes_borrowed_licences_and_registry_mismatc
     ok = await submit(api, token, **base, credit_code=credit_code(7))
     assert ok.status == 201, await ok.text()
     assert (await ok.json())["registry_check"] == "not_found"
+
+
+async def test_the_platform_review_limit_is_a_setting(
+    api: TestClient[Any, Any], org: Org, container: Container, clock: ManualClock, settings: Settings
+) -> None:
+    # KEZHUAN_REGISTRATION__CERTIFICATION_REVIEW_DAYS=2: an instance built with it counts two working days.
+    two = settings.model_copy(
+        update={"registration": settings.registration.model_copy(update={"certification_review_days": 2})}
+    )
+    other = await build_container(two, clock=clock)
+    try:
+        token = (await register(api, container, APPLICANT))["token"]
+        licence = await upload_licence(api, token)
+        response = await submit(
+            api,
+            token,
+            name="某某技术转移有限公司",
+            credit_code=credit_code(8),
+            legal_representative="李四",
+            licence_file_id=licence,
+        )
+        assert response.status == 201, await response.text()
+        assert (await response.json())["due_on"] == "2026-11-25"  # Tuesday 24 and Wednesday 25 November
+    finally:
+        await other.aclose()
+        register_chain(certification_review(settings.registration.certification_review_days))
