@@ -131,10 +131,11 @@
     setup() { return { back }; },
   };
 
-  function route([first, second]) {
-    if (first !== "certification") return null;
-    return second ? { is: "CertificationReview", props: { id: second } } : { is: "Certification", props: {} };
+  // Added to the working pages' views in place (as the other working-page scripts do).
+  function route([, id]) {
+    return id ? { is: "CertificationReview", props: { id } } : { is: "Certification", props: {} };
   }
-
-  KZ.registration = { components: { Certification, CertificationReview }, route };
+  const theirs = KZ.workbench.route;
+  Object.assign(KZ.workbench.components, { Certification, CertificationReview });
+  KZ.workbench.route = (parts, query) => (parts[0] === "certification" ? route(parts) : theirs(parts, query));
 })();

@@ -260,9 +260,8 @@
         const query = new URLSearchParams(location.hash.split("?")[1] || "");
         if (!builtIn(this.route.parts)) {
           if (!this.working) return { is: "Loading", props: {} };
-          const working = KZ.workbench.route(this.route.parts, query) || KZ.registration.route(this.route.parts);
-          const components = { ...KZ.workbench.components, ...KZ.registration.components };
-          if (working) return { is: components[working.is], props: { ...working.props, key: location.hash } };
+          const working = KZ.workbench.route(this.route.parts, query);
+          if (working) return { is: KZ.workbench.components[working.is], props: { ...working.props, key: location.hash } };
         }
         if (first === "demands" && second) return { is: "Demand", props: { id: second, key: second } };
         if (first === "demands") return { is: "Demands", props: { status: query.get("status") || "", key: location.hash } };
