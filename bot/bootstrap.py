@@ -37,6 +37,9 @@ from handlers.expert_push.policy import ExpertPushPolicy
 from handlers.files.ports import FileStorage
 from handlers.follow_up_reminders.policy import FollowUpReminderPolicy
 from handlers.membership.policy import MembershipPolicy
+from handlers.registration.chains import certification_review
+from handlers.registration.policy import NumberFormat, RegistrationPolicy
+from handlers.reviews.chains import register_chain
 from handlers.reviews.deadlines import configure_review_deadlines
 from store.db import create_engine, create_sessionmaker
 from store.filestore import LocalFileStorage
@@ -69,6 +72,7 @@ class Container:
     auth_policy: AuthPolicy
     membership_policy: MembershipPolicy
     demand_policy: DemandPolicy
+    registration_policy: RegistrationPolicy
     office_hours: OfficeHours
     # The calendar office_hours counts with; refresh() reads the schedules a system admin loaded.
     calendar: ChineseWorkingCalendar
@@ -109,6 +113,21 @@ def demand_policy(settings: Settings) -> DemandPolicy:
         # mode) at its public base URL: 查看详情 → the demand's page.
         demands["detail_page"] = f"{settings.base_url}/m/workbench/#/demands/"
     return DemandPolicy(**demands, timezone=settings.timezone)
+
+
+def registration_policy(settings: Settings) -> RegistrationPolicy:
+    """Number formats (checked here, at start-up), the certification page and the decision SMS template."""
+    reg = settings.registration
+    page = reg.certification_page
+    if settings.sandbox and not page:
+        page = f"{settings.base_url}/m/workbench/#/certification/"
+    return RegistrationPolicy(
+        number_format=reg.number_format,
+        number_formats=tuple(NumberFormat(f.pattern, f.year, f.region_prefix) for f in reg.number_formats),
+        certification_page=page,
+        sms_decision_template=reg.sms_decision_template,
+        timezone=settings.timezone,
+    )
 
 
 def auth_policy(settings: Settings) -> AuthPolicy:
@@ -205,6 +224,7 @@ async def build_container(settings: Settings, *, clock: Clock | None = None) -> 
     hours = office_hours(settings, calendar)
     # Review clocks count on this calendar; the demand review's limit is a setting.
     configure_review_deadlines(hours, demand_review_days=settings.reviews.demand_review_days)
+    register_chain(certification_review(settings.registration.certification_review_days))
     sandbox, test_provider = _sandbox_states(settings)
     channels: dict[str, Channel] = {}
     if settings.test_channel_url:
@@ -221,6 +241,7 @@ async def build_container(settings: Settings, *, clock: Clock | None = None) -> 
         auth_policy=auth_policy(settings),
         membership_policy=membership_policy(settings),
         demand_policy=demand_policy(settings),
+        registration_policy=registration_policy(settings),
         office_hours=hours,
         calendar=calendar,
         follow_up_policy=follow_up_policy(settings),

@@ -271,6 +271,7 @@ class AuthSettings(BaseModel):
     sms_login_template: str = "SMS_LOGIN_CODE"
     sms_reset_template: str = "SMS_RESET_CODE"
     sms_change_mobile_template: str = "SMS_CHANGE_MOBILE_CODE"
+    sms_register_template: str = "SMS_REGISTER_CODE"
 
 
 class CalendarSettings(BaseModel):
@@ -307,6 +308,28 @@ class ReviewSettings(BaseModel):
     demand_review_days: int = Field(default=3, ge=1, le=60)
     # How often the leased reminder job looks for due reminders, overdue updates and escalations.
     reminder_interval_seconds: int = Field(default=300, ge=30)
+
+
+class NumberFormatSetting(BaseModel):
+    """A registration-number format for one year and/or region prefix (KEZHUAN_REGISTRATION__NUMBER_FORMATS is a
+    JSON list of these)."""
+
+    pattern: str
+    year: int | None = None
+    region_prefix: str = ""
+
+
+class RegistrationSettings(BaseModel):
+    """Registration (seeds 000/001): the platform's certification review and the registration numbers."""
+
+    certification_review_days: int = Field(default=5, ge=1, le=60)
+    # The micro-app's certification page; the certification id is appended (the review card's 查看详情).
+    certification_page: str = ""
+    # ${name}, ${status}, ${reason}: the applicant hears of the platform's decision.
+    sms_decision_template: str = "SMS_CERTIFICATION_DECIDED"
+    # {year}, {region} (6 digits) and {seq} (the per-year, per-region counter, e.g. {seq:04d}).
+    number_format: str = "{region}{year}{seq:04d}"
+    number_formats: list[NumberFormatSetting] = Field(default_factory=list)
 
 
 class DemandSettings(BaseModel):
@@ -379,6 +402,7 @@ class Settings(BaseSettings):
     follow_up: FollowUpSettings = Field(default_factory=FollowUpSettings)
     reviews: ReviewSettings = Field(default_factory=ReviewSettings)
     demands: DemandSettings = Field(default_factory=DemandSettings)
+    registration: RegistrationSettings = Field(default_factory=RegistrationSettings)
     digest: DigestSettings = Field(default_factory=DigestSettings)
 
     @field_validator("clock_start")

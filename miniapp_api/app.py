@@ -29,6 +29,7 @@ from miniapp_api import (
     projects,
     publications,
     reference,
+    registration,
     rest,
     staff,
     workbench,
@@ -62,6 +63,7 @@ PAGE_AREAS = (
     forms,
     monitoring,
     monitoring_charts,
+    registration,
 )
 
 

@@ -114,7 +114,9 @@ def _purpose(body: dict[str, Any], name: str) -> str:
 @dataclass(frozen=True)
 class SmsCodeBody:
     mobile: Annotated[str, Text(required=True)]
-    purpose: Annotated[str, Field(_purpose, {"type": "string", "enum": ["login", "reset"], "default": "login"})]
+    purpose: Annotated[
+        str, Field(_purpose, {"type": "string", "enum": ["login", "reset", "register"], "default": "login"})
+    ]
 
 
 async def sms_codes(request: web.Request, body: SmsCodeBody) -> web.Response:
@@ -293,7 +295,8 @@ ROUTES = [
         "/auth/sms-codes",
         sms_codes,
         operation(
-            "Send a 6-digit code (purpose login or reset); one per 60 s and 10 per day per number",
+            "Send a 6-digit code (purpose login, reset or register — register also to a number without an account); "
+            "one per 60 s and 10 per day per number",
             ("202", None),
             ok_description="accepted (the same answer for unregistered numbers)",
             errors={

@@ -198,7 +198,7 @@ async def decision(request: web.Request, body: Deciding) -> web.Response:
         rest.path_id(request, "review_id"), body.stage, body.decision, body.reason, account_id=rest.actor_id(request)
     )
     # The configured policy, as the card press uses: the detail link and the enterprise's SMS template.
-    subjects = default_subjects(policy(request))
+    subjects = default_subjects(policy(request), rest.container(request).registration_policy)
     # A retried request (the same reviewer's same decision on the stage) has no second effect.
     key = f"review:{cmd.review_id}:{cmd.stage}:{cmd.account_id}:{body.decision}"
     claim = Claim(key, Inbound.REVIEW_DECISION, lambda tx: repeated_decision(cmd, tx))

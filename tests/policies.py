@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 from unittest import mock
 
-from bot.bootstrap import demand_policy, membership_policy
+from bot.bootstrap import demand_policy, membership_policy, registration_policy
 from bot.settings import Settings
 from handlers.demands.policy import DemandPolicy
 from handlers.membership.policy import MembershipPolicy
+from handlers.registration.policy import RegistrationPolicy
 from handlers.reviews.subjects import SubjectHooks, default_subjects
 
 
@@ -26,4 +27,5 @@ def default_settings() -> Settings:
 DEMANDS: DemandPolicy = demand_policy(default_settings())
 MEMBERSHIP: MembershipPolicy = membership_policy(default_settings())
 # What a decided review does to its subject, with DEMANDS (what the REST route and the card listener pass).
-SUBJECTS: dict[str, SubjectHooks] = default_subjects(DEMANDS)
+REGISTRATION: RegistrationPolicy = registration_policy(default_settings())
+SUBJECTS: dict[str, SubjectHooks] = default_subjects(DEMANDS, REGISTRATION)

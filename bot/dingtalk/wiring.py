@@ -72,7 +72,7 @@ def wire_dingtalk(container: Container) -> None:
 
 def build_router(container: Container, client: DingTalkClient) -> CardActionRouter:
     router = CardActionRouter(container.uow, names=PresserNames(client, container.coordination))
-    register_all(router, review_subjects=default_subjects(container.demand_policy))
+    register_all(router, review_subjects=default_subjects(container.demand_policy, container.registration_policy))
     return router
 
 

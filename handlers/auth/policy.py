@@ -26,6 +26,7 @@ class AuthPolicy:
     sms_login_template: str
     sms_reset_template: str
     sms_change_mobile_template: str
+    sms_register_template: str
     timezone: str
     # A session's last_seen (and its sliding expiry) is written at most this often, not on every request.
     touch_interval_seconds: float = 60.0
@@ -43,4 +44,5 @@ class AuthPolicy:
             SmsPurpose.LOGIN: self.sms_login_template,
             SmsPurpose.RESET: self.sms_reset_template,
             SmsPurpose.CHANGE_MOBILE: self.sms_change_mobile_template,
+            SmsPurpose.REGISTER: self.sms_register_template,
         }[purpose]

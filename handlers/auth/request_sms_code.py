@@ -15,7 +15,7 @@ from store.models.auth import SmsPurpose
 from store.models.organisation import CLOSED_STATUSES
 from store.uow import UnitOfWork
 
-PUBLIC_PURPOSES = {p.value: p for p in (SmsPurpose.LOGIN, SmsPurpose.RESET)}
+PUBLIC_PURPOSES = {p.value: p for p in (SmsPurpose.LOGIN, SmsPurpose.RESET, SmsPurpose.REGISTER)}
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,8 @@ class RequestSmsCode:
 
 async def request_sms_code(cmd: RequestSmsCode, uow: UnitOfWork, policy: AuthPolicy, quota: SendQuota) -> None:
     """The answer is the same whether or not the number has an account: the page must not reveal who is
-    registered. Only a number with a usable account is sent a code (and counted)."""
+    registered. Only a number with a usable account is sent a code (and counted) — and, for registration, a
+    number without one."""
     number = valid_mobile(cmd.mobile)
     # A mobile change asks for its code signed in (request_mobile_change_code), never here.
     purpose = PUBLIC_PURPOSES.get(cmd.purpose)
@@ -34,7 +35,10 @@ async def request_sms_code(cmd: RequestSmsCode, uow: UnitOfWork, policy: AuthPol
         raise InvalidInput("验证码用途有误", code="invalid_purpose")
     async with uow:
         account = await account_by_mobile(uow, number, lock=True)
-        if account is None or account.status in CLOSED_STATUSES:
+        # A registration code goes to a new number too: registering with it creates the account, or signs in
+        # the one the number has (so the answer still tells no one who is registered).
+        closed = account is not None and account.status in CLOSED_STATUSES
+        if closed or (account is None and purpose != SmsPurpose.REGISTER):
             # Counted like a real request, so that a 429 does not tell registered numbers apart.
             await reserve_code(quota, policy, number, uow.clock.now())
             return

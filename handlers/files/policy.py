@@ -34,6 +34,8 @@ PURPOSES: dict[str, FilePurpose] = {
     for p in (
         FilePurpose("image", ("jpg", "png"), 1 * MB),
         FilePurpose("certificate", ("jpg", "png", "pdf"), 1 * MB),
+        # A business licence scan for unit certification (营业执照): a phone photo is often over 1 MB.
+        FilePurpose("licence", ("jpg", "png", "pdf"), 5 * MB),
         FilePurpose("intent_document", ("jpg", "pdf"), 2 * MB),
         FilePurpose("document", ("doc", "docx", "pdf"), 5 * MB),
         FilePurpose("attachment", ("jpg", "png", "pdf", "doc", "docx", "xls", "xlsx"), 5 * MB),

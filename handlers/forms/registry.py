@@ -12,6 +12,7 @@ from handlers.indicators.form import INDICATOR
 from handlers.institutions.form import CENTRE, CENTRE_EDIT, INSTITUTION, INSTITUTION_EDIT
 from handlers.projects.form import FEE_PROOF, PROJECT
 from handlers.publications.form import PUBLICATION
+from handlers.registration.form import CERTIFICATION
 from handlers.staff.form import STAFF
 
 DECLARED: tuple[Form, ...] = (
@@ -37,5 +38,6 @@ DECLARED: tuple[Form, ...] = (
     ENTERPRISE_EDIT,
     EXPERT_FOLLOW_UP,
     INDICATOR,
+    CERTIFICATION,
 )
 FORMS: dict[str, Form] = {form.name: form for form in DECLARED}

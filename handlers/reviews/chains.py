@@ -16,6 +16,7 @@ class Reach(StrEnum):
     PROVINCE = "province"  # officials of the subject region's province, city or district
     CITY = "city"
     DISTRICT = "district"
+    PLATFORM = "platform"  # the role's holders for the whole system (the system admins), wherever the subject is
 
 
 @dataclass(frozen=True)

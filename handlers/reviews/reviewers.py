@@ -23,6 +23,8 @@ async def reviewers(uow: Transaction, stage: Stage, *, institution_id: int | Non
         if institution_id is None:
             return []
         query = query.where(AccountRole.institution_id == institution_id)
+    elif stage.reach == Reach.PLATFORM:
+        query = query.where(AccountRole.scope_key == "")
     else:
         digits = _PREFIX[stage.reach]
         query = query.where(AccountRole.region_code == region_code[:digits].ljust(6, "0"))

@@ -13,7 +13,7 @@ from handlers.reviews.deadlines import receipt_number
 from handlers.reviews.reviewers import userid_of
 from handlers.reviews.tasks import open_stage
 from store.models.demands import Review, ReviewStatus
-from store.uow import UnitOfWork
+from store.transaction import Transaction
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class ReviewSubject:
     submitter_account_id: int
 
 
-async def start_review(uow: UnitOfWork, chain: Chain, subject: ReviewSubject) -> Review:
+async def start_review(uow: Transaction, chain: Chain, subject: ReviewSubject) -> Review:
     """Runs inside the subject's use case, under its row lock; the round number is unique per subject."""
     last = await uow.session.scalar(
         select(func.max(Review.round)).where(

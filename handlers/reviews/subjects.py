@@ -10,6 +10,7 @@ from store.transaction import Transaction
 
 if TYPE_CHECKING:
     from handlers.demands.policy import DemandPolicy
+    from handlers.registration.policy import RegistrationPolicy
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,14 @@ class SubjectHooks(Protocol):
     async def returned(self, uow: Transaction, review: Review, by: Decider, reason: str) -> None: ...
 
 
-def default_subjects(demand_policy: DemandPolicy) -> dict[str, SubjectHooks]:
-    """What each kind of subject does on a final decision, with the configured demand policy."""
-    from handlers.demands.review_hooks import DemandReviewHooks  # the demand flow depends on the engine
+def default_subjects(demand_policy: DemandPolicy, registration_policy: RegistrationPolicy) -> dict[str, SubjectHooks]:
+    """What each kind of subject does on a final decision, with the configured policies."""
+    # The flows depend on the engine, not the other way round.
+    from handlers.demands.review_hooks import DemandReviewHooks
+    from handlers.registration.chains import CERTIFICATION_SUBJECT
+    from handlers.registration.review_hooks import CertificationReviewHooks
 
-    return {"demand": DemandReviewHooks(demand_policy)}
+    return {
+        "demand": DemandReviewHooks(demand_policy),
+        CERTIFICATION_SUBJECT: CertificationReviewHooks(registration_policy),
+    }

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from handlers.demands.close_demand import CloseDemand, close_demand
 from handlers.demands.fields import DemandFields
+from handlers.demands.review_hooks import DemandReviewHooks
 from handlers.demands.submit_demand import SubmitDemand, submit_demand
 from handlers.demands.submit_pool_demand import SubmitPoolDemand, submit_pool_demand
 from handlers.projects.fields import ProjectFields
@@ -19,7 +20,7 @@ from handlers.projects.register_project import RegisterProject, register_project
 from handlers.projects.upload_project_file import UploadProjectFile, upload_project_file
 from handlers.publications.publish_demand import PublishDemand, publish_demand
 from handlers.reviews.decide_review import DecideReview, Decision, decide_review
-from handlers.reviews.subjects import default_subjects
+from handlers.reviews.subjects import SubjectHooks
 from sandbox.demo import DemoContext, demo_seed
 from sandbox.documents import make_pdf
 from store.models.demands import Demand
@@ -121,7 +122,8 @@ async def seed_demands(ctx: DemoContext) -> None:
     staff, admin, contact = [await _account(ctx, m) for m in ("13800000004", "13800000002", "13800000007")]
     if staff is None or admin is None:
         return
-    subjects = default_subjects(ctx.demands)
+    # The demo decides demand reviews only.
+    subjects: dict[str, SubjectHooks] = {"demand": DemandReviewHooks(ctx.demands)}
     for enterprise, title, description, expected, outcome in DEMANDS:
         fields = replace(BASE, title=title, description=description, expected_result=expected)
         draft = outcome in ("draft", "close")

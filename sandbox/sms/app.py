@@ -76,7 +76,7 @@ class SmsSandboxState:
     notice_per_day: int = 50
     # Which templates were approved as verification-code templates (验证码); the others are notifications.
     code_templates: frozenset[str] = frozenset(
-        {"SMS_CODE", "SMS_LOGIN_CODE", "SMS_RESET_CODE", "SMS_CHANGE_MOBILE_CODE"}
+        {"SMS_CODE", "SMS_LOGIN_CODE", "SMS_RESET_CODE", "SMS_CHANGE_MOBILE_CODE", "SMS_REGISTER_CODE"}
     )
     templates: dict[str, str] = field(
         default_factory=lambda: {
@@ -86,7 +86,9 @@ class SmsSandboxState:
             "SMS_LOGIN_CODE": "您的登录验证码为${code}，5分钟内有效，请勿泄露。",
             "SMS_RESET_CODE": "您正在重置密码，验证码为${code}，5分钟内有效。",
             "SMS_CHANGE_MOBILE_CODE": "您正在更换科转账号绑定的手机号，验证码为${code}，5分钟内有效。",
+            "SMS_REGISTER_CODE": "您正在注册科转账号，验证码为${code}，5分钟内有效，请勿泄露。",
             "SMS_NOTICE": "${text}",
+            "SMS_CERTIFICATION_DECIDED": "您提交的单位认证「${name}」${status}${reason}，请登录科转查看。",
             "SMS_DEMAND_STATUS": "您的需求「${title}」${status}，可在科转小程序查看详情。",
             # The approved template holds our own domain as fixed text; {origin} stands for it in the sandbox.
             "SMS_EXPERT_INVITE": "${name}您好，${institution}邀请您加入科转专家库。请在微信中打开 {origin}/i/${code} "

@@ -54,6 +54,7 @@ from store.models.publications import (
     PublicationAudience,
     PublicationStatus,
 )
+from store.models.registration import CertificationStatus, RegistrationCounter, UnitCertification
 from store.models.wechat import WeChatFollower, WeChatInbox, WeChatTemplateReport
 
 __all__ = [
@@ -127,6 +128,9 @@ __all__ = [
     "PointEventKind",
     "ProjectRegistration",
     "RegionLevel",
+    "CertificationStatus",
+    "RegistrationCounter",
+    "UnitCertification",
     "Role",
     "StaffMember",
     "StoredFile",

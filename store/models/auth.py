@@ -23,6 +23,7 @@ class SmsPurpose(StrEnum):
     LOGIN = "login"
     RESET = "reset"
     CHANGE_MOBILE = "change_mobile"  # sent to the new number of a signed-in person
+    REGISTER = "register"  # self-registration (seed 000): any number; one that has an account signs in
 
 
 class PasswordCredential(Base):

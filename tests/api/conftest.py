@@ -39,6 +39,7 @@ from tests.api.demand_world import demand_ids, docking_ids, publication_ids
 from tests.api.expert_push_world import reachable_expert
 from tests.api.expert_world import expert_ids
 from tests.api.project_world import project_ids
+from tests.api.registration_world import registration_ids
 from tests.expert_digest.world import digest_ids
 from tests.expert_push.support import POLICY as PUSH_POLICY
 from tests.organisation.conftest import Org, org, regions, registry  # noqa: F401  (fixtures)
@@ -269,6 +270,7 @@ async def build_world(base: Org) -> tuple[World, Institution, dict[str, str | No
         "manual_enterprise_id": await manual_enterprise(base, x.admin, x.id),
     }
     world.ids.update(await project_ids(base, world.accounts, x.enterprise))
+    world.ids.update(await registration_ids(base, world.accounts, credit_code(990)))
     await reachable_expert(base, x.expert_account)
     tokens: dict[str, str | None] = {"anonymous": None, "pending": await world.token(None, SessionKind.MINI_PROGRAM)}
     for role, account_id in world.accounts.items():

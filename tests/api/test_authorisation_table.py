@@ -30,6 +30,7 @@ from tests.api.conftest import ROLES, World, bearer, build_world, xlsx
 from tests.api.foreign_world import foreign_ids
 from tests.auth.conftest import sms_sent
 from tests.organisation.conftest import Org
+from tests.registration.conftest import licence as registration_world_licence
 
 # Columns: anonymous, pending, system_admin, institution_admin, centre_admin, staff, official, expert,
 # enterprise_contact, technology_manager.
@@ -157,6 +158,14 @@ TABLE: dict[str, str] = {
     "GET /expert/subscriptions": "-    -    -   -    -    -    -    Y    -    -",
     "PUT /expert/subscriptions": "-    -    -   -    -    -    -    Y    -    -",
     "GET /expert/digests/{digest_id}": "-    -    -   -    -    -    -    Y    -    -",
+    "POST /auth/register": "Y    Y    Y   Y    Y    Y    Y    Y    Y    Y",
+    "POST /certification/licence": "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
+    "GET /certification/registry": "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
+    "GET /certification": "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
+    "POST /certification": "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
+    # The platform's reviewers and the applicant (no role of this table) only; to anyone else it does not exist.
+    "GET /certifications/{certification_id}": "-    -    Y   0    0    0    0    0    0    0",
+    "GET /certifications/{certification_id}/licence": "-    -    Y   0    0    0    0    0    0    0",
 }
 # not_mini_program and already_bound: the bind route takes only a pending mini-program session.
 # invitation_not_for_role: an invitation code is for technology managers, not for officials, admins, experts…
@@ -322,6 +331,17 @@ BODIES: dict[str, Body] = {
     "POST /invitation-codes/redeem": lambda w, r, n: {"json": {"code": w.ids["redeem_code"]}},
     "POST /institutions/{institution_id}/expert-imports": lambda w, r, n: {"data": _upload(n)},
     "POST /auth/mini-program-bind": lambda w, r, n: {"json": {"code": "unknown"}},
+    "POST /auth/register": lambda w, r, n: {"json": {"mobile": _unique_mobile(n, 9), "code": "000000", "name": "新人"}},
+    "POST /certification/licence": lambda w, r, n: {"data": registration_world_licence(n)},
+    "GET /certification/registry": lambda w, r, n: {"params": {"name": _registry_names()[n]}},
+    "POST /certification": lambda w, r, n: {
+        "json": {
+            "name": f"认证单位{n}",
+            "credit_code": _credit(800 + n),
+            "legal_representative": f"法人{n}",
+            "licence_file_id": w.ids.get(f"licence_file_id:{r}", 0),
+        }
+    },
     "POST /membership-invitations/{invitation_id}/revoke": lambda w, r, n: {"json": {"reason": "测试撤销"}},
     "POST /accounts/{account_id}/initial-password": lambda w, r, n: {"json": {"password": f"chushi{n}mima"}},
     "POST /accounts/{account_id}/mobile": lambda w, r, n: {"json": {"mobile": _unique_mobile(n, 8), "reason": "换号"}},

@@ -145,7 +145,7 @@ async def test_unknown_or_disabled_numbers_get_no_sms_and_bad_input_is_refused(
     await request_sms_code(RequestSmsCode("13800000005", "login"), container.uow(), policy, container.coordination)
     assert await snapshot(container) == before
     await refused(container, _ask(container, policy, mobile="12345"), InvalidInput, "invalid_mobile")
-    await refused(container, _ask(container, policy, "register"), InvalidInput, "invalid_purpose")
+    await refused(container, _ask(container, policy, "change_mobile"), InvalidInput, "invalid_purpose")
     await refused(
         container,
         login_with_sms_code(LoginWithSmsCode("13800000005", "123456"), container.uow(), policy),

@@ -38,6 +38,7 @@
     official: [["demands", "区域需求", "orders-o", "#/demands"], ["ranking", "积分排名", "bar-chart-o", "#/ranking"],
       ["monitoring", "绩效监测", "chart-trending-o", "#/monitoring"]],
     system_admin: [["demands", "全部需求", "orders-o", "#/demands"], ["ranking", "积分排名", "bar-chart-o", "#/ranking"]],
+    everyone: [["certification", "单位认证", "certificate", "#/certification"]],  // register.js
   };
 
   // The working pages (workbench-staff.js, on the form renderer kz-form.js), loaded in order on first use.
@@ -72,7 +73,7 @@
       },
       entries() {
         const seen = new Map();
-        for (const grant of this.me.roles) {
+        for (const grant of [...this.me.roles, { role: "everyone" }]) {
           for (const [key, label, icon, to] of ENTRIES[grant.role] || []) if (!seen.has(key)) seen.set(key, { key, label, icon, to });
         }
         return [...seen.values()];
@@ -194,8 +195,12 @@
     data() { return { r: null }; },
     async created() { try { this.r = await KZ.api("/reviews/mine"); } catch (err) { KZ.fail(err); } },
     methods: {
-      // A review opens its own page: the subject as submitted and the decision buttons.
-      target(item) { return "#/reviews/" + item.review_id; },
+      // A review opens its own page: the subject as submitted and the decision buttons (a demand's here; another
+      // subject's, such as a unit certification, on the page its link names).
+      target(item) {
+        const hash = (item.link || "").split("#")[1] || "";
+        return hash && !hash.startsWith("/demands/") ? "#" + hash : "#/reviews/" + item.review_id;
+      },
     },
     template: `
       <van-nav-bar title="待我审核" left-text="工作台" left-arrow @click-left="location.hash = '#/'" />
@@ -304,7 +309,7 @@
     },
     template: `
       <div v-if="stage === 'loading'" class="kz-boot">正在打开供需荟工作台…</div>
-      <SignIn v-else-if="stage === 'signin'" kind="micro_app" :notice="notice" @signed-in="signedIn" />
+      <SignIn v-else-if="stage === 'signin'" kind="micro_app" :notice="notice" register @signed-in="signedIn" />
       <ChangePassword v-else-if="stage === 'password'" @changed="enter" />
       <component v-else :is="view.is" v-bind="view.props" />`,
   };

@@ -1,7 +1,7 @@
 """indicators: monitoring dimensions declared as versioned data; weekly monitoring reports
 
 Revision ID: 0030_indicators
-Revises: 0028_monitoring
+Revises: 0029_registration
 Create Date: 2026-12-06 21:30:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0030_indicators"
-down_revision: str | None = "0028_monitoring"
+down_revision: str | None = "0029_registration"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

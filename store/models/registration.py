@@ -1,0 +1,65 @@
+"""Registration (seeds 000/001): unit certification of an organisation account, and the registration-number
+counters that approvals issue from."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from store.base import Base
+from store.models.organisation import ID
+
+
+class CertificationStatus(StrEnum):
+    PENDING = "pending"  # with the platform (a first certification or a re-certification)
+    CERTIFIED = "certified"
+    REJECTED = "rejected"
+    RETURNED = "returned"  # returned for update: edit and submit again
+
+
+class UnitCertification(Base):
+    """单位认证 of one organisation account: what was last submitted, and what the platform last certified.
+
+    `credit_code` is fixed once `certified_at` is set (no route changes it); `certified_code` is set only then,
+    and its uniqueness keeps one certified account per organisation. A re-certification (a new legal-entity
+    name) leaves the certified identity in place until the platform approves the new one.
+    """
+
+    __tablename__ = "unit_certifications"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), unique=True)
+    name: Mapped[str] = mapped_column(String(128))
+    credit_code: Mapped[str] = mapped_column(String(18), index=True)
+    legal_representative: Mapped[str] = mapped_column(String(64))
+    licence_file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"))
+    region_code: Mapped[str] = mapped_column(String(6))  # characters 3–8 of the credit code
+    # What the business registry said at submission: "confirmed", "differs", "not_found" or "unchecked".
+    registry_check: Mapped[str] = mapped_column(String(16))
+    registry_provider: Mapped[str | None] = mapped_column(String(32))
+    status: Mapped[CertificationStatus] = mapped_column(String(16), index=True)
+    reason: Mapped[str | None] = mapped_column(String(500))  # the last rejection's or return's
+    certified_code: Mapped[str | None] = mapped_column(String(18), unique=True)
+    certified_name: Mapped[str | None] = mapped_column(String(128))
+    certified_legal_representative: Mapped[str | None] = mapped_column(String(64))
+    certified_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class RegistrationCounter(Base):
+    """The last registration number issued for one year and region. Updated (under its row lock) in the very
+    transaction that approves, so a rolled-back approval returns its number and no two approvals share one —
+    which a database sequence would not give (a sequence leaves a gap on rollback)."""
+
+    __tablename__ = "registration_counters"
+    __table_args__ = (UniqueConstraint("year", "region_code"),)
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    year: Mapped[int] = mapped_column(Integer)
+    region_code: Mapped[str] = mapped_column(String(6))
+    last_value: Mapped[int] = mapped_column(Integer)

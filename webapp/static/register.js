@@ -1,0 +1,141 @@
+// 单位认证 (seed 000 一.3): an organisation account's certification — its status, the platform's reason, the
+// certified identity — and the served form to submit it or certify again. The business registry prefills the
+// form by the unit's full name. Every rule (the locked credit code included) is the API's.
+(function () {
+  "use strict";
+  const back = () => (history.length > 1 ? history.back() : (location.hash = "#/"));
+
+  const Certification = {
+    components: { KzForm: KZ.Form },
+    data() { return { loaded: false, c: null, editing: false, lookup: "", initial: {}, formKey: 0, asking: false }; },
+    async created() { await this.load(); },
+    computed: {
+      formShown() { return !this.c || this.editing; },
+      again() { return this.c && this.c.status !== "pending"; },
+    },
+    methods: {
+      async load() {
+        try {
+          this.c = (await KZ.api("/certification")).certification;
+          this.loaded = true;
+        } catch (err) { KZ.fail(err); }
+      },
+      edit() {
+        const c = this.c;
+        this.initial = { name: c.name, credit_code: c.credit_code, legal_representative: c.legal_representative };
+        this.formKey += 1;
+        this.editing = true;
+      },
+      // The registry's record fills what it knows; the applicant checks it and adds the licence.
+      async prefill() {
+        if (!this.lookup.trim()) { vant.showToast("请输入单位全称"); return; }
+        this.asking = true;
+        try {
+          const found = await KZ.api("/certification/registry?name=" + encodeURIComponent(this.lookup.trim()));
+          this.initial = { name: found.name, credit_code: found.credit_code, legal_representative: found.legal_representative };
+          this.formKey += 1;
+          vant.showToast("已按工商登记信息填写，请核对");
+        } catch (err) { KZ.fail(err); } finally { this.asking = false; }
+      },
+      async done() { this.editing = false; await this.load(); },
+    },
+    template: `
+      <van-nav-bar title="单位认证" left-text="返回" left-arrow @click-left="back" />
+      <van-loading v-if="!loaded" class="kz-boot" />
+      <template v-else>
+        <van-cell-group v-if="c" inset class="kz-form" title="认证信息" data-testid="certification">
+          <van-cell title="认证状态" :value="c.status_label" data-testid="status" />
+          <van-cell v-if="c.reason" title="审核意见" :label="c.reason" data-testid="reason" />
+          <van-cell v-if="c.receipt_number" title="受理编号" :value="c.receipt_number" />
+          <van-cell v-if="c.due_on && c.status === 'pending'" title="审核期限" :value="c.due_on" />
+          <van-cell title="单位名称" :value="c.name" />
+          <van-cell title="统一社会信用代码" :value="c.credit_code" :label="c.credit_code_locked ? '认证通过后不能修改' : ''" />
+          <van-cell title="法定代表人" :value="c.legal_representative" />
+          <van-cell title="工商核验" :label="c.registry_label" />
+          <van-cell v-if="c.certified && c.status !== 'certified'" title="已认证信息"
+            :label="c.certified.name + ' · ' + c.certified.legal_representative" />
+        </van-cell-group>
+        <template v-if="formShown">
+          <van-cell-group inset class="kz-form" title="按单位全称查询工商信息">
+            <van-field v-model="lookup" name="lookup" placeholder="营业执照上的单位全称" data-testid="lookup">
+              <template #button><van-button size="small" type="primary" :loading="asking" @click="prefill">查询</van-button></template>
+            </van-field>
+          </van-cell-group>
+          <KzForm :key="formKey" name="unit_certification" :initial="initial" submit-text="提交认证" @done="done" />
+        </template>
+        <div v-else-if="again" class="kz-actions">
+          <van-button round block plain type="primary" data-testid="again" @click="edit">{{ c.certified ? '变更信息并重新认证' : '修改后重新提交' }}</van-button>
+        </div>
+      </template>`,
+    setup() { return { back }; },
+  };
+
+  // The platform's reviewer (the card's 查看详情, 待我审核): the certification as submitted, and the decision. The
+  // one-stage chain's stage is 0; the API refuses whoever is not its reviewer.
+  const CertificationReview = {
+    props: ["id"],
+    data() { return { c: null, asking: "", reason: "", busy: false }; },
+    async created() { await this.load(); },
+    computed: {
+      reviewer() { return ((KZ.me && KZ.me.roles) || []).some((g) => g.role === "system_admin"); },
+    },
+    methods: {
+      async load() { try { this.c = await KZ.api("/certifications/" + this.id); } catch (err) { KZ.fail(err); } },
+      // The scan opens in place (a picture or PDF), fetched with the session like every API call.
+      async openLicence() {
+        try {
+          const response = await fetch(KZ.config.api + `/certifications/${this.id}/licence?inline=1`, { headers: { Authorization: "Bearer " + KZ.token() } });
+          if (!response.ok) throw new Error("未找到营业执照文件");
+          window.open(URL.createObjectURL(await response.blob()), "_blank");
+        } catch (err) { KZ.fail(err); }
+      },
+      async decide(decision) {
+        if (decision !== "approve" && !this.reason.trim()) { this.asking = decision; return; }
+        this.busy = true;
+        try {
+          const decided = await KZ.api(`/reviews/${this.c.review_id}/decision`, {
+            method: "POST", body: { decision, stage: 0, reason: this.reason },
+          });
+          vant.showToast(decided.status || "已处理");
+          this.asking = "";
+          await this.load();
+        } catch (err) { KZ.fail(err); } finally { this.busy = false; }
+      },
+    },
+    template: `
+      <van-nav-bar title="单位认证审核" left-text="返回" left-arrow @click-left="back" />
+      <van-loading v-if="!c" class="kz-boot" />
+      <template v-else>
+        <van-cell-group inset class="kz-form" :title="c.name" data-testid="certification">
+          <van-cell title="认证状态" :value="c.status_label" data-testid="status" />
+          <van-cell v-if="c.receipt_number" title="受理编号" :value="c.receipt_number" />
+          <van-cell v-if="c.due_on && c.status === 'pending'" title="审核期限" :value="c.due_on" />
+          <van-cell title="统一社会信用代码" :value="c.credit_code" />
+          <van-cell title="法定代表人" :value="c.legal_representative" />
+          <van-cell title="工商核验" :label="c.registry_label" />
+          <van-cell title="营业执照" is-link data-testid="licence" @click="openLicence" />
+          <van-cell v-if="c.certified" title="已认证信息" :label="c.certified.name + ' · ' + c.certified.legal_representative" />
+          <van-cell v-if="c.reason" title="审核意见" :label="c.reason" />
+        </van-cell-group>
+        <template v-if="reviewer && c.status === 'pending'">
+          <van-cell-group v-if="asking" inset class="kz-form">
+            <van-field v-model="reason" name="reason" label="原因" type="textarea" rows="2" autosize required placeholder="驳回或退回修改时请填写原因" />
+          </van-cell-group>
+          <div class="kz-buttons">
+            <van-button type="primary" :loading="busy" data-testid="approve" @click="decide('approve')">通过</van-button>
+            <van-button type="warning" :disabled="busy" data-testid="return" @click="decide('return')">退回修改</van-button>
+            <van-button type="danger" :disabled="busy" data-testid="reject" @click="decide('reject')">驳回</van-button>
+          </div>
+        </template>
+      </template>`,
+    setup() { return { back }; },
+  };
+
+  // Added to the working pages' views in place (as the other working-page scripts do).
+  function route([, id]) {
+    return id ? { is: "CertificationReview", props: { id } } : { is: "Certification", props: {} };
+  }
+  const theirs = KZ.workbench.route;
+  Object.assign(KZ.workbench.components, { Certification, CertificationReview });
+  KZ.workbench.route = (parts, query) => (parts[0] === "certification" ? route(parts) : theirs(parts, query));
+})();
