@@ -63,7 +63,7 @@ def router(container: Container) -> CardActionRouter:
     async def names(user_id: str) -> str:
         return "平台管理员"
 
-    built = CardActionRouter(container.uow, container.clock, names=names)
+    built = CardActionRouter(container.uow, names=names)
     register_all(built, review_subjects=SUBJECTS)
     return built
 

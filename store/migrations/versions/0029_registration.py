@@ -1,7 +1,7 @@
 """registration: unit certifications and registration-number counters
 
 Revision ID: 0029_registration
-Revises: 0028_monitoring (the lead chains it after 0028 at merge)
+Revises: 0028_monitoring
 Create Date: 2026-12-06 22:00:00
 """
 
