@@ -99,6 +99,7 @@ TABLE: dict[str, str] = {
     "POST /staff/{staff_member_id}/departure": "-    -    -   Y    Y    -    -    -    -    -",
     "POST /me/mobile-codes": "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
     "POST /me/mobile": "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
+    "GET /demand-statuses": "Y    Y    Y   Y    Y    Y    Y    Y    Y    Y",
     "GET /demands": "-    -    Y   Y    Y    Y    Y    -    Y    -",
     "POST /demands": "-    -    -   -    Y    Y    -    -    -    -",
     "GET /demands/{demand_id}": "-    -    Y   Y    Y    Y    Y    -    Y    -",
