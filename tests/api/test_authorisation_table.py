@@ -90,6 +90,10 @@ TABLE: dict[str, str] = {
     "GET /institutions/{institution_id}/expert-imports/{import_id}/error-file": (
         "-    -    -   Y    -    -    -    -    -    -"
     ),
+    "POST /expert-imports/template/link": "-    -    -   Y    -    -    -    -    -    -",
+    "POST /institutions/{institution_id}/expert-imports/{import_id}/error-file/link": (
+        "-    -    -   Y    -    -    -    -    -    -"
+    ),
     "POST /auth/mini-program-bind": "-    Y    -   -    -    -    -    -    -    -",
     "GET /membership-invitations": "-    -    Y   Y    -    -    -    -    -    -",
     "POST /membership-invitations/{invitation_id}/revoke": "-    -    Y   Y    -    -    -    -    -    -",

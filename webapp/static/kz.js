@@ -82,6 +82,20 @@
     },
     percent(bp) { return bp === null || bp === undefined ? "" : (bp / 100).toFixed(bp % 100 ? 2 : 0) + "%"; },
     yuan(fen) { return fen === null || fen === undefined ? "" : (fen / 100).toLocaleString("zh-CN") + " 元"; },
+    // A signed link (POST …/link answers {url}): no token needed to open it. Inside DingTalk its own viewer opens
+    // it (a saved blob may not open there); elsewhere it downloads, under `name` or the name the API gives.
+    openLink(url, name) {
+      if (window.dd && dd.biz && dd.biz.util && dd.biz.util.openLink && KZ.inDingTalk()) {
+        dd.biz.util.openLink({ url: new URL(url + "?inline=1", location.href).href });
+        return;
+      }
+      const a = document.createElement("a");
+      a.href = url;
+      a.download = name || "";
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+    },
     fail(err) { vant.showToast({ message: err.message || String(err), wordBreak: "break-all" }); },
   };
 

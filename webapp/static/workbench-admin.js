@@ -40,22 +40,12 @@
     return c ? c.label : "";
   };
 
-  // A file the API sends (the template, an import's error file): fetched with the session, saved under its name.
+  // A file the API sends (the template, an import's error file): a short-lived signed link asked for with the
+  // session (`<path>/link`), opened by DingTalk's viewer inside DingTalk, downloaded under the API's name elsewhere.
   async function download(path) {
     const api = KZ.config.api;
-    const response = await fetch(path.startsWith(api + "/") ? path : api + path, {
-      headers: { Authorization: "Bearer " + KZ.token() },
-    });
-    if (!response.ok) throw new KZ.ApiError(response.status, await response.json().catch(() => null));
-    const disposition = response.headers.get("Content-Disposition") || "";
-    const named = /filename\*=UTF-8''([^;]+)/i.exec(disposition) || /filename="([^"]+)"/i.exec(disposition);
-    const link = document.createElement("a");
-    link.href = URL.createObjectURL(await response.blob());
-    link.download = named ? decodeURIComponent(named[1]) : "download.xlsx";
-    document.body.appendChild(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+    const link = await KZ.api((path.startsWith(api + "/") ? path.slice(api.length) : path) + "/link", { method: "POST" });
+    KZ.openLink(link.url);
   }
 
   // A list that loads more as it scrolls: `path` (ending in ? or &) answers {items, total, page}.

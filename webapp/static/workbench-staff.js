@@ -42,17 +42,7 @@
   const size = (n) => (n >= 1048576 ? (n / 1048576).toFixed(1) + " MB" : Math.max(1, Math.round(n / 1024)) + " KB");
   async function openFile(demandId, file) {
     const link = await KZ.api(`/demands/${demandId}/files/${file.id}/link`, { method: "POST" });
-    if (window.dd && dd.biz && dd.biz.util && dd.biz.util.openLink && KZ.inDingTalk()) {
-      // Inside DingTalk: its own viewer shows a picture or PDF in place.
-      dd.biz.util.openLink({ url: new URL(link.url + "?inline=1", location.href).href });
-      return;
-    }
-    const a = document.createElement("a");
-    a.href = link.url;
-    a.download = file.name;
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
+    KZ.openLink(link.url, file.name); // inside DingTalk its own viewer shows a picture or PDF in place
   }
   const FileList = {
     props: ["demandId", "files", "title"],
