@@ -51,6 +51,7 @@ TABLE: dict[str, str] = {
     "POST /auth/logout": "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
     "GET /me": "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
     "GET /forms/{name}": "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
+    "GET /institution-directory": "-    -    -   Y    -    -    -    -    -    -",
     "GET /institutions": "-    -    Y   Y    Y    Y    Y    -    -    Y",
     "POST /institutions": "-    -    Y   -    -    -    -    -    -    -",
     "GET /institutions/{institution_id}": "-    -    Y   Y    Y    Y    Y    -    -    Y",
