@@ -94,6 +94,7 @@ _LIST.setdefault("parameters", []).append(
     }
 )
 
+
 async def directory(request: web.Request) -> web.Response:
     return rest.json(await institution_directory(rest.actor_id(request), rest.container(request).uow()))
 

@@ -36,6 +36,4 @@ async def institution_directory(actor_id: int, uow: UnitOfWork) -> InstitutionDi
             .order_by(Institution.name, Institution.id)
         )
         regions = Regions.load()
-        return InstitutionDirectory(
-            tuple(DirectoryEntry(i, name, regions.full_name(code)) for i, name, code in rows)
-        )
+        return InstitutionDirectory(tuple(DirectoryEntry(i, name, regions.full_name(code)) for i, name, code in rows))
