@@ -15,6 +15,7 @@ from tests.pages.browser import (  # noqa: F401  (fixtures)
     keep_screenshot,
     phone,
 )
+from tests.pages.test_staff_journey import pick, workbench
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
@@ -48,3 +49,28 @@ async def test_a_stored_time_reads_in_beijing_time_on_a_phone_set_to_another_zon
         await row.wait_for()
         assert f"{demand['number']} · {shown(listed['items'][0]['updated_at'], BEIJING)}" in await row.inner_text()
         await page.context.close()
+
+
+async def test_the_date_time_picker_opens_on_and_sends_beijing_time(browser: Any, demo_site: str) -> None:
+    """The phone (UTC) at the demo's 09:00 Beijing time: the follow-up's 跟进时间 reads 09:00 and is sent as +08:00."""
+    token = await dingtalk_session(demo_site, "dt-zhang")
+    listed = await api_json(demo_site, "GET", "/api/v1/demands?status=docking&page_size=1", token)
+    demand_id = listed["items"][0]["demand_id"]
+    sent: list[dict[str, Any]] = []
+    page = await workbench(browser, demo_site, "dt-zhang", f"#/demands/{demand_id}/follow-ups")
+    page.on(
+        "request",
+        lambda r: sent.append(r.post_data_json) if r.method == "POST" and r.url.endswith("/follow-ups") else None,
+    )
+    await page.click("[data-testid=new-follow-up]")
+    await page.wait_for_selector("[data-form=follow_up] [data-field=kind]")
+    await pick(page, "kind", "电话")
+    await page.click("[data-field=occurred_at] .van-field")
+    await page.click(".van-popup--bottom:visible .van-picker__confirm")  # 下一步: the time
+    await page.click(".van-popup--bottom:visible .van-picker__confirm")
+    assert await page.input_value("[data-field=occurred_at] input") == "2026-11-23 09:00"
+    await page.fill("[data-field=content] textarea", "电话确认样品寄送时间。")
+    await page.click("[data-testid=submit]")
+    await page.wait_for_selector("[data-testid=follow-ups] >> text=电话确认样品寄送时间。")
+    assert [body["occurred_at"] for body in sent] == ["2026-11-23T09:00:00+08:00"]
+    assert "2026-11-23 09:00" in await page.inner_text("[data-testid=follow-ups]")
