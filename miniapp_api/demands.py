@@ -23,7 +23,7 @@ from handlers.demands.submit_pool_demand import PoolDemandSubmitted, SubmitPoolD
 from handlers.demands.take_up_demand import DemandTakenUp, TakeUpDemand, take_up_demand
 from handlers.demands.update_demand import UpdateDemand, update_demand
 from handlers.demands.upload_attachment import UploadDemandAttachment, upload_demand_attachment
-from handlers.demands.views import DemandDetail, DemandRow
+from handlers.demands.views import DemandDetail, DemandRow, StatusLabels, status_labels
 from handlers.demands.withdraw_demand import WithdrawDemand, withdraw_demand
 from handlers.errors import InvalidInput
 from handlers.files.store_file import StoredFileView
@@ -101,6 +101,11 @@ async def new_attachment(request: web.Request, file: UploadedFile) -> web.Respon
     container = rest.container(request)
     cmd = UploadDemandAttachment(rest.actor_id(request), filename, content)
     return rest.json(await upload_demand_attachment(cmd, container.uow(), container.files), status=201)
+
+
+async def demand_statuses(request: web.Request) -> web.Response:
+    """Every status with its Chinese name: the pages read names here, not from a table of their own."""
+    return rest.json(status_labels())
 
 
 async def demands(request: web.Request) -> web.Response:
@@ -224,6 +229,16 @@ _download_doc = operation(
 )
 
 ROUTES = [
+    rest.route(
+        "GET",
+        "/demand-statuses",
+        demand_statuses,
+        operation(
+            "Demand statuses with their Chinese names, in the state machine's order",
+            ("200", schema_of(StatusLabels)),
+        ),
+        access=rest.Access.PUBLIC,
+    ),
     rest.route(
         "POST",
         "/demand-attachments",

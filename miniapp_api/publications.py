@@ -10,6 +10,7 @@ from aiohttp import web
 
 from handlers.publications.accept_publication import AcceptPublication, PublicationAccepted, accept_publication
 from handlers.publications.form import PUBLICATION
+from handlers.publications.institution_directory import InstitutionDirectory, institution_directory
 from handlers.publications.list_publications import SIDES, ListPublications, PublicationView, list_publications
 from handlers.publications.publish_demand import DemandPublished, PublishDemand, publish_demand
 from handlers.publications.render_letter import CommitmentLetter, RenderCommitmentLetter, render_commitment_letter
@@ -93,7 +94,21 @@ _LIST.setdefault("parameters", []).append(
     }
 )
 
+
+async def directory(request: web.Request) -> web.Response:
+    return rest.json(await institution_directory(rest.actor_id(request), rest.container(request).uow()))
+
+
 ROUTES = [
+    rest.route(
+        "GET",
+        "/institution-directory",
+        directory,
+        operation(
+            "The other institutions an institution admin may offer a demand to: id, name, region by name",
+            ("200", schema_of(InstitutionDirectory)),
+        ),
+    ),
     rest.route(
         "POST",
         "/demands/{demand_id}/publication",

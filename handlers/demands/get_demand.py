@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from handlers.demands.access import is_owner, manages
+from handlers.demands.allowed_actions import allowed_actions
 from handlers.demands.allowed_changes import allowed_changes
 from handlers.demands.pool import pool_visible
 from handlers.demands.scope import enterprises_of, require_demands, visible_demands
@@ -43,7 +44,8 @@ async def get_demand(cmd: GetDemand, uow: UnitOfWork) -> DemandDetail:
             )
         )
         changes = await allowed_changes(uow, actor, demand)
-        return detail(demand, events, await names_of(uow, actor, demand), changes)
+        actions = await allowed_actions(uow, actor, demand)
+        return detail(demand, events, await names_of(uow, actor, demand), changes, actions)
 
 
 async def names_of(uow: UnitOfWork, actor: Actor, demand: Demand) -> DemandNames:

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from handlers.demands.states import LABELS
+from handlers.demands.step_labels import step_label
 from handlers.files.links import FileLink
-from store.models.demands import Demand, DemandEvent
+from store.models.demands import Demand, DemandEvent, DemandStatus
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,41 @@ class TimelineStep:
     actor_name: str
     note: str
     at: datetime
+    # The names a person reads (step_labels, states.LABELS), so the pages keep no table of their own.
+    action_label: str
+    from_status_label: str | None
+    to_status_label: str
+
+
+@dataclass(frozen=True)
+class StatusLabel:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class StatusLabels:
+    items: tuple[StatusLabel, ...]
+
+
+def status_labels() -> StatusLabels:
+    """Every demand status with its Chinese name, in the state machine's order (the pages' tabs read these)."""
+    return StatusLabels(tuple(StatusLabel(str(s), label) for s, label in LABELS.items()))
+
+
+def _step(e: DemandEvent) -> TimelineStep:
+    before = LABELS[DemandStatus(e.from_status)] if e.from_status else None
+    return TimelineStep(
+        e.action,
+        e.from_status,
+        e.to_status,
+        e.actor_name,
+        e.note,
+        e.at,
+        step_label(e.action),
+        before,
+        LABELS[DemandStatus(e.to_status)],
+    )
 
 
 @dataclass(frozen=True)
@@ -98,6 +134,9 @@ class DemandDetail:
     attachments: tuple[FileLink, ...]
     # The reader's own changes allowed now (handlers.demands.allowed_changes): edit, submit, withdraw, close.
     allowed_changes: tuple[str, ...] = ()
+    # The docking work the reader may open now (handlers.demands.allowed_actions): follow_ups, push_experts,
+    # register_project, publish, change_staff, project, fee_proof.
+    allowed_actions: tuple[str, ...] = ()
 
 
 def row(d: Demand) -> DemandRow:
@@ -118,7 +157,11 @@ def row(d: Demand) -> DemandRow:
 
 
 def detail(
-    d: Demand, events: list[DemandEvent], names: DemandNames, allowed_changes: tuple[str, ...] = ()
+    d: Demand,
+    events: list[DemandEvent],
+    names: DemandNames,
+    allowed_changes: tuple[str, ...] = (),
+    allowed_actions: tuple[str, ...] = (),
 ) -> DemandDetail:
     return DemandDetail(
         d.id,
@@ -139,7 +182,7 @@ def detail(
         tuple(int(i) for i in d.attachment_ids),
         d.status,
         LABELS[d.status],
-        tuple(TimelineStep(e.action, e.from_status, e.to_status, e.actor_name, e.note, e.at) for e in events),
+        tuple(_step(e) for e in events),
         names.enterprise_name,
         names.institution_name,
         names.centre_name,
@@ -149,4 +192,5 @@ def detail(
         names.contacts,
         names.attachments,
         allowed_changes,
+        allowed_actions,
     )

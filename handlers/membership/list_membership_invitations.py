@@ -9,9 +9,10 @@ from sqlalchemy import func, select
 
 from handlers.errors import InvalidInput
 from handlers.membership.access import require_manager, visible_invitations
+from handlers.membership.labels import PLATFORM_LABELS, STATUS_LABELS
 from handlers.organisation.actors import load_actor
 from handlers.organisation.pages import Page, PageRequest
-from store.models.membership import InvitationStatus, MembershipInvitation
+from store.models.membership import InvitationStatus, MembershipInvitation, PlatformState
 from store.models.organisation import Account
 from store.uow import UnitOfWork
 
@@ -41,6 +42,8 @@ class InvitationView:
     accepted_at: datetime | None
     revoked_at: datetime | None
     revoke_reason: str | None
+    status_label: str  # 待加入, 已加入 … (labels)
+    platform_state_label: str  # 待发送, 待同意 …
 
 
 async def list_membership_invitations(cmd: ListMembershipInvitations, uow: UnitOfWork) -> Page[InvitationView]:
@@ -96,4 +99,6 @@ def _view(i: MembershipInvitation, name: str, mobile: str, now: datetime) -> Inv
         i.accepted_at,
         i.revoked_at,
         i.revoke_reason,
+        STATUS_LABELS[InvitationStatus(status)],
+        PLATFORM_LABELS[PlatformState(i.platform_state)],
     )

@@ -34,6 +34,7 @@ PUBLICATION = Form(
             "指定机构",
             required=True,
             max_items=TARGETS_MAX,
+            choices_source="/api/v1/institution-directory",  # the other institutions, by name
             when=When("audience", (PublicationAudience.CHOSEN.value,)),
             hidden_refused=True,  # sent with 全公开: refused, not dropped
             messages={

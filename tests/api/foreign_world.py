@@ -15,6 +15,8 @@ from handlers.demands.submit_demand import SubmitDemand, submit_demand
 from handlers.demands.submit_pool_demand import SubmitPoolDemand, submit_pool_demand
 from handlers.enterprises.enter_enterprise import EnterEnterprise, enter_enterprise
 from handlers.expert_channel.publish_technology import PublishTechnology, publish_technology
+from handlers.experts.expert_import.import_experts import ImportExperts
+from handlers.experts.expert_import.upload_experts import upload_experts
 from handlers.invitations.create_invitation_code import CreateInvitationCode, create_invitation_code
 from handlers.projects.fields import ProjectFields
 from handlers.projects.register_project import RegisterProject, register_project
@@ -23,7 +25,7 @@ from handlers.reviews.decide_review import DecideReview, Decision, decide_review
 from store.models.demands import Review
 from store.models.membership import MembershipInvitation
 from store.models.organisation import Role
-from tests.api.conftest import World, build_institution, credit_code
+from tests.api.conftest import World, build_institution, credit_code, xlsx
 from tests.api.demand_world import FIELDS
 from tests.api.expert_world import TECHNOLOGY
 from tests.api.project_world import today, upload
@@ -136,4 +138,10 @@ async def foreign_ids(base: Org, world: World) -> dict[str, Any]:
         "unpublish_demand_id": published,
         "publication_id": publication.publication_id,
         "technology_id": technology.technology_id,
+        # Z's own import with an error file (its signed link is asked for with a POST).
+        "import_id": (
+            await upload_experts(
+                ImportExperts(z.id, z.admin, xlsx([["坏行", "010-12345678"]]), "专家.xlsx"), uow, base.container.files
+            )
+        ).import_id,
     }

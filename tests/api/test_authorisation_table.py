@@ -52,6 +52,7 @@ TABLE: dict[str, str] = {
     "POST /auth/logout": "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
     "GET /me": "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
     "GET /forms/{name}": "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
+    "GET /institution-directory": "-    -    -   Y    -    -    -    -    -    -",
     "GET /institutions": "-    -    Y   Y    Y    Y    Y    -    -    Y",
     "POST /institutions": "-    -    Y   -    -    -    -    -    -    -",
     "GET /institutions/{institution_id}": "-    -    Y   Y    Y    Y    Y    -    -    Y",
@@ -91,6 +92,10 @@ TABLE: dict[str, str] = {
     "GET /institutions/{institution_id}/expert-imports/{import_id}/error-file": (
         "-    -    -   Y    -    -    -    -    -    -"
     ),
+    "POST /expert-imports/template/link": "-    -    -   Y    -    -    -    -    -    -",
+    "POST /institutions/{institution_id}/expert-imports/{import_id}/error-file/link": (
+        "-    -    -   Y    -    -    -    -    -    -"
+    ),
     "POST /auth/mini-program-bind": "-    Y    -   -    -    -    -    -    -    -",
     "GET /membership-invitations": "-    -    Y   Y    -    -    -    -    -    -",
     "POST /membership-invitations/{invitation_id}/revoke": "-    -    Y   Y    -    -    -    -    -    -",
@@ -100,6 +105,7 @@ TABLE: dict[str, str] = {
     "POST /staff/{staff_member_id}/departure": "-    -    -   Y    Y    -    -    -    -    -",
     "POST /me/mobile-codes": "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
     "POST /me/mobile": "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
+    "GET /demand-statuses": "Y    Y    Y   Y    Y    Y    Y    Y    Y    Y",
     "GET /demands": "-    -    Y   Y    Y    Y    Y    -    Y    -",
     "POST /demands": "-    -    -   -    Y    Y    -    -    -    -",
     "GET /demands/{demand_id}": "-    -    Y   Y    Y    Y    Y    -    Y    -",

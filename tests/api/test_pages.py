@@ -10,6 +10,7 @@ from aiohttp import FormData
 from aiohttp.test_utils import TestClient
 from openpyxl import load_workbook
 
+from handlers.clock import ManualClock
 from handlers.experts.expert_import.columns import ERROR_HEADER, SHEET_NAME
 from miniapp_api.app import OPENAPI
 from tests.api.conftest import HEADERS, Institution, World, bearer, build_institution, xlsx
@@ -284,3 +285,42 @@ async def test_filters_narrow_the_scope_and_never_widen_it(api: TestClient[Any, 
     assert (await _ok(await api.get(f"/api/v1/centres?institution_id={y.id}", headers=tokens["admin"])))["total"] == 0
     bad = await api.get("/api/v1/centres?institution_id=abc", headers=tokens["admin"])
     assert bad.status == 422 and (await bad.json())["error"]["code"] == "invalid_query"
+
+
+async def test_the_import_template_and_error_file_open_by_signed_links(
+    api: TestClient[Any, Any], org: Org, clock: ManualClock
+) -> None:
+    """For DingTalk's own viewer, which sends no bearer token: a link asked for with the session opens without one
+    for five minutes, the use case run again as the admin; nobody else gets one."""
+    world, x, tokens = await _admin(org)
+    admin = tokens["admin"]
+    asked = await api.post("/api/v1/expert-imports/template/link", headers=admin)
+    assert asked.status == 201
+    link = (await asked.json())["url"]
+    assert link.startswith("/api/v1/file-links/")
+    opened = await api.get(link)  # no Authorization header
+    assert opened.status == 200 and opened.content_type == XLSX
+    assert "%E4%B8%93%E5%AE%B6%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx" in opened.headers["Content-Disposition"]
+    assert [c.value for c in load_workbook(io.BytesIO(await opened.read()))[SHEET_NAME][1]] == HEADERS
+    assert (await api.post("/api/v1/expert-imports/template/link", headers=tokens["staff"])).status == 403
+
+    path = f"/api/v1/institutions/{x.id}/expert-imports"
+    report = await _ok(
+        await api.post(path, headers=admin, data=_upload(xlsx([["好专家", "13999990001"], ["坏", "1"]])))
+    )
+    errors_link = await api.post(report["error_file_url"] + "/link", headers=admin)
+    assert errors_link.status == 201
+    url = (await errors_link.json())["url"]
+    failed = await api.get(url)
+    assert failed.status == 200
+    rows = [[c.value for c in row] for row in load_workbook(io.BytesIO(await failed.read()))[SHEET_NAME].iter_rows()]
+    assert rows[0][-1] == ERROR_HEADER and [r[0] for r in rows[1:]] == ["坏"]
+    # Another institution's admin gets no link to it; a link runs out.
+    y = await build_institution(
+        org, 2, region="330114", enterprise_name="杭州钱塘半导体装备有限公司", phone_prefix="1372222"
+    )
+    other = bearer(await world.token(y.admin))
+    assert (await api.post(report["error_file_url"] + "/link", headers=other)).status == 403
+    clock.advance(301)
+    expired = await api.get(url)
+    assert expired.status == 404 and (await expired.json())["error"]["code"] == "file_link_expired"

@@ -42,6 +42,8 @@ async def test_list_revoke_and_resend(
         ("林管理", "institution_admin", "pending", "queued"),
     ]
     assert listed["total"] == 2
+    # The names the admin reads come with the codes (handlers/membership/labels.py).
+    assert {(i["status_label"], i["platform_state_label"]) for i in listed["items"]} == {("待加入", "待发送")}
 
     url = f"/api/v1/membership-invitations/{invitation.id}"
     missing = await api.post(f"{url}/revoke", json={}, headers=admin)
@@ -50,7 +52,9 @@ async def test_list_revoke_and_resend(
     again = await api.post(f"{url}/revoke", json={"reason": "岗位调整"}, headers=admin)
     assert again.status == 409 and (await again.json())["error"]["code"] == "invitation_not_pending"
     revoked = await (await api.get("/api/v1/membership-invitations?status=revoked", headers=admin)).json()
-    assert [(i["id"], i["revoke_reason"]) for i in revoked["items"]] == [(invitation.id, "岗位调整")]
+    assert [(i["id"], i["revoke_reason"], i["status_label"]) for i in revoked["items"]] == [
+        (invitation.id, "岗位调整", "已撤销")
+    ]
 
     resent = await api.post(f"{url}/resend", headers=admin)
     assert resent.status == 201

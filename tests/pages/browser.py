@@ -93,10 +93,11 @@ async def browser(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Any]:
             await launched.close()
 
 
-async def phone(browser: Any) -> Any:
-    """A new phone-sized page that may reach only loopback: nothing is downloaded from anywhere else."""
+async def phone(browser: Any, zone: str = "UTC") -> Any:
+    """A new phone-sized page that may reach only loopback: nothing is downloaded from anywhere else. The phone's
+    time zone is UTC unless told: the pages must show Beijing time whatever it is."""
     context = await browser.new_context(
-        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN"
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN", timezone_id=zone
     )
 
     async def loopback_only(route: Any) -> None:

@@ -168,6 +168,7 @@ async def test_the_institution_admin_keeps_institution_centres_staff_and_experts
         await li.click("[data-testid=template]")
     template = await got.value
     assert template.suggested_filename.endswith(".xlsx")
+    assert "/api/v1/file-links/" in template.url  # a signed link, not a blob fetched with the session
     workbook = load_workbook(io.BytesIO(Path(await template.path()).read_bytes()))
     sheet = workbook.worksheets[0]
     assert [c.value for c in sheet[1]][:2] == ["姓名*", "手机号*"]
@@ -184,6 +185,7 @@ async def test_the_institution_admin_keeps_institution_centres_staff_and_experts
     async with li.expect_download() as got:
         await li.click("[data-testid=error-file]")
     error_file = await got.value
+    assert "/api/v1/file-links/" in error_file.url
     rows = [
         list(r)
         for r in load_workbook(io.BytesIO(Path(await error_file.path()).read_bytes()))

@@ -6,7 +6,6 @@
   const { reactive } = Vue;
   const API = KZ.config.api;
   const local = (path) => (path.startsWith(API) ? path.slice(API.length) : path);
-  const pad = (n) => String(n).padStart(2, "0");
   const NUMERIC = ["integer", "money", "percent"];
 
   // A served path with its {placeholders} filled from the page's params ({id}, {demand_id}, …).
@@ -131,6 +130,7 @@
       }
     },
     methods: {
+      time: KZ.time,
       // A group item's errors, by its own field names (the API names them `group[0].name`).
       itemErrors(i) {
         const prefix = `${this.f.name}[${i}].`;
@@ -140,9 +140,13 @@
       },
       async open() {
         if (this.f.type === "date" || this.f.type === "datetime") {
-          const d = this.model[this.f.name] ? new Date(this.model[this.f.name]) : new Date();
-          this.pickerValue = [String(d.getFullYear()), pad(d.getMonth() + 1), pad(d.getDate())];
-          this.timeValue = [pad(d.getHours()), pad(d.getMinutes())];
+          // Picked and shown in Beijing time, whatever the phone's zone (a plain date is taken as written).
+          const kept = this.model[this.f.name];
+          const b = kept && /^\d{4}-\d{2}-\d{2}$/.test(kept)
+            ? Object.fromEntries(["year", "month", "day"].map((k, i) => [k, kept.split("-")[i]]))
+            : KZ.beijing(kept ? new Date(kept) : new Date());
+          this.pickerValue = [b.year, b.month, b.day];
+          this.timeValue = [b.hour || "09", b.minute || "00"];
         }
         if (["tech_fields", "region"].includes(this.f.type) || (this.f.type === "choice" && this.f.choices_source)) {
           try { this.options = await options(this.f.choices_source); } catch (err) { KZ.fail(err); return; }
@@ -159,9 +163,7 @@
         if (this.f.type === "date") this.model[this.f.name] = `${y}-${m}-${d}`;
         else {
           const [hh, mm] = this.timeValue;
-          const offset = -new Date(`${y}-${m}-${d}T${hh}:${mm}:00`).getTimezoneOffset();
-          const sign = offset >= 0 ? "+" : "-";
-          this.model[this.f.name] = `${y}-${m}-${d}T${hh}:${mm}:00${sign}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
+          this.model[this.f.name] = `${y}-${m}-${d}T${hh}:${mm}:00+08:00`; // Beijing time, as picked
         }
         this.picking = false;
       },
@@ -228,7 +230,7 @@
           </template>
         </van-field>
         <template v-else-if="['choice', 'date', 'datetime', 'region'].includes(f.type)">
-          <van-field :model-value="f.type === 'choice' ? choiceLabel : f.type === 'region' ? (model[f.name] && model[f.name].text) : model[f.name]"
+          <van-field :model-value="f.type === 'choice' ? choiceLabel : f.type === 'region' ? (model[f.name] && model[f.name].text) : f.type === 'datetime' ? time(model[f.name]) : model[f.name]"
             :name="f.name" :label="f.label" :required="f.required" readonly is-link :placeholder="'请选择' + f.label"
             :error-message="error" @click="open" />
           <van-popup v-model:show="picking" position="bottom" round teleport="body">

@@ -19,6 +19,10 @@
     }
   }
 
+  const BEIJING = new Intl.DateTimeFormat("en-GB", {
+    timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+  });
+
   const KZ = {
     config: C,
     ApiError,
@@ -57,14 +61,41 @@
       staff: "技转人员", official: "科技管理人员", expert: "专家", enterprise_contact: "企业联系人",
       technology_manager: "技术经理人",
     },
+    // Every date and time a person reads is Beijing time, whatever zone the phone is set to.
+    ZONE: "Asia/Shanghai",
+    // A moment's Beijing calendar parts, as two-digit text: {year, month, day, hour, minute}.
+    beijing(value) {
+      const parts = {};
+      for (const p of BEIJING.formatToParts(value instanceof Date ? value : new Date(value))) parts[p.type] = p.value;
+      return parts;
+    },
     time(iso) {
       if (!iso) return "";
-      const d = new Date(iso);
-      const pad = (n) => String(n).padStart(2, "0");
-      return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+      const b = KZ.beijing(iso);
+      return `${b.year}-${b.month}-${b.day} ${b.hour}:${b.minute}`;
+    },
+    date(iso) {
+      if (!iso) return "";
+      if (/^\d{4}-\d{2}-\d{2}$/.test(iso)) return iso; // a calendar date has no zone
+      const b = KZ.beijing(iso);
+      return `${b.year}-${b.month}-${b.day}`;
     },
     percent(bp) { return bp === null || bp === undefined ? "" : (bp / 100).toFixed(bp % 100 ? 2 : 0) + "%"; },
     yuan(fen) { return fen === null || fen === undefined ? "" : (fen / 100).toLocaleString("zh-CN") + " 元"; },
+    // A signed link (POST …/link answers {url}): no token needed to open it. Inside DingTalk its own viewer opens
+    // it (a saved blob may not open there); elsewhere it downloads, under `name` or the name the API gives.
+    openLink(url, name) {
+      if (window.dd && dd.biz && dd.biz.util && dd.biz.util.openLink && KZ.inDingTalk()) {
+        dd.biz.util.openLink({ url: new URL(url + "?inline=1", location.href).href });
+        return;
+      }
+      const a = document.createElement("a");
+      a.href = url;
+      a.download = name || "";
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+    },
     fail(err) { vant.showToast({ message: err.message || String(err), wordBreak: "break-all" }); },
   };
 

@@ -40,22 +40,12 @@
     return c ? c.label : "";
   };
 
-  // A file the API sends (the template, an import's error file): fetched with the session, saved under its name.
+  // A file the API sends (the template, an import's error file): a short-lived signed link asked for with the
+  // session (`<path>/link`), opened by DingTalk's viewer inside DingTalk, downloaded under the API's name elsewhere.
   async function download(path) {
     const api = KZ.config.api;
-    const response = await fetch(path.startsWith(api + "/") ? path : api + path, {
-      headers: { Authorization: "Bearer " + KZ.token() },
-    });
-    if (!response.ok) throw new KZ.ApiError(response.status, await response.json().catch(() => null));
-    const disposition = response.headers.get("Content-Disposition") || "";
-    const named = /filename\*=UTF-8''([^;]+)/i.exec(disposition) || /filename="([^"]+)"/i.exec(disposition);
-    const link = document.createElement("a");
-    link.href = URL.createObjectURL(await response.blob());
-    link.download = named ? decodeURIComponent(named[1]) : "download.xlsx";
-    document.body.appendChild(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+    const link = await KZ.api((path.startsWith(api + "/") ? path.slice(api.length) : path) + "/link", { method: "POST" });
+    KZ.openLink(link.url);
   }
 
   // A list that loads more as it scrolls: `path` (ending in ? or &) answers {items, total, page}.
@@ -209,8 +199,6 @@
   };
 
   // DingTalk membership invitations: what the API says of each, and what may be done with it.
-  const INVITATION = { pending: "待加入", accepted: "已加入", expired: "已过期", revoked: "已撤销" };
-  const PLATFORM = { queued: "待发送", join_requested: "待同意", member: "已是成员", failed: "发送失败" };
 
   // 技转人员: the staff with their centres; their DingTalk invitations (resend, revoke); departures.
   const Staff = {
@@ -264,7 +252,7 @@
             <template #title><b>{{ inv.name }}</b> <span class="kz-muted">{{ role(inv.role) }}<template v-if="inv.title"> · {{ inv.title }}</template></span></template>
             <template #label>
               <div>{{ inv.mobile }} · 邀请于 {{ time(inv.created_at) }}</div>
-              <div v-if="inv.status === 'pending'">有效期至 {{ time(inv.expires_at) }} · 钉钉：{{ PLATFORM[inv.platform_state] || inv.platform_state }}</div>
+              <div v-if="inv.status === 'pending'">有效期至 {{ time(inv.expires_at) }} · 钉钉：{{ inv.platform_state_label }}</div>
               <div v-if="inv.platform_error" class="kz-error">{{ inv.platform_error }}</div>
               <div v-if="inv.revoke_reason">撤销原因：{{ inv.revoke_reason }}</div>
               <div class="kz-buttons" v-if="inv.status === 'pending' || inv.status === 'expired' || inv.status === 'revoked'">
@@ -272,7 +260,7 @@
                 <van-button v-else size="mini" type="primary" plain @click="resend(inv)">重新邀请</van-button>
               </div>
             </template>
-            <template #value><van-tag :type="inv.status === 'accepted' ? 'success' : inv.status === 'pending' ? 'primary' : 'default'">{{ INVITATION[inv.status] || inv.status }}</van-tag></template>
+            <template #value><van-tag :type="inv.status === 'accepted' ? 'success' : inv.status === 'pending' ? 'primary' : 'default'">{{ inv.status_label }}</van-tag></template>
           </van-cell>
           <van-cell v-if="!invitations.length" title="暂无邀请" />
         </van-cell-group>
@@ -280,7 +268,7 @@
       <van-dialog :show="!!revoking" title="撤销邀请" show-cancel-button teleport="body" @confirm="revoke" @cancel="revoking = null">
         <van-field v-model="reason" label="撤销原因" type="textarea" rows="2" autosize placeholder="对方接受邀请时将看到此原因" />
       </van-dialog>`,
-    setup() { return { back, go, INVITATION, PLATFORM }; },
+    setup() { return { back, go }; },
   };
 
   // 添加技转人员: the centre first (the staff form goes to that centre), then the served form `staff`.
@@ -340,7 +328,6 @@
     setup() { return { back }; },
   };
 
-  const FOLLOW_UP = { visit: "走访", phone: "电话", online: "线上", other: "其他" };
   const Expert = {
     props: ["id"],
     data() { return { e: null }; },
@@ -367,13 +354,13 @@
         <van-cell-group inset class="kz-form" title="服务机构">
           <template v-for="l in e.links" :key="l.link_id">
             <van-cell :title="l.institution_name" :label="'添加于 ' + time(l.created_at)" />
-            <van-cell v-for="f in l.follow_ups || []" :key="f.id" :title="(FOLLOW_UP[f.kind] || '跟进') + ' · ' + f.staff_name" :label="time(f.occurred_at)">
+            <van-cell v-for="f in l.follow_ups || []" :key="f.id" :title="f.kind_label + ' · ' + f.staff_name" :label="time(f.occurred_at)">
               <template #label><div class="kz-text">{{ f.content }}</div><div class="kz-muted">{{ time(f.occurred_at) }}</div></template>
             </van-cell>
           </template>
         </van-cell-group>
       </template>`,
-    setup() { return { back, FOLLOW_UP }; },
+    setup() { return { back }; },
   };
 
   // 专家导入: the template, the filled file up (with its progress), the report row by row, the error file.

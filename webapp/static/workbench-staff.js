@@ -42,17 +42,7 @@
   const size = (n) => (n >= 1048576 ? (n / 1048576).toFixed(1) + " MB" : Math.max(1, Math.round(n / 1024)) + " KB");
   async function openFile(demandId, file) {
     const link = await KZ.api(`/demands/${demandId}/files/${file.id}/link`, { method: "POST" });
-    if (window.dd && dd.biz && dd.biz.util && dd.biz.util.openLink && KZ.inDingTalk()) {
-      // Inside DingTalk: its own viewer shows a picture or PDF in place.
-      dd.biz.util.openLink({ url: new URL(link.url + "?inline=1", location.href).href });
-      return;
-    }
-    const a = document.createElement("a");
-    a.href = link.url;
-    a.download = file.name;
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
+    KZ.openLink(link.url, file.name); // inside DingTalk its own viewer shows a picture or PDF in place
   }
   const FileList = {
     props: ["demandId", "files", "title"],
@@ -80,6 +70,14 @@
     withdraw: ["撤回需求", "撤回后需求回到草稿，审核人将不再处理。确定撤回吗？"],
   };
 
+  // allowed_actions' keys → the button's label, its page under #/demands/<id>/ and its data-action.
+  const ACTIONS = {
+    follow_ups: ["跟进记录", "follow-ups", "follow-ups"], push_experts: ["推送专家", "experts", "experts"],
+    register_project: ["项目登记", "project/new", "project"], publish: ["公开需求", "publish", "publish"],
+    change_staff: ["变更对接人员", "docking-staff", "docking-staff"], project: ["项目信息", "project", "project-view"],
+    fee_proof: ["中介费凭证", "fee-proof", "fee-proof"],
+  };
+
   // The buttons under a demand's detail: what may be done next with it. The API refuses what the caller may not do.
   const DemandActions = {
     props: ["d"],
@@ -87,18 +85,11 @@
     data() { return { closing: false, reason: "", busy: false }; },
     computed: {
       changes() { return (this.d.allowed_changes || []).map((key) => [CHANGES[key] || key, key]); },
+      // Exactly the docking work the API lists for this reader now (allowed_actions), in its order.
       actions() {
-        const id = this.d.demand_id, s = this.d.status, list = [];
-        const staffSide = anyGrant("staff", "centre_admin", "institution_admin", "system_admin");
-        if (!staffSide) return list;
-        if (s === "docking" || s === "published") {
-          list.push(["跟进记录", `#/demands/${id}/follow-ups`, "follow-ups"], ["推送专家", `#/demands/${id}/experts`, "experts"],
-            ["项目登记", `#/demands/${id}/project/new`, "project"]);
-        }
-        if (s === "docking" && anyGrant("institution_admin")) list.push(["公开需求", `#/demands/${id}/publish`, "publish"]);
-        if ((s === "docking" || s === "published") && anyGrant("centre_admin")) list.push(["变更对接人员", `#/demands/${id}/docking-staff`, "docking-staff"]);
-        if (s === "completed") list.push(["项目信息", `#/demands/${id}/project`, "project-view"], ["中介费凭证", `#/demands/${id}/fee-proof`, "fee-proof"]);
-        return list;
+        const id = this.d.demand_id;
+        return (this.d.allowed_actions || []).filter((key) => ACTIONS[key])
+          .map((key) => [ACTIONS[key][0], `#/demands/${id}/${ACTIONS[key][1]}`, ACTIONS[key][2]]);
       },
     },
     methods: {

@@ -4,19 +4,11 @@
   "use strict";
   const { createApp } = Vue;
 
-  const STATUS = {
-    draft: "草稿", pooled: "待揭榜", pending_review: "待审核", returned: "退回修改", rejected: "审核不通过",
-    docking: "对接中", published: "已公开", completed: "已完成", closed: "已关闭",
-  };
-  const STEPS = {
-    save_draft: "保存草稿", pool: "企业发布", take_up: "揭榜", submit: "提交审核", edit: "编辑需求", approve: "审核通过",
-    reject: "审核不通过", return: "退回修改", withdraw: "撤回", publish: "公开需求", unpublish: "撤回公开",
-    accept_publication: "受理公开需求", complete: "项目登记，需求完成", close: "关闭需求", follow_up: "跟进记录",
-    change_staff: "变更对接人员", record_fee_proof: "上传中介费凭证", push_experts: "推送专家",
-    expert_dock: "专家对接", expert_undock: "专家取消对接",
-  };
-  const TABS = [["", "全部"], ["pending_review", "待审核"], ["docking", "对接中"], ["published", "已公开"],
-    ["completed", "已完成"], ["returned", "退回修改"], ["draft", "草稿"]];
+  // The tabs' order; their names are the API's (GET /demand-statuses), fetched once.
+  const TABS = ["pending_review", "docking", "published", "completed", "returned", "draft"];
+  let statuses = null;
+  const statusNames = () => (statuses = statuses || KZ.api("/demand-statuses").then(
+    (r) => Object.fromEntries(r.items.map((s) => [s.value, s.label])), (err) => { statuses = null; throw err; }));
   const COUNTS = [
     ["pending_reviews", "待我审核", "#/reviews"], ["follow_ups_due", "待跟进需求", "#/demands?status=docking"],
     ["docking_demands", "对接中需求", "#/demands?status=docking"], ["points", "贡献积分", "#/points"],
@@ -100,8 +92,14 @@
 
   const Demands = {
     props: ["status"],
-    data() { return { active: this.status || "", items: [], page: 0, loading: false, finished: false, error: false }; },
+    data() { return { active: this.status || "", items: [], page: 0, loading: false, finished: false, error: false, tabs: null }; },
     watch: { active() { this.items = []; this.page = 0; this.finished = false; this.load(); } },
+    async created() {
+      try {
+        const names = await statusNames();
+        this.tabs = [["", "全部"], ...TABS.map((s) => [s, names[s]])];
+      } catch (err) { KZ.fail(err); }
+    },
     methods: {
       async load() {
         this.loading = true;
@@ -118,8 +116,8 @@
     },
     template: `
       <van-nav-bar title="需求" left-text="工作台" left-arrow @click-left="location.hash = '#/'" />
-      <van-tabs v-model:active="active">
-        <van-tab v-for="[value, name] in TABS" :key="value" :name="value" :title="name" />
+      <van-tabs v-if="tabs" v-model:active="active">
+        <van-tab v-for="[value, name] in tabs" :key="value" :name="value" :title="name" />
       </van-tabs>
       <van-list v-model:loading="loading" :finished="finished" v-model:error="error" finished-text="没有更多了" error-text="加载失败，点击重试" @load="load">
         <van-cell v-for="d in items" :key="d.demand_id" :title="d.title" :label="label(d)" is-link :url="'#/demands/' + d.demand_id" :data-demand="d.demand_id">
@@ -127,7 +125,7 @@
         </van-cell>
       </van-list>
       <van-empty v-if="finished && !items.length" description="暂无需求" />`,
-    setup() { return { TABS, location }; },
+    setup() { return { location }; },
   };
 
   const Demand = {
@@ -147,8 +145,8 @@
     },
     methods: {
       stepTitle(s) {
-        const moved = s.from_status !== s.to_status && s.from_status ? `（${STATUS[s.from_status] || ""} → ${STATUS[s.to_status] || ""}）` : "";
-        return (STEPS[s.action] || s.action) + moved;
+        const moved = s.from_status !== s.to_status && s.from_status ? `（${s.from_status_label} → ${s.to_status_label}）` : "";
+        return s.action_label + moved;
       },
       time: KZ.time, percent: KZ.percent, yuan: KZ.yuan,
     },
