@@ -112,7 +112,7 @@ async def institution_list(request: web.Request) -> web.Response:
 
 
 _VIEW = schema_of(ManagerView)
-_NOT_ADMIN = "not_institution_admin"
+_NOT_ADMIN = "forbidden"
 
 ROUTES = [
     rest.route(

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from handlers.errors import NotFound
-from handlers.organisation.actors import load_actor
+from handlers.registration.manager_access import require_seen
 from handlers.registration.manager_record import ManagerView, record_by_id, record_of, view_of
 from store.models.manager_registration import ManagerStatus
-from store.models.organisation import Role
 from store.uow import UnitOfWork
 
 
@@ -34,16 +32,5 @@ async def get_own_manager(cmd: GetOwnManager, uow: UnitOfWork) -> ManagerView | 
 async def get_manager(cmd: GetManager, uow: UnitOfWork) -> ManagerView:
     async with uow:
         record = await record_by_id(uow, cmd.record_id)
-        actor = await load_actor(uow, cmd.actor_id)
-        allowed = (
-            record.account_id == cmd.actor_id
-            or actor.has(Role.SYSTEM_ADMIN)
-            or actor.has(Role.OFFICIAL)
-            or (
-                record.institution_id is not None
-                and record.institution_id in actor.institutions(Role.INSTITUTION_ADMIN)
-            )
-        )
-        if not allowed:  # someone else's record does not exist for them
-            raise NotFound("未找到该技术经理人", code="manager_not_found")
+        await require_seen(uow, cmd.actor_id, record)
         return await view_of(uow, record)

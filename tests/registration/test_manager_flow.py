@@ -249,7 +249,7 @@ async def test_deletion_before_approval_is_immediate_and_after_it_needs_the_plat
     assert status == 201, view
     # Only the institution's admins delete; the manager's own record reads as theirs, not the institution's.
     status, _ = await b.call("DELETE", f"/technology-managers/{view['id']}", first)
-    assert status == 403
+    assert status == 403  # their own record, but not theirs to delete
     status, done = await b.call("DELETE", f"/technology-managers/{view['id']}", b.inst_token)
     assert status == 200 and done == {"deleted": True, "deletion_pending": False}
     assert await b.mine(first) is None and await b.review_list("review") == []
@@ -339,6 +339,6 @@ async def test_an_individual_goes_straight_to_the_city_with_both_scans_and_edits
     assert status == 201 and again["status"] == "pending" and again["stage"] == "市级审核"
     # The institution has no say over a manager who is not theirs.
     status, _ = await b.call("POST", f"/technology-managers/{view['id']}/return", b.inst_token, json={})
-    assert status == 403
+    assert status == 404  # not theirs: reads as missing
     status, _ = await b.call("GET", f"/technology-managers/{view['id']}", b.inst_token)
     assert status == 404
