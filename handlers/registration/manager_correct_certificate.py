@@ -27,9 +27,11 @@ CERTIFICATE = dataclasses.replace(
     name="technology_manager_certificate",
     title="技术经理人证书信息",
     submit=("PATCH", "/api/v1/technology-managers/{record_id}/certificate"),
-    fields=tuple(f for f in MANAGER.fields if f.name in CERTIFICATE_FIELDS),
+    # A PATCH: only the fields sent change (each nullable, as a partial form's fields are).
+    fields=tuple(dataclasses.replace(f, nullable=True) for f in MANAGER.fields if f.name in CERTIFICATE_FIELDS),
     rules=(),
     draft=False,
+    partial=True,
 )
 
 
@@ -57,8 +59,9 @@ async def correct_certificate(cmd: CorrectCertificate, uow: UnitOfWork, policy: 
         if not at_institution:
             raise Conflict("只能在机构审核时修改证书信息", code="manager_not_at_institution")
         today = tx.clock.now().astimezone(ZoneInfo(policy.timezone)).date()
-        clean = to_json(validate(CERTIFICATE, raw, Context(today)))
-        before = {k: record.values.get(k) for k in CERTIFICATE_FIELDS}
+        checked = validate(CERTIFICATE, raw, Context(today))
+        clean = to_json({k: v for k, v in checked.items() if raw.get(k) is not None})
+        before = {k: record.values.get(k) for k in clean}
         record.values = {**record.values, **clean}
         record.updated_at = tx.clock.now()
         await tx.session.flush()

@@ -72,8 +72,15 @@ PROVINCE_NAMES = (
     "澳门特别行政区",
 )
 PROVINCES = tuple((p, p) for p in PROVINCE_NAMES)
-# Certificate details: what the institution may correct while it reviews (seed 000 一.7(1)).
-CERTIFICATE_FIELDS = ("certificate_name", "certificate_number", "certificate_issuer", "certificate_issued_on")
+# What the institution may complete or correct while it reviews: training and certificate details (seed 000
+# 一.5 完善经理人培训及证书信息, 一.7(1) 审核时可对技术经理人的证书信息进行修改).
+CERTIFICATE_FIELDS = (
+    "training",
+    "certificate_name",
+    "certificate_number",
+    "certificate_issuer",
+    "certificate_issued_on",
+)
 # Never editable after the first submission (seed 000 二.4(3)).
 FIXED_FIELDS = ("id_number", "invitation_code")
 

@@ -148,10 +148,16 @@ async def test_a_bound_manager_institution_then_city_then_return_and_resubmit(
         "PATCH",
         f"/technology-managers/{view['id']}/certificate",
         b.inst_token,
-        json={"certificate_number": "JSJJ-2024-009", "certificate_issuer": "北京技术市场协会"},
+        json={"certificate_number": "JSJJ-2024-009", "training": "2024年技术经理人培训"},
     )
     assert status == 200, corrected
     assert corrected["values"]["certificate_number"] == "JSJJ-2024-009"
+    assert corrected["values"]["training"] == "2024年技术经理人培训"
+    assert corrected["values"]["certificate_issuer"] == "北京技术市场协会"  # not sent: kept
+    status, emptied = await b.call(
+        "PATCH", f"/technology-managers/{view['id']}/certificate", b.inst_token, json={"training": ""}
+    )
+    assert status == 422 and emptied["error"]["field"] == "training"
     assert corrected["values"]["title_name"] == "工程师"
     [card] = await cards_to(container, "dt-inst")
     assert card["chain_name"] == "技术经理人登记" and card["stage_name"] == "机构审核"
