@@ -276,6 +276,8 @@ async def test_deletion_before_approval_is_immediate_and_after_it_needs_the_plat
     status, twice = await b.call("DELETE", f"/technology-managers/{view['id']}", b.inst_token)
     assert status == 409 and twice["error"]["code"] == "manager_deletion_pending"
     assert (await b.mine(first))["institution_id"] == b.institution  # bound until the platform approves
+    status, frozen = await b.call("POST", "/technology-manager/registration", first, json=valid_form(id_number=""))
+    assert status == 409 and frozen["error"]["code"] == "manager_deletion_pending"
     [platform_card] = await cards_to(container, "dt-platform")
     assert platform_card["chain_name"] == "技术经理人删除"
     await press(container, "dt-platform", CardAction.REVIEW_APPROVE, platform_card)
