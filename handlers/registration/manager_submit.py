@@ -125,11 +125,8 @@ def _may_edit(record: TechnologyManagerRegistration) -> None:
         raise Conflict("技术经理人登记正在审核中，请等待审核结果", code="manager_pending")
     if record.deletion_requested_at is not None:  # returned for update before the deletion was asked, too
         raise Conflict("删除申请正在平台审核中，不能修改", code="manager_deletion_pending")
-    if record.status == ManagerStatus.APPROVED:
-        if record.institution_id is not None:
-            raise Conflict(
-                "已绑定机构的技术经理人须先由机构「驳回更新」后才能修改信息", code="manager_update_needs_return"
-            )
+    if record.status == ManagerStatus.APPROVED and record.institution_id is not None:
+        raise Conflict("已绑定机构的技术经理人须先由机构「驳回更新」后才能修改信息", code="manager_update_needs_return")
 
 
 def _keep_fixed(record: TechnologyManagerRegistration, raw: dict[str, Any]) -> dict[str, Any]:
