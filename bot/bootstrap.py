@@ -127,6 +127,7 @@ def registration_policy(settings: Settings) -> RegistrationPolicy:
         certification_page=page,
         sms_decision_template=reg.sms_decision_template,
         timezone=settings.timezone,
+        manager_page=f"{settings.base_url}/m/workbench/#/technology-manager/" if settings.sandbox else "",
     )
 
 

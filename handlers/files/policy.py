@@ -36,6 +36,8 @@ PURPOSES: dict[str, FilePurpose] = {
         FilePurpose("certificate", ("jpg", "png", "pdf"), 1 * MB),
         # A business licence scan for unit certification (营业执照): a phone photo is often over 1 MB.
         FilePurpose("licence", ("jpg", "png", "pdf"), 5 * MB),
+        # A technology manager's ID-card and title-certificate scans (individual registration).
+        FilePurpose("manager_scan", ("jpg", "png", "pdf"), 5 * MB),
         FilePurpose("intent_document", ("jpg", "pdf"), 2 * MB),
         FilePurpose("document", ("doc", "docx", "pdf"), 5 * MB),
         FilePurpose("attachment", ("jpg", "png", "pdf", "doc", "docx", "xls", "xlsx"), 5 * MB),

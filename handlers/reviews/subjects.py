@@ -41,9 +41,14 @@ def default_subjects(demand_policy: DemandPolicy, registration_policy: Registrat
     # The flows depend on the engine, not the other way round.
     from handlers.demands.review_hooks import DemandReviewHooks
     from handlers.registration.chains import CERTIFICATION_SUBJECT
+    from handlers.registration.manager_chains import MANAGER_DELETION_SUBJECT, MANAGER_SUBJECT
+    from handlers.registration.manager_deletion_hooks import ManagerDeletionHooks
+    from handlers.registration.manager_review_hooks import ManagerReviewHooks
     from handlers.registration.review_hooks import CertificationReviewHooks
 
     return {
         "demand": DemandReviewHooks(demand_policy),
         CERTIFICATION_SUBJECT: CertificationReviewHooks(registration_policy),
+        MANAGER_SUBJECT: ManagerReviewHooks(registration_policy),
+        MANAGER_DELETION_SUBJECT: ManagerDeletionHooks(registration_policy),
     }

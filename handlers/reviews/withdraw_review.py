@@ -7,10 +7,10 @@ from sqlalchemy import CursorResult, select, update
 from handlers.errors import Conflict
 from handlers.reviews.tasks import close_stage
 from store.models.demands import Review, ReviewStatus
-from store.uow import UnitOfWork
+from store.transaction import Transaction
 
 
-async def withdraw_review(uow: UnitOfWork, subject_type: str, subject_id: int, *, actor: str) -> None:
+async def withdraw_review(uow: Transaction, subject_type: str, subject_id: int, *, actor: str) -> None:
     """Races a reviewer's decision through the same conditional update: exactly one of them wins."""
     review = await uow.session.scalar(
         select(Review).where(

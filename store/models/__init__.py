@@ -22,6 +22,7 @@ from store.models.files import StoredFile
 from store.models.follow_ups import DemandFollowUp, FollowUpReminder
 from store.models.indicators import Indicator, IndicatorOwner, WeeklyReport
 from store.models.invitations import InvitationCode, InvitationPurpose, InvitationRedemption
+from store.models.manager_registration import ManagerStatus, TechnologyManagerRegistration
 from store.models.membership import InvitationStatus, MembershipInvitation, PlatformState
 from store.models.organisation import (
     Account,
@@ -115,6 +116,8 @@ __all__ = [
     "InvitationRedemption",
     "InvitationStatus",
     "MembershipInvitation",
+    "ManagerStatus",
+    "TechnologyManagerRegistration",
     "PlatformState",
     "Official",
     "OutboxMessage",

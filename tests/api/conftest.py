@@ -38,6 +38,7 @@ from store.models.organisation import Account, AccountRole, AccountStatus, Role
 from tests.api.demand_world import demand_ids, docking_ids, publication_ids
 from tests.api.expert_push_world import reachable_expert
 from tests.api.expert_world import expert_ids
+from tests.api.manager_world import manager_ids
 from tests.api.project_world import project_ids
 from tests.api.registration_world import registration_ids
 from tests.expert_digest.world import digest_ids
@@ -271,6 +272,7 @@ async def build_world(base: Org) -> tuple[World, Institution, dict[str, str | No
     }
     world.ids.update(await project_ids(base, world.accounts, x.enterprise))
     world.ids.update(await registration_ids(base, world.accounts, credit_code(990)))
+    world.ids.update(await manager_ids(base, world, x.id, x.admin, "137333301"))
     await reachable_expert(base, x.expert_account)
     tokens: dict[str, str | None] = {"anonymous": None, "pending": await world.token(None, SessionKind.MINI_PROGRAM)}
     for role, account_id in world.accounts.items():

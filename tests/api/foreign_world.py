@@ -28,6 +28,7 @@ from store.models.organisation import Role
 from tests.api.conftest import World, build_institution, credit_code, xlsx
 from tests.api.demand_world import FIELDS
 from tests.api.expert_world import TECHNOLOGY
+from tests.api.manager_world import manager_ids
 from tests.api.project_world import today, upload
 from tests.organisation.conftest import Org
 from tests.policies import DEMANDS, SUBJECTS
@@ -135,6 +136,7 @@ async def foreign_ids(base: Org, world: World) -> dict[str, Any]:
         "registered_demand_id": registered_demand,
         "registered_contract_file_id": registered_contract,
         "publish_demand_id": await docking(),
+        **await manager_ids(base, world, z.id, z.admin, "137555502"),
         "unpublish_demand_id": published,
         "publication_id": publication.publication_id,
         "technology_id": technology.technology_id,

@@ -172,6 +172,14 @@ TABLE: dict[str, str] = {
     # The platform's reviewers and the applicant (no role of this table) only; to anyone else it does not exist.
     "GET /certifications/{certification_id}": "-    -    Y   0    0    0    0    0    0    0",
     "GET /certifications/{certification_id}/licence": "-    -    Y   0    0    0    0    0    0    0",
+    "GET /technology-manager/registration": "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
+    "POST /technology-manager/registration": "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
+    "POST /technology-manager/scans": "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
+    "GET /technology-managers/{manager_id}": "-    -    Y   Y    0    0    Y    0    0    0",
+    "PATCH /technology-managers/{manager_id}/certificate": "-    -    -   Y    -    -    -    -    -    -",
+    "POST /technology-managers/{manager_id}/return": "-    -    -   Y    -    -    -    -    -    -",
+    "DELETE /technology-managers/{manager_id}": "-    -    -   Y    -    -    -    -    -    -",
+    "GET /institutions/{institution_id}/technology-manager-registrations": "-    -    -   Y    -    -    -    -    -    -",  # noqa: E501
 }
 # not_mini_program and already_bound: the bind route takes only a pending mini-program session.
 # invitation_not_for_role: an invitation code is for technology managers, not for officials, admins, experts…
@@ -200,6 +208,8 @@ PATH_IDS: dict[str, dict[str, Any]] = {
 # (a departure ends the leaver's sessions) or a later allowed role's call (a revoked invitation cannot be
 # revoked again): "key:role" when present for the calling role, else "key".
 ALIASES: dict[str, dict[str, str]] = {
+    "POST /technology-managers/{manager_id}/return": {"manager_id": "return_manager_id"},
+    "DELETE /technology-managers/{manager_id}": {"manager_id": "delete_manager_id"},
     "POST /staff/{staff_member_id}/departure": {"staff_member_id": "leaver_staff_member_id"},
     # Institution X, in the district official's 西湖区.
     "GET /monitoring/{view}/{unit_id}/{measure}": {"unit_id": "institution_id"},
@@ -339,6 +349,10 @@ BODIES: dict[str, Body] = {
     "POST /auth/mini-program-bind": lambda w, r, n: {"json": {"code": "unknown"}},
     "POST /auth/register": lambda w, r, n: {"json": {"mobile": _unique_mobile(n, 9), "code": "000000", "name": "新人"}},
     "POST /certification/licence": lambda w, r, n: {"data": registration_world_licence(n)},
+    "POST /technology-manager/registration": lambda w, r, n: {"json": {"name": f"经理{n}", "draft": True}},
+    "POST /technology-manager/scans": lambda w, r, n: {"data": registration_world_licence(n)},
+    "PATCH /technology-managers/{manager_id}/certificate": lambda w, r, n: {"json": {"certificate_number": f"Z{n}"}},
+    "POST /technology-managers/{manager_id}/return": lambda w, r, n: {"json": {"reason": "请更新"}},
     "GET /certification/registry": lambda w, r, n: {"params": {"name": _registry_names()[n]}},
     "POST /certification": lambda w, r, n: {
         "json": {
@@ -543,6 +557,7 @@ async def _reads(api: TestClient[Any, Any], token: str | None, world: World, par
         "enterprise_id": "/enterprises/{}",
         "institution_id": "/institutions/{}",
         "staff_member_id": "/staff/{}",
+        "manager_id": "/technology-managers/{}",
     }
     assert param in readers, f"no read route tells whether the caller sees a {param}"
     return await get(readers[param].format(value)) is not None
