@@ -1,6 +1,6 @@
 """technology managers: their registrations
 
-Revision ID: 0032_technology_managers
+Revision ID: 0031_technology_managers
 Revises: 0030_indicators
 Create Date: 2026-12-06 22:30:00
 """
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0032_technology_managers"
+revision: str = "0031_technology_managers"
 down_revision: str | None = "0030_indicators"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
