@@ -70,6 +70,7 @@ async def test_the_workbench_shell_names_each_script_by_its_hash(site: Any) -> N
         "/m/static/workbench-admin.js",
         "/m/static/workbench-monitoring.js",  # adds its views to the working pages': after them
         "/m/static/register.js",
+        "/m/static/managers.js",
     ]
     scripts += later
     for url in scripts:

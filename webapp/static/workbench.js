@@ -26,11 +26,13 @@
       ["centres", "地方转移中心", "cluster-o", "#/centres"], ["staff", "技转人员", "manager-o", "#/staff"],
       ["experts-admin", "服务专家", "friends-o", "#/experts"], ["import", "专家导入", "description", "#/expert-import"],
       ["publications", "需求公开", "share-o", "#/publications"], ["departures", "人员离岗", "user-o", "#/departures"],
-      ["monitoring", "绩效监测", "chart-trending-o", "#/monitoring"]],
+      ["monitoring", "绩效监测", "chart-trending-o", "#/monitoring"],
+      ["manager-review", "经理人审核", "todo-list-o", "#/technology-managers"]],  // managers.js
     official: [["demands", "区域需求", "orders-o", "#/demands"], ["ranking", "积分排名", "bar-chart-o", "#/ranking"],
       ["monitoring", "绩效监测", "chart-trending-o", "#/monitoring"]],
     system_admin: [["demands", "全部需求", "orders-o", "#/demands"], ["ranking", "积分排名", "bar-chart-o", "#/ranking"]],
-    everyone: [["certification", "单位认证", "certificate", "#/certification"]],  // register.js
+    everyone: [["certification", "单位认证", "certificate", "#/certification"],  // register.js
+      ["technology-manager", "技术经理人登记", "contact", "#/technology-manager"]],  // managers.js
   };
 
   // The working pages (workbench-staff.js, on the form renderer kz-form.js), loaded in order on first use.
