@@ -1,7 +1,9 @@
 """技术经理人登记 in a real browser at 375×667 on the sandbox demo: a newcomer registers outside DingTalk, opens
 技术经理人登记 from the home, fills the served form with the demo institution's invitation code (pickers, dates,
 the work segment and the project groups), submits and sees 审核中 at 机构审核 with the receipt number; 李强
-(institution admin) finds the manager in 经理人审核, opens the record and approves it for the institution."""
+(institution admin) finds the manager in 经理人审核, opens the record and approves it for the institution; once
+the city has approved, he returns it (驳回更新), the manager edits the prefilled form and resubmits, and 李强 finds
+it in 经理人驳回更新."""
 
 from __future__ import annotations
 
@@ -130,4 +132,40 @@ async def test_a_manager_registers_with_the_code_and_the_institution_sees_it(
     await li.wait_for_selector("[data-testid=status] >> text=市级审核")
     assert await li.locator("[data-testid=approve]").count() == 0  # the city's stage is not his
     await keep_screenshot(li, "workbench-manager-review")
+
+    # The city approves (its card's decision, over the API); the manager is registered.
+    city = await dingtalk_session(demo_site, "dt-zhao")
+    waiting = await api_json(demo_site, "GET", "/api/v1/reviews/mine", city)
+    review = next(r for r in waiting["items"] if "孙经理" in r["title"])
+    decision = {"decision": "approve", "stage": review["stage"], "reason": ""}
+    await api_json(demo_site, "POST", f"/api/v1/reviews/{review['review_id']}/decision", city, decision)
+
+    # 驳回更新: 李强 returns the approved record with a note; the manager edits the prefilled form and resubmits.
+    await li.reload()
+    await li.wait_for_selector("[data-testid=status] >> text=已登记")
+    await li.click("[data-testid=return-update]")
+    await li.fill("textarea[name=note]", "请补充培训情况")
+    await li.click("[data-testid=return-update]")
+    await li.wait_for_selector("[data-testid=status] >> text=退回修改")
+
+    await page.reload()
+    await page.wait_for_selector("[data-testid=reason] >> text=请补充培训情况")
+    await page.wait_for_function(
+        "(document.querySelector('[data-field=school] input') || {}).value === '浙江大学'"
+    )  # the form comes back filled with the record
+    assert await page.input_value("[data-field=work_history] [data-field=employer] input") == "杭州技术转移中心"
+    assert await page.input_value("[data-field=projects] [data-field=amount_fen] input") == "50000"
+    await page.fill("[data-field=training] textarea", "2025年技术经理人培训")
+    await page.click("[data-testid=submit]")
+    await page.wait_for_selector("[data-testid=status] >> text=审核中（机构审核）")
+
+    # It is listed in 经理人驳回更新, no longer in 经理人审核.
+    await li.goto(f"{demo_site}/m/workbench/?dd_user=dt-li#/technology-managers")
+    await li.wait_for_selector(".van-empty, [data-manager]")
+    assert await li.locator(".van-cell:has-text('孙经理')").count() == 0
+    await li.click(".van-tab:has-text('经理人驳回更新')")
+    await li.click(".van-cell:has-text('孙经理')")
+    await li.wait_for_selector("[data-testid=status] >> text=机构审核")
+    assert "2025年技术经理人培训" in await li.inner_text("[data-testid=record]")
+    await keep_screenshot(li, "workbench-manager-update")
     assert not errors, errors

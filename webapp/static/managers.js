@@ -73,7 +73,7 @@
         <van-cell v-if="m.due_on && m.status === 'pending'" title="审核期限" :value="m.due_on" />
         <van-cell title="登记方式" :value="m.bound ? '机构邀请码登记' : '个人身份登记'" />
         <van-cell v-if="m.invitation_code" title="机构邀请码" :value="m.invitation_code" label="提交后不能修改" />
-        <van-cell v-if="m.reopened" title="驳回更新" value="重新提交后进入机构的经理人驳回更新" />
+        <van-cell v-if="m.reopened" title="驳回更新" :value="m.status === 'returned' ? '机构已驳回更新，请修改后重新提交' : '驳回更新后重新提交'" />
         <van-cell v-if="m.deletion_pending" title="删除申请" value="平台审核中" />
       </van-cell-group>`,
   };
