@@ -188,7 +188,7 @@
         } catch (err) { KZ.fail(err); } finally { this.busy = false; }
       },
       async remove() {
-        const approved = this.m.status === "approved";
+        const approved = !!this.m.approved_at; // registered once: the platform decides (the API's rule)
         try {
           await vant.showConfirmDialog({
             title: "删除技术经理人", message: approved ? "已登记的经理人须经平台审核后解除绑定，确定提交？" : "删除「" + this.m.name + "」？",
