@@ -3,7 +3,8 @@
 the work segment and the project groups), submits and sees 审核中 at 机构审核 with the receipt number; 李强
 (institution admin) finds the manager in 经理人审核, opens the record and approves it for the institution; once
 the city has approved, he returns it (驳回更新), the manager edits the prefilled form and resubmits, and 李强 finds
-it in 经理人驳回更新."""
+it in 经理人驳回更新; deleting the registered manager is refused while the update is reviewed, and afterwards goes
+to the platform."""
 
 from __future__ import annotations
 
@@ -168,4 +169,23 @@ async def test_a_manager_registers_with_the_code_and_the_institution_sees_it(
     await li.wait_for_selector("[data-testid=status] >> text=机构审核")
     assert "2025年技术经理人培训" in await li.inner_text("[data-testid=record]")
     await keep_screenshot(li, "workbench-manager-update")
+
+    # Deleting a registered manager: refused while the update is under review, then sent to the platform.
+    await li.click("[data-testid=delete]")
+    await li.wait_for_selector(".van-dialog >> text=须经平台审核")
+    await li.click(".van-dialog__confirm")
+    await li.wait_for_selector(".van-toast >> text=请审核完成后再删除")
+    await li.click("[data-testid=approve]")
+    await li.wait_for_selector("[data-testid=status] >> text=市级审核")
+    waiting = await api_json(demo_site, "GET", "/api/v1/reviews/mine", city)
+    review = next(r for r in waiting["items"] if "孙经理" in r["title"])
+    decision = {"decision": "approve", "stage": review["stage"], "reason": ""}
+    await api_json(demo_site, "POST", f"/api/v1/reviews/{review['review_id']}/decision", city, decision)
+    await li.reload()
+    await li.wait_for_selector("[data-testid=status] >> text=已登记")
+    await li.click("[data-testid=delete]")
+    await li.click(".van-dialog__confirm")
+    await li.wait_for_selector("[data-testid=manager] >> text=平台审核中")
+    assert await li.locator("[data-testid=delete]").count() == 0  # one request to the platform at a time
+    await keep_screenshot(li, "workbench-manager-deletion")
     assert not errors, errors
