@@ -30,6 +30,7 @@ from miniapp_api import (
     publications,
     reference,
     registration,
+    registration_institution,
     rest,
     staff,
     workbench,
@@ -64,6 +65,7 @@ PAGE_AREAS = (
     monitoring,
     monitoring_charts,
     registration,
+    registration_institution,
 )
 
 

@@ -13,6 +13,7 @@ from handlers.institutions.form import CENTRE, CENTRE_EDIT, INSTITUTION, INSTITU
 from handlers.projects.form import FEE_PROOF, PROJECT
 from handlers.publications.form import PUBLICATION
 from handlers.registration.form import CERTIFICATION
+from handlers.registration.institution_form import INSTITUTION_REGISTRATION
 from handlers.staff.form import STAFF
 
 DECLARED: tuple[Form, ...] = (
@@ -39,5 +40,6 @@ DECLARED: tuple[Form, ...] = (
     EXPERT_FOLLOW_UP,
     INDICATOR,
     CERTIFICATION,
+    INSTITUTION_REGISTRATION,
 )
 FORMS: dict[str, Form] = {form.name: form for form in DECLARED}

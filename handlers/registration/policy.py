@@ -53,6 +53,8 @@ class RegistrationPolicy:
     # ${name}, ${status} and ${reason}: what an applicant hears of the platform's decision.
     sms_decision_template: str
     timezone: str
+    # The micro-app's institution-registration page; the registration id is appended (the card's 查看详情).
+    institution_page: str = ""
 
     def __post_init__(self) -> None:
         check_pattern(self.number_format)
