@@ -129,6 +129,8 @@ def registration_policy(settings: Settings) -> RegistrationPolicy:
         timezone=settings.timezone,
         institution_page=reg.institution_page
         or (f"{settings.base_url}/m/workbench/#/institution-registration/" if settings.sandbox else ""),
+        update_opens=reg.update_opens,
+        update_closes=reg.update_closes,
     )
 
 

@@ -334,6 +334,9 @@ class RegistrationSettings(BaseModel):
     institution_review_days: int = Field(default=10, ge=1, le=60)
     # The micro-app's registration page for reviewers; the registration id is appended (the card's 查看详情).
     institution_page: str = ""
+    # The annual update window (年度更新) each year, "MM-DD" to "MM-DD" inclusive; empty: closed.
+    update_opens: str = ""
+    update_closes: str = ""
 
 
 class DemandSettings(BaseModel):

@@ -45,7 +45,9 @@ def _filled(**values: Any) -> FilledRegistration:
 
 async def my_registration(request: web.Request) -> web.Response:
     found = await get_institution_registration(
-        GetInstitutionRegistration(rest.actor_id(request)), rest.container(request).uow()
+        GetInstitutionRegistration(rest.actor_id(request)),
+        rest.container(request).uow(),
+        rest.container(request).registration_policy,
     )
     return rest.json(found)
 
@@ -83,11 +85,12 @@ ROUTES = [
         operation(
             "Save (draft: true, 保存) or submit (draft: false, 提交) the first registration of the caller's "
             "certified unit as a technology-transfer institution; a submission is reviewed by the city bureau of "
-            "the unit's region; a rejected or returned registration is edited and submitted again",
+            "the unit's region; a rejected or returned registration is edited and submitted again; once approved, "
+            "saving again is the annual update (年度更新) within the configured window: a new row, reviewed again",
             ("200", _VIEW),
             errors={
                 "403": "forbidden: the unit is not certified",
-                "409": "registration_pending / registration_approved / no_reviewer",
+                "409": "registration_pending / registered_this_year / update_window_closed / no_reviewer",
                 "422": "missing_field / field_too_long / too_many_items / too_few_items / invalid_choice / "
                 "introduction_contact_missing / rules_not_listed / staff_exceeds_total / "
                 "full_time_exceeds_transfer / performance_too_long / field_not_allowed",

@@ -4,6 +4,7 @@ that fills the form's locked fields; no identity before the unit is certified.""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -13,8 +14,10 @@ from handlers.registration.institution_registration import (
     RegistrationView,
     identity_of,
     latest_review,
+    update_open,
     view_of,
 )
+from handlers.registration.policy import RegistrationPolicy
 from store.models.registration import InstitutionRegistration
 from store.uow import UnitOfWork
 
@@ -29,15 +32,24 @@ class MyRegistration:
     identity: LockedIdentity | None  # None: certify the unit first
     # One row per registration (the first registration; annual updates will add theirs), newest first.
     registrations: tuple[RegistrationView, ...]
+    # True: saving now starts the annual update (the window is open and the latest record was approved before
+    # this year); the page prefills it from the latest record.
+    update_open: bool
 
 
-async def get_institution_registration(cmd: GetInstitutionRegistration, uow: UnitOfWork) -> MyRegistration:
+async def get_institution_registration(
+    cmd: GetInstitutionRegistration, uow: UnitOfWork, policy: RegistrationPolicy
+) -> MyRegistration:
+    today = uow.clock.now().astimezone(ZoneInfo(policy.timezone)).date()
     async with uow:
         cert = await certification_of(uow, cmd.actor_id)
-        rows = await uow.session.scalars(
-            select(InstitutionRegistration)
-            .where(InstitutionRegistration.account_id == cmd.actor_id)
-            .order_by(InstitutionRegistration.id.desc())
+        rows = list(
+            await uow.session.scalars(
+                select(InstitutionRegistration)
+                .where(InstitutionRegistration.account_id == cmd.actor_id)
+                .order_by(InstitutionRegistration.id.desc())
+            )
         )
         views = tuple([view_of(reg, await latest_review(uow, reg.id)) for reg in rows])
-        return MyRegistration(identity_of(cert) if cert is not None else None, views)
+        opened = update_open(policy, rows[0] if rows else None, today)
+        return MyRegistration(identity_of(cert) if cert is not None else None, views, opened)

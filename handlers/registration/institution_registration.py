@@ -6,10 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from cards.outbound import SmsMessage
+from handlers.errors import Conflict
 from handlers.organisation.actors import Actor
 from handlers.registration.chains import INSTITUTION_SUBJECT
 from handlers.registration.institution_form import INTERNAL
@@ -20,8 +22,9 @@ from store.models.organisation import Account, Role
 from store.models.registration import InstitutionRegistration, InstitutionRegistrationStatus, UnitCertification
 from store.transaction import Transaction
 
-FIRST = "first"  # 首次登记; the annual update is a kind still to come
-KIND_LABELS = {FIRST: "首次登记"}
+FIRST = "first"  # 首次登记
+UPDATE = "update"  # 年度更新: a row of its own, prefilled from the last approved record; a new number on approval
+KIND_LABELS = {FIRST: "首次登记", UPDATE: "年度更新"}
 STATUS_LABELS = {
     InstitutionRegistrationStatus.DRAFT: "未提交",
     InstitutionRegistrationStatus.PENDING: "审核中",
@@ -116,6 +119,31 @@ def view_of(reg: InstitutionRegistration, review: Review | None) -> Registration
         submitted_at=reg.submitted_at,
         decided_at=reg.decided_at,
     )
+
+
+def approved_this_year(policy: RegistrationPolicy, reg: InstitutionRegistration, today: date) -> bool:
+    decided = reg.decided_at
+    return decided is not None and decided.astimezone(ZoneInfo(policy.timezone)).year == today.year
+
+
+def refuse_outside_window(policy: RegistrationPolicy, today: date) -> None:
+    if not policy.update_window_open(today):
+        when = f"（每年{policy.update_opens}至{policy.update_closes}）" if policy.update_opens else ""
+        raise Conflict(f"当前不在年度更新期间{when}，不能进行年度更新", code="update_window_closed")
+
+
+def refuse_update(policy: RegistrationPolicy, approved: InstitutionRegistration, today: date) -> None:
+    """An approved record is updated once a year, in the window; the year it was approved needs none."""
+    if approved_this_year(policy, approved, today):
+        raise Conflict("本年度登记已审核通过，无需再次登记或年度更新", code="registered_this_year")
+    refuse_outside_window(policy, today)
+
+
+def update_open(policy: RegistrationPolicy, latest: InstitutionRegistration | None, today: date) -> bool:
+    """Whether saving now starts an annual update of the latest (approved) record."""
+    if latest is None or latest.status != InstitutionRegistrationStatus.APPROVED:
+        return False
+    return policy.update_window_open(today) and not approved_this_year(policy, latest, today)
 
 
 def _significant(region_code: str) -> str:

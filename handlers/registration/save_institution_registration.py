@@ -6,11 +6,16 @@ the city bureau of the institution's region reviews within the chain's working d
 date). The certified identity comes from the unit certification, never from the form; a registration under
 review or approved is not edited here. A rejected or returned registration is edited and submitted again: a new
 review round.
+
+Once approved, saving again is the annual update (年度更新, seed 000 一.5): only within the configured window, not
+in the year the last registration was approved; a new row (the approved one is kept), reviewed again, a new
+number on approval. The page prefills it from the last approved record.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,9 +31,12 @@ from handlers.registration.institution_form import CATEGORIES, INSTITUTION_REGIS
 from handlers.registration.institution_registration import (
     EDITABLE,
     FIRST,
+    UPDATE,
     RegistrationView,
     identity_of,
     latest_review,
+    refuse_outside_window,
+    refuse_update,
     registered_name,
     view_of,
 )
@@ -59,7 +67,7 @@ async def save_institution_registration(
     async with uow:
         await _certified(uow, cmd.actor_id)
     values = validate(INSTITUTION_REGISTRATION, cmd.values, Context(today, regions), draft=cmd.draft)
-    return await transact(uow, lambda tx: _save(tx, cmd.actor_id, values, cmd.draft, policy))
+    return await transact(uow, lambda tx: _save(tx, cmd.actor_id, values, cmd.draft, policy, today))
 
 
 async def _certified(tx: Transaction, actor_id: int) -> Any:
@@ -71,24 +79,32 @@ async def _certified(tx: Transaction, actor_id: int) -> Any:
 
 
 async def _save(
-    tx: Transaction, actor_id: int, values: dict[str, Any], draft: bool, policy: RegistrationPolicy
+    tx: Transaction, actor_id: int, values: dict[str, Any], draft: bool, policy: RegistrationPolicy, today: date
 ) -> RegistrationView:
     # The account row lock orders this account's saves (and their audit entries).
     account = await tx.session.scalar(select(Account).where(Account.id == actor_id).with_for_update())
     if account is None or account.status in CLOSED_STATUSES:
         raise Forbidden("账号已停用，不能进行机构登记")
     cert, identity = await _certified(tx, actor_id)
-    reg = await tx.session.scalar(
+    latest = await tx.session.scalar(
         select(InstitutionRegistration)
-        .where(InstitutionRegistration.account_id == actor_id, InstitutionRegistration.kind == FIRST)
+        .where(InstitutionRegistration.account_id == actor_id)
+        .order_by(InstitutionRegistration.id.desc())
+        .limit(1)
         .with_for_update()
     )
     now = tx.clock.now()
+    reg = latest
+    if latest is not None and latest.kind == UPDATE and latest.status in EDITABLE:
+        refuse_outside_window(policy, today)
+    if latest is not None and latest.status == InstitutionRegistrationStatus.APPROVED:
+        refuse_update(policy, latest, today)
+        reg = None  # the annual update: a row of its own, the approved record kept as it is
     if reg is None:
         reg = InstitutionRegistration(
             account_id=actor_id,
             certification_id=cert.id,
-            kind=FIRST,
+            kind=FIRST if latest is None else UPDATE,
             status=InstitutionRegistrationStatus.DRAFT,
             submitted_at=None,
             decided_at=None,
@@ -99,8 +115,6 @@ async def _save(
         tx.session.add(reg)
     elif reg.status == InstitutionRegistrationStatus.PENDING:
         raise Conflict("机构登记正在审核中，请等待审核结果", code="registration_pending")
-    elif reg.status not in EDITABLE:
-        raise Conflict("机构登记已审核通过，不能再修改", code="registration_approved")
     reg.values = _stored(values)
     reg.name = registered_name(identity, values)
     reg.credit_code = identity.credit_code

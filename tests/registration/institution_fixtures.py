@@ -9,7 +9,10 @@ from typing import Any
 from bot.bootstrap import Container
 from bot.dingtalk.router import CardPress
 from handlers.officials.create_official import CreateOfficial, create_official
+from handlers.registration.upload_licence import UploadLicence, upload_licence
+from sandbox.documents import make_pdf
 from store.models.auth import DingTalkBinding
+from store.models.organisation import Account, AccountStatus
 from store.models.registration import CertificationStatus, UnitCertification
 from tests.organisation.conftest import Org
 from tests.policies import MEMBERSHIP
@@ -96,3 +99,20 @@ def press(action: str, out_track_id: str, message_id: str, userid: str, **params
         "content": json.dumps({"cardPrivateData": {"actionIds": [action], "params": params}}),
     }
     return CardPress.from_callback(message_id, data)
+
+
+async def certified_applicant(org: Org, container: Container) -> int:
+    """A certified organisation account (its licence stored) and the city official who reviews it."""
+    await city_official(org)
+    async with container.uow() as uow:
+        now = uow.clock.now()
+        account = Account(
+            name="王海燕", mobile="13700000011", status=AccountStatus.ACTIVE, created_at=now, updated_at=now
+        )
+        uow.session.add(account)
+        await uow.commit()
+    stored = await upload_licence(
+        UploadLicence(account.id, "营业执照.pdf", make_pdf("licence")), container.uow(), container.files
+    )
+    await certified_account(container, account.id, stored.id)
+    return account.id

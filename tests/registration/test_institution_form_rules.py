@@ -14,12 +14,9 @@ from handlers.registration.save_institution_registration import (
     SaveInstitutionRegistration,
     save_institution_registration,
 )
-from handlers.registration.upload_licence import UploadLicence, upload_licence
-from sandbox.documents import make_pdf
-from store.models.organisation import Account, AccountStatus
 from tests.organisation.conftest import Org
 from tests.policies import REGISTRATION
-from tests.registration.institution_fixtures import certified_account, city_official, filled
+from tests.registration.institution_fixtures import certified_applicant, filled
 
 CONTACT = "联系人：王海燕，电话13700000011。"
 
@@ -116,19 +113,7 @@ CASES: list[tuple[str, dict[str, Any], tuple[str, str] | None]] = [
 
 @pytest.fixture
 async def applicant(org: Org, container: Container) -> int:
-    await city_official(org)
-    async with container.uow() as uow:
-        now = uow.clock.now()
-        account = Account(
-            name="王海燕", mobile="13700000011", status=AccountStatus.ACTIVE, created_at=now, updated_at=now
-        )
-        uow.session.add(account)
-        await uow.commit()
-    stored = await upload_licence(
-        UploadLicence(account.id, "营业执照.pdf", make_pdf("licence")), container.uow(), container.files
-    )
-    await certified_account(container, account.id, stored.id)
-    return account.id
+    return await certified_applicant(org, container)
 
 
 @pytest.mark.parametrize(("case", "changes", "expected"), CASES, ids=[c[0] for c in CASES])

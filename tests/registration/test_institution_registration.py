@@ -57,7 +57,7 @@ async def test_register_certify_fill_submit_reject_resubmit_and_the_city_approve
     token = (await register(api, container, APPLICANT, "王海燕"))["token"]
 
     # Not certified yet: no identity, and nothing can be saved.
-    assert await mine(api, token) == {"identity": None, "registrations": []}
+    assert await mine(api, token) == {"identity": None, "registrations": [], "update_open": False}
     early = await put(api, token, filled(), draft=True)
     assert early.status == 403 and "单位认证" in (await early.json())["error"]["message"]
 
@@ -146,7 +146,7 @@ async def test_register_certify_fill_submit_reject_resubmit_and_the_city_approve
     assert approved["editable"] is False and len(approved["values"]["cases"]) == 3
     assert "登记号33010020260001" in (await sms_to(container, APPLICANT, "SMS_CERTIFICATION_DECIDED"))[-1]["status"]
     locked = await put(api, token, values, draft=False)
-    assert locked.status == 409 and (await locked.json())["error"]["code"] == "registration_approved"
+    assert locked.status == 409 and (await locked.json())["error"]["code"] == "registered_this_year"
 
     # Every step is in the registration's audit chain.
     async with container.sessionmaker() as session:

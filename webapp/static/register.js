@@ -150,7 +150,8 @@
     async created() { await this.load(); },
     computed: {
       current() { return this.r && this.r.registrations[0]; },
-      formShown() { return this.r && this.r.identity && (!this.current || this.current.editable); },
+      // The first registration until approved; then, in the window, the annual update prefilled from the latest.
+      formShown() { return this.r && this.r.identity && (!this.current || this.current.editable || this.r.update_open); },
       initial() { return this.current ? { ...this.current.values } : {}; },
     },
     methods: {
@@ -181,6 +182,7 @@
             <van-cell v-if="x.reason" title="审核意见" is-link value="查看" data-testid="view-reason" @click="reason = x.reason" />
           </van-cell-group>
           <van-dialog :show="reason !== null" title="审核意见" @confirm="reason = null"><div class="kz-hint" data-testid="reason">{{ reason }}</div></van-dialog>
+          <div v-if="formShown && r.update_open" class="kz-section" data-testid="update">年度更新（已按最近一次审核通过的登记信息填写）</div>
           <KzForm v-if="formShown" :key="formKey" name="institution_registration" :initial="initial" submit-text="提交" @done="done" />
         </template>
       </template>`,
