@@ -139,7 +139,7 @@ async def _save(
             INSTITUTION_SUBJECT,
             reg.id,
             reg.name,
-            _summary(reg, values),
+            _summary(reg, values, await _last_approved(tx, actor_id) if reg.kind == UPDATE else None),
             f"{policy.institution_page}{reg.id}" if policy.institution_page else "",
             None,
             reg.region_code,
@@ -156,9 +156,23 @@ def _stored(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _summary(reg: InstitutionRegistration, values: dict[str, Any]) -> str:
+async def _last_approved(tx: Transaction, actor_id: int) -> InstitutionRegistration | None:
+    return await tx.session.scalar(
+        select(InstitutionRegistration)
+        .where(
+            InstitutionRegistration.account_id == actor_id,
+            InstitutionRegistration.status == InstitutionRegistrationStatus.APPROVED,
+        )
+        .order_by(InstitutionRegistration.id.desc())
+        .limit(1)
+    )
+
+
+def _summary(reg: InstitutionRegistration, values: dict[str, Any], approved: InstitutionRegistration | None) -> str:
     nature, category = dict(NATURES)[values["nature"]], dict(CATEGORIES)[values["category"]]
-    return (
+    # The city sees an annual update as such (the approved record it updates stays as it is).
+    head = f"年度更新（原登记号：{approved.registration_number}）\n" if approved is not None else ""
+    return head + (
         f"统一社会信用代码：{reg.credit_code}\n机构性质：{nature}；机构类别：{category}\n"
         f"负责人：{values['head_name']}（{values['head_position']}）\n"
         f"人员：共{values['staff_total']}人，技术转移{values['staff_transfer']}人，专职{values['staff_full_time']}人"

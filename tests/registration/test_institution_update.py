@@ -22,6 +22,7 @@ from handlers.registration.save_institution_registration import (
     save_institution_registration,
 )
 from handlers.reviews.decide_review import DecideReview, Decision, decide_review
+from store.models.demands import Review
 from store.models.organisation import Account
 from tests.organisation.conftest import Org
 from tests.policies import REGISTRATION, SUBJECTS
@@ -76,6 +77,9 @@ async def test_the_annual_update_in_its_window_keeps_the_record_and_issues_a_new
     )
     update = await save(container, org, applicant, draft=False, staff_total=25)
     assert update.id == draft.id and update.status == "pending" and update.receipt_number is not None
+    async with container.sessionmaker() as session:
+        summary = await session.scalar(select(Review.summary).where(Review.id == update.review_id))
+    assert summary is not None and summary.startswith("年度更新（原登记号：33010020260001）")
     await approve(container, update.review_id, official)
 
     mine = await get_institution_registration(GetInstitutionRegistration(applicant), container.uow(), WINDOW)
