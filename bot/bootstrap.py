@@ -37,7 +37,7 @@ from handlers.expert_push.policy import ExpertPushPolicy
 from handlers.files.ports import FileStorage
 from handlers.follow_up_reminders.policy import FollowUpReminderPolicy
 from handlers.membership.policy import MembershipPolicy
-from handlers.registration.chains import certification_review
+from handlers.registration.chains import certification_review, institution_review
 from handlers.registration.policy import NumberFormat, RegistrationPolicy
 from handlers.reviews.chains import register_chain
 from handlers.reviews.deadlines import configure_review_deadlines
@@ -128,6 +128,10 @@ def registration_policy(settings: Settings) -> RegistrationPolicy:
         sms_decision_template=reg.sms_decision_template,
         timezone=settings.timezone,
         manager_page=f"{settings.base_url}/m/workbench/#/technology-manager/" if settings.sandbox else "",
+        institution_page=reg.institution_page
+        or (f"{settings.base_url}/m/workbench/#/institution-registration/" if settings.sandbox else ""),
+        update_opens=reg.update_opens,
+        update_closes=reg.update_closes,
     )
 
 
@@ -226,6 +230,7 @@ async def build_container(settings: Settings, *, clock: Clock | None = None) -> 
     # Review clocks count on this calendar; the demand review's limit is a setting.
     configure_review_deadlines(hours, demand_review_days=settings.reviews.demand_review_days)
     register_chain(certification_review(settings.registration.certification_review_days))
+    register_chain(institution_review(settings.registration.institution_review_days))
     sandbox, test_provider = _sandbox_states(settings)
     channels: dict[str, Channel] = {}
     if settings.test_channel_url:

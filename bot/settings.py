@@ -330,6 +330,13 @@ class RegistrationSettings(BaseModel):
     # {year}, {region} (6 digits) and {seq} (the per-year, per-region counter, e.g. {seq:04d}).
     number_format: str = "{region}{year}{seq:04d}"
     number_formats: list[NumberFormatSetting] = Field(default_factory=list)
+    # The city bureau's review of an institution's registration (seed 000 一.4), in working days.
+    institution_review_days: int = Field(default=10, ge=1, le=60)
+    # The micro-app's registration page for reviewers; the registration id is appended (the card's 查看详情).
+    institution_page: str = ""
+    # The annual update window (年度更新) each year, "MM-DD" to "MM-DD" inclusive; empty: closed.
+    update_opens: str = ""
+    update_closes: str = ""
 
 
 class DemandSettings(BaseModel):

@@ -31,6 +31,7 @@ from miniapp_api import (
     reference,
     registration,
     registration_managers,
+    registration_institution,
     rest,
     staff,
     workbench,
@@ -66,6 +67,7 @@ PAGE_AREAS = (
     monitoring_charts,
     registration,
     registration_managers,
+    registration_institution,
 )
 
 

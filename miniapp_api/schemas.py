@@ -25,6 +25,8 @@ def schema_of(tp: Any) -> dict[str, Any]:
         return {"anyOf": [inner, {"type": "null"}]}
     if origin in (tuple, list):
         return {"type": "array", "items": schema_of(typing.get_args(tp)[0])}
+    if origin is dict:  # a record's values as its form declares them (GET /forms/{name})
+        return {"type": "object"}
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         hints = typing.get_type_hints(tp)
         fields = [f.name for f in dataclasses.fields(tp)]

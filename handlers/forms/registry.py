@@ -14,6 +14,7 @@ from handlers.projects.form import FEE_PROOF, PROJECT
 from handlers.publications.form import PUBLICATION
 from handlers.registration.form import CERTIFICATION
 from handlers.registration.manager_form import MANAGER
+from handlers.registration.institution_form import INSTITUTION_REGISTRATION
 from handlers.staff.form import STAFF
 
 DECLARED: tuple[Form, ...] = (
@@ -41,5 +42,6 @@ DECLARED: tuple[Form, ...] = (
     INDICATOR,
     CERTIFICATION,
     MANAGER,
+    INSTITUTION_REGISTRATION,
 )
 FORMS: dict[str, Form] = {form.name: form for form in DECLARED}

@@ -20,4 +20,20 @@ def certification_review(days: int = CERTIFICATION_REVIEW_DAYS) -> Chain:
     )
 
 
+INSTITUTION_CHAIN = "institution_registration"
+INSTITUTION_SUBJECT = "institution_registration"
+# The default; KEZHUAN_REGISTRATION__INSTITUTION_REVIEW_DAYS sets it (bot.bootstrap).
+INSTITUTION_REVIEW_DAYS = 10
+
+
+def institution_review(days: int = INSTITUTION_REVIEW_DAYS) -> Chain:
+    """The city bureau (科技局) of the institution's region reviews its registration (seed 000 一.4)."""
+    return Chain(
+        INSTITUTION_CHAIN,
+        "技术转移机构登记",
+        (Stage("市级审核", Role.OFFICIAL, Reach.CITY, Deadline(days, remind_before=1)),),
+    )
+
+
 register_chain(certification_review())
+register_chain(institution_review())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
+from datetime import date
 
 # The pieces a number format may use: {year} (4 digits), {region} (the 6-digit region code the counter counts
 # for), {seq} (the counter, with a width such as {seq:04d}).
@@ -55,9 +56,22 @@ class RegistrationPolicy:
     timezone: str
     # The micro-app's technology-manager page; the record id is appended (the review card's 查看详情).
     manager_page: str = ""
+    # The micro-app's institution-registration page; the registration id is appended (the card's 查看详情).
+    institution_page: str = ""
+    # The annual update window (年度更新), "MM-DD" to "MM-DD" inclusive each year; empty: not open.
+    update_opens: str = ""
+    update_closes: str = ""
 
     def __post_init__(self) -> None:
         check_pattern(self.number_format)
+        if bool(self.update_opens) != bool(self.update_closes):
+            raise ValueError("the update window needs both update_opens and update_closes (MM-DD)")
+        for day in (self.update_opens, self.update_closes):
+            if day:
+                date.fromisoformat(f"2024-{day}")  # a wrong day fails here, at start-up (2024: 02-29 is a day)
+
+    def update_window_open(self, today: date) -> bool:
+        return bool(self.update_opens) and self.update_opens <= today.strftime("%m-%d") <= self.update_closes
 
     def format_for(self, year: int, region_code: str) -> str:
         rules = [rule for rule in self.number_formats if rule.applies(year, region_code)]

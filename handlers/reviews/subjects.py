@@ -44,6 +44,8 @@ def default_subjects(demand_policy: DemandPolicy, registration_policy: Registrat
     from handlers.registration.manager_chains import MANAGER_DELETION_SUBJECT, MANAGER_SUBJECT
     from handlers.registration.manager_deletion_hooks import ManagerDeletionHooks
     from handlers.registration.manager_review_hooks import ManagerReviewHooks
+    from handlers.registration.chains import CERTIFICATION_SUBJECT, INSTITUTION_SUBJECT
+    from handlers.registration.institution_review_hooks import InstitutionReviewHooks
     from handlers.registration.review_hooks import CertificationReviewHooks
 
     return {
@@ -51,4 +53,5 @@ def default_subjects(demand_policy: DemandPolicy, registration_policy: Registrat
         CERTIFICATION_SUBJECT: CertificationReviewHooks(registration_policy),
         MANAGER_SUBJECT: ManagerReviewHooks(registration_policy),
         MANAGER_DELETION_SUBJECT: ManagerDeletionHooks(registration_policy),
+        INSTITUTION_SUBJECT: InstitutionReviewHooks(registration_policy),
     }

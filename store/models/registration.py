@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from store.base import Base
@@ -63,3 +64,35 @@ class RegistrationCounter(Base):
     year: Mapped[int] = mapped_column(Integer)
     region_code: Mapped[str] = mapped_column(String(6))
     last_value: Mapped[int] = mapped_column(Integer)
+
+
+class InstitutionRegistrationStatus(StrEnum):
+    DRAFT = "draft"  # saved (保存), not yet submitted
+    PENDING = "pending"  # with the city bureau
+    APPROVED = "approved"  # registered: the number is issued
+    REJECTED = "rejected"  # the reason is shown; edit and submit again
+    RETURNED = "returned"  # returned for update: edit and submit again
+
+
+class InstitutionRegistration(Base):
+    """技术转移机构登记 of one certified organisation account (seed 001 §一): one row per registration (`kind`
+    "first"; an annual update will be a row of its own). `values` holds the form as last saved or submitted; the
+    certified identity (name, credit code) is copied from the unit certification and never taken from the form."""
+
+    __tablename__ = "institution_registrations"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    certification_id: Mapped[int] = mapped_column(ForeignKey("unit_certifications.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[InstitutionRegistrationStatus] = mapped_column(String(16), index=True)
+    name: Mapped[str] = mapped_column(String(128))
+    credit_code: Mapped[str] = mapped_column(String(18))
+    region_code: Mapped[str] = mapped_column(String(6))  # the institution's region: its city bureau reviews
+    values: Mapped[dict[str, Any]] = mapped_column(JSON)
+    registration_number: Mapped[str | None] = mapped_column(String(32), unique=True)
+    reason: Mapped[str | None] = mapped_column(String(500))  # the last rejection's or return's
+    submitted_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

@@ -180,6 +180,11 @@ TABLE: dict[str, str] = {
     "POST /technology-managers/{manager_id}/return": "-    -    -   Y    -    -    -    -    -    -",
     "DELETE /technology-managers/{manager_id}": "-    -    -   Y    -    -    -    -    -    -",
     "GET /institutions/{institution_id}/technology-manager-registrations": "-    -    -   Y    -    -    -    -    -    -",  # noqa: E501
+    "GET /institution-registration": "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
+    # Only a certified unit's own account registers its institution; no role of the table is one.
+    "PUT /institution-registration": "-    -    -   -    -    -    -    -    -    -",
+    # The applicant, the system admins and the officials whose region contains the institution's (330106).
+    "GET /institution-registrations/{registration_id}": "-    -    Y   0    0    0    Y    0    0    0",
 }
 # not_mini_program and already_bound: the bind route takes only a pending mini-program session.
 # invitation_not_for_role: an invitation code is for technology managers, not for officials, admins, experts…
@@ -362,6 +367,7 @@ BODIES: dict[str, Body] = {
             "licence_file_id": w.ids.get(f"licence_file_id:{r}", 0),
         }
     },
+    "PUT /institution-registration": lambda w, r, n: {"json": {"draft": True, "introduction": "草稿"}},
     "POST /membership-invitations/{invitation_id}/revoke": lambda w, r, n: {"json": {"reason": "测试撤销"}},
     "POST /accounts/{account_id}/initial-password": lambda w, r, n: {"json": {"password": f"chushi{n}mima"}},
     "POST /accounts/{account_id}/mobile": lambda w, r, n: {"json": {"mobile": _unique_mobile(n, 8), "reason": "换号"}},

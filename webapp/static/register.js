@@ -1,4 +1,4 @@
-// 单位认证 (seed 000 一.3): an organisation account's certification — its status, the platform's reason, the
+// 单位认证 (seed 000 一.3) and 技术转移机构登记 (一.4). Certification: an organisation account's certification — its status, the platform's reason, the
 // certified identity — and the served form to submit it or certify again. The business registry prefills the
 // form by the unit's full name. Every rule (the locked credit code included) is the API's.
 (function () {
@@ -131,11 +131,127 @@
     setup() { return { back }; },
   };
 
+  // A registration's values as the reviewer and the applicant read them: each field's label, a choice's label.
+  function readable(form, values) {
+    const shownValue = (f, v) => {
+      if (f.type === "group") return v.map((item) => f.fields.map((g) => item[g.name]).filter(Boolean).join("：")).join("\n");
+      const labels = Object.fromEntries((f.choices || []).map((c) => [c.value, c.label]));
+      return Array.isArray(v) ? v.map((x) => labels[x] || x).join("、") : String(labels[v] || v);
+    };
+    return form.fields.filter((f) => values[f.name] !== undefined && values[f.name] !== null && values[f.name] !== "" && !(Array.isArray(values[f.name]) && !values[f.name].length))
+      .map((f) => ({ name: f.name, label: f.label, value: shownValue(f, values[f.name]) }));
+  }
+
+  // 技术转移机构登记 (seed 000 一.4): the certified identity (locked), one row per registration with its status,
+  // number and the city bureau's reason (查看), and the served form with 保存 (a draft) and 提交.
+  const InstitutionRegistration = {
+    components: { KzForm: KZ.Form },
+    data() { return { loaded: false, r: null, formKey: 0, reason: null }; },
+    async created() { await this.load(); },
+    computed: {
+      current() { return this.r && this.r.registrations[0]; },
+      // The first registration until approved; then, in the window, the annual update prefilled from the latest.
+      formShown() { return this.r && this.r.identity && (!this.current || this.current.editable || this.r.update_open); },
+      initial() { return this.current ? { ...this.current.values } : {}; },
+    },
+    methods: {
+      async load() {
+        try { this.r = await KZ.api("/institution-registration"); this.loaded = true; } catch (err) { KZ.fail(err); }
+      },
+      async done() { await this.load(); this.formKey += 1; window.scrollTo(0, 0); },
+    },
+    template: `
+      <van-nav-bar title="技术转移机构登记" left-text="返回" left-arrow @click-left="back" />
+      <van-loading v-if="!loaded" class="kz-boot" />
+      <template v-else>
+        <van-empty v-if="!r.identity" description="请先完成单位认证，再进行技术转移机构登记" data-testid="not-certified">
+          <van-button round type="primary" @click="location.hash = '#/certification'">去单位认证</van-button>
+        </van-empty>
+        <template v-else>
+          <van-cell-group inset class="kz-form" title="单位认证信息（自动带入）" data-testid="identity">
+            <van-cell title="机构名称" :value="r.identity.name" />
+            <van-cell title="统一社会信用代码" :value="r.identity.credit_code" label="不能修改" />
+            <van-cell title="法人单位名称" :value="r.identity.legal_entity" label="修改须重新进行单位认证" />
+          </van-cell-group>
+          <van-cell-group v-for="x in r.registrations" :key="x.id" inset class="kz-form" :title="x.kind_label" :data-registration="x.id">
+            <van-cell title="机构名称" :value="x.name" />
+            <van-cell title="审核状态" :value="x.status_label" data-testid="status" />
+            <van-cell v-if="x.registration_number" title="登记号" :value="x.registration_number" data-testid="number" />
+            <van-cell v-if="x.receipt_number" title="受理编号" :value="x.receipt_number" />
+            <van-cell v-if="x.due_on && x.status === 'pending'" title="审核期限" :value="x.due_on" />
+            <van-cell v-if="x.reason" title="审核意见" is-link value="查看" data-testid="view-reason" @click="reason = x.reason" />
+          </van-cell-group>
+          <van-dialog :show="reason !== null" title="审核意见" @confirm="reason = null"><div class="kz-hint" data-testid="reason">{{ reason }}</div></van-dialog>
+          <div v-if="formShown && r.update_open" class="kz-section" data-testid="update">年度更新（已按最近一次审核通过的登记信息填写）</div>
+          <KzForm v-if="formShown" :key="formKey" name="institution_registration" :initial="initial" submit-text="提交" @done="done" />
+        </template>
+      </template>`,
+    setup() { return { back, location }; },
+  };
+
+  // The city bureau's reviewer (the card's 查看详情, 待我审核): the registration as submitted, and the decision.
+  const InstitutionRegistrationReview = {
+    props: ["id"],
+    data() { return { x: null, rows: [], asking: "", reason: "", busy: false }; },
+    async created() { await this.load(); },
+    computed: {
+      reviewer() { return ((KZ.me && KZ.me.roles) || []).some((g) => g.role === "official"); },
+    },
+    methods: {
+      async load() {
+        try {
+          const [x, form] = await Promise.all([KZ.api("/institution-registrations/" + this.id), KZ.api("/forms/institution_registration")]);
+          this.rows = readable(form, x.values);
+          this.x = x;
+        } catch (err) { KZ.fail(err); }
+      },
+      async decide(decision) {
+        if (decision !== "approve" && !this.reason.trim()) { this.asking = decision; return; }
+        this.busy = true;
+        try {
+          const decided = await KZ.api(`/reviews/${this.x.review_id}/decision`, { method: "POST", body: { decision, stage: 0, reason: this.reason } });
+          vant.showToast(decided.status || "已处理");
+          this.asking = "";
+          await this.load();
+        } catch (err) { KZ.fail(err); } finally { this.busy = false; }
+      },
+    },
+    template: `
+      <van-nav-bar title="机构登记审核" left-text="返回" left-arrow @click-left="back" />
+      <van-loading v-if="!x" class="kz-boot" />
+      <template v-else>
+        <van-cell-group inset class="kz-form" :title="x.name" data-testid="registration">
+          <van-cell title="审核状态" :value="x.status_label" data-testid="status" />
+          <van-cell v-if="x.registration_number" title="登记号" :value="x.registration_number" />
+          <van-cell v-if="x.receipt_number" title="受理编号" :value="x.receipt_number" />
+          <van-cell v-if="x.due_on && x.status === 'pending'" title="审核期限" :value="x.due_on" />
+          <van-cell title="统一社会信用代码" :value="x.credit_code" />
+          <van-cell v-for="row in rows" :key="row.name" :title="row.label" :label="row.value" />
+          <van-cell v-if="x.reason" title="审核意见" :label="x.reason" />
+        </van-cell-group>
+        <template v-if="reviewer && x.status === 'pending'">
+          <van-cell-group v-if="asking" inset class="kz-form">
+            <van-field v-model="reason" name="reason" label="原因" type="textarea" rows="2" autosize required placeholder="驳回或退回修改时请填写原因" />
+          </van-cell-group>
+          <div class="kz-buttons">
+            <van-button type="primary" :loading="busy" data-testid="approve" @click="decide('approve')">通过</van-button>
+            <van-button type="warning" :disabled="busy" data-testid="return" @click="decide('return')">退回修改</van-button>
+            <van-button type="danger" :disabled="busy" data-testid="reject" @click="decide('reject')">驳回</van-button>
+          </div>
+        </template>
+      </template>`,
+    setup() { return { back }; },
+  };
+
   // Added to the working pages' views in place (as the other working-page scripts do).
   function route([, id]) {
     return id ? { is: "CertificationReview", props: { id } } : { is: "Certification", props: {} };
   }
+  function registrationRoute([, id]) {
+    return id ? { is: "InstitutionRegistrationReview", props: { id } } : { is: "InstitutionRegistration", props: {} };
+  }
   const theirs = KZ.workbench.route;
-  Object.assign(KZ.workbench.components, { Certification, CertificationReview });
-  KZ.workbench.route = (parts, query) => (parts[0] === "certification" ? route(parts) : theirs(parts, query));
+  Object.assign(KZ.workbench.components, { Certification, CertificationReview, InstitutionRegistration, InstitutionRegistrationReview });
+  KZ.workbench.route = (parts, query) => (parts[0] === "certification" ? route(parts)
+    : parts[0] === "institution-registration" ? registrationRoute(parts) : theirs(parts, query));
 })();

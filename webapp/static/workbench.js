@@ -32,7 +32,8 @@
       ["monitoring", "绩效监测", "chart-trending-o", "#/monitoring"]],
     system_admin: [["demands", "全部需求", "orders-o", "#/demands"], ["ranking", "积分排名", "bar-chart-o", "#/ranking"]],
     everyone: [["certification", "单位认证", "certificate", "#/certification"],  // register.js
-      ["technology-manager", "技术经理人登记", "contact", "#/technology-manager"]],  // managers.js
+      ["technology-manager", "技术经理人登记", "contact", "#/technology-manager"],  // managers.js
+      ["institution-registration", "机构登记", "hotel-o", "#/institution-registration"]],
   };
 
   // The working pages (workbench-staff.js, on the form renderer kz-form.js), loaded in order on first use.
