@@ -13,8 +13,8 @@ from handlers.institutions.form import CENTRE, CENTRE_EDIT, INSTITUTION, INSTITU
 from handlers.projects.form import FEE_PROOF, PROJECT
 from handlers.publications.form import PUBLICATION
 from handlers.registration.form import CERTIFICATION
-from handlers.registration.manager_form import MANAGER
 from handlers.registration.institution_form import INSTITUTION_REGISTRATION
+from handlers.registration.manager_form import MANAGER
 from handlers.staff.form import STAFF
 
 DECLARED: tuple[Form, ...] = (

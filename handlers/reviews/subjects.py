@@ -40,12 +40,11 @@ def default_subjects(demand_policy: DemandPolicy, registration_policy: Registrat
     """What each kind of subject does on a final decision, with the configured policies."""
     # The flows depend on the engine, not the other way round.
     from handlers.demands.review_hooks import DemandReviewHooks
-    from handlers.registration.chains import CERTIFICATION_SUBJECT
+    from handlers.registration.chains import CERTIFICATION_SUBJECT, INSTITUTION_SUBJECT
+    from handlers.registration.institution_review_hooks import InstitutionReviewHooks
     from handlers.registration.manager_chains import MANAGER_DELETION_SUBJECT, MANAGER_SUBJECT
     from handlers.registration.manager_deletion_hooks import ManagerDeletionHooks
     from handlers.registration.manager_review_hooks import ManagerReviewHooks
-    from handlers.registration.chains import CERTIFICATION_SUBJECT, INSTITUTION_SUBJECT
-    from handlers.registration.institution_review_hooks import InstitutionReviewHooks
     from handlers.registration.review_hooks import CertificationReviewHooks
 
     return {
