@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -27,8 +27,14 @@ def as_of(request: web.Request) -> datetime | None:
         day = date.fromisoformat(raw)
     except ValueError:
         raise InvalidInput("日期应为 YYYY-MM-DD", field="as_of", code="invalid_query") from None
+    # Nothing was declared before the platform existed, and the end of 9999-12-31 is past what a datetime holds.
+    if not EARLIEST <= day <= LATEST:
+        raise InvalidInput(f"日期应在{EARLIEST.year}年至{LATEST.year}年之间", field="as_of", code="invalid_query")
     zone = ZoneInfo(rest.container(request).settings.timezone)
-    return datetime.combine(day + timedelta(days=1), time(), zone) - timedelta(microseconds=1)
+    return (datetime.combine(day + timedelta(days=1), time(), zone) - timedelta(microseconds=1)).astimezone(UTC)
+
+
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 
 
 async def indicators(request: web.Request) -> web.Response:

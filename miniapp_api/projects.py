@@ -130,13 +130,13 @@ _fee_proof = operation(
     "The intermediary-fee payment proof (中介费兑付凭证); a fee below the agreed ratio × amount is recorded, "
     "flagged and told to the institution's admins, never refused",
     ("201", schema_of(FeeProofRecorded)),
+    also={"200": "a correction replaced it"},
     errors={
         "404": "not_found / project_not_found / file_not_found",
         "409": "illegal_transition / fee_proof_recorded / no_fee_proof",
         "422": "invalid_amount / invalid_date / field_too_long",
     },
 )
-_fee_proof["responses"]["200"] = {**_fee_proof["responses"]["201"], "description": "a correction replaced it"}
 
 ROUTES = [
     rest.route(

@@ -135,7 +135,8 @@ ROUTES = [
             "Register with 手机号 + 验证码 (a code asked with purpose register); a number that has an account signs "
             "into it (one person, one account); name is required only for a new account",
             ("201", _REGISTERED),
-            ok_description="a new account and its session (200 with created=false: the existing account's)",
+            ok_description="a new account and its session",
+            also={"200": "the number's existing account, signed in (created: false)"},
             errors={"401": "invalid_sms_code", "403": "account_disabled", "422": "missing_field / field_too_long"},
         ),
         body=fields(RegisterBody),

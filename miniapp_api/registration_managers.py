@@ -135,7 +135,8 @@ ROUTES = [
             "individual registration (ID-card and title-certificate scans required) reviewed by the city. The ID "
             "number and the invitation code are fixed by the first submission",
             ("201", _VIEW),
-            ok_description="submitted (200: saved as a draft)",
+            ok_description="submitted",
+            also={"200": "saved as a draft"},
             errors={
                 "404": "scan_not_found",
                 "409": "manager_pending / manager_update_needs_return / manager_deletion_pending / id_number_locked "
@@ -206,6 +207,8 @@ ROUTES = [
             "The institution deletes a manager: removed at once before approval (200); an approved one is "
             "submitted to the platform, whose approval unbinds them (202)",
             ("200", schema_of(ManagerDeleted)),
+            ok_description="removed",
+            also={"202": "an approved manager: submitted to the platform"},
             errors={"403": _NOT_ADMIN, "404": "manager_not_found", "409": "manager_deletion_pending / manager_pending"},
         ),
     ),

@@ -114,6 +114,7 @@ def operation(
     parameters: list[dict[str, Any]] | None = None,
     content_type: str = "application/json",
     ok_description: str = "ok",
+    also: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """A route's doc (miniapp_api.rest.route adds its body, its access and the answers common to its kind):
     the summary, the success status with its schema, the errors it can answer (status → "code: meaning"), and
@@ -126,6 +127,8 @@ def operation(
         "summary": summary,
         "responses": {
             status: response,
+            # Other success answers with the same body (a draft saved 200 beside a submission's 201): status → meaning.
+            **{code: {**response, "description": text} for code, text in (also or {}).items()},
             **{
                 code: {"description": text, "content": {"application/json": {"schema": ERROR_REF}}}
                 for code, text in (errors or {}).items()

@@ -72,6 +72,8 @@ async def test_an_edit_is_a_new_version_and_an_earlier_day_still_finds_the_old_o
     assert await in_force(api, t["x_admin"], f"?as_of={day_one}") == [("found", "institution", 1, "demands_found")]
     # before anything was declared: none
     assert await in_force(api, t["x_admin"], "?as_of=2000-01-01") == []
+    response = await api.get(f"/api/v1/indicators?as_of={day_one}", headers=bearer(t["x_admin"]))
+    assert (await response.json())["at"].endswith("+00:00")  # an instant in UTC, as every time the API sends
 
 
 async def test_only_the_owner_declares_and_a_bad_formula_names_its_field(
@@ -90,8 +92,9 @@ async def test_only_the_owner_declares_and_a_bad_formula_names_its_field(
         api, t["x_admin"], owner="institution", key="k", name="指标", formula="deals", weight=101
     )
     assert status == 422 and refused["error"]["field"] == "weight"
-    response = await api.get("/api/v1/indicators?as_of=yesterday", headers=bearer(t["x_admin"]))
-    assert response.status == 422 and (await response.json())["error"]["field"] == "as_of"
+    for bad in ("yesterday", "1481-09-09", "9999-12-31"):
+        response = await api.get(f"/api/v1/indicators?as_of={bad}", headers=bearer(t["x_admin"]))
+        assert response.status == 422 and (await response.json())["error"]["field"] == "as_of", bad
     assert await in_force(api, t["x_admin"]) == []  # nothing half-written
 
 

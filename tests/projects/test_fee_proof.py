@@ -50,7 +50,10 @@ async def test_a_fee_below_the_agreed_ratio_is_recorded_flagged_and_told_to_the_
     done = await record_fee_proof(await proof(docking, EXPECTED - 1), docking.bench.org.uow, DEMANDS)
     assert (done.paid_fen, done.expected_fee_fen, done.fee_flag) == (EXPECTED - 1, EXPECTED, "below_agreed")
     [notice] = await outbox(docking.bench.container, "dingtalk.work_notice", "dt-admin")
-    assert "低于按约定比例 8% 计算的 24,000.00元" in notice.payload["msg"]["markdown"]["text"]
+    msg = notice.payload["msg"]
+    # With the demand's page configured (the hosted workbench by default) the notice is an action card linking it.
+    text = msg["markdown"]["text"] if msg["msgtype"] == "markdown" else msg["action_card"]["markdown"]
+    assert "低于按约定比例 8% 计算的 24,000.00元" in text
     assert await flagged(docking, docking.bench.admin_id) == [docking.demand_id]
     everything = await list_projects(ListProjects(docking.bench.admin_id), docking.bench.org.uow)
     assert [(p.fee_flag_label, p.fee_paid_fen) for p in everything.items] == [("低于约定比例", EXPECTED - 1)]
