@@ -172,10 +172,11 @@ async def test_the_console_opens_the_workbench_inside_zhangs_phone(browser: Any,
     zhang = page.locator("section.phone[data-person=staff]")
     enter = zhang.locator("button", has_text="进入工作台")
     await enter.wait_for()
-    # The console updates in place: the same message element survives the 3-second poll (no jump to the top).
-    await page.evaluate("document.querySelector('section[data-person=staff] .item').dataset.marked = '1'")
+    # The console updates in place: the welcome card's element survives the 3-second poll (no jump to the top),
+    # even when a newer message arrives above it meanwhile.
+    await enter.evaluate("button => { button.closest('.item').dataset.marked = '1'; }")
     await page.wait_for_timeout(3500)
-    assert await page.evaluate("document.querySelector('section[data-person=staff] .item').dataset.marked") == "1"
+    assert await enter.evaluate("button => button.closest('.item').dataset.marked") == "1"
 
     await enter.click()  # the welcome card's 「进入工作台」: the micro-app opens inside his phone, signed in by 免登
     frame = page.frame_locator("section[data-person=staff] iframe.screen")
