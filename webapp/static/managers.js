@@ -148,9 +148,9 @@
   // One manager's record for the institution, the officials and the platform (the card's 查看详情 opens it): the
   // decision when the caller reviews its stage now, 驳回更新 and deletion for the bound institution's admins.
   const Manager = {
-    components: { Record, Status },
+    components: { Record, Status, ReviewDecision: KZ.ReviewDecision },
     props: ["id"],
-    data() { return { m: null, form: null, stage: null, asking: "", reason: "", busy: false, returning: false, note: "" }; },
+    data() { return { m: null, form: null, stage: null, busy: false, returning: false, note: "" }; },
     async created() { await this.load(); },
     computed: {
       admin() {
@@ -166,18 +166,6 @@
           this.stage = task ? task.stage : null;
           this.m = m; this.form = form;
         } catch (err) { KZ.fail(err); }
-      },
-      async decide(decision) {
-        if (decision !== "approve" && !this.reason.trim()) { this.asking = decision; return; }
-        this.busy = true;
-        try {
-          const decided = await KZ.api(`/reviews/${this.m.review_id}/decision`, {
-            method: "POST", body: { decision, stage: this.stage, reason: this.reason },
-          });
-          vant.showToast(decided.status || "已处理");
-          this.asking = ""; this.reason = "";
-          await this.load();
-        } catch (err) { KZ.fail(err); } finally { this.busy = false; }
       },
       async returnForUpdate() {
         this.busy = true;
@@ -210,14 +198,7 @@
         <Status :m="m" />
         <Record :m="m" :form="form" />
         <template v-if="stage !== null">
-          <van-cell-group v-if="asking" inset class="kz-form">
-            <van-field v-model="reason" name="reason" label="原因" type="textarea" rows="2" autosize required placeholder="驳回或退回修改时请填写原因" />
-          </van-cell-group>
-          <div class="kz-buttons">
-            <van-button type="primary" :loading="busy" data-testid="approve" @click="decide('approve')">通过</van-button>
-            <van-button type="warning" :disabled="busy" data-testid="return" @click="decide('return')">退回修改</van-button>
-            <van-button type="danger" :disabled="busy" data-testid="reject" @click="decide('reject')">驳回</van-button>
-          </div>
+          <ReviewDecision :review="m.review_id" :stage="stage" @decided="load" />
         </template>
         <template v-if="admin && !m.deletion_pending">
           <van-cell-group v-if="returning" inset class="kz-form">

@@ -70,11 +70,44 @@
     setup() { return { back }; },
   };
 
+  // A reviewer's decision on one stage of a review: 通过, or 退回修改 / 驳回 once a reason is written. Shared by every
+  // registration review page (managers.js too, loaded after this file); the API decides who may decide.
+  const ReviewDecision = {
+    props: ["review", "stage"],
+    emits: ["decided"],
+    data() { return { asking: "", reason: "", busy: false }; },
+    methods: {
+      async decide(decision) {
+        if (decision !== "approve" && !this.reason.trim()) { this.asking = decision; return; }
+        this.busy = true;
+        try {
+          const decided = await KZ.api(`/reviews/${this.review}/decision`, {
+            method: "POST", body: { decision, stage: this.stage, reason: this.reason },
+          });
+          vant.showToast(decided.status || "已处理");
+          this.asking = ""; this.reason = "";
+          this.$emit("decided");
+        } catch (err) { KZ.fail(err); } finally { this.busy = false; }
+      },
+    },
+    template: `
+      <van-cell-group v-if="asking" inset class="kz-form">
+        <van-field v-model="reason" name="reason" label="原因" type="textarea" rows="2" autosize required placeholder="驳回或退回修改时请填写原因" />
+      </van-cell-group>
+      <div class="kz-buttons">
+        <van-button type="primary" :loading="busy" data-testid="approve" @click="decide('approve')">通过</van-button>
+        <van-button type="warning" :disabled="busy" data-testid="return" @click="decide('return')">退回修改</van-button>
+        <van-button type="danger" :disabled="busy" data-testid="reject" @click="decide('reject')">驳回</van-button>
+      </div>`,
+  };
+  KZ.ReviewDecision = ReviewDecision;
+
   // The platform's reviewer (the card's 查看详情, 待我审核): the certification as submitted, and the decision. The
   // one-stage chain's stage is 0; the API refuses whoever is not its reviewer.
   const CertificationReview = {
     props: ["id"],
-    data() { return { c: null, asking: "", reason: "", busy: false }; },
+    components: { ReviewDecision },
+    data() { return { c: null }; },
     async created() { await this.load(); },
     computed: {
       reviewer() { return ((KZ.me && KZ.me.roles) || []).some((g) => g.role === "system_admin"); },
@@ -88,18 +121,6 @@
           if (!response.ok) throw new Error("未找到营业执照文件");
           window.open(URL.createObjectURL(await response.blob()), "_blank");
         } catch (err) { KZ.fail(err); }
-      },
-      async decide(decision) {
-        if (decision !== "approve" && !this.reason.trim()) { this.asking = decision; return; }
-        this.busy = true;
-        try {
-          const decided = await KZ.api(`/reviews/${this.c.review_id}/decision`, {
-            method: "POST", body: { decision, stage: 0, reason: this.reason },
-          });
-          vant.showToast(decided.status || "已处理");
-          this.asking = "";
-          await this.load();
-        } catch (err) { KZ.fail(err); } finally { this.busy = false; }
       },
     },
     template: `
@@ -118,14 +139,7 @@
           <van-cell v-if="c.reason" title="审核意见" :label="c.reason" />
         </van-cell-group>
         <template v-if="reviewer && c.status === 'pending'">
-          <van-cell-group v-if="asking" inset class="kz-form">
-            <van-field v-model="reason" name="reason" label="原因" type="textarea" rows="2" autosize required placeholder="驳回或退回修改时请填写原因" />
-          </van-cell-group>
-          <div class="kz-buttons">
-            <van-button type="primary" :loading="busy" data-testid="approve" @click="decide('approve')">通过</van-button>
-            <van-button type="warning" :disabled="busy" data-testid="return" @click="decide('return')">退回修改</van-button>
-            <van-button type="danger" :disabled="busy" data-testid="reject" @click="decide('reject')">驳回</van-button>
-          </div>
+          <ReviewDecision :review="c.review_id" :stage="0" @decided="load" />
         </template>
       </template>`,
     setup() { return { back }; },
@@ -192,7 +206,8 @@
   // The city bureau's reviewer (the card's 查看详情, 待我审核): the registration as submitted, and the decision.
   const InstitutionRegistrationReview = {
     props: ["id"],
-    data() { return { x: null, rows: [], asking: "", reason: "", busy: false }; },
+    components: { ReviewDecision },
+    data() { return { x: null, rows: [] }; },
     async created() { await this.load(); },
     computed: {
       reviewer() { return ((KZ.me && KZ.me.roles) || []).some((g) => g.role === "official"); },
@@ -204,16 +219,6 @@
           this.rows = readable(form, x.values);
           this.x = x;
         } catch (err) { KZ.fail(err); }
-      },
-      async decide(decision) {
-        if (decision !== "approve" && !this.reason.trim()) { this.asking = decision; return; }
-        this.busy = true;
-        try {
-          const decided = await KZ.api(`/reviews/${this.x.review_id}/decision`, { method: "POST", body: { decision, stage: 0, reason: this.reason } });
-          vant.showToast(decided.status || "已处理");
-          this.asking = "";
-          await this.load();
-        } catch (err) { KZ.fail(err); } finally { this.busy = false; }
       },
     },
     template: `
@@ -230,14 +235,7 @@
           <van-cell v-if="x.reason" title="审核意见" :label="x.reason" />
         </van-cell-group>
         <template v-if="reviewer && x.status === 'pending'">
-          <van-cell-group v-if="asking" inset class="kz-form">
-            <van-field v-model="reason" name="reason" label="原因" type="textarea" rows="2" autosize required placeholder="驳回或退回修改时请填写原因" />
-          </van-cell-group>
-          <div class="kz-buttons">
-            <van-button type="primary" :loading="busy" data-testid="approve" @click="decide('approve')">通过</van-button>
-            <van-button type="warning" :disabled="busy" data-testid="return" @click="decide('return')">退回修改</van-button>
-            <van-button type="danger" :disabled="busy" data-testid="reject" @click="decide('reject')">驳回</van-button>
-          </div>
+          <ReviewDecision :review="x.review_id" :stage="0" @decided="load" />
         </template>
       </template>`,
     setup() { return { back }; },
