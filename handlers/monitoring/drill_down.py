@@ -10,12 +10,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, Subquery, func, select
 
 from handlers.errors import NotFound
+from handlers.monitoring.as_of import as_of
 from handlers.monitoring.facts import ROW_KINDS, Measure, facts
 from handlers.monitoring.period import Period, Window
 from handlers.monitoring.views import GROUP_COLUMN, View, in_regions, monitoring_actor, region_scope, units
 from handlers.organisation.actors import load_actor
 from handlers.organisation.pages import Page, PageRequest
-from handlers.organisation.validation import region_prefix
+from handlers.organisation.scope import within_region
 from store.transaction import Transaction
 from store.uow import UnitOfWork
 
@@ -56,11 +57,13 @@ async def behind(uow: Transaction, cmd: DrillDown, w: Window) -> tuple[Subquery,
     """The measure's fact rows and the condition picking the unit's; a unit outside the caller's scope is
     not found, as a missing one is, so guessing ids reveals nothing."""
     actor = monitoring_actor(await load_actor(uow, cmd.actor_id), cmd.view)
+    if cmd.measure == Measure.REVIEWS_OVERDUE:
+        w = await as_of(uow.session, w)
     f = facts(cmd.measure, w).subquery()
     if cmd.view == View.OVERVIEW:
         code = f"{cmd.unit_id:06d}"
         scope = region_scope(actor)
-        if len(code) != 6 or (scope is not None and not any(code.startswith(region_prefix(s)) for s in scope)):
+        if len(code) != 6 or (scope is not None and not any(within_region(code, s) for s in scope)):
             raise NotFound("未找到该地区")
         return f, in_regions(f.c.region_code, [code]) & in_regions(f.c.region_code, scope)
     listed = units(actor, cmd.view, w)

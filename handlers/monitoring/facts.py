@@ -17,7 +17,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, and_, literal, null, or_, select
+from sqlalchemy import Select, literal, null, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import cast
@@ -26,7 +26,7 @@ from sqlalchemy.types import Integer, String
 
 from handlers.demands.states import Step
 from handlers.monitoring.period import Window
-from store.models.demands import Demand, DemandEvent, Review, ReviewStatus
+from store.models.demands import Demand, DemandEvent, Review
 from store.models.follow_ups import DemandFollowUp
 from store.models.organisation import Account, Centre, StaffMember
 from store.models.organisation_people import Enterprise, ExpertLink, FollowUpKind
@@ -345,13 +345,9 @@ def _hours_postgresql(element: hours_between, compiler: SQLCompiler, **kw: Any) 
 
 
 def _reviews_overdue(w: Window) -> Select[Any]:
-    # Waiting past the deadline the review engine set (a decision clears the deadline, so this is the state
-    # now: a past period shows the reviews still overdue today, not those overdue back then).
-    return select(*_review_row(Review.created_at)).where(
-        Review.status == ReviewStatus.PENDING,
-        Review.created_at < w.after,
-        and_(Review.due_on.is_not(None), Review.due_on < w.last_day),
-    )
+    # Waiting past their deadline on the period's last day, as their clocks stood then (handlers/monitoring/as_of.py
+    # folds them: a later decision or pause does not change a past period's figure).
+    return select(*_review_row(Review.created_at)).where(Review.id.in_(sorted(w.overdue_reviews)))
 
 
 _BUILDERS = {

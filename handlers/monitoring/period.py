@@ -17,6 +17,9 @@ class Window:
     start: datetime
     after: datetime
     last_day: date
+    # Reviews overdue on the last day, folded from their clocks (handlers/monitoring/as_of.py); filled in only
+    # where a monitor shows them.
+    overdue_reviews: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.indicators.in_force import in_force, owners_of
 from handlers.indicators.score import score
 from handlers.indicators.views import IndicatorView
+from handlers.monitoring.as_of import as_of
 from handlers.monitoring.facts import ADDITIVE, AVERAGED, LABELS, SUMMED, Measure, facts
 from handlers.monitoring.period import Period, Window
 from handlers.monitoring.views import (
@@ -20,12 +21,14 @@ from handlers.monitoring.views import (
     MEASURES,
     TITLES,
     View,
+    attributed_region,
     in_regions,
     monitoring_actor,
     region_scope,
     units,
 )
 from handlers.organisation.actors import load_actor
+from handlers.organisation.scope import successor_code
 from handlers.reference.regions import Regions
 from store.models.organisation import Centre
 from store.uow import UnitOfWork
@@ -78,6 +81,8 @@ async def show_monitor(cmd: ShowMonitor, uow: UnitOfWork, zone: tzinfo, regions:
     async with uow:
         actor = monitoring_actor(await load_actor(uow, cmd.actor_id), cmd.view)
         session = uow.session
+        if Measure.REVIEWS_OVERDUE in measures:
+            w = await as_of(session, w)
         if cmd.view == View.OVERVIEW:
             rows = await _overview(session, region_scope(actor), measures, w, regions)
         else:
@@ -156,12 +161,13 @@ async def _overview(
             for k, v in rows:
                 if k is None:
                     continue
+                k = successor_code(k)  # a withdrawn code's history counts under its successor
                 for level in levels:
                     key = f"{level}:{k[: _PREFIX[level]]}"
                     found[key] = found.get(key, 0) + int(v)
         else:
             for level in levels:
-                prefix = func.substr(f.c.region_code, 1, _PREFIX[level])
+                prefix = func.substr(attributed_region(f.c.region_code), 1, _PREFIX[level])
                 rows = await session.execute(
                     select(prefix, aggregate(m, f)).where(in_regions(f.c.region_code, scope)).group_by(prefix)
                 )
@@ -188,7 +194,7 @@ async def _overview(
 
 async def _centre_regions(session: AsyncSession, scope: list[str] | None) -> set[str]:
     rows = await session.scalars(select(Centre.region_code).distinct().where(in_regions(Centre.region_code, scope)))
-    return set(rows)
+    return {successor_code(code) for code in rows}
 
 
 def _region_rows(scope: list[str] | None, regions: Regions, with_centres: set[str]) -> list[str]:

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, case, or_, select, true
 
 from handlers.errors import Forbidden, InvalidInput
 from handlers.monitoring.facts import Measure
 from handlers.monitoring.period import Window
 from handlers.organisation.actors import Actor
-from handlers.organisation.scope import Listing, visible
-from handlers.organisation.validation import region_prefix
+from handlers.organisation.scope import Listing, any_of, in_region, visible
+from handlers.reference.regions import Regions
 from store.models.organisation import Account, Centre, Institution, Role, StaffMember
 
 
@@ -136,6 +136,15 @@ def region_scope(actor: Actor) -> list[str] | None:
 
 
 def in_regions(column: Any, codes: list[str] | None) -> ColumnElement[bool]:
+    """The one scoping rule (handlers/organisation/scope.py, withdrawn codes where their successors lie) for
+    several regions; None: everywhere."""
     if codes is None:
         return true()
-    return or_(*(column.like(region_prefix(c) + "%") for c in codes)) if codes else false()
+    return any_of(in_region(column, c) for c in codes)
+
+
+def attributed_region(column: Any) -> ColumnElement[str]:
+    """The region a fact counts under: a withdrawn code's history goes to its successor (撤县设区). Applied to the
+    facts' region codes before they are grouped by prefix, leaving the aggregates as they are."""
+    retired = Regions.load().retired()
+    return case(*((column == old, new) for old, new in sorted(retired.items())), else_=column)

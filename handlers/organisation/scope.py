@@ -10,7 +10,9 @@ Grants add up: a person with two roles sees the union.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, false, or_, select, true
@@ -19,6 +21,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from handlers.errors import Forbidden, NotFound
 from handlers.organisation.actors import Actor, Grant
 from handlers.organisation.validation import region_prefix
+from handlers.reference.regions import Regions
 from store.models.organisation import Centre, Institution, Official, Role, StaffMember
 from store.models.organisation_people import Enterprise, EnterpriseLink, Expert, ExpertLink
 from store.transaction import Transaction
@@ -91,10 +94,42 @@ async def require_visible(
         raise missing or not_found(listing)
 
 
-def in_region(column: InstrumentedAttribute[str], code: str) -> ColumnElement[bool]:
-    """The region prefix rule (province 2 digits, city 4, district 6) over a region-code column."""
+def in_region(column: InstrumentedAttribute[str] | ColumnElement[str], code: str) -> ColumnElement[bool]:
+    """The region prefix rule (province 2 digits, city 4, district 6) over a region-code column. A record under a
+    withdrawn code (撤县设区) lies where the code's successor lies (handlers/reference/data/regions_abolished.json):
+    the new district's official sees the old county's records; the old city's only if the successor is in it."""
+    prefix = region_prefix(code)
+    moved = _moved(prefix)
     # The prefix is digits only, so LIKE needs no escaping.
-    return column.like(region_prefix(code) + "%")
+    clause: ColumnElement[bool] = column.like(prefix + "%")
+    if moved.out:
+        clause = clause & column.not_in(moved.out)
+    return or_(clause, column.in_(moved.into)) if moved.into else clause
+
+
+def within_region(code: str, scope_code: str) -> bool:
+    """The same rule for a code in hand: whether the scope's prefix covers it (or its successor)."""
+    return successor_code(code).startswith(region_prefix(scope_code))
+
+
+def successor_code(code: str) -> str:
+    """The current code a record under this code is attributed to (itself unless withdrawn)."""
+    return Regions.load().successor(code)
+
+
+@dataclass(frozen=True)
+class _Moved:
+    into: tuple[str, ...]  # withdrawn codes outside the prefix whose successor lies inside it
+    out: tuple[str, ...]  # withdrawn codes inside the prefix whose successor lies outside it
+
+
+@cache
+def _moved(prefix: str) -> _Moved:
+    retired = Regions.load().retired()
+    return _Moved(
+        tuple(sorted(old for old, new in retired.items() if new.startswith(prefix) and not old.startswith(prefix))),
+        tuple(sorted(old for old, new in retired.items() if old.startswith(prefix) and not new.startswith(prefix))),
+    )
 
 
 def any_of(clauses: Iterable[ColumnElement[bool]]) -> ColumnElement[bool]:

@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from functools import cache
 from importlib.resources import files
@@ -49,7 +50,8 @@ class Region:
     level: RegionLevel
     parent: str | None
     abolished: int | None = None  # the year the code was withdrawn
-    successors: tuple[str, ...] = ()
+    successors: tuple[str, ...] = ()  # the first one takes the old code's history (撤县设区: the new district)
+    effective: date | None = None  # the day the change took effect, where a source gives it
 
     @property
     def is_placeholder(self) -> bool:
@@ -66,6 +68,7 @@ class Regions:
             children.setdefault(region.parent, []).append(region)
         self._children = {parent: tuple(kids) for parent, kids in children.items()}
         self._full_names = {code: self._compose_full_name(code) for code in self._by_code}
+        self._successor = {r.code: self._follow(r.code) for r in self._by_code.values() if r.abolished is not None}
         self._by_name: dict[str, list[Region]] = {}
         for region in self._by_code.values():
             if region.abolished is None and not region.is_placeholder:
@@ -130,14 +133,36 @@ class Regions:
     def is_abolished(self, code: str) -> bool:
         return self.get(code).abolished is not None
 
+    def successor(self, code: str) -> str:
+        """The current code a record under this code is attributed to: itself, or for a withdrawn code the end of
+        its chain of first successors (莱城区 371202 → 济南市莱芜区 370116). Unknown codes are returned unchanged."""
+        return self._successor.get(code, code)
+
+    def retired(self) -> dict[str, str]:
+        """Every withdrawn code and the current code its history is attributed to."""
+        return dict(self._successor)
+
+    def _follow(self, code: str) -> str:
+        seen = [code]
+        while (region := self._by_code.get(seen[-1])) is not None and region.abolished is not None:
+            if not region.successors:
+                raise ValueError(f"withdrawn region {region.code} names no successor")
+            if region.successors[0] in seen:
+                raise ValueError(f"region successors form a cycle: {seen}")
+            seen.append(region.successors[0])
+        if seen[-1] not in self._by_code:
+            raise ValueError(f"region {code}: unknown successor {seen[-1]}")
+        return seen[-1]
+
     def scope_prefix(self, scope_code: str) -> str:
         """The code prefix a scope covers (2, 4 or 6 digits), for list queries that filter with LIKE 'prefix%'."""
         scope = self.get(scope_code)
         return scope.code[: _PREFIX_LENGTH[scope.level]]
 
     def within(self, code: str, scope_code: str) -> bool:
-        """Whether a scope covers the region: a scope covers itself and everything below it, never its parents."""
-        return self.get(code).code.startswith(self.scope_prefix(scope_code))
+        """Whether a scope covers the region: a scope covers itself and everything below it, never its parents. A
+        withdrawn code lies where its successor lies."""
+        return self.successor(self.get(code).code).startswith(self.scope_prefix(scope_code))
 
     def named(self, text: str) -> tuple[Region, ...]:
         """Current regions called exactly this, by name (西湖区: two of them) or full name (浙江省杭州市西湖区: one)."""
@@ -197,9 +222,10 @@ def _packaged() -> Regions:
         regions[entry["code"]] = Region(
             code=entry["code"],
             name=entry["name"],
-            level=RegionLevel.DISTRICT,  # every withdrawn code so far is county-level
+            level=RegionLevel(entry.get("level", RegionLevel.DISTRICT)),
             parent=entry["parent"],
             abolished=int(entry["abolished"]),
             successors=tuple(entry["successors"]),
+            effective=date.fromisoformat(entry["effective"]) if entry.get("effective") else None,
         )
     return Regions(regions.values())

@@ -8,6 +8,7 @@ demand review's limit; handlers read no settings.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -96,6 +97,20 @@ async def rebuild_clock(uow: UnitOfWork, review: Review) -> ClockState:
     )
     events = [RecordedEvent(ClockEvent(row.kind), row.stage, row.on_day) for row in rows]
     return rebuild(events, _limits(CHAINS[review.chain]), review_hours().calendar)
+
+
+def clock_from(chain: str, events: Iterable[RecordedEvent]) -> ClockState:
+    """A review's clock folded from the given events (e.g. those up to a past day: its state back then)."""
+    found = CHAINS.get(chain)
+    if found is None:
+        return ClockState()
+    return rebuild(events, _limits(found), review_hours().calendar)
+
+
+def overdue_on(due_on: date, day: date) -> bool:
+    """Whether a stage due on `due_on` is overdue on that local day (a working day past it)."""
+    hours = review_hours()
+    return overdue_working_days(due_on, day, hours.calendar) > 0
 
 
 def explain_clock(state: ClockState) -> str:

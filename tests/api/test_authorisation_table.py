@@ -123,6 +123,7 @@ TABLE: dict[str, str] = {
     "POST /reviews/{review_id}/decision": "-    -    -   Y    -    -    -    -    -    -",
     "GET /reviews/mine": "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
     "GET /workbench": "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
+    "GET /workbench/component": "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
     "POST /demand-attachments": "-    -    -   -    Y    Y    -    -    Y    -",
     "POST /demands/{demand_id}/follow-ups": "-    -    -   -    Y    Y    -    -    -    -",
     "GET /demands/{demand_id}/follow-ups": "-    -    Y   Y    Y    Y    Y    -    -    -",

@@ -9,7 +9,10 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from handlers.demands.states import Step
-from store.models.demands import Demand, DemandEvent, DemandOrigin, DemandStatus, Review, ReviewStatus
+from handlers.reviews.chains import CHAINS, DEMAND_REVIEW, Chain, register_chain
+from handlers.reviews.clock import overdue_working_days
+from handlers.reviews.deadlines import review_hours
+from store.models.demands import Demand, DemandEvent, DemandOrigin, DemandStatus, Review, ReviewEvent, ReviewStatus
 from store.models.follow_ups import DemandFollowUp
 from store.models.organisation_people import FollowUpKind
 from store.models.points import PointEntry, PointEvent, PointEventKind
@@ -38,7 +41,7 @@ class History:
     facts: list[tuple[PointEventKind, int, datetime, Person, int]] = field(default_factory=list)  # kind, key, at
     entries: list[tuple[int, datetime, Person]] = field(default_factory=list)  # points, fact time, credited
     reviews: list[tuple[int, datetime | None, ReviewStatus, date | None, datetime]] = field(default_factory=list)
-    # institution, decided_at, status, due_on, created_at
+    # institution, decided_at, status, due_on (of the first stage's clock), created_at
 
 
 def people(p: Points) -> list[Person]:
@@ -158,30 +161,61 @@ async def write_history(p: Points, seed: int, size: int = 12) -> History:
                 status = rng.choice((ReviewStatus.PENDING, ReviewStatus.APPROVED))
                 created = when(rng)
                 decided = created + timedelta(hours=rng.randrange(1, 200)) if status != ReviewStatus.PENDING else None
-                due = (BASE + timedelta(days=rng.randrange(0, 30))).date() if decided is None else None
-                s.add(
-                    Review(
-                        chain="demand_review",
-                        subject_type="monitoring_test",
-                        subject_id=demand.id,
-                        round=1,
-                        title=f"审核{i}",
-                        summary="",
-                        link="",
-                        institution_id=owner_inst,
-                        region_code=owner.region,
-                        submitter_account_id=owner.account,
-                        stage=0,
-                        status=status,
-                        decided_at=decided,
-                        created_at=created,
-                        clock_used=0,
-                        due_on=due,
-                    )
+                # The clock the review engine folds from its events: opened on submission, closed on decision.
+                due = review_due(created)
+                review = Review(
+                    chain=DEMAND_CHAIN,
+                    subject_type="monitoring_test",
+                    subject_id=demand.id,
+                    round=1,
+                    title=f"审核{i}",
+                    summary="",
+                    link="",
+                    institution_id=owner_inst,
+                    region_code=owner.region,
+                    submitter_account_id=owner.account,
+                    stage=0,
+                    status=status,
+                    decided_at=decided,
+                    created_at=created,
+                    clock_used=0,
+                    due_on=due if decided is None else None,
                 )
+                s.add(review)
+                await s.flush()
+                for clock_kind, clock_at in (("opened", created), ("closed", decided)):
+                    if clock_at is not None:
+                        s.add(
+                            ReviewEvent(
+                                review_id=review.id, stage=0, kind=clock_kind, at=clock_at, on_day=local_day(clock_at)
+                            )
+                        )
                 h.reviews.append((owner_inst, decided, status, due, created))
         await uow.commit()
     return h
+
+
+DEMAND_CHAIN = "demand"
+
+
+def demand_chain() -> Chain:
+    """The demand review as the service declares it (registered at start-up; the default if not yet)."""
+    return CHAINS.get(DEMAND_CHAIN) or register_chain(DEMAND_REVIEW)
+
+
+def local_day(at: datetime) -> date:
+    return review_hours().local_date(at)
+
+
+def review_due(created: datetime) -> date:
+    """The demand review's first stage, due its limit in working days after the day it opened."""
+    limit = demand_chain().stage(0).limit
+    assert limit is not None
+    return review_hours().calendar.add_working_days(local_day(created), limit)
+
+
+def overdue_at(due: date, day: date) -> bool:
+    return overdue_working_days(due, day, review_hours().calendar) > 0
 
 
 def local_bounds(start: date, end: date) -> tuple[datetime, datetime]:

@@ -18,11 +18,10 @@ from handlers.monitoring.show_monitor import Monitor, ShowMonitor, show_monitor
 from handlers.monitoring.views import View
 from handlers.officials.create_official import CreateOfficial, create_official
 from handlers.organisation.pages import PageRequest
-from store.models.demands import ReviewStatus
 from store.models.organisation import Centre, StaffMember
 from store.models.organisation_people import ExpertLink
 from store.models.points import PointEventKind
-from tests.monitoring.conftest import BASE, ZONE, History, local_bounds, write_history
+from tests.monitoring.conftest import BASE, ZONE, History, local_bounds, overdue_at, write_history
 from tests.points.conftest import Points
 from tests.policies import MEMBERSHIP
 
@@ -84,10 +83,11 @@ class Expected:
                     hours[inst].append(int((dec - created).total_seconds() // 3600))
             return {inst: sum(v) // len(v) for inst, v in hours.items()}
         assert m == Measure.REVIEWS_OVERDUE
+        # Waiting when the period ended (a later decision does not count) and overdue on its last day.
         return _count(
             (inst, n)
-            for n, (inst, _dec, status, due, created) in enumerate(h.reviews)
-            if status == ReviewStatus.PENDING and created < self.hi and due is not None and due < self.end
+            for n, (inst, dec, _status, due, created) in enumerate(h.reviews)
+            if created < self.hi and (dec is None or dec >= self.hi) and due is not None and overdue_at(due, self.end)
         )
 
 
