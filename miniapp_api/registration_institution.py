@@ -19,8 +19,9 @@ from handlers.registration.get_institution_registration_for_review import (
     GetInstitutionRegistrationForReview,
     get_institution_registration_for_review,
 )
-from handlers.registration.institution_form import INSTITUTION_REGISTRATION
+from handlers.registration.institution_form import INSTITUTION_CHANGE, INSTITUTION_REGISTRATION
 from handlers.registration.institution_registration import RegistrationView
+from handlers.registration.save_institution_change import SaveInstitutionChange, save_institution_change
 from handlers.registration.save_institution_registration import (
     SaveInstitutionRegistration,
     save_institution_registration,
@@ -56,6 +57,13 @@ async def save(request: web.Request, body: FilledRegistration) -> web.Response:
     container = rest.container(request)
     cmd = SaveInstitutionRegistration(rest.actor_id(request), body.values, body.draft)
     view = await save_institution_registration(cmd, container.uow(), container.registration_policy, Regions.load())
+    return rest.json(view)
+
+
+async def save_change(request: web.Request, body: FilledRegistration) -> web.Response:
+    container = rest.container(request)
+    cmd = SaveInstitutionChange(rest.actor_id(request), body.values, body.draft)
+    view = await save_institution_change(cmd, container.uow(), container.registration_policy, Regions.load())
     return rest.json(view)
 
 
@@ -97,6 +105,25 @@ ROUTES = [
             },
         ),
         body=form(INSTITUTION_REGISTRATION, _filled),
+    ),
+    rest.route(
+        "PUT",
+        "/institution-registration/change",
+        save_change,
+        operation(
+            "Save (draft: true) or submit (draft: false) a basic-information change (基础信息变更) of the caller's "
+            "latest approved registration: the whole form as changed; allowed all year for an institution first "
+            "registered this year, otherwise outside the annual-update window (GET /institution-registration's "
+            "`change` says whether and why not). The city bureau reviews the field-by-field difference; the "
+            "approved record changes only on approval and keeps its number",
+            ("200", _VIEW),
+            errors={
+                "403": "forbidden: the unit is not certified",
+                "409": "change_not_registered / change_period_closed / update_pending / change_pending / no_reviewer",
+                "422": "change_unchanged, and the registration form's errors",
+            },
+        ),
+        body=form(INSTITUTION_CHANGE, _filled),
     ),
     rest.route(
         "GET",

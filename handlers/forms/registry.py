@@ -13,7 +13,7 @@ from handlers.institutions.form import CENTRE, CENTRE_EDIT, INSTITUTION, INSTITU
 from handlers.projects.form import FEE_PROOF, PROJECT
 from handlers.publications.form import PUBLICATION
 from handlers.registration.form import CERTIFICATION
-from handlers.registration.institution_form import INSTITUTION_REGISTRATION
+from handlers.registration.institution_form import INSTITUTION_CHANGE, INSTITUTION_REGISTRATION
 from handlers.registration.manager_form import MANAGER
 from handlers.staff.form import STAFF
 
@@ -43,5 +43,6 @@ DECLARED: tuple[Form, ...] = (
     CERTIFICATION,
     MANAGER,
     INSTITUTION_REGISTRATION,
+    INSTITUTION_CHANGE,
 )
 FORMS: dict[str, Form] = {form.name: form for form in DECLARED}

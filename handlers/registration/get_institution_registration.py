@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from handlers.registration.certification import certification_of
+from handlers.registration.institution_change import ChangeState, change_state, rows_of
 from handlers.registration.institution_registration import (
+    RECORD_KINDS,
     LockedIdentity,
     RegistrationView,
     identity_of,
@@ -30,11 +32,13 @@ class GetInstitutionRegistration:
 @dataclass(frozen=True)
 class MyRegistration:
     identity: LockedIdentity | None  # None: certify the unit first
-    # One row per registration (the first registration; annual updates will add theirs), newest first.
+    # One row per registration, annual update and basic-information change (kind), newest first.
     registrations: tuple[RegistrationView, ...]
     # True: saving now starts the annual update (the window is open and the latest record was approved before
     # this year); the page prefills it from the latest record.
     update_open: bool
+    # Whether 申请变更基础信息 may be asked now (and why not), the record it changes and the open request.
+    change: ChangeState
 
 
 async def get_institution_registration(
@@ -50,6 +54,9 @@ async def get_institution_registration(
                 .order_by(InstitutionRegistration.id.desc())
             )
         )
-        views = tuple([view_of(reg, await latest_review(uow, reg.id)) for reg in rows])
-        opened = update_open(policy, rows[0] if rows else None, today)
-        return MyRegistration(identity_of(cert) if cert is not None else None, views, opened)
+        by_id = {reg.id: reg for reg in rows}
+        views = tuple([view_of(reg, await latest_review(uow, reg.id), by_id.get(reg.changes_id or 0)) for reg in rows])
+        records = [reg for reg in rows if reg.kind in RECORD_KINDS]
+        opened = update_open(policy, records[0] if records else None, today)
+        change = change_state(policy, rows_of(rows), today)
+        return MyRegistration(identity_of(cert) if cert is not None else None, views, opened, change)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from handlers.errors import NotFound
 from handlers.organisation.actors import load_actor
-from handlers.registration.institution_registration import RegistrationView, latest_review, reads, view_of
+from handlers.registration.institution_registration import RegistrationView, full_view, reads
 from store.models.registration import InstitutionRegistration
 from store.uow import UnitOfWork
 
@@ -29,4 +29,4 @@ async def get_institution_registration_for_review(
         )
         if reg is None or not reads(await load_actor(uow, cmd.actor_id), reg):
             raise NotFound("未找到该机构登记", code="registration_not_found")
-        return view_of(reg, await latest_review(uow, reg.id))
+        return await full_view(uow, reg)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from handlers.errors import InvalidInput
@@ -265,4 +266,12 @@ INSTITUTION_REGISTRATION = Form(
     RULES,
     draft=True,
     field_in_error=True,
+)
+
+# 基础信息变更 (seed 000 一.6): the same form, sent to the change request's route.
+INSTITUTION_CHANGE = replace(
+    INSTITUTION_REGISTRATION,
+    name="institution_change",
+    title="技术转移机构基础信息变更",
+    submit=("PUT", "/api/v1/institution-registration/change"),
 )

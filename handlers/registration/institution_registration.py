@@ -14,7 +14,8 @@ from cards.outbound import SmsMessage
 from handlers.errors import Conflict
 from handlers.organisation.actors import Actor
 from handlers.registration.chains import INSTITUTION_SUBJECT
-from handlers.registration.institution_form import INTERNAL
+from handlers.registration.institution_difference import FieldChange, difference
+from handlers.registration.institution_form import INSTITUTION_REGISTRATION, INTERNAL
 from handlers.registration.policy import RegistrationPolicy
 from handlers.reviews.deadlines import receipt_number
 from store.models.demands import Review
@@ -24,7 +25,12 @@ from store.transaction import Transaction
 
 FIRST = "first"  # 首次登记
 UPDATE = "update"  # 年度更新: a row of its own, prefilled from the last approved record; a new number on approval
-KIND_LABELS = {FIRST: "首次登记", UPDATE: "年度更新"}
+# 基础信息变更: a row of its own naming the approved record it changes (`changes_id`), which takes its values
+# only on approval and keeps its number.
+CHANGE = "change"
+KIND_LABELS = {FIRST: "首次登记", UPDATE: "年度更新", CHANGE: "基础信息变更"}
+# The rows that are registrations (a change request is not one: it changes one).
+RECORD_KINDS = (FIRST, UPDATE)
 STATUS_LABELS = {
     InstitutionRegistrationStatus.DRAFT: "未提交",
     InstitutionRegistrationStatus.PENDING: "审核中",
@@ -67,6 +73,18 @@ class RegistrationView:
     due_on: date | None
     submitted_at: datetime | None
     decided_at: datetime | None
+    # A change request: the approved record it changes, that record's number, and every changed field (label,
+    # old, new) against that record as approved (as it was before this change, once approved).
+    changes_id: int | None = None
+    changes_number: str | None = None
+    difference: tuple[FieldChange, ...] = ()
+
+
+def stored(values: dict[str, Any]) -> dict[str, Any]:
+    """JSON as stored: a group's items are objects, lists are lists."""
+    return {
+        k: [dict(i) if isinstance(i, dict) else i for i in v] if isinstance(v, tuple) else v for k, v in values.items()
+    }
 
 
 def identity_of(cert: UnitCertification) -> LockedIdentity | None:
@@ -96,8 +114,23 @@ async def latest_review(tx: Transaction, registration_id: int) -> Review | None:
     )
 
 
-def view_of(reg: InstitutionRegistration, review: Review | None) -> RegistrationView:
+async def changed_record(tx: Transaction, reg: InstitutionRegistration) -> InstitutionRegistration | None:
+    """The approved record a change request changes (None for a registration or an update)."""
+    if reg.changes_id is None:
+        return None
+    return await tx.session.scalar(select(InstitutionRegistration).where(InstitutionRegistration.id == reg.changes_id))
+
+
+async def full_view(tx: Transaction, reg: InstitutionRegistration) -> RegistrationView:
+    return view_of(reg, await latest_review(tx, reg.id), await changed_record(tx, reg))
+
+
+def view_of(
+    reg: InstitutionRegistration, review: Review | None, base: InstitutionRegistration | None = None
+) -> RegistrationView:
     status = InstitutionRegistrationStatus(reg.status)
+    before = reg.previous_values if reg.previous_values is not None else (base.values if base is not None else None)
+    changes = difference(INSTITUTION_REGISTRATION, before, reg.values) if before is not None else ()
     # A draft has no live review; a resubmission's earlier round is history.
     live = review if status != InstitutionRegistrationStatus.DRAFT else None
     return RegistrationView(
@@ -118,6 +151,9 @@ def view_of(reg: InstitutionRegistration, review: Review | None) -> Registration
         due_on=live.due_on if live is not None else None,
         submitted_at=reg.submitted_at,
         decided_at=reg.decided_at,
+        changes_id=reg.changes_id,
+        changes_number=base.registration_number if base is not None else None,
+        difference=changes,
     )
 
 
@@ -169,11 +205,14 @@ async def tell_applicant(tx: Transaction, policy: RegistrationPolicy, reg: Insti
     mobile = await tx.session.scalar(select(Account.mobile).where(Account.id == reg.account_id))
     if not mobile:
         return
+    approved = "已通过审核" if reg.kind == CHANGE else f"已通过审核，登记号{reg.registration_number}"
     status = {
-        InstitutionRegistrationStatus.APPROVED: f"已通过审核，登记号{reg.registration_number}",
+        InstitutionRegistrationStatus.APPROVED: approved,
         InstitutionRegistrationStatus.REJECTED: "未通过审核",
         InstitutionRegistrationStatus.RETURNED: "需修改后重新提交",
     }[InstitutionRegistrationStatus(reg.status)]
+    if reg.kind == CHANGE:
+        status = "的基础信息变更" + status
     tx.send_later(
         SmsMessage(
             recipient=mobile,

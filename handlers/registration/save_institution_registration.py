@@ -29,8 +29,10 @@ from handlers.registration.certification import certification_of
 from handlers.registration.chains import INSTITUTION_CHAIN, INSTITUTION_SUBJECT
 from handlers.registration.institution_form import CATEGORIES, INSTITUTION_REGISTRATION, NATURES
 from handlers.registration.institution_registration import (
+    CHANGE,
     EDITABLE,
     FIRST,
+    RECORD_KINDS,
     UPDATE,
     RegistrationView,
     identity_of,
@@ -38,6 +40,7 @@ from handlers.registration.institution_registration import (
     refuse_outside_window,
     refuse_update,
     registered_name,
+    stored,
     view_of,
 )
 from handlers.registration.policy import RegistrationPolicy
@@ -86,9 +89,10 @@ async def _save(
     if account is None or account.status in CLOSED_STATUSES:
         raise Forbidden("账号已停用，不能进行机构登记")
     cert, identity = await _certified(tx, actor_id)
+    # A change request is not a registration: it is ignored here (save_institution_change).
     latest = await tx.session.scalar(
         select(InstitutionRegistration)
-        .where(InstitutionRegistration.account_id == actor_id)
+        .where(InstitutionRegistration.account_id == actor_id, InstitutionRegistration.kind.in_(RECORD_KINDS))
         .order_by(InstitutionRegistration.id.desc())
         .limit(1)
         .with_for_update()
@@ -99,6 +103,7 @@ async def _save(
         refuse_outside_window(policy, today)
     if latest is not None and latest.status == InstitutionRegistrationStatus.APPROVED:
         refuse_update(policy, latest, today)
+        await _no_change_pending(tx, actor_id)
         reg = None  # the annual update: a row of its own, the approved record kept as it is
     if reg is None:
         reg = InstitutionRegistration(
@@ -115,7 +120,7 @@ async def _save(
         tx.session.add(reg)
     elif reg.status == InstitutionRegistrationStatus.PENDING:
         raise Conflict("机构登记正在审核中，请等待审核结果", code="registration_pending")
-    reg.values = _stored(values)
+    reg.values = stored(values)
     reg.name = registered_name(identity, values)
     reg.credit_code = identity.credit_code
     reg.region_code = cert.region_code if cert.region_code.isdigit() else "000000"
@@ -149,23 +154,30 @@ async def _save(
     return view_of(reg, review)
 
 
-def _stored(values: dict[str, Any]) -> dict[str, Any]:
-    """JSON as stored: a group's items are objects, lists are lists."""
-    return {
-        k: [dict(i) if isinstance(i, dict) else i for i in v] if isinstance(v, tuple) else v for k, v in values.items()
-    }
-
-
 async def _last_approved(tx: Transaction, actor_id: int) -> InstitutionRegistration | None:
     return await tx.session.scalar(
         select(InstitutionRegistration)
         .where(
             InstitutionRegistration.account_id == actor_id,
+            InstitutionRegistration.kind.in_(RECORD_KINDS),
             InstitutionRegistration.status == InstitutionRegistrationStatus.APPROVED,
         )
         .order_by(InstitutionRegistration.id.desc())
         .limit(1)
     )
+
+
+async def _no_change_pending(tx: Transaction, actor_id: int) -> None:
+    """An update begun while the city reviews a change of the record would start from values about to change."""
+    pending = await tx.session.scalar(
+        select(InstitutionRegistration.id).where(
+            InstitutionRegistration.account_id == actor_id,
+            InstitutionRegistration.kind == CHANGE,
+            InstitutionRegistration.status == InstitutionRegistrationStatus.PENDING,
+        )
+    )
+    if pending is not None:
+        raise Conflict("基础信息变更正在审核中，请等待审核结果后再进行年度更新", code="change_pending")
 
 
 def _summary(reg: InstitutionRegistration, values: dict[str, Any], approved: InstitutionRegistration | None) -> str:

@@ -76,8 +76,9 @@ class InstitutionRegistrationStatus(StrEnum):
 
 class InstitutionRegistration(Base):
     """技术转移机构登记 of one certified organisation account (seed 001 §一): one row per registration (`kind`
-    "first"; an annual update will be a row of its own). `values` holds the form as last saved or submitted; the
-    certified identity (name, credit code) is copied from the unit certification and never taken from the form."""
+    "first"; an annual update "update" and a basic-information change "change" are rows of their own). `values`
+    holds the form as last saved or submitted; the certified identity (name, credit code) is copied from the unit
+    certification and never taken from the form."""
 
     __tablename__ = "institution_registrations"
 
@@ -92,6 +93,10 @@ class InstitutionRegistration(Base):
     values: Mapped[dict[str, Any]] = mapped_column(JSON)
     registration_number: Mapped[str | None] = mapped_column(String(32), unique=True)
     reason: Mapped[str | None] = mapped_column(String(500))  # the last rejection's or return's
+    # A basic-information change (kind "change"): the approved record it changes, which takes `values` only on
+    # approval; `previous_values` keeps that record's values as they were, so the difference stays readable.
+    changes_id: Mapped[int | None] = mapped_column(ForeignKey("institution_registrations.id"))
+    previous_values: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     submitted_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
     created_at: Mapped[datetime]

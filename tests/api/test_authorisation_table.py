@@ -184,6 +184,8 @@ TABLE: dict[str, str] = {
     "GET /institution-registration": "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
     # Only a certified unit's own account registers its institution; no role of the table is one.
     "PUT /institution-registration": "-    -    -   -    -    -    -    -    -    -",
+    # A change asks a certified unit's own approved registration; no role of the table has one.
+    "PUT /institution-registration/change": "-    -    -   -    -    -    -    -    -    -",
     # The applicant, the system admins and the officials whose region contains the institution's (330106).
     "GET /institution-registrations/{registration_id}": "-    -    Y   0    0    0    Y    0    0    0",
 }
@@ -369,6 +371,7 @@ BODIES: dict[str, Body] = {
         }
     },
     "PUT /institution-registration": lambda w, r, n: {"json": {"draft": True, "introduction": "草稿"}},
+    "PUT /institution-registration/change": lambda w, r, n: {"json": {"draft": True, "introduction": "草稿"}},
     "POST /membership-invitations/{invitation_id}/revoke": lambda w, r, n: {"json": {"reason": "测试撤销"}},
     "POST /accounts/{account_id}/initial-password": lambda w, r, n: {"json": {"password": f"chushi{n}mima"}},
     "POST /accounts/{account_id}/mobile": lambda w, r, n: {"json": {"mobile": _unique_mobile(n, 8), "reason": "换号"}},

@@ -158,21 +158,32 @@
 
   // 技术转移机构登记 (seed 000 一.4): the certified identity (locked), one row per registration with its status,
   // number and the city bureau's reason (查看), and the served form with 保存 (a draft) and 提交.
+  // 基础信息变更 (一.6): 申请变更基础信息 when the API allows it (else why not), the same form prefilled from the
+  // approved record (or the open change), sent to the change route; the list shows each change with its status.
   const InstitutionRegistration = {
     components: { KzForm: KZ.Form },
-    data() { return { loaded: false, r: null, formKey: 0, reason: null }; },
+    data() { return { loaded: false, r: null, formKey: 0, reason: null, changing: false }; },
     async created() { await this.load(); },
     computed: {
-      current() { return this.r && this.r.registrations[0]; },
+      // The registrations and updates; a change request is not one.
+      current() { return this.r && this.r.registrations.find((x) => x.kind !== "change"); },
+      openChange() { return this.r && this.r.registrations.find((x) => x.id === this.r.change.open_id); },
       // The first registration until approved; then, in the window, the annual update prefilled from the latest.
-      formShown() { return this.r && this.r.identity && (!this.current || this.current.editable || this.r.update_open); },
+      formShown() { return this.r && this.r.identity && !this.changeShown && (!this.current || this.current.editable || this.r.update_open); },
+      changeShown() { return this.r && this.r.change.allowed && (this.changing || (this.openChange && this.openChange.editable)); },
+      changeOffered() { return this.r && this.r.change.allowed && !this.changeShown && !this.formShown; },
+      changeRefused() { return this.r && !this.r.change.allowed && this.r.change.code !== "change_not_registered" ? this.r.change.reason : ""; },
       initial() { return this.current ? { ...this.current.values } : {}; },
+      changeInitial() {
+        const from = this.openChange || this.r.registrations.find((x) => x.id === this.r.change.base_id);
+        return from ? { ...from.values } : {};
+      },
     },
     methods: {
       async load() {
         try { this.r = await KZ.api("/institution-registration"); this.loaded = true; } catch (err) { KZ.fail(err); }
       },
-      async done() { await this.load(); this.formKey += 1; window.scrollTo(0, 0); },
+      async done() { this.changing = false; await this.load(); this.formKey += 1; window.scrollTo(0, 0); },
     },
     template: `
       <van-nav-bar title="技术转移机构登记" left-text="返回" left-arrow @click-left="back" />
@@ -187,10 +198,12 @@
             <van-cell title="统一社会信用代码" :value="r.identity.credit_code" label="不能修改" />
             <van-cell title="法人单位名称" :value="r.identity.legal_entity" label="修改须重新进行单位认证" />
           </van-cell-group>
-          <van-cell-group v-for="x in r.registrations" :key="x.id" inset class="kz-form" :title="x.kind_label" :data-registration="x.id">
+          <van-cell-group v-for="x in r.registrations" :key="x.id" inset class="kz-form" :title="x.kind_label" :data-registration="x.id" :data-kind="x.kind">
             <van-cell title="机构名称" :value="x.name" />
             <van-cell title="审核状态" :value="x.status_label" data-testid="status" />
             <van-cell v-if="x.registration_number" title="登记号" :value="x.registration_number" data-testid="number" />
+            <van-cell v-if="x.changes_number" title="变更的登记号" :value="x.changes_number" />
+            <van-cell v-if="x.kind === 'change' && x.difference.length" title="变更内容" :value="x.difference.length + '项'" :label="x.difference.map((c) => c.label).join('、')" data-testid="change-fields" />
             <van-cell v-if="x.receipt_number" title="受理编号" :value="x.receipt_number" />
             <van-cell v-if="x.due_on && x.status === 'pending'" title="审核期限" :value="x.due_on" />
             <van-cell v-if="x.reason" title="审核意见" is-link value="查看" data-testid="view-reason" @click="reason = x.reason" />
@@ -198,6 +211,14 @@
           <van-dialog :show="reason !== null" title="审核意见" @confirm="reason = null"><div class="kz-hint" data-testid="reason">{{ reason }}</div></van-dialog>
           <div v-if="formShown && r.update_open" class="kz-section" data-testid="update">年度更新（已按最近一次审核通过的登记信息填写）</div>
           <KzForm v-if="formShown" :key="formKey" name="institution_registration" :initial="initial" submit-text="提交" @done="done" />
+          <div v-if="changeOffered" class="kz-actions">
+            <van-button round block plain type="primary" data-testid="change" @click="changing = true; formKey += 1">申请变更基础信息</van-button>
+          </div>
+          <div v-if="changeRefused" class="kz-hint" data-testid="change-refused">{{ changeRefused }}</div>
+          <template v-if="changeShown">
+            <div class="kz-section" data-testid="changing">基础信息变更（已按最近一次审核通过的登记信息填写，修改后提交市科技局审核）</div>
+            <KzForm :key="'change' + formKey" name="institution_change" :initial="changeInitial" submit-text="提交变更" @done="done" />
+          </template>
         </template>
       </template>`,
     setup() { return { back, location }; },
@@ -222,22 +243,33 @@
       },
     },
     template: `
-      <van-nav-bar title="机构登记审核" left-text="返回" left-arrow @click-left="back" />
+      <van-nav-bar :title="x && x.kind === 'change' ? '基础信息变更审核' : '机构登记审核'" left-text="返回" left-arrow @click-left="back" />
       <van-loading v-if="!x" class="kz-boot" />
-      <template v-else>
-        <van-cell-group inset class="kz-form" :title="x.name" data-testid="registration">
+      <div v-else data-testid="registration">
+        <van-cell-group inset class="kz-form" :title="x.name">
           <van-cell title="审核状态" :value="x.status_label" data-testid="status" />
           <van-cell v-if="x.registration_number" title="登记号" :value="x.registration_number" />
           <van-cell v-if="x.receipt_number" title="受理编号" :value="x.receipt_number" />
           <van-cell v-if="x.due_on && x.status === 'pending'" title="审核期限" :value="x.due_on" />
           <van-cell title="统一社会信用代码" :value="x.credit_code" />
+          <van-cell v-if="x.changes_number" title="变更的登记号" :value="x.changes_number" />
+        </van-cell-group>
+        <van-cell-group v-if="x.kind === 'change'" inset class="kz-form" title="变更内容（与已登记信息对比）" data-testid="difference">
+          <div class="kz-diff">
+            <table>
+              <thead><tr><th>字段</th><th>原内容</th><th>变更后</th></tr></thead>
+              <tbody><tr v-for="c in x.difference" :key="c.field" :data-change="c.field"><td>{{ c.label }}</td><td>{{ c.old || '（空）' }}</td><td>{{ c.new || '（空）' }}</td></tr></tbody>
+            </table>
+          </div>
+        </van-cell-group>
+        <van-cell-group inset class="kz-form" :title="x.kind === 'change' ? '变更后的登记信息' : '登记信息'">
           <van-cell v-for="row in rows" :key="row.name" :title="row.label" :label="row.value" />
           <van-cell v-if="x.reason" title="审核意见" :label="x.reason" />
         </van-cell-group>
         <template v-if="reviewer && x.status === 'pending'">
           <ReviewDecision :review="x.review_id" :stage="0" @decided="load" />
         </template>
-      </template>`,
+      </div>`,
     setup() { return { back }; },
   };
 
