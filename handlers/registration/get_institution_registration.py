@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from handlers.registration.certification import certification_of
+from handlers.registration.institution_managers import ManagerLine, institution_managers
 from handlers.registration.institution_registration import (
     LockedIdentity,
     RegistrationView,
@@ -35,6 +36,8 @@ class MyRegistration:
     # True: saving now starts the annual update (the window is open and the latest record was approved before
     # this year); the page prefills it from the latest record.
     update_open: bool
+    # The institution's technology managers now, with their status (seed 001 §一(三)); a submission keeps them.
+    managers: tuple[ManagerLine, ...] = ()
 
 
 async def get_institution_registration(
@@ -52,4 +55,6 @@ async def get_institution_registration(
         )
         views = tuple([view_of(reg, await latest_review(uow, reg.id)) for reg in rows])
         opened = update_open(policy, rows[0] if rows else None, today)
-        return MyRegistration(identity_of(cert) if cert is not None else None, views, opened)
+        identity = identity_of(cert) if cert is not None else None
+        managers = await institution_managers(uow, cmd.actor_id, identity.credit_code) if identity else []
+        return MyRegistration(identity, views, opened, tuple(managers))

@@ -67,6 +67,9 @@ class RegistrationView:
     due_on: date | None
     submitted_at: datetime | None
     decided_at: datetime | None
+    # The institution's technology managers as submitted (handlers.registration.institution_managers); None
+    # before the first submission.
+    managers: list[dict[str, Any]] | None = None
 
 
 def identity_of(cert: UnitCertification) -> LockedIdentity | None:
@@ -118,6 +121,7 @@ def view_of(reg: InstitutionRegistration, review: Review | None) -> Registration
         due_on=live.due_on if live is not None else None,
         submitted_at=reg.submitted_at,
         decided_at=reg.decided_at,
+        managers=list(reg.managers) if reg.managers is not None else None,
     )
 
 

@@ -135,9 +135,9 @@ async def import_managers(
         content = await asyncio.to_thread(build_error_file, failures, LAYOUT)
         name = error_file_name(cmd.filename, "技术经理人导入")
         sha256 = (await store_file(StoreFile("export", name, content, actor.label), uow, storage)).sha256
-    errors = tuple(e for n in sorted(problems) for e in problems[n])
+    report = tuple(e for n in sorted(problems) for e in problems[n])
     import_id = await _recorded(uow, cmd, imported, present, len(failures), sha256, name)
-    return ManagersImported(import_id, imported, present, len(failures), errors, sha256, name)
+    return ManagersImported(import_id, imported, present, len(failures), report, sha256, name)
 
 
 async def _enter(

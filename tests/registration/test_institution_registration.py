@@ -57,7 +57,7 @@ async def test_register_certify_fill_submit_reject_resubmit_and_the_city_approve
     token = (await register(api, container, APPLICANT, "王海燕"))["token"]
 
     # Not certified yet: no identity, and nothing can be saved.
-    assert await mine(api, token) == {"identity": None, "registrations": [], "update_open": False}
+    assert await mine(api, token) == {"identity": None, "registrations": [], "update_open": False, "managers": []}
     early = await put(api, token, filled(), draft=True)
     assert early.status == 403 and "单位认证" in (await early.json())["error"]["message"]
 

@@ -1,4 +1,5 @@
-"""technology managers: one live record per ID number, and the Excel imports
+"""technology managers: one live record per ID number, the Excel imports, and an institution registration's
+managers as submitted
 
 Revision ID: 0034_manager_import
 Revises: 0032_institution_registration
@@ -20,6 +21,7 @@ LIVE = sa.text("status <> 'deleted'")
 
 
 def upgrade() -> None:
+    op.add_column("institution_registrations", sa.Column("managers", sa.JSON(), nullable=True))
     op.create_index(
         "uq_technology_manager_registrations_live_id_number",
         "technology_manager_registrations",
@@ -54,6 +56,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("institution_registrations") as batch:
+        batch.drop_column("managers")
     op.drop_index("ix_technology_manager_imports_institution_id", table_name="technology_manager_imports")
     op.drop_table("technology_manager_imports")
     op.drop_index(
