@@ -23,6 +23,7 @@ from handlers.registration.manager_form import MANAGER, MAX_SEGMENTS, SHEET_NAME
 from handlers.registration.manager_import_rows import COLUMNS, LAYOUT, check_row
 from handlers.registration.manager_import_template import build_manager_template
 from tests.organisation.conftest import Org
+from tests.registration.conftest import register
 from tests.registration.manager_values import id_number, manager_xlsx, valid_form
 from tests.registration.test_manager_flow import Bench, cards_to
 
@@ -226,3 +227,30 @@ async def test_only_the_institutions_admin_imports(api: TestClient[Any, Any], or
     assert status == 422 and empty["error"]["code"] == "empty_spreadsheet"
     with pytest.raises(InvalidInput):
         read_rows(b"not a workbook", LAYOUT)
+
+
+async def test_an_imported_manager_edits_and_resubmits_without_scans(
+    api: TestClient[Any, Any], org: Org, container: Container
+) -> None:
+    b = Bench(api, org)
+    await b.setup()
+    status, report = await upload(b, manager_xlsx([valid_form(mobile="13700000071")]))
+    assert report["imported"] == 1, report
+    # The manager signs in with the row's mobile and finds the record the institution entered.
+    token = (await register(api, container, "13700000071", "赵经理"))["token"]
+    assert (await b.mine(token))["stage"] == "市级审核"
+    [card] = await cards_to(container, "dt-city")
+    status, returned = await b.call(
+        "POST",
+        f"/reviews/{card['review_id']}/decision",
+        b.city_token,
+        json={"stage": 0, "decision": "return", "reason": "请补充培训情况"},
+    )
+    assert status == 200, returned
+    mine = await b.mine(token)
+    assert (mine["status"], mine["bound"], mine["reason"]) == ("returned", True, "请补充培训情况")
+    status, again = await b.call(
+        "POST", "/technology-manager/registration", token, json=valid_form(mobile="13700000071", training="2025年培训")
+    )
+    assert status == 201, again
+    assert again["status"] == "pending" and again["institution_id"] == b.institution
