@@ -10,15 +10,15 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from cards.outbound import SmsMessage
 from handlers.errors import Conflict
 from handlers.organisation.actors import Actor
 from handlers.registration.chains import INSTITUTION_SUBJECT
+from handlers.registration.decision_notice import Decision, tell_decision
 from handlers.registration.institution_form import INTERNAL
 from handlers.registration.policy import RegistrationPolicy
 from handlers.reviews.deadlines import receipt_number
 from store.models.demands import Review
-from store.models.organisation import Account, Role
+from store.models.organisation import Role
 from store.models.registration import InstitutionRegistration, InstitutionRegistrationStatus, UnitCertification
 from store.transaction import Transaction
 
@@ -169,20 +169,13 @@ def reads(actor: Actor, reg: InstitutionRegistration) -> bool:
 
 
 async def tell_applicant(tx: Transaction, policy: RegistrationPolicy, reg: InstitutionRegistration) -> None:
-    """The applicant often has no DingTalk (the engine tells those who do): an SMS says the decision."""
-    mobile = await tx.session.scalar(select(Account.mobile).where(Account.id == reg.account_id))
-    if not mobile:
-        return
-    status = {
-        InstitutionRegistrationStatus.APPROVED: f"已通过审核，登记号{reg.registration_number}",
-        InstitutionRegistrationStatus.REJECTED: "未通过审核",
-        InstitutionRegistrationStatus.RETURNED: "需修改后重新提交",
-    }[InstitutionRegistrationStatus(reg.status)]
-    tx.send_later(
-        SmsMessage(
-            recipient=mobile,
-            template_code=policy.sms_decision_template,
-            params={"name": reg.name, "status": status, "reason": f"，原因：{reg.reason}" if reg.reason else ""},
-            source=f"institution_registration:{reg.id}",
-        )
-    )
+    """The applicant often has no DingTalk (the engine tells those who do): WeChat or an SMS says the decision."""
+    status = InstitutionRegistrationStatus(reg.status)
+    said = {
+        InstitutionRegistrationStatus.APPROVED: (f"已通过审核，登记号{reg.registration_number}", "已通过"),
+        InstitutionRegistrationStatus.REJECTED: ("未通过审核", "未通过"),
+        InstitutionRegistrationStatus.RETURNED: ("需修改后重新提交", "退回修改"),
+    }[status]
+    source = f"institution_registration:{reg.id}"
+    decision = Decision(f"机构登记：{reg.name}", reg.name, said[0], said[1], reg.reason or "", source)
+    await tell_decision(tx, policy, reg.account_id, decision)
