@@ -132,6 +132,7 @@ def registration_policy(settings: Settings) -> RegistrationPolicy:
         or (f"{settings.base_url}/m/workbench/#/institution-registration/" if settings.sandbox else ""),
         update_opens=reg.update_opens,
         update_closes=reg.update_closes,
+        wechat_decision_template=reg.wechat_decision_template,
     )
 
 

@@ -337,6 +337,9 @@ class RegistrationSettings(BaseModel):
     # The annual update window (年度更新) each year, "MM-DD" to "MM-DD" inclusive; empty: closed.
     update_opens: str = ""
     update_closes: str = ""
+    # 审核结果通知 (thing1 申请事项, phrase2 审核结果, thing3 审核意见, time4 审核时间): the decision on WeChat for an
+    # applicant following the official account (the sandbox account holds it under this id); empty: SMS only.
+    wechat_decision_template: str = "TPL_REVIEW_RESULT"
 
 
 class DemandSettings(BaseModel):

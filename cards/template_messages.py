@@ -383,4 +383,17 @@ EXPERT_DIGEST = TemplateMessage(
     keywords=(Keyword("thing1", "需求名称"), Keyword("number2", "需求数量"), Keyword("date3", "推送日期")),
 )
 
-TEMPLATE_MESSAGES: tuple[TemplateMessage, ...] = (EXPERT_PUSH, EXPERT_DIGEST)
+# 审核结果通知: a registration decision (unit certification, institution registration, technology manager) told to
+# an applicant who follows the official account (bot settings: registration.wechat_decision_template).
+REVIEW_RESULT = TemplateMessage(
+    default_id="TPL_REVIEW_RESULT",
+    title="审核结果通知",
+    keywords=(
+        Keyword("thing1", "申请事项"),
+        Keyword("phrase2", "审核结果"),
+        Keyword("thing3", "审核意见"),
+        Keyword("time4", "审核时间"),
+    ),
+)
+
+TEMPLATE_MESSAGES: tuple[TemplateMessage, ...] = (EXPERT_PUSH, EXPERT_DIGEST, REVIEW_RESULT)

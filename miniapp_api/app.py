@@ -21,6 +21,7 @@ from miniapp_api import (
     indicators,
     invitation_codes,
     life_events,
+    manager_import,
     membership_invitations,
     monitoring,
     monitoring_charts,
@@ -67,6 +68,7 @@ PAGE_AREAS = (
     monitoring_charts,
     registration,
     registration_managers,
+    manager_import,
     registration_institution,
 )
 

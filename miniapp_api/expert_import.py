@@ -19,15 +19,15 @@ from miniapp_api.schemas import INT, STR, obj, operation
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _download(filename: str, content: bytes) -> web.Response:
+def download(filename: str, content: bytes, fallback: str = "experts.xlsx") -> web.Response:
     # RFC 6266: an ASCII fallback plus the UTF-8 name every current browser and the mini-program use.
-    disposition = f"attachment; filename=\"experts.xlsx\"; filename*=UTF-8''{quote(filename)}"
+    disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
     return web.Response(body=content, headers={"Content-Type": XLSX, "Content-Disposition": disposition})
 
 
 async def template(request: web.Request) -> web.Response:
     got = await get_expert_template(rest.actor_id(request), rest.container(request).uow())
-    return _download(got.filename, got.content)
+    return download(got.filename, got.content)
 
 
 # Signed links (miniapp_api/file_links.py) for DingTalk's viewer, which sends no bearer token: asked for by the
@@ -43,7 +43,7 @@ async def template_link(request: web.Request) -> web.Response:
 @file_links.opener(TEMPLATE_LINK)
 async def _open_template(request: web.Request, value: dict[str, Any]) -> web.StreamResponse:
     got = await get_expert_template(int(value["actor_id"]), rest.container(request).uow())
-    return _download(got.filename, got.content)
+    return download(got.filename, got.content)
 
 
 async def upload(request: web.Request, file: UploadedFile) -> web.Response:
@@ -81,7 +81,7 @@ def _error_file_cmd(request: web.Request) -> GetImportErrorFile:
 async def error_file(request: web.Request) -> web.Response:
     container = rest.container(request)
     got = await get_import_error_file(_error_file_cmd(request), container.uow(), container.files)
-    return _download(got.filename, got.content)
+    return download(got.filename, got.content)
 
 
 async def error_file_link(request: web.Request) -> web.Response:
@@ -98,10 +98,10 @@ async def _open_error_file(request: web.Request, value: dict[str, Any]) -> web.S
     cmd = GetImportErrorFile(int(value["actor_id"]), int(value["institution_id"]), int(value["import_id"]))
     container = rest.container(request)
     got = await get_import_error_file(cmd, container.uow(), container.files)
-    return _download(got.filename, got.content)
+    return download(got.filename, got.content)
 
 
-_FILE = {"description": "the workbook", "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}
+FILE = {"description": "the workbook", "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}
 _REPORT = obj(
     ["import_id", "imported", "already_present", "failed", "errors", "error_file_url"],
     import_id=INT,
@@ -121,9 +121,9 @@ _upload_doc = operation(
     },
 )
 _template_doc = operation("The import template (xlsx)", ("200", None))
-_template_doc["responses"]["200"] = _FILE
+_template_doc["responses"]["200"] = FILE
 _error_doc = operation("The failed rows of one import, with 错误原因", ("200", None), errors={"404": "not_found"})
-_error_doc["responses"]["200"] = _FILE
+_error_doc["responses"]["200"] = FILE
 
 _template_link_doc = operation(
     f"A signed link to the import template, valid {file_links.LINK_SECONDS} seconds, for a viewer that sends no "

@@ -86,6 +86,8 @@ class Column:
     width: int
     note: str
     list_item_max: int | None = None  # a list cell: the per-item length limit (items split by line or ；)
+    # A group as `repeat` slots of columns, one per item (its fields' own columns, headed 「工作经历1开始时间」).
+    repeat: int = 0
 
 
 @dataclass(frozen=True)

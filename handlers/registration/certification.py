@@ -8,12 +8,11 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from cards.outbound import SmsMessage
 from handlers.registration.chains import CERTIFICATION_SUBJECT
+from handlers.registration.decision_notice import Decision, tell_decision
 from handlers.registration.policy import RegistrationPolicy
 from handlers.reviews.deadlines import receipt_number
 from store.models.demands import Review
-from store.models.organisation import Account
 from store.models.registration import CertificationStatus, UnitCertification
 from store.transaction import Transaction
 
@@ -106,20 +105,11 @@ def view_of(cert: UnitCertification, review: Review | None) -> CertificationView
 
 
 async def tell_applicant(tx: Transaction, policy: RegistrationPolicy, cert: UnitCertification, reason: str) -> None:
-    """The applicant often has no DingTalk (the engine tells those who do): an SMS says the decision."""
-    mobile = await tx.session.scalar(select(Account.mobile).where(Account.id == cert.account_id))
-    if not mobile:
-        return
-    status = {
-        CertificationStatus.CERTIFIED: "已通过审核",
-        CertificationStatus.REJECTED: "未通过审核",
-        CertificationStatus.RETURNED: "需修改后重新提交",
+    """The applicant often has no DingTalk (the engine tells those who do): WeChat or an SMS says the decision."""
+    said = {
+        CertificationStatus.CERTIFIED: ("已通过审核", "已通过"),
+        CertificationStatus.REJECTED: ("未通过审核", "未通过"),
+        CertificationStatus.RETURNED: ("需修改后重新提交", "退回修改"),
     }[CertificationStatus(cert.status)]
-    tx.send_later(
-        SmsMessage(
-            recipient=mobile,
-            template_code=policy.sms_decision_template,
-            params={"name": cert.name, "status": status, "reason": f"，原因：{reason}" if reason else ""},
-            source=f"unit_certification:{cert.id}",
-        )
-    )
+    decision = Decision(f"单位认证：{cert.name}", cert.name, said[0], said[1], reason, f"unit_certification:{cert.id}")
+    await tell_decision(tx, policy, cert.account_id, decision)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from handlers.registration.certification import certification_of
 from handlers.registration.institution_change import ChangeState, change_state, rows_of
+from handlers.registration.institution_managers import ManagerLine, institution_managers
 from handlers.registration.institution_registration import (
     RECORD_KINDS,
     LockedIdentity,
@@ -39,6 +40,8 @@ class MyRegistration:
     update_open: bool
     # Whether 申请变更基础信息 may be asked now (and why not), the record it changes and the open request.
     change: ChangeState
+    # The institution's technology managers now, with their status (seed 001 §一(三)); a submission keeps them.
+    managers: tuple[ManagerLine, ...] = ()
 
 
 async def get_institution_registration(
@@ -59,4 +62,6 @@ async def get_institution_registration(
         records = [reg for reg in rows if reg.kind in RECORD_KINDS]
         opened = update_open(policy, records[0] if records else None, today)
         change = change_state(policy, rows_of(rows), today)
-        return MyRegistration(identity_of(cert) if cert is not None else None, views, opened, change)
+        identity = identity_of(cert) if cert is not None else None
+        managers = await institution_managers(uow, cmd.actor_id, identity.credit_code) if identity else []
+        return MyRegistration(identity, views, opened, change, tuple(managers))

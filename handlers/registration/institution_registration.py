@@ -10,16 +10,16 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from cards.outbound import SmsMessage
 from handlers.errors import Conflict
 from handlers.organisation.actors import Actor
 from handlers.registration.chains import INSTITUTION_SUBJECT
+from handlers.registration.decision_notice import Decision, tell_decision
 from handlers.registration.institution_difference import FieldChange, difference
 from handlers.registration.institution_form import INSTITUTION_REGISTRATION, INTERNAL
 from handlers.registration.policy import RegistrationPolicy
 from handlers.reviews.deadlines import receipt_number
 from store.models.demands import Review
-from store.models.organisation import Account, Role
+from store.models.organisation import Role
 from store.models.registration import InstitutionRegistration, InstitutionRegistrationStatus, UnitCertification
 from store.transaction import Transaction
 
@@ -78,6 +78,9 @@ class RegistrationView:
     changes_id: int | None = None
     changes_number: str | None = None
     difference: tuple[FieldChange, ...] = ()
+    # The institution's technology managers as submitted (handlers.registration.institution_managers); None
+    # before the first submission.
+    managers: list[dict[str, Any]] | None = None
 
 
 def stored(values: dict[str, Any]) -> dict[str, Any]:
@@ -154,6 +157,7 @@ def view_of(
         changes_id=reg.changes_id,
         changes_number=base.registration_number if base is not None else None,
         difference=changes,
+        managers=list(reg.managers) if reg.managers is not None else None,
     )
 
 
@@ -201,23 +205,17 @@ def reads(actor: Actor, reg: InstitutionRegistration) -> bool:
 
 
 async def tell_applicant(tx: Transaction, policy: RegistrationPolicy, reg: InstitutionRegistration) -> None:
-    """The applicant often has no DingTalk (the engine tells those who do): an SMS says the decision."""
-    mobile = await tx.session.scalar(select(Account.mobile).where(Account.id == reg.account_id))
-    if not mobile:
-        return
+    """The applicant often has no DingTalk (the engine tells those who do): WeChat or an SMS says the decision."""
+    status = InstitutionRegistrationStatus(reg.status)
     approved = "已通过审核" if reg.kind == CHANGE else f"已通过审核，登记号{reg.registration_number}"
-    status = {
-        InstitutionRegistrationStatus.APPROVED: approved,
-        InstitutionRegistrationStatus.REJECTED: "未通过审核",
-        InstitutionRegistrationStatus.RETURNED: "需修改后重新提交",
-    }[InstitutionRegistrationStatus(reg.status)]
-    if reg.kind == CHANGE:
-        status = "的基础信息变更" + status
-    tx.send_later(
-        SmsMessage(
-            recipient=mobile,
-            template_code=policy.sms_decision_template,
-            params={"name": reg.name, "status": status, "reason": f"，原因：{reg.reason}" if reg.reason else ""},
-            source=f"institution_registration:{reg.id}",
-        )
-    )
+    said = {
+        InstitutionRegistrationStatus.APPROVED: (approved, "已通过"),
+        InstitutionRegistrationStatus.REJECTED: ("未通过审核", "未通过"),
+        InstitutionRegistrationStatus.RETURNED: ("需修改后重新提交", "退回修改"),
+    }[status]
+    # The SMS reads 「…的基础信息变更已通过审核」 for a change request.
+    sms_status = "的基础信息变更" + said[0] if reg.kind == CHANGE else said[0]
+    matter = f"机构基础信息变更：{reg.name}" if reg.kind == CHANGE else f"机构登记：{reg.name}"
+    source = f"institution_registration:{reg.id}"
+    decision = Decision(matter, reg.name, sms_status, said[1], reg.reason or "", source)
+    await tell_decision(tx, policy, reg.account_id, decision)

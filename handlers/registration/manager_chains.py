@@ -45,3 +45,7 @@ DELETION = register_chain(
         (Stage("平台审核", Role.SYSTEM_ADMIN, Reach.PLATFORM, Deadline(MANAGER_REVIEW_DAYS, remind_before=1)),),
     )
 )
+# Managers an institution enters itself (its Excel import): the institution is the one vouching for them, so its
+# own review stage has nothing to add (seed 000 一.4: 技术转移机构在线审核本单位经理人信息) and the city reviews.
+ENTERED_CHAIN = "technology_manager_entered"
+ENTERED = register_chain(Chain(ENTERED_CHAIN, "技术经理人登记（机构录入）", (_CITY,)))

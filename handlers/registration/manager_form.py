@@ -5,12 +5,13 @@ the ID-card and title-certificate scans."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
 from handlers.errors import InvalidInput
 from handlers.files.policy import PURPOSES
-from handlers.forms.declaration import Context, Field, FileRule, Form, Rule, When
+from handlers.forms.declaration import Column, Context, Field, FileRule, Form, Rule, Sheet, When
 from handlers.registration.manager_id_number import parse_id_number
 
 SCAN_PURPOSE = "manager_scan"
@@ -143,6 +144,8 @@ PROJECT = (
     ),
     Field("landing_country", "text", "落地国家", required=True, max_length=64, when=When("landing", ("abroad",))),
 )
+
+SHEET_NAME = "技术经理人信息"
 
 MANAGER = Form(
     "technology_manager",
@@ -288,4 +291,68 @@ MANAGER = Form(
     ),
     draft=True,
     field_in_error=True,
+)
+
+
+# The batch import's columns (seed 001 §一(三): 逐行新增，也可以批量导入): the same fields, headed as the page labels
+# them; the work history and the projects as slots of columns, one per item.
+_COLUMNS: dict[str, Column] = {
+    "name": Column("姓名", 10, "必填，不超过{max_length}个字"),
+    "gender": Column("性别", 8, "必填，填写：男、女"),
+    "political_status": Column("政治面貌", 12, "必填，填写：中共党员、共青团员、民主党派、群众"),
+    "work_started_on": Column("参加工作时间", 14, "必填，日期，如 2010-07-01"),
+    "mobile": Column("联系电话", 16, "必填，11位手机号"),
+    "id_number": Column("身份证号", 22, "必填，18位居民身份证号码；同一身份证号即同一位经理人，表内不可重复"),
+    "education": Column("最高学历", 12, "必填，填写：博士研究生、硕士研究生、大学本科、大学专科、其他"),
+    "school": Column("毕业院校", 20, "必填，不超过{max_length}个字"),
+    "major": Column("所学专业", 16, "必填，不超过{max_length}个字"),
+    "title_name": Column("职称名称", 14, "必填，不超过{max_length}个字"),
+    "title_level": Column("职称级别", 10, "必填，须中级及以上：正高级、副高级、中级"),
+    "certificate_name": Column("技术经理人证书名称", 20, "选填，不超过{max_length}个字"),
+    "certificate_number": Column("证书编号", 16, "选填，不超过{max_length}个字"),
+    "certificate_issuer": Column("发证机构", 20, "选填，不超过{max_length}个字"),
+    "certificate_issued_on": Column("发证日期", 14, "选填，日期，如 2024-03-01"),
+    "training": Column("培训情况", 30, "必填，不超过{max_length}个字；没有可填「无」"),
+    "work_history": Column("工作经历", 0, "仅列与技术转移相关的经历，最多3段，累计须满一年", repeat=MAX_SEGMENTS),
+    "grassroots_willing": Column("是否愿意到园区等基层开展活动", 14, "选填，填写：是、否（须征求经理人本人意见）"),
+    "projects": Column("典型项目", 0, "近5年促成的典型项目，至少1个", repeat=3),
+    "promotion": Column(
+        "技术服务和成果推广或主流媒体宣传情况", 40, "必填，近5年，不超过{max_length}个字；没有可填「无」"
+    ),
+    "awards": Column("近5年奖励情况", 30, "选填，最多{max_items}条，一条一行（Alt+Enter）或用分号分隔"),
+}
+_ITEM_COLUMNS: dict[str, dict[str, Column]] = {
+    "work_history": {
+        "started_on": Column("开始时间", 14, "日期，如 2020-01-01；不晚于今天"),
+        "ended_on": Column("结束时间", 14, "日期，晚于开始时间，不晚于今天"),
+        "employer": Column("工作单位", 20, "不超过{max_length}个字"),
+        "duty": Column("从事的技术转移工作", 24, "不超过{max_length}个字"),
+    },
+    "projects": {
+        "name": Column("名称", 20, "不超过{max_length}个字"),
+        "content": Column("内容", 40, "突出本人角色和作用，不超过{max_length}个字"),
+        "amount_fen": Column("金额（元）", 14, "数字，单位元，不小于0"),
+        "role": Column("本人角色", 14, "不超过{max_length}个字"),
+        "source": Column("成果来源", 20, "技术转移转化成果来源，不超过{max_length}个字"),
+        "landing": Column("落地区", 10, "填写：国内、国外"),
+        "landing_province": Column("落地省份", 14, "落地区为国内时必填，如：河北省"),
+        "landing_country": Column("落地国家", 14, "落地区为国外时必填，如：德国"),
+    },
+}
+
+
+def _with_column(f: Field) -> Field:
+    if f.name not in _COLUMNS:
+        return f
+    items = _ITEM_COLUMNS.get(f.name)
+    fields = tuple(dataclasses.replace(g, column=items[g.name]) for g in f.fields or ()) if items else f.fields
+    return dataclasses.replace(f, column=_COLUMNS[f.name], fields=fields)
+
+
+MANAGER = dataclasses.replace(MANAGER, fields=tuple(_with_column(f) for f in MANAGER.fields), sheet=Sheet(SHEET_NAME))
+# What an institution enters for its own managers (a row of the import): bound to it by who enters it, so no
+# invitation code and no scans (those are an individual registration's) — every other field and rule the same.
+ENTERED_BY_PERSON = ("invitation_code", "id_card_file_id", "title_certificate_file_id")
+MANAGER_ENTRY = dataclasses.replace(
+    MANAGER, name="technology_manager_entry", fields=tuple(f for f in MANAGER.fields if f.name not in ENTERED_BY_PERSON)
 )

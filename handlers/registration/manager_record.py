@@ -8,14 +8,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from cards.outbound import SmsMessage
 from handlers.errors import NotFound
+from handlers.registration.decision_notice import Decision, tell_decision
 from handlers.registration.manager_chains import MANAGER_SUBJECT
 from handlers.registration.policy import RegistrationPolicy
 from handlers.reviews.deadlines import receipt_number
 from store.models.demands import Review, ReviewStatus
 from store.models.manager_registration import ManagerStatus, TechnologyManagerRegistration
-from store.models.organisation import Account
 from store.transaction import Transaction
 
 STATUS_LABELS = {
@@ -118,19 +117,16 @@ async def view_of(tx: Transaction, record: TechnologyManagerRegistration) -> Man
 async def tell_manager(
     tx: Transaction, policy: RegistrationPolicy, record: TechnologyManagerRegistration, what: str, reason: str
 ) -> None:
-    """The manager often has no DingTalk (the engine tells those who do): an SMS says the decision."""
-    mobile = await tx.session.scalar(select(Account.mobile).where(Account.id == record.account_id))
-    if not mobile:
-        return
-    tx.send_later(
-        SmsMessage(
-            recipient=mobile,
-            template_code=policy.sms_decision_template,
-            params={
-                "name": f"技术经理人{record.name}",
-                "status": what,
-                "reason": f"，原因：{reason}" if reason else "",
-            },
-            source=f"{MANAGER_SUBJECT}:{record.id}",
-        )
+    """The manager often has no DingTalk (the engine tells those who do): WeChat or an SMS says the decision."""
+    result = {"已通过审核": "已通过", "未通过审核": "未通过"}.get(what, "退回修改")
+    link = f"{policy.manager_page}{record.id}" if policy.manager_page else ""
+    decision = Decision(
+        f"技术经理人登记：{record.name}",
+        f"技术经理人{record.name}",
+        what,
+        result,
+        reason,
+        f"{MANAGER_SUBJECT}:{record.id}",
+        link,
     )
+    await tell_decision(tx, policy, record.account_id, decision)

@@ -26,7 +26,7 @@ from handlers.registration.manager_chains import (
     INDIVIDUAL_REGION,
     MANAGER_SUBJECT,
 )
-from handlers.registration.manager_form import MANAGER, SCAN_PURPOSE
+from handlers.registration.manager_form import MANAGER, MANAGER_ENTRY, SCAN_PURPOSE
 from handlers.registration.manager_record import ManagerView, record_of, to_json, view_of
 from handlers.registration.policy import RegistrationPolicy
 from handlers.reviews.start_review import ReviewSubject, start_review
@@ -64,7 +64,10 @@ async def _run(tx: Transaction, cmd: SubmitManager, raw: dict[str, Any], policy:
         _may_edit(record)
         if fixed:
             raw = _keep_fixed(record, raw)
-    values = validate(MANAGER, raw, Context(now.astimezone(ZoneInfo(policy.timezone)).date()), draft=cmd.draft)
+    # A record the institution entered (its import) is bound without a code: no scans, as when it was entered.
+    entered = fixed and record is not None and record.institution_id is not None and not record.invitation_code
+    form = MANAGER_ENTRY if entered else MANAGER
+    values = validate(form, raw, Context(now.astimezone(ZoneInfo(policy.timezone)).date()), draft=cmd.draft)
     code_text = str(values.get("invitation_code") or "")
     institution_id = record.institution_id if fixed and record is not None else None
     if code_text and not fixed:

@@ -61,6 +61,9 @@ class RegistrationPolicy:
     # The annual update window (年度更新), "MM-DD" to "MM-DD" inclusive each year; empty: not open.
     update_opens: str = ""
     update_closes: str = ""
+    # 审核结果通知 (cards.template_messages.REVIEW_RESULT): the decision told on WeChat to an applicant who follows
+    # the official account; empty: SMS only.
+    wechat_decision_template: str = ""
 
     def __post_init__(self) -> None:
         check_pattern(self.number_format)

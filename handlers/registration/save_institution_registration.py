@@ -28,6 +28,7 @@ from handlers.reference.ports import RegionDirectory
 from handlers.registration.certification import certification_of
 from handlers.registration.chains import INSTITUTION_CHAIN, INSTITUTION_SUBJECT
 from handlers.registration.institution_form import CATEGORIES, INSTITUTION_REGISTRATION, NATURES
+from handlers.registration.institution_managers import ManagerLine, institution_managers, snapshot
 from handlers.registration.institution_registration import (
     CHANGE,
     EDITABLE,
@@ -125,7 +126,9 @@ async def _save(
     reg.credit_code = identity.credit_code
     reg.region_code = cert.region_code if cert.region_code.isdigit() else "000000"
     reg.updated_at = now
+    managers = await institution_managers(tx, actor_id, identity.credit_code)
     if not draft:
+        reg.managers = snapshot(managers)
         reg.status, reg.submitted_at, reg.reason = InstitutionRegistrationStatus.PENDING, now, None
     await tx.session.flush()
     tx.record(
@@ -144,7 +147,7 @@ async def _save(
             INSTITUTION_SUBJECT,
             reg.id,
             reg.name,
-            _summary(reg, values, await _last_approved(tx, actor_id) if reg.kind == UPDATE else None),
+            _summary(reg, values, await _last_approved(tx, actor_id) if reg.kind == UPDATE else None, managers),
             f"{policy.institution_page}{reg.id}" if policy.institution_page else "",
             None,
             reg.region_code,
@@ -180,12 +183,18 @@ async def _no_change_pending(tx: Transaction, actor_id: int) -> None:
         raise Conflict("基础信息变更正在审核中，请等待审核结果后再进行年度更新", code="change_pending")
 
 
-def _summary(reg: InstitutionRegistration, values: dict[str, Any], approved: InstitutionRegistration | None) -> str:
+def _summary(
+    reg: InstitutionRegistration,
+    values: dict[str, Any],
+    approved: InstitutionRegistration | None,
+    managers: list[ManagerLine],
+) -> str:
     nature, category = dict(NATURES)[values["nature"]], dict(CATEGORIES)[values["category"]]
     # The city sees an annual update as such (the approved record it updates stays as it is).
     head = f"年度更新（原登记号：{approved.registration_number}）\n" if approved is not None else ""
     return head + (
         f"统一社会信用代码：{reg.credit_code}\n机构性质：{nature}；机构类别：{category}\n"
         f"负责人：{values['head_name']}（{values['head_position']}）\n"
-        f"人员：共{values['staff_total']}人，技术转移{values['staff_transfer']}人，专职{values['staff_full_time']}人"
+        f"人员：共{values['staff_total']}人，技术转移{values['staff_transfer']}人，专职{values['staff_full_time']}人\n"
+        f"技术经理人：{len(managers)}人（已登记{sum(m.status == 'approved' for m in managers)}人）"
     )

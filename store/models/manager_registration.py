@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from store.base import Base
@@ -22,6 +22,9 @@ class ManagerStatus(StrEnum):
     DELETED = "deleted"  # removed before approval; a new registration may reuse the row
 
 
+LIVE_ID_NUMBER = "status <> 'deleted'"
+
+
 class TechnologyManagerRegistration(Base):
     """What the manager last submitted (`values`, the form's JSON) and where it stands.
 
@@ -33,6 +36,16 @@ class TechnologyManagerRegistration(Base):
     """
 
     __tablename__ = "technology_manager_registrations"
+    # One ID number is one manager, whoever races to submit it (a deleted record leaves it free).
+    __table_args__ = (
+        Index(
+            "uq_technology_manager_registrations_live_id_number",
+            "id_number",
+            unique=True,
+            postgresql_where=text(LIVE_ID_NUMBER),
+            sqlite_where=text(LIVE_ID_NUMBER),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), unique=True)
@@ -49,3 +62,21 @@ class TechnologyManagerRegistration(Base):
     submitted_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class ManagerImport(Base):
+    """One Excel import of technology managers by an institution: its counts, and the error file that institution
+    (only) may download."""
+
+    __tablename__ = "technology_manager_imports"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), index=True)
+    uploaded_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    filename: Mapped[str] = mapped_column(String(255))
+    imported: Mapped[int] = mapped_column(Integer)
+    already_present: Mapped[int] = mapped_column(Integer)
+    failed: Mapped[int] = mapped_column(Integer)
+    error_file_sha256: Mapped[str | None] = mapped_column(String(64))
+    error_file_name: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime]

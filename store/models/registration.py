@@ -91,6 +91,8 @@ class InstitutionRegistration(Base):
     credit_code: Mapped[str] = mapped_column(String(18))
     region_code: Mapped[str] = mapped_column(String(6))  # the institution's region: its city bureau reviews
     values: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The institution's technology managers as they stood when it was submitted (seed 001 §一(三)); NULL before.
+    managers: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     registration_number: Mapped[str | None] = mapped_column(String(32), unique=True)
     reason: Mapped[str | None] = mapped_column(String(500))  # the last rejection's or return's
     # A basic-information change (kind "change"): the approved record it changes, which takes `values` only on

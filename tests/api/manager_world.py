@@ -12,10 +12,11 @@ from sqlalchemy import select
 from handlers.forms.check import read
 from handlers.invitations.create_invitation_code import CreateInvitationCode, create_invitation_code
 from handlers.registration.manager_form import MANAGER
+from handlers.registration.manager_import import ImportManagers, import_managers
 from handlers.registration.manager_submit import SubmitManager, submit_manager
 from store.models.manager_registration import ManagerStatus, TechnologyManagerRegistration
 from tests.policies import REGISTRATION
-from tests.registration.manager_values import id_number, valid_form
+from tests.registration.manager_values import id_number, manager_xlsx, valid_form
 
 if TYPE_CHECKING:  # the conftest imports this module
     from tests.api.conftest import World
@@ -39,4 +40,10 @@ async def manager_ids(base: Org, world: World, institution_id: int, admin_id: in
         assert record is not None
         record.status, record.approved_at = ManagerStatus.APPROVED, uow.clock.now()
         await uow.commit()
+    # An import by the institution with one failing row: its error file.
+    content = manager_xlsx([valid_form(title_level="junior", id_number=id_number(f"110105198003{mobiles[-2:]}001"))])
+    imported = await import_managers(
+        ImportManagers(institution_id, admin_id, content, "经理人.xlsx"), base.uow, base.container.files, REGISTRATION
+    )
+    ids["manager_import_id"] = imported.import_id
     return ids

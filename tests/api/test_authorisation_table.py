@@ -181,6 +181,15 @@ TABLE: dict[str, str] = {
     "POST /technology-managers/{manager_id}/return": "-    -    -   Y    -    -    -    -    -    -",
     "DELETE /technology-managers/{manager_id}": "-    -    -   Y    -    -    -    -    -    -",
     "GET /institutions/{institution_id}/technology-manager-registrations": "-    -    -   Y    -    -    -    -    -    -",  # noqa: E501
+    "GET /technology-manager-imports/template": "-    -    -   Y    -    -    -    -    -    -",
+    "POST /technology-manager-imports/template/link": "-    -    -   Y    -    -    -    -    -    -",
+    "POST /institutions/{institution_id}/technology-manager-imports": "-    -    -   Y    -    -    -    -    -    -",
+    "GET /institutions/{institution_id}/technology-manager-imports/{import_id}/error-file": (
+        "-    -    -   Y    -    -    -    -    -    -"
+    ),
+    "POST /institutions/{institution_id}/technology-manager-imports/{import_id}/error-file/link": (
+        "-    -    -   Y    -    -    -    -    -    -"
+    ),
     "GET /institution-registration": "-    -    Y   Y    Y    Y    Y    Y    Y    Y",
     # Only a certified unit's own account registers its institution; no role of the table is one.
     "PUT /institution-registration": "-    -    -   -    -    -    -    -    -    -",
@@ -218,6 +227,12 @@ PATH_IDS: dict[str, dict[str, Any]] = {
 ALIASES: dict[str, dict[str, str]] = {
     "POST /technology-managers/{manager_id}/return": {"manager_id": "return_manager_id"},
     "DELETE /technology-managers/{manager_id}": {"manager_id": "delete_manager_id"},
+    "GET /institutions/{institution_id}/technology-manager-imports/{import_id}/error-file": {
+        "import_id": "manager_import_id"
+    },
+    "POST /institutions/{institution_id}/technology-manager-imports/{import_id}/error-file/link": {
+        "import_id": "manager_import_id"
+    },
     "POST /staff/{staff_member_id}/departure": {"staff_member_id": "leaver_staff_member_id"},
     # Institution X, in the district official's 西湖区.
     "GET /monitoring/{view}/{unit_id}/{measure}": {"unit_id": "institution_id"},
@@ -354,6 +369,7 @@ BODIES: dict[str, Body] = {
     "POST /invitation-codes/{invitation_code_id}/revoke": lambda w, r, n: {"json": {"reason": "测试撤销"}},
     "POST /invitation-codes/redeem": lambda w, r, n: {"json": {"code": w.ids["redeem_code"]}},
     "POST /institutions/{institution_id}/expert-imports": lambda w, r, n: {"data": _upload(n)},
+    "POST /institutions/{institution_id}/technology-manager-imports": lambda w, r, n: {"data": _manager_upload(n)},
     "POST /auth/mini-program-bind": lambda w, r, n: {"json": {"code": "unknown"}},
     "POST /auth/register": lambda w, r, n: {"json": {"mobile": _unique_mobile(n, 9), "code": "000000", "name": "新人"}},
     "POST /certification/licence": lambda w, r, n: {"data": registration_world_licence(n)},
@@ -456,6 +472,18 @@ def _upload(n: int) -> FormData:
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     return form
+
+
+def _manager_upload(n: int) -> FormData:
+    from tests.registration.manager_values import id_number, manager_xlsx, valid_form
+
+    row = valid_form(mobile=_unique_mobile(n, 11), id_number=id_number(f"11010519800202{n:03d}"))
+    form = FormData()
+    form.add_field("file", manager_xlsx([row]), filename="经理人.xlsx", content_type=XLSX_TYPE)
+    return form
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _row(route: str) -> dict[str, str]:

@@ -166,7 +166,8 @@ async def test_choices_change_the_answer_the_served_form_and_the_template() -> N
     assert served["choices"] == [{"value": "企业", "label": "企业"}, {"value": "高校", "label": "高等院校"}]
     assert describe(declared)["json_schema"]["properties"]["nature"]["enum"] == ["企业", "高校"]
     _note, rules = _template_note(declared, "性质")
-    assert rules == ['list:None:"企业,高校":None']
+    # The template lists the labels a person reads (a row may name a choice by its label or its value).
+    assert rules == ['list:None:"企业,高等院校":None']
 
 
 async def test_a_group_counts_its_items_and_checks_each() -> None:

@@ -29,6 +29,7 @@ from handlers.experts.expert_import.error_file import FailedRow, build_error_fil
 from handlers.experts.expert_import.import_experts import ExpertsImported, ImportExperts, import_experts
 from handlers.experts.expert_import.template import build_template
 from handlers.files.detect import detect
+from handlers.forms import workbook
 from sandbox.documents import make_pdf
 from store.filestore import LocalFileStorage
 from store.models.audit import AuditEntry
@@ -303,7 +304,7 @@ async def test_workbooks_that_inflate_beyond_the_limits_are_refused_unparsed(
             b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="' + strings_type + b'" /></Types>'
         ),
         "xl/sharedStrings.xml": b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        + b"<si><t>x</t></si>" * (sheet.MAX_SHARED_STRINGS + 1)
+        + b"<si><t>x</t></si>" * (workbook.MAX_SHARED_STRINGS + 1)
         + b"</sst>",
     }
     parsed: list[bytes] = []
@@ -312,23 +313,23 @@ async def test_workbooks_that_inflate_beyond_the_limits_are_refused_unparsed(
         parsed.append(b"")
         return load_workbook(*args, **kwargs)
 
-    monkeypatch.setattr(sheet, "load_workbook", spied_load)
+    monkeypatch.setattr(workbook, "load_workbook", spied_load)
     for content in (
         rezipped(good, bomb),
-        rezipped(good, {"xl/media/padding.bin": bytes(sheet.MAX_INFLATED_BYTES + 1)}),
-        rezipped(good, {f"xl/media/{i}.bin": b"" for i in range(sheet.MAX_ZIP_ENTRIES)}),
+        rezipped(good, {"xl/media/padding.bin": bytes(workbook.MAX_INFLATED_BYTES + 1)}),
+        rezipped(good, {f"xl/media/{i}.bin": b"" for i in range(workbook.MAX_ZIP_ENTRIES)}),
     ):
         assert len(content) < 200_000
         error = await refused(c, run(org, inst, admin, content), InvalidInput, "spreadsheet_too_large")
         assert error.message == "Excel文件内容过大，请删除多余的内容或分批导入"
     assert parsed == []
     # Within the zip's limits, the cells walked are bounded too (blank ones included).
-    monkeypatch.setattr(sheet, "MAX_SCANNED_CELLS", 10)
+    monkeypatch.setattr(workbook, "MAX_SCANNED_CELLS", 10)
     await refused(
         c, run(org, inst, admin, xlsx([good_row(i) for i in range(6)])), InvalidInput, "spreadsheet_too_large"
     )
     assert parsed != []
-    monkeypatch.setattr(sheet, "MAX_SCANNED_CELLS", 6 * len(COLUMNS))
+    monkeypatch.setattr(workbook, "MAX_SCANNED_CELLS", 6 * len(COLUMNS))
     assert (await run(org, inst, admin, xlsx([good_row(i) for i in range(6)]))).imported == 6
 
 

@@ -50,3 +50,57 @@ def valid_form(**changes: Any) -> dict[str, Any]:
     }
     values.update(changes)
     return values
+
+
+def manager_cells(form: dict[str, Any]) -> dict[str, str]:
+    """The form's JSON as a person types it into the import template: header → cell text (choices by label, the
+    amount in yuan, 是/否, one award a line, each work segment and project in its slot of columns)."""
+    from handlers.forms.sheet import field_at
+    from handlers.registration.manager_form import MANAGER_ENTRY
+    from handlers.registration.manager_import_rows import COLUMNS
+
+    cells: dict[str, str] = {}
+    for column in COLUMNS:
+        value: Any = form
+        for part in column.field.replace("]", "").replace("[", ".").split("."):
+            if isinstance(value, list):
+                value = value[int(part)] if int(part) < len(value) else None
+            elif isinstance(value, dict):
+                value = value.get(part)
+        field = field_at(MANAGER_ENTRY, column.field)
+        if value is None or value == "":
+            text = ""
+        elif field.choices is not None:
+            text = dict(field.choices).get(str(value), str(value))
+        elif field.type == "boolean":
+            text = "是" if value else "否"
+        elif field.type == "money":
+            text = str(value / field.scale) if value % field.scale else str(value // field.scale)
+        elif isinstance(value, list):
+            text = "\n".join(str(v) for v in value)
+        else:
+            text = str(value)
+        cells[column.header] = text
+    return cells
+
+
+def manager_xlsx(forms: list[dict[str, Any]]) -> bytes:
+    """A filled template: the data sheet's header and one row per form."""
+    import io
+
+    from openpyxl import Workbook
+
+    from handlers.registration.manager_form import SHEET_NAME
+    from handlers.registration.manager_import_rows import COLUMNS
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = SHEET_NAME
+    sheet.append([c.title for c in COLUMNS])
+    for form in forms:
+        cells = manager_cells(form)
+        sheet.append([cells[c.header] or None for c in COLUMNS])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -58,10 +58,11 @@ async def test_register_certify_fill_submit_reject_resubmit_and_the_city_approve
 
     # Not certified yet: no identity, and nothing can be saved.
     before = await mine(api, token)
-    assert {k: before[k] for k in ("identity", "registrations", "update_open")} == {
+    assert {k: before[k] for k in ("identity", "registrations", "update_open", "managers")} == {
         "identity": None,
         "registrations": [],
         "update_open": False,
+        "managers": [],
     }
     assert before["change"]["allowed"] is False and before["change"]["code"] == "change_not_registered"
     early = await put(api, token, filled(), draft=True)

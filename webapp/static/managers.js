@@ -1,6 +1,7 @@
 // 技术经理人登记 (seed 000 二, seed 001 §二): the manager's own record — status, the reviewers' reason, the served
 // form `technology_manager` to save, submit and resubmit — and the institution's side: 经理人审核 and
-// 经理人驳回更新, one manager's record, the review's decision, 驳回更新 and deletion. Every rule is the API's.
+// 经理人驳回更新, one manager's record, the review's decision, 驳回更新 and deletion, and 批量导入 from the form's Excel
+// template. Every rule is the API's.
 (function () {
   "use strict";
   const back = () => (history.length > 1 ? history.back() : (location.hash = "#/"));
@@ -137,6 +138,9 @@
       <van-tabs v-model:active="tab">
         <van-tab title="经理人审核" /><van-tab title="经理人驳回更新" />
       </van-tabs>
+      <div v-if="id" class="kz-actions">
+        <van-button size="small" type="primary" plain icon="description" data-testid="manager-import" @click="go('#/technology-managers/import')">批量导入</van-button>
+      </div>
       <van-loading v-if="!items" class="kz-boot" />
       <template v-else>
         <van-cell v-for="m in items" :key="m.id" :data-manager="m.id" :title="m.name" :label="label(m)" is-link @click="go('#/technology-manager/' + m.id)" />
@@ -214,12 +218,26 @@
     setup() { return { back }; },
   };
 
+  // 批量导入 (seed 001 §一(三)): the expert import's page with the technology-manager template; the rows that pass
+  // are the institution's managers, already with the city.
+  const ManagerImport = KZ.importPage({
+    title: "技术经理人批量导入",
+    back: "#/technology-managers",
+    template: { path: "/technology-manager-imports/template", name: "技术经理人导入模板.xlsx", hint: "按模板中的说明填写，每行一位技术经理人" },
+    upload: (id) => `/institutions/${id}/technology-manager-imports`,
+    present: "已是本机构经理人（未修改）",
+    done: { text: "查看经理人审核", to: "#/technology-managers" },
+  });
+
   // Added to the working pages' views in place (as register.js does).
   function route([first, id], query) {
     if (first === "technology-manager") return id ? { is: "TechnologyManager", props: { id } } : { is: "MyTechnologyManager", props: {} };
+    if (id === "import") return { is: "TechnologyManagerImport", props: {} };
     return { is: "TechnologyManagerLists", props: { which: query.get("list") || "review" } };
   }
   const theirs = KZ.workbench.route;
-  Object.assign(KZ.workbench.components, { MyTechnologyManager: MyManager, TechnologyManager: Manager, TechnologyManagerLists: ManagerLists });
+  Object.assign(KZ.workbench.components, {
+    MyTechnologyManager: MyManager, TechnologyManager: Manager, TechnologyManagerLists: ManagerLists, TechnologyManagerImport: ManagerImport,
+  });
   KZ.workbench.route = (parts, query) => (["technology-manager", "technology-managers"].includes(parts[0]) ? route(parts, query) : theirs(parts, query));
 })();

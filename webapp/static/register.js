@@ -157,7 +157,8 @@
   }
 
   // 技术转移机构登记 (seed 000 一.4): the certified identity (locked), one row per registration with its status,
-  // number and the city bureau's reason (查看), and the served form with 保存 (a draft) and 提交.
+  // number and the city bureau's reason (查看), the institution's technology managers with their status (seed 001
+  // §一(三): what 提交 keeps with the registration), and the served form with 保存 (a draft) and 提交.
   // 基础信息变更 (一.6): 申请变更基础信息 when the API allows it (else why not), the same form prefilled from the
   // approved record (or the open change), sent to the change route; the list shows each change with its status.
   const InstitutionRegistration = {
@@ -209,6 +210,11 @@
             <van-cell v-if="x.reason" title="审核意见" is-link value="查看" data-testid="view-reason" @click="reason = x.reason" />
           </van-cell-group>
           <van-dialog :show="reason !== null" title="审核意见" @confirm="reason = null"><div class="kz-hint" data-testid="reason">{{ reason }}</div></van-dialog>
+          <van-cell-group inset class="kz-form" title="技术经理人（本单位经理人信息）" data-testid="managers">
+            <van-cell v-for="m in r.managers" :key="m.id" :title="m.name" :label="m.title" :value="m.status_label + (m.stage ? '（' + m.stage + '）' : '')" :data-manager="m.id" is-link @click="location.hash = '#/technology-manager/' + m.id" />
+            <van-cell v-if="!r.managers.length" title="暂无技术经理人" label="将单位邀请码告知技术经理人登记，或在「经理人审核」中批量导入" />
+            <van-cell title="经理人审核 · 批量导入" is-link @click="location.hash = '#/technology-managers'" />
+          </van-cell-group>
           <div v-if="formShown && r.update_open" class="kz-section" data-testid="update">年度更新（已按最近一次审核通过的登记信息填写）</div>
           <KzForm v-if="formShown" :key="formKey" name="institution_registration" :initial="initial" submit-text="提交" @done="done" />
           <div v-if="changeOffered" class="kz-actions">
@@ -265,6 +271,10 @@
         <van-cell-group inset class="kz-form" :title="x.kind === 'change' ? '变更后的登记信息' : '登记信息'">
           <van-cell v-for="row in rows" :key="row.name" :title="row.label" :label="row.value" />
           <van-cell v-if="x.reason" title="审核意见" :label="x.reason" />
+        </van-cell-group>
+        <van-cell-group v-if="x.managers" inset class="kz-form" title="技术经理人（提交时）" data-testid="managers">
+          <van-cell v-for="m in x.managers" :key="m.id" :title="m.name" :label="m.title" :value="m.status_label + (m.stage ? '（' + m.stage + '）' : '')" />
+          <van-cell v-if="!x.managers.length" title="无" />
         </van-cell-group>
         <template v-if="reviewer && x.status === 'pending'">
           <ReviewDecision :review="x.review_id" :stage="0" @decided="load" />

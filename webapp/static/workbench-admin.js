@@ -1,5 +1,6 @@
 // 供需荟工作台: the institution admin's settings pages (seed 004 §四, §六): 机构信息 and its minimum fee ratio,
-// 地方转移中心, 技转人员 with their DingTalk invitations, 服务专家, and 专家导入 by Excel with its report. Loaded after
+// 地方转移中心, 技转人员 with their DingTalk invitations, 服务专家, and 专家导入 by Excel with its report (the import
+// page is KZ.importPage, which managers.js uses for its 批量导入 too). Loaded after
 // workbench-staff.js (window.KZ_LATER) and added to its routes. Forms are the served ones (kz-form.js); the API
 // decides everything and its Chinese messages are shown as sent.
 (function () {
@@ -363,14 +364,16 @@
     setup() { return { back }; },
   };
 
-  // 专家导入: the template, the filled file up (with its progress), the report row by row, the error file.
+  // An Excel import page (专家导入, and 技术经理人 批量导入 in managers.js): the template, the filled file up (with
+  // its progress), the report row by row, the error file. `o`: title, back, template {path, name, hint}, upload
+  // (the institution id → the upload path), present (the report's already_present label), done {text, to}.
   const XLSX = ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-  const ExpertImport = {
+  const importPage = (o) => ({
     data() { return { id: null, files: [], report: null, busy: false }; },
     async created() { try { this.id = await institutionId(); } catch (err) { KZ.fail(err); } },
     methods: {
       async template() {
-        try { await download("/expert-imports/template"); } catch (err) { KZ.fail(err); }
+        try { await download(o.template.path); } catch (err) { KZ.fail(err); }
       },
       async send(item) {
         this.report = null;
@@ -378,7 +381,7 @@
         item.status = "uploading";
         item.message = "0%";
         try {
-          this.report = await KZ.upload(`${KZ.config.api}/institutions/${this.id}/expert-imports`, item.file, (p) => { item.message = p + "%"; });
+          this.report = await KZ.upload(KZ.config.api + o.upload(this.id), item.file, (p) => { item.message = p + "%"; });
           item.status = "done";
           item.message = "";
         } catch (err) {
@@ -391,9 +394,9 @@
         try { await download(this.report.error_file_url); } catch (err) { KZ.fail(err); }
       },
     },
-    template: nav("专家导入", "#/experts") + `
+    template: nav(o.title, o.back) + `
       <van-cell-group inset class="kz-form" title="第一步：下载模板">
-        <van-cell title="专家导入模板.xlsx" label="按模板中的说明填写，每行一位专家" icon="description" is-link data-testid="template" @click="template" />
+        <van-cell title="${o.template.name}" label="${o.template.hint}" icon="description" is-link data-testid="template" @click="template" />
       </van-cell-group>
       <van-cell-group inset class="kz-form" title="第二步：上传填好的文件">
         <div class="kz-upload">
@@ -405,7 +408,7 @@
         <div class="kz-section">导入结果</div>
         <van-cell-group inset data-testid="report">
           <van-cell title="成功导入" :value="report.imported + ' 行'" data-result="imported" />
-          <van-cell title="已存在（已关联本机构）" :value="report.already_present + ' 行'" data-result="already_present" />
+          <van-cell title="${o.present}" :value="report.already_present + ' 行'" data-result="already_present" />
           <van-cell title="有错误未导入" :value="report.failed + ' 行'" data-result="failed" />
         </van-cell-group>
         <template v-if="report.errors.length">
@@ -416,11 +419,21 @@
         </template>
         <div class="kz-actions">
           <van-button v-if="report.error_file_url" round block type="danger" plain icon="down" data-testid="error-file" @click="errorFile">下载错误文件</van-button>
-          <van-button round block type="primary" plain class="kz-second" @click="go('#/experts')">查看服务专家</van-button>
+          <van-button round block type="primary" plain class="kz-second" @click="go('${o.done.to}')">${o.done.text}</van-button>
         </div>
       </template>`,
     setup() { return { back, go, XLSX }; },
-  };
+  });
+  KZ.importPage = importPage;
+
+  const ExpertImport = importPage({
+    title: "专家导入",
+    back: "#/experts",
+    template: { path: "/expert-imports/template", name: "专家导入模板.xlsx", hint: "按模板中的说明填写，每行一位专家" },
+    upload: (id) => `/institutions/${id}/expert-imports`,
+    present: "已存在（已关联本机构）",
+    done: { text: "查看服务专家", to: "#/experts" },
+  });
 
   const components = {
     Institution, InstitutionEdit, Centres, NewCentre, Centre, CentreEdit, Staff, NewStaff, Experts, NewExpert, Expert,

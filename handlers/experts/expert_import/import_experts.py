@@ -34,6 +34,7 @@ from handlers.files.policy import PURPOSES, check_content
 from handlers.files.ports import FileStorage
 from handlers.files.store_file import StoreFile, store_file
 from handlers.forms.sheet import check_row
+from handlers.forms.workbook import error_file_name
 from handlers.organisation import validation as v
 from handlers.organisation.actors import Actor, load_actor, require_institution_admin
 from handlers.organisation.clashes import retry_on_clash
@@ -44,7 +45,6 @@ from store.uow import UnitOfWork
 
 BATCH_SIZE = 200
 T = TypeVar("T")
-ERROR_SUFFIX = "_错误行"
 _HEADER = {c.field: c.header for c in COLUMNS}
 # Checked by the form as typed; the list and reference columns take names and items split by line (below).
 _TEXT_COLUMNS = ("name", "mobile", "employer", "title", "introduction")
@@ -143,7 +143,7 @@ async def import_experts(cmd: ImportExperts, uow: UnitOfWork, storage: FileStora
     error_file = error_name = sha256 = None
     if failures:
         error_file = await asyncio.to_thread(build_error_file, failures)
-        error_name = f"{_stem(cmd.filename)}{ERROR_SUFFIX}.xlsx"
+        error_name = error_file_name(cmd.filename, "专家导入")
         if storage is not None:
             stored = await store_file(StoreFile("export", error_name, error_file, actor.label), uow, storage)
             sha256 = stored.sha256
@@ -213,13 +213,6 @@ def _works(cell: str, name: str, problems: list[tuple[str, str]]) -> tuple[str, 
             problems.append((label, f"{label}名称不能超过{limit}个字（「{t[:10]}…」）"))
             return ()
     return titles
-
-
-def _stem(filename: str) -> str:
-    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
-    stem = name.rsplit(".", 1)[0] if "." in name else name
-    # A re-uploaded error file that fails again gives 名单_错误行.xlsx, not 名单_错误行_错误行.xlsx.
-    return stem.strip().removesuffix(ERROR_SUFFIX) or "专家导入"
 
 
 @dataclass(frozen=True)
