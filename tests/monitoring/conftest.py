@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from handlers.demands.states import Step
+from handlers.points.daily import derive_days
 from store.models.demands import Demand, DemandEvent, DemandOrigin, DemandStatus, Review, ReviewStatus
 from store.models.follow_ups import DemandFollowUp
 from store.models.organisation_people import FollowUpKind
@@ -180,6 +181,8 @@ async def write_history(p: Points, seed: int, size: int = 12) -> History:
                     )
                 )
                 h.reviews.append((owner_inst, decided, status, due, created))
+        # Written past the recorder: the daily rollup is derived from the rows, as a points rebuild derives it.
+        await derive_days(s)
         await uow.commit()
     return h
 
