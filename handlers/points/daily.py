@@ -121,11 +121,10 @@ def _counted(kind: PointEventKind, key: Any, zero: Any, is_deal: Any) -> Any:
     ).where(PointEvent.kind == kind, key.is_not(None))
 
 
-async def derive_days(session: AsyncSession) -> int:
+async def derive_days(session: AsyncSession) -> None:
     """Replace the rollup with what the ledger's rows give; the caller holds the ledger still (a points rebuild's
-    lock) or knows nothing records meanwhile. Returns the rows written."""
+    lock) or knows nothing records meanwhile."""
     await session.execute(delete(PointDay))
     derived = days_from_rows().order_by(None)
     columns = ["day", "institution_id", "centre_id", "points", "deals", "demands_found"]
-    result = await session.execute(insert(_DAYS).from_select(columns, derived))
-    return int(result.rowcount or 0)
+    await session.execute(insert(_DAYS).from_select(columns, derived))
