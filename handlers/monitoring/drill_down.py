@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Select, Subquery, func, select
 from handlers.errors import NotFound
 from handlers.monitoring.facts import ROW_KINDS, Measure, facts
 from handlers.monitoring.period import Period, Window
+from handlers.monitoring.sources import plan_each_period
 from handlers.monitoring.views import GROUP_COLUMN, View, in_regions, monitoring_actor, region_scope, units
 from handlers.organisation.actors import load_actor
 from handlers.organisation.pages import Page, PageRequest
@@ -56,6 +57,7 @@ async def behind(uow: Transaction, cmd: DrillDown, w: Window) -> tuple[Subquery,
     """The measure's fact rows and the condition picking the unit's; a unit outside the caller's scope is
     not found, as a missing one is, so guessing ids reveals nothing."""
     actor = monitoring_actor(await load_actor(uow, cmd.actor_id), cmd.view)
+    await plan_each_period(uow.session)
     f = facts(cmd.measure, w).subquery()
     if cmd.view == View.OVERVIEW:
         code = f"{cmd.unit_id:06d}"

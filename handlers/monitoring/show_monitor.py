@@ -16,7 +16,7 @@ from handlers.indicators.score import score
 from handlers.indicators.views import IndicatorView
 from handlers.monitoring.facts import ADDITIVE, AVERAGED, LABELS, Measure, facts
 from handlers.monitoring.period import Period, Window
-from handlers.monitoring.sources import source
+from handlers.monitoring.sources import plan_each_period, source
 from handlers.monitoring.views import (
     GROUP_COLUMN,
     MEASURES,
@@ -80,6 +80,7 @@ async def show_monitor(cmd: ShowMonitor, uow: UnitOfWork, zone: tzinfo, regions:
     async with uow:
         actor = monitoring_actor(await load_actor(uow, cmd.actor_id), cmd.view)
         session = uow.session
+        await plan_each_period(session)
         if cmd.view == View.OVERVIEW:
             rows = await _overview(session, region_scope(actor), measures, w, regions)
         else:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Subquery, distinct, exists, func, null, select, union_all
+from sqlalchemy import ColumnElement, Integer, Subquery, distinct, exists, func, null, select, text, union_all
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.expression import cast
 
 from handlers.demands.states import Step
@@ -95,3 +96,12 @@ def _docked(w: Window) -> Any:
         .outerjoin(Centre, Centre.id == Demand.centre_id)
         .where(approved)
     )
+
+
+async def plan_each_period(session: AsyncSession) -> None:
+    """On PostgreSQL, plan this transaction's statements for the bounds given, every time. The driver prepares
+    each statement once per connection, and after five runs PostgreSQL may keep a generic plan made without the
+    period's bounds or the region prefix: for a year of a province that plan (nested loops over every row) took
+    seconds where the plan for the values takes a tenth of it (bench/monitoring.py)."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
