@@ -33,7 +33,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, insert, text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bench.outbox_relay import emit, percentile, scratch_database
 from handlers.clock import SystemClock
@@ -43,6 +43,7 @@ from handlers.monitoring.facts import Measure
 from handlers.monitoring.period import Period
 from handlers.monitoring.show_monitor import ShowMonitor, show_monitor
 from handlers.monitoring.views import View
+from handlers.points.daily import derive_days
 from handlers.reference.regions import Regions
 from miniapp_api.monitoring import FACT_COLUMNS, fact_lines, write_xlsx
 from store.db import create_engine, create_sessionmaker, is_sqlite
@@ -80,8 +81,9 @@ def parse_args(argv: list[str] | None = None) -> Options:
 
 
 async def seed(engine: AsyncEngine, o: Options, regions: Regions) -> int:
-    """The organisation row by row (a few thousand), the ledgers and records with INSERT … SELECT; returns the
-    province official's account id. Ids start at 1 in the scratch database, so they are computed, not read."""
+    """The organisation row by row (a few thousand), the ledgers and records with INSERT … SELECT, the points'
+    daily rollup derived from them; returns the province official's account id. Ids start at 1 in the scratch
+    database, so they are computed, not read."""
     now = datetime(2025, 1, 1, tzinfo=UTC)
     districts = [r.code for city in CITIES for r in regions.children(city)]
     sql = [
@@ -187,6 +189,9 @@ async def seed(engine: AsyncEngine, o: Options, regions: Regions) -> int:
         ]
         for statement in big:
             await conn.execute(text(statement), {"now": now})
+    async with AsyncSession(engine) as session, session.begin():
+        # The ledgers were written past the recorder: their daily rollup is derived from them, as a rebuild does.
+        await derive_days(session)
     async with engine.connect() as conn:
         await conn.execution_options(isolation_level="AUTOCOMMIT")
         await conn.execute(text("VACUUM ANALYZE"))

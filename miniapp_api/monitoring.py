@@ -3,6 +3,7 @@ each monitor as an Excel file with Chinese headers, written row by row and strea
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
 from collections.abc import AsyncIterator
 from datetime import tzinfo
@@ -26,6 +27,7 @@ from miniapp_api.schemas import operation, page_of, schema_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _CHUNK = 64 * 1024
+_ROWS_PER_BATCH = 2000  # as many as the database sends at a time (handlers/monitoring/export_facts.py)
 # What a drill-down row is, in the Excel file.
 ROW_LABELS = {
     "demand": "需求",
@@ -116,15 +118,34 @@ async def _listed(rows: list[list[Any]]) -> AsyncIterator[list[Any]]:
 
 async def write_xlsx(out: IO[bytes], title: str, head: list[list[Any]], rows: AsyncIterator[list[Any]]) -> int:
     """openpyxl's write-only workbook keeps one row at a time (the rest goes to its temporary XML); returns the
-    file's size. bench/monitoring.py measures this very function."""
+    file's size. The rows are appended and the file saved in a worker thread, a batch at a time while the next
+    batch is read, so a 200,000-row export leaves the event loop free (one batch in memory, one being written).
+    bench/monitoring.py measures this very function."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title)
-    for line in head:
-        sheet.append(line)
-    async for row in rows:
-        sheet.append(row)
-    book.save(out)
+    writing = asyncio.ensure_future(asyncio.to_thread(_append, sheet, head))
+    try:
+        batch: list[list[Any]] = []
+        async for row in rows:
+            batch.append(row)
+            if len(batch) == _ROWS_PER_BATCH:
+                await writing  # the sheet is appended to by one thread at a time, in order
+                writing = asyncio.ensure_future(asyncio.to_thread(_append, sheet, batch))
+                batch = []
+        await writing
+        await asyncio.to_thread(_append, sheet, batch)
+        await asyncio.to_thread(book.save, out)
+    finally:
+        if not writing.done():  # the rows failed (a refusal, a lost connection): let the thread finish first
+            await asyncio.wait([writing])
+        if not writing.cancelled():
+            writing.exception()  # seen: the error that propagates is the rows'
     return out.tell()
+
+
+def _append(sheet: Any, rows: list[list[Any]]) -> None:
+    for row in rows:
+        sheet.append(row)
 
 
 async def _send_xlsx(

@@ -13,6 +13,7 @@ from handlers.errors import NotFound
 from handlers.monitoring.as_of import as_of
 from handlers.monitoring.facts import ROW_KINDS, Measure, facts
 from handlers.monitoring.period import Period, Window
+from handlers.monitoring.sources import plan_each_period
 from handlers.monitoring.views import GROUP_COLUMN, View, in_regions, monitoring_actor, region_scope, units
 from handlers.organisation.actors import load_actor
 from handlers.organisation.pages import Page, PageRequest
@@ -57,6 +58,7 @@ async def behind(uow: Transaction, cmd: DrillDown, w: Window) -> tuple[Subquery,
     """The measure's fact rows and the condition picking the unit's; a unit outside the caller's scope is
     not found, as a missing one is, so guessing ids reveals nothing."""
     actor = monitoring_actor(await load_actor(uow, cmd.actor_id), cmd.view)
+    await plan_each_period(uow.session)
     if cmd.measure == Measure.REVIEWS_OVERDUE:
         w = await as_of(uow.session, w)
     f = facts(cmd.measure, w).subquery()

@@ -1,5 +1,6 @@
 """A monitor for a period: every unit in the caller's scope (zeros included) with its figures, each an SQL
-aggregate (GROUP BY the unit) over the fact rows of handlers/monitoring/facts.py."""
+aggregate (GROUP BY the unit) over the fact rows of handlers/monitoring/facts.py, or over the points rollup's
+whole days and the edge days' rows (handlers/monitoring/sources.py)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,16 @@ from dataclasses import dataclass, field, replace
 from datetime import date, tzinfo
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, distinct, func, select
+from sqlalchemy import Select, String, distinct, func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.indicators.in_force import in_force, owners_of
 from handlers.indicators.score import score
 from handlers.indicators.views import IndicatorView
 from handlers.monitoring.as_of import as_of
-from handlers.monitoring.facts import ADDITIVE, AVERAGED, LABELS, SUMMED, Measure, facts
+from handlers.monitoring.facts import ADDITIVE, AVERAGED, LABELS, Measure, facts
 from handlers.monitoring.period import Period, Window
+from handlers.monitoring.sources import plan_each_period, source
 from handlers.monitoring.views import (
     GROUP_COLUMN,
     MEASURES,
@@ -81,6 +83,7 @@ async def show_monitor(cmd: ShowMonitor, uow: UnitOfWork, zone: tzinfo, regions:
     async with uow:
         actor = monitoring_actor(await load_actor(uow, cmd.actor_id), cmd.view)
         session = uow.session
+        await plan_each_period(session)
         if Measure.REVIEWS_OVERDUE in measures:
             w = await as_of(session, w)
         if cmd.view == View.OVERVIEW:
@@ -127,19 +130,12 @@ def scored(rows: list[MonitorRow], indicators: list[IndicatorView]) -> tuple[Mon
     )
 
 
-def aggregate(measure: Measure, f: Any) -> ColumnElement[Any]:
-    """A figure over fact rows: a sum of points, else a distinct count of what the measure counts."""
-    if measure in SUMMED:
-        return func.coalesce(func.sum(f.c.value), 0)
-    return func.count(distinct(f.c.key))
-
-
 async def figures_by(
     session: AsyncSession, measure: Measure, w: Window, group: str, ids: Select[Any]
 ) -> dict[Any, int]:
-    f = facts(measure, w).subquery()
+    f, figure = source(measure, w, group)
     key = f.c[group]
-    rows = await session.execute(select(key, aggregate(measure, f)).where(key.in_(ids)).group_by(key))
+    rows = await session.execute(select(key, figure).where(key.in_(ids)).group_by(key))
     return {k: int(v) for k, v in rows}
 
 
@@ -147,17 +143,15 @@ async def _overview(
     session: AsyncSession, scope: list[str] | None, measures: tuple[Measure, ...], w: Window, regions: Regions
 ) -> list[MonitorRow]:
     codes = _region_rows(scope, regions, await _centre_regions(session, scope))
-    levels = {_level(c, regions) for c in codes}
+    levels = sorted({_level(c, regions) for c in codes})
     figures: dict[Measure, dict[str, int]] = {}
     for m in measures:
-        f = facts(m, w).subquery()
         found: dict[str, int] = {}
         if m in ADDITIVE:
             # One GROUP BY the exact code; the parents' figures add up the groups (a hundred, not the rows).
+            f, figure = source(m, w)
             column = f.c.region_code
-            rows = await session.execute(
-                select(column, aggregate(m, f)).where(in_regions(column, scope)).group_by(column)
-            )
+            rows = await session.execute(select(column, figure).where(in_regions(column, scope)).group_by(column))
             for k, v in rows:
                 if k is None:
                     continue
@@ -166,12 +160,7 @@ async def _overview(
                     key = f"{level}:{k[: _PREFIX[level]]}"
                     found[key] = found.get(key, 0) + int(v)
         else:
-            for level in levels:
-                prefix = func.substr(attributed_region(f.c.region_code), 1, _PREFIX[level])
-                rows = await session.execute(
-                    select(prefix, aggregate(m, f)).where(in_regions(f.c.region_code, scope)).group_by(prefix)
-                )
-                found.update({f"{level}:{k}": int(v) for k, v in rows if k is not None})
+            found = await _distinct_by_prefix(session, m, w, scope, levels)
         figures[m] = found
     out = []
     for code in codes:
@@ -190,6 +179,24 @@ async def _overview(
             )
         )
     return out
+
+
+async def _distinct_by_prefix(
+    session: AsyncSession, m: Measure, w: Window, scope: list[str] | None, levels: list[str]
+) -> dict[str, int]:
+    """A distinct count per region at each level, in one statement: the (code, thing) pairs once, then counted
+    per prefix (one enterprise visited in two districts is one enterprise of their city)."""
+    f = facts(m, w).subquery()
+    # A withdrawn code's history counts under its successor (撤县设区).
+    region = attributed_region(f.c.region_code).label("region_code")
+    pairs = select(region, f.c.key).where(in_regions(f.c.region_code, scope)).distinct().cte("pairs")
+    rows = await session.execute(union_all(*(_count_by_prefix(pairs, level) for level in levels)))
+    return {f"{level}:{k}": int(v) for level, k, v in rows if k is not None}
+
+
+def _count_by_prefix(pairs: Any, level: str) -> Select[Any]:
+    prefix = func.substr(pairs.c.region_code, 1, _PREFIX[level])
+    return select(literal(level, String), prefix, func.count(distinct(pairs.c.key))).group_by(prefix)
 
 
 async def _centre_regions(session: AsyncSession, scope: list[str] | None) -> set[str]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 
+from handlers.points.daily import derive_days
 from handlers.points.derive import derive_entry, lock_ledger_for_rebuild
 from handlers.points.rules import RULE_SETS, RuleSet, chosen
 from store.models.points import PointEntry, PointEvent
@@ -64,6 +65,7 @@ async def rebuild_points(
                     entries += 1
                     total += entry.points
             last_id = batch[-1].id
+        await derive_days(session)  # the monitors' daily sums follow the new ledger
         uow.record(
             AUDIT_AGGREGATE,
             "ledger",

@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, select
 
 from handlers.errors import InvalidInput
+from handlers.points.daily import add_fact
 from handlers.points.derive import derive_entry
 from handlers.points.rules import RULE_SETS, RuleSet, current
 from store.base import table_of
@@ -108,6 +109,7 @@ async def record_point_event(
     entry = await derive_entry(session, event, rules, now)
     if entry is not None and await _insert_new(uow, entry) is None:
         entry = None  # a concurrent repeat of the same (demand, expert) earned it first
+    await add_fact(session, event, entry)
     points = entry.points if entry is not None else 0
     uow.record(
         AUDIT_AGGREGATE,

@@ -47,7 +47,7 @@ from store.models.organisation_people import (
     FollowUpKind,
 )
 from store.models.outbox import OutboxMessage, OutboxStatus
-from store.models.points import PointEntry, PointEvent, PointEventKind
+from store.models.points import PointDay, PointEntry, PointEvent, PointEventKind
 from store.models.projects import ProjectRegistration
 from store.models.publications import (
     DemandPublication,
@@ -122,6 +122,7 @@ __all__ = [
     "Official",
     "OutboxMessage",
     "OutboxStatus",
+    "PointDay",
     "PointEntry",
     "DemandPublication",
     "DemandPublicationTarget",

@@ -7,10 +7,10 @@ a new negative entry.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from store.base import Base
@@ -73,3 +73,22 @@ class PointEntry(Base):
     institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), index=True)
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
     created_at: Mapped[datetime]
+
+
+class PointDay(Base):
+    """The ledger summed per UTC day of the fact and per institution and centre credited: what the monitors read
+    for whole days of a long period (handlers/points/daily.py). Derived, never the truth: written in the
+    transaction that records the fact, and rebuilt from the events and entries by the same SQL at any time
+    (a points rebuild does it); tests compare it with a recomputation from the rows.
+
+    `deals` and `demands_found` count the project_registered and demand_approved facts naming a project or a
+    demand: one fact per demand of each kind (`fact_key`), a project per demand, so no key is counted twice."""
+
+    __tablename__ = "point_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)  # the UTC day of the fact's occurred_at
+    institution_id: Mapped[int] = mapped_column(ID, primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ID, primary_key=True)
+    points: Mapped[int] = mapped_column(BigInteger)
+    deals: Mapped[int] = mapped_column(Integer)
+    demands_found: Mapped[int] = mapped_column(Integer)

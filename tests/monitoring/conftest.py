@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from handlers.demands.states import Step
+from handlers.points.daily import derive_days
 from handlers.reviews.chains import CHAINS, DEMAND_REVIEW, Chain, register_chain
 from handlers.reviews.clock import overdue_working_days
 from handlers.reviews.deadlines import review_hours
@@ -191,6 +192,8 @@ async def write_history(p: Points, seed: int, size: int = 12) -> History:
                             )
                         )
                 h.reviews.append((owner_inst, decided, status, due, created))
+        # Written past the recorder: the daily rollup is derived from the rows, as a points rebuild derives it.
+        await derive_days(s)
         await uow.commit()
     return h
 
