@@ -19,9 +19,12 @@
     }
   }
 
-  const BEIJING = new Intl.DateTimeFormat("en-GB", {
+  // Made on first use: a formatter with a time zone costs a fresh page 25–45 ms (ICU's zone data), which here,
+  // in the shell, would hold back the sign-in's first request.
+  let BEIJING = null;
+  const beijingFormat = () => (BEIJING = BEIJING || new Intl.DateTimeFormat("en-GB", {
     timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
-  });
+  }));
 
   const KZ = {
     config: C,
@@ -66,7 +69,7 @@
     // A moment's Beijing calendar parts, as two-digit text: {year, month, day, hour, minute}.
     beijing(value) {
       const parts = {};
-      for (const p of BEIJING.formatToParts(value instanceof Date ? value : new Date(value))) parts[p.type] = p.value;
+      for (const p of beijingFormat().formatToParts(value instanceof Date ? value : new Date(value))) parts[p.type] = p.value;
       return parts;
     },
     time(iso) {
