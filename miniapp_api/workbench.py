@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from aiohttp import web
 
 from handlers.workbench.get_workbench import GetWorkbench, Workbench, get_workbench
 from miniapp_api import rest
 from miniapp_api.schemas import operation, schema_of
 
+if TYPE_CHECKING:
+    from bot.bootstrap import Container
+
+
+async def counts_of(container: Container, account_id: int) -> Workbench:
+    return await get_workbench(
+        GetWorkbench(account_id), container.uow(), container.follow_up_policy, container.office_hours
+    )
+
 
 async def workbench(request: web.Request) -> web.Response:
-    container = rest.container(request)
-    counts = await get_workbench(
-        GetWorkbench(rest.actor_id(request)), container.uow(), container.follow_up_policy, container.office_hours
-    )
-    return rest.json(counts)
+    return rest.json(await counts_of(rest.container(request), rest.actor_id(request)))
 
 
 ROUTES = [
