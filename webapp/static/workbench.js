@@ -309,7 +309,7 @@
       },
     },
     template: `
-      <div v-if="stage === 'loading'" class="kz-boot">正在打开供需荟工作台…</div>
+      <van-loading v-if="stage === 'loading'" class="kz-boot" />
       <SignIn v-else-if="stage === 'signin'" kind="micro_app" :notice="notice" register @signed-in="signedIn" />
       <ChangePassword v-else-if="stage === 'password'" @changed="enter" />
       <component v-else :is="view.is" v-bind="view.props" />`,
