@@ -257,6 +257,8 @@
     },
     async created() {
       addEventListener("hashchange", () => { this.route = KZ.route(); window.scrollTo(0, 0); });
+      // The home's template compiled now, while the sign-in is usually still out, not after its answer.
+      if (!Home.render) Home.render = Vue.compile(Home.template);
       const { notice, results } = await KZ.boot;  // started by kz.js while the libraries loaded
       this.notice = notice;
       if (!results) { this.stage = "signin"; return; }
