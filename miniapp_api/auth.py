@@ -9,7 +9,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from bot.bootstrap import container_key
-from handlers.auth.authenticate import authenticate
+from handlers.auth.authenticate import Authenticated, authenticate
 from handlers.auth.bind_mini_program import BindMiniProgram, bind_mini_program
 from handlers.auth.change_password import ChangePassword, change_password
 from handlers.auth.errors import PasswordChangeRequired, Unauthenticated
@@ -18,17 +18,19 @@ from handlers.auth.login_with_dingtalk import LoginWithDingTalk, login_with_ding
 from handlers.auth.login_with_password import LoginWithPassword, login_with_password
 from handlers.auth.login_with_sms_code import LoginWithSmsCode, login_with_sms_code
 from handlers.auth.logout import logout
-from handlers.auth.me import describe_me
+from handlers.auth.me import Me, describe_me
 from handlers.auth.policy import AuthPolicy
 from handlers.auth.request_sms_code import RequestSmsCode, request_sms_code
 from handlers.auth.reset_password_with_sms_code import ResetPasswordWithSmsCode, reset_password_with_sms_code
 from handlers.auth.sessions import IssuedSession
 from handlers.errors import InvalidInput
+from handlers.workbench.get_workbench import Workbench
 from miniapp_api import rest
-from miniapp_api.body import Field, Text, fields, text
+from miniapp_api.body import Boolean, Field, Text, fields, text
 from miniapp_api.platforms import MiniProgramPhonesOnDemand, dingtalk_login, mini_program_login
 from miniapp_api.rest import AUTH_KEY, Access
-from miniapp_api.schemas import STR, obj, operation
+from miniapp_api.schemas import STR, obj, operation, schema_of
+from miniapp_api.workbench import counts_of
 from store.models.auth import SessionKind
 
 if TYPE_CHECKING:
@@ -158,6 +160,12 @@ async def password_reset(request: web.Request, body: PasswordResetBody) -> web.R
     return web.Response(status=204)
 
 
+_WITH_WORKBENCH = (
+    "true: the answer also carries `me` and `workbench`, as GET /me and GET /workbench would answer the new "
+    "session (`workbench` null while a password change is due), so the micro-app's home opens in one round trip"
+)
+
+
 def _auth_code(body: dict[str, Any], name: str) -> str:
     # `authCode`, as dd.getAuthCode names it, is taken too.
     return text(body, name) or text(body, "authCode")
@@ -166,6 +174,7 @@ def _auth_code(body: dict[str, Any], name: str) -> str:
 @dataclass(frozen=True)
 class DingTalkLoginBody:
     auth_code: Annotated[str, Field(_auth_code, {"type": "string"}, required=True)]
+    workbench: Annotated[bool, Boolean(description=_WITH_WORKBENCH)]
 
 
 async def dingtalk(request: web.Request, body: DingTalkLoginBody) -> web.Response:
@@ -173,7 +182,19 @@ async def dingtalk(request: web.Request, body: DingTalkLoginBody) -> web.Respons
     issued = await login_with_dingtalk(
         LoginWithDingTalk(body.auth_code), container.uow(), auth_policy(container), dingtalk_login(container)
     )
-    return web.json_response(_session_body(issued))
+    answer = _session_body(issued)
+    if body.workbench:
+        answer |= await _first_screen(container, issued.token)
+    return web.json_response(answer)
+
+
+async def _first_screen(container: Container, token: str) -> dict[str, Any]:
+    """What GET /me and GET /workbench would answer the new session, read as they read it."""
+    auth = await authenticate(token, container.uow(), auth_policy(container))
+    person = await describe_me(auth, container.uow())
+    # As GET /workbench, refused while a password change is due: the page asks for the change first.
+    counts = None if auth.must_change_password else rest.plain(await counts_of(container, auth.actor.account_id))
+    return {"me": _me_body(auth, person), "workbench": counts}
 
 
 @dataclass(frozen=True)
@@ -220,24 +241,42 @@ async def logout_view(request: web.Request) -> web.Response:
 async def me(request: web.Request) -> web.Response:
     auth = request[AUTH_KEY]
     person = await describe_me(auth, _container(request).uow())
-    return web.json_response(
-        {
-            "account": {"id": person.account_id, "name": person.name, "mobile": person.mobile, "status": person.status},
-            "roles": [
-                {
-                    "role": g.role.value,
-                    "institution_id": g.institution_id,
-                    "centre_id": g.centre_id,
-                    "region_code": g.region_code,
-                }
-                for g in auth.actor.grants
-            ],
-            "session_kind": auth.kind.value,
-            "must_change_password": auth.must_change_password,
-        }
-    )
+    return web.json_response(_me_body(auth, person))
 
 
+def _me_body(auth: Authenticated, person: Me) -> dict[str, Any]:
+    return {
+        "account": {"id": person.account_id, "name": person.name, "mobile": person.mobile, "status": person.status},
+        "roles": [
+            {
+                "role": g.role.value,
+                "institution_id": g.institution_id,
+                "centre_id": g.centre_id,
+                "region_code": g.region_code,
+            }
+            for g in auth.actor.grants
+        ],
+        "session_kind": auth.kind.value,
+        "must_change_password": auth.must_change_password,
+    }
+
+
+_ME = obj(
+    ["account", "roles", "must_change_password"],
+    account=obj(["id", "name", "mobile", "status"], id={"type": "integer"}, name=STR, mobile=STR, status=STR),
+    roles={
+        "type": "array",
+        "items": obj(
+            ["role"],
+            role=STR,
+            institution_id={"type": ["integer", "null"]},
+            centre_id={"type": ["integer", "null"]},
+            region_code={"type": ["string", "null"]},
+        ),
+    },
+    session_kind=STR,
+    must_change_password={"type": "boolean"},
+)
 SESSION_SCHEMA: dict[str, Any] = obj(
     ["token", "token_type", "kind", "account_id", "bound", "must_change_password"],
     token={"type": "string", "description": "send as `Authorization: Bearer <token>`"},
@@ -256,25 +295,15 @@ SESSION_SCHEMA: dict[str, Any] = obj(
         "description": "mini-program sessions only: the welcome to show, naming the "
         "role (专家 / 企业联系人) and what it can do; empty while pending",
     },
+    me={**_ME, "description": "DingTalk 免登 with `workbench: true` only: as GET /me answers"},
+    workbench={
+        "anyOf": [schema_of(Workbench), {"type": "null"}],
+        "description": "DingTalk 免登 with `workbench: true` only: as GET /workbench answers; null while a "
+        "password change is due",
+    },
 )
 SECURITY_SCHEMES: dict[str, Any] = {"bearer": {"type": "http", "scheme": "bearer"}}
 _SESSION = ("200", {"$ref": "#/components/schemas/Session"})
-_ME = obj(
-    ["account", "roles", "must_change_password"],
-    account=obj(["id", "name", "mobile", "status"], id={"type": "integer"}, name=STR, mobile=STR, status=STR),
-    roles={
-        "type": "array",
-        "items": obj(
-            ["role"],
-            role=STR,
-            institution_id={"type": ["integer", "null"]},
-            centre_id={"type": ["integer", "null"]},
-            region_code={"type": ["string", "null"]},
-        ),
-    },
-    session_kind=STR,
-    must_change_password={"type": "boolean"},
-)
 
 ROUTES = [
     rest.route(

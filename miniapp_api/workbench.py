@@ -16,20 +16,20 @@ if TYPE_CHECKING:
     from bot.bootstrap import Container
 
 
-async def workbench(request: web.Request) -> web.Response:
-    container = rest.container(request)
-    counts = await get_workbench(
-        GetWorkbench(rest.actor_id(request)), container.uow(), container.follow_up_policy, container.office_hours
+async def counts_of(container: Container, account_id: int) -> Workbench:
+    return await get_workbench(
+        GetWorkbench(account_id), container.uow(), container.follow_up_policy, container.office_hours
     )
-    return rest.json(counts)
+
+
+async def workbench(request: web.Request) -> web.Response:
+    return rest.json(await counts_of(rest.container(request), rest.actor_id(request)))
 
 
 async def workbench_component(request: web.Request) -> web.Response:
     """The same counts in the DingTalk workbench component's shape, its links into the workbench pages."""
     container = rest.container(request)
-    counts = await get_workbench(
-        GetWorkbench(rest.actor_id(request)), container.uow(), container.follow_up_policy, container.office_hours
-    )
+    counts = await counts_of(container, rest.actor_id(request))
     data = component_data(
         workbench_page(container),
         container.clock.now(),

@@ -170,6 +170,33 @@ async def test_dingtalk_login_free_end_to_end(
     assert (await second.json())["account_id"] == account_id
 
 
+async def test_dingtalk_login_can_bring_the_workbench_home_with_it(
+    api: TestClient[Any, Any],
+    container: Container,
+    world: DingTalkWorld,  # noqa: F811
+) -> None:
+    # The micro-app opens in one round trip: the session, who I am and my counts, as the two GETs answer them.
+    await make_account(container.uow(), password=None)
+    code = await _login_free_code(api, world, "dt-zhang")
+    response = await api.post("/api/v1/auth/dingtalk-login", json={"authCode": code, "workbench": True})
+    assert response.status == 200, await response.text()
+    session = await response.json()
+    headers = bearer(session["token"])
+    assert session["me"] == await (await api.get("/api/v1/me", headers=headers)).json()
+    assert session["workbench"] == await (await api.get("/api/v1/workbench", headers=headers)).json()
+    assert session["me"]["account"]["name"] == "张三" and session["workbench"]["points"] == 0
+    # Without it, the session alone, as before.
+    plain = await api.post(
+        "/api/v1/auth/dingtalk-login", json={"authCode": await _login_free_code(api, world, "dt-zhang")}
+    )
+    assert "me" not in await plain.json() and "workbench" not in await plain.json()
+    odd = await api.post(
+        "/api/v1/auth/dingtalk-login",
+        json={"authCode": await _login_free_code(api, world, "dt-zhang"), "workbench": "yes"},
+    )
+    assert odd.status == 422
+
+
 async def test_dingtalk_member_without_an_account(
     api: TestClient[Any, Any],
     world: DingTalkWorld,  # noqa: F811

@@ -257,6 +257,8 @@
     },
     async created() {
       addEventListener("hashchange", () => { this.route = KZ.route(); window.scrollTo(0, 0); });
+      // The home's template compiled now, while the sign-in is usually still out, not after its answer.
+      if (!Home.render) Home.render = Vue.compile(Home.template);
       const { notice, results } = await KZ.boot;  // started by kz.js while the libraries loaded
       this.notice = notice;
       if (!results) { this.stage = "signin"; return; }
@@ -309,7 +311,7 @@
       },
     },
     template: `
-      <div v-if="stage === 'loading'" class="kz-boot">正在打开供需荟工作台…</div>
+      <van-loading v-if="stage === 'loading'" class="kz-boot" />
       <SignIn v-else-if="stage === 'signin'" kind="micro_app" :notice="notice" register @signed-in="signedIn" />
       <ChangePassword v-else-if="stage === 'password'" @changed="enter" />
       <component v-else :is="view.is" v-bind="view.props" />`,
