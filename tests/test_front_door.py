@@ -71,6 +71,7 @@ def _count(status: int) -> float:
 async def test_a_direct_route_answers_as_the_application_would(client: tuple[TestClient[Any, Any], list[str]]) -> None:
     api, _seen = client
     before = {status: _count(status) for status in (200, 409, 500, 410, 413)}
+    timed = _timed()
 
     response = await api.post(PATH, data=b"abc")
     assert (response.status, await response.text()) == (200, "hook POST 3")
@@ -87,6 +88,13 @@ async def test_a_direct_route_answers_as_the_application_would(client: tuple[Tes
     assert (await response.json())["error"]["code"] == "request_too_large"
 
     assert {status: _count(status) - before[status] for status in before} == {200: 1, 409: 1, 500: 1, 410: 1, 413: 1}
+    assert _timed() == (timed[0] + 5, timed[1] + 5)  # every one timed, and within the 10 s bucket
+
+
+def _timed() -> tuple[float, float]:
+    count = REGISTRY.get_sample_value("kezhuan_http_request_seconds_count", {"route": PATH}) or 0.0
+    fast = REGISTRY.get_sample_value("kezhuan_http_request_seconds_bucket", {"route": PATH, "le": "10.0"}) or 0.0
+    return count, fast
 
 
 async def test_what_a_direct_route_does_not_claim_goes_through_the_application(
