@@ -119,3 +119,13 @@ def observe_request(method: str, route: str, status: int, seconds: float) -> Non
             return
         tally = _children[key] = Tally(http_requests.labels(method, route, str(status)), http_latency.labels(route))
     tally.observe(seconds)
+
+
+_callback_tallies: dict[str, Tally] = {}
+
+
+def callback_tally(channel: str) -> Tally:
+    """kezhuan_callback_seconds for one channel's callback, one tally per process however many webhooks are built."""
+    if (tally := _callback_tallies.get(channel)) is None:
+        tally = _callback_tallies[channel] = Tally(None, callback_latency.labels(channel))
+    return tally

@@ -62,7 +62,7 @@ class WeChatWebhook:
             if config.encoding_aes_keys
             else None
         )
-        self._latency = metrics.Tally(None, metrics.callback_latency.labels("wechat"))
+        self._latency = metrics.callback_tally("wechat")
         # Work that goes on after the answer (late listeners, background()); kept so drain() can wait for it.
         self._late: set[asyncio.Future[Any]] = set()
 
