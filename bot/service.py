@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 
 from bot.bootstrap import Container, build_container
+from bot.front_door import WebRunner
 from bot.heap import freeze_startup_heap, thaw_heap
 from bot.relay import Relay
 from bot.settings import Settings
@@ -80,7 +81,7 @@ async def serve(
         if demo:
             await _load_demo(container)
         if "web" in roles:
-            runner = web.AppRunner(create_web_app(container), access_log=None)
+            runner = WebRunner(create_web_app(container), access_log=None)
             await runner.setup()
             await web.TCPSite(runner, settings.host, settings.port, reuse_port=reuse_port or None).start()
             log.info("web listening", extra={"url": settings.base_url, "pid": os.getpid()})

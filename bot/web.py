@@ -8,7 +8,7 @@ import time
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from bot import metrics
 from bot.bootstrap import Container, container_key
@@ -19,21 +19,6 @@ from store.outbox import depth_by_channel
 from webapp.web import add_page_routes
 
 log = logging.getLogger(__name__)
-
-
-# The labelled children, looked up once: labels() takes a lock and checks its arguments on every call, which was
-# a tenth of what the middleware added to a WeChat push. Bounded, as a client can send any method.
-_children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
-
-
-def _observe(method: str, route: str, status: int, seconds: float) -> None:
-    key = (method, route, status)
-    if (children := _children.get(key)) is None:
-        children = (metrics.http_requests.labels(method, route, str(status)), metrics.http_latency.labels(route))
-        if len(_children) < 1024:
-            _children[key] = children
-    children[0].inc()
-    children[1].observe(seconds)
 
 
 @web.middleware
@@ -50,7 +35,7 @@ async def metrics_middleware(request: web.Request, handler: Handler) -> web.Stre
         status = exc.status
         raise
     finally:
-        _observe(request.method, route, status, time.perf_counter() - started)
+        metrics.observe_request(request.method, route, status, time.perf_counter() - started)
 
 
 async def healthz(_request: web.Request) -> web.Response:

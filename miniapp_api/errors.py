@@ -38,23 +38,29 @@ def error_body(
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
-    except DomainError as exc:
-        return _domain_error(exc)
-    except web.HTTPNotFound:
-        return web.json_response(error_body("not_found", "未找到请求的资源"), status=404)
-    except web.HTTPMethodNotAllowed:
-        return web.json_response(error_body("method_not_allowed", "不支持该请求方式"), status=405)
-    except web.HTTPRequestEntityTooLarge:
-        return web.json_response(error_body("request_too_large", "请求内容过大"), status=413)
-    except web.HTTPException:
-        raise
     except Exception as exc:
-        # The database or Redis unreachable: nothing was done, ask again shortly (a 503 any client retries).
-        if (unavailable := dependency_unavailable(exc)) is not None:
-            count_unavailable(unavailable, "rest", exc, path=request.path, method=request.method)
-            return _domain_error(unavailable)
-        log.exception("unhandled error", extra={"path": request.path, "method": request.method})
-        return web.json_response(error_body("internal_error", "服务暂时不可用，请稍后再试"), status=500)
+        return error_response(request, exc)
+
+
+def error_response(request: web.BaseRequest, exc: Exception) -> web.Response:
+    """The answer to what a handler raised, in the one error shape; re-raises the HTTP exceptions aiohttp
+    answers itself. Shared by this middleware and the routes served without it (bot.web's direct routes)."""
+    if isinstance(exc, DomainError):
+        return _domain_error(exc)
+    if isinstance(exc, web.HTTPNotFound):
+        return web.json_response(error_body("not_found", "未找到请求的资源"), status=404)
+    if isinstance(exc, web.HTTPMethodNotAllowed):
+        return web.json_response(error_body("method_not_allowed", "不支持该请求方式"), status=405)
+    if isinstance(exc, web.HTTPRequestEntityTooLarge):
+        return web.json_response(error_body("request_too_large", "请求内容过大"), status=413)
+    if isinstance(exc, web.HTTPException):
+        raise exc
+    # The database or Redis unreachable: nothing was done, ask again shortly (a 503 any client retries).
+    if (unavailable := dependency_unavailable(exc)) is not None:
+        count_unavailable(unavailable, "rest", exc, path=request.path, method=request.method)
+        return _domain_error(unavailable)
+    log.exception("unhandled error", extra={"path": request.path, "method": request.method}, exc_info=exc)
+    return web.json_response(error_body("internal_error", "服务暂时不可用，请稍后再试"), status=500)
 
 
 def _domain_error(exc: DomainError) -> web.Response:

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from prometheus_client import REGISTRY
 from pydantic import SecretStr
 from sqlalchemy import func, select
@@ -36,6 +36,7 @@ from tests.auth.conftest import PASSWORD, make_account, sms_sent
 from tests.conftest import Backend
 from tests.dingtalk.conftest import DingTalkWorld, client, runner, world  # noqa: F401  (fixtures)
 from tests.dingtalk.test_stream_contract import acknowledgements, deliver_card
+from tests.served import ServedApp
 from tests.wechat.pushes import AES_KEY, APP_ID, NOW, TOKEN, event_xml, safe_push
 
 REDIS_SERVER = "/usr/bin/redis-server"
@@ -208,7 +209,7 @@ def settings(
 
 @pytest.fixture
 async def api(container: Container) -> AsyncIterator[Client]:
-    async with TestClient(TestServer(create_web_app(container))) as test_client:
+    async with TestClient(ServedApp(create_web_app(container))) as test_client:  # as `kezhuan serve` runs it
         yield test_client
 
 

@@ -14,8 +14,8 @@ import hmac
 import os
 import struct
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 from xml.sax.saxutils import escape
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -122,8 +122,7 @@ def render_xml(fields: dict[str, str | int]) -> str:
     return f"<xml>{inner}</xml>"
 
 
-@dataclass(frozen=True)
-class Opened:
+class Opened(NamedTuple):  # a NamedTuple: built for every push, and cheaper than a frozen dataclass
     xml: str
     key_index: int  # which of our keys opened it; the reply is sealed with the same one
 

@@ -4,9 +4,11 @@ Order of work: authenticate (403 on any bad signature, before anything is parsed
 open and parse, dispatch to a listener under a deadline, then answer — an encrypted reply when
 there is something to say, plain `success` otherwise.
 
-The listener runs in a task of its own, so that it finishes (and its effect commits) even when the
-answer went out at the deadline or the connection closed; the request waits for it on one future that
-the task or a timer completes, without the shield and timeout objects per push (docs/benchmarks.md).
+A listener with an effect runs in a task of its own, so that it finishes (and its effect commits) even
+when the answer went out at the deadline or the connection closed; the request waits for it on one
+future that the task or a timer completes, without the shield and timeout objects per push. A listener
+marked immediate (answers from memory, e.g. 帮助) is awaited in the request: nothing to finish later,
+nothing to time out (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from aiohttp import web
 
 from bot import metrics
 from bot.availability import count_unavailable, dependency_unavailable
+from bot.front_door import add_direct_route
 from bot.wechat.client import WeChatClient, WeChatError
 from bot.wechat.clients import build_wechat_clients
 from bot.wechat.config import WeChatConfig, resolve_wechat_config
@@ -35,7 +38,7 @@ from bot.wechat.crypto import (
     parse_xml,
 )
 from bot.wechat.listeners import build_router
-from bot.wechat.router import InboundMessage, MessageRouter, RetryLater
+from bot.wechat.router import InboundMessage, Listener, MessageRouter, RetryLater
 from handlers.clock import Clock
 from handlers.expert_invitations.accept_expert_invitation import BindLink
 from handlers.wechat.record_unionid import RecordUnionid, record_unionid
@@ -59,7 +62,7 @@ class WeChatWebhook:
             if config.encoding_aes_keys
             else None
         )
-        self._latency = metrics.callback_latency.labels("wechat")
+        self._latency = metrics.callback_tally("wechat")
         # Work that goes on after the answer (late listeners, background()); kept so drain() can wait for it.
         self._late: set[asyncio.Future[Any]] = set()
 
@@ -77,7 +80,8 @@ class WeChatWebhook:
             return web.Response(status=403, text="invalid signature")
         if request.method == "GET":
             return web.Response(text=query.get("echostr", ""))  # verbatim, even in safe mode
-        if not self._fresh(timestamp):
+        now = self._now(timestamp)
+        if now is None:
             # The signature never expires by itself: without this a seen URL could be replayed forever.
             return web.Response(status=403, text="stale timestamp")
         encrypted = query.get("encrypt_type", "raw").lower() == "aes"
@@ -101,7 +105,14 @@ class WeChatWebhook:
             return web.Response(status=400, text="unreadable message")
         message = InboundMessage.from_fields(self.config.app_id, fields)
         try:
-            reply = await self._dispatch(message)
+            listener = self.router.resolve(message)
+            if listener is None:
+                reply = None
+            elif self.router.is_immediate(listener):
+                reply = await listener(message)
+            else:
+                reply = await self._dispatch(listener, message)
+                now = int(self.clock.now().timestamp())  # the reply's CreateTime: when it is answered
         except RetryLater as exc:
             log.info("wechat push deferred to a retry", extra={"reason": str(exc)})
             return web.Response(status=503, text="retry later")
@@ -113,21 +124,24 @@ class WeChatWebhook:
             return web.Response(status=503, text="retry later", headers={"Retry-After": str(unavailable.retry_after)})
         if not reply:
             return web.Response(text=SUCCESS)
-        xml = reply_xml(message.from_user, message.to_user, int(self.clock.now().timestamp()), reply)
+        xml = reply_xml(message.from_user, message.to_user, now, reply)
         if key_index is not None and self.crypto is not None:
             xml = self.crypto.seal(xml, timestamp, nonce, key_index=key_index)
         return web.Response(text=xml, content_type="application/xml")
 
-    def _fresh(self, timestamp: str) -> bool:
+    def _now(self, timestamp: str) -> int | None:
+        """The clock's time in whole seconds (the reply's CreateTime), or None when the push was signed
+        outside the window."""
         try:
             sent = int(timestamp)
         except ValueError:
-            return False
-        return abs(self.clock.now().timestamp() - sent) <= self.config.timestamp_window_seconds
+            return None
+        now = self.clock.now().timestamp()
+        return int(now) if abs(now - sent) <= self.config.timestamp_window_seconds else None
 
-    async def _dispatch(self, message: InboundMessage) -> str | None:
+    async def _dispatch(self, listener: Listener, message: InboundMessage) -> str | None:
         loop = asyncio.get_running_loop()
-        task = loop.create_task(self.router.dispatch(message))
+        task: asyncio.Future[str | None] = asyncio.ensure_future(listener(message))  # a task of its own
         # One future the listener's end or the deadline completes: cheaper than shield() and asyncio.timeout().
         waiter: asyncio.Future[None] = loop.create_future()
         wake = functools.partial(_wake, waiter)
@@ -222,5 +236,5 @@ def add_wechat_routes(app: web.Application, container: Container) -> None:
         await webhook.drain()
 
     app.on_shutdown.append(drain)
-    app.router.add_route("GET", CALLBACK_PATH, webhook.handle)
-    app.router.add_route("POST", CALLBACK_PATH, webhook.handle)
+    # Ahead of the router and the generic middlewares under `kezhuan serve` (bot.front_door).
+    add_direct_route(app, CALLBACK_PATH, ("GET", "POST"), webhook.handle)

@@ -6,13 +6,14 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from pydantic import SecretStr
 
 from bot.bootstrap import Container, build_container
 from bot.settings import Settings, WeChatSettings
 from bot.web import create_web_app
 from handlers.clock import ManualClock
+from tests.served import ServedApp
 from tests.wechat.pushes import AES_KEY, APP_ID, OLD_AES_KEY, TOKEN
 from tests.wechat.sandboxed import service  # noqa: F401  (a fixture)
 
@@ -42,7 +43,7 @@ async def compatible_client(
 ) -> AsyncIterator[TestClient[web.Request, web.Application]]:
     built = await build_container(compatible_settings, clock=clock)
     try:
-        async with TestClient(TestServer(create_web_app(built))) as client:
+        async with TestClient(ServedApp(create_web_app(built))) as client:
             yield client
     finally:
         await built.aclose()
@@ -57,5 +58,5 @@ async def wx_container(wechat_settings: Settings, clock: ManualClock) -> AsyncIt
 
 @pytest.fixture
 async def wx_client(wx_container: Container) -> AsyncIterator[TestClient[web.Request, web.Application]]:
-    async with TestClient(TestServer(create_web_app(wx_container))) as client:
+    async with TestClient(ServedApp(create_web_app(wx_container))) as client:
         yield client

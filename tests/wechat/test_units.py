@@ -10,8 +10,10 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.wechat import client as wx
 from bot.wechat.config import WeChatConfig, message_mode
+from bot.wechat.listeners import help_menu
 from bot.wechat.router import InboundMessage, MessageRouter
 from bot.wechat.webhook import WeChatWebhook
+from cards.official_account import HELP_TEXT
 from handlers.clock import ManualClock
 from handlers.wechat.record_template_delivery import delivery_status
 from tests.wechat.pushes import AES_KEY, APP_ID, TOKEN, plain_push, text_xml
@@ -82,6 +84,34 @@ async def test_router_prefers_keyword_then_text_and_menu_by_key() -> None:
     assert await router.dispatch(_message(Event="CLICK", EventKey="k1")) == "menu"
     assert await router.dispatch(_message(Event="CLICK", EventKey="k2")) is None
     assert await router.dispatch(_message(MsgType="image")) is None
+
+
+async def test_an_answer_from_memory_is_given_even_with_no_time_left_while_an_effect_gets_success() -> None:
+    """帮助 is marked immediate (no side effect, no round trip): it is answered in the request itself, so even
+    a deadline already past does not turn it into `success`; a listener with an effect gets the deadline."""
+    router = MessageRouter()
+    help_menu.register(router)
+    effects = MessageRouter()
+
+    @effects.keyword("签到")
+    async def slow(_m: InboundMessage) -> str | None:
+        await asyncio.sleep(0.05)
+        return "已签到"
+
+    router.include(effects)
+    config = WeChatConfig(
+        "http://127.0.0.1:9", APP_ID, "s", TOKEN, (AES_KEY,), reply_deadline_seconds=0.0, message_mode="compatible"
+    )
+    webhook = WeChatWebhook(config, router, ManualClock())
+    app = web.Application()
+    app.router.add_post("/cb", webhook.handle)
+    async with TestClient(TestServer(app)) as client:
+        answers = [("帮助", HELP_TEXT.splitlines()[0]), ("签到", "success")]
+        for msg_id, (content, expected) in enumerate(answers, start=1):
+            push = plain_push(text_xml("o1", content, at=1, msg_id=msg_id))
+            response = await client.post("/cb", params=push.params, data=push.body)
+            assert expected in await response.text()
+        await webhook.drain()
 
 
 async def test_a_slow_listener_gets_success_in_time_and_still_finishes() -> None:

@@ -12,9 +12,11 @@ HELP_MENU_KEY = "help"
 def register(router: MessageRouter) -> None:
     @router.keyword(*HELP_KEYWORDS)
     @router.menu(HELP_MENU_KEY)
+    @router.immediate
     async def on_help(_message: InboundMessage) -> str | None:
         return HELP_TEXT  # no side effect: answered without a database or Redis round trip
 
     @router.text
+    @router.immediate
     async def on_text(_message: InboundMessage) -> str | None:
         return FALLBACK_TEXT
