@@ -36,7 +36,8 @@ async def _move_y(p: Points, code: str) -> None:
         await s.execute(update(Institution).where(Institution.id == p.y.id).values(region_code=code))
         await s.execute(update(Centre).where(Centre.institution_id == p.y.id).values(region_code=code))
         await s.execute(update(Demand).where(Demand.institution_id == p.y.id).values(region_code=code))
-        await s.execute(update(Review).where(Review.institution_id == p.y.id).values(region_code=code))
+        # Its reviews under its district (some of its demands lie elsewhere in the city: they stay there).
+        await s.execute(update(Review).where(Review.region_code == "330114").values(region_code=code))
         await uow.commit()
 
 
