@@ -211,13 +211,12 @@ def _count_by_prefix(pairs: Any, level: str) -> Select[Any]:
 async def _fact_regions(
     session: AsyncSession, scope: list[str] | None, measures: tuple[Measure, ...], regions: Regions
 ) -> set[str]:
-    """The regions with centres, and with reviews where the overview counts them: their rows are listed even
-    where no official's region would list them (the system admin's), so a city's figures are its rows'."""
+    """The regions with centres, and for the system admin those with reviews (an official's rows are every region
+    beneath theirs already), so a district with reviews but no centre has its row under its city."""
     rows = await session.scalars(select(Centre.region_code).distinct().where(in_regions(Centre.region_code, scope)))
     found = {successor_code(code) for code in rows}
-    if Measure.REVIEWS_DECIDED in measures:
-        reviewed = select(Review.region_code).distinct().where(in_regions(Review.region_code, scope))
-        codes = await session.scalars(reviewed)
+    if scope is None and Measure.REVIEWS_DECIDED in measures:
+        codes = await session.scalars(select(Review.region_code).distinct())
         # A placeholder code (000000: a certification without a region) is no region to list.
         found.update(c for code in codes if regions.find(c := successor_code(code)) is not None)
     return found
@@ -225,7 +224,7 @@ async def _fact_regions(
 
 def _region_rows(scope: list[str] | None, regions: Regions, with_centres: set[str]) -> list[str]:
     """An official's region and every region beneath it (zeros included); for the system admin the regions
-    that have centres and the regions above them. Ordered by code: a province, its first city, that city's
+    that have centres (or reviews) and the regions above them. Ordered by code: a province, its first city, that city's
     districts, the next city…"""
     codes: set[str] = set()
     if scope is None:

@@ -101,8 +101,10 @@ async def test_history_under_a_withdrawn_code_counts_under_its_successor(
     response = await api.get(f"/api/v1/monitoring/overview?{PERIOD}&format=xlsx", headers=bearer(gongshu))
     sheet = load_workbook(io.BytesIO(await response.read()), read_only=True).active
     assert sheet is not None
-    [line] = list(sheet.iter_rows(values_only=True))[2:]
+    head, line = list(sheet.iter_rows(values_only=True))[1:]
     assert line[2] == "330105" and list(line[3:]) == [y_figures[c["key"]] for c in mine["columns"]]
+    # Under the page's Chinese labels, the review figures among them.
+    assert list(head[3:]) == [c["label"] for c in mine["columns"]] and "平均审核用时（小时）" in head
 
     # The withdrawn code has no figures of its own, and a neighbour sees none of it.
     status, old = await _get(api, f"/monitoring/overview/330103/points?{PERIOD}", gongshu)
