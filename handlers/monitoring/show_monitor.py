@@ -32,6 +32,7 @@ from handlers.monitoring.views import (
 from handlers.organisation.actors import load_actor
 from handlers.organisation.scope import successor_code
 from handlers.reference.regions import Regions
+from store.models.demands import Review
 from store.models.organisation import Centre
 from store.uow import UnitOfWork
 
@@ -92,10 +93,7 @@ async def show_monitor(cmd: ShowMonitor, uow: UnitOfWork, zone: tzinfo, regions:
             listed = units(actor, cmd.view, w)
             found = (await session.execute(listed)).all()
             ids = listed.order_by(None).with_only_columns(listed.selected_columns[0])
-            figures = {m: await figures_by(session, m, w, GROUP_COLUMN[cmd.view], ids) for m in measures}
-            for m, count in AVERAGED.items():
-                if m in figures:  # a sum until here: divided by its count, unit by unit
-                    figures[m] = {u: total // n for u, total in figures[m].items() if (n := figures[count].get(u, 0))}
+            figures = averaged({m: await figures_by(session, m, w, GROUP_COLUMN[cmd.view], ids) for m in measures})
             rows = [
                 MonitorRow(
                     int(uid),
@@ -130,6 +128,16 @@ def scored(rows: list[MonitorRow], indicators: list[IndicatorView]) -> tuple[Mon
     )
 
 
+def averaged(figures: dict[Measure, dict[Any, int]]) -> dict[Measure, dict[Any, int]]:
+    """An averaged measure is a sum until here: divided by its count, unit by unit (floored). In the overview the
+    sums and counts are rolled up first, so a city's average is over its reviews, not a mean of its districts'."""
+    out = dict(figures)
+    for m, count in AVERAGED.items():
+        if m in out:
+            out[m] = {u: total // n for u, total in out[m].items() if (n := out[count].get(u, 0))}
+    return out
+
+
 async def figures_by(
     session: AsyncSession, measure: Measure, w: Window, group: str, ids: Select[Any]
 ) -> dict[Any, int]:
@@ -142,7 +150,7 @@ async def figures_by(
 async def _overview(
     session: AsyncSession, scope: list[str] | None, measures: tuple[Measure, ...], w: Window, regions: Regions
 ) -> list[MonitorRow]:
-    codes = _region_rows(scope, regions, await _centre_regions(session, scope))
+    codes = _region_rows(scope, regions, await _fact_regions(session, scope, measures, regions))
     levels = sorted({_level(c, regions) for c in codes})
     figures: dict[Measure, dict[str, int]] = {}
     for m in measures:
@@ -162,6 +170,7 @@ async def _overview(
         else:
             found = await _distinct_by_prefix(session, m, w, scope, levels)
         figures[m] = found
+    figures = averaged(figures)
     out = []
     for code in codes:
         level = _level(code, regions)
@@ -199,14 +208,23 @@ def _count_by_prefix(pairs: Any, level: str) -> Select[Any]:
     return select(literal(level, String), prefix, func.count(distinct(pairs.c.key))).group_by(prefix)
 
 
-async def _centre_regions(session: AsyncSession, scope: list[str] | None) -> set[str]:
+async def _fact_regions(
+    session: AsyncSession, scope: list[str] | None, measures: tuple[Measure, ...], regions: Regions
+) -> set[str]:
+    """The regions with centres, and for the system admin those with reviews (an official's rows are every region
+    beneath theirs already), so a district with reviews but no centre has its row under its city."""
     rows = await session.scalars(select(Centre.region_code).distinct().where(in_regions(Centre.region_code, scope)))
-    return {successor_code(code) for code in rows}
+    found = {successor_code(code) for code in rows}
+    if scope is None and Measure.REVIEWS_DECIDED in measures:
+        codes = await session.scalars(select(Review.region_code).distinct())
+        # A placeholder code (000000: a certification without a region) is no region to list.
+        found.update(c for code in codes if regions.find(c := successor_code(code)) is not None)
+    return found
 
 
 def _region_rows(scope: list[str] | None, regions: Regions, with_centres: set[str]) -> list[str]:
     """An official's region and every region beneath it (zeros included); for the system admin the regions
-    that have centres and the regions above them. Ordered by code: a province, its first city, that city's
+    that have centres (or reviews) and the regions above them. Ordered by code: a province, its first city, that city's
     districts, the next city…"""
     codes: set[str] = set()
     if scope is None:

@@ -54,6 +54,10 @@ MEASURES: dict[View, tuple[Measure, ...]] = {
         Measure.DEALS,
         Measure.POINTS,
         Measure.VISITS,
+        # Under the review's own region (a demand's, an institution's, a registration's), not a centre's.
+        Measure.REVIEWS_DECIDED,
+        Measure.REVIEW_HOURS,
+        Measure.REVIEWS_OVERDUE,
     ),
 }
 

@@ -33,6 +33,20 @@ class Person:
     region: str
 
 
+@dataclass(frozen=True)
+class ReviewRow:
+    institution: int
+    region: str  # the review's own region: mostly its institution's district, sometimes elsewhere in the city
+    decided: datetime | None
+    status: ReviewStatus
+    due: date | None  # of the first stage's clock
+    created: datetime
+
+
+# Where a review lies other than its institution's district: 上城区 (no centre there) and the city's own code.
+ELSEWHERE = ("330102", "330100")
+
+
 @dataclass
 class History:
     people: list[Person]
@@ -41,8 +55,7 @@ class History:
     # (follow-up demand, at, demand owner, enterprise, recorder, kind)
     facts: list[tuple[PointEventKind, int, datetime, Person, int]] = field(default_factory=list)  # kind, key, at
     entries: list[tuple[int, datetime, Person]] = field(default_factory=list)  # points, fact time, credited
-    reviews: list[tuple[int, datetime | None, ReviewStatus, date | None, datetime]] = field(default_factory=list)
-    # institution, decided_at, status, due_on (of the first stage's clock), created_at
+    reviews: list[ReviewRow] = field(default_factory=list)
 
 
 def people(p: Points) -> list[Person]:
@@ -164,6 +177,8 @@ async def write_history(p: Points, seed: int, size: int = 12) -> History:
                 decided = created + timedelta(hours=rng.randrange(1, 200)) if status != ReviewStatus.PENDING else None
                 # The clock the review engine folds from its events: opened on submission, closed on decision.
                 due = review_due(created)
+                # A demand's review carries the demand's region, which need not be its centre's.
+                region = ELSEWHERE[i // 3 % 2] if i % 3 == 2 else owner.region
                 review = Review(
                     chain=DEMAND_CHAIN,
                     subject_type="monitoring_test",
@@ -173,7 +188,7 @@ async def write_history(p: Points, seed: int, size: int = 12) -> History:
                     summary="",
                     link="",
                     institution_id=owner_inst,
-                    region_code=owner.region,
+                    region_code=region,
                     submitter_account_id=owner.account,
                     stage=0,
                     status=status,
@@ -191,7 +206,7 @@ async def write_history(p: Points, seed: int, size: int = 12) -> History:
                                 review_id=review.id, stage=0, kind=clock_kind, at=clock_at, on_day=local_day(clock_at)
                             )
                         )
-                h.reviews.append((owner_inst, decided, status, due, created))
+                h.reviews.append(ReviewRow(owner_inst, region, decided, status, due, created))
         # Written past the recorder: the daily rollup is derived from the rows, as a points rebuild derives it.
         await derive_days(s)
         await uow.commit()

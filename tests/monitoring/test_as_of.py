@@ -22,13 +22,26 @@ PAST = Period(date(2026, 11, 1), date(2026, 11, 15))
 
 
 async def _report(p: Points) -> tuple[dict[int, dict[str, int]], list[int]]:
-    monitor = await show_monitor(ShowMonitor(p.org.admin_id, View.INSTITUTIONS, PAST), p.org.uow, ZONE, p.org.regions)
+    """The institutions' and the overview's figures (a region's keyed by its code), and X's overdue reviews."""
+    figures = {}
+    for view in (View.INSTITUTIONS, View.OVERVIEW):
+        monitor = await show_monitor(ShowMonitor(p.org.admin_id, view, PAST), p.org.uow, ZONE, p.org.regions)
+        figures.update({r.unit_id: r.figures for r in monitor.rows})
     rows = await drill_down(
         DrillDown(p.org.admin_id, View.INSTITUTIONS, p.x.id, Measure.REVIEWS_OVERDUE, PAST, PageRequest(1, 100)),
         p.org.uow,
         ZONE,
     )
-    return {r.unit_id: r.figures for r in monitor.rows}, [item.id for item in rows.items]
+    return figures, [item.id for item in rows.items]
+
+
+async def _overdue_in(p: Points, region: int) -> list[int]:
+    rows = await drill_down(
+        DrillDown(p.org.admin_id, View.OVERVIEW, region, Measure.REVIEWS_OVERDUE, PAST, PageRequest(1, 100)),
+        p.org.uow,
+        ZONE,
+    )
+    return [item.id for item in rows.items]
 
 
 async def _waiting_review(p: Points, created: datetime) -> int:
@@ -61,6 +74,10 @@ async def test_a_past_report_is_the_same_after_the_clock_moves_on(points: Points
     late = await _waiting_review(points, datetime(2026, 11, 2, 2, tzinfo=UTC))  # due 11-05, still waiting on 11-15
     figures, overdue = await _report(points)
     assert late in overdue and figures[points.x.id]["reviews_overdue"] == len(overdue)
+    # The bureau's overview alike: 西湖区 and its city count the late review, down to the rows.
+    in_xihu = await _overdue_in(points, 330106)
+    assert late in in_xihu and figures[330106]["reviews_overdue"] == len(in_xihu)
+    assert figures[330100]["reviews_overdue"] >= len(in_xihu)
 
     # Weeks later every review waiting then has been decided, the late one included.
     clock.set(datetime(2026, 12, 21, 3, tzinfo=UTC))
@@ -72,3 +89,4 @@ async def test_a_past_report_is_the_same_after_the_clock_moves_on(points: Points
         )
         await uow.commit()
     assert await _report(points) == (figures, overdue)
+    assert await _overdue_in(points, 330106) == in_xihu

@@ -15,7 +15,7 @@ from handlers.monitoring.drill_down import DrillDown, drill_down
 from handlers.monitoring.facts import Measure
 from handlers.monitoring.period import Period
 from handlers.monitoring.show_monitor import Monitor, ShowMonitor, show_monitor
-from handlers.monitoring.views import View
+from handlers.monitoring.views import MEASURES, View
 from handlers.officials.create_official import CreateOfficial, create_official
 from handlers.organisation.pages import PageRequest
 from store.models.organisation import Centre, StaffMember
@@ -24,6 +24,8 @@ from store.models.points import PointEventKind
 from tests.monitoring.conftest import BASE, ZONE, History, local_bounds, overdue_at, write_history
 from tests.points.conftest import Points
 from tests.policies import MEMBERSHIP
+
+REVIEW_MEASURES = (Measure.REVIEWS_DECIDED, Measure.REVIEW_HOURS, Measure.REVIEWS_OVERDUE)
 
 
 def _count(rows: Iterable[tuple[Any, Any]]) -> dict[Any, int]:
@@ -74,20 +76,25 @@ class Expected:
                 for _d, at, owner, e, who, kind in h.visits
                 if kind == "visit" and self.inside(at)
             )
+        decided = [(n, r) for n, r in enumerate(h.reviews) if r.decided and self.inside(r.decided)]
         if m == Measure.REVIEWS_DECIDED:
-            return _count((inst, n) for n, (inst, dec, _s, _d, _c) in enumerate(h.reviews) if dec and self.inside(dec))
-        if m == Measure.REVIEW_HOURS:  # the average of whole hours from submission to decision, floored
+            return _count((unit(r), n) for n, r in decided)
+        if m == Measure.REVIEW_HOURS:
+            # The average of whole hours from submission to decision over the unit's own reviews, floored.
             hours: dict[Any, list[int]] = defaultdict(list)
-            for inst, dec, _s, _d, created in h.reviews:
-                if dec and self.inside(dec):
-                    hours[inst].append(int((dec - created).total_seconds() // 3600))
-            return {inst: sum(v) // len(v) for inst, v in hours.items()}
+            for _n, r in decided:
+                assert r.decided is not None
+                hours[unit(r)].append(int((r.decided - r.created).total_seconds() // 3600))
+            return {u: sum(v) // len(v) for u, v in hours.items()}
         assert m == Measure.REVIEWS_OVERDUE
         # Waiting when the period ended (a later decision does not count) and overdue on its last day.
         return _count(
-            (inst, n)
-            for n, (inst, dec, _status, due, created) in enumerate(h.reviews)
-            if created < self.hi and (dec is None or dec >= self.hi) and due is not None and overdue_at(due, self.end)
+            (unit(r), n)
+            for n, r in enumerate(h.reviews)
+            if r.created < self.hi
+            and (r.decided is None or r.decided >= self.hi)
+            and r.due is not None
+            and overdue_at(r.due, self.end)
         )
 
 
@@ -135,6 +142,8 @@ async def test_figures_equal_a_recomputation_from_the_raw_rows(points: Points) -
     )
     rng = random.Random(7)
     nonzero: set[str] = set()
+    nonzero_overview: set[tuple[str, str]] = set()
+    beyond_districts = False
     for start, end in _periods(rng, 6):
         e = Expected(merged, start, end, links, staff, centres)
         by_inst = _figures(await _show(p, p.org.admin_id, View.INSTITUTIONS, start, end))
@@ -167,17 +176,11 @@ async def test_figures_equal_a_recomputation_from_the_raw_rows(points: Points) -
             assert {i: f[m.value] for i, f in by_staff.items()} == {i: expected.get(i, 0) for i in by_staff}, m
 
         overview = await _show(p, p.org.admin_id, View.OVERVIEW, start, end)
-        assert [r.region_code for r in overview.rows] == ["330000", "330100", "330106", "330114"]
+        # The regions with centres, and 上城区 where only reviews lie (listed for the system admin too).
+        assert [r.region_code for r in overview.rows] == ["330000", "330100", "330102", "330106", "330114"]
         for row in overview.rows:
             prefix = {"province": row.region_code[:2], "city": row.region_code[:4]}.get(row.level, row.region_code)
-            for m in (
-                Measure.CENTRES,
-                Measure.STAFF,
-                Measure.DEMANDS_DOCKED,
-                Measure.DEALS,
-                Measure.POINTS,
-                Measure.VISITS,
-            ):
+            for m in MEASURES[View.OVERVIEW]:
 
                 def region(u: Any, prefix: str = prefix) -> bool:
                     code = (
@@ -196,7 +199,15 @@ async def test_figures_equal_a_recomputation_from_the_raw_rows(points: Points) -
         district = await _show(p, official.account_id, View.OVERVIEW, start, end)
         assert [r.region_code for r in district.rows] == ["330106"]
         assert district.rows[0].figures == next(r.figures for r in overview.rows if r.region_code == "330106")
+        nonzero_overview.update((r.level, k) for r in overview.rows for k, v in r.figures.items() if v)
+        nonzero_overview.update((r.region_code, k) for r in overview.rows for k, v in r.figures.items() if v)
+        decided = {r.region_code: r.figures[Measure.REVIEWS_DECIDED.value] for r in overview.rows}
+        beyond_districts |= decided["330100"] > sum(n for c, n in decided.items() if c[4:] != "00")
     assert nonzero == {m.value for m in Measure} - {"centres", "demands_found"}  # the comparisons were not all 0 = 0
+    # Review figures at every level, 上城区's (no centre) among them, and reviews under the city's own code.
+    for level in ("province", "city", "district"):
+        assert {(level, m.value) for m in REVIEW_MEASURES} <= nonzero_overview, level
+    assert ("330102", Measure.REVIEWS_DECIDED.value) in nonzero_overview and beyond_districts
 
 
 async def test_a_drill_down_lists_exactly_the_rows_a_figure_counts(points: Points) -> None:
@@ -213,3 +224,15 @@ async def test_a_drill_down_lists_exactly_the_rows_a_figure_counts(points: Point
                 assert sum(f.value for f in page.items) == row.figures[m.value]
             else:
                 assert len({f.counted_as for f in page.items}) == row.figures[m.value], m
+    # The overview's review figures: a city's rows are its reviews (its districts' and its own code's); its
+    # average turnaround is over them, as the rows' hours give it.
+    overview = await _show(p, p.org.admin_id, View.OVERVIEW, start, end)
+    for row in overview.rows:
+        pages = {}
+        for m in REVIEW_MEASURES:
+            cmd = DrillDown(p.org.admin_id, View.OVERVIEW, row.unit_id, m, Period(start, end), PageRequest(1, 100))
+            pages[m] = (await drill_down(cmd, p.org.uow, ZONE)).items
+        assert len(pages[Measure.REVIEWS_DECIDED]) == row.figures[Measure.REVIEWS_DECIDED.value], row.region_code
+        assert len(pages[Measure.REVIEWS_OVERDUE]) == row.figures[Measure.REVIEWS_OVERDUE.value], row.region_code
+        hours = [f.value for f in pages[Measure.REVIEW_HOURS]]
+        assert row.figures[Measure.REVIEW_HOURS.value] == (sum(hours) // len(hours) if hours else 0)

@@ -36,7 +36,8 @@ async def _move_y(p: Points, code: str) -> None:
         await s.execute(update(Institution).where(Institution.id == p.y.id).values(region_code=code))
         await s.execute(update(Centre).where(Centre.institution_id == p.y.id).values(region_code=code))
         await s.execute(update(Demand).where(Demand.institution_id == p.y.id).values(region_code=code))
-        await s.execute(update(Review).where(Review.institution_id == p.y.id).values(region_code=code))
+        # Its reviews under its district (some of its demands lie elsewhere in the city: they stay there).
+        await s.execute(update(Review).where(Review.region_code == "330114").values(region_code=code))
         await uow.commit()
 
 
@@ -100,8 +101,10 @@ async def test_history_under_a_withdrawn_code_counts_under_its_successor(
     response = await api.get(f"/api/v1/monitoring/overview?{PERIOD}&format=xlsx", headers=bearer(gongshu))
     sheet = load_workbook(io.BytesIO(await response.read()), read_only=True).active
     assert sheet is not None
-    [line] = list(sheet.iter_rows(values_only=True))[2:]
+    head, line = list(sheet.iter_rows(values_only=True))[1:]
     assert line[2] == "330105" and list(line[3:]) == [y_figures[c["key"]] for c in mine["columns"]]
+    # Under the page's Chinese labels, the review figures among them.
+    assert list(head[3:]) == [c["label"] for c in mine["columns"]] and "平均审核用时（小时）" in head
 
     # The withdrawn code has no figures of its own, and a neighbour sees none of it.
     status, old = await _get(api, f"/monitoring/overview/330103/points?{PERIOD}", gongshu)

@@ -57,6 +57,9 @@ async def test_an_official_monitors_his_city_and_drills_into_a_figure(browser: A
         shown = await _table(zhao)
         api = await api_json(demo_site, "GET", f"/api/v1/monitoring/{view}?{PERIOD}", token)
         assert shown == {str(r["unit_id"]): {k: str(v) for k, v in r["figures"].items()} for r in api["rows"]}, view
+        # The columns under the API's Chinese labels, in its order (the review figures in the overview too).
+        heads = await zhao.locator("[data-testid=monitor] thead th").all_inner_texts()
+        assert heads[: len(api["columns"]) + 1] == ["名称", *(c["label"] for c in api["columns"])], view
         # The demo's provincial indicators score every row; the page shows the API's scores and names the versions.
         scores = await zhao.evaluate(
             """() => Object.fromEntries([...document.querySelectorAll('[data-testid=monitor] tr[data-unit]')].map(tr =>
@@ -68,6 +71,24 @@ async def test_an_official_monitors_his_city_and_drills_into_a_figure(browser: A
         assert "转化成效（第1版" in await zhao.inner_text("[data-testid=indicators]")
     # 杭州市's official: the city, then each of its districts (zeros included), never the province above it.
     assert list(shown)[0] == "330100" and len(shown) > 5 and all(code.startswith("3301") for code in shown)
+    assert {"已审核数", "平均审核用时（小时）", "超期未审数"} <= set(heads)
+    # The city's reviews decided: the reviews behind the figure (the demo's demand reviews in 钱塘区).
+    await zhao.locator("[data-testid=monitor] tr[data-unit='330100'] a[data-measure=reviews_decided]").click()
+    await zhao.wait_for_selector("[data-testid=rows-total]")
+    await zhao.wait_for_function(
+        "n => document.querySelector('[data-testid=rows-total]').textContent.includes('共 ' + n + ' 条')",
+        arg=shown["330100"]["reviews_decided"],
+    )
+    assert int(shown["330100"]["reviews_decided"]) > 0
+    assert "审核" in await zhao.locator("[data-testid=monitor-rows] .van-cell").first.inner_text()
+    # Behind the average turnaround: the same reviews, each with its hours.
+    await zhao.go_back()
+    await zhao.locator("[data-testid=monitor] tr[data-unit='330100'] a[data-measure=review_hours]").click()
+    await zhao.wait_for_function(
+        "n => document.querySelector('[data-testid=rows-total]').textContent.includes('共 ' + n + ' 条')",
+        arg=shown["330100"]["reviews_decided"],
+    )
+    assert "小时" in await zhao.locator("[data-testid=monitor-rows] .van-cell").first.inner_text()
 
     # The ranking chart above the table, drawn by the server: its SVG has loaded into the page.
     await zhao.goto(f"{demo_site}/m/workbench/?dd_user=dt-zhao#/monitoring?view=institutions&{PERIOD}")

@@ -135,7 +135,7 @@
       <div class="kz-section" data-testid="rows-total">{{ from }} 至 {{ to }}：共 {{ total === null ? '…' : total }} 条</div>
       <van-list :loading="loading" :finished="finished" finished-text="没有更多了" @load="more" data-testid="monitor-rows">
         <van-cell v-for="r in items" :key="r.kind + r.id" :title="label(r)" :label="kinds[r.kind] + ' · ' + time(r.at)"
-          :value="r.value === 1 ? '' : String(r.value)" :is-link="r.kind === 'demand'" @click="open(r)" />
+          :value="measure === 'review_hours' ? r.value + ' 小时' : r.value === 1 ? '' : String(r.value)" :is-link="r.kind === 'demand'" @click="open(r)" />
       </van-list>`,
     setup() { return { history, kinds: KINDS }; },
   };
