@@ -47,7 +47,7 @@ async def correct_certificate(cmd: CorrectCertificate, uow: UnitOfWork, policy: 
 
     async def run(tx: Transaction) -> ManagerView:
         record = await record_by_id(tx, cmd.record_id, lock=True)
-        await require_manager_institution(tx, cmd.actor_id, record)
+        await require_manager_institution(tx, cmd.actor_id, record, policy.individual_region)
         review = await latest_review(tx, record.id)
         at_institution = (
             record.status == ManagerStatus.PENDING
