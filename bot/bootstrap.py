@@ -37,7 +37,9 @@ from handlers.expert_push.policy import ExpertPushPolicy
 from handlers.files.ports import FileStorage
 from handlers.follow_up_reminders.policy import FollowUpReminderPolicy
 from handlers.membership.policy import MembershipPolicy
+from handlers.reference.regions import Regions
 from handlers.registration.chains import certification_review, institution_review
+from handlers.registration.manager_chains import manager_chains
 from handlers.registration.policy import NumberFormat, RegistrationPolicy
 from handlers.reviews.chains import register_chain
 from handlers.reviews.deadlines import configure_review_deadlines
@@ -118,6 +120,9 @@ def demand_policy(settings: Settings) -> DemandPolicy:
 def registration_policy(settings: Settings) -> RegistrationPolicy:
     """Number formats (checked here, at start-up), the certification page and the decision SMS template."""
     reg = settings.registration
+    if not Regions.load().exists(reg.individual_region):
+        # A typo would send every individual manager's registration to no reviewer at all.
+        raise ValueError(f"KEZHUAN_REGISTRATION__INDIVIDUAL_REGION {reg.individual_region} is no region code")
     page = reg.certification_page
     if settings.sandbox and not page:
         page = f"{settings.base_url}/m/workbench/#/certification/"
@@ -133,6 +138,7 @@ def registration_policy(settings: Settings) -> RegistrationPolicy:
         update_opens=reg.update_opens,
         update_closes=reg.update_closes,
         wechat_decision_template=reg.wechat_decision_template,
+        individual_region=reg.individual_region,
     )
 
 
@@ -232,6 +238,8 @@ async def build_container(settings: Settings, *, clock: Clock | None = None) -> 
     configure_review_deadlines(hours, demand_review_days=settings.reviews.demand_review_days)
     register_chain(certification_review(settings.registration.certification_review_days))
     register_chain(institution_review(settings.registration.institution_review_days))
+    for chain in manager_chains(settings.registration.manager_review_days):
+        register_chain(chain)
     sandbox, test_provider = _sandbox_states(settings)
     channels: dict[str, Channel] = {}
     if settings.test_channel_url:

@@ -340,6 +340,11 @@ class RegistrationSettings(BaseModel):
     # 审核结果通知 (thing1 申请事项, phrase2 审核结果, thing3 审核意见, time4 审核时间): the decision on WeChat for an
     # applicant following the official account (the sandbox account holds it under this id); empty: SMS only.
     wechat_decision_template: str = "TPL_REVIEW_RESULT"
+    # Each stage of a technology manager's reviews (机构审核, 市级审核, the platform's 删除审核), in working days.
+    manager_review_days: int = Field(default=5, ge=1, le=60)
+    # The city bureau (a 6-digit GB/T 2260 code) that reviews and sees the technology managers registering without
+    # an institution (seed 000: managers working in Beijing, 110100).
+    individual_region: str = Field(default="110100", pattern=r"^[1-9]\d{5}$")
 
 
 class DemandSettings(BaseModel):

@@ -81,7 +81,7 @@ async def new_scan(request: web.Request, file: UploadedFile) -> web.Response:
 
 async def one(request: web.Request) -> web.Response:
     cmd = GetManager(rest.actor_id(request), rest.path_id(request, "manager_id"))
-    return rest.json(await get_manager(cmd, rest.container(request).uow()))
+    return rest.json(await get_manager(cmd, rest.container(request).uow(), rest.container(request).registration_policy))
 
 
 async def certificate(request: web.Request, body: dict[str, Any]) -> web.Response:
@@ -98,7 +98,7 @@ async def return_for_update(request: web.Request, body: ReturnBody) -> web.Respo
 
 async def remove(request: web.Request) -> web.Response:
     cmd = DeleteManager(rest.actor_id(request), rest.path_id(request, "manager_id"))
-    done = await delete_manager(cmd, rest.container(request).uow())
+    done = await delete_manager(cmd, rest.container(request).uow(), rest.container(request).registration_policy)
     return rest.json(done, status=200 if done.deleted else 202)
 
 

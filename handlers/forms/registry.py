@@ -14,6 +14,7 @@ from handlers.projects.form import FEE_PROOF, PROJECT
 from handlers.publications.form import PUBLICATION
 from handlers.registration.form import CERTIFICATION
 from handlers.registration.institution_form import INSTITUTION_CHANGE, INSTITUTION_REGISTRATION
+from handlers.registration.manager_correct_certificate import CERTIFICATE as MANAGER_CERTIFICATE
 from handlers.registration.manager_form import MANAGER
 from handlers.staff.form import STAFF
 
@@ -42,6 +43,7 @@ DECLARED: tuple[Form, ...] = (
     INDICATOR,
     CERTIFICATION,
     MANAGER,
+    MANAGER_CERTIFICATE,
     INSTITUTION_REGISTRATION,
     INSTITUTION_CHANGE,
 )

@@ -42,6 +42,8 @@ class MyRegistration:
     change: ChangeState
     # The institution's technology managers now, with their status (seed 001 §一(三)); a submission keeps them.
     managers: tuple[ManagerLine, ...] = ()
+    # The annual update's window each year ("每年03-01至04-30"), shown whether open or not; None: none configured.
+    update_window: str | None = None
 
 
 async def get_institution_registration(
@@ -64,4 +66,5 @@ async def get_institution_registration(
         change = change_state(policy, rows_of(rows), today)
         identity = identity_of(cert) if cert is not None else None
         managers = await institution_managers(uow, cmd.actor_id, identity.credit_code) if identity else []
-        return MyRegistration(identity, views, opened, change, tuple(managers))
+        window = f"每年{policy.update_opens}至{policy.update_closes}" if policy.update_opens else None
+        return MyRegistration(identity, views, opened, change, tuple(managers), window)

@@ -7,7 +7,6 @@ from sqlalchemy import select
 
 from handlers.errors import Forbidden, NotFound
 from handlers.organisation.actors import Actor, load_actor
-from handlers.registration.manager_chains import INDIVIDUAL_REGION
 from store.models.manager_registration import TechnologyManagerRegistration
 from store.models.organisation import Institution, Role
 from store.transaction import Transaction
@@ -23,8 +22,9 @@ def _covers(official_region: str, region: str) -> bool:
     return region.startswith(prefix)
 
 
-async def sees(tx: Transaction, actor: Actor, record: TechnologyManagerRegistration) -> bool:
-    """The manager, the platform, the bound institution's admins, and the officials whose region holds it."""
+async def sees(tx: Transaction, actor: Actor, record: TechnologyManagerRegistration, individual_region: str) -> bool:
+    """The manager, the platform, the bound institution's admins, and the officials whose region holds it (an
+    unbound manager's: `individual_region`, the setting)."""
     if record.account_id == actor.account_id or actor.has(Role.SYSTEM_ADMIN):
         return True
     if record.institution_id is not None and record.institution_id in actor.institutions(Role.INSTITUTION_ADMIN):
@@ -32,16 +32,18 @@ async def sees(tx: Transaction, actor: Actor, record: TechnologyManagerRegistrat
     regions = [g.region_code for g in actor.grants if g.role == Role.OFFICIAL and g.region_code]
     if not regions:
         return False
-    region = INDIVIDUAL_REGION
+    region = individual_region
     if record.institution_id is not None:
         found = await tx.session.scalar(select(Institution.region_code).where(Institution.id == record.institution_id))
         region = found or region
     return any(_covers(mine, region) for mine in regions)
 
 
-async def require_seen(tx: Transaction, actor_id: int, record: TechnologyManagerRegistration) -> Actor:
+async def require_seen(
+    tx: Transaction, actor_id: int, record: TechnologyManagerRegistration, individual_region: str
+) -> Actor:
     actor = await load_actor(tx, actor_id)
-    if not await sees(tx, actor, record):
+    if not await sees(tx, actor, record, individual_region):
         raise NotFound(MISSING, code="manager_not_found")
     return actor
 
@@ -53,8 +55,10 @@ async def require_institution_side(tx: Transaction, actor_id: int, institution_i
         raise Forbidden("仅所在机构的管理员可以办理")
 
 
-async def require_manager_institution(tx: Transaction, actor_id: int, record: TechnologyManagerRegistration) -> None:
+async def require_manager_institution(
+    tx: Transaction, actor_id: int, record: TechnologyManagerRegistration, individual_region: str
+) -> None:
     """Acting for the bound institution (review corrections, 驳回更新, deletion): its admins only."""
-    actor = await require_seen(tx, actor_id, record)
+    actor = await require_seen(tx, actor_id, record, individual_region)
     if record.institution_id is None or record.institution_id not in actor.institutions(Role.INSTITUTION_ADMIN):
         raise Forbidden("仅所在机构的管理员可以办理")

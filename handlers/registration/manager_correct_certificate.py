@@ -26,7 +26,7 @@ CERTIFICATE = dataclasses.replace(
     MANAGER,
     name="technology_manager_certificate",
     title="技术经理人证书信息",
-    submit=("PATCH", "/api/v1/technology-managers/{record_id}/certificate"),
+    submit=("PATCH", "/api/v1/technology-managers/{manager_id}/certificate"),
     # A PATCH: only the fields sent change (each nullable, as a partial form's fields are).
     fields=tuple(dataclasses.replace(f, nullable=True) for f in MANAGER.fields if f.name in CERTIFICATE_FIELDS),
     rules=(),
@@ -47,7 +47,7 @@ async def correct_certificate(cmd: CorrectCertificate, uow: UnitOfWork, policy: 
 
     async def run(tx: Transaction) -> ManagerView:
         record = await record_by_id(tx, cmd.record_id, lock=True)
-        await require_manager_institution(tx, cmd.actor_id, record)
+        await require_manager_institution(tx, cmd.actor_id, record, policy.individual_region)
         review = await latest_review(tx, record.id)
         at_institution = (
             record.status == ManagerStatus.PENDING

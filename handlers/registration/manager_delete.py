@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 from handlers.errors import Conflict
 from handlers.registration.manager_access import require_manager_institution
-from handlers.registration.manager_chains import DELETION, MANAGER_DELETION_SUBJECT, MANAGER_SUBJECT
+from handlers.registration.manager_chains import DELETION_CHAIN, MANAGER_DELETION_SUBJECT, MANAGER_SUBJECT
 from handlers.registration.manager_record import record_by_id
+from handlers.registration.policy import RegistrationPolicy
+from handlers.reviews.chains import CHAINS
 from handlers.reviews.start_review import ReviewSubject, start_review
 from handlers.reviews.withdraw_review import withdraw_review
 from handlers.transactions import transact
@@ -30,10 +32,10 @@ class ManagerDeleted:
     deletion_pending: bool  # waiting for the platform
 
 
-async def delete_manager(cmd: DeleteManager, uow: UnitOfWork) -> ManagerDeleted:
+async def delete_manager(cmd: DeleteManager, uow: UnitOfWork, policy: RegistrationPolicy) -> ManagerDeleted:
     async def run(tx: Transaction) -> ManagerDeleted:
         record = await record_by_id(tx, cmd.record_id, lock=True)
-        await require_manager_institution(tx, cmd.actor_id, record)
+        await require_manager_institution(tx, cmd.actor_id, record, policy.individual_region)
         actor = f"account:{cmd.actor_id}"
         now = tx.clock.now()
         if record.approved_at is None:
@@ -54,7 +56,7 @@ async def delete_manager(cmd: DeleteManager, uow: UnitOfWork) -> ManagerDeleted:
         institution = await tx.session.get(Institution, record.institution_id) if record.institution_id else None
         await start_review(
             tx,
-            DELETION,
+            CHAINS[DELETION_CHAIN],
             ReviewSubject(
                 MANAGER_DELETION_SUBJECT,
                 record.id,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from handlers.registration.manager_access import require_seen
 from handlers.registration.manager_record import ManagerView, record_by_id, record_of, view_of
+from handlers.registration.policy import RegistrationPolicy
 from store.models.manager_registration import ManagerStatus
 from store.uow import UnitOfWork
 
@@ -29,8 +30,8 @@ async def get_own_manager(cmd: GetOwnManager, uow: UnitOfWork) -> ManagerView | 
         return await view_of(uow, record)
 
 
-async def get_manager(cmd: GetManager, uow: UnitOfWork) -> ManagerView:
+async def get_manager(cmd: GetManager, uow: UnitOfWork, policy: RegistrationPolicy) -> ManagerView:
     async with uow:
         record = await record_by_id(uow, cmd.record_id)
-        await require_seen(uow, cmd.actor_id, record)
+        await require_seen(uow, cmd.actor_id, record, policy.individual_region)
         return await view_of(uow, record)

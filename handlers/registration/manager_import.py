@@ -31,10 +31,11 @@ from handlers.files.store_file import StoreFile, store_file
 from handlers.forms.workbook import FailedRow, SheetRow, build_error_file, error_file_name, read_rows
 from handlers.organisation.actors import Actor, load_actor, require_institution_admin
 from handlers.organisation.people import find_or_create_account
-from handlers.registration.manager_chains import ENTERED, INDIVIDUAL_REGION, MANAGER_SUBJECT
+from handlers.registration.manager_chains import ENTERED_CHAIN, MANAGER_SUBJECT
 from handlers.registration.manager_import_rows import LAYOUT, check_row, header_of
 from handlers.registration.manager_record import record_of, to_json
 from handlers.registration.policy import RegistrationPolicy
+from handlers.reviews.chains import CHAINS
 from handlers.reviews.start_review import ReviewSubject, start_review
 from handlers.transactions import transact
 from store.models.manager_registration import ManagerImport, ManagerStatus, TechnologyManagerRegistration
@@ -182,9 +183,16 @@ async def _enter(
         )
     )
     subject = ReviewSubject(
-        MANAGER_SUBJECT, record.id, record.name, summary, link, institution_id, region or INDIVIDUAL_REGION, account.id
+        MANAGER_SUBJECT,
+        record.id,
+        record.name,
+        summary,
+        link,
+        institution_id,
+        region or policy.individual_region,
+        account.id,
     )
-    await start_review(tx, ENTERED, subject)
+    await start_review(tx, CHAINS[ENTERED_CHAIN], subject)
     return True
 
 

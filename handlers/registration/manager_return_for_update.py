@@ -29,7 +29,7 @@ async def return_manager_for_update(
 ) -> ManagerView:
     async def run(tx: Transaction) -> ManagerView:
         record = await record_by_id(tx, cmd.record_id, lock=True)
-        await require_manager_institution(tx, cmd.actor_id, record)
+        await require_manager_institution(tx, cmd.actor_id, record, policy.individual_region)
         if record.status != ManagerStatus.APPROVED:
             raise Conflict("只有已登记的技术经理人可以驳回更新", code="manager_not_approved")
         if record.deletion_requested_at is not None:

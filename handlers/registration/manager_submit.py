@@ -20,15 +20,11 @@ from handlers.forms.check import validate
 from handlers.forms.declaration import Context
 from handlers.invitations import codes
 from handlers.invitations.codes import CodeStatus
-from handlers.registration.manager_chains import (
-    BOUND,
-    INDIVIDUAL,
-    INDIVIDUAL_REGION,
-    MANAGER_SUBJECT,
-)
+from handlers.registration.manager_chains import BOUND_CHAIN, INDIVIDUAL_CHAIN, MANAGER_SUBJECT
 from handlers.registration.manager_form import MANAGER, MANAGER_ENTRY, SCAN_PURPOSE
 from handlers.registration.manager_record import ManagerView, record_of, to_json, view_of
 from handlers.registration.policy import RegistrationPolicy
+from handlers.reviews.chains import CHAINS
 from handlers.reviews.start_review import ReviewSubject, start_review
 from handlers.transactions import transact
 from store.models.files import StoredFile
@@ -108,7 +104,7 @@ async def _run(tx: Transaction, cmd: SubmitManager, raw: dict[str, Any], policy:
         actor=f"account:{cmd.actor_id}",
         data={"institution_id": institution_id, "reopened": record.reopened},
     )
-    region = INDIVIDUAL_REGION
+    region = policy.individual_region
     if institution_id is not None:
         region = (
             await tx.session.scalar(select(Institution.region_code).where(Institution.id == institution_id)) or region
@@ -117,7 +113,7 @@ async def _run(tx: Transaction, cmd: SubmitManager, raw: dict[str, Any], policy:
     summary = _summary(values, institution_id is not None, record.reopened)
     await start_review(
         tx,
-        BOUND if institution_id is not None else INDIVIDUAL,
+        CHAINS[BOUND_CHAIN if institution_id is not None else INDIVIDUAL_CHAIN],
         ReviewSubject(MANAGER_SUBJECT, record.id, record.name, summary, link, institution_id, region, cmd.actor_id),
     )
     return await view_of(tx, record)

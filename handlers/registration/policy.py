@@ -64,6 +64,8 @@ class RegistrationPolicy:
     # 审核结果通知 (cards.template_messages.REVIEW_RESULT): the decision told on WeChat to an applicant who follows
     # the official account; empty: SMS only.
     wechat_decision_template: str = ""
+    # The city bureau reviewing (and seeing) the technology managers who register without an institution.
+    individual_region: str = "110100"
 
     def __post_init__(self) -> None:
         check_pattern(self.number_format)

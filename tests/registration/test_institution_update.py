@@ -62,7 +62,7 @@ async def test_the_annual_update_in_its_window_keeps_the_record_and_issues_a_new
         await save(container, org, applicant, draft=True)
     assert closed.value.code == "update_window_closed" and "03-01至04-30" in closed.value.message
     mine = await get_institution_registration(GetInstitutionRegistration(applicant), container.uow(), WINDOW)
-    assert mine.update_open is False
+    assert mine.update_open is False and mine.update_window == "每年03-01至04-30"  # the page shows when
 
     # In the window: the update is a new row, prefilled on the page from the approved record (update_open).
     clock.set(datetime(2027, 3, 1, 2, tzinfo=UTC))

@@ -152,15 +152,17 @@
   // One manager's record for the institution, the officials and the platform (the card's 查看详情 opens it): the
   // decision when the caller reviews its stage now, 驳回更新 and deletion for the bound institution's admins.
   const Manager = {
-    components: { Record, Status, ReviewDecision: KZ.ReviewDecision },
+    components: { Record, Status, ReviewDecision: KZ.ReviewDecision, KzForm: KZ.Form },
     props: ["id"],
-    data() { return { m: null, form: null, stage: null, busy: false, returning: false, note: "" }; },
+    data() { return { m: null, form: null, stage: null, busy: false, returning: false, note: "", correcting: false }; },
     async created() { await this.load(); },
     computed: {
       admin() {
         return this.m && this.m.bound && ((KZ.me && KZ.me.roles) || [])
           .some((g) => g.role === "institution_admin" && g.institution_id === this.m.institution_id);
       },
+      // Seed 000 一.7(1): while the institution reviews (its stage, 0), its admins may correct the certificate.
+      correctable() { return this.admin && this.stage === 0 && this.m.status === "pending"; },
     },
     methods: {
       async load() {
@@ -171,6 +173,7 @@
           this.m = m; this.form = form;
         } catch (err) { KZ.fail(err); }
       },
+      corrected(m) { this.m = m; this.correcting = false; },
       async returnForUpdate() {
         this.busy = true;
         try {
@@ -201,6 +204,13 @@
       <template v-else>
         <Status :m="m" />
         <Record :m="m" :form="form" />
+        <div v-if="correctable && !correcting" class="kz-actions">
+          <van-button round block plain type="primary" data-testid="correct-certificate" @click="correcting = true">修改证书信息</van-button>
+        </div>
+        <template v-if="correctable && correcting">
+          <div class="kz-section" data-testid="correcting">修改证书信息（机构审核时可修改，修改留痕）</div>
+          <KzForm name="technology_manager_certificate" :params="{ manager_id: id }" :initial="{ ...m.values }" submit-text="保存证书信息" @done="corrected" />
+        </template>
         <template v-if="stage !== null">
           <ReviewDecision :review="m.review_id" :stage="stage" @decided="load" />
         </template>

@@ -172,6 +172,8 @@
       // The first registration until approved; then, in the window, the annual update prefilled from the latest.
       formShown() { return this.r && this.r.identity && !this.changeShown && (!this.current || this.current.editable || this.r.update_open); },
       changeShown() { return this.r && this.r.change.allowed && (this.changing || (this.openChange && this.openChange.editable)); },
+      // The window's dates while it is closed (or this year's record needs none), once there is a record to update.
+      updateLater() { return this.r && this.r.update_window && !this.r.update_open && this.current && this.current.status === "approved"; },
       changeOffered() { return this.r && this.r.change.allowed && !this.changeShown && !this.formShown; },
       changeRefused() { return this.r && !this.r.change.allowed && this.r.change.code !== "change_not_registered" ? this.r.change.reason : ""; },
       initial() { return this.current ? { ...this.current.values } : {}; },
@@ -215,7 +217,8 @@
             <van-cell v-if="!r.managers.length" title="暂无技术经理人" label="将单位邀请码告知技术经理人登记，或在「经理人审核」中批量导入" />
             <van-cell title="经理人审核 · 批量导入" is-link @click="location.hash = '#/technology-managers'" />
           </van-cell-group>
-          <div v-if="formShown && r.update_open" class="kz-section" data-testid="update">年度更新（已按最近一次审核通过的登记信息填写）</div>
+          <div v-if="formShown && r.update_open" class="kz-section" data-testid="update">年度更新（{{ r.update_window }}；已按最近一次审核通过的登记信息填写）</div>
+          <div v-if="updateLater" class="kz-hint" data-testid="update-window">年度更新时间：{{ r.update_window }}。届时可在此提交年度更新（按最近一次审核通过的登记信息填写），当年首次登记的机构无需更新。</div>
           <KzForm v-if="formShown" :key="formKey" name="institution_registration" :initial="initial" submit-text="提交" @done="done" />
           <div v-if="changeOffered" class="kz-actions">
             <van-button round block plain type="primary" data-testid="change" @click="changing = true; formKey += 1">申请变更基础信息</van-button>
