@@ -31,14 +31,8 @@ def review_cards(world: DingTalkWorld) -> list[InboxItem]:  # noqa: F811
     return [i for i in phone(world, CITY_MOBILE, "dingtalk.card") if i.title.startswith("技术转移机构登记")]
 
 
-async def test_the_city_approves_a_registration_and_decides_a_change_on_its_cards(
-    org: Org,
-    container: Container,
-    world: DingTalkWorld,  # noqa: F811
-    stream: StreamRunner,  # noqa: F811
-    api: TestClient[Any, Any],  # noqa: F811
-    clock: ManualClock,
-) -> None:
+async def city_and_applicant(org: Org, container: Container, world: DingTalkWorld) -> dict[str, str]:  # noqa: F811
+    """The city official on the sandbox's DingTalk, and the certified applicant's bearer headers."""
     world.sandbox.add_person(
         Persona("city", "杭州市科技局审核员", "科技管理人员", CITY_MOBILE, dingtalk_userid=CITY_USERID)
     )
@@ -47,12 +41,27 @@ async def test_the_city_approves_a_registration_and_decides_a_change_on_its_card
     async with container.uow() as uow:
         token = (await issue_session(uow, container.auth_policy, applicant, SessionKind.WEB)).token
         await uow.commit()
-    headers = bearer(token)
+    return bearer(token)
+
+
+async def registration_of(api: TestClient[Any, Any], headers: dict[str, str]) -> Any:  # noqa: F811
+    response = await api.get("/api/v1/institution-registration", headers=headers)
+    assert response.status == 200, await response.text()
+    return await response.json()
+
+
+async def test_the_city_approves_a_registration_and_decides_a_change_on_its_cards(
+    org: Org,
+    container: Container,
+    world: DingTalkWorld,  # noqa: F811
+    stream: StreamRunner,  # noqa: F811
+    api: TestClient[Any, Any],  # noqa: F811
+    clock: ManualClock,
+) -> None:
+    headers = await city_and_applicant(org, container, world)
 
     async def mine() -> Any:
-        response = await api.get("/api/v1/institution-registration", headers=headers)
-        assert response.status == 200, await response.text()
-        return await response.json()
+        return await registration_of(api, headers)
 
     # The registration is submitted; the city official's DingTalk shows the review card.
     response = await api.put("/api/v1/institution-registration", json={**filled(), "draft": False}, headers=headers)
@@ -101,3 +110,41 @@ async def test_the_city_approves_a_registration_and_decides_a_change_on_its_card
     assert change_row["status"] == "approved" and change_row["changes_number"] == "33010020260001"
     assert record["values"]["staff_total"] == 24 and record["values"]["plan"] == changed["plan"]
     assert record["registration_number"] == "33010020260001"
+
+
+async def test_a_registration_rejected_on_the_card_is_edited_resubmitted_and_approved(
+    org: Org,
+    container: Container,
+    world: DingTalkWorld,  # noqa: F811
+    stream: StreamRunner,  # noqa: F811
+    api: TestClient[Any, Any],  # noqa: F811
+    clock: ManualClock,
+) -> None:
+    headers = await city_and_applicant(org, container, world)
+    response = await api.put("/api/v1/institution-registration", json={**filled(), "draft": False}, headers=headers)
+    assert response.status == 200, await response.text()
+    await drain_dingtalk(container, clock)
+    [card] = review_cards(world)
+
+    # 驳回 with a reason through the Stream gateway: no number, the reason shown (查看), the form editable again.
+    await press(api, world, button(card, "驳回"), reason="典型案例不足两个，请补充")
+    assert "已由杭州市科技局审核员驳回" in card.body
+    [record] = (await registration_of(api, headers))["registrations"]
+    assert (record["status"], record["reason"], record["registration_number"]) == (
+        "rejected",
+        "典型案例不足两个，请补充",
+        None,
+    )
+    assert record["editable"] is True
+
+    # Edited and resubmitted: a new card; 通过 on it issues the first number of the year.
+    edited = {**filled(), "staff_total": 22}
+    response = await api.put("/api/v1/institution-registration", json={**edited, "draft": False}, headers=headers)
+    assert response.status == 200, await response.text()
+    await drain_dingtalk(container, clock)
+    first, again = review_cards(world)
+    assert first is card and again is not card
+    await press(api, world, button(again, "通过"))
+    [record] = (await registration_of(api, headers))["registrations"]
+    assert (record["status"], record["registration_number"]) == ("approved", "33010020260001")
+    assert record["values"]["staff_total"] == 22
