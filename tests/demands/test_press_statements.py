@@ -28,8 +28,9 @@ from tests.organisation.conftest import Org
 # Measured: 34 statements per press before the issue-6 work, 20 after the first round, 14 after the second
 # (PostgreSQL; SQLite one more, its BEGIN IMMEDIATE): audit entries appended together at the commit, the stage
 # closed in one UPDATE … RETURNING, no LOCK TABLE per points fact. A redelivery: 2 statements in 2 transactions
-# before, 2 in 1 after; none when it reaches the instance that answered the press.
-PRESS_BUDGET = 16
+# before, 2 in 1 after; none when it reaches the instance that answered the press. One more since the points'
+# daily rollup (the point_days upsert, in the transaction recording the fact): 16 on PostgreSQL, 17 on SQLite.
+PRESS_BUDGET = 17
 REPEAT_BUDGET = 3
 
 
