@@ -15,7 +15,8 @@ from bot.dingtalk.stream import StreamRunner
 from bot.dingtalk.wiring import build_stream
 from bot.settings import Settings
 from bot.web import create_web_app
-from sandbox.state import InboxItem
+from sandbox.dingtalk.state import OrgUser
+from sandbox.state import InboxItem, Persona
 from tests.dingtalk.conftest import DingTalkWorld, eventually
 
 
@@ -44,3 +45,9 @@ def phone(world: DingTalkWorld, mobile: str, channel: str) -> list[InboxItem]:
     persona = world.sandbox.find(mobile)
     assert persona is not None, f"no phone for {mobile} in the console"
     return [i for i in world.sandbox.inbox[persona.id] if i.channel == channel]
+
+
+def on_phone(world: DingTalkWorld, role: str, name: str, mobile: str, userid: str, title: str | None = None) -> None:
+    """The person's console phone, and their DingTalk user in the sandbox organisation."""
+    world.sandbox.add_person(Persona(role, name, title or role, mobile, dingtalk_userid=userid))
+    world.state.users[userid] = OrgUser(userid, f"union-{userid}", name, mobile)

@@ -14,13 +14,12 @@ from bot.bootstrap import Container
 from bot.dingtalk.stream import StreamRunner
 from handlers.auth.sessions import issue_session
 from handlers.clock import ManualClock
-from sandbox.dingtalk.state import OrgUser
-from sandbox.state import InboxItem, Persona
+from sandbox.state import InboxItem
 from store.models.auth import SessionKind
 from tests.api.conftest import bearer
 from tests.demands.test_sandbox_acceptance import button, drain_dingtalk, press
 from tests.dingtalk.conftest import DingTalkWorld, world  # noqa: F401  (the sandbox DingTalk)
-from tests.dingtalk.sandbox_flow import api, phone, settings, stream  # noqa: F401  (fixtures)
+from tests.dingtalk.sandbox_flow import api, on_phone, phone, settings, stream  # noqa: F401  (fixtures)
 from tests.organisation.conftest import Org
 from tests.registration.institution_fixtures import CITY_USERID, certified_applicant, filled
 
@@ -33,10 +32,7 @@ def review_cards(world: DingTalkWorld) -> list[InboxItem]:  # noqa: F811
 
 async def city_and_applicant(org: Org, container: Container, world: DingTalkWorld) -> dict[str, str]:  # noqa: F811
     """The city official on the sandbox's DingTalk, and the certified applicant's bearer headers."""
-    world.sandbox.add_person(
-        Persona("city", "杭州市科技局审核员", "科技管理人员", CITY_MOBILE, dingtalk_userid=CITY_USERID)
-    )
-    world.state.users[CITY_USERID] = OrgUser(CITY_USERID, f"union-{CITY_USERID}", "杭州市科技局审核员", CITY_MOBILE)
+    on_phone(world, "city", "杭州市科技局审核员", CITY_MOBILE, CITY_USERID, title="科技管理人员")
     applicant = await certified_applicant(org, container)
     async with container.uow() as uow:
         token = (await issue_session(uow, container.auth_policy, applicant, SessionKind.WEB)).token

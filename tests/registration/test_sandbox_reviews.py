@@ -18,13 +18,12 @@ from aiohttp.test_utils import TestClient
 from bot.bootstrap import Container
 from bot.dingtalk.stream import StreamRunner
 from handlers.clock import ManualClock
-from sandbox.dingtalk.state import OrgUser
-from sandbox.state import InboxItem, Persona
+from sandbox.state import InboxItem
 from store.models.auth import DingTalkBinding
 from tests.api.conftest import bearer
 from tests.demands.test_sandbox_acceptance import button, drain_dingtalk, press
 from tests.dingtalk.conftest import DingTalkWorld, world  # noqa: F401  (the sandbox DingTalk)
-from tests.dingtalk.sandbox_flow import api, phone, settings, stream  # noqa: F401  (fixtures)
+from tests.dingtalk.sandbox_flow import api, on_phone, phone, settings, stream  # noqa: F401  (fixtures)
 from tests.organisation.conftest import Org
 from tests.registration.conftest import register, upload_licence
 from tests.registration.manager_values import valid_form
@@ -32,12 +31,6 @@ from tests.registration.test_manager_flow import Bench
 
 NAME, CODE, LEGAL = "杭州西溪新材料有限公司", "91330106MAXG0TEQ2A", "王海燕"  # the sandbox registry's
 PLATFORM_MOBILE, INSTITUTION_MOBILE, CITY_MOBILE = "13900000000", "13800000001", "13744440002"
-
-
-def on_phone(world: DingTalkWorld, role: str, name: str, mobile: str, userid: str) -> None:  # noqa: F811
-    """The person's console phone, and their DingTalk user in the sandbox organisation."""
-    world.sandbox.add_person(Persona(role, name, role, mobile, dingtalk_userid=userid))
-    world.state.users[userid] = OrgUser(userid, f"union-{userid}", name, mobile)
 
 
 def cards(world: DingTalkWorld, mobile: str, chain: str) -> list[InboxItem]:  # noqa: F811

@@ -16,13 +16,11 @@ from bot.dingtalk.stream import StreamRunner
 from bot.settings import Settings
 from handlers.auth.sessions import issue_session
 from handlers.clock import ManualClock
-from sandbox.dingtalk.state import OrgUser
-from sandbox.state import Persona
 from store.models.auth import SessionKind
 from tests.api.conftest import bearer
 from tests.demands.test_sandbox_acceptance import button, drain_dingtalk, press
 from tests.dingtalk.conftest import DingTalkWorld, world  # noqa: F401  (the sandbox DingTalk)
-from tests.dingtalk.sandbox_flow import api, stream  # noqa: F401  (fixtures)
+from tests.dingtalk.sandbox_flow import api, on_phone, stream  # noqa: F401  (fixtures)
 from tests.organisation.conftest import Org
 from tests.registration.institution_fixtures import CITY_USERID, certified_applicant, filled
 from tests.registration.test_sandbox_journey import CITY_MOBILE, review_cards
@@ -43,10 +41,7 @@ async def test_the_annual_update_is_approved_on_its_card_with_a_new_number_and_t
     api: TestClient[Any, Any],  # noqa: F811
     clock: ManualClock,
 ) -> None:
-    world.sandbox.add_person(
-        Persona("city", "杭州市科技局审核员", "科技管理人员", CITY_MOBILE, dingtalk_userid=CITY_USERID)
-    )
-    world.state.users[CITY_USERID] = OrgUser(CITY_USERID, f"union-{CITY_USERID}", "杭州市科技局审核员", CITY_MOBILE)
+    on_phone(world, "city", "杭州市科技局审核员", CITY_MOBILE, CITY_USERID, title="科技管理人员")
     applicant = await certified_applicant(org, container)
     headers: dict[str, str] = {}
 
