@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from handlers.errors import Conflict
+from handlers.errors import Conflict, Forbidden
 from handlers.organisation.actors import Actor
+from handlers.registration.certification import certification_of
 from handlers.registration.chains import INSTITUTION_SUBJECT
 from handlers.registration.decision_notice import Decision, tell_decision
 from handlers.registration.institution_difference import FieldChange, difference
@@ -100,6 +101,15 @@ def identity_of(cert: UnitCertification) -> LockedIdentity | None:
         cert.certified_legal_representative or "",
         cert.licence_file_id,
     )
+
+
+async def certified_identity(tx: Transaction, actor_id: int, refusal: str) -> tuple[UnitCertification, LockedIdentity]:
+    """The account's certification and the identity it locks into the form; refused (403) until certified."""
+    cert = await certification_of(tx, actor_id)
+    identity = identity_of(cert) if cert is not None else None
+    if cert is None or identity is None:
+        raise Forbidden(refusal)
+    return cert, identity
 
 
 def registered_name(identity: LockedIdentity, values: dict[str, Any]) -> str:

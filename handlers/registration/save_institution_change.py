@@ -22,17 +22,15 @@ from handlers.errors import Conflict, Forbidden, InvalidInput
 from handlers.forms.check import validate
 from handlers.forms.declaration import Context
 from handlers.reference.ports import RegionDirectory
-from handlers.registration.certification import certification_of
 from handlers.registration.chains import INSTITUTION_CHAIN, INSTITUTION_SUBJECT
 from handlers.registration.institution_change import Rows, load_rows, refusal
 from handlers.registration.institution_difference import difference
 from handlers.registration.institution_form import INSTITUTION_CHANGE
 from handlers.registration.institution_registration import (
     CHANGE,
-    LockedIdentity,
     RegistrationView,
+    certified_identity,
     full_view,
-    identity_of,
     registered_name,
     stored,
     view_of,
@@ -42,11 +40,13 @@ from handlers.reviews.chains import CHAINS
 from handlers.reviews.start_review import ReviewSubject, start_review
 from handlers.transactions import transact
 from store.models.organisation import CLOSED_STATUSES, Account
-from store.models.registration import InstitutionRegistration, InstitutionRegistrationStatus, UnitCertification
+from store.models.registration import InstitutionRegistration, InstitutionRegistrationStatus
 from store.transaction import Transaction
 from store.uow import UnitOfWork
 
 _S = InstitutionRegistrationStatus
+
+NOT_CERTIFIED = "请先完成单位认证，再申请基础信息变更"
 
 
 @dataclass(frozen=True)
@@ -62,18 +62,10 @@ async def save_institution_change(
     today = uow.clock.now().astimezone(ZoneInfo(policy.timezone)).date()
     # Who may ask, and when, comes before what is wrong in the form.
     async with uow:
-        await _identity(uow, cmd.actor_id)
+        await certified_identity(uow, cmd.actor_id, NOT_CERTIFIED)
         _allowed(policy, await load_rows(uow, cmd.actor_id), today)
     values = validate(INSTITUTION_CHANGE, cmd.values, Context(today, regions), draft=cmd.draft)
     return await transact(uow, lambda tx: _save(tx, cmd.actor_id, values, cmd.draft, policy, today))
-
-
-async def _identity(tx: Transaction, actor_id: int) -> tuple[UnitCertification, LockedIdentity]:
-    cert = await certification_of(tx, actor_id)
-    identity = identity_of(cert) if cert is not None else None
-    if cert is None or identity is None:
-        raise Forbidden("请先完成单位认证，再申请基础信息变更")
-    return cert, identity
 
 
 def _allowed(policy: RegistrationPolicy, rows: Rows, today: date) -> None:
@@ -89,7 +81,7 @@ async def _save(
     account = await tx.session.scalar(select(Account).where(Account.id == actor_id).with_for_update())
     if account is None or account.status in CLOSED_STATUSES:
         raise Forbidden("账号已停用，不能申请基础信息变更")
-    cert, identity = await _identity(tx, actor_id)
+    cert, identity = await certified_identity(tx, actor_id, NOT_CERTIFIED)
     rows = await load_rows(tx, actor_id, lock=True)
     _allowed(policy, rows, today)
     base = rows.base

@@ -25,7 +25,6 @@ from handlers.errors import Conflict, Forbidden
 from handlers.forms.check import validate
 from handlers.forms.declaration import Context
 from handlers.reference.ports import RegionDirectory
-from handlers.registration.certification import certification_of
 from handlers.registration.chains import INSTITUTION_CHAIN, INSTITUTION_SUBJECT
 from handlers.registration.institution_form import CATEGORIES, INSTITUTION_REGISTRATION, NATURES
 from handlers.registration.institution_managers import ManagerLine, institution_managers, snapshot
@@ -36,7 +35,7 @@ from handlers.registration.institution_registration import (
     RECORD_KINDS,
     UPDATE,
     RegistrationView,
-    identity_of,
+    certified_identity,
     latest_review,
     refuse_outside_window,
     refuse_update,
@@ -69,17 +68,9 @@ async def save_institution_registration(
     today = uow.clock.now().astimezone(ZoneInfo(policy.timezone)).date()
     # Who may fill it comes before what is wrong in it.
     async with uow:
-        await _certified(uow, cmd.actor_id)
+        await certified_identity(uow, cmd.actor_id, NOT_CERTIFIED)
     values = validate(INSTITUTION_REGISTRATION, cmd.values, Context(today, regions), draft=cmd.draft)
     return await transact(uow, lambda tx: _save(tx, cmd.actor_id, values, cmd.draft, policy, today))
-
-
-async def _certified(tx: Transaction, actor_id: int) -> Any:
-    cert = await certification_of(tx, actor_id)
-    identity = identity_of(cert) if cert is not None else None
-    if cert is None or identity is None:
-        raise Forbidden(NOT_CERTIFIED)
-    return cert, identity
 
 
 async def _save(
@@ -89,7 +80,7 @@ async def _save(
     account = await tx.session.scalar(select(Account).where(Account.id == actor_id).with_for_update())
     if account is None or account.status in CLOSED_STATUSES:
         raise Forbidden("账号已停用，不能进行机构登记")
-    cert, identity = await _certified(tx, actor_id)
+    cert, identity = await certified_identity(tx, actor_id, NOT_CERTIFIED)
     # A change request is not a registration: it is ignored here (save_institution_change).
     latest = await tx.session.scalar(
         select(InstitutionRegistration)
