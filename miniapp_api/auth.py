@@ -9,7 +9,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from bot.bootstrap import container_key
-from handlers.auth.authenticate import Authenticated, authenticate
+from handlers.auth.authenticate import authenticate
 from handlers.auth.bind_mini_program import BindMiniProgram, bind_mini_program
 from handlers.auth.change_password import ChangePassword, change_password
 from handlers.auth.errors import PasswordChangeRequired, Unauthenticated
@@ -24,13 +24,14 @@ from handlers.auth.request_sms_code import RequestSmsCode, request_sms_code
 from handlers.auth.reset_password_with_sms_code import ResetPasswordWithSmsCode, reset_password_with_sms_code
 from handlers.auth.sessions import IssuedSession
 from handlers.errors import InvalidInput
+from handlers.organisation.actors import Actor
+from handlers.workbench.first_screen import first_screen
 from handlers.workbench.get_workbench import Workbench
 from miniapp_api import rest
 from miniapp_api.body import Boolean, Field, Text, fields, text
 from miniapp_api.platforms import MiniProgramPhonesOnDemand, dingtalk_login, mini_program_login
 from miniapp_api.rest import AUTH_KEY, Access
 from miniapp_api.schemas import STR, obj, operation, schema_of
-from miniapp_api.workbench import counts_of
 from store.models.auth import SessionKind
 
 if TYPE_CHECKING:
@@ -184,17 +185,18 @@ async def dingtalk(request: web.Request, body: DingTalkLoginBody) -> web.Respons
     )
     answer = _session_body(issued)
     if body.workbench:
-        answer |= await _first_screen(container, issued.token)
+        answer |= await _first_screen(container, issued)
     return web.json_response(answer)
 
 
-async def _first_screen(container: Container, token: str) -> dict[str, Any]:
-    """What GET /me and GET /workbench would answer the new session, read as they read it."""
-    auth = await authenticate(token, container.uow(), auth_policy(container))
-    person = await describe_me(auth, container.uow())
-    # As GET /workbench, refused while a password change is due: the page asks for the change first.
-    counts = None if auth.must_change_password else rest.plain(await counts_of(container, auth.actor.account_id))
-    return {"me": _me_body(auth, person), "workbench": counts}
+async def _first_screen(container: Container, issued: IssuedSession) -> dict[str, Any]:
+    """What GET /me and GET /workbench would answer the new session (counts None while a password change is due,
+    as GET /workbench refuses then)."""
+    assert issued.account_id is not None  # a DingTalk session always names its account
+    screen = await first_screen(issued.account_id, container.uow(), container.follow_up_policy, container.office_hours)
+    counts = None if screen.counts is None else rest.plain(screen.counts)
+    me = _me_body(screen.actor, screen.me, issued.kind, screen.must_change_password)
+    return {"me": me, "workbench": counts}
 
 
 @dataclass(frozen=True)
@@ -241,10 +243,10 @@ async def logout_view(request: web.Request) -> web.Response:
 async def me(request: web.Request) -> web.Response:
     auth = request[AUTH_KEY]
     person = await describe_me(auth, _container(request).uow())
-    return web.json_response(_me_body(auth, person))
+    return web.json_response(_me_body(auth.actor, person, auth.kind, auth.must_change_password))
 
 
-def _me_body(auth: Authenticated, person: Me) -> dict[str, Any]:
+def _me_body(actor: Actor, person: Me, kind: SessionKind, must_change_password: bool) -> dict[str, Any]:
     return {
         "account": {"id": person.account_id, "name": person.name, "mobile": person.mobile, "status": person.status},
         "roles": [
@@ -254,10 +256,10 @@ def _me_body(auth: Authenticated, person: Me) -> dict[str, Any]:
                 "centre_id": g.centre_id,
                 "region_code": g.region_code,
             }
-            for g in auth.actor.grants
+            for g in actor.grants
         ],
-        "session_kind": auth.kind.value,
-        "must_change_password": auth.must_change_password,
+        "session_kind": kind.value,
+        "must_change_password": must_change_password,
     }
 
 

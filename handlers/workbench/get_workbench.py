@@ -20,6 +20,7 @@ from store.models.demands import Demand, DemandEvent, DemandStatus, Review, Revi
 from store.models.follow_ups import FollowUpReminder
 from store.models.organisation import Role
 from store.models.points import PointEntry
+from store.transaction import Transaction
 from store.uow import UnitOfWork
 
 # Who docks demands (seed 004 §一.3: a centre admin may dock as a staff member does).
@@ -44,34 +45,40 @@ async def get_workbench(
     cmd: GetWorkbench, uow: UnitOfWork, policy: FollowUpReminderPolicy, hours: OfficeHours
 ) -> Workbench:
     async with uow:
-        now = uow.clock.now()
         actor = await load_actor(uow, cmd.actor_id)
-        due_dates = (
-            await uow.session.scalars(
-                select(Review.due_on)
-                .join(ReviewTask, ReviewTask.review_id == Review.id)
-                .where(
-                    ReviewTask.reviewer_account_id == cmd.actor_id,
-                    ReviewTask.done.is_(False),
-                    ReviewTask.stage == Review.stage,
-                    Review.status == ReviewStatus.PENDING,
-                )
+        return await workbench_counts(uow, actor, policy, hours)
+
+
+async def workbench_counts(
+    tx: Transaction, actor: Actor, policy: FollowUpReminderPolicy, hours: OfficeHours
+) -> Workbench:
+    now = tx.clock.now()
+    due_dates = (
+        await tx.session.scalars(
+            select(Review.due_on)
+            .join(ReviewTask, ReviewTask.review_id == Review.id)
+            .where(
+                ReviewTask.reviewer_account_id == actor.account_id,
+                ReviewTask.done.is_(False),
+                ReviewTask.stage == Review.stage,
+                Review.status == ReviewStatus.PENDING,
             )
-        ).all()
-        overdue = sum(1 for due_on in due_dates if due_on is not None and overdue_days(due_on, now) > 0)
-        follow_ups = await _follow_ups_due(uow, cmd.actor_id, now, policy, hours) if _docks(actor) else None
-        docking = None
-        if can_see_demands(actor):
-            where = (await visible_demands(uow, actor)) & Demand.status.in_(DOCKING_STATES)
-            docking = int(await uow.session.scalar(select(func.count()).select_from(Demand).where(where)) or 0)
-        points = None
-        if actor.has(Role.STAFF):
-            points = int(
-                await uow.session.scalar(
-                    select(func.coalesce(func.sum(PointEntry.points), 0)).where(PointEntry.account_id == cmd.actor_id)
-                )
-                or 0
+        )
+    ).all()
+    overdue = sum(1 for due_on in due_dates if due_on is not None and overdue_days(due_on, now) > 0)
+    follow_ups = await _follow_ups_due(tx, actor.account_id, now, policy, hours) if _docks(actor) else None
+    docking = None
+    if can_see_demands(actor):
+        where = (await visible_demands(tx, actor)) & Demand.status.in_(DOCKING_STATES)
+        docking = int(await tx.session.scalar(select(func.count()).select_from(Demand).where(where)) or 0)
+    points = None
+    if actor.has(Role.STAFF):
+        points = int(
+            await tx.session.scalar(
+                select(func.coalesce(func.sum(PointEntry.points), 0)).where(PointEntry.account_id == actor.account_id)
             )
+            or 0
+        )
     return Workbench(len(due_dates), overdue, follow_ups, docking, points)
 
 
@@ -80,7 +87,7 @@ def _docks(actor: Actor) -> bool:
 
 
 async def _follow_ups_due(
-    uow: UnitOfWork, account_id: int, now: datetime, policy: FollowUpReminderPolicy, hours: OfficeHours
+    tx: Transaction, account_id: int, now: datetime, policy: FollowUpReminderPolicy, hours: OfficeHours
 ) -> int:
     """Due as the reminder job counts it (send_due_reminders): the silence since the anchor (the last follow-up or
     change of staff, else the latest step into docking) has lasted the reminder period, whether or not the job
@@ -94,7 +101,7 @@ async def _follow_ups_due(
         )
         .scalar_subquery()
     )
-    rows = await uow.session.execute(
+    rows = await tx.session.execute(
         select(Demand.updated_at, FollowUpReminder.anchor_at, docked_at)
         .outerjoin(FollowUpReminder, FollowUpReminder.demand_id == Demand.id)
         .where(Demand.staff_account_id == account_id, Demand.status.in_(DOCKING_STATES))

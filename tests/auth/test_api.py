@@ -197,6 +197,24 @@ async def test_dingtalk_login_can_bring_the_workbench_home_with_it(
     assert odd.status == 422
 
 
+async def test_dingtalk_login_brings_no_counts_while_a_password_change_is_due(
+    api: TestClient[Any, Any],
+    container: Container,
+    world: DingTalkWorld,  # noqa: F811
+) -> None:
+    # As GET /workbench refuses then: the page asks for the new password first, and who I am says so.
+    await make_account(container.uow(), must_change=True)
+    code = await _login_free_code(api, world, "dt-zhang")
+    response = await api.post("/api/v1/auth/dingtalk-login", json={"authCode": code, "workbench": True})
+    assert response.status == 200, await response.text()
+    session = await response.json()
+    assert session["workbench"] is None and session["me"]["must_change_password"] is True
+    headers = bearer(session["token"])
+    assert session["me"] == await (await api.get("/api/v1/me", headers=headers)).json()
+    refused = await api.get("/api/v1/workbench", headers=headers)
+    assert refused.status == 403 and (await refused.json())["error"]["code"] == "password_change_required"
+
+
 async def test_dingtalk_member_without_an_account(
     api: TestClient[Any, Any],
     world: DingTalkWorld,  # noqa: F811

@@ -53,7 +53,7 @@
     return !first || first === "points" || first === "ranking" || (first === "reviews" && !second)
       || (first === "demands" && (!second || (second !== "new" && !third)));
   }
-  const Loading = { template: `<van-loading class="kz-boot" />` };
+  const Loading = { render: () => Vue.h(vant.Loading, { class: "kz-boot" }) };
 
   const Home = {
     props: ["me", "counts"],
@@ -78,19 +78,23 @@
       open(entry) { if (entry.to) location.hash = entry.to; else vant.showToast(entry.label + "即将开放"); },
       async refresh() { this.$emit("refresh"); this.refreshing = false; },
     },
-    template: `
-      <van-pull-refresh v-model="refreshing" @refresh="refresh">
-        <div class="kz-hello"><h1>{{ me.account.name }}</h1><p>{{ roles }}</p></div>
-        <div class="kz-counts" data-testid="counts">
-          <a v-for="c in shown" :key="c.key" class="kz-count" :class="{ 'kz-warn': c.warn }" :data-count="c.key" :href="c.to">
-            <b>{{ c.value }}</b><span>{{ c.label }}<template v-if="c.key === 'pending_reviews' && counts.overdue_reviews">（逾期 {{ counts.overdue_reviews }}）</template></span>
-          </a>
-        </div>
-        <div class="kz-section">我的工作</div>
-        <van-grid :column-num="3" clickable>
-          <van-grid-item v-for="e in entries" :key="e.key" :icon="e.icon" :text="e.label" :class="{ 'kz-soon': !e.to }" @click="open(e)" />
-        </van-grid>
-      </van-pull-refresh>`,
+    // A render function, not a template, here and in App: the first screen then never starts Vue's template
+    // compiler, whose first run costs a cold page 25–35 ms of its main thread (bench/pages.py).
+    render() {
+      const { h } = Vue;
+      const overdue = this.counts.overdue_reviews;
+      const count = (c) => h("a", { key: c.key, class: ["kz-count", { "kz-warn": c.warn }], "data-count": c.key, href: c.to }, [
+        h("b", String(c.value)),
+        h("span", c.key === "pending_reviews" && overdue ? `${c.label}（逾期 ${overdue}）` : c.label),
+      ]);
+      const entry = (e) => h(vant.GridItem, { key: e.key, icon: e.icon, text: e.label, class: { "kz-soon": !e.to }, onClick: () => this.open(e) });
+      return h(vant.PullRefresh, { modelValue: this.refreshing, "onUpdate:modelValue": (v) => { this.refreshing = v; }, onRefresh: this.refresh }, () => [
+        h("div", { class: "kz-hello" }, [h("h1", this.me.account.name), h("p", this.roles)]),
+        h("div", { class: "kz-counts", "data-testid": "counts" }, this.shown.map(count)),
+        h("div", { class: "kz-section" }, "我的工作"),
+        h(vant.Grid, { columnNum: 3, clickable: true }, () => this.entries.map(entry)),
+      ]);
+    },
   };
 
   const Demands = {
@@ -241,10 +245,9 @@
     setup() { return { location }; },
   };
 
+  // The views this file has, by the names `view` gives them (a working page's view is its component itself).
+  const VIEWS = { Home, Demands, Demand, Reviews, Points, Ranking, Loading };
   const App = {
-    components: {
-      Home, Demands, Demand, Reviews, Points, Ranking, Loading, SignIn: KZ.SignIn, ChangePassword: KZ.ChangePassword,
-    },
     data() { return { stage: "loading", notice: "", me: null, counts: null, route: KZ.route(), working: false }; },
     watch: {
       route: {
@@ -257,8 +260,6 @@
     },
     async created() {
       addEventListener("hashchange", () => { this.route = KZ.route(); window.scrollTo(0, 0); });
-      // The home's template compiled now, while the sign-in is usually still out, not after its answer.
-      if (!Home.render) Home.render = Vue.compile(Home.template);
       const { notice, results } = await KZ.boot;  // started by kz.js while the libraries loaded
       this.notice = notice;
       if (!results) { this.stage = "signin"; return; }
@@ -310,11 +311,14 @@
         await this.enter();
       },
     },
-    template: `
-      <van-loading v-if="stage === 'loading'" class="kz-boot" />
-      <SignIn v-else-if="stage === 'signin'" kind="micro_app" :notice="notice" register @signed-in="signedIn" />
-      <ChangePassword v-else-if="stage === 'password'" @changed="enter" />
-      <component v-else :is="view.is" v-bind="view.props" />`,
+    render() {
+      const { h } = Vue;
+      if (this.stage === "loading") return h(vant.Loading, { class: "kz-boot" });
+      if (this.stage === "signin") return h(KZ.SignIn, { kind: "micro_app", notice: this.notice, register: true, onSignedIn: this.signedIn });
+      if (this.stage === "password") return h(KZ.ChangePassword, { onChanged: this.enter });
+      const { is, props } = this.view;
+      return h(typeof is === "string" ? VIEWS[is] : is, props);
+    },
   };
 
   createApp(App).use(vant).mount("#app");
