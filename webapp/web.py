@@ -94,6 +94,7 @@ class Pages:
         }
         config = {"api": "/api/v1", "corpId": corp_id, "sandbox": sandbox, "workbench": WORKBENCH, "expert": EXPERT}
         configs = {page: {**config, "page": page} for page in ("workbench", "expert")}
+        configs["workbench"]["vant"] = f"{PREFIX}/vendor/{VANT}/vant.min.js"  # run after the home is drawn
         # The stand-in `dd` is written into the shell, as DingTalk's client has its JSAPI at hand (cached), so the
         # 免登 code is asked for before the libraries arrive; outside the sandbox, DingTalk's own script.
         dd = self._inline("sandbox-dd.js") if sandbox else f'<script src="{DINGTALK_JSAPI}"></script>'

@@ -87,6 +87,30 @@ async def test_zhang_opens_the_workbench_in_dingtalk_and_sees_his_counts(browser
     await keep_screenshot(page, "workbench-dingtalk-demand")
 
 
+async def test_pulling_the_home_down_reads_the_counts_again(browser: Any, demo_site: str) -> None:
+    page = await phone(browser)
+    await page.goto(f"{demo_site}/m/workbench/?dd_user={ZHANG_USERID}")
+    await shown_counts(page)
+    # The home is drawn first; pull-to-refresh arrives with the component library a moment later.
+    await page.wait_for_selector(".van-pull-refresh")
+    calls = api_calls(page)
+    # A finger pulls the page down from the top, as on a phone (touch events, not a mouse).
+    touch = await page.context.new_cdp_session(page)
+    await touch.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": 187, "y": 120}]})
+    for y in range(130, 420, 15):
+        await touch.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": 187, "y": y}]})
+    await touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    for _ in range(100):
+        if "GET /workbench" in calls:
+            break
+        await asyncio.sleep(0.05)
+    assert sorted(calls) == ["GET /me", "GET /workbench"], calls
+    token = await page.evaluate(f"sessionStorage.getItem('{TOKEN_KEY}#{ZHANG_USERID}')")
+    counts = await api_json(demo_site, "GET", "/api/v1/workbench", token)
+    shown = await shown_counts(page)
+    assert shown == {key: value for key, value in counts.items() if key != "overdue_reviews" and value is not None}
+
+
 async def test_signing_in_by_phone_and_password_outside_dingtalk(browser: Any, demo_site: str) -> None:
     # 李强 (institution admin) sets 张三 a starting password, through the API as his own pages would.
     admin = await dingtalk_session(demo_site, "dt-li")

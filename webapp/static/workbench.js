@@ -36,27 +36,46 @@
       ["institution-registration", "机构登记", "hotel-o", "#/institution-registration"]],
   };
 
-  // The working pages (workbench-staff.js, on the form renderer kz-form.js), loaded in order on first use.
-  let later = null;
-  function loadLater() {
-    later = later || (window.KZ_LATER || []).reduce((done, src) => done.then(() => new Promise((resolve, reject) => {
-      const script = document.createElement("script");
-      script.src = src;
-      script.onload = resolve;
-      script.onerror = () => { later = null; reject(new Error("页面加载失败，请检查网络后重试")); };
-      document.head.appendChild(script);
-    })), Promise.resolve());
-    return later;
+  // A script of ours or Vant, run once; one that failed to load may be asked for again.
+  const scripts = new Map();
+  function script(src) {
+    if (!scripts.has(src)) {
+      scripts.set(src, new Promise((resolve, reject) => {
+        const element = document.createElement("script");
+        element.src = src;
+        element.onload = resolve;
+        element.onerror = () => { scripts.delete(src); reject(new Error("页面加载失败，请检查网络后重试")); };
+        document.head.appendChild(element);
+      }));
+    }
+    return scripts.get(src);
   }
+  // Vant runs once the home's first screen is drawn (the shell preloads it meanwhile): the home needs only Vue, and
+  // running Vant's component library first would hold the counts back by 15–40 ms (bench/pages.py). Every other
+  // view, the sign-in and the working pages wait for it; the home gains pull-to-refresh when it is in.
+  let vantIn = null;
+  const loadVant = () => (vantIn = vantIn || (window.vant ? Promise.resolve() : script(KZ.config.vant))
+    .then(() => { app.use(vant); }, (err) => { vantIn = null; throw err; }));
+  // The sign-in forms (kz-signin.js): only where 免登 is not possible or did not work.
+  const loadSignIn = () => loadVant().then(() => script(window.KZ_SIGNIN));
+  // The working pages (workbench-staff.js, on the form renderer kz-form.js), loaded in order on first use.
+  const loadLater = () => (window.KZ_LATER || []).reduce((done, src) => done.then(() => script(src)), loadVant());
+
   // The views this file has itself; any other route is a working page.
   function builtIn([first, second, third]) {
     return !first || first === "points" || first === "ranking" || (first === "reviews" && !second)
       || (first === "demands" && (!second || (second !== "new" && !third)));
   }
-  const Loading = { render: () => Vue.h(vant.Loading, { class: "kz-boot" }) };
+  // The shell's spinner (workbench.html), drawn with Vant's styles but without its code.
+  const spinner = () => Vue.h("div", { class: "kz-boot van-loading van-loading--circular", "aria-busy": "true" }, [
+    Vue.h("span", { class: "van-loading__spinner van-loading__spinner--circular" }, [
+      Vue.h("svg", { class: "van-loading__circular", viewBox: "25 25 50 50" }, [Vue.h("circle", { cx: 50, cy: 50, r: 20, fill: "none" })]),
+    ]),
+  ]);
+  const Loading = { render: spinner };
 
   const Home = {
-    props: ["me", "counts"],
+    props: ["me", "counts", "vant"],
     emits: ["refresh"],
     data() { return { refreshing: false }; },
     computed: {
@@ -75,11 +94,12 @@
       },
     },
     methods: {
-      open(entry) { if (entry.to) location.hash = entry.to; else vant.showToast(entry.label + "即将开放"); },
+      open(entry) { if (entry.to) location.hash = entry.to; else KZ.toast(entry.label + "即将开放"); },
       async refresh() { this.$emit("refresh"); this.refreshing = false; },
     },
     // A render function, not a template, here and in App: the first screen then never starts Vue's template
-    // compiler, whose first run costs a cold page 25–35 ms of its main thread (bench/pages.py).
+    // compiler, whose first run costs a cold page 25–35 ms of its main thread (bench/pages.py). The entries are
+    // Vant's grid markup (its classes, tap feedback included) without its components: drawn before Vant is in.
     render() {
       const { h } = Vue;
       const overdue = this.counts.overdue_reviews;
@@ -87,13 +107,20 @@
         h("b", String(c.value)),
         h("span", c.key === "pending_reviews" && overdue ? `${c.label}（逾期 ${overdue}）` : c.label),
       ]);
-      const entry = (e) => h(vant.GridItem, { key: e.key, icon: e.icon, text: e.label, class: { "kz-soon": !e.to }, onClick: () => this.open(e) });
-      return h(vant.PullRefresh, { modelValue: this.refreshing, "onUpdate:modelValue": (v) => { this.refreshing = v; }, onRefresh: this.refresh }, () => [
+      const entry = (e) => h("div", { key: e.key, class: ["van-grid-item", "kz-entry", { "kz-soon": !e.to }] }, [
+        h("div", {
+          role: "button", tabindex: 0, onClick: () => this.open(e), onKeydown: (ev) => ev.key === "Enter" && this.open(e),
+          class: "van-grid-item__content van-grid-item__content--center van-grid-item__content--clickable van-hairline",
+        }, [h("i", { class: `van-icon van-icon-${e.icon} van-grid-item__icon` }), h("span", { class: "van-grid-item__text" }, e.label)]),
+      ]);
+      const content = () => [
         h("div", { class: "kz-hello" }, [h("h1", this.me.account.name), h("p", this.roles)]),
         h("div", { class: "kz-counts", "data-testid": "counts" }, this.shown.map(count)),
         h("div", { class: "kz-section" }, "我的工作"),
-        h(vant.Grid, { columnNum: 3, clickable: true }, () => this.entries.map(entry)),
-      ]);
+        h("div", { class: "van-grid van-hairline--top" }, this.entries.map(entry)),
+      ];
+      if (!this.vant) return h("div", content());
+      return h(vant.PullRefresh, { modelValue: this.refreshing, "onUpdate:modelValue": (v) => { this.refreshing = v; }, onRefresh: this.refresh }, content);
     },
   };
 
@@ -248,8 +275,13 @@
   // The views this file has, by the names `view` gives them (a working page's view is its component itself).
   const VIEWS = { Home, Demands, Demand, Reviews, Points, Ranking, Loading };
   const App = {
-    data() { return { stage: "loading", notice: "", me: null, counts: null, route: KZ.route(), working: false }; },
+    data() {
+      return { stage: "loading", notice: "", me: null, counts: null, route: KZ.route(), working: false, vant: false, signIn: false };
+    },
     watch: {
+      stage(stage) {
+        if ((stage === "signin" || stage === "password") && !this.signIn) loadSignIn().then(() => { this.signIn = true; }, KZ.fail);
+      },
       route: {
         immediate: true,
         handler(route) {
@@ -260,6 +292,10 @@
     },
     async created() {
       addEventListener("hashchange", () => { this.route = KZ.route(); window.scrollTo(0, 0); });
+      // Vant once the first screen is drawn, or while a slow sign-in keeps it waiting.
+      const drawn = KZ.boot.then(() => this.$nextTick());
+      Promise.race([drawn, new Promise((resolve) => setTimeout(resolve, 300))])
+        .then(loadVant).then(() => { this.vant = true; }, (err) => KZ.fail(err));
       const { notice, results } = await KZ.boot;  // started by kz.js while the libraries loaded
       this.notice = notice;
       if (!results) { this.stage = "signin"; return; }
@@ -313,7 +349,11 @@
     },
     render() {
       const { h } = Vue;
-      if (this.stage === "loading") return h(vant.Loading, { class: "kz-boot" });
+      // Before Vant is in, only the home can be drawn.
+      const home = this.stage === "ready" && this.view.is === "Home";
+      if (this.stage === "loading" || (!this.vant && !home)) return spinner();
+      if (home) return h(Home, { ...this.view.props, vant: this.vant });
+      if ((this.stage === "signin" || this.stage === "password") && !this.signIn) return spinner();
       if (this.stage === "signin") return h(KZ.SignIn, { kind: "micro_app", notice: this.notice, register: true, onSignedIn: this.signedIn });
       if (this.stage === "password") return h(KZ.ChangePassword, { onChanged: this.enter });
       const { is, props } = this.view;
@@ -321,5 +361,7 @@
     },
   };
 
-  createApp(App).use(vant).mount("#app");
+  const app = createApp(App);
+  KZ.loadVant = loadVant;
+  app.mount("#app");
 })();
