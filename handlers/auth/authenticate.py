@@ -13,7 +13,6 @@ from handlers.auth.sessions import token_digest
 from handlers.organisation.actors import Actor, load_actor
 from store.models.auth import AuthSession, PasswordCredential, SessionKind
 from store.models.organisation import CLOSED_STATUSES, Account
-from store.transaction import Transaction
 from store.uow import UnitOfWork
 
 
@@ -39,16 +38,14 @@ async def authenticate(token: str, uow: UnitOfWork, policy: AuthPolicy) -> Authe
         if status is None or status in CLOSED_STATUSES:
             raise Unauthenticated("账号已停用，请联系管理员")
         actor = await load_actor(uow, session.account_id)
-        must_change = await password_change_due(uow, session.account_id)
+        must_change = bool(
+            await uow.session.scalar(
+                select(PasswordCredential.must_change).where(PasswordCredential.account_id == session.account_id)
+            )
+        )
         # Sliding expiry, written at most once per interval so a busy page does not write on every call.
         if now - session.last_seen_at >= timedelta(seconds=policy.touch_interval_seconds):
             session.last_seen_at = now
             session.expires_at = now + policy.session_ttl(SessionKind(session.kind))
             await uow.commit()
         return Authenticated(actor, session.id, SessionKind(session.kind), must_change)
-
-
-async def password_change_due(tx: Transaction, account_id: int) -> bool:
-    """Whether the account must set a new password before anything else (a temporary or reset one)."""
-    due = select(PasswordCredential.must_change).where(PasswordCredential.account_id == account_id)
-    return bool(await tx.session.scalar(due))

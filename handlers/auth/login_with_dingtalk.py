@@ -17,6 +17,7 @@ from handlers.membership.invitations import refuse_closed_invitation
 from handlers.organisation.clashes import retry_on_clash
 from store.models.auth import DingTalkBinding, SessionKind
 from store.models.organisation import Account
+from store.transaction import Transaction
 from store.uow import UnitOfWork
 
 
@@ -35,22 +36,34 @@ async def login_with_dingtalk(
     userid = await dingtalk.userid_for_auth_code(code)
     if userid is None:
         raise InvalidLoginCode("免登授权码无效或已过期，请重新打开应用", code="invalid_auth_code")
-    async with uow:
-        bound = await _bound_account(uow, userid)
-    mobile = None if bound is not None else await dingtalk.mobile_of(userid)
-    # Two first sign-ins racing to bind: the loser's retry finds the winner's binding.
+    # Someone already bound (every sign-in but the first): one transaction.
+    issued = await _sign_in_bound(uow, policy, userid)
+    if issued is not None:
+        return issued
+    # The first: the directory's mobile names the person, asked outside any transaction. Two first sign-ins racing
+    # to bind: the loser's retry finds the winner's binding.
+    mobile = await dingtalk.mobile_of(userid)
     return await retry_on_clash(lambda: _sign_in(uow, policy, userid, mobile))
 
 
-async def _bound_account(uow: UnitOfWork, userid: str) -> int | None:
-    return await uow.session.scalar(select(DingTalkBinding.account_id).where(DingTalkBinding.userid == userid))
+async def _bound_account(tx: Transaction, userid: str) -> Account | None:
+    bound = select(Account).join(DingTalkBinding, DingTalkBinding.account_id == Account.id)
+    return await tx.session.scalar(bound.where(DingTalkBinding.userid == userid))
+
+
+async def _sign_in_bound(uow: UnitOfWork, policy: AuthPolicy, userid: str) -> IssuedSession | None:
+    async with uow:
+        account = await _bound_account(uow, userid)
+        if account is None:
+            return None
+        refuse_disabled(account)
+        return await _issue(uow, policy, account)
 
 
 async def _sign_in(uow: UnitOfWork, policy: AuthPolicy, userid: str, mobile: str | None) -> IssuedSession:
     async with uow:
-        bound_id = await _bound_account(uow, userid)
-        if bound_id is not None:
-            account = await uow.session.get_one(Account, bound_id)
+        account = await _bound_account(uow, userid)  # bound meanwhile, by a racing first sign-in
+        if account is not None:
             refuse_disabled(account)
         else:
             # First sign-in: the directory's mobile names the person; bind them so later sign-ins need no lookup.
@@ -71,6 +84,10 @@ async def _sign_in(uow: UnitOfWork, policy: AuthPolicy, userid: str, mobile: str
             elif current != userid:
                 # Bound to another DingTalk member already: an admin must sort it out.
                 raise AccountNotFound()
-        issued = await issue_session(uow, policy, account.id, SessionKind.MICRO_APP)
-        await uow.commit()
-        return issued
+        return await _issue(uow, policy, account)
+
+
+async def _issue(uow: UnitOfWork, policy: AuthPolicy, account: Account) -> IssuedSession:
+    issued = await issue_session(uow, policy, account.id, SessionKind.MICRO_APP)
+    await uow.commit()
+    return issued

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from handlers.auth.authenticate import Authenticated
 from handlers.errors import NotFound
 from store.models.organisation import Account
-from store.transaction import Transaction
 from store.uow import UnitOfWork
 
 
@@ -21,11 +20,11 @@ class Me:
 
 async def describe_me(auth: Authenticated, uow: UnitOfWork) -> Me:
     async with uow:
-        return await account_me(uow, auth.actor.account_id)
+        account = await uow.session.get(Account, auth.actor.account_id)
+        if account is None:
+            raise NotFound("未找到该账号")
+        return me_of(account)
 
 
-async def account_me(tx: Transaction, account_id: int) -> Me:
-    account = await tx.session.get(Account, account_id)
-    if account is None:
-        raise NotFound("未找到该账号")
+def me_of(account: Account) -> Me:
     return Me(account.id, account.name, account.mobile, str(account.status))

@@ -39,6 +39,15 @@ class Actor:
 async def load_actor(uow: Transaction, account_id: int) -> Actor:
     """A disabled or unknown account acts as nobody: every check then refuses."""
     status = await uow.session.scalar(select(Account.status).where(Account.id == account_id))
+    return await _with_grants(uow, account_id, status)
+
+
+async def actor_of(tx: Transaction, account: Account) -> Actor:
+    """The actor of an account already read in this transaction: the same answer, one query less."""
+    return await _with_grants(tx, account.id, account.status)
+
+
+async def _with_grants(uow: Transaction, account_id: int, status: str | None) -> Actor:
     if status is None or status in CLOSED_STATUSES:
         return Actor(account_id, ())
     rows = await uow.session.scalars(select(AccountRole).where(AccountRole.account_id == account_id))
