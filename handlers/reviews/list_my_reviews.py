@@ -11,7 +11,8 @@ from sqlalchemy import select
 from cards.review import due_text
 from handlers.reviews.chains import CHAINS
 from handlers.reviews.deadlines import overdue_days
-from store.models.demands import Review, ReviewStatus, ReviewTask
+from handlers.reviews.waiting import waiting_for
+from store.models.demands import Review, ReviewTask
 from store.uow import UnitOfWork
 
 
@@ -49,12 +50,7 @@ async def list_my_reviews(cmd: ListMyReviews, uow: UnitOfWork) -> MyReviews:
                 await uow.session.execute(
                     select(Review)
                     .join(ReviewTask, ReviewTask.review_id == Review.id)
-                    .where(
-                        ReviewTask.reviewer_account_id == cmd.actor_id,
-                        ReviewTask.done.is_(False),
-                        ReviewTask.stage == Review.stage,
-                        Review.status == ReviewStatus.PENDING,
-                    )
+                    .where(waiting_for(cmd.actor_id))
                     .order_by(Review.due_on.is_(None), Review.due_on, Review.id)
                 )
             )

@@ -16,7 +16,8 @@ from handlers.follow_up_reminders.send_due_reminders import DOCKING_STATES
 from handlers.follow_up_reminders.timing import reminder_due_at
 from handlers.organisation.actors import Actor, load_actor
 from handlers.reviews.deadlines import overdue_days
-from store.models.demands import Demand, DemandEvent, DemandStatus, Review, ReviewStatus, ReviewTask
+from handlers.reviews.waiting import waiting_for
+from store.models.demands import Demand, DemandEvent, DemandStatus, Review, ReviewTask
 from store.models.follow_ups import FollowUpReminder
 from store.models.organisation import Role
 from store.models.points import PointEntry
@@ -57,12 +58,7 @@ async def workbench_counts(
         await tx.session.scalars(
             select(Review.due_on)
             .join(ReviewTask, ReviewTask.review_id == Review.id)
-            .where(
-                ReviewTask.reviewer_account_id == actor.account_id,
-                ReviewTask.done.is_(False),
-                ReviewTask.stage == Review.stage,
-                Review.status == ReviewStatus.PENDING,
-            )
+            .where(waiting_for(actor.account_id))
         )
     ).all()
     overdue = sum(1 for due_on in due_dates if due_on is not None and overdue_days(due_on, now) > 0)
