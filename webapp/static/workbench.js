@@ -292,14 +292,17 @@
     },
     async created() {
       addEventListener("hashchange", () => { this.route = KZ.route(); window.scrollTo(0, 0); });
-      // Vant once the first screen is drawn, or while a slow sign-in keeps it waiting.
-      const drawn = KZ.boot.then(() => this.$nextTick());
-      Promise.race([drawn, new Promise((resolve) => setTimeout(resolve, 300))])
-        .then(loadVant).then(() => { this.vant = true; }, (err) => KZ.fail(err));
-      const { notice, results } = await KZ.boot;  // started by kz.js while the libraries loaded
-      this.notice = notice;
-      if (!results) { this.stage = "signin"; return; }
-      try { this.show(...results); } catch (err) { this.failed(err); }
+      // Vant once the first screen is drawn, or after 300 ms of a slow sign-in (the main thread idles meanwhile).
+      const early = setTimeout(() => this.useVant(), 300);
+      try {
+        const { notice, results } = await KZ.boot;  // started by kz.js while the libraries loaded
+        this.notice = notice;
+        if (!results) { this.stage = "signin"; return; }
+        try { this.show(...results); } catch (err) { this.failed(err); }
+      } finally {
+        clearTimeout(early);
+        this.$nextTick(() => this.useVant());
+      }
     },
     computed: {
       view() {
@@ -319,6 +322,7 @@
       },
     },
     methods: {
+      useVant() { loadVant().then(() => { this.vant = true; }, KZ.fail); },
       async enter() {
         if (!KZ.token()) { this.stage = "signin"; return; }
         try { await this.load(); } catch (err) { this.failed(err); }
