@@ -5,48 +5,29 @@ while the platform reviews; the system admin approves from 待我审核 and the 
 
 from __future__ import annotations
 
-import asyncio
-import re
 from pathlib import Path
 from typing import Any
 
-import aiohttp
-
-from sandbox.documents import make_pdf
 from tests.pages.browser import browser, demo_site, keep_screenshot, phone  # noqa: F401  (fixtures)
+from tests.pages.registration_setup import (
+    CODE,
+    LEGAL,
+    NAME,
+    attach_licence,
+    licence_pdf,
+    look_up_unit,
+    register_newcomer,
+)
 
 NEWCOMER = "13700000031"
 
-NAME, CODE, LEGAL = "杭州西溪新材料有限公司", "91330106MAXG0TEQ2A", "王海燕"  # the sandbox registry's
-
-
-async def registration_code(base: str, mobile: str) -> str:
-    """The code on the newcomer's simulated phone: the sandbox gives a number its phone when the first SMS arrives."""
-    async with aiohttp.ClientSession() as http:
-        for _ in range(200):
-            async with http.get(f"{base}/sandbox/api/people/tel-{mobile}/inbox") as response:
-                if response.status == 200:
-                    for item in (await response.json())["items"]:
-                        if item["channel"] == "sms" and (found := re.search(r"验证码为(\d{6})", item["body"])):
-                            return found.group(1)
-            await asyncio.sleep(0.1)
-    raise AssertionError(f"no SMS code reached {mobile}")
-
 
 async def test_certify_a_unit_on_the_page(browser: Any, demo_site: str, tmp_path: Path) -> None:  # noqa: F811
-    licence = tmp_path / "营业执照.pdf"
-    licence.write_bytes(make_pdf("licence"))
+    licence = licence_pdf(tmp_path)
     page = await phone(browser)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    await page.goto(f"{demo_site}/m/workbench/")  # a plain browser: no DingTalk
-    await page.click(".van-tab:has-text('新用户注册')")
-    await page.fill("input[name=name]", "周主任")
-    await page.fill("input[name=mobile]", NEWCOMER)
-    await page.click("text=获取验证码")
-    await page.fill("input[name=code]", await registration_code(demo_site, NEWCOMER))
-    await page.click("button:has-text('注册并登录')")
-    await page.wait_for_selector(".kz-hello")
+    await register_newcomer(page, demo_site, "周主任", NEWCOMER)  # a plain browser: no DingTalk
     assert await page.inner_text(".kz-hello h1") == "周主任"
     await page.click(".van-grid-item:has-text('单位认证')")
     await page.wait_for_selector("[data-form=unit_certification] [data-field=credit_code]")
@@ -55,27 +36,15 @@ async def test_certify_a_unit_on_the_page(browser: Any, demo_site: str, tmp_path
     await page.fill("[data-field=name] input", "某某技术转移有限公司")
     await page.fill("[data-field=credit_code] input", CODE[:-1] + "B")
     await page.fill("[data-field=legal_representative] input", LEGAL)
-    await page.set_input_files("[data-field=licence_file_id] input[type=file]", str(licence))
-    await page.wait_for_selector("[data-field=licence_file_id] .van-uploader__preview")
-    await page.wait_for_function(
-        "!document.querySelector('[data-field=licence_file_id] .van-uploader__preview .van-uploader__mask')"
-    )
+    await attach_licence(page, licence)
     await page.click("[data-testid=submit]")
     await page.wait_for_selector("[data-field=credit_code] >> text=校验位不正确")
 
     # The registry fills the name, code and legal representative; the licence is added again on the new form.
-    await page.fill("[data-testid=lookup] input", NAME)
-    await page.click("[data-testid=lookup] button:has-text('查询')")
-    await page.wait_for_function(
-        f"(document.querySelector('[data-field=credit_code] input') || {{}}).value === '{CODE}'"
-    )
+    await look_up_unit(page)
     assert await page.input_value("[data-field=legal_representative] input") == LEGAL
     assert await page.input_value("[data-field=name] input") == NAME
-    await page.set_input_files("[data-field=licence_file_id] input[type=file]", str(licence))
-    await page.wait_for_selector("[data-field=licence_file_id] .van-uploader__preview")
-    await page.wait_for_function(
-        "!document.querySelector('[data-field=licence_file_id] .van-uploader__preview .van-uploader__mask')"
-    )
+    await attach_licence(page, licence)
     await page.click("[data-testid=submit]")
 
     await page.wait_for_selector("[data-testid=status] >> text=审核中")

@@ -9,45 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import aiohttp
-
-from sandbox.documents import make_pdf
-from tests.pages.browser import api_json, browser, demo_site, dingtalk_session, keep_screenshot, phone  # noqa: F401
-from tests.pages.test_certification_page import CODE, LEGAL, NAME, registration_code
-from tests.pages.test_institution_registration_page import sign_in_reviewer
-from tests.registration.institution_fixtures import filled
+from tests.pages.browser import api_json, browser, demo_site, keep_screenshot, phone  # noqa: F401
+from tests.pages.registration_setup import NAME, certified_and_registered, register_newcomer, sign_in_reviewer
 
 NEWCOMER = "13700000051"
 FORM = "[data-form=institution_change]"
-
-
-async def upload_licence(base: str, token: str) -> int:
-    data = aiohttp.FormData()
-    data.add_field("file", make_pdf("licence"), filename="营业执照.pdf", content_type="application/pdf")
-    async with (
-        aiohttp.ClientSession() as http,
-        http.post(f"{base}/api/v1/certification/licence", data=data, headers={"Authorization": f"Bearer {token}"}) as r,
-    ):
-        assert r.status == 201, await r.text()
-        return int((await r.json())["id"])
-
-
-async def reviewer(base: str, userid: str, password: str) -> str:
-    """A demo reviewer's session, its initial password changed as the page would make them do first."""
-    token = await dingtalk_session(base, userid)
-    async with (
-        aiohttp.ClientSession() as http,
-        http.get(f"{base}/api/v1/reviews/mine", headers={"Authorization": f"Bearer {token}"}) as me,
-    ):
-        due = me.status == 403
-    if due:  # the demo's accounts with the password the operator set
-        body = {"old_password": "kezhuan2026", "new_password": password}
-        await api_json(base, "POST", "/api/v1/auth/password", token, body)
-    return token
-
-
-async def approve(base: str, token: str, review_id: int) -> None:
-    await api_json(base, "POST", f"/api/v1/reviews/{review_id}/decision", token, {"decision": "approve", "stage": 0})
 
 
 async def test_change_the_basic_information_and_the_city_approves_seeing_the_difference(
@@ -58,25 +24,9 @@ async def test_change_the_basic_information_and_the_city_approves_seeing_the_dif
     page = await phone(browser)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    await page.goto(f"{base}/m/workbench/")
-    await page.click(".van-tab:has-text('新用户注册')")
-    await page.fill("input[name=name]", "王海燕")
-    await page.fill("input[name=mobile]", NEWCOMER)
-    await page.click("text=获取验证码")
-    await page.fill("input[name=code]", await registration_code(base, NEWCOMER))
-    await page.click("button:has-text('注册并登录')")
-    await page.wait_for_selector(".kz-hello")
-    token = str(await page.evaluate("KZ.token()"))
-
+    token = await register_newcomer(page, base, "王海燕", NEWCOMER)
     # Certified by the platform and registered by the city, through the API (their pages have their own tests).
-    licence = await upload_licence(base, token)
-    cert = {"name": NAME, "credit_code": CODE, "legal_representative": LEGAL, "licence_file_id": licence}
-    certification = await api_json(base, "POST", "/api/v1/certification", token, cert)
-    await approve(base, await reviewer(base, "dt-sysadmin", "Platform2026!"), certification["review_id"])
-    values = filled(introduction=f"专注新材料领域的技术转移服务。联系人：王海燕，电话{NEWCOMER}。")
-    first = await api_json(base, "PUT", "/api/v1/institution-registration", token, {**values, "draft": False})
-    city_token = await reviewer(base, "dt-zhao", "Official2026!")
-    await approve(base, city_token, first["review_id"])
+    first = await certified_and_registered(base, token, NEWCOMER)
 
     # 申请变更基础信息: the form prefilled from the approved record.
     await page.goto(f"{base}/m/workbench/#/institution-registration")

@@ -9,9 +9,16 @@ import re
 from pathlib import Path
 from typing import Any
 
-from sandbox.documents import make_pdf
 from tests.pages.browser import browser, demo_site, keep_screenshot, phone  # noqa: F401  (fixtures)
-from tests.pages.test_certification_page import CODE, NAME, registration_code
+from tests.pages.registration_setup import (
+    CODE,
+    NAME,
+    attach_licence,
+    licence_pdf,
+    look_up_unit,
+    register_newcomer,
+    sign_in_reviewer,
+)
 
 NEWCOMER = "13700000041"
 FORM = "[data-form=institution_registration]"
@@ -29,49 +36,20 @@ async def fill(page: Any, field: str, value: str) -> None:
     await page.fill(f"{FORM} [data-field={field}] input, {FORM} [data-field={field}] textarea", value)
 
 
-async def sign_in_reviewer(browser: Any, url: str, password: str) -> Any:  # noqa: F811
-    page = await phone(browser)
-    await page.goto(url)
-    first = page.locator("text=修改初始密码")
-    await first.or_(page.locator(".van-nav-bar:has-text('待我审核')")).first.wait_for()
-    if await first.count():  # the demo's accounts still have the password the operator set
-        await page.fill("input[name=old_password]", "kezhuan2026")
-        await page.fill("input[name=new_password]", password)
-        await page.fill("input[name=again]", password)
-        await page.click("button:has-text('确定')")
-    return page
-
-
 async def test_register_an_institution_on_the_page(browser: Any, demo_site: str, tmp_path: Path) -> None:  # noqa: F811
-    licence = tmp_path / "营业执照.pdf"
-    licence.write_bytes(make_pdf("licence"))
+    licence = licence_pdf(tmp_path)
     page = await phone(browser)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    await page.goto(f"{demo_site}/m/workbench/")
-    await page.click(".van-tab:has-text('新用户注册')")
-    await page.fill("input[name=name]", "王海燕")
-    await page.fill("input[name=mobile]", NEWCOMER)
-    await page.click("text=获取验证码")
-    await page.fill("input[name=code]", await registration_code(demo_site, NEWCOMER))
-    await page.click("button:has-text('注册并登录')")
-    await page.wait_for_selector(".kz-hello")
+    await register_newcomer(page, demo_site, "王海燕", NEWCOMER)
 
     # Before certification the registration page sends the applicant to 单位认证.
     await page.click(".van-grid-item:has-text('机构登记')")
     await page.wait_for_selector("[data-testid=not-certified]")
     await page.click("[data-testid=not-certified] button")
     await page.wait_for_selector("[data-form=unit_certification]")
-    await page.fill("[data-testid=lookup] input", NAME)
-    await page.click("[data-testid=lookup] button:has-text('查询')")
-    await page.wait_for_function(
-        f"(document.querySelector('[data-field=credit_code] input') || {{}}).value === '{CODE}'"
-    )
-    await page.set_input_files("[data-field=licence_file_id] input[type=file]", str(licence))
-    await page.wait_for_selector("[data-field=licence_file_id] .van-uploader__preview")
-    await page.wait_for_function(
-        "!document.querySelector('[data-field=licence_file_id] .van-uploader__preview .van-uploader__mask')"
-    )
+    await look_up_unit(page)
+    await attach_licence(page, licence)
     await page.click("[data-testid=submit]")
     await page.wait_for_selector("[data-testid=status] >> text=审核中")
     admin = await sign_in_reviewer(browser, f"{demo_site}/m/workbench/?dd_user=dt-sysadmin#/reviews", "Platform2026!")

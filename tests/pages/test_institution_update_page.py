@@ -17,10 +17,7 @@ from bot.settings import Settings
 from store.db import create_engine, create_sessionmaker
 from store.models.registration import InstitutionRegistration
 from tests.pages.browser import api_json, browser, demo_site, keep_screenshot, phone  # noqa: F401
-from tests.pages.test_certification_page import CODE, LEGAL, NAME, registration_code
-from tests.pages.test_institution_change_page import approve, reviewer, upload_licence
-from tests.pages.test_institution_registration_page import sign_in_reviewer
-from tests.registration.institution_fixtures import filled
+from tests.pages.registration_setup import NAME, certified_and_registered, register_newcomer, sign_in_reviewer
 
 NEWCOMER = "13700000061"
 FORM = "[data-form=institution_registration]"
@@ -56,24 +53,9 @@ async def test_the_annual_update_on_the_page_and_the_city_approves_it(
     page = await phone(browser)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    await page.goto(f"{base}/m/workbench/")
-    await page.click(".van-tab:has-text('新用户注册')")
-    await page.fill("input[name=name]", "王海燕")
-    await page.fill("input[name=mobile]", NEWCOMER)
-    await page.click("text=获取验证码")
-    await page.fill("input[name=code]", await registration_code(base, NEWCOMER))
-    await page.click("button:has-text('注册并登录')")
-    await page.wait_for_selector(".kz-hello")
-    token = str(await page.evaluate("KZ.token()"))
-
+    token = await register_newcomer(page, base, "王海燕", NEWCOMER)
     # Certified by the platform and registered by the city, through the API (their pages have their own tests).
-    licence = await upload_licence(base, token)
-    cert = {"name": NAME, "credit_code": CODE, "legal_representative": LEGAL, "licence_file_id": licence}
-    certification = await api_json(base, "POST", "/api/v1/certification", token, cert)
-    await approve(base, await reviewer(base, "dt-sysadmin", "Platform2026!"), certification["review_id"])
-    values = filled(introduction=f"专注新材料领域的技术转移服务。联系人：王海燕，电话{NEWCOMER}。")
-    first = await api_json(base, "PUT", "/api/v1/institution-registration", token, {**values, "draft": False})
-    await approve(base, await reviewer(base, "dt-zhao", "Official2026!"), first["review_id"])
+    first = await certified_and_registered(base, token, NEWCOMER)
 
     # Registered this year: no update, but the page says when the update window is.
     await page.goto(f"{base}/m/workbench/#/institution-registration")

@@ -11,7 +11,7 @@ from typing import Any
 
 from handlers.registration.manager_id_number import check_character
 from tests.pages.browser import api_json, browser, demo_site, keep_screenshot, phone  # noqa: F401  (fixtures)
-from tests.pages.test_certification_page import registration_code
+from tests.pages.registration_setup import registration_code
 from tests.pages.test_manager_pages import demo_code
 from tests.registration.manager_values import valid_form
 

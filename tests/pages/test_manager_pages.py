@@ -21,7 +21,7 @@ from tests.pages.browser import (  # noqa: F401  (fixtures)
     keep_screenshot,
     phone,
 )
-from tests.pages.test_certification_page import registration_code
+from tests.pages.registration_setup import register_newcomer
 
 NEWCOMER = "13700000041"
 ID_FIRST17 = "11010519850301002"
@@ -67,14 +67,7 @@ async def test_a_manager_registers_with_the_code_and_the_institution_sees_it(
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     await page.clock.install(time=DEMO_START)  # the date pickers open on the demo's day
-    await page.goto(f"{demo_site}/m/workbench/")  # a plain browser: no DingTalk
-    await page.click(".van-tab:has-text('新用户注册')")
-    await page.fill("input[name=name]", "孙经理")
-    await page.fill("input[name=mobile]", NEWCOMER)
-    await page.click("text=获取验证码")
-    await page.fill("input[name=code]", await registration_code(demo_site, NEWCOMER))
-    await page.click("button:has-text('注册并登录')")
-    await page.wait_for_selector(".kz-hello")
+    await register_newcomer(page, demo_site, "孙经理", NEWCOMER)  # a plain browser: no DingTalk
     await page.click(".van-grid-item:has-text('技术经理人登记')")
     form = "[data-form=technology_manager]"
     await page.wait_for_selector(f"{form} [data-field=invitation_code]")
