@@ -203,7 +203,8 @@ async def test_the_import_through_the_api(api: TestClient[Any, Any], org: Org, c
 
     # The error file: the failed rows as typed, the reason last, ready to fix and upload again.
     response = await api.get(report["error_file_url"], headers={"Authorization": f"Bearer {b.inst_token}"})
-    assert response.status == 200
+    assert response.status == 200 and response.content_type == XLSX
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="managers.xlsx"; filename*=UTF-8')
     sheet = load_workbook(io.BytesIO(await response.read()))[SHEET_NAME]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][-1] == ERROR_HEADER and len(rows) == 1 + report["failed"]
