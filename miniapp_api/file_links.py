@@ -3,8 +3,9 @@ cannot send the session's bearer token. The signed-in caller asks for a link to 
 carries an unguessable token, kept in the shared coordination store for LINK_SECONDS, naming the caller and the
 file. Opening it runs the same download use case as that caller again, so a right lost meanwhile closes the link.
 
-A demand's files are signed here; other files (the expert-import template and error file) sign theirs with
-`sign` under a kind of their own and say how to open it with `@opener(kind)`."""
+A demand's files are signed here; other files (the Excel imports' templates and error files,
+miniapp_api/import_routes.py) sign theirs with `sign` under a kind of their own and say how to open it with
+`@opener(kind)`."""
 
 from __future__ import annotations
 
