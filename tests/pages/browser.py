@@ -73,20 +73,22 @@ async def demo_site(settings: Settings) -> AsyncIterator[str]:
         await asyncio.wait_for(service, 60)  # generous: CI machines share their cores
 
 
+def environment_without_libfaketime() -> dict[str, str | float | bool]:
+    """Chromium's environment: CI's year-ahead run preloads libfaketime into this process, and Chromium needs no
+    shifted clock (the demo service's clock starts at DEMO_START whatever the system says). Left in os.environ:
+    libfaketime rereads FAKETIME from it, so removing it there would turn this process's clock back a year."""
+    return {k: v for k, v in os.environ.items() if k != "LD_PRELOAD" and not k.startswith("FAKETIME")}
+
+
 @pytest.fixture
-async def browser(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Any]:
+async def browser() -> AsyncIterator[Any]:
     executable = chromium_or_skip()
     from playwright.async_api import async_playwright
 
-    # CI's year-ahead run preloads libfaketime into this process; Playwright's driver and Chromium inherit the
-    # environment, and neither works under it. They need no shifted clock: the service's clock starts at
-    # DEMO_START whatever the system says.
-    monkeypatch.delenv("LD_PRELOAD", raising=False)
-    for name in [n for n in os.environ if n.startswith("FAKETIME")]:
-        monkeypatch.delenv(name)
-
     async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        launched = await playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_FLAGS, env=environment_without_libfaketime()
+        )
         try:
             yield launched
         finally:
