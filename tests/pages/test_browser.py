@@ -111,6 +111,32 @@ async def test_pulling_the_home_down_reads_the_counts_again(browser: Any, demo_s
     assert shown == {key: value for key, value in counts.items() if key != "overdue_reviews" and value is not None}
 
 
+async def test_the_home_shows_its_counts_when_the_component_library_fails_to_load(browser: Any, demo_site: str) -> None:
+    # A flaky network: the component library (Vant) fails twice — the shell's preload and the page's own request.
+    page = await phone(browser)
+    failed: list[str] = []
+
+    async def flaky(route: Any) -> None:
+        if len(failed) < 2:
+            failed.append(route.request.url)
+            await route.abort()
+        else:
+            await route.continue_()
+
+    await page.route("**/vant.min.js", flaky)
+    await page.goto(f"{demo_site}/m/workbench/?dd_user={ZHANG_USERID}")
+    shown = await shown_counts(page)  # drawn without it
+    assert set(shown) == {"pending_reviews", "follow_ups_due", "docking_demands", "points"}
+    # The page says so (the message comes once the library is there, on the next try)...
+    await page.wait_for_selector(".van-toast")
+    assert "页面加载失败" in await page.inner_text(".van-toast")
+    assert len(failed) == 2
+    # ...and the next view works: 我的需求 opens the list.
+    await page.click(".van-grid-item:has-text('我的需求')")
+    await page.wait_for_selector("[data-demand]")
+    assert await page.query_selector(".van-tabs") is not None
+
+
 async def test_signing_in_by_phone_and_password_outside_dingtalk(browser: Any, demo_site: str) -> None:
     # 李强 (institution admin) sets 张三 a starting password, through the API as his own pages would.
     admin = await dingtalk_session(demo_site, "dt-li")

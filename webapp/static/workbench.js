@@ -53,9 +53,11 @@
   // Vant runs once the home's first screen is drawn (the shell preloads it meanwhile): the home needs only Vue, and
   // running Vant's component library first would hold the counts back by 15–40 ms (bench/pages.py). Every other
   // view, the sign-in and the working pages wait for it; the home gains pull-to-refresh when it is in.
+  // A load that failed is tried again by the next view that needs it (or by the next toast).
   let vantIn = null;
+  const libraries = Vue.reactive({ vant: false });  // read by App's render: the views waiting for Vant appear with it
   const loadVant = () => (vantIn = vantIn || (window.vant ? Promise.resolve() : script(KZ.config.vant))
-    .then(() => { app.use(vant); }, (err) => { vantIn = null; throw err; }));
+    .then(() => { app.use(vant); libraries.vant = true; }, (err) => { vantIn = null; throw err; }));
   // The sign-in forms (kz-signin.js): only where 免登 is not possible or did not work.
   const loadSignIn = () => loadVant().then(() => script(window.KZ_SIGNIN));
   // The working pages (workbench-staff.js, on the form renderer kz-form.js), loaded in order on first use.
@@ -276,7 +278,7 @@
   const VIEWS = { Home, Demands, Demand, Reviews, Points, Ranking, Loading };
   const App = {
     data() {
-      return { stage: "loading", notice: "", me: null, counts: null, route: KZ.route(), working: false, vant: false, signIn: false };
+      return { stage: "loading", notice: "", me: null, counts: null, route: KZ.route(), working: false, signIn: false };
     },
     watch: {
       stage(stage) {
@@ -285,15 +287,16 @@
       route: {
         immediate: true,
         handler(route) {
-          if (this.working || builtIn(route.parts)) return;
-          loadLater().then(() => { this.working = true; }, (err) => KZ.fail(err));
+          if (!this.working && !builtIn(route.parts)) loadLater().then(() => { this.working = true; }, KZ.fail);
+          // Only the home is drawn without Vant: another view asks for it at once (again, if a load failed).
+          else if (route.parts[0] && !libraries.vant) loadVant().catch(KZ.fail);
         },
       },
     },
     async created() {
       addEventListener("hashchange", () => { this.route = KZ.route(); window.scrollTo(0, 0); });
       // Vant once the first screen is drawn, or after 300 ms of a slow sign-in (the main thread idles meanwhile).
-      const early = setTimeout(() => this.useVant(), 300);
+      const early = setTimeout(() => loadVant().catch(() => {}), 300);
       try {
         const { notice, results } = await KZ.boot;  // started by kz.js while the libraries loaded
         this.notice = notice;
@@ -301,7 +304,7 @@
         try { this.show(...results); } catch (err) { this.failed(err); }
       } finally {
         clearTimeout(early);
-        this.$nextTick(() => this.useVant());
+        this.$nextTick(() => loadVant().catch(KZ.fail));
       }
     },
     computed: {
@@ -322,7 +325,6 @@
       },
     },
     methods: {
-      useVant() { loadVant().then(() => { this.vant = true; }, KZ.fail); },
       async enter() {
         if (!KZ.token()) { this.stage = "signin"; return; }
         try { await this.load(); } catch (err) { this.failed(err); }
@@ -355,8 +357,8 @@
       const { h } = Vue;
       // Before Vant is in, only the home can be drawn.
       const home = this.stage === "ready" && this.view.is === "Home";
-      if (this.stage === "loading" || (!this.vant && !home)) return spinner();
-      if (home) return h(Home, { ...this.view.props, vant: this.vant });
+      if (this.stage === "loading" || (!libraries.vant && !home)) return spinner();
+      if (home) return h(Home, { ...this.view.props, vant: libraries.vant });
       if ((this.stage === "signin" || this.stage === "password") && !this.signIn) return spinner();
       if (this.stage === "signin") return h(KZ.SignIn, { kind: "micro_app", notice: this.notice, register: true, onSignedIn: this.signedIn });
       if (this.stage === "password") return h(KZ.ChangePassword, { onChanged: this.enter });
