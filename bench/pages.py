@@ -50,7 +50,7 @@ from bot.settings import Settings
 from bot.web import create_web_app
 from sandbox.demo import DemoContext, load_demo
 from store.migrate import upgrade
-from webapp.web import PREFIX, VANT, VUE
+from webapp.web import PREFIX, VANT, VANT_JS, VUE
 
 CHROMIUM = os.environ.get("KEZHUAN_CHROMIUM", "/usr/bin/chromium")
 TARGETS = {"transferred_kb": 200, "api_requests": 4, "ratio": 1.5}
@@ -72,7 +72,7 @@ STATIC_PAGE = f"""<!doctype html>
 <title>static</title></head>
 <body><div id="app"></div>
 <script src="{PREFIX}/vendor/{VUE}/vue.global.prod.js"></script>
-<script src="{PREFIX}/vendor/{VANT}/vant.min.js"></script>
+<script src="{VANT_JS}"></script>
 <script>
 Vue.createApp({{ template: `<van-nav-bar title="供需荟工作台" /><div class="kz-counts">
   <div v-for="k in ['pending_reviews', 'follow_ups_due', 'docking_demands', 'points']" :key="k" :data-count="k">

@@ -34,6 +34,7 @@ STATIC, VENDOR = ROOT / "static", ROOT / "vendor"
 VUE, VANT = "vue-3.5.47", "vant-4.10.2"
 PREFIX = "/m"
 WORKBENCH, EXPERT = f"{PREFIX}/workbench/", f"{PREFIX}/expert/"
+VANT_JS = f"{PREFIX}/vendor/{VANT}/vant.min.js"
 # DingTalk's JSAPI as DingTalk documents it for H5 micro-apps: loaded inside the DingTalk client only (outside it
 # the page falls back to phone sign-in). Not vendored: the npm package ships no browser build.
 DINGTALK_JSAPI = "https://g.alicdn.com/dingding/dingtalk-jsapi/3.2.9/dingtalk.open.js"
@@ -94,7 +95,7 @@ class Pages:
         }
         config = {"api": "/api/v1", "corpId": corp_id, "sandbox": sandbox, "workbench": WORKBENCH, "expert": EXPERT}
         configs = {page: {**config, "page": page} for page in ("workbench", "expert")}
-        configs["workbench"]["vant"] = f"{PREFIX}/vendor/{VANT}/vant.min.js"  # run after the home is drawn
+        configs["workbench"]["vant"] = VANT_JS  # run after the home is drawn
         # The stand-in `dd` is written into the shell, as DingTalk's client has its JSAPI at hand (cached), so the
         # 免登 code is asked for before the libraries arrive; outside the sandbox, DingTalk's own script.
         dd = self._inline("sandbox-dd.js") if sandbox else f'<script src="{DINGTALK_JSAPI}"></script>'
@@ -124,7 +125,7 @@ class Pages:
             "DD": dd,
             "KZ_INLINE": self._inline("kz.js"),
             "VUE": f"{PREFIX}/vendor/{VUE}/vue.global.prod.js",
-            "VANT_JS": f"{PREFIX}/vendor/{VANT}/vant.min.js",
+            "VANT_JS": VANT_JS,
             "VANT_CSS": f"{PREFIX}/vendor/{VANT}/index.css",
             "KZ_JS": self._url("kz.js"),
             "PAGES_CSS": self._url("pages.css"),

@@ -55,7 +55,8 @@
   // view, the sign-in and the working pages wait for it; the home gains pull-to-refresh when it is in.
   // A load that failed is tried again by the next view that needs it (or by the next toast).
   let vantIn = null;
-  const libraries = Vue.reactive({ vant: false });  // read by App's render: the views waiting for Vant appear with it
+  // Read by the renders: the views waiting for Vant, and the home's pull-to-refresh, appear when it is in.
+  const libraries = Vue.reactive({ vant: false });
   const loadVant = () => (vantIn = vantIn || (window.vant ? Promise.resolve() : script(KZ.config.vant))
     .then(() => { app.use(vant); libraries.vant = true; }, (err) => { vantIn = null; throw err; }));
   // The sign-in forms (kz-signin.js): only where 免登 is not possible or did not work.
@@ -77,7 +78,7 @@
   const Loading = { render: spinner };
 
   const Home = {
-    props: ["me", "counts", "vant"],
+    props: ["me", "counts"],
     emits: ["refresh"],
     data() { return { refreshing: false }; },
     computed: {
@@ -121,7 +122,7 @@
         h("div", { class: "kz-section" }, "我的工作"),
         h("div", { class: "van-grid van-hairline--top" }, this.entries.map(entry)),
       ];
-      if (!this.vant) return h("div", content());
+      if (!libraries.vant) return h("div", content());
       return h(vant.PullRefresh, { modelValue: this.refreshing, "onUpdate:modelValue": (v) => { this.refreshing = v; }, onRefresh: this.refresh }, content);
     },
   };
@@ -358,7 +359,7 @@
       // Before Vant is in, only the home can be drawn.
       const home = this.stage === "ready" && this.view.is === "Home";
       if (this.stage === "loading" || (!libraries.vant && !home)) return spinner();
-      if (home) return h(Home, { ...this.view.props, vant: libraries.vant });
+      if (home) return h(Home, this.view.props);
       if ((this.stage === "signin" || this.stage === "password") && !this.signIn) return spinner();
       if (this.stage === "signin") return h(KZ.SignIn, { kind: "micro_app", notice: this.notice, register: true, onSignedIn: this.signedIn });
       if (this.stage === "password") return h(KZ.ChangePassword, { onChanged: this.enter });
